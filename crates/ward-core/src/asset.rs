@@ -1,0 +1,147 @@
+//! Assets and the software installed on them.
+
+use crate::{AssetId, OrgId, ServiceId, ValidationError};
+use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AssetKind {
+    System,
+    Server,
+    EndUserDevice,
+    NetworkDevice,
+    MedicalDevice,
+}
+
+impl AssetKind {
+    pub const ALL: [AssetKind; 5] =
+        [Self::System, Self::Server, Self::EndUserDevice, Self::NetworkDevice, Self::MedicalDevice];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::System => "system",
+            Self::Server => "server",
+            Self::EndUserDevice => "end_user_device",
+            Self::NetworkDevice => "network_device",
+            Self::MedicalDevice => "medical_device",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::System => "System",
+            Self::Server => "Server",
+            Self::EndUserDevice => "End-user device",
+            Self::NetworkDevice => "Network device",
+            Self::MedicalDevice => "Medical device",
+        }
+    }
+}
+
+impl FromStr for AssetKind {
+    type Err = ValidationError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let k = s.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+        Self::ALL
+            .into_iter()
+            .find(|x| x.as_str() == k)
+            .ok_or_else(|| ValidationError::new("kind", format!("unknown asset kind '{s}'")))
+    }
+}
+
+/// Where a software record came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SoftwareSource {
+    Manual,
+    Import,
+    Sbom,
+    Api,
+    Demo,
+}
+
+impl SoftwareSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Manual => "manual",
+            Self::Import => "import",
+            Self::Sbom => "sbom",
+            Self::Api => "api",
+            Self::Demo => "demo",
+        }
+    }
+}
+
+impl FromStr for SoftwareSource {
+    type Err = ValidationError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "manual" => Ok(Self::Manual),
+            "import" => Ok(Self::Import),
+            "sbom" => Ok(Self::Sbom),
+            "api" => Ok(Self::Api),
+            "demo" => Ok(Self::Demo),
+            _ => Err(ValidationError::new("source", format!("unknown software source '{s}'"))),
+        }
+    }
+}
+
+/// One piece of installed software. At least a name and version; purl and CPE when known.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InstalledSoftware {
+    pub name: String,
+    #[serde(default)]
+    pub vendor: Option<String>,
+    pub version: String,
+    #[serde(default)]
+    pub purl: Option<String>,
+    #[serde(default)]
+    pub cpe: Option<String>,
+    pub source: SoftwareSource,
+}
+
+impl InstalledSoftware {
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        crate::error::require_text("name", &self.name, 200)?;
+        crate::error::require_text("version", &self.version, 100)?;
+        if let Some(p) = &self.purl
+            && !p.starts_with("pkg:")
+        {
+            return Err(ValidationError::new("purl", format!("'{p}' is not a package URL (pkg:...)")));
+        }
+        if let Some(c) = &self.cpe
+            && !(c.starts_with("cpe:2.3:") || c.starts_with("cpe:/"))
+        {
+            return Err(ValidationError::new("cpe", format!("'{c}' is not a CPE name (cpe:2.3:...)")));
+        }
+        Ok(())
+    }
+}
+
+/// An asset owned by one organisation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Asset {
+    pub id: AssetId,
+    pub org: OrgId,
+    pub name: String,
+    pub kind: AssetKind,
+    #[serde(default)]
+    pub hostname: Option<String>,
+    pub internet_facing: bool,
+    /// Services this asset supports.
+    #[serde(default)]
+    pub services: Vec<ServiceId>,
+    #[serde(default)]
+    pub software: Vec<InstalledSoftware>,
+}
+
+impl Asset {
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        crate::error::require_text("name", &self.name, 200)?;
+        for (i, s) in self.software.iter().enumerate() {
+            s.validate().map_err(|e| e.at(&format!("software[{i}]")))?;
+        }
+        Ok(())
+    }
+}

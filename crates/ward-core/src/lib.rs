@@ -1,0 +1,20 @@
+//! Ward's domain: identifiers, organisations and their hierarchy, services, assets, suppliers,
+//! dependencies, roles, the NPSA risk language, TLP, and the audit chain. No I/O lives here.
+
+pub mod account;
+pub mod asset;
+pub mod audit;
+pub mod clock;
+pub mod dependency;
+pub mod error;
+pub mod ids;
+pub mod job;
+pub mod org;
+pub mod risk;
+pub mod role;
+pub mod service;
+pub mod supplier;
+pub mod tlp;
+
+pub use error::ValidationError;
+pub use ids::*;

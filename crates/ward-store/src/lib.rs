@@ -1,0 +1,209 @@
+//! The storage contract. Small traits, one per area; every tenant-scoped method takes the caller's
+//! [`Scope`] and must never return or change a row outside it. Every change takes an [`AuditMeta`]
+//! and appends its audit record in the same transaction as the change.
+//!
+//! Two implementations exist (`ward-store-sqlite`, `ward-store-postgres`); `ward-testkit` holds the
+//! contract suite both must pass.
+
+mod error;
+mod query;
+
+pub use error::{StoreError, StoreResult};
+pub use query::*;
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use ward_core::account::{ApiToken, Email, Session, User};
+use ward_core::asset::Asset;
+use ward_core::audit::{AuditActor, AuditEvent, AuditRecord};
+use ward_core::dependency::Dependency;
+use ward_core::job::Job;
+use ward_core::org::{OdsCode, OrgLink, Organisation};
+use ward_core::role::RoleGrant;
+use ward_core::service::Service;
+use ward_core::supplier::Product;
+use ward_core::*;
+
+/// Who is making a change and when; the store turns it into an [`AuditEvent`] with the entity, the
+/// owning organisation and the before/after digests it sees inside its transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditMeta {
+    pub actor: AuditActor,
+    pub at: Timestamp,
+    pub request_id: Option<String>,
+}
+
+impl AuditMeta {
+    /// Build the event for one change. Digests are of the JSON form of the entity before and after.
+    pub fn event(
+        &self,
+        action: &str,
+        entity: &str,
+        entity_id: String,
+        org: Option<OrgId>,
+        before: Option<String>,
+        after: Option<String>,
+        detail: Option<String>,
+    ) -> AuditEvent {
+        AuditEvent {
+            at: self.at,
+            actor: self.actor.clone(),
+            action: action.to_owned(),
+            entity: entity.to_owned(),
+            entity_id,
+            org,
+            before,
+            after,
+            detail,
+            request_id: self.request_id.clone(),
+        }
+    }
+}
+
+/// Organisations and the hierarchy.
+#[async_trait]
+pub trait OrgStore: Send + Sync {
+    /// Insert or update organisations by code, in one transaction. Parents must exist already or be
+    /// earlier in the slice. Records dated parent links when a parent changes (closing the old link
+    /// on `effective`). One audit record per created or changed organisation.
+    async fn upsert_orgs(
+        &self,
+        orgs: &[Organisation],
+        effective: jiff::civil::Date,
+        audit: &AuditMeta,
+    ) -> StoreResult<UpsertCounts>;
+    async fn get_org(&self, scope: &Scope, id: OrgId) -> StoreResult<Organisation>;
+    async fn get_org_by_code(&self, scope: &Scope, code: &OdsCode) -> StoreResult<Organisation>;
+    /// Organisations inside the scope that match the filter, ordered by name then code.
+    async fn list_orgs(&self, scope: &Scope, filter: &OrgFilter, page: PageRequest)
+    -> StoreResult<Page<Organisation>>;
+    /// Ancestors of `id`, nearest first (parent, grandparent, ...). Not scoped: used to decide scope.
+    async fn org_ancestors(&self, id: OrgId) -> StoreResult<Vec<OrgId>>;
+    /// Dated parent links of one organisation, oldest first.
+    async fn org_links(&self, scope: &Scope, id: OrgId) -> StoreResult<Vec<OrgLink>>;
+    /// Direct children of `id` inside the scope, ordered by name.
+    async fn org_children(&self, scope: &Scope, id: OrgId) -> StoreResult<Vec<Organisation>>;
+    /// Count organisations in scope per kind, plus totals of services and assets: the overview.
+    async fn org_overview(&self, scope: &Scope, id: OrgId) -> StoreResult<OrgOverview>;
+}
+
+/// Services, assets, products and dependencies.
+#[async_trait]
+pub trait InventoryStore: Send + Sync {
+    /// Insert services in one transaction (ids are new). Each service's org must be inside `scope`.
+    async fn insert_services(&self, scope: &Scope, services: &[Service], audit: &AuditMeta) -> StoreResult<u64>;
+    async fn get_service(&self, scope: &Scope, id: ServiceId) -> StoreResult<Service>;
+    async fn list_services(&self, scope: &Scope, filter: &ServiceFilter, page: PageRequest)
+    -> StoreResult<Page<Service>>;
+    /// Insert assets with their software and service links in one transaction. Each asset's org
+    /// (and each linked service) must be inside `scope`, else nothing is stored and `Forbidden` returns.
+    /// Audited as one record per call (`assets.import`, with the count and a digest of the batch)
+    /// when more than one asset is given, or one `asset.create` record for a single asset.
+    async fn insert_assets(&self, scope: &Scope, assets: &[Asset], audit: &AuditMeta) -> StoreResult<u64>;
+    async fn get_asset(&self, scope: &Scope, id: AssetId) -> StoreResult<Asset>;
+    /// Replace an asset (same id); its org may not change.
+    async fn update_asset(&self, scope: &Scope, asset: &Asset, audit: &AuditMeta) -> StoreResult<()>;
+    async fn delete_asset(&self, scope: &Scope, id: AssetId, audit: &AuditMeta) -> StoreResult<()>;
+    /// Asset summaries in scope matching the filter, ordered by name then id.
+    async fn list_assets(&self, scope: &Scope, filter: &AssetFilter, page: PageRequest)
+    -> StoreResult<Page<AssetSummary>>;
+    /// Upsert products by id. Products are a shared catalogue: readable by everyone, written only by
+    /// the supplier (scope must cover `product.supplier`) or national roles.
+    async fn upsert_products(&self, scope: &Scope, products: &[Product], audit: &AuditMeta) -> StoreResult<u64>;
+    async fn list_products(&self, filter: &ProductFilter, page: PageRequest) -> StoreResult<Page<Product>>;
+    async fn insert_dependencies(&self, scope: &Scope, deps: &[Dependency], audit: &AuditMeta) -> StoreResult<u64>;
+    /// Dependencies of services inside the scope (optionally of one service).
+    async fn list_dependencies(&self, scope: &Scope, service: Option<ServiceId>) -> StoreResult<Vec<Dependency>>;
+}
+
+/// Accounts, role grants, sessions and API tokens.
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    async fn create_user(&self, user: &User, audit: &AuditMeta) -> StoreResult<()>;
+    /// Replace a user row (disable, MFA changes, password). Audited with `action`.
+    async fn update_user(&self, user: &User, action: &str, audit: &AuditMeta) -> StoreResult<()>;
+    /// Record a failed login or reset the counter, without an audit digest of secrets.
+    async fn set_login_state(
+        &self,
+        id: UserId,
+        failed_logins: u32,
+        locked_until: Option<Timestamp>,
+        totp_last_step: Option<i64>,
+    ) -> StoreResult<()>;
+    async fn get_user(&self, id: UserId) -> StoreResult<User>;
+    async fn find_user_by_email(&self, email: &Email) -> StoreResult<Option<User>>;
+    /// Users holding any grant inside the scope (all users for `Scope::All`), ordered by email.
+    async fn list_users(&self, scope: &Scope) -> StoreResult<Vec<User>>;
+    async fn add_grant(&self, grant: &RoleGrant, audit: &AuditMeta) -> StoreResult<()>;
+    async fn revoke_grant(&self, id: GrantId, audit: &AuditMeta) -> StoreResult<()>;
+    /// All grants of a user, expired ones included, oldest first.
+    async fn grants_of(&self, user: UserId) -> StoreResult<Vec<RoleGrant>>;
+    async fn create_session(&self, session: &Session) -> StoreResult<()>;
+    async fn get_session(&self, id_hash: &str) -> StoreResult<Option<Session>>;
+    async fn update_session(&self, session: &Session) -> StoreResult<()>;
+    async fn delete_session(&self, id_hash: &str) -> StoreResult<()>;
+    /// Remove every session of a user (disable, password or MFA reset).
+    async fn delete_sessions_of(&self, user: UserId) -> StoreResult<u64>;
+    async fn delete_expired_sessions(&self, now: Timestamp) -> StoreResult<u64>;
+    async fn create_token(&self, token: &ApiToken, audit: &AuditMeta) -> StoreResult<()>;
+    async fn find_token_by_hash(&self, token_hash: &str) -> StoreResult<Option<ApiToken>>;
+    async fn list_tokens(&self, created_by: Option<UserId>) -> StoreResult<Vec<ApiToken>>;
+    async fn revoke_token(&self, id: TokenId, at: Timestamp, audit: &AuditMeta) -> StoreResult<()>;
+    async fn touch_token(&self, id: TokenId, at: Timestamp) -> StoreResult<()>;
+}
+
+/// The audit trail.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    /// Append a standalone event (sign-in, export, denied access) in its own transaction.
+    async fn append_audit(&self, event: &AuditEvent) -> StoreResult<AuditRecord>;
+    /// Records with `seq >= from`, in order, at most `limit`.
+    async fn audit_page(&self, from: i64, limit: u32) -> StoreResult<Vec<AuditRecord>>;
+    /// Records about organisations inside the scope, newest first.
+    async fn audit_for_scope(&self, scope: &Scope, page: PageRequest) -> StoreResult<Page<AuditRecord>>;
+}
+
+/// Background jobs, claimed with leases so several servers can share one database.
+#[async_trait]
+pub trait JobStore: Send + Sync {
+    /// Queue a job. With a `dedupe_key`, a second queued/running job with the same key is not added
+    /// and the existing id is returned.
+    async fn enqueue_job(&self, job: &Job, dedupe_key: Option<&str>) -> StoreResult<JobId>;
+    /// Claim the oldest due job of one of `kinds` (queued with `run_at <= now`, or running with an
+    /// expired lease): set it running, owned by `worker` until `lease_until`, attempts + 1.
+    /// Two concurrent claimers never get the same job (`FOR UPDATE SKIP LOCKED` on PostgreSQL).
+    async fn claim_job(
+        &self,
+        kinds: &[&str],
+        worker: &str,
+        now: Timestamp,
+        lease_until: Timestamp,
+    ) -> StoreResult<Option<Job>>;
+    /// Mark succeeded; only the lease owner may. Returns false if the lease was lost.
+    async fn complete_job(&self, id: JobId, worker: &str) -> StoreResult<bool>;
+    /// Record a failure: requeue at `retry_at`, or mark dead when `retry_at` is None.
+    async fn fail_job(&self, id: JobId, worker: &str, error: &str, retry_at: Option<Timestamp>)
+    -> StoreResult<bool>;
+    async fn get_job(&self, id: JobId) -> StoreResult<Job>;
+    async fn count_jobs(&self, status: ward_core::job::JobStatus) -> StoreResult<u64>;
+}
+
+/// Whole-database operations.
+#[async_trait]
+pub trait AdminStore: Send + Sync {
+    /// Apply pending migrations.
+    async fn migrate(&self) -> StoreResult<()>;
+    /// Cheap liveness check of the connection.
+    async fn ping(&self) -> StoreResult<()>;
+    /// Write a consistent snapshot of every table as JSON lines (`{"table":..,"row":{..}}`),
+    /// read inside one repeatable-read transaction. Backend-neutral: restorable into either backend.
+    async fn backup(&self, out: &mut (dyn std::io::Write + Send)) -> StoreResult<BackupCounts>;
+    /// Load a snapshot into an empty, migrated database in one transaction.
+    async fn restore(&self, input: &mut (dyn std::io::BufRead + Send)) -> StoreResult<BackupCounts>;
+    /// A short name for logs: `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+}
+
+/// Everything a Ward deployment needs from storage.
+pub trait Store: OrgStore + InventoryStore + AccountStore + AuditStore + JobStore + AdminStore {}
+impl<T: OrgStore + InventoryStore + AccountStore + AuditStore + JobStore + AdminStore> Store for T {}
