@@ -85,6 +85,8 @@ pub struct Session {
     /// Password checked but second factor still to come (or enrolment pending).
     pub mfa_pending: bool,
     pub csrf_token: String,
+    /// A TOTP secret offered during enrolment, kept until the user confirms a code from it.
+    pub pending_totp_secret: Option<String>,
     pub created_at: Timestamp,
     pub last_seen_at: Timestamp,
     pub expires_at: Timestamp,
