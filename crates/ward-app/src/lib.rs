@@ -1,1 +1,66 @@
-//! ward-app
+//! Ward's use cases. Every function takes the calling [`Actor`] (or a credential to turn into one),
+//! decides whether it is allowed ([`authz`]), and writes through the store with an audit record.
+
+pub mod accounts;
+pub mod actor;
+pub mod audit;
+pub mod authz;
+pub mod error;
+pub mod imports;
+pub mod inventory;
+pub mod jobs;
+pub mod settings;
+pub mod throttle;
+
+pub use actor::{Actor, Principal};
+pub use error::{AppError, AppResult, FieldProblem};
+pub use settings::AppSettings;
+
+use std::sync::Arc;
+use ward_core::clock::Clock;
+use ward_store::Store;
+
+/// The application: storage, a clock and settings. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    settings: AppSettings,
+    throttle: throttle::LoginThrottle,
+    /// A real argon2 hash compared against when the e-mail is unknown, so timing does not reveal it.
+    dummy_hash: String,
+}
+
+impl App {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, settings: AppSettings) -> AppResult<Self> {
+        let dummy_hash = accounts::password::hash("ward-dummy-password-for-timing", settings.password_cost)?;
+        let throttle = throttle::LoginThrottle::new(settings.login_ip_limit, settings.login_ip_window);
+        Ok(Self { inner: Arc::new(Inner { store, clock, settings, throttle, dummy_hash }) })
+    }
+
+    pub fn store(&self) -> &dyn Store {
+        self.inner.store.as_ref()
+    }
+    pub fn store_arc(&self) -> Arc<dyn Store> {
+        Arc::clone(&self.inner.store)
+    }
+    pub fn now(&self) -> jiff::Timestamp {
+        self.inner.clock.now()
+    }
+    pub fn clock(&self) -> Arc<dyn Clock> {
+        Arc::clone(&self.inner.clock)
+    }
+    pub fn settings(&self) -> &AppSettings {
+        &self.inner.settings
+    }
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App").field("backend", &self.inner.store.backend()).finish_non_exhaustive()
+    }
+}

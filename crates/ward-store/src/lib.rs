@@ -35,6 +35,7 @@ pub struct AuditMeta {
 
 impl AuditMeta {
     /// Build the event for one change. Digests are of the JSON form of the entity before and after.
+    #[allow(clippy::too_many_arguments)]
     pub fn event(
         &self,
         action: &str,

@@ -1,0 +1,222 @@
+//! Managing accounts and role grants.
+
+use super::{password, secrets};
+use crate::actor::Actor;
+use crate::authz::{Action, authorise, authorise_on, grantable_roles, scope_contains};
+use crate::error::{AppError, AppResult};
+use crate::App;
+use jiff::{SignedDuration, Timestamp};
+use ward_core::account::{Email, User};
+use ward_core::org::OrgKind;
+use ward_core::role::{Role, RoleGrant};
+use ward_core::{GrantId, OrgId, UserId};
+use ward_store::Scope;
+
+/// A new account; when `password` is None a random one is generated and returned once.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: String,
+    pub display_name: String,
+    pub password: Option<String>,
+}
+
+/// A grant request.
+#[derive(Debug, Clone)]
+pub struct NewGrant {
+    pub user: UserId,
+    pub role: Role,
+    pub org: OrgId,
+    pub expires_at: Option<Timestamp>,
+}
+
+/// A user as shown to administrators: no secrets.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct UserSummary {
+    pub id: UserId,
+    pub email: Email,
+    pub display_name: String,
+    pub disabled: bool,
+    pub mfa_enrolled: bool,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub locked_until: Option<Timestamp>,
+    pub grants: Vec<RoleGrant>,
+}
+
+fn new_id_bytes() -> AppResult<[u8; 10]> {
+    secrets::random_bytes::<10>()
+}
+
+impl App {
+    /// Create an account. Returns the user and the initial password (generated when not given).
+    pub async fn add_user(&self, actor: &Actor, new: NewUser) -> AppResult<(User, String)> {
+        let now = self.now();
+        authorise(actor, Action::ManageUsers, now)?;
+        let email = Email::parse(&new.email)?;
+        let display_name = ward_core::error::require_text("display_name", &new.display_name, 120)?;
+        let pw = match new.password {
+            Some(p) => {
+                password::check_strength(&p)?;
+                p
+            }
+            None => secrets::random_password()?,
+        };
+        if self.store().find_user_by_email(&email).await?.is_some() {
+            return Err(AppError::Conflict(format!("an account for {email} already exists")));
+        }
+        let user = User {
+            id: UserId::new_at(now, new_id_bytes()?),
+            email,
+            display_name,
+            password_hash: password::hash(&pw, self.settings().password_cost)?,
+            totp_secret: None,
+            totp_last_step: None,
+            disabled: false,
+            failed_logins: 0,
+            locked_until: None,
+            created_at: now,
+        };
+        self.store().create_user(&user, &actor.audit(now)).await?;
+        Ok((user, pw))
+    }
+
+    /// Grant a role over an organisation. The granter may only hand out roles their own role allows,
+    /// inside their own footprint; incident responder grants must expire.
+    pub async fn grant_role(&self, actor: &Actor, g: NewGrant) -> AppResult<RoleGrant> {
+        let now = self.now();
+        authorise_on(self.store(), actor, Action::ManageUsers, g.org, now).await?;
+        if !grantable_roles(actor.role).contains(&g.role) {
+            return Err(AppError::forbidden(format!(
+                "a {} may not grant the {} role",
+                actor.role.label(),
+                g.role.label()
+            )));
+        }
+        let org = self.store().get_org(&Scope::All, g.org).await?;
+        if g.role == Role::SupplierContact && org.kind != OrgKind::Supplier {
+            return Err(AppError::invalid("org", "supplier contacts must be granted on a supplier"));
+        }
+        if g.role != Role::SupplierContact && org.kind == OrgKind::Supplier {
+            return Err(AppError::invalid("role", "on a supplier only the supplier contact role applies"));
+        }
+        if g.role == Role::NationalAnalyst && org.kind != OrgKind::NationalBody {
+            return Err(AppError::invalid("org", "national analysts must be granted on the national body"));
+        }
+        if g.role.requires_expiry() {
+            let max = now + SignedDuration::from_hours(24 * self.settings().responder_max_days);
+            match g.expires_at {
+                None => return Err(AppError::invalid("expires_at", "incident responder access must expire")),
+                Some(e) if e <= now => return Err(AppError::invalid("expires_at", "must be in the future")),
+                Some(e) if e > max => {
+                    return Err(AppError::invalid(
+                        "expires_at",
+                        format!("may be at most {} days ahead", self.settings().responder_max_days),
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        // The user must exist (get_user fails otherwise).
+        self.store().get_user(g.user).await?;
+        let grant = RoleGrant {
+            id: GrantId::new_at(now, new_id_bytes()?),
+            user: g.user,
+            role: g.role,
+            org: g.org,
+            created_at: now,
+            expires_at: g.expires_at,
+            granted_by: actor.user_id(),
+        };
+        self.store().add_grant(&grant, &actor.audit(now)).await?;
+        Ok(grant)
+    }
+
+    /// Withdraw a grant inside the actor's footprint.
+    pub async fn revoke_grant(&self, actor: &Actor, user: UserId, grant: GrantId) -> AppResult<()> {
+        let now = self.now();
+        let grants = self.store().grants_of(user).await?;
+        let g = grants.iter().find(|g| g.id == grant).ok_or_else(|| AppError::NotFound("grant".into()))?;
+        authorise_on(self.store(), actor, Action::ManageUsers, g.org, now).await?;
+        self.store().revoke_grant(grant, &actor.audit(now)).await?;
+        Ok(())
+    }
+
+    /// Users the actor may manage: those holding a grant inside the footprint.
+    pub async fn list_users(&self, actor: &Actor) -> AppResult<Vec<UserSummary>> {
+        let scope = authorise(actor, Action::ManageUsers, self.now())?;
+        let users = self.store().list_users(&scope).await?;
+        let mut out = Vec::with_capacity(users.len());
+        for u in users {
+            let grants = self.store().grants_of(u.id).await?;
+            out.push(UserSummary {
+                id: u.id,
+                email: u.email,
+                display_name: u.display_name,
+                disabled: u.disabled,
+                mfa_enrolled: u.totp_secret.is_some(),
+                locked_until: u.locked_until,
+                grants,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The actor may manage `user` only if every grant the user holds lies in the actor's footprint
+    /// (so a trust admin cannot disable a national analyst who also holds a grant at the trust).
+    async fn check_manageable(&self, actor: &Actor, user: UserId, now: Timestamp) -> AppResult<User> {
+        let scope = authorise(actor, Action::ManageUsers, now)?;
+        let u = self.store().get_user(user).await?;
+        for g in self.store().grants_of(user).await? {
+            if !scope_contains(self.store(), &scope, g.org).await? {
+                return Err(AppError::NotFound("user".into()));
+            }
+        }
+        Ok(u)
+    }
+
+    pub async fn set_user_disabled(&self, actor: &Actor, user: UserId, disabled: bool) -> AppResult<()> {
+        let now = self.now();
+        let mut u = self.check_manageable(actor, user, now).await?;
+        u.disabled = disabled;
+        let action = if disabled { "user.disable" } else { "user.enable" };
+        self.store().update_user(&u, action, &actor.audit(now)).await?;
+        if disabled {
+            self.store().delete_sessions_of(user).await?;
+        }
+        Ok(())
+    }
+
+    /// Clear a user's second factor; they enrol again at next sign-in.
+    pub async fn reset_mfa(&self, actor: &Actor, user: UserId) -> AppResult<()> {
+        let now = self.now();
+        let mut u = self.check_manageable(actor, user, now).await?;
+        u.totp_secret = None;
+        u.totp_last_step = None;
+        self.store().update_user(&u, "user.mfa_reset", &actor.audit(now)).await?;
+        self.store().delete_sessions_of(user).await?;
+        Ok(())
+    }
+
+    /// Set a new password (administrator reset); returns it when generated. Clears any lock-out.
+    pub async fn reset_password(&self, actor: &Actor, user: UserId, pw: Option<String>) -> AppResult<String> {
+        let now = self.now();
+        let mut u = self.check_manageable(actor, user, now).await?;
+        let pw = match pw {
+            Some(p) => {
+                password::check_strength(&p)?;
+                p
+            }
+            None => secrets::random_password()?,
+        };
+        u.password_hash = password::hash(&pw, self.settings().password_cost)?;
+        u.failed_logins = 0;
+        u.locked_until = None;
+        self.store().update_user(&u, "user.password_reset", &actor.audit(now)).await?;
+        self.store().delete_sessions_of(user).await?;
+        Ok(pw)
+    }
+
+    pub async fn find_user(&self, email: &str) -> AppResult<User> {
+        let email = Email::parse(email)?;
+        self.store().find_user_by_email(&email).await?.ok_or_else(|| AppError::NotFound("user".into()))
+    }
+}

@@ -1,0 +1,174 @@
+//! Every authorisation decision in Ward is made here, from the actor's role and place in the hierarchy.
+//!
+//! A decision yields the [`Scope`] the store must confine the operation to, so a handler cannot
+//! forget to filter: it has no scope to pass until the actor is allowed.
+
+use crate::actor::Actor;
+use crate::error::{AppError, AppResult};
+use jiff::Timestamp;
+use ward_core::OrgId;
+use ward_core::role::Role;
+use ward_store::{Scope, Store};
+
+/// What an actor wants to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Action {
+    /// See organisations, the hierarchy and overviews.
+    ReadOrgs,
+    /// Load or change reference data about organisations (ODS imports).
+    ImportOrgs,
+    /// See services, assets and dependencies.
+    ReadInventory,
+    /// Add, change or remove services, assets and dependencies; import assets.
+    WriteInventory,
+    /// Publish or change a supplier's products.
+    WriteProducts,
+    /// Add users and grant them roles.
+    ManageUsers,
+    /// Issue and revoke API tokens.
+    ManageTokens,
+    /// Read the audit trail.
+    ReadAudit,
+    /// Check the whole audit chain.
+    VerifyAudit,
+}
+
+impl Action {
+    pub const ALL: [Action; 9] = [
+        Self::ReadOrgs,
+        Self::ImportOrgs,
+        Self::ReadInventory,
+        Self::WriteInventory,
+        Self::WriteProducts,
+        Self::ManageUsers,
+        Self::ManageTokens,
+        Self::ReadAudit,
+        Self::VerifyAudit,
+    ];
+}
+
+/// The scope `role` at `org` has for `action`, or None when the role may not do it at all.
+pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
+    use Action::*;
+    use Role::*;
+    let own_subtree = Some(Scope::subtree(org));
+    match (role, action) {
+        (NationalAnalyst, WriteInventory) => None,
+        (NationalAnalyst, _) => Some(Scope::All),
+
+        (RegionalLead, ReadOrgs | ReadInventory | ReadAudit | ManageUsers) => own_subtree,
+        (RegionalLead, _) => None,
+
+        (OrgAdmin, ReadOrgs | ReadInventory | WriteInventory | ManageUsers | ManageTokens | ReadAudit) => {
+            own_subtree
+        }
+        (OrgAdmin, _) => None,
+
+        (OrgMember | IncidentResponder, ReadOrgs | ReadInventory | WriteInventory) => own_subtree,
+        (OrgMember | IncidentResponder, _) => None,
+
+        (Auditor, ReadOrgs | ReadInventory | ReadAudit) => own_subtree,
+        (Auditor, _) => None,
+
+        (SupplierContact, ReadOrgs | WriteProducts) => Some(Scope::Orgs(vec![org])),
+        (SupplierContact, _) => None,
+    }
+}
+
+/// Decide whether the actor may perform `action`; returns the scope to confine it to.
+pub fn authorise(actor: &Actor, action: Action, now: Timestamp) -> AppResult<Scope> {
+    if actor.expires_at.is_some_and(|e| now >= e) {
+        return Err(AppError::Unauthenticated);
+    }
+    scope_for(actor.role, actor.org, action)
+        .ok_or_else(|| AppError::forbidden(format!("a {} may not do this", actor.role.label())))
+}
+
+/// Whether `target` lies inside `scope` in the current hierarchy.
+pub async fn scope_contains(store: &dyn Store, scope: &Scope, target: OrgId) -> AppResult<bool> {
+    Ok(match scope {
+        Scope::All => true,
+        Scope::Orgs(orgs) => orgs.contains(&target),
+        Scope::Subtrees(roots) => {
+            if roots.contains(&target) {
+                true
+            } else {
+                let ancestors = store.org_ancestors(target).await?;
+                ancestors.iter().any(|a| roots.contains(a))
+            }
+        }
+    })
+}
+
+/// Authorise `action` on one organisation's data: allowed only when `target` is inside the scope.
+/// A target outside the scope is reported as not found, so its existence does not leak.
+pub async fn authorise_on(
+    store: &dyn Store,
+    actor: &Actor,
+    action: Action,
+    target: OrgId,
+    now: Timestamp,
+) -> AppResult<Scope> {
+    let scope = authorise(actor, action, now)?;
+    if scope_contains(store, &scope, target).await? {
+        Ok(scope)
+    } else {
+        Err(AppError::NotFound("organisation".into()))
+    }
+}
+
+/// Which roles an actor may hand out (to users or tokens).
+pub fn grantable_roles(granter: Role) -> &'static [Role] {
+    use Role::*;
+    match granter {
+        NationalAnalyst => &Role::ALL,
+        RegionalLead => &[OrgAdmin, OrgMember, Auditor, IncidentResponder],
+        OrgAdmin => &[OrgAdmin, OrgMember, Auditor],
+        _ => &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn org() -> OrgId {
+        OrgId::from_uuid(uuid::Uuid::nil())
+    }
+
+    #[test]
+    fn only_some_roles_write_inventory() {
+        let writers: Vec<Role> =
+            Role::ALL.into_iter().filter(|r| scope_for(*r, org(), Action::WriteInventory).is_some()).collect();
+        assert_eq!(writers, vec![Role::OrgAdmin, Role::OrgMember, Role::IncidentResponder]);
+    }
+
+    #[test]
+    fn auditors_and_suppliers_never_write_inventory_or_manage_users() {
+        for role in [Role::Auditor, Role::SupplierContact] {
+            for a in [Action::WriteInventory, Action::ManageUsers, Action::ManageTokens, Action::ImportOrgs] {
+                assert!(scope_for(role, org(), a).is_none(), "{role:?} {a:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn suppliers_see_only_their_own_organisation() {
+        assert_eq!(scope_for(Role::SupplierContact, org(), Action::ReadOrgs), Some(Scope::Orgs(vec![org()])));
+        assert!(scope_for(Role::SupplierContact, org(), Action::ReadInventory).is_none());
+    }
+
+    #[test]
+    fn expired_actors_are_unauthenticated() {
+        let now = Timestamp::from_second(1_000).unwrap();
+        let actor = Actor {
+            principal: crate::actor::Principal::System("t"),
+            role: Role::IncidentResponder,
+            org: org(),
+            grant: None,
+            expires_at: Some(now),
+            request_id: None,
+        };
+        assert!(matches!(authorise(&actor, Action::ReadOrgs, now), Err(AppError::Unauthenticated)));
+    }
+}

@@ -1,0 +1,354 @@
+//! Asset imports: Ward CSV (one row per installed software item; rows of the same asset merge) and JSON.
+
+use super::{ImportSummary, Problems, parse_bool};
+use crate::actor::Actor;
+use crate::authz::{Action, authorise};
+use crate::error::{AppError, AppResult};
+use crate::App;
+use std::collections::HashMap;
+use ward_core::asset::{Asset, AssetKind, InstalledSoftware, SoftwareSource};
+use ward_core::org::OdsCode;
+use ward_core::{AssetId, OrgId, ServiceId};
+use ward_store::{PageRequest, ServiceFilter};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssetFormat {
+    /// Header row, then one row per (asset, software item):
+    /// `org_code,asset_name,kind,hostname,internet_facing,services,software_name,software_vendor,software_version,purl,cpe`.
+    /// `services` is a `;`-separated list of service names in that organisation. Rows with the same
+    /// org_code and asset_name form one asset; leave the software columns empty for none.
+    Csv,
+    /// An array of `{org_code, name, kind, hostname?, internet_facing, services?: [name], software?: [..]}`.
+    Json,
+}
+
+impl std::str::FromStr for AssetFormat {
+    type Err = AppError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "csv" => Ok(Self::Csv),
+            "json" => Ok(Self::Json),
+            _ => Err(AppError::invalid("format", format!("'{s}' is not csv or json"))),
+        }
+    }
+}
+
+/// An asset as read from a file, still naming its organisation and services.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssetRecord {
+    pub org_code: OdsCode,
+    pub name: String,
+    pub kind: AssetKind,
+    pub hostname: Option<String>,
+    pub internet_facing: bool,
+    pub services: Vec<String>,
+    pub software: Vec<InstalledSoftware>,
+    /// Where it came from, for error messages (`line 12` or `[3]`).
+    pub origin: String,
+}
+
+pub const CSV_COLUMNS: [&str; 11] = [
+    "org_code",
+    "asset_name",
+    "kind",
+    "hostname",
+    "internet_facing",
+    "services",
+    "software_name",
+    "software_vendor",
+    "software_version",
+    "purl",
+    "cpe",
+];
+
+fn opt(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_owned())
+}
+
+pub fn parse(format: AssetFormat, file: &str, bytes: &[u8]) -> AppResult<Vec<AssetRecord>> {
+    match format {
+        AssetFormat::Csv => parse_csv(file, bytes),
+        AssetFormat::Json => parse_json(file, bytes),
+    }
+}
+
+fn parse_csv(file: &str, bytes: &[u8]) -> AppResult<Vec<AssetRecord>> {
+    let mut problems = Problems::new(file);
+    let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes);
+    let headers = rdr.headers().map_err(|e| AppError::invalid(format!("{file}:1"), e.to_string()))?.clone();
+    let mut idx = [usize::MAX; 11];
+    for (i, h) in headers.iter().enumerate() {
+        match CSV_COLUMNS.iter().position(|c| *c == h.trim()) {
+            Some(p) => idx[p] = i,
+            None => problems.at_line(1, Some(i + 1), format!("unknown column '{h}'")),
+        }
+    }
+    for (p, c) in CSV_COLUMNS.iter().enumerate().take(5) {
+        if idx[p] == usize::MAX && *c != "hostname" {
+            problems.at_line(1, None, format!("missing column '{c}'"));
+        }
+    }
+    if !problems.is_empty() {
+        problems.into_result()?;
+        return Ok(Vec::new());
+    }
+    let mut out: Vec<AssetRecord> = Vec::new();
+    let mut by_key: HashMap<(String, String), usize> = HashMap::new();
+    for rec in rdr.records() {
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                problems.at_line(e.position().map_or(0, csv::Position::line), None, format!("unreadable CSV: {e}"));
+                continue;
+            }
+        };
+        let line = rec.position().map_or(0, csv::Position::line);
+        let get = |p: usize| if idx[p] == usize::MAX { "" } else { rec.get(idx[p]).unwrap_or("") };
+        let col = |p: usize| Some(idx[p] + 1);
+        let Ok(org_code) = OdsCode::parse(get(0)).map_err(|e| problems.at_line(line, col(0), e.message)) else {
+            continue;
+        };
+        let Ok(name) = ward_core::error::require_text("asset_name", get(1), 200)
+            .map_err(|e| problems.at_line(line, col(1), e.to_string()))
+        else {
+            continue;
+        };
+        let Ok(kind) = get(2).parse::<AssetKind>().map_err(|e| problems.at_line(line, col(2), e.message)) else {
+            continue;
+        };
+        let Ok(internet_facing) = parse_bool(get(4)).map_err(|m| problems.at_line(line, col(4), m)) else {
+            continue;
+        };
+        let services: Vec<String> = get(5).split(';').filter_map(opt).collect();
+        let software = match opt(get(6)) {
+            None => None,
+            Some(sw_name) => {
+                let sw = InstalledSoftware {
+                    name: sw_name,
+                    vendor: opt(get(7)),
+                    version: get(8).trim().to_owned(),
+                    purl: opt(get(9)),
+                    cpe: opt(get(10)),
+                    source: SoftwareSource::Import,
+                };
+                if let Err(e) = sw.validate() {
+                    let p = match e.field.as_str() {
+                        "version" => 8,
+                        "purl" => 9,
+                        "cpe" => 10,
+                        _ => 6,
+                    };
+                    problems.at_line(line, col(p), e.to_string());
+                    continue;
+                }
+                Some(sw)
+            }
+        };
+        let key = (org_code.as_str().to_owned(), name.clone());
+        match by_key.get(&key) {
+            Some(&i) => {
+                let a = &mut out[i];
+                if a.kind != kind || a.internet_facing != internet_facing {
+                    problems.at_line(line, None, format!("asset '{name}' is described differently on {}", a.origin));
+                    continue;
+                }
+                for s in services {
+                    if !a.services.contains(&s) {
+                        a.services.push(s);
+                    }
+                }
+                a.software.extend(software);
+            }
+            None => {
+                by_key.insert(key, out.len());
+                out.push(AssetRecord {
+                    org_code,
+                    name,
+                    kind,
+                    hostname: opt(get(3)),
+                    internet_facing,
+                    services,
+                    software: software.into_iter().collect(),
+                    origin: format!("line {line}"),
+                });
+            }
+        }
+    }
+    problems.into_result()?;
+    Ok(out)
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonAsset {
+    org_code: String,
+    name: String,
+    kind: AssetKind,
+    #[serde(default)]
+    hostname: Option<String>,
+    internet_facing: bool,
+    #[serde(default)]
+    services: Vec<String>,
+    #[serde(default)]
+    software: Vec<JsonSoftware>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonSoftware {
+    name: String,
+    #[serde(default)]
+    vendor: Option<String>,
+    version: String,
+    #[serde(default)]
+    purl: Option<String>,
+    #[serde(default)]
+    cpe: Option<String>,
+}
+
+fn parse_json(file: &str, bytes: &[u8]) -> AppResult<Vec<AssetRecord>> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    let rows: Vec<JsonAsset> = serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        AppError::invalid(
+            format!("{file}:{path} (line {}, column {})", inner.line(), inner.column()),
+            inner.to_string(),
+        )
+    })?;
+    let mut problems = Problems::new(file);
+    let mut out = Vec::new();
+    for (i, a) in rows.into_iter().enumerate() {
+        let Ok(org_code) = OdsCode::parse(&a.org_code).map_err(|e| problems.at_path(&format!("[{i}].org_code"), e.message))
+        else {
+            continue;
+        };
+        let software: Vec<InstalledSoftware> = a
+            .software
+            .into_iter()
+            .map(|s| InstalledSoftware {
+                name: s.name,
+                vendor: s.vendor,
+                version: s.version,
+                purl: s.purl,
+                cpe: s.cpe,
+                source: SoftwareSource::Import,
+            })
+            .collect();
+        let rec = AssetRecord {
+            org_code,
+            name: a.name.trim().to_owned(),
+            kind: a.kind,
+            hostname: a.hostname,
+            internet_facing: a.internet_facing,
+            services: a.services,
+            software,
+            origin: format!("[{i}]"),
+        };
+        if let Err(e) = ward_core::error::require_text("name", &rec.name, 200) {
+            problems.at_path(&format!("[{i}].name"), e.message);
+            continue;
+        }
+        for (j, s) in rec.software.iter().enumerate() {
+            if let Err(e) = s.validate() {
+                problems.at_path(&format!("[{i}].software[{j}].{}", e.field), e.message);
+            }
+        }
+        out.push(rec);
+    }
+    problems.into_result()?;
+    Ok(out)
+}
+
+impl App {
+    /// Resolve organisations and services named by the records and store every asset in one
+    /// transaction. Any unknown organisation or service, or one outside the actor's footprint,
+    /// stops the whole import.
+    pub async fn import_assets(&self, actor: &Actor, file: &str, records: &[AssetRecord]) -> AppResult<ImportSummary> {
+        let now = self.now();
+        let scope = authorise(actor, Action::WriteInventory, now)?;
+        let mut problems = Problems::new(file);
+        let mut orgs: HashMap<OdsCode, Option<OrgId>> = HashMap::new();
+        let mut services: HashMap<OrgId, HashMap<String, ServiceId>> = HashMap::new();
+        let mut assets = Vec::with_capacity(records.len());
+        for r in records {
+            let org = match orgs.get(&r.org_code) {
+                Some(o) => *o,
+                None => {
+                    let found = match self.store().get_org_by_code(&scope, &r.org_code).await {
+                        Ok(o) => Some(o.id),
+                        Err(ward_store::StoreError::NotFound { .. } | ward_store::StoreError::Forbidden { .. }) => None,
+                        Err(e) => return Err(e.into()),
+                    };
+                    orgs.insert(r.org_code.clone(), found);
+                    found
+                }
+            };
+            let Some(org) = org else {
+                problems.at_path(&r.origin, format!("organisation {} is unknown or outside your organisation", r.org_code));
+                continue;
+            };
+            if let std::collections::hash_map::Entry::Vacant(slot) = services.entry(org) {
+                let f = ServiceFilter { org: Some(org), ..ServiceFilter::default() };
+                let page = self.store().list_services(&scope, &f, PageRequest { offset: 0, limit: 1000 }).await?;
+                slot.insert(page.items.into_iter().map(|s| (s.name.to_lowercase(), s.id)).collect());
+            }
+            let known = services.get(&org);
+            let mut ids = Vec::new();
+            for s in &r.services {
+                match known.and_then(|m| m.get(&s.to_lowercase())) {
+                    Some(id) => ids.push(*id),
+                    None => problems.at_path(&r.origin, format!("service '{s}' does not exist in {}", r.org_code)),
+                }
+            }
+            assets.push(Asset {
+                id: AssetId::new_at(now, crate::accounts::secrets::random_bytes::<10>()?),
+                org,
+                name: r.name.clone(),
+                kind: r.kind,
+                hostname: r.hostname.clone(),
+                internet_facing: r.internet_facing,
+                services: ids,
+                software: r.software.clone(),
+            });
+        }
+        problems.into_result()?;
+        let n = self.store().insert_assets(&scope, &assets, &actor.audit(now)).await?;
+        Ok(ImportSummary { file: file.to_owned(), records: records.len() as u64, inserted: n, ..Default::default() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str =
+        "org_code,asset_name,kind,hostname,internet_facing,services,software_name,software_vendor,software_version,purl,cpe\n";
+
+    #[test]
+    fn rows_of_one_asset_merge() {
+        let data = format!(
+            "{HEADER}RJZ,LIMS server,server,lims01,no,Pathology,OpenSSL,OpenSSL,3.0.2,,cpe:2.3:a:openssl:openssl:3.0.2:*:*:*:*:*:*:*\n\
+             RJZ,LIMS server,server,lims01,no,Pathology;Blood transfusion,log4j-core,Apache,2.14.1,pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1,\n"
+        );
+        let recs = parse(AssetFormat::Csv, "a.csv", data.as_bytes()).unwrap();
+        assert_eq!(recs.len(), 1);
+        assert_eq!(recs[0].software.len(), 2);
+        assert_eq!(recs[0].services, vec!["Pathology", "Blood transfusion"]);
+    }
+
+    #[test]
+    fn a_bad_purl_names_line_and_column() {
+        let data = format!("{HEADER}RJZ,PC,end_user_device,,no,,lodash,,4.17.15,npm/lodash,\n");
+        let Err(AppError::Invalid(p)) = parse(AssetFormat::Csv, "a.csv", data.as_bytes()) else { panic!() };
+        assert_eq!(p[0].path, "a.csv:2:10");
+    }
+
+    #[test]
+    fn json_wrong_type_names_the_path() {
+        let data = br#"[{"org_code":"RJZ","name":"x","kind":"server","internet_facing":"maybe"}]"#;
+        let Err(AppError::Invalid(p)) = parse(AssetFormat::Json, "a.json", data) else { panic!() };
+        assert!(p[0].path.contains("[0].internet_facing"), "{}", p[0].path);
+    }
+}

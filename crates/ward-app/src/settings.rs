@@ -1,0 +1,40 @@
+//! Settings for the use cases, passed in explicitly (no globals).
+
+use crate::accounts::password::PasswordCost;
+use jiff::SignedDuration;
+
+#[derive(Debug, Clone)]
+pub struct AppSettings {
+    /// Sign a session out after this long without a request.
+    pub session_idle: SignedDuration,
+    /// Sign a session out this long after sign-in, whatever happens.
+    pub session_absolute: SignedDuration,
+    /// Failed passwords before an account locks.
+    pub max_failed_logins: u32,
+    /// How long a locked account stays locked.
+    pub lockout: SignedDuration,
+    /// Sign-in attempts allowed from one client address per window.
+    pub login_ip_limit: u32,
+    pub login_ip_window: SignedDuration,
+    /// Longest lifetime of an API token.
+    pub token_max_days: i64,
+    /// Longest incident-responder grant.
+    pub responder_max_days: i64,
+    pub password_cost: PasswordCost,
+}
+
+impl Default for AppSettings {
+    fn default() -> Self {
+        Self {
+            session_idle: SignedDuration::from_mins(30),
+            session_absolute: SignedDuration::from_hours(12),
+            max_failed_logins: 5,
+            lockout: SignedDuration::from_mins(15),
+            login_ip_limit: 30,
+            login_ip_window: SignedDuration::from_mins(5),
+            token_max_days: 366,
+            responder_max_days: 90,
+            password_cost: PasswordCost::default(),
+        }
+    }
+}
