@@ -1,0 +1,117 @@
+//! The JSON API under `/api/v1`. Routes are added through [`ApiRoutes`], which records each
+//! (method, path) so tests can walk every route for every role, and fail when one is missing.
+
+pub mod accounts;
+pub mod audit;
+pub mod inventory;
+pub mod orgs;
+
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::Method;
+use axum::routing::{MethodRouter, delete, get, post, put};
+use utoipa::OpenApi;
+
+/// A router that remembers what it serves.
+pub struct ApiRoutes {
+    router: Router<AppState>,
+    list: Vec<(Method, &'static str)>,
+}
+
+impl ApiRoutes {
+    fn new() -> Self {
+        Self { router: Router::new(), list: Vec::new() }
+    }
+    fn add(mut self, method: Method, path: &'static str, mr: MethodRouter<AppState>) -> Self {
+        self.list.push((method, path));
+        self.router = self.router.route(path, mr);
+        self
+    }
+}
+
+/// Every API route, as `(method, path template)`.
+pub fn routes(import_limit: usize) -> ApiRoutes {
+    use Method as M;
+    ApiRoutes::new()
+        .add(M::GET, "/api/v1/me", get(accounts::me))
+        .add(M::GET, "/api/v1/me/org", get(orgs::mine))
+        .add(M::GET, "/api/v1/orgs", get(orgs::list))
+        .add(M::GET, "/api/v1/orgs/{id}", get(orgs::get))
+        .add(M::POST, "/api/v1/orgs/import", post(orgs::import).layer(DefaultBodyLimit::max(import_limit)))
+        .add(M::GET, "/api/v1/services", get(inventory::list_services))
+        .add(M::POST, "/api/v1/services", post(inventory::create_service))
+        .add(M::GET, "/api/v1/services/{id}", get(inventory::get_service))
+        .add(M::GET, "/api/v1/assets", get(inventory::list_assets))
+        .add(M::POST, "/api/v1/assets", post(inventory::create_asset))
+        .add(M::POST, "/api/v1/assets/import", post(inventory::import_assets).layer(DefaultBodyLimit::max(import_limit)))
+        .add(M::GET, "/api/v1/assets/{id}", get(inventory::get_asset))
+        .add(M::PUT, "/api/v1/assets/{id}", put(inventory::update_asset))
+        .add(M::DELETE, "/api/v1/assets/{id}", delete(inventory::delete_asset))
+        .add(M::GET, "/api/v1/products", get(inventory::list_products))
+        .add(M::POST, "/api/v1/products", post(inventory::create_product))
+        .add(M::GET, "/api/v1/users", get(accounts::list_users))
+        .add(M::POST, "/api/v1/users", post(accounts::create_user))
+        .add(M::POST, "/api/v1/users/{id}/grants", post(accounts::grant))
+        .add(M::DELETE, "/api/v1/users/{id}/grants/{grant}", delete(accounts::revoke_grant))
+        .add(M::POST, "/api/v1/users/{id}/disable", post(accounts::disable))
+        .add(M::POST, "/api/v1/users/{id}/reset-mfa", post(accounts::reset_mfa))
+        .add(M::GET, "/api/v1/tokens", get(accounts::list_tokens))
+        .add(M::POST, "/api/v1/tokens", post(accounts::create_token))
+        .add(M::DELETE, "/api/v1/tokens/{id}", delete(accounts::revoke_token))
+        .add(M::GET, "/api/v1/audit", get(audit::list))
+        .add(M::POST, "/api/v1/audit/verify", post(audit::verify))
+}
+
+/// The routes that need a credential (everything listed by [`routes`]).
+pub fn route_list() -> Vec<(Method, &'static str)> {
+    routes(0).list
+}
+
+pub fn router(import_limit: usize) -> Router<AppState> {
+    routes(import_limit).router.route("/api/v1/openapi.json", get(openapi_json))
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Ward API", description = "Cyber resilience for health and social care."),
+    paths(
+        accounts::me, orgs::mine, orgs::list, orgs::get, orgs::import,
+        inventory::list_services, inventory::create_service, inventory::get_service,
+        inventory::list_assets, inventory::create_asset, inventory::import_assets, inventory::get_asset,
+        inventory::update_asset, inventory::delete_asset, inventory::list_products, inventory::create_product,
+        accounts::list_users, accounts::create_user, accounts::grant, accounts::revoke_grant,
+        accounts::disable, accounts::reset_mfa, accounts::list_tokens, accounts::create_token,
+        accounts::revoke_token, audit::list, audit::verify,
+    ),
+    modifiers(&BearerAuth),
+    security(("bearer" = []), ("session" = [])),
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("ward_…").build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::auth::SESSION_COOKIE))),
+        );
+    }
+}
+
+/// The OpenAPI 3.1 document. Public: it describes the API, not anyone's data.
+pub async fn openapi_json() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let doc = ApiDoc::openapi();
+    match doc.to_json() {
+        Ok(s) => ([(axum::http::header::CONTENT_TYPE, "application/json")], s).into_response(),
+        Err(e) => crate::error::ApiError::from(ward_app::AppError::Internal(e.to_string())).into_response(),
+    }
+}
