@@ -261,6 +261,16 @@ impl App {
         Ok(cookie)
     }
 
+    /// The user's active grants with their organisations, for the organisation switcher.
+    pub async fn my_roles(&self, view: &SessionView) -> AppResult<Vec<(RoleGrant, ward_core::org::Organisation)>> {
+        let mut out = Vec::with_capacity(view.grants.len());
+        for g in &view.grants {
+            let org = self.store().get_org(&ward_store::Scope::All, g.org).await?;
+            out.push((g.clone(), org));
+        }
+        Ok(out)
+    }
+
     /// Act under another of the user's active grants.
     pub async fn switch_grant(&self, view: &SessionView, grant: GrantId) -> AppResult<()> {
         if !view.grants.iter().any(|g| g.id == grant) {

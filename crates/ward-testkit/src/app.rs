@@ -1,0 +1,119 @@
+//! `spawn_app()`: the real server on port 0 over a fresh database, with the fixture world loaded.
+
+use crate::fixtures::{self, World};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tempfile::TempDir;
+use ward_app::accounts::password::PasswordCost;
+use ward_app::{App, AppSettings};
+use ward_core::clock::{Clock, SystemClock};
+use ward_core::role::Role;
+use ward_server::{AppState, ServerSettings};
+use ward_store::{AdminStore, Store};
+
+/// Cheap hashing for tests: the cost of argon2 is not what tests are about.
+pub const TEST_COST: PasswordCost = PasswordCost { memory_kib: 1024, iterations: 1 };
+
+/// A running Ward.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    /// `http://127.0.0.1:PORT`
+    pub base: String,
+    pub app: App,
+    pub store: Arc<dyn Store>,
+    pub world: World,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    _dir: Option<TempDir>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Which database a test app runs on.
+pub enum Backend {
+    /// A fresh SQLite file in a temp dir.
+    Sqlite,
+    /// An already-migrated store (e.g. a fresh PostgreSQL database).
+    Store(Arc<dyn Store>),
+}
+
+/// Spawn on a fresh SQLite database with the system clock.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Backend::Sqlite, Arc::new(SystemClock)).await
+}
+
+pub async fn spawn_app_with(backend: Backend, clock: Arc<dyn Clock>) -> TestApp {
+    let (store, dir): (Arc<dyn Store>, Option<TempDir>) = match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let url = format!("sqlite://{}", dir.path().join("ward.db").display());
+            let s = ward_store_sqlite::SqliteStore::open(&url).await.expect("open sqlite");
+            s.migrate().await.expect("migrate");
+            (Arc::new(s), Some(dir))
+        }
+        Backend::Store(s) => (s, None),
+    };
+    let settings = AppSettings { password_cost: TEST_COST, ..AppSettings::default() };
+    let hash = ward_app::accounts::password::hash(fixtures::PASSWORD, TEST_COST).expect("hash");
+    let world = fixtures::build(&store, &hash, clock.now()).await.expect("fixtures");
+    let app = App::new(Arc::clone(&store), clock, settings).expect("app");
+    let state = AppState::new(app.clone(), ServerSettings::default());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let router = ward_server::router(state);
+    tokio::spawn(async move {
+        let _ = ward_server::serve(listener, router, async {
+            let _ = rx.await;
+        })
+        .await;
+    });
+    TestApp { addr, base: format!("http://{addr}"), app, store, world, shutdown: Some(tx), _dir: dir }
+}
+
+impl TestApp {
+    /// An API token for `role` over `org`, issued by the national fixture user.
+    pub async fn token(&self, role: Role, org: ward_core::OrgId) -> String {
+        let national = &self.world.users[&Role::NationalAnalyst];
+        let actor = ward_app::Actor {
+            principal: ward_app::Principal::User(national.id),
+            role: Role::NationalAnalyst,
+            org: self.world.national,
+            grant: None,
+            expires_at: None,
+            request_id: None,
+        };
+        let issued = self
+            .app
+            .issue_token(
+                &actor,
+                ward_app::accounts::tokens::NewToken { name: format!("{role:?} test"), role, org, days: 7 },
+            )
+            .await
+            .expect("issue token");
+        issued.secret
+    }
+
+    /// The token for a role at its fixture organisation.
+    pub async fn role_token(&self, role: Role) -> String {
+        let org = self.world.users[&role].org;
+        self.token(role, org).await
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+/// A plain HTTP client for tests (no cookies, no redirects followed).
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
