@@ -1,1 +1,177 @@
-//! ward-store-sqlite
+//! Ward storage on an embedded SQLite file: the default backend, nothing to install.
+//!
+//! One [`SqliteStore`] holds two pools over the same database file: a pool of readers and a pool of
+//! exactly one writer. SQLite allows one writer at a time; funnelling every write through one
+//! connection makes writes queue inside the process instead of failing with `SQLITE_BUSY`, while WAL
+//! mode lets readers run alongside the writer. Every write transaction starts with `BEGIN IMMEDIATE`
+//! so that another process sharing the file waits on the busy timeout rather than failing later.
+//!
+//! Every query is a runtime query with bound parameters; the schema lives in `migrations/` and is
+//! embedded with `sqlx::migrate!()`. Conventions in the schema: identifiers are UUID text,
+//! timestamps INTEGER microseconds since the Unix epoch, dates TEXT `YYYY-MM-DD`, booleans 0/1.
+//!
+//! Scope enforcement lives in [`scope`]: every tenant-scoped query filters by the caller's
+//! [`Scope`](ward_store::Scope). Audit records are appended by [`audit::append`] inside the same
+//! transaction as the change they describe.
+
+mod accounts;
+mod assets;
+mod audit;
+mod backup;
+mod codec;
+mod inventory;
+mod jobs;
+mod orgs;
+mod scope;
+
+use async_trait::async_trait;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{Sqlite, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+use ward_store::{AdminStore, BackupCounts, StoreError, StoreResult};
+
+pub use backup::{BACKUP_FORMAT_VERSION, BACKUP_TABLES, BackupColumn, BackupTable, ColumnType};
+
+/// How long a connection waits for a lock held by another connection or process.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Readers in the pool; SQLite readers in WAL mode do not block each other or the writer.
+const READ_CONNECTIONS: u32 = 4;
+/// Prepared statements kept per connection (bulk inserts reuse a handful of multi-row statements).
+const STATEMENT_CACHE: usize = 256;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
+
+/// The SQLite implementation of every `ward_store` trait.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    /// Pool for reads. For in-memory databases this is the writer pool itself.
+    read: SqlitePool,
+    /// One connection: every write transaction goes through it, so writes serialise.
+    write: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Open (creating if missing) the database named by `url`.
+    ///
+    /// Accepts `sqlite://PATH`, `sqlite:PATH`, `sqlite::memory:` and the other forms sqlx accepts,
+    /// including query parameters such as `?mode=ro`. Does not migrate; call
+    /// [`AdminStore::migrate`] once after opening.
+    pub async fn open(url: &str) -> StoreResult<Self> {
+        let base = SqliteConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Invalid(format!("database URL: {e}")))?
+            .create_if_missing(true)
+            .foreign_keys(true)
+            .busy_timeout(BUSY_TIMEOUT)
+            .statement_cache_capacity(STATEMENT_CACHE);
+        let in_memory = is_memory_url(url);
+        if in_memory {
+            // An in-memory database lives as long as its connection: keep exactly one, forever,
+            // and use it for reads too.
+            let pool = SqlitePoolOptions::new()
+                .max_connections(1)
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+                .connect_with(base)
+                .await
+                .map_err(codec::db_err)?;
+            return Ok(Self {
+                read: pool.clone(),
+                write: pool,
+            });
+        }
+        let options = base
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal);
+        // Open the writer first so the file exists and is in WAL mode before readers connect.
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(60))
+            .connect_with(options.clone())
+            .await
+            .map_err(codec::db_err)?;
+        let read = SqlitePoolOptions::new()
+            .max_connections(READ_CONNECTIONS)
+            .connect_with(options)
+            .await
+            .map_err(codec::db_err)?;
+        Ok(Self { read, write })
+    }
+
+    /// Start a write transaction on the single writer connection.
+    pub(crate) async fn begin_write(&self) -> StoreResult<Transaction<'static, Sqlite>> {
+        self.write
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(codec::db_err)
+    }
+
+    /// Close both pools, waiting for connections to finish.
+    pub async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
+    }
+}
+
+/// True for the URL forms that name a private in-memory database.
+fn is_memory_url(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    rest.starts_with(":memory:") || rest.contains("mode=memory")
+}
+
+#[async_trait]
+impl AdminStore for SqliteStore {
+    async fn migrate(&self) -> StoreResult<()> {
+        MIGRATOR
+            .run(&self.write)
+            .await
+            .map_err(|e| StoreError::Backend(format!("migration failed: {e}")))
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.read)
+            .await
+            .map_err(codec::db_err)?;
+        Ok(())
+    }
+
+    async fn backup(&self, out: &mut (dyn std::io::Write + Send)) -> StoreResult<BackupCounts> {
+        backup::write_backup(&self.read, out).await
+    }
+
+    async fn restore(&self, input: &mut (dyn std::io::BufRead + Send)) -> StoreResult<BackupCounts> {
+        let mut tx = self.begin_write().await?;
+        let counts = backup::read_backup(&mut tx, input).await?;
+        // Foreign keys are checked at commit: a violation means the backup is inconsistent.
+        tx.commit()
+            .await
+            .map_err(|e| StoreError::Snapshot(format!("restore failed: {}", codec::db_err(e))))?;
+        Ok(counts)
+    }
+
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_urls_are_recognised() {
+        assert!(is_memory_url("sqlite::memory:"));
+        assert!(is_memory_url("sqlite://:memory:"));
+        assert!(is_memory_url("sqlite:file:x?mode=memory&cache=shared"));
+        assert!(!is_memory_url("sqlite:///tmp/ward.db"));
+        assert!(!is_memory_url("sqlite://ward.db"));
+    }
+}

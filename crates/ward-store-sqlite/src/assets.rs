@@ -1,0 +1,541 @@
+//! Assets with their software and service links: bulk insert, read, update, delete and listing.
+//!
+//! Bulk inserts run in one transaction with multi-row `INSERT`s of fixed size, so SQLite reuses the
+//! same prepared statements chunk after chunk. Software identities are deduplicated: each distinct
+//! (name, vendor, version, purl, cpe) is looked up or inserted once per call and linked by id.
+
+use crate::SqliteStore;
+use crate::audit::{append, push_page};
+use crate::codec::{DbResult, get, get_parsed, get_parsed_opt, like_pattern, to_u32, to_u64};
+use crate::scope;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use ward_core::asset::{Asset, InstalledSoftware};
+use ward_core::audit::digest_json;
+use ward_core::{AssetId, OrgId, ServiceId};
+use ward_store::{AssetFilter, AssetSummary, AuditMeta, Page, PageRequest, Scope, StoreError, StoreResult};
+
+/// Rows per multi-row INSERT into `assets` (6 parameters each).
+const ASSET_ROWS: usize = 150;
+/// Rows per multi-row INSERT into the link tables (at most 4 parameters each).
+const LINK_ROWS: usize = 250;
+/// Rows per multi-row INSERT into `software` (5 parameters each).
+const SOFTWARE_ROWS: usize = 150;
+
+/// The identity of a software row: (name, vendor, version, purl, cpe).
+type SoftwareKey<'a> = (
+    &'a str,
+    Option<&'a str>,
+    &'a str,
+    Option<&'a str>,
+    Option<&'a str>,
+);
+/// The same identity, owned, as read back from `RETURNING`.
+type OwnedSoftwareKey = (String, Option<String>, String, Option<String>, Option<String>);
+
+fn key_of(s: &InstalledSoftware) -> SoftwareKey<'_> {
+    (
+        s.name.as_str(),
+        s.vendor.as_deref(),
+        s.version.as_str(),
+        s.purl.as_deref(),
+        s.cpe.as_deref(),
+    )
+}
+
+/// Check each asset's fields.
+pub(crate) fn validate_assets(assets: &[Asset]) -> StoreResult<()> {
+    for (i, a) in assets.iter().enumerate() {
+        a.validate()
+            .map_err(|e| StoreError::Invalid(e.at(&format!("assets[{i}]")).to_string()))?;
+    }
+    Ok(())
+}
+
+/// Fail unless every organisation is inside the scope: `Forbidden` naming the first one outside
+/// (or `Invalid` under [`Scope::All`], where the only failure is a missing organisation).
+pub(crate) async fn require_orgs(
+    conn: &mut SqliteConnection,
+    scope: &Scope,
+    orgs: &BTreeSet<OrgId>,
+) -> StoreResult<()> {
+    if scope::all_in_scope(conn, scope, orgs).await? {
+        return Ok(());
+    }
+    for org in orgs {
+        if !scope::org_in_scope(conn, scope, *org).await? {
+            return Err(match scope {
+                Scope::All => StoreError::Invalid(format!("organisation {org} does not exist")),
+                _ => StoreError::forbidden("organisation", org),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Fail unless every service exists inside the scope.
+pub(crate) async fn require_services(
+    conn: &mut SqliteConnection,
+    scope: &Scope,
+    services: &BTreeSet<ServiceId>,
+) -> StoreResult<()> {
+    let ids: Vec<ServiceId> = services.iter().copied().collect();
+    for chunk in ids.chunks(500) {
+        let mut qb = QueryBuilder::new("");
+        scope::push_with(&mut qb, scope);
+        qb.push("SELECT id FROM services WHERE id IN (");
+        let mut list = qb.separated(", ");
+        for id in chunk {
+            list.push_bind(id.to_string());
+        }
+        qb.push(")");
+        scope::push_filter(&mut qb, scope, "org_id");
+        let found: HashSet<String> = qb
+            .build_query_scalar()
+            .fetch_all(&mut *conn)
+            .await
+            .db()?
+            .into_iter()
+            .collect();
+        if let Some(missing) = chunk.iter().find(|id| !found.contains(&id.to_string())) {
+            return Err(match scope {
+                Scope::All => StoreError::Invalid(format!("service {missing} does not exist")),
+                _ => StoreError::forbidden("service", missing),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Ids of the software rows for every distinct package in `assets`, inserting the new ones.
+async fn resolve_software<'a>(
+    conn: &mut SqliteConnection,
+    assets: &'a [Asset],
+) -> StoreResult<HashMap<SoftwareKey<'a>, i64>> {
+    let mut ids: HashMap<SoftwareKey<'a>, i64> = HashMap::new();
+    let mut missing: Vec<SoftwareKey<'a>> = Vec::new();
+    let mut seen: HashSet<SoftwareKey<'a>> = HashSet::new();
+    for s in assets.iter().flat_map(|a| a.software.iter()) {
+        let key = key_of(s);
+        if !seen.insert(key) {
+            continue;
+        }
+        match lookup_software(conn, key).await? {
+            Some(id) => {
+                ids.insert(key, id);
+            }
+            None => missing.push(key),
+        }
+    }
+    for chunk in missing.chunks(SOFTWARE_ROWS) {
+        let mut qb = QueryBuilder::new("INSERT INTO software (name, vendor, version, purl, cpe) ");
+        qb.push_values(chunk, |mut b, k| {
+            b.push_bind(k.0)
+                .push_bind(k.1)
+                .push_bind(k.2)
+                .push_bind(k.3)
+                .push_bind(k.4);
+        });
+        qb.push(" ON CONFLICT DO NOTHING RETURNING id, name, vendor, version, purl, cpe");
+        let rows = qb.build().fetch_all(&mut *conn).await.db()?;
+        let mut returned: HashMap<OwnedSoftwareKey, i64> = HashMap::with_capacity(rows.len());
+        for row in &rows {
+            returned.insert(
+                (
+                    get(row, "name")?,
+                    get(row, "vendor")?,
+                    get(row, "version")?,
+                    get(row, "purl")?,
+                    get(row, "cpe")?,
+                ),
+                get(row, "id")?,
+            );
+        }
+        for k in chunk {
+            let owned = (
+                k.0.to_owned(),
+                k.1.map(str::to_owned),
+                k.2.to_owned(),
+                k.3.map(str::to_owned),
+                k.4.map(str::to_owned),
+            );
+            let id = match returned.get(&owned) {
+                Some(id) => *id,
+                None => lookup_software(conn, *k)
+                    .await?
+                    .ok_or_else(|| StoreError::Backend("software row vanished during insert".into()))?,
+            };
+            ids.insert(*k, id);
+        }
+    }
+    Ok(ids)
+}
+
+async fn lookup_software(conn: &mut SqliteConnection, k: SoftwareKey<'_>) -> StoreResult<Option<i64>> {
+    sqlx::query_scalar(
+        "SELECT id FROM software WHERE name = ? AND version = ? AND coalesce(vendor, x'00') = coalesce(?, x'00') \
+         AND coalesce(purl, x'00') = coalesce(?, x'00') AND coalesce(cpe, x'00') = coalesce(?, x'00')",
+    )
+    .bind(k.0)
+    .bind(k.2)
+    .bind(k.1)
+    .bind(k.3)
+    .bind(k.4)
+    .fetch_optional(&mut *conn)
+    .await
+    .db()
+}
+
+/// Insert the rows of `assets` and all their links. Scope checks are the caller's.
+async fn insert_rows(conn: &mut SqliteConnection, assets: &[Asset]) -> StoreResult<()> {
+    let software = resolve_software(conn, assets).await?;
+    for chunk in assets.chunks(ASSET_ROWS) {
+        let mut qb =
+            QueryBuilder::new("INSERT INTO assets (id, org_id, name, kind, hostname, internet_facing) ");
+        qb.push_values(chunk, |mut b, a| {
+            b.push_bind(a.id.to_string())
+                .push_bind(a.org.to_string())
+                .push_bind(a.name.as_str())
+                .push_bind(a.kind.as_str())
+                .push_bind(a.hostname.as_deref())
+                .push_bind(a.internet_facing);
+        });
+        qb.build().execute(&mut *conn).await.db()?;
+    }
+    insert_links(conn, assets, &software).await
+}
+
+async fn insert_links(
+    conn: &mut SqliteConnection,
+    assets: &[Asset],
+    software: &HashMap<SoftwareKey<'_>, i64>,
+) -> StoreResult<()> {
+    let service_links: Vec<(String, String, i64)> = assets
+        .iter()
+        .flat_map(|a| {
+            let asset = a.id.to_string();
+            a.services
+                .iter()
+                .zip(0_i64..)
+                .map(move |(s, pos)| (asset.clone(), s.to_string(), pos))
+        })
+        .collect();
+    for chunk in service_links.chunks(LINK_ROWS) {
+        let mut qb = QueryBuilder::new("INSERT INTO asset_services (asset_id, service_id, position) ");
+        qb.push_values(chunk, |mut b, (asset, service, pos)| {
+            b.push_bind(asset.as_str())
+                .push_bind(service.as_str())
+                .push_bind(*pos);
+        });
+        qb.build().execute(&mut *conn).await.db()?;
+    }
+    let mut software_links: Vec<(String, i64, i64, &'static str)> = Vec::new();
+    for a in assets {
+        let asset = a.id.to_string();
+        for (s, pos) in a.software.iter().zip(0_i64..) {
+            let id = software
+                .get(&key_of(s))
+                .copied()
+                .ok_or_else(|| StoreError::Backend("software identity was not resolved".into()))?;
+            software_links.push((asset.clone(), pos, id, s.source.as_str()));
+        }
+    }
+    for chunk in software_links.chunks(LINK_ROWS) {
+        let mut qb =
+            QueryBuilder::new("INSERT INTO asset_software (asset_id, position, software_id, source) ");
+        qb.push_values(chunk, |mut b, (asset, pos, id, source)| {
+            b.push_bind(asset.as_str())
+                .push_bind(*pos)
+                .push_bind(*id)
+                .push_bind(*source);
+        });
+        qb.build().execute(&mut *conn).await.db()?;
+    }
+    Ok(())
+}
+
+/// Load one asset inside the scope, with its links, or `None`.
+pub(crate) async fn load_asset(
+    conn: &mut SqliteConnection,
+    scope: &Scope,
+    id: AssetId,
+) -> StoreResult<Option<Asset>> {
+    let mut qb = QueryBuilder::new("");
+    scope::push_with(&mut qb, scope);
+    qb.push("SELECT id, org_id, name, kind, hostname, internet_facing FROM assets WHERE id = ");
+    qb.push_bind(id.to_string());
+    scope::push_filter(&mut qb, scope, "org_id");
+    let Some(row) = qb.build().fetch_optional(&mut *conn).await.db()? else {
+        return Ok(None);
+    };
+    let services: Vec<String> =
+        sqlx::query_scalar("SELECT service_id FROM asset_services WHERE asset_id = ? ORDER BY position")
+            .bind(id.to_string())
+            .fetch_all(&mut *conn)
+            .await
+            .db()?;
+    let software_rows = sqlx::query(
+        "SELECT s.name, s.vendor, s.version, s.purl, s.cpe, x.source FROM asset_software x \
+         JOIN software s ON s.id = x.software_id WHERE x.asset_id = ? ORDER BY x.position",
+    )
+    .bind(id.to_string())
+    .fetch_all(&mut *conn)
+    .await
+    .db()?;
+    Ok(Some(Asset {
+        id: get_parsed(&row, "id")?,
+        org: get_parsed(&row, "org_id")?,
+        name: get(&row, "name")?,
+        kind: get_parsed(&row, "kind")?,
+        hostname: get(&row, "hostname")?,
+        internet_facing: get(&row, "internet_facing")?,
+        services: services
+            .iter()
+            .map(|s| crate::codec::parse("service_id", s))
+            .collect::<StoreResult<_>>()?,
+        software: software_rows
+            .iter()
+            .map(|r| {
+                Ok(InstalledSoftware {
+                    name: get(r, "name")?,
+                    vendor: get(r, "vendor")?,
+                    version: get(r, "version")?,
+                    purl: get(r, "purl")?,
+                    cpe: get(r, "cpe")?,
+                    source: get_parsed(r, "source")?,
+                })
+            })
+            .collect::<StoreResult<_>>()?,
+    }))
+}
+
+/// The entity id of a batch record: the one organisation of the batch, or `batch`.
+pub(crate) fn batch_entity_id(org: Option<OrgId>) -> String {
+    org.map_or_else(|| "batch".to_owned(), |o| o.to_string())
+}
+
+/// The organisation shared by every item, if there is exactly one.
+pub(crate) fn common_org(orgs: impl IntoIterator<Item = OrgId>) -> Option<OrgId> {
+    let set: BTreeSet<OrgId> = orgs.into_iter().collect();
+    if set.len() == 1 {
+        set.into_iter().next()
+    } else {
+        None
+    }
+}
+
+impl SqliteStore {
+    pub(crate) async fn insert_assets_impl(
+        &self,
+        scope: &Scope,
+        assets: &[Asset],
+        audit: &AuditMeta,
+    ) -> StoreResult<u64> {
+        if assets.is_empty() {
+            return Ok(0);
+        }
+        validate_assets(assets)?;
+        let orgs: BTreeSet<OrgId> = assets.iter().map(|a| a.org).collect();
+        let services: BTreeSet<ServiceId> = assets.iter().flat_map(|a| a.services.iter().copied()).collect();
+        let mut tx = self.begin_write().await?;
+        require_orgs(&mut tx, scope, &orgs).await?;
+        require_services(&mut tx, scope, &services).await?;
+        insert_rows(&mut tx, assets).await?;
+        let event = match assets {
+            [one] => audit.event(
+                "asset.create",
+                "asset",
+                one.id.to_string(),
+                Some(one.org),
+                None,
+                Some(digest_json(one)),
+                None,
+            ),
+            many => audit.event(
+                "assets.import",
+                "asset",
+                batch_entity_id(common_org(many.iter().map(|a| a.org))),
+                common_org(many.iter().map(|a| a.org)),
+                None,
+                Some(digest_json(many)),
+                Some(format!("{} assets", many.len())),
+            ),
+        };
+        append(&mut tx, &event).await?;
+        tx.commit().await.db()?;
+        Ok(assets.len() as u64)
+    }
+
+    pub(crate) async fn get_asset_impl(&self, scope: &Scope, id: AssetId) -> StoreResult<Asset> {
+        let mut conn = self.read.acquire().await.db()?;
+        load_asset(&mut conn, scope, id)
+            .await?
+            .ok_or_else(|| StoreError::not_found("asset", id))
+    }
+
+    pub(crate) async fn update_asset_impl(
+        &self,
+        scope: &Scope,
+        asset: &Asset,
+        audit: &AuditMeta,
+    ) -> StoreResult<()> {
+        validate_assets(std::slice::from_ref(asset))?;
+        let mut tx = self.begin_write().await?;
+        let stored = load_asset(&mut tx, scope, asset.id)
+            .await?
+            .ok_or_else(|| StoreError::not_found("asset", asset.id))?;
+        if stored.org != asset.org {
+            return Err(StoreError::Invalid(
+                "org: an asset cannot move to another organisation".into(),
+            ));
+        }
+        let services: BTreeSet<ServiceId> = asset.services.iter().copied().collect();
+        require_services(&mut tx, scope, &services).await?;
+        let id = asset.id.to_string();
+        sqlx::query("UPDATE assets SET name = ?, kind = ?, hostname = ?, internet_facing = ? WHERE id = ?")
+            .bind(&asset.name)
+            .bind(asset.kind.as_str())
+            .bind(&asset.hostname)
+            .bind(asset.internet_facing)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        sqlx::query("DELETE FROM asset_services WHERE asset_id = ?")
+            .bind(&id)
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        sqlx::query("DELETE FROM asset_software WHERE asset_id = ?")
+            .bind(&id)
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        let one = std::slice::from_ref(asset);
+        let software = resolve_software(&mut tx, one).await?;
+        insert_links(&mut tx, one, &software).await?;
+        let event = audit.event(
+            "asset.update",
+            "asset",
+            id,
+            Some(asset.org),
+            Some(digest_json(&stored)),
+            Some(digest_json(asset)),
+            None,
+        );
+        append(&mut tx, &event).await?;
+        tx.commit().await.db()
+    }
+
+    pub(crate) async fn delete_asset_impl(
+        &self,
+        scope: &Scope,
+        id: AssetId,
+        audit: &AuditMeta,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let stored = load_asset(&mut tx, scope, id)
+            .await?
+            .ok_or_else(|| StoreError::not_found("asset", id))?;
+        let id_s = id.to_string();
+        sqlx::query("DELETE FROM assets WHERE id = ?")
+            .bind(&id_s)
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        let event = audit.event(
+            "asset.delete",
+            "asset",
+            id_s,
+            Some(stored.org),
+            Some(digest_json(&stored)),
+            None,
+            None,
+        );
+        append(&mut tx, &event).await?;
+        tx.commit().await.db()
+    }
+
+    pub(crate) async fn list_assets_impl(
+        &self,
+        scope: &Scope,
+        filter: &AssetFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<AssetSummary>> {
+        let mut conn = self.read.acquire().await.db()?;
+        let mut count = QueryBuilder::new("");
+        scope::push_with(&mut count, scope);
+        count.push("SELECT count(*) FROM assets a");
+        push_asset_filter(&mut count, scope, filter);
+        let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await.db()?;
+
+        let mut qb = QueryBuilder::new("");
+        scope::push_with(&mut qb, scope);
+        qb.push(
+            "SELECT a.id, a.org_id, o.name AS org_name, a.name, a.kind, a.hostname, a.internet_facing, \
+             (SELECT count(*) FROM asset_software x WHERE x.asset_id = a.id) AS software_count, \
+             (SELECT count(*) FROM asset_services x WHERE x.asset_id = a.id) AS service_count \
+             FROM assets a JOIN organisations o ON o.id = a.org_id",
+        );
+        push_asset_filter(&mut qb, scope, filter);
+        push_page(&mut qb, " ORDER BY a.name, a.id", page);
+        let rows = qb.build().fetch_all(&mut *conn).await.db()?;
+        let items = rows
+            .iter()
+            .map(summary_from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Page {
+            items,
+            total: to_u64("count", total)?,
+            offset: page.offset,
+            limit: page.clamped_limit(),
+        })
+    }
+}
+
+fn summary_from_row(row: &SqliteRow) -> StoreResult<AssetSummary> {
+    Ok(AssetSummary {
+        id: get_parsed(row, "id")?,
+        org: get_parsed(row, "org_id")?,
+        org_name: get(row, "org_name")?,
+        name: get(row, "name")?,
+        kind: get_parsed(row, "kind")?,
+        hostname: get_parsed_opt::<String>(row, "hostname")?,
+        internet_facing: get(row, "internet_facing")?,
+        software_count: to_u32("software_count", get(row, "software_count")?)?,
+        service_count: to_u32("service_count", get(row, "service_count")?)?,
+    })
+}
+
+fn push_asset_filter(qb: &mut QueryBuilder<Sqlite>, scope: &Scope, filter: &AssetFilter) {
+    qb.push(" WHERE 1");
+    scope::push_filter(qb, scope, "a.org_id");
+    if let Some(org) = filter.org {
+        qb.push(" AND a.org_id = ").push_bind(org.to_string());
+    }
+    if let Some(text) = filter.text.as_deref().filter(|t| !t.trim().is_empty()) {
+        let pattern = like_pattern(text);
+        qb.push(" AND (a.name LIKE ")
+            .push_bind(pattern.clone())
+            .push(" ESCAPE '\\'");
+        qb.push(" OR a.hostname LIKE ")
+            .push_bind(pattern.clone())
+            .push(" ESCAPE '\\'");
+        qb.push(
+            " OR EXISTS (SELECT 1 FROM asset_software x JOIN software s ON s.id = x.software_id \
+             WHERE x.asset_id = a.id AND s.name LIKE ",
+        );
+        qb.push_bind(pattern).push(" ESCAPE '\\'))");
+    }
+    if let Some(kind) = filter.kind {
+        qb.push(" AND a.kind = ").push_bind(kind.as_str());
+    }
+    if let Some(facing) = filter.internet_facing {
+        qb.push(" AND a.internet_facing = ").push_bind(facing);
+    }
+    if let Some(service) = filter.service {
+        qb.push(" AND EXISTS (SELECT 1 FROM asset_services x WHERE x.asset_id = a.id AND x.service_id = ");
+        qb.push_bind(service.to_string()).push(")");
+    }
+}

@@ -1,0 +1,137 @@
+//! Conversions between domain values and SQLite columns, and the one mapping of database errors.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use sqlx::error::ErrorKind;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, Sqlite};
+use std::str::FromStr;
+use ward_store::{StoreError, StoreResult};
+
+/// Map a database error: unique violations are conflicts, foreign-key violations invalid input,
+/// anything else a backend failure. Messages name constraints and columns, never values.
+pub(crate) fn db_err(e: sqlx::Error) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) => match db.kind() {
+            ErrorKind::UniqueViolation => StoreError::Conflict(db.message().to_owned()),
+            ErrorKind::ForeignKeyViolation => {
+                StoreError::Invalid(format!("{} (a referenced row does not exist)", db.message()))
+            }
+            ErrorKind::NotNullViolation | ErrorKind::CheckViolation => {
+                StoreError::Invalid(db.message().to_owned())
+            }
+            _ => StoreError::Backend(db.message().to_owned()),
+        },
+        _ => StoreError::Backend(e.to_string()),
+    }
+}
+
+/// `.db()?` on sqlx results.
+pub(crate) trait DbResult<T> {
+    fn db(self) -> StoreResult<T>;
+}
+
+impl<T> DbResult<T> for Result<T, sqlx::Error> {
+    fn db(self) -> StoreResult<T> {
+        self.map_err(db_err)
+    }
+}
+
+/// Microseconds since the epoch, the stored form of every timestamp.
+pub(crate) fn ts(t: Timestamp) -> i64 {
+    t.as_microsecond()
+}
+
+pub(crate) fn opt_ts(t: Option<Timestamp>) -> Option<i64> {
+    t.map(ts)
+}
+
+pub(crate) fn ts_from(column: &str, micros: i64) -> StoreResult<Timestamp> {
+    Timestamp::from_microsecond(micros)
+        .map_err(|_| StoreError::Backend(format!("stored {column} is not a valid timestamp")))
+}
+
+pub(crate) fn date_text(d: Date) -> String {
+    d.to_string()
+}
+
+pub(crate) fn opt_date_text(d: Option<Date>) -> Option<String> {
+    d.map(date_text)
+}
+
+/// Parse a stored text value with `FromStr`, naming the column when it fails.
+pub(crate) fn parse<T: FromStr>(column: &str, s: &str) -> StoreResult<T> {
+    s.parse()
+        .map_err(|_| StoreError::Backend(format!("stored {column} '{s}' cannot be read")))
+}
+
+/// Read a column from a row, naming the column when it is missing or of the wrong type.
+pub(crate) fn get<'r, T>(row: &'r SqliteRow, column: &str) -> StoreResult<T>
+where
+    T: sqlx::Decode<'r, Sqlite> + sqlx::Type<Sqlite>,
+{
+    row.try_get(column)
+        .map_err(|e| StoreError::Backend(format!("reading column {column}: {e}")))
+}
+
+/// Read a text column and parse it.
+pub(crate) fn get_parsed<T: FromStr>(row: &SqliteRow, column: &str) -> StoreResult<T> {
+    let s: String = get(row, column)?;
+    parse(column, &s)
+}
+
+/// Read a nullable text column and parse it.
+pub(crate) fn get_parsed_opt<T: FromStr>(row: &SqliteRow, column: &str) -> StoreResult<Option<T>> {
+    let s: Option<String> = get(row, column)?;
+    s.map(|v| parse(column, &v)).transpose()
+}
+
+pub(crate) fn get_ts(row: &SqliteRow, column: &str) -> StoreResult<Timestamp> {
+    ts_from(column, get(row, column)?)
+}
+
+pub(crate) fn get_ts_opt(row: &SqliteRow, column: &str) -> StoreResult<Option<Timestamp>> {
+    let v: Option<i64> = get(row, column)?;
+    v.map(|m| ts_from(column, m)).transpose()
+}
+
+/// A count that must fit the target integer type.
+pub(crate) fn to_u32(column: &str, v: i64) -> StoreResult<u32> {
+    u32::try_from(v).map_err(|_| StoreError::Backend(format!("stored {column} {v} is out of range")))
+}
+
+pub(crate) fn to_u64(column: &str, v: i64) -> StoreResult<u64> {
+    u64::try_from(v).map_err(|_| StoreError::Backend(format!("stored {column} {v} is out of range")))
+}
+
+/// A `LIKE` pattern matching `text` anywhere, with `%`, `_` and `\` escaped (use `ESCAPE '\'`).
+pub(crate) fn like_pattern(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('%');
+    for c in text.trim().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(like_pattern("a%b_c\\d"), "%a\\%b\\_c\\\\d%");
+        assert_eq!(like_pattern("  ward "), "%ward%");
+    }
+
+    #[test]
+    fn dates_are_iso() {
+        let d = jiff::civil::date(2024, 3, 7);
+        assert_eq!(date_text(d), "2024-03-07");
+        assert_eq!(parse::<Date>("opened", "2024-03-07").unwrap(), d);
+    }
+}

@@ -1,0 +1,88 @@
+//! Scope enforcement in SQL. Every scoped query starts with the `scope_orgs` common table
+//! expression and filters its tenant column with [`push_filter`]; nothing scoped is read or
+//! written without it.
+
+use crate::codec::DbResult;
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use std::collections::BTreeSet;
+use ward_core::OrgId;
+use ward_store::{Scope, StoreResult};
+
+/// Largest number of identifiers bound into one `IN (...)` list.
+const IN_CHUNK: usize = 500;
+
+/// Push `WITH RECURSIVE scope_orgs(id) AS (...)`: the organisations the scope covers. Callers may
+/// append further common table expressions after a comma. For [`Scope::All`] the expression is
+/// never referenced, so SQLite never evaluates it.
+pub(crate) fn push_with(qb: &mut QueryBuilder<Sqlite>, scope: &Scope) {
+    qb.push("WITH RECURSIVE scope_orgs(id) AS (");
+    match scope {
+        Scope::All => {
+            qb.push("SELECT id FROM organisations");
+        }
+        Scope::Orgs(ids) => {
+            qb.push("SELECT id FROM organisations WHERE ");
+            push_in(qb, "id", ids);
+        }
+        Scope::Subtrees(roots) => {
+            qb.push("SELECT id FROM organisations WHERE ");
+            push_in(qb, "id", roots);
+            qb.push(" UNION SELECT o.id FROM organisations o JOIN scope_orgs s ON o.parent_id = s.id");
+        }
+    }
+    qb.push(") ");
+}
+
+/// Push ` AND <column> IN scope_orgs` unless the scope is everything.
+pub(crate) fn push_filter(qb: &mut QueryBuilder<Sqlite>, scope: &Scope, column: &str) {
+    if !matches!(scope, Scope::All) {
+        qb.push(" AND ")
+            .push(column)
+            .push(" IN (SELECT id FROM scope_orgs)");
+    }
+}
+
+/// Push `<column> IN (?, ?, ...)`, or a false condition for an empty list.
+pub(crate) fn push_in(qb: &mut QueryBuilder<Sqlite>, column: &str, ids: &[OrgId]) {
+    if ids.is_empty() {
+        qb.push("0");
+        return;
+    }
+    qb.push(column).push(" IN (");
+    let mut list = qb.separated(", ");
+    for id in ids {
+        list.push_bind(id.to_string());
+    }
+    qb.push(")");
+}
+
+/// Whether every organisation in `orgs` exists and lies inside `scope`. Under [`Scope::All`] it
+/// only checks existence.
+pub(crate) async fn all_in_scope(
+    conn: &mut SqliteConnection,
+    scope: &Scope,
+    orgs: &BTreeSet<OrgId>,
+) -> StoreResult<bool> {
+    let ids: Vec<OrgId> = orgs.iter().copied().collect();
+    for chunk in ids.chunks(IN_CHUNK) {
+        let mut qb = QueryBuilder::new("");
+        push_with(&mut qb, scope);
+        qb.push("SELECT count(*) FROM organisations WHERE ");
+        push_in(&mut qb, "id", chunk);
+        push_filter(&mut qb, scope, "id");
+        let found: i64 = qb.build_query_scalar().fetch_one(&mut *conn).await.db()?;
+        if usize::try_from(found).ok() != Some(chunk.len()) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Whether one organisation exists and lies inside `scope`.
+pub(crate) async fn org_in_scope(
+    conn: &mut SqliteConnection,
+    scope: &Scope,
+    org: OrgId,
+) -> StoreResult<bool> {
+    all_in_scope(conn, scope, &BTreeSet::from([org])).await
+}
