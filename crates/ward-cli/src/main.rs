@@ -1,1 +1,139 @@
-fn main() {}
+//! `ward`: run the server, load the demo sector, manage users and tokens, import data, verify the
+//! audit trail, back up and restore. Exit codes: 0 success, 1 failure, 2 bad command line,
+//! 3 input rejected, 4 audit chain broken, 5 database unavailable.
+
+mod commands;
+mod output;
+mod settings;
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(name = "ward", version, about = "Cyber resilience for health and social care")]
+pub struct Cli {
+    /// Database: sqlite://PATH (embedded, default) or postgres://USER@HOST/DB.
+    #[arg(long, global = true, env = "WARD_DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
+    /// A TOML settings file (see `ward config print-default`).
+    #[arg(long, global = true, env = "WARD_CONFIG")]
+    config: Option<PathBuf>,
+    /// Machine-readable JSON output where a script would want it.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create a realistic demo sector, print one login per role, and serve it.
+    Demo(commands::demo::DemoArgs),
+    /// Run the web UI, API and background jobs.
+    Serve(commands::serve::ServeArgs),
+    /// Apply database migrations.
+    Migrate,
+    /// Manage user accounts.
+    #[command(subcommand)]
+    Users(commands::users::UsersCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Tokens(commands::tokens::TokensCommand),
+    /// Organisations.
+    #[command(subcommand)]
+    Orgs(commands::imports::OrgsCommand),
+    /// Assets.
+    #[command(subcommand)]
+    Assets(commands::imports::AssetsCommand),
+    /// The audit trail.
+    #[command(subcommand)]
+    Audit(commands::audit::AuditCommand),
+    /// Write a consistent snapshot of the whole database to a file.
+    Backup(commands::backup::BackupArgs),
+    /// Load a snapshot into an empty database.
+    Restore(commands::backup::RestoreArgs),
+    /// Settings.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Print shell completions.
+    Completions(CompletionArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum ConfigCommand {
+    /// Print the default settings as TOML.
+    PrintDefault,
+}
+
+#[derive(Debug, Args)]
+struct CompletionArgs {
+    shell: clap_complete::Shell,
+}
+
+/// Failures that map to exit codes.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{0}")]
+    Rejected(String),
+    #[error("{0}")]
+    AuditBroken(String),
+    #[error("{0}")]
+    Database(String),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let code = match e.downcast_ref::<CliError>() {
+                Some(CliError::Rejected(_)) => 3,
+                Some(CliError::AuditBroken(_)) => 4,
+                Some(CliError::Database(_)) => 5,
+                None => 1,
+            };
+            eprintln!("error: {e:#}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let mut settings = settings::Settings::load(cli.config.as_deref())?;
+    if let Some(url) = &cli.database_url {
+        settings.database_url.clone_from(url);
+    }
+    match cli.command {
+        Command::Config(ConfigCommand::PrintDefault) => {
+            print!("{}", settings::Settings::default_toml()?);
+            Ok(())
+        }
+        Command::Completions(a) => {
+            use clap::CommandFactory;
+            clap_complete::generate(a.shell, &mut Cli::command(), "ward", &mut std::io::stdout());
+            Ok(())
+        }
+        Command::Demo(a) => commands::demo::run(settings, cli.database_url.is_some(), a).await,
+        Command::Serve(a) => commands::serve::run(settings, a).await,
+        Command::Migrate => {
+            commands::open(&settings).await?;
+            output::done(cli.json, "migrations applied", serde_json::json!({"migrated": true}));
+            Ok(())
+        }
+        Command::Users(c) => commands::users::run(&settings, cli.json, c).await,
+        Command::Tokens(c) => commands::tokens::run(&settings, cli.json, c).await,
+        Command::Orgs(c) => commands::imports::run_orgs(&settings, cli.json, c).await,
+        Command::Assets(c) => commands::imports::run_assets(&settings, cli.json, c).await,
+        Command::Audit(c) => commands::audit::run(&settings, cli.json, c).await,
+        Command::Backup(a) => commands::backup::backup(&settings, cli.json, a).await,
+        Command::Restore(a) => commands::backup::restore(&settings, cli.json, a).await,
+    }
+}

@@ -92,7 +92,13 @@ impl TestApp {
             .app
             .issue_token(
                 &actor,
-                ward_app::accounts::tokens::NewToken { name: format!("{role:?} test"), role, org, days: 7 },
+                ward_app::accounts::tokens::NewToken {
+                    name: format!("{role:?} test"),
+                    role,
+                    org,
+                    days: 7,
+                    owner: None,
+                },
             )
             .await
             .expect("issue token");

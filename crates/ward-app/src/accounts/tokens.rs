@@ -2,7 +2,7 @@
 
 use super::secrets;
 use crate::actor::{Actor, Principal};
-use crate::authz::{Action, authorise, authorise_on, grantable_roles};
+use crate::authz::{Action, authorise, authorise_on, grantable_roles_for};
 use crate::error::{AppError, AppResult};
 use crate::App;
 use jiff::SignedDuration;
@@ -19,6 +19,8 @@ pub struct NewToken {
     pub role: Role,
     pub org: OrgId,
     pub days: i64,
+    /// The person a token is issued for when Ward itself (the CLI) issues it; None for people.
+    pub owner: Option<ward_core::UserId>,
 }
 
 /// The raw token (shown once) and what is stored.
@@ -38,7 +40,7 @@ impl App {
     pub async fn issue_token(&self, actor: &Actor, new: NewToken) -> AppResult<IssuedToken> {
         let now = self.now();
         authorise_on(self.store(), actor, Action::ManageTokens, new.org, now).await?;
-        if !grantable_roles(actor.role).contains(&new.role) {
+        if !grantable_roles_for(actor).contains(&new.role) {
             return Err(AppError::forbidden(format!(
                 "a {} may not issue a {} token",
                 actor.role.label(),
@@ -52,9 +54,12 @@ impl App {
                 format!("must be between 1 and {}", self.settings().token_max_days),
             ));
         }
-        let created_by = match actor.principal {
-            Principal::User(u) => u,
-            // Tokens cannot mint tokens; the CLI issues tokens as a named user.
+        let created_by = match (actor.principal, new.owner) {
+            (Principal::User(u), None) => u,
+            (Principal::User(u), Some(o)) if o == u => u,
+            // The operator at the command line issues tokens on a named person's behalf.
+            (Principal::System(_), Some(o)) => self.store().get_user(o).await?.id,
+            // Tokens cannot mint tokens.
             _ => return Err(AppError::forbidden("tokens are issued by a person")),
         };
         let secret = format!("{TOKEN_PREFIX}{}", secrets::random_token()?);

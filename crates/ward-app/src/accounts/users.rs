@@ -2,7 +2,7 @@
 
 use super::{password, secrets};
 use crate::actor::Actor;
-use crate::authz::{Action, authorise, authorise_on, grantable_roles, scope_contains};
+use crate::authz::{Action, authorise, authorise_on, grantable_roles_for, scope_contains};
 use crate::error::{AppError, AppResult};
 use crate::App;
 use jiff::{SignedDuration, Timestamp};
@@ -84,7 +84,7 @@ impl App {
     pub async fn grant_role(&self, actor: &Actor, g: NewGrant) -> AppResult<RoleGrant> {
         let now = self.now();
         authorise_on(self.store(), actor, Action::ManageUsers, g.org, now).await?;
-        if !grantable_roles(actor.role).contains(&g.role) {
+        if !grantable_roles_for(actor).contains(&g.role) {
             return Err(AppError::forbidden(format!(
                 "a {} may not grant the {} role",
                 actor.role.label(),

@@ -178,7 +178,7 @@ pub async fn create_token(
     ApiActor(actor): ApiActor,
     ApiJson(b): ApiJson<NewTokenBody>,
 ) -> ApiResult<(StatusCode, Json<IssuedTokenBody>)> {
-    let t = s.app.issue_token(&actor, NewToken { name: b.name, role: b.role, org: b.org, days: b.days }).await?;
+    let t = s.app.issue_token(&actor, NewToken { name: b.name, role: b.role, org: b.org, days: b.days, owner: None }).await?;
     Ok((StatusCode::CREATED, Json(IssuedTokenBody { token: t.secret, details: t.token })))
 }
 

@@ -1,0 +1,157 @@
+//! `ward demo`: generate a realistic sector (deterministic from a seed), load it, create one login
+//! per role with a random password printed once, and serve it.
+
+use super::serve::{ServeArgs, init_logging, serve_app};
+use super::{app_err, open, operator};
+use crate::settings::Settings;
+use clap::Args;
+use std::sync::Arc;
+use ward_app::App;
+use ward_app::accounts::users::{NewGrant, NewUser};
+use ward_demo::{DemoPlan, OrgInventory, Scale};
+use ward_store::{AuditMeta, OrgFilter, PageRequest, Scope};
+
+/// Where `ward demo` keeps its database unless told otherwise; replaced on every run.
+pub const DEMO_DB: &str = "ward-data/demo.db";
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// small (one region, seconds), region, or national (~30,000 organisations, ~1M assets).
+    #[arg(long, default_value = "small")]
+    pub scale: Scale,
+    #[arg(long, default_value_t = 2017)]
+    pub seed: u64,
+    /// Load the data and print the logins, but do not start the server.
+    #[arg(long)]
+    pub no_serve: bool,
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+/// Organisations whose inventories go into one transaction.
+const CHUNK: usize = 250;
+
+pub async fn run(mut settings: Settings, explicit_db: bool, a: DemoArgs) -> anyhow::Result<()> {
+    init_logging(&settings.log_format);
+    if !explicit_db {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{DEMO_DB}{suffix}"));
+        }
+        settings.database_url = format!("sqlite://{DEMO_DB}");
+    }
+    let app = open(&settings).await?;
+    let existing = app.store().list_orgs(&Scope::All, &OrgFilter::default(), PageRequest { offset: 0, limit: 1 }).await?;
+    if existing.total > 0 {
+        anyhow::bail!("the database already holds organisations; point --database-url at an empty one");
+    }
+    let today = app.now().to_zoned(jiff::tz::TimeZone::UTC).date();
+    let started = std::time::Instant::now();
+    let plan = Arc::new(DemoPlan::new(a.seed, a.scale, today));
+    let (orgs, assets) = load(&app, Arc::clone(&plan)).await?;
+    let logins = create_personas(&app, &plan).await?;
+    eprintln!(
+        "Loaded a {} demo sector: {orgs} organisations, {assets} assets in {:.1}s.",
+        a.scale.as_str(),
+        started.elapsed().as_secs_f64()
+    );
+    print_logins(&logins, &settings, a.serve.listen.as_deref());
+    if a.no_serve {
+        return Ok(());
+    }
+    if let Some(l) = a.serve.listen {
+        settings.listen = l;
+    }
+    if let Some(m) = a.serve.metrics_listen {
+        settings.metrics_listen = m;
+    }
+    serve_app(app, &settings, None).await
+}
+
+/// Load the plan: organisations, products, then inventories in chunks generated on a separate thread
+/// while the previous chunk is written. Returns (organisations, assets).
+pub async fn load(app: &App, plan: Arc<DemoPlan>) -> anyhow::Result<(usize, usize)> {
+    let meta = AuditMeta { actor: ward_core::audit::AuditActor::system("demo"), at: app.now(), request_id: None };
+    let store = app.store();
+    store.upsert_orgs(&plan.orgs, plan.today(), &meta).await.map_err(|e| app_err(e.into()))?;
+    store.upsert_products(&Scope::All, &plan.products, &meta).await.map_err(|e| app_err(e.into()))?;
+
+    let n = plan.orgs.len();
+    let pb = indicatif::ProgressBar::new(n as u64);
+    pb.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} organisations ({eta})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    pb.set_message("loading inventories");
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<(usize, Vec<OrgInventory>)>(2);
+    let producer_plan = Arc::clone(&plan);
+    let producer = std::thread::spawn(move || {
+        let mut start = 0;
+        while start < n {
+            let end = (start + CHUNK).min(n);
+            let chunk: Vec<OrgInventory> = (start..end).map(|i| producer_plan.inventory(i)).collect();
+            if tx.blocking_send((end - start, chunk)).is_err() {
+                break;
+            }
+            start = end;
+        }
+    });
+    let mut assets_total = 0usize;
+    let mut deps = Vec::new();
+    while let Some((count, chunk)) = rx.recv().await {
+        let services: Vec<_> = chunk.iter().flat_map(|c| c.services.iter().cloned()).collect();
+        let assets: Vec<_> = chunk.iter().flat_map(|c| c.assets.iter().cloned()).collect();
+        deps.extend(chunk.into_iter().flat_map(|c| c.dependencies));
+        store.insert_services(&Scope::All, &services, &meta).await.map_err(|e| app_err(e.into()))?;
+        store.insert_assets(&Scope::All, &assets, &meta).await.map_err(|e| app_err(e.into()))?;
+        assets_total += assets.len();
+        pb.inc(count as u64);
+    }
+    let _ = producer.join();
+    // Dependencies last: they may point at services of organisations loaded later.
+    for part in deps.chunks(20_000) {
+        store.insert_dependencies(&Scope::All, part, &meta).await.map_err(|e| app_err(e.into()))?;
+    }
+    pb.finish_and_clear();
+    Ok((n, assets_total))
+}
+
+/// One login per role.
+pub struct Login {
+    pub role: ward_core::role::Role,
+    pub email: String,
+    pub password: String,
+    pub org_name: String,
+}
+
+async fn create_personas(app: &App, plan: &DemoPlan) -> anyhow::Result<Vec<Login>> {
+    let actor = operator(app).await?;
+    let mut out = Vec::new();
+    for p in &plan.personas {
+        let (user, password) = app
+            .add_user(&actor, NewUser { email: p.email.clone(), display_name: p.display_name.clone(), password: None })
+            .await
+            .map_err(app_err)?;
+        let expires_at = p.role.requires_expiry().then(|| app.now() + jiff::SignedDuration::from_hours(24 * 30));
+        app.grant_role(&actor, NewGrant { user: user.id, role: p.role, org: p.org, expires_at })
+            .await
+            .map_err(app_err)?;
+        let org_name = plan.orgs.iter().find(|o| o.id == p.org).map_or_else(String::new, |o| o.name.clone());
+        out.push(Login { role: p.role, email: p.email.clone(), password, org_name });
+    }
+    Ok(out)
+}
+
+fn print_logins(logins: &[Login], settings: &Settings, listen: Option<&str>) {
+    let addr = listen.unwrap_or(&settings.listen);
+    println!();
+    println!("Ward demo: sign in at http://{addr}/ with any of these (passwords are shown only now):");
+    println!();
+    println!("  {:<20} {:<42} {:<24} organisation", "role", "e-mail", "password");
+    for l in logins {
+        println!("  {:<20} {:<42} {:<24} {}", l.role.as_str(), l.email, l.password, l.org_name);
+    }
+    println!();
+    println!("Roles marked for MFA (national, regional, org admin, responder) set up an authenticator app");
+    println!("at first sign-in. Stop the demo with Ctrl-C.");
+}

@@ -1,0 +1,50 @@
+//! One module per command group.
+
+pub mod audit;
+pub mod backup;
+pub mod demo;
+pub mod imports;
+pub mod serve;
+pub mod tokens;
+pub mod users;
+
+use crate::CliError;
+use crate::settings::{Settings, open_store, redact_url};
+use std::sync::Arc;
+use ward_app::{Actor, App, AppError};
+use ward_core::clock::SystemClock;
+use ward_core::org::OrgKind;
+use ward_store::{OrgFilter, PageRequest, Scope, Store};
+
+/// Open the database and build the app.
+pub async fn open(settings: &Settings) -> anyhow::Result<App> {
+    let store = open_store(&settings.database_url)
+        .await
+        .map_err(|e| CliError::Database(format!("cannot open {}: {e}", redact_url(&settings.database_url))))?;
+    app_over(store, settings)
+}
+
+pub fn app_over(store: Arc<dyn Store>, settings: &Settings) -> anyhow::Result<App> {
+    App::new(store, Arc::new(SystemClock), settings.app_settings()).map_err(app_err)
+}
+
+/// The operator at the command line: national reach, recorded in the audit trail as `system:cli`.
+pub async fn operator(app: &App) -> anyhow::Result<Actor> {
+    let f = OrgFilter { kind: Some(OrgKind::NationalBody), include_closed: true, ..OrgFilter::default() };
+    let page = app.store().list_orgs(&Scope::All, &f, PageRequest { offset: 0, limit: 1 }).await?;
+    let national = page.items.first().map_or(ward_core::OrgId::from_uuid(uuid::Uuid::nil()), |o| o.id);
+    Ok(Actor::system("cli", national))
+}
+
+/// Turn an application error into one with the right exit code, listing input problems.
+pub fn app_err(e: AppError) -> anyhow::Error {
+    match e {
+        AppError::Invalid(problems) => {
+            crate::output::problems(&problems);
+            CliError::Rejected(format!("{} problem(s) found; nothing was stored", problems.len())).into()
+        }
+        AppError::NotFound(what) => CliError::Rejected(format!("{what} not found")).into(),
+        AppError::Conflict(m) | AppError::Forbidden(m) => CliError::Rejected(m).into(),
+        other => anyhow::Error::new(other),
+    }
+}

@@ -1,0 +1,136 @@
+//! `ward serve`: the web UI and API, background jobs, and metrics on a separate listener.
+
+use super::open;
+use crate::settings::Settings;
+use clap::Args;
+use tokio::sync::watch;
+use ward_app::App;
+use ward_app::jobs::JobRunner;
+
+#[derive(Debug, Args, Default)]
+pub struct ServeArgs {
+    /// Address to listen on (overrides `listen`).
+    #[arg(long)]
+    pub listen: Option<String>,
+    /// Address for Prometheus metrics (overrides `metrics_listen`).
+    #[arg(long)]
+    pub metrics_listen: Option<String>,
+    /// Background job runners in this process (overrides `job_workers`).
+    #[arg(long)]
+    pub workers: Option<usize>,
+}
+
+pub async fn run(mut settings: Settings, a: ServeArgs) -> anyhow::Result<()> {
+    init_logging(&settings.log_format);
+    if let Some(l) = a.listen {
+        settings.listen = l;
+    }
+    if let Some(m) = a.metrics_listen {
+        settings.metrics_listen = m;
+    }
+    if let Some(w) = a.workers {
+        settings.job_workers = w;
+    }
+    let app = open(&settings).await?;
+    serve_app(app, &settings, None).await
+}
+
+/// Install the log subscriber once (later calls are ignored).
+pub fn init_logging(format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("WARD_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    let _ = if format == "json" { builder.json().try_init() } else { builder.try_init() };
+}
+
+/// Serve until Ctrl-C or SIGTERM; `ready` is told the bound address once listening.
+pub async fn serve_app(
+    app: App,
+    settings: &Settings,
+    ready: Option<tokio::sync::oneshot::Sender<std::net::SocketAddr>>,
+) -> anyhow::Result<()> {
+    let state = ward_server::AppState::new(app.clone(), settings.server_settings());
+    let metrics = state.metrics.clone();
+    let listener = tokio::net::TcpListener::bind(&settings.listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.listen))?;
+    let addr = listener.local_addr()?;
+    let metrics_listener = tokio::net::TcpListener::bind(&settings.metrics_listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {} for metrics: {e}", settings.metrics_listen))?;
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let stopped = |mut rx: watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|v| *v).await;
+    };
+
+    let mut tasks = tokio::task::JoinSet::new();
+    let metrics_router = ward_server::metrics::router(metrics);
+    let rx = stop_rx.clone();
+    tasks.spawn(async move {
+        let _ = axum::serve(metrics_listener, metrics_router).with_graceful_shutdown(stopped(rx)).await;
+    });
+    let worker_base = format!("{}-{}", hostname(), std::process::id());
+    for i in 0..settings.job_workers {
+        let runner = JobRunner::new(app.clone(), format!("{worker_base}-{i}"));
+        let rx = stop_rx.clone();
+        tasks.spawn(async move { runner.run_until(stopped(rx)).await });
+    }
+    if settings.job_workers > 0 {
+        let app2 = app.clone();
+        let rx = stop_rx.clone();
+        tasks.spawn(async move { schedule_housekeeping(app2, rx).await });
+    }
+    tracing::info!(%addr, backend = app.store().backend(), "Ward is listening");
+    if let Some(tx) = ready {
+        let _ = tx.send(addr);
+    }
+    let router = ward_server::router(state);
+    let rx = stop_rx.clone();
+    let server = tokio::spawn(ward_server::serve(listener, router, stopped(rx)));
+    shutdown_signal().await;
+    tracing::info!("shutting down: finishing requests in flight");
+    let _ = stop_tx.send(true);
+    let _ = server.await;
+    while tasks.join_next().await.is_some() {}
+    Ok(())
+}
+
+/// Queue housekeeping every 10 minutes; the dedupe key keeps it to one queued job across servers.
+async fn schedule_housekeeping(app: App, mut stop: watch::Receiver<bool>) {
+    loop {
+        let slot = app.now().as_second() / 600;
+        let key = format!("sessions.cleanup:{slot}");
+        if let Err(e) = app.enqueue_job("sessions.cleanup", serde_json::json!({}), None, 3, Some(&key)).await {
+            tracing::warn!(error = %e, "could not queue housekeeping");
+        }
+        tokio::select! {
+            _ = stop.wait_for(|v| *v) => break,
+            () = tokio::time::sleep(std::time::Duration::from_secs(600)) => {}
+        }
+    }
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/etc/hostname").map(|s| s.trim().to_owned()).unwrap_or_else(|_| "ward".into())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

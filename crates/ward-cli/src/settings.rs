@@ -1,0 +1,138 @@
+//! Configuration: built-in defaults, then an optional TOML file, then `WARD_*` environment
+//! variables, then command-line flags. `ward config print-default` prints the defaults.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// `sqlite://PATH` (embedded, the default) or `postgres://USER@HOST/DB`.
+    pub database_url: String,
+    /// Address the web UI and API listen on.
+    pub listen: String,
+    /// Address Prometheus metrics are served on (keep it private).
+    pub metrics_listen: String,
+    /// Set when Ward is reached over HTTPS (a TLS-terminating proxy): Secure cookies and HSTS.
+    pub secure_cookies: bool,
+    /// Sign out after this many minutes without activity.
+    pub session_idle_minutes: i64,
+    /// Sign out this many hours after sign-in.
+    pub session_absolute_hours: i64,
+    /// Failed sign-ins before an account locks, and for how long.
+    pub max_failed_logins: u32,
+    pub lockout_minutes: i64,
+    /// Largest upload for imports, in MiB.
+    pub max_import_mib: usize,
+    /// Background job runners in this process (0 to run none).
+    pub job_workers: usize,
+    /// `pretty` or `json` logs.
+    pub log_format: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            database_url: "sqlite://ward-data/ward.db".into(),
+            listen: "127.0.0.1:8080".into(),
+            metrics_listen: "127.0.0.1:9090".into(),
+            secure_cookies: false,
+            session_idle_minutes: 30,
+            session_absolute_hours: 12,
+            max_failed_logins: 5,
+            lockout_minutes: 15,
+            max_import_mib: 64,
+            job_workers: 1,
+            log_format: "pretty".into(),
+        }
+    }
+}
+
+impl Settings {
+    /// Load defaults, then the file (if given), then `WARD_*` environment variables.
+    pub fn load(file: Option<&std::path::Path>) -> anyhow::Result<Self> {
+        let defaults = config::Config::try_from(&Settings::default())?;
+        let mut b = config::Config::builder().add_source(defaults);
+        if let Some(f) = file {
+            b = b.add_source(config::File::from(f).format(config::FileFormat::Toml).required(true));
+        }
+        b = b.add_source(config::Environment::with_prefix("WARD").try_parsing(true));
+        Ok(b.build()?.try_deserialize()?)
+    }
+
+    pub fn app_settings(&self) -> ward_app::AppSettings {
+        ward_app::AppSettings {
+            session_idle: jiff::SignedDuration::from_mins(self.session_idle_minutes),
+            session_absolute: jiff::SignedDuration::from_hours(self.session_absolute_hours),
+            max_failed_logins: self.max_failed_logins,
+            lockout: jiff::SignedDuration::from_mins(self.lockout_minutes),
+            ..ward_app::AppSettings::default()
+        }
+    }
+
+    pub fn server_settings(&self) -> ward_server::ServerSettings {
+        ward_server::ServerSettings {
+            secure_cookies: self.secure_cookies,
+            max_import_bytes: self.max_import_mib * 1024 * 1024,
+            ..ward_server::ServerSettings::default()
+        }
+    }
+
+    pub fn default_toml() -> anyhow::Result<String> {
+        Ok(toml::to_string_pretty(&Settings::default())?)
+    }
+}
+
+/// Open the store the URL names, creating the SQLite file's folder, and apply migrations.
+pub async fn open_store(url: &str) -> anyhow::Result<std::sync::Arc<dyn ward_store::Store>> {
+    use ward_store::AdminStore;
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let s = ward_store_postgres::PgStore::connect(url).await?;
+        s.migrate().await?;
+        Ok(std::sync::Arc::new(s))
+    } else if let Some(rest) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        let path = rest.split('?').next().unwrap_or(rest);
+        if !path.is_empty()
+            && path != ":memory:"
+            && let Some(parent) = std::path::Path::new(path).parent()
+            && !parent.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(parent)?;
+        }
+        let s = ward_store_sqlite::SqliteStore::open(url).await?;
+        s.migrate().await?;
+        Ok(std::sync::Arc::new(s))
+    } else {
+        anyhow::bail!("database URL must start with sqlite:// or postgres:// (got '{}')", redact_url(url))
+    }
+}
+
+/// A database URL with any password removed, for messages.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let userinfo = &url[s + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}://{}{}@{}", &url[..s], user, if userinfo.contains(':') { ":***" } else { "" }, &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(redact_url("postgres://ward:s3cret@db/ward"), "postgres://ward:***@db/ward");
+        assert_eq!(redact_url("postgres://ward@db/ward"), "postgres://ward@db/ward");
+        assert_eq!(redact_url("sqlite://x.db"), "sqlite://x.db");
+    }
+
+    #[test]
+    fn defaults_round_trip_through_toml() {
+        let t = Settings::default_toml().unwrap();
+        let s: Settings = toml::from_str(&t).unwrap();
+        assert_eq!(s.listen, "127.0.0.1:8080");
+    }
+}
