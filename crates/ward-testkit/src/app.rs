@@ -111,6 +111,29 @@ impl TestApp {
         self.token(role, org).await
     }
 
+    /// A signed-in browser session for a fixture user (MFA done), as `(cookie value, csrf token)`.
+    /// Written straight to the store so tests can skip the sign-in pages.
+    pub async fn session_for(&self, user: &crate::fixtures::TestUser) -> (String, String) {
+        let now = self.app.now();
+        let grants = self.store.grants_of(user.id).await.expect("grants");
+        let grant = grants.iter().find(|g| g.role == user.role && g.org == user.org).expect("fixture grant");
+        let cookie = ward_app::accounts::secrets::random_token().expect("random");
+        let csrf = ward_app::accounts::secrets::random_token().expect("random");
+        let session = ward_core::account::Session {
+            id_hash: ward_app::accounts::secrets::digest(&cookie),
+            user: user.id,
+            acting_grant: Some(grant.id),
+            mfa_pending: false,
+            csrf_token: csrf.clone(),
+            pending_totp_secret: None,
+            created_at: now,
+            last_seen_at: now,
+            expires_at: now + jiff::SignedDuration::from_hours(8),
+        };
+        self.store.create_session(&session).await.expect("session");
+        (cookie, csrf)
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
