@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Ecosystem, Version, VersionError};
 
+/// Whether the comparison of the version with a bound satisfies that bound.
+type BoundTest = fn(Ordering) -> bool;
+
 /// The version bounds of one NVD `cpeMatch`; deserialises from NVD API 2.0 JSON field names.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct CpeRange {
@@ -57,7 +60,7 @@ impl CpeRange {
     /// ([`Ecosystem::Generic`] for vendor software).
     pub fn contains(&self, version: &str, ecosystem: Ecosystem) -> Result<bool, VersionError> {
         let v = Version::parse(ecosystem, version)?;
-        let checks: [(&Option<String>, fn(Ordering) -> bool); 4] = [
+        let checks: [(&Option<String>, BoundTest); 4] = [
             (&self.start_including, |o| o != Ordering::Less),
             (&self.start_excluding, |o| o == Ordering::Greater),
             (&self.end_including, |o| o != Ordering::Greater),

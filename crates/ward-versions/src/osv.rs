@@ -6,10 +6,16 @@
 //! - `SEMVER` ranges order by SemVer 2.0 precedence, `ECOSYSTEM` ranges by the ecosystem's rules;
 //! - when a range has `limit` events, the version must be below at least one of them (`*` is
 //!   infinity); without them the range is unlimited;
-//! - the other events are sorted by version (`introduced: "0"` before everything; at equal versions
-//!   `introduced` before `last_affected` before `fixed`, so `[1.0, 1.0)` is empty) and replayed: at
+//! - the other events are sorted by version (`introduced: "0"` before everything) and replayed: at
 //!   or after `introduced` the version is affected, at or after `fixed` and strictly after
 //!   `last_affected` it is not. Several `introduced` events therefore describe several intervals.
+//!
+//! The schema leaves the order of events at equal versions open. Here `fixed` comes first, then
+//! `introduced`, then `last_affected`: adjacent intervals `[a, b)` and `[b, c)` (introduced `b` next
+//! to fixed `b`, as real advisories write them) join into `[a, c)`, and a single affected version
+//! (introduced `b`, last_affected `b`) stays `[b, b]`. The other order would silently drop the second
+//! interval. Overlapping intervals in one range are evaluated as the pseudo-code says: the first
+//! `fixed` ends both.
 //!
 //! A version equals a `versions` entry when the strings are identical or both parse and are equal
 //! under the ecosystem's rules (`1.0` = `1.0.0` for PyPI).
@@ -57,9 +63,10 @@ pub enum RangeKind {
     Git,
 }
 
-/// One event of a range; serialised as OSV does (`{"introduced": "1.0.0"}`).
+/// One event of a range; (de)serialised as OSV writes it, an object with exactly one key
+/// (`{"introduced": "1.0.0"}`), in JSON and in YAML alike.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(try_from = "EventObject", into = "EventObject")]
 pub enum OsvEvent {
     /// The vulnerability starts at this version (`"0"` means before every version).
     Introduced(String),
@@ -69,6 +76,76 @@ pub enum OsvEvent {
     LastAffected(String),
     /// An upper limit on the range (`"*"` means infinity).
     Limit(String),
+}
+
+/// The wire form of an event: one of four optional keys.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct EventObject {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    introduced: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    fixed: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    last_affected: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    limit: Option<String>,
+}
+
+impl TryFrom<EventObject> for OsvEvent {
+    type Error = String;
+
+    fn try_from(object: EventObject) -> Result<Self, Self::Error> {
+        match object {
+            EventObject {
+                introduced: Some(v),
+                fixed: None,
+                last_affected: None,
+                limit: None,
+            } => Ok(Self::Introduced(v)),
+            EventObject {
+                introduced: None,
+                fixed: Some(v),
+                last_affected: None,
+                limit: None,
+            } => Ok(Self::Fixed(v)),
+            EventObject {
+                introduced: None,
+                fixed: None,
+                last_affected: Some(v),
+                limit: None,
+            } => Ok(Self::LastAffected(v)),
+            EventObject {
+                introduced: None,
+                fixed: None,
+                last_affected: None,
+                limit: Some(v),
+            } => Ok(Self::Limit(v)),
+            _ => Err("an event needs exactly one of introduced, fixed, last_affected, limit".to_owned()),
+        }
+    }
+}
+
+impl From<OsvEvent> for EventObject {
+    fn from(event: OsvEvent) -> Self {
+        match event {
+            OsvEvent::Introduced(v) => Self {
+                introduced: Some(v),
+                ..Self::default()
+            },
+            OsvEvent::Fixed(v) => Self {
+                fixed: Some(v),
+                ..Self::default()
+            },
+            OsvEvent::LastAffected(v) => Self {
+                last_affected: Some(v),
+                ..Self::default()
+            },
+            OsvEvent::Limit(v) => Self {
+                limit: Some(v),
+                ..Self::default()
+            },
+        }
+    }
 }
 
 impl OsvEvent {
@@ -82,9 +159,9 @@ impl OsvEvent {
     /// Replay order at equal versions.
     fn tie_rank(&self) -> u8 {
         match self {
-            Self::Introduced(_) => 0,
-            Self::LastAffected(_) => 1,
-            Self::Fixed(_) => 2,
+            Self::Fixed(_) => 0,
+            Self::Introduced(_) => 1,
+            Self::LastAffected(_) => 2,
             Self::Limit(_) => 3,
         }
     }
@@ -306,15 +383,38 @@ mod tests {
     }
 
     #[test]
-    fn equal_introduced_and_fixed_is_empty_and_zero_is_bottom() {
-        let empty = affected(
+    fn adjacent_intervals_join_and_single_versions_stay_single() {
+        // The shape of PYSEC-2022-236: [0, 3.1.1) and [3.1.1, 3.1.3), listed out of order.
+        let adjacent = affected(
             vec![range(
                 RangeKind::Ecosystem,
-                vec![Fixed(s("1.0")), Introduced(s("1.0"))],
+                vec![
+                    Introduced(s("0")),
+                    Fixed(s("3.1.1")),
+                    Introduced(s("3.2.0")),
+                    Fixed(s("3.2.2")),
+                ]
+                .into_iter()
+                .chain([Introduced(s("3.1.1")), Fixed(s("3.1.3"))])
+                .collect(),
             )],
             &[],
         );
-        assert!(!osv_affects(Ecosystem::PyPI, &empty, "1.0").unwrap());
+        let hit = |v: &str| osv_affects(Ecosystem::PyPI, &adjacent, v).unwrap();
+        assert!(hit("3.1.1"));
+        assert!(hit("3.1.2"));
+        assert!(!hit("3.1.3"));
+        assert!(hit("3.2.1"));
+        let single = affected(
+            vec![range(
+                RangeKind::Ecosystem,
+                vec![Introduced(s("2.0")), LastAffected(s("2.0"))],
+            )],
+            &[],
+        );
+        assert!(osv_affects(Ecosystem::PyPI, &single, "2.0").unwrap());
+        assert!(!osv_affects(Ecosystem::PyPI, &single, "2.0.1").unwrap());
+        assert!(!osv_affects(Ecosystem::PyPI, &single, "1.9").unwrap());
         let all = affected(vec![range(RangeKind::Ecosystem, vec![Introduced(s("0"))])], &[]);
         assert!(osv_affects(Ecosystem::PyPI, &all, "2004d").unwrap());
     }
@@ -332,6 +432,17 @@ mod tests {
         assert!(err.to_string().contains("banana"), "{err}");
         let none = affected(vec![range(RangeKind::Semver, vec![Fixed(s("1.0.0"))])], &[]);
         assert!(osv_affects(Ecosystem::CratesIo, &none, "0.1.0").is_err());
+    }
+
+    #[test]
+    fn events_need_exactly_one_key() {
+        assert!(serde_json::from_str::<OsvEvent>(r#"{"introduced":"1","fixed":"2"}"#).is_err());
+        assert!(serde_json::from_str::<OsvEvent>(r#"{}"#).is_err());
+        let yaml = "ranges:\n- type: ECOSYSTEM\n  events:\n  - introduced: \"0\"\n  - fixed: 1.10\n";
+        let a: OsvAffected = serde_yaml_ng::from_str(yaml).unwrap();
+        assert_eq!(a.ranges[0].events[1], Fixed(s("1.10")));
+        let back = serde_json::to_string(&a.ranges[0].events).unwrap();
+        assert_eq!(back, r#"[{"introduced":"0"},{"fixed":"1.10"}]"#);
     }
 
     #[test]
