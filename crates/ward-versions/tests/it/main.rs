@@ -7,3 +7,4 @@
 mod golden;
 mod osv_data;
 mod properties;
+mod robustness;
