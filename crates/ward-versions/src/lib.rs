@@ -11,6 +11,20 @@
 //!
 //! Every comparator is a total order (property-tested), so sorting never misbehaves, and no input
 //! makes this crate panic (fuzzed): bad input is a [`VersionError`] that names it.
+//!
+//! Choices where a specification is silent or a reference tool is inconsistent, each documented in
+//! its module:
+//! - PyPI: legacy (non-PEP 440) strings sort before every valid version, among themselves by the
+//!   generic rule ([`pypi`]).
+//! - Maven: the POM reference's version order specification, with Maven 3.9's `.qualifier` =
+//!   `-qualifier`; groups emptied by normalisation vanish (`1-ga-1` = `1-1`) ([`maven`]).
+//! - Alpine: apk-tools' token reading, compared as a strict lexicographic order; apk-tools 2's own
+//!   comparison is not transitive around post-release suffixes ([`alpine`]).
+//! - Packagist: Composer's four-part padding plus PHP `version_compare` ranks ([`packagist`]).
+//! - Generic: numbers by value, words case-insensitively, words before numbers, end first ([`generic`]).
+//! - OSV: at equal versions `fixed` replays before `introduced`, so adjacent intervals join ([`osv`]).
+//! - `vers`: a range of only `!=` constraints contains nothing, as the specification's algorithm
+//!   says ([`vers`]).
 
 pub mod alpine;
 pub mod cpe;

@@ -137,7 +137,7 @@ fn parse_set(whole: &str, part: &str) -> Result<Vec<Comparator>, VersionError> {
                 format!("operator {pending:?} has no version"),
             ));
         }
-        if is_operator && token != "-" {
+        if is_operator {
             pending.push_str(token);
             continue;
         }
@@ -248,9 +248,7 @@ fn split_operator(token: &str) -> (&str, &str) {
     let end = token
         .find(|c: char| !matches!(c, '<' | '>' | '=' | '~' | '^'))
         .unwrap_or(token.len());
-    let (op, rest) = token.split_at(end);
-    // `=` directly after `~`/`^`/`<`/`>` belongs to the operator; a lone leading `=` is the equals form.
-    (op, rest)
+    token.split_at(end)
 }
 
 fn x_range(whole: &str, p: &Partial, out: &mut Vec<Comparator>) -> Result<(), VersionError> {

@@ -169,8 +169,9 @@ impl OsvEvent {
 
 /// Whether `version` of a package in `ecosystem` is affected according to `affected`.
 ///
-/// Errors when the version, or an event of a range that has to be evaluated, cannot be parsed; a
-/// match in the `versions` list or in another range still wins over such an error.
+/// Errors when the version, or an event of a range that has to be evaluated, cannot be parsed under
+/// that range's ordering; a match in the `versions` list or in another range still wins over such an
+/// error. `GIT` ranges need no parsing, so a package with only `GIT` ranges never errors.
 pub fn osv_affects(
     ecosystem: Ecosystem,
     affected: &OsvAffected,
@@ -179,21 +180,19 @@ pub fn osv_affects(
     if affected.versions.iter().any(|listed| listed == version) {
         return Ok(true);
     }
-    let mut first_error = None;
-    if !affected.versions.is_empty() {
-        match Version::parse(ecosystem, version) {
-            Ok(parsed) => {
-                let listed = affected
-                    .versions
-                    .iter()
-                    .filter_map(|v| Version::parse(ecosystem, v).ok());
-                if listed.into_iter().any(|v| v == parsed) {
-                    return Ok(true);
-                }
-            }
-            Err(err) => first_error = Some(err),
-        }
+    // Beyond identical strings, listed versions match by the ecosystem's equality where both parse;
+    // a version that does not parse can still match by its exact text (above), so it is no error here.
+    if !affected.versions.is_empty()
+        && let Ok(parsed) = Version::parse(ecosystem, version)
+        && affected
+            .versions
+            .iter()
+            .filter_map(|v| Version::parse(ecosystem, v).ok())
+            .any(|v| v == parsed)
+    {
+        return Ok(true);
     }
+    let mut first_error = None;
     for range in &affected.ranges {
         match range_includes(ecosystem, range, version) {
             Ok(true) => return Ok(true),
@@ -380,6 +379,7 @@ mod tests {
         assert!(osv_affects(Ecosystem::PyPI, &a, "1.1").unwrap());
         assert!(osv_affects(Ecosystem::PyPI, &a, "1.1.0").unwrap());
         assert!(!osv_affects(Ecosystem::PyPI, &a, "1.2").unwrap());
+        assert!(!osv_affects(Ecosystem::CratesIo, &a, "not semver").unwrap());
     }
 
     #[test]
