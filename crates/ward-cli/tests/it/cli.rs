@@ -1,0 +1,207 @@
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+struct Db {
+    dir: tempfile::TempDir,
+}
+
+impl Db {
+    fn new() -> Self {
+        Self { dir: tempfile::tempdir().unwrap() }
+    }
+    fn url(&self) -> String {
+        format!("sqlite://{}", self.path().display())
+    }
+    fn path(&self) -> PathBuf {
+        self.dir.path().join("ward.db")
+    }
+    fn file(&self, name: &str, content: &str) -> PathBuf {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, content).unwrap();
+        p
+    }
+    fn ward(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_ward"))
+            .args(args)
+            .env("WARD_DATABASE_URL", self.url())
+            .env_remove("WARD_CONFIG")
+            .current_dir(self.dir.path())
+            .output()
+            .unwrap()
+    }
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+fn shared(path: &str) -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data").join(path);
+    if p.exists() {
+        Some(p)
+    } else {
+        eprintln!("SKIPPED: {} not found (../shared/data is absent)", p.display());
+        None
+    }
+}
+
+const ORGS_CSV: &str = "code,name,kind,parent_code\nX26,NHS England,national_body,\nY56,London,region,X26\nQMF,North East London ICB,icb,Y56\nRJZ,Riverside Hospitals,nhs_trust,QMF\n";
+
+#[test]
+fn config_print_default_is_valid_toml() {
+    let db = Db::new();
+    let o = db.ward(&["config", "print-default"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let s = String::from_utf8(o.stdout).unwrap();
+    assert!(s.contains("database_url = \"sqlite://ward-data/ward.db\""), "{s}");
+}
+
+#[test]
+fn completions_are_printed() {
+    let db = Db::new();
+    let o = db.ward(&["completions", "bash"]);
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).contains("ward"));
+}
+
+#[test]
+fn org_import_is_atomic_and_names_line_and_column() {
+    let db = Db::new();
+    let good = db.file("orgs.csv", ORGS_CSV);
+    let o = db.ward(&["--json", "orgs", "import", "--format", "csv", good.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["inserted"], 4);
+
+    let bad = db.file("bad.csv", "code,name,kind\nRAL,Royal Free,nhs_trust\nRAP,North Middlesex,hospital\n");
+    let o = db.ward(&["orgs", "import", "--format", "csv", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("bad.csv:3:3"), "{}", text(&o));
+    // RAL, on the good line, was not stored either.
+    let list = db.ward(&["--json", "users", "list"]);
+    assert!(list.status.success(), "{}", text(&list));
+    let again = db.file("check.csv", "code,name,kind\nRAL,Royal Free,nhs_trust\n");
+    let o = db.ward(&["--json", "orgs", "import", "--format", "csv", again.to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["inserted"], 1, "RAL was not stored by the failed import");
+}
+
+#[test]
+fn real_ods_extracts_import_with_closed_organisations_kept() {
+    let (Some(etr), Some(gp)) = (shared("ods/etr.csv"), shared("ods/epraccur.csv")) else { return };
+    let db = Db::new();
+    let o = db.ward(&["--json", "orgs", "import", "--format", "ods-trusts", etr.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rows = std::fs::read_to_string(&etr).unwrap().lines().count() as u64;
+    assert_eq!(v["records"], rows);
+    assert_eq!(v["inserted"], rows);
+    assert!(v["placeholders"].as_u64().unwrap() > 0, "regions and areas created as parents");
+    let o = db.ward(&["--json", "orgs", "import", "--format", "ods-gp", gp.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["records"].as_u64().unwrap(), 14357);
+    // Importing the same file again changes nothing.
+    let o = db.ward(&["--json", "orgs", "import", "--format", "ods-trusts", etr.to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["inserted"], 0);
+    assert_eq!(v["unchanged"], rows);
+}
+
+#[test]
+fn asset_import_reports_unknown_services_and_stores_nothing() {
+    let db = Db::new();
+    let orgs = db.file("orgs.csv", ORGS_CSV);
+    assert!(db.ward(&["orgs", "import", "--format", "csv", orgs.to_str().unwrap()]).status.success());
+    let assets = db.file(
+        "assets.csv",
+        "org_code,asset_name,kind,hostname,internet_facing,services,software_name,software_vendor,software_version,purl,cpe\n\
+         RJZ,LIMS,server,lims01,no,,log4j-core,Apache,2.14.1,pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1,\n\
+         RJZ,PACS,server,pacs01,no,Radiology,,,,,\n",
+    );
+    let o = db.ward(&["assets", "import", "--format", "csv", assets.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("service 'Radiology' does not exist in RJZ"), "{}", text(&o));
+    let fixed = db.file(
+        "fixed.csv",
+        "org_code,asset_name,kind,hostname,internet_facing,services,software_name,software_vendor,software_version,purl,cpe\n\
+         RJZ,LIMS,server,lims01,no,,log4j-core,Apache,2.14.1,pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1,\n",
+    );
+    let o = db.ward(&["--json", "assets", "import", "--format", "csv", fixed.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["inserted"], 1);
+}
+
+#[test]
+fn users_tokens_and_audit_verify() {
+    let db = Db::new();
+    let orgs = db.file("orgs.csv", ORGS_CSV);
+    assert!(db.ward(&["orgs", "import", "--format", "csv", orgs.to_str().unwrap()]).status.success());
+    let o = db.ward(&["--json", "users", "add", "lead@trust.example", "--name", "Ada Lead", "--role", "org_admin", "--org", "RJZ"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["password"].as_str().unwrap().len() >= 20);
+    // A responder grant must expire.
+    let o = db.ward(&["users", "grant", "lead@trust.example", "--role", "incident_responder", "--org", "RJZ"]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    let o = db.ward(&["--json", "tokens", "issue", "--name", "sccm sync", "--owner", "lead@trust.example", "--role", "org_member", "--org", "RJZ"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["token"].as_str().unwrap().starts_with("ward_"));
+    let o = db.ward(&["audit", "verify"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("audit chain intact"));
+}
+
+#[tokio::test]
+async fn a_row_edited_in_the_database_breaks_audit_verify() {
+    let db = Db::new();
+    let orgs = db.file("orgs.csv", ORGS_CSV);
+    assert!(db.ward(&["orgs", "import", "--format", "csv", orgs.to_str().unwrap()]).status.success());
+    assert!(db.ward(&["audit", "verify"]).status.success());
+    {
+        use sqlx::ConnectOptions;
+        let mut conn = sqlx::sqlite::SqliteConnectOptions::new().filename(db.path()).connect().await.unwrap();
+        sqlx::query("UPDATE audit_log SET action = 'org.delete' WHERE seq = 2").execute(&mut conn).await.unwrap();
+    }
+    let o = db.ward(&["--json", "audit", "verify"]);
+    assert_eq!(o.status.code(), Some(4), "{}", text(&o));
+    let first_line = String::from_utf8_lossy(&o.stdout).lines().next().unwrap_or_default().to_owned();
+    let v: serde_json::Value = serde_json::from_str(&first_line).unwrap();
+    assert_eq!(v["first_break_seq"], 2);
+    assert_eq!(v["checked"], 1);
+}
+
+#[test]
+fn backup_restores_into_an_empty_database() {
+    let db = Db::new();
+    let orgs = db.file("orgs.csv", ORGS_CSV);
+    assert!(db.ward(&["orgs", "import", "--format", "csv", orgs.to_str().unwrap()]).status.success());
+    let snap = db.dir.path().join("snap.jsonl");
+    let o = db.ward(&["backup", snap.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    // Refuses to overwrite.
+    assert!(!db.ward(&["backup", snap.to_str().unwrap()]).status.success());
+    let other = Db::new();
+    let o = other.ward(&["--json", "restore", snap.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["tables"]["organisations"], 4);
+    // Restoring twice is refused: the database is no longer empty.
+    assert!(!other.ward(&["restore", snap.to_str().unwrap()]).status.success());
+}
+
+#[test]
+fn small_demo_loads_and_prints_one_login_per_role() {
+    let db = Db::new();
+    let url = db.url();
+    let o = db.ward(&["--database-url", &url, "demo", "--no-serve"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    for role in ["national_analyst", "regional_lead", "org_admin", "org_member", "auditor", "supplier_contact", "incident_responder"] {
+        assert!(out.contains(role), "no login for {role}:\n{out}");
+    }
+    let o = db.ward(&["audit", "verify"]);
+    assert!(o.status.success(), "{}", text(&o));
+}
