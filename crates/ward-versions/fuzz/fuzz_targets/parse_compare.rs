@@ -18,6 +18,7 @@ fuzz_target!(|data: &[u8]| {
     let c = fields.next().unwrap_or("");
 
     let _ = a.parse::<Ecosystem>();
+    let affected = serde_json::from_str::<OsvAffected>(c).ok();
     for &eco in Ecosystem::ALL {
         let (pa, pb) = (parse(eco, a), parse(eco, b));
         if let (Ok(x), Ok(y)) = (&pa, &pb) {
@@ -27,10 +28,14 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(x.cmp(x), Ordering::Equal);
         }
         let _ = compare(eco, a, b);
-        let range = CpeRange { start_including: Some(a.to_owned()), end_excluding: Some(c.to_owned()), ..CpeRange::default() };
+        let range = CpeRange {
+            start_including: Some(a.to_owned()),
+            end_excluding: Some(c.to_owned()),
+            ..CpeRange::default()
+        };
         let _ = range.contains(b, eco);
-        if let Ok(affected) = serde_json::from_str::<OsvAffected>(c) {
-            let _ = osv_affects(eco, &affected, b);
+        if let Some(affected) = &affected {
+            let _ = osv_affects(eco, affected, b);
         }
     }
     let _ = npm::satisfies(a, b);
