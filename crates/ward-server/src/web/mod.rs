@@ -1,19 +1,321 @@
-//! The server-rendered web UI.
+//! The server-rendered web UI: plain HTML forms and links, no JavaScript needed, every style in
+//! `/static/ward.css` (the CSP forbids inline script and style).
+//!
+//! Handlers are thin: an extractor establishes who is asking ([`Signed`] for signed-in pages,
+//! [`WebSession`](crate::auth::WebSession) for the sign-in steps), the handler calls one use case in
+//! `ward-app`, and an askama template renders the result. Errors become friendly pages through
+//! [`PageError`].
 
+mod import;
+mod inventory;
+mod login;
+mod pages;
+mod statics;
+pub mod views;
+
+use crate::auth::{WebActor, WebRedirect};
 use crate::error::ApiError;
 use crate::state::AppState;
+use askama::Template;
 use axum::Router;
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::request::Parts;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::de::DeserializeOwned;
+use views::{Chrome, Section};
+use ward_app::accounts::SessionView;
+use ward_app::authz::{Action, scope_for};
+use ward_app::{Actor, AppError};
+use ward_store::PageRequest;
 
-pub fn router(_import_limit: usize) -> Router<AppState> {
+/// Every page of the web UI.
+pub fn router(import_limit: usize) -> Router<AppState> {
     Router::new()
+        .route("/login", get(login::form).post(login::submit))
+        .route("/mfa", get(login::mfa_form).post(login::mfa_submit))
+        .route("/mfa/enrol", get(login::enrol_form).post(login::enrol_submit))
+        .route("/logout", post(login::logout))
+        .route("/switch", post(login::switch))
+        .route("/", get(pages::overview))
+        .route("/orgs", get(pages::orgs))
+        .route("/orgs/{id}", get(pages::org))
+        .route("/services", get(inventory::services))
+        .route("/assets", get(inventory::assets))
+        .route("/assets/{id}", get(inventory::asset))
+        .route(
+            "/import",
+            get(import::form)
+                .post(import::submit)
+                .layer(DefaultBodyLimit::max(import_limit)),
+        )
+        .route("/static/{file}", get(statics::serve))
 }
 
+/// Render a template with a status, or a plain 500 if the template itself fails.
+pub(crate) fn render<T: Template>(status: StatusCode, page: &T) -> Response {
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed to render");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Html("<!doctype html><html lang=\"en\"><title>Ward</title><p>Something went wrong on our side.</p></html>"),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// The error page: plain words, the layout when we know who is asking, and nothing that would tell
+/// a visitor whether a record exists outside their organisation.
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    chrome: Option<Chrome>,
+    title: String,
+    heading: &'static str,
+    lead: String,
+    hint: &'static str,
+    status: u16,
+}
+
+fn error_page_with(chrome: Option<Chrome>, e: &ApiError) -> Response {
+    if e.status == StatusCode::UNAUTHORIZED {
+        return Redirect::to("/login").into_response();
+    }
+    let (heading, lead, hint): (&'static str, String, &'static str) = match e.status.as_u16() {
+        400 | 422 => (
+            "Something in the request was not right",
+            e.message.clone(),
+            "Go back, check what you entered and try again.",
+        ),
+        403 => (
+            "You do not have access to this",
+            capitalise(&e.message),
+            "If you need it for your work, ask your organisation's Ward administrator.",
+        ),
+        404 => (
+            "Page not found",
+            "We could not find that page. It may have moved, or it may be outside the organisations you can see."
+                .to_owned(),
+            "Check the address, or start again from the overview.",
+        ),
+        413 => (
+            "The file is too large",
+            "The file you sent is larger than Ward accepts in one go.".to_owned(),
+            "Split it into smaller files and send them one at a time.",
+        ),
+        429 => (
+            "Too many attempts",
+            "There have been too many attempts in a short time.".to_owned(),
+            "Wait a few minutes, then try again.",
+        ),
+        _ => (
+            "Something went wrong on our side",
+            "Ward could not finish what you asked. Nothing you did caused this.".to_owned(),
+            "Try again in a moment. If it keeps happening, tell your Ward administrator.",
+        ),
+    };
+    let page = ErrorPage {
+        chrome,
+        title: heading.to_owned(),
+        heading,
+        lead,
+        hint,
+        status: e.status.as_u16(),
+    };
+    render(e.status, &page)
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+}
+
+/// A friendly page for an error that happened before we knew who was asking.
 pub fn error_page(e: &ApiError) -> Response {
-    (e.status, Html(format!("<!doctype html><title>Ward</title><p>{}</p>", e.status))).into_response()
+    error_page_with(None, e)
 }
 
+/// The page for addresses that lead nowhere.
 pub fn not_found_page() -> Response {
-    (StatusCode::NOT_FOUND, Html("<!doctype html><title>Not found</title><p>Not found</p>")).into_response()
+    error_page(&ApiError::new(StatusCode::NOT_FOUND, "not_found", "not found"))
+}
+
+/// An error on a signed-in page: rendered inside the layout.
+#[derive(Debug)]
+pub struct PageError {
+    chrome: Option<Box<Chrome>>,
+    error: ApiError,
+}
+
+impl PageError {
+    pub fn new(chrome: Option<&Chrome>, error: impl Into<ApiError>) -> Self {
+        Self {
+            chrome: chrome.map(|c| Box::new(c.clone())),
+            error: error.into(),
+        }
+    }
+    fn not_found(chrome: &Chrome) -> Self {
+        Self::new(Some(chrome), AppError::NotFound("page".into()))
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        error_page_with(self.chrome.map(|c| *c), &self.error)
+    }
+}
+
+pub type PageResult = Result<Response, PageError>;
+
+/// A signed-in person with the page chrome (header, switcher, footer) ready to render.
+#[derive(Debug, Clone)]
+pub struct Signed {
+    pub actor: Actor,
+    pub view: SessionView,
+    pub chrome: Chrome,
+}
+
+impl Signed {
+    /// Turn an app error into an error page inside this person's layout.
+    pub fn fail(&self) -> impl Fn(AppError) -> PageError + '_ {
+        |e| PageError::new(Some(&self.chrome), e)
+    }
+    /// Whether the acting role may do `action` at all (for showing or hiding forms and links).
+    pub fn may(&self, action: Action) -> bool {
+        scope_for(self.actor.role, self.actor.org, action).is_some()
+    }
+}
+
+impl FromRequestParts<AppState> for Signed {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let WebActor { view, actor } = WebActor::from_request_parts(parts, state)
+            .await
+            .map_err(WebRedirect::into_response)?;
+        let roles = state
+            .app
+            .my_roles(&view)
+            .await
+            .map_err(|e| error_page(&e.into()))?;
+        let Some(acting) = view.acting_grant() else {
+            return Err(error_page(&AppError::forbidden("you hold no active role").into()));
+        };
+        let can = |a| scope_for(actor.role, actor.org, a).is_some();
+        let can_import = can(Action::ImportOrgs) || can(Action::WriteInventory);
+        let chrome = Chrome::new(
+            &view.user.display_name,
+            &view.session.csrf_token,
+            acting,
+            &roles,
+            can(Action::ReadInventory),
+            can_import,
+        );
+        Ok(Self { actor, view, chrome })
+    }
+}
+
+/// A URL-encoded form body whose rejections become error pages. Fields the page does not know
+/// are ignored; missing fields fall back to their defaults so a missing CSRF token reads as empty.
+#[derive(Debug)]
+pub struct WebForm<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for WebForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        match axum::Form::<T>::from_request(req, state).await {
+            Ok(axum::Form(v)) => Ok(Self(v)),
+            Err(e) => {
+                let status = e.status();
+                let err = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::new(status, "payload_too_large", "the form is too large")
+                } else {
+                    ApiError::bad_request("the form could not be read; reload the page and try again")
+                };
+                Err(error_page(&err))
+            }
+        }
+    }
+}
+
+/// A query string whose rejections become error pages. Pages read every parameter as text and
+/// parse it themselves, so an empty `<select>` choice simply means "any".
+#[derive(Debug)]
+pub struct WebQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for WebQuery<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(q) => Ok(Self(q.0)),
+            Err(_) => Err(error_page(&ApiError::bad_request(
+                "the address could not be read",
+            ))),
+        }
+    }
+}
+
+/// An optional filter value: empty means none; anything else must parse.
+pub(crate) fn optional<T: std::str::FromStr>(
+    field: &str,
+    value: Option<&str>,
+) -> Result<Option<T>, AppError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => v
+            .parse()
+            .map(Some)
+            .map_err(|_| AppError::invalid(field, format!("'{v}' is not a valid {field}"))),
+    }
+}
+
+/// Rows per page unless the address asks for another number (at most [`MAX_ROWS`]).
+pub const DEFAULT_ROWS: u32 = 50;
+pub const MAX_ROWS: u32 = 200;
+
+/// The page of results the address asks for.
+pub(crate) fn page_request(offset: Option<&str>, limit: Option<&str>) -> Result<PageRequest, AppError> {
+    let offset = optional::<u64>("offset", offset)?.unwrap_or(0);
+    let limit = optional::<u32>("limit", limit)?
+        .unwrap_or(DEFAULT_ROWS)
+        .clamp(1, MAX_ROWS);
+    Ok(PageRequest { offset, limit })
+}
+
+/// `yes`/`no` filter values (empty means either).
+pub(crate) fn yes_no(field: &str, value: Option<&str>) -> Result<Option<bool>, AppError> {
+    match value.map(str::trim).unwrap_or("") {
+        "" => Ok(None),
+        "yes" => Ok(Some(true)),
+        "no" => Ok(Some(false)),
+        other => Err(AppError::invalid(field, format!("'{other}' is not yes or no"))),
+    }
+}
+
+/// The client's address as seen by this server, for sign-in throttling.
+#[derive(Debug, Clone)]
+pub struct ClientAddr(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let addr = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string());
+        Ok(Self(addr))
+    }
+}
+
+/// A section and chrome for signed-in templates.
+fn chrome_at(s: &Signed, section: Section) -> Option<Chrome> {
+    Some(s.chrome.clone().at(section))
 }

@@ -1,0 +1,241 @@
+//! The overview of the acting organisation, any other organisation in scope, and the hierarchy.
+
+use super::views::{
+    Bar, Choice, Chrome, OrgRow, Pager, Section, asset_kind_label, bars, org_kind_label, thousands,
+};
+use super::{PageResult, Signed, WebQuery, chrome_at, optional, page_request, render};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use ward_app::authz::Action;
+use ward_app::inventory::OrgDetail;
+use ward_core::OrgId;
+use ward_core::org::OrgKind;
+use ward_store::OrgFilter;
+
+/// Most children listed on an organisation page; the rest are one link away.
+const CHILDREN_SHOWN: usize = 100;
+
+/// One headline figure on an organisation page.
+#[derive(Debug, Clone)]
+struct Stat {
+    value: String,
+    label: &'static str,
+    note: String,
+    href: Option<String>,
+    /// Draw attention (for example, services that would cause serious harm if they stopped).
+    emphasis: bool,
+}
+
+#[derive(Template)]
+#[template(path = "org.html")]
+struct OrgPage {
+    chrome: Option<Chrome>,
+    title: String,
+    is_home: bool,
+    org: OrgRow,
+    postcode: Option<String>,
+    opened: Option<String>,
+    /// Root first, ending with the organisation's parent.
+    breadcrumb: Vec<OrgRow>,
+    children: Vec<OrgRow>,
+    more_children: Option<String>,
+    children_href: String,
+    show_inventory: bool,
+    can_import: bool,
+    stats: Vec<Stat>,
+    asset_bars: Vec<Bar>,
+    org_bars: Vec<Bar>,
+}
+
+fn org_page(page: &Signed, d: OrgDetail, is_home: bool) -> OrgPage {
+    let o = &d.org;
+    let code = o.code.to_string();
+    // Counts cover the whole subtree; the lists filter one organisation exactly. Link the figures
+    // only where the two agree: the home page (the whole footprint) or an organisation with nothing beneath.
+    let filter = if is_home {
+        Some(String::new())
+    } else if d.children.is_empty() {
+        Some(format!("org={}", super::views::encode(&code)))
+    } else {
+        None
+    };
+    let link = |path: &str, extra: &str| {
+        filter.as_ref().map(|f| {
+            let q: Vec<&str> = [f.as_str(), extra]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect();
+            if q.is_empty() {
+                path.to_owned()
+            } else {
+                format!("{path}?{}", q.join("&"))
+            }
+        })
+    };
+    let ov = &d.overview;
+    let stats = vec![
+        Stat {
+            value: thousands(ov.services),
+            label: "Services",
+            note: format!(
+                "{} clinical, {} business",
+                thousands(ov.clinical_services),
+                thousands(ov.services - ov.clinical_services.min(ov.services))
+            ),
+            href: link("/services", ""),
+            emphasis: false,
+        },
+        Stat {
+            value: thousands(ov.critical_services),
+            label: "Critical services",
+            note: "would cause major or catastrophic harm if they stopped".into(),
+            href: link("/services", "min_criticality=4"),
+            emphasis: ov.critical_services > 0,
+        },
+        Stat {
+            value: thousands(ov.assets),
+            label: "Assets",
+            note: "systems, servers, devices and network equipment".into(),
+            href: link("/assets", ""),
+            emphasis: false,
+        },
+        Stat {
+            value: thousands(ov.internet_facing_assets),
+            label: "Reachable from the internet",
+            note: "assets that people outside can connect to".into(),
+            href: link("/assets", "internet_facing=yes"),
+            emphasis: ov.internet_facing_assets > 0,
+        },
+        Stat {
+            value: thousands(ov.software_installs),
+            label: "Software installed",
+            note: "pieces of software recorded on those assets".into(),
+            href: None,
+            emphasis: false,
+        },
+    ];
+    let more_children = (d.children.len() > CHILDREN_SHOWN).then(|| {
+        format!(
+            "See all {} organisations beneath",
+            thousands(d.children.len() as u64)
+        )
+    });
+    OrgPage {
+        chrome: chrome_at(page, if is_home { Section::Overview } else { Section::Orgs }),
+        title: o.name.clone(),
+        is_home,
+        org: OrgRow::from(o),
+        postcode: o.postcode.clone(),
+        opened: o.opened.map(|d| d.strftime("%e %B %Y").to_string()),
+        breadcrumb: d.ancestors.iter().rev().map(OrgRow::from).collect(),
+        children: d.children.iter().take(CHILDREN_SHOWN).map(OrgRow::from).collect(),
+        more_children,
+        children_href: format!("/orgs?parent={}", o.id),
+        show_inventory: page.may(Action::ReadInventory),
+        can_import: page.chrome.can_import,
+        stats,
+        asset_bars: bars(ov.assets_by_kind.iter().map(|(k, n)| (asset_kind_label(k), *n))),
+        org_bars: bars(ov.orgs_by_kind.iter().map(|(k, n)| (org_kind_label(k), *n))),
+    }
+}
+
+/// `GET /`: the organisation the person is acting for.
+pub async fn overview(State(s): State<AppState>, page: Signed) -> PageResult {
+    let d = s.app.home(&page.actor).await.map_err(page.fail())?;
+    Ok(render(StatusCode::OK, &org_page(&page, d, true)))
+}
+
+/// `GET /orgs/{id}`: another organisation in scope (out of scope reads as not found).
+pub async fn org(State(s): State<AppState>, page: Signed, Path(id): Path<String>) -> PageResult {
+    let Ok(id) = id.parse::<OrgId>() else {
+        return Err(super::PageError::not_found(&page.chrome));
+    };
+    let d = s.app.org_detail(&page.actor, id).await.map_err(page.fail())?;
+    let is_home = id == page.actor.org;
+    Ok(render(StatusCode::OK, &org_page(&page, d, is_home)))
+}
+
+/// Search parameters for the hierarchy.
+#[derive(Debug, Deserialize)]
+pub struct OrgsQuery {
+    q: Option<String>,
+    kind: Option<String>,
+    parent: Option<String>,
+    closed: Option<String>,
+    offset: Option<String>,
+    limit: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "orgs.html")]
+struct OrgsPage {
+    chrome: Option<Chrome>,
+    title: String,
+    q: String,
+    kinds: Vec<Choice>,
+    closed: bool,
+    parent: String,
+    rows: Vec<OrgRow>,
+    pager: Pager,
+    filtered: bool,
+}
+
+/// `GET /orgs`: the organisations the person's role covers.
+pub async fn orgs(State(s): State<AppState>, page: Signed, WebQuery(q): WebQuery<OrgsQuery>) -> PageResult {
+    let fail = page.fail();
+    let kind = optional::<OrgKind>("kind", q.kind.as_deref()).map_err(&fail)?;
+    let parent = optional::<OrgId>("parent", q.parent.as_deref()).map_err(&fail)?;
+    let closed = q.closed.as_deref() == Some("yes");
+    let text =
+        q.q.as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned);
+    let filter = OrgFilter {
+        text: text.clone(),
+        kind,
+        parent,
+        include_closed: closed,
+    };
+    let found = s
+        .app
+        .list_orgs(
+            &page.actor,
+            &filter,
+            page_request(q.offset.as_deref(), q.limit.as_deref()).map_err(&fail)?,
+        )
+        .await
+        .map_err(&fail)?;
+    let text = text.unwrap_or_default();
+    let kind_value = kind.map(OrgKind::as_str).unwrap_or("");
+    let parent_value = parent.map(|p| p.to_string()).unwrap_or_default();
+    let pager = Pager::new(
+        &found,
+        "/orgs",
+        &[
+            ("q", &text),
+            ("kind", kind_value),
+            ("parent", &parent_value),
+            ("closed", if closed { "yes" } else { "" }),
+        ],
+    );
+    let view = OrgsPage {
+        chrome: chrome_at(&page, Section::Orgs),
+        title: "Organisations".into(),
+        kinds: Choice::list(
+            "Any type",
+            kind_value,
+            OrgKind::ALL.iter().map(|k| (k.as_str(), k.label())),
+        ),
+        closed,
+        filtered: !text.is_empty() || kind.is_some() || parent.is_some() || closed,
+        q: text,
+        parent: parent_value,
+        rows: found.items.iter().map(OrgRow::from).collect(),
+        pager,
+    };
+    Ok(render(StatusCode::OK, &view))
+}
