@@ -1,0 +1,202 @@
+use crate::support::*;
+use ward_core::account::{Email, Session, User};
+use ward_core::audit::ChainVerifier;
+use ward_core::job::{Job, JobStatus};
+use ward_core::{JobId, UserId};
+use ward_store::{
+    AccountStore, AdminStore, AuditStore, InventoryStore, JobStore, OrgStore, Scope, StoreError,
+};
+
+async fn populate(s: &ward_store_postgres::PgStore) {
+    s.upsert_orgs(&hierarchy(), jiff::civil::date(2024, 4, 1), &meta())
+        .await
+        .unwrap();
+    let mut moved = s.get_org(&Scope::All, oid(4)).await.unwrap();
+    moved.parent = Some(oid(7));
+    s.upsert_orgs(&[moved], jiff::civil::date(2025, 1, 1), &meta())
+        .await
+        .unwrap();
+    let mut blank = software("openssl", "3.0.1");
+    blank.vendor = Some(String::new());
+    let assets = vec![
+        asset(
+            1,
+            oid(4),
+            vec![software("zlib", "1.3"), blank, software("openssl", "3.0.1")],
+        ),
+        asset(2, oid(8), vec![software("zlib", "1.3")]),
+    ];
+    s.insert_assets(&Scope::All, &assets, &meta()).await.unwrap();
+    let user = User {
+        id: UserId::from_uuid(id(900)),
+        email: Email::parse("lead@nhs.example").unwrap(),
+        display_name: "Lead".into(),
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+        totp_secret: None,
+        totp_last_step: Some(57_000_000),
+        disabled: false,
+        failed_logins: 2,
+        locked_until: Some(t0()),
+        created_at: t0(),
+    };
+    s.create_user(&user, &meta()).await.unwrap();
+    s.create_session(&Session {
+        id_hash: "abc".into(),
+        user: user.id,
+        acting_grant: None,
+        mfa_pending: true,
+        csrf_token: "csrf".into(),
+        pending_totp_secret: None,
+        created_at: t0(),
+        last_seen_at: t0(),
+        expires_at: t0(),
+    })
+    .await
+    .unwrap();
+    let job = Job {
+        id: JobId::from_uuid(id(77)),
+        kind: "feed.sync".into(),
+        payload: serde_json::json!({"feed": "osv", "since": [2024, 1]}),
+        status: JobStatus::Queued,
+        run_at: t0(),
+        attempts: 0,
+        max_attempts: 5,
+        lease_owner: None,
+        lease_until: None,
+        last_error: None,
+        created_at: t0(),
+    };
+    s.enqueue_job(&job, Some("feed:osv")).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_backup_restores_into_an_empty_database_identically() {
+    let Some(source) = TestDb::new().await else { return };
+    populate(&source.store).await;
+    let mut first = Vec::new();
+    let counts = source.store.backup(&mut first).await.unwrap();
+    assert_eq!(counts.tables.get("assets"), Some(&2));
+    assert_eq!(counts.tables.get("asset_software"), Some(&4));
+    assert_eq!(counts.tables.get("software"), Some(&3));
+    assert_eq!(counts.tables.get("org_links"), Some(&8));
+    let text = String::from_utf8(first.clone()).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some(r#"{"backend":"postgres","ward_backup":1}"#));
+    assert!(text.lines().last().unwrap().starts_with(r#"{"counts":"#));
+    let org_line = text
+        .lines()
+        .find(|l| l.contains(r#""table":"organisations""#))
+        .unwrap();
+    assert!(
+        org_line.starts_with(r#"{"table":"organisations","row":{"closed":null,"code":"X26","#),
+        "{org_line}"
+    );
+    assert!(org_line.contains(r#""opened":"2020-04-01""#), "{org_line}");
+    assert!(
+        text.contains(r#""at_us":1750000000123456"#),
+        "timestamps are integer micros"
+    );
+    assert!(
+        text.contains(r#""payload":{"feed":"osv","since":[2024,1]}"#),
+        "payload is JSON, not a string"
+    );
+    let link = text
+        .lines()
+        .find(|l| l.contains(r#""table":"asset_software""#))
+        .unwrap();
+    assert!(
+        !link.contains("org_id"),
+        "link rows carry the shared columns only: {link}"
+    );
+
+    let Some(target) = TestDb::new().await else { return };
+    let restored = target.store.restore(&mut first.as_slice()).await.unwrap();
+    assert_eq!(restored, counts);
+    let mut second = Vec::new();
+    target.store.backup(&mut second).await.unwrap();
+    assert_eq!(
+        String::from_utf8(second).unwrap(),
+        text,
+        "backup of the restore is byte-identical"
+    );
+
+    // The restored database works: the chain verifies and continues, software ids keep counting.
+    let mut v = ChainVerifier::default();
+    for r in target.store.audit_page(1, 1000).await.unwrap() {
+        v.check(&r).unwrap();
+    }
+    let next = target
+        .store
+        .append_audit(&meta().event("x.y", "x", "1".into(), None, None, None, None))
+        .await
+        .unwrap();
+    assert_eq!(next.seq, v.next_seq());
+    target
+        .store
+        .insert_assets(
+            &Scope::All,
+            &[asset(3, oid(5), vec![software("new", "1")])],
+            &meta(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        target
+            .store
+            .get_asset(&Scope::All, ward_core::AssetId::from_uuid(id(1)))
+            .await
+            .unwrap(),
+        source
+            .store
+            .get_asset(&Scope::All, ward_core::AssetId::from_uuid(id(1)))
+            .await
+            .unwrap()
+    );
+
+    // Restoring into a database with data is refused.
+    let err = target.store.restore(&mut first.as_slice()).await.unwrap_err();
+    assert!(matches!(err, StoreError::Snapshot(_)), "{err}");
+    source.finish().await;
+    target.finish().await;
+}
+
+#[tokio::test]
+async fn damaged_backups_are_refused_and_leave_nothing_behind() {
+    let Some(source) = TestDb::new().await else { return };
+    populate(&source.store).await;
+    let mut full = Vec::new();
+    source.store.backup(&mut full).await.unwrap();
+    let text = String::from_utf8(full).unwrap();
+    let Some(target) = TestDb::new().await else { return };
+
+    let truncated: String = text.lines().take(12).map(|l| format!("{l}\n")).collect();
+    let err = target.store.restore(&mut truncated.as_bytes()).await.unwrap_err();
+    assert!(err.to_string().contains("truncated"), "{err}");
+    let bad_column = text.replacen(r#""hostname""#, r#""host""#, 1);
+    let err = target
+        .store
+        .restore(&mut bad_column.as_bytes())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("line"), "{err}");
+    let not_ward = "{\"hello\":1}\n";
+    assert!(matches!(
+        target.store.restore(&mut not_ward.as_bytes()).await,
+        Err(StoreError::Snapshot(_))
+    ));
+    // A row pointing at a missing organisation fails the deferred foreign-key check.
+    let orphan = text.replacen(&id(8).to_string(), &id(4242).to_string(), 1);
+    assert!(matches!(
+        target.store.restore(&mut orphan.as_bytes()).await,
+        Err(StoreError::Snapshot(_))
+    ));
+    assert_eq!(
+        target.store.audit_page(1, 10).await.unwrap().len(),
+        0,
+        "nothing was stored"
+    );
+    // And the good backup still restores afterwards.
+    target.store.restore(&mut text.as_bytes()).await.unwrap();
+    source.finish().await;
+    target.finish().await;
+}
