@@ -85,20 +85,6 @@ impl JobStore for SqliteStore {
             return Ok(None);
         }
         let mut tx = self.begin_write().await?;
-        // A running job whose lease ran out after its last allowed attempt is not retried again.
-        let mut dead = QueryBuilder::new(
-            "UPDATE jobs SET status = 'dead', lease_owner = NULL, lease_until = NULL, \
-             last_error = coalesce(last_error, 'lease expired on the final attempt') \
-             WHERE status = 'running' AND attempts >= max_attempts AND lease_until <= ",
-        );
-        dead.push_bind(ts(now)).push(" AND kind IN (");
-        let mut list = dead.separated(", ");
-        for k in kinds {
-            list.push_bind(*k);
-        }
-        dead.push(")");
-        dead.build().execute(&mut *tx).await.db()?;
-
         let mut qb = QueryBuilder::new("UPDATE jobs SET status = 'running', lease_owner = ");
         qb.push_bind(worker)
             .push(", lease_until = ")
@@ -112,7 +98,7 @@ impl JobStore for SqliteStore {
             .push_bind(ts(now));
         qb.push(") OR (status = 'running' AND lease_until <= ")
             .push_bind(ts(now));
-        qb.push(")) ORDER BY run_at, id LIMIT 1) RETURNING ")
+        qb.push(")) ORDER BY run_at, created_at, id LIMIT 1) RETURNING ")
             .push(JOB_COLUMNS);
         let row = qb.build().fetch_optional(&mut *tx).await.db()?;
         let job = row.as_ref().map(job_from_row).transpose()?;
@@ -122,7 +108,7 @@ impl JobStore for SqliteStore {
 
     async fn complete_job(&self, id: JobId, worker: &str) -> StoreResult<bool> {
         let done = sqlx::query(
-            "UPDATE jobs SET status = 'succeeded', lease_until = NULL \
+            "UPDATE jobs SET status = 'succeeded', lease_owner = NULL, lease_until = NULL \
              WHERE id = ? AND status = 'running' AND lease_owner = ?",
         )
         .bind(id.to_string())

@@ -1,0 +1,174 @@
+//! The audit trail: standalone appends, chaining, scoped reads, and whole-chain verification.
+
+use super::fixtures::{AuditCursor, Fixture, at};
+use crate::check_eq;
+use jiff::SignedDuration;
+use std::sync::Arc;
+use ward_core::audit::{
+    AuditActor, AuditEvent, ChainBreak, ChainVerifier, GENESIS_HASH, chain_hash, digest_json,
+};
+use ward_core::clock::truncate_to_micros;
+use ward_core::role::Role;
+use ward_store::{PageRequest, Scope, Store};
+
+/// Records fetched per `audit_page` call while verifying.
+const VERIFY_PAGE: u32 = 500;
+
+/// Replay the whole chain through [`ChainVerifier`]: the first break, or the number of records.
+pub async fn chain_break(store: &Arc<dyn Store>) -> anyhow::Result<Result<u64, ChainBreak>> {
+    let mut verifier = ChainVerifier::default();
+    loop {
+        let page = store.audit_page(verifier.next_seq(), VERIFY_PAGE).await?;
+        if page.is_empty() {
+            return Ok(Ok(verifier.checked()));
+        }
+        for record in &page {
+            if let Err(e) = verifier.check(record) {
+                return Ok(Err(e));
+            }
+        }
+    }
+}
+
+/// Verify the whole chain; the number of records checked.
+pub async fn verify_chain(store: &Arc<dyn Store>) -> anyhow::Result<u64> {
+    match chain_break(store).await? {
+        Ok(n) => Ok(n),
+        Err(e) => anyhow::bail!("audit chain broken: {e}"),
+    }
+}
+
+/// Standalone appends chain onto the trail, keep every field, and are read back by scope.
+pub async fn audit_records_every_change(store: Arc<dyn Store>) -> anyhow::Result<()> {
+    let fx = Fixture::new(store.clone(), "AU");
+    let [_n, _r, icb, a, b] = fx.small_tree().await?;
+    let mut cursor = AuditCursor::at_end(&store).await?;
+    let last = store
+        .audit_for_scope(&Scope::All, PageRequest { offset: 0, limit: 1 })
+        .await?
+        .items
+        .into_iter()
+        .next();
+
+    // A timestamp finer than a microsecond is kept to the microsecond.
+    let fine = at(80).checked_add(SignedDuration::from_nanos(789))?;
+    let event = AuditEvent {
+        at: fine,
+        actor: AuditActor {
+            principal: "user:auditor".into(),
+            role: Some(Role::Auditor),
+            acting_org: Some(icb.id),
+        },
+        action: "export.csv".into(),
+        entity: "asset".into(),
+        entity_id: "assets-2025-06.csv".into(),
+        org: Some(a.id),
+        before: None,
+        after: Some(digest_json(&"rows")),
+        detail: Some("412 rows".into()),
+        request_id: Some("req-audit-1".into()),
+    };
+    let record = store.append_audit(&event).await?;
+    let (prev_seq, prev_hash) = last.map_or((0, GENESIS_HASH.to_owned()), |r| (r.seq, r.hash));
+    check_eq!(record.seq, prev_seq + 1, "appended seq");
+    check_eq!(record.prev_hash, prev_hash, "appended prev_hash");
+    let stored_event = AuditEvent {
+        at: truncate_to_micros(fine),
+        ..event.clone()
+    };
+    check_eq!(record.event, stored_event, "appended event");
+    check_eq!(
+        record.hash,
+        chain_hash(&record.prev_hash, record.seq, &stored_event),
+        "appended hash"
+    );
+    let read = cursor.take(&store).await?;
+    check_eq!(
+        read,
+        vec![record.clone()],
+        "audit_page returns the record as appended"
+    );
+
+    let second = AuditEvent {
+        org: Some(b.id),
+        actor: AuditActor::system("probe"),
+        action: "sign_in.denied".into(),
+        ..event
+    };
+    let r2 = store.append_audit(&second).await?;
+    check_eq!(r2.prev_hash, record.hash, "second record links to the first");
+
+    let in_a = store
+        .audit_for_scope(
+            &Scope::subtree(a.id),
+            PageRequest {
+                offset: 0,
+                limit: 1000,
+            },
+        )
+        .await?;
+    check_eq!(
+        in_a.items.first().map(|r| r.seq),
+        Some(record.seq),
+        "newest record about A first"
+    );
+    if in_a.items.iter().any(|r| r.event.org != Some(a.id)) {
+        anyhow::bail!("audit_for_scope(A) shows records about other organisations");
+    }
+    let in_icb = store
+        .audit_for_scope(&Scope::subtree(icb.id), PageRequest { offset: 0, limit: 1 })
+        .await?;
+    check_eq!(
+        in_icb.items.first().map(|r| r.seq),
+        Some(r2.seq),
+        "newest record in the ICB first"
+    );
+    let full = store
+        .audit_for_scope(
+            &Scope::subtree(icb.id),
+            PageRequest {
+                offset: 0,
+                limit: 1000,
+            },
+        )
+        .await?;
+    check_eq!(in_icb.total, full.items.len() as u64, "audit_for_scope total");
+    let page2 = store
+        .audit_for_scope(&Scope::subtree(icb.id), PageRequest { offset: 1, limit: 1 })
+        .await?;
+    check_eq!(
+        page2.items.first().map(|r| r.seq),
+        Some(record.seq),
+        "second page of the ICB"
+    );
+
+    let tail = store.audit_page(record.seq, 1).await?;
+    check_eq!(tail.len(), 1, "audit_page limit");
+    check_eq!(
+        store.audit_page(r2.seq + 1, 10).await?.len(),
+        0,
+        "nothing after the end"
+    );
+    let everything = store
+        .audit_for_scope(&Scope::All, PageRequest { offset: 0, limit: 1 })
+        .await?;
+    check_eq!(
+        everything.total,
+        u64::try_from(r2.seq)?,
+        "Scope::All counts every record"
+    );
+    Ok(())
+}
+
+/// The whole trail verifies from the genesis hash.
+pub async fn audit_chain_verifies(store: Arc<dyn Store>) -> anyhow::Result<()> {
+    let checked = verify_chain(&store).await?;
+    let newest = store
+        .audit_for_scope(&Scope::All, PageRequest { offset: 0, limit: 1 })
+        .await?;
+    check_eq!(checked, newest.total, "records verified");
+    if checked == 0 {
+        anyhow::bail!("the audit trail is empty after the contract's changes");
+    }
+    Ok(())
+}

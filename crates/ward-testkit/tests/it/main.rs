@@ -1,0 +1,3 @@
+//! Ward end-to-end tests: one binary, one module per area.
+
+mod storage;
