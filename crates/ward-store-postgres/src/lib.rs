@@ -27,6 +27,7 @@ mod accounts;
 mod assets;
 mod audit;
 mod backup;
+mod backup_format;
 mod error;
 mod inventory;
 mod jobs;

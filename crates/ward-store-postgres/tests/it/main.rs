@@ -10,4 +10,5 @@ mod backup;
 mod inventory;
 mod jobs;
 mod orgs;
+mod scale;
 mod support;
