@@ -1,3 +1,5 @@
 //! Ward end-to-end tests: one binary, one module per area.
 
+mod browser;
 mod storage;
+mod web;

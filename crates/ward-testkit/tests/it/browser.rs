@@ -1,0 +1,390 @@
+//! End-to-end tests in headless Chromium driven through chromedriver (Debian's `chromium` and
+//! `chromium-driver`). Skipped, with a note, when either is not installed. Each step saves a
+//! screenshot under `<target>/screenshots/`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+use ward_core::clock::{Clock, SystemClock};
+use ward_core::role::Role;
+use ward_testkit::fixtures::PASSWORD;
+use ward_testkit::{TestApp, spawn_app};
+
+/// The first of `names` found on PATH.
+fn on_path(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .flat_map(|dir| names.iter().map(move |n| dir.join(n)))
+        .find(|p| p.is_file())
+}
+
+/// A chromedriver child process on a free port, killed (by its own handle) when dropped.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+    l.local_addr().expect("local addr").port()
+}
+
+async fn start_driver(chromedriver: &Path) -> Driver {
+    let port = free_port();
+    let child = Command::new(chromedriver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let driver = Driver {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+    };
+    // Wait until it listens (generous bound: a slow machine is not a failure).
+    for _ in 0..300 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            return driver;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not start listening on port {port}");
+}
+
+async fn open_browser(driver: &Driver, chromium: &Path, profile: &Path) -> Client {
+    let args = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        "--force-device-scale-factor=1",
+        "--lang=en-GB",
+        "--window-size=1280,1000",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .chain([format!("--user-data-dir={}", profile.display())])
+    .collect::<Vec<_>>();
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), "chrome".into());
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({ "binary": chromium.display().to_string(), "args": args }),
+    );
+    let http = hyper_util::client::legacy::connect::HttpConnector::new();
+    ClientBuilder::new(http)
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .expect("browser session")
+}
+
+/// Where screenshots go: `$CARGO_TARGET_DIR/screenshots` or `<workspace>/target/screenshots`.
+fn screenshot_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    let dir = target.join("screenshots");
+    std::fs::create_dir_all(&dir).expect("create the screenshot directory");
+    dir
+}
+
+/// One browser on one running Ward, saving numbered screenshots.
+struct Tour<'a> {
+    t: &'a TestApp,
+    c: Client,
+    dir: PathBuf,
+    step: u32,
+}
+
+impl Tour<'_> {
+    async fn shot(&mut self, name: &str) {
+        self.step += 1;
+        let png = self.c.screenshot().await.expect("screenshot");
+        assert!(png.starts_with(b"\x89PNG"), "a PNG image");
+        let path = self.dir.join(format!("{:02}-{name}.png", self.step));
+        std::fs::write(&path, png).expect("write screenshot");
+        println!("screenshot: {}", path.display());
+    }
+
+    async fn go(&self, path: &str) {
+        self.c.goto(&self.t.url(path)).await.expect("navigate");
+    }
+
+    async fn text(&self, css: &str) -> String {
+        self.c
+            .wait()
+            .for_element(Locator::Css(css))
+            .await
+            .expect(css)
+            .text()
+            .await
+            .expect("text")
+    }
+
+    async fn page(&self) -> String {
+        self.c.source().await.expect("page source")
+    }
+
+    async fn fill(&self, id: &str, value: &str) {
+        let e = self.c.find(Locator::Id(id)).await.expect(id);
+        e.clear().await.expect("clear");
+        e.send_keys(value).await.expect("type");
+    }
+
+    async fn press(&self, css: &str) {
+        self.c
+            .find(Locator::Css(css))
+            .await
+            .expect(css)
+            .click()
+            .await
+            .expect("click");
+    }
+
+    async fn path(&self) -> String {
+        self.c.current_url().await.expect("url").path().to_owned()
+    }
+
+    /// Sign in through the forms, typing the authenticator code when asked.
+    async fn sign_in(&mut self, role: Role, shots: bool) {
+        let user = self.t.world.users[&role].clone();
+        self.go("/login").await;
+        self.fill("email", &user.email).await;
+        self.fill("password", PASSWORD).await;
+        if shots {
+            self.shot("sign-in").await;
+        }
+        self.press("form[action='/login'] button[type=submit]").await;
+        if let Some(secret) = user.totp {
+            assert_eq!(self.text("h1").await, "Enter your security code");
+            assert_eq!(self.path().await, "/mfa");
+            let code = ward_app::accounts::totp::code_at(&secret, SystemClock.now()).expect("code");
+            self.fill("code", &code).await;
+            if shots {
+                self.shot("security-code").await;
+            }
+            self.press("form[action='/mfa'] button[type=submit]").await;
+        }
+        self.c
+            .wait()
+            .for_element(Locator::Css(".site-nav"))
+            .await
+            .expect("signed in");
+        assert_eq!(self.path().await, "/");
+    }
+
+    async fn sign_out(&self) {
+        self.press("form.signout button").await;
+        self.c
+            .wait()
+            .for_element(Locator::Id("email"))
+            .await
+            .expect("back at sign-in");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tour_in_headless_chromium() {
+    let Some(chromium) = on_path(&["chromium", "chromium-browser"]) else {
+        println!("SKIPPED: chromium is not installed (apt-get install chromium chromium-driver)");
+        return;
+    };
+    let Some(chromedriver) = on_path(&["chromedriver"]) else {
+        println!("SKIPPED: chromedriver is not installed (apt-get install chromium-driver)");
+        return;
+    };
+    let t = spawn_app().await;
+    let driver = start_driver(&chromedriver).await;
+    let profile = tempfile::tempdir().expect("profile dir");
+    let c = open_browser(&driver, &chromium, profile.path()).await;
+    let mut tour = Tour {
+        t: &t,
+        c,
+        dir: screenshot_dir(),
+        step: 0,
+    };
+
+    // The first Tab lands on the skip link, which is then visible.
+    tour.go("/login").await;
+    tour.c
+        .perform_actions(
+            KeyActions::new("keyboard".into())
+                .then(KeyAction::Down {
+                    value: Key::Tab.into(),
+                })
+                .then(KeyAction::Up {
+                    value: Key::Tab.into(),
+                }),
+        )
+        .await
+        .expect("press Tab");
+    let focused = tour.c.active_element().await.expect("focused element");
+    assert_eq!(
+        focused.attr("class").await.expect("class").as_deref(),
+        Some("skip-link")
+    );
+    assert!(focused.is_displayed().await.expect("displayed"));
+    tour.shot("skip-link-focused").await;
+
+    // A wrong password gets the one message for every failure.
+    tour.fill("email", &t.world.users[&Role::OrgAdmin].email).await;
+    tour.fill("password", "not the password").await;
+    tour.press("form[action='/login'] button[type=submit]").await;
+    assert!(
+        tour.text("[role=alert]")
+            .await
+            .contains("E-mail or password not recognised")
+    );
+    tour.shot("sign-in-failed").await;
+
+    // An organisation admin signs in with a code from their authenticator.
+    tour.sign_in(Role::OrgAdmin, true).await;
+    assert_eq!(tour.text("h1").await, "Riverside Hospitals NHS Trust");
+    let stats = tour.text(".stats").await;
+    assert!(
+        stats.contains("Critical services") && stats.contains("Reachable from the internet"),
+        "{stats}"
+    );
+    assert!(
+        tour.text("footer")
+            .await
+            .contains("Organisation admin at Riverside Hospitals NHS Trust")
+    );
+    tour.shot("overview-admin").await;
+
+    // Asset search: finds the trust's LIMS server and nothing of the foreign trust.
+    tour.press("a[href='/assets']").await;
+    tour.fill("q", "server").await;
+    tour.press("form[action='/assets'] button[type=submit]").await;
+    assert_eq!(tour.text(".result-count").await, "Showing 1–1 of 1");
+    let page = tour.page().await;
+    assert!(page.contains("LIMS server"));
+    assert!(
+        !page.contains("Patient administration server"),
+        "the foreign trust's asset is not listed"
+    );
+    tour.shot("asset-search").await;
+    tour.c
+        .find(Locator::LinkText("LIMS server"))
+        .await
+        .expect("result link")
+        .click()
+        .await
+        .expect("open");
+    assert_eq!(tour.text("h1").await, "LIMS server");
+    assert!(
+        tour.text("#software-h + .table-wrap")
+            .await
+            .contains("log4j-core")
+    );
+    tour.shot("asset-detail").await;
+
+    // An import with a mistake: every problem listed with its place, nothing stored.
+    let csv = profile.path().join("new-assets.csv");
+    std::fs::write(
+        &csv,
+        "org_code,asset_name,kind,hostname,internet_facing,services,software_name,software_vendor,software_version,purl,cpe\n\
+         RJZ,Theatre PC 1,end_user_device,,no,,Chrome,Google,120,,\n\
+         RJZ,Theatre PC 2,laptop,,maybe,,,,,,\n\
+         RA7,Scanner,medical_device,,no,,,,,,\n",
+    )
+    .expect("write the CSV");
+    tour.press("a[href='/import']").await;
+    let file = tour.c.find(Locator::Id("asset-file")).await.expect("file input");
+    file.send_keys(&csv.display().to_string())
+        .await
+        .expect("choose the file");
+    tour.press("form[action='/import'] button[type=submit]").await;
+    assert_eq!(
+        tour.text(".alert-error .alert-title").await,
+        "Nothing was imported"
+    );
+    let problems = tour.text(".problems").await;
+    assert!(problems.contains("new-assets.csv:3:3"), "{problems}");
+    tour.shot("import-problems").await;
+
+    // Access denied: the foreign trust's asset reads as not found.
+    tour.go(&format!("/assets/{}", t.world.foreign_assets[0])).await;
+    assert_eq!(tour.text("h1").await, "Page not found");
+    assert!(!tour.page().await.contains("Patient administration server"));
+    tour.shot("foreign-asset-not-found").await;
+    tour.sign_out().await;
+
+    // The auditor sees the import page without any form.
+    tour.sign_in(Role::Auditor, false).await;
+    tour.go("/import").await;
+    assert_eq!(tour.text(".alert-title").await, "Your role cannot import");
+    assert!(
+        tour.c
+            .find_all(Locator::Css("form[action='/import']"))
+            .await
+            .expect("query")
+            .is_empty()
+    );
+    tour.shot("auditor-import").await;
+    tour.sign_out().await;
+
+    // The national analyst: the hierarchy from the top, and the overview on a phone-sized screen.
+    tour.sign_in(Role::NationalAnalyst, false).await;
+    assert_eq!(tour.text("h1").await, "NHS England");
+    tour.shot("overview-national").await;
+    tour.press("a[href='/orgs']").await;
+    tour.fill("q", "hospital").await;
+    tour.press("form[action='/orgs'] button[type=submit]").await;
+    let page = tour.page().await;
+    assert!(page.contains("Riverside Hospitals NHS Trust") && page.contains("Harbour University Hospitals"));
+    tour.shot("organisations-search").await;
+    tour.go("/").await;
+    tour.c.set_window_size(390, 1100).await.expect("resize");
+    tour.shot("overview-national-phone").await;
+    tour.c.set_window_size(1280, 1000).await.expect("resize");
+
+    tour.sign_out().await;
+
+    // A new admin sets up their authenticator app at first sign-in.
+    crate::web::add_unenrolled_admin(&t, "new.admin@test.ward.example", 0x998).await;
+    tour.go("/login").await;
+    tour.fill("email", "new.admin@test.ward.example").await;
+    tour.fill("password", PASSWORD).await;
+    tour.press("form[action='/login'] button[type=submit]").await;
+    assert_eq!(tour.text("h1").await, "Set up your security code");
+    assert!(tour.c.find(Locator::Css("img.qr")).await.is_ok(), "a QR code");
+    tour.shot("mfa-enrolment").await;
+    let details = tour
+        .c
+        .find(Locator::Css("details summary"))
+        .await
+        .expect("set-up link toggle");
+    details.click().await.expect("open the details");
+    let uri = tour.text(".uri").await;
+    let secret = uri
+        .split("secret=")
+        .nth(1)
+        .and_then(|r| r.split('&').next())
+        .expect("secret in URI")
+        .to_owned();
+    let code = ward_app::accounts::totp::code_at(&secret, SystemClock.now()).expect("code");
+    tour.fill("code", &code).await;
+    tour.press("form[action='/mfa/enrol'] button[type=submit]").await;
+    assert_eq!(tour.text("h1").await, "Riverside Hospitals NHS Trust");
+
+    tour.c.close().await.expect("close the browser");
+}
