@@ -110,7 +110,7 @@ impl PgStore {
             concat!(
                 "SELECT ",
                 user_columns!(),
-                " FROM users u WHERE u.id = $1 FOR UPDATE"
+                " FROM users u WHERE u.id = $1 FOR NO KEY UPDATE"
             )
         } else {
             concat!("SELECT ", user_columns!(), " FROM users u WHERE u.id = $1")
@@ -473,7 +473,7 @@ impl AccountStore for PgStore {
         let row = sqlx::query(concat!(
             "SELECT ",
             token_columns!(),
-            " FROM api_tokens WHERE id = $1 FOR UPDATE"
+            " FROM api_tokens WHERE id = $1 FOR NO KEY UPDATE"
         ))
         .bind(id.as_uuid())
         .fetch_optional(&mut *tx)

@@ -390,7 +390,7 @@ impl PgStore {
 
     /// Lock the asset row and return its current state, or `NotFound` when outside the scope.
     async fn lock_asset(conn: &mut PgConnection, scope: &Scope, id: AssetId) -> StoreResult<Asset> {
-        sqlx::query("SELECT 1 FROM assets WHERE id = $1 FOR UPDATE")
+        sqlx::query("SELECT 1 FROM assets WHERE id = $1 FOR NO KEY UPDATE")
             .bind(id.as_uuid())
             .fetch_optional(&mut *conn)
             .await

@@ -338,7 +338,7 @@ impl InventoryStore for PgStore {
         Self::require_orgs_in_scope(&mut tx, scope, &suppliers).await?;
         let ids: Vec<Uuid> = products.iter().map(|p| *p.id.as_uuid()).collect();
         let rows = sqlx::query(
-            "SELECT id, supplier_id, name, category, cpe FROM products WHERE id = ANY($1) ORDER BY id FOR UPDATE",
+            "SELECT id, supplier_id, name, category, cpe FROM products WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE",
         )
         .bind(&ids)
         .fetch_all(&mut *tx)

@@ -118,7 +118,7 @@ async fn update_orgs(conn: &mut PgConnection, orgs: &[&Organisation]) -> StoreRe
         let cols = OrgArrays::new(chunk);
         sqlx::query(
             "UPDATE organisations o
-                SET code = u.code, name = u.name, kind = u.kind, parent_id = u.parent_id,
+                SET name = u.name, kind = u.kind, parent_id = u.parent_id,
                     postcode = u.postcode, opened = u.opened, closed = u.closed
                FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[],
                            $7::text[]::date[], $8::text[]::date[])
@@ -354,7 +354,7 @@ impl OrgStore for PgStore {
         let rows = sqlx::query(concat!(
             "SELECT ",
             org_columns!(),
-            " FROM organisations o WHERE o.code = ANY($1) ORDER BY o.code FOR UPDATE"
+            " FROM organisations o WHERE o.code = ANY($1) ORDER BY o.code FOR NO KEY UPDATE"
         ))
         .bind(&codes)
         .fetch_all(&mut *tx)
