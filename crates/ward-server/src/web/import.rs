@@ -106,7 +106,7 @@ pub async fn submit(
         Some(f) if f.name() == Some("csrf") => f.text().await.map_err(|e| upload_error(chrome, &e))?,
         _ => String::new(),
     };
-    s.app.check_csrf(&page.view, &token).map_err(page.fail())?;
+    page.check_csrf(&s, &token)?;
 
     let mut up = Upload::default();
     while let Some(f) = mp.next_field().await.map_err(|e| upload_error(chrome, &e))? {

@@ -8,7 +8,6 @@
 use super::views::Chrome;
 use super::{ClientAddr, PageError, Signed, WebForm, error_page, render};
 use crate::auth::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE, WebSession};
-use crate::error::ApiError;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
@@ -179,7 +178,7 @@ fn settled(view: &SessionView) -> Option<Response> {
 }
 
 fn csrf_refused(e: AppError) -> Response {
-    error_page(&ApiError::from(e))
+    error_page(&super::csrf_error(e))
 }
 
 /// `GET /mfa`: the second-factor challenge.
@@ -316,8 +315,8 @@ pub async fn logout(
 
 /// `POST /switch`: act under another of the person's roles.
 pub async fn switch(State(s): State<AppState>, page: Signed, WebForm(f): WebForm<SwitchForm>) -> Response {
-    if let Err(e) = s.app.check_csrf(&page.view, &f.csrf) {
-        return PageError::new(Some(&page.chrome), e).into_response();
+    if let Err(e) = page.check_csrf(&s, &f.csrf) {
+        return e.into_response();
     }
     let Ok(grant) = f.grant.parse::<GrantId>() else {
         return PageError::not_found(&page.chrome).into_response();

@@ -91,9 +91,14 @@ fn error_page_with(chrome: Option<Chrome>, e: &ApiError) -> Response {
             e.message.clone(),
             "Go back, check what you entered and try again.",
         ),
+        403 if e.code == CSRF_CODE => (
+            "This form has expired",
+            "The form was open too long, or was not sent from a Ward page, so nothing was changed.".to_owned(),
+            "Go back, reload the page and try again.",
+        ),
         403 => (
             "You do not have access to this",
-            capitalise(&e.message),
+            "Your current role does not give you access to this part of Ward.".to_owned(),
             "If you need it for your work, ask your organisation's Ward administrator.",
         ),
         404 => (
@@ -129,10 +134,15 @@ fn error_page_with(chrome: Option<Chrome>, e: &ApiError) -> Response {
     render(e.status, &page)
 }
 
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+/// The error code of a refused CSRF token, so its page can say what happened.
+const CSRF_CODE: &str = "csrf";
+
+/// A failed CSRF check as an error for the error page (other errors pass through unchanged).
+pub(crate) fn csrf_error(e: AppError) -> ApiError {
+    match e {
+        AppError::Forbidden(m) => ApiError::new(StatusCode::FORBIDDEN, CSRF_CODE, m),
+        other => other.into(),
+    }
 }
 
 /// A friendly page for an error that happened before we knew who was asking.
@@ -184,6 +194,13 @@ impl Signed {
     /// Turn an app error into an error page inside this person's layout.
     pub fn fail(&self) -> impl Fn(AppError) -> PageError + '_ {
         |e| PageError::new(Some(&self.chrome), e)
+    }
+    /// Check the CSRF token a form sent; a mismatch becomes the "form has expired" page.
+    pub fn check_csrf(&self, state: &AppState, sent: &str) -> Result<(), PageError> {
+        state
+            .app
+            .check_csrf(&self.view, sent)
+            .map_err(|e| PageError::new(Some(&self.chrome), csrf_error(e)))
     }
     /// Whether the acting role may do `action` at all (for showing or hiding forms and links).
     pub fn may(&self, action: Action) -> bool {

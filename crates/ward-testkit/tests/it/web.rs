@@ -442,7 +442,7 @@ async fn the_switcher_needs_the_csrf_token_and_changes_the_acting_organisation()
         .post("/switch", &[("csrf", "not-the-token"), ("grant", &grant)])
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
-    assert!(refused.body.contains("You do not have access to this"));
+    assert!(refused.body.contains("This form has expired"));
     let missing = v.post("/switch", &[("grant", &grant)]).await;
     assert_eq!(missing.status, StatusCode::FORBIDDEN);
     assert!(
@@ -493,6 +493,30 @@ async fn a_member_cannot_see_the_foreign_trusts_asset() {
     assert_eq!(org.status, StatusCode::NOT_FOUND);
     assert!(!org.body.contains("Harbour University Hospitals"));
     assert_eq!(v.get("/assets/not-an-id").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_supplier_contact_is_told_the_inventory_is_not_for_them() {
+    let t = spawn_app().await;
+    let mut v = Visitor::new(&t);
+    v.sign_in_as(Role::SupplierContact).await;
+    let home = v.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains("<h1>Pathlab Systems</h1>"));
+    assert!(
+        !home.body.contains("href=\"/assets\""),
+        "no inventory links for a supplier"
+    );
+    for path in [
+        "/assets",
+        "/services",
+        &format!("/assets/{}", t.world.trust_assets[0]),
+    ] {
+        let r = v.get(path).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
+        assert!(r.body.contains("You do not have access to this"), "{path}");
+        assert!(!r.body.contains("LIMS server"), "{path}");
+    }
 }
 
 #[tokio::test]
@@ -602,6 +626,60 @@ async fn imports_report_problems_and_store_nothing_or_everything() {
         !auditor.get("/").await.body.contains("href=\"/import\""),
         "no import link either"
     );
+}
+
+#[tokio::test]
+async fn only_the_national_team_imports_organisations() {
+    let t = spawn_app().await;
+    let file = "code,name,kind,parent_code,postcode,opened,closed\nRXX,Meadow Community NHS Trust,nhs_trust,QMF,,2020-01-01,\n";
+    let mut member = Visitor::new(&t);
+    member.sign_in_as(Role::OrgMember).await;
+    assert!(
+        !member.get("/import").await.body.contains("value=\"orgs\""),
+        "no organisation form for members"
+    );
+    let csrf = member.csrf().await;
+    let r = member
+        .post_file(
+            "/import",
+            &[("csrf", &csrf), ("what", "orgs"), ("format", "csv")],
+            "orgs.csv",
+            file,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    let mut national = Visitor::new(&t);
+    national.sign_in_as(Role::NationalAnalyst).await;
+    assert!(national.get("/import").await.body.contains("value=\"orgs\""));
+    let csrf = national.csrf().await;
+    let r = national
+        .post_file(
+            "/import",
+            &[("csrf", &csrf), ("what", "orgs"), ("format", "csv")],
+            "orgs.csv",
+            file,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("Import complete"));
+    assert!(
+        national
+            .get("/orgs?q=meadow")
+            .await
+            .body
+            .contains("Meadow Community NHS Trust")
+    );
+    let r = national
+        .post_file(
+            "/import",
+            &[("csrf", &csrf), ("what", "orgs"), ("format", "xlsx")],
+            "orgs.xlsx",
+            file,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Nothing was imported"));
 }
 
 #[tokio::test]
