@@ -55,8 +55,20 @@ impl Settings {
         if let Some(f) = file {
             b = b.add_source(config::File::from(f).format(config::FileFormat::Toml).required(true));
         }
-        b = b.add_source(config::Environment::with_prefix("WARD").try_parsing(true));
+        // Only `WARD_<SETTING>` for known settings: other WARD_* variables (WARD_LOG, WARD_CONFIG,
+        // test variables) are not settings and must not be rejected as unknown fields.
+        for key in Self::keys()? {
+            if let Ok(v) = std::env::var(format!("WARD_{}", key.to_ascii_uppercase())) {
+                b = b.set_override(key.as_str(), v)?;
+            }
+        }
         Ok(b.build()?.try_deserialize()?)
+    }
+
+    /// The names of every setting.
+    fn keys() -> anyhow::Result<Vec<String>> {
+        let v = toml::Value::try_from(Settings::default())?;
+        Ok(v.as_table().map(|t| t.keys().cloned().collect()).unwrap_or_default())
     }
 
     pub fn app_settings(&self) -> ward_app::AppSettings {
@@ -127,6 +139,14 @@ mod tests {
         assert_eq!(redact_url("postgres://ward:s3cret@db/ward"), "postgres://ward:***@db/ward");
         assert_eq!(redact_url("postgres://ward@db/ward"), "postgres://ward@db/ward");
         assert_eq!(redact_url("sqlite://x.db"), "sqlite://x.db");
+    }
+
+    #[test]
+    fn every_setting_has_a_key() {
+        let keys = Settings::keys().unwrap();
+        assert!(keys.contains(&"database_url".to_owned()));
+        assert!(keys.contains(&"job_workers".to_owned()));
+        assert_eq!(keys.len(), 11);
     }
 
     #[test]
