@@ -57,10 +57,18 @@ impl Actor {
             Principal::Token(t) => format!("token:{t}"),
             Principal::System(n) => format!("system:{n}"),
         };
-        AuditActor { principal, role: Some(self.role), acting_org: Some(self.org) }
+        AuditActor {
+            principal,
+            role: Some(self.role),
+            acting_org: Some(self.org),
+        }
     }
 
     pub fn audit(&self, at: Timestamp) -> AuditMeta {
-        AuditMeta { actor: self.audit_actor(), at, request_id: self.request_id.clone() }
+        AuditMeta {
+            actor: self.audit_actor(),
+            at,
+            request_id: self.request_id.clone(),
+        }
     }
 }

@@ -1,9 +1,9 @@
 //! Reading and verifying the audit trail.
 
+use crate::App;
 use crate::actor::Actor;
 use crate::authz::{Action, authorise};
 use crate::error::AppResult;
-use crate::App;
 use ward_core::audit::{AuditRecord, ChainBreak, ChainVerifier};
 use ward_store::{Page, PageRequest, Store};
 
@@ -31,11 +31,19 @@ pub async fn verify_chain(store: &dyn Store, mut progress: impl FnMut(u64)) -> A
         }
         progress(v.checked());
     }
-    Ok(VerifyReport { checked: v.checked(), first_break: None, first_break_seq: None })
+    Ok(VerifyReport {
+        checked: v.checked(),
+        first_break: None,
+        first_break_seq: None,
+    })
 }
 
 fn broken(v: &ChainVerifier, b: &ChainBreak) -> VerifyReport {
-    VerifyReport { checked: v.checked(), first_break: Some(b.to_string()), first_break_seq: Some(b.seq()) }
+    VerifyReport {
+        checked: v.checked(),
+        first_break: Some(b.to_string()),
+        first_break_seq: Some(b.seq()),
+    }
 }
 
 impl App {

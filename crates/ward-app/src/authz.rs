@@ -86,7 +86,7 @@ pub fn authorise(actor: &Actor, action: Action, now: Timestamp) -> AppResult<Sco
         return Ok(Scope::All);
     }
     scope_for(actor.role, actor.org, action)
-        .ok_or_else(|| AppError::forbidden(format!("a {} may not do this", actor.role.label())))
+        .ok_or_else(|| AppError::forbidden(format!("your role ({}) does not allow this", actor.role.label())))
 }
 
 /// Whether `target` lies inside `scope` in the current hierarchy.
@@ -124,7 +124,11 @@ pub async fn authorise_on(
 
 /// Which roles an actor may hand out (to users or tokens).
 pub fn grantable_roles_for(actor: &Actor) -> &'static [Role] {
-    if actor.is_system() { &Role::ALL } else { grantable_roles(actor.role) }
+    if actor.is_system() {
+        &Role::ALL
+    } else {
+        grantable_roles(actor.role)
+    }
 }
 
 /// Which roles a role may hand out.
@@ -148,15 +152,25 @@ mod tests {
 
     #[test]
     fn only_some_roles_write_inventory() {
-        let writers: Vec<Role> =
-            Role::ALL.into_iter().filter(|r| scope_for(*r, org(), Action::WriteInventory).is_some()).collect();
-        assert_eq!(writers, vec![Role::OrgAdmin, Role::OrgMember, Role::IncidentResponder]);
+        let writers: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| scope_for(*r, org(), Action::WriteInventory).is_some())
+            .collect();
+        assert_eq!(
+            writers,
+            vec![Role::OrgAdmin, Role::OrgMember, Role::IncidentResponder]
+        );
     }
 
     #[test]
     fn auditors_and_suppliers_never_write_inventory_or_manage_users() {
         for role in [Role::Auditor, Role::SupplierContact] {
-            for a in [Action::WriteInventory, Action::ManageUsers, Action::ManageTokens, Action::ImportOrgs] {
+            for a in [
+                Action::WriteInventory,
+                Action::ManageUsers,
+                Action::ManageTokens,
+                Action::ImportOrgs,
+            ] {
                 assert!(scope_for(role, org(), a).is_none(), "{role:?} {a:?}");
             }
         }
@@ -164,7 +178,10 @@ mod tests {
 
     #[test]
     fn suppliers_see_only_their_own_organisation() {
-        assert_eq!(scope_for(Role::SupplierContact, org(), Action::ReadOrgs), Some(Scope::Orgs(vec![org()])));
+        assert_eq!(
+            scope_for(Role::SupplierContact, org(), Action::ReadOrgs),
+            Some(Scope::Orgs(vec![org()]))
+        );
         assert!(scope_for(Role::SupplierContact, org(), Action::ReadInventory).is_none());
     }
 
@@ -179,6 +196,9 @@ mod tests {
             expires_at: Some(now),
             request_id: None,
         };
-        assert!(matches!(authorise(&actor, Action::ReadOrgs, now), Err(AppError::Unauthenticated)));
+        assert!(matches!(
+            authorise(&actor, Action::ReadOrgs, now),
+            Err(AppError::Unauthenticated)
+        ));
     }
 }

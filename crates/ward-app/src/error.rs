@@ -38,7 +38,10 @@ pub enum AppError {
 
 impl AppError {
     pub fn invalid(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::Invalid(vec![FieldProblem { path: path.into(), message: message.into() }])
+        Self::Invalid(vec![FieldProblem {
+            path: path.into(),
+            message: message.into(),
+        }])
     }
     pub fn forbidden(why: impl Into<String>) -> Self {
         Self::Forbidden(why.into())
@@ -47,7 +50,10 @@ impl AppError {
 
 impl From<ValidationError> for AppError {
     fn from(e: ValidationError) -> Self {
-        Self::Invalid(vec![FieldProblem { path: e.field, message: e.message }])
+        Self::Invalid(vec![FieldProblem {
+            path: e.field,
+            message: e.message,
+        }])
     }
 }
 

@@ -1,9 +1,9 @@
 //! Reading the hierarchy and the inventory, and everyday changes to it.
 
+use crate::App;
 use crate::actor::Actor;
 use crate::authz::{Action, authorise, authorise_on};
 use crate::error::{AppError, AppResult};
-use crate::App;
 use ward_core::asset::Asset;
 use ward_core::org::{OdsCode, OrgLink, Organisation};
 use ward_core::service::Service;
@@ -37,7 +37,9 @@ impl App {
         for a in self.store().org_ancestors(id).await? {
             match self.store().get_org(&scope, a).await {
                 Ok(o) => ancestors.push(o),
-                Err(ward_store::StoreError::NotFound { .. } | ward_store::StoreError::Forbidden { .. }) => break,
+                Err(ward_store::StoreError::NotFound { .. } | ward_store::StoreError::Forbidden { .. }) => {
+                    break;
+                }
                 Err(e) => return Err(e.into()),
             }
         }
@@ -48,7 +50,13 @@ impl App {
         } else {
             OrgOverview::default()
         };
-        Ok(OrgDetail { org, ancestors, children, links, overview })
+        Ok(OrgDetail {
+            org,
+            ancestors,
+            children,
+            links,
+            overview,
+        })
     }
 
     pub async fn org_by_code(&self, actor: &Actor, code: &str) -> AppResult<Organisation> {
@@ -57,7 +65,12 @@ impl App {
         Ok(self.store().get_org_by_code(&scope, &code).await?)
     }
 
-    pub async fn list_orgs(&self, actor: &Actor, f: &OrgFilter, p: PageRequest) -> AppResult<Page<Organisation>> {
+    pub async fn list_orgs(
+        &self,
+        actor: &Actor,
+        f: &OrgFilter,
+        p: PageRequest,
+    ) -> AppResult<Page<Organisation>> {
         let scope = authorise(actor, Action::ReadOrgs, self.now())?;
         Ok(self.store().list_orgs(&scope, f, p).await?)
     }
@@ -99,7 +112,10 @@ impl App {
         for (i, s) in services.iter().enumerate() {
             ward_core::error::require_text("name", &s.name, 200).map_err(|e| e.at(&format!("[{i}]")))?;
         }
-        Ok(self.store().insert_services(&scope, services, &actor.audit(now)).await?)
+        Ok(self
+            .store()
+            .insert_services(&scope, services, &actor.audit(now))
+            .await?)
     }
 
     /// Add assets (validated first; stored all or nothing).
@@ -110,20 +126,29 @@ impl App {
         for (i, a) in assets.iter().enumerate() {
             if let Err(e) = a.validate() {
                 let e = e.at(&format!("[{i}]"));
-                problems.push(crate::FieldProblem { path: e.field, message: e.message });
+                problems.push(crate::FieldProblem {
+                    path: e.field,
+                    message: e.message,
+                });
             }
         }
         if !problems.is_empty() {
             return Err(AppError::Invalid(problems));
         }
-        Ok(self.store().insert_assets(&scope, assets, &actor.audit(now)).await?)
+        Ok(self
+            .store()
+            .insert_assets(&scope, assets, &actor.audit(now))
+            .await?)
     }
 
     pub async fn update_asset(&self, actor: &Actor, asset: &Asset) -> AppResult<()> {
         let now = self.now();
         let scope = authorise(actor, Action::WriteInventory, now)?;
         asset.validate()?;
-        Ok(self.store().update_asset(&scope, asset, &actor.audit(now)).await?)
+        Ok(self
+            .store()
+            .update_asset(&scope, asset, &actor.audit(now))
+            .await?)
     }
 
     pub async fn delete_asset(&self, actor: &Actor, id: AssetId) -> AppResult<()> {
@@ -133,14 +158,24 @@ impl App {
     }
 
     /// The shared product catalogue. Supplier contacts see only their own products.
-    pub async fn list_products(&self, actor: &Actor, f: &ProductFilter, p: PageRequest) -> AppResult<Page<Product>> {
+    pub async fn list_products(
+        &self,
+        actor: &Actor,
+        f: &ProductFilter,
+        p: PageRequest,
+    ) -> AppResult<Page<Product>> {
         let scope = authorise(actor, Action::ReadOrgs, self.now())?;
         let mut f = f.clone();
         if let Scope::Orgs(orgs) = &scope
             && let Some(own) = orgs.first()
         {
             if f.supplier.is_some_and(|s| s != *own) {
-                return Ok(Page { items: vec![], total: 0, offset: p.offset, limit: p.clamped_limit() });
+                return Ok(Page {
+                    items: vec![],
+                    total: 0,
+                    offset: p.offset,
+                    limit: p.clamped_limit(),
+                });
             }
             f.supplier = Some(*own);
         }
@@ -150,7 +185,10 @@ impl App {
     pub async fn upsert_products(&self, actor: &Actor, products: &[Product]) -> AppResult<u64> {
         let now = self.now();
         let scope = authorise(actor, Action::WriteProducts, now)?;
-        Ok(self.store().upsert_products(&scope, products, &actor.audit(now)).await?)
+        Ok(self
+            .store()
+            .upsert_products(&scope, products, &actor.audit(now))
+            .await?)
     }
 
     /// Organisations the actor may switch to or look at first: the roots of their footprint.
@@ -161,6 +199,8 @@ impl App {
 
     /// Used by the API layer to confirm a referenced organisation is visible.
     pub async fn check_org_visible(&self, actor: &Actor, org: OrgId) -> AppResult<()> {
-        authorise_on(self.store(), actor, Action::ReadOrgs, org, self.now()).await.map(|_| ())
+        authorise_on(self.store(), actor, Action::ReadOrgs, org, self.now())
+            .await
+            .map(|_| ())
     }
 }

@@ -2,8 +2,8 @@
 //! and records success, or failure with exponential backoff until the job gives up.
 //! Several servers may run runners over one database; the store guarantees a job has one owner.
 
-use crate::error::{AppError, AppResult};
 use crate::App;
+use crate::error::{AppError, AppResult};
 use async_trait::async_trait;
 use jiff::{SignedDuration, Timestamp};
 use std::collections::BTreeMap;
@@ -85,11 +85,19 @@ impl JobRunner {
     pub async fn run_once(&self) -> AppResult<bool> {
         let now = self.app.now();
         let kinds: Vec<&str> = self.handlers.keys().copied().collect();
-        let Some(job) = self.app.store().claim_job(&kinds, &self.worker, now, now + self.lease).await? else {
+        let Some(job) = self
+            .app
+            .store()
+            .claim_job(&kinds, &self.worker, now, now + self.lease)
+            .await?
+        else {
             return Ok(false);
         };
         let Some(handler) = self.handlers.get(job.kind.as_str()) else {
-            return Err(AppError::Internal(format!("no handler for job kind {}", job.kind)));
+            return Err(AppError::Internal(format!(
+                "no handler for job kind {}",
+                job.kind
+            )));
         };
         match handler.run(&self.app, &job).await {
             Ok(()) => {
@@ -100,7 +108,10 @@ impl JobRunner {
             Err(msg) => {
                 let retry = (job.attempts < job.max_attempts).then(|| self.app.now() + backoff(job.attempts));
                 tracing::warn!(job = %job.id, kind = %job.kind, attempts = job.attempts, "job failed");
-                self.app.store().fail_job(job.id, &self.worker, &msg, retry).await?;
+                self.app
+                    .store()
+                    .fail_job(job.id, &self.worker, &msg, retry)
+                    .await?;
             }
         }
         Ok(true)
@@ -137,7 +148,11 @@ impl JobHandler for SessionCleanup {
         "sessions.cleanup"
     }
     async fn run(&self, app: &App, _job: &Job) -> Result<(), String> {
-        app.store().delete_expired_sessions(app.now()).await.map(|_| ()).map_err(|e| e.to_string())
+        app.store()
+            .delete_expired_sessions(app.now())
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
     }
 }
 
@@ -162,6 +177,10 @@ impl JobHandler for AuditProbe {
             detail: job.lease_owner.clone(),
             request_id: None,
         };
-        app.store().append_audit(&e).await.map(|_| ()).map_err(|e| e.to_string())
+        app.store()
+            .append_audit(&e)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
     }
 }

@@ -39,7 +39,15 @@ impl App {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, settings: AppSettings) -> AppResult<Self> {
         let dummy_hash = accounts::password::hash("ward-dummy-password-for-timing", settings.password_cost)?;
         let throttle = throttle::LoginThrottle::new(settings.login_ip_limit, settings.login_ip_window);
-        Ok(Self { inner: Arc::new(Inner { store, clock, settings, throttle, dummy_hash }) })
+        Ok(Self {
+            inner: Arc::new(Inner {
+                store,
+                clock,
+                settings,
+                throttle,
+                dummy_hash,
+            }),
+        })
     }
 
     pub fn store(&self) -> &dyn Store {
@@ -61,6 +69,8 @@ impl App {
 
 impl std::fmt::Debug for App {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("App").field("backend", &self.inner.store.backend()).finish_non_exhaustive()
+        f.debug_struct("App")
+            .field("backend", &self.inner.store.backend())
+            .finish_non_exhaustive()
     }
 }

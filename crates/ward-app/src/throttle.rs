@@ -13,12 +13,18 @@ pub struct LoginThrottle {
 
 impl LoginThrottle {
     pub fn new(limit: u32, window: SignedDuration) -> Self {
-        Self { limit, window, seen: Mutex::new(HashMap::new()) }
+        Self {
+            limit,
+            window,
+            seen: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Count an attempt from `client`; false when it is over the limit for the current window.
     pub fn allow(&self, client: &str, now: Timestamp) -> bool {
-        let Ok(mut seen) = self.seen.lock() else { return false };
+        let Ok(mut seen) = self.seen.lock() else {
+            return false;
+        };
         if seen.len() > 100_000 {
             let window = self.window;
             seen.retain(|_, (start, _)| now.duration_since(*start) < window);

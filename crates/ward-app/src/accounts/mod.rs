@@ -6,9 +6,9 @@ pub mod tokens;
 pub mod totp;
 pub mod users;
 
+use crate::App;
 use crate::actor::{Actor, Principal};
 use crate::error::{AppError, AppResult};
-use crate::App;
 use jiff::{SignedDuration, Timestamp};
 use ward_core::GrantId;
 use ward_core::account::{Email, Session, User};
@@ -35,7 +35,9 @@ pub struct NewSession {
 
 impl std::fmt::Debug for NewSession {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("NewSession").field("next", &self.next).finish_non_exhaustive()
+        f.debug_struct("NewSession")
+            .field("next", &self.next)
+            .finish_non_exhaustive()
     }
 }
 
@@ -50,7 +52,9 @@ pub struct SessionView {
 
 impl SessionView {
     pub fn acting_grant(&self) -> Option<&RoleGrant> {
-        self.session.acting_grant.and_then(|g| self.grants.iter().find(|x| x.id == g))
+        self.session
+            .acting_grant
+            .and_then(|g| self.grants.iter().find(|x| x.id == g))
     }
     pub fn needs_mfa(&self) -> bool {
         self.grants.iter().any(|g| g.role.requires_mfa()) || self.user.totp_secret.is_some()
@@ -65,7 +69,11 @@ impl App {
     fn user_audit(&self, user: &User, at: Timestamp, action: &str, detail: Option<String>) -> AuditEvent {
         AuditEvent {
             at,
-            actor: AuditActor { principal: format!("user:{}", user.id), role: None, acting_org: None },
+            actor: AuditActor {
+                principal: format!("user:{}", user.id),
+                role: None,
+                acting_org: None,
+            },
             action: action.to_owned(),
             entity: "user".to_owned(),
             entity_id: user.id.to_string(),
@@ -101,15 +109,24 @@ impl App {
             let failed = user.failed_logins.saturating_add(1);
             let s = self.settings();
             let lock = (failed >= s.max_failed_logins).then(|| now + s.lockout);
-            self.store().set_login_state(user.id, failed, lock, user.totp_last_step).await?;
+            self.store()
+                .set_login_state(user.id, failed, lock, user.totp_last_step)
+                .await?;
             if lock.is_some() {
-                let e = self.user_audit(&user, now, "user.locked", Some(format!("{failed} failed sign-ins")));
+                let e = self.user_audit(
+                    &user,
+                    now,
+                    "user.locked",
+                    Some(format!("{failed} failed sign-ins")),
+                );
                 self.store().append_audit(&e).await?;
             }
             return Err(login_failed());
         }
         if user.failed_logins > 0 || user.locked_until.is_some() {
-            self.store().set_login_state(user.id, 0, None, user.totp_last_step).await?;
+            self.store()
+                .set_login_state(user.id, 0, None, user.totp_last_step)
+                .await?;
         }
         let grants = self.active_grants(&user, now).await?;
         let view_needs_mfa = grants.iter().any(|g| g.role.requires_mfa()) || user.totp_secret.is_some();
@@ -137,7 +154,13 @@ impl App {
     }
 
     async fn active_grants(&self, user: &User, now: Timestamp) -> AppResult<Vec<RoleGrant>> {
-        Ok(self.store().grants_of(user.id).await?.into_iter().filter(|g| g.is_active(now)).collect())
+        Ok(self
+            .store()
+            .grants_of(user.id)
+            .await?
+            .into_iter()
+            .filter(|g| g.is_active(now))
+            .collect())
     }
 
     /// Look up a session from its cookie, enforcing idle and absolute expiry and account state.
@@ -152,7 +175,11 @@ impl App {
             self.store().delete_session(&hash).await?;
             return Err(AppError::Unauthenticated);
         }
-        let user = self.store().get_user(session.user).await.map_err(|_| AppError::Unauthenticated)?;
+        let user = self
+            .store()
+            .get_user(session.user)
+            .await
+            .map_err(|_| AppError::Unauthenticated)?;
         if user.disabled {
             self.store().delete_session(&hash).await?;
             return Err(AppError::Unauthenticated);
@@ -163,7 +190,11 @@ impl App {
             session.last_seen_at = now;
             self.store().update_session(&session).await?;
         }
-        Ok(SessionView { session, user, grants })
+        Ok(SessionView {
+            session,
+            user,
+            grants,
+        })
     }
 
     /// The actor a fully signed-in session acts as. The acting grant's expiry is checked on every call.
@@ -171,7 +202,9 @@ impl App {
         if view.session.mfa_pending {
             return Err(AppError::Unauthenticated);
         }
-        let grant = view.acting_grant().ok_or_else(|| AppError::forbidden("you hold no active role"))?;
+        let grant = view
+            .acting_grant()
+            .ok_or_else(|| AppError::forbidden("you hold no active role"))?;
         if grant.role.requires_mfa() && view.user.totp_secret.is_none() {
             return Err(AppError::Unauthenticated);
         }
@@ -188,7 +221,9 @@ impl App {
     /// Start MFA enrolment: a fresh secret kept on the session until confirmed.
     pub async fn begin_mfa_enrolment(&self, view: &SessionView) -> AppResult<(String, String)> {
         if view.user.totp_secret.is_some() {
-            return Err(AppError::Conflict("multi-factor authentication is already set up".into()));
+            return Err(AppError::Conflict(
+                "multi-factor authentication is already set up".into(),
+            ));
         }
         let secret = match &view.session.pending_totp_secret {
             Some(s) => s.clone(),
@@ -212,13 +247,18 @@ impl App {
             .pending_totp_secret
             .clone()
             .ok_or_else(|| AppError::Conflict("start enrolment first".into()))?;
-        let step = totp::verify(&secret, code, now, None)
-            .ok_or_else(|| AppError::invalid("code", "that code is not right; check the time on your phone"))?;
+        let step = totp::verify(&secret, code, now, None).ok_or_else(|| {
+            AppError::invalid("code", "that code is not right; check the time on your phone")
+        })?;
         let mut user = view.user.clone();
         user.totp_secret = Some(secret);
         user.totp_last_step = Some(step);
         let meta = ward_store::AuditMeta {
-            actor: AuditActor { principal: format!("user:{}", user.id), role: None, acting_org: None },
+            actor: AuditActor {
+                principal: format!("user:{}", user.id),
+                role: None,
+                acting_org: None,
+            },
             at: now,
             request_id: None,
         };
@@ -234,14 +274,18 @@ impl App {
             let failed = view.user.failed_logins.saturating_add(1);
             let s = self.settings();
             let lock = (failed >= s.max_failed_logins).then(|| now + s.lockout);
-            self.store().set_login_state(view.user.id, failed, lock, view.user.totp_last_step).await?;
+            self.store()
+                .set_login_state(view.user.id, failed, lock, view.user.totp_last_step)
+                .await?;
             if lock.is_some() {
                 self.store().delete_sessions_of(view.user.id).await?;
                 return Err(AppError::Unauthenticated);
             }
             return Err(AppError::invalid("code", "that code is not right"));
         };
-        self.store().set_login_state(view.user.id, 0, None, Some(step)).await?;
+        self.store()
+            .set_login_state(view.user.id, 0, None, Some(step))
+            .await?;
         self.rotate_session(view, now).await
     }
 
@@ -262,7 +306,10 @@ impl App {
     }
 
     /// The user's active grants with their organisations, for the organisation switcher.
-    pub async fn my_roles(&self, view: &SessionView) -> AppResult<Vec<(RoleGrant, ward_core::org::Organisation)>> {
+    pub async fn my_roles(
+        &self,
+        view: &SessionView,
+    ) -> AppResult<Vec<(RoleGrant, ward_core::org::Organisation)>> {
         let mut out = Vec::with_capacity(view.grants.len());
         for g in &view.grants {
             let org = self.store().get_org(&ward_store::Scope::All, g.org).await?;
@@ -294,7 +341,9 @@ impl App {
         if secrets::same(&view.session.csrf_token, submitted) {
             Ok(())
         } else {
-            Err(AppError::forbidden("the form has expired; reload the page and try again"))
+            Err(AppError::forbidden(
+                "the form has expired; reload the page and try again",
+            ))
         }
     }
 }

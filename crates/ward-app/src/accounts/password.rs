@@ -13,7 +13,10 @@ pub struct PasswordCost {
 
 impl Default for PasswordCost {
     fn default() -> Self {
-        Self { memory_kib: 19 * 1024, iterations: 2 }
+        Self {
+            memory_kib: 19 * 1024,
+            iterations: 2,
+        }
     }
 }
 
@@ -48,7 +51,9 @@ pub fn hash(password: &str, cost: PasswordCost) -> AppResult<String> {
 /// Check a password against a stored PHC string. Unparsable hashes never match.
 pub fn verify(password: &str, phc: &str) -> bool {
     match PasswordHash::new(phc) {
-        Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
         Err(_) => false,
     }
 }
@@ -57,7 +62,10 @@ pub fn verify(password: &str, phc: &str) -> bool {
 mod tests {
     use super::*;
 
-    const CHEAP: PasswordCost = PasswordCost { memory_kib: 64, iterations: 1 };
+    const CHEAP: PasswordCost = PasswordCost {
+        memory_kib: 64,
+        iterations: 1,
+    };
 
     #[test]
     fn hashes_verify_and_differ_per_salt() {

@@ -1,10 +1,10 @@
 //! API tokens for machines: shown once, stored as a SHA-256, one role over one organisation.
 
 use super::secrets;
+use crate::App;
 use crate::actor::{Actor, Principal};
 use crate::authz::{Action, authorise, authorise_on, grantable_roles_for};
 use crate::error::{AppError, AppResult};
-use crate::App;
 use jiff::SignedDuration;
 use ward_core::account::ApiToken;
 use ward_core::role::Role;
@@ -32,7 +32,9 @@ pub struct IssuedToken {
 
 impl std::fmt::Debug for IssuedToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("IssuedToken").field("token", &self.token).finish_non_exhaustive()
+        f.debug_struct("IssuedToken")
+            .field("token", &self.token)
+            .finish_non_exhaustive()
     }
 }
 
@@ -42,7 +44,7 @@ impl App {
         authorise_on(self.store(), actor, Action::ManageTokens, new.org, now).await?;
         if !grantable_roles_for(actor).contains(&new.role) {
             return Err(AppError::forbidden(format!(
-                "a {} may not issue a {} token",
+                "your role ({}) may not issue a {} token",
                 actor.role.label(),
                 new.role.label()
             )));
@@ -93,7 +95,9 @@ impl App {
         if !token.is_usable(now) {
             return Err(AppError::Unauthenticated);
         }
-        let stale = token.last_used_at.is_none_or(|t| now.duration_since(t) >= SignedDuration::from_mins(5));
+        let stale = token
+            .last_used_at
+            .is_none_or(|t| now.duration_since(t) >= SignedDuration::from_mins(5));
         if stale {
             self.store().touch_token(token.id, now).await?;
         }
@@ -110,7 +114,11 @@ impl App {
     /// Tokens the actor issued (national analysts see all).
     pub async fn list_tokens(&self, actor: &Actor) -> AppResult<Vec<ApiToken>> {
         authorise(actor, Action::ManageTokens, self.now())?;
-        let by = if actor.role == Role::NationalAnalyst { None } else { actor.user_id() };
+        let by = if actor.role == Role::NationalAnalyst {
+            None
+        } else {
+            actor.user_id()
+        };
         if by.is_none() && actor.role != Role::NationalAnalyst {
             return Ok(Vec::new());
         }
@@ -120,7 +128,10 @@ impl App {
     pub async fn revoke_token(&self, actor: &Actor, id: TokenId) -> AppResult<()> {
         let now = self.now();
         let tokens = self.list_tokens(actor).await?;
-        let t = tokens.iter().find(|t| t.id == id).ok_or_else(|| AppError::NotFound("token".into()))?;
+        let t = tokens
+            .iter()
+            .find(|t| t.id == id)
+            .ok_or_else(|| AppError::NotFound("token".into()))?;
         authorise_on(self.store(), actor, Action::ManageTokens, t.org, now).await?;
         self.store().revoke_token(id, now, &actor.audit(now)).await?;
         Ok(())

@@ -33,7 +33,9 @@ pub fn base32_decode(s: &str) -> Option<Vec<u8>> {
     let mut buffer: u32 = 0;
     let mut bits = 0;
     for c in s.chars().filter(|c| !c.is_whitespace() && *c != '=') {
-        let v = BASE32.iter().position(|&x| char::from(x) == c.to_ascii_uppercase())?;
+        let v = BASE32
+            .iter()
+            .position(|&x| char::from(x) == c.to_ascii_uppercase())?;
         buffer = (buffer << 5) | u32::try_from(v).ok()?;
         bits += 5;
         if bits >= 8 {
@@ -116,7 +118,11 @@ mod tests {
     #[test]
     fn rfc6238_vectors() {
         let secret = b"12345678901234567890";
-        let cases = [(59, 94_287_082u32), (1_111_111_109, 7_081_804), (1_234_567_890, 89_005_924)];
+        let cases = [
+            (59, 94_287_082u32),
+            (1_111_111_109, 7_081_804),
+            (1_234_567_890, 89_005_924),
+        ];
         for (t, full) in cases {
             assert_eq!(code_at_step(secret, t / 30), Some(full % 1_000_000), "t={t}");
         }

@@ -1,10 +1,10 @@
 //! Managing accounts and role grants.
 
 use super::{password, secrets};
+use crate::App;
 use crate::actor::Actor;
 use crate::authz::{Action, authorise, authorise_on, grantable_roles_for, scope_contains};
 use crate::error::{AppError, AppResult};
-use crate::App;
 use jiff::{SignedDuration, Timestamp};
 use ward_core::account::{Email, User};
 use ward_core::org::OrgKind;
@@ -61,7 +61,9 @@ impl App {
             None => secrets::random_password()?,
         };
         if self.store().find_user_by_email(&email).await?.is_some() {
-            return Err(AppError::Conflict(format!("an account for {email} already exists")));
+            return Err(AppError::Conflict(format!(
+                "an account for {email} already exists"
+            )));
         }
         let user = User {
             id: UserId::new_at(now, new_id_bytes()?),
@@ -86,25 +88,39 @@ impl App {
         authorise_on(self.store(), actor, Action::ManageUsers, g.org, now).await?;
         if !grantable_roles_for(actor).contains(&g.role) {
             return Err(AppError::forbidden(format!(
-                "a {} may not grant the {} role",
+                "your role ({}) may not grant the {} role",
                 actor.role.label(),
                 g.role.label()
             )));
         }
         let org = self.store().get_org(&Scope::All, g.org).await?;
         if g.role == Role::SupplierContact && org.kind != OrgKind::Supplier {
-            return Err(AppError::invalid("org", "supplier contacts must be granted on a supplier"));
+            return Err(AppError::invalid(
+                "org",
+                "supplier contacts must be granted on a supplier",
+            ));
         }
         if g.role != Role::SupplierContact && org.kind == OrgKind::Supplier {
-            return Err(AppError::invalid("role", "on a supplier only the supplier contact role applies"));
+            return Err(AppError::invalid(
+                "role",
+                "on a supplier only the supplier contact role applies",
+            ));
         }
         if g.role == Role::NationalAnalyst && org.kind != OrgKind::NationalBody {
-            return Err(AppError::invalid("org", "national analysts must be granted on the national body"));
+            return Err(AppError::invalid(
+                "org",
+                "national analysts must be granted on the national body",
+            ));
         }
         if g.role.requires_expiry() {
             let max = now + SignedDuration::from_hours(24 * self.settings().responder_max_days);
             match g.expires_at {
-                None => return Err(AppError::invalid("expires_at", "incident responder access must expire")),
+                None => {
+                    return Err(AppError::invalid(
+                        "expires_at",
+                        "incident responder access must expire",
+                    ));
+                }
                 Some(e) if e <= now => return Err(AppError::invalid("expires_at", "must be in the future")),
                 Some(e) if e > max => {
                     return Err(AppError::invalid(
@@ -134,7 +150,10 @@ impl App {
     pub async fn revoke_grant(&self, actor: &Actor, user: UserId, grant: GrantId) -> AppResult<()> {
         let now = self.now();
         let grants = self.store().grants_of(user).await?;
-        let g = grants.iter().find(|g| g.id == grant).ok_or_else(|| AppError::NotFound("grant".into()))?;
+        let g = grants
+            .iter()
+            .find(|g| g.id == grant)
+            .ok_or_else(|| AppError::NotFound("grant".into()))?;
         authorise_on(self.store(), actor, Action::ManageUsers, g.org, now).await?;
         self.store().revoke_grant(grant, &actor.audit(now)).await?;
         Ok(())
@@ -191,7 +210,9 @@ impl App {
         let mut u = self.check_manageable(actor, user, now).await?;
         u.totp_secret = None;
         u.totp_last_step = None;
-        self.store().update_user(&u, "user.mfa_reset", &actor.audit(now)).await?;
+        self.store()
+            .update_user(&u, "user.mfa_reset", &actor.audit(now))
+            .await?;
         self.store().delete_sessions_of(user).await?;
         Ok(())
     }
@@ -210,13 +231,18 @@ impl App {
         u.password_hash = password::hash(&pw, self.settings().password_cost)?;
         u.failed_logins = 0;
         u.locked_until = None;
-        self.store().update_user(&u, "user.password_reset", &actor.audit(now)).await?;
+        self.store()
+            .update_user(&u, "user.password_reset", &actor.audit(now))
+            .await?;
         self.store().delete_sessions_of(user).await?;
         Ok(pw)
     }
 
     pub async fn find_user(&self, email: &str) -> AppResult<User> {
         let email = Email::parse(email)?;
-        self.store().find_user_by_email(&email).await?.ok_or_else(|| AppError::NotFound("user".into()))
+        self.store()
+            .find_user_by_email(&email)
+            .await?
+            .ok_or_else(|| AppError::NotFound("user".into()))
     }
 }

@@ -1,10 +1,10 @@
 //! Asset imports: Ward CSV (one row per installed software item; rows of the same asset merge) and JSON.
 
 use super::{ImportSummary, Problems, parse_bool};
+use crate::App;
 use crate::actor::Actor;
 use crate::authz::{Action, authorise};
 use crate::error::{AppError, AppResult};
-use crate::App;
 use std::collections::HashMap;
 use ward_core::asset::{Asset, AssetKind, InstalledSoftware, SoftwareSource};
 use ward_core::org::OdsCode;
@@ -76,7 +76,10 @@ pub fn parse(format: AssetFormat, file: &str, bytes: &[u8]) -> AppResult<Vec<Ass
 fn parse_csv(file: &str, bytes: &[u8]) -> AppResult<Vec<AssetRecord>> {
     let mut problems = Problems::new(file);
     let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes);
-    let headers = rdr.headers().map_err(|e| AppError::invalid(format!("{file}:1"), e.to_string()))?.clone();
+    let headers = rdr
+        .headers()
+        .map_err(|e| AppError::invalid(format!("{file}:1"), e.to_string()))?
+        .clone();
     let mut idx = [usize::MAX; 11];
     for (i, h) in headers.iter().enumerate() {
         match CSV_COLUMNS.iter().position(|c| *c == h.trim()) {
@@ -99,14 +102,25 @@ fn parse_csv(file: &str, bytes: &[u8]) -> AppResult<Vec<AssetRecord>> {
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                problems.at_line(e.position().map_or(0, csv::Position::line), None, format!("unreadable CSV: {e}"));
+                problems.at_line(
+                    e.position().map_or(0, csv::Position::line),
+                    None,
+                    format!("unreadable CSV: {e}"),
+                );
                 continue;
             }
         };
         let line = rec.position().map_or(0, csv::Position::line);
-        let get = |p: usize| if idx[p] == usize::MAX { "" } else { rec.get(idx[p]).unwrap_or("") };
+        let get = |p: usize| {
+            if idx[p] == usize::MAX {
+                ""
+            } else {
+                rec.get(idx[p]).unwrap_or("")
+            }
+        };
         let col = |p: usize| Some(idx[p] + 1);
-        let Ok(org_code) = OdsCode::parse(get(0)).map_err(|e| problems.at_line(line, col(0), e.message)) else {
+        let Ok(org_code) = OdsCode::parse(get(0)).map_err(|e| problems.at_line(line, col(0), e.message))
+        else {
             continue;
         };
         let Ok(name) = ward_core::error::require_text("asset_name", get(1), 200)
@@ -114,7 +128,10 @@ fn parse_csv(file: &str, bytes: &[u8]) -> AppResult<Vec<AssetRecord>> {
         else {
             continue;
         };
-        let Ok(kind) = get(2).parse::<AssetKind>().map_err(|e| problems.at_line(line, col(2), e.message)) else {
+        let Ok(kind) = get(2)
+            .parse::<AssetKind>()
+            .map_err(|e| problems.at_line(line, col(2), e.message))
+        else {
             continue;
         };
         let Ok(internet_facing) = parse_bool(get(4)).map_err(|m| problems.at_line(line, col(4), m)) else {
@@ -150,7 +167,11 @@ fn parse_csv(file: &str, bytes: &[u8]) -> AppResult<Vec<AssetRecord>> {
             Some(&i) => {
                 let a = &mut out[i];
                 if a.kind != kind || a.internet_facing != internet_facing {
-                    problems.at_line(line, None, format!("asset '{name}' is described differently on {}", a.origin));
+                    problems.at_line(
+                        line,
+                        None,
+                        format!("asset '{name}' is described differently on {}", a.origin),
+                    );
                     continue;
                 }
                 for s in services {
@@ -220,7 +241,8 @@ fn parse_json(file: &str, bytes: &[u8]) -> AppResult<Vec<AssetRecord>> {
     let mut problems = Problems::new(file);
     let mut out = Vec::new();
     for (i, a) in rows.into_iter().enumerate() {
-        let Ok(org_code) = OdsCode::parse(&a.org_code).map_err(|e| problems.at_path(&format!("[{i}].org_code"), e.message))
+        let Ok(org_code) =
+            OdsCode::parse(&a.org_code).map_err(|e| problems.at_path(&format!("[{i}].org_code"), e.message))
         else {
             continue;
         };
@@ -265,7 +287,12 @@ impl App {
     /// Resolve organisations and services named by the records and store every asset in one
     /// transaction. Any unknown organisation or service, or one outside the actor's footprint,
     /// stops the whole import.
-    pub async fn import_assets(&self, actor: &Actor, file: &str, records: &[AssetRecord]) -> AppResult<ImportSummary> {
+    pub async fn import_assets(
+        &self,
+        actor: &Actor,
+        file: &str,
+        records: &[AssetRecord],
+    ) -> AppResult<ImportSummary> {
         let now = self.now();
         let scope = authorise(actor, Action::WriteInventory, now)?;
         let mut problems = Problems::new(file);
@@ -278,7 +305,10 @@ impl App {
                 None => {
                     let found = match self.store().get_org_by_code(&scope, &r.org_code).await {
                         Ok(o) => Some(o.id),
-                        Err(ward_store::StoreError::NotFound { .. } | ward_store::StoreError::Forbidden { .. }) => None,
+                        Err(
+                            ward_store::StoreError::NotFound { .. }
+                            | ward_store::StoreError::Forbidden { .. },
+                        ) => None,
                         Err(e) => return Err(e.into()),
                     };
                     orgs.insert(r.org_code.clone(), found);
@@ -286,20 +316,47 @@ impl App {
                 }
             };
             let Some(org) = org else {
-                problems.at_path(&r.origin, format!("organisation {} is unknown or outside your organisation", r.org_code));
+                problems.at_path(
+                    &r.origin,
+                    format!(
+                        "organisation {} is unknown or outside your organisation",
+                        r.org_code
+                    ),
+                );
                 continue;
             };
             if let std::collections::hash_map::Entry::Vacant(slot) = services.entry(org) {
-                let f = ServiceFilter { org: Some(org), ..ServiceFilter::default() };
-                let page = self.store().list_services(&scope, &f, PageRequest { offset: 0, limit: 1000 }).await?;
-                slot.insert(page.items.into_iter().map(|s| (s.name.to_lowercase(), s.id)).collect());
+                let f = ServiceFilter {
+                    org: Some(org),
+                    ..ServiceFilter::default()
+                };
+                let page = self
+                    .store()
+                    .list_services(
+                        &scope,
+                        &f,
+                        PageRequest {
+                            offset: 0,
+                            limit: 1000,
+                        },
+                    )
+                    .await?;
+                slot.insert(
+                    page.items
+                        .into_iter()
+                        .map(|s| (s.name.to_lowercase(), s.id))
+                        .collect(),
+                );
             }
             let known = services.get(&org);
             let mut ids = Vec::new();
             for s in &r.services {
                 match known.and_then(|m| m.get(&s.to_lowercase())) {
                     Some(id) => ids.push(*id),
-                    None => problems.at_path(&r.origin, format!("service '{s}' does not exist in {}", r.org_code)),
+                    None => problems.at_path(
+                        &r.origin,
+                        format!("service '{s}' does not exist in {}", r.org_code),
+                    ),
                 }
             }
             assets.push(Asset {
@@ -314,8 +371,16 @@ impl App {
             });
         }
         problems.into_result()?;
-        let n = self.store().insert_assets(&scope, &assets, &actor.audit(now)).await?;
-        Ok(ImportSummary { file: file.to_owned(), records: records.len() as u64, inserted: n, ..Default::default() })
+        let n = self
+            .store()
+            .insert_assets(&scope, &assets, &actor.audit(now))
+            .await?;
+        Ok(ImportSummary {
+            file: file.to_owned(),
+            records: records.len() as u64,
+            inserted: n,
+            ..Default::default()
+        })
     }
 }
 
@@ -323,8 +388,7 @@ impl App {
 mod tests {
     use super::*;
 
-    const HEADER: &str =
-        "org_code,asset_name,kind,hostname,internet_facing,services,software_name,software_vendor,software_version,purl,cpe\n";
+    const HEADER: &str = "org_code,asset_name,kind,hostname,internet_facing,services,software_name,software_vendor,software_version,purl,cpe\n";
 
     #[test]
     fn rows_of_one_asset_merge() {
@@ -341,14 +405,18 @@ mod tests {
     #[test]
     fn a_bad_purl_names_line_and_column() {
         let data = format!("{HEADER}RJZ,PC,end_user_device,,no,,lodash,,4.17.15,npm/lodash,\n");
-        let Err(AppError::Invalid(p)) = parse(AssetFormat::Csv, "a.csv", data.as_bytes()) else { panic!() };
+        let Err(AppError::Invalid(p)) = parse(AssetFormat::Csv, "a.csv", data.as_bytes()) else {
+            panic!()
+        };
         assert_eq!(p[0].path, "a.csv:2:10");
     }
 
     #[test]
     fn json_wrong_type_names_the_path() {
         let data = br#"[{"org_code":"RJZ","name":"x","kind":"server","internet_facing":"maybe"}]"#;
-        let Err(AppError::Invalid(p)) = parse(AssetFormat::Json, "a.json", data) else { panic!() };
+        let Err(AppError::Invalid(p)) = parse(AssetFormat::Json, "a.json", data) else {
+            panic!()
+        };
         assert!(p[0].path.contains("[0].internet_facing"), "{}", p[0].path);
     }
 }

@@ -19,7 +19,11 @@ pub struct Problems {
 
 impl Problems {
     pub fn new(file: &str) -> Self {
-        Self { file: file.to_owned(), items: Vec::new(), total: 0 }
+        Self {
+            file: file.to_owned(),
+            items: Vec::new(),
+            total: 0,
+        }
     }
     pub fn at_line(&mut self, line: u64, column: Option<usize>, message: impl Into<String>) {
         let path = match column {
@@ -35,7 +39,10 @@ impl Problems {
     fn push(&mut self, path: String, message: impl Into<String>) {
         self.total += 1;
         if self.items.len() < MAX_PROBLEMS {
-            self.items.push(FieldProblem { path, message: message.into() });
+            self.items.push(FieldProblem {
+                path,
+                message: message.into(),
+            });
         }
     }
     pub fn is_empty(&self) -> bool {
@@ -68,7 +75,9 @@ pub fn parse_date(s: &str) -> Result<Option<jiff::civil::Date>, String> {
     } else {
         s.to_owned()
     };
-    iso.parse::<jiff::civil::Date>().map(Some).map_err(|_| format!("'{s}' is not a date (YYYYMMDD or YYYY-MM-DD)"))
+    iso.parse::<jiff::civil::Date>()
+        .map(Some)
+        .map_err(|_| format!("'{s}' is not a date (YYYYMMDD or YYYY-MM-DD)"))
 }
 
 /// Parse a yes/no cell.
@@ -99,7 +108,10 @@ mod tests {
     #[test]
     fn dates_and_booleans() {
         assert_eq!(parse_date("20110701").unwrap().unwrap().to_string(), "2011-07-01");
-        assert_eq!(parse_date("2011-07-01").unwrap().unwrap().to_string(), "2011-07-01");
+        assert_eq!(
+            parse_date("2011-07-01").unwrap().unwrap().to_string(),
+            "2011-07-01"
+        );
         assert_eq!(parse_date(" ").unwrap(), None);
         assert!(parse_date("20111301").is_err());
         assert!(parse_bool("Yes").unwrap());
@@ -112,7 +124,9 @@ mod tests {
         for i in 0..150 {
             p.at_line(i, Some(1), "bad");
         }
-        let Err(AppError::Invalid(items)) = p.into_result() else { panic!("expected invalid") };
+        let Err(AppError::Invalid(items)) = p.into_result() else {
+            panic!("expected invalid")
+        };
         assert_eq!(items.len(), MAX_PROBLEMS + 1);
         assert!(items[MAX_PROBLEMS].message.contains("50 more"));
     }

@@ -2,10 +2,10 @@
 //! and Ward's own CSV and JSON.
 
 use super::{ImportSummary, Problems, parse_date};
+use crate::App;
 use crate::actor::Actor;
 use crate::authz::{Action, authorise};
 use crate::error::{AppError, AppResult};
-use crate::App;
 use jiff::civil::Date;
 use std::collections::{BTreeMap, HashMap};
 use ward_core::OrgId;
@@ -33,7 +33,10 @@ impl std::str::FromStr for OrgFormat {
             "ods-gp" => Ok(Self::OdsGp),
             "csv" => Ok(Self::WardCsv),
             "json" => Ok(Self::WardJson),
-            _ => Err(AppError::invalid("format", format!("'{s}' is not one of ods-trusts, ods-gp, csv, json"))),
+            _ => Err(AppError::invalid(
+                "format",
+                format!("'{s}' is not one of ods-trusts, ods-gp, csv, json"),
+            )),
         }
     }
 }
@@ -86,7 +89,10 @@ pub fn parse(format: OrgFormat, file: &str, bytes: &[u8]) -> AppResult<Vec<OrgRe
 fn parse_ods(file: &str, bytes: &[u8], kind: OrgKind) -> AppResult<Vec<OrgRecord>> {
     let mut problems = Problems::new(file);
     let mut out = Vec::new();
-    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
     for rec in rdr.records() {
         let rec = match rec {
             Ok(r) => r,
@@ -98,7 +104,11 @@ fn parse_ods(file: &str, bytes: &[u8], kind: OrgKind) -> AppResult<Vec<OrgRecord
         };
         let line = rec.position().map_or(0, csv::Position::line);
         if rec.len() < 12 {
-            problems.at_line(line, None, format!("expected at least 12 columns, found {}", rec.len()));
+            problems.at_line(
+                line,
+                None,
+                format!("expected at least 12 columns, found {}", rec.len()),
+            );
             continue;
         }
         let field = |i: usize| rec.get(i).unwrap_or("");
@@ -118,28 +128,63 @@ fn parse_ods(file: &str, bytes: &[u8], kind: OrgKind) -> AppResult<Vec<OrgRecord
         };
         let region = OdsCode::parse(field(2)).ok();
         let area = OdsCode::parse(field(3)).ok();
-        let opened = parse_date(field(10)).map_err(|m| problems.at_line(line, Some(11), m)).ok().flatten();
-        let closed = parse_date(field(11)).map_err(|m| problems.at_line(line, Some(12), m)).ok().flatten();
+        let opened = parse_date(field(10))
+            .map_err(|m| problems.at_line(line, Some(11), m))
+            .ok()
+            .flatten();
+        let closed = parse_date(field(11))
+            .map_err(|m| problems.at_line(line, Some(12), m))
+            .ok()
+            .flatten();
         let (parent, grandparent) = match (area, region) {
             (Some(a), r) => (Some(a), r),
             (None, r) => (r, None),
         };
-        out.push(OrgRecord { code, name, kind, parent, grandparent, postcode: opt(field(9)), opened, closed });
+        out.push(OrgRecord {
+            code,
+            name,
+            kind,
+            parent,
+            grandparent,
+            postcode: opt(field(9)),
+            opened,
+            closed,
+        });
     }
     problems.into_result()?;
     Ok(out)
 }
 
 fn ward_row(row: WardOrgRow, mut report: impl FnMut(&str, String)) -> Option<OrgRecord> {
-    let code = OdsCode::parse(&row.code).map_err(|e| report("code", e.message)).ok();
-    let name = ward_core::error::require_text("name", &row.name, 200).map_err(|e| report("name", e.message)).ok();
-    let kind = row.kind.parse::<OrgKind>().map_err(|e| report("kind", e.message)).ok();
-    let parent = match row.parent_code.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(p) => OdsCode::parse(p).map_err(|e| report("parent_code", e.message)).ok().map(Some),
+    let code = OdsCode::parse(&row.code)
+        .map_err(|e| report("code", e.message))
+        .ok();
+    let name = ward_core::error::require_text("name", &row.name, 200)
+        .map_err(|e| report("name", e.message))
+        .ok();
+    let kind = row
+        .kind
+        .parse::<OrgKind>()
+        .map_err(|e| report("kind", e.message))
+        .ok();
+    let parent = match row
+        .parent_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(p) => OdsCode::parse(p)
+            .map_err(|e| report("parent_code", e.message))
+            .ok()
+            .map(Some),
         None => Some(None),
     };
-    let opened = parse_date(row.opened.as_deref().unwrap_or("")).map_err(|m| report("opened", m)).ok();
-    let closed = parse_date(row.closed.as_deref().unwrap_or("")).map_err(|m| report("closed", m)).ok();
+    let opened = parse_date(row.opened.as_deref().unwrap_or(""))
+        .map_err(|m| report("opened", m))
+        .ok();
+    let closed = parse_date(row.closed.as_deref().unwrap_or(""))
+        .map_err(|m| report("closed", m))
+        .ok();
     Some(OrgRecord {
         code: code?,
         name: name?,
@@ -152,15 +197,30 @@ fn ward_row(row: WardOrgRow, mut report: impl FnMut(&str, String)) -> Option<Org
     })
 }
 
-const WARD_COLUMNS: [&str; 7] = ["code", "name", "kind", "parent_code", "postcode", "opened", "closed"];
+const WARD_COLUMNS: [&str; 7] = [
+    "code",
+    "name",
+    "kind",
+    "parent_code",
+    "postcode",
+    "opened",
+    "closed",
+];
 
 fn parse_ward_csv(file: &str, bytes: &[u8]) -> AppResult<Vec<OrgRecord>> {
     let mut problems = Problems::new(file);
     let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes);
-    let headers = rdr.headers().map_err(|e| AppError::invalid(format!("{file}:1"), e.to_string()))?.clone();
+    let headers = rdr
+        .headers()
+        .map_err(|e| AppError::invalid(format!("{file}:1"), e.to_string()))?
+        .clone();
     for (i, h) in headers.iter().enumerate() {
         if !WARD_COLUMNS.contains(&h) {
-            problems.at_line(1, Some(i + 1), format!("unknown column '{h}'; expected {}", WARD_COLUMNS.join(",")));
+            problems.at_line(
+                1,
+                Some(i + 1),
+                format!("unknown column '{h}'; expected {}", WARD_COLUMNS.join(",")),
+            );
         }
     }
     let mut out = Vec::new();
@@ -168,7 +228,11 @@ fn parse_ward_csv(file: &str, bytes: &[u8]) -> AppResult<Vec<OrgRecord>> {
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                problems.at_line(e.position().map_or(0, csv::Position::line), None, format!("unreadable CSV: {e}"));
+                problems.at_line(
+                    e.position().map_or(0, csv::Position::line),
+                    None,
+                    format!("unreadable CSV: {e}"),
+                );
                 continue;
             }
         };
@@ -181,7 +245,9 @@ fn parse_ward_csv(file: &str, bytes: &[u8]) -> AppResult<Vec<OrgRecord>> {
             }
         };
         let col = |name: &str| headers.iter().position(|h| h == name).map(|i| i + 1);
-        if let Some(r) = ward_row(row, |field, m| problems.at_line(line, col(field), format!("{field}: {m}"))) {
+        if let Some(r) = ward_row(row, |field, m| {
+            problems.at_line(line, col(field), format!("{field}: {m}"))
+        }) {
             out.push(r);
         }
     }
@@ -212,7 +278,11 @@ fn parse_ward_json(file: &str, bytes: &[u8]) -> AppResult<Vec<OrgRecord>> {
 
 /// Guess the kind of a parent that a file names but does not describe.
 fn placeholder_kind(code: &OdsCode) -> OrgKind {
-    if code.as_str().starts_with('Y') && code.as_str().len() == 3 { OrgKind::Region } else { OrgKind::Icb }
+    if code.as_str().starts_with('Y') && code.as_str().len() == 3 {
+        OrgKind::Region
+    } else {
+        OrgKind::Icb
+    }
 }
 
 impl App {
@@ -308,7 +378,10 @@ impl App {
             });
         }
         problems.into_result()?;
-        let counts = self.store().upsert_orgs(&batch, effective, &actor.audit(now)).await?;
+        let counts = self
+            .store()
+            .upsert_orgs(&batch, effective, &actor.audit(now))
+            .await?;
         Ok(ImportSummary {
             file: file.to_owned(),
             records: records.len() as u64,
@@ -338,7 +411,9 @@ mod tests {
     #[test]
     fn bad_rows_name_line_and_column_and_nothing_is_returned() {
         let data = b"R1A,A TRUST,Y55,Q77,,,,,,WR4 9RW,20110701,,\nR1B,B TRUST,Y55,Q77,,,,,,X,20110701,2020\nR!!,C,Y55,Q77,,,,,,X,,\n";
-        let Err(AppError::Invalid(p)) = parse(OrgFormat::OdsTrusts, "etr.csv", data) else { panic!() };
+        let Err(AppError::Invalid(p)) = parse(OrgFormat::OdsTrusts, "etr.csv", data) else {
+            panic!()
+        };
         assert_eq!(p.len(), 2);
         assert_eq!(p[0].path, "etr.csv:2:12");
         assert_eq!(p[1].path, "etr.csv:3:1");
@@ -347,7 +422,9 @@ mod tests {
     #[test]
     fn ward_json_reports_the_path_of_an_unknown_field() {
         let data = br#"[{"code":"RJZ","name":"A","kind":"nhs_trust"},{"code":"RJ1","name":"B","kind":"nhs_trust","colour":"red"}]"#;
-        let Err(AppError::Invalid(p)) = parse(OrgFormat::WardJson, "orgs.json", data) else { panic!() };
+        let Err(AppError::Invalid(p)) = parse(OrgFormat::WardJson, "orgs.json", data) else {
+            panic!()
+        };
         assert!(p[0].path.starts_with("orgs.json:[1]"), "{}", p[0].path);
         assert!(p[0].message.contains("colour"));
     }
@@ -355,7 +432,9 @@ mod tests {
     #[test]
     fn ward_csv_checks_kinds() {
         let data = b"code,name,kind\nRJZ,King's,nhs_trust\nQMF,Somewhere,castle\n";
-        let Err(AppError::Invalid(p)) = parse(OrgFormat::WardCsv, "o.csv", data) else { panic!() };
+        let Err(AppError::Invalid(p)) = parse(OrgFormat::WardCsv, "o.csv", data) else {
+            panic!()
+        };
         assert_eq!(p[0].path, "o.csv:3:3");
     }
 }

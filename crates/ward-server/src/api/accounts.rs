@@ -14,7 +14,8 @@ use ward_core::role::{Role, RoleGrant};
 use ward_core::{GrantId, OrgId, TokenId, UserId};
 
 fn parse_id<T: std::str::FromStr>(s: &str) -> ApiResult<T> {
-    s.parse().map_err(|_| ApiError::unprocessable("id", "not a valid identifier"))
+    s.parse()
+        .map_err(|_| ApiError::unprocessable("id", "not a valid identifier"))
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -41,7 +42,10 @@ pub async fn me(ApiActor(actor): ApiActor) -> Json<Me> {
 
 /// Users holding roles in your footprint.
 #[utoipa::path(get, path = "/api/v1/users", tag = "accounts", responses((status = 200, body = Vec<UserSummary>)))]
-pub async fn list_users(State(s): State<AppState>, ApiActor(actor): ApiActor) -> ApiResult<Json<Vec<UserSummary>>> {
+pub async fn list_users(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> ApiResult<Json<Vec<UserSummary>>> {
     Ok(Json(s.app.list_users(&actor).await?))
 }
 
@@ -75,18 +79,52 @@ pub async fn create_user(
     ApiJson(b): ApiJson<NewUserBody>,
 ) -> ApiResult<(StatusCode, Json<CreatedUser>)> {
     // Check the grant is allowed before creating anything.
-    ward_app::authz::authorise_on(s.app.store(), &actor, ward_app::authz::Action::ManageUsers, b.org, s.app.now())
-        .await?;
+    ward_app::authz::authorise_on(
+        s.app.store(),
+        &actor,
+        ward_app::authz::Action::ManageUsers,
+        b.org,
+        s.app.now(),
+    )
+    .await?;
     if !ward_app::authz::grantable_roles(actor.role).contains(&b.role) {
-        return Err(ward_app::AppError::forbidden(format!("a {} may not grant that role", actor.role.label())).into());
+        return Err(ward_app::AppError::forbidden(format!(
+            "your role ({}) may not grant that role",
+            actor.role.label()
+        ))
+        .into());
     }
-    let (user, pw) =
-        s.app.add_user(&actor, NewUser { email: b.email, display_name: b.display_name, password: None }).await?;
+    let (user, pw) = s
+        .app
+        .add_user(
+            &actor,
+            NewUser {
+                email: b.email,
+                display_name: b.display_name,
+                password: None,
+            },
+        )
+        .await?;
     let grant = s
         .app
-        .grant_role(&actor, NewGrant { user: user.id, role: b.role, org: b.org, expires_at: b.expires_at })
+        .grant_role(
+            &actor,
+            NewGrant {
+                user: user.id,
+                role: b.role,
+                org: b.org,
+                expires_at: b.expires_at,
+            },
+        )
         .await?;
-    Ok((StatusCode::CREATED, Json(CreatedUser { id: user.id, initial_password: pw, grant })))
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedUser {
+            id: user.id,
+            initial_password: pw,
+            grant,
+        }),
+    ))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -109,7 +147,18 @@ pub async fn grant(
     ApiJson(b): ApiJson<GrantBody>,
 ) -> ApiResult<(StatusCode, Json<RoleGrant>)> {
     let user: UserId = parse_id(&id)?;
-    let g = s.app.grant_role(&actor, NewGrant { user, role: b.role, org: b.org, expires_at: b.expires_at }).await?;
+    let g = s
+        .app
+        .grant_role(
+            &actor,
+            NewGrant {
+                user,
+                role: b.role,
+                org: b.org,
+                expires_at: b.expires_at,
+            },
+        )
+        .await?;
     Ok((StatusCode::CREATED, Json(g)))
 }
 
@@ -120,7 +169,9 @@ pub async fn revoke_grant(
     ApiActor(actor): ApiActor,
     Path((id, grant)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    s.app.revoke_grant(&actor, parse_id::<UserId>(&id)?, parse_id::<GrantId>(&grant)?).await?;
+    s.app
+        .revoke_grant(&actor, parse_id::<UserId>(&id)?, parse_id::<GrantId>(&grant)?)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -132,7 +183,9 @@ pub async fn disable(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    s.app.set_user_disabled(&actor, parse_id::<UserId>(&id)?, true).await?;
+    s.app
+        .set_user_disabled(&actor, parse_id::<UserId>(&id)?, true)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -149,7 +202,10 @@ pub async fn reset_mfa(
 }
 
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts", responses((status = 200, body = Vec<ApiToken>)))]
-pub async fn list_tokens(State(s): State<AppState>, ApiActor(actor): ApiActor) -> ApiResult<Json<Vec<ApiToken>>> {
+pub async fn list_tokens(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> ApiResult<Json<Vec<ApiToken>>> {
     Ok(Json(s.app.list_tokens(&actor).await?))
 }
 
@@ -178,8 +234,26 @@ pub async fn create_token(
     ApiActor(actor): ApiActor,
     ApiJson(b): ApiJson<NewTokenBody>,
 ) -> ApiResult<(StatusCode, Json<IssuedTokenBody>)> {
-    let t = s.app.issue_token(&actor, NewToken { name: b.name, role: b.role, org: b.org, days: b.days, owner: None }).await?;
-    Ok((StatusCode::CREATED, Json(IssuedTokenBody { token: t.secret, details: t.token })))
+    let t = s
+        .app
+        .issue_token(
+            &actor,
+            NewToken {
+                name: b.name,
+                role: b.role,
+                org: b.org,
+                days: b.days,
+                owner: None,
+            },
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(IssuedTokenBody {
+            token: t.secret,
+            details: t.token,
+        }),
+    ))
 }
 
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "accounts", params(("id" = String, Path)),

@@ -32,7 +32,10 @@ pub async fn list(
 /// Check the whole hash chain (national team).
 #[utoipa::path(post, path = "/api/v1/audit/verify", tag = "audit",
     responses((status = 200, body = Object)))]
-pub async fn verify(State(s): State<AppState>, ApiActor(actor): ApiActor) -> ApiResult<Json<serde_json::Value>> {
+pub async fn verify(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> ApiResult<Json<serde_json::Value>> {
     let r = s.app.verify_audit(&actor).await?;
     Ok(Json(serde_json::json!({
         "checked": r.checked,

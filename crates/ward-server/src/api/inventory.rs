@@ -19,7 +19,8 @@ use ward_core::{AssetId, OrgId, ServiceId};
 use ward_store::{AssetFilter, AssetSummary, Page, ProductFilter, ServiceFilter};
 
 fn parse_id<T: std::str::FromStr>(s: &str) -> ApiResult<T> {
-    s.parse().map_err(|_| ApiError::unprocessable("id", "not a valid identifier"))
+    s.parse()
+        .map_err(|_| ApiError::unprocessable("id", "not a valid identifier"))
 }
 
 fn new_id_bytes() -> ApiResult<[u8; 10]> {
@@ -46,8 +47,15 @@ pub async fn list_services(
     ApiActor(actor): ApiActor,
     ApiQuery(q): ApiQuery<ServiceQuery>,
 ) -> ApiResult<Json<Page<Service>>> {
-    let f = ServiceFilter { org: q.org, text: q.q, kind: q.kind, min_criticality: q.min_criticality };
-    Ok(Json(s.app.list_services(&actor, &f, page(q.offset, q.limit)).await?))
+    let f = ServiceFilter {
+        org: q.org,
+        text: q.q,
+        kind: q.kind,
+        min_criticality: q.min_criticality,
+    };
+    Ok(Json(
+        s.app.list_services(&actor, &f, page(q.offset, q.limit)).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/services/{id}", tag = "inventory", params(("id" = String, Path)),
@@ -112,8 +120,16 @@ pub async fn list_assets(
     ApiActor(actor): ApiActor,
     ApiQuery(q): ApiQuery<AssetQuery>,
 ) -> ApiResult<Json<Page<AssetSummary>>> {
-    let f = AssetFilter { org: q.org, text: q.q, kind: q.kind, internet_facing: q.internet_facing, service: q.service };
-    Ok(Json(s.app.list_assets(&actor, &f, page(q.offset, q.limit)).await?))
+    let f = AssetFilter {
+        org: q.org,
+        text: q.q,
+        kind: q.kind,
+        internet_facing: q.internet_facing,
+        service: q.service,
+    };
+    Ok(Json(
+        s.app.list_assets(&actor, &f, page(q.offset, q.limit)).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/assets/{id}", tag = "inventory", params(("id" = String, Path)),
@@ -259,8 +275,14 @@ pub async fn list_products(
     ApiActor(actor): ApiActor,
     ApiQuery(q): ApiQuery<ProductQuery>,
 ) -> ApiResult<Json<Page<Product>>> {
-    let f = ProductFilter { supplier: q.supplier, category: q.category, text: q.q };
-    Ok(Json(s.app.list_products(&actor, &f, page(q.offset, q.limit)).await?))
+    let f = ProductFilter {
+        supplier: q.supplier,
+        category: q.category,
+        text: q.q,
+    };
+    Ok(Json(
+        s.app.list_products(&actor, &f, page(q.offset, q.limit)).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

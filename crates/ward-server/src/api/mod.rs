@@ -21,7 +21,10 @@ pub struct ApiRoutes {
 
 impl ApiRoutes {
     fn new() -> Self {
-        Self { router: Router::new(), list: Vec::new() }
+        Self {
+            router: Router::new(),
+            list: Vec::new(),
+        }
     }
     fn add(mut self, method: Method, path: &'static str, mr: MethodRouter<AppState>) -> Self {
         self.list.push((method, path));
@@ -38,13 +41,21 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
         .add(M::GET, "/api/v1/me/org", get(orgs::mine))
         .add(M::GET, "/api/v1/orgs", get(orgs::list))
         .add(M::GET, "/api/v1/orgs/{id}", get(orgs::get))
-        .add(M::POST, "/api/v1/orgs/import", post(orgs::import).layer(DefaultBodyLimit::max(import_limit)))
+        .add(
+            M::POST,
+            "/api/v1/orgs/import",
+            post(orgs::import).layer(DefaultBodyLimit::max(import_limit)),
+        )
         .add(M::GET, "/api/v1/services", get(inventory::list_services))
         .add(M::POST, "/api/v1/services", post(inventory::create_service))
         .add(M::GET, "/api/v1/services/{id}", get(inventory::get_service))
         .add(M::GET, "/api/v1/assets", get(inventory::list_assets))
         .add(M::POST, "/api/v1/assets", post(inventory::create_asset))
-        .add(M::POST, "/api/v1/assets/import", post(inventory::import_assets).layer(DefaultBodyLimit::max(import_limit)))
+        .add(
+            M::POST,
+            "/api/v1/assets/import",
+            post(inventory::import_assets).layer(DefaultBodyLimit::max(import_limit)),
+        )
         .add(M::GET, "/api/v1/assets/{id}", get(inventory::get_asset))
         .add(M::PUT, "/api/v1/assets/{id}", put(inventory::update_asset))
         .add(M::DELETE, "/api/v1/assets/{id}", delete(inventory::delete_asset))
@@ -53,7 +64,11 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
         .add(M::GET, "/api/v1/users", get(accounts::list_users))
         .add(M::POST, "/api/v1/users", post(accounts::create_user))
         .add(M::POST, "/api/v1/users/{id}/grants", post(accounts::grant))
-        .add(M::DELETE, "/api/v1/users/{id}/grants/{grant}", delete(accounts::revoke_grant))
+        .add(
+            M::DELETE,
+            "/api/v1/users/{id}/grants/{grant}",
+            delete(accounts::revoke_grant),
+        )
         .add(M::POST, "/api/v1/users/{id}/disable", post(accounts::disable))
         .add(M::POST, "/api/v1/users/{id}/reset-mfa", post(accounts::reset_mfa))
         .add(M::GET, "/api/v1/tokens", get(accounts::list_tokens))
@@ -69,7 +84,9 @@ pub fn route_list() -> Vec<(Method, &'static str)> {
 }
 
 pub fn router(import_limit: usize) -> Router<AppState> {
-    routes(import_limit).router.route("/api/v1/openapi.json", get(openapi_json))
+    routes(import_limit)
+        .router
+        .route("/api/v1/openapi.json", get(openapi_json))
 }
 
 #[derive(OpenApi)]
@@ -97,7 +114,12 @@ impl utoipa::Modify for BearerAuth {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("ward_…").build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("ward_…")
+                    .build(),
+            ),
         );
         components.add_security_scheme(
             "session",

@@ -30,7 +30,10 @@ pub struct OrgQuery {
 }
 
 pub fn page(offset: u64, limit: Option<u32>) -> PageRequest {
-    PageRequest { offset, limit: limit.unwrap_or(50) }
+    PageRequest {
+        offset,
+        limit: limit.unwrap_or(50),
+    }
 }
 
 /// Organisations in your footprint.
@@ -41,7 +44,12 @@ pub async fn list(
     ApiActor(actor): ApiActor,
     ApiQuery(q): ApiQuery<OrgQuery>,
 ) -> ApiResult<Json<Page<Organisation>>> {
-    let f = OrgFilter { text: q.q, kind: q.kind, parent: q.parent, include_closed: q.include_closed };
+    let f = OrgFilter {
+        text: q.q,
+        kind: q.kind,
+        parent: q.parent,
+        include_closed: q.include_closed,
+    };
     Ok(Json(s.app.list_orgs(&actor, &f, page(q.offset, q.limit)).await?))
 }
 
@@ -53,7 +61,9 @@ pub async fn get(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<OrgDetail>> {
-    let id: OrgId = id.parse().map_err(|_| ApiError::unprocessable("id", "not a valid identifier"))?;
+    let id: OrgId = id
+        .parse()
+        .map_err(|_| ApiError::unprocessable("id", "not a valid identifier"))?;
     Ok(Json(s.app.org_detail(&actor, id).await?))
 }
 

@@ -72,7 +72,9 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
             national || (matches!(role, RegionalLead | OrgAdmin) && own)
         }
         ("GET", "/api/v1/tokens") => matches!(role, NationalAnalyst | OrgAdmin),
-        ("POST" | "DELETE", "/api/v1/tokens" | "/api/v1/tokens/{id}") => national || (role == OrgAdmin && own),
+        ("POST" | "DELETE", "/api/v1/tokens" | "/api/v1/tokens/{id}") => {
+            national || (role == OrgAdmin && own)
+        }
         ("GET", "/api/v1/audit") => matches!(role, NationalAnalyst | RegionalLead | OrgAdmin | Auditor),
         ("POST", "/api/v1/audit/verify") => national,
         _ => panic!("route {route:?} has no rule in the walk"),
@@ -85,12 +87,20 @@ fn every_route_is_listed() {
         .into_iter()
         .map(|(m, p)| (m.as_str().to_owned(), p.to_owned()))
         .collect();
-    let listed: BTreeSet<(String, String)> =
-        ROUTES.iter().map(|(m, p)| ((*m).to_owned(), (*p).to_owned())).collect();
+    let listed: BTreeSet<(String, String)> = ROUTES
+        .iter()
+        .map(|(m, p)| ((*m).to_owned(), (*p).to_owned()))
+        .collect();
     let missing: Vec<_> = served.difference(&listed).collect();
     let stale: Vec<_> = listed.difference(&served).collect();
-    assert!(missing.is_empty(), "routes served but not in the authorisation walk: {missing:?}");
-    assert!(stale.is_empty(), "routes in the walk that the server no longer serves: {stale:?}");
+    assert!(
+        missing.is_empty(),
+        "routes served but not in the authorisation walk: {missing:?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "routes in the walk that the server no longer serves: {stale:?}"
+    );
 }
 
 #[test]
@@ -98,7 +108,11 @@ fn every_route_is_in_the_openapi_document() {
     use utoipa::OpenApi;
     let doc = ward_server::api::ApiDoc::openapi();
     for (m, p) in ward_server::api::route_list() {
-        let item = doc.paths.paths.get(p).unwrap_or_else(|| panic!("{p} missing from OpenAPI"));
+        let item = doc
+            .paths
+            .paths
+            .get(p)
+            .unwrap_or_else(|| panic!("{p} missing from OpenAPI"));
         let has = match m.as_str() {
             "GET" => item.get.is_some(),
             "POST" => item.post.is_some(),
@@ -124,7 +138,13 @@ fn own_org(app: &TestApp, role: Role) -> ward_core::OrgId {
 /// Something owned inside the role's footprint (the London trust for everyone under it).
 fn own_trustish(app: &TestApp, role: Role) -> bool {
     !matches!(role, Role::SupplierContact)
-        && [app.world.national, app.world.london, app.world.icb, app.world.trust].contains(&own_org(app, role))
+        && [
+            app.world.national,
+            app.world.london,
+            app.world.icb,
+            app.world.trust,
+        ]
+        .contains(&own_org(app, role))
 }
 
 async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Target, n: usize) -> Call {
@@ -147,18 +167,25 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
         ("GET", "/api/v1/orgs/{id}") => (format!("/api/v1/orgs/{org}"), None),
         ("POST", "/api/v1/orgs/import") => (
             "/api/v1/orgs/import?format=csv&file=new.csv".into(),
-            Some((format!("code,name,kind\nNEW{n:03},New Trust {n},nhs_trust\n"), "text/csv")),
+            Some((
+                format!("code,name,kind\nNEW{n:03},New Trust {n},nhs_trust\n"),
+                "text/csv",
+            )),
         ),
         ("GET", "/api/v1/services/{id}") => (format!("/api/v1/services/{service}"), None),
         ("GET", "/api/v1/assets/{id}") => (format!("/api/v1/assets/{asset}"), None),
         ("POST", "/api/v1/services") => (
             "/api/v1/services".into(),
-            j(json!({"org": write_org, "name": format!("Svc {n}"), "kind": "clinical", "criticality": 3,
-                     "daily_throughput": 10, "throughput_unit": "patients"})),
+            j(
+                json!({"org": write_org, "name": format!("Svc {n}"), "kind": "clinical", "criticality": 3,
+                     "daily_throughput": 10, "throughput_unit": "patients"}),
+            ),
         ),
         ("POST", "/api/v1/assets") => (
             "/api/v1/assets".into(),
-            j(json!({"org": write_org, "name": format!("Asset {n}"), "kind": "server", "internet_facing": false})),
+            j(
+                json!({"org": write_org, "name": format!("Asset {n}"), "kind": "server", "internet_facing": false}),
+            ),
         ),
         ("POST", "/api/v1/assets/import") => (
             "/api/v1/assets/import?format=csv".into(),
@@ -168,10 +195,16 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
             )),
         ),
         ("PUT", "/api/v1/assets/{id}") => {
-            let a = if own { w.trust_assets[1] } else { w.foreign_assets[0] };
+            let a = if own {
+                w.trust_assets[1]
+            } else {
+                w.foreign_assets[0]
+            };
             (
                 format!("/api/v1/assets/{a}"),
-                j(json!({"org": write_org, "name": format!("Renamed {n}"), "kind": "network_device", "internet_facing": true})),
+                j(
+                    json!({"org": write_org, "name": format!("Renamed {n}"), "kind": "network_device", "internet_facing": true}),
+                ),
             )
         }
         ("DELETE", "/api/v1/assets/{id}") => {
@@ -184,23 +217,30 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
         ),
         ("POST", "/api/v1/users") => (
             "/api/v1/users".into(),
-            j(json!({"email": format!("walk{n}@test.ward.example"), "display_name": "Walk", "role": "org_member", "org": org})),
+            j(
+                json!({"email": format!("walk{n}@test.ward.example"), "display_name": "Walk", "role": "org_member", "org": org}),
+            ),
         ),
         ("POST", "/api/v1/users/{id}/grants") => {
             let u = disposable_user(app, org, n).await;
-            (format!("/api/v1/users/{u}/grants"), j(json!({"role": "auditor", "org": org})))
+            (
+                format!("/api/v1/users/{u}/grants"),
+                j(json!({"role": "auditor", "org": org})),
+            )
         }
         ("DELETE", "/api/v1/users/{id}/grants/{grant}") => {
             let u = disposable_user(app, org, n).await;
             let g = app.store.grants_of(u).await.unwrap()[0].id;
             (format!("/api/v1/users/{u}/grants/{g}"), None)
         }
-        ("POST", "/api/v1/users/{id}/disable") => {
-            (format!("/api/v1/users/{}/disable", disposable_user(app, org, n).await), None)
-        }
-        ("POST", "/api/v1/users/{id}/reset-mfa") => {
-            (format!("/api/v1/users/{}/reset-mfa", disposable_user(app, org, n).await), None)
-        }
+        ("POST", "/api/v1/users/{id}/disable") => (
+            format!("/api/v1/users/{}/disable", disposable_user(app, org, n).await),
+            None,
+        ),
+        ("POST", "/api/v1/users/{id}/reset-mfa") => (
+            format!("/api/v1/users/{}/reset-mfa", disposable_user(app, org, n).await),
+            None,
+        ),
         ("POST", "/api/v1/tokens") => (
             "/api/v1/tokens".into(),
             j(json!({"name": format!("walk {n}"), "role": "auditor", "org": org, "days": 5})),
@@ -246,10 +286,27 @@ async fn disposable_user(app: &TestApp, org: ward_core::OrgId, n: usize) -> ward
         )
         .await
         .unwrap();
-    let kind = app.store.get_org(&ward_store::Scope::All, org).await.unwrap().kind;
-    let role = if kind == ward_core::org::OrgKind::Supplier { Role::SupplierContact } else { Role::OrgMember };
+    let kind = app
+        .store
+        .get_org(&ward_store::Scope::All, org)
+        .await
+        .unwrap()
+        .kind;
+    let role = if kind == ward_core::org::OrgKind::Supplier {
+        Role::SupplierContact
+    } else {
+        Role::OrgMember
+    };
     app.app
-        .grant_role(&actor, ward_app::accounts::users::NewGrant { user: u.id, role, org, expires_at: None })
+        .grant_role(
+            &actor,
+            ward_app::accounts::users::NewGrant {
+                user: u.id,
+                role,
+                org,
+                expires_at: None,
+            },
+        )
         .await
         .unwrap();
     u.id
@@ -262,13 +319,28 @@ async fn disposable_token(
     n: usize,
 ) -> ward_core::TokenId {
     let actor = ward_app::Actor::system("walk", app.world.national);
-    let kind = app.store.get_org(&ward_store::Scope::All, org).await.unwrap().kind;
-    let role = if kind == ward_core::org::OrgKind::Supplier { Role::SupplierContact } else { Role::Auditor };
+    let kind = app
+        .store
+        .get_org(&ward_store::Scope::All, org)
+        .await
+        .unwrap()
+        .kind;
+    let role = if kind == ward_core::org::OrgKind::Supplier {
+        Role::SupplierContact
+    } else {
+        Role::Auditor
+    };
     let t = app
         .app
         .issue_token(
             &actor,
-            ward_app::accounts::tokens::NewToken { name: format!("t{n}"), role, org, days: 3, owner: Some(owner) },
+            ward_app::accounts::tokens::NewToken {
+                name: format!("t{n}"),
+                role,
+                org,
+                days: 3,
+                owner: Some(owner),
+            },
         )
         .await
         .unwrap();
@@ -278,7 +350,9 @@ async fn disposable_token(
 async fn send(app: &TestApp, call: &Call, auth: Option<&(String, String)>) -> reqwest::StatusCode {
     let mut req = client().request(call.method.clone(), app.url(&call.path));
     if let Some((cookie, csrf)) = auth {
-        req = req.header("cookie", format!("ward_session={cookie}")).header("x-csrf-token", csrf);
+        req = req
+            .header("cookie", format!("ward_session={cookie}"))
+            .header("x-csrf-token", csrf);
     }
     if let Some((body, ct)) = &call.body {
         req = req.header("content-type", *ct).body(body.clone());
@@ -319,7 +393,12 @@ async fn every_role_on_every_route_against_own_and_foreign_organisations() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} wrong decisions:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} wrong decisions:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[tokio::test]
