@@ -125,7 +125,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(a) => commands::serve::run(settings, a).await,
         Command::Migrate => {
             commands::open(&settings).await?;
-            output::done(cli.json, "migrations applied", serde_json::json!({"migrated": true}));
+            output::done(
+                cli.json,
+                "migrations applied",
+                serde_json::json!({"migrated": true}),
+            );
             Ok(())
         }
         Command::Users(c) => commands::users::run(&settings, cli.json, c).await,

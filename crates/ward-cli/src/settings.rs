@@ -53,7 +53,11 @@ impl Settings {
         let defaults = config::Config::try_from(&Settings::default())?;
         let mut b = config::Config::builder().add_source(defaults);
         if let Some(f) = file {
-            b = b.add_source(config::File::from(f).format(config::FileFormat::Toml).required(true));
+            b = b.add_source(
+                config::File::from(f)
+                    .format(config::FileFormat::Toml)
+                    .required(true),
+            );
         }
         // Only `WARD_<SETTING>` for known settings: other WARD_* variables (WARD_LOG, WARD_CONFIG,
         // test variables) are not settings and must not be rejected as unknown fields.
@@ -68,7 +72,9 @@ impl Settings {
     /// The names of every setting.
     fn keys() -> anyhow::Result<Vec<String>> {
         let v = toml::Value::try_from(Settings::default())?;
-        Ok(v.as_table().map(|t| t.keys().cloned().collect()).unwrap_or_default())
+        Ok(v.as_table()
+            .map(|t| t.keys().cloned().collect())
+            .unwrap_or_default())
     }
 
     pub fn app_settings(&self) -> ward_app::AppSettings {
@@ -101,7 +107,10 @@ pub async fn open_store(url: &str) -> anyhow::Result<std::sync::Arc<dyn ward_sto
         let s = ward_store_postgres::PgStore::connect(url).await?;
         s.migrate().await?;
         Ok(std::sync::Arc::new(s))
-    } else if let Some(rest) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+    } else if let Some(rest) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    {
         let path = rest.split('?').next().unwrap_or(rest);
         if !path.is_empty()
             && path != ":memory:"
@@ -114,7 +123,10 @@ pub async fn open_store(url: &str) -> anyhow::Result<std::sync::Arc<dyn ward_sto
         s.migrate().await?;
         Ok(std::sync::Arc::new(s))
     } else {
-        anyhow::bail!("database URL must start with sqlite:// or postgres:// (got '{}')", redact_url(url))
+        anyhow::bail!(
+            "database URL must start with sqlite:// or postgres:// (got '{}')",
+            redact_url(url)
+        )
     }
 }
 
@@ -124,7 +136,13 @@ pub fn redact_url(url: &str) -> String {
         (Some(s), Some(at)) if at > s => {
             let userinfo = &url[s + 3..at];
             let user = userinfo.split(':').next().unwrap_or("");
-            format!("{}://{}{}@{}", &url[..s], user, if userinfo.contains(':') { ":***" } else { "" }, &url[at + 1..])
+            format!(
+                "{}://{}{}@{}",
+                &url[..s],
+                user,
+                if userinfo.contains(':') { ":***" } else { "" },
+                &url[at + 1..]
+            )
         }
         _ => url.to_owned(),
     }
@@ -136,7 +154,10 @@ mod tests {
 
     #[test]
     fn passwords_are_redacted() {
-        assert_eq!(redact_url("postgres://ward:s3cret@db/ward"), "postgres://ward:***@db/ward");
+        assert_eq!(
+            redact_url("postgres://ward:s3cret@db/ward"),
+            "postgres://ward:***@db/ward"
+        );
         assert_eq!(redact_url("postgres://ward@db/ward"), "postgres://ward@db/ward");
         assert_eq!(redact_url("sqlite://x.db"), "sqlite://x.db");
     }

@@ -17,10 +17,20 @@ impl Email {
         let v = s.trim().to_ascii_lowercase();
         let ok = v.len() <= 254
             && v.split_once('@').is_some_and(|(local, domain)| {
-                !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+                !local.is_empty()
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
             })
             && !v.chars().any(|c| c.is_whitespace() || c.is_control());
-        if ok { Ok(Self(v)) } else { Err(ValidationError::new("email", format!("'{s}' is not an e-mail address"))) }
+        if ok {
+            Ok(Self(v))
+        } else {
+            Err(ValidationError::new(
+                "email",
+                format!("'{s}' is not an e-mail address"),
+            ))
+        }
     }
     pub fn as_str(&self) -> &str {
         &self.0

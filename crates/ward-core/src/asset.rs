@@ -4,7 +4,9 @@ use crate::{AssetId, OrgId, ServiceId, ValidationError};
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum AssetKind {
     System,
@@ -15,8 +17,13 @@ pub enum AssetKind {
 }
 
 impl AssetKind {
-    pub const ALL: [AssetKind; 5] =
-        [Self::System, Self::Server, Self::EndUserDevice, Self::NetworkDevice, Self::MedicalDevice];
+    pub const ALL: [AssetKind; 5] = [
+        Self::System,
+        Self::Server,
+        Self::EndUserDevice,
+        Self::NetworkDevice,
+        Self::MedicalDevice,
+    ];
     pub fn as_str(self) -> &'static str {
         match self {
             Self::System => "system",
@@ -80,7 +87,10 @@ impl FromStr for SoftwareSource {
             "sbom" => Ok(Self::Sbom),
             "api" => Ok(Self::Api),
             "demo" => Ok(Self::Demo),
-            _ => Err(ValidationError::new("source", format!("unknown software source '{s}'"))),
+            _ => Err(ValidationError::new(
+                "source",
+                format!("unknown software source '{s}'"),
+            )),
         }
     }
 }
@@ -107,12 +117,18 @@ impl InstalledSoftware {
         if let Some(p) = &self.purl
             && !p.starts_with("pkg:")
         {
-            return Err(ValidationError::new("purl", format!("'{p}' is not a package URL (pkg:...)")));
+            return Err(ValidationError::new(
+                "purl",
+                format!("'{p}' is not a package URL (pkg:...)"),
+            ));
         }
         if let Some(c) = &self.cpe
             && !(c.starts_with("cpe:2.3:") || c.starts_with("cpe:/"))
         {
-            return Err(ValidationError::new("cpe", format!("'{c}' is not a CPE name (cpe:2.3:...)")));
+            return Err(ValidationError::new(
+                "cpe",
+                format!("'{c}' is not a CPE name (cpe:2.3:...)"),
+            ));
         }
         Ok(())
     }

@@ -23,7 +23,11 @@ pub struct AuditActor {
 
 impl AuditActor {
     pub fn system(name: &str) -> Self {
-        Self { principal: format!("system:{name}"), role: None, acting_org: None }
+        Self {
+            principal: format!("system:{name}"),
+            role: None,
+            acting_org: None,
+        }
     }
 }
 
@@ -139,14 +143,21 @@ pub struct ChainVerifier {
 
 impl Default for ChainVerifier {
     fn default() -> Self {
-        Self { expected_seq: 1, prev_hash: GENESIS_HASH.to_owned(), checked: 0 }
+        Self {
+            expected_seq: 1,
+            prev_hash: GENESIS_HASH.to_owned(),
+            checked: 0,
+        }
     }
 }
 
 impl ChainVerifier {
     pub fn check(&mut self, r: &AuditRecord) -> Result<(), ChainBreak> {
         if r.seq != self.expected_seq {
-            return Err(ChainBreak::Gap { seq: r.seq, expected: self.expected_seq });
+            return Err(ChainBreak::Gap {
+                seq: r.seq,
+                expected: self.expected_seq,
+            });
         }
         if r.prev_hash != self.prev_hash {
             return Err(ChainBreak::Link { seq: r.seq });
@@ -192,7 +203,12 @@ mod tests {
             .map(|seq| {
                 let e = event(&format!("a{seq}"));
                 let hash = chain_hash(&prev, seq, &e);
-                let r = AuditRecord { seq, event: e, prev_hash: prev.clone(), hash: hash.clone() };
+                let r = AuditRecord {
+                    seq,
+                    event: e,
+                    prev_hash: prev.clone(),
+                    hash: hash.clone(),
+                };
                 prev = hash;
                 r
             })

@@ -3,7 +3,9 @@
 use crate::{AssetId, DependencyId, OrgId, ProductId, ServiceId};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(tag = "type", content = "id", rename_all = "snake_case")]
 pub enum DependencyTarget {
     Asset(AssetId),

@@ -11,7 +11,10 @@ pub struct ValidationError {
 
 impl ValidationError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 
     /// Prefix the field path, e.g. `at("rows[3]")` turns `name` into `rows[3].name`.
@@ -45,7 +48,10 @@ pub fn require_text(field: &str, value: &str, max: usize) -> Result<String, Vali
         return Err(ValidationError::new(field, "must not be empty"));
     }
     if v.chars().count() > max {
-        return Err(ValidationError::new(field, format!("must be at most {max} characters")));
+        return Err(ValidationError::new(
+            field,
+            format!("must be at most {max} characters"),
+        ));
     }
     if v.chars().any(|c| c.is_control()) {
         return Err(ValidationError::new(field, "must not contain control characters"));

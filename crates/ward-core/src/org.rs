@@ -16,10 +16,16 @@ impl OdsCode {
     pub fn parse(s: &str) -> Result<Self, ValidationError> {
         let v = s.trim().to_ascii_uppercase();
         if !(2..=12).contains(&v.len()) {
-            return Err(ValidationError::new("ods_code", format!("'{s}' must be 2 to 12 letters or digits")));
+            return Err(ValidationError::new(
+                "ods_code",
+                format!("'{s}' must be 2 to 12 letters or digits"),
+            ));
         }
         if !v.chars().all(|c| c.is_ascii_alphanumeric()) {
-            return Err(ValidationError::new("ods_code", format!("'{s}' may only hold letters and digits")));
+            return Err(ValidationError::new(
+                "ods_code",
+                format!("'{s}' may only hold letters and digits"),
+            ));
         }
         Ok(Self(v))
     }
@@ -46,7 +52,9 @@ impl fmt::Display for OdsCode {
 }
 
 /// What kind of body an organisation is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum OrgKind {
     NationalBody,

@@ -4,13 +4,17 @@ use crate::ValidationError;
 use serde::{Deserialize, Serialize};
 
 /// NPSA consequence, 1 (negligible) to 5 (catastrophic).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(try_from = "u8", into = "u8")]
 #[schema(value_type = u8)]
 pub struct Consequence(u8);
 
 /// NPSA likelihood, 1 (rare) to 5 (almost certain).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(try_from = "u8", into = "u8")]
 #[schema(value_type = u8)]
 pub struct Likelihood(u8);
@@ -19,7 +23,10 @@ fn one_to_five(field: &str, v: u8) -> Result<u8, ValidationError> {
     if (1..=5).contains(&v) {
         Ok(v)
     } else {
-        Err(ValidationError::new(field, format!("must be between 1 and 5, got {v}")))
+        Err(ValidationError::new(
+            field,
+            format!("must be between 1 and 5, got {v}"),
+        ))
     }
 }
 

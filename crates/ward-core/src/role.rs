@@ -5,7 +5,9 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// The national team: the whole sector.
@@ -58,7 +60,10 @@ impl Role {
     }
     /// Roles that may only be used after a second factor.
     pub fn requires_mfa(self) -> bool {
-        matches!(self, Self::NationalAnalyst | Self::RegionalLead | Self::OrgAdmin | Self::IncidentResponder)
+        matches!(
+            self,
+            Self::NationalAnalyst | Self::RegionalLead | Self::OrgAdmin | Self::IncidentResponder
+        )
     }
     /// Roles whose grants must carry an expiry.
     pub fn requires_expiry(self) -> bool {

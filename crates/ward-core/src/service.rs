@@ -5,7 +5,9 @@ use crate::{OrgId, ServiceId, ValidationError};
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ServiceKind {
     Clinical,
@@ -25,7 +27,10 @@ impl FromStr for ServiceKind {
         match s.trim().to_ascii_lowercase().as_str() {
             "clinical" => Ok(Self::Clinical),
             "business" => Ok(Self::Business),
-            _ => Err(ValidationError::new("kind", format!("'{s}' is not clinical or business"))),
+            _ => Err(ValidationError::new(
+                "kind",
+                format!("'{s}' is not clinical or business"),
+            )),
         }
     }
 }
@@ -43,7 +48,10 @@ impl FromStr for ThroughputUnit {
         match s.trim().to_ascii_lowercase().as_str() {
             "patients" => Ok(Self::Patients),
             "appointments" => Ok(Self::Appointments),
-            _ => Err(ValidationError::new("throughput_unit", format!("'{s}' is not patients or appointments"))),
+            _ => Err(ValidationError::new(
+                "throughput_unit",
+                format!("'{s}' is not patients or appointments"),
+            )),
         }
     }
 }

@@ -43,11 +43,20 @@ pub fn clear_cookie(name: &str, secure: bool) -> String {
 }
 
 pub fn request_id(parts: &Parts) -> Option<String> {
-    parts.extensions.get::<RequestId>().and_then(|r| r.header_value().to_str().ok()).map(str::to_owned)
+    parts
+        .extensions
+        .get::<RequestId>()
+        .and_then(|r| r.header_value().to_str().ok())
+        .map(str::to_owned)
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
 }
 
 /// An authenticated API caller: a bearer token, or a browser session (which must send the
@@ -68,7 +77,11 @@ impl FromRequestParts<AppState> for ApiActor {
         };
         let view = state.app.session(&c).await?;
         if !matches!(parts.method, Method::GET | Method::HEAD) {
-            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
+            let sent = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
             state.app.check_csrf(&view, sent)?;
         }
         Ok(Self(state.app.actor_for_session(&view, rid)?))

@@ -38,7 +38,12 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), fields: Vec::new() }
+        Self {
+            status,
+            code,
+            message: message.into(),
+            fields: Vec::new(),
+        }
     }
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
@@ -49,7 +54,10 @@ impl ApiError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             code: "validation_failed",
             message: message.clone(),
-            fields: vec![FieldProblem { path: path.into(), message }],
+            fields: vec![FieldProblem {
+                path: path.into(),
+                message,
+            }],
         }
     }
 }
@@ -57,11 +65,15 @@ impl ApiError {
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
         match e {
-            AppError::Unauthenticated => {
-                Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", "sign in or present a valid API token")
-            }
+            AppError::Unauthenticated => Self::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "sign in or present a valid API token",
+            ),
             AppError::Forbidden(m) => Self::new(StatusCode::FORBIDDEN, "forbidden", m),
-            AppError::NotFound(what) => Self::new(StatusCode::NOT_FOUND, "not_found", format!("{what} not found")),
+            AppError::NotFound(what) => {
+                Self::new(StatusCode::NOT_FOUND, "not_found", format!("{what} not found"))
+            }
             AppError::Conflict(m) => Self::new(StatusCode::CONFLICT, "conflict", m),
             AppError::Invalid(fields) => Self {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
@@ -69,12 +81,18 @@ impl From<AppError> for ApiError {
                 message: format!("{} problem(s) in the input", fields.len()),
                 fields,
             },
-            AppError::Throttled => {
-                Self::new(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", "too many attempts; wait and retry")
-            }
+            AppError::Throttled => Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_requests",
+                "too many attempts; wait and retry",
+            ),
             AppError::Internal(cause) => {
                 tracing::error!(%cause, "internal error");
-                Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on our side")
+                Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "something went wrong on our side",
+                )
             }
         }
     }
@@ -82,7 +100,13 @@ impl From<AppError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody { error: ErrorDetail { code: self.code, message: self.message, fields: self.fields } };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code,
+                message: self.message,
+                fields: self.fields,
+            },
+        };
         (self.status, Json(body)).into_response()
     }
 }

@@ -17,10 +17,16 @@ pub async fn headers(State(settings): State<Arc<ServerSettings>>, req: Request, 
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    h.insert(HeaderName::from_static("cross-origin-opener-policy"), HeaderValue::from_static("same-origin"));
+    h.insert(
+        HeaderName::from_static("cross-origin-opener-policy"),
+        HeaderValue::from_static("same-origin"),
+    );
     h.insert(
         HeaderName::from_static("permissions-policy"),
         HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
@@ -29,7 +35,10 @@ pub async fn headers(State(settings): State<Arc<ServerSettings>>, req: Request, 
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     if settings.secure_cookies
-        && let Ok(v) = HeaderValue::from_str(&format!("max-age={}; includeSubDomains", settings.hsts_max_age_secs))
+        && let Ok(v) = HeaderValue::from_str(&format!(
+            "max-age={}; includeSubDomains",
+            settings.hsts_max_age_secs
+        ))
     {
         h.insert(header::STRICT_TRANSPORT_SECURITY, v);
     }

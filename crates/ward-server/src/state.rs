@@ -40,6 +40,10 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(app: App, settings: ServerSettings) -> Self {
-        Self { app, settings: Arc::new(settings), metrics: Arc::new(Metrics::default()) }
+        Self {
+            app,
+            settings: Arc::new(settings),
+            metrics: Arc::new(Metrics::default()),
+        }
     }
 }

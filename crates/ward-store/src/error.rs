@@ -22,9 +22,15 @@ pub enum StoreError {
 
 impl StoreError {
     pub fn not_found(entity: &'static str, id: impl ToString) -> Self {
-        Self::NotFound { entity, id: id.to_string() }
+        Self::NotFound {
+            entity,
+            id: id.to_string(),
+        }
     }
     pub fn forbidden(entity: &'static str, id: impl ToString) -> Self {
-        Self::Forbidden { entity, id: id.to_string() }
+        Self::Forbidden {
+            entity,
+            id: id.to_string(),
+        }
     }
 }

@@ -76,8 +76,12 @@ pub trait OrgStore: Send + Sync {
     async fn get_org(&self, scope: &Scope, id: OrgId) -> StoreResult<Organisation>;
     async fn get_org_by_code(&self, scope: &Scope, code: &OdsCode) -> StoreResult<Organisation>;
     /// Organisations inside the scope that match the filter, ordered by name then code.
-    async fn list_orgs(&self, scope: &Scope, filter: &OrgFilter, page: PageRequest)
-    -> StoreResult<Page<Organisation>>;
+    async fn list_orgs(
+        &self,
+        scope: &Scope,
+        filter: &OrgFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<Organisation>>;
     /// Ancestors of `id`, nearest first (parent, grandparent, ...). Not scoped: used to decide scope.
     async fn org_ancestors(&self, id: OrgId) -> StoreResult<Vec<OrgId>>;
     /// Dated parent links of one organisation, oldest first.
@@ -92,10 +96,19 @@ pub trait OrgStore: Send + Sync {
 #[async_trait]
 pub trait InventoryStore: Send + Sync {
     /// Insert services in one transaction (ids are new). Each service's org must be inside `scope`.
-    async fn insert_services(&self, scope: &Scope, services: &[Service], audit: &AuditMeta) -> StoreResult<u64>;
+    async fn insert_services(
+        &self,
+        scope: &Scope,
+        services: &[Service],
+        audit: &AuditMeta,
+    ) -> StoreResult<u64>;
     async fn get_service(&self, scope: &Scope, id: ServiceId) -> StoreResult<Service>;
-    async fn list_services(&self, scope: &Scope, filter: &ServiceFilter, page: PageRequest)
-    -> StoreResult<Page<Service>>;
+    async fn list_services(
+        &self,
+        scope: &Scope,
+        filter: &ServiceFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<Service>>;
     /// Insert assets with their software and service links in one transaction. Each asset's org
     /// (and each linked service) must be inside `scope`, else nothing is stored and `Forbidden` returns.
     /// Audited as one record per call (`assets.import`, with the count and a digest of the batch)
@@ -106,15 +119,33 @@ pub trait InventoryStore: Send + Sync {
     async fn update_asset(&self, scope: &Scope, asset: &Asset, audit: &AuditMeta) -> StoreResult<()>;
     async fn delete_asset(&self, scope: &Scope, id: AssetId, audit: &AuditMeta) -> StoreResult<()>;
     /// Asset summaries in scope matching the filter, ordered by name then id.
-    async fn list_assets(&self, scope: &Scope, filter: &AssetFilter, page: PageRequest)
-    -> StoreResult<Page<AssetSummary>>;
+    async fn list_assets(
+        &self,
+        scope: &Scope,
+        filter: &AssetFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<AssetSummary>>;
     /// Upsert products by id. Products are a shared catalogue: readable by everyone, written only by
     /// the supplier (scope must cover `product.supplier`) or national roles.
-    async fn upsert_products(&self, scope: &Scope, products: &[Product], audit: &AuditMeta) -> StoreResult<u64>;
+    async fn upsert_products(
+        &self,
+        scope: &Scope,
+        products: &[Product],
+        audit: &AuditMeta,
+    ) -> StoreResult<u64>;
     async fn list_products(&self, filter: &ProductFilter, page: PageRequest) -> StoreResult<Page<Product>>;
-    async fn insert_dependencies(&self, scope: &Scope, deps: &[Dependency], audit: &AuditMeta) -> StoreResult<u64>;
+    async fn insert_dependencies(
+        &self,
+        scope: &Scope,
+        deps: &[Dependency],
+        audit: &AuditMeta,
+    ) -> StoreResult<u64>;
     /// Dependencies of services inside the scope (optionally of one service).
-    async fn list_dependencies(&self, scope: &Scope, service: Option<ServiceId>) -> StoreResult<Vec<Dependency>>;
+    async fn list_dependencies(
+        &self,
+        scope: &Scope,
+        service: Option<ServiceId>,
+    ) -> StoreResult<Vec<Dependency>>;
 }
 
 /// Accounts, role grants, sessions and API tokens.
@@ -183,8 +214,13 @@ pub trait JobStore: Send + Sync {
     /// Mark succeeded; only the lease owner may. Returns false if the lease was lost.
     async fn complete_job(&self, id: JobId, worker: &str) -> StoreResult<bool>;
     /// Record a failure: requeue at `retry_at`, or mark dead when `retry_at` is None.
-    async fn fail_job(&self, id: JobId, worker: &str, error: &str, retry_at: Option<Timestamp>)
-    -> StoreResult<bool>;
+    async fn fail_job(
+        &self,
+        id: JobId,
+        worker: &str,
+        error: &str,
+        retry_at: Option<Timestamp>,
+    ) -> StoreResult<bool>;
     async fn get_job(&self, id: JobId) -> StoreResult<Job>;
     async fn count_jobs(&self, status: ward_core::job::JobStatus) -> StoreResult<u64>;
 }

@@ -12,7 +12,10 @@ use ward_server::{AppState, ServerSettings};
 use ward_store::{AdminStore, Store};
 
 /// Cheap hashing for tests: the cost of argon2 is not what tests are about.
-pub const TEST_COST: PasswordCost = PasswordCost { memory_kib: 1024, iterations: 1 };
+pub const TEST_COST: PasswordCost = PasswordCost {
+    memory_kib: 1024,
+    iterations: 1,
+};
 
 /// A running Ward.
 pub struct TestApp {
@@ -52,15 +55,22 @@ pub async fn spawn_app_with(backend: Backend, clock: Arc<dyn Clock>) -> TestApp 
         Backend::Sqlite => {
             let dir = tempfile::tempdir().expect("temp dir");
             let url = format!("sqlite://{}", dir.path().join("ward.db").display());
-            let s = ward_store_sqlite::SqliteStore::open(&url).await.expect("open sqlite");
+            let s = ward_store_sqlite::SqliteStore::open(&url)
+                .await
+                .expect("open sqlite");
             s.migrate().await.expect("migrate");
             (Arc::new(s), Some(dir))
         }
         Backend::Store(s) => (s, None),
     };
-    let settings = AppSettings { password_cost: TEST_COST, ..AppSettings::default() };
+    let settings = AppSettings {
+        password_cost: TEST_COST,
+        ..AppSettings::default()
+    };
     let hash = ward_app::accounts::password::hash(fixtures::PASSWORD, TEST_COST).expect("hash");
-    let world = fixtures::build(&store, &hash, clock.now()).await.expect("fixtures");
+    let world = fixtures::build(&store, &hash, clock.now())
+        .await
+        .expect("fixtures");
     let app = App::new(Arc::clone(&store), clock, settings).expect("app");
     let state = AppState::new(app.clone(), ServerSettings::default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -73,7 +83,15 @@ pub async fn spawn_app_with(backend: Backend, clock: Arc<dyn Clock>) -> TestApp 
         })
         .await;
     });
-    TestApp { addr, base: format!("http://{addr}"), app, store, world, shutdown: Some(tx), _dir: dir }
+    TestApp {
+        addr,
+        base: format!("http://{addr}"),
+        app,
+        store,
+        world,
+        shutdown: Some(tx),
+        _dir: dir,
+    }
 }
 
 impl TestApp {
@@ -116,7 +134,10 @@ impl TestApp {
     pub async fn session_for(&self, user: &crate::fixtures::TestUser) -> (String, String) {
         let now = self.app.now();
         let grants = self.store.grants_of(user.id).await.expect("grants");
-        let grant = grants.iter().find(|g| g.role == user.role && g.org == user.org).expect("fixture grant");
+        let grant = grants
+            .iter()
+            .find(|g| g.role == user.role && g.org == user.org)
+            .expect("fixture grant");
         let cookie = ward_app::accounts::secrets::random_token().expect("random");
         let csrf = ward_app::accounts::secrets::random_token().expect("random");
         let session = ward_core::account::Session {

@@ -95,17 +95,45 @@ fn sw(name: &str, version: &str, purl: Option<&str>) -> InstalledSoftware {
 /// Build the world in `store`. Users get `password_hash` (hash of [`PASSWORD`], made by the caller
 /// with the cost it wants).
 pub async fn build(store: &Arc<dyn Store>, password_hash: &str, now: Timestamp) -> anyhow::Result<World> {
-    let meta = AuditMeta { actor: AuditActor::system("fixtures"), at: now, request_id: None };
+    let meta = AuditMeta {
+        actor: AuditActor::system("fixtures"),
+        at: now,
+        request_id: None,
+    };
     let national = org(1, "X26", "NHS England", OrgKind::NationalBody, None);
     let london = org(2, "Y56", "London", OrgKind::Region, Some(national.id));
     let icb = org(3, "QMF", "North East London ICB", OrgKind::Icb, Some(london.id));
-    let trust = org(4, "RJZ", "Riverside Hospitals NHS Trust", OrgKind::NhsTrust, Some(icb.id));
-    let practice = org(5, "F84001", "Canal Street Surgery", OrgKind::GpPractice, Some(icb.id));
-    let provider = org(6, "VN101", "Elm Care Homes Ltd", OrgKind::CareProvider, Some(icb.id));
+    let trust = org(
+        4,
+        "RJZ",
+        "Riverside Hospitals NHS Trust",
+        OrgKind::NhsTrust,
+        Some(icb.id),
+    );
+    let practice = org(
+        5,
+        "F84001",
+        "Canal Street Surgery",
+        OrgKind::GpPractice,
+        Some(icb.id),
+    );
+    let provider = org(
+        6,
+        "VN101",
+        "Elm Care Homes Ltd",
+        OrgKind::CareProvider,
+        Some(icb.id),
+    );
     let site = org(7, "VN101S1", "Elm House", OrgKind::CareSite, Some(provider.id));
     let south_west = org(8, "Y58", "South West", OrgKind::Region, Some(national.id));
     let foreign_icb = org(9, "QUY", "Avon ICB", OrgKind::Icb, Some(south_west.id));
-    let foreign_trust = org(10, "RA7", "Harbour University Hospitals", OrgKind::NhsTrust, Some(foreign_icb.id));
+    let foreign_trust = org(
+        10,
+        "RA7",
+        "Harbour University Hospitals",
+        OrgKind::NhsTrust,
+        Some(foreign_icb.id),
+    );
     let supplier = org(11, "SUP001", "Pathlab Systems", OrgKind::Supplier, None);
     let all = vec![
         national.clone(),
@@ -123,10 +151,15 @@ pub async fn build(store: &Arc<dyn Store>, password_hash: &str, now: Timestamp) 
     let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
     store.upsert_orgs(&all, today, &meta).await?;
 
-    let trust_services = vec![service(100, trust.id, "Emergency department", 5), service(101, trust.id, "Pathology", 5)];
+    let trust_services = vec![
+        service(100, trust.id, "Emergency department", 5),
+        service(101, trust.id, "Pathology", 5),
+    ];
     let foreign_services = vec![service(102, foreign_trust.id, "Emergency department", 5)];
     store.insert_services(&Scope::All, &trust_services, &meta).await?;
-    store.insert_services(&Scope::All, &foreign_services, &meta).await?;
+    store
+        .insert_services(&Scope::All, &foreign_services, &meta)
+        .await?;
 
     let lims = Asset {
         id: AssetId::from_uuid(uuid_n(200)),
@@ -137,7 +170,11 @@ pub async fn build(store: &Arc<dyn Store>, password_hash: &str, now: Timestamp) 
         internet_facing: false,
         services: vec![trust_services[1].id],
         software: vec![
-            sw("log4j-core", "2.14.1", Some("pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1")),
+            sw(
+                "log4j-core",
+                "2.14.1",
+                Some("pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"),
+            ),
             sw("OpenSSL", "3.0.2", None),
         ],
     };
@@ -159,10 +196,18 @@ pub async fn build(store: &Arc<dyn Store>, password_hash: &str, now: Timestamp) 
         hostname: None,
         internet_facing: false,
         services: vec![foreign_services[0].id],
-        software: vec![sw("log4j-core", "2.14.1", Some("pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"))],
+        software: vec![sw(
+            "log4j-core",
+            "2.14.1",
+            Some("pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"),
+        )],
     };
-    store.insert_assets(&Scope::All, &[lims.clone(), vpn.clone()], &meta).await?;
-    store.insert_assets(&Scope::All, std::slice::from_ref(&pas), &meta).await?;
+    store
+        .insert_assets(&Scope::All, &[lims.clone(), vpn.clone()], &meta)
+        .await?;
+    store
+        .insert_assets(&Scope::All, std::slice::from_ref(&pas), &meta)
+        .await?;
     let product = Product {
         id: ProductId::from_uuid(uuid_n(300)),
         supplier: supplier.id,
@@ -170,7 +215,9 @@ pub async fn build(store: &Arc<dyn Store>, password_hash: &str, now: Timestamp) 
         category: ProductCategory::Pathology,
         cpe: None,
     };
-    store.upsert_products(&Scope::All, std::slice::from_ref(&product), &meta).await?;
+    store
+        .upsert_products(&Scope::All, std::slice::from_ref(&product), &meta)
+        .await?;
 
     let specs: [(Role, &str, OrgId, bool); 7] = [
         (Role::NationalAnalyst, "national", national.id, true),
@@ -184,14 +231,40 @@ pub async fn build(store: &Arc<dyn Store>, password_hash: &str, now: Timestamp) 
     let mut users = BTreeMap::new();
     for (i, (role, name, org_id, mfa)) in specs.into_iter().enumerate() {
         let u = add_user(store, &meta, 400 + i as u128, name, password_hash, mfa, now).await?;
-        let expires = role.requires_expiry().then(|| now + jiff::SignedDuration::from_hours(24 * 7));
+        let expires = role
+            .requires_expiry()
+            .then(|| now + jiff::SignedDuration::from_hours(24 * 7));
         grant(store, &meta, 500 + i as u128, &u, role, org_id, expires, now).await?;
-        users.insert(role, TestUser { id: u.id, email: u.email.to_string(), role, org: org_id, totp: u.totp_secret });
+        users.insert(
+            role,
+            TestUser {
+                id: u.id,
+                email: u.email.to_string(),
+                role,
+                org: org_id,
+                totp: u.totp_secret,
+            },
+        );
     }
     let fa = add_user(store, &meta, 450, "foreign.admin", password_hash, true, now).await?;
-    grant(store, &meta, 550, &fa, Role::OrgAdmin, foreign_trust.id, None, now).await?;
-    let foreign_admin =
-        TestUser { id: fa.id, email: fa.email.to_string(), role: Role::OrgAdmin, org: foreign_trust.id, totp: fa.totp_secret };
+    grant(
+        store,
+        &meta,
+        550,
+        &fa,
+        Role::OrgAdmin,
+        foreign_trust.id,
+        None,
+        now,
+    )
+    .await?;
+    let foreign_admin = TestUser {
+        id: fa.id,
+        email: fa.email.to_string(),
+        role: Role::OrgAdmin,
+        org: foreign_trust.id,
+        totp: fa.totp_secret,
+    };
 
     Ok(World {
         national: national.id,
@@ -225,7 +298,8 @@ async fn add_user(
     now: Timestamp,
 ) -> anyhow::Result<User> {
     // A distinct, fixed secret per user (base32 of 20 bytes).
-    let secret = mfa.then(|| ward_app::accounts::totp::base32_encode(format!("ward-test-secret-{n:04}").as_bytes()));
+    let secret =
+        mfa.then(|| ward_app::accounts::totp::base32_encode(format!("ward-test-secret-{n:04}").as_bytes()));
     let u = User {
         id: UserId::from_uuid(uuid_n(n)),
         email: Email::parse(&format!("{name}@test.ward.example"))?,

@@ -16,9 +16,10 @@ pub async fn run(settings: &Settings, json: bool, cmd: AuditCommand) -> anyhow::
     let app = open(settings).await?;
     let pb = indicatif::ProgressBar::new_spinner();
     pb.set_message("verifying audit chain");
-    let report = ward_app::audit::verify_chain(app.store(), |n| pb.set_message(format!("{n} records checked")))
-        .await
-        .map_err(super::app_err)?;
+    let report =
+        ward_app::audit::verify_chain(app.store(), |n| pb.set_message(format!("{n} records checked")))
+            .await
+            .map_err(super::app_err)?;
     pb.finish_and_clear();
     if json {
         println!("{}", serde_json::json!(report));

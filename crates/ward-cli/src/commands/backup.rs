@@ -32,7 +32,12 @@ pub async fn backup(settings: &Settings, json: bool, a: BackupArgs) -> anyhow::R
     let total: u64 = counts.tables.values().sum();
     crate::output::done(
         json,
-        &format!("wrote {} rows from {} tables to {}", total, counts.tables.len(), a.out.display()),
+        &format!(
+            "wrote {} rows from {} tables to {}",
+            total,
+            counts.tables.len(),
+            a.out.display()
+        ),
         serde_json::json!({"file": a.out, "tables": counts.tables}),
     );
     Ok(())
@@ -43,15 +48,24 @@ pub async fn restore(settings: &Settings, json: bool, a: RestoreArgs) -> anyhow:
     let file = std::fs::File::open(&a.input)
         .map_err(|e| CliError::Rejected(format!("cannot read {}: {e}", a.input.display())))?;
     let mut r = BufReader::new(file);
-    let counts = app.store().restore(&mut r).await.map_err(|e| CliError::Rejected(e.to_string()))?;
+    let counts = app
+        .store()
+        .restore(&mut r)
+        .await
+        .map_err(|e| CliError::Rejected(e.to_string()))?;
     let total: u64 = counts.tables.values().sum();
-    let report = ward_app::audit::verify_chain(app.store(), |_| {}).await.map_err(super::app_err)?;
+    let report = ward_app::audit::verify_chain(app.store(), |_| {})
+        .await
+        .map_err(super::app_err)?;
     if let Some(b) = report.first_break {
         return Err(CliError::AuditBroken(format!("restored, but the audit chain is broken: {b}")).into());
     }
     crate::output::done(
         json,
-        &format!("restored {total} rows; audit chain intact ({} records)", report.checked),
+        &format!(
+            "restored {total} rows; audit chain intact ({} records)",
+            report.checked
+        ),
         serde_json::json!({"tables": counts.tables, "audit_records": report.checked}),
     );
     Ok(())

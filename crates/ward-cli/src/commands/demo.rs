@@ -40,7 +40,14 @@ pub async fn run(mut settings: Settings, explicit_db: bool, a: DemoArgs) -> anyh
         settings.database_url = format!("sqlite://{DEMO_DB}");
     }
     let app = open(&settings).await?;
-    let existing = app.store().list_orgs(&Scope::All, &OrgFilter::default(), PageRequest { offset: 0, limit: 1 }).await?;
+    let existing = app
+        .store()
+        .list_orgs(
+            &Scope::All,
+            &OrgFilter::default(),
+            PageRequest { offset: 0, limit: 1 },
+        )
+        .await?;
     if existing.total > 0 {
         anyhow::bail!("the database already holds organisations; point --database-url at an empty one");
     }
@@ -70,17 +77,29 @@ pub async fn run(mut settings: Settings, explicit_db: bool, a: DemoArgs) -> anyh
 /// Load the plan: organisations, products, then inventories in chunks generated on a separate thread
 /// while the previous chunk is written. Returns (organisations, assets).
 pub async fn load(app: &App, plan: Arc<DemoPlan>) -> anyhow::Result<(usize, usize)> {
-    let meta = AuditMeta { actor: ward_core::audit::AuditActor::system("demo"), at: app.now(), request_id: None };
+    let meta = AuditMeta {
+        actor: ward_core::audit::AuditActor::system("demo"),
+        at: app.now(),
+        request_id: None,
+    };
     let store = app.store();
-    store.upsert_orgs(&plan.orgs, plan.today(), &meta).await.map_err(|e| app_err(e.into()))?;
-    store.upsert_products(&Scope::All, &plan.products, &meta).await.map_err(|e| app_err(e.into()))?;
+    store
+        .upsert_orgs(&plan.orgs, plan.today(), &meta)
+        .await
+        .map_err(|e| app_err(e.into()))?;
+    store
+        .upsert_products(&Scope::All, &plan.products, &meta)
+        .await
+        .map_err(|e| app_err(e.into()))?;
 
     let n = plan.orgs.len();
     let pb = indicatif::ProgressBar::new(n as u64);
     pb.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} organisations ({eta})")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
+        indicatif::ProgressStyle::with_template(
+            "{spinner} {msg} [{bar:30}] {pos}/{len} organisations ({eta})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
     );
     pb.set_message("loading inventories");
     let (tx, mut rx) = tokio::sync::mpsc::channel::<(usize, Vec<OrgInventory>)>(2);
@@ -102,15 +121,24 @@ pub async fn load(app: &App, plan: Arc<DemoPlan>) -> anyhow::Result<(usize, usiz
         let services: Vec<_> = chunk.iter().flat_map(|c| c.services.iter().cloned()).collect();
         let assets: Vec<_> = chunk.iter().flat_map(|c| c.assets.iter().cloned()).collect();
         deps.extend(chunk.into_iter().flat_map(|c| c.dependencies));
-        store.insert_services(&Scope::All, &services, &meta).await.map_err(|e| app_err(e.into()))?;
-        store.insert_assets(&Scope::All, &assets, &meta).await.map_err(|e| app_err(e.into()))?;
+        store
+            .insert_services(&Scope::All, &services, &meta)
+            .await
+            .map_err(|e| app_err(e.into()))?;
+        store
+            .insert_assets(&Scope::All, &assets, &meta)
+            .await
+            .map_err(|e| app_err(e.into()))?;
         assets_total += assets.len();
         pb.inc(count as u64);
     }
     let _ = producer.join();
     // Dependencies last: they may point at services of organisations loaded later.
     for part in deps.chunks(20_000) {
-        store.insert_dependencies(&Scope::All, part, &meta).await.map_err(|e| app_err(e.into()))?;
+        store
+            .insert_dependencies(&Scope::All, part, &meta)
+            .await
+            .map_err(|e| app_err(e.into()))?;
     }
     pb.finish_and_clear();
     Ok((n, assets_total))
@@ -129,15 +157,42 @@ async fn create_personas(app: &App, plan: &DemoPlan) -> anyhow::Result<Vec<Login
     let mut out = Vec::new();
     for p in &plan.personas {
         let (user, password) = app
-            .add_user(&actor, NewUser { email: p.email.clone(), display_name: p.display_name.clone(), password: None })
+            .add_user(
+                &actor,
+                NewUser {
+                    email: p.email.clone(),
+                    display_name: p.display_name.clone(),
+                    password: None,
+                },
+            )
             .await
             .map_err(app_err)?;
-        let expires_at = p.role.requires_expiry().then(|| app.now() + jiff::SignedDuration::from_hours(24 * 30));
-        app.grant_role(&actor, NewGrant { user: user.id, role: p.role, org: p.org, expires_at })
-            .await
-            .map_err(app_err)?;
-        let org_name = plan.orgs.iter().find(|o| o.id == p.org).map_or_else(String::new, |o| o.name.clone());
-        out.push(Login { role: p.role, email: p.email.clone(), password, org_name });
+        let expires_at = p
+            .role
+            .requires_expiry()
+            .then(|| app.now() + jiff::SignedDuration::from_hours(24 * 30));
+        app.grant_role(
+            &actor,
+            NewGrant {
+                user: user.id,
+                role: p.role,
+                org: p.org,
+                expires_at,
+            },
+        )
+        .await
+        .map_err(app_err)?;
+        let org_name = plan
+            .orgs
+            .iter()
+            .find(|o| o.id == p.org)
+            .map_or_else(String::new, |o| o.name.clone());
+        out.push(Login {
+            role: p.role,
+            email: p.email.clone(),
+            password,
+            org_name,
+        });
     }
     Ok(out)
 }
@@ -147,9 +202,18 @@ fn print_logins(logins: &[Login], settings: &Settings, listen: Option<&str>) {
     println!();
     println!("Ward demo: sign in at http://{addr}/ with any of these (passwords are shown only now):");
     println!();
-    println!("  {:<20} {:<42} {:<24} organisation", "role", "e-mail", "password");
+    println!(
+        "  {:<20} {:<42} {:<24} organisation",
+        "role", "e-mail", "password"
+    );
     for l in logins {
-        println!("  {:<20} {:<42} {:<24} {}", l.role.as_str(), l.email, l.password, l.org_name);
+        println!(
+            "  {:<20} {:<42} {:<24} {}",
+            l.role.as_str(),
+            l.email,
+            l.password,
+            l.org_name
+        );
     }
     println!();
     println!("Roles marked for MFA (national, regional, org admin, responder) set up an authenticator app");

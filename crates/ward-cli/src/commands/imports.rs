@@ -31,7 +31,8 @@ pub enum AssetsCommand {
 }
 
 fn read(path: &PathBuf) -> anyhow::Result<(String, Vec<u8>)> {
-    let bytes = std::fs::read(path).map_err(|e| CliError::Rejected(format!("cannot read {}: {e}", path.display())))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| CliError::Rejected(format!("cannot read {}: {e}", path.display())))?;
     Ok((path.display().to_string(), bytes))
 }
 
@@ -46,7 +47,11 @@ fn report(json: bool, s: &ImportSummary) {
             s.inserted,
             s.updated,
             s.unchanged,
-            if s.placeholders > 0 { format!(", {} parent placeholders", s.placeholders) } else { String::new() }
+            if s.placeholders > 0 {
+                format!(", {} parent placeholders", s.placeholders)
+            } else {
+                String::new()
+            }
         );
     }
 }

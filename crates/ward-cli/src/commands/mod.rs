@@ -18,9 +18,9 @@ use ward_store::{OrgFilter, PageRequest, Scope, Store};
 
 /// Open the database and build the app.
 pub async fn open(settings: &Settings) -> anyhow::Result<App> {
-    let store = open_store(&settings.database_url)
-        .await
-        .map_err(|e| CliError::Database(format!("cannot open {}: {e}", redact_url(&settings.database_url))))?;
+    let store = open_store(&settings.database_url).await.map_err(|e| {
+        CliError::Database(format!("cannot open {}: {e}", redact_url(&settings.database_url)))
+    })?;
     app_over(store, settings)
 }
 
@@ -30,9 +30,19 @@ pub fn app_over(store: Arc<dyn Store>, settings: &Settings) -> anyhow::Result<Ap
 
 /// The operator at the command line: national reach, recorded in the audit trail as `system:cli`.
 pub async fn operator(app: &App) -> anyhow::Result<Actor> {
-    let f = OrgFilter { kind: Some(OrgKind::NationalBody), include_closed: true, ..OrgFilter::default() };
-    let page = app.store().list_orgs(&Scope::All, &f, PageRequest { offset: 0, limit: 1 }).await?;
-    let national = page.items.first().map_or(ward_core::OrgId::from_uuid(uuid::Uuid::nil()), |o| o.id);
+    let f = OrgFilter {
+        kind: Some(OrgKind::NationalBody),
+        include_closed: true,
+        ..OrgFilter::default()
+    };
+    let page = app
+        .store()
+        .list_orgs(&Scope::All, &f, PageRequest { offset: 0, limit: 1 })
+        .await?;
+    let national = page
+        .items
+        .first()
+        .map_or(ward_core::OrgId::from_uuid(uuid::Uuid::nil()), |o| o.id);
     Ok(Actor::system("cli", national))
 }
 

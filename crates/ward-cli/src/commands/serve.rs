@@ -39,8 +39,14 @@ pub async fn run(mut settings: Settings, a: ServeArgs) -> anyhow::Result<()> {
 pub fn init_logging(format: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("WARD_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
-    let _ = if format == "json" { builder.json().try_init() } else { builder.try_init() };
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false);
+    let _ = if format == "json" {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
 }
 
 /// Serve until Ctrl-C or SIGTERM; `ready` is told the bound address once listening.
@@ -67,7 +73,9 @@ pub async fn serve_app(
     let metrics_router = ward_server::metrics::router(metrics);
     let rx = stop_rx.clone();
     tasks.spawn(async move {
-        let _ = axum::serve(metrics_listener, metrics_router).with_graceful_shutdown(stopped(rx)).await;
+        let _ = axum::serve(metrics_listener, metrics_router)
+            .with_graceful_shutdown(stopped(rx))
+            .await;
     });
     let worker_base = format!("{}-{}", hostname(), std::process::id());
     for i in 0..settings.job_workers {
@@ -100,7 +108,10 @@ async fn schedule_housekeeping(app: App, mut stop: watch::Receiver<bool>) {
     loop {
         let slot = app.now().as_second() / 600;
         let key = format!("sessions.cleanup:{slot}");
-        if let Err(e) = app.enqueue_job("sessions.cleanup", serde_json::json!({}), None, 3, Some(&key)).await {
+        if let Err(e) = app
+            .enqueue_job("sessions.cleanup", serde_json::json!({}), None, 3, Some(&key))
+            .await
+        {
             tracing::warn!(error = %e, "could not queue housekeeping");
         }
         tokio::select! {
@@ -111,7 +122,9 @@ async fn schedule_housekeeping(app: App, mut stop: watch::Receiver<bool>) {
 }
 
 fn hostname() -> String {
-    std::fs::read_to_string("/etc/hostname").map(|s| s.trim().to_owned()).unwrap_or_else(|_| "ward".into())
+    std::fs::read_to_string("/etc/hostname")
+        .map(|s| s.trim().to_owned())
+        .unwrap_or_else(|_| "ward".into())
 }
 
 async fn shutdown_signal() {

@@ -49,7 +49,12 @@ pub enum UsersCommand {
 
 async fn org_id(app: &ward_app::App, code: &str) -> anyhow::Result<ward_core::OrgId> {
     let code = OdsCode::parse(code).map_err(|e| app_err(e.into()))?;
-    Ok(app.store().get_org_by_code(&Scope::All, &code).await.map_err(|e| app_err(e.into()))?.id)
+    Ok(app
+        .store()
+        .get_org_by_code(&Scope::All, &code)
+        .await
+        .map_err(|e| app_err(e.into()))?
+        .id)
 }
 
 pub async fn run(settings: &Settings, json: bool, cmd: UsersCommand) -> anyhow::Result<()> {
@@ -57,32 +62,77 @@ pub async fn run(settings: &Settings, json: bool, cmd: UsersCommand) -> anyhow::
     let actor = operator(&app).await?;
     let expiry = |days: Option<i64>| days.map(|d| app.now() + jiff::SignedDuration::from_hours(24 * d));
     match cmd {
-        UsersCommand::Add { email, name, role, org, days } => {
+        UsersCommand::Add {
+            email,
+            name,
+            role,
+            org,
+            days,
+        } => {
             let org = org_id(&app, &org).await?;
             let (user, pw) = app
-                .add_user(&actor, NewUser { email, display_name: name, password: None })
+                .add_user(
+                    &actor,
+                    NewUser {
+                        email,
+                        display_name: name,
+                        password: None,
+                    },
+                )
                 .await
                 .map_err(app_err)?;
-            app.grant_role(&actor, NewGrant { user: user.id, role, org, expires_at: expiry(days) })
-                .await
-                .map_err(app_err)?;
+            app.grant_role(
+                &actor,
+                NewGrant {
+                    user: user.id,
+                    role,
+                    org,
+                    expires_at: expiry(days),
+                },
+            )
+            .await
+            .map_err(app_err)?;
             if json {
-                println!("{}", serde_json::json!({"id": user.id, "email": user.email, "password": pw}));
+                println!(
+                    "{}",
+                    serde_json::json!({"id": user.id, "email": user.email, "password": pw})
+                );
             } else {
-                println!("Created {} ({}). One-time password: {pw}", user.email, role.label());
+                println!(
+                    "Created {} ({}). One-time password: {pw}",
+                    user.email,
+                    role.label()
+                );
                 if role.requires_mfa() {
                     println!("They will set up an authenticator app at first sign-in.");
                 }
             }
         }
-        UsersCommand::Grant { email, role, org, days } => {
+        UsersCommand::Grant {
+            email,
+            role,
+            org,
+            days,
+        } => {
             let user = app.find_user(&email).await.map_err(app_err)?;
             let org = org_id(&app, &org).await?;
             let g = app
-                .grant_role(&actor, NewGrant { user: user.id, role, org, expires_at: expiry(days) })
+                .grant_role(
+                    &actor,
+                    NewGrant {
+                        user: user.id,
+                        role,
+                        org,
+                        expires_at: expiry(days),
+                    },
+                )
                 .await
                 .map_err(app_err)?;
-            crate::output::done(json, &format!("Granted {} to {email}", role.label()), serde_json::json!(g));
+            crate::output::done(
+                json,
+                &format!("Granted {} to {email}", role.label()),
+                serde_json::json!(g),
+            );
         }
         UsersCommand::List => {
             let users = app.list_users(&actor).await.map_err(app_err)?;
@@ -91,25 +141,47 @@ pub async fn run(settings: &Settings, json: bool, cmd: UsersCommand) -> anyhow::
             } else {
                 for u in users {
                     let roles: Vec<&str> = u.grants.iter().map(|g| g.role.as_str()).collect();
-                    let state = if u.disabled { "disabled" } else if u.mfa_enrolled { "mfa" } else { "no-mfa" };
+                    let state = if u.disabled {
+                        "disabled"
+                    } else if u.mfa_enrolled {
+                        "mfa"
+                    } else {
+                        "no-mfa"
+                    };
                     println!("{:<40} {:<9} {}", u.email, state, roles.join(","));
                 }
             }
         }
         UsersCommand::Disable { email } => {
             let user = app.find_user(&email).await.map_err(app_err)?;
-            app.set_user_disabled(&actor, user.id, true).await.map_err(app_err)?;
-            crate::output::done(json, &format!("Disabled {email}"), serde_json::json!({"disabled": email}));
+            app.set_user_disabled(&actor, user.id, true)
+                .await
+                .map_err(app_err)?;
+            crate::output::done(
+                json,
+                &format!("Disabled {email}"),
+                serde_json::json!({"disabled": email}),
+            );
         }
         UsersCommand::Enable { email } => {
             let user = app.find_user(&email).await.map_err(app_err)?;
-            app.set_user_disabled(&actor, user.id, false).await.map_err(app_err)?;
-            crate::output::done(json, &format!("Enabled {email}"), serde_json::json!({"enabled": email}));
+            app.set_user_disabled(&actor, user.id, false)
+                .await
+                .map_err(app_err)?;
+            crate::output::done(
+                json,
+                &format!("Enabled {email}"),
+                serde_json::json!({"enabled": email}),
+            );
         }
         UsersCommand::ResetMfa { email } => {
             let user = app.find_user(&email).await.map_err(app_err)?;
             app.reset_mfa(&actor, user.id).await.map_err(app_err)?;
-            crate::output::done(json, &format!("Cleared MFA for {email}"), serde_json::json!({"reset_mfa": email}));
+            crate::output::done(
+                json,
+                &format!("Cleared MFA for {email}"),
+                serde_json::json!({"reset_mfa": email}),
+            );
         }
         UsersCommand::ResetPassword { email } => {
             let user = app.find_user(&email).await.map_err(app_err)?;

@@ -7,7 +7,9 @@ struct Db {
 
 impl Db {
     fn new() -> Self {
-        Self { dir: tempfile::tempdir().unwrap() }
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
     fn url(&self) -> String {
         format!("sqlite://{}", self.path().display())
@@ -32,11 +34,17 @@ impl Db {
 }
 
 fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 fn shared(path: &str) -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data").join(path);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data")
+        .join(path);
     if p.exists() {
         Some(p)
     } else {
@@ -68,12 +76,22 @@ fn completions_are_printed() {
 fn org_import_is_atomic_and_names_line_and_column() {
     let db = Db::new();
     let good = db.file("orgs.csv", ORGS_CSV);
-    let o = db.ward(&["--json", "orgs", "import", "--format", "csv", good.to_str().unwrap()]);
+    let o = db.ward(&[
+        "--json",
+        "orgs",
+        "import",
+        "--format",
+        "csv",
+        good.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", text(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["inserted"], 4);
 
-    let bad = db.file("bad.csv", "code,name,kind\nRAL,Royal Free,nhs_trust\nRAP,North Middlesex,hospital\n");
+    let bad = db.file(
+        "bad.csv",
+        "code,name,kind\nRAL,Royal Free,nhs_trust\nRAP,North Middlesex,hospital\n",
+    );
     let o = db.ward(&["orgs", "import", "--format", "csv", bad.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
     assert!(text(&o).contains("bad.csv:3:3"), "{}", text(&o));
@@ -81,28 +99,61 @@ fn org_import_is_atomic_and_names_line_and_column() {
     let list = db.ward(&["--json", "users", "list"]);
     assert!(list.status.success(), "{}", text(&list));
     let again = db.file("check.csv", "code,name,kind\nRAL,Royal Free,nhs_trust\n");
-    let o = db.ward(&["--json", "orgs", "import", "--format", "csv", again.to_str().unwrap()]);
+    let o = db.ward(&[
+        "--json",
+        "orgs",
+        "import",
+        "--format",
+        "csv",
+        again.to_str().unwrap(),
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["inserted"], 1, "RAL was not stored by the failed import");
 }
 
 #[test]
 fn real_ods_extracts_import_with_closed_organisations_kept() {
-    let (Some(etr), Some(gp)) = (shared("ods/etr.csv"), shared("ods/epraccur.csv")) else { return };
+    let (Some(etr), Some(gp)) = (shared("ods/etr.csv"), shared("ods/epraccur.csv")) else {
+        return;
+    };
     let db = Db::new();
-    let o = db.ward(&["--json", "orgs", "import", "--format", "ods-trusts", etr.to_str().unwrap()]);
+    let o = db.ward(&[
+        "--json",
+        "orgs",
+        "import",
+        "--format",
+        "ods-trusts",
+        etr.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", text(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let rows = std::fs::read_to_string(&etr).unwrap().lines().count() as u64;
     assert_eq!(v["records"], rows);
     assert_eq!(v["inserted"], rows);
-    assert!(v["placeholders"].as_u64().unwrap() > 0, "regions and areas created as parents");
-    let o = db.ward(&["--json", "orgs", "import", "--format", "ods-gp", gp.to_str().unwrap()]);
+    assert!(
+        v["placeholders"].as_u64().unwrap() > 0,
+        "regions and areas created as parents"
+    );
+    let o = db.ward(&[
+        "--json",
+        "orgs",
+        "import",
+        "--format",
+        "ods-gp",
+        gp.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", text(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["records"].as_u64().unwrap(), 14357);
     // Importing the same file again changes nothing.
-    let o = db.ward(&["--json", "orgs", "import", "--format", "ods-trusts", etr.to_str().unwrap()]);
+    let o = db.ward(&[
+        "--json",
+        "orgs",
+        "import",
+        "--format",
+        "ods-trusts",
+        etr.to_str().unwrap(),
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["inserted"], 0);
     assert_eq!(v["unchanged"], rows);
@@ -112,7 +163,11 @@ fn real_ods_extracts_import_with_closed_organisations_kept() {
 fn asset_import_reports_unknown_services_and_stores_nothing() {
     let db = Db::new();
     let orgs = db.file("orgs.csv", ORGS_CSV);
-    assert!(db.ward(&["orgs", "import", "--format", "csv", orgs.to_str().unwrap()]).status.success());
+    assert!(
+        db.ward(&["orgs", "import", "--format", "csv", orgs.to_str().unwrap()])
+            .status
+            .success()
+    );
     let assets = db.file(
         "assets.csv",
         "org_code,asset_name,kind,hostname,internet_facing,services,software_name,software_vendor,software_version,purl,cpe\n\
@@ -121,13 +176,24 @@ fn asset_import_reports_unknown_services_and_stores_nothing() {
     );
     let o = db.ward(&["assets", "import", "--format", "csv", assets.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
-    assert!(text(&o).contains("service 'Radiology' does not exist in RJZ"), "{}", text(&o));
+    assert!(
+        text(&o).contains("service 'Radiology' does not exist in RJZ"),
+        "{}",
+        text(&o)
+    );
     let fixed = db.file(
         "fixed.csv",
         "org_code,asset_name,kind,hostname,internet_facing,services,software_name,software_vendor,software_version,purl,cpe\n\
          RJZ,LIMS,server,lims01,no,,log4j-core,Apache,2.14.1,pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1,\n",
     );
-    let o = db.ward(&["--json", "assets", "import", "--format", "csv", fixed.to_str().unwrap()]);
+    let o = db.ward(&[
+        "--json",
+        "assets",
+        "import",
+        "--format",
+        "csv",
+        fixed.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", text(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["inserted"], 1);
@@ -137,15 +203,50 @@ fn asset_import_reports_unknown_services_and_stores_nothing() {
 fn users_tokens_and_audit_verify() {
     let db = Db::new();
     let orgs = db.file("orgs.csv", ORGS_CSV);
-    assert!(db.ward(&["orgs", "import", "--format", "csv", orgs.to_str().unwrap()]).status.success());
-    let o = db.ward(&["--json", "users", "add", "lead@trust.example", "--name", "Ada Lead", "--role", "org_admin", "--org", "RJZ"]);
+    assert!(
+        db.ward(&["orgs", "import", "--format", "csv", orgs.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let o = db.ward(&[
+        "--json",
+        "users",
+        "add",
+        "lead@trust.example",
+        "--name",
+        "Ada Lead",
+        "--role",
+        "org_admin",
+        "--org",
+        "RJZ",
+    ]);
     assert!(o.status.success(), "{}", text(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(v["password"].as_str().unwrap().len() >= 20);
     // A responder grant must expire.
-    let o = db.ward(&["users", "grant", "lead@trust.example", "--role", "incident_responder", "--org", "RJZ"]);
+    let o = db.ward(&[
+        "users",
+        "grant",
+        "lead@trust.example",
+        "--role",
+        "incident_responder",
+        "--org",
+        "RJZ",
+    ]);
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
-    let o = db.ward(&["--json", "tokens", "issue", "--name", "sccm sync", "--owner", "lead@trust.example", "--role", "org_member", "--org", "RJZ"]);
+    let o = db.ward(&[
+        "--json",
+        "tokens",
+        "issue",
+        "--name",
+        "sccm sync",
+        "--owner",
+        "lead@trust.example",
+        "--role",
+        "org_member",
+        "--org",
+        "RJZ",
+    ]);
     assert!(o.status.success(), "{}", text(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(v["token"].as_str().unwrap().starts_with("ward_"));
@@ -158,16 +259,31 @@ fn users_tokens_and_audit_verify() {
 async fn a_row_edited_in_the_database_breaks_audit_verify() {
     let db = Db::new();
     let orgs = db.file("orgs.csv", ORGS_CSV);
-    assert!(db.ward(&["orgs", "import", "--format", "csv", orgs.to_str().unwrap()]).status.success());
+    assert!(
+        db.ward(&["orgs", "import", "--format", "csv", orgs.to_str().unwrap()])
+            .status
+            .success()
+    );
     assert!(db.ward(&["audit", "verify"]).status.success());
     {
         use sqlx::ConnectOptions;
-        let mut conn = sqlx::sqlite::SqliteConnectOptions::new().filename(db.path()).connect().await.unwrap();
-        sqlx::query("UPDATE audit_log SET action = 'org.delete' WHERE seq = 2").execute(&mut conn).await.unwrap();
+        let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(db.path())
+            .connect()
+            .await
+            .unwrap();
+        sqlx::query("UPDATE audit_log SET action = 'org.delete' WHERE seq = 2")
+            .execute(&mut conn)
+            .await
+            .unwrap();
     }
     let o = db.ward(&["--json", "audit", "verify"]);
     assert_eq!(o.status.code(), Some(4), "{}", text(&o));
-    let first_line = String::from_utf8_lossy(&o.stdout).lines().next().unwrap_or_default().to_owned();
+    let first_line = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
     let v: serde_json::Value = serde_json::from_str(&first_line).unwrap();
     assert_eq!(v["first_break_seq"], 2);
     assert_eq!(v["checked"], 1);
@@ -177,7 +293,11 @@ async fn a_row_edited_in_the_database_breaks_audit_verify() {
 fn backup_restores_into_an_empty_database() {
     let db = Db::new();
     let orgs = db.file("orgs.csv", ORGS_CSV);
-    assert!(db.ward(&["orgs", "import", "--format", "csv", orgs.to_str().unwrap()]).status.success());
+    assert!(
+        db.ward(&["orgs", "import", "--format", "csv", orgs.to_str().unwrap()])
+            .status
+            .success()
+    );
     let snap = db.dir.path().join("snap.jsonl");
     let o = db.ward(&["backup", snap.to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o));
@@ -199,7 +319,15 @@ fn small_demo_loads_and_prints_one_login_per_role() {
     let o = db.ward(&["--database-url", &url, "demo", "--no-serve"]);
     assert!(o.status.success(), "{}", text(&o));
     let out = String::from_utf8_lossy(&o.stdout);
-    for role in ["national_analyst", "regional_lead", "org_admin", "org_member", "auditor", "supplier_contact", "incident_responder"] {
+    for role in [
+        "national_analyst",
+        "regional_lead",
+        "org_admin",
+        "org_member",
+        "auditor",
+        "supplier_contact",
+        "incident_responder",
+    ] {
         assert!(out.contains(role), "no login for {role}:\n{out}");
     }
     let o = db.ward(&["audit", "verify"]);

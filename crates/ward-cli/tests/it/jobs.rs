@@ -11,7 +11,10 @@ struct Server(Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = Command::new("kill").arg("-TERM").arg(self.0.id().to_string()).status();
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.0.id().to_string())
+            .status();
         for _ in 0..50 {
             if let Ok(Some(_)) = self.0.try_wait() {
                 return;
@@ -25,7 +28,15 @@ impl Drop for Server {
 fn serve(url: &str) -> Server {
     Server(
         Command::new(env!("CARGO_BIN_EXE_ward"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0", "--workers", "3"])
+            .args([
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--metrics-listen",
+                "127.0.0.1:0",
+                "--workers",
+                "3",
+            ])
             .env("WARD_DATABASE_URL", url)
             .env("WARD_LOG", "warn")
             .stdout(Stdio::null())
@@ -45,8 +56,13 @@ async fn two_servers_share_one_queue_and_run_each_job_once() {
     {
         use sqlx::Connection;
         let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
-        let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}"))).execute(&mut admin).await;
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut admin).await.unwrap();
+        let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}")))
+            .execute(&mut admin)
+            .await;
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut admin)
+            .await
+            .unwrap();
     }
     let url = ward_testkit::db::with_database(&admin_url, &name);
     let pg = ward_store_postgres::PgStore::connect(&url).await.unwrap();
@@ -64,7 +80,11 @@ async fn two_servers_share_one_queue_and_run_each_job_once() {
     const JOBS: usize = 300;
     let mut ids = Vec::with_capacity(JOBS);
     for i in 0..JOBS {
-        ids.push(app.enqueue_job("audit.probe", serde_json::json!({"n": i}), None, 3, None).await.unwrap());
+        ids.push(
+            app.enqueue_job("audit.probe", serde_json::json!({"n": i}), None, 3, None)
+                .await
+                .unwrap(),
+        );
     }
     // Wait (bounded) for the queue to drain; this is a liveness bound, not a speed assertion.
     // (The servers also queue their own housekeeping job, so count ours by id.)
@@ -93,7 +113,9 @@ async fn two_servers_share_one_queue_and_run_each_job_once() {
         for r in page.iter().filter(|r| r.event.action == "job.probe") {
             *runs.entry(r.event.entity_id.clone()).or_default() += 1;
             let process = r.event.detail.clone().unwrap_or_default();
-            let process = process.rsplit_once('-').map_or(process.clone(), |(p, _)| p.to_owned());
+            let process = process
+                .rsplit_once('-')
+                .map_or(process.clone(), |(p, _)| p.to_owned());
             *workers.entry(process).or_default() += 1;
         }
     }
@@ -104,12 +126,19 @@ async fn two_servers_share_one_queue_and_run_each_job_once() {
         assert_eq!(job.attempts, 1, "job {id} claimed once");
     }
     eprintln!("jobs per server process: {workers:?}");
-    let report = ward_app::audit::verify_chain(store.as_ref(), |_| {}).await.unwrap();
-    assert!(report.first_break.is_none(), "audit chain intact under concurrent appends");
+    let report = ward_app::audit::verify_chain(store.as_ref(), |_| {})
+        .await
+        .unwrap();
+    assert!(
+        report.first_break.is_none(),
+        "audit chain intact under concurrent appends"
+    );
     drop((_a, _b, app, store));
     use sqlx::Connection;
     let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
-    let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
-        .execute(&mut admin)
-        .await;
+    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+    )))
+    .execute(&mut admin)
+    .await;
 }
