@@ -22,6 +22,8 @@ const ASSET_ROWS: usize = 150;
 const LINK_ROWS: usize = 250;
 /// Rows per multi-row INSERT into `software` (5 parameters each).
 const SOFTWARE_ROWS: usize = 150;
+/// Package names per lookup of existing software rows.
+const LOOKUP_NAMES: usize = 400;
 
 /// The identity of a software row: (name, vendor, version, purl, cpe).
 type SoftwareKey<'a> = (
@@ -31,8 +33,6 @@ type SoftwareKey<'a> = (
     Option<&'a str>,
     Option<&'a str>,
 );
-/// The same identity, owned, as read back from `RETURNING`.
-type OwnedSoftwareKey = (String, Option<String>, String, Option<String>, Option<String>);
 
 fn key_of(s: &InstalledSoftware) -> SoftwareKey<'_> {
     (
@@ -108,26 +108,93 @@ pub(crate) async fn require_services(
     Ok(())
 }
 
-/// Ids of the software rows for every distinct package in `assets`, inserting the new ones.
+/// Distinct software identities of a batch, each with the id of its row once known.
+struct SoftwareIds<'a> {
+    keys: Vec<SoftwareKey<'a>>,
+    index: HashMap<SoftwareKey<'a>, usize>,
+    ids: Vec<Option<i64>>,
+}
+
+impl<'a> SoftwareIds<'a> {
+    fn of(assets: &'a [Asset]) -> Self {
+        let mut keys = Vec::new();
+        let mut index = HashMap::new();
+        for s in assets.iter().flat_map(|a| a.software.iter()) {
+            let key = key_of(s);
+            index.entry(key).or_insert_with(|| {
+                keys.push(key);
+                keys.len() - 1
+            });
+        }
+        let ids = vec![None; keys.len()];
+        Self { keys, index, ids }
+    }
+
+    /// Record the id of a row read back from `software`, if the batch wants that identity.
+    fn record(&mut self, row: &SqliteRow) -> StoreResult<()> {
+        let (name, vendor, version, purl, cpe): (
+            String,
+            Option<String>,
+            String,
+            Option<String>,
+            Option<String>,
+        ) = (
+            get(row, "name")?,
+            get(row, "vendor")?,
+            get(row, "version")?,
+            get(row, "purl")?,
+            get(row, "cpe")?,
+        );
+        let key: SoftwareKey<'_> = (
+            &name,
+            vendor.as_deref(),
+            &version,
+            purl.as_deref(),
+            cpe.as_deref(),
+        );
+        if let Some(&i) = self.index.get(&key) {
+            self.ids[i] = Some(get(row, "id")?);
+        }
+        Ok(())
+    }
+
+    fn missing(&self) -> Vec<SoftwareKey<'a>> {
+        self.keys
+            .iter()
+            .zip(&self.ids)
+            .filter(|(_, id)| id.is_none())
+            .map(|(k, _)| *k)
+            .collect()
+    }
+}
+
+/// Ids of the software rows for every distinct package in `assets`, inserting the new ones: one
+/// query per few hundred package names finds the existing rows, multi-row inserts add the rest.
 async fn resolve_software<'a>(
     conn: &mut SqliteConnection,
     assets: &'a [Asset],
 ) -> StoreResult<HashMap<SoftwareKey<'a>, i64>> {
-    let mut ids: HashMap<SoftwareKey<'a>, i64> = HashMap::new();
-    let mut missing: Vec<SoftwareKey<'a>> = Vec::new();
-    let mut seen: HashSet<SoftwareKey<'a>> = HashSet::new();
-    for s in assets.iter().flat_map(|a| a.software.iter()) {
-        let key = key_of(s);
-        if !seen.insert(key) {
-            continue;
+    let mut found = SoftwareIds::of(assets);
+    let names: Vec<&str> = found
+        .keys
+        .iter()
+        .map(|k| k.0)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    for chunk in names.chunks(LOOKUP_NAMES) {
+        let mut qb =
+            QueryBuilder::new("SELECT id, name, vendor, version, purl, cpe FROM software WHERE name IN (");
+        let mut list = qb.separated(", ");
+        for name in chunk {
+            list.push_bind(*name);
         }
-        match lookup_software(conn, key).await? {
-            Some(id) => {
-                ids.insert(key, id);
-            }
-            None => missing.push(key),
+        qb.push(")");
+        for row in qb.build().fetch_all(&mut *conn).await.db()? {
+            found.record(&row)?;
         }
     }
+    let missing = found.missing();
     for chunk in missing.chunks(SOFTWARE_ROWS) {
         let mut qb = QueryBuilder::new("INSERT INTO software (name, vendor, version, purl, cpe) ");
         qb.push_values(chunk, |mut b, k| {
@@ -138,36 +205,20 @@ async fn resolve_software<'a>(
                 .push_bind(k.4);
         });
         qb.push(" ON CONFLICT DO NOTHING RETURNING id, name, vendor, version, purl, cpe");
-        let rows = qb.build().fetch_all(&mut *conn).await.db()?;
-        let mut returned: HashMap<OwnedSoftwareKey, i64> = HashMap::with_capacity(rows.len());
-        for row in &rows {
-            returned.insert(
-                (
-                    get(row, "name")?,
-                    get(row, "vendor")?,
-                    get(row, "version")?,
-                    get(row, "purl")?,
-                    get(row, "cpe")?,
-                ),
-                get(row, "id")?,
-            );
+        for row in qb.build().fetch_all(&mut *conn).await.db()? {
+            found.record(&row)?;
         }
-        for k in chunk {
-            let owned = (
-                k.0.to_owned(),
-                k.1.map(str::to_owned),
-                k.2.to_owned(),
-                k.3.map(str::to_owned),
-                k.4.map(str::to_owned),
-            );
-            let id = match returned.get(&owned) {
-                Some(id) => *id,
-                None => lookup_software(conn, *k)
-                    .await?
-                    .ok_or_else(|| StoreError::Backend("software row vanished during insert".into()))?,
-            };
-            ids.insert(*k, id);
-        }
+    }
+    let mut ids = HashMap::with_capacity(found.keys.len());
+    for (key, id) in found.keys.iter().zip(&found.ids) {
+        let id = match id {
+            Some(id) => *id,
+            // Only if another writer added the row between our lookup and insert.
+            None => lookup_software(conn, *key)
+                .await?
+                .ok_or_else(|| StoreError::Backend("software row vanished during insert".into()))?,
+        };
+        ids.insert(*key, id);
     }
     Ok(ids)
 }
