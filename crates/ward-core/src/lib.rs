@@ -15,6 +15,7 @@ pub mod role;
 pub mod service;
 pub mod supplier;
 pub mod tlp;
+pub mod vuln;
 
 pub use error::ValidationError;
 pub use ids::*;

@@ -1,0 +1,192 @@
+//! VEX: statements by a supplier (or an organisation) about whether a product is affected by a
+//! vulnerability, from CSAF 2.0 (VEX profile), CycloneDX `vulnerabilities[].analysis` or Ward's own forms.
+
+use serde::{Deserialize, Serialize};
+
+/// One statement: `product` has `status` for `vulnerability`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VexStatement {
+    /// The vulnerability id (`CVE-2021-44228`, a GHSA id, ...).
+    pub vulnerability: String,
+    /// Other ids of the same vulnerability given alongside (CSAF `ids`, CycloneDX `references`).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// The product the statement is about.
+    pub product: ProductRef,
+    /// The status.
+    pub status: VexStatus,
+    /// The status exactly as the source writes it (`known_not_affected`, `first_fixed`, `exploitable`,
+    /// `false_positive`, ...), for provenance.
+    pub source_status: String,
+    /// Why the product is not affected, for `not_affected`.
+    #[serde(default)]
+    pub justification: Option<Justification>,
+    /// Free text: the impact statement, threat details or analysis detail.
+    #[serde(default)]
+    pub detail: Option<String>,
+    /// What to do: CSAF remediations for the product, CycloneDX `analysis.response`, in order.
+    #[serde(default)]
+    pub actions: Vec<String>,
+    /// Who says so: the document's publisher, tracking id or file, as the parser knows it.
+    pub source: String,
+}
+
+/// A product a VEX statement is about, with every identifier the source gives or that could be
+/// resolved from it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ProductRef {
+    /// The document-local id (CSAF `product_id`, CycloneDX `bom-ref` or `affects[].ref`).
+    #[serde(default)]
+    pub id: Option<String>,
+    /// A human-readable name (CSAF `full_product_name.name`), when known.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The package URL, given or resolved (CSAF `product_identification_helper.purl`).
+    #[serde(default)]
+    pub purl: Option<String>,
+    /// The CPE, given or resolved (CSAF `product_identification_helper.cpe`).
+    #[serde(default)]
+    pub cpe: Option<String>,
+    /// The version, when the source states it separately (CycloneDX `affects[].versions[].version`).
+    #[serde(default)]
+    pub version: Option<String>,
+}
+
+/// The status of a product with respect to a vulnerability (the four VEX statuses).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VexStatus {
+    /// The product is not affected.
+    NotAffected,
+    /// The product is affected; action is needed.
+    Affected,
+    /// The product contains a fix.
+    Fixed,
+    /// Whether the product is affected is not yet known.
+    UnderInvestigation,
+}
+
+impl VexStatus {
+    /// The status's name as written in CSAF/OpenVEX (`not_affected`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NotAffected => "not_affected",
+            Self::Affected => "affected",
+            Self::Fixed => "fixed",
+            Self::UnderInvestigation => "under_investigation",
+        }
+    }
+}
+
+/// Why a product is not affected. The first five are the CSAF VEX profile's flag labels (which OpenVEX
+/// shares); the rest are CycloneDX `analysis.justification` values. Names differ between the standards
+/// even where meanings overlap, so each keeps its own variant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Justification {
+    /// CSAF/OpenVEX: the vulnerable component is not in the product.
+    ComponentNotPresent,
+    /// CSAF/OpenVEX: the component is present but the vulnerable code is not.
+    VulnerableCodeNotPresent,
+    /// CSAF/OpenVEX: the vulnerable code cannot be controlled by an attacker.
+    VulnerableCodeCannotBeControlledByAdversary,
+    /// CSAF/OpenVEX: the vulnerable code is never executed.
+    VulnerableCodeNotInExecutePath,
+    /// CSAF/OpenVEX: built-in mitigations stop exploitation.
+    InlineMitigationsAlreadyExist,
+    /// CycloneDX: the code was removed or tree-shaken.
+    CodeNotPresent,
+    /// CycloneDX: the vulnerable code is not reachable at runtime.
+    CodeNotReachable,
+    /// CycloneDX: exploitation needs a configuration option that is not set.
+    RequiresConfiguration,
+    /// CycloneDX: exploitation needs a dependency that is not present.
+    RequiresDependency,
+    /// CycloneDX: exploitation needs an environment that is not present.
+    RequiresEnvironment,
+    /// CycloneDX: compiler-level protections stop exploitation.
+    ProtectedByCompiler,
+    /// CycloneDX: runtime protections stop exploitation.
+    ProtectedAtRuntime,
+    /// CycloneDX: perimeter protections stop exploitation.
+    ProtectedAtPerimeter,
+    /// CycloneDX: mitigating controls stop exploitation.
+    ProtectedByMitigatingControl,
+    /// A value none of the standards define, kept as written.
+    #[serde(untagged)]
+    Other(String),
+}
+
+impl Justification {
+    /// Every named justification, in declaration order.
+    pub const NAMED: [Justification; 14] = [
+        Self::ComponentNotPresent,
+        Self::VulnerableCodeNotPresent,
+        Self::VulnerableCodeCannotBeControlledByAdversary,
+        Self::VulnerableCodeNotInExecutePath,
+        Self::InlineMitigationsAlreadyExist,
+        Self::CodeNotPresent,
+        Self::CodeNotReachable,
+        Self::RequiresConfiguration,
+        Self::RequiresDependency,
+        Self::RequiresEnvironment,
+        Self::ProtectedByCompiler,
+        Self::ProtectedAtRuntime,
+        Self::ProtectedAtPerimeter,
+        Self::ProtectedByMitigatingControl,
+    ];
+
+    /// The label as the standards write it (`vulnerable_code_not_present`).
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ComponentNotPresent => "component_not_present",
+            Self::VulnerableCodeNotPresent => "vulnerable_code_not_present",
+            Self::VulnerableCodeCannotBeControlledByAdversary => {
+                "vulnerable_code_cannot_be_controlled_by_adversary"
+            }
+            Self::VulnerableCodeNotInExecutePath => "vulnerable_code_not_in_execute_path",
+            Self::InlineMitigationsAlreadyExist => "inline_mitigations_already_exist",
+            Self::CodeNotPresent => "code_not_present",
+            Self::CodeNotReachable => "code_not_reachable",
+            Self::RequiresConfiguration => "requires_configuration",
+            Self::RequiresDependency => "requires_dependency",
+            Self::RequiresEnvironment => "requires_environment",
+            Self::ProtectedByCompiler => "protected_by_compiler",
+            Self::ProtectedAtRuntime => "protected_at_runtime",
+            Self::ProtectedAtPerimeter => "protected_at_perimeter",
+            Self::ProtectedByMitigatingControl => "protected_by_mitigating_control",
+            Self::Other(text) => text,
+        }
+    }
+
+    /// The justification with this label; unknown labels become [`Justification::Other`].
+    pub fn from_label(label: &str) -> Self {
+        Self::NAMED
+            .into_iter()
+            .find(|j| j.as_str() == label)
+            .unwrap_or_else(|| Self::Other(label.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn justification_labels_round_trip() {
+        for j in Justification::NAMED {
+            assert_eq!(Justification::from_label(j.as_str()), j);
+            let json = serde_json::to_string(&j).unwrap();
+            assert_eq!(json, format!("\"{}\"", j.as_str()));
+            assert_eq!(serde_json::from_str::<Justification>(&json).unwrap(), j);
+        }
+        assert_eq!(
+            Justification::from_label("because"),
+            Justification::Other("because".into())
+        );
+        assert_eq!(
+            serde_json::from_str::<Justification>("\"because\"").unwrap(),
+            Justification::Other("because".into())
+        );
+    }
+}
