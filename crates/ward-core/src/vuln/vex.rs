@@ -50,6 +50,10 @@ pub struct ProductRef {
     /// The version, when the source states it separately (CycloneDX `affects[].versions[].version`).
     #[serde(default)]
     pub version: Option<String>,
+    /// A version range in purl `vers:` syntax, when the statement covers a range of versions rather
+    /// than one (CycloneDX `affects[].versions[].range`: `vers:generic/>=2.9|<=4.1`).
+    #[serde(default)]
+    pub version_range: Option<String>,
 }
 
 /// The status of a product with respect to a vulnerability (the four VEX statuses).
