@@ -54,6 +54,10 @@ pub struct ProductRef {
     /// than one (CycloneDX `affects[].versions[].range`: `vers:generic/>=2.9|<=4.1`).
     #[serde(default)]
     pub version_range: Option<String>,
+    /// For a CSAF relationship product ("component X as a component of / installed on platform Y"):
+    /// the platform, with its own identifiers; the fields above then describe the component.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<Box<ProductRef>>,
 }
 
 /// The status of a product with respect to a vulnerability (the four VEX statuses).
