@@ -93,6 +93,12 @@ impl JobRunner {
         else {
             return Ok(false);
         };
+        // A job whose lease ran out on its final attempt (its runner died) is not run again.
+        if job.attempts > job.max_attempts {
+            let msg = "gave up: the lease expired on the final attempt";
+            self.app.store().fail_job(job.id, &self.worker, msg, None).await?;
+            return Ok(true);
+        }
         let Some(handler) = self.handlers.get(job.kind.as_str()) else {
             return Err(AppError::Internal(format!(
                 "no handler for job kind {}",
