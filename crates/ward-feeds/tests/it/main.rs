@@ -1,0 +1,50 @@
+//! Integration tests for ward-feeds: real public data (when present), hand-written fixtures, bad input.
+
+mod bad_input;
+mod fixtures;
+mod real_data;
+
+use std::path::{Path, PathBuf};
+
+/// The shared real-data folder (`../shared/data` beside the project), or `None` with the reason
+/// printed, so a missing folder is visible in the test output rather than a silent pass.
+pub fn shared_data(sub: &str) -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data")
+        .join(sub);
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        println!("SKIPPED: real data folder {} is missing", dir.display());
+        None
+    }
+}
+
+/// Every file under `dir` whose name ends with one of `extensions`, sorted.
+pub fn files(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                todo.push(path);
+            } else if extensions
+                .iter()
+                .any(|e| path.file_name().unwrap().to_string_lossy().ends_with(e))
+            {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A fixture file's text.
+pub fn fixture(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
