@@ -1,0 +1,36 @@
+//! Ward's exposure engine: plain data in, plain data out (no I/O, no clock, deterministic order).
+//!
+//! - [`purl`]: package URLs parsed and normalised per the purl specification, and mapped to OSV
+//!   ecosystems.
+//! - [`cpe`]: CPE 2.3 names and NVD criteria, with the guard against ambiguous vendor/product
+//!   matches; [`alias`]: the curated aliases that are the only way name-only software gets a CPE.
+//! - [`inventory`]: the deduplicated, inverted index of the sector's installed software (distinct
+//!   package versions and CPEs, each with the dense list of assets carrying it).
+//! - [`matcher`]: one advisory as a lookup ([`match_advisory`]) and the full recompute in parallel
+//!   ([`match_all`]), following OSV semantics through `ward_versions::osv_affects`.
+//! - [`vex`]: VEX statements layered over matches, keeping the raw match.
+//! - [`eol`]: software past end of life or end of security support.
+//! - [`priority`]: a priority score that lists its factors.
+
+pub mod alias;
+pub mod cpe;
+pub mod eol;
+pub mod inventory;
+pub mod matcher;
+pub mod priority;
+pub mod purl;
+pub mod vex;
+
+pub use alias::{AliasTable, CpeAlias};
+pub use cpe::{Cpe, CpeError, CpeValue, CpeVerdict, Criterion};
+pub use eol::{EolCatalog, Unsupported, UnsupportedItem, unsupported_software};
+pub use inventory::{AssetIdx, EcoKey, Inventory, InventoryBuilder, InventoryProblem, InventoryStats};
+pub use matcher::{
+    Match, MatchNote, MatchReport, MatchedBy, Matches, Verdict, exposed_orgs, match_advisory, match_all,
+    report,
+};
+pub use priority::{
+    Factor, Priority, PriorityInput, PriorityWeights, ServiceGraph, ServiceImpact, prioritise,
+};
+pub use purl::{Purl, PurlError};
+pub use vex::{Effective, LayeredMatch, ScopedStatement, StatusGroup, VexOrigin, VexScope, layer_vex};

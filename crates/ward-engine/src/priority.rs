@@ -1,0 +1,369 @@
+//! Prioritisation that explains itself.
+//!
+//! The score is a weighted sum of seven factors, each valued from 0 to 1:
+//!
+//! | factor | value | default weight |
+//! |---|---|---|
+//! | `cvss` | base score / 10: CVSS v4 when the source states its score, else v3 (stated or computed from the vector), else v2, else a qualitative rating (critical 0.95, high 0.8, medium/moderate 0.55, low 0.25); 0.5 when nothing is known | 30 |
+//! | `epss` | the EPSS probability of exploitation in the next 30 days (percentile shown in the explanation); 0 when not scored | 20 |
+//! | `kev` | 1 when listed in CISA's KEV catalogue (its due date in the explanation, and whether it has passed) | 20 |
+//! | `ransomware` | 1 when KEV records known ransomware use | 5 |
+//! | `internet_facing` | 1 when the asset is reachable from the internet | 10 |
+//! | `unsupported` | 1 when the software is past its end of life | 5 |
+//! | `consequence` | (worst NPSA consequence − 1) / 4 among the services that depend on the asset, directly or through other services (other organisations' included); 0 when no service depends on it | 10 |
+//!
+//! With the defaults the score runs from 0 to 100. Every weight can be overridden from settings
+//! (`PriorityWeights` deserialises with missing fields taking their defaults).
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use ward_core::dependency::{Dependency, DependencyTarget};
+use ward_core::risk::Consequence;
+use ward_core::service::Service;
+use ward_core::vuln::{CvssV3, EpssScore, KevEntry, Severity, SeverityKind};
+use ward_core::{AssetId, ServiceId};
+
+use crate::eol::Unsupported;
+
+/// The weights of the factors (see the module docs for the defaults).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PriorityWeights {
+    /// CVSS base score.
+    pub cvss: f64,
+    /// EPSS probability.
+    pub epss: f64,
+    /// Listed in KEV.
+    pub kev: f64,
+    /// Known ransomware use.
+    pub ransomware: f64,
+    /// Internet-facing asset.
+    pub internet_facing: f64,
+    /// Unsupported software.
+    pub unsupported: f64,
+    /// Worst NPSA consequence among dependent services.
+    pub consequence: f64,
+}
+
+impl Default for PriorityWeights {
+    fn default() -> Self {
+        Self {
+            cvss: 30.0,
+            epss: 20.0,
+            kev: 20.0,
+            ransomware: 5.0,
+            internet_facing: 10.0,
+            unsupported: 5.0,
+            consequence: 10.0,
+        }
+    }
+}
+
+/// One factor of a priority.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Factor {
+    /// `cvss`, `epss`, `kev`, `ransomware`, `internet_facing`, `unsupported` or `consequence`.
+    pub name: &'static str,
+    /// The factor's value, 0 to 1.
+    pub value: f64,
+    /// Its weight.
+    pub weight: f64,
+    /// `value × weight`.
+    pub contribution: f64,
+    /// Why, in words.
+    pub explanation: String,
+}
+
+/// A score with the factors that make it up, in a fixed order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Priority {
+    /// The sum of the contributions.
+    pub score: f64,
+    /// The factors.
+    pub factors: Vec<Factor>,
+}
+
+/// The service an asset's worst consequence comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServiceImpact {
+    /// The worst consequence.
+    pub consequence: Consequence,
+    /// The service with that consequence.
+    pub service: ServiceId,
+    /// The chain from a service using the asset directly to `service` (one element when direct).
+    pub path: Vec<ServiceId>,
+}
+
+/// What a priority is computed from.
+#[derive(Debug, Clone, Copy)]
+pub struct PriorityInput<'a> {
+    /// The advisory's severity ratings.
+    pub severity: &'a [Severity],
+    /// The EPSS score of its CVE, if scored.
+    pub epss: Option<&'a EpssScore>,
+    /// Its KEV entry, if listed.
+    pub kev: Option<&'a KevEntry>,
+    /// Whether the asset is internet-facing.
+    pub internet_facing: bool,
+    /// Why the software is unsupported, if it is.
+    pub unsupported: Option<&'a Unsupported>,
+    /// The worst consequence among dependent services.
+    pub impact: Option<&'a ServiceImpact>,
+    /// Today (to say whether a KEV due date has passed).
+    pub today: Date,
+}
+
+/// The CVSS value of a set of ratings and its explanation (see the module docs for the order).
+pub fn cvss_value(severity: &[Severity]) -> (f64, String) {
+    let stated = |kind: &SeverityKind| {
+        severity
+            .iter()
+            .filter(|s| s.kind == *kind)
+            .find_map(|s| s.base_score.map(|b| (b, s.score.clone())))
+    };
+    if let Some((b, vector)) = stated(&SeverityKind::CvssV4) {
+        return (b / 10.0, format!("CVSS v4 base score {b:.1} ({vector})"));
+    }
+    let v3 = stated(&SeverityKind::CvssV3).or_else(|| {
+        severity
+            .iter()
+            .filter(|s| s.kind == SeverityKind::CvssV3)
+            .find_map(|s| {
+                CvssV3::parse(&s.score)
+                    .ok()
+                    .map(|v| (v.base_score(), s.score.clone()))
+            })
+    });
+    let had_v4 = severity.iter().any(|s| s.kind == SeverityKind::CvssV4);
+    let note = if had_v4 {
+        "; a v4 vector is given without its score"
+    } else {
+        ""
+    };
+    if let Some((b, vector)) = v3 {
+        return (b / 10.0, format!("CVSS v3 base score {b:.1} ({vector}){note}"));
+    }
+    if let Some((b, vector)) = stated(&SeverityKind::CvssV2) {
+        return (b / 10.0, format!("CVSS v2 base score {b:.1} ({vector}){note}"));
+    }
+    let label = severity.iter().find_map(|s| match &s.kind {
+        SeverityKind::Other(_) => Some(s.score.to_lowercase()),
+        _ => None,
+    });
+    let rated = label.as_deref().and_then(|l| match l {
+        "critical" => Some(0.95),
+        "high" | "important" => Some(0.8),
+        "medium" | "moderate" => Some(0.55),
+        "low" => Some(0.25),
+        _ => None,
+    });
+    match (rated, label) {
+        (Some(v), Some(l)) => (v, format!("no CVSS score; rated {l:?} by the source{note}")),
+        _ => (0.5, format!("no usable severity; assumed medium{note}")),
+    }
+}
+
+/// Computes a priority (see the module docs).
+pub fn prioritise(input: &PriorityInput<'_>, weights: &PriorityWeights) -> Priority {
+    let mut factors = Vec::with_capacity(7);
+    let mut add = |name: &'static str, value: f64, weight: f64, explanation: String| {
+        let value = value.clamp(0.0, 1.0);
+        factors.push(Factor {
+            name,
+            value,
+            weight,
+            contribution: value * weight,
+            explanation,
+        });
+    };
+    let (cvss, why) = cvss_value(input.severity);
+    add("cvss", cvss, weights.cvss, why);
+    match input.epss {
+        Some(e) => add(
+            "epss",
+            e.epss,
+            weights.epss,
+            format!(
+                "EPSS {:.1}% chance of exploitation in 30 days (percentile {:.0})",
+                e.epss * 100.0,
+                e.percentile * 100.0
+            ),
+        ),
+        None => add("epss", 0.0, weights.epss, "no EPSS score".to_owned()),
+    }
+    match input.kev {
+        Some(k) => {
+            let due = match k.due_date {
+                Some(d) if d < input.today => format!("; due {d}, passed"),
+                Some(d) => format!("; due {d}"),
+                None => String::new(),
+            };
+            add(
+                "kev",
+                1.0,
+                weights.kev,
+                format!("listed in CISA KEV on {}{due}", k.date_added),
+            );
+            let (v, why) = if k.known_ransomware {
+                (1.0, "known use in ransomware campaigns".to_owned())
+            } else {
+                (0.0, "no known ransomware use".to_owned())
+            };
+            add("ransomware", v, weights.ransomware, why);
+        }
+        None => {
+            add("kev", 0.0, weights.kev, "not in CISA KEV".to_owned());
+            add(
+                "ransomware",
+                0.0,
+                weights.ransomware,
+                "not in CISA KEV".to_owned(),
+            );
+        }
+    }
+    let (v, why) = if input.internet_facing {
+        (1.0, "the asset is internet-facing")
+    } else {
+        (0.0, "the asset is not internet-facing")
+    };
+    add("internet_facing", v, weights.internet_facing, why.to_owned());
+    match input.unsupported {
+        Some(u) => {
+            let when = u.eol.map_or_else(|| "ended".to_owned(), |d| format!("ended {d}"));
+            add(
+                "unsupported",
+                1.0,
+                weights.unsupported,
+                format!("{} {}: security support {when}", u.product, u.cycle),
+            );
+        }
+        None => add(
+            "unsupported",
+            0.0,
+            weights.unsupported,
+            "supported or unknown".to_owned(),
+        ),
+    }
+    match input.impact {
+        Some(i) => {
+            let via = if i.path.len() > 1 {
+                format!(" through {} dependent service(s)", i.path.len() - 1)
+            } else {
+                String::new()
+            };
+            add(
+                "consequence",
+                f64::from(i.consequence.value() - 1) / 4.0,
+                weights.consequence,
+                format!(
+                    "{} consequence ({}) for service {}{via}",
+                    i.consequence.label(),
+                    i.consequence.value(),
+                    i.service
+                ),
+            );
+        }
+        None => add(
+            "consequence",
+            0.0,
+            weights.consequence,
+            "no service depends on the asset".to_owned(),
+        ),
+    }
+    let score = factors.iter().map(|f| f.contribution).sum();
+    Priority { score, factors }
+}
+
+/// Which services use which assets, how critical each service is, and which services depend on
+/// other services (possibly of other organisations).
+#[derive(Debug, Clone, Default)]
+pub struct ServiceGraph {
+    asset_services: BTreeMap<AssetId, BTreeSet<ServiceId>>,
+    criticality: BTreeMap<ServiceId, Consequence>,
+    dependents: BTreeMap<ServiceId, BTreeSet<ServiceId>>,
+}
+
+impl ServiceGraph {
+    /// Builds the graph from plain maps: service criticalities, (asset, service using it) pairs and
+    /// (dependent service, service it depends on) pairs.
+    pub fn new(
+        criticality: impl IntoIterator<Item = (ServiceId, Consequence)>,
+        asset_services: impl IntoIterator<Item = (AssetId, ServiceId)>,
+        service_dependencies: impl IntoIterator<Item = (ServiceId, ServiceId)>,
+    ) -> Self {
+        let mut g = Self {
+            criticality: criticality.into_iter().collect(),
+            ..Self::default()
+        };
+        for (asset, service) in asset_services {
+            g.asset_services.entry(asset).or_default().insert(service);
+        }
+        for (dependent, on) in service_dependencies {
+            g.dependents.entry(on).or_default().insert(dependent);
+        }
+        g
+    }
+
+    /// Builds the graph from core services, dependency edges, and assets' own service lists.
+    pub fn from_core<'a>(
+        services: &[Service],
+        dependencies: &[Dependency],
+        asset_services: impl IntoIterator<Item = (AssetId, &'a [ServiceId])>,
+    ) -> Self {
+        let mut pairs: Vec<(AssetId, ServiceId)> = Vec::new();
+        let mut edges = Vec::new();
+        for d in dependencies {
+            match d.target {
+                DependencyTarget::Asset(a) => pairs.push((a, d.service)),
+                DependencyTarget::Service(s) => edges.push((d.service, s)),
+                DependencyTarget::Product(_) => {}
+            }
+        }
+        for (asset, list) in asset_services {
+            pairs.extend(list.iter().map(|s| (asset, *s)));
+        }
+        Self::new(services.iter().map(|s| (s.id, s.criticality)), pairs, edges)
+    }
+
+    /// The worst consequence among services that use `asset` directly or depend on one that does
+    /// (transitively); ties go to the shorter chain, then the smaller service id.
+    pub fn worst_consequence(&self, asset: AssetId) -> Option<ServiceImpact> {
+        let direct = self.asset_services.get(&asset)?;
+        let mut seen: BTreeSet<ServiceId> = BTreeSet::new();
+        let mut queue: VecDeque<Vec<ServiceId>> = VecDeque::new();
+        for s in direct {
+            if seen.insert(*s) {
+                queue.push_back(vec![*s]);
+            }
+        }
+        let mut best: Option<ServiceImpact> = None;
+        while let Some(path) = queue.pop_front() {
+            let Some(&service) = path.last() else {
+                continue;
+            };
+            if let Some(&c) = self.criticality.get(&service) {
+                let better = best.as_ref().is_none_or(|b| {
+                    c > b.consequence
+                        || (c == b.consequence && path.len() == b.path.len() && service < b.service)
+                });
+                if better {
+                    best = Some(ServiceImpact {
+                        consequence: c,
+                        service,
+                        path: path.clone(),
+                    });
+                }
+            }
+            for next in self.dependents.get(&service).into_iter().flatten() {
+                if seen.insert(*next) {
+                    let mut longer = path.clone();
+                    longer.push(*next);
+                    queue.push_back(longer);
+                }
+            }
+        }
+        best
+    }
+}
