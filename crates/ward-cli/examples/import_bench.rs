@@ -10,7 +10,12 @@
 //! row, resolves organisations, deduplicates software and writes assets, links and one audit record
 //! in one transaction. The baseline inserts the same CSV rows, unchecked, into a plain table with
 //! multi-row INSERTs in one transaction. The figure is Ward's rows/s divided by the baseline's.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::disallowed_methods)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods
+)]
 
 use std::fmt::Write;
 use std::sync::Arc;
@@ -21,17 +26,32 @@ use ward_app::{Actor, App, AppSettings};
 use ward_core::clock::SystemClock;
 use ward_store::{AdminStore, Store};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const ORGS: usize = 200;
 const SOFTWARE_PER_ASSET: usize = 5;
 const PACKAGES: [(&str, &str, &str); 8] = [
-    ("log4j-core", "Apache", "pkg:maven/org.apache.logging.log4j/log4j-core@"),
-    ("jackson-databind", "FasterXML", "pkg:maven/com.fasterxml.jackson.core/jackson-databind@"),
+    (
+        "log4j-core",
+        "Apache",
+        "pkg:maven/org.apache.logging.log4j/log4j-core@",
+    ),
+    (
+        "jackson-databind",
+        "FasterXML",
+        "pkg:maven/com.fasterxml.jackson.core/jackson-databind@",
+    ),
     ("lodash", "", "pkg:npm/lodash@"),
     ("express", "", "pkg:npm/express@"),
     ("requests", "", "pkg:pypi/requests@"),
     ("django", "", "pkg:pypi/django@"),
     ("openssl", "OpenSSL", ""),
-    ("spring-core", "VMware", "pkg:maven/org.springframework/spring-core@"),
+    (
+        "spring-core",
+        "VMware",
+        "pkg:maven/org.springframework/spring-core@",
+    ),
 ];
 
 fn csv(rows: usize) -> String {
@@ -43,8 +63,16 @@ fn csv(rows: usize) -> String {
         let org = asset % ORGS;
         let (name, vendor, purl) = PACKAGES[(r * 7 + asset) % PACKAGES.len()];
         let version = format!("{}.{}.{}", 1 + r % 3, (asset * 13) % 20, r % 11);
-        let purl = if purl.is_empty() { String::new() } else { format!("{purl}{version}") };
-        let kind = if asset % 4 == 0 { "server" } else { "end_user_device" };
+        let purl = if purl.is_empty() {
+            String::new()
+        } else {
+            format!("{purl}{version}")
+        };
+        let kind = if asset % 4 == 0 {
+            "server"
+        } else {
+            "end_user_device"
+        };
         let _ = writeln!(
             s,
             "B{org:04},host-{asset:07},{kind},h{asset}.bench.nhs.uk,{},,{name},{vendor},{version},{purl},",
@@ -55,7 +83,9 @@ fn csv(rows: usize) -> String {
 }
 
 fn orgs_csv() -> String {
-    let mut s = String::from("code,name,kind,parent_code\nX26,National,national_body,\nY56,Region,region,X26\nQMF,ICB,icb,Y56\n");
+    let mut s = String::from(
+        "code,name,kind,parent_code\nX26,National,national_body,\nY56,Region,region,X26\nQMF,ICB,icb,Y56\n",
+    );
     for o in 0..ORGS {
         let _ = writeln!(s, "B{o:04},Bench Trust {o},nhs_trust,QMF");
     }
@@ -121,7 +151,12 @@ async fn plain_insert(url: &str, data: &str) -> f64 {
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let arg = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
+    let arg = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
     let rows: usize = arg("--rows").map_or(200_000, |r| r.parse().unwrap());
     let dir = tempfile::tempdir().unwrap();
     let (url, pg_admin) = match arg("--database-url") {
@@ -130,12 +165,22 @@ async fn main() {
             let admin = ward_testkit::db::with_database(&u, "postgres");
             let name = u.rsplit('/').next().unwrap().to_owned();
             let mut c = sqlx::PgConnection::connect(&admin).await.unwrap();
-            let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&mut c).await;
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut c).await.unwrap();
+            let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(&mut c)
+            .await;
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&mut c)
+                .await
+                .unwrap();
             (u, Some((admin, name)))
         }
         Some(u) => (u, None),
-        None => (format!("sqlite://{}", dir.path().join("bench.db").display()), None),
+        None => (
+            format!("sqlite://{}", dir.path().join("bench.db").display()),
+            None,
+        ),
     };
     let store: Arc<dyn Store> = if url.starts_with("postgres") {
         let s = ward_store_postgres::PgStore::connect(&url).await.unwrap();
@@ -155,9 +200,18 @@ async fn main() {
     let data = csv(rows);
     let start = Instant::now();
     let records = parse(AssetFormat::Csv, "bench.csv", data.as_bytes()).unwrap();
+    let parsed = start.elapsed().as_secs_f64();
     let summary = app.import_assets(&actor, "bench.csv", &records).await.unwrap();
     let ward = start.elapsed().as_secs_f64();
+    eprintln!(
+        "  (parse and check {parsed:.2}s, resolve and store {:.2}s)",
+        ward - parsed
+    );
     assert_eq!(summary.inserted as usize, rows / SOFTWARE_PER_ASSET);
+    if args.iter().any(|a| a == "--ward-only") {
+        println!("ward import {ward:.2}s");
+        return;
+    }
     let plain = plain_insert(&url, &data).await;
     let backend = store.backend();
     println!(
@@ -173,6 +227,10 @@ async fn main() {
     if let Some((admin, name)) = pg_admin {
         use sqlx::Connection;
         let mut c = sqlx::PgConnection::connect(&admin).await.unwrap();
-        let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&mut c).await;
+        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+        )))
+        .execute(&mut c)
+        .await;
     }
 }

@@ -3,6 +3,11 @@
 //! 3 input rejected, 4 audit chain broken, 5 database unavailable.
 
 mod commands;
+
+/// mimalloc: SQLite's page cache and bulk imports allocate heavily; glibc's malloc spent a third of
+/// an import's time in its own bookkeeping (see BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod output;
 mod settings;
 

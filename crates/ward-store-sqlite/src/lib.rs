@@ -39,6 +39,8 @@ pub use backup::{BACKUP_FORMAT_VERSION, BACKUP_TABLES, BackupColumn, BackupTable
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Readers in the pool; SQLite readers in WAL mode do not block each other or the writer.
 const READ_CONNECTIONS: u32 = 4;
+/// Page cache of the writer connection, in KiB (SQLite's default is 2 MiB).
+const WRITER_CACHE_KIB: u32 = 256 * 1024;
 /// Prepared statements kept per connection (bulk inserts reuse a handful of multi-row statements).
 const STATEMENT_CACHE: usize = 256;
 
@@ -85,13 +87,18 @@ impl SqliteStore {
         }
         let options = base
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal);
+            .synchronous(SqliteSynchronous::Normal)
+            .pragma("temp_store", "memory");
+        // The writer keeps a larger page cache: bulk imports update several indexes at once.
+        let writer_options = options
+            .clone()
+            .pragma("cache_size", format!("-{WRITER_CACHE_KIB}"));
         // Open the writer first so the file exists and is in WAL mode before readers connect.
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(60))
-            .connect_with(options.clone())
+            .connect_with(writer_options)
             .await
             .map_err(codec::db_err)?;
         let read = SqlitePoolOptions::new()
