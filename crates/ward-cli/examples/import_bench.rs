@@ -68,7 +68,7 @@ fn csv(rows: usize) -> String {
         } else {
             format!("{purl}{version}")
         };
-        let kind = if asset % 4 == 0 {
+        let kind = if asset.is_multiple_of(4) {
             "server"
         } else {
             "end_user_device"
@@ -76,7 +76,7 @@ fn csv(rows: usize) -> String {
         let _ = writeln!(
             s,
             "B{org:04},host-{asset:07},{kind},h{asset}.bench.nhs.uk,{},,{name},{vendor},{version},{purl},",
-            if asset % 50 == 0 { "yes" } else { "no" }
+            if asset.is_multiple_of(50) { "yes" } else { "no" }
         );
     }
     s
