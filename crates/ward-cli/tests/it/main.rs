@@ -1,4 +1,5 @@
 //! The `ward` binary end to end, against a fresh SQLite file per test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod cli;
 
