@@ -70,15 +70,3 @@ pub(crate) fn fill_severity(ctx: &mut Ctx, path: &str, severity: &mut Severity) 
         Err(err) => ctx.flag(at(path, "score"), err.to_string()),
     }
 }
-
-/// The severity kind a CVSS vector's prefix announces (`CVSS:3.1/` is v3, `CVSS:4.0/` v4, a vector
-/// without prefix is v2).
-pub(crate) fn kind_of_vector(vector: &str) -> SeverityKind {
-    if vector.starts_with("CVSS:4.") {
-        SeverityKind::CvssV4
-    } else if vector.starts_with("CVSS:3.") {
-        SeverityKind::CvssV3
-    } else {
-        SeverityKind::CvssV2
-    }
-}

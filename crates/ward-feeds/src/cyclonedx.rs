@@ -159,6 +159,9 @@ fn component(v: &Value, path: &str, parent: Option<usize>) -> Result<Component, 
     })
 }
 
+/// An `affects[]` target: its reference, its object (none for the document's subject), its path.
+type Target<'v> = (String, Option<&'v Map<String, Value>>, String);
+
 /// The VEX status of a CycloneDX `analysis.state`.
 pub(crate) fn status_of_state(state: &str) -> Option<VexStatus> {
     Some(match state {
@@ -246,11 +249,44 @@ fn vulnerability(
         None => Vec::new(),
     };
     let mut out = Vec::new();
-    for (i, target) in opt_arr(m, path, "affects")?.iter().enumerate() {
-        let tp = at(&at(path, "affects"), i);
-        let t = object(target, &tp)?;
-        let base = product_for(&req_str(t, &tp, "ref")?, sbom);
-        let versions = opt_arr(t, &tp, "versions")?;
+    let affects = opt_arr(m, path, "affects")?;
+    // Without `affects`, a statement can only be about what the document describes.
+    let subject_target = match (affects.is_empty(), &sbom.subject) {
+        (true, Some(subject)) => subject.bom_ref.clone().or_else(|| subject.purl.clone()),
+        _ => None,
+    };
+    if affects.is_empty() && subject_target.is_none() {
+        ctx.flag(
+            path,
+            format!("{id}: no 'affects' and no metadata component; no product to state it for"),
+        );
+    }
+    let targets: Vec<Target<'_>> = match subject_target {
+        Some(reference) => vec![(reference, None, path.to_owned())],
+        None => {
+            let mut list = Vec::new();
+            for (i, target) in affects.iter().enumerate() {
+                let tp = at(&at(path, "affects"), i);
+                let t = object(target, &tp)?;
+                list.push((req_str(t, &tp, "ref")?, Some(t), tp));
+            }
+            list
+        }
+    };
+    for (reference, target, tp) in targets {
+        let mut base = product_for(&reference, sbom);
+        if target.is_none()
+            && let Some(subject) = &sbom.subject
+        {
+            base.name = Some(subject.name.clone());
+            base.purl.clone_from(&subject.purl);
+            base.cpe.clone_from(&subject.cpe);
+            base.version.clone_from(&subject.version);
+        }
+        let versions = match target {
+            Some(t) => opt_arr(t, &tp, "versions")?,
+            None => &[],
+        };
         let mut variants: Vec<(ProductRef, Option<String>)> = Vec::new();
         if versions.is_empty() {
             variants.push((base.clone(), None));

@@ -1,5 +1,8 @@
 //! Integration tests for ward-feeds: real public data (when present), hand-written fixtures, bad input.
 
+// Test helpers outside `#[test]` functions fail loudly on purpose.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod bad_input;
 mod fixtures;
 mod real_data;
