@@ -326,22 +326,23 @@ impl Criterion {
         {
             return CpeVerdict::NoMatch;
         }
-        let version_check = match (&c.version, software.version_text()) {
-            (CpeValue::Any, _) if self.range.is_unbounded() => return CpeVerdict::Matches,
-            (_, None) => {
-                return CpeVerdict::CannotEvaluate(format!(
-                    "the software's CPE has no concrete version ({})",
-                    software.version
-                ));
-            }
-            (CpeValue::Any, Some(v)) => self.range.contains_generic(v),
-            (version, Some(v)) => {
-                if !attribute_matches(version, &software.version) {
-                    return CpeVerdict::NoMatch;
-                }
-                self.range.contains_generic(v)
-            }
+        let constrained = c.version != CpeValue::Any || !self.range.is_unbounded();
+        if constrained && software.version == CpeValue::Any {
+            return CpeVerdict::CannotEvaluate("the software's CPE has no version (*)".to_owned());
+        }
+        if !attribute_matches(&c.version, &software.version) {
+            return CpeVerdict::NoMatch;
+        }
+        if self.range.is_unbounded() {
+            return CpeVerdict::Matches;
+        }
+        let Some(version) = software.version_text() else {
+            return CpeVerdict::CannotEvaluate(format!(
+                "the software's CPE version {} cannot be compared with a range",
+                software.version
+            ));
         };
+        let version_check = self.range.contains_generic(version);
         match version_check {
             Ok(true) => CpeVerdict::Matches,
             Ok(false) => CpeVerdict::NoMatch,

@@ -11,6 +11,7 @@
 //! - [`vex`]: VEX statements layered over matches, keeping the raw match.
 //! - [`eol`]: software past end of life or end of security support.
 //! - [`priority`]: a priority score that lists its factors.
+//! - [`scan`]: SBOMs scanned offline against advisories (`ward scan`).
 
 pub mod alias;
 pub mod cpe;
@@ -19,6 +20,7 @@ pub mod inventory;
 pub mod matcher;
 pub mod priority;
 pub mod purl;
+pub mod scan;
 pub mod vex;
 
 pub use alias::{AliasTable, CpeAlias};
@@ -33,4 +35,5 @@ pub use priority::{
     Factor, Priority, PriorityInput, PriorityWeights, ServiceGraph, ServiceImpact, prioritise,
 };
 pub use purl::{Purl, PurlError};
+pub use scan::{ScanFinding, ScanResult, scan};
 pub use vex::{Effective, LayeredMatch, ScopedStatement, StatusGroup, VexOrigin, VexScope, layer_vex};

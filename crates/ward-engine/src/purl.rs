@@ -290,7 +290,10 @@ pub fn package_name(ty: &str, namespace: Option<&str>, name: &str) -> String {
         ("maven", Some(ns)) => format!("{ns}:{name}"),
         ("npm", Some(ns)) if ns.starts_with('@') => format!("{ns}/{name}"),
         ("npm", Some(ns)) => format!("@{ns}/{name}"),
-        ("golang" | "composer" | "swift" | "github" | "bitbucket" | "generic" | "docker", Some(ns)) => {
+        (
+            "golang" | "composer" | "swift" | "github" | "bitbucket" | "githubactions" | "generic" | "docker",
+            Some(ns),
+        ) => {
             format!("{ns}/{name}")
         }
         _ => name.to_owned(),
