@@ -11,8 +11,8 @@ cd "$(dirname "$0")/.."
 SCALE="${1:-national}"
 SECS="${2:-20}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ward-target}"
-cargo build --release -q -p ward-cli
-WARD="$CARGO_TARGET_DIR/release/ward"
+if [ -z "${WARD_BIN:-}" ]; then cargo build --release -q -p ward-cli; fi
+WARD="${WARD_BIN:-$CARGO_TARGET_DIR/release/ward}"
 DIR="$(mktemp -d)"
 trap 'kill "${PID:-0}" 2>/dev/null || true; rm -rf "$DIR"' EXIT
 export WARD_DATABASE_URL="sqlite://$DIR/ward.db"
