@@ -121,3 +121,27 @@ pub fn router(metrics: std::sync::Arc<Metrics>) -> axum::Router {
         }),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn render_counts_requests_by_route_template_and_buckets_latency() {
+        let m = Metrics::default();
+        m.observe("GET", "/api/v1/assets/{id}", 200, 0.003);
+        m.observe("GET", "/api/v1/assets/{id}", 200, 0.2);
+        m.observe("GET", "/api/v1/assets/{id}", 404, 0.001);
+        let text = m.render();
+        assert!(text.contains(
+            r#"ward_http_requests_total{method="GET",route="/api/v1/assets/{id}",status="200"} 2"#
+        ));
+        assert!(text.contains(
+            r#"ward_http_requests_total{method="GET",route="/api/v1/assets/{id}",status="404"} 1"#
+        ));
+        assert!(text.contains(r#"ward_http_request_duration_seconds_bucket{method="GET",route="/api/v1/assets/{id}",le="0.005"} 2"#));
+        assert!(text.contains(
+            r#"ward_http_request_duration_seconds_count{method="GET",route="/api/v1/assets/{id}"} 3"#
+        ));
+    }
+}
