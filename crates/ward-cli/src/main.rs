@@ -63,6 +63,12 @@ enum Command {
     Config(ConfigCommand),
     /// Print shell completions.
     Completions(CompletionArgs),
+    /// Compare or sort versions of an ecosystem (offline).
+    #[command(subcommand)]
+    Versions(commands::offline::VersionsCommand),
+    /// Match SBOMs against advisory files offline; exit 0 when nothing is affected, 1 when something
+    /// is, 3 for unreadable input.
+    Scan(commands::offline::ScanArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -144,5 +150,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Audit(c) => commands::audit::run(&settings, cli.json, c).await,
         Command::Backup(a) => commands::backup::backup(&settings, cli.json, a).await,
         Command::Restore(a) => commands::backup::restore(&settings, cli.json, a).await,
+        Command::Versions(c) => commands::offline::versions(c),
+        Command::Scan(a) => {
+            if commands::offline::run_scan(&a, cli.json)? {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
     }
 }

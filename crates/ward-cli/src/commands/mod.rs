@@ -4,6 +4,7 @@ pub mod audit;
 pub mod backup;
 pub mod demo;
 pub mod imports;
+pub mod offline;
 pub mod serve;
 pub mod tokens;
 pub mod users;

@@ -4,3 +4,4 @@
 mod cli;
 
 mod jobs;
+mod offline;

@@ -1,0 +1,144 @@
+//! `ward versions` and `ward scan`: no database, exit codes as documented.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn ward(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ward"))
+        .args(args)
+        .env("WARD_DATABASE_URL", "sqlite:///nonexistent/never-opened.db")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../ward-engine/tests/fixtures/osv")
+}
+
+#[test]
+fn versions_compare_and_sort() {
+    let cmp = |eco: &str, a: &str, b: &str| {
+        let o = ward(&["versions", "compare", "--ecosystem", eco, a, b], "");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        stdout(&o).trim().to_owned()
+    };
+    assert_eq!(cmp("PyPI", "1.0", "1.0.0"), "=");
+    assert_eq!(cmp("Maven", "1.0-rc1", "1.0"), "<");
+    assert_eq!(cmp("Debian", "1:1.0", "2.0"), ">");
+    let bad = ward(
+        &["versions", "compare", "--ecosystem", "crates.io", "1.0", "1.0.0"],
+        "",
+    );
+    assert_eq!(bad.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("1.0"));
+    let sorted = ward(
+        &["versions", "sort", "--ecosystem", "npm"],
+        "1.10.0\n1.2.0\n\nv1.9.0\n1.2.0-beta\n",
+    );
+    assert!(sorted.status.success());
+    assert_eq!(stdout(&sorted), "1.2.0-beta\n1.2.0\nv1.9.0\n1.10.0\n");
+    let bad = ward(&["versions", "sort", "--ecosystem", "npm"], "1.0.0\nbanana\n");
+    assert_eq!(bad.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("line 2"));
+}
+
+#[test]
+fn scan_reports_matches_as_json_with_exit_codes() {
+    let sbom_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/sbom");
+    if !sbom_dir.is_dir() {
+        eprintln!(
+            "SKIPPED: {} is missing; scan test did not run",
+            sbom_dir.display()
+        );
+        return;
+    }
+    let fixtures = fixtures();
+    let xml = sbom_dir.join("laravel-7.12.0_bom.1.4.xml");
+    let keycloak = sbom_dir.join("keycloak-10.0.2_bom.json");
+    let o = ward(
+        &[
+            "scan",
+            "--advisories",
+            fixtures.to_str().unwrap(),
+            "--format",
+            "json",
+            xml.to_str().unwrap(),
+            keycloak.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let matches = v["matches"].as_array().unwrap();
+    let mut ids: Vec<&str> = matches.iter().map(|m| m["advisory"].as_str().unwrap()).collect();
+    ids.sort_unstable();
+    assert_eq!(
+        ids,
+        [
+            "GHSA-2qrg-x229-3v8q",
+            "GHSA-57j2-w4cx-62h2",
+            "GHSA-wxmh-65f7-jcvw"
+        ]
+    );
+    for m in matches {
+        for key in [
+            "advisory",
+            "aliases",
+            "purl",
+            "ecosystem",
+            "version",
+            "fixed",
+            "sbom",
+            "component",
+        ] {
+            assert!(!m[key].is_null(), "{key} missing in {m}");
+        }
+    }
+    let psr7 = matches
+        .iter()
+        .find(|m| m["advisory"] == "GHSA-wxmh-65f7-jcvw")
+        .unwrap();
+    assert_eq!(psr7["fixed"], serde_json::json!(["1.9.1", "2.4.5"]));
+    assert_eq!(psr7["ecosystem"], "Packagist");
+
+    let clean = sbom_dir.join("cern-lhc-vdm-editor-e564943_bom.json");
+    let o = ward(
+        &[
+            "scan",
+            "--advisories",
+            fixtures.to_str().unwrap(),
+            clean.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains("0 affected"));
+
+    let missing = ward(
+        &["scan", "--advisories", "/nonexistent", clean.to_str().unwrap()],
+        "",
+    );
+    assert_eq!(missing.status.code(), Some(3));
+    let advisory = fixtures.join("GHSA-wxmh-65f7-jcvw.json");
+    let not_sbom = ward(
+        &[
+            "scan",
+            "--advisories",
+            fixtures.to_str().unwrap(),
+            advisory.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(not_sbom.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&not_sbom.stderr).contains("not an SBOM"));
+}
