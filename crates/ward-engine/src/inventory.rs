@@ -610,6 +610,11 @@ impl Inventory {
         self.asset_org.get(asset as usize).copied()
     }
 
+    /// How many organisations own assets.
+    pub fn org_count(&self) -> usize {
+        self.orgs.len()
+    }
+
     /// The organisation with this dense index.
     pub fn org(&self, index: u32) -> Option<OrgId> {
         self.orgs.get(index as usize).copied()

@@ -353,19 +353,33 @@ fn for_each_candidate(inventory: &Inventory, criterion: &Criterion, mut f: impl 
     }
 }
 
-/// The sorted, distinct organisations exposed by `matches` with verdict [`Verdict::Affected`].
+/// The sorted, distinct organisations exposed by `matches` with verdict [`Verdict::Affected`]
+/// (a bitset over dense organisation indices: linear in the number of exposed assets).
 pub fn exposed_orgs(inventory: &Inventory, matches: &[Match]) -> Vec<OrgId> {
-    let mut orgs: Vec<u32> = Vec::new();
+    let mut seen = vec![0u64; inventory.org_count().div_ceil(64)];
     for m in matches.iter().filter(|m| m.verdict == Verdict::Affected) {
-        orgs.extend(m.assets(inventory).iter().filter_map(|a| inventory.org_index(*a)));
-        if orgs.len() > 1 << 16 {
-            orgs.sort_unstable();
-            orgs.dedup();
+        for a in m.assets(inventory) {
+            if let Some(o) = inventory.org_index(*a)
+                && let Some(word) = seen.get_mut(o as usize / 64)
+            {
+                *word |= 1 << (o % 64);
+            }
         }
     }
-    orgs.sort_unstable();
-    orgs.dedup();
-    let mut ids: Vec<OrgId> = orgs.into_iter().filter_map(|o| inventory.org(o)).collect();
+    let mut ids: Vec<OrgId> = Vec::new();
+    for (w, word) in seen.iter().enumerate() {
+        let mut bits = *word;
+        while bits != 0 {
+            let b = bits.trailing_zeros();
+            bits &= bits - 1;
+            if let Some(id) = u32::try_from(w * 64)
+                .ok()
+                .and_then(|base| inventory.org(base + b))
+            {
+                ids.push(id);
+            }
+        }
+    }
     ids.sort_unstable();
     ids
 }
