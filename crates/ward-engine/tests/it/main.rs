@@ -3,6 +3,7 @@
 // Test helpers outside `#[test]` functions fail loudly on purpose.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod eol;
 mod helpers;
 mod matching;
 mod priority;
