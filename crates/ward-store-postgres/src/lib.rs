@@ -33,6 +33,7 @@ mod inventory;
 mod jobs;
 mod orgs;
 mod rows;
+mod vuln;
 
 use std::time::Duration;
 

@@ -23,6 +23,7 @@ mod inventory;
 mod jobs;
 mod orgs;
 mod scope;
+mod vuln;
 
 use async_trait::async_trait;
 use sqlx::sqlite::{

@@ -7,9 +7,11 @@
 
 mod error;
 mod query;
+pub mod vuln;
 
 pub use error::{StoreError, StoreResult};
 pub use query::*;
+pub use vuln::VulnStore;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -242,5 +244,11 @@ pub trait AdminStore: Send + Sync {
 }
 
 /// Everything a Ward deployment needs from storage.
-pub trait Store: OrgStore + InventoryStore + AccountStore + AuditStore + JobStore + AdminStore {}
-impl<T: OrgStore + InventoryStore + AccountStore + AuditStore + JobStore + AdminStore> Store for T {}
+pub trait Store:
+    OrgStore + InventoryStore + AccountStore + AuditStore + JobStore + AdminStore + VulnStore
+{
+}
+impl<T> Store for T where
+    T: OrgStore + InventoryStore + AccountStore + AuditStore + JobStore + AdminStore + VulnStore
+{
+}

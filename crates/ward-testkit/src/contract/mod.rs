@@ -14,6 +14,8 @@ mod inventory;
 mod isolation;
 mod jobs;
 mod orgs;
+mod vuln;
+mod vuln_signals;
 
 pub use accounts::accounts_round_trip;
 pub use audit::{audit_chain_verifies, audit_records_every_change, chain_break, verify_chain};
@@ -23,6 +25,7 @@ pub use inventory::{assets_round_trip, services_round_trip, software_is_deduplic
 pub use isolation::isolation_between_organisations;
 pub use jobs::{jobs_claimed_once_under_concurrency, jobs_lifecycle};
 pub use orgs::{org_hierarchy_and_links, orgs_round_trip};
+pub use vuln::*;
 
 use std::sync::Arc;
 use ward_store::Store;
@@ -40,6 +43,7 @@ pub async fn run_all(store: Arc<dyn Store>) -> anyhow::Result<()> {
     audit_records_every_change(store.clone()).await?;
     jobs_lifecycle(store.clone()).await?;
     jobs_claimed_once_under_concurrency(store.clone()).await?;
+    vuln_round_trips(store.clone()).await?;
     audit_chain_verifies(store).await?;
     Ok(())
 }
