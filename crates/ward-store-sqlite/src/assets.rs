@@ -3,6 +3,11 @@
 //! Bulk inserts run in one transaction with multi-row `INSERT`s of fixed size, so SQLite reuses the
 //! same prepared statements chunk after chunk. Software identities are deduplicated: each distinct
 //! (name, vendor, version, purl, cpe) is looked up or inserted once per call and linked by id.
+//!
+//! Inside this backend an asset is also known by its number (`assets.num`, the rowid), which keys
+//! its link rows; see `migrations/0003_asset_numbers.sql` for why. A batch is written in id order
+//! with consecutive numbers, so the `id` index and both link tables grow at their right-hand end
+//! instead of taking inserts at random places. Numbers never leave the store.
 
 use crate::SqliteStore;
 use crate::audit::{append, push_page};
@@ -238,14 +243,31 @@ async fn lookup_software(conn: &mut SqliteConnection, k: SoftwareKey<'_>) -> Sto
     .db()
 }
 
+/// The next free asset number. Called inside the write transaction, which holds SQLite's only
+/// write lock, so no other writer can take the same numbers.
+async fn next_asset_num(conn: &mut SqliteConnection) -> StoreResult<i64> {
+    sqlx::query_scalar("SELECT coalesce(max(num), 0) + 1 FROM assets")
+        .fetch_one(&mut *conn)
+        .await
+        .db()
+}
+
 /// Insert the rows of `assets` and all their links. Scope checks are the caller's.
+///
+/// Assets are written in id order and numbered consecutively from [`next_asset_num`], so every
+/// B-tree they touch (the `id` index, the link tables' primary keys) grows at its right-hand end.
 async fn insert_rows(conn: &mut SqliteConnection, assets: &[Asset]) -> StoreResult<()> {
     let software = resolve_software(conn, assets).await?;
-    for chunk in assets.chunks(ASSET_ROWS) {
+    let mut sorted: Vec<&Asset> = assets.iter().collect();
+    sorted.sort_unstable_by_key(|a| a.id);
+    let first = next_asset_num(conn).await?;
+    let numbered: Vec<(i64, &Asset)> = (first..).zip(sorted).collect();
+    for chunk in numbered.chunks(ASSET_ROWS) {
         let mut qb =
-            QueryBuilder::new("INSERT INTO assets (id, org_id, name, kind, hostname, internet_facing) ");
-        qb.push_values(chunk, |mut b, a| {
-            b.push_bind(a.id.to_string())
+            QueryBuilder::new("INSERT INTO assets (num, id, org_id, name, kind, hostname, internet_facing) ");
+        qb.push_values(chunk, |mut b, (num, a)| {
+            b.push_bind(*num)
+                .push_bind(a.id.to_string())
                 .push_bind(a.org.to_string())
                 .push_bind(a.name.as_str())
                 .push_bind(a.kind.as_str())
@@ -254,49 +276,46 @@ async fn insert_rows(conn: &mut SqliteConnection, assets: &[Asset]) -> StoreResu
         });
         qb.build().execute(&mut *conn).await.db()?;
     }
-    insert_links(conn, assets, &software).await
+    insert_links(conn, &numbered, &software).await
 }
 
+/// Insert the service and software links of assets already stored under the given numbers.
 async fn insert_links(
     conn: &mut SqliteConnection,
-    assets: &[Asset],
+    assets: &[(i64, &Asset)],
     software: &HashMap<SoftwareKey<'_>, i64>,
 ) -> StoreResult<()> {
-    let service_links: Vec<(String, String, i64)> = assets
+    let service_links: Vec<(i64, i64, String)> = assets
         .iter()
-        .flat_map(|a| {
-            let asset = a.id.to_string();
-            a.services
-                .iter()
-                .zip(0_i64..)
-                .map(move |(s, pos)| (asset.clone(), s.to_string(), pos))
+        .flat_map(|(num, a)| {
+            (0_i64..)
+                .zip(&a.services)
+                .map(move |(pos, s)| (*num, pos, s.to_string()))
         })
         .collect();
     for chunk in service_links.chunks(LINK_ROWS) {
-        let mut qb = QueryBuilder::new("INSERT INTO asset_services (asset_id, service_id, position) ");
-        qb.push_values(chunk, |mut b, (asset, service, pos)| {
-            b.push_bind(asset.as_str())
-                .push_bind(service.as_str())
-                .push_bind(*pos);
+        let mut qb = QueryBuilder::new("INSERT INTO asset_services (asset_num, position, service_id) ");
+        qb.push_values(chunk, |mut b, (num, pos, service)| {
+            b.push_bind(*num).push_bind(*pos).push_bind(service.as_str());
         });
         qb.build().execute(&mut *conn).await.db()?;
     }
-    let mut software_links: Vec<(String, i64, i64, &'static str)> = Vec::new();
-    for a in assets {
-        let asset = a.id.to_string();
-        for (s, pos) in a.software.iter().zip(0_i64..) {
+    let mut software_links: Vec<(i64, i64, i64, &'static str)> =
+        Vec::with_capacity(assets.iter().map(|(_, a)| a.software.len()).sum());
+    for (num, a) in assets {
+        for (pos, s) in (0_i64..).zip(&a.software) {
             let id = software
                 .get(&key_of(s))
                 .copied()
                 .ok_or_else(|| StoreError::Backend("software identity was not resolved".into()))?;
-            software_links.push((asset.clone(), pos, id, s.source.as_str()));
+            software_links.push((*num, pos, id, s.source.as_str()));
         }
     }
     for chunk in software_links.chunks(LINK_ROWS) {
         let mut qb =
-            QueryBuilder::new("INSERT INTO asset_software (asset_id, position, software_id, source) ");
-        qb.push_values(chunk, |mut b, (asset, pos, id, source)| {
-            b.push_bind(asset.as_str())
+            QueryBuilder::new("INSERT INTO asset_software (asset_num, position, software_id, source) ");
+        qb.push_values(chunk, |mut b, (num, pos, id, source)| {
+            b.push_bind(*num)
                 .push_bind(*pos)
                 .push_bind(*id)
                 .push_bind(*source);
@@ -306,35 +325,36 @@ async fn insert_links(
     Ok(())
 }
 
-/// Load one asset inside the scope, with its links, or `None`.
+/// Load one asset inside the scope, with its links, or `None`; with the asset's number.
 pub(crate) async fn load_asset(
     conn: &mut SqliteConnection,
     scope: &Scope,
     id: AssetId,
-) -> StoreResult<Option<Asset>> {
+) -> StoreResult<Option<(i64, Asset)>> {
     let mut qb = QueryBuilder::new("");
     scope::push_with(&mut qb, scope);
-    qb.push("SELECT id, org_id, name, kind, hostname, internet_facing FROM assets WHERE id = ");
+    qb.push("SELECT num, id, org_id, name, kind, hostname, internet_facing FROM assets WHERE id = ");
     qb.push_bind(id.to_string());
     scope::push_filter(&mut qb, scope, "org_id");
     let Some(row) = qb.build().fetch_optional(&mut *conn).await.db()? else {
         return Ok(None);
     };
+    let num: i64 = get(&row, "num")?;
     let services: Vec<String> =
-        sqlx::query_scalar("SELECT service_id FROM asset_services WHERE asset_id = ? ORDER BY position")
-            .bind(id.to_string())
+        sqlx::query_scalar("SELECT service_id FROM asset_services WHERE asset_num = ? ORDER BY position")
+            .bind(num)
             .fetch_all(&mut *conn)
             .await
             .db()?;
     let software_rows = sqlx::query(
         "SELECT s.name, s.vendor, s.version, s.purl, s.cpe, x.source FROM asset_software x \
-         JOIN software s ON s.id = x.software_id WHERE x.asset_id = ? ORDER BY x.position",
+         JOIN software s ON s.id = x.software_id WHERE x.asset_num = ? ORDER BY x.position",
     )
-    .bind(id.to_string())
+    .bind(num)
     .fetch_all(&mut *conn)
     .await
     .db()?;
-    Ok(Some(Asset {
+    let asset = Asset {
         id: get_parsed(&row, "id")?,
         org: get_parsed(&row, "org_id")?,
         name: get(&row, "name")?,
@@ -358,7 +378,8 @@ pub(crate) async fn load_asset(
                 })
             })
             .collect::<StoreResult<_>>()?,
-    }))
+    };
+    Ok(Some((num, asset)))
 }
 
 /// The entity id of a batch record: the one organisation of the batch, or `batch`.
@@ -422,6 +443,7 @@ impl SqliteStore {
         let mut conn = self.read.acquire().await.db()?;
         load_asset(&mut conn, scope, id)
             .await?
+            .map(|(_, asset)| asset)
             .ok_or_else(|| StoreError::not_found("asset", id))
     }
 
@@ -433,7 +455,7 @@ impl SqliteStore {
     ) -> StoreResult<()> {
         validate_assets(std::slice::from_ref(asset))?;
         let mut tx = self.begin_write().await?;
-        let stored = load_asset(&mut tx, scope, asset.id)
+        let (num, stored) = load_asset(&mut tx, scope, asset.id)
             .await?
             .ok_or_else(|| StoreError::not_found("asset", asset.id))?;
         if stored.org != asset.org {
@@ -453,19 +475,18 @@ impl SqliteStore {
             .execute(&mut *tx)
             .await
             .db()?;
-        sqlx::query("DELETE FROM asset_services WHERE asset_id = ?")
-            .bind(&id)
+        sqlx::query("DELETE FROM asset_services WHERE asset_num = ?")
+            .bind(num)
             .execute(&mut *tx)
             .await
             .db()?;
-        sqlx::query("DELETE FROM asset_software WHERE asset_id = ?")
-            .bind(&id)
+        sqlx::query("DELETE FROM asset_software WHERE asset_num = ?")
+            .bind(num)
             .execute(&mut *tx)
             .await
             .db()?;
-        let one = std::slice::from_ref(asset);
-        let software = resolve_software(&mut tx, one).await?;
-        insert_links(&mut tx, one, &software).await?;
+        let software = resolve_software(&mut tx, std::slice::from_ref(asset)).await?;
+        insert_links(&mut tx, &[(num, asset)], &software).await?;
         let event = audit.event(
             "asset.update",
             "asset",
@@ -486,12 +507,12 @@ impl SqliteStore {
         audit: &AuditMeta,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        let stored = load_asset(&mut tx, scope, id)
+        let (num, stored) = load_asset(&mut tx, scope, id)
             .await?
             .ok_or_else(|| StoreError::not_found("asset", id))?;
         let id_s = id.to_string();
-        sqlx::query("DELETE FROM assets WHERE id = ?")
-            .bind(&id_s)
+        sqlx::query("DELETE FROM assets WHERE num = ?")
+            .bind(num)
             .execute(&mut *tx)
             .await
             .db()?;
@@ -525,8 +546,8 @@ impl SqliteStore {
         scope::push_with(&mut qb, scope);
         qb.push(
             "SELECT a.id, a.org_id, o.name AS org_name, a.name, a.kind, a.hostname, a.internet_facing, \
-             (SELECT count(*) FROM asset_software x WHERE x.asset_id = a.id) AS software_count, \
-             (SELECT count(*) FROM asset_services x WHERE x.asset_id = a.id) AS service_count \
+             (SELECT count(*) FROM asset_software x WHERE x.asset_num = a.num) AS software_count, \
+             (SELECT count(*) FROM asset_services x WHERE x.asset_num = a.num) AS service_count \
              FROM assets a JOIN organisations o ON o.id = a.org_id",
         );
         push_asset_filter(&mut qb, scope, filter);
@@ -575,7 +596,7 @@ fn push_asset_filter(qb: &mut QueryBuilder<Sqlite>, scope: &Scope, filter: &Asse
             .push(" ESCAPE '\\'");
         qb.push(
             " OR EXISTS (SELECT 1 FROM asset_software x JOIN software s ON s.id = x.software_id \
-             WHERE x.asset_id = a.id AND s.name LIKE ",
+             WHERE x.asset_num = a.num AND s.name LIKE ",
         );
         qb.push_bind(pattern).push(" ESCAPE '\\'))");
     }
@@ -586,7 +607,7 @@ fn push_asset_filter(qb: &mut QueryBuilder<Sqlite>, scope: &Scope, filter: &Asse
         qb.push(" AND a.internet_facing = ").push_bind(facing);
     }
     if let Some(service) = filter.service {
-        qb.push(" AND EXISTS (SELECT 1 FROM asset_services x WHERE x.asset_id = a.id AND x.service_id = ");
+        qb.push(" AND EXISTS (SELECT 1 FROM asset_services x WHERE x.asset_num = a.num AND x.service_id = ");
         qb.push_bind(service.to_string()).push(")");
     }
 }

@@ -16,7 +16,9 @@
 //! The `org_id` of `asset_services` and `asset_software` rows is the owning asset's organisation.
 //! SQLite does not store it on the link rows (at national scale that is tens of millions of copies):
 //! a backup derives it from `assets`, and a restore checks that it is a UUID and otherwise ignores
-//! it (the asset row is the truth).
+//! it (the asset row is the truth). SQLite keys link rows by the asset's internal number
+//! (`asset_num`, see `migrations/0003_asset_numbers.sql`); a backup writes the asset's `id` in its
+//! place and a restore looks the number up, so the format does not change.
 //!
 //! Column values by [`ColumnType`]:
 //!
@@ -58,6 +60,7 @@ use crate::codec::{DbResult, get};
 use futures_util::TryStreamExt;
 use serde::Serialize;
 use serde_json::{Map, Value};
+use sqlx::query_builder::Separated;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 use std::collections::BTreeMap;
@@ -79,13 +82,41 @@ pub enum ColumnType {
     Json,
 }
 
+/// Where SQLite keeps a backed-up column of a link table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnSource {
+    /// A column of the table itself, under the same name.
+    Stored,
+    /// `asset_id`: stored as the owning asset's number (`asset_num`); written as the asset's id,
+    /// and turned back into a number on restore.
+    AssetNumber,
+    /// `org_id`: not stored; written from the owning asset's row and ignored on restore.
+    AssetOrg,
+}
+
 /// One column of a backed-up table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BackupColumn {
     pub name: &'static str,
     pub ty: ColumnType,
-    /// Written from the owning asset's row rather than stored on this table (SQLite only).
-    pub derived: bool,
+    /// How SQLite stores it.
+    pub source: ColumnSource,
+}
+
+impl BackupColumn {
+    /// Whether the column is read from the owning asset's row rather than from this table.
+    fn read_from_asset(&self) -> bool {
+        self.source != ColumnSource::Stored
+    }
+
+    /// The expression that reads the column in a backup query over `x` joined to its asset `a`.
+    fn select_expr(&self) -> String {
+        match self.source {
+            ColumnSource::Stored => format!("x.{}", self.name),
+            ColumnSource::AssetNumber => format!("a.id AS {}", self.name),
+            ColumnSource::AssetOrg => format!("a.org_id AS {}", self.name),
+        }
+    }
 }
 
 /// One backed-up table: its columns and the order rows are written in.
@@ -101,15 +132,22 @@ const fn col(name: &'static str, ty: ColumnType) -> BackupColumn {
     BackupColumn {
         name,
         ty,
-        derived: false,
+        source: ColumnSource::Stored,
     }
 }
+
+/// The asset a link row belongs to.
+const ASSET_ID: BackupColumn = BackupColumn {
+    name: "asset_id",
+    ty: ColumnType::Uuid,
+    source: ColumnSource::AssetNumber,
+};
 
 /// The asset's organisation on a link row.
 const ASSET_ORG: BackupColumn = BackupColumn {
     name: "org_id",
     ty: ColumnType::Uuid,
-    derived: true,
+    source: ColumnSource::AssetOrg,
 };
 
 use ColumnType::{Boolean, Date, Integer, Json, Text, Timestamp, Uuid};
@@ -180,7 +218,7 @@ pub const BACKUP_TABLES: &[BackupTable] = &[
     BackupTable {
         name: "asset_services",
         columns: &[
-            col("asset_id", Uuid),
+            ASSET_ID,
             col("service_id", Uuid),
             ASSET_ORG,
             col("position", Integer),
@@ -190,7 +228,7 @@ pub const BACKUP_TABLES: &[BackupTable] = &[
     BackupTable {
         name: "asset_software",
         columns: &[
-            col("asset_id", Uuid),
+            ASSET_ID,
             col("software_id", Integer),
             ASSET_ORG,
             col("source", Text),
@@ -322,12 +360,25 @@ pub const BACKUP_TABLES: &[BackupTable] = &[
     },
 ];
 
-/// The stored columns of a table, each with `prefix`.
+/// The columns a backup reads straight from the table, each with `prefix`.
 fn column_list(t: &BackupTable, prefix: &str) -> String {
     t.columns
         .iter()
-        .filter(|c| !c.derived)
+        .filter(|c| !c.read_from_asset())
         .map(|c| format!("{prefix}{}", c.name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The columns a restore inserts into: the stored ones and `asset_num`.
+fn insert_column_list(t: &BackupTable) -> String {
+    t.columns
+        .iter()
+        .filter_map(|c| match c.source {
+            ColumnSource::Stored => Some(c.name),
+            ColumnSource::AssetNumber => Some("asset_num"),
+            ColumnSource::AssetOrg => None,
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -342,27 +393,26 @@ fn select_sql(t: &BackupTable) -> String {
              ) SELECT {} FROM organisations o JOIN tree ON tree.id = o.id ORDER BY tree.depth, o.id",
             column_list(t, "o.")
         )
-    } else if t.columns.iter().any(|c| c.derived) {
+    } else if t.columns.iter().any(BackupColumn::read_from_asset) {
         let columns = t
             .columns
             .iter()
-            .map(|c| {
-                if c.derived {
-                    format!("a.{0} AS {0}", c.name)
-                } else {
-                    format!("x.{}", c.name)
-                }
-            })
+            .map(BackupColumn::select_expr)
             .collect::<Vec<_>>()
             .join(", ");
+        // Order by the backed-up values (the asset's id, not its number) so both backends write
+        // the same bytes.
         let order = t
             .order_by
             .split(", ")
-            .map(|c| format!("x.{c}"))
+            .map(|name| match t.columns.iter().find(|c| c.name == name) {
+                Some(c) if c.source == ColumnSource::AssetNumber => "a.id".to_owned(),
+                _ => format!("x.{name}"),
+            })
             .collect::<Vec<_>>()
             .join(", ");
         format!(
-            "SELECT {columns} FROM {} x JOIN assets a ON a.id = x.asset_id ORDER BY {order}",
+            "SELECT {columns} FROM {} x JOIN assets a ON a.num = x.asset_num ORDER BY {order}",
             t.name
         )
     } else {
@@ -485,6 +535,24 @@ fn decode(line: usize, table: &str, c: &BackupColumn, v: &Value) -> StoreResult<
     })
 }
 
+fn push_bound(b: &mut Separated<'_, Sqlite, &'static str>, v: Bound) {
+    match v {
+        Bound::Null => b.push_bind(None::<String>),
+        Bound::Text(s) => b.push_bind(s),
+        Bound::Int(i) => b.push_bind(i),
+        Bound::Bool(x) => b.push_bind(x),
+    };
+}
+
+fn push_bound_unseparated(b: &mut Separated<'_, Sqlite, &'static str>, v: Bound) {
+    match v {
+        Bound::Null => b.push_bind_unseparated(None::<String>),
+        Bound::Text(s) => b.push_bind_unseparated(s),
+        Bound::Int(i) => b.push_bind_unseparated(i),
+        Bound::Bool(x) => b.push_bind_unseparated(x),
+    };
+}
+
 /// Rows buffered for one multi-row INSERT.
 struct Batch {
     table: &'static BackupTable,
@@ -503,16 +571,24 @@ impl Batch {
         let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
             "INSERT INTO {} ({}) ",
             self.table.name,
-            column_list(self.table, "")
+            insert_column_list(self.table)
         ));
+        let stored: Vec<&BackupColumn> = self
+            .table
+            .columns
+            .iter()
+            .filter(|c| c.source != ColumnSource::AssetOrg)
+            .collect();
         qb.push_values(self.rows.drain(..), |mut b, row| {
-            for v in row {
-                match v {
-                    Bound::Null => b.push_bind(None::<String>),
-                    Bound::Text(s) => b.push_bind(s),
-                    Bound::Int(i) => b.push_bind(i),
-                    Bound::Bool(x) => b.push_bind(x),
-                };
+            for (v, c) in row.into_iter().zip(&stored) {
+                if c.source == ColumnSource::AssetNumber {
+                    // An unknown asset yields NULL, which the NOT NULL column refuses.
+                    b.push("(SELECT num FROM assets WHERE id = ");
+                    push_bound_unseparated(&mut b, v);
+                    b.push_unseparated(")");
+                } else {
+                    push_bound(&mut b, v);
+                }
             }
         });
         qb.build().execute(&mut *conn).await.map_err(|e| {
@@ -608,7 +684,7 @@ pub(crate) async fn read_backup(
         let mut values = Vec::with_capacity(table.columns.len());
         for c in table.columns {
             let v = decode(line_no, table.name, c, row.get(c.name).unwrap_or(&Value::Null))?;
-            if !c.derived {
+            if c.source != ColumnSource::AssetOrg {
                 values.push(v);
             }
         }

@@ -468,7 +468,7 @@ impl OrgStore for SqliteStore {
 
         let mut qb = overview_query(scope, id);
         qb.push(
-            "SELECT count(*) FROM asset_software x JOIN assets a ON a.id = x.asset_id \
+            "SELECT count(*) FROM asset_software x JOIN assets a ON a.num = x.asset_num \
              WHERE a.org_id IN (SELECT id FROM inside)",
         );
         let installs: i64 = qb.build_query_scalar().fetch_one(&mut *conn).await.db()?;

@@ -7,3 +7,4 @@
 
 mod bulk;
 mod open;
+mod upgrade;
