@@ -12,6 +12,7 @@
 use crate::SqliteStore;
 use crate::audit::{append, push_page};
 use crate::codec::{DbResult, get, get_parsed, get_parsed_opt, like_pattern, to_u32, to_u64};
+use crate::digest::digest_json_sliced;
 use crate::scope;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
@@ -413,26 +414,34 @@ impl SqliteStore {
         let mut tx = self.begin_write().await?;
         require_orgs(&mut tx, scope, &orgs).await?;
         require_services(&mut tx, scope, &services).await?;
-        insert_rows(&mut tx, assets).await?;
         let event = match assets {
-            [one] => audit.event(
-                "asset.create",
-                "asset",
-                one.id.to_string(),
-                Some(one.org),
-                None,
-                Some(digest_json(one)),
-                None,
-            ),
-            many => audit.event(
-                "assets.import",
-                "asset",
-                batch_entity_id(common_org(many.iter().map(|a| a.org))),
-                common_org(many.iter().map(|a| a.org)),
-                None,
-                Some(digest_json(many)),
-                Some(format!("{} assets", many.len())),
-            ),
+            [one] => {
+                insert_rows(&mut tx, assets).await?;
+                audit.event(
+                    "asset.create",
+                    "asset",
+                    one.id.to_string(),
+                    Some(one.org),
+                    None,
+                    Some(digest_json(one)),
+                    None,
+                )
+            }
+            many => {
+                // Hash the batch on this thread while SQLite's worker thread runs the inserts.
+                let (inserted, digest) =
+                    futures_util::future::join(insert_rows(&mut tx, many), digest_json_sliced(many)).await;
+                inserted?;
+                audit.event(
+                    "assets.import",
+                    "asset",
+                    batch_entity_id(common_org(many.iter().map(|a| a.org))),
+                    common_org(many.iter().map(|a| a.org)),
+                    None,
+                    Some(digest),
+                    Some(format!("{} assets", many.len())),
+                )
+            }
         };
         append(&mut tx, &event).await?;
         tx.commit().await.db()?;

@@ -19,6 +19,7 @@ mod assets;
 mod audit;
 mod backup;
 mod codec;
+mod digest;
 mod inventory;
 mod jobs;
 mod orgs;
