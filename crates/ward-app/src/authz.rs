@@ -31,10 +31,12 @@ pub enum Action {
     ReadAudit,
     /// Check the whole audit chain.
     VerifyAudit,
+    /// Import or sync global vulnerability feeds (advisories, KEV, EPSS, feed VEX, end-of-life data).
+    ImportFeeds,
 }
 
 impl Action {
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 10] = [
         Self::ReadOrgs,
         Self::ImportOrgs,
         Self::ReadInventory,
@@ -44,6 +46,7 @@ impl Action {
         Self::ManageTokens,
         Self::ReadAudit,
         Self::VerifyAudit,
+        Self::ImportFeeds,
     ];
 }
 
@@ -170,10 +173,24 @@ mod tests {
                 Action::ManageUsers,
                 Action::ManageTokens,
                 Action::ImportOrgs,
+                Action::ImportFeeds,
             ] {
                 assert!(scope_for(role, org(), a).is_none(), "{role:?} {a:?}");
             }
         }
+    }
+
+    #[test]
+    fn only_national_analysts_import_feeds() {
+        let importers: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| scope_for(*r, org(), Action::ImportFeeds).is_some())
+            .collect();
+        assert_eq!(importers, vec![Role::NationalAnalyst]);
+        assert_eq!(
+            scope_for(Role::NationalAnalyst, org(), Action::ImportFeeds),
+            Some(Scope::All)
+        );
     }
 
     #[test]

@@ -69,6 +69,7 @@ impl JobRunner {
         };
         r.register(Arc::new(SessionCleanup));
         r.register(Arc::new(AuditProbe));
+        r.register(Arc::new(crate::feeds::FeedSyncJob));
         r
     }
 

@@ -6,6 +6,7 @@ pub mod actor;
 pub mod audit;
 pub mod authz;
 pub mod error;
+pub mod feeds;
 pub mod imports;
 pub mod inventory;
 pub mod jobs;

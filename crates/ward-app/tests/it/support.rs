@@ -1,0 +1,58 @@
+//! Building an app over a fresh store, and finding the shared real data.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use ward_app::accounts::password::PasswordCost;
+use ward_app::{Actor, App, AppSettings};
+use ward_core::clock::ManualClock;
+use ward_store::Store;
+
+/// An app over `store` with a manual clock and a cheap password hash.
+pub fn app_over(store: Arc<dyn Store>) -> App {
+    let settings = AppSettings {
+        password_cost: PasswordCost {
+            memory_kib: 64,
+            iterations: 1,
+        },
+        ..AppSettings::default()
+    };
+    let clock = ManualClock::new(jiff::Timestamp::from_second(1_756_000_000).unwrap());
+    App::new(store, Arc::new(clock), settings).unwrap()
+}
+
+/// Ward itself, as the CLI and jobs act.
+pub fn operator() -> Actor {
+    Actor::system("test", ward_core::OrgId::from_uuid(uuid::Uuid::nil()))
+}
+
+/// A folder of the shared real data (`../shared/data` beside the project), or `None` after saying
+/// on stderr that the test that needs it is skipped.
+pub fn shared_data(rel: &str) -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data")
+        .join(rel);
+    if p.exists() {
+        Some(p)
+    } else {
+        eprintln!("SKIPPED: {} not found (../shared/data is absent)", p.display());
+        None
+    }
+}
+
+/// Every file under `dir`, recursively, sorted, whose name ends with one of `suffixes`.
+pub fn files(dir: &Path, suffixes: &[&str]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                todo.push(path);
+            } else if suffixes.iter().any(|s| path.to_string_lossy().ends_with(s)) {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
