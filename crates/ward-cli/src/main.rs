@@ -66,6 +66,9 @@ enum Command {
     /// Compare or sort versions of an ecosystem (offline).
     #[command(subcommand)]
     Versions(commands::offline::VersionsCommand),
+    /// Vulnerability feeds: import files, sync configured sources.
+    #[command(subcommand)]
+    Feeds(commands::feeds::FeedsCommand),
     /// Match SBOMs against advisory files offline; exit 0 when nothing is affected, 1 when something
     /// is, 3 for unreadable input.
     Scan(commands::offline::ScanArgs),
@@ -150,6 +153,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Audit(c) => commands::audit::run(&settings, cli.json, c).await,
         Command::Backup(a) => commands::backup::backup(&settings, cli.json, a).await,
         Command::Restore(a) => commands::backup::restore(&settings, cli.json, a).await,
+        Command::Feeds(c) => commands::feeds::run(&settings, cli.json, c).await,
         Command::Versions(c) => commands::offline::versions(c),
         Command::Scan(a) => {
             if commands::offline::run_scan(&a, cli.json)? {

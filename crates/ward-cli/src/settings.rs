@@ -27,7 +27,51 @@ pub struct Settings {
     pub job_workers: usize,
     /// `pretty` or `json` logs.
     pub log_format: String,
+    /// Where `ward feeds sync` keeps partial (resumable) and complete downloads.
+    pub feeds_cache_dir: String,
+    /// Sources `ward feeds sync` downloads (see [`default_feeds`]).
+    pub feeds: Vec<ward_app::feeds::FeedSource>,
 }
+
+/// The OSV bucket's base address; each ecosystem has an `all.zip` below it.
+const OSV_BUCKET: &str = "https://osv-vulnerabilities.storage.googleapis.com";
+
+/// Default feed sources: OSV archives for PyPI, crates.io, npm, Maven and Go, the CISA KEV
+/// catalogue, and the daily EPSS scores.
+pub fn default_feeds() -> Vec<ward_app::feeds::FeedSource> {
+    use ward_app::feeds::{FeedSource, SourceKind};
+    let osv = |name: &str, ecosystem: &str| FeedSource {
+        name: name.into(),
+        kind: SourceKind::OsvZip,
+        url: format!("{OSV_BUCKET}/{ecosystem}/all.zip"),
+    };
+    vec![
+        osv("osv-pypi", "PyPI"),
+        osv("osv-crates", "crates.io"),
+        osv("osv-npm", "npm"),
+        osv("osv-maven", "Maven"),
+        osv("osv-go", "Go"),
+        FeedSource {
+            name: "kev".into(),
+            kind: SourceKind::Kev,
+            url: "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json".into(),
+        },
+        FeedSource {
+            name: "epss".into(),
+            kind: SourceKind::Epss,
+            url: "https://epss.empiricalsecurity.com/epss_scores-current.csv.gz".into(),
+        },
+    ]
+}
+
+/// Explains the `[[feeds]]` entries in `ward config print-default`.
+const FEEDS_HELP: &str = "\
+# Feed sources for `ward feeds sync` (and the `feeds.sync` job): each has a name, a kind and a url.
+# Kinds: osv-zip (an OSV ecosystem's all.zip), kev (the CISA KEV JSON), epss (the EPSS CSV, plain
+# or .gz), csaf (a CSAF provider's provider-metadata.json; its ROLIE feeds and changed documents are
+# followed), file (any one file `ward feeds import` reads). Requests are conditional (ETag,
+# Last-Modified), retried on server errors and resumed from feeds_cache_dir when interrupted.
+";
 
 impl Default for Settings {
     fn default() -> Self {
@@ -43,6 +87,8 @@ impl Default for Settings {
             max_import_mib: 64,
             job_workers: 1,
             log_format: "pretty".into(),
+            feeds_cache_dir: "ward-data/feeds-cache".into(),
+            feeds: default_feeds(),
         }
     }
 }
@@ -96,7 +142,11 @@ impl Settings {
     }
 
     pub fn default_toml() -> anyhow::Result<String> {
-        Ok(toml::to_string_pretty(&Settings::default())?)
+        let text = toml::to_string_pretty(&Settings::default())?;
+        Ok(match text.find("[[feeds]]") {
+            Some(at) => format!("{}{FEEDS_HELP}{}", &text[..at], &text[at..]),
+            None => text,
+        })
     }
 }
 
@@ -167,7 +217,8 @@ mod tests {
         let keys = Settings::keys().unwrap();
         assert!(keys.contains(&"database_url".to_owned()));
         assert!(keys.contains(&"job_workers".to_owned()));
-        assert_eq!(keys.len(), 11);
+        assert!(keys.contains(&"feeds".to_owned()));
+        assert_eq!(keys.len(), 13);
     }
 
     #[test]
@@ -175,5 +226,8 @@ mod tests {
         let t = Settings::default_toml().unwrap();
         let s: Settings = toml::from_str(&t).unwrap();
         assert_eq!(s.listen, "127.0.0.1:8080");
+        assert_eq!(s.feeds, default_feeds());
+        assert!(t.contains("# Feed sources for `ward feeds sync`"));
+        assert!(t.contains("kind = \"osv-zip\""), "{t}");
     }
 }

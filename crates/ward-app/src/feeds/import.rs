@@ -318,6 +318,22 @@ impl<'a> FeedImport<'a> {
         self.summary.problem(file, "", reason);
     }
 
+    /// Record a file the parsers could not read, naming the file, the place and the reason once.
+    fn reject_unreadable(&mut self, e: &FeedError) {
+        let (file, path, reason) = match e {
+            FeedError::Read { file, source } => (file, String::new(), format!("cannot read: {source}")),
+            FeedError::Syntax { file, at, reason } => (file, at.clone(), reason.clone()),
+            FeedError::Format {
+                file,
+                expected,
+                reason,
+            } => (file, String::new(), format!("not {expected}: {reason}")),
+        };
+        self.summary.files += 1;
+        self.summary.files_rejected += 1;
+        self.summary.problem(file, &path, reason);
+    }
+
     /// Import one file's bytes: a feed file, a `.gz` of one, or a `.zip` archive of them.
     pub async fn add_bytes(&mut self, file: &str, bytes: &[u8]) -> AppResult<()> {
         if is_zip(file, bytes) {
@@ -333,7 +349,7 @@ impl<'a> FeedImport<'a> {
             Ok(Some((inner, data))) => self.add_plain(&inner, &data).await,
             Ok(None) => self.add_plain(file, bytes).await,
             Err(e) => {
-                self.reject_file(file, e.to_string());
+                self.reject_unreadable(&e);
                 Ok(())
             }
         }
@@ -345,7 +361,7 @@ impl<'a> FeedImport<'a> {
         let entries = match ZipEntries::open(label, reader) {
             Ok(e) => e,
             Err(e) => {
-                self.reject_file(label, e.to_string());
+                self.reject_unreadable(&e);
                 self.tick(label, None);
                 return Ok(());
             }
@@ -357,7 +373,7 @@ impl<'a> FeedImport<'a> {
                     self.reject_file(&e.file, "an archive inside an archive is not read");
                 }
                 Ok(e) => self.add_plain_or_gzip(&e.file, &e.bytes).await?,
-                Err(err) => self.reject_file(label, err.to_string()),
+                Err(err) => self.reject_unreadable(&err),
             }
             self.tick(label, Some((i + 1, total)));
         }
@@ -369,7 +385,7 @@ impl<'a> FeedImport<'a> {
         let feed = match ward_feeds::parse_file_bytes(file, bytes) {
             Ok(feed) => feed,
             Err(e) => {
-                self.reject_file(file, e.to_string());
+                self.reject_unreadable(&e);
                 return Ok(());
             }
         };

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod backup;
 pub mod demo;
+pub mod feeds;
 pub mod imports;
 pub mod offline;
 pub mod serve;
