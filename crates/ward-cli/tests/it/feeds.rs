@@ -146,3 +146,63 @@ async fn feeds_import_stores_the_good_files_and_names_the_bad_one() {
     let o = ward(dir.path(), &["feeds", "import", &feeds_arg]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+/// Serves `KEV` at `/kev.json` with an ETag, answering 304 to a matching `If-None-Match`.
+async fn kev_server() -> String {
+    async fn kev(headers: axum::http::HeaderMap) -> axum::response::Response {
+        use axum::response::IntoResponse;
+        let etag = "\"kev-1\"";
+        if headers.get("if-none-match").and_then(|v| v.to_str().ok()) == Some(etag) {
+            return (axum::http::StatusCode::NOT_MODIFIED, [("etag", etag)]).into_response();
+        }
+        ([("etag", etag)], KEV).into_response()
+    }
+    let router = axum::Router::new().route("/kev.json", axum::routing::get(kev));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    format!("http://{addr}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn feeds_sync_uses_the_configured_sources_and_asks_conditionally() {
+    let base = kev_server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("ward.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "feeds_cache_dir = \"cache\"\n\n[[feeds]]\nname = \"kev\"\nkind = \"kev\"\nurl = \"{base}/kev.json\"\n"
+        ),
+    )
+    .unwrap();
+    let config = config.display().to_string();
+    let run = |args: &[&str]| {
+        let mut all = vec!["--config", config.as_str()];
+        all.extend_from_slice(args);
+        ward(dir.path(), &all)
+    };
+    let first = run(&["feeds", "sync"]);
+    let out = String::from_utf8_lossy(&first.stdout);
+    assert!(
+        first.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("kev") && l.contains("downloaded")),
+        "{out}"
+    );
+    let second = run(&["--json", "feeds", "sync", "--source", "kev"]);
+    assert!(second.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&second.stdout).unwrap();
+    assert_eq!(report["sources"][0]["outcome"], "not_modified", "{report}");
+    let unknown = run(&["feeds", "sync", "--source", "nvd"]);
+    assert_eq!(unknown.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("configured: kev"));
+    let status = run(&["--json", "feeds", "status"]);
+    let rows: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(rows[0]["state"]["etag"], "\"kev-1\"");
+    assert!(rows[0]["state"]["last_success"].is_string(), "{rows}");
+}
