@@ -18,6 +18,7 @@ use ward_store::{AssetFilter, AssetSummary, AuditMeta, Page, PageRequest, Scope,
 
 use crate::audit::append_event;
 use crate::error::{corrupt, map_db_error};
+use crate::rollups::{self, Deltas};
 use crate::rows::{col, count_col, parse_col};
 use crate::{PgStore, page_bounds, scope_binds};
 
@@ -330,6 +331,9 @@ impl PgStore {
             }
         };
         append_event(&mut tx, event).await?;
+        let mut counts = Deltas::default();
+        counts.assets(assets, 1);
+        rollups::apply(&mut tx, &counts).await?;
         tx.commit().await.map_err(map_db_error)?;
         Ok(assets.len() as u64)
     }
@@ -450,6 +454,10 @@ impl PgStore {
             None,
         );
         append_event(&mut tx, event).await?;
+        let mut counts = Deltas::default();
+        counts.asset(&before, -1);
+        counts.asset(asset, 1);
+        rollups::apply(&mut tx, &counts).await?;
         tx.commit().await.map_err(map_db_error)
     }
 
@@ -478,6 +486,9 @@ impl PgStore {
             None,
         );
         append_event(&mut tx, event).await?;
+        let mut counts = Deltas::default();
+        counts.asset(&before, -1);
+        rollups::apply(&mut tx, &counts).await?;
         tx.commit().await.map_err(map_db_error)
     }
 

@@ -230,6 +230,8 @@ impl AdminStore for PgStore {
             .map_err(map_db_error)?;
         require_empty(&mut tx).await?;
         let counts = load_lines(&mut tx, input).await?;
+        // Paths and counters are derived data, not part of the backup.
+        crate::rollups::rebuild(&mut tx).await?;
         sqlx::query(
             "SELECT setval(pg_get_serial_sequence('software', 'id'), coalesce(max(id), 0) + 1, false) FROM software",
         )

@@ -18,6 +18,7 @@ use ward_store::{
 
 use crate::audit::append_events;
 use crate::error::{corrupt, map_db_error};
+use crate::rollups::{self, Deltas};
 use crate::rows::{col, count_col, parse_col, service_columns, service_from_row};
 use crate::{PgStore, page_bounds, scope_binds};
 
@@ -191,6 +192,11 @@ impl InventoryStore for PgStore {
             })
             .collect();
         append_events(&mut tx, events).await?;
+        let mut counts = Deltas::default();
+        for s in services {
+            counts.service(s, 1);
+        }
+        rollups::apply(&mut tx, &counts).await?;
         tx.commit().await.map_err(map_db_error)?;
         Ok(services.len() as u64)
     }

@@ -3,7 +3,8 @@
 //!
 //! * Runtime queries only (`sqlx::query` with binds); the schema lives in `migrations/` and is embedded.
 //! * Every tenant-scoped query filters through the `ward_scope(mode, roots)` SQL function, which
-//!   expands a [`Scope`] into organisation ids (recursively over `organisations.parent_id`).
+//!   expands a [`Scope`] into organisation ids (a subtree is a range of `organisations.path`; see
+//!   `rollups`).
 //! * Every change appends its audit record in the same transaction; appenders serialise on a
 //!   transaction-scoped advisory lock so the hash chain never forks across servers.
 //! * Timestamps are stored as bigint microseconds, so they round-trip exactly.
@@ -28,10 +29,12 @@ mod assets;
 mod audit;
 mod backup;
 mod backup_format;
+mod copy;
 mod error;
 mod inventory;
 mod jobs;
 mod orgs;
+mod rollups;
 mod rows;
 mod vuln;
 

@@ -1,6 +1,6 @@
 //! Organisations and the hierarchy.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use async_trait::async_trait;
 use jiff::civil::Date;
@@ -16,6 +16,7 @@ use ward_store::{
 
 use crate::audit::append_events;
 use crate::error::{corrupt, map_db_error};
+use crate::rollups::{self, Deltas};
 use crate::rows::{col, count_col, date_text, org_columns, org_from_row, parse_date};
 use crate::{PgStore, page_bounds, scope_binds};
 
@@ -90,13 +91,27 @@ impl PgStore {
     }
 }
 
-async fn insert_orgs(conn: &mut PgConnection, orgs: &[&Organisation]) -> StoreResult<()> {
+/// Insert new organisations with their paths (`paths` maps each id to its path).
+async fn insert_orgs(
+    conn: &mut PgConnection,
+    orgs: &[&Organisation],
+    paths: &HashMap<Uuid, String>,
+) -> StoreResult<()> {
     for chunk in orgs.chunks(CHUNK) {
         let cols = OrgArrays::new(chunk);
+        let path: Vec<&str> = chunk
+            .iter()
+            .map(|o| {
+                paths
+                    .get(o.id.as_uuid())
+                    .map(String::as_str)
+                    .ok_or_else(|| corrupt("path"))
+            })
+            .collect::<StoreResult<_>>()?;
         sqlx::query(
-            "INSERT INTO organisations (id, code, name, kind, parent_id, postcode, opened, closed)
+            "INSERT INTO organisations (id, code, name, kind, parent_id, postcode, opened, closed, path)
              SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[],
-                                  $7::text[]::date[], $8::text[]::date[])",
+                                  $7::text[]::date[], $8::text[]::date[], $9::text[])",
         )
         .bind(cols.id)
         .bind(cols.code)
@@ -106,11 +121,40 @@ async fn insert_orgs(conn: &mut PgConnection, orgs: &[&Organisation]) -> StoreRe
         .bind(cols.postcode)
         .bind(cols.opened)
         .bind(cols.closed)
+        .bind(path)
         .execute(&mut *conn)
         .await
         .map_err(map_db_error)?;
     }
     Ok(())
+}
+
+/// Paths for the organisations a batch inserts, in batch order: the parent's path (computed earlier
+/// in the batch, or stored) followed by the code. A parent that the same batch moves has a stale
+/// stored path here; [`rollups::refresh_paths`] corrects such batches at their end.
+fn new_paths(plan: &Plan, stored_paths: &HashMap<Uuid, String>) -> StoreResult<HashMap<Uuid, String>> {
+    let mut known: HashMap<Uuid, String> = HashMap::new();
+    let mut out = HashMap::new();
+    for p in &plan.pending {
+        let cur = &p.current;
+        let parent_path = match cur.parent {
+            None => "/".to_owned(),
+            Some(parent) => {
+                let parent = parent.as_uuid();
+                known
+                    .get(parent)
+                    .or_else(|| stored_paths.get(parent))
+                    .cloned()
+                    .ok_or_else(|| corrupt("parent path"))?
+            }
+        };
+        let path = format!("{parent_path}{}/", cur.code.as_str());
+        if p.before.is_none() {
+            out.insert(*cur.id.as_uuid(), path.clone());
+        }
+        known.insert(*cur.id.as_uuid(), path);
+    }
+    Ok(out)
 }
 
 async fn update_orgs(conn: &mut PgConnection, orgs: &[&Organisation]) -> StoreResult<()> {
@@ -371,31 +415,37 @@ impl OrgStore for PgStore {
             .collect();
         parents.sort_unstable();
         parents.dedup();
-        let rows = sqlx::query("SELECT id FROM organisations WHERE id = ANY($1)")
+        let rows = sqlx::query("SELECT id, path FROM organisations WHERE id = ANY($1)")
             .bind(&parents)
             .fetch_all(&mut *tx)
             .await
             .map_err(map_db_error)?;
-        let stored_parents: HashSet<OrgId> = rows
-            .iter()
-            .map(|r| Ok(OrgId::from_uuid(col(r, "id")?)))
-            .collect::<StoreResult<_>>()?;
+        let mut stored_paths: HashMap<Uuid, String> = HashMap::with_capacity(rows.len());
+        for r in &rows {
+            stored_paths.insert(col(r, "id")?, col(r, "path")?);
+        }
+        let stored_parents: HashSet<OrgId> = stored_paths.keys().map(|id| OrgId::from_uuid(*id)).collect();
         let plan = plan_upsert(orgs, stored, &stored_parents, audit)?;
+        let paths = new_paths(&plan, &stored_paths)?;
 
         let mut inserts = Vec::new();
         let mut updates = Vec::new();
         let mut relinked = Vec::new();
         let mut new_links = Vec::new();
+        let mut counts = Deltas::default();
         for p in &plan.pending {
             let cur = &p.current;
             let moved = match &p.before {
                 None => {
                     inserts.push(cur);
+                    counts.open_org(cur, 1);
                     cur.parent.is_some()
                 }
                 Some(b) if b == cur => false,
                 Some(b) => {
                     updates.push(cur);
+                    counts.open_org(b, -1);
+                    counts.open_org(cur, 1);
                     if b.parent != cur.parent {
                         relinked.push(*cur.id.as_uuid());
                     }
@@ -406,11 +456,23 @@ impl OrgStore for PgStore {
                 new_links.push((*cur.id.as_uuid(), *parent.as_uuid()));
             }
         }
-        insert_orgs(&mut tx, &inserts).await?;
+        insert_orgs(&mut tx, &inserts, &paths).await?;
         update_orgs(&mut tx, &updates).await?;
         check_no_cycles(&mut tx, &relinked).await?;
         relink(&mut tx, &relinked, &new_links, effective).await?;
         append_events(&mut tx, plan.events).await?;
+        // Paths and counters after the audit append, under its lock (see `rollups`).
+        if relinked.is_empty() {
+            rollups::apply(&mut tx, &counts).await?;
+        } else {
+            let mut touched = rollups::with_ancestors(&mut tx, &relinked).await?;
+            let mut changed: Vec<Uuid> = inserts.iter().map(|o| *o.id.as_uuid()).collect();
+            changed.extend(relinked.iter().copied());
+            rollups::refresh_paths(&mut tx, &changed, &relinked).await?;
+            rollups::apply(&mut tx, &counts).await?;
+            touched.extend(rollups::with_ancestors(&mut tx, &relinked).await?);
+            rollups::recompute(&mut tx, &touched).await?;
+        }
         tx.commit().await.map_err(map_db_error)?;
         Ok(plan.counts)
     }
@@ -588,85 +650,11 @@ impl OrgStore for PgStore {
     }
 
     async fn org_overview(&self, scope: &Scope, id: OrgId) -> StoreResult<OrgOverview> {
-        let mut tx = self.pool.begin().await.map_err(map_db_error)?;
-        if Self::org_in_scope(&mut tx, scope, id).await?.is_none() {
+        let mut conn = self.pool.acquire().await.map_err(map_db_error)?;
+        if Self::org_in_scope(&mut conn, scope, id).await?.is_none() {
             return Err(StoreError::not_found("organisation", id));
         }
-        let (mode, roots) = scope_binds(scope);
-        // The organisation's subtree intersected with the scope.
-        let rows = sqlx::query(concat!(
-            "WITH RECURSIVE sub(id) AS (
-                 SELECT $3::uuid
-               UNION
-                 SELECT c.id FROM organisations c JOIN sub ON c.parent_id = sub.id
-             )
-             SELECT sub.id FROM sub WHERE ",
-            in_scope!("sub.id")
-        ))
-        .bind(mode)
-        .bind(&roots)
-        .bind(id.as_uuid())
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(map_db_error)?;
-        let visible: Vec<Uuid> = rows
-            .iter()
-            .map(|r| col::<Uuid>(r, "id"))
-            .collect::<StoreResult<_>>()?;
-        let mut out = OrgOverview::default();
-
-        let rows = sqlx::query(
-            "SELECT kind, count(*) AS n FROM organisations
-              WHERE id = ANY($1) AND id <> $2 AND closed IS NULL GROUP BY kind",
-        )
-        .bind(&visible)
-        .bind(id.as_uuid())
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(map_db_error)?;
-        for r in &rows {
-            out.orgs_by_kind.insert(col(r, "kind")?, count_col(r, "n")?);
-        }
-
-        let r = sqlx::query(
-            "SELECT count(*) AS n,
-                    count(*) FILTER (WHERE kind = 'clinical') AS clinical,
-                    count(*) FILTER (WHERE criticality >= 4) AS critical
-               FROM services WHERE org_id = ANY($1)",
-        )
-        .bind(&visible)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(map_db_error)?;
-        out.services = count_col(&r, "n")?;
-        out.clinical_services = count_col(&r, "clinical")?;
-        out.critical_services = count_col(&r, "critical")?;
-
-        let rows = sqlx::query(
-            "SELECT kind, count(*) AS n, count(*) FILTER (WHERE internet_facing) AS exposed
-               FROM assets WHERE org_id = ANY($1) GROUP BY kind",
-        )
-        .bind(&visible)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(map_db_error)?;
-        let mut by_kind = BTreeMap::new();
-        for r in &rows {
-            let n = count_col(r, "n")?;
-            out.assets += n;
-            out.internet_facing_assets += count_col(r, "exposed")?;
-            by_kind.insert(col::<String>(r, "kind")?, n);
-        }
-        out.assets_by_kind = by_kind;
-
-        let r = sqlx::query("SELECT count(*) AS n FROM asset_software WHERE org_id = ANY($1)")
-            .bind(&visible)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(map_db_error)?;
-        out.software_installs = count_col(&r, "n")?;
-        tx.commit().await.map_err(map_db_error)?;
-        Ok(out)
+        rollups::overview(&mut conn, scope, id).await
     }
 }
 

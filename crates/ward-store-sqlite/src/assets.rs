@@ -444,6 +444,7 @@ impl SqliteStore {
             }
         };
         append(&mut tx, &event).await?;
+        crate::rollups::count_assets(&mut tx, assets, 1).await?;
         tx.commit().await.db()?;
         Ok(assets.len() as u64)
     }
@@ -506,6 +507,7 @@ impl SqliteStore {
             None,
         );
         append(&mut tx, &event).await?;
+        crate::rollups::recount_asset(&mut tx, &stored, asset).await?;
         tx.commit().await.db()
     }
 
@@ -535,6 +537,7 @@ impl SqliteStore {
             None,
         );
         append(&mut tx, &event).await?;
+        crate::rollups::count_assets(&mut tx, std::slice::from_ref(&stored), -1).await?;
         tx.commit().await.db()
     }
 

@@ -5,6 +5,7 @@ use crate::SqliteStore;
 use crate::assets::{require_orgs, require_services};
 use crate::audit::{append, push_page};
 use crate::codec::{DbResult, get, get_parsed, like_pattern, to_u32, to_u64};
+use crate::rollups::{self, Deltas};
 use crate::scope;
 use async_trait::async_trait;
 use sqlx::sqlite::SqliteRow;
@@ -228,6 +229,11 @@ impl InventoryStore for SqliteStore {
             );
             append(&mut tx, &event).await?;
         }
+        let mut counts = Deltas::default();
+        for s in services {
+            counts.service(s, 1);
+        }
+        rollups::apply(&mut tx, &counts).await?;
         tx.commit().await.db()?;
         Ok(services.len() as u64)
     }

@@ -23,6 +23,7 @@ mod digest;
 mod inventory;
 mod jobs;
 mod orgs;
+mod rollups;
 mod scope;
 mod vuln;
 
@@ -159,6 +160,8 @@ impl AdminStore for SqliteStore {
     async fn restore(&self, input: &mut (dyn std::io::BufRead + Send)) -> StoreResult<BackupCounts> {
         let mut tx = self.begin_write().await?;
         let counts = backup::read_backup(&mut tx, input).await?;
+        // Paths and counters are derived data, not part of the backup.
+        rollups::rebuild(&mut tx).await?;
         // Foreign keys are checked at commit: a violation means the backup is inconsistent.
         tx.commit()
             .await

@@ -5,6 +5,7 @@ use crate::audit::{append, push_page};
 use crate::codec::{
     DbResult, date_text, get, get_parsed, get_parsed_opt, like_pattern, opt_date_text, to_u64,
 };
+use crate::rollups::{self, Deltas};
 use crate::scope;
 use async_trait::async_trait;
 use jiff::civil::Date;
@@ -77,9 +78,10 @@ async fn ancestors(conn: &mut SqliteConnection, id: OrgId) -> StoreResult<Vec<Or
 }
 
 async fn insert_org(conn: &mut SqliteConnection, o: &Organisation) -> StoreResult<()> {
+    let path = rollups::path_for(conn, o).await?;
     sqlx::query(
-        "INSERT INTO organisations (id, code, name, kind, parent_id, postcode, opened, closed) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO organisations (id, code, name, kind, parent_id, postcode, opened, closed, path) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(o.id.to_string())
     .bind(o.code.as_str())
@@ -89,6 +91,7 @@ async fn insert_org(conn: &mut SqliteConnection, o: &Organisation) -> StoreResul
     .bind(&o.postcode)
     .bind(opt_date_text(o.opened))
     .bind(opt_date_text(o.closed))
+    .bind(path)
     .execute(&mut *conn)
     .await
     .db()?;
@@ -194,6 +197,7 @@ async fn upsert_one(
     org: &mut Organisation,
     effective: Date,
     audit: &AuditMeta,
+    changes: &mut Changes,
 ) -> StoreResult<Outcome> {
     match org_by_code(conn, &org.code).await? {
         None => {
@@ -201,6 +205,8 @@ async fn upsert_one(
                 check_parent(conn, index, org.id, p).await?;
             }
             insert_org(conn, org).await?;
+            changes.inserted.push(org.id);
+            changes.counts.open_org(org, 1);
             if org.parent.is_some() {
                 move_parent(conn, org.id, org.parent, effective).await?;
             }
@@ -226,8 +232,11 @@ async fn upsert_one(
                     check_parent(conn, index, org.id, p).await?;
                 }
                 move_parent(conn, org.id, org.parent, effective).await?;
+                changes.moved.push(org.id);
             }
             update_org(conn, org).await?;
+            changes.counts.open_org(&stored, -1);
+            changes.counts.open_org(org, 1);
             let event = audit.event(
                 "org.update",
                 "organisation",
@@ -247,6 +256,33 @@ enum Outcome {
     Inserted,
     Updated,
     Unchanged,
+}
+
+/// What a batch of upserts changed, for paths and counters at its end.
+#[derive(Default)]
+struct Changes {
+    inserted: Vec<OrgId>,
+    /// Organisations whose parent changed.
+    moved: Vec<OrgId>,
+    counts: Deltas,
+}
+
+impl Changes {
+    /// Bring paths and counters up to date with the batch: recompute the paths of moved organisations
+    /// and everything beneath them (and of organisations inserted beneath a moved one), apply the
+    /// counts of open organisations, then sum the subtrees of the old and new ancestors again.
+    async fn finish(self, conn: &mut SqliteConnection) -> StoreResult<()> {
+        if self.moved.is_empty() {
+            return rollups::apply(conn, &self.counts).await;
+        }
+        let mut touched = rollups::with_ancestors(conn, &self.moved).await?;
+        let mut changed = self.inserted;
+        changed.extend(self.moved.iter().copied());
+        rollups::refresh_paths(conn, &changed, &self.moved).await?;
+        rollups::apply(conn, &self.counts).await?;
+        touched.extend(rollups::with_ancestors(conn, &self.moved).await?);
+        rollups::recompute(conn, &touched).await
+    }
 }
 
 fn push_org_filter(qb: &mut QueryBuilder<Sqlite>, scope: &Scope, filter: &OrgFilter) {
@@ -281,19 +317,6 @@ impl SqliteStore {
     }
 }
 
-/// A query over the overview subtree: `inside(id)` is the subtree of the root intersected with the
-/// scope; the caller pushes the SELECT that uses it.
-fn overview_query(scope: &Scope, root: OrgId) -> QueryBuilder<Sqlite> {
-    let mut qb = QueryBuilder::new("");
-    scope::push_with(&mut qb, scope);
-    qb.push(", sub(id) AS (SELECT ").push_bind(root.to_string());
-    qb.push(" UNION SELECT o.id FROM organisations o JOIN sub ON o.parent_id = sub.id)");
-    qb.push(", inside(id) AS (SELECT id FROM sub WHERE 1");
-    scope::push_filter(&mut qb, scope, "id");
-    qb.push(") ");
-    qb
-}
-
 #[async_trait]
 impl OrgStore for SqliteStore {
     async fn upsert_orgs(
@@ -307,10 +330,11 @@ impl OrgStore for SqliteStore {
         // rows of the same batch name them as parents.
         let mut renamed: HashMap<OrgId, OrgId> = HashMap::new();
         let mut counts = UpsertCounts::default();
+        let mut changes = Changes::default();
         for (index, given) in orgs.iter().enumerate() {
             let mut org = given.clone();
             org.parent = org.parent.map(|p| renamed.get(&p).copied().unwrap_or(p));
-            match upsert_one(&mut tx, index, &mut org, effective, audit).await? {
+            match upsert_one(&mut tx, index, &mut org, effective, audit, &mut changes).await? {
                 Outcome::Inserted => counts.inserted += 1,
                 Outcome::Updated => counts.updated += 1,
                 Outcome::Unchanged => counts.unchanged += 1,
@@ -319,6 +343,7 @@ impl OrgStore for SqliteStore {
                 renamed.insert(given.id, org.id);
             }
         }
+        changes.finish(&mut tx).await?;
         tx.commit().await.db()?;
         Ok(counts)
     }
@@ -429,50 +454,6 @@ impl OrgStore for SqliteStore {
     async fn org_overview(&self, scope: &Scope, id: OrgId) -> StoreResult<OrgOverview> {
         let mut conn = self.read.acquire().await.db()?;
         self.require_org(&mut conn, scope, id).await?;
-        let mut overview = OrgOverview::default();
-
-        let mut qb = overview_query(scope, id);
-        qb.push(
-            "SELECT kind, count(*) AS n FROM organisations WHERE id IN (SELECT id FROM inside) AND id <> ",
-        );
-        qb.push_bind(id.to_string())
-            .push(" AND closed IS NULL GROUP BY kind");
-        for row in qb.build().fetch_all(&mut *conn).await.db()? {
-            overview
-                .orgs_by_kind
-                .insert(get(&row, "kind")?, to_u64("count", get(&row, "n")?)?);
-        }
-
-        let mut qb = overview_query(scope, id);
-        qb.push(
-            "SELECT count(*) AS n, coalesce(sum(kind = 'clinical'), 0) AS clinical, \
-             coalesce(sum(criticality >= 4), 0) AS critical \
-             FROM services WHERE org_id IN (SELECT id FROM inside)",
-        );
-        let row = qb.build().fetch_one(&mut *conn).await.db()?;
-        overview.services = to_u64("count", get(&row, "n")?)?;
-        overview.clinical_services = to_u64("count", get(&row, "clinical")?)?;
-        overview.critical_services = to_u64("count", get(&row, "critical")?)?;
-
-        let mut qb = overview_query(scope, id);
-        qb.push(
-            "SELECT kind, count(*) AS n, coalesce(sum(internet_facing), 0) AS facing \
-             FROM assets WHERE org_id IN (SELECT id FROM inside) GROUP BY kind",
-        );
-        for row in qb.build().fetch_all(&mut *conn).await.db()? {
-            let n = to_u64("count", get(&row, "n")?)?;
-            overview.assets += n;
-            overview.internet_facing_assets += to_u64("count", get(&row, "facing")?)?;
-            overview.assets_by_kind.insert(get(&row, "kind")?, n);
-        }
-
-        let mut qb = overview_query(scope, id);
-        qb.push(
-            "SELECT count(*) FROM asset_software x JOIN assets a ON a.num = x.asset_num \
-             WHERE a.org_id IN (SELECT id FROM inside)",
-        );
-        let installs: i64 = qb.build_query_scalar().fetch_one(&mut *conn).await.db()?;
-        overview.software_installs = to_u64("count", installs)?;
-        Ok(overview)
+        rollups::overview(&mut conn, scope, id).await
     }
 }

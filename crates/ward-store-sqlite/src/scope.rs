@@ -1,6 +1,7 @@
 //! Scope enforcement in SQL. Every scoped query starts with the `scope_orgs` common table
 //! expression and filters its tenant column with [`push_filter`]; nothing scoped is read or
-//! written without it.
+//! written without it. A subtree is a range of materialised paths (`organisations.path`, kept by
+//! `upsert_orgs`), so even a region of thousands of organisations is one index range scan.
 
 use crate::codec::DbResult;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
@@ -25,9 +26,13 @@ pub(crate) fn push_with(qb: &mut QueryBuilder<Sqlite>, scope: &Scope) {
             push_in(qb, "id", ids);
         }
         Scope::Subtrees(roots) => {
-            qb.push("SELECT id FROM organisations WHERE ");
-            push_in(qb, "id", roots);
-            qb.push(" UNION SELECT o.id FROM organisations o JOIN scope_orgs s ON o.parent_id = s.id");
+            // Each root's subtree is a range of the `organisations_path` index (see `rollups`).
+            qb.push(
+                "SELECT d.id FROM organisations r \
+                 JOIN organisations d ON d.path >= r.path AND d.path < r.path || '~' \
+                 WHERE r.path <> '' AND ",
+            );
+            push_in(qb, "r.id", roots);
         }
     }
     qb.push(") ");

@@ -48,6 +48,8 @@ async fn everything(store: &Arc<dyn Store>) -> anyhow::Result<Vec<String>> {
         for o in &page.items {
             out.push(format!("{o:?}"));
             out.push(format!("{:?}", store.org_links(&all, o.id).await?));
+            // Counters are rebuilt on restore: every overview must read back the same.
+            out.push(format!("{:?}", store.org_overview(&all, o.id).await?));
         }
         offset += u64::from(PAGE);
         if offset >= page.total {

@@ -14,6 +14,7 @@ mod inventory;
 mod isolation;
 mod jobs;
 mod orgs;
+mod overview;
 mod vuln;
 mod vuln_signals;
 
@@ -25,6 +26,7 @@ pub use inventory::{assets_round_trip, services_round_trip, software_is_deduplic
 pub use isolation::isolation_between_organisations;
 pub use jobs::{jobs_claimed_once_under_concurrency, jobs_lifecycle};
 pub use orgs::{org_hierarchy_and_links, orgs_round_trip};
+pub use overview::overview_counts_follow_writes;
 pub use vuln::*;
 
 use std::sync::Arc;
@@ -38,6 +40,7 @@ pub async fn run_all(store: Arc<dyn Store>) -> anyhow::Result<()> {
     services_round_trip(store.clone()).await?;
     assets_round_trip(store.clone()).await?;
     software_is_deduplicated(store.clone()).await?;
+    overview_counts_follow_writes(store.clone()).await?;
     isolation_between_organisations(store.clone()).await?;
     accounts_round_trip(store.clone()).await?;
     audit_records_every_change(store.clone()).await?;

@@ -1,0 +1,360 @@
+//! Organisation paths and per-organisation counters: what makes overviews cheap at national scale.
+//! The design is the SQLite backend's (see its `rollups.rs` and `migrations/0003_org_rollups.sql`).
+//!
+//! * `organisations.path` (`/X26/Y56/QKK/RJZ/`, collation "C") makes a subtree the index range
+//!   `P <= path < P || '~'`; `ward_scope` expands subtrees that way. New organisations get their path
+//!   when inserted; [`refresh_paths`] recomputes re-parented organisations and their descendants in
+//!   the same transaction as the move.
+//! * `org_rollups` holds per (organisation, metric) the organisation's own count and its subtree's.
+//!   Writes collect changes of `own` in [`Deltas`] and [`apply`] them (own at the organisation,
+//!   subtree at it and every ancestor) as their last step, after the audit append: the audit's
+//!   transaction-scoped advisory lock already serialises writers there, so the hot rows near the
+//!   top of the tree (the national body's totals) add no waiting of their own and rows are always
+//!   locked in one order. Moves sum the old and new ancestors again ([`recompute`]); a restore
+//!   rebuilds everything ([`rebuild`]).
+//! * An overview ([`overview`]) reads about twenty rows of the root, or for [`Scope::Orgs`] sums the
+//!   own counts of the listed organisations inside the root's subtree.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use sqlx::PgConnection;
+use uuid::Uuid;
+use ward_core::OrgId;
+use ward_core::asset::Asset;
+use ward_core::org::Organisation;
+use ward_core::service::{Service, ServiceKind};
+use ward_store::{OrgOverview, Scope, StoreResult};
+
+use crate::error::{corrupt, map_db_error};
+use crate::rows::col;
+
+/// The metric names stored in `org_rollups.metric` (the migration uses the same strings).
+pub(crate) mod metric {
+    pub const SERVICES: &str = "services";
+    pub const CLINICAL_SERVICES: &str = "services.clinical";
+    pub const CRITICAL_SERVICES: &str = "services.critical";
+    pub const ASSETS: &str = "assets";
+    /// Followed by `AssetKind::as_str`.
+    pub const ASSET_KIND: &str = "assets.kind.";
+    pub const INTERNET_FACING: &str = "assets.internet_facing";
+    pub const SOFTWARE_INSTALLS: &str = "software.installs";
+    /// Followed by `OrgKind::as_str`; counts open organisations.
+    pub const ORG_KIND: &str = "orgs.kind.";
+}
+
+/// Changes of `own` counters, per organisation and metric, collected by a write before [`apply`].
+#[derive(Debug, Default)]
+pub(crate) struct Deltas(BTreeMap<(Uuid, String), i64>);
+
+impl Deltas {
+    pub(crate) fn add(&mut self, org: OrgId, metric: &str, n: i64) {
+        if n != 0 {
+            *self.0.entry((*org.as_uuid(), metric.to_owned())).or_default() += n;
+        }
+    }
+
+    /// Count (`sign` 1) or uncount (`sign` -1) an asset with its installs.
+    pub(crate) fn asset(&mut self, a: &Asset, sign: i64) {
+        self.add(a.org, metric::ASSETS, sign);
+        self.add(a.org, &format!("{}{}", metric::ASSET_KIND, a.kind.as_str()), sign);
+        if a.internet_facing {
+            self.add(a.org, metric::INTERNET_FACING, sign);
+        }
+        let installs = i64::try_from(a.software.len()).unwrap_or(i64::MAX);
+        self.add(a.org, metric::SOFTWARE_INSTALLS, sign.saturating_mul(installs));
+    }
+
+    pub(crate) fn assets(&mut self, assets: &[Asset], sign: i64) {
+        for a in assets {
+            self.asset(a, sign);
+        }
+    }
+
+    pub(crate) fn service(&mut self, s: &Service, sign: i64) {
+        self.add(s.org, metric::SERVICES, sign);
+        if s.kind == ServiceKind::Clinical {
+            self.add(s.org, metric::CLINICAL_SERVICES, sign);
+        }
+        if s.criticality.value() >= 4 {
+            self.add(s.org, metric::CRITICAL_SERVICES, sign);
+        }
+    }
+
+    /// Count or uncount an organisation among the open organisations of its kind.
+    pub(crate) fn open_org(&mut self, o: &Organisation, sign: i64) {
+        if o.closed.is_none() {
+            self.add(o.id, &format!("{}{}", metric::ORG_KIND, o.kind.as_str()), sign);
+        }
+    }
+}
+
+/// Pairs (organisation, ancestor-or-self) for `ids`, from the codes in their stored paths.
+async fn lineages(conn: &mut PgConnection, ids: &[Uuid]) -> StoreResult<Vec<(Uuid, Uuid)>> {
+    let rows = sqlx::query(
+        "SELECT o.id AS org, a.id AS anc
+           FROM organisations o
+           JOIN organisations a ON a.code = ANY (string_to_array(trim(BOTH '/' FROM o.path), '/'))
+          WHERE o.id = ANY ($1) AND o.path <> ''",
+    )
+    .bind(ids)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(map_db_error)?;
+    rows.iter()
+        .map(|r| Ok((col(r, "org")?, col(r, "anc")?)))
+        .collect()
+}
+
+/// The organisations of `ids` and all their ancestors, from the stored paths.
+pub(crate) async fn with_ancestors(conn: &mut PgConnection, ids: &[Uuid]) -> StoreResult<BTreeSet<Uuid>> {
+    Ok(lineages(conn, ids).await?.into_iter().map(|(_, a)| a).collect())
+}
+
+/// Apply counter changes: `own` at each organisation, `subtree` at it and at each of its ancestors.
+pub(crate) async fn apply(conn: &mut PgConnection, deltas: &Deltas) -> StoreResult<()> {
+    let orgs: Vec<Uuid> = deltas
+        .0
+        .iter()
+        .filter(|(_, n)| **n != 0)
+        .map(|((o, _), _)| *o)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if orgs.is_empty() {
+        return Ok(());
+    }
+    let mut lines: BTreeMap<Uuid, Vec<Uuid>> = BTreeMap::new();
+    for (org, anc) in lineages(conn, &orgs).await? {
+        lines.entry(org).or_default().push(anc);
+    }
+    let mut rows: BTreeMap<(Uuid, &str), (i64, i64)> = BTreeMap::new();
+    for ((org, metric), n) in deltas.0.iter().filter(|(_, n)| **n != 0) {
+        let line = lines.get(org).ok_or_else(|| corrupt("organisation path"))?;
+        if !line.contains(org) {
+            return Err(corrupt("organisation path"));
+        }
+        for anc in line {
+            let slot = rows.entry((*anc, metric.as_str())).or_default();
+            slot.1 += n;
+            if anc == org {
+                slot.0 += n;
+            }
+        }
+    }
+    rows.retain(|_, (own, subtree)| *own != 0 || *subtree != 0);
+    if rows.is_empty() {
+        return Ok(());
+    }
+    // Sorted by (organisation, metric): every writer locks the rows in the same order.
+    let (mut org, mut metric, mut own, mut subtree) = (vec![], vec![], vec![], vec![]);
+    for ((o, m), (w, s)) in rows {
+        org.push(o);
+        metric.push(m);
+        own.push(w);
+        subtree.push(s);
+    }
+    sqlx::query(
+        "INSERT INTO org_rollups (org_id, metric, own, subtree)
+         SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::bigint[], $4::bigint[])
+         ON CONFLICT (org_id, metric) DO UPDATE
+            SET own = org_rollups.own + EXCLUDED.own, subtree = org_rollups.subtree + EXCLUDED.subtree",
+    )
+    .bind(&org)
+    .bind(&metric)
+    .bind(&own)
+    .bind(&subtree)
+    .execute(&mut *conn)
+    .await
+    .map_err(map_db_error)?;
+    Ok(())
+}
+
+/// Sum the `subtree` counters of `orgs` again from the `own` counters in their path ranges.
+pub(crate) async fn recompute(conn: &mut PgConnection, orgs: &BTreeSet<Uuid>) -> StoreResult<()> {
+    let orgs: Vec<Uuid> = orgs.iter().copied().collect();
+    sqlx::query("UPDATE org_rollups SET subtree = 0 WHERE org_id = ANY ($1)")
+        .bind(&orgs)
+        .execute(&mut *conn)
+        .await
+        .map_err(map_db_error)?;
+    sqlx::query(
+        "INSERT INTO org_rollups (org_id, metric, own, subtree)
+         SELECT a.id, r.metric, 0, sum(r.own)
+           FROM organisations a
+           JOIN organisations d ON d.path >= a.path AND d.path < a.path || '~'
+           JOIN org_rollups r ON r.org_id = d.id
+          WHERE a.id = ANY ($1) AND a.path <> ''
+          GROUP BY a.id, r.metric
+         ON CONFLICT (org_id, metric) DO UPDATE SET subtree = EXCLUDED.subtree",
+    )
+    .bind(&orgs)
+    .execute(&mut *conn)
+    .await
+    .map_err(map_db_error)?;
+    Ok(())
+}
+
+/// Recompute the paths of `changed` organisations and of everything beneath the `moved` ones (found
+/// by their paths before the move), walking each one's current parents up to the top.
+pub(crate) async fn refresh_paths(
+    conn: &mut PgConnection,
+    changed: &[Uuid],
+    moved: &[Uuid],
+) -> StoreResult<()> {
+    sqlx::query(
+        "WITH RECURSIVE todo(id) AS (
+             SELECT unnest($1::uuid[])
+           UNION
+             SELECT d.id FROM organisations m
+               JOIN organisations d ON d.path > m.path AND d.path < m.path || '~'
+              WHERE m.id = ANY ($2) AND m.path <> ''
+         ), up(start, cur, path, depth) AS (
+             SELECT o.id, o.parent_id, o.code || '/', 0 FROM organisations o WHERE o.id IN (SELECT id FROM todo)
+           UNION ALL
+             SELECT up.start, p.parent_id, p.code || '/' || up.path, up.depth + 1
+               FROM up JOIN organisations p ON p.id = up.cur WHERE up.depth < 64
+         )
+         UPDATE organisations o SET path = '/' || up.path
+           FROM up WHERE up.cur IS NULL AND o.id = up.start AND o.path <> '/' || up.path",
+    )
+    .bind(changed)
+    .bind(moved)
+    .execute(&mut *conn)
+    .await
+    .map_err(map_db_error)?;
+    Ok(())
+}
+
+/// Paths from `parent_id` for every organisation (tops first), for a restored database.
+const REBUILD_PATHS: &str = "
+WITH RECURSIVE p(id, path, depth) AS (
+    SELECT id, '/' || code || '/', 0 FROM organisations WHERE parent_id IS NULL
+  UNION ALL
+    SELECT o.id, p.path || o.code || '/', p.depth + 1 FROM organisations o JOIN p ON o.parent_id = p.id
+     WHERE p.depth < 64
+)
+UPDATE organisations o SET path = p.path FROM p WHERE o.id = p.id";
+
+/// Every `own` counter, counted from the tables.
+const REBUILD_OWN: &str = "
+INSERT INTO org_rollups (org_id, metric, own)
+    SELECT org_id, metric, sum(n) FROM (
+        SELECT org_id, 'services' AS metric, count(*) AS n FROM services GROUP BY org_id
+      UNION ALL
+        SELECT org_id, 'services.clinical', count(*) FROM services WHERE kind = 'clinical' GROUP BY org_id
+      UNION ALL
+        SELECT org_id, 'services.critical', count(*) FROM services WHERE criticality >= 4 GROUP BY org_id
+      UNION ALL
+        SELECT org_id, 'assets', count(*) FROM assets GROUP BY org_id
+      UNION ALL
+        SELECT org_id, 'assets.kind.' || kind, count(*) FROM assets GROUP BY org_id, kind
+      UNION ALL
+        SELECT org_id, 'assets.internet_facing', count(*) FROM assets WHERE internet_facing GROUP BY org_id
+      UNION ALL
+        SELECT org_id, 'software.installs', count(*) FROM asset_software GROUP BY org_id
+      UNION ALL
+        SELECT id, 'orgs.kind.' || kind, 1 FROM organisations WHERE closed IS NULL
+    ) AS counted GROUP BY org_id, metric";
+
+/// Every `subtree` counter, summed from `own` over path ranges.
+const REBUILD_SUBTREES: &str = "
+INSERT INTO org_rollups (org_id, metric, own, subtree)
+    SELECT a.id, r.metric, 0, sum(r.own)
+      FROM organisations a
+      JOIN organisations d ON d.path >= a.path AND d.path < a.path || '~'
+      JOIN org_rollups r ON r.org_id = d.id
+     WHERE a.path <> ''
+     GROUP BY a.id, r.metric
+    ON CONFLICT (org_id, metric) DO UPDATE SET subtree = EXCLUDED.subtree";
+
+/// Recompute every path and counter from the tables (after a restore).
+pub(crate) async fn rebuild(conn: &mut PgConnection) -> StoreResult<()> {
+    for sql in [
+        REBUILD_PATHS,
+        "DELETE FROM org_rollups",
+        REBUILD_OWN,
+        REBUILD_SUBTREES,
+    ] {
+        sqlx::query(sql).execute(&mut *conn).await.map_err(map_db_error)?;
+    }
+    Ok(())
+}
+
+/// Add one (metric, value) pair to an overview; zero values add no map entries.
+fn fill(out: &mut OrgOverview, metric: &str, value: i64) -> StoreResult<()> {
+    let n = u64::try_from(value).map_err(|_| corrupt("counter"))?;
+    if n == 0 {
+        return Ok(());
+    }
+    if let Some(kind) = metric.strip_prefix(metric::ORG_KIND) {
+        *out.orgs_by_kind.entry(kind.to_owned()).or_default() += n;
+    } else if let Some(kind) = metric.strip_prefix(metric::ASSET_KIND) {
+        *out.assets_by_kind.entry(kind.to_owned()).or_default() += n;
+    } else {
+        match metric {
+            metric::SERVICES => out.services += n,
+            metric::CLINICAL_SERVICES => out.clinical_services += n,
+            metric::CRITICAL_SERVICES => out.critical_services += n,
+            metric::ASSETS => out.assets += n,
+            metric::INTERNET_FACING => out.internet_facing_assets += n,
+            metric::SOFTWARE_INSTALLS => out.software_installs += n,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The overview of `root`'s subtree intersected with `scope`; the caller has checked that `root`
+/// lies inside the scope, so under [`Scope::All`] and [`Scope::Subtrees`] the whole subtree does.
+pub(crate) async fn overview(
+    conn: &mut PgConnection,
+    scope: &Scope,
+    root: OrgId,
+) -> StoreResult<OrgOverview> {
+    let mut out = OrgOverview::default();
+    match scope {
+        Scope::All | Scope::Subtrees(_) => {
+            let rows = sqlx::query("SELECT metric, own, subtree FROM org_rollups WHERE org_id = $1")
+                .bind(root.as_uuid())
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(map_db_error)?;
+            for r in &rows {
+                let metric: String = col(r, "metric")?;
+                let (own, subtree): (i64, i64) = (col(r, "own")?, col(r, "subtree")?);
+                let value = if metric.starts_with(metric::ORG_KIND) {
+                    subtree - own
+                } else {
+                    subtree
+                };
+                fill(&mut out, &metric, value)?;
+            }
+        }
+        Scope::Orgs(ids) => {
+            let ids: Vec<Uuid> = ids
+                .iter()
+                .map(|o| *o.as_uuid())
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            let rows = sqlx::query(
+                "SELECT r.metric, sum(r.own)::bigint AS n
+                   FROM organisations t
+                   JOIN organisations d ON d.path >= t.path AND d.path < t.path || '~'
+                   JOIN org_rollups r ON r.org_id = d.id
+                  WHERE t.id = $1 AND t.path <> '' AND d.id = ANY ($2)
+                    AND NOT (d.id = t.id AND r.metric LIKE 'orgs.kind.%')
+                  GROUP BY r.metric",
+            )
+            .bind(root.as_uuid())
+            .bind(&ids)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(map_db_error)?;
+            for r in &rows {
+                fill(&mut out, &col::<String>(r, "metric")?, col(r, "n")?)?;
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,492 @@
+//! Organisation paths and per-organisation counters: what makes overviews cheap at national scale.
+//!
+//! # Paths
+//!
+//! `organisations.path` lists the codes from the top of the hierarchy down to the organisation, each
+//! followed by `/` (`/X26/Y56/QKK/RJZ/`). Codes are upper-case letters and digits, so the subtree of
+//! an organisation with path `P` is the index range `P <= path < P || '~'`: scopes
+//! and overviews read a range of `organisations_path` instead of walking `parent_id` recursively.
+//! New organisations get their path when inserted; [`refresh_paths`] recomputes the paths of
+//! re-parented organisations and everything beneath them, in the same transaction as the move.
+//!
+//! # Counters
+//!
+//! `org_rollups` holds per (organisation, metric) the count for the organisation itself (`own`) and
+//! for its subtree (`subtree`, itself included); the metric names are in [`metric`]. Writes collect
+//! their changes of `own` in [`Deltas`] and [`apply`] them inside their transaction: `own` at the
+//! organisation and `subtree` at the organisation and each of its ancestors (read from its path),
+//! a handful of upserts per batch instead of a trigger per row. Moving an organisation changes the
+//! subtrees of its old and new ancestors; [`recompute`] sums them again from `own`. A restore
+//! rebuilds everything with [`rebuild`].
+//!
+//! An overview ([`overview`]) is then one primary-key range read of about twenty rows (the root's
+//! `subtree` values), or for [`Scope::Orgs`] a sum of `own` over the listed organisations inside the
+//! root's subtree.
+
+use crate::codec::{DbResult, get, to_u64};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use ward_core::OrgId;
+use ward_core::asset::Asset;
+use ward_core::org::Organisation;
+use ward_core::service::{Service, ServiceKind};
+use ward_store::{OrgOverview, Scope, StoreError, StoreResult};
+
+/// Identifiers per `IN (...)` list.
+const IN_CHUNK: usize = 400;
+/// Rows per multi-row upsert into `org_rollups` (4 parameters each).
+const UPSERT_ROWS: usize = 200;
+/// Deepest hierarchy walked when computing paths (guards against a corrupted cyclic table).
+const MAX_DEPTH: i64 = 64;
+
+/// The metric names stored in `org_rollups.metric` (the migration uses the same strings).
+pub(crate) mod metric {
+    pub const SERVICES: &str = "services";
+    pub const CLINICAL_SERVICES: &str = "services.clinical";
+    pub const CRITICAL_SERVICES: &str = "services.critical";
+    pub const ASSETS: &str = "assets";
+    /// Followed by `AssetKind::as_str`.
+    pub const ASSET_KIND: &str = "assets.kind.";
+    pub const INTERNET_FACING: &str = "assets.internet_facing";
+    pub const SOFTWARE_INSTALLS: &str = "software.installs";
+    /// Followed by `OrgKind::as_str`; counts open organisations.
+    pub const ORG_KIND: &str = "orgs.kind.";
+}
+
+/// Changes of `own` counters, per organisation and metric, collected by a write before [`apply`].
+#[derive(Debug, Default)]
+pub(crate) struct Deltas(BTreeMap<(OrgId, String), i64>);
+
+impl Deltas {
+    pub(crate) fn add(&mut self, org: OrgId, metric: &str, n: i64) {
+        if n != 0 {
+            *self.0.entry((org, metric.to_owned())).or_default() += n;
+        }
+    }
+
+    /// Count (`sign` 1) or uncount (`sign` -1) an asset with its installs.
+    pub(crate) fn asset(&mut self, a: &Asset, sign: i64) {
+        self.add(a.org, metric::ASSETS, sign);
+        self.add(a.org, &format!("{}{}", metric::ASSET_KIND, a.kind.as_str()), sign);
+        if a.internet_facing {
+            self.add(a.org, metric::INTERNET_FACING, sign);
+        }
+        let installs = i64::try_from(a.software.len()).unwrap_or(i64::MAX);
+        self.add(a.org, metric::SOFTWARE_INSTALLS, sign.saturating_mul(installs));
+    }
+
+    pub(crate) fn assets(&mut self, assets: &[Asset], sign: i64) {
+        for a in assets {
+            self.asset(a, sign);
+        }
+    }
+
+    pub(crate) fn service(&mut self, s: &Service, sign: i64) {
+        self.add(s.org, metric::SERVICES, sign);
+        if s.kind == ServiceKind::Clinical {
+            self.add(s.org, metric::CLINICAL_SERVICES, sign);
+        }
+        if s.criticality.value() >= 4 {
+            self.add(s.org, metric::CRITICAL_SERVICES, sign);
+        }
+    }
+
+    /// Count or uncount an organisation in the open organisations of its kind (closed ones do not count).
+    pub(crate) fn open_org(&mut self, o: &Organisation, sign: i64) {
+        if o.closed.is_none() {
+            self.add(o.id, &format!("{}{}", metric::ORG_KIND, o.kind.as_str()), sign);
+        }
+    }
+
+    fn nonzero(&self) -> impl Iterator<Item = (&(OrgId, String), &i64)> {
+        self.0.iter().filter(|(_, n)| **n != 0)
+    }
+}
+
+/// Push `<column> IN (?, ...)` over text values, or a false condition for none.
+fn push_in_text(qb: &mut QueryBuilder<Sqlite>, column: &str, values: &[String]) {
+    if values.is_empty() {
+        qb.push("0");
+        return;
+    }
+    qb.push(column).push(" IN (");
+    let mut list = qb.separated(", ");
+    for v in values {
+        list.push_bind(v.as_str());
+    }
+    qb.push(")");
+}
+
+/// The stored paths of `ids` (as text ids), chunk by chunk.
+async fn paths_of(conn: &mut SqliteConnection, ids: &[String]) -> StoreResult<HashMap<String, String>> {
+    let mut out = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(IN_CHUNK) {
+        let mut qb = QueryBuilder::new("SELECT id, path FROM organisations WHERE ");
+        push_in_text(&mut qb, "id", chunk);
+        for row in qb.build().fetch_all(&mut *conn).await.db()? {
+            out.insert(get(&row, "id")?, get(&row, "path")?);
+        }
+    }
+    Ok(out)
+}
+
+/// Ids of organisations by code.
+async fn ids_by_code(conn: &mut SqliteConnection, codes: &[String]) -> StoreResult<HashMap<String, String>> {
+    let mut out = HashMap::with_capacity(codes.len());
+    for chunk in codes.chunks(IN_CHUNK) {
+        let mut qb = QueryBuilder::new("SELECT code, id FROM organisations WHERE ");
+        push_in_text(&mut qb, "code", chunk);
+        for row in qb.build().fetch_all(&mut *conn).await.db()? {
+            out.insert(get(&row, "code")?, get(&row, "id")?);
+        }
+    }
+    Ok(out)
+}
+
+/// The codes of a path, top first (the organisation itself last).
+fn path_codes(path: &str) -> impl Iterator<Item = &str> {
+    path.split('/').filter(|c| !c.is_empty())
+}
+
+/// For each organisation of `ids`: itself and its ancestors (text ids), read from the stored paths.
+async fn lineages(conn: &mut SqliteConnection, ids: &[String]) -> StoreResult<HashMap<String, Vec<String>>> {
+    let paths = paths_of(conn, ids).await?;
+    let codes: Vec<String> = paths
+        .values()
+        .flat_map(|p| path_codes(p).map(str::to_owned))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let by_code = ids_by_code(conn, &codes).await?;
+    let mut out = HashMap::with_capacity(ids.len());
+    for id in ids {
+        let path = paths
+            .get(id)
+            .ok_or_else(|| StoreError::Backend(format!("organisation {id} vanished while counting")))?;
+        let mut line = Vec::new();
+        for code in path_codes(path) {
+            let anc = by_code.get(code).ok_or_else(|| {
+                StoreError::Backend(format!("the path of organisation {id} names an unknown code"))
+            })?;
+            line.push(anc.clone());
+        }
+        if line.last() != Some(id) {
+            return Err(StoreError::Backend(format!(
+                "the stored path of organisation {id} does not end with it"
+            )));
+        }
+        out.insert(id.clone(), line);
+    }
+    Ok(out)
+}
+
+/// The organisations of `ids` and all their ancestors, from the stored paths.
+pub(crate) async fn with_ancestors(
+    conn: &mut SqliteConnection,
+    ids: &[OrgId],
+) -> StoreResult<BTreeSet<String>> {
+    let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    Ok(lineages(conn, &ids).await?.into_values().flatten().collect())
+}
+
+/// Apply counter changes: `own` at each organisation, `subtree` at it and at each of its ancestors.
+pub(crate) async fn apply(conn: &mut SqliteConnection, deltas: &Deltas) -> StoreResult<()> {
+    let orgs: Vec<String> = deltas
+        .nonzero()
+        .map(|((o, _), _)| o.to_string())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if orgs.is_empty() {
+        return Ok(());
+    }
+    let lines = lineages(conn, &orgs).await?;
+    // (org, metric) -> (own change, subtree change)
+    let mut rows: BTreeMap<(String, &str), (i64, i64)> = BTreeMap::new();
+    for ((org, metric), n) in deltas.nonzero() {
+        let org = org.to_string();
+        let line = lines
+            .get(&org)
+            .ok_or_else(|| StoreError::Backend(format!("organisation {org} has no path")))?;
+        for anc in line {
+            let slot = rows.entry((anc.clone(), metric.as_str())).or_default();
+            slot.1 += n;
+            if *anc == org {
+                slot.0 += n;
+            }
+        }
+    }
+    let rows: Vec<_> = rows
+        .into_iter()
+        .filter(|(_, (o, s))| *o != 0 || *s != 0)
+        .collect();
+    for chunk in rows.chunks(UPSERT_ROWS) {
+        let mut qb = QueryBuilder::new("INSERT INTO org_rollups (org_id, metric, own, subtree) ");
+        qb.push_values(chunk, |mut b, ((org, metric), (own, subtree))| {
+            b.push_bind(org.as_str())
+                .push_bind(*metric)
+                .push_bind(*own)
+                .push_bind(*subtree);
+        });
+        qb.push(
+            " ON CONFLICT (org_id, metric) DO UPDATE SET own = own + excluded.own, \
+             subtree = subtree + excluded.subtree",
+        );
+        qb.build().execute(&mut *conn).await.db()?;
+    }
+    Ok(())
+}
+
+/// Count (`sign` 1) or uncount (`sign` -1) assets: the one call the asset write paths make.
+pub(crate) async fn count_assets(
+    conn: &mut SqliteConnection,
+    assets: &[Asset],
+    sign: i64,
+) -> StoreResult<()> {
+    let mut d = Deltas::default();
+    d.assets(assets, sign);
+    apply(conn, &d).await
+}
+
+/// Replace the counts of an asset's stored state with those of its new state.
+pub(crate) async fn recount_asset(
+    conn: &mut SqliteConnection,
+    before: &Asset,
+    after: &Asset,
+) -> StoreResult<()> {
+    let mut d = Deltas::default();
+    d.asset(before, -1);
+    d.asset(after, 1);
+    apply(conn, &d).await
+}
+
+/// Sum the `subtree` counters of `orgs` again from the `own` counters in their path ranges.
+pub(crate) async fn recompute(conn: &mut SqliteConnection, orgs: &BTreeSet<String>) -> StoreResult<()> {
+    let orgs: Vec<String> = orgs.iter().cloned().collect();
+    for chunk in orgs.chunks(IN_CHUNK) {
+        let mut qb = QueryBuilder::new("UPDATE org_rollups SET subtree = 0 WHERE ");
+        push_in_text(&mut qb, "org_id", chunk);
+        qb.build().execute(&mut *conn).await.db()?;
+        let mut qb = QueryBuilder::new(
+            "INSERT INTO org_rollups (org_id, metric, own, subtree) \
+             SELECT a.id, r.metric, 0, sum(r.own) FROM organisations a \
+             JOIN organisations d ON d.path >= a.path AND d.path < a.path || '~' \
+             JOIN org_rollups r ON r.org_id = d.id WHERE a.path <> '' AND ",
+        );
+        push_in_text(&mut qb, "a.id", chunk);
+        qb.push(
+            " GROUP BY a.id, r.metric \
+             ON CONFLICT (org_id, metric) DO UPDATE SET subtree = excluded.subtree",
+        );
+        qb.build().execute(&mut *conn).await.db()?;
+    }
+    Ok(())
+}
+
+/// Recompute the paths of `changed` organisations and of everything beneath the `moved` ones
+/// (found by their paths before the move), walking each one's current parents up to the top.
+pub(crate) async fn refresh_paths(
+    conn: &mut SqliteConnection,
+    changed: &[OrgId],
+    moved: &[OrgId],
+) -> StoreResult<()> {
+    let mut todo: BTreeSet<String> = changed.iter().map(ToString::to_string).collect();
+    let moved: Vec<String> = moved.iter().map(ToString::to_string).collect();
+    for chunk in moved.chunks(IN_CHUNK) {
+        let mut qb = QueryBuilder::new(
+            "SELECT d.id FROM organisations m \
+             JOIN organisations d ON d.path > m.path AND d.path < m.path || '~' WHERE m.path <> '' AND ",
+        );
+        push_in_text(&mut qb, "m.id", chunk);
+        let ids: Vec<String> = qb.build_query_scalar().fetch_all(&mut *conn).await.db()?;
+        todo.extend(ids);
+    }
+    let todo: Vec<String> = todo.into_iter().collect();
+    let mut fresh: Vec<(String, String)> = Vec::with_capacity(todo.len());
+    for chunk in todo.chunks(IN_CHUNK) {
+        let mut qb = QueryBuilder::new(
+            "WITH RECURSIVE up(start, cur, path, depth) AS ( \
+               SELECT o.id, o.parent_id, o.code || '/', 0 FROM organisations o WHERE ",
+        );
+        push_in_text(&mut qb, "o.id", chunk);
+        qb.push(
+            " UNION ALL \
+               SELECT up.start, p.parent_id, p.code || '/' || up.path, up.depth + 1 \
+                 FROM up JOIN organisations p ON p.id = up.cur WHERE up.depth < ",
+        );
+        qb.push_bind(MAX_DEPTH);
+        qb.push(
+            ") SELECT up.start AS id, '/' || up.path AS path FROM up \
+               JOIN organisations o ON o.id = up.start WHERE up.cur IS NULL AND o.path <> '/' || up.path",
+        );
+        for row in qb.build().fetch_all(&mut *conn).await.db()? {
+            fresh.push((get(&row, "id")?, get(&row, "path")?));
+        }
+    }
+    for (id, path) in &fresh {
+        sqlx::query("UPDATE organisations SET path = ? WHERE id = ?")
+            .bind(path)
+            .bind(id)
+            .execute(&mut *conn)
+            .await
+            .db()?;
+    }
+    Ok(())
+}
+
+/// The path a new organisation gets: its parent's path (or the top) followed by its code.
+pub(crate) async fn path_for(conn: &mut SqliteConnection, org: &Organisation) -> StoreResult<String> {
+    let parent = match org.parent {
+        None => "/".to_owned(),
+        Some(p) => {
+            let path: Option<String> = sqlx::query_scalar("SELECT path FROM organisations WHERE id = ?")
+                .bind(p.to_string())
+                .fetch_optional(&mut *conn)
+                .await
+                .db()?;
+            path.filter(|p| !p.is_empty())
+                .ok_or_else(|| StoreError::Invalid(format!("parent: organisation {p} does not exist")))?
+        }
+    };
+    Ok(format!("{parent}{}/", org.code.as_str()))
+}
+
+/// Paths from `parent_id` for every organisation (tops first), for a restored database.
+const REBUILD_PATHS: &str = "\
+WITH RECURSIVE p(id, path, depth) AS (
+    SELECT id, '/' || code || '/', 0 FROM organisations WHERE parent_id IS NULL
+    UNION ALL
+    SELECT o.id, p.path || o.code || '/', p.depth + 1 FROM organisations o JOIN p ON o.parent_id = p.id
+     WHERE p.depth < 64
+)
+UPDATE organisations SET path = p.path FROM p WHERE organisations.id = p.id";
+
+/// Every `own` counter, counted from the tables.
+const REBUILD_OWN: &str = "\
+INSERT INTO org_rollups (org_id, metric, own)
+    SELECT org_id, metric, sum(n) FROM (
+        SELECT org_id, 'services' AS metric, count(*) AS n FROM services GROUP BY org_id
+        UNION ALL
+        SELECT org_id, 'services.clinical', count(*) FROM services WHERE kind = 'clinical' GROUP BY org_id
+        UNION ALL
+        SELECT org_id, 'services.critical', count(*) FROM services WHERE criticality >= 4 GROUP BY org_id
+        UNION ALL
+        SELECT org_id, 'assets', count(*) FROM assets GROUP BY org_id
+        UNION ALL
+        SELECT org_id, 'assets.kind.' || kind, count(*) FROM assets GROUP BY org_id, kind
+        UNION ALL
+        SELECT org_id, 'assets.internet_facing', count(*) FROM assets WHERE internet_facing GROUP BY org_id
+        UNION ALL
+        SELECT a.org_id, 'software.installs', count(*)
+          FROM asset_software x JOIN assets a ON a.num = x.asset_num GROUP BY a.org_id
+        UNION ALL
+        SELECT id, 'orgs.kind.' || kind, 1 FROM organisations WHERE closed IS NULL
+    ) GROUP BY org_id, metric";
+
+/// Every `subtree` counter, summed from `own` over path ranges.
+const REBUILD_SUBTREES: &str = "\
+INSERT INTO org_rollups (org_id, metric, own, subtree)
+    SELECT a.id, r.metric, 0, sum(r.own)
+      FROM organisations a
+      JOIN organisations d ON d.path >= a.path AND d.path < a.path || '~'
+      JOIN org_rollups r ON r.org_id = d.id
+     WHERE a.path <> ''
+     GROUP BY a.id, r.metric
+    ON CONFLICT (org_id, metric) DO UPDATE SET subtree = excluded.subtree";
+
+/// Recompute every path and counter from the tables (after a restore).
+pub(crate) async fn rebuild(conn: &mut SqliteConnection) -> StoreResult<()> {
+    for sql in [
+        REBUILD_PATHS,
+        "DELETE FROM org_rollups",
+        REBUILD_OWN,
+        REBUILD_SUBTREES,
+    ] {
+        sqlx::query(sql).execute(&mut *conn).await.db()?;
+    }
+    Ok(())
+}
+
+/// Add one (metric, value) pair to an overview; zero values add no map entries.
+fn fill(out: &mut OrgOverview, metric: &str, value: i64) -> StoreResult<()> {
+    let n = to_u64("counter", value)?;
+    if n == 0 {
+        return Ok(());
+    }
+    if let Some(kind) = metric.strip_prefix(metric::ORG_KIND) {
+        *out.orgs_by_kind.entry(kind.to_owned()).or_default() += n;
+    } else if let Some(kind) = metric.strip_prefix(metric::ASSET_KIND) {
+        *out.assets_by_kind.entry(kind.to_owned()).or_default() += n;
+    } else {
+        match metric {
+            metric::SERVICES => out.services += n,
+            metric::CLINICAL_SERVICES => out.clinical_services += n,
+            metric::CRITICAL_SERVICES => out.critical_services += n,
+            metric::ASSETS => out.assets += n,
+            metric::INTERNET_FACING => out.internet_facing_assets += n,
+            metric::SOFTWARE_INSTALLS => out.software_installs += n,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The overview of `root`'s subtree intersected with `scope`; the caller has checked that `root`
+/// lies inside the scope, so under [`Scope::All`] and [`Scope::Subtrees`] the whole subtree does.
+pub(crate) async fn overview(
+    conn: &mut SqliteConnection,
+    scope: &Scope,
+    root: OrgId,
+) -> StoreResult<OrgOverview> {
+    let mut out = OrgOverview::default();
+    let root_s = root.to_string();
+    match scope {
+        Scope::All | Scope::Subtrees(_) => {
+            let rows = sqlx::query("SELECT metric, own, subtree FROM org_rollups WHERE org_id = ?")
+                .bind(&root_s)
+                .fetch_all(&mut *conn)
+                .await
+                .db()?;
+            for row in rows {
+                let metric: String = get(&row, "metric")?;
+                let (own, subtree): (i64, i64) = (get(&row, "own")?, get(&row, "subtree")?);
+                let value = if metric.starts_with(metric::ORG_KIND) {
+                    subtree - own
+                } else {
+                    subtree
+                };
+                fill(&mut out, &metric, value)?;
+            }
+        }
+        Scope::Orgs(ids) => {
+            let ids: Vec<String> = ids
+                .iter()
+                .map(ToString::to_string)
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            let mut sums: BTreeMap<String, i64> = BTreeMap::new();
+            for chunk in ids.chunks(IN_CHUNK) {
+                let mut qb = QueryBuilder::new(
+                    "SELECT r.org_id, r.metric, r.own FROM organisations t \
+                     JOIN organisations d ON d.path >= t.path AND d.path < t.path || '~' \
+                     JOIN org_rollups r ON r.org_id = d.id WHERE t.path <> '' AND t.id = ",
+                );
+                qb.push_bind(&root_s).push(" AND ");
+                push_in_text(&mut qb, "d.id", chunk);
+                for row in qb.build().fetch_all(&mut *conn).await.db()? {
+                    let org: String = get(&row, "org_id")?;
+                    let metric: String = get(&row, "metric")?;
+                    if org == root_s && metric.starts_with(metric::ORG_KIND) {
+                        continue;
+                    }
+                    *sums.entry(metric).or_default() += get::<i64>(&row, "own")?;
+                }
+            }
+            for (metric, value) in sums {
+                fill(&mut out, &metric, value)?;
+            }
+        }
+    }
+    Ok(out)
+}
