@@ -173,6 +173,7 @@ impl App {
                 return Ok(Page {
                     items: vec![],
                     total: 0,
+                    total_is_lower_bound: false,
                     offset: p.offset,
                     limit: p.clamped_limit(),
                 });

@@ -14,13 +14,13 @@ use uuid::Uuid;
 use ward_core::asset::{Asset, InstalledSoftware};
 use ward_core::audit::digest_json;
 use ward_core::{AssetId, OrgId, ServiceId};
-use ward_store::{AssetFilter, AssetSummary, AuditMeta, Page, PageRequest, Scope, StoreError, StoreResult};
+use ward_store::{AuditMeta, Scope, StoreError, StoreResult};
 
 use crate::audit::append_event;
 use crate::error::{corrupt, map_db_error};
 use crate::rollups::{self, Deltas};
-use crate::rows::{col, count_col, parse_col};
-use crate::{PgStore, page_bounds, scope_binds};
+use crate::rows::{col, parse_col};
+use crate::{PgStore, scope_binds};
 
 /// Assets per INSERT.
 const ASSET_CHUNK: usize = 5_000;
@@ -490,100 +490,6 @@ impl PgStore {
         counts.asset(&before, -1);
         rollups::apply(&mut tx, &counts).await?;
         tx.commit().await.map_err(map_db_error)
-    }
-
-    /// `InventoryStore::list_assets`: a count, then one page whose link counts are computed only for
-    /// the rows shown.
-    pub(crate) async fn asset_summaries(
-        &self,
-        scope: &Scope,
-        filter: &AssetFilter,
-        page: PageRequest,
-    ) -> StoreResult<Page<AssetSummary>> {
-        macro_rules! asset_where {
-            () => {
-                concat!(
-                    in_scope!("a.org_id"),
-                    " AND ($3::uuid IS NULL OR a.org_id = $3)
-                      AND ($4::text IS NULL OR strpos(lower(a.name), $4) > 0
-                           OR strpos(lower(coalesce(a.hostname, '')), $4) > 0
-                           OR EXISTS (SELECT 1 FROM asset_software x JOIN software s ON s.id = x.software_id
-                                       WHERE x.asset_id = a.id AND strpos(lower(s.name), $4) > 0))
-                      AND ($5::text IS NULL OR a.kind = $5)
-                      AND ($6::bool IS NULL OR a.internet_facing = $6)
-                      AND ($7::uuid IS NULL OR EXISTS (SELECT 1 FROM asset_services y
-                                                        WHERE y.asset_id = a.id AND y.service_id = $7))"
-                )
-            };
-        }
-        let (mode, roots) = scope_binds(scope);
-        let (limit, offset) = page_bounds(page);
-        let text = filter
-            .text
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(str::to_lowercase);
-        let org = filter.org.map(|o| *o.as_uuid());
-        let kind = filter.kind.map(|k| k.as_str());
-        let service = filter.service.map(|s| *s.as_uuid());
-        let row = sqlx::query(concat!(
-            "SELECT count(*) AS n FROM assets a WHERE ",
-            asset_where!()
-        ))
-        .bind(mode)
-        .bind(&roots)
-        .bind(org)
-        .bind(&text)
-        .bind(kind)
-        .bind(filter.internet_facing)
-        .bind(service)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(map_db_error)?;
-        let total = count_col(&row, "n")?;
-        let rows = sqlx::query(concat!(
-            "SELECT a.id, a.org_id, o.name AS org_name, a.name, a.kind, a.hostname, a.internet_facing,
-                    (SELECT count(*) FROM asset_software x WHERE x.asset_id = a.id) AS software_count,
-                    (SELECT count(*) FROM asset_services y WHERE y.asset_id = a.id) AS service_count
-               FROM assets a JOIN organisations o ON o.id = a.org_id WHERE ",
-            asset_where!(),
-            " ORDER BY a.name, a.id LIMIT $8 OFFSET $9"
-        ))
-        .bind(mode)
-        .bind(&roots)
-        .bind(org)
-        .bind(&text)
-        .bind(kind)
-        .bind(filter.internet_facing)
-        .bind(service)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(map_db_error)?;
-        let items = rows
-            .iter()
-            .map(|r| {
-                Ok(AssetSummary {
-                    id: AssetId::from_uuid(col(r, "id")?),
-                    org: OrgId::from_uuid(col(r, "org_id")?),
-                    org_name: col(r, "org_name")?,
-                    name: col(r, "name")?,
-                    kind: parse_col(r, "kind")?,
-                    hostname: col(r, "hostname")?,
-                    internet_facing: col(r, "internet_facing")?,
-                    software_count: u32::try_from(count_col(r, "software_count")?).unwrap_or(u32::MAX),
-                    service_count: u32::try_from(count_col(r, "service_count")?).unwrap_or(u32::MAX),
-                })
-            })
-            .collect::<StoreResult<_>>()?;
-        Ok(Page {
-            items,
-            total,
-            offset: page.offset,
-            limit: page.clamped_limit(),
-        })
     }
 }
 

@@ -225,6 +225,7 @@ impl AuditStore for PgStore {
         Ok(Page {
             items: rows.iter().map(record_from_row).collect::<StoreResult<_>>()?,
             total: u64::try_from(total).unwrap_or(0),
+            total_is_lower_bound: false,
             offset: page.offset,
             limit: page.clamped_limit(),
         })

@@ -284,6 +284,7 @@ impl InventoryStore for PgStore {
         Ok(Page {
             items: rows.iter().map(service_from_row).collect::<StoreResult<_>>()?,
             total,
+            total_is_lower_bound: false,
             offset: page.offset,
             limit: page.clamped_limit(),
         })
@@ -324,7 +325,8 @@ impl InventoryStore for PgStore {
         filter: &AssetFilter,
         page: PageRequest,
     ) -> StoreResult<Page<AssetSummary>> {
-        self.asset_summaries(scope, filter, page).await
+        let mut conn = self.pool.acquire().await.map_err(map_db_error)?;
+        crate::search::list_assets(&mut conn, scope, filter, page).await
     }
 
     async fn upsert_products(
@@ -463,6 +465,7 @@ impl InventoryStore for PgStore {
         Ok(Page {
             items: rows.iter().map(product_from_row).collect::<StoreResult<_>>()?,
             total: u64::try_from(total).unwrap_or(0),
+            total_is_lower_bound: false,
             offset: page.offset,
             limit: page.clamped_limit(),
         })

@@ -36,6 +36,7 @@ mod jobs;
 mod orgs;
 mod rollups;
 mod rows;
+mod search;
 mod vuln;
 
 use std::time::Duration;

@@ -570,6 +570,7 @@ impl OrgStore for PgStore {
         Ok(Page {
             items: rows.iter().map(org_from_row).collect::<StoreResult<_>>()?,
             total,
+            total_is_lower_bound: false,
             offset: page.offset,
             limit: page.clamped_limit(),
         })

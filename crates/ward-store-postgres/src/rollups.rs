@@ -225,6 +225,70 @@ pub(crate) async fn refresh_paths(
     Ok(())
 }
 
+/// The number of assets in `scope` (of one organisation, kind or exposure when given) from the
+/// counters, or None when the filters do not map onto them (a kind and an exposure together).
+pub(crate) async fn asset_total(
+    conn: &mut PgConnection,
+    scope: &Scope,
+    org: Option<OrgId>,
+    kind: Option<ward_core::asset::AssetKind>,
+    internet_facing: Option<bool>,
+) -> StoreResult<Option<u64>> {
+    let (metric, minus) = match (kind, internet_facing) {
+        (None, None) => (metric::ASSETS.to_owned(), None),
+        (Some(k), None) => (format!("{}{}", metric::ASSET_KIND, k.as_str()), None),
+        (None, Some(true)) => (metric::INTERNET_FACING.to_owned(), None),
+        (None, Some(false)) => (metric::ASSETS.to_owned(), Some(metric::INTERNET_FACING)),
+        (Some(_), Some(_)) => return Ok(None),
+    };
+    let mut total = sum_metric(conn, scope, org, &metric).await?;
+    if let Some(m) = minus {
+        total -= sum_metric(conn, scope, org, m).await?;
+    }
+    Ok(Some(u64::try_from(total).map_err(|_| corrupt("counter"))?))
+}
+
+/// One metric summed over the scope (or over one organisation inside it): `own` of that
+/// organisation or of the listed ones, `subtree` of the scope's roots, nested roots counted once.
+async fn sum_metric(
+    conn: &mut PgConnection,
+    scope: &Scope,
+    org: Option<OrgId>,
+    metric: &str,
+) -> StoreResult<i64> {
+    let (mode, roots) = crate::scope_binds(scope);
+    let row = match org {
+        Some(o) => sqlx::query(
+            "SELECT coalesce(sum(r.own), 0)::bigint AS n FROM org_rollups r
+              WHERE r.org_id = $3 AND r.metric = $4
+                AND ($1 = 'all' OR r.org_id IN (SELECT id FROM ward_scope($1, $2)))",
+        )
+        .bind(mode)
+        .bind(&roots)
+        .bind(o.as_uuid())
+        .bind(metric),
+        None => sqlx::query(
+            "SELECT coalesce(sum(CASE WHEN $1 = 'orgs' THEN r.own ELSE r.subtree END), 0)::bigint AS n
+               FROM organisations t JOIN org_rollups r ON r.org_id = t.id AND r.metric = $3
+              WHERE CASE $1
+                      WHEN 'all' THEN t.parent_id IS NULL
+                      WHEN 'orgs' THEN t.id = ANY ($2)
+                      ELSE t.id = ANY ($2) AND t.path <> '' AND NOT EXISTS (
+                          SELECT 1 FROM organisations u
+                           WHERE u.id = ANY ($2) AND u.id <> t.id AND u.path <> ''
+                             AND t.path > u.path AND t.path < u.path || '~')
+                    END",
+        )
+        .bind(mode)
+        .bind(&roots)
+        .bind(metric),
+    }
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(map_db_error)?;
+    col(&row, "n")
+}
+
 /// Paths from `parent_id` for every organisation (tops first), for a restored database.
 const REBUILD_PATHS: &str = "
 WITH RECURSIVE p(id, path, depth) AS (

@@ -10,8 +10,8 @@
 //! instead of taking inserts at random places. Numbers never leave the store.
 
 use crate::SqliteStore;
-use crate::audit::{append, push_page};
-use crate::codec::{DbResult, get, get_parsed, get_parsed_opt, like_pattern, to_u32, to_u64};
+use crate::audit::append;
+use crate::codec::{DbResult, get, get_parsed};
 use crate::digest::digest_json_sliced;
 use crate::scope;
 use sqlx::sqlite::SqliteRow;
@@ -20,7 +20,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use ward_core::asset::{Asset, InstalledSoftware};
 use ward_core::audit::digest_json;
 use ward_core::{AssetId, OrgId, ServiceId};
-use ward_store::{AssetFilter, AssetSummary, AuditMeta, Page, PageRequest, Scope, StoreError, StoreResult};
+use ward_store::{AuditMeta, Scope, StoreError, StoreResult};
 
 /// Rows per multi-row INSERT into `assets` (6 parameters each).
 const ASSET_ROWS: usize = 150;
@@ -539,87 +539,5 @@ impl SqliteStore {
         append(&mut tx, &event).await?;
         crate::rollups::count_assets(&mut tx, std::slice::from_ref(&stored), -1).await?;
         tx.commit().await.db()
-    }
-
-    pub(crate) async fn list_assets_impl(
-        &self,
-        scope: &Scope,
-        filter: &AssetFilter,
-        page: PageRequest,
-    ) -> StoreResult<Page<AssetSummary>> {
-        let mut conn = self.read.acquire().await.db()?;
-        let mut count = QueryBuilder::new("");
-        scope::push_with(&mut count, scope);
-        count.push("SELECT count(*) FROM assets a");
-        push_asset_filter(&mut count, scope, filter);
-        let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await.db()?;
-
-        let mut qb = QueryBuilder::new("");
-        scope::push_with(&mut qb, scope);
-        qb.push(
-            "SELECT a.id, a.org_id, o.name AS org_name, a.name, a.kind, a.hostname, a.internet_facing, \
-             (SELECT count(*) FROM asset_software x WHERE x.asset_num = a.num) AS software_count, \
-             (SELECT count(*) FROM asset_services x WHERE x.asset_num = a.num) AS service_count \
-             FROM assets a JOIN organisations o ON o.id = a.org_id",
-        );
-        push_asset_filter(&mut qb, scope, filter);
-        push_page(&mut qb, " ORDER BY a.name, a.id", page);
-        let rows = qb.build().fetch_all(&mut *conn).await.db()?;
-        let items = rows
-            .iter()
-            .map(summary_from_row)
-            .collect::<StoreResult<Vec<_>>>()?;
-        Ok(Page {
-            items,
-            total: to_u64("count", total)?,
-            offset: page.offset,
-            limit: page.clamped_limit(),
-        })
-    }
-}
-
-fn summary_from_row(row: &SqliteRow) -> StoreResult<AssetSummary> {
-    Ok(AssetSummary {
-        id: get_parsed(row, "id")?,
-        org: get_parsed(row, "org_id")?,
-        org_name: get(row, "org_name")?,
-        name: get(row, "name")?,
-        kind: get_parsed(row, "kind")?,
-        hostname: get_parsed_opt::<String>(row, "hostname")?,
-        internet_facing: get(row, "internet_facing")?,
-        software_count: to_u32("software_count", get(row, "software_count")?)?,
-        service_count: to_u32("service_count", get(row, "service_count")?)?,
-    })
-}
-
-fn push_asset_filter(qb: &mut QueryBuilder<Sqlite>, scope: &Scope, filter: &AssetFilter) {
-    qb.push(" WHERE 1");
-    scope::push_filter(qb, scope, "a.org_id");
-    if let Some(org) = filter.org {
-        qb.push(" AND a.org_id = ").push_bind(org.to_string());
-    }
-    if let Some(text) = filter.text.as_deref().filter(|t| !t.trim().is_empty()) {
-        let pattern = like_pattern(text);
-        qb.push(" AND (a.name LIKE ")
-            .push_bind(pattern.clone())
-            .push(" ESCAPE '\\'");
-        qb.push(" OR a.hostname LIKE ")
-            .push_bind(pattern.clone())
-            .push(" ESCAPE '\\'");
-        qb.push(
-            " OR EXISTS (SELECT 1 FROM asset_software x JOIN software s ON s.id = x.software_id \
-             WHERE x.asset_num = a.num AND s.name LIKE ",
-        );
-        qb.push_bind(pattern).push(" ESCAPE '\\'))");
-    }
-    if let Some(kind) = filter.kind {
-        qb.push(" AND a.kind = ").push_bind(kind.as_str());
-    }
-    if let Some(facing) = filter.internet_facing {
-        qb.push(" AND a.internet_facing = ").push_bind(facing);
-    }
-    if let Some(service) = filter.service {
-        qb.push(" AND EXISTS (SELECT 1 FROM asset_services x WHERE x.asset_num = a.num AND x.service_id = ");
-        qb.push_bind(service.to_string()).push(")");
     }
 }

@@ -278,6 +278,7 @@ impl InventoryStore for SqliteStore {
         Ok(Page {
             items,
             total: to_u64("count", total)?,
+            total_is_lower_bound: false,
             offset: page.offset,
             limit: page.clamped_limit(),
         })
@@ -305,7 +306,8 @@ impl InventoryStore for SqliteStore {
         filter: &AssetFilter,
         page: PageRequest,
     ) -> StoreResult<Page<AssetSummary>> {
-        self.list_assets_impl(scope, filter, page).await
+        let mut conn = self.read.acquire().await.db()?;
+        crate::search::list_assets(&mut conn, scope, filter, page).await
     }
 
     async fn upsert_products(
@@ -379,6 +381,7 @@ impl InventoryStore for SqliteStore {
         Ok(Page {
             items,
             total: to_u64("count", total)?,
+            total_is_lower_bound: false,
             offset: page.offset,
             limit: page.clamped_limit(),
         })

@@ -25,6 +25,7 @@ mod jobs;
 mod orgs;
 mod rollups;
 mod scope;
+mod search;
 mod vuln;
 
 use async_trait::async_trait;

@@ -401,6 +401,7 @@ impl OrgStore for SqliteStore {
         Ok(Page {
             items,
             total: to_u64("count", total)?,
+            total_is_lower_bound: false,
             offset: page.offset,
             limit: page.clamped_limit(),
         })

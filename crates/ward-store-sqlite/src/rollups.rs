@@ -351,6 +351,92 @@ pub(crate) async fn path_for(conn: &mut SqliteConnection, org: &Organisation) ->
     Ok(format!("{parent}{}/", org.code.as_str()))
 }
 
+/// The number of assets in `scope` (of one organisation, kind or exposure when given) from the
+/// counters, or None when the filters do not map onto them (a kind and an exposure together).
+pub(crate) async fn asset_total(
+    conn: &mut SqliteConnection,
+    scope: &Scope,
+    org: Option<OrgId>,
+    kind: Option<ward_core::asset::AssetKind>,
+    internet_facing: Option<bool>,
+) -> StoreResult<Option<u64>> {
+    let (metric, minus) = match (kind, internet_facing) {
+        (None, None) => (metric::ASSETS.to_owned(), None),
+        (Some(k), None) => (format!("{}{}", metric::ASSET_KIND, k.as_str()), None),
+        (None, Some(true)) => (metric::INTERNET_FACING.to_owned(), None),
+        (None, Some(false)) => (metric::ASSETS.to_owned(), Some(metric::INTERNET_FACING)),
+        (Some(_), Some(_)) => return Ok(None),
+    };
+    let mut total = sum_metric(conn, scope, org, &metric).await?;
+    if let Some(m) = minus {
+        total -= sum_metric(conn, scope, org, m).await?;
+    }
+    Ok(Some(to_u64("counter", total)?))
+}
+
+/// One metric summed over the scope (or over one organisation inside it): `own` of that
+/// organisation or of the listed ones, `subtree` of the roots (nested roots counted once).
+async fn sum_metric(
+    conn: &mut SqliteConnection,
+    scope: &Scope,
+    org: Option<OrgId>,
+    metric: &str,
+) -> StoreResult<i64> {
+    let (column, orgs): (&str, Vec<String>) = match (org, scope) {
+        (Some(o), _) => {
+            if !crate::scope::org_in_scope(conn, scope, o).await? {
+                return Ok(0);
+            }
+            ("own", vec![o.to_string()])
+        }
+        (None, Scope::All) => {
+            let n: Option<i64> = sqlx::query_scalar(
+                "SELECT sum(r.subtree) FROM organisations o JOIN org_rollups r ON r.org_id = o.id \
+                 WHERE o.parent_id IS NULL AND r.metric = ?",
+            )
+            .bind(metric)
+            .fetch_one(&mut *conn)
+            .await
+            .db()?;
+            return Ok(n.unwrap_or(0));
+        }
+        (None, Scope::Orgs(ids)) => (
+            "own",
+            ids.iter()
+                .map(ToString::to_string)
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect(),
+        ),
+        (None, Scope::Subtrees(roots)) => {
+            let ids: Vec<String> = roots.iter().map(ToString::to_string).collect();
+            let paths = paths_of(conn, &ids).await?;
+            let mut tops: Vec<(&String, &String)> = paths.iter().filter(|(_, p)| !p.is_empty()).collect();
+            tops.sort_by(|a, b| a.1.cmp(b.1));
+            // Paths sort parents before their descendants: keep those not under a kept one.
+            let mut kept: Vec<(&String, &String)> = Vec::new();
+            for (id, path) in tops {
+                if !kept.iter().any(|(_, p)| path.starts_with(p.as_str())) {
+                    kept.push((id, path));
+                }
+            }
+            ("subtree", kept.into_iter().map(|(id, _)| id.clone()).collect())
+        }
+    };
+    let mut total = 0;
+    for chunk in orgs.chunks(IN_CHUNK) {
+        let mut qb = QueryBuilder::new("SELECT sum(");
+        qb.push(column)
+            .push(") FROM org_rollups WHERE metric = ")
+            .push_bind(metric.to_owned());
+        qb.push(" AND ");
+        push_in_text(&mut qb, "org_id", chunk);
+        let n: Option<i64> = qb.build_query_scalar().fetch_one(&mut *conn).await.db()?;
+        total += n.unwrap_or(0);
+    }
+    Ok(total)
+}
+
 /// Paths from `parent_id` for every organisation (tops first), for a restored database.
 const REBUILD_PATHS: &str = "\
 WITH RECURSIVE p(id, path, depth) AS (

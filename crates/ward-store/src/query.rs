@@ -54,8 +54,12 @@ impl PageRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
-    /// Total matching rows across all pages.
+    /// Total matching rows across all pages; with `total_is_lower_bound`, at least this many.
     pub total: u64,
+    /// The store stopped counting at `total` (searches with very many matches): there are at least
+    /// `total` rows and possibly more. False for exact totals.
+    #[serde(default)]
+    pub total_is_lower_bound: bool,
     pub offset: u64,
     pub limit: u32,
 }

@@ -94,6 +94,7 @@ fn empty<T>(limit: u32) -> Page<T> {
     Page {
         items: Vec::new(),
         total: 0,
+        total_is_lower_bound: false,
         offset: 0,
         limit,
     }

@@ -164,16 +164,21 @@ impl Pager {
     /// `path` and `filters` rebuild the current search; offset and limit are added per link.
     pub fn new<T>(page: &Page<T>, path: &str, filters: &[(&str, &str)]) -> Self {
         let shown = page.items.len() as u64;
+        // A total the store stopped counting at reads "10,000+".
+        let total = if page.total_is_lower_bound {
+            format!("{}+", thousands(page.total))
+        } else {
+            thousands(page.total)
+        };
         let summary = if page.total == 0 {
             "Nothing matches".to_owned()
         } else if shown == 0 {
-            format!("No more results (there are {} in all)", thousands(page.total))
+            format!("No more results (there are {total} in all)")
         } else {
             format!(
-                "Showing {}–{} of {}",
+                "Showing {}–{} of {total}",
                 thousands(page.offset + 1),
                 thousands(page.offset + shown),
-                thousands(page.total)
             )
         };
         let limit = u64::from(page.limit.max(1));
@@ -190,7 +195,8 @@ impl Pager {
             format!("{path}{}", query_string(&pairs))
         };
         let prev = (page.offset > 0).then(|| link(page.offset.saturating_sub(limit)));
-        let next = (page.offset + shown < page.total && shown > 0).then(|| link(page.offset + limit));
+        let more = page.offset + shown < page.total || (page.total_is_lower_bound && shown == limit);
+        let next = (more && shown > 0).then(|| link(page.offset + limit));
         Self { summary, prev, next }
     }
 }
@@ -307,9 +313,28 @@ mod tests {
         Page {
             items: vec![0; shown],
             total,
+            total_is_lower_bound: false,
             offset,
             limit: 50,
         }
+    }
+
+    #[test]
+    fn a_lower_bound_total_reads_as_at_least() {
+        let mut p = page(0, 50, 10_000);
+        p.total_is_lower_bound = true;
+        let pager = Pager::new(&p, "/assets", &[("q", "x")]);
+        assert_eq!(pager.summary, "Showing 1–50 of 10,000+");
+        assert_eq!(pager.next.as_deref(), Some("/assets?q=x&offset=50"));
+        // On the page that reaches the counted total there may still be more.
+        let mut last = page(9_950, 50, 10_000);
+        last.total_is_lower_bound = true;
+        assert!(Pager::new(&last, "/assets", &[]).next.is_some());
+        assert!(
+            Pager::new(&page(9_950, 50, 10_000), "/assets", &[])
+                .next
+                .is_none()
+        );
     }
 
     #[test]

@@ -310,6 +310,7 @@ impl PgStore {
         Ok(Page {
             items: docs(&rows)?.iter().map(AdvisorySummary::of).collect(),
             total: count_col(&total, "total")?,
+            total_is_lower_bound: false,
             offset: page.offset,
             limit: page.clamped_limit(),
         })

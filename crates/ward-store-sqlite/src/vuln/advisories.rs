@@ -309,6 +309,7 @@ impl SqliteStore {
         Ok(Page {
             items,
             total: to_u64("count", total)?,
+            total_is_lower_bound: false,
             offset: page.offset,
             limit: page.clamped_limit(),
         })

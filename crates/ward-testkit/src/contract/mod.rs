@@ -15,6 +15,7 @@ mod isolation;
 mod jobs;
 mod orgs;
 mod overview;
+mod search;
 mod vuln;
 mod vuln_signals;
 
@@ -27,6 +28,7 @@ pub use isolation::isolation_between_organisations;
 pub use jobs::{jobs_claimed_once_under_concurrency, jobs_lifecycle};
 pub use orgs::{org_hierarchy_and_links, orgs_round_trip};
 pub use overview::overview_counts_follow_writes;
+pub use search::{asset_search_follows_writes, search_totals_stop_at_the_cap};
 pub use vuln::*;
 
 use std::sync::Arc;
@@ -41,6 +43,8 @@ pub async fn run_all(store: Arc<dyn Store>) -> anyhow::Result<()> {
     assets_round_trip(store.clone()).await?;
     software_is_deduplicated(store.clone()).await?;
     overview_counts_follow_writes(store.clone()).await?;
+    asset_search_follows_writes(store.clone()).await?;
+    search_totals_stop_at_the_cap(store.clone()).await?;
     isolation_between_organisations(store.clone()).await?;
     accounts_round_trip(store.clone()).await?;
     audit_records_every_change(store.clone()).await?;
