@@ -41,6 +41,7 @@ mod vuln;
 
 use std::time::Duration;
 
+use sqlx::ConnectOptions;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use ward_store::{Scope, StoreResult};
 
@@ -50,6 +51,9 @@ pub use error::map_db_error;
 const DEFAULT_POOL_SIZE: u32 = 16;
 /// Ordinary statements that run longer than this are cancelled; bulk loads and backups lift it.
 const STATEMENT_TIMEOUT: &str = "30s";
+/// Statements slower than this are logged as a warning (sqlx's default of one second, at warning
+/// level, turned every queued statement of a loaded server into a log line).
+const SLOW_STATEMENT: Duration = Duration::from_secs(5);
 
 /// Ward's store on PostgreSQL. Cheap to clone: it wraps a connection pool.
 #[derive(Debug, Clone)]
@@ -71,7 +75,8 @@ impl PgStore {
             .map_err(|_| ward_store::StoreError::Invalid("the PostgreSQL URL could not be parsed".into()))?;
         let options = options
             .application_name("ward")
-            .options([("statement_timeout", STATEMENT_TIMEOUT), ("timezone", "UTC")]);
+            .options([("statement_timeout", STATEMENT_TIMEOUT), ("timezone", "UTC")])
+            .log_slow_statements(log::LevelFilter::Warn, SLOW_STATEMENT);
         let pool = PgPoolOptions::new()
             .max_connections(max_connections.max(1))
             .min_connections(0)

@@ -32,7 +32,7 @@ use async_trait::async_trait;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{Sqlite, Transaction};
+use sqlx::{ConnectOptions, Sqlite, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
 use ward_store::{AdminStore, BackupCounts, StoreError, StoreResult};
@@ -47,6 +47,9 @@ const READ_CONNECTIONS: u32 = 4;
 const WRITER_CACHE_KIB: u32 = 256 * 1024;
 /// Prepared statements kept per connection (bulk inserts reuse a handful of multi-row statements).
 const STATEMENT_CACHE: usize = 256;
+/// Statements slower than this are logged as a warning (sqlx's default of one second, at warning
+/// level, turned every queued statement of a loaded server into a log line).
+const SLOW_STATEMENT: Duration = Duration::from_secs(5);
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
 
@@ -71,7 +74,8 @@ impl SqliteStore {
             .create_if_missing(true)
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT)
-            .statement_cache_capacity(STATEMENT_CACHE);
+            .statement_cache_capacity(STATEMENT_CACHE)
+            .log_slow_statements(log::LevelFilter::Warn, SLOW_STATEMENT);
         let in_memory = is_memory_url(url);
         if in_memory {
             // An in-memory database lives as long as its connection: keep exactly one, forever,
