@@ -29,7 +29,6 @@ mod assets;
 mod audit;
 mod backup;
 mod backup_format;
-mod copy;
 mod error;
 mod inventory;
 mod jobs;
