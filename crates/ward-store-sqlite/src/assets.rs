@@ -15,7 +15,7 @@ use crate::codec::{DbResult, get, get_parsed};
 use crate::digest::digest_json_sliced;
 use crate::scope;
 use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::{QueryBuilder, SqliteConnection};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use ward_core::asset::{Asset, InstalledSoftware};
 use ward_core::audit::digest_json;
