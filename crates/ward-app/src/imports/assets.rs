@@ -5,11 +5,12 @@ use crate::App;
 use crate::actor::Actor;
 use crate::authz::{Action, authorise};
 use crate::error::{AppError, AppResult};
-use std::collections::HashMap;
+use futures_util::{StreamExt, TryStreamExt};
+use std::collections::{HashMap, HashSet};
 use ward_core::asset::{Asset, AssetKind, InstalledSoftware, SoftwareSource};
 use ward_core::org::OdsCode;
 use ward_core::{AssetId, OrgId, ServiceId};
-use ward_store::{PageRequest, ServiceFilter};
+use ward_store::{PageRequest, Scope, ServiceFilter, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AssetFormat {
@@ -283,10 +284,26 @@ fn parse_json(file: &str, bytes: &[u8]) -> AppResult<Vec<AssetRecord>> {
     Ok(out)
 }
 
+/// Organisation and service lookups in flight at once during an import.
+const LOOKUPS_IN_FLIGHT: usize = 8;
+
+/// Random bits for `n` asset identifiers (10 bytes each) in one read of the operating system's
+/// generator.
+fn random_id_bits(n: usize) -> AppResult<Vec<u8>> {
+    let mut buf = vec![0_u8; n * 10];
+    getrandom::fill(&mut buf).map_err(|e| AppError::Internal(format!("no randomness available: {e}")))?;
+    Ok(buf)
+}
+
 impl App {
     /// Resolve organisations and services named by the records and store every asset in one
     /// transaction. Any unknown organisation or service, or one outside the actor's footprint,
     /// stops the whole import.
+    ///
+    /// Each distinct organisation code is looked up once, and the services of an organisation
+    /// only when one of its records names a service; the lookups run a few at a time rather than
+    /// one after another, since each is a round trip to the database. Asset identifiers take
+    /// their random bits from one read of the operating system's generator for the whole file.
     pub async fn import_assets(
         &self,
         actor: &Actor,
@@ -296,26 +313,12 @@ impl App {
         let now = self.now();
         let scope = authorise(actor, Action::WriteInventory, now)?;
         let mut problems = Problems::new(file);
-        let mut orgs: HashMap<OdsCode, Option<OrgId>> = HashMap::new();
-        let mut services: HashMap<OrgId, HashMap<String, ServiceId>> = HashMap::new();
+        let orgs = self.orgs_by_code(&scope, records).await?;
+        let services = self.services_by_name(&scope, records, &orgs).await?;
+        let random = random_id_bits(records.len())?;
         let mut assets = Vec::with_capacity(records.len());
-        for r in records {
-            let org = match orgs.get(&r.org_code) {
-                Some(o) => *o,
-                None => {
-                    let found = match self.store().get_org_by_code(&scope, &r.org_code).await {
-                        Ok(o) => Some(o.id),
-                        Err(
-                            ward_store::StoreError::NotFound { .. }
-                            | ward_store::StoreError::Forbidden { .. },
-                        ) => None,
-                        Err(e) => return Err(e.into()),
-                    };
-                    orgs.insert(r.org_code.clone(), found);
-                    found
-                }
-            };
-            let Some(org) = org else {
+        for (r, bits) in records.iter().zip(random.chunks_exact(10)) {
+            let Some(org) = orgs.get(&r.org_code).copied().flatten() else {
                 problems.at_path(
                     &r.origin,
                     format!(
@@ -325,31 +328,8 @@ impl App {
                 );
                 continue;
             };
-            if let std::collections::hash_map::Entry::Vacant(slot) = services.entry(org) {
-                let f = ServiceFilter {
-                    org: Some(org),
-                    ..ServiceFilter::default()
-                };
-                let page = self
-                    .store()
-                    .list_services(
-                        &scope,
-                        &f,
-                        PageRequest {
-                            offset: 0,
-                            limit: 1000,
-                        },
-                    )
-                    .await?;
-                slot.insert(
-                    page.items
-                        .into_iter()
-                        .map(|s| (s.name.to_lowercase(), s.id))
-                        .collect(),
-                );
-            }
             let known = services.get(&org);
-            let mut ids = Vec::new();
+            let mut ids = Vec::with_capacity(r.services.len());
             for s in &r.services {
                 match known.and_then(|m| m.get(&s.to_lowercase())) {
                     Some(id) => ids.push(*id),
@@ -359,8 +339,10 @@ impl App {
                     ),
                 }
             }
+            let mut id_bits = [0_u8; 10];
+            id_bits.copy_from_slice(bits);
             assets.push(Asset {
-                id: AssetId::new_at(now, crate::accounts::secrets::random_bytes::<10>()?),
+                id: AssetId::new_at(now, id_bits),
                 org,
                 name: r.name.clone(),
                 kind: r.kind,
@@ -381,6 +363,94 @@ impl App {
             inserted: n,
             ..Default::default()
         })
+    }
+
+    /// The organisation of every distinct code in `records`: `None` when it is unknown or outside
+    /// the scope.
+    async fn orgs_by_code(
+        &self,
+        scope: &Scope,
+        records: &[AssetRecord],
+    ) -> AppResult<HashMap<OdsCode, Option<OrgId>>> {
+        let mut codes: Vec<&OdsCode> = Vec::new();
+        let mut seen: HashSet<&OdsCode> = HashSet::new();
+        for r in records {
+            if seen.insert(&r.org_code) {
+                codes.push(&r.org_code);
+            }
+        }
+        let lookups: Vec<_> = codes
+            .into_iter()
+            .map(|code| self.import_org_lookup(scope, code))
+            .collect();
+        futures_util::stream::iter(lookups)
+            .buffer_unordered(LOOKUPS_IN_FLIGHT)
+            .try_collect()
+            .await
+    }
+
+    /// One organisation code: its organisation, or `None` when unknown or outside the scope.
+    async fn import_org_lookup(&self, scope: &Scope, code: &OdsCode) -> AppResult<(OdsCode, Option<OrgId>)> {
+        match self.store().get_org_by_code(scope, code).await {
+            Ok(o) => Ok((code.clone(), Some(o.id))),
+            Err(StoreError::NotFound { .. } | StoreError::Forbidden { .. }) => Ok((code.clone(), None)),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The services, by lower-case name, of every organisation whose records name a service.
+    async fn services_by_name(
+        &self,
+        scope: &Scope,
+        records: &[AssetRecord],
+        orgs: &HashMap<OdsCode, Option<OrgId>>,
+    ) -> AppResult<HashMap<OrgId, HashMap<String, ServiceId>>> {
+        let mut wanted: Vec<OrgId> = Vec::new();
+        let mut seen: HashSet<OrgId> = HashSet::new();
+        for r in records.iter().filter(|r| !r.services.is_empty()) {
+            if let Some(org) = orgs.get(&r.org_code).copied().flatten()
+                && seen.insert(org)
+            {
+                wanted.push(org);
+            }
+        }
+        let lookups: Vec<_> = wanted
+            .into_iter()
+            .map(|org| self.import_service_lookup(scope, org))
+            .collect();
+        futures_util::stream::iter(lookups)
+            .buffer_unordered(LOOKUPS_IN_FLIGHT)
+            .try_collect()
+            .await
+    }
+
+    /// The services of one organisation, by lower-case name.
+    async fn import_service_lookup(
+        &self,
+        scope: &Scope,
+        org: OrgId,
+    ) -> AppResult<(OrgId, HashMap<String, ServiceId>)> {
+        let filter = ServiceFilter {
+            org: Some(org),
+            ..ServiceFilter::default()
+        };
+        let page = self
+            .store()
+            .list_services(
+                scope,
+                &filter,
+                PageRequest {
+                    offset: 0,
+                    limit: 1000,
+                },
+            )
+            .await?;
+        let by_name = page
+            .items
+            .into_iter()
+            .map(|s| (s.name.to_lowercase(), s.id))
+            .collect();
+        Ok((org, by_name))
     }
 }
 
