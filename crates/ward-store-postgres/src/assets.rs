@@ -92,7 +92,7 @@ fn streamed_digest<T: Serialize + ?Sized>(value: &T) -> String {
 /// locks in the same order) and return each identity's id.
 async fn resolve_software<'a>(
     conn: &mut PgConnection,
-    assets: &'a [Asset],
+    assets: &[&'a Asset],
 ) -> StoreResult<HashMap<SoftwareKey<'a>, i64>> {
     let mut keys: Vec<SoftwareKey<'a>> = assets
         .iter()
@@ -154,7 +154,7 @@ async fn resolve_software<'a>(
     Ok(ids)
 }
 
-async fn insert_asset_rows(conn: &mut PgConnection, assets: &[Asset]) -> StoreResult<()> {
+async fn insert_asset_rows(conn: &mut PgConnection, assets: &[&Asset]) -> StoreResult<()> {
     for chunk in assets.chunks(ASSET_CHUNK) {
         sqlx::query(
             "INSERT INTO assets (id, org_id, name, kind, hostname, internet_facing)
@@ -236,7 +236,7 @@ fn position(i: usize) -> StoreResult<i32> {
 }
 
 /// Insert the service links and software installs of `assets`.
-async fn insert_links(conn: &mut PgConnection, assets: &[Asset]) -> StoreResult<()> {
+async fn insert_links(conn: &mut PgConnection, assets: &[&Asset]) -> StoreResult<()> {
     let ids = resolve_software(conn, assets).await?;
     let mut installs = InstallRows::default();
     let mut services = ServiceRows::default();
@@ -266,6 +266,58 @@ async fn insert_links(conn: &mut PgConnection, assets: &[Asset]) -> StoreResult<
     }
     flush_installs(conn, &mut installs).await?;
     flush_services(conn, &mut services).await
+}
+
+/// Remove an asset's software and service links.
+async fn delete_links(conn: &mut PgConnection, id: AssetId) -> StoreResult<()> {
+    for sql in [
+        "DELETE FROM asset_software WHERE asset_id = $1",
+        "DELETE FROM asset_services WHERE asset_id = $1",
+    ] {
+        sqlx::query(sql)
+            .bind(id.as_uuid())
+            .execute(&mut *conn)
+            .await
+            .map_err(map_db_error)?;
+    }
+    Ok(())
+}
+
+/// The checks of link rows that a restore runs, with what a failing row means. Link tables have no
+/// row-level foreign keys (migration 0004), so these stand in for them when rows come from outside.
+/// Assets need no check here: a restore takes a link's `org_id` from its asset, and a link whose
+/// asset is missing fails the NOT NULL on `org_id`.
+const LINK_CHECKS: [(&str, &str); 2] = [
+    (
+        "SELECT x.software_id::text AS id FROM asset_software x
+          WHERE NOT EXISTS (SELECT 1 FROM software s WHERE s.id = x.software_id)
+          LIMIT 1",
+        "asset_software names software that does not exist",
+    ),
+    (
+        "SELECT x.service_id::text AS id FROM asset_services x
+          WHERE NOT EXISTS (SELECT 1 FROM services s WHERE s.id = x.service_id)
+          LIMIT 1",
+        "asset_services names a service that does not exist",
+    ),
+];
+
+/// Refuse link rows that name software or services that do not exist: one set-based query per
+/// rule, naming the first offending identifier.
+pub(crate) async fn check_link_rows(conn: &mut PgConnection) -> StoreResult<()> {
+    for (sql, problem) in LINK_CHECKS {
+        let row = sqlx::query(sql)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(map_db_error)?;
+        if let Some(row) = row {
+            let id: String = col(&row, "id")?;
+            return Err(StoreError::Snapshot(format!(
+                "the backup's rows do not fit together: {problem} ({id})"
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn asset_row(row: &PgRow) -> StoreResult<Asset> {
@@ -306,8 +358,12 @@ impl PgStore {
             .flat_map(|a| a.services.iter().map(|s| *s.as_uuid()))
             .collect();
         Self::require_services_in_scope(&mut tx, scope, &services).await?;
-        insert_asset_rows(&mut tx, assets).await?;
-        insert_links(&mut tx, assets).await?;
+        // In id order: identifiers made in one import share their time prefix, so sorted they
+        // extend the right-hand edge of the assets and asset_software primary keys.
+        let mut sorted: Vec<&Asset> = assets.iter().collect();
+        sorted.sort_unstable_by_key(|a| a.id);
+        insert_asset_rows(&mut tx, &sorted).await?;
+        insert_links(&mut tx, &sorted).await?;
         let event = match assets {
             [one] => {
                 let after = Some(digest_json(one));
@@ -432,17 +488,8 @@ impl PgStore {
         .execute(&mut *tx)
         .await
         .map_err(map_db_error)?;
-        for table in [
-            "DELETE FROM asset_software WHERE asset_id = $1",
-            "DELETE FROM asset_services WHERE asset_id = $1",
-        ] {
-            sqlx::query(table)
-                .bind(asset.id.as_uuid())
-                .execute(&mut *tx)
-                .await
-                .map_err(map_db_error)?;
-        }
-        insert_links(&mut tx, std::slice::from_ref(asset)).await?;
+        delete_links(&mut tx, asset.id).await?;
+        insert_links(&mut tx, &[asset]).await?;
         let (b, a) = (Some(digest_json(&before)), Some(digest_json(asset)));
         let event = audit.event(
             "asset.update",
@@ -470,6 +517,8 @@ impl PgStore {
     ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(map_db_error)?;
         let before = Self::lock_asset(&mut tx, scope, id).await?;
+        // Link rows have no cascading foreign key (migration 0004): remove them first.
+        delete_links(&mut tx, id).await?;
         sqlx::query("DELETE FROM assets WHERE id = $1")
             .bind(id.as_uuid())
             .execute(&mut *tx)

@@ -197,6 +197,27 @@ async fn damaged_backups_are_refused_and_leave_nothing_behind() {
         target.store.restore(&mut orphan.as_bytes()).await,
         Err(StoreError::Snapshot(_))
     ));
+    // Link rows have no row-level foreign keys; the restore checks them as a whole.
+    let link = text
+        .lines()
+        .find(|l| l.contains(r#""table":"asset_software""#))
+        .unwrap();
+    for (broken, expected) in [
+        (
+            link.replacen(&id(1).to_string(), &id(4243).to_string(), 1),
+            "a required value is missing (asset_software)",
+        ),
+        (
+            link.replacen(r#""software_id":"#, r#""software_id":9999"#, 1),
+            "asset_software names software that does not exist",
+        ),
+    ] {
+        assert_ne!(broken, link, "the test edits the line");
+        let damaged = text.replacen(link, &broken, 1);
+        let err = target.store.restore(&mut damaged.as_bytes()).await.unwrap_err();
+        assert!(matches!(err, StoreError::Snapshot(_)), "{err}");
+        assert!(err.to_string().contains(expected), "{err} for {broken}");
+    }
     assert_eq!(
         target.store.audit_page(1, 10).await.unwrap().len(),
         0,

@@ -83,6 +83,16 @@ async fn assets_round_trip_with_ordered_links_and_distinct_nulls() {
         s.get_asset(&Scope::All, a.id).await,
         Err(StoreError::NotFound { .. })
     ));
+    // Link rows have no cascading foreign key: deleting the asset removes them itself.
+    let links: i64 = sqlx::query_scalar(
+        "SELECT (SELECT count(*) FROM asset_software WHERE asset_id = $1)
+              + (SELECT count(*) FROM asset_services WHERE asset_id = $1)",
+    )
+    .bind(a.id.as_uuid())
+    .fetch_one(s.pool())
+    .await
+    .unwrap();
+    assert_eq!(links, 0, "the deleted asset's links are gone");
     let actions: Vec<String> = s
         .audit_page(1, 100)
         .await
