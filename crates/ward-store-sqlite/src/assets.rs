@@ -277,6 +277,9 @@ async fn insert_rows(conn: &mut SqliteConnection, assets: &[Asset]) -> StoreResu
         });
         qb.build().execute(&mut *conn).await.db()?;
     }
+    if let (Some((first, _)), Some((last, _))) = (numbered.first(), numbered.last()) {
+        crate::search::index_assets(conn, *first, *last).await?;
+    }
     insert_links(conn, &numbered, &software).await
 }
 

@@ -167,6 +167,7 @@ impl AdminStore for SqliteStore {
         let counts = backup::read_backup(&mut tx, input).await?;
         // Paths and counters are derived data, not part of the backup.
         rollups::rebuild(&mut tx).await?;
+        search::reindex_assets(&mut tx).await?;
         // Foreign keys are checked at commit: a violation means the backup is inconsistent.
         tx.commit()
             .await

@@ -2,7 +2,8 @@
 //!
 //! * **Text of three characters or more** is a case-insensitive substring of the asset's name or
 //!   hostname or of an installed software name. Candidates come from the FTS5 trigram indexes
-//!   `asset_text` and `software_text` (migration 0005): the query asks for rows holding every
+//!   `asset_text` and `software_text` (migrations 0005 and 0006; inserted assets are indexed once
+//!   per batch by [`index_assets`], updates and deletes by triggers): the query asks for rows holding every
 //!   trigram of the text (the indexes keep no positions, `detail=none`), then LIKE on the base
 //!   table keeps only real substrings. Software is searched in the small `software` table first and
 //!   reaches assets through the inverted index `asset_software (software_id, asset_num)`.
@@ -125,9 +126,33 @@ fn successor(s: &str) -> Option<String> {
     None
 }
 
+/// Add the assets numbered `first..=last`, just inserted, to the trigram index: one statement per
+/// batch (a trigger per row cost three times as much; see migration 0006).
+pub(crate) async fn index_assets(conn: &mut SqliteConnection, first: i64, last: i64) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO asset_text (rowid, name, hostname) \
+         SELECT num, name, hostname FROM assets WHERE num BETWEEN ? AND ?",
+    )
+    .bind(first)
+    .bind(last)
+    .execute(&mut *conn)
+    .await
+    .db()?;
+    Ok(())
+}
+
+/// Rebuild the trigram index of assets from the table (after a restore).
+pub(crate) async fn reindex_assets(conn: &mut SqliteConnection) -> StoreResult<()> {
+    sqlx::query("INSERT INTO asset_text (asset_text) VALUES ('rebuild')")
+        .execute(&mut *conn)
+        .await
+        .db()?;
+    Ok(())
+}
+
 /// The page's columns, selected from `a` (assets) joined to `o` (organisations).
-const SUMMARY_COLUMNS: &str = "a.id, a.org_id, o.name AS org_name, a.name, a.kind, a.hostname, a.internet_facing, \
-     (SELECT count(*) FROM asset_software x WHERE x.asset_num = a.num) AS software_count, \
+const SUMMARY_COLUMNS: &str = "a.id, a.org_id, o.name AS org_name, a.name, a.kind, a.hostname, \
+     a.internet_facing, (SELECT count(*) FROM asset_software x WHERE x.asset_num = a.num) AS software_count, \
      (SELECT count(*) FROM asset_services x WHERE x.asset_num = a.num) AS service_count";
 
 fn summary_from_row(row: &SqliteRow) -> StoreResult<AssetSummary> {
@@ -148,7 +173,10 @@ fn summary_from_row(row: &SqliteRow) -> StoreResult<AssetSummary> {
 /// whose name or hostname holds the text, or that carry software whose name holds it.
 fn push_with_matched(qb: &mut QueryBuilder<Sqlite>, scope: &Scope, like: &str, fts: &str) {
     scope::push_with(qb, scope);
-    qb.push(", matched(num) AS (SELECT a.num FROM asset_text f JOIN assets a ON a.num = f.rowid WHERE asset_text MATCH ");
+    qb.push(
+        ", matched(num) AS (SELECT a.num FROM asset_text f JOIN assets a ON a.num = f.rowid \
+         WHERE asset_text MATCH ",
+    );
     qb.push_bind(fts.to_owned());
     qb.push(" AND (a.name LIKE ")
         .push_bind(like.to_owned())

@@ -135,6 +135,35 @@ pub async fn backup_restore(source: Arc<dyn Store>, target: Arc<dyn Store>) -> a
         anyhow::bail!("a backup of the restored database differs from the original backup");
     }
     let (before, after) = (everything(&source).await?, everything(&target).await?);
+    // The text indexes are rebuilt on restore: searches for stored names find the same assets.
+    let sample = source
+        .list_assets(
+            &Scope::All,
+            &AssetFilter::default(),
+            PageRequest { offset: 0, limit: 40 },
+        )
+        .await?;
+    for s in sample.items.iter().filter(|s| s.name.chars().count() >= 3) {
+        let filter = AssetFilter {
+            text: Some(s.name.clone()),
+            ..Default::default()
+        };
+        let page = PageRequest {
+            offset: 0,
+            limit: 100,
+        };
+        let (x, y) = (
+            source.list_assets(&Scope::All, &filter, page).await?,
+            target.list_assets(&Scope::All, &filter, page).await?,
+        );
+        check_eq!(y, x, "search for '{}' after restore", s.name);
+        check_eq!(
+            x.items.is_empty(),
+            false,
+            "search for the stored name '{}'",
+            s.name
+        );
+    }
     if let Some((i, (x, y))) = before.iter().zip(&after).enumerate().find(|(_, (x, y))| x != y) {
         anyhow::bail!("restored database differs at item {i}: {x} != {y}");
     }
