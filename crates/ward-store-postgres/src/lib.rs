@@ -29,6 +29,8 @@ mod assets;
 mod audit;
 mod backup;
 mod backup_format;
+mod copy;
+mod digest;
 mod error;
 mod inventory;
 mod jobs;
