@@ -15,17 +15,19 @@ use crate::codec::{DbResult, get, get_parsed};
 use crate::digest::digest_json_sliced;
 use crate::scope;
 use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, SqliteConnection};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use ward_core::asset::{Asset, InstalledSoftware};
 use ward_core::audit::digest_json;
 use ward_core::{AssetId, OrgId, ServiceId};
 use ward_store::{AuditMeta, Scope, StoreError, StoreResult};
 
-/// Rows per multi-row INSERT into `assets` (6 parameters each).
-const ASSET_ROWS: usize = 150;
+/// Rows per multi-row INSERT into `assets` (7 parameters each). Large statements mean fewer round
+/// trips to SQLite's worker thread and fewer copies of the same B-tree page into the statement
+/// journal; 1,000 assets / 4,000 links per statement measured about 10% faster than 150 / 250.
+const ASSET_ROWS: usize = 1000;
 /// Rows per multi-row INSERT into the link tables (at most 4 parameters each).
-const LINK_ROWS: usize = 250;
+const LINK_ROWS: usize = 4000;
 /// Rows per multi-row INSERT into `software` (5 parameters each).
 const SOFTWARE_ROWS: usize = 150;
 /// Package names per lookup of existing software rows.
@@ -119,21 +121,30 @@ struct SoftwareIds<'a> {
     keys: Vec<SoftwareKey<'a>>,
     index: HashMap<SoftwareKey<'a>, usize>,
     ids: Vec<Option<i64>>,
+    /// For every installed item of the batch, in order, the position of its identity in `keys`.
+    items: Vec<usize>,
 }
 
 impl<'a> SoftwareIds<'a> {
     fn of(assets: &'a [Asset]) -> Self {
         let mut keys = Vec::new();
         let mut index = HashMap::new();
+        let mut items = Vec::with_capacity(assets.iter().map(|a| a.software.len()).sum());
         for s in assets.iter().flat_map(|a| a.software.iter()) {
             let key = key_of(s);
-            index.entry(key).or_insert_with(|| {
+            let i = *index.entry(key).or_insert_with(|| {
                 keys.push(key);
                 keys.len() - 1
             });
+            items.push(i);
         }
         let ids = vec![None; keys.len()];
-        Self { keys, index, ids }
+        Self {
+            keys,
+            index,
+            ids,
+            items,
+        }
     }
 
     /// Record the id of a row read back from `software`, if the batch wants that identity.
@@ -174,12 +185,10 @@ impl<'a> SoftwareIds<'a> {
     }
 }
 
-/// Ids of the software rows for every distinct package in `assets`, inserting the new ones: one
-/// query per few hundred package names finds the existing rows, multi-row inserts add the rest.
-async fn resolve_software<'a>(
-    conn: &mut SqliteConnection,
-    assets: &'a [Asset],
-) -> StoreResult<HashMap<SoftwareKey<'a>, i64>> {
+/// The software row id of every installed item of `assets`, asset after asset, inserting the rows
+/// that are new: one query per few hundred package names finds the existing rows, multi-row
+/// inserts add the rest. Each item is hashed once, here; callers need no lookup by key.
+async fn resolve_software(conn: &mut SqliteConnection, assets: &[Asset]) -> StoreResult<Vec<i64>> {
     let mut found = SoftwareIds::of(assets);
     let names: Vec<&str> = found
         .keys
@@ -215,7 +224,7 @@ async fn resolve_software<'a>(
             found.record(&row)?;
         }
     }
-    let mut ids = HashMap::with_capacity(found.keys.len());
+    let mut ids = Vec::with_capacity(found.keys.len());
     for (key, id) in found.keys.iter().zip(&found.ids) {
         let id = match id {
             Some(id) => *id,
@@ -224,9 +233,34 @@ async fn resolve_software<'a>(
                 .await?
                 .ok_or_else(|| StoreError::Backend("software row vanished during insert".into()))?,
         };
-        ids.insert(*key, id);
+        ids.push(id);
     }
-    Ok(ids)
+    found
+        .items
+        .iter()
+        .map(|&k| {
+            ids.get(k)
+                .copied()
+                .ok_or_else(|| StoreError::Backend("software identity was not resolved".into()))
+        })
+        .collect()
+}
+
+/// An asset to write: its number, the asset, and the software row id of each installed item.
+type NumberedAsset<'a> = (i64, &'a Asset, &'a [i64]);
+
+/// Pair each asset with its items' software ids (`software` is asset after asset).
+fn with_software<'a>(assets: &'a [Asset], software: &'a [i64]) -> StoreResult<Vec<(&'a Asset, &'a [i64])>> {
+    let mut rest = software;
+    let mut out = Vec::with_capacity(assets.len());
+    for a in assets {
+        let (mine, tail) = rest
+            .split_at_checked(a.software.len())
+            .ok_or_else(|| StoreError::Backend("software identity was not resolved".into()))?;
+        out.push((a, mine));
+        rest = tail;
+    }
+    Ok(out)
 }
 
 async fn lookup_software(conn: &mut SqliteConnection, k: SoftwareKey<'_>) -> StoreResult<Option<i64>> {
@@ -253,20 +287,34 @@ async fn next_asset_num(conn: &mut SqliteConnection) -> StoreResult<i64> {
         .db()
 }
 
+/// Run one multi-row statement per chunk of `rows`, each built by `build`. (Building the next
+/// statement while the worker thread ran the current one measured no faster on two busy cores.)
+async fn execute_chunks<T>(
+    conn: &mut SqliteConnection,
+    rows: &[T],
+    rows_per_statement: usize,
+    build: impl Fn(&[T]) -> QueryBuilder<Sqlite>,
+) -> StoreResult<()> {
+    for chunk in rows.chunks(rows_per_statement) {
+        build(chunk).build().execute(&mut *conn).await.db()?;
+    }
+    Ok(())
+}
+
 /// Insert the rows of `assets` and all their links. Scope checks are the caller's.
 ///
 /// Assets are written in id order and numbered consecutively from [`next_asset_num`], so every
 /// B-tree they touch (the `id` index, the link tables' primary keys) grows at its right-hand end.
 async fn insert_rows(conn: &mut SqliteConnection, assets: &[Asset]) -> StoreResult<()> {
     let software = resolve_software(conn, assets).await?;
-    let mut sorted: Vec<&Asset> = assets.iter().collect();
-    sorted.sort_unstable_by_key(|a| a.id);
+    let mut sorted = with_software(assets, &software)?;
+    sorted.sort_unstable_by_key(|(a, _)| a.id);
     let first = next_asset_num(conn).await?;
-    let numbered: Vec<(i64, &Asset)> = (first..).zip(sorted).collect();
-    for chunk in numbered.chunks(ASSET_ROWS) {
+    let numbered: Vec<NumberedAsset<'_>> = (first..).zip(sorted).map(|(num, (a, s))| (num, a, s)).collect();
+    execute_chunks(conn, &numbered, ASSET_ROWS, |chunk| {
         let mut qb =
             QueryBuilder::new("INSERT INTO assets (num, id, org_id, name, kind, hostname, internet_facing) ");
-        qb.push_values(chunk, |mut b, (num, a)| {
+        qb.push_values(chunk, |mut b, (num, a, _)| {
             b.push_bind(*num)
                 .push_bind(a.id.to_string())
                 .push_bind(a.org.to_string())
@@ -275,47 +323,42 @@ async fn insert_rows(conn: &mut SqliteConnection, assets: &[Asset]) -> StoreResu
                 .push_bind(a.hostname.as_deref())
                 .push_bind(a.internet_facing);
         });
-        qb.build().execute(&mut *conn).await.db()?;
-    }
-    if let (Some((first, _)), Some((last, _))) = (numbered.first(), numbered.last()) {
+        qb
+    })
+    .await?;
+    if let (Some((first, ..)), Some((last, ..))) = (numbered.first(), numbered.last()) {
         crate::search::index_assets(conn, *first, *last).await?;
     }
-    insert_links(conn, &numbered, &software).await
+    insert_links(conn, &numbered).await
 }
 
 /// Insert the service and software links of assets already stored under the given numbers.
-async fn insert_links(
-    conn: &mut SqliteConnection,
-    assets: &[(i64, &Asset)],
-    software: &HashMap<SoftwareKey<'_>, i64>,
-) -> StoreResult<()> {
+async fn insert_links(conn: &mut SqliteConnection, assets: &[NumberedAsset<'_>]) -> StoreResult<()> {
     let service_links: Vec<(i64, i64, String)> = assets
         .iter()
-        .flat_map(|(num, a)| {
+        .flat_map(|(num, a, _)| {
             (0_i64..)
                 .zip(&a.services)
                 .map(move |(pos, s)| (*num, pos, s.to_string()))
         })
         .collect();
-    for chunk in service_links.chunks(LINK_ROWS) {
+    execute_chunks(conn, &service_links, LINK_ROWS, |chunk| {
         let mut qb = QueryBuilder::new("INSERT INTO asset_services (asset_num, position, service_id) ");
         qb.push_values(chunk, |mut b, (num, pos, service)| {
             b.push_bind(*num).push_bind(*pos).push_bind(service.as_str());
         });
-        qb.build().execute(&mut *conn).await.db()?;
-    }
-    let mut software_links: Vec<(i64, i64, i64, &'static str)> =
-        Vec::with_capacity(assets.iter().map(|(_, a)| a.software.len()).sum());
-    for (num, a) in assets {
-        for (pos, s) in (0_i64..).zip(&a.software) {
-            let id = software
-                .get(&key_of(s))
-                .copied()
-                .ok_or_else(|| StoreError::Backend("software identity was not resolved".into()))?;
-            software_links.push((*num, pos, id, s.source.as_str()));
-        }
-    }
-    for chunk in software_links.chunks(LINK_ROWS) {
+        qb
+    })
+    .await?;
+    let software_links: Vec<(i64, i64, i64, &'static str)> = assets
+        .iter()
+        .flat_map(|(num, a, ids)| {
+            (0_i64..)
+                .zip(a.software.iter().zip(*ids))
+                .map(move |(pos, (s, id))| (*num, pos, *id, s.source.as_str()))
+        })
+        .collect();
+    execute_chunks(conn, &software_links, LINK_ROWS, |chunk| {
         let mut qb =
             QueryBuilder::new("INSERT INTO asset_software (asset_num, position, software_id, source) ");
         qb.push_values(chunk, |mut b, (num, pos, id, source)| {
@@ -324,9 +367,9 @@ async fn insert_links(
                 .push_bind(*id)
                 .push_bind(*source);
         });
-        qb.build().execute(&mut *conn).await.db()?;
-    }
-    Ok(())
+        qb
+    })
+    .await
 }
 
 /// Load one asset inside the scope, with its links, or `None`; with the asset's number.
@@ -499,7 +542,7 @@ impl SqliteStore {
             .await
             .db()?;
         let software = resolve_software(&mut tx, std::slice::from_ref(asset)).await?;
-        insert_links(&mut tx, &[(num, asset)], &software).await?;
+        insert_links(&mut tx, &[(num, asset, &software)]).await?;
         let event = audit.event(
             "asset.update",
             "asset",
