@@ -602,60 +602,75 @@ impl OrgStore for PgStore {
     }
 
     async fn org_links(&self, scope: &Scope, id: OrgId) -> StoreResult<Vec<OrgLink>> {
-        let mut conn = self.pool.acquire().await.map_err(map_db_error)?;
-        if Self::org_in_scope(&mut conn, scope, id).await?.is_none() {
-            return Err(StoreError::not_found("organisation", id));
-        }
-        let rows = sqlx::query(
-            "SELECT child_id, parent_id, to_char(valid_from, 'YYYY-MM-DD') AS valid_from,
-                    to_char(valid_to, 'YYYY-MM-DD') AS valid_to
-               FROM org_links WHERE child_id = $1
-              ORDER BY org_links.valid_from, org_links.valid_to NULLS LAST, parent_id",
-        )
+        // The organisation joined to its links: no row at all means it is not in scope.
+        let (mode, roots) = scope_binds(scope);
+        let rows = sqlx::query(concat!(
+            "SELECT l.child_id, l.parent_id, to_char(l.valid_from, 'YYYY-MM-DD') AS valid_from,
+                    to_char(l.valid_to, 'YYYY-MM-DD') AS valid_to
+               FROM organisations o LEFT JOIN org_links l ON l.child_id = o.id
+              WHERE o.id = $3 AND ",
+            in_scope!("o.id"),
+            " ORDER BY l.valid_from, l.valid_to NULLS LAST, l.parent_id"
+        ))
+        .bind(mode)
+        .bind(&roots)
         .bind(id.as_uuid())
-        .fetch_all(&mut *conn)
+        .fetch_all(&self.pool)
         .await
         .map_err(map_db_error)?;
-        rows.iter()
-            .map(|r| {
-                Ok(OrgLink {
-                    child: OrgId::from_uuid(col(r, "child_id")?),
-                    parent: OrgId::from_uuid(col(r, "parent_id")?),
-                    valid_from: parse_date(col(r, "valid_from")?)?.ok_or_else(|| corrupt("link date"))?,
-                    valid_to: parse_date(col(r, "valid_to")?)?,
-                })
-            })
-            .collect()
+        if rows.is_empty() {
+            return Err(StoreError::not_found("organisation", id));
+        }
+        let mut links = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let Some(child) = col::<Option<Uuid>>(r, "child_id")? else {
+                continue;
+            };
+            links.push(OrgLink {
+                child: OrgId::from_uuid(child),
+                parent: OrgId::from_uuid(col(r, "parent_id")?),
+                valid_from: parse_date(col(r, "valid_from")?)?.ok_or_else(|| corrupt("link date"))?,
+                valid_to: parse_date(col(r, "valid_to")?)?,
+            });
+        }
+        Ok(links)
     }
 
     async fn org_children(&self, scope: &Scope, id: OrgId) -> StoreResult<Vec<Organisation>> {
-        let mut conn = self.pool.acquire().await.map_err(map_db_error)?;
-        if Self::org_in_scope(&mut conn, scope, id).await?.is_none() {
-            return Err(StoreError::not_found("organisation", id));
-        }
+        // The organisation joined to its children in scope: no row at all means it is not in scope.
         let (mode, roots) = scope_binds(scope);
         let rows = sqlx::query(concat!(
             "SELECT ",
             org_columns!(),
-            " FROM organisations o WHERE o.parent_id = $3 AND ",
+            " FROM organisations p LEFT JOIN organisations o ON o.parent_id = p.id AND ",
             in_scope!("o.id"),
+            " WHERE p.id = $3 AND ",
+            in_scope!("p.id"),
             " ORDER BY o.name, o.code"
         ))
         .bind(mode)
         .bind(&roots)
         .bind(id.as_uuid())
-        .fetch_all(&mut *conn)
+        .fetch_all(&self.pool)
         .await
         .map_err(map_db_error)?;
-        rows.iter().map(org_from_row).collect()
+        if rows.is_empty() {
+            return Err(StoreError::not_found("organisation", id));
+        }
+        let mut children = Vec::with_capacity(rows.len());
+        for r in &rows {
+            if col::<Option<Uuid>>(r, "id")?.is_some() {
+                children.push(org_from_row(r)?);
+            }
+        }
+        Ok(children)
     }
 
     async fn org_overview(&self, scope: &Scope, id: OrgId) -> StoreResult<OrgOverview> {
         let mut conn = self.pool.acquire().await.map_err(map_db_error)?;
-        if Self::org_in_scope(&mut conn, scope, id).await?.is_none() {
-            return Err(StoreError::not_found("organisation", id));
-        }
-        rollups::overview(&mut conn, scope, id).await
+        rollups::overview(&mut conn, scope, id)
+            .await?
+            .ok_or_else(|| StoreError::not_found("organisation", id))
     }
 }
 

@@ -368,23 +368,37 @@ fn fill(out: &mut OrgOverview, metric: &str, value: i64) -> StoreResult<()> {
     Ok(())
 }
 
-/// The overview of `root`'s subtree intersected with `scope`; the caller has checked that `root`
-/// lies inside the scope, so under [`Scope::All`] and [`Scope::Subtrees`] the whole subtree does.
+/// The overview of `root`'s subtree intersected with `scope`, or None when `root` is not inside the
+/// scope. Under [`Scope::All`] and [`Scope::Subtrees`] a root inside the scope has its whole subtree
+/// inside, so one read of its `subtree` counters (joined to the root, which checks the scope) is the
+/// answer.
 pub(crate) async fn overview(
     conn: &mut PgConnection,
     scope: &Scope,
     root: OrgId,
-) -> StoreResult<OrgOverview> {
+) -> StoreResult<Option<OrgOverview>> {
     let mut out = OrgOverview::default();
     match scope {
         Scope::All | Scope::Subtrees(_) => {
-            let rows = sqlx::query("SELECT metric, own, subtree FROM org_rollups WHERE org_id = $1")
-                .bind(root.as_uuid())
-                .fetch_all(&mut *conn)
-                .await
-                .map_err(map_db_error)?;
+            let (mode, roots) = crate::scope_binds(scope);
+            let rows = sqlx::query(concat!(
+                "SELECT r.metric, r.own, r.subtree FROM organisations t
+                   LEFT JOIN org_rollups r ON r.org_id = t.id WHERE t.id = $3 AND ",
+                in_scope!("t.id")
+            ))
+            .bind(mode)
+            .bind(&roots)
+            .bind(root.as_uuid())
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(map_db_error)?;
+            if rows.is_empty() {
+                return Ok(None);
+            }
             for r in &rows {
-                let metric: String = col(r, "metric")?;
+                let Some(metric) = col::<Option<String>>(r, "metric")? else {
+                    continue;
+                };
                 let (own, subtree): (i64, i64) = (col(r, "own")?, col(r, "subtree")?);
                 let value = if metric.starts_with(metric::ORG_KIND) {
                     subtree - own
@@ -395,6 +409,9 @@ pub(crate) async fn overview(
             }
         }
         Scope::Orgs(ids) => {
+            if crate::PgStore::org_in_scope(conn, scope, root).await?.is_none() {
+                return Ok(None);
+            }
             let ids: Vec<Uuid> = ids
                 .iter()
                 .map(|o| *o.as_uuid())
@@ -420,5 +437,5 @@ pub(crate) async fn overview(
             }
         }
     }
-    Ok(out)
+    Ok(Some(out))
 }

@@ -157,6 +157,16 @@ pub(crate) async fn list_assets(
         Some(n) => (n, false),
         None => capped_count(&mut *conn, scope, filter, &text, count_limit).await?,
     };
+    if !lower_bound && page.offset >= total {
+        // Nothing to show (no matches, or a page past the end): no second query.
+        return Ok(Page {
+            items: Vec::new(),
+            total,
+            total_is_lower_bound: false,
+            offset: page.offset,
+            limit: page.clamped_limit(),
+        });
+    }
     let mut qb = QueryBuilder::new(
         "SELECT a.id, a.org_id, o.name AS org_name, a.name, a.kind, a.hostname, a.internet_facing,
                 (SELECT count(*) FROM asset_software x WHERE x.asset_id = a.id) AS software_count,

@@ -306,17 +306,6 @@ fn push_org_filter(qb: &mut QueryBuilder<Sqlite>, scope: &Scope, filter: &OrgFil
     }
 }
 
-impl SqliteStore {
-    /// Fail with `NotFound` unless `id` exists inside `scope`.
-    async fn require_org(&self, conn: &mut SqliteConnection, scope: &Scope, id: OrgId) -> StoreResult<()> {
-        if scope::org_in_scope(conn, scope, id).await? {
-            Ok(())
-        } else {
-            Err(StoreError::not_found("organisation", id))
-        }
-    }
-}
-
 #[async_trait]
 impl OrgStore for SqliteStore {
     async fn upsert_orgs(
@@ -408,53 +397,88 @@ impl OrgStore for SqliteStore {
     }
 
     async fn org_ancestors(&self, id: OrgId) -> StoreResult<Vec<OrgId>> {
-        let mut conn = self.read.acquire().await.db()?;
-        if !org_exists(&mut conn, id).await? {
-            return Err(StoreError::not_found("organisation", id));
-        }
-        ancestors(&mut conn, id).await
-    }
-
-    async fn org_links(&self, scope: &Scope, id: OrgId) -> StoreResult<Vec<OrgLink>> {
-        let mut conn = self.read.acquire().await.db()?;
-        self.require_org(&mut conn, scope, id).await?;
-        let rows = sqlx::query(
-            "SELECT child_id, parent_id, valid_from, valid_to FROM org_links WHERE child_id = ? ORDER BY valid_from",
+        // One walk that starts at the organisation itself, so a missing one returns no rows.
+        let ids: Vec<String> = sqlx::query_scalar(
+            "WITH RECURSIVE up(id, parent_id, depth) AS ( \
+               SELECT id, parent_id, 0 FROM organisations WHERE id = ? \
+               UNION ALL \
+               SELECT o.id, o.parent_id, up.depth + 1 FROM organisations o JOIN up ON o.id = up.parent_id \
+               WHERE up.depth < ? \
+             ) SELECT id FROM up ORDER BY depth",
         )
         .bind(id.to_string())
-        .fetch_all(&mut *conn)
+        .bind(MAX_DEPTH)
+        .fetch_all(&self.read)
         .await
         .db()?;
-        rows.iter()
-            .map(|r| {
-                Ok(OrgLink {
-                    child: get_parsed(r, "child_id")?,
-                    parent: get_parsed(r, "parent_id")?,
-                    valid_from: get_parsed(r, "valid_from")?,
-                    valid_to: get_parsed_opt(r, "valid_to")?,
-                })
-            })
+        if ids.is_empty() {
+            return Err(StoreError::not_found("organisation", id));
+        }
+        ids.iter()
+            .skip(1)
+            .map(|s| crate::codec::parse("parent_id", s))
             .collect()
     }
 
-    async fn org_children(&self, scope: &Scope, id: OrgId) -> StoreResult<Vec<Organisation>> {
-        let mut conn = self.read.acquire().await.db()?;
-        self.require_org(&mut conn, scope, id).await?;
+    async fn org_links(&self, scope: &Scope, id: OrgId) -> StoreResult<Vec<OrgLink>> {
+        // The organisation joined to its links: no row at all means it is not in scope.
         let mut qb = QueryBuilder::new("");
         scope::push_with(&mut qb, scope);
-        qb.push("SELECT ")
-            .push(ORG_COLUMNS)
-            .push(" FROM organisations WHERE parent_id = ");
+        qb.push(
+            "SELECT l.child_id, l.parent_id, l.valid_from, l.valid_to FROM organisations o \
+             LEFT JOIN org_links l ON l.child_id = o.id WHERE o.id = ",
+        );
         qb.push_bind(id.to_string());
-        scope::push_filter(&mut qb, scope, "id");
-        qb.push(" ORDER BY name, code");
-        let rows = qb.build().fetch_all(&mut *conn).await.db()?;
-        rows.iter().map(org_from_row).collect()
+        scope::push_filter(&mut qb, scope, "o.id");
+        qb.push(" ORDER BY l.valid_from");
+        let rows = qb.build().fetch_all(&self.read).await.db()?;
+        if rows.is_empty() {
+            return Err(StoreError::not_found("organisation", id));
+        }
+        let mut links = Vec::with_capacity(rows.len());
+        for r in &rows {
+            if get::<Option<String>>(r, "child_id")?.is_none() {
+                continue;
+            }
+            links.push(OrgLink {
+                child: get_parsed(r, "child_id")?,
+                parent: get_parsed(r, "parent_id")?,
+                valid_from: get_parsed(r, "valid_from")?,
+                valid_to: get_parsed_opt(r, "valid_to")?,
+            });
+        }
+        Ok(links)
+    }
+
+    async fn org_children(&self, scope: &Scope, id: OrgId) -> StoreResult<Vec<Organisation>> {
+        // The organisation joined to its children in scope: no row at all means it is not in scope.
+        let mut qb = QueryBuilder::new("");
+        scope::push_with(&mut qb, scope);
+        qb.push(
+            "SELECT c.id, c.code, c.name, c.kind, c.parent_id, c.postcode, c.opened, c.closed \
+             FROM organisations p LEFT JOIN organisations c ON c.parent_id = p.id",
+        );
+        scope::push_filter(&mut qb, scope, "c.id");
+        qb.push(" WHERE p.id = ").push_bind(id.to_string());
+        scope::push_filter(&mut qb, scope, "p.id");
+        qb.push(" ORDER BY c.name, c.code");
+        let rows = qb.build().fetch_all(&self.read).await.db()?;
+        if rows.is_empty() {
+            return Err(StoreError::not_found("organisation", id));
+        }
+        let mut children = Vec::with_capacity(rows.len());
+        for r in &rows {
+            if get::<Option<String>>(r, "id")?.is_some() {
+                children.push(org_from_row(r)?);
+            }
+        }
+        Ok(children)
     }
 
     async fn org_overview(&self, scope: &Scope, id: OrgId) -> StoreResult<OrgOverview> {
         let mut conn = self.read.acquire().await.db()?;
-        self.require_org(&mut conn, scope, id).await?;
-        rollups::overview(&mut conn, scope, id).await
+        rollups::overview(&mut conn, scope, id)
+            .await?
+            .ok_or_else(|| StoreError::not_found("organisation", id))
     }
 }

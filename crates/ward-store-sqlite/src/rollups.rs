@@ -517,24 +517,35 @@ fn fill(out: &mut OrgOverview, metric: &str, value: i64) -> StoreResult<()> {
     Ok(())
 }
 
-/// The overview of `root`'s subtree intersected with `scope`; the caller has checked that `root`
-/// lies inside the scope, so under [`Scope::All`] and [`Scope::Subtrees`] the whole subtree does.
+/// The overview of `root`'s subtree intersected with `scope`, or None when `root` is not inside the
+/// scope. Under [`Scope::All`] and [`Scope::Subtrees`] a root inside the scope has its whole subtree
+/// inside, so one read of its `subtree` counters (joined to the root, which checks the scope) is the
+/// answer.
 pub(crate) async fn overview(
     conn: &mut SqliteConnection,
     scope: &Scope,
     root: OrgId,
-) -> StoreResult<OrgOverview> {
+) -> StoreResult<Option<OrgOverview>> {
     let mut out = OrgOverview::default();
     let root_s = root.to_string();
     match scope {
         Scope::All | Scope::Subtrees(_) => {
-            let rows = sqlx::query("SELECT metric, own, subtree FROM org_rollups WHERE org_id = ?")
-                .bind(&root_s)
-                .fetch_all(&mut *conn)
-                .await
-                .db()?;
+            let mut qb = QueryBuilder::new("");
+            crate::scope::push_with(&mut qb, scope);
+            qb.push(
+                "SELECT r.metric, r.own, r.subtree FROM organisations t \
+                 LEFT JOIN org_rollups r ON r.org_id = t.id WHERE t.id = ",
+            );
+            qb.push_bind(root_s.clone());
+            crate::scope::push_filter(&mut qb, scope, "t.id");
+            let rows = qb.build().fetch_all(&mut *conn).await.db()?;
+            if rows.is_empty() {
+                return Ok(None);
+            }
             for row in rows {
-                let metric: String = get(&row, "metric")?;
+                let Some(metric) = get::<Option<String>>(&row, "metric")? else {
+                    continue;
+                };
                 let (own, subtree): (i64, i64) = (get(&row, "own")?, get(&row, "subtree")?);
                 let value = if metric.starts_with(metric::ORG_KIND) {
                     subtree - own
@@ -545,6 +556,9 @@ pub(crate) async fn overview(
             }
         }
         Scope::Orgs(ids) => {
+            if !crate::scope::org_in_scope(conn, scope, root).await? {
+                return Ok(None);
+            }
             let ids: Vec<String> = ids
                 .iter()
                 .map(ToString::to_string)
@@ -574,5 +588,5 @@ pub(crate) async fn overview(
             }
         }
     }
-    Ok(out)
+    Ok(Some(out))
 }

@@ -276,6 +276,16 @@ pub(crate) async fn list_assets(
         None => capped_count(&mut *conn, scope, filter, &text, count_limit).await?,
     };
 
+    if !lower_bound && page.offset >= total {
+        // Nothing to show (no matches, or a page past the end): no second query.
+        return Ok(Page {
+            items: Vec::new(),
+            total,
+            total_is_lower_bound: false,
+            offset: page.offset,
+            limit,
+        });
+    }
     let mut qb = QueryBuilder::new("");
     match &text {
         Text::Substring { like, fts } => {
