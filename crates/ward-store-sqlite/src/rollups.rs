@@ -384,10 +384,16 @@ async fn sum_metric(
 ) -> StoreResult<i64> {
     let (column, orgs): (&str, Vec<String>) = match (org, scope) {
         (Some(o), _) => {
-            if !crate::scope::org_in_scope(conn, scope, o).await? {
-                return Ok(0);
-            }
-            ("own", vec![o.to_string()])
+            // One organisation: its own count, if it lies inside the scope.
+            let mut qb = QueryBuilder::new("");
+            crate::scope::push_with(&mut qb, scope);
+            qb.push("SELECT sum(own) FROM org_rollups WHERE org_id = ")
+                .push_bind(o.to_string())
+                .push(" AND metric = ")
+                .push_bind(metric.to_owned());
+            crate::scope::push_filter(&mut qb, scope, "org_id");
+            let n: Option<i64> = qb.build_query_scalar().fetch_one(&mut *conn).await.db()?;
+            return Ok(n.unwrap_or(0));
         }
         (None, Scope::All) => {
             let n: Option<i64> = sqlx::query_scalar(
