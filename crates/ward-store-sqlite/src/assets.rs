@@ -7,7 +7,9 @@
 //! Inside this backend an asset is also known by its number (`assets.num`, the rowid), which keys
 //! its link rows; see `migrations/0003_asset_numbers.sql` for why. A batch is written in id order
 //! with consecutive numbers, so the `id` index and both link tables grow at their right-hand end
-//! instead of taking inserts at random places. Numbers never leave the store.
+//! instead of taking inserts at random places. Numbers never leave the store. Link rows have no
+//! foreign keys (migration 0007): this module is their only writer and keeps them consistent, and
+//! deleting an asset deletes its links.
 
 use crate::SqliteStore;
 use crate::audit::append;
@@ -372,6 +374,48 @@ async fn insert_links(conn: &mut SqliteConnection, assets: &[NumberedAsset<'_>])
     .await
 }
 
+/// Remove the service and software links of the asset numbered `num`.
+async fn delete_links(conn: &mut SqliteConnection, num: i64) -> StoreResult<()> {
+    for sql in [
+        "DELETE FROM asset_services WHERE asset_num = ?",
+        "DELETE FROM asset_software WHERE asset_num = ?",
+    ] {
+        sqlx::query(sql).bind(num).execute(&mut *conn).await.db()?;
+    }
+    Ok(())
+}
+
+/// The checks of link rows that a restore runs, with what a failing row means. Link tables have no
+/// foreign keys (migration 0007), so these stand in for them when rows come from outside. Assets
+/// need no check here: a restore looks each link's asset number up by id, and a missing asset
+/// yields NULL, which the NOT NULL `asset_num` refuses.
+const LINK_CHECKS: [(&str, &str); 2] = [
+    (
+        "SELECT CAST(x.software_id AS TEXT) FROM asset_software x \
+         WHERE NOT EXISTS (SELECT 1 FROM software s WHERE s.id = x.software_id) LIMIT 1",
+        "asset_software names software that does not exist",
+    ),
+    (
+        "SELECT x.service_id FROM asset_services x \
+         WHERE NOT EXISTS (SELECT 1 FROM services s WHERE s.id = x.service_id) LIMIT 1",
+        "asset_services names a service that does not exist",
+    ),
+];
+
+/// Refuse link rows that name software or services that do not exist: one set-based query per
+/// rule, naming the first offending identifier.
+pub(crate) async fn check_link_rows(conn: &mut SqliteConnection) -> StoreResult<()> {
+    for (sql, problem) in LINK_CHECKS {
+        let found: Option<String> = sqlx::query_scalar(sql).fetch_optional(&mut *conn).await.db()?;
+        if let Some(id) = found {
+            return Err(StoreError::Snapshot(format!(
+                "the backup's rows do not fit together: {problem} ({id})"
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Load one asset inside the scope, with its links, or `None`; with the asset's number.
 pub(crate) async fn load_asset(
     conn: &mut SqliteConnection,
@@ -531,16 +575,7 @@ impl SqliteStore {
             .execute(&mut *tx)
             .await
             .db()?;
-        sqlx::query("DELETE FROM asset_services WHERE asset_num = ?")
-            .bind(num)
-            .execute(&mut *tx)
-            .await
-            .db()?;
-        sqlx::query("DELETE FROM asset_software WHERE asset_num = ?")
-            .bind(num)
-            .execute(&mut *tx)
-            .await
-            .db()?;
+        delete_links(&mut tx, num).await?;
         let software = resolve_software(&mut tx, std::slice::from_ref(asset)).await?;
         insert_links(&mut tx, &[(num, asset, &software)]).await?;
         let event = audit.event(
@@ -568,6 +603,8 @@ impl SqliteStore {
             .await?
             .ok_or_else(|| StoreError::not_found("asset", id))?;
         let id_s = id.to_string();
+        // Link rows have no cascading foreign key (migration 0007): remove them first.
+        delete_links(&mut tx, num).await?;
         sqlx::query("DELETE FROM assets WHERE num = ?")
             .bind(num)
             .execute(&mut *tx)

@@ -18,7 +18,9 @@
 //! a backup derives it from `assets`, and a restore checks that it is a UUID and otherwise ignores
 //! it (the asset row is the truth). SQLite keys link rows by the asset's internal number
 //! (`asset_num`, see `migrations/0003_asset_numbers.sql`); a backup writes the asset's `id` in its
-//! place and a restore looks the number up, so the format does not change.
+//! place and a restore looks the number up, so the format does not change. Link tables have no
+//! foreign keys (`migrations/0007_link_rows_without_foreign_keys.sql`): a restore checks their
+//! software and service ids once all rows are loaded.
 //!
 //! Column values by [`ColumnType`]:
 //!
@@ -712,5 +714,6 @@ pub(crate) async fn read_backup(
     if !header_seen {
         return Err(StoreError::Snapshot("the backup is empty".into()));
     }
+    crate::assets::check_link_rows(conn).await?;
     Ok(BackupCounts { tables: counts })
 }

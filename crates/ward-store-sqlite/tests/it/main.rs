@@ -7,4 +7,5 @@
 
 mod bulk;
 mod open;
+mod restore;
 mod upgrade;
