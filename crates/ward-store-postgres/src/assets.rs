@@ -222,11 +222,38 @@ async fn delete_links(conn: &mut PgConnection, id: AssetId) -> StoreResult<()> {
     Ok(())
 }
 
-/// The checks of link rows that a restore runs, with what a failing row means. Link tables have no
-/// row-level foreign keys (migration 0004), so these stand in for them when rows come from outside.
-/// Assets need no check here: a restore takes a link's `org_id` from its asset, and a link whose
-/// asset is missing fails the NOT NULL on `org_id`.
-const LINK_CHECKS: [(&str, &str); 2] = [
+/// Hold the organisations of a batch of assets for the rest of the transaction: FOR KEY SHARE, the
+/// lock a foreign key would take per asset (`assets.org_id` has none since migration 0006), taken
+/// once per organisation and in id order so concurrent imports queue rather than deadlock.
+async fn lock_orgs(conn: &mut PgConnection, orgs: &[Uuid]) -> StoreResult<()> {
+    let mut ids = orgs.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let locked = sqlx::query("SELECT id FROM organisations WHERE id = ANY($1) ORDER BY id FOR KEY SHARE")
+        .bind(&ids)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(map_db_error)?;
+    if locked.len() == ids.len() {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(
+            "an organisation of the batch does not exist".into(),
+        ))
+    }
+}
+
+/// The checks that a restore runs on loaded rows, with what a failing row means. Asset and link
+/// tables lack some row-level foreign keys (migrations 0004 and 0006), so these stand in for them
+/// when rows come from outside. Links need no asset check: a restore takes a link's `org_id` from
+/// its asset, and a link whose asset is missing fails the NOT NULL on `org_id`.
+const LOADED_ROW_CHECKS: [(&str, &str); 3] = [
+    (
+        "SELECT a.id::text AS id FROM assets a
+          WHERE NOT EXISTS (SELECT 1 FROM organisations o WHERE o.id = a.org_id)
+          LIMIT 1",
+        "an asset names an organisation that does not exist",
+    ),
     (
         "SELECT x.software_id::text AS id FROM asset_software x
           WHERE NOT EXISTS (SELECT 1 FROM software s WHERE s.id = x.software_id)
@@ -241,10 +268,10 @@ const LINK_CHECKS: [(&str, &str); 2] = [
     ),
 ];
 
-/// Refuse link rows that name software or services that do not exist: one set-based query per
-/// rule, naming the first offending identifier.
-pub(crate) async fn check_link_rows(conn: &mut PgConnection) -> StoreResult<()> {
-    for (sql, problem) in LINK_CHECKS {
+/// Refuse assets whose organisation, and links whose software or service, do not exist: one
+/// set-based query per rule, naming the first offending identifier.
+pub(crate) async fn check_loaded_rows(conn: &mut PgConnection) -> StoreResult<()> {
+    for (sql, problem) in LOADED_ROW_CHECKS {
         let row = sqlx::query(sql)
             .fetch_optional(&mut *conn)
             .await
@@ -292,6 +319,7 @@ impl PgStore {
             .map_err(map_db_error)?;
         let orgs: Vec<Uuid> = assets.iter().map(|a| *a.org.as_uuid()).collect();
         Self::require_orgs_in_scope(&mut tx, scope, &orgs).await?;
+        lock_orgs(&mut tx, &orgs).await?;
         let services: Vec<Uuid> = assets
             .iter()
             .flat_map(|a| a.services.iter().map(|s| *s.as_uuid()))
@@ -337,6 +365,9 @@ impl PgStore {
         counts.assets(assets, 1);
         rollups::apply(&mut tx, &counts).await?;
         tx.commit().await.map_err(map_db_error)?;
+        if assets.len() >= crate::search::SETTLE_AFTER_ASSETS {
+            crate::search::settle_text_indexes(&self.pool).await;
+        }
         Ok(assets.len() as u64)
     }
 

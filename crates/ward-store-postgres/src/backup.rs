@@ -3,9 +3,9 @@
 //! Backup reads every table inside one `REPEATABLE READ READ ONLY` transaction through a cursor, so
 //! the snapshot is consistent and memory stays flat however large the database. Restore loads an
 //! empty, migrated database in one transaction with foreign keys deferred (so table and row order
-//! do not matter), in batches through `jsonb_to_recordset`, checks the asset link rows (which have
-//! no row-level foreign keys, see `assets::check_link_rows`), then moves the software id sequence
-//! past the restored ids.
+//! do not matter), in batches through `jsonb_to_recordset`, checks the asset and link rows that
+//! have no row-level foreign keys (`assets::check_loaded_rows`), then moves the software id
+//! sequence past the restored ids.
 
 use std::collections::BTreeMap;
 
@@ -231,7 +231,7 @@ impl AdminStore for PgStore {
             .map_err(map_db_error)?;
         require_empty(&mut tx).await?;
         let counts = load_lines(&mut tx, input).await?;
-        crate::assets::check_link_rows(&mut tx).await?;
+        crate::assets::check_loaded_rows(&mut tx).await?;
         // Paths and counters are derived data, not part of the backup.
         crate::rollups::rebuild(&mut tx).await?;
         sqlx::query(

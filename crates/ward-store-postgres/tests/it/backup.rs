@@ -197,6 +197,23 @@ async fn damaged_backups_are_refused_and_leave_nothing_behind() {
         target.store.restore(&mut orphan.as_bytes()).await,
         Err(StoreError::Snapshot(_))
     ));
+    // assets.org_id has no row-level foreign key either; the restore checks it as a whole.
+    let asset_line = text.lines().find(|l| l.contains(r#""table":"assets""#)).unwrap();
+    let foreign = asset_line.replacen(&id(4).to_string(), &id(4244).to_string(), 1);
+    assert!(
+        foreign.contains(&format!(r#""org_id":"{}""#, id(4244))),
+        "{foreign}"
+    );
+    let err = target
+        .store
+        .restore(&mut text.replacen(asset_line, &foreign, 1).as_bytes())
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("an asset names an organisation that does not exist"),
+        "{err}"
+    );
     // Link rows have no row-level foreign keys; the restore checks them as a whole.
     let link = text
         .lines()
