@@ -60,6 +60,29 @@ fn escape_like(text: &str) -> String {
     out
 }
 
+/// Batches at least this large settle the text indexes after they commit ([`settle_text_indexes`]).
+pub(crate) const SETTLE_AFTER_ASSETS: usize = 1_000;
+
+/// Merge the trigram indexes' pending lists into the indexes proper.
+///
+/// GIN indexes take inserts into an unsorted pending list (up to `gin_pending_list_limit`, 4 MB)
+/// that every search must scan in full until autovacuum or a later insert merges it: right after
+/// the region demo's import a search for 'citrix' took 10.7 ms, 0.1 ms once merged. The merge is
+/// work the next insert or vacuum would do anyway, so a large import does it at its end, outside its
+/// transaction. Best effort: it needs ownership of the indexes, and a failure changes only speed.
+pub(crate) async fn settle_text_indexes(pool: &sqlx::PgPool) {
+    let done = sqlx::query(
+        "SELECT gin_clean_pending_list('assets_name_trgm'::regclass),
+                gin_clean_pending_list('assets_hostname_trgm'::regclass),
+                gin_clean_pending_list('software_name_trgm'::regclass)",
+    )
+    .execute(pool)
+    .await;
+    if let Err(e) = done {
+        tracing::debug!(error = %e, "could not merge the pending lists of the text indexes");
+    }
+}
+
 /// Push the conditions on `a` (after a `WHERE`): scope, organisation, text, kind, exposure, service.
 fn push_conditions(qb: &mut QueryBuilder<Postgres>, scope: &Scope, filter: &AssetFilter, text: &Text) {
     qb.push("TRUE");
