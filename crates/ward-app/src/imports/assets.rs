@@ -99,9 +99,12 @@ fn parse_csv(file: &str, bytes: &[u8]) -> AppResult<Vec<AssetRecord>> {
     }
     let mut out: Vec<AssetRecord> = Vec::new();
     let mut by_key: HashMap<(String, String), usize> = HashMap::new();
-    for rec in rdr.records() {
-        let rec = match rec {
-            Ok(r) => r,
+    // One record buffer for the whole file rather than a new one per row.
+    let mut rec = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
             Err(e) => {
                 problems.at_line(
                     e.position().map_or(0, csv::Position::line),
@@ -110,7 +113,7 @@ fn parse_csv(file: &str, bytes: &[u8]) -> AppResult<Vec<AssetRecord>> {
                 );
                 continue;
             }
-        };
+        }
         let line = rec.position().map_or(0, csv::Position::line);
         let get = |p: usize| {
             if idx[p] == usize::MAX {
@@ -163,9 +166,13 @@ fn parse_csv(file: &str, bytes: &[u8]) -> AppResult<Vec<AssetRecord>> {
                 Some(sw)
             }
         };
-        let key = (org_code.as_str().to_owned(), name.clone());
-        match by_key.get(&key) {
-            Some(&i) => {
+        // Rows of one asset usually follow each other: try the last asset before the map.
+        let known = match out.last() {
+            Some(last) if last.org_code == org_code && last.name == name => Some(out.len() - 1),
+            _ => by_key.get(&(org_code.as_str().to_owned(), name.clone())).copied(),
+        };
+        match known {
+            Some(i) => {
                 let a = &mut out[i];
                 if a.kind != kind || a.internet_facing != internet_facing {
                     problems.at_line(
@@ -183,7 +190,7 @@ fn parse_csv(file: &str, bytes: &[u8]) -> AppResult<Vec<AssetRecord>> {
                 a.software.extend(software);
             }
             None => {
-                by_key.insert(key, out.len());
+                by_key.insert((org_code.as_str().to_owned(), name.clone()), out.len());
                 out.push(AssetRecord {
                     org_code,
                     name,
@@ -470,6 +477,25 @@ mod tests {
         assert_eq!(recs.len(), 1);
         assert_eq!(recs[0].software.len(), 2);
         assert_eq!(recs[0].services, vec!["Pathology", "Blood transfusion"]);
+    }
+
+    #[test]
+    fn rows_of_one_asset_merge_when_apart_too() {
+        let data = format!(
+            "{HEADER}RJZ,PC1,end_user_device,,no,,lodash,,4.17.15,,\n\
+             RJZ,PC2,end_user_device,,no,,lodash,,4.17.21,,\n\
+             RJZ,PC1,end_user_device,,no,,express,,4.18.2,,\n\
+             RJZ,PC1,server,,no,,react,,18.2.0,,\n"
+        );
+        let Err(AppError::Invalid(p)) = parse(AssetFormat::Csv, "a.csv", data.as_bytes()) else {
+            panic!("PC1 is described differently on line 5")
+        };
+        assert_eq!(p[0].path, "a.csv:5");
+        let fixed = data.replace("RJZ,PC1,server,,no,,react,,18.2.0,,\n", "");
+        let recs = parse(AssetFormat::Csv, "a.csv", fixed.as_bytes()).unwrap();
+        let names: Vec<(&str, usize)> = recs.iter().map(|r| (r.name.as_str(), r.software.len())).collect();
+        assert_eq!(names, vec![("PC1", 2), ("PC2", 1)]);
+        assert_eq!(recs[0].software[1].name, "express");
     }
 
     #[test]
