@@ -41,8 +41,11 @@ pub use backup::{BACKUP_FORMAT_VERSION, BACKUP_TABLES, BackupColumn, BackupTable
 
 /// How long a connection waits for a lock held by another connection or process.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-/// Readers in the pool; SQLite readers in WAL mode do not block each other or the writer.
-const READ_CONNECTIONS: u32 = 4;
+/// Readers in the pool; SQLite readers in WAL mode do not block each other or the writer. More
+/// readers than cores: under 200 concurrent clients requests then wait less for a connection (p99
+/// of the organisation page 67 -> 56 ms on the region demo, 2 cores, against 4 readers; 2 readers
+/// were worse still).
+const READ_CONNECTIONS: u32 = 8;
 /// Page cache of the writer connection, in KiB (SQLite's default is 2 MiB).
 const WRITER_CACHE_KIB: u32 = 256 * 1024;
 /// Prepared statements kept per connection (bulk inserts reuse a handful of multi-row statements).
