@@ -62,9 +62,13 @@ pub struct AuditRecord {
 
 /// Lower-case hex SHA-256.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    let d = Sha256::digest(bytes);
-    let mut out = String::with_capacity(64);
-    for b in d {
+    hex(&Sha256::digest(bytes))
+}
+
+/// Lower-case hex of any bytes.
+pub fn hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
         out.push(char::from(HEX[usize::from(b >> 4)]));
         out.push(char::from(HEX[usize::from(b & 0xf)]));
     }

@@ -17,11 +17,11 @@ use ward_store::{AuditMeta, Scope, StoreError, StoreResult};
 
 use crate::audit::append_event;
 use crate::copy::BinaryCopy;
-use crate::digest::digest_json_sliced;
 use crate::error::{corrupt, map_db_error};
 use crate::rollups::{self, Deltas};
 use crate::rows::{col, parse_col};
 use crate::{PgStore, scope_binds};
+use ward_store::digest_json_sliced;
 
 /// Distinct software rows per INSERT / lookup.
 const SOFTWARE_CHUNK: usize = 10_000;

@@ -30,7 +30,6 @@ mod audit;
 mod backup;
 mod backup_format;
 mod copy;
-mod digest;
 mod error;
 mod inventory;
 mod jobs;

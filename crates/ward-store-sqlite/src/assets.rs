@@ -14,7 +14,6 @@
 use crate::SqliteStore;
 use crate::audit::append;
 use crate::codec::{DbResult, get, get_parsed};
-use crate::digest::digest_json_sliced;
 use crate::scope;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
@@ -22,6 +21,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use ward_core::asset::{Asset, InstalledSoftware};
 use ward_core::audit::digest_json;
 use ward_core::{AssetId, OrgId, ServiceId};
+use ward_store::digest_json_sliced;
 use ward_store::{AuditMeta, Scope, StoreError, StoreResult};
 
 /// Rows per multi-row INSERT into `assets` (7 parameters each). Large statements mean fewer round

@@ -19,7 +19,6 @@ mod assets;
 mod audit;
 mod backup;
 mod codec;
-mod digest;
 mod inventory;
 mod jobs;
 mod orgs;

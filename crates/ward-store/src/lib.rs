@@ -5,10 +5,12 @@
 //! Two implementations exist (`ward-store-sqlite`, `ward-store-postgres`); `ward-testkit` holds the
 //! contract suite both must pass.
 
+mod digest;
 mod error;
 mod query;
 pub mod vuln;
 
+pub use digest::digest_json_sliced;
 pub use error::{StoreError, StoreResult};
 pub use query::*;
 pub use vuln::VulnStore;

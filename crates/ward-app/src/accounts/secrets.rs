@@ -14,15 +14,7 @@ pub fn random_token() -> AppResult<String> {
     Ok(hex(&random_bytes::<32>()?))
 }
 
-pub fn hex(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(char::from(HEX[usize::from(b >> 4)]));
-        s.push(char::from(HEX[usize::from(b & 0xf)]));
-    }
-    s
-}
+pub use ward_core::audit::hex;
 
 /// What the database keeps of a bearer secret: its SHA-256.
 pub fn digest(secret: &str) -> String {

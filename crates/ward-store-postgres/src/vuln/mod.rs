@@ -8,17 +8,14 @@ mod signals;
 mod vex;
 
 use async_trait::async_trait;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use ward_core::OrgId;
 use ward_core::vuln::{
-    Advisory, AdvisorySource, EolProduct, EolRelease, EpssHeader, EpssScore, KevCatalog, KevEntry,
-    VexStatement,
+    Advisory, EolProduct, EolRelease, EpssHeader, EpssScore, KevCatalog, KevEntry, VexStatement,
 };
 use ward_store::vuln::{
     AdvisoryFilter, AdvisorySummary, FeedSourceState, StoredEpss, StoredVex, VulnCounts, VulnTotals,
 };
-use ward_store::{AuditMeta, Page, PageRequest, Scope, StoreError, StoreResult, VulnStore};
+use ward_store::{AuditMeta, Page, PageRequest, Scope, StoreResult, VulnStore};
 
 use crate::PgStore;
 
@@ -36,53 +33,7 @@ pub(crate) async fn lock_writers(conn: &mut sqlx::PgConnection) -> StoreResult<(
     Ok(())
 }
 
-/// Fail with `Invalid` naming `path` unless `value` is 1..=200 characters without control
-/// characters (ids, CVE numbers, sources, product names).
-pub(crate) fn check_key(path: &str, value: &str) -> StoreResult<()> {
-    if value.trim().is_empty() {
-        return Err(StoreError::Invalid(format!("{path}: must not be empty")));
-    }
-    if value.chars().count() > 200 {
-        return Err(StoreError::Invalid(format!("{path}: longer than 200 characters")));
-    }
-    if value.chars().any(char::is_control) {
-        return Err(StoreError::Invalid(format!(
-            "{path}: contains control characters"
-        )));
-    }
-    Ok(())
-}
-
-/// The JSON text of a record kept whole.
-pub(crate) fn to_doc<T: Serialize>(value: &T) -> StoreResult<String> {
-    serde_json::to_string(value).map_err(|e| StoreError::Invalid(format!("cannot encode record: {e}")))
-}
-
-/// A record kept whole, read back.
-pub(crate) fn from_doc<T: DeserializeOwned>(what: &str, doc: &str) -> StoreResult<T> {
-    serde_json::from_str(doc).map_err(|_| StoreError::Backend(format!("stored {what} cannot be read")))
-}
-
-/// A digest naming a batch in its audit record: SHA-256 over the keys in order.
-pub(crate) fn batch_digest<'a>(keys: impl Iterator<Item = &'a str>) -> String {
-    let mut buf = Vec::new();
-    for k in keys {
-        buf.extend_from_slice(k.as_bytes());
-        buf.push(b'\n');
-    }
-    ward_core::audit::sha256_hex(&buf)
-}
-
-/// The stored name of an advisory's source.
-pub(crate) fn source_str(source: AdvisorySource) -> &'static str {
-    match source {
-        AdvisorySource::Osv => "osv",
-        AdvisorySource::Nvd => "nvd",
-        AdvisorySource::Cve5 => "cve5",
-        AdvisorySource::Csaf => "csaf",
-        AdvisorySource::Manual => "manual",
-    }
-}
+pub(crate) use ward_store::vuln::support::{batch_digest, check_key, from_doc, source_str, to_doc};
 
 #[async_trait]
 impl VulnStore for PgStore {
