@@ -128,15 +128,57 @@ impl Tour<'_> {
         self.c.goto(&self.t.url(path)).await.expect("navigate");
     }
 
+    /// The text of the first element matching `css`. A click that submits a form returns before
+    /// the next page replaces the old one, so an element found on the outgoing page can vanish
+    /// between finding and reading it; that is retried (for up to ten seconds), anything else fails.
     async fn text(&self, css: &str) -> String {
-        self.c
-            .wait()
-            .for_element(Locator::Css(css))
-            .await
-            .expect(css)
-            .text()
-            .await
-            .expect("text")
+        let mut last = String::new();
+        for _ in 0..100 {
+            match self.c.find(Locator::Css(css)).await {
+                Ok(e) => match e.text().await {
+                    Ok(t) => return t,
+                    Err(err) => last = err.to_string(),
+                },
+                Err(err) => last = err.to_string(),
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("no readable element for {css}: {last}");
+    }
+
+    /// Waits (up to ten seconds) for the first element matching `css` to have text that
+    /// satisfies `want`, and returns that text; an assertion made just after a form submission
+    /// so looks at the new page rather than the one being left. Fails with what it last saw.
+    async fn wait_text(&self, css: &str, want: impl Fn(&str) -> bool) -> String {
+        let mut seen = String::from("(no such element)");
+        for _ in 0..100 {
+            if let Ok(e) = self.c.find(Locator::Css(css)).await
+                && let Ok(t) = e.text().await
+            {
+                if want(&t) {
+                    return t;
+                }
+                seen = t;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("{css} never showed the expected text; it shows {seen:?}");
+    }
+
+    /// Waits (up to ten seconds) for the browser to arrive at a URL whose query has `part`.
+    async fn wait_query(&self, part: &str) {
+        for _ in 0..100 {
+            let url = self.c.current_url().await.expect("url");
+            if url.query().is_some_and(|q| q.contains(part)) {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("the browser never reached a page with {part} in its query");
+    }
+
+    async fn heading_is(&self, expected: &str) {
+        self.wait_text("h1", |t| t == expected).await;
     }
 
     async fn page(&self) -> String {
@@ -144,14 +186,15 @@ impl Tour<'_> {
     }
 
     async fn fill(&self, id: &str, value: &str) {
-        let e = self.c.find(Locator::Id(id)).await.expect(id);
+        let e = self.c.wait().for_element(Locator::Id(id)).await.expect(id);
         e.clear().await.expect("clear");
         e.send_keys(value).await.expect("type");
     }
 
     async fn press(&self, css: &str) {
         self.c
-            .find(Locator::Css(css))
+            .wait()
+            .for_element(Locator::Css(css))
             .await
             .expect(css)
             .click()
@@ -174,7 +217,7 @@ impl Tour<'_> {
         }
         self.press("form[action='/login'] button[type=submit]").await;
         if let Some(secret) = user.totp {
-            assert_eq!(self.text("h1").await, "Enter your security code");
+            self.heading_is("Enter your security code").await;
             assert_eq!(self.path().await, "/mfa");
             let code = ward_app::accounts::totp::code_at(&secret, SystemClock.now()).expect("code");
             self.fill("code", &code).await;
@@ -248,16 +291,15 @@ async fn a_tour_in_headless_chromium() {
     tour.fill("email", &t.world.users[&Role::OrgAdmin].email).await;
     tour.fill("password", "not the password").await;
     tour.press("form[action='/login'] button[type=submit]").await;
-    assert!(
-        tour.text("[role=alert]")
-            .await
-            .contains("E-mail or password not recognised")
-    );
+    tour.wait_text("[role=alert]", |t| {
+        t.contains("E-mail or password not recognised")
+    })
+    .await;
     tour.shot("sign-in-failed").await;
 
     // An organisation admin signs in with a code from their authenticator.
     tour.sign_in(Role::OrgAdmin, true).await;
-    assert_eq!(tour.text("h1").await, "Riverside Hospitals NHS Trust");
+    tour.heading_is("Riverside Hospitals NHS Trust").await;
     let stats = tour.text(".stats").await;
     assert!(
         stats.contains("Critical services") && stats.contains("Reachable from the internet"),
@@ -274,7 +316,7 @@ async fn a_tour_in_headless_chromium() {
     tour.press("a[href='/assets']").await;
     tour.fill("q", "server").await;
     tour.press("form[action='/assets'] button[type=submit]").await;
-    assert_eq!(tour.text(".result-count").await, "Showing 1–1 of 1");
+    tour.wait_text(".result-count", |t| t == "Showing 1–1 of 1").await;
     let page = tour.page().await;
     assert!(page.contains("LIMS server"));
     assert!(
@@ -289,7 +331,7 @@ async fn a_tour_in_headless_chromium() {
         .click()
         .await
         .expect("open");
-    assert_eq!(tour.text("h1").await, "LIMS server");
+    tour.heading_is("LIMS server").await;
     assert!(
         tour.text("#software-h + .table-wrap")
             .await
@@ -313,17 +355,15 @@ async fn a_tour_in_headless_chromium() {
         .await
         .expect("choose the file");
     tour.press("form[action='/import'] button[type=submit]").await;
-    assert_eq!(
-        tour.text(".alert-error .alert-title").await,
-        "Nothing was imported"
-    );
+    tour.wait_text(".alert-error .alert-title", |t| t == "Nothing was imported")
+        .await;
     let problems = tour.text(".problems").await;
     assert!(problems.contains("new-assets.csv:3:3"), "{problems}");
     tour.shot("import-problems").await;
 
     // Access denied: the foreign trust's asset reads as not found.
     tour.go(&format!("/assets/{}", t.world.foreign_assets[0])).await;
-    assert_eq!(tour.text("h1").await, "Page not found");
+    tour.heading_is("Page not found").await;
     assert!(!tour.page().await.contains("Patient administration server"));
     tour.shot("foreign-asset-not-found").await;
     tour.sign_out().await;
@@ -331,7 +371,8 @@ async fn a_tour_in_headless_chromium() {
     // The auditor sees the import page without any form.
     tour.sign_in(Role::Auditor, false).await;
     tour.go("/import").await;
-    assert_eq!(tour.text(".alert-title").await, "Your role cannot import");
+    tour.wait_text(".alert-title", |t| t == "Your role cannot import")
+        .await;
     assert!(
         tour.c
             .find_all(Locator::Css("form[action='/import']"))
@@ -344,11 +385,12 @@ async fn a_tour_in_headless_chromium() {
 
     // The national analyst: the hierarchy from the top, and the overview on a phone-sized screen.
     tour.sign_in(Role::NationalAnalyst, false).await;
-    assert_eq!(tour.text("h1").await, "NHS England");
+    tour.heading_is("NHS England").await;
     tour.shot("overview-national").await;
     tour.press("a[href='/orgs']").await;
     tour.fill("q", "hospital").await;
     tour.press("form[action='/orgs'] button[type=submit]").await;
+    tour.wait_query("q=hospital").await;
     let page = tour.page().await;
     assert!(page.contains("Riverside Hospitals NHS Trust") && page.contains("Harbour University Hospitals"));
     tour.shot("organisations-search").await;
@@ -365,7 +407,7 @@ async fn a_tour_in_headless_chromium() {
     tour.fill("email", "new.admin@test.ward.example").await;
     tour.fill("password", PASSWORD).await;
     tour.press("form[action='/login'] button[type=submit]").await;
-    assert_eq!(tour.text("h1").await, "Set up your security code");
+    tour.heading_is("Set up your security code").await;
     assert!(tour.c.find(Locator::Css("img.qr")).await.is_ok(), "a QR code");
     tour.shot("mfa-enrolment").await;
     let details = tour
@@ -384,7 +426,7 @@ async fn a_tour_in_headless_chromium() {
     let code = ward_app::accounts::totp::code_at(&secret, SystemClock.now()).expect("code");
     tour.fill("code", &code).await;
     tour.press("form[action='/mfa/enrol'] button[type=submit]").await;
-    assert_eq!(tour.text("h1").await, "Riverside Hospitals NHS Trust");
+    tour.heading_is("Riverside Hospitals NHS Trust").await;
 
     tour.c.close().await.expect("close the browser");
 }
