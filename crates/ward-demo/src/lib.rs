@@ -13,6 +13,9 @@
 //! Loading order for a store: organisations (parents always precede children in [`DemoPlan::orgs`]),
 //! then products, then every organisation's services, then assets and dependencies: a dependency may
 //! point at another organisation's service (a practice's tests go to its hub trust's pathology).
+//!
+//! [`threats()`] gives the threat data that goes with the sector: real advisories affecting the
+//! catalogue's releases, their KEV listings, illustrative EPSS scores and end-of-life dates.
 
 mod catalogue;
 mod inventory;
@@ -22,6 +25,7 @@ mod sector;
 mod services;
 mod stacks;
 mod suppliers;
+mod threats;
 
 use jiff::civil::Date;
 use std::collections::BTreeMap;
@@ -34,6 +38,8 @@ use ward_core::role::Role;
 use ward_core::service::Service;
 use ward_core::supplier::Product;
 use ward_core::{OrgId, ValidationError};
+
+pub use threats::{DemoThreats, threats};
 
 /// How big a sector to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -55,11 +55,16 @@ pub async fn run(mut settings: Settings, explicit_db: bool, a: DemoArgs) -> anyh
     let started = std::time::Instant::now();
     let plan = Arc::new(DemoPlan::new(a.seed, a.scale, today));
     let (orgs, assets) = load(&app, Arc::clone(&plan)).await?;
+    let threats = load_threats(&app).await?;
     let logins = create_personas(&app, &plan).await?;
     eprintln!(
         "Loaded a {} demo sector: {orgs} organisations, {assets} assets in {:.1}s.",
         a.scale.as_str(),
         started.elapsed().as_secs_f64()
+    );
+    eprintln!(
+        "Threat data: {} advisories, {} KEV, {} EPSS (illustrative), {} EOL products.",
+        threats.advisories, threats.kev, threats.epss, threats.eol
     );
     print_logins(&logins, &settings, a.serve.listen.as_deref());
     if a.no_serve {
@@ -142,6 +147,50 @@ pub async fn load(app: &App, plan: Arc<DemoPlan>) -> anyhow::Result<(usize, usiz
     }
     pb.finish_and_clear();
     Ok((n, assets_total))
+}
+
+/// How many threat records [`load_threats`] stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThreatCounts {
+    pub advisories: u64,
+    pub kev: u64,
+    pub epss: u64,
+    pub eol: u64,
+}
+
+/// Store the demo's threat data ([`ward_demo::threats`]): real advisories affecting the catalogue's
+/// releases, their KEV entries, illustrative EPSS scores and end-of-life products. KEV entries are
+/// added without removing any already stored.
+pub async fn load_threats(app: &App) -> anyhow::Result<ThreatCounts> {
+    let meta = AuditMeta {
+        actor: ward_core::audit::AuditActor::system("demo"),
+        at: app.now(),
+        request_id: None,
+    };
+    let t = ward_demo::threats();
+    let store = app.store();
+    let advisories = store
+        .upsert_advisories(&t.advisories, &meta)
+        .await
+        .map_err(|e| app_err(e.into()))?;
+    let kev = store
+        .upsert_kev(&t.kev_catalog, &t.kev, false, &meta)
+        .await
+        .map_err(|e| app_err(e.into()))?;
+    let epss = store
+        .upsert_epss(&t.epss_header, &t.epss, &meta)
+        .await
+        .map_err(|e| app_err(e.into()))?;
+    let eol = store
+        .upsert_eol(&t.eol, &meta)
+        .await
+        .map_err(|e| app_err(e.into()))?;
+    Ok(ThreatCounts {
+        advisories: advisories.total(),
+        kev: kev.total(),
+        epss: epss.total(),
+        eol: eol.total(),
+    })
 }
 
 /// One login per role.

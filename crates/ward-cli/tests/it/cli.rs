@@ -330,6 +330,17 @@ fn small_demo_loads_and_prints_one_login_per_role() {
     ] {
         assert!(out.contains(role), "no login for {role}:\n{out}");
     }
+    // The store accounts for every item of the demo's threat data.
+    let t = ward_demo::threats();
+    let summary = format!(
+        "Threat data: {} advisories, {} KEV, {} EPSS (illustrative), {} EOL products.",
+        t.advisories.len(),
+        t.kev.len(),
+        t.epss.len(),
+        t.eol.len()
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains(&summary), "expected {summary:?} in:\n{err}");
     let o = db.ward(&["audit", "verify"]);
     assert!(o.status.success(), "{}", text(&o));
 }

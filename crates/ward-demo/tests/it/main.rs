@@ -6,6 +6,7 @@
 mod determinism;
 mod inventory;
 mod sector;
+mod threats;
 
 use jiff::civil::{Date, date};
 use ward_demo::{DemoPlan, Scale};
