@@ -4,18 +4,22 @@
 //! the snapshot is consistent and memory stays flat however large the database. Restore loads an
 //! empty, migrated database in one transaction with foreign keys deferred (so table and row order
 //! do not matter), in batches through `jsonb_to_recordset`, checks the asset and link rows that
-//! have no row-level foreign keys (`assets::check_loaded_rows`), then moves the software id
-//! sequence past the restored ids.
+//! have no row-level foreign keys (`assets::check_loaded_rows`), rebuilds the tables of
+//! [`ward_store::backup::REBUILT_ON_RESTORE`] that exist here (`org_rollups`), then moves the
+//! sequences of kept serial ids (`backup_format::SEQUENCES`) past the restored ids.
 
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use serde_json::Value;
 use sqlx::{AssertSqlSafe, PgConnection};
+use ward_store::backup::{BackupTable, TABLES};
 use ward_store::{AdminStore, BackupCounts, StoreError, StoreResult};
 
 use crate::PgStore;
-use crate::backup_format::{FORMAT_VERSION, TABLES, TableSpec, check_header, parse_line};
+use crate::backup_format::{
+    FORMAT_VERSION, SEQUENCES, check_header, declare_sql, insert_sql, needs_rewrite, parse_line, rewrite_row,
+};
 use crate::error::map_db_error;
 use crate::rows::col;
 
@@ -31,25 +35,18 @@ fn write_line(out: &mut (dyn std::io::Write + Send), line: &str) -> StoreResult<
         .map_err(|e| StoreError::Snapshot(format!("writing the backup failed: {e}")))
 }
 
-/// `text` re-serialised by `serde_json`: compact, map keys sorted.
-fn compact_json(text: &str) -> StoreResult<String> {
-    let v: Value =
-        serde_json::from_str(text).map_err(|_| StoreError::Backend("a stored row is not JSON".into()))?;
-    Ok(v.to_string())
-}
-
 async fn dump_table(
     conn: &mut PgConnection,
-    t: &TableSpec,
+    t: &BackupTable,
     out: &mut (dyn std::io::Write + Send),
 ) -> StoreResult<u64> {
-    sqlx::query(AssertSqlSafe(t.declare_sql()))
+    sqlx::query(AssertSqlSafe(declare_sql(t)))
         .execute(&mut *conn)
         .await
         .map_err(map_db_error)?;
     let prefix = format!("{{\"table\":\"{}\",\"row\":", t.name);
-    // PostgreSQL prints jsonb with spaces and its own key order; rewrite those rows compactly.
-    let reformat = t.cols.iter().any(|c| c.ty == "jsonb");
+    // PostgreSQL prints jsonb and floats its own way; rewrite those rows as the format writes them.
+    let reformat = needs_rewrite(t);
     let mut n = 0u64;
     loop {
         let rows = sqlx::query(FETCH_STATEMENT)
@@ -59,7 +56,7 @@ async fn dump_table(
         for r in &rows {
             let mut row: String = col(r, "line")?;
             if reformat {
-                row = compact_json(&row)?;
+                row = rewrite_row(t, &row)?;
             }
             let mut line = String::with_capacity(prefix.len() + row.len() + 1);
             line.push_str(&prefix);
@@ -81,7 +78,7 @@ async fn dump_table(
 
 /// Rows of one table waiting to be inserted.
 struct Batch {
-    table: &'static TableSpec,
+    table: &'static BackupTable,
     rows: Vec<Value>,
     first_line: usize,
 }
@@ -91,7 +88,7 @@ async fn flush(conn: &mut PgConnection, batch: &mut Batch) -> StoreResult<()> {
         return Ok(());
     }
     let rows = Value::Array(std::mem::take(&mut batch.rows));
-    sqlx::query(AssertSqlSafe(batch.table.insert_sql()))
+    sqlx::query(AssertSqlSafe(insert_sql(batch.table)))
         .bind(&rows)
         .execute(&mut *conn)
         .await
@@ -234,12 +231,17 @@ impl AdminStore for PgStore {
         crate::assets::check_loaded_rows(&mut tx).await?;
         // Paths and counters are derived data, not part of the backup.
         crate::rollups::rebuild(&mut tx).await?;
-        sqlx::query(
-            "SELECT setval(pg_get_serial_sequence('software', 'id'), coalesce(max(id), 0) + 1, false) FROM software",
-        )
-        .execute(&mut *tx)
-        .await
-        .map_err(map_db_error)?;
+        for (table, column) in SEQUENCES {
+            // Names come from the constant list only.
+            let sql = format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', '{column}'), coalesce(max({column}), 0) + 1, false) \
+                 FROM {table}"
+            );
+            sqlx::query(AssertSqlSafe(sql))
+                .execute(&mut *tx)
+                .await
+                .map_err(map_db_error)?;
+        }
         // Deferred foreign keys are checked here: a failure means the backup's rows do not fit.
         sqlx::query("SET CONSTRAINTS ALL IMMEDIATE")
             .execute(&mut *tx)
@@ -266,13 +268,5 @@ mod tests {
     #[test]
     fn the_fetch_statement_matches_the_batch_size() {
         assert!(FETCH_STATEMENT.contains(&FETCH_ROWS.to_string()));
-    }
-
-    #[test]
-    fn jsonb_rows_are_rewritten_compactly_with_sorted_keys() {
-        assert_eq!(
-            compact_json(r#"{"b": 1, "a": {"y": [1, 2], "x": null}}"#).unwrap(),
-            r#"{"a":{"x":null,"y":[1,2]},"b":1}"#
-        );
     }
 }

@@ -5,6 +5,7 @@
 //! Two implementations exist (`ward-store-sqlite`, `ward-store-postgres`); `ward-testkit` holds the
 //! contract suite both must pass.
 
+pub mod backup;
 mod digest;
 mod error;
 mod query;

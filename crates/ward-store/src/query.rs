@@ -138,7 +138,8 @@ pub struct OrgOverview {
     pub software_installs: u64,
 }
 
-/// Rows per table written or read by a backup.
+/// Rows per table written or read by a backup: one entry for every table of
+/// [`crate::backup::TABLES`], vulnerability tables included, empty ones as 0.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BackupCounts {
     pub tables: std::collections::BTreeMap<String, u64>,

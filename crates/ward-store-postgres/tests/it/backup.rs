@@ -245,3 +245,39 @@ async fn damaged_backups_are_refused_and_leave_nothing_behind() {
     source.finish().await;
     target.finish().await;
 }
+
+/// Every table of the migrated schema is either written to a backup or rebuilt by a restore, so a
+/// migration that adds a table must say which (in `ward_store::backup`).
+#[tokio::test]
+async fn every_table_is_backed_up_or_rebuilt() {
+    let Some(db) = TestDb::new().await else { return };
+    let names: Vec<String> = sqlx::query_scalar(
+        "SELECT table_name::text FROM information_schema.tables
+          WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> '_sqlx_migrations'
+          ORDER BY 1",
+    )
+    .fetch_all(db.store.pool())
+    .await
+    .unwrap();
+    let rebuilt = |name: &str| {
+        ward_store::backup::REBUILT_ON_RESTORE
+            .iter()
+            .any(|(n, _)| *n == name)
+    };
+    let missing: Vec<&String> = names
+        .iter()
+        .filter(|n| ward_store::backup::table(n).is_none() && !rebuilt(n))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "tables neither backed up nor rebuilt: {missing:?}"
+    );
+    for t in ward_store::backup::TABLES {
+        assert!(
+            names.iter().any(|n| n == t.name),
+            "{} is not in the schema",
+            t.name
+        );
+    }
+    db.finish().await;
+}

@@ -95,3 +95,47 @@ async fn links_to_missing_software_or_assets_are_refused() {
     let target = fresh(&dir, "good.db").await;
     target.restore(&mut text.as_bytes()).await.unwrap();
 }
+
+/// Every table of the migrated schema is either written to a backup or rebuilt by a restore, so a
+/// migration that adds a table must say which (in `ward_store::backup`).
+#[tokio::test]
+async fn every_table_is_backed_up_or_rebuilt() {
+    use sqlx::Connection;
+    let dir = tempfile::tempdir().unwrap();
+    let store = fresh(&dir, "schema.db").await;
+    let url = format!("sqlite://{}", dir.path().join("schema.db").display());
+    let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    let names: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
+         AND name <> '_sqlx_migrations' ORDER BY name",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    conn.close().await.unwrap();
+    let rebuilt: Vec<&str> = ward_store::backup::REBUILT_ON_RESTORE
+        .iter()
+        .map(|(name, _)| *name)
+        .collect();
+    let listed = |name: &str| ward_store::backup::table(name).is_some() || rebuilt.contains(&name);
+    // FTS5 keeps each index in shadow tables named after it (`asset_text_data`, ...).
+    let shadow = |name: &str| {
+        rebuilt
+            .iter()
+            .any(|r| name.strip_prefix(r).is_some_and(|rest| rest.starts_with('_')))
+    };
+    let missing: Vec<&String> = names.iter().filter(|n| !listed(n) && !shadow(n)).collect();
+    assert!(
+        missing.is_empty(),
+        "tables neither backed up nor rebuilt: {missing:?}"
+    );
+    for t in ward_store::backup::TABLES {
+        assert!(
+            names.iter().any(|n| n == t.name),
+            "{} is not in the schema",
+            t.name
+        );
+    }
+    assert!(names.iter().any(|n| n == "epss"), "{names:?}");
+    drop(store);
+}

@@ -8,6 +8,7 @@ use serde_json::Value;
 use std::sync::Arc;
 use ward_core::asset::AssetKind;
 use ward_core::job::JobStatus;
+use ward_store::vuln::AdvisoryFilter;
 use ward_store::{
     AssetFilter, OrgFilter, PageRequest, ProductFilter, Scope, ServiceFilter, Store, StoreError,
 };
@@ -108,6 +109,28 @@ async fn everything(store: &Arc<dyn Store>) -> anyhow::Result<Vec<String>> {
         let Some(last) = page.last() else { break };
         from = last.seq + 1;
         out.extend(page.iter().map(|r| format!("{r:?}")));
+    }
+    // Vulnerability data (the EPSS and KEV rows are compared by `vuln_backup_restore`).
+    out.push(format!("{:?}", store.vuln_totals().await?));
+    out.push(format!("{:?}", store.kev_catalog().await?));
+    out.push(format!("{:?}", store.list_eol_releases(None).await?));
+    out.push(format!("{:?}", store.list_feed_sources().await?));
+    let filter = AdvisoryFilter {
+        include_withdrawn: true,
+        ..AdvisoryFilter::default()
+    };
+    let mut offset = 0;
+    loop {
+        let page = store
+            .list_advisories(&filter, PageRequest { offset, limit: PAGE })
+            .await?;
+        for a in &page.items {
+            out.push(format!("{a:?} {:?}", store.get_advisory(&a.id).await?));
+        }
+        offset += u64::from(PAGE);
+        if offset >= page.total {
+            break;
+        }
     }
     for status in [
         JobStatus::Queued,
@@ -258,6 +281,24 @@ pub async fn restore_refuses_bad_input(empty: Arc<dyn Store>) -> anyhow::Result<
                 )
             ),
             "a parent that is not in the backup",
+        ),
+        (
+            &format!(
+                "{header}\n{{\"table\":\"epss\",\"row\":{{\"cve\":\"CVE-2024-1\",\"epss\":\"high\",\"percentile\":0.5}}}}\n"
+            ),
+            "a string for a score",
+        ),
+        (
+            &format!(
+                "{header}\n{{\"table\":\"vex_ids\",\"row\":{{\"vuln_id\":\"CVE-2024-1\",\"statement_id\":99}}}}\n"
+            ),
+            "an id of a VEX statement that is not in the backup",
+        ),
+        (
+            &format!(
+                "{header}\n{{\"table\":\"eol_releases\",\"row\":{{\"product\":\"gone\",\"position\":0,\"cycle\":\"1\"}}}}\n"
+            ),
+            "a release of a product that is not in the backup",
         ),
     ];
     for (text, what) in cases {

@@ -3,8 +3,8 @@
 //!
 //! The checks share one database: each makes its own organisations (with its own code prefix),
 //! job kinds and users, and compares counts before and after rather than assuming an empty
-//! database. [`run_all`] runs every check that needs one store; [`backup_restore`] also needs an
-//! empty second store.
+//! database. [`run_all`] runs every check that needs one store; [`backup_restore`] and
+//! [`vuln_backup_restore`] also need an empty second store.
 
 mod accounts;
 mod audit;
@@ -17,6 +17,7 @@ mod orgs;
 mod overview;
 mod search;
 mod vuln;
+mod vuln_backup;
 mod vuln_signals;
 
 pub use accounts::accounts_round_trip;
@@ -30,6 +31,7 @@ pub use orgs::{org_hierarchy_and_links, orgs_round_trip};
 pub use overview::overview_counts_follow_writes;
 pub use search::{asset_search_follows_writes, search_totals_stop_at_the_cap};
 pub use vuln::*;
+pub use vuln_backup::vuln_backup_restore;
 
 use std::sync::Arc;
 use ward_store::Store;

@@ -70,7 +70,7 @@ pub fn osv_advisory(id: &str, aliases: &[&str], ecosystem: &str, package: &str, 
     }
 }
 
-fn nvd_advisory(id: &str, vendor: &str, product: &str) -> Advisory {
+pub(super) fn nvd_advisory(id: &str, vendor: &str, product: &str) -> Advisory {
     Advisory {
         affected: vec![Affected {
             cpes: vec![CpeMatch {

@@ -11,7 +11,7 @@ use ward_core::vuln::{
 use ward_store::vuln::{FeedSourceState, VulnCounts};
 use ward_store::{Scope, Store, StoreError};
 
-fn kev(cve: &str, ransomware: bool) -> KevEntry {
+pub(super) fn kev(cve: &str, ransomware: bool) -> KevEntry {
     KevEntry {
         cve: cve.to_owned(),
         vendor: "Acme".into(),
@@ -128,7 +128,7 @@ pub async fn vuln_kev_and_epss(store: Arc<dyn Store>) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn statement(vuln: &str, product: &str, status: VexStatus, source: &str) -> VexStatement {
+pub(super) fn statement(vuln: &str, product: &str, status: VexStatus, source: &str) -> VexStatement {
     VexStatement {
         vulnerability: vuln.to_owned(),
         aliases: vec![format!("{vuln}-ALIAS")],
@@ -256,7 +256,7 @@ pub async fn vuln_vex_statements(store: Arc<dyn Store>) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn release(product: &str, cycle: &str, eol: Option<EolDate>) -> EolRelease {
+pub(super) fn release(product: &str, cycle: &str, eol: Option<EolDate>) -> EolRelease {
     EolRelease {
         product: product.to_owned(),
         cycle: cycle.to_owned(),

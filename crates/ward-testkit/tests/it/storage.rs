@@ -45,6 +45,35 @@ async fn backups_move_between_backends() {
     contract::backup_restore(pg, back).await.unwrap();
 }
 
+/// Advisories, KEV, EPSS, VEX, end-of-life data and feed state restore equal on SQLite.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_backups_keep_vulnerability_data() {
+    let (source, _dir) = fresh_sqlite().await;
+    let (target, _dir2) = fresh_sqlite().await;
+    contract::vuln_backup_restore(source, target).await.unwrap();
+}
+
+/// The same on PostgreSQL.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_backups_keep_vulnerability_data() {
+    let Some(source) = fresh_postgres().await else {
+        return;
+    };
+    let target = fresh_postgres().await.unwrap();
+    contract::vuln_backup_restore(source, target).await.unwrap();
+}
+
+/// Vulnerability data moves from SQLite to PostgreSQL and back (the second backup holds both
+/// samples: the restored one and one written on PostgreSQL).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn vulnerability_data_moves_between_backends() {
+    let Some(pg) = fresh_postgres().await else { return };
+    let (sqlite, _dir) = fresh_sqlite().await;
+    contract::vuln_backup_restore(sqlite, pg.clone()).await.unwrap();
+    let (back, _dir2) = fresh_sqlite().await;
+    contract::vuln_backup_restore(pg, back).await.unwrap();
+}
+
 /// Edit `audit_log` behind the store's back, the way someone with file access could.
 async fn tamper(dir: &tempfile::TempDir, sql: &'static str, seq: i64) -> anyhow::Result<u64> {
     let url = format!("sqlite://{}", sqlite_path(dir).display());

@@ -1,0 +1,542 @@
+//! Ward's backend-neutral backup format: the one list of tables and columns both backends write and
+//! read, so a backup taken on SQLite restores into PostgreSQL and the other way round.
+//!
+//! # Format (version 1)
+//!
+//! UTF-8 JSON lines:
+//!
+//! 1. A header: `{"backend":"sqlite","ward_backup":1}` (`backend` names the writer, for humans;
+//!    any backend restores any backup).
+//! 2. One line per row, tables in the order of [`TABLES`] (parents before the rows that refer to
+//!    them) and rows in the order of [`BackupTable::key`] (organisations parents first, by depth
+//!    then id; text keys compared byte by byte): `{"table":"assets","row":{"id":"…",…}}`. Every
+//!    column listed for the table appears as a key, keys sorted (as `serde_json` writes a map), so
+//!    both backends write the same bytes for the same data; NULL is `null`. On restore a missing
+//!    key reads as NULL and an unknown key or table is refused, naming the line.
+//!
+//! Column values by [`ColumnType`]:
+//!
+//! | type | JSON |
+//! |---|---|
+//! | `Uuid` | lower-case hyphenated string |
+//! | `Text` | string (records kept whole as JSON text, such as `advisories.doc`, stay strings) |
+//! | `Integer` | number (64-bit signed) |
+//! | `Float` | number as `serde_json` writes an `f64` (shortest form that reads back exactly) |
+//! | `Timestamp` | number: microseconds since 1970-01-01T00:00:00Z |
+//! | `Date` | string `YYYY-MM-DD` |
+//! | `Boolean` | `true` / `false` |
+//! | `Json` | the JSON value itself (not a string holding JSON) |
+//!
+//! Link rows of assets ([`BackupTable::org_from_asset`]) carry the asset's organisation as `org_id`;
+//! a restore takes the organisation from the restored asset, whatever the row says.
+//!
+//! Restore loads into an empty, migrated database inside one transaction: all or nothing. Serial
+//! ids (`software.id`, `vex_statements.id`) are kept, and a backend with a sequence behind them
+//! moves it past the largest restored id. Tables that hold only data derived from the backed-up
+//! ones are listed in [`REBUILT_ON_RESTORE`] instead.
+
+/// The `ward_backup` value in the header line.
+pub const FORMAT_VERSION: u64 = 1;
+
+/// How a column is written in a backup; see the module documentation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnType {
+    Uuid,
+    Text,
+    Integer,
+    Float,
+    Timestamp,
+    Date,
+    Boolean,
+    Json,
+}
+
+/// One column of a backed-up table: its name in the backup (and in both schemas) and type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BackupColumn {
+    pub name: &'static str,
+    pub ty: ColumnType,
+}
+
+/// One backed-up table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BackupTable {
+    pub name: &'static str,
+    pub columns: &'static [BackupColumn],
+    /// The columns whose values order the rows (the primary key). `organisations` is written
+    /// parents first instead, by depth in the hierarchy and then by id.
+    pub key: &'static [&'static str],
+    /// A link row of an asset (`asset_id`): its `org_id` is the asset's organisation, written from
+    /// the asset and taken from the restored asset on restore.
+    pub org_from_asset: bool,
+}
+
+impl BackupTable {
+    /// The column with this name.
+    pub fn column(&self, name: &str) -> Option<&'static BackupColumn> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// Whether any column has this type.
+    pub fn has_type(&self, ty: ColumnType) -> bool {
+        self.columns.iter().any(|c| c.ty == ty)
+    }
+}
+
+/// The table of this name in [`TABLES`].
+pub fn table(name: &str) -> Option<&'static BackupTable> {
+    TABLES.iter().find(|t| t.name == name)
+}
+
+/// Tables that hold data but are not written to a backup, each with what rebuilds it on restore.
+/// Together with [`TABLES`] these are every table of both schemas (each backend's tests check
+/// its schema against the two lists, so a migration adding a table must name it in one of them).
+pub const REBUILT_ON_RESTORE: &[(&str, &str)] = &[
+    (
+        "org_rollups",
+        "per-organisation counters, recounted from organisations, services, assets and links",
+    ),
+    (
+        "asset_text",
+        "SQLite's trigram index of asset names and hostnames, rebuilt from assets",
+    ),
+    (
+        "software_text",
+        "SQLite's trigram index of software names, filled by a trigger as software rows load",
+    ),
+];
+
+const fn col(name: &'static str, ty: ColumnType) -> BackupColumn {
+    BackupColumn { name, ty }
+}
+
+const fn entry(
+    name: &'static str,
+    columns: &'static [BackupColumn],
+    key: &'static [&'static str],
+) -> BackupTable {
+    BackupTable {
+        name,
+        columns,
+        key,
+        org_from_asset: false,
+    }
+}
+
+use ColumnType::{Boolean, Date, Float, Integer, Json, Text, Timestamp, Uuid};
+
+/// Every table in a backup, parents first.
+///
+/// The vulnerability tables come last. Their lookup tables (`advisory_aliases`,
+/// `advisory_packages`, `vex_ids`) could be derived again from the documents they index, but they
+/// are copied: a restore then answers exactly the lookups the source answered, without parsing
+/// every stored document or depending on how today's code would key it.
+pub const TABLES: &[BackupTable] = &[
+    entry(
+        "organisations",
+        &[
+            col("id", Uuid),
+            col("code", Text),
+            col("name", Text),
+            col("kind", Text),
+            col("parent_id", Uuid),
+            col("postcode", Text),
+            col("opened", Date),
+            col("closed", Date),
+        ],
+        &["id"],
+    ),
+    entry(
+        "org_links",
+        &[
+            col("child_id", Uuid),
+            col("parent_id", Uuid),
+            col("valid_from", Date),
+            col("valid_to", Date),
+        ],
+        &["child_id", "valid_from"],
+    ),
+    entry(
+        "services",
+        &[
+            col("id", Uuid),
+            col("org_id", Uuid),
+            col("name", Text),
+            col("kind", Text),
+            col("criticality", Integer),
+            col("daily_throughput", Integer),
+            col("throughput_unit", Text),
+        ],
+        &["id"],
+    ),
+    entry(
+        "software",
+        &[
+            col("id", Integer),
+            col("name", Text),
+            col("vendor", Text),
+            col("version", Text),
+            col("purl", Text),
+            col("cpe", Text),
+        ],
+        &["id"],
+    ),
+    entry(
+        "assets",
+        &[
+            col("id", Uuid),
+            col("org_id", Uuid),
+            col("name", Text),
+            col("kind", Text),
+            col("hostname", Text),
+            col("internet_facing", Boolean),
+        ],
+        &["id"],
+    ),
+    BackupTable {
+        org_from_asset: true,
+        ..entry(
+            "asset_services",
+            &[
+                col("asset_id", Uuid),
+                col("service_id", Uuid),
+                col("org_id", Uuid),
+                col("position", Integer),
+            ],
+            &["asset_id", "position"],
+        )
+    },
+    BackupTable {
+        org_from_asset: true,
+        ..entry(
+            "asset_software",
+            &[
+                col("asset_id", Uuid),
+                col("software_id", Integer),
+                col("org_id", Uuid),
+                col("source", Text),
+                col("position", Integer),
+            ],
+            &["asset_id", "position"],
+        )
+    },
+    entry(
+        "products",
+        &[
+            col("id", Uuid),
+            col("supplier_id", Uuid),
+            col("name", Text),
+            col("category", Text),
+            col("cpe", Text),
+        ],
+        &["id"],
+    ),
+    entry(
+        "dependencies",
+        &[
+            col("id", Uuid),
+            col("org_id", Uuid),
+            col("service_id", Uuid),
+            col("target_kind", Text),
+            col("target_id", Uuid),
+            col("note", Text),
+        ],
+        &["id"],
+    ),
+    entry(
+        "users",
+        &[
+            col("id", Uuid),
+            col("email", Text),
+            col("display_name", Text),
+            col("password_hash", Text),
+            col("totp_secret", Text),
+            col("totp_last_step", Integer),
+            col("disabled", Boolean),
+            col("failed_logins", Integer),
+            col("locked_until", Timestamp),
+            col("created_at", Timestamp),
+        ],
+        &["id"],
+    ),
+    entry(
+        "role_grants",
+        &[
+            col("id", Uuid),
+            col("user_id", Uuid),
+            col("role", Text),
+            col("org_id", Uuid),
+            col("created_at", Timestamp),
+            col("expires_at", Timestamp),
+            col("granted_by", Uuid),
+        ],
+        &["id"],
+    ),
+    entry(
+        "sessions",
+        &[
+            col("id_hash", Text),
+            col("user_id", Uuid),
+            col("acting_grant_id", Uuid),
+            col("mfa_pending", Boolean),
+            col("csrf_token", Text),
+            col("pending_totp_secret", Text),
+            col("created_at", Timestamp),
+            col("last_seen_at", Timestamp),
+            col("expires_at", Timestamp),
+        ],
+        &["id_hash"],
+    ),
+    entry(
+        "api_tokens",
+        &[
+            col("id", Uuid),
+            col("name", Text),
+            col("token_hash", Text),
+            col("created_by", Uuid),
+            col("role", Text),
+            col("org_id", Uuid),
+            col("created_at", Timestamp),
+            col("expires_at", Timestamp),
+            col("revoked_at", Timestamp),
+            col("last_used_at", Timestamp),
+        ],
+        &["id"],
+    ),
+    entry(
+        "audit_log",
+        &[
+            col("seq", Integer),
+            col("at", Timestamp),
+            col("actor_principal", Text),
+            col("actor_role", Text),
+            col("actor_org", Uuid),
+            col("action", Text),
+            col("entity", Text),
+            col("entity_id", Text),
+            col("org_id", Uuid),
+            col("before_digest", Text),
+            col("after_digest", Text),
+            col("detail", Text),
+            col("request_id", Text),
+            col("prev_hash", Text),
+            col("hash", Text),
+        ],
+        &["seq"],
+    ),
+    entry(
+        "jobs",
+        &[
+            col("id", Uuid),
+            col("kind", Text),
+            col("payload", Json),
+            col("status", Text),
+            col("run_at", Timestamp),
+            col("attempts", Integer),
+            col("max_attempts", Integer),
+            col("lease_owner", Text),
+            col("lease_until", Timestamp),
+            col("last_error", Text),
+            col("created_at", Timestamp),
+            col("dedupe_key", Text),
+        ],
+        &["id"],
+    ),
+    // `doc` is the advisory as JSON text and `digest` the hash of that text: both copied as text.
+    entry(
+        "advisories",
+        &[
+            col("id", Text),
+            col("source", Text),
+            col("summary", Text),
+            col("published", Timestamp),
+            col("modified", Timestamp),
+            col("withdrawn", Timestamp),
+            col("digest", Text),
+            col("doc", Text),
+            col("stored_at", Timestamp),
+        ],
+        &["id"],
+    ),
+    entry(
+        "advisory_aliases",
+        &[col("alias", Text), col("advisory_id", Text)],
+        &["alias", "advisory_id"],
+    ),
+    entry(
+        "advisory_packages",
+        &[
+            col("name_key", Text),
+            col("ecosystem", Text),
+            col("advisory_id", Text),
+        ],
+        &["name_key", "ecosystem", "advisory_id"],
+    ),
+    entry(
+        "kev_catalog",
+        &[
+            col("id", Integer),
+            col("title", Text),
+            col("catalog_version", Text),
+            col("date_released", Text),
+            col("count", Integer),
+        ],
+        &["id"],
+    ),
+    // `cwes` is a JSON array kept as text in both schemas.
+    entry(
+        "kev",
+        &[
+            col("cve", Text),
+            col("vendor", Text),
+            col("product", Text),
+            col("name", Text),
+            col("date_added", Date),
+            col("due_date", Date),
+            col("known_ransomware", Boolean),
+            col("description", Text),
+            col("required_action", Text),
+            col("notes", Text),
+            col("cwes", Text),
+            col("digest", Text),
+        ],
+        &["cve"],
+    ),
+    entry(
+        "epss",
+        &[
+            col("cve", Text),
+            col("epss", Float),
+            col("percentile", Float),
+            col("score_date", Date),
+        ],
+        &["cve"],
+    ),
+    // Statement ids are kept: `vex_ids` refers to them.
+    entry(
+        "vex_statements",
+        &[
+            col("id", Integer),
+            col("org_id", Uuid),
+            col("source", Text),
+            col("vulnerability", Text),
+            col("product_key", Text),
+            col("status", Text),
+            col("digest", Text),
+            col("doc", Text),
+            col("updated_at", Timestamp),
+        ],
+        &["id"],
+    ),
+    entry(
+        "vex_ids",
+        &[col("vuln_id", Text), col("statement_id", Integer)],
+        &["vuln_id", "statement_id"],
+    ),
+    // `identifiers` is a JSON array kept as text in both schemas.
+    entry(
+        "eol_products",
+        &[
+            col("product", Text),
+            col("title", Text),
+            col("category", Text),
+            col("identifiers", Text),
+            col("digest", Text),
+        ],
+        &["product"],
+    ),
+    // The support fields (eol, eoas, eoes, lts) hold a date or `true`/`false`: text in both schemas.
+    entry(
+        "eol_releases",
+        &[
+            col("product", Text),
+            col("position", Integer),
+            col("cycle", Text),
+            col("codename", Text),
+            col("release_date", Date),
+            col("eol", Text),
+            col("eoas", Text),
+            col("eoes", Text),
+            col("lts", Text),
+            col("latest", Text),
+            col("latest_release_date", Date),
+        ],
+        &["product", "position"],
+    ),
+    entry(
+        "feed_sources",
+        &[
+            col("url", Text),
+            col("name", Text),
+            col("etag", Text),
+            col("last_modified", Text),
+            col("version", Text),
+            col("last_checked", Timestamp),
+            col("last_success", Timestamp),
+            col("last_error", Text),
+            col("bytes", Integer),
+        ],
+        &["url"],
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_and_columns_are_named_once() {
+        let mut names: Vec<&str> = TABLES.iter().map(|t| t.name).collect();
+        names.extend(REBUILT_ON_RESTORE.iter().map(|(n, _)| *n));
+        let all = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), all, "a table is listed twice");
+        for t in TABLES {
+            let mut cols: Vec<&str> = t.columns.iter().map(|c| c.name).collect();
+            cols.sort_unstable();
+            cols.dedup();
+            assert_eq!(
+                cols.len(),
+                t.columns.len(),
+                "{}: a column is listed twice",
+                t.name
+            );
+            assert!(!t.key.is_empty(), "{} has no key", t.name);
+            for k in t.key {
+                assert!(t.column(k).is_some(), "{}: key {k} is not a column", t.name);
+            }
+            assert_eq!(
+                t.org_from_asset,
+                t.column("asset_id").is_some() && t.column("org_id").is_some(),
+                "{}",
+                t.name
+            );
+        }
+    }
+
+    #[test]
+    fn tables_are_found_by_name() {
+        assert_eq!(table("epss").map(|t| t.has_type(ColumnType::Float)), Some(true));
+        assert_eq!(table("kev").map(|t| t.has_type(ColumnType::Float)), Some(false));
+        assert!(table("org_rollups").is_none());
+        assert!(table("secrets").is_none());
+    }
+
+    #[test]
+    fn parents_come_before_the_rows_that_refer_to_them() {
+        let pos = |n: &str| TABLES.iter().position(|t| t.name == n);
+        for (child, parent) in [
+            ("org_links", "organisations"),
+            ("assets", "organisations"),
+            ("asset_software", "software"),
+            ("advisory_aliases", "advisories"),
+            ("advisory_packages", "advisories"),
+            ("vex_statements", "organisations"),
+            ("vex_ids", "vex_statements"),
+            ("eol_releases", "eol_products"),
+        ] {
+            assert!(pos(parent) < pos(child), "{parent} before {child}");
+        }
+    }
+}
