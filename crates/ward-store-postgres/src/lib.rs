@@ -37,7 +37,8 @@ mod orgs;
 mod rollups;
 mod rows;
 mod search;
-mod vuln;
+mod sector;
+pub(crate) mod vuln;
 
 use std::time::Duration;
 

@@ -23,10 +23,11 @@ use ward_store::{
     ServiceFilter, StoreError, StoreResult,
 };
 
-const SERVICE_COLUMNS: &str = "id, org_id, name, kind, criticality, daily_throughput, throughput_unit";
+pub(crate) const SERVICE_COLUMNS: &str =
+    "id, org_id, name, kind, criticality, daily_throughput, throughput_unit";
 const SERVICE_ROWS: usize = 120;
 
-fn service_from_row(row: &SqliteRow) -> StoreResult<Service> {
+pub(crate) fn service_from_row(row: &SqliteRow) -> StoreResult<Service> {
     let criticality: i64 = get(row, "criticality")?;
     let criticality = u8::try_from(criticality)
         .ok()

@@ -25,7 +25,8 @@ mod orgs;
 mod rollups;
 mod scope;
 mod search;
-mod vuln;
+mod sector;
+pub(crate) mod vuln;
 
 use async_trait::async_trait;
 use sqlx::sqlite::{

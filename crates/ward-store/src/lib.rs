@@ -9,11 +9,13 @@ pub mod backup;
 mod digest;
 mod error;
 mod query;
+pub mod sector;
 pub mod vuln;
 
 pub use digest::digest_json_sliced;
 pub use error::{StoreError, StoreResult};
 pub use query::*;
+pub use sector::SectorStore;
 pub use vuln::VulnStore;
 
 use async_trait::async_trait;
@@ -248,10 +250,17 @@ pub trait AdminStore: Send + Sync {
 
 /// Everything a Ward deployment needs from storage.
 pub trait Store:
-    OrgStore + InventoryStore + AccountStore + AuditStore + JobStore + AdminStore + VulnStore
+    OrgStore + InventoryStore + AccountStore + AuditStore + JobStore + AdminStore + VulnStore + SectorStore
 {
 }
 impl<T> Store for T where
-    T: OrgStore + InventoryStore + AccountStore + AuditStore + JobStore + AdminStore + VulnStore
+    T: OrgStore
+        + InventoryStore
+        + AccountStore
+        + AuditStore
+        + JobStore
+        + AdminStore
+        + VulnStore
+        + SectorStore
 {
 }

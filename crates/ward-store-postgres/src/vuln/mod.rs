@@ -3,8 +3,8 @@
 //! Schema in `migrations/0002_vulnerabilities.sql`; writers serialise on a transaction-scoped advisory lock.
 
 mod advisories;
-mod reference;
-mod signals;
+pub(crate) mod reference;
+pub(crate) mod signals;
 mod vex;
 
 use async_trait::async_trait;

@@ -191,7 +191,7 @@ impl PgStore {
         Ok(counts)
     }
 
-    pub(super) async fn get_eol_product_impl(&self, product: &str) -> StoreResult<EolProduct> {
+    pub(crate) async fn get_eol_product_impl(&self, product: &str) -> StoreResult<EolProduct> {
         let row =
             sqlx::query("SELECT product, title, category, identifiers FROM eol_products WHERE product = $1")
                 .bind(product)

@@ -22,7 +22,7 @@ const KEV_SELECT: &str = "SELECT cve, vendor, product, name, to_char(date_added,
      to_char(due_date, 'YYYY-MM-DD') AS due_date, known_ransomware, description, required_action, notes, cwes
      FROM kev WHERE cve = ANY($1) ORDER BY cve COLLATE \"C\"";
 
-fn kev_from_row(row: &PgRow) -> StoreResult<KevEntry> {
+pub(crate) fn kev_from_row(row: &PgRow) -> StoreResult<KevEntry> {
     let cwes: String = col(row, "cwes")?;
     Ok(KevEntry {
         cve: col(row, "cve")?,

@@ -183,7 +183,7 @@ impl SqliteStore {
         Ok(counts)
     }
 
-    pub(super) async fn get_eol_product_impl(&self, product: &str) -> StoreResult<EolProduct> {
+    pub(crate) async fn get_eol_product_impl(&self, product: &str) -> StoreResult<EolProduct> {
         let mut conn = self.read.acquire().await.db()?;
         let row =
             sqlx::query("SELECT product, title, category, identifiers FROM eol_products WHERE product = ?")

@@ -21,10 +21,10 @@ const EPSS_ROWS: usize = 5_000;
 /// CVEs per `IN (...)` list.
 const IN_CHUNK: usize = 500;
 
-const KEV_COLUMNS: &str = "cve, vendor, product, name, date_added, due_date, known_ransomware, description, \
+pub(crate) const KEV_COLUMNS: &str = "cve, vendor, product, name, date_added, due_date, known_ransomware, description, \
      required_action, notes, cwes, digest";
 
-fn kev_from_row(row: &SqliteRow) -> StoreResult<KevEntry> {
+pub(crate) fn kev_from_row(row: &SqliteRow) -> StoreResult<KevEntry> {
     let due: Option<String> = get(row, "due_date")?;
     let cwes: String = get(row, "cwes")?;
     Ok(KevEntry {
@@ -287,7 +287,7 @@ impl SqliteStore {
         Ok(counts)
     }
 
-    pub(super) async fn epss_for_impl(&self, cves: &[String]) -> StoreResult<Vec<StoredEpss>> {
+    pub(crate) async fn epss_for_impl(&self, cves: &[String]) -> StoreResult<Vec<StoredEpss>> {
         let mut out = Vec::new();
         for chunk in cves.chunks(IN_CHUNK) {
             let mut qb =

@@ -16,6 +16,7 @@ mod jobs;
 mod orgs;
 mod overview;
 mod search;
+mod sector;
 mod vuln;
 mod vuln_backup;
 mod vuln_signals;
@@ -30,6 +31,7 @@ pub use jobs::{jobs_claimed_once_under_concurrency, jobs_lifecycle};
 pub use orgs::{org_hierarchy_and_links, orgs_round_trip};
 pub use overview::overview_counts_follow_writes;
 pub use search::{asset_search_follows_writes, search_totals_stop_at_the_cap};
+pub use sector::sector_snapshot_holds_the_inventory;
 pub use vuln::*;
 pub use vuln_backup::vuln_backup_restore;
 
@@ -53,6 +55,7 @@ pub async fn run_all(store: Arc<dyn Store>) -> anyhow::Result<()> {
     jobs_lifecycle(store.clone()).await?;
     jobs_claimed_once_under_concurrency(store.clone()).await?;
     vuln_round_trips(store.clone()).await?;
+    sector_snapshot_holds_the_inventory(store.clone()).await?;
     audit_chain_verifies(store).await?;
     Ok(())
 }
