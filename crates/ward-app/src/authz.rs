@@ -33,10 +33,14 @@ pub enum Action {
     VerifyAudit,
     /// Import or sync global vulnerability feeds (advisories, KEV, EPSS, feed VEX, end-of-life data).
     ImportFeeds,
+    /// See exposures (which assets are affected by which advisories) and advisories.
+    ReadExposure,
+    /// Say whether the organisation's assets are affected by a vulnerability (VEX statements).
+    StateVex,
 }
 
 impl Action {
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 12] = [
         Self::ReadOrgs,
         Self::ImportOrgs,
         Self::ReadInventory,
@@ -47,6 +51,8 @@ impl Action {
         Self::ReadAudit,
         Self::VerifyAudit,
         Self::ImportFeeds,
+        Self::ReadExposure,
+        Self::StateVex,
     ];
 }
 
@@ -56,21 +62,26 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
     use Role::*;
     let own_subtree = Some(Scope::subtree(org));
     match (role, action) {
-        (NationalAnalyst, WriteInventory) => None,
+        (NationalAnalyst, WriteInventory | StateVex) => None,
         (NationalAnalyst, _) => Some(Scope::All),
 
-        (RegionalLead, ReadOrgs | ReadInventory | ReadAudit | ManageUsers) => own_subtree,
+        (RegionalLead, ReadOrgs | ReadInventory | ReadExposure | ReadAudit | ManageUsers) => own_subtree,
         (RegionalLead, _) => None,
 
-        (OrgAdmin, ReadOrgs | ReadInventory | WriteInventory | ManageUsers | ManageTokens | ReadAudit) => {
-            own_subtree
-        }
+        (
+            OrgAdmin,
+            ReadOrgs | ReadInventory | WriteInventory | ReadExposure | StateVex | ManageUsers | ManageTokens
+            | ReadAudit,
+        ) => own_subtree,
         (OrgAdmin, _) => None,
 
-        (OrgMember | IncidentResponder, ReadOrgs | ReadInventory | WriteInventory) => own_subtree,
+        (
+            OrgMember | IncidentResponder,
+            ReadOrgs | ReadInventory | WriteInventory | ReadExposure | StateVex,
+        ) => own_subtree,
         (OrgMember | IncidentResponder, _) => None,
 
-        (Auditor, ReadOrgs | ReadInventory | ReadAudit) => own_subtree,
+        (Auditor, ReadOrgs | ReadInventory | ReadExposure | ReadAudit) => own_subtree,
         (Auditor, _) => None,
 
         (SupplierContact, ReadOrgs | WriteProducts) => Some(Scope::Orgs(vec![org])),

@@ -112,10 +112,12 @@ impl App {
         for (i, s) in services.iter().enumerate() {
             ward_core::error::require_text("name", &s.name, 200).map_err(|e| e.at(&format!("[{i}]")))?;
         }
-        Ok(self
+        let n = self
             .store()
             .insert_services(&scope, services, &actor.audit(now))
-            .await?)
+            .await?;
+        self.exposure_changed();
+        Ok(n)
     }
 
     /// Add assets (validated first; stored all or nothing).
@@ -135,26 +137,31 @@ impl App {
         if !problems.is_empty() {
             return Err(AppError::Invalid(problems));
         }
-        Ok(self
+        let n = self
             .store()
             .insert_assets(&scope, assets, &actor.audit(now))
-            .await?)
+            .await?;
+        self.exposure_changed();
+        Ok(n)
     }
 
     pub async fn update_asset(&self, actor: &Actor, asset: &Asset) -> AppResult<()> {
         let now = self.now();
         let scope = authorise(actor, Action::WriteInventory, now)?;
         asset.validate()?;
-        Ok(self
-            .store()
+        self.store()
             .update_asset(&scope, asset, &actor.audit(now))
-            .await?)
+            .await?;
+        self.exposure_changed();
+        Ok(())
     }
 
     pub async fn delete_asset(&self, actor: &Actor, id: AssetId) -> AppResult<()> {
         let now = self.now();
         let scope = authorise(actor, Action::WriteInventory, now)?;
-        Ok(self.store().delete_asset(&scope, id, &actor.audit(now)).await?)
+        self.store().delete_asset(&scope, id, &actor.audit(now)).await?;
+        self.exposure_changed();
+        Ok(())
     }
 
     /// The shared product catalogue. Supplier contacts see only their own products.

@@ -6,6 +6,7 @@ pub mod actor;
 pub mod audit;
 pub mod authz;
 pub mod error;
+pub mod exposure;
 pub mod feeds;
 pub mod imports;
 pub mod inventory;
@@ -34,6 +35,8 @@ struct Inner {
     throttle: throttle::LoginThrottle,
     /// A real argon2 hash compared against when the e-mail is unknown, so timing does not reveal it.
     dummy_hash: String,
+    /// The in-memory exposure index.
+    exposure: exposure::Holder,
 }
 
 impl App {
@@ -47,6 +50,7 @@ impl App {
                 settings,
                 throttle,
                 dummy_hash,
+                exposure: exposure::Holder::default(),
             }),
         })
     }

@@ -21,6 +21,8 @@ pub struct AppSettings {
     /// Longest incident-responder grant.
     pub responder_max_days: i64,
     pub password_cost: PasswordCost,
+    /// Weights of the exposure priority factors (see `ward_engine::priority`).
+    pub priority: ward_engine::PriorityWeights,
 }
 
 impl Default for AppSettings {
@@ -35,6 +37,7 @@ impl Default for AppSettings {
             token_max_days: 366,
             responder_max_days: 90,
             password_cost: PasswordCost::default(),
+            priority: ward_engine::PriorityWeights::default(),
         }
     }
 }

@@ -128,7 +128,7 @@ pub struct Unsupported {
 }
 
 /// What kind of inventory item a finding is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(tag = "kind", content = "index", rename_all = "snake_case")]
 pub enum SoftwareRef {
     /// Index into [`Inventory::versions`].

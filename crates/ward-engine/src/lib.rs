@@ -28,8 +28,8 @@ pub use cpe::{Cpe, CpeError, CpeValue, CpeVerdict, Criterion};
 pub use eol::{EolCatalog, Unsupported, UnsupportedItem, unsupported_software};
 pub use inventory::{AssetIdx, EcoKey, Inventory, InventoryBuilder, InventoryProblem, InventoryStats};
 pub use matcher::{
-    Match, MatchNote, MatchReport, MatchedBy, Matches, Verdict, exposed_orgs, match_advisory, match_all,
-    report,
+    Match, MatchNote, MatchReport, MatchedBy, Matches, SoftwareReport, Verdict, exposed_orgs, match_advisory,
+    match_all, report, report_software,
 };
 pub use priority::{
     Factor, Priority, PriorityInput, PriorityWeights, ServiceGraph, ServiceImpact, prioritise,

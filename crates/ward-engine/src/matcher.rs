@@ -410,60 +410,82 @@ pub struct MatchReport {
     pub assets: Vec<AssetId>,
 }
 
+/// The software side of a match: what matched, at which version, and what fixes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SoftwareReport {
+    /// The ecosystem (OSV name, release suffix kept) for purl matches; `CPE` for CPE matches.
+    pub ecosystem: String,
+    /// The package name (purl matches) or `vendor:product` (CPE matches).
+    pub package: String,
+    /// The purl of the matched software, for purl matches.
+    pub purl: Option<String>,
+    /// The CPE of the matched software, for CPE matches.
+    pub cpe: Option<String>,
+    /// The installed version.
+    pub version: String,
+    /// Fixed versions named by the entry's ranges (or the criterion's exclusive upper bound).
+    pub fixed: Vec<String>,
+}
+
+/// Spells out the software of `m`, a match of `advisory` (without listing its assets).
+pub fn report_software(inventory: &Inventory, advisory: &Advisory, m: &Match) -> SoftwareReport {
+    let entry = advisory.affected.get(m.affected as usize);
+    match m.by {
+        MatchedBy::Purl(v) => {
+            let record = inventory.versions().get(v as usize);
+            let package = entry.and_then(|e| e.package.as_ref());
+            SoftwareReport {
+                ecosystem: package.map_or_else(String::new, |p| p.ecosystem.clone()),
+                package: package.map_or_else(String::new, |p| p.name.clone()),
+                purl: record.map(|r| inventory.text(r.purl).to_owned()),
+                cpe: None,
+                version: record.map_or_else(String::new, |r| inventory.text(r.version).to_owned()),
+                fixed: entry.map_or_else(Vec::new, |e| {
+                    e.fixed_versions().into_iter().map(str::to_owned).collect()
+                }),
+            }
+        }
+        MatchedBy::Cpe { cpe, criterion } => {
+            let software = inventory.cpes().get(cpe as usize);
+            let criterion = entry.and_then(|e| e.cpes.get(criterion as usize));
+            SoftwareReport {
+                ecosystem: "CPE".to_owned(),
+                package: software
+                    .and_then(|s| s.vendor_product())
+                    .map_or_else(String::new, |(v, p)| format!("{v}:{p}")),
+                purl: None,
+                cpe: software.map(ToString::to_string),
+                version: software
+                    .and_then(|s| s.version_text())
+                    .unwrap_or_default()
+                    .to_owned(),
+                fixed: criterion
+                    .and_then(|c| c.version_end_excluding.clone())
+                    .into_iter()
+                    .collect(),
+            }
+        }
+    }
+}
+
 /// Spells out `m`, a match of `advisory`.
 pub fn report(inventory: &Inventory, advisory: &Advisory, m: &Match) -> MatchReport {
-    let entry = advisory.affected.get(m.affected as usize);
     let mut assets: Vec<AssetId> = m
         .assets(inventory)
         .iter()
         .filter_map(|a| inventory.asset_id(*a))
         .collect();
     assets.sort_unstable();
-    let (ecosystem, package, purl, cpe, version, fixed) = match m.by {
-        MatchedBy::Purl(v) => {
-            let record = inventory.versions().get(v as usize);
-            let package = entry.and_then(|e| e.package.as_ref());
-            (
-                package.map_or_else(String::new, |p| p.ecosystem.clone()),
-                package.map_or_else(String::new, |p| p.name.clone()),
-                record.map(|r| inventory.text(r.purl).to_owned()),
-                None,
-                record.map_or_else(String::new, |r| inventory.text(r.version).to_owned()),
-                entry.map_or_else(Vec::new, |e| {
-                    e.fixed_versions().into_iter().map(str::to_owned).collect()
-                }),
-            )
-        }
-        MatchedBy::Cpe { cpe, criterion } => {
-            let software = inventory.cpes().get(cpe as usize);
-            let criterion = entry.and_then(|e| e.cpes.get(criterion as usize));
-            (
-                "CPE".to_owned(),
-                software
-                    .and_then(|s| s.vendor_product())
-                    .map_or_else(String::new, |(v, p)| format!("{v}:{p}")),
-                None,
-                software.map(ToString::to_string),
-                software
-                    .and_then(|s| s.version_text())
-                    .unwrap_or_default()
-                    .to_owned(),
-                criterion
-                    .and_then(|c| c.version_end_excluding.clone())
-                    .into_iter()
-                    .collect(),
-            )
-        }
-    };
+    let s = report_software(inventory, advisory, m);
     MatchReport {
         advisory: advisory.id.clone(),
         aliases: advisory.aliases.clone(),
-        ecosystem,
-        package,
-        purl,
-        cpe,
-        version,
-        fixed,
+        ecosystem: s.ecosystem,
+        package: s.package,
+        purl: s.purl,
+        cpe: s.cpe,
+        version: s.version,
+        fixed: s.fixed,
         verdict: m.verdict.clone(),
         assets,
     }

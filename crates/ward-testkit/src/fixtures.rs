@@ -47,6 +47,9 @@ pub struct World {
     pub foreign_services: Vec<ServiceId>,
     pub foreign_assets: Vec<AssetId>,
     pub product: ProductId,
+    /// The CVE of the one advisory in the world (Log4Shell): it exposes the trust's LIMS server
+    /// and the foreign trust's patient administration server.
+    pub advisory: &'static str,
     /// One user per role; `foreign_admin` administers the foreign trust.
     pub users: BTreeMap<Role, TestUser>,
     pub foreign_admin: TestUser,
@@ -266,6 +269,8 @@ pub async fn build(store: &Arc<dyn Store>, password_hash: &str, now: Timestamp) 
         totp: fa.totp_secret,
     };
 
+    seed_threats(store, &meta).await?;
+
     Ok(World {
         national: national.id,
         london: london.id,
@@ -283,9 +288,59 @@ pub async fn build(store: &Arc<dyn Store>, password_hash: &str, now: Timestamp) 
         foreign_services: foreign_services.iter().map(|s| s.id).collect(),
         foreign_assets: vec![pas.id],
         product: product.id,
+        advisory: LOG4SHELL_CVE,
         users,
         foreign_admin,
     })
+}
+
+/// The CVE id of the world's advisory.
+pub const LOG4SHELL_CVE: &str = "CVE-2021-44228";
+
+/// Log4Shell as an OSV record (facts from the public advisory; wording ours), and its KEV entry.
+const LOG4SHELL_OSV: &str = r#"{
+  "schema_version": "1.6.0",
+  "id": "GHSA-jfh8-c2jp-5v3q",
+  "aliases": ["CVE-2021-44228"],
+  "summary": "Log4j 2 runs code named in logged text through JNDI lookups",
+  "published": "2021-12-10T00:00:00Z",
+  "modified": "2021-12-10T00:00:00Z",
+  "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H"}],
+  "affected": [{
+    "package": {"ecosystem": "Maven", "name": "org.apache.logging.log4j:log4j-core"},
+    "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "2.0-beta9"}, {"fixed": "2.15.0"}]}]
+  }]
+}"#;
+
+async fn seed_threats(store: &Arc<dyn Store>, meta: &AuditMeta) -> anyhow::Result<()> {
+    let parsed = ward_feeds::parse_osv_json("log4shell.json", LOG4SHELL_OSV)?;
+    anyhow::ensure!(
+        parsed.problems.is_empty(),
+        "fixture advisory: {:?}",
+        parsed.problems
+    );
+    store.upsert_advisories(&parsed.items, meta).await?;
+    let kev = ward_core::vuln::KevEntry {
+        cve: LOG4SHELL_CVE.into(),
+        vendor: "Apache".into(),
+        product: "Log4j2".into(),
+        name: "Apache Log4j2 remote code execution".into(),
+        date_added: jiff::civil::date(2021, 12, 10),
+        due_date: Some(jiff::civil::date(2021, 12, 24)),
+        known_ransomware: true,
+        description: None,
+        required_action: "Apply the vendor's update.".into(),
+        notes: None,
+        cwes: vec!["CWE-917".into()],
+    };
+    let catalog = ward_core::vuln::KevCatalog {
+        title: Some("Test catalogue".into()),
+        catalog_version: None,
+        date_released: None,
+        count: Some(1),
+    };
+    store.upsert_kev(&catalog, &[kev], false, meta).await?;
+    Ok(())
 }
 
 async fn add_user(

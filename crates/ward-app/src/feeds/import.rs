@@ -521,6 +521,7 @@ impl<'a> FeedImport<'a> {
         self.flush_advisories().await?;
         self.flush_eol().await?;
         self.summary.total_up();
+        self.app.exposure_changed();
         tracing::info!(
             files = self.summary.files,
             records = self.summary.records,

@@ -364,6 +364,7 @@ impl App {
             .store()
             .insert_assets(&scope, &assets, &actor.audit(now))
             .await?;
+        self.exposure_changed();
         Ok(ImportSummary {
             file: file.to_owned(),
             records: records.len() as u64,

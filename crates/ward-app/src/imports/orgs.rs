@@ -382,6 +382,7 @@ impl App {
             .store()
             .upsert_orgs(&batch, effective, &actor.audit(now))
             .await?;
+        self.exposure_changed();
         Ok(ImportSummary {
             file: file.to_owned(),
             records: records.len() as u64,

@@ -88,6 +88,11 @@ pub async fn serve_app(
         let rx = stop_rx.clone();
         tasks.spawn(async move { schedule_housekeeping(app2, rx).await });
     }
+    {
+        let app2 = app.clone();
+        let rx = stop_rx.clone();
+        tasks.spawn(async move { refresh_exposure(app2, rx).await });
+    }
     tracing::info!(%addr, backend = app.store().backend(), "Ward is listening");
     if let Some(tx) = ready {
         let _ = tx.send(addr);
@@ -117,6 +122,21 @@ async fn schedule_housekeeping(app: App, mut stop: watch::Receiver<bool>) {
         tokio::select! {
             _ = stop.wait_for(|v| *v) => break,
             () = tokio::time::sleep(std::time::Duration::from_secs(600)) => {}
+        }
+    }
+}
+
+/// Keep the exposure index fresh: build it at start, then rebuild shortly after changes made in
+/// this process and at the latest `ward_app::exposure::MAX_AGE` after the last build, so requests
+/// rarely wait for a build.
+async fn refresh_exposure(app: App, mut stop: watch::Receiver<bool>) {
+    loop {
+        if let Err(e) = app.refresh_exposure().await {
+            tracing::warn!(error = %e, "could not build the exposure index");
+        }
+        tokio::select! {
+            _ = stop.wait_for(|v| *v) => break,
+            () = tokio::time::sleep(std::time::Duration::from_secs(2)) => {}
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod exposure;
 pub mod inventory;
 pub mod orgs;
 
@@ -59,6 +60,21 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
         .add(M::GET, "/api/v1/assets/{id}", get(inventory::get_asset))
         .add(M::PUT, "/api/v1/assets/{id}", put(inventory::update_asset))
         .add(M::DELETE, "/api/v1/assets/{id}", delete(inventory::delete_asset))
+        .add(
+            M::POST,
+            "/api/v1/assets/{id}/sbom",
+            post(exposure::upload_sbom).layer(DefaultBodyLimit::max(import_limit)),
+        )
+        .add(M::GET, "/api/v1/exposures", get(exposure::list))
+        .add(M::GET, "/api/v1/exposures/summary", get(exposure::summary))
+        .add(M::GET, "/api/v1/exposures/export", get(exposure::export))
+        .add(
+            M::GET,
+            "/api/v1/advisories/{id}/exposure",
+            get(exposure::advisory),
+        )
+        .add(M::GET, "/api/v1/vex", get(exposure::list_vex))
+        .add(M::POST, "/api/v1/vex", post(exposure::state_vex))
         .add(M::GET, "/api/v1/products", get(inventory::list_products))
         .add(M::POST, "/api/v1/products", post(inventory::create_product))
         .add(M::GET, "/api/v1/users", get(accounts::list_users))
@@ -100,6 +116,8 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         accounts::list_users, accounts::create_user, accounts::grant, accounts::revoke_grant,
         accounts::disable, accounts::reset_mfa, accounts::list_tokens, accounts::create_token,
         accounts::revoke_token, audit::list, audit::verify,
+        exposure::list, exposure::summary, exposure::export, exposure::advisory, exposure::list_vex,
+        exposure::state_vex, exposure::upload_sbom,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),

@@ -55,7 +55,7 @@ pub async fn form(page: Signed) -> PageResult {
     Ok(render(StatusCode::OK, &import_page(&page, None, String::new())))
 }
 
-fn upload_error(chrome: &Chrome, e: &MultipartError) -> PageError {
+pub(super) fn upload_error(chrome: &Chrome, e: &MultipartError) -> PageError {
     let err = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -69,7 +69,7 @@ fn upload_error(chrome: &Chrome, e: &MultipartError) -> PageError {
 }
 
 /// A file name safe to show: the last path component, at most 100 characters.
-fn file_label(raw: Option<&str>) -> String {
+pub(super) fn file_label(raw: Option<&str>) -> String {
     let base = raw.unwrap_or("").rsplit(['/', '\\']).next().unwrap_or("").trim();
     let name: String = base.chars().filter(|c| !c.is_control()).take(100).collect();
     if name.is_empty() {

@@ -352,6 +352,23 @@ struct AssetPage {
     services: Vec<ServiceRow>,
     software: Vec<SoftwareRow>,
     software_count: String,
+    id: String,
+    /// The person may see exposure; `exposures` is then filled.
+    show_exposure: bool,
+    exposures: Vec<super::exposure::ExposureRow>,
+    /// The person may upload SBOMs and make statements for this asset.
+    can_change: bool,
+    vex_statuses: Vec<Choice>,
+    vex_justifications: Vec<Choice>,
+    notice: Option<String>,
+}
+
+/// After a form on the asset page: what happened.
+#[derive(Debug, Deserialize)]
+pub struct AssetQuery {
+    done: Option<String>,
+    stored: Option<u64>,
+    skipped: Option<u64>,
 }
 
 /// What the asset page shows: the asset, its owner and the services it supports.
@@ -376,7 +393,12 @@ async fn asset_detail(
 }
 
 /// `GET /assets/{id}`.
-pub async fn asset(State(s): State<AppState>, page: Signed, Path(id): Path<String>) -> PageResult {
+pub async fn asset(
+    State(s): State<AppState>,
+    page: Signed,
+    Path(id): Path<String>,
+    WebQuery(q): WebQuery<AssetQuery>,
+) -> PageResult {
     let Ok(id) = id.parse::<AssetId>() else {
         return Err(PageError::not_found(&page.chrome));
     };
@@ -392,8 +414,35 @@ pub async fn asset(State(s): State<AppState>, page: Signed, Path(id): Path<Strin
             cpe: sw.cpe.clone().unwrap_or_default(),
         })
         .collect();
+    let show_exposure = super::exposure::may_read(&page);
+    let exposures = if show_exposure {
+        super::exposure::asset_exposures(&s, &page, a.id)
+            .await
+            .map_err(page.fail())?
+    } else {
+        Vec::new()
+    };
+    let notice = match q.done.as_deref() {
+        Some("statement") => Some("Your statement is recorded. The exposure below reflects it.".to_owned()),
+        Some("sbom") => Some(format!(
+            "SBOM loaded: {} software records stored{}.",
+            q.stored.unwrap_or(0),
+            match q.skipped.unwrap_or(0) {
+                0 => String::new(),
+                n => format!(", {n} components left out because they did not say which version they are"),
+            }
+        )),
+        _ => None,
+    };
     let view = AssetPage {
         chrome: chrome_at(&page, Section::Assets),
+        id: a.id.to_string(),
+        show_exposure,
+        exposures,
+        can_change: super::exposure::may_state(&page),
+        vex_statuses: super::exposure::vex_statuses(),
+        vex_justifications: super::exposure::vex_justifications(),
+        notice,
         title: a.name.clone(),
         kind: a.kind.label(),
         hostname: a.hostname.clone(),

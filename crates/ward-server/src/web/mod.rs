@@ -6,6 +6,7 @@
 //! `ward-app`, and an askama template renders the result. Errors become friendly pages through
 //! [`PageError`].
 
+mod exposure;
 mod import;
 mod inventory;
 mod login;
@@ -44,6 +45,13 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         .route("/services", get(inventory::services))
         .route("/assets", get(inventory::assets))
         .route("/assets/{id}", get(inventory::asset))
+        .route("/assets/{id}/vex", post(exposure::state_vex))
+        .route(
+            "/assets/{id}/sbom",
+            post(exposure::upload_sbom).layer(DefaultBodyLimit::max(import_limit)),
+        )
+        .route("/exposures", get(exposure::exposures))
+        .route("/advisories/{id}", get(exposure::advisory))
         .route(
             "/import",
             get(import::form)
@@ -88,7 +96,16 @@ fn error_page_with(chrome: Option<Chrome>, e: &ApiError) -> Response {
     let (heading, lead, hint): (&'static str, String, &'static str) = match e.status.as_u16() {
         400 | 422 => (
             "Something in the request was not right",
-            e.message.clone(),
+            if e.fields.is_empty() {
+                e.message.clone()
+            } else {
+                // Say what was wrong, in the words of each problem.
+                e.fields
+                    .iter()
+                    .map(|f| f.message.clone())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            },
             "Go back, check what you entered and try again.",
         ),
         403 if e.code == CSRF_CODE => (
@@ -225,7 +242,7 @@ impl FromRequestParts<AppState> for Signed {
         };
         let can = |a| scope_for(actor.role, actor.org, a).is_some();
         let can_import = can(Action::ImportOrgs) || can(Action::WriteInventory);
-        let chrome = Chrome::new(
+        let mut chrome = Chrome::new(
             &view.user.display_name,
             &view.session.csrf_token,
             acting,
@@ -233,6 +250,7 @@ impl FromRequestParts<AppState> for Signed {
             can(Action::ReadInventory),
             can_import,
         );
+        chrome.can_read_exposure = can(Action::ReadExposure);
         Ok(Self { actor, view, chrome })
     }
 }

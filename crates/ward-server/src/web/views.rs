@@ -13,6 +13,7 @@ pub enum Section {
     Orgs,
     Services,
     Assets,
+    Exposure,
     Import,
     None,
 }
@@ -24,6 +25,7 @@ impl Section {
             Self::Orgs => "orgs",
             Self::Services => "services",
             Self::Assets => "assets",
+            Self::Exposure => "exposure",
             Self::Import => "import",
             Self::None => "",
         }
@@ -52,6 +54,8 @@ pub struct Chrome {
     pub roles: Vec<RoleOption>,
     pub section: Section,
     pub can_read_inventory: bool,
+    /// May see exposures and advisories (set by the extractor after `new`).
+    pub can_read_exposure: bool,
     pub can_import: bool,
     /// When the acting role stops working (incident responders), already formatted.
     pub role_expires: Option<String>,
@@ -87,6 +91,7 @@ impl Chrome {
                 .collect(),
             section: Section::None,
             can_read_inventory,
+            can_read_exposure: false,
             can_import,
             role_expires: acting
                 .expires_at

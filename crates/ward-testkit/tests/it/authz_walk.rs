@@ -47,6 +47,13 @@ const ROUTES: &[(&str, &str)] = &[
     ("DELETE", "/api/v1/tokens/{id}"),
     ("GET", "/api/v1/audit"),
     ("POST", "/api/v1/audit/verify"),
+    ("POST", "/api/v1/assets/{id}/sbom"),
+    ("GET", "/api/v1/exposures"),
+    ("GET", "/api/v1/exposures/summary"),
+    ("GET", "/api/v1/exposures/export"),
+    ("GET", "/api/v1/advisories/{id}/exposure"),
+    ("GET", "/api/v1/vex"),
+    ("POST", "/api/v1/vex"),
 ];
 
 /// Whether `role` may call `route` on `target`.
@@ -77,6 +84,13 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
         }
         ("GET", "/api/v1/audit") => matches!(role, NationalAnalyst | RegionalLead | OrgAdmin | Auditor),
         ("POST", "/api/v1/audit/verify") => national,
+        ("POST", "/api/v1/assets/{id}/sbom") => writer && own,
+        ("GET", "/api/v1/exposures" | "/api/v1/exposures/summary" | "/api/v1/exposures/export") => {
+            reader && (own || national)
+        }
+        // Within each caller's own footprint (foreign organisations are left out, not refused).
+        ("GET", "/api/v1/advisories/{id}/exposure" | "/api/v1/vex") => reader,
+        ("POST", "/api/v1/vex") => writer && own,
         _ => panic!("route {route:?} has no rule in the walk"),
     }
 }
@@ -250,6 +264,40 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
             let t = disposable_token(app, creator.id, org, n).await;
             (format!("/api/v1/tokens/{t}"), None)
         }
+        ("POST", "/api/v1/assets/{id}/sbom") => {
+            let a = if own {
+                w.trust_assets[1]
+            } else {
+                w.foreign_assets[0]
+            };
+            (
+                format!("/api/v1/assets/{a}/sbom?file=walk.cdx.json"),
+                Some((
+                    json!({"bomFormat": "CycloneDX", "specVersion": "1.5", "components": [
+                        {"type": "library", "name": "lodash", "version": "4.17.20", "purl": "pkg:npm/lodash@4.17.20"}
+                    ]})
+                    .to_string(),
+                    "application/json",
+                )),
+            )
+        }
+        ("GET", "/api/v1/exposures") => (format!("/api/v1/exposures?org={org}"), None),
+        ("GET", "/api/v1/exposures/summary") => (format!("/api/v1/exposures/summary?org={org}"), None),
+        ("GET", "/api/v1/exposures/export") => {
+            (format!("/api/v1/exposures/export?org={org}&format=csv"), None)
+        }
+        ("GET", "/api/v1/advisories/{id}/exposure") => {
+            (format!("/api/v1/advisories/{}/exposure", w.advisory), None)
+        }
+        ("GET", "/api/v1/vex") => (format!("/api/v1/vex?vulnerability={}", w.advisory), None),
+        ("POST", "/api/v1/vex") => (
+            "/api/v1/vex".into(),
+            j(json!({
+                "org": write_org, "vulnerability": w.advisory,
+                "purl": "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1",
+                "status": "under_investigation", "detail": format!("walk {n}")
+            })),
+        ),
         (_, p) => (p.to_owned(), None),
     };
     Call { method, path, body }

@@ -394,6 +394,17 @@ async fn a_tour_in_headless_chromium() {
     let page = tour.page().await;
     assert!(page.contains("Riverside Hospitals NHS Trust") && page.contains("Harbour University Hospitals"));
     tour.shot("organisations-search").await;
+    // Who is exposed to Log4Shell, and the ranked exposure list with its reasons.
+    tour.go("/advisories/CVE-2021-44228").await;
+    tour.heading_is("GHSA-jfh8-c2jp-5v3q").await;
+    tour.wait_text("#who-h", |t| t == "Who is exposed").await;
+    let page = tour.page().await;
+    assert!(page.contains("Riverside Hospitals NHS Trust") && page.contains("Harbour University Hospitals"));
+    tour.shot("advisory-who-is-exposed").await;
+    tour.press("a[href='/exposures']").await;
+    tour.heading_is("Exposure").await;
+    assert!(tour.page().await.contains("Known to be exploited"));
+    tour.shot("exposure-national").await;
     tour.go("/").await;
     tour.c.set_window_size(390, 1100).await.expect("resize");
     tour.shot("overview-national-phone").await;

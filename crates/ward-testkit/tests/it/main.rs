@@ -4,5 +4,7 @@
 mod api;
 mod authz_walk;
 mod browser;
+mod exposure;
 mod storage;
 mod web;
+mod web_exposure;

@@ -13,7 +13,7 @@ use ward_testkit::fixtures::PASSWORD;
 use ward_testkit::{TestApp, spawn_app};
 
 /// A cookie jar we can inspect, over a client that does not follow redirects.
-struct Visitor<'a> {
+pub(crate) struct Visitor<'a> {
     app: &'a TestApp,
     http: reqwest::Client,
     cookies: BTreeMap<String, String>,
@@ -21,16 +21,16 @@ struct Visitor<'a> {
     set_cookies: Vec<String>,
 }
 
-struct Reply {
-    status: StatusCode,
-    location: Option<String>,
+pub(crate) struct Reply {
+    pub(crate) status: StatusCode,
+    pub(crate) location: Option<String>,
     csp: Option<String>,
     set_cookies: Vec<String>,
-    body: String,
+    pub(crate) body: String,
 }
 
 impl<'a> Visitor<'a> {
-    fn new(app: &'a TestApp) -> Self {
+    pub(crate) fn new(app: &'a TestApp) -> Self {
         Self {
             app,
             http: client(),
@@ -47,7 +47,7 @@ impl<'a> Visitor<'a> {
             .join("; ")
     }
 
-    async fn send(&mut self, req: reqwest::RequestBuilder) -> Reply {
+    pub(crate) async fn send(&mut self, req: reqwest::RequestBuilder) -> Reply {
         let req = if self.cookies.is_empty() {
             req
         } else {
@@ -90,18 +90,24 @@ impl<'a> Visitor<'a> {
         }
     }
 
-    async fn get(&mut self, path: &str) -> Reply {
+    pub(crate) async fn get(&mut self, path: &str) -> Reply {
         let req = self.http.get(self.app.url(path));
         self.send(req).await
     }
 
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Reply {
+    pub(crate) async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Reply {
         let req = self.http.post(self.app.url(path)).form(form);
         self.send(req).await
     }
 
     /// Post a multipart form built by hand: fields in order, the last one a file.
-    async fn post_file(&mut self, path: &str, fields: &[(&str, &str)], file_name: &str, data: &str) -> Reply {
+    pub(crate) async fn post_file(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file_name: &str,
+        data: &str,
+    ) -> Reply {
         let boundary = "----ward-test-boundary-7d1f";
         let mut body = String::new();
         for (k, v) in fields {
@@ -125,7 +131,7 @@ impl<'a> Visitor<'a> {
     }
 
     /// Open the sign-in page and send e-mail and password with the form's token.
-    async fn sign_in(&mut self, email: &str, password: &str) -> Reply {
+    pub(crate) async fn sign_in(&mut self, email: &str, password: &str) -> Reply {
         let page = self.get("/login").await;
         let token = hidden(&page.body, "csrf");
         self.post(
@@ -136,7 +142,7 @@ impl<'a> Visitor<'a> {
     }
 
     /// Sign in as the fixture user for `role`, typing the current code when asked for one.
-    async fn sign_in_as(&mut self, role: Role) -> Reply {
+    pub(crate) async fn sign_in_as(&mut self, role: Role) -> Reply {
         let user = self.app.world.users[&role].clone();
         let r = self.sign_in(&user.email, PASSWORD).await;
         if r.location.as_deref() != Some("/mfa") {
@@ -149,14 +155,14 @@ impl<'a> Visitor<'a> {
     }
 
     /// The session CSRF token from any signed-in page.
-    async fn csrf(&mut self) -> String {
+    pub(crate) async fn csrf(&mut self) -> String {
         let page = self.get("/").await;
         hidden(&page.body, "csrf")
     }
 }
 
 /// The value of the first hidden input called `name`.
-fn hidden(body: &str, name: &str) -> String {
+pub(crate) fn hidden(body: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let start = body
         .find(&marker)
@@ -746,6 +752,8 @@ async fn every_page_carries_the_csp_and_no_inline_script_or_style() {
         "/services".to_owned(),
         "/assets".to_owned(),
         format!("/assets/{}", t.world.trust_assets[0]),
+        "/exposures".to_owned(),
+        "/advisories/CVE-2021-44228".to_owned(),
         "/import".to_owned(),
         "/no/such/page".to_owned(),
         "/static/ward.css".to_owned(),

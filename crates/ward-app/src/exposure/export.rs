@@ -1,0 +1,277 @@
+//! Exposure exports: CSV for spreadsheets, JSON for scripts, and CycloneDX 1.6 VEX for tools that
+//! read vulnerability exploitability statements.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use super::index::Status;
+use super::view::{ExposureFilter, ExposureView, Sort};
+use crate::App;
+use crate::actor::Actor;
+use crate::error::{AppError, AppResult};
+
+/// The most rows one export carries; narrow the filter for more.
+pub const MAX_EXPORT_ROWS: usize = 200_000;
+
+/// An export format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+    CycloneDxVex,
+}
+
+impl ExportFormat {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "csv" => Some(Self::Csv),
+            "json" => Some(Self::Json),
+            "cyclonedx" | "cyclonedx-vex" | "vex" => Some(Self::CycloneDxVex),
+            _ => None,
+        }
+    }
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::Csv => "text/csv; charset=utf-8",
+            Self::Json => "application/json",
+            Self::CycloneDxVex => "application/vnd.cyclonedx+json; version=1.6",
+        }
+    }
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Self::Csv => "ward-exposures.csv",
+            Self::Json => "ward-exposures.json",
+            Self::CycloneDxVex => "ward-exposures.vex.cdx.json",
+        }
+    }
+}
+
+/// A field for CSV: quoted when it holds a separator, quote or line break; a leading `=`, `+`,
+/// `-` or `@` is prefixed with `'` so spreadsheets do not run it as a formula.
+fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+pub fn to_csv(rows: &[ExposureView]) -> String {
+    let mut out = String::from(
+        "priority,status,advisory,aliases,org_code,org_name,asset_id,asset_name,internet_facing,package,\
+         ecosystem,version,purl,cpe,fixed,kev_due,unsupported_since,worst_consequence,service,statement\n",
+    );
+    for r in rows {
+        let fields = [
+            format!("{:.1}", r.priority),
+            r.status.as_str().to_owned(),
+            r.advisory.clone(),
+            r.aliases.join(" "),
+            r.org.code.clone(),
+            r.org.name.clone(),
+            r.asset.to_string(),
+            r.asset_name.clone(),
+            if r.internet_facing { "yes" } else { "no" }.to_owned(),
+            r.package.clone(),
+            r.ecosystem.clone(),
+            r.version.clone(),
+            r.purl.clone().unwrap_or_default(),
+            r.cpe.clone().unwrap_or_default(),
+            r.fixed.join(" "),
+            r.kev_due.map(|d| d.to_string()).unwrap_or_default(),
+            r.unsupported
+                .as_ref()
+                .and_then(|u| u.eol)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            r.impact
+                .as_ref()
+                .map(|i| i.consequence.to_string())
+                .unwrap_or_default(),
+            r.impact
+                .as_ref()
+                .map(|i| i.service_name.clone())
+                .unwrap_or_default(),
+            r.statement
+                .as_ref()
+                .map(|s| format!("{} ({})", s.status, s.source))
+                .unwrap_or_default(),
+        ];
+        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        out.push_str(&line.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+fn cdx_state(s: Status) -> &'static str {
+    match s {
+        Status::Affected => "exploitable",
+        Status::UnderInvestigation | Status::CannotEvaluate => "in_triage",
+        Status::NotAffected => "not_affected",
+        Status::Fixed => "resolved",
+    }
+}
+
+/// CycloneDX's justification for a stated one (CSAF names mapped to the nearest CycloneDX value).
+fn cdx_justification(j: &str) -> &str {
+    match j {
+        "component_not_present" | "vulnerable_code_not_present" => "code_not_present",
+        "vulnerable_code_not_in_execute_path" => "code_not_reachable",
+        "vulnerable_code_cannot_be_controlled_by_adversary" | "inline_mitigations_already_exist" => {
+            "protected_by_mitigating_control"
+        }
+        other => other,
+    }
+}
+
+/// A CycloneDX 1.6 VEX document: one component per distinct software, one vulnerability entry per
+/// (advisory, software, status) with the number of assets it covers as a property.
+pub fn to_cyclonedx_vex(rows: &[ExposureView], serial: uuid::Uuid, timestamp: jiff::Timestamp) -> Value {
+    let mut components: BTreeMap<(String, String, String), String> = BTreeMap::new();
+    let mut software: Vec<Value> = Vec::new();
+    // (advisory, component ref, status, statement source) -> (first row, assets)
+    let mut groups: BTreeMap<(String, String, &'static str, String), (usize, u64)> = BTreeMap::new();
+    for (i, r) in rows.iter().enumerate() {
+        let key = (
+            r.purl.clone().unwrap_or_default(),
+            r.cpe.clone().unwrap_or_default(),
+            r.version.clone(),
+        );
+        let next = components.len();
+        let bom_ref = components
+            .entry(key)
+            .or_insert_with(|| {
+                let bom_ref = format!("software-{}", next + 1);
+                let mut c = json!({
+                    "type": if r.cpe.as_deref().is_some_and(|c| c.starts_with("cpe:2.3:o:")) { "operating-system" } else { "library" },
+                    "bom-ref": bom_ref,
+                    "name": r.package,
+                    "version": r.version,
+                });
+                if let Some(p) = &r.purl {
+                    c["purl"] = json!(p);
+                }
+                if let Some(cpe) = &r.cpe {
+                    c["cpe"] = json!(cpe);
+                }
+                software.push(c);
+                bom_ref
+            })
+            .clone();
+        let source = r.statement.as_ref().map(|s| s.source.clone()).unwrap_or_default();
+        groups
+            .entry((r.advisory.clone(), bom_ref, cdx_state(r.status), source))
+            .or_insert((i, 0))
+            .1 += 1;
+    }
+    let vulnerabilities: Vec<Value> = groups
+        .iter()
+        .map(|((advisory, bom_ref, state, _), (first, assets))| {
+            let r = &rows[*first];
+            let mut analysis = json!({ "state": state });
+            if let Some(s) = &r.statement {
+                if let Some(j) = &s.justification {
+                    analysis["justification"] = json!(cdx_justification(j));
+                }
+                if let Some(d) = &s.detail {
+                    analysis["detail"] = json!(d);
+                }
+            } else if let Some(reason) = &r.reason {
+                analysis["detail"] = json!(format!("Ward could not evaluate the match: {reason}"));
+            }
+            let mut v = json!({
+                "id": advisory,
+                "analysis": analysis,
+                "affects": [{ "ref": bom_ref }],
+                "properties": [
+                    { "name": "ward:assets", "value": assets.to_string() },
+                    { "name": "ward:priority", "value": format!("{:.1}", r.priority) },
+                ],
+            });
+            if !r.aliases.is_empty() {
+                v["references"] = Value::Array(
+                    r.aliases
+                        .iter()
+                        .map(|a| json!({ "id": a, "source": { "name": if a.starts_with("CVE-") { "NVD" } else { "OSV" } } }))
+                        .collect(),
+                );
+            }
+            if let Some(s) = &r.summary {
+                v["description"] = json!(s);
+            }
+            if !r.fixed.is_empty() {
+                v["recommendation"] = json!(format!("Upgrade to a fixed version: {}", r.fixed.join(", ")));
+            }
+            v
+        })
+        .collect();
+    json!({
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "serialNumber": format!("urn:uuid:{serial}"),
+        "version": 1,
+        "metadata": {
+            "timestamp": timestamp.to_string(),
+            "tools": { "components": [{ "type": "application", "name": "Ward", "version": env!("CARGO_PKG_VERSION") }] },
+        },
+        "components": software,
+        "vulnerabilities": vulnerabilities,
+    })
+}
+
+impl App {
+    /// Every exposure the filter selects (at most [`MAX_EXPORT_ROWS`]) in `format`: the body.
+    pub async fn export_exposures(
+        &self,
+        actor: &Actor,
+        filter: &ExposureFilter,
+        format: ExportFormat,
+    ) -> AppResult<String> {
+        let (index, selected) = self.selected_exposures(actor, filter, Sort::Priority).await?;
+        if selected.len() > MAX_EXPORT_ROWS {
+            return Err(AppError::invalid(
+                "filter",
+                format!(
+                    "{} exposures match; an export carries at most {MAX_EXPORT_ROWS}: narrow it by organisation, \
+                     advisory or status",
+                    selected.len()
+                ),
+            ));
+        }
+        let rows: Vec<ExposureView> = selected
+            .iter()
+            .map(|i| index.view(&index.rows[*i as usize]))
+            .collect();
+        Ok(match format {
+            ExportFormat::Csv => to_csv(&rows),
+            ExportFormat::Json => serde_json::to_string_pretty(&rows)
+                .map_err(|e| AppError::Internal(format!("writing JSON: {e}")))?,
+            ExportFormat::CycloneDxVex => {
+                let doc = to_cyclonedx_vex(&rows, uuid::Uuid::now_v7(), self.now());
+                serde_json::to_string_pretty(&doc)
+                    .map_err(|e| AppError::Internal(format!("writing JSON: {e}")))?
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_and_formulas_defused() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=cmd()"), "'=cmd()");
+        assert_eq!(csv_field("-1,2"), "\"'-1,2\"");
+    }
+}

@@ -1,0 +1,159 @@
+//! Exposure: which assets of which organisations are affected by which advisories, ranked by patient
+//! harm, with the reasons.
+//!
+//! The application keeps one [`ExposureIndex`] in memory ([`index`]) and answers every view from it
+//! ([`view`], [`advisory`], [`export`]), applying the caller's scope. The index is rebuilt from the
+//! store when something that changes exposure happens in this process (inventory writes, SBOM
+//! uploads, VEX statements, feed imports: they call [`App::exposure_changed`]), and at the latest
+//! [`MAX_AGE`] after it was built, so changes written by another process (the CLI, a second server
+//! on the same PostgreSQL) show up too. A request that finds the index out of date after a change
+//! in this process waits for the rebuild (one build at a time; concurrent requests share it);
+//! `ward serve` also rebuilds in the background shortly after changes so requests rarely wait.
+
+pub mod advisory;
+pub mod export;
+pub mod index;
+pub mod sbom;
+pub mod statements;
+pub mod view;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use jiff::SignedDuration;
+use ward_store::{Page, PageRequest};
+
+use crate::App;
+use crate::actor::Actor;
+use crate::authz::{Action, authorise};
+use crate::error::{AppError, AppResult};
+
+pub use index::{ExposureIndex, Status};
+pub use view::{ExposureFilter, ExposureView, Sort};
+
+/// The longest an index is used before it is rebuilt even without a change in this process.
+pub const MAX_AGE: SignedDuration = SignedDuration::from_mins(5);
+
+/// The current index and what it was built from.
+#[derive(Default)]
+pub(crate) struct Holder {
+    current: std::sync::RwLock<Option<Arc<ExposureIndex>>>,
+    /// Bumped by every change in this process.
+    generation: AtomicU64,
+    /// The generation the current index was built at.
+    built_generation: AtomicU64,
+    build_lock: tokio::sync::Mutex<()>,
+}
+
+impl Holder {
+    fn current(&self) -> Option<Arc<ExposureIndex>> {
+        self.current.read().ok().and_then(|g| g.clone())
+    }
+}
+
+/// How fresh an index must be for a caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Freshness {
+    /// Reflects every change made in this process (requests).
+    Changes,
+    /// Also no older than [`MAX_AGE`] (the background refresher).
+    ChangesAndAge,
+}
+
+impl App {
+    /// Marks the exposure index out of date (call after any change that can alter exposure).
+    pub fn exposure_changed(&self) {
+        self.inner.exposure.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn is_fresh(&self, index: &ExposureIndex, want: u64, freshness: Freshness) -> bool {
+        let h = &self.inner.exposure;
+        h.built_generation.load(Ordering::SeqCst) >= want
+            && (freshness == Freshness::Changes || self.now().duration_since(index.built_at()) < MAX_AGE)
+    }
+
+    async fn index_with(&self, freshness: Freshness) -> AppResult<Arc<ExposureIndex>> {
+        let h = &self.inner.exposure;
+        let want = h.generation.load(Ordering::SeqCst);
+        if let Some(cur) = h.current()
+            && self.is_fresh(&cur, want, freshness)
+        {
+            return Ok(cur);
+        }
+        let _building = h.build_lock.lock().await;
+        // Someone else may have built it while this caller waited.
+        if let Some(cur) = h.current()
+            && self.is_fresh(&cur, want, freshness)
+        {
+            return Ok(cur);
+        }
+        let generation = h.generation.load(Ordering::SeqCst);
+        let started = std::time::Instant::now();
+        let sector = self.store().sector_snapshot().await?;
+        let threats = self.store().threat_snapshot().await?;
+        let weights = self.settings().priority;
+        let now = self.now();
+        let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
+        let index =
+            tokio::task::spawn_blocking(move || ExposureIndex::build(sector, threats, weights, now, today))
+                .await
+                .map_err(|e| AppError::Internal(format!("building the exposure index: {e}")))?;
+        let index = Arc::new(index);
+        let (rows, open) = index.totals();
+        tracing::info!(
+            rows,
+            open,
+            assets = index.assets.len(),
+            advisories = index.advisories.len(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "exposure index built"
+        );
+        if let Ok(mut g) = h.current.write() {
+            *g = Some(Arc::clone(&index));
+        }
+        h.built_generation.store(generation, Ordering::SeqCst);
+        Ok(index)
+    }
+
+    /// The current index, rebuilt first when this process changed something since it was built.
+    pub async fn exposure_index(&self) -> AppResult<Arc<ExposureIndex>> {
+        self.index_with(Freshness::Changes).await
+    }
+
+    /// Rebuilds the index when it is out of date or older than [`MAX_AGE`] (for a background task).
+    pub async fn refresh_exposure(&self) -> AppResult<()> {
+        self.index_with(Freshness::ChangesAndAge).await.map(|_| ())
+    }
+
+    /// The index and the rows of it that the actor may see and `filter` selects, in order.
+    pub(crate) async fn selected_exposures(
+        &self,
+        actor: &Actor,
+        filter: &ExposureFilter,
+        sort: Sort,
+    ) -> AppResult<(Arc<ExposureIndex>, Vec<u32>)> {
+        let scope = authorise(actor, Action::ReadExposure, self.now())?;
+        let status = view::StatusFilter::parse(filter.status.as_deref())
+            .map_err(|m| AppError::invalid("status", m))?;
+        if let Some(org) = filter.org {
+            crate::authz::authorise_on(self.store(), actor, Action::ReadExposure, org, self.now()).await?;
+        }
+        let index = self.exposure_index().await?;
+        let visible = index.visible(&scope);
+        let mut rows = index.select(&visible, filter, status);
+        index.sort(&mut rows, sort);
+        Ok((index, rows))
+    }
+
+    /// Exposures the actor may see, filtered, sorted and paged.
+    pub async fn list_exposures(
+        &self,
+        actor: &Actor,
+        filter: &ExposureFilter,
+        sort: Sort,
+        page: PageRequest,
+    ) -> AppResult<Page<ExposureView>> {
+        let (index, rows) = self.selected_exposures(actor, filter, sort).await?;
+        Ok(index.page(&rows, page.offset, page.clamped_limit()))
+    }
+}

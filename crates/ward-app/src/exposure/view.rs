@@ -1,0 +1,407 @@
+//! Reading the exposure index: filters, pages and the records shown to people and scripts.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use ward_core::asset::AssetKind;
+use ward_core::{AssetId, OrgId, ServiceId};
+use ward_engine::{Factor, MatchedBy, Unsupported};
+use ward_store::Page;
+
+use super::index::{ExposureIndex, Row, Status, Visible};
+
+/// Which exposures to list. Every field narrows the list.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, utoipa::IntoParams, utoipa::ToSchema)]
+#[into_params(parameter_in = Query)]
+pub struct ExposureFilter {
+    /// Only this organisation and the organisations beneath it.
+    pub org: Option<OrgId>,
+    /// Only this asset.
+    pub asset: Option<AssetId>,
+    /// Only assets that support this service directly.
+    pub service: Option<ServiceId>,
+    /// Only this advisory (its id or any alias, e.g. `CVE-2021-44228`).
+    pub advisory: Option<String>,
+    /// `open` (the default: needs action), `all`, or one status (`affected`, `under_investigation`,
+    /// `cannot_evaluate`, `not_affected`, `fixed`).
+    pub status: Option<String>,
+    /// Only vulnerabilities in CISA's Known Exploited Vulnerabilities catalogue.
+    #[serde(default)]
+    pub kev: bool,
+    /// Only internet-facing assets.
+    #[serde(default)]
+    pub internet_facing: bool,
+    /// Only exposures scoring at least this much.
+    pub min_priority: Option<f64>,
+    /// Case-insensitive text in the advisory id, aliases, software or asset name.
+    pub q: Option<String>,
+}
+
+/// A parsed status filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StatusFilter {
+    Open,
+    All,
+    One(Status),
+}
+
+impl StatusFilter {
+    pub(crate) fn parse(s: Option<&str>) -> Result<Self, String> {
+        match s.map(str::trim).filter(|s| !s.is_empty()) {
+            None | Some("open") => Ok(Self::Open),
+            Some("all") => Ok(Self::All),
+            Some(other) => Status::parse(other).map(Self::One).ok_or_else(|| {
+                format!(
+                    "'{other}' is not a status (open, all, affected, under_investigation, cannot_evaluate, \
+                     not_affected, fixed)"
+                )
+            }),
+        }
+    }
+    fn admits(self, s: Status) -> bool {
+        match self {
+            Self::Open => s.needs_action(),
+            Self::All => true,
+            Self::One(x) => x == s,
+        }
+    }
+}
+
+/// An organisation named in a record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct OrgRef {
+    pub id: OrgId,
+    pub code: String,
+    pub name: String,
+}
+
+/// The service an exposure matters most for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ImpactView {
+    pub service: ServiceId,
+    pub service_name: String,
+    /// The organisation running that service (may differ from the asset's owner).
+    pub org_name: String,
+    /// NPSA consequence, 1 (negligible) to 5 (catastrophic).
+    pub consequence: u8,
+    pub consequence_label: String,
+    /// Service names from the one using the asset directly to `service_name`.
+    pub path: Vec<String>,
+}
+
+/// A VEX statement that decided a status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct StatementView {
+    /// `organisation`, `supplier`, `csaf` or `cyclonedx`.
+    pub origin: String,
+    /// Who says so (a document, a publisher, or the person who entered it).
+    pub source: String,
+    /// The organisation that made it, for statements entered in Ward.
+    pub org: Option<OrgId>,
+    pub status: String,
+    pub justification: Option<String>,
+    pub detail: Option<String>,
+}
+
+/// End-of-life facts about the exposed software.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct UnsupportedView {
+    pub product: String,
+    pub cycle: String,
+    /// End of security support, when known.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub eol: Option<Date>,
+}
+
+impl From<&Unsupported> for UnsupportedView {
+    fn from(u: &Unsupported) -> Self {
+        Self {
+            product: u.product.clone(),
+            cycle: u.cycle.clone(),
+            eol: u.eol,
+        }
+    }
+}
+
+/// A priority factor.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct FactorView {
+    pub name: String,
+    pub value: f64,
+    pub weight: f64,
+    pub contribution: f64,
+    pub explanation: String,
+}
+
+impl From<&Factor> for FactorView {
+    fn from(f: &Factor) -> Self {
+        Self {
+            name: f.name.to_owned(),
+            value: f.value,
+            weight: f.weight,
+            contribution: f.contribution,
+            explanation: f.explanation.clone(),
+        }
+    }
+}
+
+/// One asset exposed to one advisory, with the reasons.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ExposureView {
+    pub advisory: String,
+    pub aliases: Vec<String>,
+    pub summary: Option<String>,
+    pub org: OrgRef,
+    pub asset: AssetId,
+    pub asset_name: String,
+    #[schema(value_type = String)]
+    pub asset_kind: AssetKind,
+    pub internet_facing: bool,
+    /// The package (`org.apache.logging.log4j:log4j-core`) or `vendor:product` for CPE matches.
+    pub package: String,
+    /// The OSV ecosystem, or `CPE`.
+    pub ecosystem: String,
+    pub version: String,
+    pub purl: Option<String>,
+    pub cpe: Option<String>,
+    /// Versions that fix it, as the advisory names them.
+    pub fixed: Vec<String>,
+    pub status: Status,
+    /// Why the match could not be evaluated, when it could not.
+    pub reason: Option<String>,
+    pub statement: Option<StatementView>,
+    /// The priority score, 0 to 100 with the default weights.
+    pub priority: f64,
+    pub factors: Vec<FactorView>,
+    pub impact: Option<ImpactView>,
+    pub unsupported: Option<UnsupportedView>,
+    /// CISA KEV due date, when listed.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub kev_due: Option<Date>,
+}
+
+/// How to order a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Highest priority first (the index order).
+    #[default]
+    Priority,
+    /// Most recently published advisory first.
+    Published,
+}
+
+impl ExposureIndex {
+    fn advisory_matches(&self, wanted: &str) -> Vec<bool> {
+        let wanted = wanted.trim();
+        self.advisories
+            .iter()
+            .map(|a| a.all_ids().any(|id| id.eq_ignore_ascii_case(wanted)))
+            .collect()
+    }
+
+    /// The rows `filter` admits within `visible`, in index order. `filter.status` must be valid.
+    pub(crate) fn select(
+        &self,
+        visible: &Visible,
+        filter: &ExposureFilter,
+        status: StatusFilter,
+    ) -> Vec<u32> {
+        let org_root = filter
+            .org
+            .and_then(|o| self.org_index.get(&o))
+            .map(|i| self.orgs[*i as usize].path.as_str());
+        if filter.org.is_some() && org_root.is_none() {
+            return Vec::new();
+        }
+        let asset = filter.asset.and_then(|a| self.asset_index.get(&a).copied());
+        if filter.asset.is_some() && asset.is_none() {
+            return Vec::new();
+        }
+        let advisory_ok = filter.advisory.as_deref().map(|a| self.advisory_matches(a));
+        let q = filter
+            .q
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_lowercase);
+        let rows: Box<dyn Iterator<Item = (usize, &Row)>> = match (&filter.advisory, &advisory_ok) {
+            (Some(_), Some(ok)) => {
+                let mut list: Vec<u32> = ok
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, hit)| **hit)
+                    .flat_map(|(i, _)| self.rows_by_advisory[i].iter().copied())
+                    .collect();
+                list.sort_unstable();
+                Box::new(list.into_iter().map(|i| (i as usize, &self.rows[i as usize])))
+            }
+            _ => Box::new(self.rows.iter().enumerate()),
+        };
+        rows.filter(|(_, r)| {
+            let a = &self.assets[r.asset as usize];
+            let m = &self.matches.matches[r.matched as usize];
+            status.admits(r.status)
+                && visible.org(a.org)
+                && asset.is_none_or(|x| x == r.asset)
+                && org_root.is_none_or(|p| self.orgs[a.org as usize].path.starts_with(p))
+                && (!filter.internet_facing || a.internet_facing)
+                && filter.min_priority.is_none_or(|p| f64::from(r.score) >= p)
+                && (!filter.kev
+                    || self.advisories[m.advisory as usize]
+                        .cve()
+                        .is_some_and(|c| self.kev.contains_key(c)))
+                && filter.service.is_none_or(|s| {
+                    self.asset_services
+                        .get(&a.id)
+                        .is_some_and(|list| list.contains(&s))
+                })
+                && q.as_deref().is_none_or(|q| self.row_mentions(r, q))
+        })
+        .map(|(i, _)| u32::try_from(i).unwrap_or(u32::MAX))
+        .collect()
+    }
+
+    fn row_mentions(&self, r: &Row, q: &str) -> bool {
+        let m = &self.matches.matches[r.matched as usize];
+        let adv = &self.advisories[m.advisory as usize];
+        adv.all_ids().any(|id| id.to_lowercase().contains(q))
+            || self.assets[r.asset as usize].name.to_lowercase().contains(q)
+            || self.software_text(m.by).to_lowercase().contains(q)
+    }
+
+    fn software_text(&self, by: MatchedBy) -> String {
+        match by {
+            MatchedBy::Purl(v) => self
+                .inventory
+                .versions()
+                .get(v as usize)
+                .map(|r| self.inventory.text(r.purl).to_owned())
+                .unwrap_or_default(),
+            MatchedBy::Cpe { cpe, .. } => self
+                .inventory
+                .cpes()
+                .get(cpe as usize)
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Orders selected rows.
+    pub(crate) fn sort(&self, rows: &mut [u32], sort: Sort) {
+        if sort == Sort::Published {
+            rows.sort_by(|x, y| {
+                let p = |i: &u32| {
+                    let m = &self.matches.matches[self.rows[*i as usize].matched as usize];
+                    self.advisories[m.advisory as usize].published
+                };
+                p(y).cmp(&p(x)).then(x.cmp(y))
+            });
+        }
+    }
+
+    /// A page of rows spelled out.
+    pub(crate) fn page(&self, rows: &[u32], offset: u64, limit: u32) -> Page<ExposureView> {
+        let start = usize::try_from(offset).unwrap_or(usize::MAX).min(rows.len());
+        let end = start.saturating_add(limit as usize).min(rows.len());
+        Page {
+            items: rows[start..end]
+                .iter()
+                .map(|i| self.view(&self.rows[*i as usize]))
+                .collect(),
+            total: rows.len() as u64,
+            total_is_lower_bound: false,
+            offset,
+            limit,
+        }
+    }
+
+    pub(crate) fn org_ref(&self, org: u32) -> OrgRef {
+        self.orgs.get(org as usize).map_or_else(
+            || OrgRef {
+                id: OrgId::from_uuid(uuid::Uuid::nil()),
+                code: String::new(),
+                name: "(unknown)".into(),
+            },
+            |o| OrgRef {
+                id: o.id,
+                code: o.code.to_string(),
+                name: o.name.clone(),
+            },
+        )
+    }
+
+    /// One row spelled out, its factors recomputed.
+    pub(crate) fn view(&self, r: &Row) -> ExposureView {
+        let m = &self.matches.matches[r.matched as usize];
+        let adv = &self.advisories[m.advisory as usize];
+        let asset = &self.assets[r.asset as usize];
+        let impact = self.graph.worst_consequence(asset.id);
+        let priority = self.priority_with(m.advisory, m.by, r.asset, impact.as_ref());
+        let report = ward_engine::matcher::report_software(&self.inventory, adv, m);
+        let statement = r
+            .statement
+            .and_then(|s| self.statements.get(s as usize))
+            .map(|(s, org)| StatementView {
+                origin: serde_json::to_value(s.origin)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+                source: s.statement.source.clone(),
+                org: *org,
+                status: s.statement.status.as_str().to_owned(),
+                justification: s.statement.justification.as_ref().and_then(|j| {
+                    serde_json::to_value(j)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                }),
+                detail: s.statement.detail.clone(),
+            });
+        let cve = adv.cve();
+        ExposureView {
+            advisory: adv.id.clone(),
+            aliases: adv.aliases.clone(),
+            summary: adv.summary.clone(),
+            org: self.org_ref(asset.org),
+            asset: asset.id,
+            asset_name: asset.name.clone(),
+            asset_kind: asset.kind,
+            internet_facing: asset.internet_facing,
+            package: report.package,
+            ecosystem: report.ecosystem,
+            version: report.version,
+            purl: report.purl,
+            cpe: report.cpe,
+            fixed: report.fixed,
+            status: r.status,
+            reason: match &m.verdict {
+                ward_engine::Verdict::CannotEvaluate(why) => Some(why.clone()),
+                ward_engine::Verdict::Affected => None,
+            },
+            statement,
+            priority: priority.score,
+            factors: priority.factors.iter().map(FactorView::from).collect(),
+            impact: impact.map(|i| self.impact_view(&i)),
+            unsupported: self.unsupported_of(m.by).map(UnsupportedView::from),
+            kev_due: cve.and_then(|c| self.kev.get(c)).and_then(|k| k.due_date),
+        }
+    }
+
+    fn impact_view(&self, i: &ward_engine::ServiceImpact) -> ImpactView {
+        let name = |s: &ServiceId| {
+            self.services
+                .get(s)
+                .map_or_else(|| s.to_string(), |(n, _, _)| n.clone())
+        };
+        ImpactView {
+            service: i.service,
+            service_name: name(&i.service),
+            org_name: self
+                .services
+                .get(&i.service)
+                .map(|(_, o, _)| self.org_ref(*o).name)
+                .unwrap_or_default(),
+            consequence: i.consequence.value(),
+            consequence_label: i.consequence.label().to_owned(),
+            path: i.path.iter().map(name).collect(),
+        }
+    }
+}

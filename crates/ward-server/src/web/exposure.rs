@@ -1,0 +1,599 @@
+//! Exposure pages: the prioritised list for the person's footprint, one advisory across it ("who
+//! is exposed"), and the forms on the asset page that change exposure (an SBOM upload, a statement
+//! that the organisation is or is not affected).
+
+use super::import::{file_label, upload_error};
+use super::views::{Choice, Chrome, Pager, Section, thousands};
+use super::{PageError, PageResult, Signed, WebForm, WebQuery, chrome_at, page_request, render};
+use crate::error::ApiError;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::multipart::{Multipart, MultipartRejection};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use serde::Deserialize;
+use ward_app::AppError;
+use ward_app::exposure::advisory::{AdvisoryExposure, AdvisoryHead};
+use ward_app::exposure::statements::VexInput;
+use ward_app::exposure::{ExposureFilter, ExposureView, Sort};
+use ward_core::AssetId;
+use ward_core::vuln::{Justification, VexStatus};
+
+/// An exposure as a table row.
+#[derive(Debug, Clone)]
+pub(crate) struct ExposureRow {
+    pub priority: String,
+    pub level: &'static str,
+    pub advisory: String,
+    pub cve: String,
+    pub summary: String,
+    pub asset: String,
+    pub asset_name: String,
+    pub org_name: String,
+    pub software: String,
+    pub version: String,
+    pub purl: String,
+    pub cpe: String,
+    pub fixed: String,
+    pub status: &'static str,
+    pub open: bool,
+    /// Short reasons: "Known exploited (due 24 Dec 2021)", "Reachable from the internet", ...
+    pub reasons: Vec<String>,
+    pub statement: Option<String>,
+}
+
+fn level(score: f64) -> &'static str {
+    match score {
+        s if s >= 70.0 => "5",
+        s if s >= 50.0 => "4",
+        s if s >= 30.0 => "3",
+        s if s >= 15.0 => "2",
+        _ => "1",
+    }
+}
+
+impl From<&ExposureView> for ExposureRow {
+    fn from(e: &ExposureView) -> Self {
+        let mut reasons = Vec::new();
+        if let Some(due) = e.kev_due {
+            reasons.push(format!(
+                "Known to be exploited (act by {})",
+                due.strftime("%-d %b %Y")
+            ));
+        } else if e.factors.iter().any(|f| f.name == "kev" && f.value > 0.0) {
+            reasons.push("Known to be exploited".to_owned());
+        }
+        if e.factors.iter().any(|f| f.name == "ransomware" && f.value > 0.0) {
+            reasons.push("Used by ransomware".to_owned());
+        }
+        if e.internet_facing {
+            reasons.push("Reachable from the internet".to_owned());
+        }
+        if let Some(i) = &e.impact {
+            reasons.push(format!(
+                "{} harm if {} stops",
+                i.consequence_label, i.service_name
+            ));
+        }
+        if let Some(u) = &e.unsupported {
+            reasons.push(match u.eol {
+                Some(d) => format!("Unsupported since {}", d.strftime("%-d %b %Y")),
+                None => "Unsupported".to_owned(),
+            });
+        }
+        if let Some(f) = e.factors.iter().find(|f| f.name == "epss" && f.value >= 0.1) {
+            reasons.push(format!(
+                "{:.0}% chance of exploitation within 30 days (EPSS)",
+                f.value * 100.0
+            ));
+        }
+        Self {
+            priority: format!("{:.0}", e.priority),
+            level: level(e.priority),
+            cve: e
+                .aliases
+                .iter()
+                .find(|a| a.starts_with("CVE-"))
+                .cloned()
+                .unwrap_or_default(),
+            advisory: e.advisory.clone(),
+            summary: e.summary.clone().unwrap_or_default(),
+            asset: e.asset.to_string(),
+            asset_name: e.asset_name.clone(),
+            org_name: e.org.name.clone(),
+            software: e.package.clone(),
+            version: e.version.clone(),
+            purl: e.purl.clone().unwrap_or_default(),
+            cpe: e.cpe.clone().unwrap_or_default(),
+            fixed: e.fixed.join(", "),
+            status: e.status.label(),
+            open: e.status.needs_action(),
+            reasons,
+            statement: e.statement.as_ref().map(|s| {
+                let who = if s.origin == "organisation" {
+                    "Your organisation"
+                } else {
+                    "The supplier"
+                };
+                match (&s.justification, &s.detail) {
+                    (Some(j), Some(d)) => format!("{who}: {} – {d}", j.replace('_', " ")),
+                    (Some(j), None) => format!("{who}: {}", j.replace('_', " ")),
+                    (None, Some(d)) => format!("{who}: {d}"),
+                    (None, None) => format!("{who} says {}", s.status.replace('_', " ")),
+                }
+            }),
+        }
+    }
+}
+
+/// Query of the exposure list (all text; parsed here so empty choices mean "any").
+#[derive(Debug, Deserialize)]
+pub struct ExposuresQuery {
+    q: Option<String>,
+    status: Option<String>,
+    kev: Option<String>,
+    internet_facing: Option<String>,
+    advisory: Option<String>,
+    org: Option<String>,
+    sort: Option<String>,
+    offset: Option<String>,
+    limit: Option<String>,
+}
+
+struct Stat {
+    value: String,
+    label: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "exposures.html")]
+struct ExposuresPage {
+    chrome: Option<Chrome>,
+    title: String,
+    q: String,
+    org: String,
+    advisory: String,
+    statuses: Vec<Choice>,
+    kev: Vec<Choice>,
+    internet: Vec<Choice>,
+    sorts: Vec<Choice>,
+    stats: Vec<Stat>,
+    rows: Vec<ExposureRow>,
+    pager: Pager,
+    filtered: bool,
+    notice: Option<String>,
+    export_query: String,
+    as_of: String,
+}
+
+fn query_string(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", urlencoding(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Percent-encodes a query value (everything but unreserved characters).
+fn urlencoding(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// `GET /exposures`.
+pub async fn exposures(
+    State(s): State<AppState>,
+    page: Signed,
+    WebQuery(q): WebQuery<ExposuresQuery>,
+) -> PageResult {
+    let fail = page.fail();
+    let pr = page_request(q.offset.as_deref(), q.limit.as_deref()).map_err(&fail)?;
+    let text = q.q.as_deref().map(str::trim).unwrap_or("").to_owned();
+    let status = q.status.as_deref().map(str::trim).unwrap_or("").to_owned();
+    let kev = q.kev.as_deref().unwrap_or("") == "yes";
+    let internet = q.internet_facing.as_deref().unwrap_or("") == "yes";
+    let advisory = q.advisory.as_deref().map(str::trim).unwrap_or("").to_owned();
+    let sort_value = q.sort.as_deref().unwrap_or("").to_owned();
+    let sort = if sort_value == "published" {
+        Sort::Published
+    } else {
+        Sort::Priority
+    };
+    let code = q.org.as_deref().map(str::trim).unwrap_or("").to_uppercase();
+    let (org, notice) = if code.is_empty() {
+        (None, None)
+    } else {
+        match s.app.org_by_code(&page.actor, &code).await {
+            Ok(o) => (
+                Some(o.id),
+                Some(format!(
+                    "Showing only {} ({}) and the organisations beneath it.",
+                    o.name, o.code
+                )),
+            ),
+            Err(AppError::NotFound(_) | AppError::Invalid(_)) => (
+                None,
+                Some(format!(
+                    "No organisation with the code {code} is among those you can see."
+                )),
+            ),
+            Err(e) => return Err(fail(e)),
+        }
+    };
+    let filter = ExposureFilter {
+        org,
+        advisory: Some(advisory.clone()).filter(|a| !a.is_empty()),
+        status: Some(status.clone()).filter(|s| !s.is_empty()),
+        kev,
+        internet_facing: internet,
+        q: Some(text.clone()).filter(|t| !t.is_empty()),
+        ..ExposureFilter::default()
+    };
+    let unknown_org = !code.is_empty() && org.is_none();
+    let found = if unknown_org {
+        ward_store::Page {
+            items: Vec::new(),
+            total: 0,
+            total_is_lower_bound: false,
+            offset: 0,
+            limit: pr.limit,
+        }
+    } else {
+        s.app
+            .list_exposures(&page.actor, &filter, sort, pr)
+            .await
+            .map_err(&fail)?
+    };
+    let summary = s.app.exposure_summary(&page.actor, org, 5).await.map_err(&fail)?;
+    let kev_value = if kev { "yes" } else { "" };
+    let internet_value = if internet { "yes" } else { "" };
+    let filters = [
+        ("q", text.as_str()),
+        ("status", status.as_str()),
+        ("kev", kev_value),
+        ("internet_facing", internet_value),
+        ("advisory", advisory.as_str()),
+        ("org", code.as_str()),
+        ("sort", sort_value.as_str()),
+    ];
+    let pager = Pager::new(&found, "/exposures", &filters);
+    let mut export = filters[..6].to_vec();
+    let org_text = org.map(|o| o.to_string()).unwrap_or_default();
+    export[5] = ("org", org_text.as_str());
+    let view = ExposuresPage {
+        chrome: chrome_at(&page, Section::Exposure),
+        title: "Exposure".into(),
+        stats: vec![
+            Stat {
+                value: thousands(summary.open_assets),
+                label: "assets need action",
+            },
+            Stat {
+                value: thousands(summary.open_kev),
+                label: "open exposures to known-exploited vulnerabilities",
+            },
+            Stat {
+                value: thousands(summary.open_internet_facing),
+                label: "of the assets needing action are reachable from the internet",
+            },
+            Stat {
+                value: thousands(summary.unsupported_assets),
+                label: "assets run unsupported software",
+            },
+        ],
+        statuses: Choice::list(
+            "Needs action",
+            &status,
+            [
+                ("all", "Any status"),
+                ("affected", "Affected"),
+                ("under_investigation", "Under investigation"),
+                ("cannot_evaluate", "Cannot evaluate"),
+                ("not_affected", "Not affected"),
+                ("fixed", "Fixed"),
+            ],
+        ),
+        kev: Choice::list("Any", kev_value, [("yes", "Known exploited only")]),
+        internet: Choice::list("Any", internet_value, [("yes", "Reachable only")]),
+        sorts: Choice::list(
+            "Highest priority first",
+            &sort_value,
+            [("published", "Newest advisory first")],
+        ),
+        filtered: filter != ExposureFilter::default() || !sort_value.is_empty() || unknown_org,
+        notice,
+        export_query: query_string(&export),
+        as_of: summary.as_of.strftime("%-d %b %Y %H:%M UTC").to_string(),
+        rows: found.items.iter().map(ExposureRow::from).collect(),
+        pager,
+        q: text,
+        org: code,
+        advisory,
+    };
+    Ok(render(StatusCode::OK, &view))
+}
+
+#[derive(Template)]
+#[template(path = "advisory.html")]
+struct AdvisoryPage {
+    chrome: Option<Chrome>,
+    title: String,
+    head: AdvisoryHead,
+    cvss: String,
+    epss: String,
+    kev_added: String,
+    kev_due: String,
+    ransomware: bool,
+    published: String,
+    open_orgs: String,
+    open_assets: String,
+    matched_assets: String,
+    rows: Vec<OrgLine>,
+    national: bool,
+}
+
+struct OrgLine {
+    code: String,
+    name: String,
+    open: String,
+    assets: String,
+    internet: String,
+    priority: String,
+    level: &'static str,
+    consequence: String,
+}
+
+/// `GET /advisories/{id}`: one advisory across the person's footprint.
+pub async fn advisory(State(s): State<AppState>, page: Signed, Path(id): Path<String>) -> PageResult {
+    let fail = page.fail();
+    let a: AdvisoryExposure = s.app.advisory_exposure(&page.actor, &id).await.map_err(&fail)?;
+    let head = a.advisory;
+    let view = AdvisoryPage {
+        chrome: chrome_at(&page, Section::Exposure),
+        title: head.id.clone(),
+        cvss: head.cvss.map(|c| format!("{c:.1}")).unwrap_or_default(),
+        epss: head
+            .epss
+            .map(|(p, pct)| {
+                format!(
+                    "{:.1}% (higher than {:.0}% of scored vulnerabilities)",
+                    p * 100.0,
+                    pct * 100.0
+                )
+            })
+            .unwrap_or_default(),
+        kev_added: head
+            .kev
+            .as_ref()
+            .map(|k| k.added.strftime("%-d %b %Y").to_string())
+            .unwrap_or_default(),
+        kev_due: head
+            .kev
+            .as_ref()
+            .and_then(|k| k.due)
+            .map(|d| d.strftime("%-d %b %Y").to_string())
+            .unwrap_or_default(),
+        ransomware: head.kev.as_ref().is_some_and(|k| k.ransomware),
+        published: head
+            .published
+            .map(|p| p.strftime("%-d %b %Y").to_string())
+            .unwrap_or_default(),
+        open_orgs: thousands(a.open_orgs),
+        open_assets: thousands(a.open_assets),
+        matched_assets: thousands(a.matched_assets),
+        rows: a
+            .orgs
+            .iter()
+            .map(|o| OrgLine {
+                code: o.org.code.clone(),
+                name: o.org.name.clone(),
+                open: thousands(o.open),
+                assets: thousands(o.assets),
+                internet: thousands(o.internet_facing),
+                priority: format!("{:.0}", o.max_priority),
+                level: level(o.max_priority),
+                consequence: o.worst_consequence.map(|c| c.to_string()).unwrap_or_default(),
+            })
+            .collect(),
+        national: matches!(
+            page.actor.role,
+            ward_core::role::Role::NationalAnalyst | ward_core::role::Role::RegionalLead
+        ),
+        head,
+    };
+    Ok(render(StatusCode::OK, &view))
+}
+
+/// The statement form on the asset page.
+#[derive(Debug, Default, Deserialize)]
+pub struct VexForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    vulnerability: String,
+    #[serde(default)]
+    purl: String,
+    #[serde(default)]
+    cpe: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    justification: String,
+    #[serde(default)]
+    detail: String,
+}
+
+fn parse_enum<T: serde::de::DeserializeOwned>(field: &str, v: &str) -> Result<T, AppError> {
+    serde_json::from_value(serde_json::Value::String(v.to_owned()))
+        .map_err(|_| AppError::invalid(field, format!("choose a {field}")))
+}
+
+/// `POST /assets/{id}/vex`: the organisation says whether this software is affected.
+pub async fn state_vex(
+    State(s): State<AppState>,
+    page: Signed,
+    Path(id): Path<String>,
+    WebForm(form): WebForm<VexForm>,
+) -> PageResult {
+    page.check_csrf(&s, &form.csrf)?;
+    let fail = page.fail();
+    let Ok(asset_id) = id.parse::<AssetId>() else {
+        return Err(PageError::new(
+            Some(&page.chrome),
+            AppError::NotFound("asset".into()),
+        ));
+    };
+    let asset = s.app.asset(&page.actor, asset_id).await.map_err(&fail)?;
+    let status: VexStatus = parse_enum("status", &form.status).map_err(&fail)?;
+    let justification: Option<Justification> =
+        optional_enum("justification", &form.justification).map_err(&fail)?;
+    let input = VexInput {
+        org: asset.org,
+        vulnerability: form.vulnerability,
+        purl: Some(form.purl).filter(|p| !p.trim().is_empty()),
+        cpe: Some(form.cpe).filter(|c| !c.trim().is_empty()),
+        status,
+        justification,
+        detail: Some(form.detail).filter(|d| !d.trim().is_empty()),
+    };
+    s.app.state_vex(&page.actor, &input).await.map_err(&fail)?;
+    Ok(Redirect::to(&format!("/assets/{asset_id}?done=statement#exposure-h")).into_response())
+}
+
+fn optional_enum<T: serde::de::DeserializeOwned>(field: &str, v: &str) -> Result<Option<T>, AppError> {
+    if v.trim().is_empty() {
+        Ok(None)
+    } else {
+        parse_enum(field, v.trim()).map(Some)
+    }
+}
+
+/// `POST /assets/{id}/sbom` (multipart: `csrf` first, then `file`).
+pub async fn upload_sbom(
+    State(s): State<AppState>,
+    page: Signed,
+    Path(id): Path<String>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> PageResult {
+    let chrome = &page.chrome;
+    let Ok(asset_id) = id.parse::<AssetId>() else {
+        return Err(PageError::new(Some(chrome), AppError::NotFound("asset".into())));
+    };
+    let mut mp = multipart.map_err(|_| {
+        PageError::new(
+            Some(chrome),
+            ApiError::bad_request("send the file from the asset page"),
+        )
+    })?;
+    let token = match mp.next_field().await.map_err(|e| upload_error(chrome, &e))? {
+        Some(f) if f.name() == Some("csrf") => f.text().await.map_err(|e| upload_error(chrome, &e))?,
+        _ => String::new(),
+    };
+    page.check_csrf(&s, &token)?;
+    let mut file = String::new();
+    let mut bytes = Vec::new();
+    while let Some(f) = mp.next_field().await.map_err(|e| upload_error(chrome, &e))? {
+        if f.name() == Some("file") {
+            file = file_label(f.file_name());
+            bytes = f.bytes().await.map_err(|e| upload_error(chrome, &e))?.to_vec();
+        }
+    }
+    if bytes.is_empty() {
+        return Err(page.fail()(AppError::invalid(
+            "file",
+            "Choose an SBOM file. The file you sent was empty.",
+        )));
+    }
+    let summary = s
+        .app
+        .upload_sbom(&page.actor, asset_id, &file, &bytes)
+        .await
+        .map_err(page.fail())?;
+    Ok(Redirect::to(&format!(
+        "/assets/{asset_id}?done=sbom&stored={}&skipped={}#software-h",
+        summary.stored,
+        summary.skipped.len()
+    ))
+    .into_response())
+}
+
+/// The exposure section of the asset page.
+pub(crate) async fn asset_exposures(
+    s: &AppState,
+    page: &Signed,
+    asset: AssetId,
+) -> Result<Vec<ExposureRow>, AppError> {
+    let filter = ExposureFilter {
+        asset: Some(asset),
+        status: Some("all".into()),
+        ..ExposureFilter::default()
+    };
+    let found = s
+        .app
+        .list_exposures(
+            &page.actor,
+            &filter,
+            Sort::Priority,
+            ward_store::PageRequest {
+                offset: 0,
+                limit: 200,
+            },
+        )
+        .await?;
+    Ok(found.items.iter().map(ExposureRow::from).collect())
+}
+
+/// Choices for the statement form.
+pub(crate) fn vex_statuses() -> Vec<Choice> {
+    Choice::list(
+        "Choose…",
+        "",
+        [
+            ("not_affected", "Not affected"),
+            ("affected", "Affected: we are acting on it"),
+            ("fixed", "Fixed"),
+            ("under_investigation", "Under investigation"),
+        ],
+    )
+}
+
+pub(crate) fn vex_justifications() -> Vec<Choice> {
+    Choice::list(
+        "None (only for not affected)",
+        "",
+        [
+            ("component_not_present", "The vulnerable component is not present"),
+            (
+                "vulnerable_code_not_present",
+                "The vulnerable code is not present",
+            ),
+            (
+                "vulnerable_code_not_in_execute_path",
+                "The vulnerable code is never run",
+            ),
+            (
+                "vulnerable_code_cannot_be_controlled_by_adversary",
+                "An attacker cannot reach or control the vulnerable code",
+            ),
+            (
+                "inline_mitigations_already_exist",
+                "Mitigations already in place stop it",
+            ),
+        ],
+    )
+}
+
+/// Re-exported so the asset page can check the section's visibility.
+pub(crate) fn may_read(page: &Signed) -> bool {
+    page.may(ward_app::authz::Action::ReadExposure)
+}
+
+pub(crate) fn may_state(page: &Signed) -> bool {
+    page.may(ward_app::authz::Action::StateVex)
+}

@@ -1,0 +1,292 @@
+//! Exposure through the API: the lists each role sees, "who is exposed to CVE-X", VEX layered over
+//! matches, exports, and SBOM uploads changing exposure.
+
+use serde_json::{Value, json};
+use ward_core::role::Role;
+use ward_testkit::app::client;
+use ward_testkit::spawn_app;
+
+async fn as_role(app: &ward_testkit::TestApp, role: Role) -> (String, String) {
+    let user = app.world.users[&role].clone();
+    app.session_for(&user).await
+}
+
+fn with_session(req: reqwest::RequestBuilder, s: &(String, String)) -> reqwest::RequestBuilder {
+    req.header("cookie", format!("ward_session={}", s.0))
+        .header("x-csrf-token", &s.1)
+}
+
+async fn get_json(app: &ward_testkit::TestApp, s: &(String, String), path: &str) -> Value {
+    let res = with_session(client().get(app.url(path)), s).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 200, "{path}");
+    res.json().await.unwrap()
+}
+
+fn asset_names(page: &Value) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["asset_name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn each_role_sees_its_own_exposures_with_the_reasons() {
+    let app = spawn_app().await;
+    let admin = as_role(&app, Role::OrgAdmin).await;
+    let page = get_json(&app, &admin, "/api/v1/exposures").await;
+    assert_eq!(asset_names(&page), vec!["LIMS server"], "{page}");
+    let e = &page["items"][0];
+    assert_eq!(e["advisory"], "GHSA-jfh8-c2jp-5v3q");
+    assert_eq!(e["aliases"][0], "CVE-2021-44228");
+    assert_eq!(e["status"], "affected");
+    assert_eq!(e["version"], "2.14.1");
+    assert_eq!(e["fixed"][0], "2.15.0");
+    assert_eq!(e["kev_due"], "2021-12-24");
+    assert_eq!(e["impact"]["service_name"], "Pathology");
+    assert_eq!(e["impact"]["consequence"], 5);
+    let factors: Vec<&str> = e["factors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        factors.contains(&"kev") && factors.contains(&"consequence"),
+        "{factors:?}"
+    );
+    let kev = e["factors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "kev")
+        .unwrap();
+    assert_eq!(kev["value"], 1.0);
+    assert!(e["priority"].as_f64().unwrap() > 50.0, "{e}");
+
+    // The national analyst sees both trusts; the foreign trust's admin only their own.
+    let national = as_role(&app, Role::NationalAnalyst).await;
+    let mut all = asset_names(&get_json(&app, &national, "/api/v1/exposures").await);
+    all.sort();
+    assert_eq!(all, vec!["LIMS server", "Patient administration server"]);
+
+    // "Who is exposed to CVE-2021-44228": both trusts nationally, only London's for the region.
+    let who = get_json(&app, &national, "/api/v1/advisories/CVE-2021-44228/exposure").await;
+    assert_eq!(who["open_orgs"], 2, "{who}");
+    assert_eq!(who["advisory"]["kev"]["ransomware"], true);
+    let regional = as_role(&app, Role::RegionalLead).await;
+    let who = get_json(&app, &regional, "/api/v1/advisories/cve-2021-44228/exposure").await;
+    assert_eq!(who["open_orgs"], 1, "{who}");
+    assert_eq!(who["orgs"][0]["org"]["code"], "RJZ");
+
+    // Filters: a query that matches nothing, a bad status named in the error.
+    let none = get_json(&app, &admin, "/api/v1/exposures?q=openssh").await;
+    assert_eq!(none["total"], 0);
+    let res = with_session(client().get(app.url("/api/v1/exposures?status=maybe")), &admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 422);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["fields"][0]["path"], "status", "{body}");
+
+    // Supplier contacts have no exposure view.
+    let supplier = as_role(&app, Role::SupplierContact).await;
+    let res = with_session(client().get(app.url("/api/v1/exposures")), &supplier)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 403);
+}
+
+#[tokio::test]
+async fn an_organisations_vex_statement_changes_its_status_and_keeps_the_match() {
+    let app = spawn_app().await;
+    let admin = as_role(&app, Role::OrgAdmin).await;
+    let res = with_session(client().post(app.url("/api/v1/vex")), &admin)
+        .json(&json!({
+            "org": app.world.trust,
+            "vulnerability": "CVE-2021-44228",
+            "purl": "pkg:maven/org.apache.logging.log4j/log4j-core",
+            "status": "not_affected",
+            "justification": "vulnerable_code_not_in_execute_path",
+            "detail": "The JndiLookup class was removed from the jar."
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200, "{}", res.text().await.unwrap());
+
+    let open = get_json(&app, &admin, "/api/v1/exposures").await;
+    assert_eq!(open["total"], 0, "nothing left to do: {open}");
+    let all = get_json(&app, &admin, "/api/v1/exposures?status=all").await;
+    assert_eq!(all["total"], 1, "the match is kept: {all}");
+    let e = &all["items"][0];
+    assert_eq!(e["status"], "not_affected");
+    assert_eq!(e["statement"]["origin"], "organisation");
+    assert_eq!(
+        e["statement"]["justification"],
+        "vulnerable_code_not_in_execute_path"
+    );
+
+    // The statement covers this trust only: nationally, the other trust is still open.
+    let national = as_role(&app, Role::NationalAnalyst).await;
+    let who = get_json(&app, &national, "/api/v1/advisories/CVE-2021-44228/exposure").await;
+    assert_eq!(who["open_orgs"], 1, "{who}");
+    assert_eq!(who["matched_assets"], 2, "{who}");
+
+    // A statement without a justification is refused, naming the field.
+    let res = with_session(client().post(app.url("/api/v1/vex")), &admin)
+        .json(&json!({
+            "org": app.world.trust, "vulnerability": "CVE-2021-44228",
+            "purl": "pkg:maven/org.apache.logging.log4j/log4j-core", "status": "not_affected"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 422);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["fields"][0]["path"], "justification", "{body}");
+
+    // The change is in the audit trail.
+    let audit = get_json(&app, &admin, "/api/v1/audit").await;
+    assert!(audit.to_string().contains("vex"), "{audit}");
+}
+
+#[tokio::test]
+async fn exports_carry_the_same_exposures_as_csv_json_and_cyclonedx_vex() {
+    let app = spawn_app().await;
+    let national = as_role(&app, Role::NationalAnalyst).await;
+    let csv = with_session(
+        client().get(app.url("/api/v1/exposures/export?format=csv")),
+        &national,
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(csv.status().as_u16(), 200);
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let text = csv.text().await.unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[0].starts_with("priority,status,advisory"));
+    assert!(lines[1..].iter().all(|l| l.contains("GHSA-jfh8-c2jp-5v3q")));
+
+    let json_export = with_session(
+        client().get(app.url("/api/v1/exposures/export?format=json")),
+        &national,
+    )
+    .send()
+    .await
+    .unwrap();
+    let rows: Value = json_export.json().await.unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 2);
+
+    let vex = with_session(
+        client().get(app.url("/api/v1/exposures/export?format=cyclonedx")),
+        &national,
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(vex.status().as_u16(), 200);
+    let text = vex.text().await.unwrap();
+    // Ward's own CycloneDX reader accepts it and sees the statement.
+    let doc = ward_feeds::parse_cyclonedx_json("export.cdx.json", &text).unwrap();
+    assert!(doc.problems.is_empty(), "{:?}", doc.problems);
+    assert_eq!(doc.value.components.len(), 1, "one distinct log4j-core");
+    assert_eq!(doc.value.vex.len(), 1, "{text}");
+    assert_eq!(doc.value.vex[0].vulnerability, "GHSA-jfh8-c2jp-5v3q");
+    assert_eq!(doc.value.vex[0].status, ward_core::vuln::VexStatus::Affected);
+
+    let bad = with_session(
+        client().get(app.url("/api/v1/exposures/export?format=xlsx")),
+        &national,
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(bad.status().as_u16(), 422);
+}
+
+#[tokio::test]
+async fn an_sbom_upload_becomes_the_assets_software_and_its_exposure() {
+    let app = spawn_app().await;
+    let member = as_role(&app, Role::OrgMember).await;
+    let vpn = app.world.trust_assets[1];
+    let sbom = json!({
+        "bomFormat": "CycloneDX", "specVersion": "1.5",
+        "components": [
+            {"type": "library", "group": "org.apache.logging.log4j", "name": "log4j-core", "version": "2.14.1",
+             "purl": "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"},
+            {"type": "library", "name": "no-version-here"}
+        ]
+    });
+    let res = with_session(
+        client().post(app.url(&format!("/api/v1/assets/{vpn}/sbom?file=gateway.cdx.json"))),
+        &member,
+    )
+    .header("content-type", "application/json")
+    .body(sbom.to_string())
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let summary: Value = res.json().await.unwrap();
+    assert_eq!(summary["components"], 2, "{summary}");
+    assert_eq!(summary["stored"], 1);
+    assert_eq!(summary["skipped"].as_array().unwrap().len(), 1);
+    assert!(
+        summary["skipped"][0]["path"]
+            .as_str()
+            .unwrap()
+            .contains("gateway.cdx.json")
+    );
+
+    // The gateway is internet-facing and supports the emergency department: it now ranks first.
+    let page = get_json(&app, &member, "/api/v1/exposures").await;
+    assert_eq!(
+        asset_names(&page),
+        vec!["Remote access gateway", "LIMS server"],
+        "{page}"
+    );
+    let asset = get_json(&app, &member, &format!("/api/v1/assets/{vpn}")).await;
+    let sources: Vec<&str> = asset["software"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["source"].as_str().unwrap())
+        .collect();
+    assert!(sources.contains(&"sbom"), "{asset}");
+
+    // Something that is not an SBOM is refused with the file named.
+    let res = with_session(
+        client().post(app.url(&format!("/api/v1/assets/{vpn}/sbom?file=notes.json"))),
+        &member,
+    )
+    .header("content-type", "application/json")
+    .body("{\"hello\": 1}")
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(res.status().as_u16(), 422);
+    assert!(res.text().await.unwrap().contains("notes.json"));
+
+    // Uploading to the foreign trust's asset looks like a missing asset.
+    let foreign = app.world.foreign_assets[0];
+    let res = with_session(
+        client().post(app.url(&format!("/api/v1/assets/{foreign}/sbom"))),
+        &member,
+    )
+    .body(sbom.to_string())
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(res.status().as_u16(), 404);
+}

@@ -1,0 +1,172 @@
+//! The exposure pages over plain HTTP: the prioritised list, "who is exposed", and the asset page's
+//! statement and SBOM forms.
+
+use crate::web::{Visitor, hidden};
+use reqwest::StatusCode;
+use ward_core::role::Role;
+use ward_testkit::spawn_app;
+
+#[tokio::test]
+async fn the_exposure_list_ranks_and_explains_within_the_footprint() {
+    let t = spawn_app().await;
+    let mut v = Visitor::new(&t);
+    v.sign_in_as(Role::OrgAdmin).await;
+    let page = v.get("/exposures").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("<h1>Exposure</h1>"));
+    assert!(page.body.contains("CVE-2021-44228") && page.body.contains("LIMS server"));
+    assert!(
+        page.body.contains("Known to be exploited (act by 24 Dec 2021)"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Catastrophic harm if Pathology stops"));
+    assert!(
+        !page.body.contains("Patient administration server"),
+        "the foreign trust stays hidden"
+    );
+    assert!(page.body.contains("/api/v1/exposures/export?format=csv"));
+
+    let none = v.get("/exposures?q=nothing-like-this").await;
+    assert!(none.body.contains("Nothing matches"));
+    let bad = v.get("/exposures?org=ZZZ9").await;
+    assert_eq!(bad.status, StatusCode::OK);
+    assert!(bad.body.contains("No organisation with the code ZZZ9") && bad.body.contains("Nothing matches"));
+    let foreign = v.get("/exposures?org=RA7").await;
+    assert!(
+        foreign.body.contains("No organisation with the code RA7"),
+        "a foreign code reads as unknown"
+    );
+
+    // The national view of one advisory lists both trusts; the admin's only their own.
+    let own = v.get("/advisories/CVE-2021-44228").await;
+    assert!(own.body.contains("Your exposure") && own.body.contains("Riverside Hospitals NHS Trust"));
+    assert!(!own.body.contains("Harbour University Hospitals"));
+    let mut n = Visitor::new(&t);
+    n.sign_in_as(Role::NationalAnalyst).await;
+    let national = n.get("/advisories/CVE-2021-44228").await;
+    assert!(national.body.contains("Who is exposed"));
+    assert!(
+        national.body.contains("Riverside Hospitals NHS Trust")
+            && national.body.contains("Harbour University Hospitals")
+    );
+    assert_eq!(
+        n.get("/advisories/CVE-1999-0001").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Supplier contacts do not get the section at all.
+    let mut s = Visitor::new(&t);
+    s.sign_in_as(Role::SupplierContact).await;
+    let home = s.get("/").await;
+    assert!(!home.body.contains("href=\"/exposures\""));
+    assert_eq!(s.get("/exposures").await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_statement_from_the_asset_page_changes_the_status_and_an_auditor_sees_no_form() {
+    let t = spawn_app().await;
+    let lims = t.world.trust_assets[0];
+    let mut v = Visitor::new(&t);
+    v.sign_in_as(Role::OrgMember).await;
+    let page = v.get(&format!("/assets/{lims}")).await;
+    assert!(page.body.contains("Vulnerabilities affecting it"));
+    assert!(page.body.contains("Say whether this affects you"));
+    let csrf = hidden(&page.body, "csrf");
+    let purl = "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1";
+
+    // Without a justification, not affected is refused and the field named.
+    let r = v
+        .post(
+            &format!("/assets/{lims}/vex"),
+            &[
+                ("csrf", &csrf),
+                ("vulnerability", "CVE-2021-44228"),
+                ("purl", purl),
+                ("cpe", ""),
+                ("status", "not_affected"),
+                ("justification", ""),
+                ("detail", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("say why"), "{}", r.body);
+
+    let r = v
+        .post(
+            &format!("/assets/{lims}/vex"),
+            &[
+                ("csrf", &csrf),
+                ("vulnerability", "CVE-2021-44228"),
+                ("purl", purl),
+                ("cpe", ""),
+                ("status", "not_affected"),
+                ("justification", "vulnerable_code_not_in_execute_path"),
+                ("detail", "Lookups are switched off"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let after = v.get(r.location.as_deref().unwrap()).await;
+    assert!(after.body.contains("Your statement is recorded"));
+    assert!(after.body.contains("Not affected") && after.body.contains("Lookups are switched off"));
+    let open = v.get("/exposures").await;
+    assert!(!open.body.contains("LIMS server"), "nothing left to do");
+
+    // A forged form without the token changes nothing.
+    let r = v
+        .post(
+            &format!("/assets/{lims}/vex"),
+            &[
+                ("csrf", "forged"),
+                ("vulnerability", "CVE-2021-44228"),
+                ("purl", purl),
+                ("status", "affected"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    let mut a = Visitor::new(&t);
+    a.sign_in_as(Role::Auditor).await;
+    let seen = a.get(&format!("/assets/{lims}")).await;
+    assert!(seen.body.contains("Vulnerabilities affecting it"));
+    assert!(!seen.body.contains("Say whether this affects you") && !seen.body.contains("Load SBOM"));
+}
+
+#[tokio::test]
+async fn an_sbom_loaded_from_the_asset_page_shows_up_as_software_and_exposure() {
+    let t = spawn_app().await;
+    let vpn = t.world.trust_assets[1];
+    let mut v = Visitor::new(&t);
+    v.sign_in_as(Role::OrgAdmin).await;
+    let page = v.get(&format!("/assets/{vpn}")).await;
+    let csrf = hidden(&page.body, "csrf");
+    let sbom = r#"{"bomFormat":"CycloneDX","specVersion":"1.6","components":[
+        {"type":"library","group":"org.apache.logging.log4j","name":"log4j-core","version":"2.14.1",
+         "purl":"pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"}]}"#;
+    let r = v
+        .post_file(
+            &format!("/assets/{vpn}/sbom"),
+            &[("csrf", &csrf)],
+            "gateway.cdx.json",
+            sbom,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let after = v.get(r.location.as_deref().unwrap()).await;
+    assert!(
+        after.body.contains("SBOM loaded: 1 software records stored"),
+        "{}",
+        after.body
+    );
+    assert!(after.body.contains("CVE-2021-44228"));
+    let list = v.get("/exposures").await;
+    let gateway = list
+        .body
+        .find("Remote access gateway")
+        .expect("the gateway is listed");
+    let lims = list.body.find("LIMS server").expect("the LIMS server is listed");
+    assert!(gateway < lims, "the internet-facing gateway ranks first");
+}
