@@ -132,7 +132,7 @@ fn advisory_files(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), CliError> {
         let ext = child.extension().and_then(|e| e.to_str()).unwrap_or_default();
         if child.is_dir() {
             advisory_files(&child, out)?;
-        } else if matches!(ext, "json" | "yaml" | "yml") {
+        } else if matches!(ext, "json" | "yaml" | "yml" | "zip") {
             out.push(child);
         }
     }
@@ -152,6 +152,10 @@ fn load_advisories(paths: &[PathBuf]) -> Result<Vec<Advisory>, CliError> {
     }
     let mut advisories = Vec::new();
     for file in files {
+        if file.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
+            advisories.extend(advisories_in_zip(&file)?);
+            continue;
+        }
         match read(&file)? {
             Feed::Advisories(parsed) => {
                 warn(&parsed.problems);
@@ -166,6 +170,32 @@ fn load_advisories(paths: &[PathBuf]) -> Result<Vec<Advisory>, CliError> {
         }
     }
     Ok(advisories)
+}
+
+/// The advisories in a zip archive (an OSV ecosystem export such as `PyPI/all.zip`): every JSON or
+/// YAML entry; an entry that is not an advisory is reported and skipped, like a malformed record.
+fn advisories_in_zip(path: &Path) -> Result<Vec<Advisory>, CliError> {
+    let label = path.display().to_string();
+    let f = std::fs::File::open(path).map_err(|e| CliError::Rejected(format!("cannot read {label}: {e}")))?;
+    let entries = ward_feeds::ZipEntries::open(&label, std::io::BufReader::new(f))
+        .map_err(|e| CliError::Rejected(e.to_string()))?;
+    let mut out = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| CliError::Rejected(e.to_string()))?;
+        let lower = entry.name.to_ascii_lowercase();
+        if !(lower.ends_with(".json") || lower.ends_with(".yaml") || lower.ends_with(".yml")) {
+            continue;
+        }
+        match parse_file_bytes(&entry.file, &entry.bytes) {
+            Ok(Feed::Advisories(parsed)) => {
+                warn(&parsed.problems);
+                out.extend(parsed.items);
+            }
+            Ok(_) => eprintln!("warning: {}: not an advisory; skipped", entry.file),
+            Err(e) => eprintln!("warning: {e}; skipped"),
+        }
+    }
+    Ok(out)
 }
 
 fn load_sboms(paths: &[PathBuf]) -> Result<Vec<(String, Sbom)>, CliError> {

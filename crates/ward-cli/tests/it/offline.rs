@@ -142,3 +142,73 @@ fn scan_reports_matches_as_json_with_exit_codes() {
     assert_eq!(not_sbom.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&not_sbom.stderr).contains("not an SBOM"));
 }
+
+#[test]
+fn scan_reads_advisories_from_a_zip_archive() {
+    let sbom_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/sbom");
+    if !sbom_dir.is_dir() {
+        eprintln!(
+            "SKIPPED: {} is missing; zip scan test did not run",
+            sbom_dir.display()
+        );
+        return;
+    }
+    // An OSV-style export: every fixture advisory as an entry, plus a text file and a JSON entry
+    // that is not an advisory.
+    let dir = tempfile::tempdir().unwrap();
+    let zip_path = dir.path().join("all.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let mut names: Vec<PathBuf> = std::fs::read_dir(fixtures())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    names.sort();
+    for p in &names {
+        zip.start_file(p.file_name().unwrap().to_str().unwrap(), opts)
+            .unwrap();
+        zip.write_all(&std::fs::read(p).unwrap()).unwrap();
+    }
+    zip.start_file("README.txt", opts).unwrap();
+    zip.write_all(b"not an advisory").unwrap();
+    zip.start_file("stray.json", opts).unwrap();
+    zip.write_all(br#"{"bomFormat": "CycloneDX", "specVersion": "1.5", "components": []}"#)
+        .unwrap();
+    zip.finish().unwrap();
+
+    let keycloak = sbom_dir.join("keycloak-10.0.2_bom.json");
+    let xml = sbom_dir.join("laravel-7.12.0_bom.1.4.xml");
+    let o = ward(
+        &[
+            "scan",
+            "--advisories",
+            zip_path.to_str().unwrap(),
+            "--format",
+            "json",
+            xml.to_str().unwrap(),
+            keycloak.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let mut ids: Vec<&str> = v["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["advisory"].as_str().unwrap())
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(
+        ids,
+        [
+            "GHSA-2qrg-x229-3v8q",
+            "GHSA-57j2-w4cx-62h2",
+            "GHSA-wxmh-65f7-jcvw"
+        ],
+        "the same matches as from the folder"
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("all.zip!stray.json: not an advisory"), "{stderr}");
+}
