@@ -259,12 +259,27 @@ fn words(text: &str) -> Vec<String> {
     text.split_whitespace().map(str::to_lowercase).collect()
 }
 
+/// Version components: split on `.`, `-`, `_`, space and `+`, and where digits are followed by a
+/// letter (`1.1.1k` → `1`, `1`, `1`, `k`), so OpenSSL-style letter releases fall in their cycle.
 fn components(text: &str) -> Vec<String> {
-    text.to_lowercase()
+    let mut out = Vec::new();
+    for part in text
+        .to_lowercase()
         .split(['.', '-', '_', ' ', '+'])
         .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
+    {
+        let split = part.char_indices().find(|(i, c)| {
+            *i > 0 && c.is_ascii_alphabetic() && part[..*i].bytes().all(|b| b.is_ascii_digit())
+        });
+        match split {
+            Some((i, _)) => {
+                out.push(part[..i].to_owned());
+                out.push(part[i..].to_owned());
+            }
+            None => out.push(part.to_owned()),
+        }
+    }
+    out
 }
 
 fn is_prefix(prefix: &[String], of: &[String]) -> bool {
@@ -336,13 +351,17 @@ pub fn unsupported_software(
         }
     }
     for (i, cpe) in inventory.cpes().iter().enumerate() {
-        let Some(version) = cpe.version_text() else {
-            continue;
-        };
-        let name = match &cpe.product {
+        // No version (`-`, as NVD writes Windows 7): the release can still be named by the
+        // product and update fields (`windows_7` + `sp1` → `windows 7 sp1`).
+        let version = cpe.version_text().unwrap_or("");
+        let mut name = match &cpe.product {
             CpeValue::Value { text, .. } => text.replace('_', " "),
             _ => String::new(),
         };
+        if let CpeValue::Value { text, .. } = &cpe.rest[0] {
+            name.push(' ');
+            name.push_str(&text.replace('_', " "));
+        }
         if let Some(finding) = catalog.check(None, Some(cpe), None, &name, version, today) {
             let i = u32::try_from(i).unwrap_or(u32::MAX);
             out.push(UnsupportedItem {
@@ -517,5 +536,51 @@ mod tests {
         );
         let nvd = Cpe::parse("cpe:2.3:o:microsoft:windows_server_2012:r2:*:*:*:*:*:*:*").unwrap();
         assert!(c.product_by_cpe(&nvd).is_some());
+    }
+
+    #[test]
+    fn letter_releases_and_versionless_cpes_find_their_cycle() {
+        let openssl = [
+            release("1.1.1", Some(EolDate::Date(date(2023, 9, 11))), Some("1.1.1w")),
+            release("3.0", Some(EolDate::Date(date(2026, 9, 7))), Some("3.0.17")),
+        ];
+        assert_eq!(
+            find_cycle(&openssl, "openssl", "1.1.1k").map(|r| r.cycle.as_str()),
+            Some("1.1.1")
+        );
+        assert!(find_cycle(&openssl, "openssl", "1.1.0l").is_none());
+        assert_eq!(components("10-22h2"), ["10", "22", "h2"]);
+
+        let windows = EolProduct {
+            product: "windows".into(),
+            title: None,
+            category: None,
+            identifiers: vec![],
+            releases: vec![
+                release("7-sp1", Some(EolDate::Date(date(2020, 1, 14))), None),
+                release(
+                    "11-24h2-e",
+                    Some(EolDate::Date(date(2027, 10, 12))),
+                    Some("10.0.26100"),
+                ),
+            ],
+        };
+        let catalog = EolCatalog::new(vec![windows]);
+        let inventory = Inventory::build([(
+            ward_core::AssetId::from_uuid(uuid::Uuid::from_u128(1)),
+            ward_core::OrgId::from_uuid(uuid::Uuid::from_u128(2)),
+            &ward_core::asset::InstalledSoftware {
+                name: "Windows 7 Professional SP1".into(),
+                vendor: Some("Microsoft".into()),
+                version: "6.1.7601".into(),
+                purl: None,
+                cpe: Some("cpe:2.3:o:microsoft:windows_7:-:sp1:*:*:*:*:*:*".into()),
+                source: ward_core::asset::SoftwareSource::Import,
+            },
+        )]);
+        let found = unsupported_software(&catalog, &inventory, date(2025, 1, 1));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].finding.cycle, "7-sp1");
+        assert_eq!(found[0].finding.eol, Some(date(2020, 1, 14)));
     }
 }
