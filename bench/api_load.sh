@@ -2,6 +2,7 @@
 # API latency and throughput at a given demo scale with 200 concurrent clients (wrk, from Debian).
 #
 #   bench/api_load.sh [small|region|national] [seconds]
+#   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/ward_bench bench/api_load.sh national 20
 #
 # Builds the release binary, generates the demo sector into a fresh SQLite file (timed, with peak
 # memory), issues API tokens for a national analyst and a trust admin, starts `ward serve`, then runs
@@ -15,7 +16,16 @@ if [ -z "${WARD_BIN:-}" ]; then cargo build --release -q -p ward-cli; fi
 WARD="${WARD_BIN:-$CARGO_TARGET_DIR/release/ward}"
 DIR="$(mktemp -d)"
 trap 'kill "${PID:-0}" 2>/dev/null || true; rm -rf "$DIR"' EXIT
-export WARD_DATABASE_URL="sqlite://$DIR/ward.db"
+# SQLite in a temporary file unless BENCH_DATABASE_URL names an (empty or disposable) PostgreSQL
+# database, which is dropped and created afresh.
+if [ -n "${BENCH_DATABASE_URL:-}" ]; then
+  DB_NAME="${BENCH_DATABASE_URL##*/}"
+  ADMIN_URL="${BENCH_DATABASE_URL%/*}/postgres"
+  psql "$ADMIN_URL" -qc "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)" -c "CREATE DATABASE $DB_NAME"
+  export WARD_DATABASE_URL="$BENCH_DATABASE_URL"
+else
+  export WARD_DATABASE_URL="sqlite://$DIR/ward.db"
+fi
 export WARD_LOG=warn
 
 echo "== demo generation ($SCALE)"

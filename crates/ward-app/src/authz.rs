@@ -84,7 +84,7 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
         (Auditor, ReadOrgs | ReadInventory | ReadExposure | ReadAudit) => own_subtree,
         (Auditor, _) => None,
 
-        (SupplierContact, ReadOrgs | WriteProducts) => Some(Scope::Orgs(vec![org])),
+        (SupplierContact, ReadOrgs | WriteProducts | StateVex) => Some(Scope::Orgs(vec![org])),
         (SupplierContact, _) => None,
     }
 }

@@ -6,7 +6,7 @@
 //! urgent exposures is a scan that stops early. Explanations (the priority factors, the service a
 //! consequence comes from) are recomputed for the rows actually shown.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -133,13 +133,27 @@ fn software_ref(by: MatchedBy) -> SoftwareRef {
     }
 }
 
-fn origin_of(stored: &ward_store::vuln::StoredVex) -> VexOrigin {
-    if stored.org.is_some() {
-        VexOrigin::Organisation
+/// Who made a stored statement, and which assets it covers: a supplier's statement covers its
+/// product everywhere; an organisation's covers its own assets; feed statements cover everything.
+fn origin_of(stored: &ward_store::vuln::StoredVex, suppliers: &HashSet<OrgId>) -> (VexOrigin, VexScope) {
+    let everywhere = VexScope {
+        org: None,
+        asset: None,
+    };
+    if stored.org.is_some_and(|o| suppliers.contains(&o)) {
+        (VexOrigin::Supplier, everywhere)
+    } else if stored.org.is_some() {
+        (
+            VexOrigin::Organisation,
+            VexScope {
+                org: stored.org,
+                asset: None,
+            },
+        )
     } else if stored.statement.source.to_ascii_lowercase().contains("cyclonedx") {
-        VexOrigin::CycloneDx
+        (VexOrigin::CycloneDx, everywhere)
     } else {
-        VexOrigin::Csaf
+        (VexOrigin::Csaf, everywhere)
     }
 }
 
@@ -176,16 +190,19 @@ impl ExposureIndex {
 
         let mut stored = threats.vex;
         stored.sort_by_key(|s| s.updated_at);
+        let suppliers: HashSet<OrgId> = sector
+            .orgs
+            .iter()
+            .filter(|o| o.kind == ward_core::org::OrgKind::Supplier)
+            .map(|o| o.id)
+            .collect();
         let statements: Vec<(ScopedStatement, Option<OrgId>)> = stored
             .into_iter()
             .map(|s| {
-                let origin = origin_of(&s);
+                let (origin, scope) = origin_of(&s, &suppliers);
                 (
                     ScopedStatement {
-                        scope: VexScope {
-                            org: s.org,
-                            asset: None,
-                        },
+                        scope,
                         origin,
                         statement: s.statement,
                     },

@@ -290,3 +290,102 @@ async fn an_sbom_upload_becomes_the_assets_software_and_its_exposure() {
     .unwrap();
     assert_eq!(res.status().as_u16(), 404);
 }
+
+#[tokio::test]
+async fn a_supplier_speaks_for_its_own_product_everywhere_and_only_for_it() {
+    let app = spawn_app().await;
+    let national = as_role(&app, Role::NationalAnalyst).await;
+    let supplier = as_role(&app, Role::SupplierContact).await;
+    let member = as_role(&app, Role::OrgMember).await;
+    // The supplier lists its product with a CPE; the trust runs it; an advisory names it.
+    let res = with_session(client().post(app.url("/api/v1/products")), &supplier)
+        .json(
+            &json!({"supplier": app.world.supplier, "name": "PathLab Middleware", "category": "pathology",
+                      "cpe": "cpe:2.3:a:pathlab:middleware:*:*:*:*:*:*:*:*"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "{}", res.text().await.unwrap());
+    let res = with_session(client().post(app.url("/api/v1/assets")), &member)
+        .json(&json!({"org": app.world.trust, "name": "Lab middleware", "kind": "server", "internet_facing": false,
+                      "software": [{"name": "PathLab Middleware", "version": "4.2",
+                                    "cpe": "cpe:2.3:a:pathlab:middleware:4.2:*:*:*:*:*:*:*"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "{}", res.text().await.unwrap());
+    let nvd = json!({"vulnerabilities": [{"cve": {
+        "id": "CVE-2099-0001", "published": "2099-01-01T00:00:00.000", "lastModified": "2099-01-01T00:00:00.000",
+        "descriptions": [{"lang": "en", "value": "Test flaw in PathLab Middleware before 5.0"}],
+        "configurations": [{"nodes": [{"operator": "OR", "negate": false, "cpeMatch": [
+            {"vulnerable": true, "criteria": "cpe:2.3:a:pathlab:middleware:*:*:*:*:*:*:*:*", "versionEndExcluding": "5.0"}
+        ]}]}]
+    }}]});
+    let parsed = ward_feeds::parse_nvd("test.json", &nvd.to_string()).unwrap();
+    assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+    let meta = ward_store::AuditMeta {
+        actor: ward_core::audit::AuditActor {
+            principal: "test".into(),
+            role: None,
+            acting_org: None,
+        },
+        at: jiff::Timestamp::now(),
+        request_id: None,
+    };
+    app.store.upsert_advisories(&parsed.items, &meta).await.unwrap();
+    app.app.exposure_changed();
+    let page = get_json(&app, &member, "/api/v1/exposures?advisory=CVE-2099-0001").await;
+    assert_eq!(asset_names(&page), vec!["Lab middleware"], "{page}");
+
+    // A statement about someone else's product is refused, naming the field.
+    let res = with_session(client().post(app.url("/api/v1/vex")), &supplier)
+        .json(
+            &json!({"org": app.world.supplier, "vulnerability": "CVE-2021-44228",
+                      "cpe": "cpe:2.3:a:apache:log4j:2.14.1:*:*:*:*:*:*:*",
+                      "status": "not_affected", "justification": "component_not_present"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 422);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["fields"][0]["path"], "cpe", "{body}");
+
+    // About its own product: it applies to the trust's asset, marked as the supplier's word.
+    let res = with_session(client().post(app.url("/api/v1/vex")), &supplier)
+        .json(
+            &json!({"org": app.world.supplier, "vulnerability": "CVE-2099-0001",
+                      "cpe": "cpe:2.3:a:pathlab:middleware:*:*:*:*:*:*:*:*",
+                      "status": "not_affected", "justification": "vulnerable_code_not_present",
+                      "detail": "The flawed module is not shipped in the NHS build"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200, "{}", res.text().await.unwrap());
+    let page = get_json(
+        &app,
+        &national,
+        "/api/v1/exposures?advisory=CVE-2099-0001&status=all",
+    )
+    .await;
+    assert_eq!(page["total"], 1, "{page}");
+    assert_eq!(page["items"][0]["status"], "not_affected");
+    assert_eq!(page["items"][0]["statement"]["origin"], "supplier");
+    let open = get_json(&app, &member, "/api/v1/exposures?advisory=CVE-2099-0001").await;
+    assert_eq!(open["total"], 0);
+
+    // The trust can still overrule the supplier for its own assets.
+    let res = with_session(client().post(app.url("/api/v1/vex")), &member)
+        .json(&json!({"org": app.world.trust, "vulnerability": "CVE-2099-0001",
+                      "cpe": "cpe:2.3:a:pathlab:middleware:4.2:*:*:*:*:*:*:*",
+                      "status": "affected", "detail": "Our build includes the module"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let open = get_json(&app, &member, "/api/v1/exposures?advisory=CVE-2099-0001").await;
+    assert_eq!(open["total"], 1, "{open}");
+    assert_eq!(open["items"][0]["statement"]["origin"], "organisation");
+}
