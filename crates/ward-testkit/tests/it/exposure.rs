@@ -330,7 +330,7 @@ async fn a_supplier_speaks_for_its_own_product_everywhere_and_only_for_it() {
             role: None,
             acting_org: None,
         },
-        at: jiff::Timestamp::now(),
+        at: app.app.now(),
         request_id: None,
     };
     app.store.upsert_advisories(&parsed.items, &meta).await.unwrap();
