@@ -340,6 +340,30 @@ async fn seed_threats(store: &Arc<dyn Store>, meta: &AuditMeta) -> anyhow::Resul
         count: Some(1),
     };
     store.upsert_kev(&catalog, &[kev], false, meta).await?;
+    // FortiOS release cycles, so that the gateway's FortiOS 7.2.4 is unsupported software.
+    let cycle = |cycle: &str, eol: jiff::civil::Date| ward_core::vuln::EolRelease {
+        product: "fortios".into(),
+        cycle: cycle.into(),
+        codename: None,
+        release_date: None,
+        eol: Some(ward_core::vuln::EolDate::Date(eol)),
+        eoas: None,
+        eoes: None,
+        lts: None,
+        latest: None,
+        latest_release_date: None,
+    };
+    let fortios = ward_core::vuln::EolProduct {
+        product: "fortios".into(),
+        title: Some("FortiOS".into()),
+        category: Some("os".into()),
+        identifiers: vec![],
+        releases: vec![
+            cycle("7.4", jiff::civil::date(2027, 11, 30)),
+            cycle("7.2", jiff::civil::date(2026, 9, 30)),
+        ],
+    };
+    store.upsert_eol(&[fortios], meta).await?;
     Ok(())
 }
 

@@ -15,6 +15,7 @@ pub mod export;
 pub mod index;
 pub mod sbom;
 pub mod statements;
+pub mod unsupported;
 pub mod view;
 
 use std::sync::Arc;

@@ -14,6 +14,7 @@ use ward_app::exposure::advisory::{AdvisoryExposure, ExposureSummary};
 use ward_app::exposure::export::ExportFormat;
 use ward_app::exposure::sbom::SbomUploadSummary;
 use ward_app::exposure::statements::VexInput;
+use ward_app::exposure::unsupported::UnsupportedRow;
 use ward_app::exposure::{ExposureFilter, ExposureView, Sort};
 use ward_core::{AssetId, OrgId, ServiceId};
 use ward_store::Page;
@@ -116,6 +117,33 @@ pub async fn export(
         body,
     )
         .into_response())
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct UnsupportedQuery {
+    /// Only this organisation and those beneath it.
+    pub org: Option<OrgId>,
+    /// Only this asset.
+    pub asset: Option<AssetId>,
+    #[serde(default)]
+    pub offset: u64,
+    pub limit: Option<u32>,
+}
+
+/// Assets running software past its end of security support, longest-unsupported first.
+#[utoipa::path(get, path = "/api/v1/exposures/unsupported", tag = "exposure", params(UnsupportedQuery),
+    responses((status = 200, body = Page<UnsupportedRow>)))]
+pub async fn unsupported(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<UnsupportedQuery>,
+) -> ApiResult<Json<Page<UnsupportedRow>>> {
+    Ok(Json(
+        s.app
+            .list_unsupported(&actor, q.org, q.asset, page(q.offset, q.limit))
+            .await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -70,6 +70,11 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
         .add(M::GET, "/api/v1/exposures/export", get(exposure::export))
         .add(
             M::GET,
+            "/api/v1/exposures/unsupported",
+            get(exposure::unsupported),
+        )
+        .add(
+            M::GET,
             "/api/v1/advisories/{id}/exposure",
             get(exposure::advisory),
         )
@@ -116,7 +121,7 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         accounts::list_users, accounts::create_user, accounts::grant, accounts::revoke_grant,
         accounts::disable, accounts::reset_mfa, accounts::list_tokens, accounts::create_token,
         accounts::revoke_token, audit::list, audit::verify,
-        exposure::list, exposure::summary, exposure::export, exposure::advisory, exposure::list_vex,
+        exposure::list, exposure::summary, exposure::export, exposure::unsupported, exposure::advisory, exposure::list_vex,
         exposure::state_vex, exposure::upload_sbom,
     ),
     modifiers(&BearerAuth),

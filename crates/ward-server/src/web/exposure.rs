@@ -144,6 +144,7 @@ pub struct ExposuresQuery {
 struct Stat {
     value: String,
     label: &'static str,
+    href: Option<&'static str>,
 }
 
 #[derive(Template)]
@@ -273,18 +274,22 @@ pub async fn exposures(
             Stat {
                 value: thousands(summary.open_assets),
                 label: "assets need action",
+                href: None,
             },
             Stat {
                 value: thousands(summary.open_kev),
                 label: "open exposures to known-exploited vulnerabilities",
+                href: Some("/exposures?kev=yes"),
             },
             Stat {
                 value: thousands(summary.open_internet_facing),
                 label: "of the assets needing action are reachable from the internet",
+                href: Some("/exposures?internet_facing=yes"),
             },
             Stat {
                 value: thousands(summary.unsupported_assets),
                 label: "assets run unsupported software",
+                href: Some("/unsupported"),
             },
         ],
         statuses: Choice::list(
@@ -547,6 +552,103 @@ pub(crate) async fn asset_exposures(
         )
         .await?;
     Ok(found.items.iter().map(ExposureRow::from).collect())
+}
+
+/// The unsupported releases on one asset: (software, product and cycle, date support ended).
+pub(crate) async fn asset_unsupported(
+    s: &AppState,
+    page: &Signed,
+    asset: AssetId,
+) -> Result<Vec<(String, String, String)>, AppError> {
+    let found = s
+        .app
+        .list_unsupported(
+            &page.actor,
+            None,
+            Some(asset),
+            ward_store::PageRequest {
+                offset: 0,
+                limit: 100,
+            },
+        )
+        .await?;
+    Ok(found
+        .items
+        .iter()
+        .map(|u| {
+            (
+                u.software.clone(),
+                format!("{} {}", u.product, u.cycle),
+                u.eol.map_or_else(
+                    || "date not known".to_owned(),
+                    |d| d.strftime("%-d %b %Y").to_string(),
+                ),
+            )
+        })
+        .collect())
+}
+
+struct UnsupportedLine {
+    asset: String,
+    asset_name: String,
+    org_name: String,
+    software: String,
+    release: String,
+    ended: String,
+    internet_facing: bool,
+}
+
+#[derive(Template)]
+#[template(path = "unsupported.html")]
+struct UnsupportedPage {
+    chrome: Option<Chrome>,
+    title: String,
+    rows: Vec<UnsupportedLine>,
+    pager: Pager,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct UnsupportedQuery {
+    offset: Option<String>,
+    limit: Option<String>,
+}
+
+/// `GET /unsupported`: assets running releases past their end of security support.
+pub async fn unsupported(
+    State(s): State<AppState>,
+    page: Signed,
+    WebQuery(q): WebQuery<UnsupportedQuery>,
+) -> PageResult {
+    let fail = page.fail();
+    let pr = page_request(q.offset.as_deref(), q.limit.as_deref()).map_err(&fail)?;
+    let found = s
+        .app
+        .list_unsupported(&page.actor, None, None, pr)
+        .await
+        .map_err(&fail)?;
+    let pager = Pager::new(&found, "/unsupported", &[]);
+    let view = UnsupportedPage {
+        chrome: chrome_at(&page, Section::Exposure),
+        title: "Unsupported software".into(),
+        rows: found
+            .items
+            .iter()
+            .map(|u| UnsupportedLine {
+                asset: u.asset.to_string(),
+                asset_name: u.asset_name.clone(),
+                org_name: u.org.name.clone(),
+                software: u.software.clone(),
+                release: format!("{} {}", u.product, u.cycle),
+                ended: u.eol.map_or_else(
+                    || "date not known".to_owned(),
+                    |d| d.strftime("%-d %b %Y").to_string(),
+                ),
+                internet_facing: u.internet_facing,
+            })
+            .collect(),
+        pager,
+    };
+    Ok(render(StatusCode::OK, &view))
 }
 
 /// Choices for the statement form.

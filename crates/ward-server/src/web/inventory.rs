@@ -356,6 +356,8 @@ struct AssetPage {
     /// The person may see exposure; `exposures` is then filled.
     show_exposure: bool,
     exposures: Vec<super::exposure::ExposureRow>,
+    /// Releases on this asset past their end of security support: (software, release, ended).
+    unsupported: Vec<(String, String, String)>,
     /// The person may upload SBOMs and make statements for this asset.
     can_change: bool,
     vex_statuses: Vec<Choice>,
@@ -415,12 +417,17 @@ pub async fn asset(
         })
         .collect();
     let show_exposure = super::exposure::may_read(&page);
-    let exposures = if show_exposure {
-        super::exposure::asset_exposures(&s, &page, a.id)
-            .await
-            .map_err(page.fail())?
+    let (exposures, unsupported) = if show_exposure {
+        (
+            super::exposure::asset_exposures(&s, &page, a.id)
+                .await
+                .map_err(page.fail())?,
+            super::exposure::asset_unsupported(&s, &page, a.id)
+                .await
+                .map_err(page.fail())?,
+        )
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     let notice = match q.done.as_deref() {
         Some("statement") => Some("Your statement is recorded. The exposure below reflects it.".to_owned()),
@@ -439,6 +446,7 @@ pub async fn asset(
         id: a.id.to_string(),
         show_exposure,
         exposures,
+        unsupported,
         can_change: super::exposure::may_state(&page),
         vex_statuses: super::exposure::vex_statuses(),
         vex_justifications: super::exposure::vex_justifications(),

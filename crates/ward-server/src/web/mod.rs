@@ -51,6 +51,7 @@ pub fn router(import_limit: usize) -> Router<AppState> {
             post(exposure::upload_sbom).layer(DefaultBodyLimit::max(import_limit)),
         )
         .route("/exposures", get(exposure::exposures))
+        .route("/unsupported", get(exposure::unsupported))
         .route("/advisories/{id}", get(exposure::advisory))
         .route(
             "/import",

@@ -51,6 +51,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/exposures"),
     ("GET", "/api/v1/exposures/summary"),
     ("GET", "/api/v1/exposures/export"),
+    ("GET", "/api/v1/exposures/unsupported"),
     ("GET", "/api/v1/advisories/{id}/exposure"),
     ("GET", "/api/v1/vex"),
     ("POST", "/api/v1/vex"),
@@ -85,9 +86,13 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
         ("GET", "/api/v1/audit") => matches!(role, NationalAnalyst | RegionalLead | OrgAdmin | Auditor),
         ("POST", "/api/v1/audit/verify") => national,
         ("POST", "/api/v1/assets/{id}/sbom") => writer && own,
-        ("GET", "/api/v1/exposures" | "/api/v1/exposures/summary" | "/api/v1/exposures/export") => {
-            reader && (own || national)
-        }
+        (
+            "GET",
+            "/api/v1/exposures"
+            | "/api/v1/exposures/summary"
+            | "/api/v1/exposures/export"
+            | "/api/v1/exposures/unsupported",
+        ) => reader && (own || national),
         // Within each caller's own footprint (foreign organisations are left out, not refused).
         ("GET", "/api/v1/advisories/{id}/exposure" | "/api/v1/vex") => reader,
         ("POST", "/api/v1/vex") => writer && own,
@@ -285,6 +290,9 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
         ("GET", "/api/v1/exposures/summary") => (format!("/api/v1/exposures/summary?org={org}"), None),
         ("GET", "/api/v1/exposures/export") => {
             (format!("/api/v1/exposures/export?org={org}&format=csv"), None)
+        }
+        ("GET", "/api/v1/exposures/unsupported") => {
+            (format!("/api/v1/exposures/unsupported?org={org}"), None)
         }
         ("GET", "/api/v1/advisories/{id}/exposure") => {
             (format!("/api/v1/advisories/{}/exposure", w.advisory), None)

@@ -389,3 +389,39 @@ async fn a_supplier_speaks_for_its_own_product_everywhere_and_only_for_it() {
     assert_eq!(open["total"], 1, "{open}");
     assert_eq!(open["items"][0]["statement"]["origin"], "organisation");
 }
+
+#[tokio::test]
+async fn unsupported_software_is_listed_with_the_date_support_ended() {
+    let app = spawn_app().await;
+    let admin = as_role(&app, Role::OrgAdmin).await;
+    let page = get_json(&app, &admin, "/api/v1/exposures/unsupported").await;
+    assert_eq!(page["total"], 1, "{page}");
+    let row = &page["items"][0];
+    assert_eq!(row["asset_name"], "Remote access gateway");
+    assert_eq!(row["product"], "fortios");
+    assert_eq!(row["cycle"], "7.2");
+    assert_eq!(row["eol"], "2026-09-30");
+    assert_eq!(row["internet_facing"], true);
+    let vpn = app.world.trust_assets[1];
+    let one = get_json(
+        &app,
+        &admin,
+        &format!("/api/v1/exposures/unsupported?asset={vpn}"),
+    )
+    .await;
+    assert_eq!(one["total"], 1);
+    let lims = app.world.trust_assets[0];
+    let none = get_json(
+        &app,
+        &admin,
+        &format!("/api/v1/exposures/unsupported?asset={lims}"),
+    )
+    .await;
+    assert_eq!(none["total"], 0);
+    // The foreign trust's admin does not see the gateway.
+    let foreign = app.session_for(&app.world.foreign_admin.clone()).await;
+    let theirs = get_json(&app, &foreign, "/api/v1/exposures/unsupported").await;
+    assert_eq!(theirs["total"], 0, "{theirs}");
+    let summary = get_json(&app, &admin, "/api/v1/exposures/summary").await;
+    assert_eq!(summary["unsupported_assets"], 1);
+}

@@ -27,6 +27,10 @@ async fn the_exposure_list_ranks_and_explains_within_the_footprint() {
     );
     assert!(page.body.contains("/api/v1/exposures/export?format=csv"));
 
+    let unsupported = v.get("/unsupported").await;
+    assert_eq!(unsupported.status, StatusCode::OK);
+    assert!(unsupported.body.contains("Remote access gateway") && unsupported.body.contains("30 Sep 2026"));
+
     let none = v.get("/exposures?q=nothing-like-this").await;
     assert!(none.body.contains("Nothing matches"));
     let bad = v.get("/exposures?org=ZZZ9").await;
