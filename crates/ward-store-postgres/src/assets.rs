@@ -142,7 +142,35 @@ async fn resolve_software(conn: &mut PgConnection, assets: &[&Asset]) -> StoreRe
         .collect()
 }
 
+/// Below this many rows a plain `INSERT ... SELECT FROM UNNEST` is used instead of `COPY`: a
+/// COPY costs an extra exchange whose last small message (CopyDone) waits on TCP's delayed
+/// acknowledgement, about 40 ms on Linux, which dominates a one-asset update (measured: 43 ms per
+/// COPY of one row, 142 ms per SBOM upload, against a few milliseconds with UNNEST).
+const COPY_MIN_ROWS: usize = 2_000;
+
 async fn insert_asset_rows(conn: &mut PgConnection, assets: &[&Asset]) -> StoreResult<()> {
+    if assets.len() < COPY_MIN_ROWS {
+        let ids: Vec<Uuid> = assets.iter().map(|a| *a.id.as_uuid()).collect();
+        let orgs: Vec<Uuid> = assets.iter().map(|a| *a.org.as_uuid()).collect();
+        let names: Vec<&str> = assets.iter().map(|a| a.name.as_str()).collect();
+        let kinds: Vec<&str> = assets.iter().map(|a| a.kind.as_str()).collect();
+        let hosts: Vec<Option<&str>> = assets.iter().map(|a| a.hostname.as_deref()).collect();
+        let facing: Vec<bool> = assets.iter().map(|a| a.internet_facing).collect();
+        sqlx::query(
+            "INSERT INTO assets (id, org_id, name, kind, hostname, internet_facing)
+             SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::bool[])",
+        )
+        .bind(&ids)
+        .bind(&orgs)
+        .bind(&names)
+        .bind(&kinds)
+        .bind(&hosts)
+        .bind(&facing)
+        .execute(&mut *conn)
+        .await
+        .map_err(map_db_error)?;
+        return Ok(());
+    }
     let mut copy =
         BinaryCopy::start(conn, "assets (id, org_id, name, kind, hostname, internet_facing)").await?;
     for a in assets {
@@ -166,6 +194,10 @@ fn position(i: usize) -> StoreResult<i32> {
 /// Insert the service links and software installs of `assets`.
 async fn insert_links(conn: &mut PgConnection, assets: &[&Asset]) -> StoreResult<()> {
     let software = resolve_software(conn, assets).await?;
+    let installs: usize = assets.iter().map(|a| a.software.len()).sum();
+    if installs < COPY_MIN_ROWS {
+        return insert_links_unnest(conn, assets, &software).await;
+    }
     let mut copy = BinaryCopy::start(
         &mut *conn,
         "asset_software (asset_id, software_id, org_id, source, position)",
@@ -204,6 +236,62 @@ async fn insert_links(conn: &mut PgConnection, assets: &[&Asset]) -> StoreResult
         }
     }
     copy.finish().await?;
+    Ok(())
+}
+
+/// [`insert_links`] for small batches, with `INSERT ... SELECT FROM UNNEST` (see [`COPY_MIN_ROWS`]).
+async fn insert_links_unnest(
+    conn: &mut PgConnection,
+    assets: &[&Asset],
+    software: &[i64],
+) -> StoreResult<()> {
+    let (mut asset, mut sw, mut org, mut source, mut pos) = (vec![], vec![], vec![], vec![], vec![]);
+    let mut ids = software.iter();
+    for a in assets {
+        for (i, s) in a.software.iter().enumerate() {
+            asset.push(*a.id.as_uuid());
+            sw.push(*ids.next().ok_or_else(|| corrupt("software id"))?);
+            org.push(*a.org.as_uuid());
+            source.push(s.source.as_str());
+            pos.push(position(i)?);
+        }
+    }
+    if !asset.is_empty() {
+        sqlx::query(
+            "INSERT INTO asset_software (asset_id, software_id, org_id, source, position)
+             SELECT * FROM UNNEST($1::uuid[], $2::int8[], $3::uuid[], $4::text[], $5::int4[])",
+        )
+        .bind(&asset)
+        .bind(&sw)
+        .bind(&org)
+        .bind(&source)
+        .bind(&pos)
+        .execute(&mut *conn)
+        .await
+        .map_err(map_db_error)?;
+    }
+    let (mut asset, mut service, mut org, mut pos) = (vec![], vec![], vec![], vec![]);
+    for a in assets {
+        for (i, s) in a.services.iter().enumerate() {
+            asset.push(*a.id.as_uuid());
+            service.push(*s.as_uuid());
+            org.push(*a.org.as_uuid());
+            pos.push(position(i)?);
+        }
+    }
+    if !asset.is_empty() {
+        sqlx::query(
+            "INSERT INTO asset_services (asset_id, service_id, org_id, position)
+             SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::int4[])",
+        )
+        .bind(&asset)
+        .bind(&service)
+        .bind(&org)
+        .bind(&pos)
+        .execute(&mut *conn)
+        .await
+        .map_err(map_db_error)?;
+    }
     Ok(())
 }
 

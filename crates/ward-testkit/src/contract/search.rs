@@ -212,7 +212,9 @@ pub async fn search_totals_stop_at_the_cap(store: Arc<dyn Store>) -> anyhow::Res
                 a.id,
                 &format!("Tablet {tag} {i:05}"),
                 AssetKind::EndUserDevice,
-                vec![],
+                // Batches this large take the backends' bulk paths (COPY on PostgreSQL) for the
+                // software links too.
+                vec![package("tablet-os", &format!("1.{}", i % 7))],
                 vec![],
             );
             x.hostname = None;
