@@ -26,7 +26,7 @@ if [ -n "${BENCH_DATABASE_URL:-}" ]; then
 else
   export WARD_DATABASE_URL="sqlite://$DIR/ward.db"
 fi
-export WARD_LOG=warn
+export WARD_LOG="warn,ward_app::exposure=info"
 
 echo "== demo generation ($SCALE)"
 /usr/bin/time -v "$WARD" demo --scale "$SCALE" --no-serve >"$DIR/demo.out" 2>"$DIR/demo.err" || { cat "$DIR/demo.err"; exit 1; }

@@ -301,10 +301,23 @@ impl App {
             crate::authz::authorise_on(self.store(), actor, Action::ReadExposure, o, self.now()).await?;
         }
         let index = self.exposure_index().await?;
+        let limit = limit.clamp(1, 100);
+        let key = format!("{scope:?}|{org:?}|{limit}");
+        if let Some(hit) = index.summaries.lock().ok().and_then(|c| c.get(&key).cloned()) {
+            return Ok((*hit).clone());
+        }
         let visible = index.visible(&scope);
         let root = org
             .and_then(|o| index.org_index.get(&o))
             .map(|i| index.orgs[*i as usize].path.clone());
-        Ok(index.summary(&visible, root.as_deref(), limit.clamp(1, 100)))
+        let summary = index.summary(&visible, root.as_deref(), limit);
+        if let Ok(mut cache) = index.summaries.lock() {
+            // Bounded: footprints are few (one per role grant), but never let it grow unchecked.
+            if cache.len() >= 10_000 {
+                cache.clear();
+            }
+            cache.insert(key, std::sync::Arc::new(summary.clone()));
+        }
+        Ok(summary)
     }
 }

@@ -15,8 +15,8 @@ use ward_core::{AssetId, OrgId, ServiceId};
 use ward_engine::eol::SoftwareRef;
 use ward_engine::{
     EolCatalog, Inventory, InventoryBuilder, LayeredMatch, MatchedBy, Matches, Priority, PriorityInput,
-    PriorityWeights, ScopedStatement, ServiceGraph, ServiceImpact, Unsupported, UnsupportedItem, Verdict,
-    VexOrigin, VexScope,
+    PriorityWeights, ScopedStatement, ServiceImpact, Unsupported, UnsupportedItem, Verdict, VexOrigin,
+    VexScope,
 };
 use ward_store::Scope;
 use ward_store::sector::{SectorAsset, SectorOrg, SectorSnapshot, ThreatSnapshot};
@@ -103,7 +103,7 @@ pub struct ExposureIndex {
     pub(crate) services: HashMap<ServiceId, (String, u32, ward_core::risk::Consequence)>,
     /// Services each asset supports directly, for the service filter.
     pub(crate) asset_services: HashMap<AssetId, Vec<ServiceId>>,
-    pub(crate) graph: ServiceGraph,
+    pub(crate) impacts: super::impact::ImpactTable,
     pub(crate) inventory: Inventory,
     pub(crate) advisories: Vec<Advisory>,
     pub(crate) matches: Matches,
@@ -120,6 +120,9 @@ pub struct ExposureIndex {
     /// Per asset: the worst NPSA consequence (1-5) among services depending on it, 0 for none or
     /// not computed (computed for every exposed asset).
     pub(crate) asset_consequence: Vec<u8>,
+    /// Summaries already computed from this index, by footprint (the index never changes, so
+    /// they stay right until it is replaced).
+    pub(crate) summaries: std::sync::Mutex<HashMap<String, std::sync::Arc<super::advisory::ExposureSummary>>>,
 }
 
 fn idx(n: usize) -> u32 {
@@ -236,15 +239,15 @@ impl ExposureIndex {
             .map(|(i, u)| (u.software, idx(i)))
             .collect();
 
-        let graph = ServiceGraph::new(
-            sector.services.iter().map(|s| (s.id, s.criticality)),
-            sector.asset_services.iter().copied(),
-            sector.service_dependencies.iter().copied(),
-        );
         let mut asset_services: HashMap<AssetId, Vec<ServiceId>> = HashMap::new();
         for (a, s) in &sector.asset_services {
             asset_services.entry(*a).or_default().push(*s);
         }
+        let impacts = super::impact::ImpactTable::new(
+            sector.services.iter().map(|s| (s.id, s.criticality)),
+            &asset_services,
+            &sector.service_dependencies,
+        );
         let services = sector
             .services
             .iter()
@@ -270,7 +273,7 @@ impl ExposureIndex {
             asset_index,
             services,
             asset_services,
-            graph,
+            impacts,
             inventory,
             advisories,
             matches,
@@ -282,6 +285,7 @@ impl ExposureIndex {
             rows: Vec::new(),
             rows_by_advisory: Vec::new(),
             asset_consequence: Vec::new(),
+            summaries: std::sync::Mutex::new(HashMap::new()),
         };
         let (rows, consequence) = index.score_rows(&layered);
         index.rows = rows;
@@ -325,7 +329,7 @@ impl ExposureIndex {
                     impacts.entry(a).or_insert_with(|| {
                         self.assets
                             .get(a as usize)
-                            .and_then(|asset| self.graph.worst_consequence(asset.id))
+                            .and_then(|asset| self.impacts.worst(asset.id))
                     });
                     let impact = impacts.get(&a).and_then(Option::as_ref);
                     let internet = self.assets.get(a as usize).is_some_and(|x| x.internet_facing);

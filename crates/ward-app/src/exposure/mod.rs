@@ -12,6 +12,7 @@
 
 pub mod advisory;
 pub mod export;
+mod impact;
 pub mod index;
 pub mod sbom;
 pub mod statements;

@@ -334,7 +334,7 @@ impl ExposureIndex {
         let m = &self.matches.matches[r.matched as usize];
         let adv = &self.advisories[m.advisory as usize];
         let asset = &self.assets[r.asset as usize];
-        let impact = self.graph.worst_consequence(asset.id);
+        let impact = self.impacts.worst(asset.id);
         let priority = self.priority_with(m.advisory, m.by, r.asset, impact.as_ref());
         let report = ward_engine::matcher::report_software(&self.inventory, adv, m);
         let statement = r
