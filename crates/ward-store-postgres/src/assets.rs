@@ -400,14 +400,6 @@ impl PgStore {
         }
         validate_assets(assets)?;
         let mut tx = self.pool.begin().await.map_err(map_db_error)?;
-        if assets.len() >= crate::search::SETTLE_AFTER_ASSETS {
-            // A large batch appends its trigram entries to the GIN pending lists without merging
-            // them every 4 MB on the way; `settle_text_indexes` merges them once, after commit.
-            sqlx::query("SET LOCAL gin_pending_list_limit = '1GB'")
-                .execute(&mut *tx)
-                .await
-                .map_err(map_db_error)?;
-        }
         // A national import is many statements; each stays short, but lift the per-statement cap.
         sqlx::query("SET LOCAL statement_timeout = 0")
             .execute(&mut *tx)

@@ -71,21 +71,12 @@ pub(crate) const SETTLE_AFTER_ASSETS: usize = 1_000;
 /// work the next insert or vacuum would do anyway, so a large import does it at its end, outside its
 /// transaction. Best effort: it needs ownership of the indexes, and a failure changes only speed.
 pub(crate) async fn settle_text_indexes(pool: &sqlx::PgPool) {
-    let done = async {
-        let mut tx = pool.begin().await?;
-        // The merge sorts the pending entries in `work_mem`; give it room for a large import.
-        sqlx::query("SET LOCAL work_mem = '256MB'")
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "SELECT gin_clean_pending_list('assets_name_trgm'::regclass),
-                    gin_clean_pending_list('assets_hostname_trgm'::regclass),
-                    gin_clean_pending_list('software_name_trgm'::regclass)",
-        )
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await
-    }
+    let done = sqlx::query(
+        "SELECT gin_clean_pending_list('assets_name_trgm'::regclass),
+                gin_clean_pending_list('assets_hostname_trgm'::regclass),
+                gin_clean_pending_list('software_name_trgm'::regclass)",
+    )
+    .execute(pool)
     .await;
     if let Err(e) = done {
         tracing::debug!(error = %e, "could not merge the pending lists of the text indexes");
