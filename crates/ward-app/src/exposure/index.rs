@@ -117,6 +117,8 @@ pub struct ExposureIndex {
     pub(crate) rows: Vec<Row>,
     /// Row indexes per advisory (index into `advisories`), in row order.
     pub(crate) rows_by_advisory: Vec<Vec<u32>>,
+    /// Row indexes per organisation (index into `orgs`), in row order.
+    pub(crate) rows_by_org: Vec<Vec<u32>>,
     /// Per asset: the worst NPSA consequence (1-5) among services depending on it, 0 for none or
     /// not computed (computed for every exposed asset).
     pub(crate) asset_consequence: Vec<u8>,
@@ -284,6 +286,7 @@ impl ExposureIndex {
             unsupported_by_ref,
             rows: Vec::new(),
             rows_by_advisory: Vec::new(),
+            rows_by_org: Vec::new(),
             asset_consequence: Vec::new(),
             summaries: std::sync::Mutex::new(HashMap::new()),
         };
@@ -298,6 +301,13 @@ impl ExposureIndex {
             }
         }
         index.rows_by_advisory = by_advisory;
+        let mut by_org = vec![Vec::new(); index.orgs.len()];
+        for (i, r) in index.rows.iter().enumerate() {
+            if let Some(list) = by_org.get_mut(index.org_of_asset(r.asset) as usize) {
+                list.push(idx(i));
+            }
+        }
+        index.rows_by_org = by_org;
         index
     }
 

@@ -223,19 +223,43 @@ impl ExposureIndex {
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(str::to_lowercase);
-        let rows: Box<dyn Iterator<Item = (usize, &Row)>> = match (&filter.advisory, &advisory_ok) {
-            (Some(_), Some(ok)) => {
-                let mut list: Vec<u32> = ok
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, hit)| **hit)
-                    .flat_map(|(i, _)| self.rows_by_advisory[i].iter().copied())
-                    .collect();
-                list.sort_unstable();
-                Box::new(list.into_iter().map(|i| (i as usize, &self.rows[i as usize])))
-            }
-            _ => Box::new(self.rows.iter().enumerate()),
+        // The organisations in play: the caller's footprint, narrowed to one subtree if asked.
+        // When they are not the whole sector, only their rows are read (each organisation's rows
+        // are listed in the index), instead of scanning every row of the sector.
+        let orgs_in_play: Option<Vec<u32>> = match (visible, org_root) {
+            (Visible::All, None) => None,
+            _ => Some(
+                (0..self.orgs.len())
+                    .filter(|i| {
+                        let i = u32::try_from(*i).unwrap_or(u32::MAX);
+                        visible.org(i) && org_root.is_none_or(|p| self.orgs[i as usize].path.starts_with(p))
+                    })
+                    .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
+                    .collect(),
+            ),
         };
+        let rows: Box<dyn Iterator<Item = (usize, &Row)>> =
+            match (&filter.advisory, &advisory_ok, &orgs_in_play) {
+                (Some(_), Some(ok), _) => {
+                    let mut list: Vec<u32> = ok
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, hit)| **hit)
+                        .flat_map(|(i, _)| self.rows_by_advisory[i].iter().copied())
+                        .collect();
+                    list.sort_unstable();
+                    Box::new(list.into_iter().map(|i| (i as usize, &self.rows[i as usize])))
+                }
+                (_, _, Some(orgs)) => {
+                    let mut list: Vec<u32> = orgs
+                        .iter()
+                        .flat_map(|o| self.rows_by_org[*o as usize].iter().copied())
+                        .collect();
+                    list.sort_unstable();
+                    Box::new(list.into_iter().map(|i| (i as usize, &self.rows[i as usize])))
+                }
+                _ => Box::new(self.rows.iter().enumerate()),
+            };
         rows.filter(|(_, r)| {
             let a = &self.assets[r.asset as usize];
             let m = &self.matches.matches[r.matched as usize];
