@@ -76,7 +76,15 @@ impl PgStore {
             .map_err(|_| ward_store::StoreError::Invalid("the PostgreSQL URL could not be parsed".into()))?;
         let options = options
             .application_name("ward")
-            .options([("statement_timeout", STATEMENT_TIMEOUT), ("timezone", "UTC")])
+            // No JIT: Ward's queries are short, and right after a bulk import (before autovacuum
+            // has analysed the new rows) inflated estimates pushed a 1 ms page query over
+            // `jit_above_cost`, spending 110 ms compiling it (a trust's asset list went from
+            // thousands of requests a second to 26).
+            .options([
+                ("statement_timeout", STATEMENT_TIMEOUT),
+                ("timezone", "UTC"),
+                ("jit", "off"),
+            ])
             .log_slow_statements(log::LevelFilter::Warn, SLOW_STATEMENT);
         let pool = PgPoolOptions::new()
             .max_connections(max_connections.max(1))
