@@ -207,6 +207,16 @@ const ECOSYSTEMS: [Ecosystem; 12] = [
     Ecosystem::Generic,
 ];
 
+/// The file-name stem of an ecosystem's lists: its name, lower case, letters and digits only
+/// (`crates.io` -> `cratesio`, `Red Hat` -> `redhat`).
+fn slug(eco: Ecosystem) -> String {
+    eco.name()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
 fn per_second(count: usize, seconds: f64) -> f64 {
     if seconds > 0.0 {
         count as f64 / seconds
@@ -247,19 +257,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             per_second(count, sorted),
             per_second(count, parsed + sorted)
         );
-        if eco == Ecosystem::PyPI {
-            std::fs::write(out_dir.join("pypi-input.txt"), inputs.join("\n") + "\n")?;
-            let ours: Vec<&str> = versions.iter().map(Version::as_str).collect();
-            std::fs::write(out_dir.join("pypi-sorted.txt"), ours.join("\n") + "\n")?;
-            std::fs::write(
-                out_dir.join("pypi-summary.json"),
-                format!(
-                    "{{\"count\": {count}, \"parse_sort_per_second\": {:.0}}}\n",
-                    per_second(count, parsed + sorted)
-                ),
-            )?;
-        }
+        // Every list is written for the reference implementations (bench/reference_*.py).
+        let slug = slug(eco);
+        std::fs::write(
+            out_dir.join(format!("{slug}-input.txt")),
+            inputs.join("\n") + "\n",
+        )?;
+        let ours: Vec<&str> = versions.iter().map(Version::as_str).collect();
+        std::fs::write(out_dir.join(format!("{slug}-sorted.txt")), ours.join("\n") + "\n")?;
+        std::fs::write(
+            out_dir.join(format!("{slug}-summary.json")),
+            format!(
+                "{{\"count\": {count}, \"parse_sort_per_second\": {:.0}}}\n",
+                per_second(count, parsed + sorted)
+            ),
+        )?;
     }
-    println!("PyPI lists written to {}", out_dir.display());
+    println!("lists written to {}", out_dir.display());
     Ok(())
 }
