@@ -50,7 +50,12 @@ struct OrgPage {
     org_bars: Vec<Bar>,
 }
 
-fn org_page(page: &Signed, d: OrgDetail, is_home: bool) -> OrgPage {
+fn org_page(
+    page: &Signed,
+    d: OrgDetail,
+    is_home: bool,
+    exposure: Option<ward_app::exposure::advisory::ExposureSummary>,
+) -> OrgPage {
     let o = &d.org;
     let code = o.code.to_string();
     // Counts cover the whole subtree; the lists filter one organisation exactly. Link the figures
@@ -117,6 +122,34 @@ fn org_page(page: &Signed, d: OrgDetail, is_home: bool) -> OrgPage {
             emphasis: false,
         },
     ];
+    let mut stats = stats;
+    if let Some(e) = exposure {
+        // Exposure figures cover the subtree, and so does the exposure page's organisation filter.
+        let exposures = format!("/exposures?org={}", super::views::encode(&code));
+        stats.extend([
+            Stat {
+                value: thousands(e.open_assets),
+                label: "Assets needing security action",
+                note: "affected by published vulnerabilities".into(),
+                href: Some(exposures.clone()),
+                emphasis: e.open_assets > 0,
+            },
+            Stat {
+                value: thousands(e.open_kev),
+                label: "Known to be exploited",
+                note: "exposures to vulnerabilities attackers are using now".into(),
+                href: Some(format!("{exposures}&kev=yes")),
+                emphasis: e.open_kev > 0,
+            },
+            Stat {
+                value: thousands(e.unsupported_assets),
+                label: "Unsupported software",
+                note: "assets on releases that no longer get security fixes".into(),
+                href: is_home.then(|| "/unsupported".to_owned()),
+                emphasis: e.unsupported_assets > 0,
+            },
+        ]);
+    }
     let more_children = (d.children.len() > CHILDREN_SHOWN).then(|| {
         format!(
             "See all {} organisations beneath",
@@ -145,7 +178,24 @@ fn org_page(page: &Signed, d: OrgDetail, is_home: bool) -> OrgPage {
 /// `GET /`: the organisation the person is acting for.
 pub async fn overview(State(s): State<AppState>, page: Signed) -> PageResult {
     let d = s.app.home(&page.actor).await.map_err(page.fail())?;
-    Ok(render(StatusCode::OK, &org_page(&page, d, true)))
+    let exposure = exposure_of(&s, &page, d.org.id).await?;
+    Ok(render(StatusCode::OK, &org_page(&page, d, true, exposure)))
+}
+
+/// The exposure figures for an organisation's subtree, when the person may see exposure.
+async fn exposure_of(
+    s: &AppState,
+    page: &Signed,
+    org: OrgId,
+) -> Result<Option<ward_app::exposure::advisory::ExposureSummary>, super::PageError> {
+    if !page.may(Action::ReadExposure) {
+        return Ok(None);
+    }
+    s.app
+        .exposure_summary(&page.actor, Some(org), 3)
+        .await
+        .map(Some)
+        .map_err(page.fail())
 }
 
 /// `GET /orgs/{id}`: another organisation in scope (out of scope reads as not found).
@@ -155,7 +205,8 @@ pub async fn org(State(s): State<AppState>, page: Signed, Path(id): Path<String>
     };
     let d = s.app.org_detail(&page.actor, id).await.map_err(page.fail())?;
     let is_home = id == page.actor.org;
-    Ok(render(StatusCode::OK, &org_page(&page, d, is_home)))
+    let exposure = exposure_of(&s, &page, id).await?;
+    Ok(render(StatusCode::OK, &org_page(&page, d, is_home, exposure)))
 }
 
 /// Search parameters for the hierarchy.

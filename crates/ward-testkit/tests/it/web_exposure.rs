@@ -27,6 +27,18 @@ async fn the_exposure_list_ranks_and_explains_within_the_footprint() {
     );
     assert!(page.body.contains("/api/v1/exposures/export?format=csv"));
 
+    let home = v.get("/").await;
+    assert!(
+        home.body.contains("Assets needing security action"),
+        "the overview shows exposure"
+    );
+    assert!(
+        home.body.contains("href=\"/exposures?org=RJZ&#38;kev=yes\""),
+        "{}",
+        home.body
+    );
+    assert!(home.body.contains("Unsupported software"));
+
     let unsupported = v.get("/unsupported").await;
     assert_eq!(unsupported.status, StatusCode::OK);
     assert!(unsupported.body.contains("Remote access gateway") && unsupported.body.contains("30 Sep 2026"));
@@ -64,6 +76,7 @@ async fn the_exposure_list_ranks_and_explains_within_the_footprint() {
     s.sign_in_as(Role::SupplierContact).await;
     let home = s.get("/").await;
     assert!(!home.body.contains("href=\"/exposures\""));
+    assert!(!home.body.contains("Assets needing security action"));
     assert_eq!(s.get("/exposures").await.status, StatusCode::FORBIDDEN);
 }
 
