@@ -20,73 +20,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use sqlx::PgConnection;
 use uuid::Uuid;
 use ward_core::OrgId;
-use ward_core::asset::Asset;
-use ward_core::org::Organisation;
-use ward_core::service::{Service, ServiceKind};
 use ward_store::{OrgOverview, Scope, StoreResult};
+
+pub(crate) use ward_store::rollup::{Deltas, fill, metric};
 
 use crate::error::{corrupt, map_db_error};
 use crate::rows::col;
-
-/// The metric names stored in `org_rollups.metric` (the migration uses the same strings).
-pub(crate) mod metric {
-    pub const SERVICES: &str = "services";
-    pub const CLINICAL_SERVICES: &str = "services.clinical";
-    pub const CRITICAL_SERVICES: &str = "services.critical";
-    pub const ASSETS: &str = "assets";
-    /// Followed by `AssetKind::as_str`.
-    pub const ASSET_KIND: &str = "assets.kind.";
-    pub const INTERNET_FACING: &str = "assets.internet_facing";
-    pub const SOFTWARE_INSTALLS: &str = "software.installs";
-    /// Followed by `OrgKind::as_str`; counts open organisations.
-    pub const ORG_KIND: &str = "orgs.kind.";
-}
-
-/// Changes of `own` counters, per organisation and metric, collected by a write before [`apply`].
-#[derive(Debug, Default)]
-pub(crate) struct Deltas(BTreeMap<(Uuid, String), i64>);
-
-impl Deltas {
-    pub(crate) fn add(&mut self, org: OrgId, metric: &str, n: i64) {
-        if n != 0 {
-            *self.0.entry((*org.as_uuid(), metric.to_owned())).or_default() += n;
-        }
-    }
-
-    /// Count (`sign` 1) or uncount (`sign` -1) an asset with its installs.
-    pub(crate) fn asset(&mut self, a: &Asset, sign: i64) {
-        self.add(a.org, metric::ASSETS, sign);
-        self.add(a.org, &format!("{}{}", metric::ASSET_KIND, a.kind.as_str()), sign);
-        if a.internet_facing {
-            self.add(a.org, metric::INTERNET_FACING, sign);
-        }
-        let installs = i64::try_from(a.software.len()).unwrap_or(i64::MAX);
-        self.add(a.org, metric::SOFTWARE_INSTALLS, sign.saturating_mul(installs));
-    }
-
-    pub(crate) fn assets(&mut self, assets: &[Asset], sign: i64) {
-        for a in assets {
-            self.asset(a, sign);
-        }
-    }
-
-    pub(crate) fn service(&mut self, s: &Service, sign: i64) {
-        self.add(s.org, metric::SERVICES, sign);
-        if s.kind == ServiceKind::Clinical {
-            self.add(s.org, metric::CLINICAL_SERVICES, sign);
-        }
-        if s.criticality.value() >= 4 {
-            self.add(s.org, metric::CRITICAL_SERVICES, sign);
-        }
-    }
-
-    /// Count or uncount an organisation among the open organisations of its kind.
-    pub(crate) fn open_org(&mut self, o: &Organisation, sign: i64) {
-        if o.closed.is_none() {
-            self.add(o.id, &format!("{}{}", metric::ORG_KIND, o.kind.as_str()), sign);
-        }
-    }
-}
 
 /// Pairs (organisation, ancestor-or-self) for `ids`, from the codes in their stored paths (each code
 /// joined on its own: `code = ANY (array)` made the planner compare every organisation with every
@@ -116,10 +55,8 @@ pub(crate) async fn with_ancestors(conn: &mut PgConnection, ids: &[Uuid]) -> Sto
 /// Apply counter changes: `own` at each organisation, `subtree` at it and at each of its ancestors.
 pub(crate) async fn apply(conn: &mut PgConnection, deltas: &Deltas) -> StoreResult<()> {
     let orgs: Vec<Uuid> = deltas
-        .0
-        .iter()
-        .filter(|(_, n)| **n != 0)
-        .map(|((o, _), _)| *o)
+        .nonzero()
+        .map(|((o, _), _)| *o.as_uuid())
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -131,7 +68,8 @@ pub(crate) async fn apply(conn: &mut PgConnection, deltas: &Deltas) -> StoreResu
         lines.entry(org).or_default().push(anc);
     }
     let mut rows: BTreeMap<(Uuid, &str), (i64, i64)> = BTreeMap::new();
-    for ((org, metric), n) in deltas.0.iter().filter(|(_, n)| **n != 0) {
+    for ((org, metric), n) in deltas.nonzero() {
+        let org = org.as_uuid();
         let line = lines.get(org).ok_or_else(|| corrupt("organisation path"))?;
         if !line.contains(org) {
             return Err(corrupt("organisation path"));
@@ -343,30 +281,6 @@ pub(crate) async fn rebuild(conn: &mut PgConnection) -> StoreResult<()> {
         REBUILD_SUBTREES,
     ] {
         sqlx::query(sql).execute(&mut *conn).await.map_err(map_db_error)?;
-    }
-    Ok(())
-}
-
-/// Add one (metric, value) pair to an overview; zero values add no map entries.
-fn fill(out: &mut OrgOverview, metric: &str, value: i64) -> StoreResult<()> {
-    let n = u64::try_from(value).map_err(|_| corrupt("counter"))?;
-    if n == 0 {
-        return Ok(());
-    }
-    if let Some(kind) = metric.strip_prefix(metric::ORG_KIND) {
-        *out.orgs_by_kind.entry(kind.to_owned()).or_default() += n;
-    } else if let Some(kind) = metric.strip_prefix(metric::ASSET_KIND) {
-        *out.assets_by_kind.entry(kind.to_owned()).or_default() += n;
-    } else {
-        match metric {
-            metric::SERVICES => out.services += n,
-            metric::CLINICAL_SERVICES => out.clinical_services += n,
-            metric::CRITICAL_SERVICES => out.critical_services += n,
-            metric::ASSETS => out.assets += n,
-            metric::INTERNET_FACING => out.internet_facing_assets += n,
-            metric::SOFTWARE_INSTALLS => out.software_installs += n,
-            _ => {}
-        }
     }
     Ok(())
 }

@@ -29,8 +29,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use ward_core::OrgId;
 use ward_core::asset::Asset;
 use ward_core::org::Organisation;
-use ward_core::service::{Service, ServiceKind};
 use ward_store::{OrgOverview, Scope, StoreError, StoreResult};
+
+pub(crate) use ward_store::rollup::{Deltas, fill, metric};
 
 /// Identifiers per `IN (...)` list.
 const IN_CHUNK: usize = 400;
@@ -38,70 +39,6 @@ const IN_CHUNK: usize = 400;
 const UPSERT_ROWS: usize = 200;
 /// Deepest hierarchy walked when computing paths (guards against a corrupted cyclic table).
 const MAX_DEPTH: i64 = 64;
-
-/// The metric names stored in `org_rollups.metric` (the migration uses the same strings).
-pub(crate) mod metric {
-    pub const SERVICES: &str = "services";
-    pub const CLINICAL_SERVICES: &str = "services.clinical";
-    pub const CRITICAL_SERVICES: &str = "services.critical";
-    pub const ASSETS: &str = "assets";
-    /// Followed by `AssetKind::as_str`.
-    pub const ASSET_KIND: &str = "assets.kind.";
-    pub const INTERNET_FACING: &str = "assets.internet_facing";
-    pub const SOFTWARE_INSTALLS: &str = "software.installs";
-    /// Followed by `OrgKind::as_str`; counts open organisations.
-    pub const ORG_KIND: &str = "orgs.kind.";
-}
-
-/// Changes of `own` counters, per organisation and metric, collected by a write before [`apply`].
-#[derive(Debug, Default)]
-pub(crate) struct Deltas(BTreeMap<(OrgId, String), i64>);
-
-impl Deltas {
-    pub(crate) fn add(&mut self, org: OrgId, metric: &str, n: i64) {
-        if n != 0 {
-            *self.0.entry((org, metric.to_owned())).or_default() += n;
-        }
-    }
-
-    /// Count (`sign` 1) or uncount (`sign` -1) an asset with its installs.
-    pub(crate) fn asset(&mut self, a: &Asset, sign: i64) {
-        self.add(a.org, metric::ASSETS, sign);
-        self.add(a.org, &format!("{}{}", metric::ASSET_KIND, a.kind.as_str()), sign);
-        if a.internet_facing {
-            self.add(a.org, metric::INTERNET_FACING, sign);
-        }
-        let installs = i64::try_from(a.software.len()).unwrap_or(i64::MAX);
-        self.add(a.org, metric::SOFTWARE_INSTALLS, sign.saturating_mul(installs));
-    }
-
-    pub(crate) fn assets(&mut self, assets: &[Asset], sign: i64) {
-        for a in assets {
-            self.asset(a, sign);
-        }
-    }
-
-    pub(crate) fn service(&mut self, s: &Service, sign: i64) {
-        self.add(s.org, metric::SERVICES, sign);
-        if s.kind == ServiceKind::Clinical {
-            self.add(s.org, metric::CLINICAL_SERVICES, sign);
-        }
-        if s.criticality.value() >= 4 {
-            self.add(s.org, metric::CRITICAL_SERVICES, sign);
-        }
-    }
-
-    /// Count or uncount an organisation in the open organisations of its kind (closed ones do not count).
-    pub(crate) fn open_org(&mut self, o: &Organisation, sign: i64) {
-        if o.closed.is_none() {
-            self.add(o.id, &format!("{}{}", metric::ORG_KIND, o.kind.as_str()), sign);
-        }
-    }
-
-    fn nonzero(&self) -> impl Iterator<Item = (&(OrgId, String), &i64)> {
-        self.0.iter().filter(|(_, n)| **n != 0)
-    }
-}
 
 /// Push `<column> IN (?, ...)` over text values, or a false condition for none.
 fn push_in_text(qb: &mut QueryBuilder<Sqlite>, column: &str, values: &[String]) {
@@ -495,30 +432,6 @@ pub(crate) async fn rebuild(conn: &mut SqliteConnection) -> StoreResult<()> {
         REBUILD_SUBTREES,
     ] {
         sqlx::query(sql).execute(&mut *conn).await.db()?;
-    }
-    Ok(())
-}
-
-/// Add one (metric, value) pair to an overview; zero values add no map entries.
-fn fill(out: &mut OrgOverview, metric: &str, value: i64) -> StoreResult<()> {
-    let n = to_u64("counter", value)?;
-    if n == 0 {
-        return Ok(());
-    }
-    if let Some(kind) = metric.strip_prefix(metric::ORG_KIND) {
-        *out.orgs_by_kind.entry(kind.to_owned()).or_default() += n;
-    } else if let Some(kind) = metric.strip_prefix(metric::ASSET_KIND) {
-        *out.assets_by_kind.entry(kind.to_owned()).or_default() += n;
-    } else {
-        match metric {
-            metric::SERVICES => out.services += n,
-            metric::CLINICAL_SERVICES => out.clinical_services += n,
-            metric::CRITICAL_SERVICES => out.critical_services += n,
-            metric::ASSETS => out.assets += n,
-            metric::INTERNET_FACING => out.internet_facing_assets += n,
-            metric::SOFTWARE_INSTALLS => out.software_installs += n,
-            _ => {}
-        }
     }
     Ok(())
 }

@@ -9,6 +9,7 @@ pub mod backup;
 mod digest;
 mod error;
 mod query;
+pub mod rollup;
 pub mod sector;
 pub mod vuln;
 
