@@ -11,6 +11,7 @@ mod import;
 mod inventory;
 mod login;
 mod pages;
+mod products;
 mod statics;
 pub mod views;
 
@@ -51,6 +52,8 @@ pub fn router(import_limit: usize) -> Router<AppState> {
             post(exposure::upload_sbom).layer(DefaultBodyLimit::max(import_limit)),
         )
         .route("/exposures", get(exposure::exposures))
+        .route("/products", get(products::products))
+        .route("/products/vex", post(products::state_vex))
         .route("/unsupported", get(exposure::unsupported))
         .route("/advisories/{id}", get(exposure::advisory))
         .route(

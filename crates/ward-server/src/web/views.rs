@@ -14,6 +14,7 @@ pub enum Section {
     Services,
     Assets,
     Exposure,
+    Products,
     Import,
     None,
 }
@@ -26,6 +27,7 @@ impl Section {
             Self::Services => "services",
             Self::Assets => "assets",
             Self::Exposure => "exposure",
+            Self::Products => "products",
             Self::Import => "import",
             Self::None => "",
         }

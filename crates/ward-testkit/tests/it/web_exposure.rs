@@ -187,3 +187,85 @@ async fn an_sbom_loaded_from_the_asset_page_shows_up_as_software_and_exposure() 
     let lims = list.body.find("LIMS server").expect("the LIMS server is listed");
     assert!(gateway < lims, "the internet-facing gateway ranks first");
 }
+
+#[tokio::test]
+async fn a_supplier_publishes_a_statement_from_its_products_page() {
+    let t = spawn_app().await;
+    let product = ward_core::supplier::Product {
+        id: ward_core::ProductId::from_uuid(uuid::Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0901)),
+        supplier: t.world.supplier,
+        name: "PathLab Middleware".into(),
+        category: ward_core::supplier::ProductCategory::Pathology,
+        cpe: Some("cpe:2.3:a:pathlab:middleware:*:*:*:*:*:*:*:*".into()),
+    };
+    let actor = ward_app::Actor::system("test", t.world.national);
+    t.app
+        .upsert_products(&actor, std::slice::from_ref(&product))
+        .await
+        .unwrap();
+
+    let mut v = Visitor::new(&t);
+    v.sign_in_as(Role::SupplierContact).await;
+    let page = v.get("/products").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Your products") && page.body.contains("PathLab Middleware"));
+    assert!(page.body.contains("Say whether a vulnerability affects it"));
+    let csrf = hidden(&page.body, "csrf");
+    let r = v
+        .post(
+            "/products/vex",
+            &[
+                ("csrf", &csrf),
+                ("cpe", "cpe:2.3:a:pathlab:middleware:*:*:*:*:*:*:*:*"),
+                ("vulnerability", "CVE-2099-0002"),
+                ("status", "not_affected"),
+                ("justification", "component_not_present"),
+                ("detail", "Not shipped in our builds"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let after = v.get(r.location.as_deref().unwrap()).await;
+    assert!(after.body.contains("Your statement is published"));
+    let stored = t
+        .store
+        .vex_for(&ward_store::Scope::All, "CVE-2099-0002")
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].org, Some(t.world.supplier));
+    assert_eq!(
+        stored[0].statement.status,
+        ward_core::vuln::VexStatus::NotAffected
+    );
+
+    // Someone else's product CPE is refused and nothing more is stored.
+    let r = v
+        .post(
+            "/products/vex",
+            &[
+                ("csrf", &csrf),
+                ("cpe", "cpe:2.3:a:apache:log4j:*:*:*:*:*:*:*:*"),
+                ("vulnerability", "CVE-2021-44228"),
+                ("status", "not_affected"),
+                ("justification", "component_not_present"),
+                ("detail", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        t.store
+            .vex_for(&ward_store::Scope::All, "CVE-2021-44228")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // Organisation members see the catalogue without the form.
+    let mut m = Visitor::new(&t);
+    m.sign_in_as(Role::OrgMember).await;
+    let page = m.get("/products").await;
+    assert!(page.body.contains("Suppliers' products") && page.body.contains("PathLab Middleware"));
+    assert!(!page.body.contains("Say whether a vulnerability affects it"));
+}

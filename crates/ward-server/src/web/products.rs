@@ -1,0 +1,139 @@
+//! Suppliers' products: the shared catalogue, and for supplier contacts the place to say whether a
+//! published vulnerability affects one of their products (a VEX statement every organisation
+//! running it then sees).
+
+use super::exposure::{vex_justifications, vex_statuses};
+use super::views::{Choice, Chrome, Pager, Section};
+use super::{PageResult, Signed, WebForm, WebQuery, chrome_at, page_request, render};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use serde::Deserialize;
+use ward_app::AppError;
+use ward_app::exposure::statements::VexInput;
+use ward_core::role::Role;
+use ward_core::vuln::{Justification, VexStatus};
+use ward_store::ProductFilter;
+
+struct ProductLine {
+    name: String,
+    category: &'static str,
+    cpe: String,
+}
+
+#[derive(Template)]
+#[template(path = "products.html")]
+struct ProductsPage {
+    chrome: Option<Chrome>,
+    title: String,
+    supplier: bool,
+    rows: Vec<ProductLine>,
+    pager: Pager,
+    notice: Option<String>,
+    vex_statuses: Vec<Choice>,
+    vex_justifications: Vec<Choice>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ProductsQuery {
+    offset: Option<String>,
+    limit: Option<String>,
+    done: Option<String>,
+}
+
+/// `GET /products`.
+pub async fn products(
+    State(s): State<AppState>,
+    page: Signed,
+    WebQuery(q): WebQuery<ProductsQuery>,
+) -> PageResult {
+    let fail = page.fail();
+    let pr = page_request(q.offset.as_deref(), q.limit.as_deref()).map_err(&fail)?;
+    let found = s
+        .app
+        .list_products(&page.actor, &ProductFilter::default(), pr)
+        .await
+        .map_err(&fail)?;
+    let supplier = page.actor.role == Role::SupplierContact;
+    let view = ProductsPage {
+        chrome: chrome_at(&page, Section::Products),
+        title: if supplier {
+            "Your products"
+        } else {
+            "Suppliers' products"
+        }
+        .into(),
+        supplier,
+        pager: Pager::new(&found, "/products", &[]),
+        rows: found
+            .items
+            .iter()
+            .map(|p| ProductLine {
+                name: p.name.clone(),
+                category: p.category.as_str(),
+                cpe: p.cpe.clone().unwrap_or_default(),
+            })
+            .collect(),
+        notice: (q.done.as_deref() == Some("statement")).then(|| {
+            "Your statement is published. Organisations running the product see it with their exposure."
+                .to_owned()
+        }),
+        vex_statuses: vex_statuses(),
+        vex_justifications: vex_justifications(),
+    };
+    Ok(render(StatusCode::OK, &view))
+}
+
+/// The statement form of the products page.
+#[derive(Debug, Default, Deserialize)]
+pub struct SupplierVexForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    vulnerability: String,
+    #[serde(default)]
+    cpe: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    justification: String,
+    #[serde(default)]
+    detail: String,
+}
+
+fn parse_enum<T: serde::de::DeserializeOwned>(field: &str, v: &str) -> Result<Option<T>, AppError> {
+    if v.trim().is_empty() {
+        return Ok(None);
+    }
+    serde_json::from_value(serde_json::Value::String(v.trim().to_owned()))
+        .map(Some)
+        .map_err(|_| AppError::invalid(field, format!("choose a {field}")))
+}
+
+/// `POST /products/vex`: a supplier contact's statement about one of its products.
+pub async fn state_vex(
+    State(s): State<AppState>,
+    page: Signed,
+    WebForm(form): WebForm<SupplierVexForm>,
+) -> PageResult {
+    page.check_csrf(&s, &form.csrf)?;
+    let fail = page.fail();
+    let status: VexStatus = parse_enum("status", &form.status)
+        .map_err(&fail)?
+        .ok_or_else(|| fail(AppError::invalid("status", "choose a status")))?;
+    let justification: Option<Justification> =
+        parse_enum("justification", &form.justification).map_err(&fail)?;
+    let input = VexInput {
+        org: page.actor.org,
+        vulnerability: form.vulnerability,
+        purl: None,
+        cpe: Some(form.cpe).filter(|c| !c.trim().is_empty()),
+        status,
+        justification,
+        detail: Some(form.detail).filter(|d| !d.trim().is_empty()),
+    };
+    s.app.state_vex(&page.actor, &input).await.map_err(&fail)?;
+    Ok(Redirect::to("/products?done=statement").into_response())
+}
