@@ -155,6 +155,16 @@ impl App {
         sort: Sort,
         page: PageRequest,
     ) -> AppResult<Page<ExposureView>> {
+        // The national landing page: the whole sector, by priority, filtered at most by status.
+        // The index is already in that order, so only the page's rows are spelled out and the
+        // total is a count of statuses (no per-row lookups).
+        let scope = authorise(actor, Action::ReadExposure, self.now())?;
+        if matches!(scope, ward_store::Scope::All) && sort == Sort::Priority && filter.only_status() {
+            let status = view::StatusFilter::parse(filter.status.as_deref())
+                .map_err(|m| AppError::invalid("status", m))?;
+            let index = self.exposure_index().await?;
+            return Ok(index.first_rows(status, page.offset, page.clamped_limit()));
+        }
         let (index, rows) = self.selected_exposures(actor, filter, sort).await?;
         Ok(index.page(&rows, page.offset, page.clamped_limit()))
     }

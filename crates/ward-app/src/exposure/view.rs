@@ -36,6 +36,20 @@ pub struct ExposureFilter {
     pub q: Option<String>,
 }
 
+impl ExposureFilter {
+    /// Whether nothing but the status narrows the list.
+    pub(crate) fn only_status(&self) -> bool {
+        self.org.is_none()
+            && self.asset.is_none()
+            && self.service.is_none()
+            && self.advisory.as_deref().is_none_or(|a| a.trim().is_empty())
+            && !self.kev
+            && !self.internet_facing
+            && self.min_priority.is_none()
+            && self.q.as_deref().is_none_or(|q| q.trim().is_empty())
+    }
+}
+
 /// A parsed status filter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum StatusFilter {
@@ -319,6 +333,29 @@ impl ExposureIndex {
                 };
                 p(y).cmp(&p(x)).then(x.cmp(y))
             });
+        }
+    }
+
+    /// A page of the whole sector's rows with `status`, in index (priority) order.
+    pub(crate) fn first_rows(&self, status: StatusFilter, offset: u64, limit: u32) -> Page<ExposureView> {
+        let start = usize::try_from(offset).unwrap_or(usize::MAX);
+        let mut total = 0_usize;
+        let mut items = Vec::new();
+        for r in &self.rows {
+            if !status.admits(r.status) {
+                continue;
+            }
+            if total >= start && items.len() < limit as usize {
+                items.push(self.view(r));
+            }
+            total += 1;
+        }
+        Page {
+            items,
+            total: total as u64,
+            total_is_lower_bound: false,
+            offset,
+            limit,
         }
     }
 

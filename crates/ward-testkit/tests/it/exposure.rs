@@ -425,3 +425,46 @@ async fn unsupported_software_is_listed_with_the_date_support_ended() {
     let summary = get_json(&app, &admin, "/api/v1/exposures/summary").await;
     assert_eq!(summary["unsupported_assets"], 1);
 }
+
+#[tokio::test]
+async fn the_whole_sector_shortcut_lists_exactly_what_the_general_path_does() {
+    let app = spawn_app().await;
+    let national = as_role(&app, Role::NationalAnalyst).await;
+    // A second advisory so that lists have rows of several advisories and statuses.
+    let admin = as_role(&app, Role::OrgAdmin).await;
+    let res = with_session(client().post(app.url("/api/v1/vex")), &admin)
+        .json(&json!({"org": app.world.trust, "vulnerability": "CVE-2021-44228",
+                      "purl": "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1",
+                      "status": "fixed", "detail": "patched in place"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    for (fast, general) in [
+        ("/api/v1/exposures", "/api/v1/exposures?min_priority=0"),
+        (
+            "/api/v1/exposures?status=all",
+            "/api/v1/exposures?status=all&min_priority=0",
+        ),
+        (
+            "/api/v1/exposures?status=fixed",
+            "/api/v1/exposures?status=fixed&min_priority=0",
+        ),
+        (
+            "/api/v1/exposures?status=all&offset=1&limit=1",
+            "/api/v1/exposures?status=all&offset=1&limit=1&min_priority=0",
+        ),
+    ] {
+        let a = get_json(&app, &national, fast).await;
+        let b = get_json(&app, &national, general).await;
+        assert_eq!(a["items"], b["items"], "{fast}");
+        assert_eq!(a["total"], b["total"], "{fast}");
+    }
+    let all = get_json(&app, &national, "/api/v1/exposures?status=all").await;
+    assert_eq!(all["total"], 2);
+    let open = get_json(&app, &national, "/api/v1/exposures").await;
+    assert_eq!(
+        open["total"], 1,
+        "the trust's asset is fixed, the other trust's is open"
+    );
+}
