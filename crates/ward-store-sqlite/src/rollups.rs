@@ -297,12 +297,8 @@ pub(crate) async fn asset_total(
     kind: Option<ward_core::asset::AssetKind>,
     internet_facing: Option<bool>,
 ) -> StoreResult<Option<u64>> {
-    let (metric, minus) = match (kind, internet_facing) {
-        (None, None) => (metric::ASSETS.to_owned(), None),
-        (Some(k), None) => (format!("{}{}", metric::ASSET_KIND, k.as_str()), None),
-        (None, Some(true)) => (metric::INTERNET_FACING.to_owned(), None),
-        (None, Some(false)) => (metric::ASSETS.to_owned(), Some(metric::INTERNET_FACING)),
-        (Some(_), Some(_)) => return Ok(None),
+    let Some((metric, minus)) = ward_store::rollup::asset_total_metrics(kind, internet_facing) else {
+        return Ok(None);
     };
     let mut total = sum_metric(conn, scope, org, &metric).await?;
     if let Some(m) = minus {

@@ -79,6 +79,22 @@ impl Deltas {
     }
 }
 
+/// The counters that give the number of assets of one kind or exposure: the metric to add and
+/// the one to subtract, or None when the filters do not map onto counters (a kind and an exposure
+/// together).
+pub fn asset_total_metrics(
+    kind: Option<ward_core::asset::AssetKind>,
+    internet_facing: Option<bool>,
+) -> Option<(String, Option<&'static str>)> {
+    match (kind, internet_facing) {
+        (None, None) => Some((metric::ASSETS.to_owned(), None)),
+        (Some(k), None) => Some((format!("{}{}", metric::ASSET_KIND, k.as_str()), None)),
+        (None, Some(true)) => Some((metric::INTERNET_FACING.to_owned(), None)),
+        (None, Some(false)) => Some((metric::ASSETS.to_owned(), Some(metric::INTERNET_FACING))),
+        (Some(_), Some(_)) => None,
+    }
+}
+
 /// Add one stored (metric, value) pair to an overview; zero values add no map entries, unknown
 /// metrics are ignored, negative values are a corrupted counter.
 pub fn fill(out: &mut OrgOverview, metric: &str, value: i64) -> StoreResult<()> {
