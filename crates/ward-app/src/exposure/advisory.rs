@@ -176,11 +176,7 @@ impl ExposureIndex {
                             }
                         }
                         seen_assets.insert(r.asset, open);
-                        let c = self
-                            .asset_consequence
-                            .get(r.asset as usize)
-                            .copied()
-                            .filter(|c| *c > 0);
+                        let c = self.consequence_of(r.asset);
                         e.worst_consequence = e.worst_consequence.max(c);
                     }
                     Some(false) if open => {

@@ -11,8 +11,8 @@
 
 use std::collections::{HashMap, VecDeque};
 
+use ward_core::ServiceId;
 use ward_core::risk::Consequence;
-use ward_core::{AssetId, ServiceId};
 use ward_engine::ServiceImpact;
 
 /// Per service: the worst consequence reachable through its dependants, and where it came from.
@@ -20,27 +20,16 @@ use ward_engine::ServiceImpact;
 pub(crate) struct ImpactTable {
     /// (worst consequence, the dependant it came from, or `None` when it is the service's own).
     by_service: HashMap<ServiceId, (Consequence, Option<ServiceId>)>,
-    /// Services each asset supports directly.
-    asset_services: HashMap<AssetId, Vec<ServiceId>>,
 }
 
 impl ImpactTable {
     pub(crate) fn new(
         criticality: impl IntoIterator<Item = (ServiceId, Consequence)>,
-        asset_services: &HashMap<AssetId, Vec<ServiceId>>,
         service_dependencies: &[(ServiceId, ServiceId)],
     ) -> Self {
         let mut by_service: HashMap<ServiceId, (Consequence, Option<ServiceId>)> =
             criticality.into_iter().map(|(s, c)| (s, (c, None))).collect();
-        // on -> the services that depend on it.
-        let mut dependants: HashMap<ServiceId, Vec<ServiceId>> = HashMap::new();
-        for (dependant, on) in service_dependencies {
-            dependants.entry(*on).or_default().push(*dependant);
-        }
-        for list in dependants.values_mut() {
-            list.sort_unstable();
-        }
-        // Reverse edges: when a dependant's value rises, the services it depends on may rise.
+        // When a dependant's value rises, the services it depends on may rise.
         let mut depends_on: HashMap<ServiceId, Vec<ServiceId>> = HashMap::new();
         for (dependant, on) in service_dependencies {
             depends_on.entry(*dependant).or_default().push(*on);
@@ -51,30 +40,33 @@ impl ImpactTable {
                 continue;
             };
             for on in depends_on.get(&s).into_iter().flatten() {
-                let better = match by_service.get(on) {
-                    Some((current, _)) => value > *current,
-                    None => false,
-                };
-                if better {
+                if by_service.get(on).is_some_and(|(current, _)| value > *current) {
                     by_service.insert(*on, (value, Some(s)));
                     queue.push_back(*on);
                 }
             }
         }
-        Self {
-            by_service,
-            asset_services: asset_services.clone(),
-        }
+        Self { by_service }
     }
 
-    /// The worst consequence among services that use `asset` directly or depend on one that does,
-    /// with the chain from the service using it to the service with that consequence.
-    pub(crate) fn worst(&self, asset: AssetId) -> Option<ServiceImpact> {
-        let direct = self.asset_services.get(&asset)?;
-        let (start, value) = direct
+    /// Among `direct` (the services using an asset), the one leading to the worst consequence, and
+    /// that consequence; ties go to the smaller service id.
+    fn start(&self, direct: &[ServiceId]) -> Option<(ServiceId, Consequence)> {
+        direct
             .iter()
             .filter_map(|s| self.by_service.get(s).map(|(v, _)| (*s, *v)))
-            .max_by(|(sa, va), (sb, vb)| va.cmp(vb).then(sb.cmp(sa)))?;
+            .max_by(|(sa, va), (sb, vb)| va.cmp(vb).then(sb.cmp(sa)))
+    }
+
+    /// The worst consequence among the services in `direct` and those depending on them.
+    pub(crate) fn worst_value(&self, direct: &[ServiceId]) -> Option<Consequence> {
+        self.start(direct).map(|(_, v)| v)
+    }
+
+    /// [`Self::worst_value`] with the chain from the service using the asset to the service with
+    /// that consequence.
+    pub(crate) fn worst(&self, direct: &[ServiceId]) -> Option<ServiceImpact> {
+        let (start, value) = self.start(direct)?;
         let mut path = vec![start];
         let mut at = start;
         while let Some((_, Some(next))) = self.by_service.get(&at) {
@@ -95,6 +87,7 @@ impl ImpactTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ward_core::AssetId;
 
     fn id(n: u128) -> ServiceId {
         ServiceId::from_uuid(uuid::Uuid::from_u128(n))
@@ -108,22 +101,21 @@ mod tests {
     fn the_worst_consequence_travels_up_dependencies_even_through_cycles() {
         // lab (3) <- ward round (5) ; lab <- clinic (2) ; clinic <-> admin (1) cycle.
         let (lab, ward, clinic, admin) = (id(1), id(2), id(3), id(4));
-        let asset = AssetId::from_uuid(uuid::Uuid::from_u128(9));
-        let other = AssetId::from_uuid(uuid::Uuid::from_u128(10));
-        let assets = HashMap::from([(asset, vec![lab]), (other, vec![admin])]);
+        let asset = [lab];
+        let other = [admin];
         let t = ImpactTable::new(
             [(lab, c(3)), (ward, c(5)), (clinic, c(2)), (admin, c(1))],
-            &assets,
             &[(ward, lab), (clinic, lab), (clinic, admin), (admin, clinic)],
         );
-        let w = t.worst(asset).unwrap();
+        let w = t.worst(&asset).unwrap();
         assert_eq!(w.consequence, c(5));
         assert_eq!(w.service, ward);
         assert_eq!(w.path, vec![lab, ward]);
-        let o = t.worst(other).unwrap();
+        let o = t.worst(&other).unwrap();
         assert_eq!(o.consequence, c(2), "through the cycle to the clinic");
         assert_eq!(o.path, vec![admin, clinic]);
-        assert!(t.worst(AssetId::from_uuid(uuid::Uuid::from_u128(11))).is_none());
+        assert!(t.worst(&[]).is_none());
+        assert_eq!(t.worst_value(&asset), Some(c(5)));
     }
 
     #[test]
@@ -147,12 +139,12 @@ mod tests {
                 )
             })
             .collect();
-        let t = ImpactTable::new(crit.clone(), &assets, &edges);
+        let t = ImpactTable::new(crit.clone(), &edges);
         let pairs: Vec<(AssetId, ServiceId)> = assets.iter().map(|(a, s)| (*a, s[0])).collect();
         let g = ward_engine::ServiceGraph::new(crit, pairs, edges.clone());
-        for a in assets.keys() {
+        for (a, direct) in &assets {
             assert_eq!(
-                t.worst(*a).map(|i| i.consequence),
+                t.worst(direct).map(|i| i.consequence),
                 g.worst_consequence(*a).map(|i| i.consequence),
                 "{a:?}"
             );

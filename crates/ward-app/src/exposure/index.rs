@@ -119,9 +119,6 @@ pub struct ExposureIndex {
     pub(crate) rows_by_advisory: Vec<Vec<u32>>,
     /// Row indexes per organisation (index into `orgs`), in row order.
     pub(crate) rows_by_org: Vec<Vec<u32>>,
-    /// Per asset: the worst NPSA consequence (1-5) among services depending on it, 0 for none or
-    /// not computed (computed for every exposed asset).
-    pub(crate) asset_consequence: Vec<u8>,
     /// Summaries already computed from this index, by footprint (the index never changes, so
     /// they stay right until it is replaced).
     pub(crate) summaries: std::sync::Mutex<HashMap<String, std::sync::Arc<super::advisory::ExposureSummary>>>,
@@ -131,7 +128,7 @@ fn idx(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-fn software_ref(by: MatchedBy) -> SoftwareRef {
+pub(crate) fn software_ref(by: MatchedBy) -> SoftwareRef {
     match by {
         MatchedBy::Purl(v) => SoftwareRef::PackageVersion(v),
         MatchedBy::Cpe { cpe, .. } => SoftwareRef::Cpe(cpe),
@@ -247,7 +244,6 @@ impl ExposureIndex {
         }
         let impacts = super::impact::ImpactTable::new(
             sector.services.iter().map(|s| (s.id, s.criticality)),
-            &asset_services,
             &sector.service_dependencies,
         );
         let services = sector
@@ -287,12 +283,9 @@ impl ExposureIndex {
             rows: Vec::new(),
             rows_by_advisory: Vec::new(),
             rows_by_org: Vec::new(),
-            asset_consequence: Vec::new(),
             summaries: std::sync::Mutex::new(HashMap::new()),
         };
-        let (rows, consequence) = index.score_rows(&layered);
-        index.rows = rows;
-        index.asset_consequence = consequence;
+        index.rows = index.score_rows(&layered);
         let mut by_advisory = vec![Vec::new(); index.advisories.len()];
         for (i, r) in index.rows.iter().enumerate() {
             let a = index.matches.matches[r.matched as usize].advisory as usize;
@@ -311,8 +304,7 @@ impl ExposureIndex {
         index
     }
 
-    fn score_rows(&self, layered: &[LayeredMatch]) -> (Vec<Row>, Vec<u8>) {
-        let mut impacts: HashMap<u32, Option<ServiceImpact>> = HashMap::new();
+    fn score_rows(&self, layered: &[LayeredMatch]) -> Vec<Row> {
         // A score depends only on the advisory, the software, whether the asset is internet-facing
         // and the worst consequence: computed once per combination, not once per asset.
         let mut scores: HashMap<(u32, SoftwareRef, bool, Option<u8>), f32> = HashMap::new();
@@ -336,22 +328,12 @@ impl ExposureIndex {
                     ),
                 };
                 for &a in &group.assets {
-                    impacts.entry(a).or_insert_with(|| {
-                        self.assets
-                            .get(a as usize)
-                            .and_then(|asset| self.impacts.worst(asset.id))
-                    });
-                    let impact = impacts.get(&a).and_then(Option::as_ref);
                     let internet = self.assets.get(a as usize).is_some_and(|x| x.internet_facing);
-                    let key = (
-                        m.advisory,
-                        software_ref(m.by),
-                        internet,
-                        impact.map(|i| i.consequence.value()),
-                    );
-                    let score = *scores
-                        .entry(key)
-                        .or_insert_with(|| self.priority_with(m.advisory, m.by, a, impact).score as f32);
+                    let key = (m.advisory, software_ref(m.by), internet, self.consequence_of(a));
+                    let score = *scores.entry(key).or_insert_with(|| {
+                        let impact = self.impact_of(a);
+                        self.priority_with(m.advisory, m.by, a, impact.as_ref()).score as f32
+                    });
                     rows.push(Row {
                         asset: a,
                         matched: idx(lm.match_index),
@@ -379,13 +361,27 @@ impl ExposureIndex {
                 })
                 .then_with(|| x.asset.cmp(&y.asset))
         });
-        let mut consequence = vec![0_u8; self.assets.len()];
-        for (a, impact) in impacts {
-            if let (Some(slot), Some(i)) = (consequence.get_mut(a as usize), impact) {
-                *slot = i.consequence.value();
-            }
-        }
-        (rows, consequence)
+        rows
+    }
+
+    /// The services asset `asset` supports directly.
+    fn direct_services(&self, asset: u32) -> &[ServiceId] {
+        self.assets
+            .get(asset as usize)
+            .and_then(|a| self.asset_services.get(&a.id))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The worst NPSA consequence (1-5) among services depending on asset `asset`.
+    pub(crate) fn consequence_of(&self, asset: u32) -> Option<u8> {
+        self.impacts
+            .worst_value(self.direct_services(asset))
+            .map(|c| c.value())
+    }
+
+    /// [`Self::consequence_of`] with the service it comes from and the chain to it.
+    pub(crate) fn impact_of(&self, asset: u32) -> Option<ServiceImpact> {
+        self.impacts.worst(self.direct_services(asset))
     }
 
     /// The priority of advisory `advisory` on asset `asset` through software `by`.

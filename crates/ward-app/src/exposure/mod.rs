@@ -23,7 +23,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use jiff::SignedDuration;
-use ward_store::{Page, PageRequest};
+use ward_store::{Page, PageRequest, Scope};
 
 use crate::App;
 use crate::actor::Actor;
@@ -127,6 +127,22 @@ impl App {
         self.index_with(Freshness::ChangesAndAge).await.map(|_| ())
     }
 
+    /// Authorise a list: the caller's scope and the parsed status filter (an organisation filter
+    /// must lie inside the scope).
+    async fn list_scope(
+        &self,
+        actor: &Actor,
+        filter: &ExposureFilter,
+    ) -> AppResult<(Scope, view::StatusFilter)> {
+        let scope = authorise(actor, Action::ReadExposure, self.now())?;
+        let status = view::StatusFilter::parse(filter.status.as_deref())
+            .map_err(|m| AppError::invalid("status", m))?;
+        if let Some(org) = filter.org {
+            crate::authz::authorise_on(self.store(), actor, Action::ReadExposure, org, self.now()).await?;
+        }
+        Ok((scope, status))
+    }
+
     /// The index and the rows of it that the actor may see and `filter` selects, in order.
     pub(crate) async fn selected_exposures(
         &self,
@@ -134,15 +150,9 @@ impl App {
         filter: &ExposureFilter,
         sort: Sort,
     ) -> AppResult<(Arc<ExposureIndex>, Vec<u32>)> {
-        let scope = authorise(actor, Action::ReadExposure, self.now())?;
-        let status = view::StatusFilter::parse(filter.status.as_deref())
-            .map_err(|m| AppError::invalid("status", m))?;
-        if let Some(org) = filter.org {
-            crate::authz::authorise_on(self.store(), actor, Action::ReadExposure, org, self.now()).await?;
-        }
+        let (scope, status) = self.list_scope(actor, filter).await?;
         let index = self.exposure_index().await?;
-        let visible = index.visible(&scope);
-        let mut rows = index.select(&visible, filter, status);
+        let mut rows = index.select(&index.visible(&scope), filter, status);
         index.sort(&mut rows, sort);
         Ok((index, rows))
     }
@@ -155,17 +165,17 @@ impl App {
         sort: Sort,
         page: PageRequest,
     ) -> AppResult<Page<ExposureView>> {
+        let (scope, status) = self.list_scope(actor, filter).await?;
+        let index = self.exposure_index().await?;
+        let limit = page.clamped_limit();
         // The national landing page: the whole sector, by priority, filtered at most by status.
         // The index is already in that order, so only the page's rows are spelled out and the
         // total is a count of statuses (no per-row lookups).
-        let scope = authorise(actor, Action::ReadExposure, self.now())?;
-        if matches!(scope, ward_store::Scope::All) && sort == Sort::Priority && filter.only_status() {
-            let status = view::StatusFilter::parse(filter.status.as_deref())
-                .map_err(|m| AppError::invalid("status", m))?;
-            let index = self.exposure_index().await?;
-            return Ok(index.first_rows(status, page.offset, page.clamped_limit()));
+        if matches!(scope, Scope::All) && sort == Sort::Priority && filter.only_status() {
+            return Ok(index.first_rows(status, page.offset, limit));
         }
-        let (index, rows) = self.selected_exposures(actor, filter, sort).await?;
-        Ok(index.page(&rows, page.offset, page.clamped_limit()))
+        let mut rows = index.select(&index.visible(&scope), filter, status);
+        index.sort(&mut rows, sort);
+        Ok(index.page(&rows, page.offset, limit))
     }
 }

@@ -32,7 +32,8 @@ pub struct UnsupportedRow {
 }
 
 impl ExposureIndex {
-    fn software_label(&self, s: SoftwareRef) -> String {
+    /// The software as recorded: a package URL, a CPE, or the name and version.
+    pub(crate) fn software_label(&self, s: SoftwareRef) -> String {
         let inv = &self.inventory;
         match s {
             SoftwareRef::PackageVersion(v) => inv

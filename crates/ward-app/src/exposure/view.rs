@@ -4,7 +4,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use ward_core::asset::AssetKind;
 use ward_core::{AssetId, OrgId, ServiceId};
-use ward_engine::{Factor, MatchedBy, Unsupported};
+use ward_engine::{Factor, Unsupported};
 use ward_store::Page;
 
 use super::index::{ExposureIndex, Row, Status, Visible};
@@ -303,24 +303,10 @@ impl ExposureIndex {
         let adv = &self.advisories[m.advisory as usize];
         adv.all_ids().any(|id| id.to_lowercase().contains(q))
             || self.assets[r.asset as usize].name.to_lowercase().contains(q)
-            || self.software_text(m.by).to_lowercase().contains(q)
-    }
-
-    fn software_text(&self, by: MatchedBy) -> String {
-        match by {
-            MatchedBy::Purl(v) => self
-                .inventory
-                .versions()
-                .get(v as usize)
-                .map(|r| self.inventory.text(r.purl).to_owned())
-                .unwrap_or_default(),
-            MatchedBy::Cpe { cpe, .. } => self
-                .inventory
-                .cpes()
-                .get(cpe as usize)
-                .map(ToString::to_string)
-                .unwrap_or_default(),
-        }
+            || self
+                .software_label(super::index::software_ref(m.by))
+                .to_lowercase()
+                .contains(q)
     }
 
     /// Orders selected rows.
@@ -395,7 +381,7 @@ impl ExposureIndex {
         let m = &self.matches.matches[r.matched as usize];
         let adv = &self.advisories[m.advisory as usize];
         let asset = &self.assets[r.asset as usize];
-        let impact = self.impacts.worst(asset.id);
+        let impact = self.impact_of(r.asset);
         let priority = self.priority_with(m.advisory, m.by, r.asset, impact.as_ref());
         let report = ward_engine::matcher::report_software(&self.inventory, adv, m);
         let statement = r
