@@ -434,7 +434,7 @@ pub struct VexForm {
     detail: String,
 }
 
-fn parse_enum<T: serde::de::DeserializeOwned>(field: &str, v: &str) -> Result<T, AppError> {
+pub(crate) fn parse_enum<T: serde::de::DeserializeOwned>(field: &str, v: &str) -> Result<T, AppError> {
     serde_json::from_value(serde_json::Value::String(v.to_owned()))
         .map_err(|_| AppError::invalid(field, format!("choose a {field}")))
 }
@@ -471,7 +471,10 @@ pub async fn state_vex(
     Ok(Redirect::to(&format!("/assets/{asset_id}?done=statement#exposure-h")).into_response())
 }
 
-fn optional_enum<T: serde::de::DeserializeOwned>(field: &str, v: &str) -> Result<Option<T>, AppError> {
+pub(crate) fn optional_enum<T: serde::de::DeserializeOwned>(
+    field: &str,
+    v: &str,
+) -> Result<Option<T>, AppError> {
     if v.trim().is_empty() {
         Ok(None)
     } else {
@@ -689,13 +692,4 @@ pub(crate) fn vex_justifications() -> Vec<Choice> {
             ),
         ],
     )
-}
-
-/// Re-exported so the asset page can check the section's visibility.
-pub(crate) fn may_read(page: &Signed) -> bool {
-    page.may(ward_app::authz::Action::ReadExposure)
-}
-
-pub(crate) fn may_state(page: &Signed) -> bool {
-    page.may(ward_app::authz::Action::StateVex)
 }

@@ -416,7 +416,7 @@ pub async fn asset(
             cpe: sw.cpe.clone().unwrap_or_default(),
         })
         .collect();
-    let show_exposure = super::exposure::may_read(&page);
+    let show_exposure = page.may(ward_app::authz::Action::ReadExposure);
     let (exposures, unsupported) = if show_exposure {
         (
             super::exposure::asset_exposures(&s, &page, a.id)
@@ -447,7 +447,7 @@ pub async fn asset(
         show_exposure,
         exposures,
         unsupported,
-        can_change: super::exposure::may_state(&page),
+        can_change: page.may(ward_app::authz::Action::StateVex),
         vex_statuses: super::exposure::vex_statuses(),
         vex_justifications: super::exposure::vex_justifications(),
         notice,

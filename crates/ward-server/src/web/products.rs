@@ -2,7 +2,7 @@
 //! published vulnerability affects one of their products (a VEX statement every organisation
 //! running it then sees).
 
-use super::exposure::{vex_justifications, vex_statuses};
+use super::exposure::{optional_enum, parse_enum, vex_justifications, vex_statuses};
 use super::views::{Choice, Chrome, Pager, Section};
 use super::{PageResult, Signed, WebForm, WebQuery, chrome_at, page_request, render};
 use crate::state::AppState;
@@ -11,7 +11,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
-use ward_app::AppError;
 use ward_app::exposure::statements::VexInput;
 use ward_core::role::Role;
 use ward_core::vuln::{Justification, VexStatus};
@@ -103,15 +102,6 @@ pub struct SupplierVexForm {
     detail: String,
 }
 
-fn parse_enum<T: serde::de::DeserializeOwned>(field: &str, v: &str) -> Result<Option<T>, AppError> {
-    if v.trim().is_empty() {
-        return Ok(None);
-    }
-    serde_json::from_value(serde_json::Value::String(v.trim().to_owned()))
-        .map(Some)
-        .map_err(|_| AppError::invalid(field, format!("choose a {field}")))
-}
-
 /// `POST /products/vex`: a supplier contact's statement about one of its products.
 pub async fn state_vex(
     State(s): State<AppState>,
@@ -120,11 +110,9 @@ pub async fn state_vex(
 ) -> PageResult {
     page.check_csrf(&s, &form.csrf)?;
     let fail = page.fail();
-    let status: VexStatus = parse_enum("status", &form.status)
-        .map_err(&fail)?
-        .ok_or_else(|| fail(AppError::invalid("status", "choose a status")))?;
+    let status: VexStatus = parse_enum("status", &form.status).map_err(&fail)?;
     let justification: Option<Justification> =
-        parse_enum("justification", &form.justification).map_err(&fail)?;
+        optional_enum("justification", &form.justification).map_err(&fail)?;
     let input = VexInput {
         org: page.actor.org,
         vulnerability: form.vulnerability,
