@@ -24,7 +24,6 @@ use ward_app::imports::assets::{AssetFormat, parse};
 use ward_app::imports::orgs::{OrgFormat, parse as parse_orgs};
 use ward_app::{Actor, App, AppSettings};
 use ward_core::clock::SystemClock;
-use ward_store::{AdminStore, Store};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -159,38 +158,9 @@ async fn main() {
     };
     let rows: usize = arg("--rows").map_or(200_000, |r| r.parse().unwrap());
     let dir = tempfile::tempdir().unwrap();
-    let (url, pg_admin) = match arg("--database-url") {
-        Some(u) if u.starts_with("postgres") => {
-            use sqlx::Connection;
-            let admin = ward_testkit::db::with_database(&u, "postgres");
-            let name = u.rsplit('/').next().unwrap().to_owned();
-            let mut c = sqlx::PgConnection::connect(&admin).await.unwrap();
-            let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-            )))
-            .execute(&mut c)
-            .await;
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                .execute(&mut c)
-                .await
-                .unwrap();
-            (u, Some((admin, name)))
-        }
-        Some(u) => (u, None),
-        None => (
-            format!("sqlite://{}", dir.path().join("bench.db").display()),
-            None,
-        ),
-    };
-    let store: Arc<dyn Store> = if url.starts_with("postgres") {
-        let s = ward_store_postgres::PgStore::connect(&url).await.unwrap();
-        s.migrate().await.unwrap();
-        Arc::new(s)
-    } else {
-        let s = ward_store_sqlite::SqliteStore::open(&url).await.unwrap();
-        s.migrate().await.unwrap();
-        Arc::new(s)
-    };
+    let (store, url, pg_admin) = ward_testkit::db::bench_store(arg("--database-url"), dir.path())
+        .await
+        .unwrap();
     let app = App::new(Arc::clone(&store), Arc::new(SystemClock), AppSettings::default()).unwrap();
     let actor = Actor::system("bench", ward_core::OrgId::from_uuid(uuid::Uuid::nil()));
     let today = app.now().to_zoned(jiff::tz::TimeZone::UTC).date();

@@ -92,6 +92,48 @@ pub fn with_database(url: &str, db: &str) -> String {
     }
 }
 
+/// A benchmark database, empty and migrated: the PostgreSQL database `url` names (dropped and
+/// created afresh), another URL as given, or `bench.db` in `dir` when there is no URL. Returns
+/// the store, its URL, and for PostgreSQL the (administration URL, database name) to drop it with.
+pub async fn bench_store(
+    url: Option<String>,
+    dir: &std::path::Path,
+) -> anyhow::Result<(Arc<dyn Store>, String, Option<(String, String)>)> {
+    let (url, pg_admin) = match url {
+        Some(u) if u.starts_with("postgres") => {
+            let admin = with_database(&u, "postgres");
+            let name = u.rsplit('/').next().unwrap_or_default().to_owned();
+            anyhow::ensure!(
+                !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+                "the benchmark database name '{name}' must be letters, digits and underscores"
+            );
+            let mut c = sqlx::PgConnection::connect(&admin).await?;
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(&mut c)
+            .await?;
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&mut c)
+                .await?;
+            (u, Some((admin, name)))
+        }
+        Some(u) => (u, None),
+        None => (format!("sqlite://{}", dir.join("bench.db").display()), None),
+    };
+    let store: Arc<dyn Store> = if url.starts_with("postgres") {
+        let s = PgStore::connect(&url).await?;
+        ward_store::AdminStore::migrate(&s).await?;
+        Arc::new(s)
+    } else {
+        let s = SqliteStore::open(&url).await?;
+        ward_store::AdminStore::migrate(&s).await?;
+        Arc::new(s)
+    };
+    Ok((store, url, pg_admin))
+}
+
+
 #[cfg(test)]
 mod tests {
     use super::*;

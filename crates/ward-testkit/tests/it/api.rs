@@ -8,12 +8,12 @@ use ward_core::role::Role;
 use ward_testkit::app::{Backend, client};
 use ward_testkit::{spawn_app, spawn_app_with};
 
-async fn as_role(app: &ward_testkit::TestApp, role: Role) -> (String, String) {
+pub(crate) async fn as_role(app: &ward_testkit::TestApp, role: Role) -> (String, String) {
     let user = app.world.users[&role].clone();
     app.session_for(&user).await
 }
 
-fn with_session(req: reqwest::RequestBuilder, s: &(String, String)) -> reqwest::RequestBuilder {
+pub(crate) fn with_session(req: reqwest::RequestBuilder, s: &(String, String)) -> reqwest::RequestBuilder {
     req.header("cookie", format!("ward_session={}", s.0))
         .header("x-csrf-token", &s.1)
 }

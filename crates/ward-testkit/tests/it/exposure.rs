@@ -1,20 +1,11 @@
 //! Exposure through the API: the lists each role sees, "who is exposed to CVE-X", VEX layered over
 //! matches, exports, and SBOM uploads changing exposure.
 
+use crate::api::{as_role, with_session};
 use serde_json::{Value, json};
 use ward_core::role::Role;
 use ward_testkit::app::client;
 use ward_testkit::spawn_app;
-
-async fn as_role(app: &ward_testkit::TestApp, role: Role) -> (String, String) {
-    let user = app.world.users[&role].clone();
-    app.session_for(&user).await
-}
-
-fn with_session(req: reqwest::RequestBuilder, s: &(String, String)) -> reqwest::RequestBuilder {
-    req.header("cookie", format!("ward_session={}", s.0))
-        .header("x-csrf-token", &s.1)
-}
 
 async fn get_json(app: &ward_testkit::TestApp, s: &(String, String), path: &str) -> Value {
     let res = with_session(client().get(app.url(path)), s).send().await.unwrap();
