@@ -133,7 +133,6 @@ pub async fn bench_store(
     Ok((store, url, pg_admin))
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
