@@ -9,6 +9,7 @@ pub mod dependency;
 pub mod error;
 pub mod ids;
 pub mod job;
+pub mod keys;
 pub mod org;
 pub mod risk;
 pub mod role;
