@@ -1,5 +1,6 @@
 //! Roles, scoped to a place in the organisation hierarchy.
 
+use crate::org::OrgKind;
 use crate::{GrantId, OrgId, UserId, ValidationError};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -69,6 +70,50 @@ impl Role {
     pub fn requires_expiry(self) -> bool {
         matches!(self, Self::IncidentResponder)
     }
+
+    /// The kinds of organisation this role may be held on. A role's reach is the subtree under the
+    /// organisation it is granted on, so the kind decides how far it reaches: an organisation admin
+    /// on a region node would administer every trust of the region, so it does not fit there.
+    pub fn fits(self, kind: OrgKind) -> bool {
+        use OrgKind::*;
+        match self {
+            Self::NationalAnalyst => kind == NationalBody,
+            Self::RegionalLead => matches!(kind, Region | Icb),
+            Self::OrgAdmin | Self::OrgMember | Self::IncidentResponder => {
+                matches!(kind, NhsTrust | GpPractice | CareProvider | CareSite)
+            }
+            Self::Auditor => kind != Supplier,
+            Self::SupplierContact => kind == Supplier,
+        }
+    }
+
+    /// The grant rule every write path (granting, issuing tokens, restoring a backup) checks: the
+    /// role fits the kind of organisation, and roles that must expire carry an expiry.
+    pub fn check_grant(self, kind: OrgKind, expires_at: Option<Timestamp>) -> Result<(), ValidationError> {
+        if !self.fits(kind) {
+            let kinds: Vec<&str> = OrgKind::ALL
+                .into_iter()
+                .filter(|k| self.fits(*k))
+                .map(OrgKind::label)
+                .collect();
+            return Err(ValidationError::new(
+                "org",
+                format!(
+                    "the {} role cannot be held on a {}; it fits: {}",
+                    self.label().to_lowercase(),
+                    kind.label().to_lowercase(),
+                    kinds.join(", ").to_lowercase()
+                ),
+            ));
+        }
+        if self.requires_expiry() && expires_at.is_none() {
+            return Err(ValidationError::new(
+                "expires_at",
+                format!("{} access must expire", self.label().to_lowercase()),
+            ));
+        }
+        Ok(())
+    }
 }
 
 impl FromStr for Role {
@@ -99,5 +144,33 @@ pub struct RoleGrant {
 impl RoleGrant {
     pub fn is_active(&self, now: Timestamp) -> bool {
         self.expires_at.is_none_or(|e| now < e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_role_fits_some_kind_and_admins_never_fit_region_nodes() {
+        for r in Role::ALL {
+            assert!(OrgKind::ALL.into_iter().any(|k| r.fits(k)), "{r:?}");
+        }
+        for r in [Role::OrgAdmin, Role::OrgMember, Role::IncidentResponder] {
+            for k in [
+                OrgKind::NationalBody,
+                OrgKind::Region,
+                OrgKind::Icb,
+                OrgKind::Supplier,
+            ] {
+                assert!(!r.fits(k), "{r:?} on {k:?}");
+                assert!(r.check_grant(k, None).is_err());
+            }
+        }
+        assert!(Role::OrgAdmin.check_grant(OrgKind::NhsTrust, None).is_ok());
+        let e = Role::IncidentResponder
+            .check_grant(OrgKind::NhsTrust, None)
+            .unwrap_err();
+        assert_eq!(e.field, "expires_at");
     }
 }
