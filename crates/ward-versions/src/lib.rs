@@ -14,8 +14,8 @@
 //!
 //! Choices where a specification is silent or a reference tool is inconsistent, each documented in
 //! its module:
-//! - PyPI: legacy (non-PEP 440) strings sort before every valid version, among themselves by the
-//!   generic rule ([`pypi`]).
+//! - PyPI: legacy (non-PEP 440) strings sort before every valid version, among themselves as the
+//!   Python `packaging` library's `LegacyVersion` (before 22.0) ordered them ([`pypi`]).
 //! - Maven: the POM reference's version order specification, with Maven 3.9's `.qualifier` =
 //!   `-qualifier`; groups emptied by normalisation vanish (`1-ga-1` = `1-1`) ([`maven`]).
 //! - Alpine: apk-tools' token reading, compared as a strict lexicographic order; apk-tools 2's own

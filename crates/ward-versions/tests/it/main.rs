@@ -7,4 +7,5 @@
 mod golden;
 mod osv_data;
 mod properties;
+mod pypi_legacy;
 mod robustness;

@@ -152,6 +152,42 @@ fn pypi() -> impl Strategy<Value = String> {
     prop_oneof![4 => valid, 1 => pick(&["2004d", "1.0-SNAPSHOT-foo", "0.3.0.dev-r123", "1.0_beta_2", "dev"])]
 }
 
+/// Legacy-looking PyPI strings: a release, then pieces that hit `LegacyVersion`'s substitutions,
+/// zero padding and trailing-zero rules (many are still valid PEP 440, which is the point: mixed).
+fn pypi_legacy() -> impl Strategy<Value = String> {
+    let sep = pick(&["", ".", "-", "_", " ", "+", "~", "--"]);
+    let token = pick(&[
+        "a",
+        "c",
+        "rc",
+        "pre",
+        "preview",
+        "dev",
+        "DEV",
+        "final",
+        "post",
+        "foo",
+        "r",
+        "SNAPSHOT",
+        "@",
+        "0",
+        "1",
+        "10",
+        "00000000",
+        "000000000",
+        "123456789",
+        "1234567890",
+    ]);
+    (dotted(1, 3), prop::collection::vec((sep, token), 0..4)).prop_map(|(release, pieces)| {
+        let mut v = release;
+        for (sep, token) in pieces {
+            v.push_str(&sep);
+            v.push_str(&token);
+        }
+        v
+    })
+}
+
 fn maven() -> impl Strategy<Value = String> {
     let token = pick(&[
         "0", "1", "2", "10", "alpha", "beta", "a", "b", "m", "rc", "cr", "snapshot", "SNAPSHOT", "ga",
@@ -339,6 +375,19 @@ proptest! {
 
     #[test]
     fn pypi_is_a_total_order(v in prop::collection::vec(pypi(), 1..10)) { check_all(Ecosystem::PyPI, &v)?; }
+
+    #[test]
+    fn pypi_mixed_legacy_and_pep440_is_a_total_order(
+        v in prop::collection::vec(prop_oneof![pypi_legacy(), pypi()], 1..12),
+    ) {
+        check_all(Ecosystem::PyPI, &v)?;
+        let versions: Vec<Version> = v.iter().map(|s| parse(Ecosystem::PyPI, s).unwrap()).collect();
+        for a in versions.iter().filter(|a| a.is_legacy()) {
+            for b in versions.iter().filter(|b| !b.is_legacy()) {
+                prop_assert_eq!(a.cmp(b), Ordering::Less, "legacy {} before PEP 440 {}", a, b);
+            }
+        }
+    }
 
     #[test]
     fn maven_is_a_total_order(v in prop::collection::vec(maven(), 1..12)) { check_all(Ecosystem::Maven, &v)?; }
