@@ -69,14 +69,16 @@ pub async fn serve_app(
         let _ = rx.wait_for(|v| *v).await;
     };
 
-    let mut tasks = tokio::task::JoinSet::new();
+    let mut servers: Servers = tokio::task::JoinSet::new();
     let metrics_router = ward_server::metrics::router(metrics);
     let rx = stop_rx.clone();
-    tasks.spawn(async move {
-        let _ = axum::serve(metrics_listener, metrics_router)
+    servers.spawn(async move {
+        let result = axum::serve(metrics_listener, metrics_router)
             .with_graceful_shutdown(stopped(rx))
             .await;
+        ("the metrics server", result)
     });
+    let mut tasks = tokio::task::JoinSet::new();
     let worker_base = format!("{}-{}", hostname(), std::process::id());
     for i in 0..settings.job_workers {
         let runner = JobRunner::new(app.clone(), format!("{worker_base}-{i}"));
@@ -99,13 +101,44 @@ pub async fn serve_app(
     }
     let router = ward_server::router(state);
     let rx = stop_rx.clone();
-    let server = tokio::spawn(ward_server::serve(listener, router, stopped(rx)));
-    shutdown_signal().await;
-    tracing::info!("shutting down: finishing requests in flight");
+    servers.spawn(async move {
+        let result = ward_server::serve(listener, router, stopped(rx)).await;
+        ("the HTTP server", result)
+    });
+    let outcome = supervise(&mut servers, shutdown_signal()).await;
     let _ = stop_tx.send(true);
-    let _ = server.await;
+    while let Some(joined) = servers.join_next().await {
+        if let Ok((name, Err(e))) = joined {
+            tracing::warn!(error = %e, "{name} failed while stopping");
+        }
+    }
     while tasks.join_next().await.is_some() {}
-    Ok(())
+    outcome
+}
+
+/// The HTTP and metrics servers, each ending with its name and result.
+type Servers = tokio::task::JoinSet<(&'static str, std::io::Result<()>)>;
+
+/// Waits for `shutdown` or for the first server to end, whichever comes first. A server that ends
+/// before shutdown was asked for - with an error, a panic or even cleanly - is a failure: it is
+/// logged and returned, so the caller stops everything else and `ward serve` exits 1 instead of
+/// running on without it.
+async fn supervise(servers: &mut Servers, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
+    tokio::select! {
+        () = shutdown => {
+            tracing::info!("shutting down: finishing requests in flight");
+            Ok(())
+        }
+        Some(ended) = servers.join_next() => {
+            let error = match ended {
+                Ok((name, Err(e))) => anyhow::anyhow!("{name} failed: {e}"),
+                Ok((name, Ok(()))) => anyhow::anyhow!("{name} stopped unexpectedly"),
+                Err(e) => anyhow::anyhow!("a server task failed: {e}"),
+            };
+            tracing::error!(error = %error, "stopping Ward: a server failed");
+            Err(error)
+        }
+    }
 }
 
 /// Queue housekeeping every 10 minutes; the dedupe key keeps it to one queued job across servers.
@@ -165,5 +198,66 @@ async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => {},
         () = term => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    /// A generous bound for something that should happen at once (a liveness bound, not a speed
+    /// assertion): before the fix, supervision waited for a signal that never comes here.
+    const BOUND: Duration = Duration::from_secs(60);
+
+    #[tokio::test]
+    async fn a_failing_server_ends_supervision_with_its_error() {
+        let mut servers: Servers = tokio::task::JoinSet::new();
+        servers.spawn(std::future::pending());
+        servers.spawn(async {
+            let taken = std::io::Error::from(std::io::ErrorKind::AddrInUse);
+            ("the metrics server", Err(taken))
+        });
+        let outcome = tokio::time::timeout(BOUND, supervise(&mut servers, std::future::pending()))
+            .await
+            .expect("supervision ends when a server fails, without a signal");
+        let message = outcome.expect_err("a failed server is an error").to_string();
+        assert!(message.contains("the metrics server failed"), "{message}");
+        assert!(message.contains("in use"), "{message}");
+        assert_eq!(
+            servers.len(),
+            1,
+            "the other server is left for the caller to stop"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_server_that_stops_or_panics_by_itself_is_an_error_too() {
+        let mut servers: Servers = tokio::task::JoinSet::new();
+        servers.spawn(async { ("the HTTP server", Ok(())) });
+        let outcome = tokio::time::timeout(BOUND, supervise(&mut servers, std::future::pending()))
+            .await
+            .expect("supervision ends when a server stops");
+        let message = outcome.expect_err("an unasked stop is an error").to_string();
+        assert!(
+            message.contains("the HTTP server stopped unexpectedly"),
+            "{message}"
+        );
+
+        servers.spawn(async { panic!("boom") });
+        let outcome = tokio::time::timeout(BOUND, supervise(&mut servers, std::future::pending()))
+            .await
+            .expect("supervision ends when a server task panics");
+        assert!(outcome.is_err());
+    }
+
+    #[tokio::test]
+    async fn shutdown_ends_supervision_cleanly() {
+        let mut servers: Servers = tokio::task::JoinSet::new();
+        servers.spawn(std::future::pending());
+        let outcome = tokio::time::timeout(BOUND, supervise(&mut servers, async {}))
+            .await
+            .expect("shutdown ends supervision");
+        assert!(outcome.is_ok());
     }
 }

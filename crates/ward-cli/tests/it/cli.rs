@@ -344,3 +344,61 @@ fn small_demo_loads_and_prints_one_login_per_role() {
     let o = db.ward(&["audit", "verify"]);
     assert!(o.status.success(), "{}", text(&o));
 }
+
+/// Runs `ward serve` with `args` and returns its output once it exits, or fails the test if it is
+/// still running after a generous bound (a liveness bound, not a speed assertion).
+fn serve_until_exit(db: &Db, args: &[&str]) -> Output {
+    let child = Command::new(env!("CARGO_BIN_EXE_ward"))
+        .arg("serve")
+        .args(args)
+        .env("WARD_DATABASE_URL", db.url())
+        .env_remove("WARD_CONFIG")
+        .current_dir(db.dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(std::time::Duration::from_secs(120)) {
+        Ok(output) => output.unwrap(),
+        Err(_) => {
+            let _ = Command::new("kill").arg("-KILL").arg(pid.to_string()).status();
+            panic!(
+                "`ward serve {}` kept running although it cannot serve",
+                args.join(" ")
+            );
+        }
+    }
+}
+
+#[test]
+fn serve_exits_1_when_the_http_or_metrics_port_is_taken() {
+    let db = Db::new();
+    assert!(db.ward(&["migrate"]).status.success());
+    // Occupy a port, then ask `ward serve` for it, once for HTTP and once for metrics.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().to_string();
+    for (args, what) in [
+        (
+            ["--listen", port.as_str(), "--metrics-listen", "127.0.0.1:0"],
+            "HTTP",
+        ),
+        (
+            ["--listen", "127.0.0.1:0", "--metrics-listen", port.as_str()],
+            "metrics",
+        ),
+    ] {
+        let mut args = args.to_vec();
+        args.extend(["--workers", "1"]);
+        let o = serve_until_exit(&db, &args);
+        let out = text(&o);
+        assert_eq!(o.status.code(), Some(1), "{what} port taken: {out}");
+        assert!(out.contains(&port), "{what}: the error names the address:\n{out}");
+        assert!(out.contains("in use"), "{what}: the error says why:\n{out}");
+    }
+    drop(taken);
+}
