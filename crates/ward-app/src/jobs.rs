@@ -58,7 +58,7 @@ pub struct JobRunner {
 }
 
 impl JobRunner {
-    /// A runner with Ward's built-in handlers; `worker` names this process in leases.
+    /// A runner with Ward's production handlers; `worker` names this process in leases.
     pub fn new(app: App, worker: String) -> Self {
         let mut r = Self {
             app,
@@ -68,9 +68,27 @@ impl JobRunner {
             idle_wait: std::time::Duration::from_millis(500),
         };
         r.register(Arc::new(SessionCleanup));
-        r.register(Arc::new(AuditProbe));
         r.register(Arc::new(crate::feeds::FeedSyncJob));
         r
+    }
+
+    /// Adds the handlers that exist only for tests ([`AuditProbe`], kind `audit.probe`) in a build
+    /// with the `test-support` feature, which only test builds turn on (through a dev-dependency,
+    /// so that the `ward` binary a test starts has them). In every other build, a release above all,
+    /// the runner is returned unchanged.
+    #[cfg(feature = "test-support")]
+    #[must_use]
+    pub fn with_test_support_handlers(mut self) -> Self {
+        self.register(Arc::new(AuditProbe));
+        self
+    }
+
+    /// Without the `test-support` feature (every release build) there are no test-only handlers:
+    /// the runner is returned unchanged.
+    #[cfg(not(feature = "test-support"))]
+    #[must_use]
+    pub fn with_test_support_handlers(self) -> Self {
+        self
     }
 
     pub fn register(&mut self, h: Arc<dyn JobHandler>) {
@@ -163,9 +181,13 @@ impl JobHandler for SessionCleanup {
     }
 }
 
-/// Writes one audit record naming the job: lets tests prove each job ran exactly once.
-struct AuditProbe;
+/// Test support only: writes one audit record naming the job, so tests can prove each job ran
+/// exactly once. Compiled only with the `test-support` feature and never registered by
+/// [`JobRunner::new`]: in production it would let whoever can queue a job write audit records.
+#[cfg(feature = "test-support")]
+pub struct AuditProbe;
 
+#[cfg(feature = "test-support")]
 #[async_trait]
 impl JobHandler for AuditProbe {
     fn kind(&self) -> &'static str {

@@ -4,4 +4,5 @@
 
 mod feeds_real;
 mod feeds_sync;
+mod jobs;
 mod support;

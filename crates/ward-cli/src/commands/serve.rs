@@ -81,7 +81,7 @@ pub async fn serve_app(
     let mut tasks = tokio::task::JoinSet::new();
     let worker_base = format!("{}-{}", hostname(), std::process::id());
     for i in 0..settings.job_workers {
-        let runner = JobRunner::new(app.clone(), format!("{worker_base}-{i}"));
+        let runner = JobRunner::new(app.clone(), format!("{worker_base}-{i}")).with_test_support_handlers();
         let rx = stop_rx.clone();
         tasks.spawn(async move { runner.run_until(stopped(rx)).await });
     }
