@@ -9,7 +9,6 @@ use jiff::{SignedDuration, Timestamp};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use ward_core::JobId;
-use ward_core::audit::{AuditActor, AuditEvent};
 use ward_core::job::{Job, JobStatus, backoff};
 
 /// Work of one kind.
@@ -194,9 +193,9 @@ impl JobHandler for AuditProbe {
         "audit.probe"
     }
     async fn run(&self, app: &App, job: &Job) -> Result<(), String> {
-        let e = AuditEvent {
+        let e = ward_core::audit::AuditEvent {
             at: app.now(),
-            actor: AuditActor::system("jobs"),
+            actor: ward_core::audit::AuditActor::system("jobs"),
             action: "job.probe".into(),
             entity: "job".into(),
             entity_id: job.id.to_string(),
