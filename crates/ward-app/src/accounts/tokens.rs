@@ -244,3 +244,67 @@ impl App {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ward_core::{GrantId, UserId};
+
+    fn id(n: u128) -> uuid::Uuid {
+        uuid::Uuid::from_u128(n)
+    }
+
+    fn grant(role: Role, org: OrgId, expires_at: Option<Timestamp>) -> RoleGrant {
+        RoleGrant {
+            id: GrantId::from_uuid(id(1)),
+            user: UserId::from_uuid(id(2)),
+            role,
+            org,
+            created_at: Timestamp::UNIX_EPOCH,
+            expires_at,
+            granted_by: None,
+        }
+    }
+
+    #[test]
+    fn grants_cover_tokens_of_their_own_role_or_of_roles_they_may_issue_within_reach() {
+        let now = Timestamp::from_second(1_000_000).unwrap();
+        let (icb, trust, other) = (
+            OrgId::from_uuid(id(10)),
+            OrgId::from_uuid(id(11)),
+            OrgId::from_uuid(id(12)),
+        );
+        let admin = grant(Role::OrgAdmin, trust, None);
+        assert!(grant_covers(&admin, Role::OrgMember, trust, &[], now));
+        assert!(grant_covers(&admin, Role::OrgAdmin, trust, &[], now));
+        assert!(
+            !grant_covers(&admin, Role::OrgMember, other, &[icb], now),
+            "outside the trust"
+        );
+        assert!(
+            !grant_covers(&admin, Role::RegionalLead, trust, &[], now),
+            "not a role it issues"
+        );
+        // A regional lead issues no tokens, so it covers only tokens of its own role.
+        let lead = grant(Role::RegionalLead, icb, None);
+        assert!(grant_covers(&lead, Role::RegionalLead, trust, &[icb], now));
+        assert!(!grant_covers(&lead, Role::OrgAdmin, trust, &[icb], now));
+        // Without the ancestors, only a grant on the organisation itself covers it.
+        assert!(!grant_covers(&lead, Role::RegionalLead, trust, &[], now));
+        let national = grant(Role::NationalAnalyst, other, None);
+        assert!(
+            grant_covers(&national, Role::SupplierContact, trust, &[], now),
+            "national reach"
+        );
+        let ended = grant(Role::IncidentResponder, trust, Some(now));
+        assert!(
+            !grant_covers(&ended, Role::IncidentResponder, trust, &[], now),
+            "expired grant"
+        );
+        let member = grant(Role::OrgMember, trust, None);
+        assert!(
+            !grant_covers(&member, Role::Auditor, trust, &[], now),
+            "members issue nothing"
+        );
+    }
+}
