@@ -30,7 +30,9 @@ pub struct Settings {
     /// The throttle window, in minutes (counts are kept in the database, shared by every server).
     pub throttle_window_minutes: i64,
     /// Reverse proxies (addresses or networks like 10.0.0.0/8) whose `X-Forwarded-For` header
-    /// names the client; empty: the header is ignored and the TCP peer is the client.
+    /// names the client; empty: the header is ignored and the TCP peer is the client. A list in
+    /// the file; a comma-separated list in `WARD_TRUSTED_PROXIES`.
+    #[serde(deserialize_with = "list_or_commas")]
     pub trusted_proxies: Vec<String>,
     /// Longest lifetime of an API token, in days.
     pub token_max_days: i64,
@@ -88,6 +90,25 @@ const FEEDS_HELP: &str = "\
 # followed), file (any one file `ward feeds import` reads). Requests are conditional (ETag,
 # Last-Modified), retried on server errors and resumed from feeds_cache_dir when interrupted.
 ";
+
+/// A list of strings, or one string of comma-separated items (as environment variables give it).
+fn list_or_commas<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Items {
+        List(Vec<String>),
+        Text(String),
+    }
+    Ok(match Items::deserialize(d)? {
+        Items::List(v) => v,
+        Items::Text(s) => s
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned)
+            .collect(),
+    })
+}
 
 /// What each setting means, printed above it by `ward config print-default`.
 const SETTING_HELP: &[(&str, &str)] = &[
@@ -341,6 +362,32 @@ mod tests {
         for (k, _) in SETTING_HELP {
             assert!(keys.contains(&(*k).to_owned()), "help for unknown setting {k}");
         }
+    }
+
+    #[test]
+    fn trusted_proxies_come_as_a_list_or_comma_separated_text() {
+        let defaults = config::Config::try_from(&Settings::default()).unwrap();
+        let from_env: Settings = config::Config::builder()
+            .add_source(defaults.clone())
+            .set_override("trusted_proxies", "10.0.0.5, 10.1.0.0/16")
+            .unwrap()
+            .build()
+            .unwrap()
+            .try_deserialize()
+            .unwrap();
+        assert_eq!(from_env.trusted_proxies, vec!["10.0.0.5", "10.1.0.0/16"]);
+        assert_eq!(from_env.server_settings().unwrap().trusted_proxies.len(), 2);
+        let file: Settings = toml::from_str("trusted_proxies = [\"127.0.0.1\"]").unwrap();
+        assert_eq!(file.trusted_proxies, vec!["127.0.0.1"]);
+        let bad = Settings {
+            trusted_proxies: vec!["proxy.internal".into()],
+            ..Settings::default()
+        };
+        let e = bad.server_settings().unwrap_err().to_string();
+        assert!(
+            e.contains("trusted_proxies") && e.contains("proxy.internal"),
+            "{e}"
+        );
     }
 
     #[test]
