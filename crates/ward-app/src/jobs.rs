@@ -163,7 +163,7 @@ impl JobRunner {
     }
 }
 
-/// Removes expired sessions.
+/// Removes expired sessions and the throttle counts of past windows.
 struct SessionCleanup;
 
 #[async_trait]
@@ -175,8 +175,8 @@ impl JobHandler for SessionCleanup {
         app.store()
             .delete_expired_sessions(app.now())
             .await
-            .map(|_| ())
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.to_string())?;
+        app.prune_throttle().await.map(|_| ()).map_err(|e| e.to_string())
     }
 }
 

@@ -32,7 +32,6 @@ struct Inner {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     settings: AppSettings,
-    throttle: throttle::LoginThrottle,
     /// A real argon2 hash compared against when the e-mail is unknown, so timing does not reveal it.
     dummy_hash: String,
     /// The in-memory exposure index.
@@ -42,13 +41,11 @@ struct Inner {
 impl App {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, settings: AppSettings) -> AppResult<Self> {
         let dummy_hash = accounts::password::hash("ward-dummy-password-for-timing", settings.password_cost)?;
-        let throttle = throttle::LoginThrottle::new(settings.login_ip_limit, settings.login_ip_window);
         Ok(Self {
             inner: Arc::new(Inner {
                 store,
                 clock,
                 settings,
-                throttle,
                 dummy_hash,
                 exposure: exposure::Holder::default(),
             }),

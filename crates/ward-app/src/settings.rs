@@ -9,15 +9,24 @@ pub struct AppSettings {
     pub session_idle: SignedDuration,
     /// Sign a session out this long after sign-in, whatever happens.
     pub session_absolute: SignedDuration,
-    /// Failed passwords before an account locks.
+    /// Failed passwords, or wrong second-factor codes (counted apart), before an account locks.
     pub max_failed_logins: u32,
     /// How long a locked account stays locked.
     pub lockout: SignedDuration,
-    /// Sign-in attempts allowed from one client address per window.
+    /// Sign-in attempts allowed from one client address per window, whatever the account.
     pub login_ip_limit: u32,
-    pub login_ip_window: SignedDuration,
+    /// Sign-in attempts allowed for one account from one client address per window.
+    pub login_account_limit: u32,
+    /// Second-factor codes (challenge and enrolment) allowed for one account per window.
+    pub mfa_attempt_limit: u32,
+    /// The window the throttle limits count over (see [`crate::throttle`]).
+    pub throttle_window: SignedDuration,
     /// Longest lifetime of an API token.
     pub token_max_days: i64,
+    /// Longest lifetime of a token for a privileged role (those that require MFA: national analyst,
+    /// regional lead, organisation admin, incident responder). A token never outlives the grant
+    /// that covers it either.
+    pub privileged_token_max_days: i64,
     /// Longest incident-responder grant.
     pub responder_max_days: i64,
     pub password_cost: PasswordCost,
@@ -32,9 +41,12 @@ impl Default for AppSettings {
             session_absolute: SignedDuration::from_hours(12),
             max_failed_logins: 5,
             lockout: SignedDuration::from_mins(15),
-            login_ip_limit: 30,
-            login_ip_window: SignedDuration::from_mins(5),
+            login_ip_limit: 300,
+            login_account_limit: 30,
+            mfa_attempt_limit: 10,
+            throttle_window: SignedDuration::from_mins(5),
             token_max_days: 366,
+            privileged_token_max_days: 30,
             responder_max_days: 90,
             password_cost: PasswordCost::default(),
             priority: ward_engine::PriorityWeights::default(),

@@ -21,6 +21,24 @@ pub struct Settings {
     /// Failed sign-ins before an account locks, and for how long.
     pub max_failed_logins: u32,
     pub lockout_minutes: i64,
+    /// Sign-in attempts allowed from one client address per throttle window, whatever the account.
+    pub login_ip_limit: u32,
+    /// Sign-in attempts allowed for one account from one client address per throttle window.
+    pub login_account_limit: u32,
+    /// Second-factor codes allowed for one account per throttle window.
+    pub mfa_attempt_limit: u32,
+    /// The throttle window, in minutes (counts are kept in the database, shared by every server).
+    pub throttle_window_minutes: i64,
+    /// Reverse proxies (addresses or networks like 10.0.0.0/8) whose `X-Forwarded-For` header
+    /// names the client; empty: the header is ignored and the TCP peer is the client. A list in
+    /// the file; a comma-separated list in `WARD_TRUSTED_PROXIES`.
+    #[serde(deserialize_with = "list_or_commas")]
+    pub trusted_proxies: Vec<String>,
+    /// Longest lifetime of an API token, in days.
+    pub token_max_days: i64,
+    /// Longest lifetime of a token for a privileged role (national analyst, regional lead,
+    /// organisation admin, incident responder), in days.
+    pub privileged_token_max_days: i64,
     /// Largest upload for imports, in MiB.
     pub max_import_mib: usize,
     /// Background job runners in this process (0 to run none).
@@ -73,6 +91,94 @@ const FEEDS_HELP: &str = "\
 # Last-Modified), retried on server errors and resumed from feeds_cache_dir when interrupted.
 ";
 
+/// A list of strings, or one string of comma-separated items (as environment variables give it).
+fn list_or_commas<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Items {
+        List(Vec<String>),
+        Text(String),
+    }
+    Ok(match Items::deserialize(d)? {
+        Items::List(v) => v,
+        Items::Text(s) => s
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned)
+            .collect(),
+    })
+}
+
+/// What each setting means, printed above it by `ward config print-default`.
+const SETTING_HELP: &[(&str, &str)] = &[
+    (
+        "database_url",
+        "sqlite://PATH (embedded, the default) or postgres://USER@HOST/DB.",
+    ),
+    ("listen", "Address the web UI and API listen on."),
+    (
+        "metrics_listen",
+        "Address Prometheus metrics are served on (keep it private).",
+    ),
+    (
+        "secure_cookies",
+        "true when Ward is reached over HTTPS (a TLS-terminating proxy): Secure cookies and HSTS.",
+    ),
+    (
+        "session_idle_minutes",
+        "Sign out after this many minutes without activity.",
+    ),
+    (
+        "session_absolute_hours",
+        "Sign out this many hours after sign-in.",
+    ),
+    (
+        "max_failed_logins",
+        "Wrong passwords, or wrong second-factor codes (counted apart), before an account locks.",
+    ),
+    ("lockout_minutes", "How long a locked account stays locked."),
+    (
+        "login_ip_limit",
+        "Sign-in attempts allowed from one client address per throttle window, whatever the account.",
+    ),
+    (
+        "login_account_limit",
+        "Sign-in attempts allowed for one account from one client address per throttle window.",
+    ),
+    (
+        "mfa_attempt_limit",
+        "Second-factor codes (and enrolment codes) allowed for one account per throttle window.",
+    ),
+    (
+        "throttle_window_minutes",
+        "The throttle window in minutes. Counts live in the database, so every server shares them.",
+    ),
+    (
+        "trusted_proxies",
+        "Reverse proxies (addresses, or networks like \"10.0.0.0/8\") trusted to name the client in\n\
+         X-Forwarded-For: only when the connection comes from one of them is the header read, taking the\n\
+         right-most address that is not itself a trusted proxy. Empty: the header is ignored. Set it\n\
+         when Ward runs behind a proxy, or everyone behind it shares one sign-in throttle.",
+    ),
+    ("token_max_days", "Longest lifetime of an API token, in days."),
+    (
+        "privileged_token_max_days",
+        "Longest lifetime, in days, of a token for a privileged role (national analyst, regional lead,\n\
+         organisation admin, incident responder). No token outlives the grants of its owner that cover it.",
+    ),
+    ("max_import_mib", "Largest upload for imports, in MiB."),
+    (
+        "job_workers",
+        "Background job runners in this process (0 to run none).",
+    ),
+    ("log_format", "pretty or json logs."),
+    (
+        "feeds_cache_dir",
+        "Where `ward feeds sync` keeps partial (resumable) and complete downloads.",
+    ),
+];
+
 impl Default for Settings {
     fn default() -> Self {
         Self {
@@ -84,6 +190,13 @@ impl Default for Settings {
             session_absolute_hours: 12,
             max_failed_logins: 5,
             lockout_minutes: 15,
+            login_ip_limit: 300,
+            login_account_limit: 30,
+            mfa_attempt_limit: 10,
+            throttle_window_minutes: 5,
+            trusted_proxies: Vec::new(),
+            token_max_days: 366,
+            privileged_token_max_days: 30,
             max_import_mib: 64,
             job_workers: 1,
             log_format: "pretty".into(),
@@ -129,20 +242,47 @@ impl Settings {
             session_absolute: jiff::SignedDuration::from_hours(self.session_absolute_hours),
             max_failed_logins: self.max_failed_logins,
             lockout: jiff::SignedDuration::from_mins(self.lockout_minutes),
+            login_ip_limit: self.login_ip_limit,
+            login_account_limit: self.login_account_limit,
+            mfa_attempt_limit: self.mfa_attempt_limit,
+            throttle_window: jiff::SignedDuration::from_mins(self.throttle_window_minutes.max(1)),
+            token_max_days: self.token_max_days,
+            privileged_token_max_days: self.privileged_token_max_days,
             ..ward_app::AppSettings::default()
         }
     }
 
-    pub fn server_settings(&self) -> ward_server::ServerSettings {
-        ward_server::ServerSettings {
+    pub fn server_settings(&self) -> anyhow::Result<ward_server::ServerSettings> {
+        let trusted_proxies = self
+            .trusted_proxies
+            .iter()
+            .map(|p| {
+                p.parse::<ward_server::proxy::TrustedProxy>()
+                    .map_err(|e| anyhow::anyhow!("setting trusted_proxies: {e}"))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        Ok(ward_server::ServerSettings {
             secure_cookies: self.secure_cookies,
             max_import_bytes: self.max_import_mib * 1024 * 1024,
+            trusted_proxies,
             ..ward_server::ServerSettings::default()
-        }
+        })
     }
 
     pub fn default_toml() -> anyhow::Result<String> {
-        let text = toml::to_string_pretty(&Settings::default())?;
+        let mut text = String::new();
+        for line in toml::to_string_pretty(&Settings::default())?.lines() {
+            let key = line.split(" = ").next().unwrap_or("");
+            if let Some((_, help)) = SETTING_HELP.iter().find(|(k, _)| *k == key) {
+                for h in help.lines() {
+                    text.push_str("# ");
+                    text.push_str(h);
+                    text.push('\n');
+                }
+            }
+            text.push_str(line);
+            text.push('\n');
+        }
         Ok(match text.find("[[feeds]]") {
             Some(at) => format!("{}{FEEDS_HELP}{}", &text[..at], &text[at..]),
             None => text,
@@ -218,7 +358,36 @@ mod tests {
         assert!(keys.contains(&"database_url".to_owned()));
         assert!(keys.contains(&"job_workers".to_owned()));
         assert!(keys.contains(&"feeds".to_owned()));
-        assert_eq!(keys.len(), 13);
+        assert_eq!(keys.len(), 20);
+        for (k, _) in SETTING_HELP {
+            assert!(keys.contains(&(*k).to_owned()), "help for unknown setting {k}");
+        }
+    }
+
+    #[test]
+    fn trusted_proxies_come_as_a_list_or_comma_separated_text() {
+        let defaults = config::Config::try_from(&Settings::default()).unwrap();
+        let from_env: Settings = config::Config::builder()
+            .add_source(defaults.clone())
+            .set_override("trusted_proxies", "10.0.0.5, 10.1.0.0/16")
+            .unwrap()
+            .build()
+            .unwrap()
+            .try_deserialize()
+            .unwrap();
+        assert_eq!(from_env.trusted_proxies, vec!["10.0.0.5", "10.1.0.0/16"]);
+        assert_eq!(from_env.server_settings().unwrap().trusted_proxies.len(), 2);
+        let file: Settings = toml::from_str("trusted_proxies = [\"127.0.0.1\"]").unwrap();
+        assert_eq!(file.trusted_proxies, vec!["127.0.0.1"]);
+        let bad = Settings {
+            trusted_proxies: vec!["proxy.internal".into()],
+            ..Settings::default()
+        };
+        let e = bad.server_settings().unwrap_err().to_string();
+        assert!(
+            e.contains("trusted_proxies") && e.contains("proxy.internal"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -229,5 +398,8 @@ mod tests {
         assert_eq!(s.feeds, default_feeds());
         assert!(t.contains("# Feed sources for `ward feeds sync`"));
         assert!(t.contains("kind = \"osv-zip\""), "{t}");
+        assert!(t.contains("# Reverse proxies"), "{t}");
+        assert!(t.contains("trusted_proxies = []"), "{t}");
+        assert!(t.contains("privileged_token_max_days = 30"), "{t}");
     }
 }

@@ -8,6 +8,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod metrics;
+pub mod proxy;
 pub mod security;
 pub mod state;
 pub mod web;

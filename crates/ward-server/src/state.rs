@@ -17,6 +17,8 @@ pub struct ServerSettings {
     pub max_import_bytes: usize,
     /// Longest a request may take.
     pub request_timeout_secs: u64,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (see [`crate::proxy`]); empty: none.
+    pub trusted_proxies: Vec<crate::proxy::TrustedProxy>,
 }
 
 impl Default for ServerSettings {
@@ -27,6 +29,7 @@ impl Default for ServerSettings {
             max_body_bytes: 1024 * 1024,
             max_import_bytes: 64 * 1024 * 1024,
             request_timeout_secs: 120,
+            trusted_proxies: Vec::new(),
         }
     }
 }

@@ -5,11 +5,12 @@ use jiff::Timestamp;
 use sqlx::postgres::PgRow;
 use uuid::Uuid;
 use ward_core::account::{ApiToken, Email, Session, User};
+use ward_core::audit::AuditEvent;
 use ward_core::audit::digest_json;
 use ward_core::clock::truncate_to_micros;
 use ward_core::role::RoleGrant;
 use ward_core::{GrantId, OrgId, TokenId, UserId};
-use ward_store::{AccountStore, AuditMeta, Scope, StoreError, StoreResult};
+use ward_store::{AccountStanding, AccountStore, AuditMeta, Scope, SessionChange, StoreError, StoreResult};
 
 use crate::audit::append_event;
 use crate::error::{corrupt, map_db_error};
@@ -127,43 +128,296 @@ impl PgStore {
     }
 }
 
+async fn insert_user(conn: &mut sqlx::PgConnection, user: &User, audit: &AuditMeta) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO users (id, email, display_name, password_hash, totp_secret, totp_last_step, disabled,
+                            failed_logins, locked_until, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(user.id.as_uuid())
+    .bind(user.email.as_str())
+    .bind(&user.display_name)
+    .bind(&user.password_hash)
+    .bind(&user.totp_secret)
+    .bind(user.totp_last_step)
+    .bind(user.disabled)
+    .bind(i64::from(user.failed_logins))
+    .bind(opt_micros(user.locked_until))
+    .bind(micros(user.created_at))
+    .execute(&mut *conn)
+    .await
+    .map_err(map_db_error)?;
+    let after = Some(digest_json(user));
+    append_event(
+        &mut *conn,
+        audit.event(
+            "user.create",
+            "user",
+            user.id.to_string(),
+            None,
+            None,
+            after,
+            None,
+        ),
+    )
+    .await?;
+    Ok(())
+}
+
+async fn insert_grant(
+    conn: &mut sqlx::PgConnection,
+    grant: &RoleGrant,
+    audit: &AuditMeta,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO role_grants (id, user_id, role, org_id, created_at, expires_at, granted_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(grant.id.as_uuid())
+    .bind(grant.user.as_uuid())
+    .bind(grant.role.as_str())
+    .bind(grant.org.as_uuid())
+    .bind(micros(grant.created_at))
+    .bind(opt_micros(grant.expires_at))
+    .bind(grant.granted_by.map(|u| *u.as_uuid()))
+    .execute(&mut *conn)
+    .await
+    .map_err(map_db_error)?;
+    let after = Some(digest_json(grant));
+    let event = audit.event(
+        "grant.add",
+        "role_grant",
+        grant.id.to_string(),
+        Some(grant.org),
+        None,
+        after,
+        None,
+    );
+    append_event(&mut *conn, event).await?;
+    Ok(())
+}
+
+async fn insert_session(conn: &mut sqlx::PgConnection, s: &Session) -> StoreResult<()> {
+    sqlx::query(concat!(
+        "INSERT INTO sessions (",
+        session_columns!(),
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+    ))
+    .bind(&s.id_hash)
+    .bind(s.user.as_uuid())
+    .bind(s.acting_grant.map(|g| *g.as_uuid()))
+    .bind(s.mfa_pending)
+    .bind(&s.csrf_token)
+    .bind(&s.pending_totp_secret)
+    .bind(micros(s.created_at))
+    .bind(micros(s.last_seen_at))
+    .bind(micros(s.expires_at))
+    .execute(&mut *conn)
+    .await
+    .map_err(map_db_error)?;
+    Ok(())
+}
+
+async fn update_session_row(conn: &mut sqlx::PgConnection, s: &Session) -> StoreResult<()> {
+    let n = sqlx::query(
+        "UPDATE sessions SET user_id = $2, acting_grant_id = $3, mfa_pending = $4, csrf_token = $5,
+                pending_totp_secret = $6, created_at = $7, last_seen_at = $8, expires_at = $9
+          WHERE id_hash = $1",
+    )
+    .bind(&s.id_hash)
+    .bind(s.user.as_uuid())
+    .bind(s.acting_grant.map(|g| *g.as_uuid()))
+    .bind(s.mfa_pending)
+    .bind(&s.csrf_token)
+    .bind(&s.pending_totp_secret)
+    .bind(micros(s.created_at))
+    .bind(micros(s.last_seen_at))
+    .bind(micros(s.expires_at))
+    .execute(&mut *conn)
+    .await
+    .map_err(map_db_error)?
+    .rows_affected();
+    rows_affected_or_not_found(n, "session", "(hidden)")
+}
+
+async fn delete_session_row(conn: &mut sqlx::PgConnection, id_hash: &str) -> StoreResult<()> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(id_hash)
+        .execute(&mut *conn)
+        .await
+        .map_err(map_db_error)?;
+    Ok(())
+}
+
 #[async_trait]
 impl AccountStore for PgStore {
     async fn create_user(&self, user: &User, audit: &AuditMeta) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(map_db_error)?;
-        sqlx::query(
-            "INSERT INTO users (id, email, display_name, password_hash, totp_secret, totp_last_step, disabled,
-                                failed_logins, locked_until, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        insert_user(&mut tx, user, audit).await?;
+        tx.commit().await.map_err(map_db_error)
+    }
+
+    async fn create_user_with_grant(
+        &self,
+        user: &User,
+        grant: &RoleGrant,
+        audit: &AuditMeta,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(map_db_error)?;
+        insert_user(&mut tx, user, audit).await?;
+        insert_grant(&mut tx, grant, audit).await?;
+        tx.commit().await.map_err(map_db_error)
+    }
+
+    async fn record_mfa_failure(&self, id: UserId) -> StoreResult<u32> {
+        let count: Option<i64> = sqlx::query_scalar(
+            "UPDATE users SET failed_mfa = failed_mfa + 1 WHERE id = $1 RETURNING failed_mfa",
         )
-        .bind(user.id.as_uuid())
-        .bind(user.email.as_str())
-        .bind(&user.display_name)
-        .bind(&user.password_hash)
-        .bind(&user.totp_secret)
-        .bind(user.totp_last_step)
-        .bind(user.disabled)
-        .bind(i64::from(user.failed_logins))
-        .bind(opt_micros(user.locked_until))
-        .bind(micros(user.created_at))
-        .execute(&mut *tx)
+        .bind(id.as_uuid())
+        .fetch_optional(&self.pool)
         .await
         .map_err(map_db_error)?;
-        let after = Some(digest_json(user));
-        append_event(
-            &mut tx,
-            audit.event(
-                "user.create",
-                "user",
-                user.id.to_string(),
-                None,
-                None,
-                after,
-                None,
-            ),
-        )
-        .await?;
+        let n = count.ok_or_else(|| StoreError::not_found("user", id))?;
+        u32::try_from(n).map_err(|_| corrupt("failed_mfa"))
+    }
+
+    async fn set_mfa_state(
+        &self,
+        id: UserId,
+        failed_mfa: u32,
+        totp_last_step: Option<i64>,
+    ) -> StoreResult<()> {
+        let n = sqlx::query("UPDATE users SET failed_mfa = $2, totp_last_step = $3 WHERE id = $1")
+            .bind(id.as_uuid())
+            .bind(i64::from(failed_mfa))
+            .bind(totp_last_step)
+            .execute(&self.pool)
+            .await
+            .map_err(map_db_error)?
+            .rows_affected();
+        rows_affected_or_not_found(n, "user", id)
+    }
+
+    async fn lock_user(
+        &self,
+        id: UserId,
+        until: Timestamp,
+        detail: &str,
+        audit: &AuditMeta,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(map_db_error)?;
+        let n = sqlx::query("UPDATE users SET locked_until = $2 WHERE id = $1")
+            .bind(id.as_uuid())
+            .bind(micros(until))
+            .execute(&mut *tx)
+            .await
+            .map_err(map_db_error)?
+            .rows_affected();
+        rows_affected_or_not_found(n, "user", id)?;
+        let event = audit.event(
+            "user.locked",
+            "user",
+            id.to_string(),
+            None,
+            None,
+            None,
+            Some(detail.to_owned()),
+        );
+        append_event(&mut tx, event).await?;
         tx.commit().await.map_err(map_db_error)
+    }
+
+    async fn account_standing(&self, user: UserId) -> StoreResult<Option<AccountStanding>> {
+        let rows = sqlx::query(concat!(
+            "SELECT u.disabled AS disabled, ",
+            grant_columns!(),
+            " FROM users u LEFT JOIN role_grants g ON g.user_id = u.id WHERE u.id = $1
+              ORDER BY g.created_at, g.id"
+        ))
+        .bind(user.as_uuid())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_db_error)?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let disabled: bool = col(first, "disabled")?;
+        let mut grants = Vec::with_capacity(rows.len());
+        for row in &rows {
+            if col::<Option<Uuid>>(row, "id")?.is_some() {
+                grants.push(grant_from_row(row)?);
+            }
+        }
+        Ok(Some(AccountStanding { disabled, grants }))
+    }
+
+    async fn change_session(&self, change: &SessionChange, event: &AuditEvent) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(map_db_error)?;
+        match change {
+            SessionChange::Open(s) => insert_session(&mut tx, s).await?,
+            SessionChange::Rotate { old_hash, new } => {
+                insert_session(&mut tx, new).await?;
+                delete_session_row(&mut tx, old_hash).await?;
+            }
+            SessionChange::Update(s) => update_session_row(&mut tx, s).await?,
+            SessionChange::Close(hash) => delete_session_row(&mut tx, hash).await?,
+        }
+        append_event(&mut tx, event.clone()).await?;
+        tx.commit().await.map_err(map_db_error)
+    }
+
+    async fn get_token(&self, id: TokenId) -> StoreResult<ApiToken> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            token_columns!(),
+            " FROM api_tokens WHERE id = $1"
+        ))
+        .bind(id.as_uuid())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_db_error)?;
+        match row {
+            Some(r) => token_from_row(&r),
+            None => Err(StoreError::not_found("api token", id)),
+        }
+    }
+
+    async fn list_tokens_in(&self, scope: &Scope) -> StoreResult<Vec<ApiToken>> {
+        let (mode, roots) = scope_binds(scope);
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            token_columns!(),
+            " FROM api_tokens WHERE $1 = 'all' OR org_id IN (SELECT id FROM ward_scope($1, $2))
+              ORDER BY created_at, id"
+        ))
+        .bind(mode)
+        .bind(&roots)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_db_error)?;
+        rows.iter().map(token_from_row).collect()
+    }
+
+    async fn count_attempt(&self, key: &str, window_start: Timestamp) -> StoreResult<u32> {
+        let n: i64 = sqlx::query_scalar(
+            "INSERT INTO login_throttle AS t (key, window_start, count) VALUES ($1, $2, 1)
+             ON CONFLICT (key, window_start) DO UPDATE SET count = t.count + 1 RETURNING t.count",
+        )
+        .bind(key)
+        .bind(micros(window_start))
+        .fetch_one(&self.pool)
+        .await
+        .map_err(map_db_error)?;
+        u32::try_from(n).map_err(|_| corrupt("count"))
+    }
+
+    async fn prune_attempts(&self, before: Timestamp) -> StoreResult<u64> {
+        let r = sqlx::query("DELETE FROM login_throttle WHERE window_start < $1")
+            .bind(micros(before))
+            .execute(&self.pool)
+            .await
+            .map_err(map_db_error)?;
+        Ok(r.rows_affected())
     }
 
     async fn update_user(&self, user: &User, action: &str, audit: &AuditMeta) -> StoreResult<()> {
@@ -255,31 +509,7 @@ impl AccountStore for PgStore {
 
     async fn add_grant(&self, grant: &RoleGrant, audit: &AuditMeta) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(map_db_error)?;
-        sqlx::query(
-            "INSERT INTO role_grants (id, user_id, role, org_id, created_at, expires_at, granted_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(grant.id.as_uuid())
-        .bind(grant.user.as_uuid())
-        .bind(grant.role.as_str())
-        .bind(grant.org.as_uuid())
-        .bind(micros(grant.created_at))
-        .bind(opt_micros(grant.expires_at))
-        .bind(grant.granted_by.map(|u| *u.as_uuid()))
-        .execute(&mut *tx)
-        .await
-        .map_err(map_db_error)?;
-        let after = Some(digest_json(grant));
-        let event = audit.event(
-            "grant.add",
-            "role_grant",
-            grant.id.to_string(),
-            Some(grant.org),
-            None,
-            after,
-            None,
-        );
-        append_event(&mut tx, event).await?;
+        insert_grant(&mut tx, grant, audit).await?;
         tx.commit().await.map_err(map_db_error)
     }
 
@@ -325,24 +555,8 @@ impl AccountStore for PgStore {
     }
 
     async fn create_session(&self, s: &Session) -> StoreResult<()> {
-        sqlx::query(concat!(
-            "INSERT INTO sessions (",
-            session_columns!(),
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-        ))
-        .bind(&s.id_hash)
-        .bind(s.user.as_uuid())
-        .bind(s.acting_grant.map(|g| *g.as_uuid()))
-        .bind(s.mfa_pending)
-        .bind(&s.csrf_token)
-        .bind(&s.pending_totp_secret)
-        .bind(micros(s.created_at))
-        .bind(micros(s.last_seen_at))
-        .bind(micros(s.expires_at))
-        .execute(&self.pool)
-        .await
-        .map_err(map_db_error)?;
-        Ok(())
+        let mut conn = self.pool.acquire().await.map_err(map_db_error)?;
+        insert_session(&mut conn, s).await
     }
 
     async fn get_session(&self, id_hash: &str) -> StoreResult<Option<Session>> {
@@ -359,34 +573,13 @@ impl AccountStore for PgStore {
     }
 
     async fn update_session(&self, s: &Session) -> StoreResult<()> {
-        let n = sqlx::query(
-            "UPDATE sessions SET user_id = $2, acting_grant_id = $3, mfa_pending = $4, csrf_token = $5,
-                    pending_totp_secret = $6, created_at = $7, last_seen_at = $8, expires_at = $9
-              WHERE id_hash = $1",
-        )
-        .bind(&s.id_hash)
-        .bind(s.user.as_uuid())
-        .bind(s.acting_grant.map(|g| *g.as_uuid()))
-        .bind(s.mfa_pending)
-        .bind(&s.csrf_token)
-        .bind(&s.pending_totp_secret)
-        .bind(micros(s.created_at))
-        .bind(micros(s.last_seen_at))
-        .bind(micros(s.expires_at))
-        .execute(&self.pool)
-        .await
-        .map_err(map_db_error)?
-        .rows_affected();
-        rows_affected_or_not_found(n, "session", "(hidden)")
+        let mut conn = self.pool.acquire().await.map_err(map_db_error)?;
+        update_session_row(&mut conn, s).await
     }
 
     async fn delete_session(&self, id_hash: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-            .bind(id_hash)
-            .execute(&self.pool)
-            .await
-            .map_err(map_db_error)?;
-        Ok(())
+        let mut conn = self.pool.acquire().await.map_err(map_db_error)?;
+        delete_session_row(&mut conn, id_hash).await
     }
 
     async fn delete_sessions_of(&self, user: UserId) -> StoreResult<u64> {

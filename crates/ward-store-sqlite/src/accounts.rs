@@ -9,11 +9,12 @@ use jiff::Timestamp;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, SqliteConnection};
 use ward_core::account::{ApiToken, Email, Session, User};
+use ward_core::audit::AuditEvent;
 use ward_core::audit::digest_json;
 use ward_core::clock::truncate_to_micros;
 use ward_core::role::RoleGrant;
 use ward_core::{GrantId, TokenId, UserId};
-use ward_store::{AccountStore, AuditMeta, Scope, StoreError, StoreResult};
+use ward_store::{AccountStanding, AccountStore, AuditMeta, Scope, SessionChange, StoreError, StoreResult};
 
 const USER_COLUMNS: &str = "id, email, display_name, password_hash, totp_secret, totp_last_step, disabled, \
      failed_logins, locked_until, created_at";
@@ -114,38 +115,275 @@ async fn load_token(conn: &mut SqliteConnection, id: TokenId) -> StoreResult<Api
     }
 }
 
+async fn insert_user(conn: &mut SqliteConnection, user: &User, audit: &AuditMeta) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO users (id, email, display_name, password_hash, totp_secret, totp_last_step, disabled, \
+         failed_logins, locked_until, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(user.id.to_string())
+    .bind(user.email.as_str())
+    .bind(&user.display_name)
+    .bind(&user.password_hash)
+    .bind(&user.totp_secret)
+    .bind(user.totp_last_step)
+    .bind(user.disabled)
+    .bind(i64::from(user.failed_logins))
+    .bind(opt_ts(user.locked_until))
+    .bind(ts(user.created_at))
+    .execute(&mut *conn)
+    .await
+    .db()?;
+    let event = audit.event(
+        "user.create",
+        "user",
+        user.id.to_string(),
+        None,
+        None,
+        Some(digest_json(user)),
+        None,
+    );
+    append(conn, &event).await?;
+    Ok(())
+}
+
+async fn insert_grant(conn: &mut SqliteConnection, grant: &RoleGrant, audit: &AuditMeta) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO role_grants (id, user_id, role, org_id, created_at, expires_at, granted_by) \
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(grant.id.to_string())
+    .bind(grant.user.to_string())
+    .bind(grant.role.as_str())
+    .bind(grant.org.to_string())
+    .bind(ts(grant.created_at))
+    .bind(opt_ts(grant.expires_at))
+    .bind(grant.granted_by.map(|u| u.to_string()))
+    .execute(&mut *conn)
+    .await
+    .db()?;
+    let event = audit.event(
+        "grant.add",
+        "role_grant",
+        grant.id.to_string(),
+        Some(grant.org),
+        None,
+        Some(digest_json(grant)),
+        None,
+    );
+    append(conn, &event).await?;
+    Ok(())
+}
+
+async fn insert_session(conn: &mut SqliteConnection, session: &Session) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, user_id, acting_grant_id, mfa_pending, csrf_token, pending_totp_secret, \
+         created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&session.id_hash)
+    .bind(session.user.to_string())
+    .bind(session.acting_grant.map(|g| g.to_string()))
+    .bind(session.mfa_pending)
+    .bind(&session.csrf_token)
+    .bind(&session.pending_totp_secret)
+    .bind(ts(session.created_at))
+    .bind(ts(session.last_seen_at))
+    .bind(ts(session.expires_at))
+    .execute(&mut *conn)
+    .await
+    .db()?;
+    Ok(())
+}
+
+async fn update_session_row(conn: &mut SqliteConnection, session: &Session) -> StoreResult<()> {
+    let done = sqlx::query(
+        "UPDATE sessions SET user_id = ?, acting_grant_id = ?, mfa_pending = ?, csrf_token = ?, \
+         pending_totp_secret = ?, created_at = ?, last_seen_at = ?, expires_at = ? WHERE id_hash = ?",
+    )
+    .bind(session.user.to_string())
+    .bind(session.acting_grant.map(|g| g.to_string()))
+    .bind(session.mfa_pending)
+    .bind(&session.csrf_token)
+    .bind(&session.pending_totp_secret)
+    .bind(ts(session.created_at))
+    .bind(ts(session.last_seen_at))
+    .bind(ts(session.expires_at))
+    .bind(&session.id_hash)
+    .execute(&mut *conn)
+    .await
+    .db()?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::not_found("session", "(hash)"));
+    }
+    Ok(())
+}
+
+async fn delete_session_row(conn: &mut SqliteConnection, id_hash: &str) -> StoreResult<()> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
+        .bind(id_hash)
+        .execute(&mut *conn)
+        .await
+        .db()?;
+    Ok(())
+}
+
 #[async_trait]
 impl AccountStore for SqliteStore {
     async fn create_user(&self, user: &User, audit: &AuditMeta) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO users (id, email, display_name, password_hash, totp_secret, totp_last_step, disabled, \
-             failed_logins, locked_until, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        insert_user(&mut tx, user, audit).await?;
+        tx.commit().await.db()
+    }
+
+    async fn create_user_with_grant(
+        &self,
+        user: &User,
+        grant: &RoleGrant,
+        audit: &AuditMeta,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        insert_user(&mut tx, user, audit).await?;
+        insert_grant(&mut tx, grant, audit).await?;
+        tx.commit().await.db()
+    }
+
+    async fn record_mfa_failure(&self, id: UserId) -> StoreResult<u32> {
+        let count: Option<i64> = sqlx::query_scalar(
+            "UPDATE users SET failed_mfa = failed_mfa + 1 WHERE id = ? RETURNING failed_mfa",
         )
-        .bind(user.id.to_string())
-        .bind(user.email.as_str())
-        .bind(&user.display_name)
-        .bind(&user.password_hash)
-        .bind(&user.totp_secret)
-        .bind(user.totp_last_step)
-        .bind(user.disabled)
-        .bind(i64::from(user.failed_logins))
-        .bind(opt_ts(user.locked_until))
-        .bind(ts(user.created_at))
-        .execute(&mut *tx)
+        .bind(id.to_string())
+        .fetch_optional(&self.write)
         .await
         .db()?;
+        match count {
+            Some(n) => to_u32("failed_mfa", n),
+            None => Err(StoreError::not_found("user", id)),
+        }
+    }
+
+    async fn set_mfa_state(
+        &self,
+        id: UserId,
+        failed_mfa: u32,
+        totp_last_step: Option<i64>,
+    ) -> StoreResult<()> {
+        let done = sqlx::query("UPDATE users SET failed_mfa = ?, totp_last_step = ? WHERE id = ?")
+            .bind(i64::from(failed_mfa))
+            .bind(totp_last_step)
+            .bind(id.to_string())
+            .execute(&self.write)
+            .await
+            .db()?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::not_found("user", id));
+        }
+        Ok(())
+    }
+
+    async fn lock_user(
+        &self,
+        id: UserId,
+        until: Timestamp,
+        detail: &str,
+        audit: &AuditMeta,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("UPDATE users SET locked_until = ? WHERE id = ?")
+            .bind(ts(until))
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::not_found("user", id));
+        }
         let event = audit.event(
-            "user.create",
+            "user.locked",
             "user",
-            user.id.to_string(),
+            id.to_string(),
             None,
             None,
-            Some(digest_json(user)),
             None,
+            Some(detail.to_owned()),
         );
         append(&mut tx, &event).await?;
         tx.commit().await.db()
+    }
+
+    async fn account_standing(&self, user: UserId) -> StoreResult<Option<AccountStanding>> {
+        let rows = sqlx::query(
+            "SELECT u.disabled AS disabled, g.id AS id, g.user_id AS user_id, g.role AS role, g.org_id AS org_id, \
+             g.created_at AS created_at, g.expires_at AS expires_at, g.granted_by AS granted_by \
+             FROM users u LEFT JOIN role_grants g ON g.user_id = u.id WHERE u.id = ? ORDER BY g.created_at, g.id",
+        )
+        .bind(user.to_string())
+        .fetch_all(&self.read)
+        .await
+        .db()?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let disabled: bool = get(first, "disabled")?;
+        let mut grants = Vec::with_capacity(rows.len());
+        for row in &rows {
+            if get::<Option<String>>(row, "id")?.is_some() {
+                grants.push(grant_from_row(row)?);
+            }
+        }
+        Ok(Some(AccountStanding { disabled, grants }))
+    }
+
+    async fn change_session(&self, change: &SessionChange, event: &AuditEvent) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        match change {
+            SessionChange::Open(s) => insert_session(&mut tx, s).await?,
+            SessionChange::Rotate { old_hash, new } => {
+                insert_session(&mut tx, new).await?;
+                delete_session_row(&mut tx, old_hash).await?;
+            }
+            SessionChange::Update(s) => update_session_row(&mut tx, s).await?,
+            SessionChange::Close(hash) => delete_session_row(&mut tx, hash).await?,
+        }
+        append(&mut tx, event).await?;
+        tx.commit().await.db()
+    }
+
+    async fn get_token(&self, id: TokenId) -> StoreResult<ApiToken> {
+        let mut conn = self.read.acquire().await.db()?;
+        load_token(&mut conn, id).await
+    }
+
+    async fn list_tokens_in(&self, scope: &Scope) -> StoreResult<Vec<ApiToken>> {
+        let mut qb = QueryBuilder::new("");
+        scope::push_with(&mut qb, scope);
+        qb.push("SELECT ")
+            .push(TOKEN_COLUMNS)
+            .push(" FROM api_tokens WHERE 1");
+        scope::push_filter(&mut qb, scope, "org_id");
+        qb.push(" ORDER BY created_at, id");
+        let rows = qb.build().fetch_all(&self.read).await.db()?;
+        rows.iter().map(token_from_row).collect()
+    }
+
+    async fn count_attempt(&self, key: &str, window_start: Timestamp) -> StoreResult<u32> {
+        let n: i64 = sqlx::query_scalar(
+            "INSERT INTO login_throttle (key, window_start, count) VALUES (?, ?, 1) \
+             ON CONFLICT (key, window_start) DO UPDATE SET count = count + 1 RETURNING count",
+        )
+        .bind(key)
+        .bind(ts(window_start))
+        .fetch_one(&self.write)
+        .await
+        .db()?;
+        to_u32("count", n)
+    }
+
+    async fn prune_attempts(&self, before: Timestamp) -> StoreResult<u64> {
+        let done = sqlx::query("DELETE FROM login_throttle WHERE window_start < ?")
+            .bind(ts(before))
+            .execute(&self.write)
+            .await
+            .db()?;
+        Ok(done.rows_affected())
     }
 
     async fn update_user(&self, user: &User, action: &str, audit: &AuditMeta) -> StoreResult<()> {
@@ -234,30 +472,7 @@ impl AccountStore for SqliteStore {
 
     async fn add_grant(&self, grant: &RoleGrant, audit: &AuditMeta) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO role_grants (id, user_id, role, org_id, created_at, expires_at, granted_by) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(grant.id.to_string())
-        .bind(grant.user.to_string())
-        .bind(grant.role.as_str())
-        .bind(grant.org.to_string())
-        .bind(ts(grant.created_at))
-        .bind(opt_ts(grant.expires_at))
-        .bind(grant.granted_by.map(|u| u.to_string()))
-        .execute(&mut *tx)
-        .await
-        .db()?;
-        let event = audit.event(
-            "grant.add",
-            "role_grant",
-            grant.id.to_string(),
-            Some(grant.org),
-            None,
-            Some(digest_json(grant)),
-            None,
-        );
-        append(&mut tx, &event).await?;
+        insert_grant(&mut tx, grant, audit).await?;
         tx.commit().await.db()
     }
 
@@ -293,23 +508,8 @@ impl AccountStore for SqliteStore {
     }
 
     async fn create_session(&self, session: &Session) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO sessions (id_hash, user_id, acting_grant_id, mfa_pending, csrf_token, pending_totp_secret, \
-             created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&session.id_hash)
-        .bind(session.user.to_string())
-        .bind(session.acting_grant.map(|g| g.to_string()))
-        .bind(session.mfa_pending)
-        .bind(&session.csrf_token)
-        .bind(&session.pending_totp_secret)
-        .bind(ts(session.created_at))
-        .bind(ts(session.last_seen_at))
-        .bind(ts(session.expires_at))
-        .execute(&self.write)
-        .await
-        .db()?;
-        Ok(())
+        let mut conn = self.write.acquire().await.db()?;
+        insert_session(&mut conn, session).await
     }
 
     async fn get_session(&self, id_hash: &str) -> StoreResult<Option<Session>> {
@@ -322,35 +522,13 @@ impl AccountStore for SqliteStore {
     }
 
     async fn update_session(&self, session: &Session) -> StoreResult<()> {
-        let done = sqlx::query(
-            "UPDATE sessions SET user_id = ?, acting_grant_id = ?, mfa_pending = ?, csrf_token = ?, \
-             pending_totp_secret = ?, created_at = ?, last_seen_at = ?, expires_at = ? WHERE id_hash = ?",
-        )
-        .bind(session.user.to_string())
-        .bind(session.acting_grant.map(|g| g.to_string()))
-        .bind(session.mfa_pending)
-        .bind(&session.csrf_token)
-        .bind(&session.pending_totp_secret)
-        .bind(ts(session.created_at))
-        .bind(ts(session.last_seen_at))
-        .bind(ts(session.expires_at))
-        .bind(&session.id_hash)
-        .execute(&self.write)
-        .await
-        .db()?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::not_found("session", "(hash)"));
-        }
-        Ok(())
+        let mut conn = self.write.acquire().await.db()?;
+        update_session_row(&mut conn, session).await
     }
 
     async fn delete_session(&self, id_hash: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
-            .bind(id_hash)
-            .execute(&self.write)
-            .await
-            .db()?;
-        Ok(())
+        let mut conn = self.write.acquire().await.db()?;
+        delete_session_row(&mut conn, id_hash).await
     }
 
     async fn delete_sessions_of(&self, user: UserId) -> StoreResult<u64> {

@@ -101,6 +101,10 @@ pub const REBUILT_ON_RESTORE: &[(&str, &str)] = &[
         "SQLite's trigram index of asset names and hostnames, rebuilt from assets",
     ),
     (
+        "login_throttle",
+        "sign-in and second-factor throttle counters: short-lived, they start again empty",
+    ),
+    (
         "software_text",
         "SQLite's trigram index of software names, filled by a trigger as software rows load",
     ),

@@ -156,10 +156,71 @@ pub trait InventoryStore: Send + Sync {
     ) -> StoreResult<Vec<Dependency>>;
 }
 
+/// A change to the sessions table that the store makes together with its audit record, in one
+/// transaction ([`AccountStore::change_session`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionChange {
+    /// A new session (sign-in).
+    Open(Session),
+    /// Replace a session by a new one with another id (after the second factor).
+    Rotate { old_hash: String, new: Session },
+    /// Change a session in place (the acting grant).
+    Update(Session),
+    /// End one session (sign-out), by the hash of its id.
+    Close(String),
+}
+
+/// What deciding whether a credential of a user still stands needs: the account's state and all
+/// of its grants (expired ones included, oldest first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountStanding {
+    pub disabled: bool,
+    pub grants: Vec<RoleGrant>,
+}
+
 /// Accounts, role grants, sessions and API tokens.
 #[async_trait]
 pub trait AccountStore: Send + Sync {
     async fn create_user(&self, user: &User, audit: &AuditMeta) -> StoreResult<()>;
+    /// Create an account and its first grant in one transaction (both audited): a grant that fails
+    /// leaves no account behind.
+    async fn create_user_with_grant(
+        &self,
+        user: &User,
+        grant: &RoleGrant,
+        audit: &AuditMeta,
+    ) -> StoreResult<()>;
+    /// Count one wrong second-factor code (atomically) and return the new count.
+    async fn record_mfa_failure(&self, id: UserId) -> StoreResult<u32>;
+    /// Set the second-factor failure count and the last accepted TOTP step (a correct code: 0 and
+    /// its step; an administrator's reset: 0).
+    async fn set_mfa_state(
+        &self,
+        id: UserId,
+        failed_mfa: u32,
+        totp_last_step: Option<i64>,
+    ) -> StoreResult<()>;
+    /// Lock an account until `until`, audited as `user.locked` with `detail`, in one transaction.
+    async fn lock_user(
+        &self,
+        id: UserId,
+        until: Timestamp,
+        detail: &str,
+        audit: &AuditMeta,
+    ) -> StoreResult<()>;
+    /// The account state and grants of a user in one read, or None for an unknown user: checked
+    /// on every use of an API token.
+    async fn account_standing(&self, user: UserId) -> StoreResult<Option<AccountStanding>>;
+    /// Make a session change and append its audit record in one transaction.
+    async fn change_session(&self, change: &SessionChange, event: &AuditEvent) -> StoreResult<()>;
+    async fn get_token(&self, id: TokenId) -> StoreResult<ApiToken>;
+    /// Tokens over organisations inside the scope, whoever issued them, oldest first.
+    async fn list_tokens_in(&self, scope: &Scope) -> StoreResult<Vec<ApiToken>>;
+    /// Count one attempt under `key` in the window starting at `window_start`; returns the count
+    /// in that window including this one. The caller decides keys, windows and limits.
+    async fn count_attempt(&self, key: &str, window_start: Timestamp) -> StoreResult<u32>;
+    /// Forget the attempt counts of windows that started before `before`.
+    async fn prune_attempts(&self, before: Timestamp) -> StoreResult<u64>;
     /// Replace a user row (disable, MFA changes, password). Audited with `action`.
     async fn update_user(&self, user: &User, action: &str, audit: &AuditMeta) -> StoreResult<()>;
     /// Record a failed login or reset the counter, without an audit digest of secrets.

@@ -51,6 +51,24 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(backend: Backend, clock: Arc<dyn Clock>) -> TestApp {
+    spawn_app_configured(backend, clock, test_settings(), ServerSettings::default()).await
+}
+
+/// The application settings tests run with: defaults, with cheap password hashing.
+pub fn test_settings() -> AppSettings {
+    AppSettings {
+        password_cost: TEST_COST,
+        ..AppSettings::default()
+    }
+}
+
+/// Spawn with explicit settings (limits, trusted proxies); use [`test_settings`] as the base.
+pub async fn spawn_app_configured(
+    backend: Backend,
+    clock: Arc<dyn Clock>,
+    settings: AppSettings,
+    server: ServerSettings,
+) -> TestApp {
     let (store, dir): (Arc<dyn Store>, Option<TempDir>) = match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().expect("temp dir");
@@ -63,16 +81,12 @@ pub async fn spawn_app_with(backend: Backend, clock: Arc<dyn Clock>) -> TestApp 
         }
         Backend::Store(s) => (s, None),
     };
-    let settings = AppSettings {
-        password_cost: TEST_COST,
-        ..AppSettings::default()
-    };
     let hash = ward_app::accounts::password::hash(fixtures::PASSWORD, TEST_COST).expect("hash");
     let world = fixtures::build(&store, &hash, clock.now())
         .await
         .expect("fixtures");
     let app = App::new(Arc::clone(&store), clock, settings).expect("app");
-    let state = AppState::new(app.clone(), ServerSettings::default());
+    let state = AppState::new(app.clone(), server);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();

@@ -9,11 +9,13 @@ pub mod users;
 use crate::App;
 use crate::actor::{Actor, Principal};
 use crate::error::{AppError, AppResult};
+use crate::throttle::Attempt;
 use jiff::{SignedDuration, Timestamp};
 use ward_core::GrantId;
 use ward_core::account::{Email, Session, User};
 use ward_core::audit::{AuditActor, AuditEvent};
 use ward_core::role::RoleGrant;
+use ward_store::{AuditMeta, SessionChange};
 
 /// What the user must do after a correct password.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +68,32 @@ fn login_failed() -> AppError {
 }
 
 impl App {
+    /// The account itself as the actor of its own sign-in events.
+    fn user_meta(user: &User, at: Timestamp) -> AuditMeta {
+        AuditMeta {
+            actor: AuditActor {
+                principal: format!("user:{}", user.id),
+                role: None,
+                acting_org: None,
+            },
+            at,
+            request_id: None,
+        }
+    }
+
+    /// Lock an account for the configured time; the lock and its audit record are one transaction.
+    async fn lock_account(&self, user: &User, now: Timestamp, detail: String) -> AppResult<()> {
+        self.store()
+            .lock_user(
+                user.id,
+                now + self.settings().lockout,
+                &detail,
+                &Self::user_meta(user, now),
+            )
+            .await?;
+        Ok(())
+    }
+
     fn user_audit(&self, user: &User, at: Timestamp, action: &str, detail: Option<String>) -> AuditEvent {
         AuditEvent {
             at,
@@ -89,9 +117,7 @@ impl App {
     /// locked accounts all get the same error after the same amount of work.
     pub async fn login(&self, email: &str, password: &str, client: &str) -> AppResult<NewSession> {
         let now = self.now();
-        if !self.inner.throttle.allow(client, now) {
-            return Err(AppError::Throttled);
-        }
+        self.throttle(Attempt::SignIn { email, client }).await?;
         let user = match Email::parse(email) {
             Ok(e) => self.store().find_user_by_email(&e).await?,
             Err(_) => None,
@@ -107,22 +133,17 @@ impl App {
         }
         if !ok {
             let failed = user.failed_logins.saturating_add(1);
-            let s = self.settings();
-            let lock = (failed >= s.max_failed_logins).then(|| now + s.lockout);
             self.store()
-                .set_login_state(user.id, failed, lock, user.totp_last_step)
+                .set_login_state(user.id, failed, user.locked_until, user.totp_last_step)
                 .await?;
-            if lock.is_some() {
-                let e = self.user_audit(
-                    &user,
-                    now,
-                    "user.locked",
-                    Some(format!("{failed} failed sign-ins")),
-                );
-                self.store().append_audit(&e).await?;
+            if failed >= self.settings().max_failed_logins {
+                self.lock_account(&user, now, format!("{failed} failed sign-ins"))
+                    .await?;
             }
             return Err(login_failed());
         }
+        // A correct password clears password failures only: wrong second-factor codes are counted
+        // apart (`failed_mfa`) and only a correct code clears them.
         if user.failed_logins > 0 || user.locked_until.is_some() {
             self.store()
                 .set_login_state(user.id, 0, None, user.totp_last_step)
@@ -147,9 +168,10 @@ impl App {
             last_seen_at: now,
             expires_at: now + self.settings().session_absolute,
         };
-        self.store().create_session(&session).await?;
         let e = self.user_audit(&user, now, "session.create", None);
-        self.store().append_audit(&e).await?;
+        self.store()
+            .change_session(&SessionChange::Open(session), &e)
+            .await?;
         Ok(NewSession { cookie, next })
     }
 
@@ -242,6 +264,8 @@ impl App {
     /// Confirm enrolment with a code from the new secret; completes sign-in with a new session id.
     pub async fn confirm_mfa_enrolment(&self, view: &SessionView, code: &str) -> AppResult<String> {
         let now = self.now();
+        self.throttle(Attempt::SecondFactor { user: view.user.id })
+            .await?;
         let secret = view
             .session
             .pending_totp_secret
@@ -266,26 +290,29 @@ impl App {
         self.rotate_session(view, now).await
     }
 
-    /// Check a code for a user who has MFA; completes sign-in with a new session id.
+    /// Check a code for a user who has MFA; completes sign-in with a new session id. Wrong codes
+    /// count in `failed_mfa`, which a correct password does not reset: at `max_failed_logins` the
+    /// account locks (audited) and its sessions end. Attempts are throttled per account as well.
     pub async fn verify_mfa(&self, view: &SessionView, code: &str) -> AppResult<String> {
         let now = self.now();
+        if view.user.locked_until.is_some_and(|l| now < l) {
+            self.store().delete_session(&view.session.id_hash).await?;
+            return Err(AppError::Unauthenticated);
+        }
+        self.throttle(Attempt::SecondFactor { user: view.user.id })
+            .await?;
         let secret = view.user.totp_secret.clone().ok_or(AppError::Unauthenticated)?;
         let Some(step) = totp::verify(&secret, code, now, view.user.totp_last_step) else {
-            let failed = view.user.failed_logins.saturating_add(1);
-            let s = self.settings();
-            let lock = (failed >= s.max_failed_logins).then(|| now + s.lockout);
-            self.store()
-                .set_login_state(view.user.id, failed, lock, view.user.totp_last_step)
-                .await?;
-            if lock.is_some() {
+            let failed = self.store().record_mfa_failure(view.user.id).await?;
+            if failed >= self.settings().max_failed_logins {
+                self.lock_account(&view.user, now, format!("{failed} wrong second-factor codes"))
+                    .await?;
                 self.store().delete_sessions_of(view.user.id).await?;
                 return Err(AppError::Unauthenticated);
             }
             return Err(AppError::invalid("code", "that code is not right"));
         };
-        self.store()
-            .set_login_state(view.user.id, 0, None, Some(step))
-            .await?;
+        self.store().set_mfa_state(view.user.id, 0, Some(step)).await?;
         self.rotate_session(view, now).await
     }
 
@@ -298,10 +325,12 @@ impl App {
         session.pending_totp_secret = None;
         session.csrf_token = secrets::random_token()?;
         session.last_seen_at = now;
-        self.store().create_session(&session).await?;
-        self.store().delete_session(&view.session.id_hash).await?;
         let e = self.user_audit(&view.user, now, "session.mfa_verified", None);
-        self.store().append_audit(&e).await?;
+        let change = SessionChange::Rotate {
+            old_hash: view.session.id_hash.clone(),
+            new: session,
+        };
+        self.store().change_session(&change, &e).await?;
         Ok(cookie)
     }
 
@@ -318,21 +347,30 @@ impl App {
         Ok(out)
     }
 
-    /// Act under another of the user's active grants.
+    /// Act under another of the user's active grants (audited, with the organisation acted for).
     pub async fn switch_grant(&self, view: &SessionView, grant: GrantId) -> AppResult<()> {
-        if !view.grants.iter().any(|g| g.id == grant) {
+        let Some(g) = view.grants.iter().find(|g| g.id == grant) else {
             return Err(AppError::NotFound("role".into()));
-        }
+        };
         let mut session = view.session.clone();
         session.acting_grant = Some(grant);
-        self.store().update_session(&session).await?;
+        let mut e = self.user_audit(
+            &view.user,
+            self.now(),
+            "session.switch",
+            Some(format!("acting as {} under grant {}", g.role.as_str(), g.id)),
+        );
+        e.org = Some(g.org);
+        self.store()
+            .change_session(&SessionChange::Update(session), &e)
+            .await?;
         Ok(())
     }
 
     pub async fn logout(&self, view: &SessionView) -> AppResult<()> {
-        self.store().delete_session(&view.session.id_hash).await?;
         let e = self.user_audit(&view.user, self.now(), "session.delete", None);
-        self.store().append_audit(&e).await?;
+        let change = SessionChange::Close(view.session.id_hash.clone());
+        self.store().change_session(&change, &e).await?;
         Ok(())
     }
 

@@ -2,12 +2,11 @@
 
 use super::{password, secrets};
 use crate::App;
-use crate::actor::Actor;
+use crate::actor::{Actor, Principal};
 use crate::authz::{Action, authorise, authorise_on, grantable_roles_for, scope_contains};
 use crate::error::{AppError, AppResult};
 use jiff::{SignedDuration, Timestamp};
 use ward_core::account::{Email, User};
-use ward_core::org::OrgKind;
 use ward_core::role::{Role, RoleGrant};
 use ward_core::{GrantId, OrgId, UserId};
 use ward_store::Scope;
@@ -47,12 +46,82 @@ fn new_id_bytes() -> AppResult<[u8; 10]> {
 }
 
 impl App {
-    /// Create an account. Returns the user and the initial password (generated when not given).
-    pub async fn add_user(&self, actor: &Actor, new: NewUser) -> AppResult<(User, String)> {
+    /// The person an actor acts for: the signed-in user, or the owner of the token in use; None
+    /// for Ward itself.
+    pub(crate) async fn person_behind(&self, actor: &Actor) -> AppResult<Option<UserId>> {
+        Ok(match actor.principal {
+            Principal::User(u) => Some(u),
+            Principal::Token(t) => Some(self.store().get_token(t).await?.created_by),
+            Principal::System(_) => None,
+        })
+    }
+
+    /// THE rule for every new grant, checked before anything is written: the actor may manage
+    /// users over `org`; nobody grants themselves anything (a token acts for its owner); the role
+    /// is one the actor's role may hand out ([`grantable_roles_for`]); the role fits the kind of
+    /// organisation and carries the expiry it needs ([`Role::check_grant`]); an expiry lies in the
+    /// future, and an incident responder's at most `responder_max_days` ahead.
+    ///
+    /// Granting to someone who already holds grants outside the actor's footprint is allowed: people
+    /// work for several organisations (a GP who also sits on the ICB board). The actor then sees
+    /// only the grants inside their own footprint ([`App::list_users`]) and may not disable the
+    /// person or reset their credentials (`check_manageable`), only revoke what is in their footprint.
+    async fn check_new_grant(
+        &self,
+        actor: &Actor,
+        user: Option<UserId>,
+        role: Role,
+        org: OrgId,
+        expires_at: Option<Timestamp>,
+        now: Timestamp,
+    ) -> AppResult<()> {
+        authorise_on(self.store(), actor, Action::ManageUsers, org, now).await?;
+        if let Some(user) = user
+            && self.person_behind(actor).await? == Some(user)
+        {
+            return Err(AppError::forbidden("nobody may grant themselves a role"));
+        }
+        if !grantable_roles_for(actor).contains(&role) {
+            return Err(AppError::forbidden(format!(
+                "your role ({}) may not grant the {} role",
+                actor.role.label(),
+                role.label()
+            )));
+        }
+        let kind = self.store().get_org(&Scope::All, org).await?.kind;
+        role.check_grant(kind, expires_at)?;
+        if let Some(e) = expires_at {
+            if e <= now {
+                return Err(AppError::invalid("expires_at", "must be in the future"));
+            }
+            let days = self.settings().responder_max_days;
+            if role.requires_expiry() && e > now + SignedDuration::from_hours(24 * days) {
+                return Err(AppError::invalid(
+                    "expires_at",
+                    format!("may be at most {days} days ahead"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Create an account with its first role, in one transaction after every grant rule has been
+    /// checked: a refused grant leaves no account behind. Returns the user, the initial password
+    /// (generated when not given) and the grant.
+    pub async fn create_user(
+        &self,
+        actor: &Actor,
+        new: NewUser,
+        role: Role,
+        org: OrgId,
+        expires_at: Option<Timestamp>,
+    ) -> AppResult<(User, String, RoleGrant)> {
         let now = self.now();
         authorise(actor, Action::ManageUsers, now)?;
         let email = Email::parse(&new.email)?;
         let display_name = ward_core::error::require_text("display_name", &new.display_name, 120)?;
+        self.check_new_grant(actor, None, role, org, expires_at, now)
+            .await?;
         let pw = match new.password {
             Some(p) => {
                 password::check_strength(&p)?;
@@ -77,60 +146,26 @@ impl App {
             locked_until: None,
             created_at: now,
         };
-        self.store().create_user(&user, &actor.audit(now)).await?;
-        Ok((user, pw))
+        let grant = RoleGrant {
+            id: GrantId::new_at(now, new_id_bytes()?),
+            user: user.id,
+            role,
+            org,
+            created_at: now,
+            expires_at,
+            granted_by: self.person_behind(actor).await?,
+        };
+        self.store()
+            .create_user_with_grant(&user, &grant, &actor.audit(now))
+            .await?;
+        Ok((user, pw, grant))
     }
 
-    /// Grant a role over an organisation. The granter may only hand out roles their own role allows,
-    /// inside their own footprint; incident responder grants must expire.
+    /// Grant a role over an organisation, under the one grant rule (see `check_new_grant`).
     pub async fn grant_role(&self, actor: &Actor, g: NewGrant) -> AppResult<RoleGrant> {
         let now = self.now();
-        authorise_on(self.store(), actor, Action::ManageUsers, g.org, now).await?;
-        if !grantable_roles_for(actor).contains(&g.role) {
-            return Err(AppError::forbidden(format!(
-                "your role ({}) may not grant the {} role",
-                actor.role.label(),
-                g.role.label()
-            )));
-        }
-        let org = self.store().get_org(&Scope::All, g.org).await?;
-        if g.role == Role::SupplierContact && org.kind != OrgKind::Supplier {
-            return Err(AppError::invalid(
-                "org",
-                "supplier contacts must be granted on a supplier",
-            ));
-        }
-        if g.role != Role::SupplierContact && org.kind == OrgKind::Supplier {
-            return Err(AppError::invalid(
-                "role",
-                "on a supplier only the supplier contact role applies",
-            ));
-        }
-        if g.role == Role::NationalAnalyst && org.kind != OrgKind::NationalBody {
-            return Err(AppError::invalid(
-                "org",
-                "national analysts must be granted on the national body",
-            ));
-        }
-        if g.role.requires_expiry() {
-            let max = now + SignedDuration::from_hours(24 * self.settings().responder_max_days);
-            match g.expires_at {
-                None => {
-                    return Err(AppError::invalid(
-                        "expires_at",
-                        "incident responder access must expire",
-                    ));
-                }
-                Some(e) if e <= now => return Err(AppError::invalid("expires_at", "must be in the future")),
-                Some(e) if e > max => {
-                    return Err(AppError::invalid(
-                        "expires_at",
-                        format!("may be at most {} days ahead", self.settings().responder_max_days),
-                    ));
-                }
-                Some(_) => {}
-            }
-        }
+        self.check_new_grant(actor, Some(g.user), g.role, g.org, g.expires_at, now)
+            .await?;
         // The user must exist (get_user fails otherwise).
         self.store().get_user(g.user).await?;
         let grant = RoleGrant {
@@ -140,7 +175,7 @@ impl App {
             org: g.org,
             created_at: now,
             expires_at: g.expires_at,
-            granted_by: actor.user_id(),
+            granted_by: self.person_behind(actor).await?,
         };
         self.store().add_grant(&grant, &actor.audit(now)).await?;
         Ok(grant)
@@ -159,13 +194,19 @@ impl App {
         Ok(())
     }
 
-    /// Users the actor may manage: those holding a grant inside the footprint.
+    /// Users the actor may manage: those holding a grant inside the footprint, each shown with
+    /// only the grants inside it (what someone holds elsewhere is not the actor's to see).
     pub async fn list_users(&self, actor: &Actor) -> AppResult<Vec<UserSummary>> {
         let scope = authorise(actor, Action::ManageUsers, self.now())?;
         let users = self.store().list_users(&scope).await?;
         let mut out = Vec::with_capacity(users.len());
         for u in users {
-            let grants = self.store().grants_of(u.id).await?;
+            let mut grants = Vec::new();
+            for g in self.store().grants_of(u.id).await? {
+                if scope_contains(self.store(), &scope, g.org).await? {
+                    grants.push(g);
+                }
+            }
             out.push(UserSummary {
                 id: u.id,
                 email: u.email,
@@ -213,6 +254,7 @@ impl App {
         self.store()
             .update_user(&u, "user.mfa_reset", &actor.audit(now))
             .await?;
+        self.store().set_mfa_state(user, 0, None).await?;
         self.store().delete_sessions_of(user).await?;
         Ok(())
     }
@@ -234,6 +276,8 @@ impl App {
         self.store()
             .update_user(&u, "user.password_reset", &actor.audit(now))
             .await?;
+        // An administrator's reset clears a lock-out by wrong codes as well.
+        self.store().set_mfa_state(user, 0, u.totp_last_step).await?;
         self.store().delete_sessions_of(user).await?;
         Ok(pw)
     }

@@ -7,7 +7,7 @@ use crate::settings::Settings;
 use clap::Args;
 use std::sync::Arc;
 use ward_app::App;
-use ward_app::accounts::users::{NewGrant, NewUser};
+use ward_app::accounts::users::NewUser;
 use ward_demo::{DemoPlan, OrgInventory, Scale};
 use ward_store::{AuditMeta, OrgFilter, PageRequest, Scope};
 
@@ -205,32 +205,24 @@ async fn create_personas(app: &App, plan: &DemoPlan) -> anyhow::Result<Vec<Login
     let actor = operator(app).await?;
     let mut out = Vec::new();
     for p in &plan.personas {
-        let (user, password) = app
-            .add_user(
+        let expires_at = p
+            .role
+            .requires_expiry()
+            .then(|| app.now() + jiff::SignedDuration::from_hours(24 * 30));
+        let (_user, password, _grant) = app
+            .create_user(
                 &actor,
                 NewUser {
                     email: p.email.clone(),
                     display_name: p.display_name.clone(),
                     password: None,
                 },
+                p.role,
+                p.org,
+                expires_at,
             )
             .await
             .map_err(app_err)?;
-        let expires_at = p
-            .role
-            .requires_expiry()
-            .then(|| app.now() + jiff::SignedDuration::from_hours(24 * 30));
-        app.grant_role(
-            &actor,
-            NewGrant {
-                user: user.id,
-                role: p.role,
-                org: p.org,
-                expires_at,
-            },
-        )
-        .await
-        .map_err(app_err)?;
         let org_name = plan
             .orgs
             .iter()

@@ -55,7 +55,7 @@ pub async fn serve_app(
     settings: &Settings,
     ready: Option<tokio::sync::oneshot::Sender<std::net::SocketAddr>>,
 ) -> anyhow::Result<()> {
-    let state = ward_server::AppState::new(app.clone(), settings.server_settings());
+    let state = ward_server::AppState::new(app.clone(), settings.server_settings()?);
     let metrics = state.metrics.clone();
     let listener = tokio::net::TcpListener::bind(&settings.listen)
         .await

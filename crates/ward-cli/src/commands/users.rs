@@ -70,28 +70,20 @@ pub async fn run(settings: &Settings, json: bool, cmd: UsersCommand) -> anyhow::
             days,
         } => {
             let org = org_id(&app, &org).await?;
-            let (user, pw) = app
-                .add_user(
+            let (user, pw, _grant) = app
+                .create_user(
                     &actor,
                     NewUser {
                         email,
                         display_name: name,
                         password: None,
                     },
+                    role,
+                    org,
+                    expiry(days),
                 )
                 .await
                 .map_err(app_err)?;
-            app.grant_role(
-                &actor,
-                NewGrant {
-                    user: user.id,
-                    role,
-                    org,
-                    expires_at: expiry(days),
-                },
-            )
-            .await
-            .map_err(app_err)?;
             if json {
                 println!(
                     "{}",

@@ -78,43 +78,20 @@ pub async fn create_user(
     ApiActor(actor): ApiActor,
     ApiJson(b): ApiJson<NewUserBody>,
 ) -> ApiResult<(StatusCode, Json<CreatedUser>)> {
-    // Check the grant is allowed before creating anything.
-    ward_app::authz::authorise_on(
-        s.app.store(),
-        &actor,
-        ward_app::authz::Action::ManageUsers,
-        b.org,
-        s.app.now(),
-    )
-    .await?;
-    if !ward_app::authz::grantable_roles(actor.role).contains(&b.role) {
-        return Err(ward_app::AppError::forbidden(format!(
-            "your role ({}) may not grant that role",
-            actor.role.label()
-        ))
-        .into());
-    }
-    let (user, pw) = s
+    // One use case: the grant rules are checked before anything is written, and the account and
+    // its first grant are stored in one transaction.
+    let (user, pw, grant) = s
         .app
-        .add_user(
+        .create_user(
             &actor,
             NewUser {
                 email: b.email,
                 display_name: b.display_name,
                 password: None,
             },
-        )
-        .await?;
-    let grant = s
-        .app
-        .grant_role(
-            &actor,
-            NewGrant {
-                user: user.id,
-                role: b.role,
-                org: b.org,
-                expires_at: b.expires_at,
-            },
+            b.role,
+            b.org,
+            b.expires_at,
         )
         .await?;
     Ok((
@@ -215,7 +192,8 @@ pub struct NewTokenBody {
     pub name: String,
     pub role: Role,
     pub org: OrgId,
-    /// Lifetime in days (1 to 366).
+    /// Lifetime in days: 1 to 366 (`token_max_days`), or to 30 for privileged roles
+    /// (`privileged_token_max_days`); never past the end of the owner's grants that cover it.
     pub days: i64,
 }
 

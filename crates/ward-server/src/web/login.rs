@@ -23,6 +23,8 @@ use ward_core::GrantId;
 pub const LOGIN_FAILED: &str = "E-mail or password not recognised.";
 const FORM_EXPIRED: &str = "The sign-in form had expired. Please enter your details again.";
 const THROTTLED: &str = "There have been too many sign-in attempts. Wait a few minutes, then try again.";
+const CODES_THROTTLED: &str =
+    "There have been too many attempts at a code. Wait a few minutes, then try the newest code.";
 const WRONG_CODE: &str =
     "That code is not right. Check that the time on your phone is correct and type the newest code.";
 
@@ -211,6 +213,7 @@ pub async fn mfa_submit(
             &auth::set_cookie(SESSION_COOKIE, &cookie, secure, None),
         ),
         Err(AppError::Invalid(_)) => mfa_page(&view, StatusCode::OK, Some(WRONG_CODE)),
+        Err(AppError::Throttled) => mfa_page(&view, StatusCode::TOO_MANY_REQUESTS, Some(CODES_THROTTLED)),
         // Too many wrong codes: the account is locked and its sessions are gone.
         Err(AppError::Unauthenticated) => with_cookie(
             Redirect::to("/login").into_response(),
@@ -289,6 +292,9 @@ pub async fn enrol_submit(
             &auth::set_cookie(SESSION_COOKIE, &cookie, secure, None),
         ),
         Err(AppError::Invalid(_)) => enrol_page(&s, &view, StatusCode::OK, Some(WRONG_CODE)).await,
+        Err(AppError::Throttled) => {
+            enrol_page(&s, &view, StatusCode::TOO_MANY_REQUESTS, Some(CODES_THROTTLED)).await
+        }
         Err(AppError::Conflict(_)) => Redirect::to("/mfa/enrol").into_response(),
         Err(e) => error_page(&e.into()),
     }

@@ -338,19 +338,30 @@ pub(crate) fn yes_no(field: &str, value: Option<&str>) -> Result<Option<bool>, A
     }
 }
 
-/// The client's address as seen by this server, for sign-in throttling.
+/// The client's address for sign-in throttling: the TCP peer, or behind a configured trusted proxy
+/// the address it forwarded (see [`crate::proxy`]).
 #[derive(Debug, Clone)]
 pub struct ClientAddr(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let addr = parts
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Some(peer) = parts
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string());
-        Ok(Self(addr))
+            .map(|c| c.0.ip())
+        else {
+            return Ok(Self("unknown".to_owned()));
+        };
+        let forwarded: Vec<&str> = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        let ip = crate::proxy::client_address(peer, &forwarded, &state.settings.trusted_proxies);
+        Ok(Self(ip.to_string()))
     }
 }
 

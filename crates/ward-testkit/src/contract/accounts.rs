@@ -9,7 +9,7 @@ use ward_core::role::{Role, RoleGrant};
 use ward_core::{GrantId, OrgId, TokenId, UserId};
 use ward_store::{Scope, Store, StoreError};
 
-fn user(label: &str) -> anyhow::Result<User> {
+pub(super) fn user(label: &str) -> anyhow::Result<User> {
     Ok(User {
         id: new_id(UserId::new_at),
         email: Email::parse(&format!("Contract.{label}.{}@Example.ORG", next_number()))?,
@@ -24,7 +24,7 @@ fn user(label: &str) -> anyhow::Result<User> {
     })
 }
 
-fn grant(user: UserId, role: Role, org: OrgId, created: i64) -> RoleGrant {
+pub(super) fn grant(user: UserId, role: Role, org: OrgId, created: i64) -> RoleGrant {
     RoleGrant {
         id: new_id(GrantId::new_at),
         user,
@@ -36,7 +36,7 @@ fn grant(user: UserId, role: Role, org: OrgId, created: i64) -> RoleGrant {
     }
 }
 
-fn session(user: UserId, grant: Option<GrantId>, expires: i64) -> Session {
+pub(super) fn session(user: UserId, grant: Option<GrantId>, expires: i64) -> Session {
     let n = next_number();
     Session {
         id_hash: format!("{n:064x}"),
@@ -51,7 +51,7 @@ fn session(user: UserId, grant: Option<GrantId>, expires: i64) -> Session {
     }
 }
 
-fn token(created_by: UserId, org: OrgId, created: i64) -> ApiToken {
+pub(super) fn token(created_by: UserId, org: OrgId, created: i64) -> ApiToken {
     let n = next_number();
     ApiToken {
         id: new_id(TokenId::new_at),

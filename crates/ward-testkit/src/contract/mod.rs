@@ -6,6 +6,7 @@
 //! database. [`run_all`] runs every check that needs one store; [`backup_restore`] and
 //! [`vuln_backup_restore`] also need an empty second store.
 
+mod account_security;
 mod accounts;
 mod audit;
 mod backup;
@@ -21,6 +22,7 @@ mod vuln;
 mod vuln_backup;
 mod vuln_signals;
 
+pub use account_security::account_security_round_trip;
 pub use accounts::accounts_round_trip;
 pub use audit::{audit_chain_verifies, audit_records_every_change, chain_break, verify_chain};
 pub use backup::{backup_restore, restore_refuses_bad_input};
@@ -51,6 +53,7 @@ pub async fn run_all(store: Arc<dyn Store>) -> anyhow::Result<()> {
     search_totals_stop_at_the_cap(store.clone()).await?;
     isolation_between_organisations(store.clone()).await?;
     accounts_round_trip(store.clone()).await?;
+    account_security_round_trip(store.clone()).await?;
     audit_records_every_change(store.clone()).await?;
     jobs_lifecycle(store.clone()).await?;
     jobs_claimed_once_under_concurrency(store.clone()).await?;

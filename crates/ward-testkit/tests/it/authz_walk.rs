@@ -237,7 +237,7 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
         ("POST", "/api/v1/users") => (
             "/api/v1/users".into(),
             j(
-                json!({"email": format!("walk{n}@test.ward.example"), "display_name": "Walk", "role": "org_member", "org": org}),
+                json!({"email": format!("walk{n}@test.ward.example"), "display_name": "Walk", "role": "auditor", "org": org}),
             ),
         ),
         ("POST", "/api/v1/users/{id}/grants") => {
@@ -265,7 +265,13 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
             j(json!({"name": format!("walk {n}"), "role": "auditor", "org": org, "days": 5})),
         ),
         ("DELETE", "/api/v1/tokens/{id}") => {
-            let creator = if own { &w.users[&role] } else { &w.foreign_admin };
+            // Issued by someone whose grants cover it (a token is only valid while they do): the
+            // national analyst for the caller's own organisation, the foreign admin abroad.
+            let creator = if own {
+                &w.users[&Role::NationalAnalyst]
+            } else {
+                &w.foreign_admin
+            };
             let t = disposable_token(app, creator.id, org, n).await;
             (format!("/api/v1/tokens/{t}"), None)
         }
@@ -330,38 +336,30 @@ async fn disposable_asset(app: &TestApp, org: ward_core::OrgId, n: usize) -> war
 
 async fn disposable_user(app: &TestApp, org: ward_core::OrgId, n: usize) -> ward_core::UserId {
     let actor = ward_app::Actor::system("walk", app.world.national);
-    let (u, _) = app
-        .app
-        .add_user(
-            &actor,
-            ward_app::accounts::users::NewUser {
-                email: format!("disposable{n}@test.ward.example"),
-                display_name: "Disposable".into(),
-                password: None,
-            },
-        )
-        .await
-        .unwrap();
     let kind = app
         .store
         .get_org(&ward_store::Scope::All, org)
         .await
         .unwrap()
         .kind;
+    // A role that fits every kind of organisation the walk targets (Role::check_grant).
     let role = if kind == ward_core::org::OrgKind::Supplier {
         Role::SupplierContact
     } else {
-        Role::OrgMember
+        Role::Auditor
     };
-    app.app
-        .grant_role(
+    let (u, _, _) = app
+        .app
+        .create_user(
             &actor,
-            ward_app::accounts::users::NewGrant {
-                user: u.id,
-                role,
-                org,
-                expires_at: None,
+            ward_app::accounts::users::NewUser {
+                email: format!("disposable{n}@test.ward.example"),
+                display_name: "Disposable".into(),
+                password: None,
             },
+            role,
+            org,
+            None,
         )
         .await
         .unwrap();

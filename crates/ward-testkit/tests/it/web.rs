@@ -717,7 +717,7 @@ async fn too_many_attempts_get_the_throttled_page() {
     let mut v = Visitor::new(&t);
     let page = v.get("/login").await;
     let token = hidden(&page.body, "csrf");
-    let limit = ward_app::AppSettings::default().login_ip_limit;
+    let limit = ward_app::AppSettings::default().login_account_limit;
     let mut last = None;
     for _ in 0..=limit {
         last = Some(
