@@ -141,6 +141,23 @@ pub enum FeedError {
         /// Why it is not that format.
         reason: String,
     },
+    /// The input expands past a limit (decompressed bytes, YAML aliases, nodes, line length): refused
+    /// before the memory was spent. See [`crate::limits`].
+    #[error("{file}: refused: {reason} (limit on {limit})")]
+    TooLarge {
+        /// The file.
+        file: String,
+        /// Which limit: `expanded bytes`, `nodes`, `line length`.
+        limit: &'static str,
+        /// What was found.
+        reason: String,
+    },
+    /// The caller's deadline passed while the file was being read; the work stopped.
+    #[error("{file}: reading stopped: it took longer than the time allowed")]
+    Deadline {
+        /// The file.
+        file: String,
+    },
 }
 
 /// Collects problems while one file is read.
