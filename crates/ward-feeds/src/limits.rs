@@ -31,6 +31,10 @@ pub const MAX_NODES: usize = 5_000_000;
 /// a bound, a stream without line breaks (gzip of zeros) is one line as large as the stream.
 pub const MAX_LINE_BYTES: usize = 64 * 1024;
 
+/// The most problems one parse keeps; the rest are counted in one last problem. Each costs some
+/// hundred bytes, so a stream of bad two-byte lines would otherwise cost fifty times its size.
+pub const MAX_PROBLEMS: usize = 10_000;
+
 /// How many loop steps pass between two looks at the deadline: reading the clock costs more than
 /// one step of a parser, so it is read every few thousand.
 const DEADLINE_EVERY: u32 = 4096;
