@@ -51,6 +51,15 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(backend: Backend, clock: Arc<dyn Clock>) -> TestApp {
+    spawn_app_tuned(backend, clock, |_| {}).await
+}
+
+/// Spawn with the app's settings changed by `tune` (small limits for attack tests, for instance).
+pub async fn spawn_app_tuned(
+    backend: Backend,
+    clock: Arc<dyn Clock>,
+    tune: impl FnOnce(&mut AppSettings),
+) -> TestApp {
     let (store, dir): (Arc<dyn Store>, Option<TempDir>) = match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().expect("temp dir");
@@ -63,10 +72,11 @@ pub async fn spawn_app_with(backend: Backend, clock: Arc<dyn Clock>) -> TestApp 
         }
         Backend::Store(s) => (s, None),
     };
-    let settings = AppSettings {
+    let mut settings = AppSettings {
         password_cost: TEST_COST,
         ..AppSettings::default()
     };
+    tune(&mut settings);
     let hash = ward_app::accounts::password::hash(fixtures::PASSWORD, TEST_COST).expect("hash");
     let world = fixtures::build(&store, &hash, clock.now())
         .await

@@ -328,6 +328,14 @@ impl<'a> FeedImport<'a> {
                 expected,
                 reason,
             } => (file, String::new(), format!("not {expected}: {reason}")),
+            FeedError::TooLarge { file, limit, reason } => {
+                (file, String::new(), format!("refused: {reason} (limit on {limit})"))
+            }
+            FeedError::Deadline { file } => (
+                file,
+                String::new(),
+                "reading stopped: it took longer than the time allowed".to_owned(),
+            ),
         };
         self.summary.files += 1;
         self.summary.files_rejected += 1;
