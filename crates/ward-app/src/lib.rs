@@ -8,6 +8,7 @@ pub mod authz;
 pub mod error;
 pub mod exposure;
 pub mod feeds;
+pub mod heavy;
 pub mod imports;
 pub mod inventory;
 pub mod jobs;
@@ -37,12 +38,15 @@ struct Inner {
     dummy_hash: String,
     /// The in-memory exposure index.
     exposure: exposure::Holder,
+    /// Permits for heavy requests (uploads, imports, exports): see [`heavy`].
+    heavy: Arc<tokio::sync::Semaphore>,
 }
 
 impl App {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, settings: AppSettings) -> AppResult<Self> {
         let dummy_hash = accounts::password::hash("ward-dummy-password-for-timing", settings.password_cost)?;
         let throttle = throttle::LoginThrottle::new(settings.login_ip_limit, settings.login_ip_window);
+        let heavy = heavy::semaphore(settings.max_concurrent_heavy_requests);
         Ok(Self {
             inner: Arc::new(Inner {
                 store,
@@ -51,6 +55,7 @@ impl App {
                 throttle,
                 dummy_hash,
                 exposure: exposure::Holder::default(),
+                heavy,
             }),
         })
     }

@@ -23,6 +23,12 @@ pub struct Settings {
     pub lockout_minutes: i64,
     /// Largest upload for imports, in MiB.
     pub max_import_mib: usize,
+    /// Largest size, in MiB, an upload may expand to once decompressed or its YAML aliases expanded.
+    pub max_expanded_mib: u64,
+    /// Uploads, imports and exports running at once; more are answered 503 with Retry-After.
+    pub max_concurrent_heavy_requests: usize,
+    /// Longest an upload or import may take to parse, in seconds; the parser stops then.
+    pub parse_timeout_secs: i64,
     /// Background job runners in this process (0 to run none).
     pub job_workers: usize,
     /// `pretty` or `json` logs.
@@ -73,6 +79,25 @@ const FEEDS_HELP: &str = "\
 # Last-Modified), retried on server errors and resumed from feeds_cache_dir when interrupted.
 ";
 
+/// What a setting means, printed above it by `ward config print-default`.
+const SETTING_HELP: &[(&str, &str)] = &[
+    (
+        "max_expanded_mib",
+        "Largest size (MiB) an upload may expand to once decompressed (gzip) or its YAML aliases \
+         expanded; larger ones are refused naming the limit.",
+    ),
+    (
+        "max_concurrent_heavy_requests",
+        "Uploads, imports and exports running at once; one more is answered 503 with Retry-After \
+         (a clear page in the browser) instead of queuing, so memory stays bounded.",
+    ),
+    (
+        "parse_timeout_secs",
+        "Longest (seconds) an upload or import may take to parse; the parser stops then and the \
+         request gets a clear error.",
+    ),
+];
+
 impl Default for Settings {
     fn default() -> Self {
         Self {
@@ -85,6 +110,9 @@ impl Default for Settings {
             max_failed_logins: 5,
             lockout_minutes: 15,
             max_import_mib: 64,
+            max_expanded_mib: ward_feeds::limits::MAX_EXPANDED_BYTES / (1024 * 1024),
+            max_concurrent_heavy_requests: 4,
+            parse_timeout_secs: 60,
             job_workers: 1,
             log_format: "pretty".into(),
             feeds_cache_dir: "ward-data/feeds-cache".into(),
@@ -129,6 +157,9 @@ impl Settings {
             session_absolute: jiff::SignedDuration::from_hours(self.session_absolute_hours),
             max_failed_logins: self.max_failed_logins,
             lockout: jiff::SignedDuration::from_mins(self.lockout_minutes),
+            max_expanded_bytes: self.max_expanded_mib.saturating_mul(1024 * 1024),
+            max_concurrent_heavy_requests: self.max_concurrent_heavy_requests,
+            parse_timeout: jiff::SignedDuration::from_secs(self.parse_timeout_secs),
             ..ward_app::AppSettings::default()
         }
     }
@@ -142,7 +173,15 @@ impl Settings {
     }
 
     pub fn default_toml() -> anyhow::Result<String> {
-        let text = toml::to_string_pretty(&Settings::default())?;
+        let mut text = String::new();
+        for line in toml::to_string_pretty(&Settings::default())?.lines() {
+            let key = line.split(" = ").next().unwrap_or("");
+            if let Some((_, help)) = SETTING_HELP.iter().find(|(k, _)| *k == key) {
+                text.push_str(&format!("# {help}\n"));
+            }
+            text.push_str(line);
+            text.push('\n');
+        }
         Ok(match text.find("[[feeds]]") {
             Some(at) => format!("{}{FEEDS_HELP}{}", &text[..at], &text[at..]),
             None => text,

@@ -234,5 +234,5 @@ pub async fn upload_sbom(
         .parse()
         .map_err(|_| ApiError::unprocessable("id", "not a valid identifier"))?;
     let file = q.file.unwrap_or_else(|| "sbom.json".to_owned());
-    Ok(Json(s.app.upload_sbom(&actor, id, &file, &body).await?))
+    Ok(Json(s.app.upload_sbom(&actor, id, &file, body).await?))
 }

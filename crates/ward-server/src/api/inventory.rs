@@ -10,7 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use ward_app::imports::ImportSummary;
-use ward_app::imports::assets::{AssetFormat, parse};
+use ward_app::imports::assets::AssetFormat;
 use ward_core::asset::{Asset, AssetKind, InstalledSoftware, SoftwareSource};
 use ward_core::risk::Consequence;
 use ward_core::service::{Service, ServiceKind, ThroughputUnit};
@@ -251,9 +251,7 @@ pub async fn import_assets(
 ) -> ApiResult<Json<ImportSummary>> {
     let format: AssetFormat = q.format.parse()?;
     let file = q.file.unwrap_or_else(|| "upload".to_owned());
-    ward_app::authz::authorise(&actor, ward_app::authz::Action::WriteInventory, s.app.now())?;
-    let records = parse(format, &file, &body)?;
-    Ok(Json(s.app.import_assets(&actor, &file, &records).await?))
+    Ok(Json(s.app.import_assets_file(&actor, format, &file, body).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
