@@ -53,7 +53,7 @@ pub use detect::{Feed, Format, parse_file_bytes, parse_file_bytes_with, parse_sb
 pub use eol::parse_eol_product;
 pub use epss::{Epss, parse_epss, parse_epss_with};
 pub use kev::{Kev, parse_kev};
-pub use limits::{Deadline, Limits};
+pub use limits::{Deadline, Limits, gunzip};
 pub use nvd::parse_nvd;
 pub use osv::{parse_osv_json, parse_osv_yaml};
 pub use problem::{Action, Doc, FeedError, Parsed, Problem};

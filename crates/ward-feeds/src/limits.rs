@@ -207,7 +207,7 @@ impl<R: std::io::Read> std::io::Read for Capped<R> {
 
 /// Decompress a whole gzip input (one or more members), refusing it once it expands past
 /// `limits.max_bytes`. The error names the file and the limit.
-pub(crate) fn gunzip(file: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<u8>, FeedError> {
+pub fn gunzip(file: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<u8>, FeedError> {
     use std::io::Read;
     let mut out = Vec::new();
     let mut reader = Capped::new(flate2::read::MultiGzDecoder::new(bytes), limits.max_bytes);

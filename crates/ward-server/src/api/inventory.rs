@@ -242,7 +242,8 @@ pub struct AssetImportQuery {
 /// Import assets from a CSV or JSON file in the request body (all or nothing).
 #[utoipa::path(post, path = "/api/v1/assets/import", tag = "inventory", params(AssetImportQuery),
     request_body(content = String, content_type = "text/csv"),
-    responses((status = 200, body = ImportSummary), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = ImportSummary), (status = 422, body = crate::error::ErrorBody),
+        (status = 403, body = crate::error::ErrorBody), (status = 413, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody, description = "busy (Retry-After) or the parse deadline passed")))]
 pub async fn import_assets(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,

@@ -86,7 +86,8 @@ pub struct ImportQuery {
 /// Import organisations from a file in the request body (all or nothing).
 #[utoipa::path(post, path = "/api/v1/orgs/import", tag = "organisations", params(ImportQuery),
     request_body(content = String, content_type = "text/csv"),
-    responses((status = 200, body = ImportSummary), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = ImportSummary), (status = 422, body = crate::error::ErrorBody),
+        (status = 403, body = crate::error::ErrorBody), (status = 413, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody, description = "busy (Retry-After) or the parse deadline passed")))]
 pub async fn import(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
