@@ -252,6 +252,23 @@ mod tests {
     }
 
     #[test]
+    fn print_default_explains_the_upload_limits() {
+        let text = Settings::default_toml().unwrap();
+        for (key, help) in SETTING_HELP {
+            let at = text
+                .find(&format!("\n{key} = "))
+                .unwrap_or_else(|| panic!("{key} missing"));
+            assert!(
+                text[..at].ends_with(&format!("# {help}")),
+                "{key} has no help line"
+            );
+        }
+        let app = Settings::default().app_settings();
+        assert_eq!(app.max_expanded_bytes, ward_feeds::limits::MAX_EXPANDED_BYTES);
+        assert_eq!(app.parse_timeout, jiff::SignedDuration::from_secs(60));
+    }
+
+    #[test]
     fn every_setting_has_a_key() {
         let keys = Settings::keys().unwrap();
         assert!(keys.contains(&"database_url".to_owned()));

@@ -68,7 +68,15 @@ mod tests {
         assert_eq!(csv_field("\t=HYPERLINK(\"x\")"), "\"'\t=HYPERLINK(\"\"x\"\")\"");
         assert_eq!(csv_field("\r=1+1"), "\"'\r=1+1\"");
         assert_eq!(csv_field("\tplain"), "'\tplain");
-        for disguised in [" =1", "\n+1", "\u{a0}-1", "\u{feff}@SUM(A1)", "\u{200b}=1", " \u{b}=1", "\u{ff1d}1"] {
+        for disguised in [
+            " =1",
+            "\n+1",
+            "\u{a0}-1",
+            "\u{feff}@SUM(A1)",
+            "\u{200b}=1",
+            " \u{b}=1",
+            "\u{ff1d}1",
+        ] {
             assert!(unquote(&csv_field(disguised)).starts_with('\''), "{disguised:?}");
         }
         for harmless in ["1-2", "a=b", "", " ", "2021-12-24", "CVE-2021-44228"] {

@@ -56,7 +56,9 @@ pub fn parse_epss_with<R: Read>(file: &str, reader: R, limits: &Limits) -> Resul
 fn read_error(file: &str, limits: &Limits, source: std::io::Error) -> FeedError {
     if is_capped(&source) {
         limits.too_many_bytes(file, "the stream decompresses to")
-    } else if source.kind() == std::io::ErrorKind::InvalidData || source.kind() == std::io::ErrorKind::InvalidInput {
+    } else if source.kind() == std::io::ErrorKind::InvalidData
+        || source.kind() == std::io::ErrorKind::InvalidInput
+    {
         FeedError::Syntax {
             file: file.to_owned(),
             at: "stream".to_owned(),
@@ -71,7 +73,12 @@ fn read_error(file: &str, limits: &Limits, source: std::io::Error) -> FeedError 
 }
 
 /// Read one line into `raw` (cleared first), refusing lines longer than [`MAX_LINE_BYTES`].
-fn read_line<R: BufRead>(file: &str, limits: &Limits, reader: &mut R, raw: &mut Vec<u8>) -> Result<usize, FeedError> {
+fn read_line<R: BufRead>(
+    file: &str,
+    limits: &Limits,
+    reader: &mut R,
+    raw: &mut Vec<u8>,
+) -> Result<usize, FeedError> {
     raw.clear();
     let cap = MAX_LINE_BYTES as u64 + 1;
     let read = reader

@@ -103,7 +103,9 @@ impl Limits {
     /// An error when the deadline has passed.
     pub fn check_deadline(&self, file: &str) -> Result<(), FeedError> {
         match &self.deadline {
-            Some(d) if d.passed() => Err(FeedError::Deadline { file: file.to_owned() }),
+            Some(d) if d.passed() => Err(FeedError::Deadline {
+                file: file.to_owned(),
+            }),
             _ => Ok(()),
         }
     }
@@ -195,7 +197,9 @@ pub(crate) fn is_capped(e: &std::io::Error) -> bool {
 impl<R: std::io::Read> std::io::Read for Capped<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         // Read one byte past the limit, so that a stream of exactly `max` bytes passes.
-        let want = buf.len().min(usize::try_from(self.left.saturating_add(1)).unwrap_or(usize::MAX));
+        let want = buf
+            .len()
+            .min(usize::try_from(self.left.saturating_add(1)).unwrap_or(usize::MAX));
         let n = self.inner.read(&mut buf[..want])?;
         if n as u64 > self.left {
             return Err(std::io::Error::other(CappedError));

@@ -11,8 +11,8 @@ use ward_core::vuln::{Component, Sbom};
 use crate::App;
 use crate::actor::Actor;
 use crate::authz::{Action, authorise_on};
-use crate::heavy::feed_error;
 use crate::error::{AppError, AppResult, FieldProblem};
+use crate::heavy::feed_error;
 
 /// The most components one asset's SBOM may carry.
 pub const MAX_COMPONENTS: usize = 50_000;
@@ -108,12 +108,18 @@ impl App {
         B: AsRef<[u8]> + Send + 'static,
     {
         let mut current = self.asset(actor, asset).await?;
-        authorise_on(self.store(), actor, Action::WriteInventory, current.org, self.now())
-            .await
-            .map_err(|e| match e {
-                AppError::NotFound(_) => AppError::NotFound("asset".into()),
-                other => other,
-            })?;
+        authorise_on(
+            self.store(),
+            actor,
+            Action::WriteInventory,
+            current.org,
+            self.now(),
+        )
+        .await
+        .map_err(|e| match e {
+            AppError::NotFound(_) => AppError::NotFound("asset".into()),
+            other => other,
+        })?;
         let permit = self.heavy_permit()?;
         let name = file.to_owned();
         let doc = self

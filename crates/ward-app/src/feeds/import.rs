@@ -314,9 +314,11 @@ impl<'a> FeedImport<'a> {
                 expected,
                 reason,
             } => (file, String::new(), format!("not {expected}: {reason}")),
-            FeedError::TooLarge { file, limit, reason } => {
-                (file, String::new(), format!("refused: {reason} (limit on {limit})"))
-            }
+            FeedError::TooLarge { file, limit, reason } => (
+                file,
+                String::new(),
+                format!("refused: {reason} (limit on {limit})"),
+            ),
             FeedError::Deadline { file } => (
                 file,
                 String::new(),

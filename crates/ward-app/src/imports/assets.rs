@@ -73,7 +73,12 @@ pub fn parse(format: AssetFormat, file: &str, bytes: &[u8]) -> AppResult<Vec<Ass
 }
 
 /// [`parse`], stopping with [`AppError::TimedOut`] once the deadline of `limits` passes.
-pub fn parse_with(format: AssetFormat, file: &str, bytes: &[u8], limits: &Limits) -> AppResult<Vec<AssetRecord>> {
+pub fn parse_with(
+    format: AssetFormat,
+    file: &str,
+    bytes: &[u8],
+    limits: &Limits,
+) -> AppResult<Vec<AssetRecord>> {
     let mut ticker = Ticker::new(file, limits);
     match format {
         AssetFormat::Csv => parse_csv(file, bytes, &mut ticker),

@@ -22,7 +22,11 @@ pub(crate) struct Ticker<'a> {
 
 impl<'a> Ticker<'a> {
     pub fn new(file: &'a str, limits: &'a Limits) -> Self {
-        Self { file, limits, steps: 0 }
+        Self {
+            file,
+            limits,
+            steps: 0,
+        }
     }
     /// One step: every 1024, look at the deadline.
     pub fn tick(&mut self) -> AppResult<()> {

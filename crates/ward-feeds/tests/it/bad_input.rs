@@ -339,7 +339,7 @@ fn yaml_alias_bomb(scalar: usize, levels: usize) -> String {
     let mut bomb = format!("spdxVersion: SPDX-2.3\nl0: &l0 \"{}\"\n", "x".repeat(scalar));
     for i in 1..=levels {
         let prev = format!("*l{}", i - 1);
-        let items = vec![prev.as_str(); 10].join(", ");
+        let items = [prev.as_str(); 10].join(", ");
         bomb.push_str(&format!("l{i}: &l{i} [{items}]\n"));
     }
     bomb
@@ -359,7 +359,9 @@ fn repeated_gzip(member_content: &[u8], times: usize) -> Vec<u8> {
 
 fn assert_too_large(err: &FeedError, file: &str, limit: &str) {
     match err {
-        FeedError::TooLarge { file: f, limit: l, .. } => {
+        FeedError::TooLarge {
+            file: f, limit: l, ..
+        } => {
             assert_eq!(f, file, "{err}");
             assert_eq!(*l, limit, "{err}");
         }
@@ -460,11 +462,26 @@ fn a_parser_given_a_deadline_in_the_past_stops_with_a_deadline_error() {
     let yaml = b"spdxVersion: SPDX-2.3\nSPDXID: SPDXRef-DOCUMENT\n";
     let epss = b"cve,epss,percentile\nCVE-2021-44228,0.97,0.99\n";
     let results = [
-        ("a.cdx.json", ward_feeds::parse_sbom("a.cdx.json", sbom, &limits).map(|_| ())),
-        ("a.cdx.xml", ward_feeds::parse_sbom("a.cdx.xml", xml, &limits).map(|_| ())),
-        ("a.spdx.yaml", ward_feeds::parse_sbom("a.spdx.yaml", yaml, &limits).map(|_| ())),
-        ("a.cdx.json.gz", ward_feeds::parse_sbom("a.cdx.json.gz", &gzip(sbom), &limits).map(|_| ())),
-        ("e.csv", ward_feeds::parse_epss_with("e.csv", Cursor::new(epss), &limits).map(|_| ())),
+        (
+            "a.cdx.json",
+            ward_feeds::parse_sbom("a.cdx.json", sbom, &limits).map(|_| ()),
+        ),
+        (
+            "a.cdx.xml",
+            ward_feeds::parse_sbom("a.cdx.xml", xml, &limits).map(|_| ()),
+        ),
+        (
+            "a.spdx.yaml",
+            ward_feeds::parse_sbom("a.spdx.yaml", yaml, &limits).map(|_| ()),
+        ),
+        (
+            "a.cdx.json.gz",
+            ward_feeds::parse_sbom("a.cdx.json.gz", &gzip(sbom), &limits).map(|_| ()),
+        ),
+        (
+            "e.csv",
+            ward_feeds::parse_epss_with("e.csv", Cursor::new(epss), &limits).map(|_| ()),
+        ),
     ];
     for (file, result) in results {
         match result {
@@ -496,7 +513,11 @@ fn an_sbom_upload_is_never_read_as_a_feed() {
         assert!(err.to_string().contains("not an SBOM"), "{err}");
     }
     let cdx = br#"{"bomFormat":"CycloneDX","specVersion":"1.5","components":[{"name":"a","version":"1"}]}"#;
-    for (file, bytes) in [("a.json", cdx.to_vec()), ("a.cdx.json.gz", gzip(cdx)), ("blob", gzip(cdx))] {
+    for (file, bytes) in [
+        ("a.json", cdx.to_vec()),
+        ("a.cdx.json.gz", gzip(cdx)),
+        ("blob", gzip(cdx)),
+    ] {
         let doc = ward_feeds::parse_sbom(file, &bytes, &limits).unwrap();
         assert_eq!(doc.value.components.len(), 1, "{file}");
     }

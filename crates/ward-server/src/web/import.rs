@@ -165,7 +165,12 @@ pub async fn submit(
     Ok(render(status, &import_page(&page, Some(outcome), up.format)))
 }
 
-async fn import_orgs(s: &AppState, page: &Signed, up: &Upload, bytes: Vec<u8>) -> Result<ImportSummary, AppError> {
+async fn import_orgs(
+    s: &AppState,
+    page: &Signed,
+    up: &Upload,
+    bytes: Vec<u8>,
+) -> Result<ImportSummary, AppError> {
     // The role is checked before the file is read (in the app function, and here before the
     // format, so that a refused role learns nothing about the form).
     authorise(&page.actor, Action::ImportOrgs, s.app.now())?;
@@ -173,10 +178,17 @@ async fn import_orgs(s: &AppState, page: &Signed, up: &Upload, bytes: Vec<u8>) -
     s.app.import_orgs_file(&page.actor, format, &up.file, bytes).await
 }
 
-async fn import_assets(s: &AppState, page: &Signed, up: &Upload, bytes: Vec<u8>) -> Result<ImportSummary, AppError> {
+async fn import_assets(
+    s: &AppState,
+    page: &Signed,
+    up: &Upload,
+    bytes: Vec<u8>,
+) -> Result<ImportSummary, AppError> {
     authorise(&page.actor, Action::WriteInventory, s.app.now())?;
     let format: assets::AssetFormat = up.format.parse()?;
-    s.app.import_assets_file(&page.actor, format, &up.file, bytes).await
+    s.app
+        .import_assets_file(&page.actor, format, &up.file, bytes)
+        .await
 }
 
 fn summary_rows(s: &ImportSummary) -> Vec<(&'static str, String)> {

@@ -169,8 +169,10 @@ fn error_page_with(chrome: Option<Chrome>, e: &ApiError) -> Response {
     };
     let mut res = render(e.status, &page);
     if let Some(secs) = e.retry_after {
-        res.headers_mut()
-            .insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(secs));
+        res.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            axum::http::HeaderValue::from(secs),
+        );
     }
     res
 }

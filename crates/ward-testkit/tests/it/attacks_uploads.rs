@@ -45,7 +45,7 @@ fn yaml_alias_bomb(scalar: usize, levels: usize) -> String {
     );
     for i in 1..=levels {
         let prev = format!("*l{}", i - 1);
-        bomb.push_str(&format!("l{i}: &l{i} [{}]\n", vec![prev.as_str(); 10].join(", ")));
+        bomb.push_str(&format!("l{i}: &l{i} [{}]\n", [prev.as_str(); 10].join(", ")));
     }
     bomb
 }
@@ -102,7 +102,10 @@ async fn upload_web(
     let res = client()
         .post(app.url(&format!("/assets/{asset}/sbom")))
         .header("cookie", format!("ward_session={}", session.0))
-        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
         .body(body)
         .send()
         .await
@@ -130,17 +133,17 @@ async fn an_auditors_sbom_upload_is_refused_before_it_is_parsed() {
             ("zeros.csv.gz", gzip_of_zeros(2)),
         ] {
             let (status, _, text) = upload_api(&app, &auditor, vpn, file, body.clone()).await;
-            assert!(
-                status == 403 || status == 404,
-                "{file}: {status} {text}"
-            );
+            assert!(status == 403 || status == 404, "{file}: {status} {text}");
             assert!(!text.contains(file), "{file}: the file was read: {text}");
             let (status, page) = upload_web(&app, &auditor, vpn, file, &body).await;
             assert!(status == 403 || status == 404, "{file}: web {status}");
             assert!(!page.contains(file), "{file}: the file was read: {page}");
         }
         // Imports are refused before parsing too.
-        for path in ["/api/v1/assets/import?format=csv", "/api/v1/orgs/import?format=csv"] {
+        for path in [
+            "/api/v1/assets/import?format=csv",
+            "/api/v1/orgs/import?format=csv",
+        ] {
             let res = with_session(client().post(app.url(path)), &auditor)
                 .body("not,a\n\"csv")
                 .send()
@@ -160,17 +163,26 @@ async fn an_org_members_yaml_alias_bomb_is_refused_with_the_limit_named() {
         // ~10 MiB once expanded against a 1 MiB limit, from under 2 KB; 11,000 nodes.
         let bomb = yaml_alias_bomb(1024, 4);
         assert!(bomb.len() < 2_000);
-        let (status, _, text) = upload_api(&app, &member, vpn, "bomb.spdx.yaml", bomb.clone().into_bytes()).await;
+        let (status, _, text) =
+            upload_api(&app, &member, vpn, "bomb.spdx.yaml", bomb.clone().into_bytes()).await;
         assert_eq!(status, 413, "{text}");
         assert_eq!(error_code(&text), "payload_too_large", "{text}");
-        assert!(text.contains("bomb.spdx.yaml") && text.contains("expanded bytes"), "{text}");
+        assert!(
+            text.contains("bomb.spdx.yaml") && text.contains("expanded bytes"),
+            "{text}"
+        );
         let (status, page) = upload_web(&app, &member, vpn, "bomb.spdx.yaml", bomb.as_bytes()).await;
         assert_eq!(status, 413, "{page}");
         assert!(page.contains("expanded bytes"), "{page}");
         // The asset's software did not change.
         let system = ward_app::Actor::system("attack test", app.world.national);
         let asset = app.app.asset(&system, vpn).await.unwrap();
-        assert!(asset.software.iter().all(|s| s.source != ward_core::asset::SoftwareSource::Sbom));
+        assert!(
+            asset
+                .software
+                .iter()
+                .all(|s| s.source != ward_core::asset::SoftwareSource::Sbom)
+        );
     })
     .await;
 }
@@ -184,7 +196,10 @@ async fn an_org_members_gzip_bomb_is_refused_with_the_limit_named() {
         let bomb = gzip_of_zeros(2);
         let (status, _, text) = upload_api(&app, &member, vpn, "zeros.cdx.json.gz", bomb.clone()).await;
         assert_eq!(status, 413, "{text}");
-        assert!(text.contains("zeros.cdx.json.gz") && text.contains("expanded bytes"), "{text}");
+        assert!(
+            text.contains("zeros.cdx.json.gz") && text.contains("expanded bytes"),
+            "{text}"
+        );
         // Named as a feed, it is not read as one: an SBOM upload parses SBOM formats only.
         let (status, _, text) = upload_api(&app, &member, vpn, "zeros.csv.gz", bomb.clone()).await;
         assert!(status == 413 || status == 422, "{status} {text}");
@@ -218,7 +233,10 @@ async fn a_heavy_request_beyond_the_limit_gets_503_with_retry_after() {
         assert_eq!(status, 503, "{page}");
         assert!(page.contains("busy"), "{page}");
         for (path, body) in [
-            ("/api/v1/assets/import?format=csv", "org_code,asset_name,kind,internet_facing,services\n"),
+            (
+                "/api/v1/assets/import?format=csv",
+                "org_code,asset_name,kind,internet_facing,services\n",
+            ),
             ("/api/v1/orgs/import?format=csv", "code\n"),
         ] {
             let res = with_session(client().post(app.url(path)), &member)
@@ -230,10 +248,13 @@ async fn a_heavy_request_beyond_the_limit_gets_503_with_retry_after() {
             let want = if path.contains("orgs") { 403 } else { 503 };
             assert_eq!(res.status().as_u16(), want, "{path}");
         }
-        let res = with_session(client().get(app.url("/api/v1/exposures/export?format=csv")), &member)
-            .send()
-            .await
-            .unwrap();
+        let res = with_session(
+            client().get(app.url("/api/v1/exposures/export?format=csv")),
+            &member,
+        )
+        .send()
+        .await
+        .unwrap();
         assert_eq!(res.status().as_u16(), 503);
         // Once the permit is back, the same upload goes through.
         drop(held);
@@ -257,11 +278,14 @@ async fn a_parse_past_its_deadline_stops_with_a_clear_error() {
         assert_eq!(error_code(&text), "timed_out", "{text}");
         assert!(text.contains("slow.cdx.json"), "{text}");
         let csv = "org_code,asset_name,kind,internet_facing,services\n";
-        let res = with_session(client().post(app.url("/api/v1/assets/import?format=csv&file=slow.csv")), &member)
-            .body(csv)
-            .send()
-            .await
-            .unwrap();
+        let res = with_session(
+            client().post(app.url("/api/v1/assets/import?format=csv&file=slow.csv")),
+            &member,
+        )
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
         assert_eq!(res.status().as_u16(), 503);
     })
     .await;
@@ -278,38 +302,49 @@ fn evaluable(cell: &str) -> bool {
 
 #[tokio::test]
 async fn formulas_disguised_behind_blanks_do_not_survive_the_csv_export() {
-    on_each_backend(|_| {}, |app| async move {
-        let system = ward_app::Actor::system("attack test", app.world.national);
-        let lims = app.world.trust_assets[0];
-        let member = as_role(&app, Role::OrgMember).await;
-        for name in [
-            "\t=HYPERLINK(\"http://evil.example/\",\"click\")",
-            "\r=HYPERLINK(\"http://evil.example/\")",
-            " \u{b}@SUM(1+1)*cmd|' /C calc'!A0",
-            "\n-2+3",
-            "\u{a0}+1",
-        ] {
-            let mut asset = app.app.asset(&system, lims).await.unwrap();
-            asset.name = name.to_owned();
-            app.app.update_asset(&system, &asset).await.unwrap();
-            let res = with_session(client().get(app.url("/api/v1/exposures/export?format=csv")), &member)
+    on_each_backend(
+        |_| {},
+        |app| async move {
+            let system = ward_app::Actor::system("attack test", app.world.national);
+            let lims = app.world.trust_assets[0];
+            let member = as_role(&app, Role::OrgMember).await;
+            for name in [
+                "\t=HYPERLINK(\"http://evil.example/\",\"click\")",
+                "\r=HYPERLINK(\"http://evil.example/\")",
+                " \u{b}@SUM(1+1)*cmd|' /C calc'!A0",
+                "\n-2+3",
+                "\u{a0}+1",
+            ] {
+                let mut asset = app.app.asset(&system, lims).await.unwrap();
+                asset.name = name.to_owned();
+                app.app.update_asset(&system, &asset).await.unwrap();
+                let res = with_session(
+                    client().get(app.url("/api/v1/exposures/export?format=csv")),
+                    &member,
+                )
                 .send()
                 .await
                 .unwrap();
-            assert_eq!(res.status().as_u16(), 200);
-            let body = res.text().await.unwrap();
-            let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(body.as_bytes());
-            let mut rows = 0;
-            for record in reader.records() {
-                let record = record.unwrap();
-                rows += 1;
-                for cell in record.iter() {
-                    assert!(!evaluable(cell), "{name:?}: a spreadsheet would run {cell:?}");
+                assert_eq!(res.status().as_u16(), 200);
+                let body = res.text().await.unwrap();
+                let mut reader = csv::ReaderBuilder::new()
+                    .has_headers(true)
+                    .from_reader(body.as_bytes());
+                let mut rows = 0;
+                for record in reader.records() {
+                    let record = record.unwrap();
+                    rows += 1;
+                    for cell in record.iter() {
+                        assert!(!evaluable(cell), "{name:?}: a spreadsheet would run {cell:?}");
+                    }
                 }
+                assert!(
+                    rows > 0,
+                    "the LIMS server is exposed, so the export has rows: {body}"
+                );
+                assert!(body.contains("HYPERLINK") || body.contains("SUM") || body.contains("+"));
             }
-            assert!(rows > 0, "the LIMS server is exposed, so the export has rows: {body}");
-            assert!(body.contains("HYPERLINK") || body.contains("SUM") || body.contains("+"));
-        }
-    })
+        },
+    )
     .await;
 }
