@@ -274,7 +274,8 @@ mod tests {
         assert!(keys.contains(&"database_url".to_owned()));
         assert!(keys.contains(&"job_workers".to_owned()));
         assert!(keys.contains(&"feeds".to_owned()));
-        assert_eq!(keys.len(), 13);
+        assert!(keys.contains(&"max_concurrent_heavy_requests".to_owned()));
+        assert_eq!(keys.len(), 16);
     }
 
     #[test]
