@@ -32,6 +32,17 @@ pub enum AppError {
     /// Too many attempts; try again later.
     #[error("too many attempts")]
     Throttled,
+    /// Too many heavy requests (uploads, imports, exports) are running; try again after
+    /// `retry_after_secs`.
+    #[error("busy: {message}")]
+    Busy { message: String, retry_after_secs: u64 },
+    /// The input expands past a limit (decompressed bytes, YAML aliases, nodes): refused before the
+    /// memory was spent. `path` names the file.
+    #[error("too large: {path}: {message}")]
+    TooLarge { path: String, message: String },
+    /// The work took longer than allowed and was stopped; nothing was stored.
+    #[error("timed out: {0}")]
+    TimedOut(String),
     #[error("internal error: {0}")]
     Internal(String),
 }

@@ -8,6 +8,7 @@ pub mod authz;
 pub mod error;
 pub mod exposure;
 pub mod feeds;
+pub mod heavy;
 pub mod imports;
 pub mod inventory;
 pub mod jobs;
@@ -36,11 +37,14 @@ struct Inner {
     dummy_hash: String,
     /// The in-memory exposure index.
     exposure: exposure::Holder,
+    /// Permits for heavy requests (uploads, imports, exports): see [`heavy`].
+    heavy: Arc<tokio::sync::Semaphore>,
 }
 
 impl App {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, settings: AppSettings) -> AppResult<Self> {
         let dummy_hash = accounts::password::hash("ward-dummy-password-for-timing", settings.password_cost)?;
+        let heavy = heavy::semaphore(settings.max_concurrent_heavy_requests);
         Ok(Self {
             inner: Arc::new(Inner {
                 store,
@@ -48,6 +52,7 @@ impl App {
                 settings,
                 dummy_hash,
                 exposure: exposure::Holder::default(),
+                heavy,
             }),
         })
     }

@@ -32,6 +32,14 @@ pub struct AppSettings {
     pub password_cost: PasswordCost,
     /// Weights of the exposure priority factors (see `ward_engine::priority`).
     pub priority: ward_engine::PriorityWeights,
+    /// Uploads, imports and exports running at once; one more is answered "busy, retry later"
+    /// rather than queued, so that their memory stays bounded (see [`crate::heavy`]).
+    pub max_concurrent_heavy_requests: usize,
+    /// Longest an upload or import may take to parse; the parser stops at this deadline.
+    pub parse_timeout: SignedDuration,
+    /// Most bytes an upload may expand to once decompressed or its YAML aliases expanded
+    /// ([`ward_feeds::limits::MAX_EXPANDED_BYTES`] by default).
+    pub max_expanded_bytes: u64,
 }
 
 impl Default for AppSettings {
@@ -50,6 +58,9 @@ impl Default for AppSettings {
             responder_max_days: 90,
             password_cost: PasswordCost::default(),
             priority: ward_engine::PriorityWeights::default(),
+            max_concurrent_heavy_requests: 4,
+            parse_timeout: SignedDuration::from_secs(60),
+            max_expanded_bytes: ward_feeds::limits::MAX_EXPANDED_BYTES,
         }
     }
 }

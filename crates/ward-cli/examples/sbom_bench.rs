@@ -100,7 +100,10 @@ async fn main() {
             app.create_assets(&actor, std::slice::from_ref(&asset))
                 .await
                 .unwrap();
-            let s = app.upload_sbom(&actor, asset.id, name, bytes).await.unwrap();
+            let s = app
+                .upload_sbom(&actor, asset.id, name, bytes.clone())
+                .await
+                .unwrap();
             stored += s.stored;
             components += s.components;
         }

@@ -41,6 +41,12 @@ pub struct Settings {
     pub privileged_token_max_days: i64,
     /// Largest upload for imports, in MiB.
     pub max_import_mib: usize,
+    /// Largest size, in MiB, an upload may expand to once decompressed or its YAML aliases expanded.
+    pub max_expanded_mib: u64,
+    /// Uploads, imports and exports running at once; more are answered 503 with Retry-After.
+    pub max_concurrent_heavy_requests: usize,
+    /// Longest an upload or import may take to parse, in seconds; the parser stops then.
+    pub parse_timeout_secs: i64,
     /// Background job runners in this process (0 to run none).
     pub job_workers: usize,
     /// `pretty` or `json` logs.
@@ -177,6 +183,21 @@ const SETTING_HELP: &[(&str, &str)] = &[
         "feeds_cache_dir",
         "Where `ward feeds sync` keeps partial (resumable) and complete downloads.",
     ),
+    (
+        "max_expanded_mib",
+        "Largest size (MiB) an upload may expand to once decompressed (gzip) or its YAML aliases \
+         expanded; larger ones are refused naming the limit.",
+    ),
+    (
+        "max_concurrent_heavy_requests",
+        "Uploads, imports and exports running at once; one more is answered 503 with Retry-After \
+         (a clear page in the browser) instead of queuing, so memory stays bounded.",
+    ),
+    (
+        "parse_timeout_secs",
+        "Longest (seconds) an upload or import may take to parse; the parser stops then and the \
+         request gets a clear error.",
+    ),
 ];
 
 impl Default for Settings {
@@ -198,6 +219,9 @@ impl Default for Settings {
             token_max_days: 366,
             privileged_token_max_days: 30,
             max_import_mib: 64,
+            max_expanded_mib: ward_feeds::limits::MAX_EXPANDED_BYTES / (1024 * 1024),
+            max_concurrent_heavy_requests: 4,
+            parse_timeout_secs: 60,
             job_workers: 1,
             log_format: "pretty".into(),
             feeds_cache_dir: "ward-data/feeds-cache".into(),
@@ -248,6 +272,9 @@ impl Settings {
             throttle_window: jiff::SignedDuration::from_mins(self.throttle_window_minutes.max(1)),
             token_max_days: self.token_max_days,
             privileged_token_max_days: self.privileged_token_max_days,
+            max_expanded_bytes: self.max_expanded_mib.saturating_mul(1024 * 1024),
+            max_concurrent_heavy_requests: self.max_concurrent_heavy_requests,
+            parse_timeout: jiff::SignedDuration::from_secs(self.parse_timeout_secs),
             ..ward_app::AppSettings::default()
         }
     }
@@ -353,12 +380,30 @@ mod tests {
     }
 
     #[test]
+    fn print_default_explains_the_upload_limits() {
+        let text = Settings::default_toml().unwrap();
+        for (key, help) in SETTING_HELP {
+            let at = text
+                .find(&format!("\n{key} = "))
+                .unwrap_or_else(|| panic!("{key} missing"));
+            assert!(
+                text[..at].ends_with(&format!("# {help}")),
+                "{key} has no help line"
+            );
+        }
+        let app = Settings::default().app_settings();
+        assert_eq!(app.max_expanded_bytes, ward_feeds::limits::MAX_EXPANDED_BYTES);
+        assert_eq!(app.parse_timeout, jiff::SignedDuration::from_secs(60));
+    }
+
+    #[test]
     fn every_setting_has_a_key() {
         let keys = Settings::keys().unwrap();
         assert!(keys.contains(&"database_url".to_owned()));
         assert!(keys.contains(&"job_workers".to_owned()));
         assert!(keys.contains(&"feeds".to_owned()));
-        assert_eq!(keys.len(), 20);
+        assert!(keys.contains(&"max_concurrent_heavy_requests".to_owned()));
+        assert_eq!(keys.len(), 23);
         for (k, _) in SETTING_HELP {
             assert!(keys.contains(&(*k).to_owned()), "help for unknown setting {k}");
         }

@@ -14,6 +14,7 @@ pub mod org;
 pub mod risk;
 pub mod role;
 pub mod service;
+pub mod spreadsheet;
 pub mod supplier;
 pub mod tlp;
 pub mod vuln;

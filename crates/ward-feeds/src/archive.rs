@@ -92,19 +92,22 @@ impl<R: Read + Seek> ZipEntries<R> {
             .unwrap_or_else(|_| format!("entry {index}"));
         let file = format!("{label}!{name}");
         if entry.size() > max {
-            return Some(Err(FeedError::Format {
+            return Some(Err(FeedError::TooLarge {
                 file,
-                expected: "an archive entry within the size limit",
-                reason: format!("{} bytes is more than {max}", entry.size()),
+                limit: "expanded bytes",
+                reason: format!(
+                    "the entry says it decompresses to {} bytes, more than {max}",
+                    entry.size()
+                ),
             }));
         }
         let mut bytes = Vec::new();
         // Read one byte past the limit so that a lying size header is caught too.
         match entry.by_ref().take(max.saturating_add(1)).read_to_end(&mut bytes) {
-            Ok(n) if n as u64 > max => Some(Err(FeedError::Format {
+            Ok(n) if n as u64 > max => Some(Err(FeedError::TooLarge {
                 file,
-                expected: "an archive entry within the size limit",
-                reason: format!("more than {max} bytes once decompressed"),
+                limit: "expanded bytes",
+                reason: format!("the entry decompresses to more than {max} bytes"),
             })),
             Ok(_) => Some(Ok(ArchiveEntry { file, name, bytes })),
             Err(source) => Some(Err(FeedError::Syntax {

@@ -3,13 +3,19 @@
 //! therefore JSON pointers of the equivalent JSON document (`/components/3/name`).
 //!
 //! The spec version comes from the namespace (`http://cyclonedx.org/schema/bom/1.4`). Nesting deeper
-//! than [`crate::yaml::MAX_DEPTH`] is refused.
+//! than [`crate::yaml::MAX_DEPTH`] is refused, and the tree's size (elements and attributes, bytes of
+//! names, attribute values and text) is counted against [`Limits`] as it is read.
+//!
+//! There is no entity expansion to bomb: a document type declaration is passed over, only the five
+//! predefined entities and character references are resolved, and any other `&name;` stays as
+//! written.
 
 use quick_xml::Reader;
 use quick_xml::events::Event;
 use serde_json::{Map, Value, json};
 use ward_core::vuln::Sbom;
 
+use crate::limits::{Budget, Limits};
 use crate::problem::{Doc, FeedError};
 
 /// One XML element: local name, attributes, text and children.
@@ -44,9 +50,14 @@ impl Element {
     }
 }
 
-/// Parse a CycloneDX XML document.
+/// Parse a CycloneDX XML document within the default [`Limits`].
 pub fn parse_cyclonedx_xml(file: &str, text: &str) -> Result<Doc<Sbom>, FeedError> {
-    let root = read_tree(file, text)?;
+    parse_cyclonedx_xml_with(file, text, &Limits::default())
+}
+
+/// Parse a CycloneDX XML document within `limits`.
+pub fn parse_cyclonedx_xml_with(file: &str, text: &str, limits: &Limits) -> Result<Doc<Sbom>, FeedError> {
+    let root = read_tree(file, text, limits)?;
     if root.name != "bom" {
         return Err(FeedError::Format {
             file: file.to_owned(),
@@ -60,7 +71,8 @@ pub fn parse_cyclonedx_xml(file: &str, text: &str) -> Result<Doc<Sbom>, FeedErro
     crate::cyclonedx::from_value(file, &bom_to_json(&root))
 }
 
-fn read_tree(file: &str, text: &str) -> Result<Element, FeedError> {
+fn read_tree(file: &str, text: &str, limits: &Limits) -> Result<Element, FeedError> {
+    let mut budget = Budget::new(file, limits);
     let mut reader = Reader::from_str(text.strip_prefix('\u{feff}').unwrap_or(text));
     let mut stack: Vec<Element> = Vec::new();
     let syntax = |reader: &Reader<&[u8]>, reason: String| FeedError::Syntax {
@@ -69,6 +81,7 @@ fn read_tree(file: &str, text: &str) -> Result<Element, FeedError> {
         reason,
     };
     loop {
+        budget.step()?;
         let event = reader.read_event().map_err(|e| syntax(&reader, e.to_string()))?;
         let is_empty = matches!(event, Event::Empty(_));
         match event {
@@ -87,8 +100,10 @@ fn read_tree(file: &str, text: &str) -> Result<Element, FeedError> {
                         .normalized_value(quick_xml::XmlVersion::Implicit1_0)
                         .map_err(|e| syntax(&reader, e.to_string()))?
                         .into_owned();
+                    budget.spend((key.len() + value.len()) as u64, 1)?;
                     element.attributes.push((key, value));
                 }
+                budget.spend(element.name.len() as u64, 1)?;
                 if is_empty {
                     if stack.is_empty() {
                         return Ok(element);
@@ -109,12 +124,16 @@ fn read_tree(file: &str, text: &str) -> Result<Element, FeedError> {
             }
             Event::Text(t) => {
                 if let Some(top) = stack.last_mut() {
-                    top.text.push_str(&t.xml10_content());
+                    let text = t.xml10_content();
+                    budget.spend(text.len() as u64, 0)?;
+                    top.text.push_str(&text);
                 }
             }
             Event::CData(c) => {
                 if let Some(top) = stack.last_mut() {
-                    top.text.push_str(&c.xml10_content());
+                    let text = c.xml10_content();
+                    budget.spend(text.len() as u64, 0)?;
+                    top.text.push_str(&text);
                 }
             }
             Event::GeneralRef(r) => {
@@ -135,6 +154,7 @@ fn read_tree(file: &str, text: &str) -> Result<Element, FeedError> {
                     }
                 };
                 if let Some(top) = stack.last_mut() {
+                    budget.spend(resolved.len() as u64, 0)?;
                     top.text.push_str(&resolved);
                 }
             }

@@ -5,6 +5,8 @@
 //! `vulnerabilities[].cve` (NVD), `catalogVersion` or `vulnerabilities[].cveID` (KEV), and `id` with
 //! `affected`/`modified` (OSV, also as an array). `.yaml`/`.yml` is OSV YAML, `.md` an endoflife.date
 //! product, content starting with `<` CycloneDX XML, and `.csv`, `.csv.gz` or gzip content EPSS.
+//!
+//! Uploads are not feeds: [`parse_sbom`] reads SBOM formats only.
 
 use serde_json::Value;
 use ward_core::vuln::{Advisory, EolProduct, Sbom};
@@ -12,6 +14,7 @@ use ward_core::vuln::{Advisory, EolProduct, Sbom};
 use crate::csaf::Csaf;
 use crate::epss::Epss;
 use crate::kev::Kev;
+use crate::limits::Limits;
 use crate::problem::{Doc, FeedError, Parsed};
 
 /// A recognised format.
@@ -125,22 +128,30 @@ fn text<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, FeedError> {
     })
 }
 
-/// Recognise and parse one file's bytes. `file` names it in problems and errors.
+/// Recognise and parse one file's bytes within the default [`Limits`]. `file` names it in problems and
+/// errors.
 pub fn parse_file_bytes(file: &str, bytes: &[u8]) -> Result<Feed, FeedError> {
+    parse_file_bytes_with(file, bytes, &Limits::default())
+}
+
+/// Recognise and parse one file's bytes within `limits`. `file` names it in problems and errors.
+pub fn parse_file_bytes_with(file: &str, bytes: &[u8], limits: &Limits) -> Result<Feed, FeedError> {
     match format_from_name(file, bytes) {
-        Some(Format::Epss) => return crate::epss::parse_epss(file, bytes).map(Feed::Epss),
+        Some(Format::Epss) => return crate::epss::parse_epss_with(file, bytes, limits).map(Feed::Epss),
         Some(Format::OsvYaml) => {
-            return crate::osv::parse_osv_yaml(file, text(file, bytes)?).map(Feed::Advisories);
+            let value = crate::yaml::to_json_with(file, text(file, bytes)?, limits)?;
+            return Ok(Feed::Advisories(crate::osv::from_value(file, &value)));
         }
         Some(Format::EolMarkdown) => {
             return crate::eol::parse_eol_product(file, text(file, bytes)?).map(Feed::Eol);
         }
         Some(Format::CycloneDxXml) => {
-            return crate::cyclonedx_xml::parse_cyclonedx_xml(file, text(file, bytes)?).map(Feed::Sbom);
+            return crate::cyclonedx_xml::parse_cyclonedx_xml_with(file, text(file, bytes)?, limits)
+                .map(Feed::Sbom);
         }
         _ => {}
     }
-    let value = crate::json::parse_bytes(file, bytes)?;
+    let value = crate::json::parse_bytes_with(file, bytes, limits)?;
     match json_format(&value) {
         Some(Format::CycloneDxJson) => crate::cyclonedx::from_value(file, &value).map(Feed::Sbom),
         Some(Format::SpdxJson) => crate::spdx::from_value(file, &value).map(Feed::Sbom),
@@ -155,4 +166,69 @@ pub fn parse_file_bytes(file: &str, bytes: &[u8]) -> Result<Feed, FeedError> {
             reason: "JSON, but not OSV, CVE 5, NVD, KEV, CSAF, CycloneDX or SPDX".to_owned(),
         }),
     }
+}
+
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+const NOT_AN_SBOM: &str = "an SBOM (CycloneDX JSON or XML, SPDX 2.3 JSON or YAML, plain or gzip)";
+
+/// Parse an uploaded SBOM, and nothing else: CycloneDX JSON or XML, or SPDX 2.3 JSON or YAML, each
+/// plain or gzip-compressed (`.gz`). The format is decided from the name and the first bytes; an
+/// upload is never handed to the feed parsers (EPSS, OSV, KEV, CSAF, ...). Decompression, YAML
+/// aliases, XML and JSON are all bounded by `limits`, and its deadline is looked at throughout.
+pub fn parse_sbom(file: &str, bytes: &[u8], limits: &Limits) -> Result<Doc<Sbom>, FeedError> {
+    let lower = file.to_ascii_lowercase();
+    let gzip = bytes.starts_with(&GZIP_MAGIC);
+    if gzip {
+        let inner = lower.strip_suffix(".gz").unwrap_or(&lower);
+        let data = crate::limits::gunzip(file, bytes, limits)?;
+        if data.starts_with(&GZIP_MAGIC) {
+            return Err(FeedError::Format {
+                file: file.to_owned(),
+                expected: NOT_AN_SBOM,
+                reason: "gzip inside gzip is not read".to_owned(),
+            });
+        }
+        return sbom_plain(file, inner, &data, limits);
+    }
+    if lower.ends_with(".gz") {
+        return Err(FeedError::Format {
+            file: file.to_owned(),
+            expected: NOT_AN_SBOM,
+            reason: "the name ends in .gz but the content is not gzip".to_owned(),
+        });
+    }
+    sbom_plain(file, &lower, bytes, limits)
+}
+
+/// An uncompressed SBOM; `name` (lower case) tells YAML from the rest.
+fn sbom_plain(file: &str, name: &str, bytes: &[u8], limits: &Limits) -> Result<Doc<Sbom>, FeedError> {
+    let not_sbom = |reason: &str| FeedError::Format {
+        file: file.to_owned(),
+        expected: NOT_AN_SBOM,
+        reason: reason.to_owned(),
+    };
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let first = body.iter().find(|b| !b.is_ascii_whitespace()).copied();
+    let doc = if name.ends_with(".yaml") || name.ends_with(".yml") {
+        let value = crate::yaml::to_json_with(file, text(file, body)?, limits)?;
+        if value.get("spdxVersion").is_none() {
+            return Err(not_sbom("YAML without spdxVersion (only SPDX is read as YAML)"));
+        }
+        crate::spdx::from_value(file, &value)?
+    } else if first == Some(b'<') {
+        crate::cyclonedx_xml::parse_cyclonedx_xml_with(file, text(file, body)?, limits)?
+    } else if first == Some(b'{') {
+        let value = crate::json::parse_bytes_with(file, body, limits)?;
+        match json_format(&value) {
+            Some(Format::CycloneDxJson) => crate::cyclonedx::from_value(file, &value)?,
+            Some(Format::SpdxJson) => crate::spdx::from_value(file, &value)?,
+            _ => return Err(not_sbom("a JSON object without bomFormat or spdxVersion")),
+        }
+    } else {
+        return Err(not_sbom(
+            "the content starts with neither '{' (JSON) nor '<' (XML), and the name does not end in .yaml",
+        ));
+    };
+    limits.check_deadline(file)?;
+    Ok(doc)
 }

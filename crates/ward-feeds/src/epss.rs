@@ -9,6 +9,7 @@ use std::io::{BufRead, BufReader, Read};
 
 use ward_core::vuln::{EpssHeader, EpssScore};
 
+use crate::limits::{Budget, Capped, Limits, MAX_LINE_BYTES, is_capped};
 use crate::problem::{Ctx, FeedError, Parsed};
 use crate::time::parse_date;
 
@@ -21,25 +22,43 @@ pub struct Epss {
     pub scores: Parsed<EpssScore>,
 }
 
-/// Read EPSS CSV from any reader. Gzip is detected by its magic bytes and decompressed as it streams.
+/// Read EPSS CSV from any reader, within the default [`Limits`]. Gzip is detected by its magic bytes
+/// and decompressed as it streams.
 pub fn parse_epss<R: Read>(file: &str, reader: R) -> Result<Epss, FeedError> {
+    parse_epss_with(file, reader, &Limits::default())
+}
+
+/// Read EPSS CSV from any reader, within `limits`: the (decompressed) stream may not pass
+/// `limits.max_bytes`, no line may pass [`MAX_LINE_BYTES`], and the deadline is looked at as lines
+/// are read. Gzip is detected by its magic bytes and decompressed as it streams.
+pub fn parse_epss_with<R: Read>(file: &str, reader: R, limits: &Limits) -> Result<Epss, FeedError> {
     let mut buffered = BufReader::new(reader);
     let gzip = buffered
         .fill_buf()
-        .map_err(|source| read_error(file, source))?
+        .map_err(|source| read_error(file, limits, source))?
         .starts_with(&[0x1f, 0x8b]);
     if gzip {
+        let decoder = flate2::bufread::MultiGzDecoder::new(buffered);
         parse_lines(
             file,
-            BufReader::new(flate2::bufread::MultiGzDecoder::new(buffered)),
+            BufReader::new(Capped::new(decoder, limits.max_bytes)),
+            limits,
         )
     } else {
-        parse_lines(file, buffered)
+        parse_lines(
+            file,
+            BufReader::new(Capped::new(buffered, limits.max_bytes)),
+            limits,
+        )
     }
 }
 
-fn read_error(file: &str, source: std::io::Error) -> FeedError {
-    if source.kind() == std::io::ErrorKind::InvalidData || source.kind() == std::io::ErrorKind::InvalidInput {
+fn read_error(file: &str, limits: &Limits, source: std::io::Error) -> FeedError {
+    if is_capped(&source) {
+        limits.too_many_bytes(file, "the stream decompresses to")
+    } else if source.kind() == std::io::ErrorKind::InvalidData
+        || source.kind() == std::io::ErrorKind::InvalidInput
+    {
         FeedError::Syntax {
             file: file.to_owned(),
             at: "stream".to_owned(),
@@ -53,7 +72,32 @@ fn read_error(file: &str, source: std::io::Error) -> FeedError {
     }
 }
 
-fn parse_lines<R: BufRead>(file: &str, mut reader: R) -> Result<Epss, FeedError> {
+/// Read one line into `raw` (cleared first), refusing lines longer than [`MAX_LINE_BYTES`].
+fn read_line<R: BufRead>(
+    file: &str,
+    limits: &Limits,
+    reader: &mut R,
+    raw: &mut Vec<u8>,
+) -> Result<usize, FeedError> {
+    raw.clear();
+    let cap = MAX_LINE_BYTES as u64 + 1;
+    let read = reader
+        .by_ref()
+        .take(cap)
+        .read_until(b'\n', raw)
+        .map_err(|e| read_error(file, limits, e))?;
+    if read as u64 >= cap && raw.last() != Some(&b'\n') {
+        return Err(FeedError::TooLarge {
+            file: file.to_owned(),
+            limit: "line length",
+            reason: format!("a line is longer than {MAX_LINE_BYTES} bytes"),
+        });
+    }
+    Ok(read)
+}
+
+fn parse_lines<R: BufRead>(file: &str, mut reader: R, limits: &Limits) -> Result<Epss, FeedError> {
+    let mut budget = Budget::new(file, limits);
     let mut ctx = Ctx::new(file);
     let mut header = EpssHeader {
         model_version: None,
@@ -64,10 +108,8 @@ fn parse_lines<R: BufRead>(file: &str, mut reader: R) -> Result<Epss, FeedError>
     let mut number = 0usize;
     let mut seen_columns = false;
     loop {
-        raw.clear();
-        let read = reader
-            .read_until(b'\n', &mut raw)
-            .map_err(|e| read_error(file, e))?;
+        budget.step()?;
+        let read = read_line(file, limits, &mut reader, &mut raw)?;
         if read == 0 {
             break;
         }

@@ -2,6 +2,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::limits::Limits;
 use crate::problem::FeedError;
 
 /// A field that is missing or of the wrong type, at `path`.
@@ -40,21 +41,58 @@ pub(crate) fn kind(v: &Value) -> &'static str {
 
 /// Parse a whole document; a syntax error names the file, line and column.
 pub(crate) fn parse_document(file: &str, text: &str) -> Result<Value, FeedError> {
-    serde_json::from_str(text).map_err(|e| FeedError::Syntax {
-        file: file.to_owned(),
-        at: format!("line {}, column {}", e.line(), e.column()),
-        reason: e.to_string(),
-    })
+    parse_bytes(file, text.as_bytes())
 }
 
-/// Parse a whole document from bytes (UTF-8, with or without a byte-order mark).
+/// Parse a whole document from bytes (UTF-8, with or without a byte-order mark), within the default
+/// [`Limits`].
 pub(crate) fn parse_bytes(file: &str, bytes: &[u8]) -> Result<Value, FeedError> {
+    parse_bytes_with(file, bytes, &Limits::default())
+}
+
+/// Parse a whole document from bytes within `limits`. JSON has no aliases, so the text bounds the
+/// bytes; what it does not bound is the overhead of many tiny values (`[[],[],...]` costs some
+/// tens of bytes per input byte), so the nodes are counted first, without parsing, and a document
+/// with more than `limits.max_nodes` is refused before memory is spent on it.
+pub(crate) fn parse_bytes_with(file: &str, bytes: &[u8], limits: &Limits) -> Result<Value, FeedError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    serde_json::from_slice(bytes).map_err(|e| FeedError::Syntax {
+    limits.check_deadline(file)?;
+    if nodes_at_most(bytes) > limits.max_nodes {
+        return Err(limits.too_many_nodes(file, "the document holds"));
+    }
+    let value = serde_json::from_slice(bytes).map_err(|e| FeedError::Syntax {
         file: file.to_owned(),
         at: format!("line {}, column {}", e.line(), e.column()),
         reason: e.to_string(),
-    })
+    })?;
+    limits.check_deadline(file)?;
+    Ok(value)
+}
+
+/// An upper bound on the number of values (and keys) in a JSON text: one, plus one per `[`, `{`,
+/// `,` and `:` outside strings.
+fn nodes_at_most(bytes: &[u8]) -> usize {
+    let mut nodes = 1usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for &b in bytes {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+        } else {
+            match b {
+                b'"' => in_string = true,
+                b'[' | b'{' | b',' | b':' => nodes = nodes.saturating_add(1),
+                _ => {}
+            }
+        }
+    }
+    nodes
 }
 
 pub(crate) fn object<'v>(v: &'v Value, path: &str) -> Result<&'v Map<String, Value>, Bad> {

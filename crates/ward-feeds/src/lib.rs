@@ -14,12 +14,15 @@
 //! | endoflife.date Markdown | [`parse_eol_product`] | [`Doc`]`<EolProduct>` |
 //! | zip archives | [`ZipEntries`] | one entry at a time |
 //! | any of the above | [`parse_file_bytes`] | [`Feed`] |
+//! | an uploaded SBOM (CycloneDX JSON/XML, SPDX JSON/YAML, plain or gzip), nothing else | [`parse_sbom`] | [`Doc`]`<Sbom>` |
 //!
 //! Every parser reports a [`Problem`] (file, JSON pointer or line, reason, whether the entry was
 //! skipped or kept) for everything it could not read cleanly, so one malformed entry never costs the
 //! rest of a file; unknown ecosystems and unparsable versions are kept and flagged. An input that
 //! cannot be read at all (not JSON, truncated, not the format) is a [`FeedError`] naming the file and
-//! the place. No input makes a parser panic: each parser family has a fuzz target in `fuzz/`.
+//! the place. No input expands without bound: bytes after decompression and alias expansion, nodes
+//! and line lengths are counted against [`Limits`], and a [`Deadline`] stops a parse whose caller has
+//! given up ([`limits`]). No input makes a parser panic: each parser family has a fuzz target in `fuzz/`.
 
 pub mod archive;
 mod check;
@@ -33,6 +36,7 @@ pub mod eol;
 pub mod epss;
 mod json;
 pub mod kev;
+pub mod limits;
 pub mod nvd;
 pub mod osv;
 mod problem;
@@ -45,10 +49,11 @@ pub use csaf::{Csaf, parse_csaf};
 pub use cve5::parse_cve5;
 pub use cyclonedx::parse_cyclonedx_json;
 pub use cyclonedx_xml::parse_cyclonedx_xml;
-pub use detect::{Feed, Format, parse_file_bytes};
+pub use detect::{Feed, Format, parse_file_bytes, parse_file_bytes_with, parse_sbom};
 pub use eol::parse_eol_product;
-pub use epss::{Epss, parse_epss};
+pub use epss::{Epss, parse_epss, parse_epss_with};
 pub use kev::{Kev, parse_kev};
+pub use limits::{Deadline, Limits, gunzip};
 pub use nvd::parse_nvd;
 pub use osv::{parse_osv_json, parse_osv_yaml};
 pub use problem::{Action, Doc, FeedError, Parsed, Problem};

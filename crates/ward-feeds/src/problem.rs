@@ -141,6 +141,23 @@ pub enum FeedError {
         /// Why it is not that format.
         reason: String,
     },
+    /// The input expands past a limit (decompressed bytes, YAML aliases, nodes, line length): refused
+    /// before the memory was spent. See [`crate::limits`].
+    #[error("{file}: refused: {reason} (limit on {limit})")]
+    TooLarge {
+        /// The file.
+        file: String,
+        /// Which limit: `expanded bytes`, `nodes`, `line length`.
+        limit: &'static str,
+        /// What was found.
+        reason: String,
+    },
+    /// The caller's deadline passed while the file was being read; the work stopped.
+    #[error("{file}: reading stopped: it took longer than the time allowed")]
+    Deadline {
+        /// The file.
+        file: String,
+    },
 }
 
 /// Collects problems while one file is read.
@@ -148,6 +165,8 @@ pub enum FeedError {
 pub(crate) struct Ctx {
     pub file: String,
     pub problems: Vec<Problem>,
+    /// Problems past [`crate::limits::MAX_PROBLEMS`], counted but not kept.
+    dropped: u64,
 }
 
 impl Ctx {
@@ -155,6 +174,7 @@ impl Ctx {
         Self {
             file: file.to_owned(),
             problems: Vec::new(),
+            dropped: 0,
         }
     }
 
@@ -167,6 +187,10 @@ impl Ctx {
     }
 
     fn push(&mut self, path: String, reason: String, action: Action) {
+        if self.problems.len() >= crate::limits::MAX_PROBLEMS {
+            self.dropped = self.dropped.saturating_add(1);
+            return;
+        }
         self.problems.push(Problem {
             file: self.file.clone(),
             path,
@@ -186,17 +210,34 @@ impl Ctx {
         }
     }
 
+    /// The problems kept, with one more saying how many were left out past the limit.
+    fn into_problems(mut self) -> Vec<Problem> {
+        if self.dropped > 0 {
+            self.problems.push(Problem {
+                file: self.file.clone(),
+                path: String::new(),
+                reason: format!(
+                    "... and {} more problems (only the first {} are listed)",
+                    self.dropped,
+                    crate::limits::MAX_PROBLEMS
+                ),
+                action: Action::Kept,
+            });
+        }
+        self.problems
+    }
+
     pub fn finish<T>(self, items: Vec<T>) -> Parsed<T> {
         Parsed {
             items,
-            problems: self.problems,
+            problems: self.into_problems(),
         }
     }
 
     pub fn finish_doc<T>(self, value: T) -> Doc<T> {
         Doc {
             value,
-            problems: self.problems,
+            problems: self.into_problems(),
         }
     }
 

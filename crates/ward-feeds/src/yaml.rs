@@ -6,8 +6,10 @@
 //! scalars are always strings. The JSON readers then treat YAML and JSON documents alike.
 //!
 //! Only the first document of a stream is read. Aliases are expanded; nesting deeper than
-//! [`MAX_DEPTH`] and documents that expand beyond [`MAX_NODES`] nodes are refused, so hostile input
-//! cannot exhaust the stack or memory.
+//! [`MAX_DEPTH`] is refused, and the document's expanded size (nodes, and bytes of keys and scalars,
+//! with every alias counted at the size of what it repeats BEFORE it is copied, and every anchored
+//! value counted again for the copy kept of it) is counted against [`Limits`], so hostile input
+//! cannot exhaust the stack or memory. The deadline of the limits is looked at as events are read.
 
 use std::collections::HashMap;
 
@@ -15,34 +17,53 @@ use serde_json::{Map, Value};
 use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::TScalarStyle;
 
+use crate::limits::{Budget, Limits};
 use crate::problem::FeedError;
 
 /// The deepest nesting accepted (the same limit `serde_json` applies).
 pub const MAX_DEPTH: usize = 128;
-/// The most nodes a document may expand to (aliases counted at their expanded size).
-pub const MAX_NODES: usize = 5_000_000;
 
-enum Open {
-    Seq(Vec<Value>, usize),
-    Map(Map<String, Value>, Option<String>, usize),
+/// The expanded size of a value: nodes, and bytes of keys and scalar text.
+#[derive(Debug, Clone, Copy, Default)]
+struct Size {
+    nodes: usize,
+    bytes: u64,
 }
 
-/// Read the first YAML document of `text` into a JSON value.
+impl Size {
+    fn add(&mut self, other: Size) {
+        self.nodes = self.nodes.saturating_add(other.nodes);
+        self.bytes = self.bytes.saturating_add(other.bytes);
+    }
+}
+
+enum Open {
+    Seq(Vec<Value>, usize, Size),
+    Map(Map<String, Value>, Option<String>, usize, Size),
+}
+
+/// Read the first YAML document of `text` into a JSON value, within the default [`Limits`].
 pub(crate) fn to_json(file: &str, text: &str) -> Result<Value, FeedError> {
+    to_json_with(file, text, &Limits::default())
+}
+
+/// Read the first YAML document of `text` into a JSON value, within `limits`.
+pub(crate) fn to_json_with(file: &str, text: &str, limits: &Limits) -> Result<Value, FeedError> {
     let error = |line: usize, col: usize, reason: String| FeedError::Syntax {
         file: file.to_owned(),
         at: format!("line {line}, column {}", col + 1),
         reason,
     };
+    let mut budget = Budget::new(file, limits);
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Open> = Vec::new();
-    let mut anchors: HashMap<usize, Value> = HashMap::new();
-    let mut nodes: usize = 0;
+    let mut anchors: HashMap<usize, (Value, Size)> = HashMap::new();
     loop {
+        budget.step()?;
         let (event, mark) = parser
             .next_token()
             .map_err(|e| error(e.marker().line(), e.marker().col(), e.info().to_owned()))?;
-        let (value, anchor) = match event {
+        let (value, anchor, size) = match event {
             Event::StreamEnd => return Ok(Value::Null),
             Event::Nothing | Event::StreamStart | Event::DocumentStart | Event::DocumentEnd => continue,
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
@@ -53,22 +74,32 @@ pub(crate) fn to_json(file: &str, text: &str) -> Result<Value, FeedError> {
                         format!("nested deeper than {MAX_DEPTH}"),
                     ));
                 }
+                budget.spend(0, 1)?;
+                let own = Size { nodes: 1, bytes: 0 };
                 stack.push(match event {
-                    Event::SequenceStart(..) => Open::Seq(Vec::new(), anchor),
-                    _ => Open::Map(Map::new(), None, anchor),
+                    Event::SequenceStart(..) => Open::Seq(Vec::new(), anchor, own),
+                    _ => Open::Map(Map::new(), None, anchor, own),
                 });
                 continue;
             }
             Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
-                Some(Open::Seq(items, anchor)) => (Value::Array(items), anchor),
-                Some(Open::Map(map, _, anchor)) => (Value::Object(map), anchor),
+                Some(Open::Seq(items, anchor, size)) => (Value::Array(items), anchor, size),
+                Some(Open::Map(map, _, anchor, size)) => (Value::Object(map), anchor, size),
                 None => return Err(error(mark.line(), mark.col(), "unbalanced collection end".into())),
             },
-            Event::Scalar(text, style, anchor, _) => (scalar(text, style), anchor),
+            Event::Scalar(text, style, anchor, _) => {
+                let size = Size {
+                    nodes: 1,
+                    bytes: text.len() as u64,
+                };
+                budget.spend(size.bytes, size.nodes)?;
+                (scalar(text, style), anchor, size)
+            }
             Event::Alias(id) => match anchors.get(&id) {
-                Some(v) => {
-                    nodes = nodes.saturating_add(size(v));
-                    (v.clone(), 0)
+                Some((v, size)) => {
+                    // Counted at its expanded size before the copy is made.
+                    budget.spend(size.bytes, size.nodes)?;
+                    (v.clone(), 0, *size)
                 }
                 None => {
                     return Err(error(
@@ -79,37 +110,37 @@ pub(crate) fn to_json(file: &str, text: &str) -> Result<Value, FeedError> {
                 }
             },
         };
-        nodes = nodes.saturating_add(1);
-        if nodes > MAX_NODES {
-            return Err(error(
-                mark.line(),
-                mark.col(),
-                format!("document expands to more than {MAX_NODES} nodes"),
-            ));
-        }
         if anchor > 0 {
-            anchors.insert(anchor, value.clone());
+            // The copy kept for later aliases costs as much as the value.
+            budget.spend(size.bytes, size.nodes)?;
+            anchors.insert(anchor, (value.clone(), size));
         }
         match stack.last_mut() {
             None => return Ok(value),
-            Some(Open::Seq(items, _)) => items.push(value),
-            Some(Open::Map(map, key, _)) => match key.take() {
-                None => match value {
-                    Value::String(k) => *key = Some(k),
-                    Value::Null => *key = Some(String::new()),
-                    Value::Bool(b) => *key = Some(b.to_string()),
-                    _ => {
-                        return Err(error(
-                            mark.line(),
-                            mark.col(),
-                            "mapping keys must be scalars".into(),
-                        ));
+            Some(Open::Seq(items, _, total)) => {
+                total.add(size);
+                items.push(value);
+            }
+            Some(Open::Map(map, key, _, total)) => {
+                total.add(size);
+                match key.take() {
+                    None => match value {
+                        Value::String(k) => *key = Some(k),
+                        Value::Null => *key = Some(String::new()),
+                        Value::Bool(b) => *key = Some(b.to_string()),
+                        _ => {
+                            return Err(error(
+                                mark.line(),
+                                mark.col(),
+                                "mapping keys must be scalars".into(),
+                            ));
+                        }
+                    },
+                    Some(k) => {
+                        map.insert(k, value);
                     }
-                },
-                Some(k) => {
-                    map.insert(k, value);
                 }
-            },
+            }
         }
     }
 }
@@ -124,21 +155,6 @@ fn scalar(text: String, style: TScalarStyle) -> Value {
         "false" | "False" | "FALSE" => Value::Bool(false),
         _ => Value::String(text),
     }
-}
-
-/// The number of nodes in a value, counted without recursion.
-fn size(v: &Value) -> usize {
-    let mut count = 0usize;
-    let mut todo = vec![v];
-    while let Some(v) = todo.pop() {
-        count = count.saturating_add(1);
-        match v {
-            Value::Array(items) => todo.extend(items.iter()),
-            Value::Object(map) => todo.extend(map.values()),
-            _ => {}
-        }
-    }
-    count
 }
 
 #[cfg(test)]

@@ -20,7 +20,8 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     /// Stable machine-readable code: bad_request, unauthenticated, forbidden, not_found, conflict,
-    /// payload_too_large, unsupported_media_type, validation_failed, too_many_requests, internal.
+    /// payload_too_large, unsupported_media_type, validation_failed, too_many_requests, busy, timed_out,
+    /// internal.
     pub code: &'static str,
     pub message: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -34,6 +35,8 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub fields: Vec<FieldProblem>,
+    /// Seconds to send in `Retry-After` (503 busy answers).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -43,6 +46,7 @@ impl ApiError {
             code,
             message: message.into(),
             fields: Vec::new(),
+            retry_after: None,
         }
     }
     pub fn bad_request(message: impl Into<String>) -> Self {
@@ -58,6 +62,7 @@ impl ApiError {
                 path: path.into(),
                 message,
             }],
+            retry_after: None,
         }
     }
 }
@@ -80,7 +85,23 @@ impl From<AppError> for ApiError {
                 code: "validation_failed",
                 message: format!("{} problem(s) in the input", fields.len()),
                 fields,
+                retry_after: None,
             },
+            AppError::Busy {
+                message,
+                retry_after_secs,
+            } => Self {
+                retry_after: Some(retry_after_secs),
+                ..Self::new(StatusCode::SERVICE_UNAVAILABLE, "busy", message)
+            },
+            AppError::TooLarge { path, message } => Self {
+                fields: vec![FieldProblem {
+                    path,
+                    message: message.clone(),
+                }],
+                ..Self::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", message)
+            },
+            AppError::TimedOut(message) => Self::new(StatusCode::SERVICE_UNAVAILABLE, "timed_out", message),
             AppError::Throttled => Self::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "too_many_requests",
@@ -107,7 +128,14 @@ impl IntoResponse for ApiError {
                 fields: self.fields,
             },
         };
-        (self.status, Json(body)).into_response()
+        let mut res = (self.status, Json(body)).into_response();
+        if let Some(secs) = self.retry_after {
+            res.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(secs),
+            );
+        }
+        res
     }
 }
 

@@ -54,6 +54,17 @@ pub async fn spawn_app_with(backend: Backend, clock: Arc<dyn Clock>) -> TestApp 
     spawn_app_configured(backend, clock, test_settings(), ServerSettings::default()).await
 }
 
+/// Spawn with the app's settings changed by `tune` (small limits for attack tests, for instance).
+pub async fn spawn_app_tuned(
+    backend: Backend,
+    clock: Arc<dyn Clock>,
+    tune: impl FnOnce(&mut AppSettings),
+) -> TestApp {
+    let mut settings = test_settings();
+    tune(&mut settings);
+    spawn_app_configured(backend, clock, settings, ServerSettings::default()).await
+}
+
 /// The application settings tests run with: defaults, with cheap password hashing.
 pub fn test_settings() -> AppSettings {
     AppSettings {

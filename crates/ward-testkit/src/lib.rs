@@ -8,5 +8,5 @@ pub mod contract;
 pub mod db;
 pub mod fixtures;
 
-pub use app::{TestApp, spawn_app, spawn_app_with};
+pub use app::{TestApp, spawn_app, spawn_app_tuned, spawn_app_with};
 pub use db::{fresh_postgres, fresh_sqlite, sqlite_path};

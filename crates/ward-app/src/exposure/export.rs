@@ -47,21 +47,6 @@ impl ExportFormat {
     }
 }
 
-/// A field for CSV: quoted when it holds a separator, quote or line break; a leading `=`, `+`,
-/// `-` or `@` is prefixed with `'` so spreadsheets do not run it as a formula.
-fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
-}
-
 pub fn to_csv(rows: &[ExposureView]) -> String {
     let mut out = String::from(
         "priority,status,advisory,aliases,org_code,org_name,asset_id,asset_name,internet_facing,package,\
@@ -103,8 +88,7 @@ pub fn to_csv(rows: &[ExposureView]) -> String {
                 .map(|s| format!("{} ({})", s.status, s.source))
                 .unwrap_or_default(),
         ];
-        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-        out.push_str(&line.join(","));
+        out.push_str(&ward_core::spreadsheet::csv_line(&fields));
         out.push('\n');
     }
     out
@@ -234,6 +218,9 @@ impl App {
         filter: &ExposureFilter,
         format: ExportFormat,
     ) -> AppResult<String> {
+        crate::authz::authorise(actor, crate::authz::Action::ReadExposure, self.now())?;
+        // An export holds every selected row and its text at once: it counts as a heavy request.
+        let _permit = self.heavy_permit()?;
         let (index, selected) = self.selected_exposures(actor, filter, Sort::Priority).await?;
         if selected.len() > MAX_EXPORT_ROWS {
             return Err(AppError::invalid(
@@ -259,19 +246,5 @@ impl App {
                     .map_err(|e| AppError::Internal(format!("writing JSON: {e}")))?
             }
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_fields_are_quoted_and_formulas_defused() {
-        assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("=cmd()"), "'=cmd()");
-        assert_eq!(csv_field("-1,2"), "\"'-1,2\"");
     }
 }

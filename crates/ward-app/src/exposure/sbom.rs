@@ -10,7 +10,9 @@ use ward_core::vuln::{Component, Sbom};
 
 use crate::App;
 use crate::actor::Actor;
+use crate::authz::{Action, authorise_on};
 use crate::error::{AppError, AppResult, FieldProblem};
+use crate::heavy::feed_error;
 
 /// The most components one asset's SBOM may carry.
 pub const MAX_COMPONENTS: usize = 50_000;
@@ -89,23 +91,42 @@ pub fn software_from_sbom(file: &str, sbom: &Sbom) -> (Vec<InstalledSoftware>, V
 
 impl App {
     /// Replaces the SBOM-sourced software of `asset` with the components of the uploaded document.
-    pub async fn upload_sbom(
+    ///
+    /// Order matters: the asset is looked up under read access (so an asset outside the footprint
+    /// is "not found" for everyone), then WRITE access to it is checked, then a heavy-request permit
+    /// is taken, and only then are the bytes parsed: a read-only user's upload is never parsed. The
+    /// parse reads SBOM formats only ([`ward_feeds::parse_sbom`]), off the async workers, within the
+    /// expansion limits and deadline of [`App::parse_limits`].
+    pub async fn upload_sbom<B>(
         &self,
         actor: &Actor,
         asset: AssetId,
         file: &str,
-        bytes: &[u8],
-    ) -> AppResult<SbomUploadSummary> {
-        // Read access first, so that an asset outside the footprint is "not found" for everyone.
+        bytes: B,
+    ) -> AppResult<SbomUploadSummary>
+    where
+        B: AsRef<[u8]> + Send + 'static,
+    {
         let mut current = self.asset(actor, asset).await?;
-        let feed =
-            ward_feeds::parse_file_bytes(file, bytes).map_err(|e| AppError::invalid(file, e.to_string()))?;
-        let ward_feeds::Feed::Sbom(doc) = feed else {
-            return Err(AppError::invalid(
-                file,
-                "this is not an SBOM: upload a CycloneDX (JSON or XML) or SPDX 2.3 JSON document",
-            ));
-        };
+        authorise_on(
+            self.store(),
+            actor,
+            Action::WriteInventory,
+            current.org,
+            self.now(),
+        )
+        .await
+        .map_err(|e| match e {
+            AppError::NotFound(_) => AppError::NotFound("asset".into()),
+            other => other,
+        })?;
+        let permit = self.heavy_permit()?;
+        let name = file.to_owned();
+        let doc = self
+            .parse_off_workers(&permit, file, move |limits| {
+                ward_feeds::parse_sbom(&name, bytes.as_ref(), limits).map_err(feed_error)
+            })
+            .await?;
         if doc.value.components.len() > MAX_COMPONENTS {
             return Err(AppError::invalid(
                 file,
@@ -131,6 +152,7 @@ impl App {
         let stored = software.len() as u64;
         current.software.extend(software);
         self.update_asset(actor, &current).await?;
+        drop(permit);
         Ok(SbomUploadSummary {
             file: file.to_owned(),
             format: match &doc.value.format {

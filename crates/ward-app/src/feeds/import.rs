@@ -30,8 +30,6 @@ pub const MAX_PROBLEMS: usize = 200;
 const ADVISORY_BATCH: usize = 1_000;
 /// End-of-life products per store call.
 const EOL_BATCH: usize = 200;
-/// Largest decompressed `.gz` file read whole (EPSS gzip is streamed and not limited by this).
-const MAX_GUNZIP: u64 = 512 * 1024 * 1024;
 
 /// Counts for one kind of record (`advisories`, `kev`, `epss`, `vex`, `eol`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -232,20 +230,8 @@ fn gunzip(file: &str, bytes: &[u8]) -> Result<Option<(String, Vec<u8>)>, FeedErr
     if stem.ends_with(".csv") {
         return Ok(None);
     }
-    let mut out = Vec::new();
-    let mut decoder = flate2::read::MultiGzDecoder::new(bytes).take(MAX_GUNZIP + 1);
-    decoder.read_to_end(&mut out).map_err(|e| FeedError::Syntax {
-        file: file.to_owned(),
-        at: "gzip stream".to_owned(),
-        reason: e.to_string(),
-    })?;
-    if out.len() as u64 > MAX_GUNZIP {
-        return Err(FeedError::Format {
-            file: file.to_owned(),
-            expected: "a gzip file within the size limit",
-            reason: format!("more than {MAX_GUNZIP} bytes once decompressed"),
-        });
-    }
+    // Bounded by the parsers' one expansion limit, which names the file when it is hit.
+    let out = ward_feeds::gunzip(file, bytes, &ward_feeds::Limits::default())?;
     Ok(Some((file[..stem.len()].to_owned(), out)))
 }
 
@@ -328,6 +314,16 @@ impl<'a> FeedImport<'a> {
                 expected,
                 reason,
             } => (file, String::new(), format!("not {expected}: {reason}")),
+            FeedError::TooLarge { file, limit, reason } => (
+                file,
+                String::new(),
+                format!("refused: {reason} (limit on {limit})"),
+            ),
+            FeedError::Deadline { file } => (
+                file,
+                String::new(),
+                "reading stopped: it took longer than the time allowed".to_owned(),
+            ),
         };
         self.summary.files += 1;
         self.summary.files_rejected += 1;

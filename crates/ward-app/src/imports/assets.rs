@@ -1,6 +1,6 @@
 //! Asset imports: Ward CSV (one row per installed software item; rows of the same asset merge) and JSON.
 
-use super::{ImportSummary, Problems, parse_bool};
+use super::{ImportSummary, Problems, Ticker, parse_bool};
 use crate::App;
 use crate::actor::Actor;
 use crate::authz::{Action, authorise};
@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 use ward_core::asset::{Asset, AssetKind, InstalledSoftware, SoftwareSource};
 use ward_core::org::OdsCode;
 use ward_core::{AssetId, OrgId, ServiceId};
+use ward_feeds::Limits;
 use ward_store::{PageRequest, Scope, ServiceFilter, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,13 +69,24 @@ fn opt(s: &str) -> Option<String> {
 }
 
 pub fn parse(format: AssetFormat, file: &str, bytes: &[u8]) -> AppResult<Vec<AssetRecord>> {
+    parse_with(format, file, bytes, &Limits::default())
+}
+
+/// [`parse`], stopping with [`AppError::TimedOut`] once the deadline of `limits` passes.
+pub fn parse_with(
+    format: AssetFormat,
+    file: &str,
+    bytes: &[u8],
+    limits: &Limits,
+) -> AppResult<Vec<AssetRecord>> {
+    let mut ticker = Ticker::new(file, limits);
     match format {
-        AssetFormat::Csv => parse_csv(file, bytes),
-        AssetFormat::Json => parse_json(file, bytes),
+        AssetFormat::Csv => parse_csv(file, bytes, &mut ticker),
+        AssetFormat::Json => parse_json(file, bytes, &mut ticker),
     }
 }
 
-fn parse_csv(file: &str, bytes: &[u8]) -> AppResult<Vec<AssetRecord>> {
+fn parse_csv(file: &str, bytes: &[u8], ticker: &mut Ticker) -> AppResult<Vec<AssetRecord>> {
     let mut problems = Problems::new(file);
     let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes);
     let headers = rdr
@@ -102,6 +114,7 @@ fn parse_csv(file: &str, bytes: &[u8]) -> AppResult<Vec<AssetRecord>> {
     // One record buffer for the whole file rather than a new one per row.
     let mut rec = csv::StringRecord::new();
     loop {
+        ticker.tick()?;
         match rdr.read_record(&mut rec) {
             Ok(true) => {}
             Ok(false) => break,
@@ -236,7 +249,8 @@ struct JsonSoftware {
     cpe: Option<String>,
 }
 
-fn parse_json(file: &str, bytes: &[u8]) -> AppResult<Vec<AssetRecord>> {
+fn parse_json(file: &str, bytes: &[u8], ticker: &mut Ticker) -> AppResult<Vec<AssetRecord>> {
+    ticker.check()?;
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     let rows: Vec<JsonAsset> = serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
@@ -249,6 +263,7 @@ fn parse_json(file: &str, bytes: &[u8]) -> AppResult<Vec<AssetRecord>> {
     let mut problems = Problems::new(file);
     let mut out = Vec::new();
     for (i, a) in rows.into_iter().enumerate() {
+        ticker.tick()?;
         let Ok(org_code) =
             OdsCode::parse(&a.org_code).map_err(|e| problems.at_path(&format!("[{i}].org_code"), e.message))
         else {

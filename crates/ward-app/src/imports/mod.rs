@@ -4,7 +4,94 @@
 pub mod assets;
 pub mod orgs;
 
-use crate::error::{AppError, FieldProblem};
+use crate::App;
+use crate::actor::Actor;
+use crate::authz::{Action, authorise};
+use crate::error::{AppError, AppResult, FieldProblem};
+use crate::heavy::feed_error;
+use ward_feeds::Limits;
+
+/// Looks at the parse deadline every so often inside an import's loop, so that a parse whose
+/// caller has given up stops.
+#[derive(Debug)]
+pub(crate) struct Ticker<'a> {
+    file: &'a str,
+    limits: &'a Limits,
+    steps: u32,
+}
+
+impl<'a> Ticker<'a> {
+    pub fn new(file: &'a str, limits: &'a Limits) -> Self {
+        Self {
+            file,
+            limits,
+            steps: 0,
+        }
+    }
+    /// One step: every 1024, look at the deadline.
+    pub fn tick(&mut self) -> AppResult<()> {
+        self.steps = self.steps.wrapping_add(1);
+        if self.steps % 1024 == 1 {
+            self.check()?;
+        }
+        Ok(())
+    }
+    /// Look at the deadline now.
+    pub fn check(&self) -> AppResult<()> {
+        self.limits.check_deadline(self.file).map_err(feed_error)
+    }
+}
+
+impl App {
+    /// Import assets from an uploaded file: the role is checked before anything is read, then a
+    /// heavy-request permit is taken, then the file is parsed off the async workers within the
+    /// parse deadline, and only then are the records imported (each organisation checked).
+    pub async fn import_assets_file<B>(
+        &self,
+        actor: &Actor,
+        format: assets::AssetFormat,
+        file: &str,
+        bytes: B,
+    ) -> AppResult<ImportSummary>
+    where
+        B: AsRef<[u8]> + Send + 'static,
+    {
+        authorise(actor, Action::WriteInventory, self.now())?;
+        let permit = self.heavy_permit()?;
+        let name = file.to_owned();
+        let records = self
+            .parse_off_workers(&permit, file, move |limits| {
+                assets::parse_with(format, &name, bytes.as_ref(), limits)
+            })
+            .await?;
+        self.import_assets(actor, file, &records).await
+    }
+
+    /// Import organisations from an uploaded file, in the same order as
+    /// [`App::import_assets_file`]; `effective` is the date the changes take effect.
+    pub async fn import_orgs_file<B>(
+        &self,
+        actor: &Actor,
+        format: orgs::OrgFormat,
+        file: &str,
+        bytes: B,
+    ) -> AppResult<ImportSummary>
+    where
+        B: AsRef<[u8]> + Send + 'static,
+    {
+        let now = self.now();
+        authorise(actor, Action::ImportOrgs, now)?;
+        let permit = self.heavy_permit()?;
+        let name = file.to_owned();
+        let records = self
+            .parse_off_workers(&permit, file, move |limits| {
+                orgs::parse_with(format, &name, bytes.as_ref(), limits)
+            })
+            .await?;
+        let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
+        self.import_orgs(actor, file, &records, today).await
+    }
+}
 
 /// Most problems reported for one file; the count says how many there were in all.
 pub const MAX_PROBLEMS: usize = 100;

@@ -1,7 +1,7 @@
 //! Organisation imports: the ODS `etr.csv` (trusts) and `epraccur.csv` (GP practices) extracts,
 //! and Ward's own CSV and JSON.
 
-use super::{ImportSummary, Problems, parse_date};
+use super::{ImportSummary, Problems, Ticker, parse_date};
 use crate::App;
 use crate::actor::Actor;
 use crate::authz::{Action, authorise};
@@ -10,6 +10,7 @@ use jiff::civil::Date;
 use std::collections::{BTreeMap, HashMap};
 use ward_core::OrgId;
 use ward_core::org::{OdsCode, OrgKind, Organisation, check_parent};
+use ward_feeds::Limits;
 use ward_store::Scope;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,15 +79,21 @@ fn opt(s: &str) -> Option<String> {
 
 /// Read a file into records, or every problem found in it.
 pub fn parse(format: OrgFormat, file: &str, bytes: &[u8]) -> AppResult<Vec<OrgRecord>> {
+    parse_with(format, file, bytes, &Limits::default())
+}
+
+/// [`parse`], stopping with [`AppError::TimedOut`] once the deadline of `limits` passes.
+pub fn parse_with(format: OrgFormat, file: &str, bytes: &[u8], limits: &Limits) -> AppResult<Vec<OrgRecord>> {
+    let mut ticker = Ticker::new(file, limits);
     match format {
-        OrgFormat::OdsTrusts => parse_ods(file, bytes, OrgKind::NhsTrust),
-        OrgFormat::OdsGp => parse_ods(file, bytes, OrgKind::GpPractice),
-        OrgFormat::WardCsv => parse_ward_csv(file, bytes),
-        OrgFormat::WardJson => parse_ward_json(file, bytes),
+        OrgFormat::OdsTrusts => parse_ods(file, bytes, OrgKind::NhsTrust, &mut ticker),
+        OrgFormat::OdsGp => parse_ods(file, bytes, OrgKind::GpPractice, &mut ticker),
+        OrgFormat::WardCsv => parse_ward_csv(file, bytes, &mut ticker),
+        OrgFormat::WardJson => parse_ward_json(file, bytes, &mut ticker),
     }
 }
 
-fn parse_ods(file: &str, bytes: &[u8], kind: OrgKind) -> AppResult<Vec<OrgRecord>> {
+fn parse_ods(file: &str, bytes: &[u8], kind: OrgKind, ticker: &mut Ticker) -> AppResult<Vec<OrgRecord>> {
     let mut problems = Problems::new(file);
     let mut out = Vec::new();
     let mut rdr = csv::ReaderBuilder::new()
@@ -94,6 +101,7 @@ fn parse_ods(file: &str, bytes: &[u8], kind: OrgKind) -> AppResult<Vec<OrgRecord
         .flexible(true)
         .from_reader(bytes);
     for rec in rdr.records() {
+        ticker.tick()?;
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
@@ -207,7 +215,7 @@ const WARD_COLUMNS: [&str; 7] = [
     "closed",
 ];
 
-fn parse_ward_csv(file: &str, bytes: &[u8]) -> AppResult<Vec<OrgRecord>> {
+fn parse_ward_csv(file: &str, bytes: &[u8], ticker: &mut Ticker) -> AppResult<Vec<OrgRecord>> {
     let mut problems = Problems::new(file);
     let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes);
     let headers = rdr
@@ -225,6 +233,7 @@ fn parse_ward_csv(file: &str, bytes: &[u8]) -> AppResult<Vec<OrgRecord>> {
     }
     let mut out = Vec::new();
     for rec in rdr.records() {
+        ticker.tick()?;
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
@@ -255,7 +264,8 @@ fn parse_ward_csv(file: &str, bytes: &[u8]) -> AppResult<Vec<OrgRecord>> {
     Ok(out)
 }
 
-fn parse_ward_json(file: &str, bytes: &[u8]) -> AppResult<Vec<OrgRecord>> {
+fn parse_ward_json(file: &str, bytes: &[u8], ticker: &mut Ticker) -> AppResult<Vec<OrgRecord>> {
+    ticker.check()?;
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     let rows: Vec<WardOrgRow> = serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
@@ -268,6 +278,7 @@ fn parse_ward_json(file: &str, bytes: &[u8]) -> AppResult<Vec<OrgRecord>> {
     let mut problems = Problems::new(file);
     let mut out = Vec::new();
     for (i, row) in rows.into_iter().enumerate() {
+        ticker.tick()?;
         if let Some(r) = ward_row(row, |field, m| problems.at_path(&format!("[{i}].{field}"), m)) {
             out.push(r);
         }

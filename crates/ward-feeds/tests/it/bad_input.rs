@@ -322,10 +322,203 @@ fn zip_entries_are_read_one_at_a_time_with_a_size_limit() {
                 assert_eq!(parsed.items.len(), 1);
                 names.push(e.file);
             }
-            Err(err) => assert!(err.to_string().starts_with("all.zip!big.bin"), "{err}"),
+            Err(err) => assert_too_large(&err, "all.zip!big.bin", "expanded bytes"),
         }
     }
     assert_eq!(names, vec!["all.zip!a/RUSTSEC-2021-0001.json", "all.zip!b.json"]);
     let err = ZipEntries::open("junk.zip", Cursor::new(b"not a zip".to_vec())).unwrap_err();
     assert!(err.to_string().starts_with("junk.zip"), "{err}");
+}
+
+// ---- Hostile input: expansion bombs, deadlines, uploads that are not SBOMs -------------------------
+
+/// A YAML document of `levels` levels of anchors, each a list of ten aliases to the level below; the
+/// bottom is one scalar of `scalar` bytes. It is a few hundred bytes whatever its expanded size, which
+/// is `scalar * 10^levels` bytes but only about `1.1 * 10^levels` nodes.
+fn yaml_alias_bomb(scalar: usize, levels: usize) -> String {
+    let mut bomb = format!("spdxVersion: SPDX-2.3\nl0: &l0 \"{}\"\n", "x".repeat(scalar));
+    for i in 1..=levels {
+        let prev = format!("*l{}", i - 1);
+        let items = [prev.as_str(); 10].join(", ");
+        bomb.push_str(&format!("l{i}: &l{i} [{items}]\n"));
+    }
+    bomb
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(data).unwrap();
+    enc.finish().unwrap()
+}
+
+/// `member` repeated `times`: a multi-member gzip stream that expands to `times` times the member's
+/// content, built without compressing that much.
+fn repeated_gzip(member_content: &[u8], times: usize) -> Vec<u8> {
+    gzip(member_content).repeat(times)
+}
+
+fn assert_too_large(err: &FeedError, file: &str, limit: &str) {
+    match err {
+        FeedError::TooLarge {
+            file: f, limit: l, ..
+        } => {
+            assert_eq!(f, file, "{err}");
+            assert_eq!(*l, limit, "{err}");
+        }
+        other => panic!("expected a {limit} limit error for {file}, got {other:?}"),
+    }
+    let message = err.to_string();
+    assert!(message.starts_with(file) && message.contains(limit), "{message}");
+}
+
+#[test]
+fn a_yaml_alias_bomb_is_refused_by_its_expanded_bytes_not_only_its_nodes() {
+    // 10^4 copies of a 1 KiB scalar: 10 MiB of text in ~11,000 nodes, far below the node limit.
+    let bomb = yaml_alias_bomb(1024, 4);
+    assert!(bomb.len() < 2_000);
+    let limits = ward_feeds::Limits::default().with_max_bytes(1024 * 1024);
+    let err = ward_feeds::parse_file_bytes_with("bomb.yaml", bomb.as_bytes(), &limits).unwrap_err();
+    assert_too_large(&err, "bomb.yaml", "expanded bytes");
+    // The default limits refuse one that would expand to 400 MB, before copying it.
+    let bomb = yaml_alias_bomb(4096, 5);
+    let err = ward_feeds::parse_osv_yaml("big-bomb.yaml", &bomb).unwrap_err();
+    assert_too_large(&err, "big-bomb.yaml", "expanded bytes");
+    // The same shape, small enough, is read.
+    let fine = yaml_alias_bomb(8, 2);
+    assert!(ward_feeds::parse_file_bytes_with("fine.yaml", fine.as_bytes(), &limits).is_ok());
+}
+
+#[test]
+fn a_gzip_bomb_stops_at_the_byte_limit_naming_the_file() {
+    // 2 MiB of zeros (and of line breaks) against a 1 MiB limit, in every reader of gzip.
+    let bomb = repeated_gzip(&[0u8; 64 * 1024], 32);
+    let lines = repeated_gzip(&[b'\n'; 64 * 1024], 32);
+    let limits = ward_feeds::Limits::default().with_max_bytes(1024 * 1024);
+    let err = ward_feeds::parse_epss_with("lines.csv.gz", Cursor::new(&lines), &limits).unwrap_err();
+    assert_too_large(&err, "lines.csv.gz", "expanded bytes");
+    let err = ward_feeds::parse_file_bytes_with("lines.csv.gz", &lines, &limits).unwrap_err();
+    assert_too_large(&err, "lines.csv.gz", "expanded bytes");
+    let err = ward_feeds::parse_sbom("zeros.cdx.json.gz", &bomb, &limits).unwrap_err();
+    assert_too_large(&err, "zeros.cdx.json.gz", "expanded bytes");
+    // Under the default limits, a stream without line breaks is refused at the line-length limit
+    // instead of becoming one line as large as the stream.
+    let err = ward_feeds::parse_epss("zeros.csv.gz", Cursor::new(&bomb)).unwrap_err();
+    assert_too_large(&err, "zeros.csv.gz", "line length");
+    // Lines that are each a problem do not pile up problems without bound.
+    let junk = repeated_gzip(&b"0\n".repeat(32 * 1024), 8);
+    let parsed = ward_feeds::parse_epss("junk.csv.gz", Cursor::new(&junk)).unwrap();
+    assert!(parsed.scores.problems.len() <= ward_feeds::limits::MAX_PROBLEMS + 1);
+    let last = parsed.scores.problems.last().unwrap();
+    assert!(last.reason.contains("more problems"), "{last}");
+    // A gzip stream within the limits is read.
+    let epss = gzip(b"cve,epss,percentile\nCVE-2021-44228,0.97,0.99\n");
+    let parsed = ward_feeds::parse_epss_with("ok.csv.gz", Cursor::new(&epss), &limits).unwrap();
+    assert_eq!(parsed.scores.items.len(), 1);
+}
+
+#[test]
+fn json_and_xml_are_bounded_too() {
+    let limits = ward_feeds::Limits {
+        max_nodes: 1000,
+        ..ward_feeds::Limits::default()
+    };
+    let many = format!("{{\"bomFormat\":\"CycloneDX\",\"x\":[{}[]]}}", "[],".repeat(2000));
+    let err = ward_feeds::parse_sbom("many.cdx.json", many.as_bytes(), &limits).unwrap_err();
+    assert_too_large(&err, "many.cdx.json", "nodes");
+    let elements = format!(
+        "<bom xmlns=\"http://cyclonedx.org/schema/bom/1.5\"><components>{}</components></bom>",
+        "<component/>".repeat(2000)
+    );
+    let err = ward_feeds::parse_sbom("many.cdx.xml", elements.as_bytes(), &limits).unwrap_err();
+    assert_too_large(&err, "many.cdx.xml", "nodes");
+    let small = ward_feeds::Limits::default().with_max_bytes(1000);
+    let text = format!(
+        "<bom xmlns=\"http://cyclonedx.org/schema/bom/1.5\"><metadata>{}</metadata></bom>",
+        "x".repeat(2000)
+    );
+    let err = ward_feeds::parse_sbom("long.cdx.xml", text.as_bytes(), &small).unwrap_err();
+    assert_too_large(&err, "long.cdx.xml", "expanded bytes");
+    // XML entities are not expanded: a "billion laughs" stays as written.
+    let laughs = r#"<?xml version="1.0"?>
+<!DOCTYPE bom [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
+<bom xmlns="http://cyclonedx.org/schema/bom/1.5"><components>
+<component type="library"><name>&lol2;</name><version>1</version></component></components></bom>"#;
+    let doc = ward_feeds::parse_sbom("laughs.cdx.xml", laughs.as_bytes(), &small).unwrap();
+    assert_eq!(doc.value.components[0].name, "&lol2;");
+}
+
+fn past_deadline() -> ward_feeds::Limits {
+    let now = jiff::Timestamp::from_second(1_750_000_000).unwrap();
+    let clock = std::sync::Arc::new(ward_core::clock::ManualClock::new(now));
+    let deadline = ward_feeds::Deadline::new(clock, now - jiff::SignedDuration::from_secs(1));
+    ward_feeds::Limits::default().with_deadline(deadline)
+}
+
+#[test]
+fn a_parser_given_a_deadline_in_the_past_stops_with_a_deadline_error() {
+    let limits = past_deadline();
+    let sbom = br#"{"bomFormat":"CycloneDX","specVersion":"1.5","components":[]}"#;
+    let xml = br#"<bom xmlns="http://cyclonedx.org/schema/bom/1.5"><components/></bom>"#;
+    let yaml = b"spdxVersion: SPDX-2.3\nSPDXID: SPDXRef-DOCUMENT\n";
+    let epss = b"cve,epss,percentile\nCVE-2021-44228,0.97,0.99\n";
+    let results = [
+        (
+            "a.cdx.json",
+            ward_feeds::parse_sbom("a.cdx.json", sbom, &limits).map(|_| ()),
+        ),
+        (
+            "a.cdx.xml",
+            ward_feeds::parse_sbom("a.cdx.xml", xml, &limits).map(|_| ()),
+        ),
+        (
+            "a.spdx.yaml",
+            ward_feeds::parse_sbom("a.spdx.yaml", yaml, &limits).map(|_| ()),
+        ),
+        (
+            "a.cdx.json.gz",
+            ward_feeds::parse_sbom("a.cdx.json.gz", &gzip(sbom), &limits).map(|_| ()),
+        ),
+        (
+            "e.csv",
+            ward_feeds::parse_epss_with("e.csv", Cursor::new(epss), &limits).map(|_| ()),
+        ),
+    ];
+    for (file, result) in results {
+        match result {
+            Err(FeedError::Deadline { file: f }) => assert_eq!(f, file),
+            other => panic!("{file}: expected a deadline error, got {other:?}"),
+        }
+    }
+    // Without a deadline the same inputs are read.
+    let open = ward_feeds::Limits::default();
+    assert!(ward_feeds::parse_sbom("a.cdx.json", sbom, &open).is_ok());
+    assert!(ward_feeds::parse_sbom("a.spdx.yaml", yaml, &open).is_ok());
+}
+
+#[test]
+fn an_sbom_upload_is_never_read_as_a_feed() {
+    let limits = ward_feeds::Limits::default();
+    let epss = gzip(b"cve,epss,percentile\nCVE-2021-44228,0.97,0.99\n");
+    let osv_yaml = b"id: PYSEC-1\naffected: []\n";
+    let kev = br#"{"catalogVersion":"1","vulnerabilities":[]}"#;
+    for (file, bytes) in [
+        ("scores.csv.gz", epss.as_slice()),
+        ("scores.csv", b"cve,epss,percentile\n".as_slice()),
+        ("osv.yaml", osv_yaml.as_slice()),
+        ("kev.json", kev.as_slice()),
+        ("notes.md", b"# hello\n".as_slice()),
+    ] {
+        let err = ward_feeds::parse_sbom(file, bytes, &limits).unwrap_err();
+        assert!(matches!(err, FeedError::Format { .. }), "{file}: {err:?}");
+        assert!(err.to_string().contains("not an SBOM"), "{err}");
+    }
+    let cdx = br#"{"bomFormat":"CycloneDX","specVersion":"1.5","components":[{"name":"a","version":"1"}]}"#;
+    for (file, bytes) in [
+        ("a.json", cdx.to_vec()),
+        ("a.cdx.json.gz", gzip(cdx)),
+        ("blob", gzip(cdx)),
+    ] {
+        let doc = ward_feeds::parse_sbom(file, &bytes, &limits).unwrap();
+        assert_eq!(doc.value.components.len(), 1, "{file}");
+    }
 }

@@ -92,7 +92,8 @@ pub async fn list(
 
 /// Every exposure the filters select, as CSV, JSON or a CycloneDX 1.6 VEX document.
 #[utoipa::path(get, path = "/api/v1/exposures/export", tag = "exposure", params(ExposureQuery),
-    responses((status = 200, body = String), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = String), (status = 422, body = crate::error::ErrorBody),
+        (status = 503, body = crate::error::ErrorBody, description = "busy: retry after Retry-After seconds")))]
 pub async fn export(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -217,12 +218,16 @@ pub struct SbomQuery {
     pub file: Option<String>,
 }
 
-/// Upload a CycloneDX (JSON or XML) or SPDX 2.3 JSON SBOM as the asset's software list (replacing
-/// its earlier SBOM's components; other software stays).
+/// Upload a CycloneDX (JSON or XML) or SPDX 2.3 (JSON or YAML) SBOM, plain or gzip, as the asset's
+/// software list (replacing its earlier SBOM's components; other software stays). Write access to the
+/// asset is checked before the body is read; nothing but SBOM formats is parsed, within limits on the
+/// expanded size (413) and time (503), and at most `max_concurrent_heavy_requests` uploads, imports
+/// and exports run at once (503 with Retry-After).
 #[utoipa::path(post, path = "/api/v1/assets/{id}/sbom", tag = "inventory",
     params(("id" = String, Path), SbomQuery),
     request_body(content = String, content_type = "application/vnd.cyclonedx+json"),
-    responses((status = 200, body = SbomUploadSummary), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = SbomUploadSummary), (status = 422, body = crate::error::ErrorBody),
+        (status = 403, body = crate::error::ErrorBody), (status = 413, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody, description = "busy (Retry-After) or the parse deadline passed")))]
 pub async fn upload_sbom(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -234,5 +239,5 @@ pub async fn upload_sbom(
         .parse()
         .map_err(|_| ApiError::unprocessable("id", "not a valid identifier"))?;
     let file = q.file.unwrap_or_else(|| "sbom.json".to_owned());
-    Ok(Json(s.app.upload_sbom(&actor, id, &file, &body).await?))
+    Ok(Json(s.app.upload_sbom(&actor, id, &file, body).await?))
 }

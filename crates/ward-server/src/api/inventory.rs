@@ -10,7 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use ward_app::imports::ImportSummary;
-use ward_app::imports::assets::{AssetFormat, parse};
+use ward_app::imports::assets::AssetFormat;
 use ward_core::asset::{Asset, AssetKind, InstalledSoftware, SoftwareSource};
 use ward_core::risk::Consequence;
 use ward_core::service::{Service, ServiceKind, ThroughputUnit};
@@ -242,7 +242,8 @@ pub struct AssetImportQuery {
 /// Import assets from a CSV or JSON file in the request body (all or nothing).
 #[utoipa::path(post, path = "/api/v1/assets/import", tag = "inventory", params(AssetImportQuery),
     request_body(content = String, content_type = "text/csv"),
-    responses((status = 200, body = ImportSummary), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = ImportSummary), (status = 422, body = crate::error::ErrorBody),
+        (status = 403, body = crate::error::ErrorBody), (status = 413, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody, description = "busy (Retry-After) or the parse deadline passed")))]
 pub async fn import_assets(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -251,9 +252,7 @@ pub async fn import_assets(
 ) -> ApiResult<Json<ImportSummary>> {
     let format: AssetFormat = q.format.parse()?;
     let file = q.file.unwrap_or_else(|| "upload".to_owned());
-    ward_app::authz::authorise(&actor, ward_app::authz::Action::WriteInventory, s.app.now())?;
-    let records = parse(format, &file, &body)?;
-    Ok(Json(s.app.import_assets(&actor, &file, &records).await?))
+    Ok(Json(s.app.import_assets_file(&actor, format, &file, body).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -8,7 +8,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use serde::Deserialize;
 use ward_app::imports::ImportSummary;
-use ward_app::imports::orgs::{OrgFormat, parse};
+use ward_app::imports::orgs::OrgFormat;
 use ward_app::inventory::OrgDetail;
 use ward_core::OrgId;
 use ward_core::org::{OrgKind, Organisation};
@@ -86,7 +86,8 @@ pub struct ImportQuery {
 /// Import organisations from a file in the request body (all or nothing).
 #[utoipa::path(post, path = "/api/v1/orgs/import", tag = "organisations", params(ImportQuery),
     request_body(content = String, content_type = "text/csv"),
-    responses((status = 200, body = ImportSummary), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = ImportSummary), (status = 422, body = crate::error::ErrorBody),
+        (status = 403, body = crate::error::ErrorBody), (status = 413, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody, description = "busy (Retry-After) or the parse deadline passed")))]
 pub async fn import(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -95,9 +96,6 @@ pub async fn import(
 ) -> ApiResult<Json<ImportSummary>> {
     let format: OrgFormat = q.format.parse()?;
     let file = q.file.unwrap_or_else(|| "upload".to_owned());
-    // Refuse before parsing when the caller may not import at all.
-    ward_app::authz::authorise(&actor, ward_app::authz::Action::ImportOrgs, s.app.now())?;
-    let records = parse(format, &file, &body)?;
-    let today = s.app.now().to_zoned(jiff::tz::TimeZone::UTC).date();
-    Ok(Json(s.app.import_orgs(&actor, &file, &records, today).await?))
+    // Refused before parsing when the caller may not import at all (see the app function).
+    Ok(Json(s.app.import_orgs_file(&actor, format, &file, body).await?))
 }

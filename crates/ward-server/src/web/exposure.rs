@@ -520,7 +520,7 @@ pub async fn upload_sbom(
     }
     let summary = s
         .app
-        .upload_sbom(&page.actor, asset_id, &file, &bytes)
+        .upload_sbom(&page.actor, asset_id, &file, bytes)
         .await
         .map_err(page.fail())?;
     Ok(Redirect::to(&format!(

@@ -130,15 +130,16 @@ pub async fn submit(
             ));
         }
     };
-    let result = if up.bytes.is_empty() {
+    let bytes = std::mem::take(&mut up.bytes);
+    let result = if bytes.is_empty() {
         Err(AppError::invalid(
             "file",
             "Choose a file to import. The file you sent was empty.",
         ))
     } else if what == "organisations" {
-        import_orgs(&s, &page, &up).await
+        import_orgs(&s, &page, &up, bytes).await
     } else {
-        import_assets(&s, &page, &up).await
+        import_assets(&s, &page, &up, bytes).await
     };
     let (status, outcome) = match result {
         Ok(sum) => (
@@ -164,21 +165,30 @@ pub async fn submit(
     Ok(render(status, &import_page(&page, Some(outcome), up.format)))
 }
 
-async fn import_orgs(s: &AppState, page: &Signed, up: &Upload) -> Result<ImportSummary, AppError> {
-    let now = s.app.now();
-    // Refuse before reading the file when the role may not import at all.
-    authorise(&page.actor, Action::ImportOrgs, now)?;
+async fn import_orgs(
+    s: &AppState,
+    page: &Signed,
+    up: &Upload,
+    bytes: Vec<u8>,
+) -> Result<ImportSummary, AppError> {
+    // The role is checked before the file is read (in the app function, and here before the
+    // format, so that a refused role learns nothing about the form).
+    authorise(&page.actor, Action::ImportOrgs, s.app.now())?;
     let format: orgs::OrgFormat = up.format.parse()?;
-    let records = orgs::parse(format, &up.file, &up.bytes)?;
-    let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
-    s.app.import_orgs(&page.actor, &up.file, &records, today).await
+    s.app.import_orgs_file(&page.actor, format, &up.file, bytes).await
 }
 
-async fn import_assets(s: &AppState, page: &Signed, up: &Upload) -> Result<ImportSummary, AppError> {
+async fn import_assets(
+    s: &AppState,
+    page: &Signed,
+    up: &Upload,
+    bytes: Vec<u8>,
+) -> Result<ImportSummary, AppError> {
     authorise(&page.actor, Action::WriteInventory, s.app.now())?;
     let format: assets::AssetFormat = up.format.parse()?;
-    let records = assets::parse(format, &up.file, &up.bytes)?;
-    s.app.import_assets(&page.actor, &up.file, &records).await
+    s.app
+        .import_assets_file(&page.actor, format, &up.file, bytes)
+        .await
 }
 
 fn summary_rows(s: &ImportSummary) -> Vec<(&'static str, String)> {

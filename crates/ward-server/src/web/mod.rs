@@ -130,8 +130,23 @@ fn error_page_with(chrome: Option<Chrome>, e: &ApiError) -> Response {
         ),
         413 => (
             "The file is too large",
-            "The file you sent is larger than Ward accepts in one go.".to_owned(),
+            if e.fields.is_empty() {
+                "The file you sent is larger than Ward accepts in one go.".to_owned()
+            } else {
+                // A limit on what the file expands to: say which, in the words of the refusal.
+                e.message.clone()
+            },
             "Split it into smaller files and send them one at a time.",
+        ),
+        503 if e.code == "busy" => (
+            "Ward is busy",
+            e.message.clone(),
+            "Wait a few seconds, then send the file again. Nothing was changed.",
+        ),
+        503 if e.code == "timed_out" => (
+            "This took too long",
+            e.message.clone(),
+            "Send a smaller file, or split it into several.",
         ),
         429 => (
             "Too many attempts",
@@ -152,7 +167,14 @@ fn error_page_with(chrome: Option<Chrome>, e: &ApiError) -> Response {
         hint,
         status: e.status.as_u16(),
     };
-    render(e.status, &page)
+    let mut res = render(e.status, &page);
+    if let Some(secs) = e.retry_after {
+        res.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            axum::http::HeaderValue::from(secs),
+        );
+    }
+    res
 }
 
 /// The error code of a refused CSRF token, so its page can say what happened.
