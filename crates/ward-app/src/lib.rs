@@ -11,6 +11,7 @@ pub mod feeds;
 pub mod imports;
 pub mod inventory;
 pub mod jobs;
+pub mod products;
 pub mod settings;
 pub mod throttle;
 

@@ -54,6 +54,7 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         .route("/exposures", get(exposure::exposures))
         .route("/products", get(products::products))
         .route("/products/vex", post(products::state_vex))
+        .route("/products/{id}/review", post(products::review))
         .route("/unsupported", get(exposure::unsupported))
         .route("/advisories/{id}", get(exposure::advisory))
         .route(

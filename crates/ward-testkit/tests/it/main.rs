@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod api;
+mod attacks_supplier;
 mod authz_walk;
 mod browser;
 mod exposure;

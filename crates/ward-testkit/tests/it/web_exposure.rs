@@ -197,6 +197,7 @@ async fn a_supplier_publishes_a_statement_from_its_products_page() {
         name: "PathLab Middleware".into(),
         category: ward_core::supplier::ProductCategory::Pathology,
         cpe: Some("cpe:2.3:a:pathlab:middleware:*:*:*:*:*:*:*:*".into()),
+        status: ward_core::supplier::ProductStatus::Unconfirmed,
     };
     let actor = ward_app::Actor::system("test", t.world.national);
     t.app
