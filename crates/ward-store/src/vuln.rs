@@ -431,7 +431,11 @@ pub mod support {
     /// Whether the caller may write VEX statements for `org`: feed statements (no organisation)
     /// need the whole sector; an organisation's need it inside `scope` (`in_scope`, which the
     /// backend looked up). An unknown organisation under the whole sector's scope is invalid.
-    pub fn check_vex_scope(scope: &crate::Scope, org: Option<ward_core::OrgId>, in_scope: bool) -> StoreResult<()> {
+    pub fn check_vex_scope(
+        scope: &crate::Scope,
+        org: Option<ward_core::OrgId>,
+        in_scope: bool,
+    ) -> StoreResult<()> {
         use crate::Scope;
         match org {
             None if matches!(scope, Scope::All) => Ok(()),
