@@ -17,7 +17,7 @@ use ward_app::authz::Action;
 use ward_app::exposure::statements::VexInput;
 use ward_core::ProductId;
 use ward_core::role::Role;
-use ward_core::supplier::ProductStatus;
+use ward_core::supplier::{Product, ProductCategory, ProductStatus};
 use ward_core::vuln::{Justification, VexStatus};
 use ward_store::ProductFilter;
 
@@ -44,6 +44,7 @@ struct ProductsPage {
     notice: Option<String>,
     vex_statuses: Vec<Choice>,
     vex_justifications: Vec<Choice>,
+    categories: Vec<Choice>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -96,6 +97,9 @@ pub async fn products(
             Some("statement") => Some(
                 "Your statement is published. Organisations running the product see it with their exposure, as your statement.",
             ),
+            Some("listed") => Some(
+                "Your product is listed. The national team confirms it is yours before your statements about it apply.",
+            ),
             Some("confirmed") => Some("The product is confirmed: its supplier's statements about it now apply."),
             Some("rejected") => Some("The product is rejected: its supplier's statements about it have no effect."),
             _ => None,
@@ -103,6 +107,14 @@ pub async fn products(
         .map(str::to_owned),
         vex_statuses: vex_statuses(),
         vex_justifications: vex_justifications(),
+        categories: ProductCategory::ALL
+            .into_iter()
+            .map(|c| Choice {
+                value: c.as_str().to_owned(),
+                label: c.as_str().replace('_', " "),
+                selected: false,
+            })
+            .collect(),
     };
     Ok(render(StatusCode::OK, &view))
 }
@@ -177,4 +189,43 @@ pub async fn review(
         .await
         .map_err(&fail)?;
     Ok(Redirect::to(&format!("/products?done={}", after.status.as_str())).into_response())
+}
+
+/// The listing form of the products page (supplier contacts).
+#[derive(Debug, Default, Deserialize)]
+pub struct ListForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    cpe: String,
+}
+
+/// `POST /products`: a supplier contact lists a product (unconfirmed until a national analyst
+/// confirms it).
+pub async fn list_product(
+    State(s): State<AppState>,
+    page: Signed,
+    WebForm(form): WebForm<ListForm>,
+) -> PageResult {
+    page.check_csrf(&s, &form.csrf)?;
+    let fail = page.fail();
+    let name = ward_core::error::require_text("name", &form.name, 200)
+        .map_err(AppError::from)
+        .map_err(&fail)?;
+    let category: ProductCategory = parse_enum("category", &form.category).map_err(&fail)?;
+    let bytes = ward_app::accounts::secrets::random_bytes::<10>().map_err(&fail)?;
+    let product = Product {
+        id: ProductId::new_at(s.app.now(), bytes),
+        supplier: page.actor.org,
+        name,
+        category,
+        cpe: Some(form.cpe).filter(|c| !c.trim().is_empty()),
+        status: ProductStatus::Unconfirmed,
+    };
+    s.app.create_product(&page.actor, &product).await.map_err(&fail)?;
+    Ok(Redirect::to("/products?done=listed").into_response())
 }

@@ -305,6 +305,49 @@ async fn a_national_analyst_confirms_a_product_and_pages_name_the_supplier_behin
             .contains("once the national team confirms the product is yours")
     );
     assert!(!page.body.contains("Confirm PathLab Middleware"));
+    // Listing from the page: a wildcard CPE is refused; an exact one is listed unconfirmed.
+    let csrf = hidden(&page.body, "csrf");
+    let r = s
+        .post(
+            "/products",
+            &[
+                ("csrf", &csrf),
+                ("name", "Anything"),
+                ("category", "other"),
+                ("cpe", "cpe:2.3:a:apache:*:*:*:*:*:*:*:*:*"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let r = s
+        .post(
+            "/products",
+            &[
+                ("csrf", &csrf),
+                ("name", "PathLab Courier"),
+                ("category", "pathology"),
+                ("cpe", "cpe:2.3:a:pathlab:courier:*:*:*:*:*:*:*:*"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let after = s.get(r.location.as_deref().unwrap()).await;
+    assert!(after.body.contains("Your product is listed") && after.body.contains("PathLab Courier"));
+    let courier = t
+        .store
+        .list_products(
+            &ward_store::ProductFilter {
+                text: Some("Courier".into()),
+                ..Default::default()
+            },
+            ward_store::PageRequest::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        courier.items[0].status,
+        ward_core::supplier::ProductStatus::Unconfirmed
+    );
 
     // Someone other than a national analyst cannot confirm it from the page.
     let mut m = Visitor::new(&t);
