@@ -23,6 +23,9 @@ pub enum Action {
     WriteInventory,
     /// Publish or change a supplier's products.
     WriteProducts,
+    /// Confirm (or reject) that a listed product is its supplier's: what lets a supplier's VEX
+    /// statements about it apply across the sector.
+    ConfirmProducts,
     /// Add users and grant them roles.
     ManageUsers,
     /// Issue and revoke API tokens.
@@ -40,12 +43,13 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 13] = [
         Self::ReadOrgs,
         Self::ImportOrgs,
         Self::ReadInventory,
         Self::WriteInventory,
         Self::WriteProducts,
+        Self::ConfirmProducts,
         Self::ManageUsers,
         Self::ManageTokens,
         Self::ReadAudit,
@@ -189,6 +193,15 @@ mod tests {
                 assert!(scope_for(role, org(), a).is_none(), "{role:?} {a:?}");
             }
         }
+    }
+
+    #[test]
+    fn only_national_analysts_confirm_products() {
+        let confirmers: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| scope_for(*r, org(), Action::ConfirmProducts).is_some())
+            .collect();
+        assert_eq!(confirmers, vec![Role::NationalAnalyst]);
     }
 
     #[test]

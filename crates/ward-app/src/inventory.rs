@@ -190,15 +190,6 @@ impl App {
         Ok(self.store().list_products(&f, p).await?)
     }
 
-    pub async fn upsert_products(&self, actor: &Actor, products: &[Product]) -> AppResult<u64> {
-        let now = self.now();
-        let scope = authorise(actor, Action::WriteProducts, now)?;
-        Ok(self
-            .store()
-            .upsert_products(&scope, products, &actor.audit(now))
-            .await?)
-    }
-
     /// Organisations the actor may switch to or look at first: the roots of their footprint.
     pub async fn scope_roots(&self, actor: &Actor) -> AppResult<Vec<Organisation>> {
         let scope = authorise(actor, Action::ReadOrgs, self.now())?;

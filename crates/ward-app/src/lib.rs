@@ -12,6 +12,7 @@ pub mod heavy;
 pub mod imports;
 pub mod inventory;
 pub mod jobs;
+pub mod products;
 pub mod settings;
 pub mod throttle;
 

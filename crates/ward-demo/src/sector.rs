@@ -689,6 +689,8 @@ pub(crate) fn build(seed: u64, scale: Scale, today: Date) -> Result<Sector, Vali
                 name: spec.name.to_owned(),
                 category: spec.category,
                 cpe: Some(spec.cpe_any()),
+                // The national team lists the demo's products: confirmed as their suppliers'.
+                status: ward_core::supplier::ProductStatus::Confirmed,
             }
         })
         .collect();

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use ward_core::audit::{AuditEvent, digest_json};
 use ward_core::dependency::{Dependency, DependencyTarget};
 use ward_core::service::Service;
-use ward_core::supplier::Product;
+use ward_core::supplier::{Product, ProductStatus};
 use ward_core::{AssetId, DependencyId, OrgId, ProductId, ServiceId};
 use ward_store::{
     AssetFilter, AssetSummary, AuditMeta, InventoryStore, Page, PageRequest, ProductFilter, Scope,
@@ -121,6 +121,7 @@ fn product_from_row(row: &PgRow) -> StoreResult<Product> {
         name: col(row, "name")?,
         category: parse_col(row, "category")?,
         cpe: col(row, "cpe")?,
+        status: parse_col(row, "status")?,
     })
 }
 
@@ -340,13 +341,14 @@ impl InventoryStore for PgStore {
         }
         for (i, p) in products.iter().enumerate() {
             require_name(&p.name, &format!("products[{i}]"))?;
+            ward_store::check_product_write(scope, i, p)?;
         }
         let mut tx = self.pool.begin().await.map_err(map_db_error)?;
         let suppliers: Vec<Uuid> = products.iter().map(|p| *p.supplier.as_uuid()).collect();
         Self::require_orgs_in_scope(&mut tx, scope, &suppliers).await?;
         let ids: Vec<Uuid> = products.iter().map(|p| *p.id.as_uuid()).collect();
         let rows = sqlx::query(
-            "SELECT id, supplier_id, name, category, cpe FROM products WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE",
+            "SELECT id, supplier_id, name, category, cpe, status FROM products WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE",
         )
         .bind(&ids)
         .fetch_all(&mut *tx)
@@ -388,15 +390,16 @@ impl InventoryStore for PgStore {
                 }
             }
             sqlx::query(
-                "INSERT INTO products (id, supplier_id, name, category, cpe) VALUES ($1, $2, $3, $4, $5)
+                "INSERT INTO products (id, supplier_id, name, category, cpe, status) VALUES ($1, $2, $3, $4, $5, $6)
                  ON CONFLICT (id) DO UPDATE SET supplier_id = EXCLUDED.supplier_id, name = EXCLUDED.name,
-                     category = EXCLUDED.category, cpe = EXCLUDED.cpe",
+                     category = EXCLUDED.category, cpe = EXCLUDED.cpe, status = EXCLUDED.status",
             )
             .bind(p.id.as_uuid())
             .bind(p.supplier.as_uuid())
             .bind(&p.name)
             .bind(p.category.as_str())
             .bind(&p.cpe)
+            .bind(p.status.as_str())
             .execute(&mut *tx)
             .await
             .map_err(map_db_error)?;
@@ -433,25 +436,29 @@ impl InventoryStore for PgStore {
             .map(str::to_lowercase);
         let supplier = filter.supplier.map(|o| *o.as_uuid());
         let category = filter.category.map(|c| c.as_str());
+        let status = filter.status.map(|c| c.as_str());
         let total: i64 = sqlx::query(
             "SELECT count(*) AS n FROM products p
               WHERE ($1::uuid IS NULL OR p.supplier_id = $1)
                 AND ($2::text IS NULL OR p.category = $2)
-                AND ($3::text IS NULL OR strpos(lower(p.name), $3) > 0)",
+                AND ($3::text IS NULL OR strpos(lower(p.name), $3) > 0)
+                AND ($4::text IS NULL OR p.status = $4)",
         )
         .bind(supplier)
         .bind(category)
         .bind(&text)
+        .bind(status)
         .fetch_one(&self.pool)
         .await
         .map_err(map_db_error)?
         .try_get("n")
         .map_err(map_db_error)?;
         let rows = sqlx::query(
-            "SELECT p.id, p.supplier_id, p.name, p.category, p.cpe FROM products p
+            "SELECT p.id, p.supplier_id, p.name, p.category, p.cpe, p.status FROM products p
               WHERE ($1::uuid IS NULL OR p.supplier_id = $1)
                 AND ($2::text IS NULL OR p.category = $2)
                 AND ($3::text IS NULL OR strpos(lower(p.name), $3) > 0)
+                AND ($6::text IS NULL OR p.status = $6)
               ORDER BY p.name, p.id LIMIT $4 OFFSET $5",
         )
         .bind(supplier)
@@ -459,6 +466,7 @@ impl InventoryStore for PgStore {
         .bind(&text)
         .bind(limit)
         .bind(offset)
+        .bind(status)
         .fetch_all(&self.pool)
         .await
         .map_err(map_db_error)?;
@@ -469,6 +477,52 @@ impl InventoryStore for PgStore {
             offset: page.offset,
             limit: page.clamped_limit(),
         })
+    }
+
+    async fn get_product(&self, id: ProductId) -> StoreResult<Product> {
+        let row =
+            sqlx::query("SELECT id, supplier_id, name, category, cpe, status FROM products WHERE id = $1")
+                .bind(id.as_uuid())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(map_db_error)?;
+        match row {
+            Some(r) => product_from_row(&r),
+            None => Err(StoreError::not_found("product", id)),
+        }
+    }
+
+    async fn set_product_status(
+        &self,
+        scope: &Scope,
+        id: ProductId,
+        status: ProductStatus,
+        audit: &AuditMeta,
+    ) -> StoreResult<Product> {
+        let mut tx = self.pool.begin().await.map_err(map_db_error)?;
+        let row = sqlx::query(
+            "SELECT id, supplier_id, name, category, cpe, status FROM products WHERE id = $1 FOR NO KEY UPDATE",
+        )
+        .bind(id.as_uuid())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_db_error)?;
+        let before = match row {
+            Some(r) => product_from_row(&r)?,
+            None => return Err(StoreError::not_found("product", id)),
+        };
+        let Some((after, event)) = ward_store::product_status_change(scope, &before, status, audit)? else {
+            return Ok(before);
+        };
+        sqlx::query("UPDATE products SET status = $1 WHERE id = $2")
+            .bind(status.as_str())
+            .bind(id.as_uuid())
+            .execute(&mut *tx)
+            .await
+            .map_err(map_db_error)?;
+        append_events(&mut tx, vec![event]).await?;
+        tx.commit().await.map_err(map_db_error)?;
+        Ok(after)
     }
 
     async fn insert_dependencies(

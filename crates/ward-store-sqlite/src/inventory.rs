@@ -16,8 +16,8 @@ use ward_core::audit::digest_json;
 use ward_core::dependency::{Dependency, DependencyTarget};
 use ward_core::risk::Consequence;
 use ward_core::service::Service;
-use ward_core::supplier::Product;
-use ward_core::{AssetId, OrgId, ServiceId};
+use ward_core::supplier::{Product, ProductStatus};
+use ward_core::{AssetId, OrgId, ProductId, ServiceId};
 use ward_store::{
     AssetFilter, AssetSummary, AuditMeta, InventoryStore, Page, PageRequest, ProductFilter, Scope,
     ServiceFilter, StoreError, StoreResult,
@@ -51,6 +51,7 @@ fn product_from_row(row: &SqliteRow) -> StoreResult<Product> {
         name: get(row, "name")?,
         category: get_parsed(row, "category")?,
         cpe: get(row, "cpe")?,
+        status: get_parsed(row, "status")?,
     })
 }
 
@@ -75,9 +76,11 @@ fn dependency_from_row(row: &SqliteRow) -> StoreResult<Dependency> {
     })
 }
 
-async fn load_product(conn: &mut SqliteConnection, product: &Product) -> StoreResult<Option<Product>> {
-    let row = sqlx::query("SELECT id, supplier_id, name, category, cpe FROM products WHERE id = ?")
-        .bind(product.id.to_string())
+const PRODUCT_COLUMNS: &str = "SELECT id, supplier_id, name, category, cpe, status";
+
+async fn load_product(conn: &mut SqliteConnection, id: ProductId) -> StoreResult<Option<Product>> {
+    let row = sqlx::query("SELECT id, supplier_id, name, category, cpe, status FROM products WHERE id = ?")
+        .bind(id.to_string())
         .fetch_optional(&mut *conn)
         .await
         .db()?;
@@ -178,6 +181,9 @@ fn push_product_filter(qb: &mut QueryBuilder<Sqlite>, filter: &ProductFilter) {
     }
     if let Some(category) = filter.category {
         qb.push(" AND category = ").push_bind(category.as_str());
+    }
+    if let Some(status) = filter.status {
+        qb.push(" AND status = ").push_bind(status.as_str());
     }
     if let Some(text) = filter.text.as_deref().filter(|t| !t.trim().is_empty()) {
         qb.push(" AND name LIKE ")
@@ -322,8 +328,9 @@ impl InventoryStore for SqliteStore {
         for (i, p) in products.iter().enumerate() {
             ward_core::error::require_text("name", &p.name, 200)
                 .map_err(|e| StoreError::Invalid(e.at(&format!("products[{i}]")).to_string()))?;
+            ward_store::check_product_write(scope, i, p)?;
             require_orgs(&mut tx, scope, &BTreeSet::from([p.supplier])).await?;
-            let stored = load_product(&mut tx, p).await?;
+            let stored = load_product(&mut tx, p.id).await?;
             if let Some(old) = &stored {
                 if old == p {
                     continue;
@@ -333,15 +340,16 @@ impl InventoryStore for SqliteStore {
                 }
             }
             sqlx::query(
-                "INSERT INTO products (id, supplier_id, name, category, cpe) VALUES (?, ?, ?, ?, ?) \
+                "INSERT INTO products (id, supplier_id, name, category, cpe, status) VALUES (?, ?, ?, ?, ?, ?) \
                  ON CONFLICT (id) DO UPDATE SET supplier_id = excluded.supplier_id, name = excluded.name, \
-                 category = excluded.category, cpe = excluded.cpe",
+                 category = excluded.category, cpe = excluded.cpe, status = excluded.status",
             )
             .bind(p.id.to_string())
             .bind(p.supplier.to_string())
             .bind(&p.name)
             .bind(p.category.as_str())
             .bind(&p.cpe)
+            .bind(p.status.as_str())
             .execute(&mut *tx)
             .await
             .db()?;
@@ -371,7 +379,7 @@ impl InventoryStore for SqliteStore {
         let mut count = QueryBuilder::new("SELECT count(*)");
         push_product_filter(&mut count, filter);
         let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await.db()?;
-        let mut qb = QueryBuilder::new("SELECT id, supplier_id, name, category, cpe");
+        let mut qb = QueryBuilder::new(PRODUCT_COLUMNS);
         push_product_filter(&mut qb, filter);
         push_page(&mut qb, " ORDER BY name, id", page);
         let rows = qb.build().fetch_all(&mut *conn).await.db()?;
@@ -386,6 +394,38 @@ impl InventoryStore for SqliteStore {
             offset: page.offset,
             limit: page.clamped_limit(),
         })
+    }
+
+    async fn get_product(&self, id: ProductId) -> StoreResult<Product> {
+        let mut conn = self.read.acquire().await.db()?;
+        load_product(&mut conn, id)
+            .await?
+            .ok_or_else(|| StoreError::not_found("product", id))
+    }
+
+    async fn set_product_status(
+        &self,
+        scope: &Scope,
+        id: ProductId,
+        status: ProductStatus,
+        audit: &AuditMeta,
+    ) -> StoreResult<Product> {
+        let mut tx = self.begin_write().await?;
+        let before = load_product(&mut tx, id)
+            .await?
+            .ok_or_else(|| StoreError::not_found("product", id))?;
+        let Some((after, event)) = ward_store::product_status_change(scope, &before, status, audit)? else {
+            return Ok(before);
+        };
+        sqlx::query("UPDATE products SET status = ? WHERE id = ?")
+            .bind(status.as_str())
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        append(&mut tx, &event).await?;
+        tx.commit().await.db()?;
+        Ok(after)
     }
 
     async fn insert_dependencies(

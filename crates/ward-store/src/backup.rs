@@ -232,6 +232,7 @@ pub const TABLES: &[BackupTable] = &[
             col("name", Text),
             col("category", Text),
             col("cpe", Text),
+            col("status", Text),
         ],
         &["id"],
     ),

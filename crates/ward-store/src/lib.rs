@@ -69,6 +69,58 @@ impl AuditMeta {
     }
 }
 
+/// The shared check of every product write: outside the whole sector's scope (a supplier writing
+/// its own products) a product is stored only as `unconfirmed`, so no write but a national one
+/// can make, or keep, a product confirmed.
+pub fn check_product_write(scope: &Scope, i: usize, p: &Product) -> StoreResult<()> {
+    if !matches!(scope, Scope::All) && p.status != ward_core::supplier::ProductStatus::Unconfirmed {
+        return Err(StoreError::Forbidden {
+            entity: "product",
+            id: format!(
+                "products[{i}].status: only national roles confirm or reject products ({})",
+                p.id
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// The shared part of [`InventoryStore::set_product_status`]: only the whole sector's scope may
+/// decide, and the audit record of a change from `before` to `status` (None when nothing changes).
+pub fn product_status_change(
+    scope: &Scope,
+    before: &Product,
+    status: ward_core::supplier::ProductStatus,
+    audit: &AuditMeta,
+) -> StoreResult<Option<(Product, AuditEvent)>> {
+    use ward_core::supplier::ProductStatus;
+    if !matches!(scope, Scope::All) {
+        return Err(StoreError::forbidden("product", before.id));
+    }
+    if before.status == status {
+        return Ok(None);
+    }
+    let after = Product {
+        status,
+        ..before.clone()
+    };
+    let action = match status {
+        ProductStatus::Confirmed => "product.confirm",
+        ProductStatus::Rejected => "product.reject",
+        ProductStatus::Unconfirmed => "product.unconfirm",
+    };
+    let event = audit.event(
+        action,
+        "product",
+        before.id.to_string(),
+        Some(before.supplier),
+        Some(ward_core::audit::digest_json(before)),
+        Some(ward_core::audit::digest_json(&after)),
+        Some(format!("{} -> {}", before.status.as_str(), status.as_str())),
+    );
+    Ok(Some((after, event)))
+}
+
 /// Organisations and the hierarchy.
 #[async_trait]
 pub trait OrgStore: Send + Sync {
@@ -134,7 +186,8 @@ pub trait InventoryStore: Send + Sync {
         page: PageRequest,
     ) -> StoreResult<Page<AssetSummary>>;
     /// Upsert products by id. Products are a shared catalogue: readable by everyone, written only by
-    /// the supplier (scope must cover `product.supplier`) or national roles.
+    /// the supplier (scope must cover `product.supplier`) or national roles. The `status` is
+    /// stored as given: the caller (`ward-app`) decides it from who lists the product.
     async fn upsert_products(
         &self,
         scope: &Scope,
@@ -142,6 +195,19 @@ pub trait InventoryStore: Send + Sync {
         audit: &AuditMeta,
     ) -> StoreResult<u64>;
     async fn list_products(&self, filter: &ProductFilter, page: PageRequest) -> StoreResult<Page<Product>>;
+    /// One product of the shared catalogue (`NotFound` when there is none).
+    async fn get_product(&self, id: ProductId) -> StoreResult<Product>;
+    /// Set a product's confirmation status (a national decision: `scope` must be [`Scope::All`],
+    /// else `Forbidden`). Writes and audits (`product.confirm`, `product.reject` or
+    /// `product.unconfirm`, before/after digests) in one transaction only when the status
+    /// changes; returns the product as stored afterwards.
+    async fn set_product_status(
+        &self,
+        scope: &Scope,
+        id: ProductId,
+        status: ward_core::supplier::ProductStatus,
+        audit: &AuditMeta,
+    ) -> StoreResult<Product>;
     async fn insert_dependencies(
         &self,
         scope: &Scope,

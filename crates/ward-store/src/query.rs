@@ -105,6 +105,8 @@ pub struct AssetFilter {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProductFilter {
     pub supplier: Option<OrgId>,
+    /// Only products with this confirmation status.
+    pub status: Option<ward_core::supplier::ProductStatus>,
     pub category: Option<ProductCategory>,
     pub text: Option<String>,
 }

@@ -412,6 +412,42 @@ pub mod support {
         Ok(())
     }
 
+    /// Check an end-of-life product before it is stored: a valid name, and every release cycle
+    /// belongs to it and names its cycle.
+    pub fn check_eol_product(i: usize, p: &ward_core::vuln::EolProduct) -> StoreResult<()> {
+        check_key(&format!("eol[{i}].product"), &p.product)?;
+        for (j, r) in p.releases.iter().enumerate() {
+            if r.product != p.product {
+                return Err(StoreError::Invalid(format!(
+                    "eol[{i}].releases[{j}].product: '{}' is not the product '{}'",
+                    r.product, p.product
+                )));
+            }
+            check_key(&format!("eol[{i}].releases[{j}].cycle"), &r.cycle)?;
+        }
+        Ok(())
+    }
+
+    /// Whether the caller may write VEX statements for `org`: feed statements (no organisation)
+    /// need the whole sector; an organisation's need it inside `scope` (`in_scope`, which the
+    /// backend looked up). An unknown organisation under the whole sector's scope is invalid.
+    pub fn check_vex_scope(
+        scope: &crate::Scope,
+        org: Option<ward_core::OrgId>,
+        in_scope: bool,
+    ) -> StoreResult<()> {
+        use crate::Scope;
+        match org {
+            None if matches!(scope, Scope::All) => Ok(()),
+            None => Err(StoreError::forbidden("vex", "feed statements")),
+            Some(_) if in_scope => Ok(()),
+            Some(o) if matches!(scope, Scope::All) => {
+                Err(StoreError::Invalid(format!("organisation {o} does not exist")))
+            }
+            Some(o) => Err(StoreError::forbidden("organisation", o)),
+        }
+    }
+
     /// The JSON text of a record kept whole.
     pub fn to_doc<T: Serialize>(value: &T) -> StoreResult<String> {
         serde_json::to_string(value).map_err(|e| StoreError::Invalid(format!("cannot encode record: {e}")))

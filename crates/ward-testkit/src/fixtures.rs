@@ -216,7 +216,8 @@ pub async fn build(store: &Arc<dyn Store>, password_hash: &str, now: Timestamp) 
         supplier: supplier.id,
         name: "PathLab LIMS".into(),
         category: ProductCategory::Pathology,
-        cpe: None,
+        cpe: Some(PRODUCT_CPE.into()),
+        status: ward_core::supplier::ProductStatus::Confirmed,
     };
     store
         .upsert_products(&Scope::All, std::slice::from_ref(&product), &meta)
@@ -293,6 +294,9 @@ pub async fn build(store: &Arc<dyn Store>, password_hash: &str, now: Timestamp) 
         foreign_admin,
     })
 }
+
+/// The CPE of the supplier's one product (listed by the national team, so confirmed).
+pub const PRODUCT_CPE: &str = "cpe:2.3:a:pathlab:lims:*:*:*:*:*:*:*:*";
 
 /// The CVE id of the world's advisory.
 pub const LOG4SHELL_CVE: &str = "CVE-2021-44228";

@@ -59,10 +59,27 @@ pub struct OrgExposure {
     pub worst_consequence: Option<u8>,
 }
 
+/// A supplier's statement that decides the status of assets in the caller's footprint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct SupplierStatementUse {
+    /// The supplier whose word it is.
+    pub supplier: OrgRef,
+    /// The product, as the statement names it (CPE).
+    pub product: String,
+    pub status: String,
+    pub justification: Option<String>,
+    pub detail: Option<String>,
+    /// Assets in the caller's footprint whose status it decides.
+    pub assets: u64,
+}
+
 /// One advisory across the caller's footprint.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct AdvisoryExposure {
     pub advisory: AdvisoryHead,
+    /// Suppliers' statements deciding the status of some of those assets (so everyone sees whose
+    /// word a `not_affected` is), by supplier name.
+    pub supplier_statements: Vec<SupplierStatementUse>,
     /// Organisations with at least one matched asset, highest priority first.
     pub orgs: Vec<OrgExposure>,
     /// Organisations with at least one asset needing action.
@@ -148,6 +165,7 @@ impl ExposureIndex {
         let first = *found.first()?;
         let mut per_org: HashMap<u32, OrgExposure> = HashMap::new();
         let mut seen_assets: HashMap<u32, bool> = HashMap::new();
+        let mut by_supplier: BTreeMap<u32, std::collections::BTreeSet<u32>> = BTreeMap::new();
         for &a in &found {
             for &ri in &self.rows_by_advisory[a] {
                 let r = &self.rows[ri as usize];
@@ -156,6 +174,14 @@ impl ExposureIndex {
                     continue;
                 }
                 let open = r.status.needs_action();
+                if let Some(si) = r.statement
+                    && self
+                        .statements
+                        .get(si as usize)
+                        .is_some_and(|(s, _)| s.origin == ward_engine::VexOrigin::Supplier)
+                {
+                    by_supplier.entry(si).or_default().insert(r.asset);
+                }
                 // An asset matched by two advisories of the same vulnerability counts once.
                 let before = seen_assets.get(&r.asset).copied();
                 let e = per_org.entry(org).or_insert_with(|| OrgExposure {
@@ -198,8 +224,34 @@ impl ExposureIndex {
                 .then(y.open.cmp(&x.open))
                 .then(x.org.name.cmp(&y.org.name))
         });
+        let mut supplier_statements: Vec<SupplierStatementUse> = by_supplier
+            .into_iter()
+            .filter_map(|(si, assets)| {
+                let (s, org) = self.statements.get(si as usize)?;
+                let supplier = self.org_ref(*self.org_index.get(&(*org)?)?);
+                Some(SupplierStatementUse {
+                    supplier,
+                    product: s.statement.product.cpe.clone().unwrap_or_default(),
+                    status: s.statement.status.as_str().to_owned(),
+                    justification: s.statement.justification.as_ref().and_then(|j| {
+                        serde_json::to_value(j)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                    }),
+                    detail: s.statement.detail.clone(),
+                    assets: assets.len() as u64,
+                })
+            })
+            .collect();
+        supplier_statements.sort_by(|x, y| {
+            x.supplier
+                .name
+                .cmp(&y.supplier.name)
+                .then(x.product.cmp(&y.product))
+        });
         Some(AdvisoryExposure {
             advisory: self.head(&self.advisories[first]),
+            supplier_statements,
             open_orgs: orgs.iter().filter(|o| o.open > 0).count() as u64,
             open_assets: orgs.iter().map(|o| o.open).sum(),
             matched_assets: orgs.iter().map(|o| o.assets).sum(),

@@ -6,10 +6,11 @@
 //! urgent exposures is a scan that stops early. Explanations (the priority factors, the service a
 //! consequence comes from) are recomputed for the rows actually shown.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
+use ward_core::supplier::Product;
 use ward_core::vuln::{Advisory, EpssScore, KevEntry, VexStatus};
 use ward_core::{AssetId, OrgId, ServiceId};
 use ward_engine::eol::SoftwareRef;
@@ -136,14 +137,29 @@ pub(crate) fn software_ref(by: MatchedBy) -> SoftwareRef {
 }
 
 /// Who made a stored statement, and which assets it covers: a supplier's statement covers its
-/// product everywhere; an organisation's covers its own assets; feed statements cover everything.
-fn origin_of(stored: &ward_store::vuln::StoredVex, suppliers: &HashSet<OrgId>) -> (VexOrigin, VexScope) {
+/// product everywhere, but only while every identifier it carries belongs to one of the supplier's
+/// confirmed products (else it covers the supplier's own assets only, so it decides nothing for
+/// anyone else: a statement stored before a product was rejected, or before the rule existed);
+/// an organisation's covers its own assets; feed statements cover everything.
+fn origin_of(
+    stored: &ward_store::vuln::StoredVex,
+    suppliers: &HashMap<OrgId, Vec<Product>>,
+) -> (VexOrigin, VexScope) {
     let everywhere = VexScope {
         org: None,
         asset: None,
     };
-    if stored.org.is_some_and(|o| suppliers.contains(&o)) {
-        (VexOrigin::Supplier, everywhere)
+    if let Some((org, confirmed)) = stored.org.and_then(|o| suppliers.get(&o).map(|c| (o, c))) {
+        let in_force = crate::products::uncovered_identifier(confirmed, &stored.statement.product).is_none();
+        let scope = if in_force {
+            everywhere
+        } else {
+            VexScope {
+                org: Some(org),
+                asset: None,
+            }
+        };
+        (VexOrigin::Supplier, scope)
     } else if stored.org.is_some() {
         (
             VexOrigin::Organisation,
@@ -160,10 +176,12 @@ fn origin_of(stored: &ward_store::vuln::StoredVex, suppliers: &HashSet<OrgId>) -
 }
 
 impl ExposureIndex {
-    /// Matches the sector against the threat data as of `today`.
+    /// Matches the sector against the threat data as of `today`. `confirmed` are the products
+    /// national roles confirmed as their suppliers' (what suppliers' statements may speak for).
     pub fn build(
         sector: SectorSnapshot,
         threats: ThreatSnapshot,
+        confirmed: Vec<Product>,
         weights: PriorityWeights,
         built_at: Timestamp,
         today: Date,
@@ -192,12 +210,17 @@ impl ExposureIndex {
 
         let mut stored = threats.vex;
         stored.sort_by_key(|s| s.updated_at);
-        let suppliers: HashSet<OrgId> = sector
+        let mut suppliers: HashMap<OrgId, Vec<Product>> = sector
             .orgs
             .iter()
             .filter(|o| o.kind == ward_core::org::OrgKind::Supplier)
-            .map(|o| o.id)
+            .map(|o| (o.id, Vec::new()))
             .collect();
+        for p in confirmed {
+            if let Some(list) = suppliers.get_mut(&p.supplier) {
+                list.push(p);
+            }
+        }
         let statements: Vec<(ScopedStatement, Option<OrgId>)> = stored
             .into_iter()
             .map(|s| {

@@ -93,13 +93,15 @@ impl App {
         let started = std::time::Instant::now();
         let sector = self.store().sector_snapshot().await?;
         let threats = self.store().threat_snapshot().await?;
+        let confirmed = self.confirmed_products(None).await?;
         let weights = self.settings().priority;
         let now = self.now();
         let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
-        let index =
-            tokio::task::spawn_blocking(move || ExposureIndex::build(sector, threats, weights, now, today))
-                .await
-                .map_err(|e| AppError::Internal(format!("building the exposure index: {e}")))?;
+        let index = tokio::task::spawn_blocking(move || {
+            ExposureIndex::build(sector, threats, confirmed, weights, now, today)
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("building the exposure index: {e}")))?;
         let index = Arc::new(index);
         let (rows, open) = index.totals();
         tracing::info!(

@@ -4,6 +4,7 @@
 
 use serde::Deserialize;
 use ward_core::OrgId;
+use ward_core::org::OrgKind;
 use ward_core::vuln::{Justification, ProductRef, VexStatement, VexStatus};
 use ward_store::vuln::{StoredVex, VulnCounts};
 
@@ -116,16 +117,28 @@ impl App {
     /// Records an organisation's statement about its own assets (replacing its earlier statement
     /// on the same vulnerability and software).
     ///
-    /// A supplier contact's statement is about the supplier's own products, wherever they are
-    /// installed: it must name the software by a CPE with the vendor and product of one of the
-    /// supplier's listed products, and it then applies to every organisation's assets (below any
-    /// statement an organisation makes about its own).
+    /// A statement made for a supplier organisation (whoever makes it) is about the supplier's
+    /// own products, wherever they are installed, and applies to every organisation's assets
+    /// (below any statement an organisation makes about its own). So it is accepted only when
+    /// every identifier it carries belongs to one of the supplier's confirmed products
+    /// ([`crate::products::uncovered_identifier`]); otherwise 422 naming the identifier.
     pub async fn state_vex(&self, actor: &Actor, input: &VexInput) -> AppResult<VulnCounts> {
         let scope = authorise_on(self.store(), actor, Action::StateVex, input.org, self.now()).await?;
         let statement = check(input).map_err(AppError::Invalid)?;
-        if actor.role == ward_core::role::Role::SupplierContact {
-            self.check_supplier_product(input.org, statement.product.cpe.as_deref())
-                .await?;
+        let org = self.store().get_org(&scope, input.org).await?;
+        if org.kind == OrgKind::Supplier {
+            let confirmed = self.confirmed_products(Some(input.org)).await?;
+            if let Some((field, identifier)) =
+                crate::products::uncovered_identifier(&confirmed, &statement.product)
+            {
+                return Err(AppError::invalid(
+                    field,
+                    format!(
+                        "{identifier} is not an identifier of one of your organisation's confirmed products; \
+                         a supplier speaks only for its own products once the national team has confirmed them"
+                    ),
+                ));
+            }
         }
         let counts = self
             .store()
@@ -133,44 +146,6 @@ impl App {
             .await?;
         self.exposure_changed();
         Ok(counts)
-    }
-
-    /// A supplier may speak only for its own products: the CPE's vendor and product must be those
-    /// of one of its listed products.
-    async fn check_supplier_product(&self, supplier: OrgId, cpe: Option<&str>) -> AppResult<()> {
-        let Some(stated) = cpe.and_then(|c| ward_engine::Cpe::parse(c).ok()) else {
-            return Err(AppError::invalid(
-                "cpe",
-                "a supplier names its product by CPE (the one listed for the product)",
-            ));
-        };
-        let filter = ward_store::ProductFilter {
-            supplier: Some(supplier),
-            ..ward_store::ProductFilter::default()
-        };
-        let mut offset = 0;
-        loop {
-            let page = self
-                .store()
-                .list_products(&filter, ward_store::PageRequest { offset, limit: 1000 })
-                .await?;
-            let ours = page.items.iter().filter_map(|p| p.cpe.as_deref()).any(|c| {
-                ward_engine::Cpe::parse(c).ok().is_some_and(|listed| {
-                    listed.vendor_product().is_some() && listed.vendor_product() == stated.vendor_product()
-                })
-            });
-            if ours {
-                return Ok(());
-            }
-            offset += page.items.len() as u64;
-            if page.items.is_empty() || offset >= page.total {
-                break;
-            }
-        }
-        Err(AppError::invalid(
-            "cpe",
-            "this CPE is not one of your organisation's listed products; statements are about your own products",
-        ))
     }
 
     /// Statements about `vulnerability` (id or alias) the actor may see: feed statements and those

@@ -111,6 +111,8 @@ pub struct StatementView {
     pub source: String,
     /// The organisation that made it, for statements entered in Ward.
     pub org: Option<OrgId>,
+    /// That organisation's name: for a `supplier` statement, the supplier whose word it is.
+    pub org_name: Option<String>,
     pub status: String,
     pub justification: Option<String>,
     pub detail: Option<String>,
@@ -361,6 +363,12 @@ impl ExposureIndex {
         }
     }
 
+    /// The name of an organisation of the sector.
+    pub(crate) fn org_name(&self, org: OrgId) -> Option<String> {
+        let i = *self.org_index.get(&org)?;
+        self.orgs.get(i as usize).map(|o| o.name.clone())
+    }
+
     pub(crate) fn org_ref(&self, org: u32) -> OrgRef {
         self.orgs.get(org as usize).map_or_else(
             || OrgRef {
@@ -394,6 +402,7 @@ impl ExposureIndex {
                     .unwrap_or_default(),
                 source: s.statement.source.clone(),
                 org: *org,
+                org_name: org.and_then(|o| self.org_name(o)),
                 status: s.statement.status.as_str().to_owned(),
                 justification: s.statement.justification.as_ref().and_then(|j| {
                     serde_json::to_value(j)

@@ -14,8 +14,8 @@ use ward_app::imports::assets::AssetFormat;
 use ward_core::asset::{Asset, AssetKind, InstalledSoftware, SoftwareSource};
 use ward_core::risk::Consequence;
 use ward_core::service::{Service, ServiceKind, ThroughputUnit};
-use ward_core::supplier::{Product, ProductCategory};
-use ward_core::{AssetId, OrgId, ServiceId};
+use ward_core::supplier::{Product, ProductCategory, ProductStatus};
+use ward_core::{AssetId, OrgId, ProductId, ServiceId};
 use ward_store::{AssetFilter, AssetSummary, Page, ProductFilter, ServiceFilter};
 
 fn parse_id<T: std::str::FromStr>(s: &str) -> ApiResult<T> {
@@ -260,6 +260,8 @@ pub async fn import_assets(
 pub struct ProductQuery {
     pub supplier: Option<OrgId>,
     pub category: Option<ProductCategory>,
+    /// `unconfirmed`, `confirmed` or `rejected`.
+    pub status: Option<ProductStatus>,
     pub q: Option<String>,
     #[serde(default)]
     pub offset: u64,
@@ -277,6 +279,7 @@ pub async fn list_products(
     let f = ProductFilter {
         supplier: q.supplier,
         category: q.category,
+        status: q.status,
         text: q.q,
     };
     Ok(Json(
@@ -294,7 +297,9 @@ pub struct NewProduct {
     pub cpe: Option<String>,
 }
 
-/// Publish a product (supplier contacts for their own organisation, or the national team).
+/// Publish a product (supplier contacts for their own organisation, or the national team). A
+/// supplier contact's product is `unconfirmed` until a national analyst confirms it; the CPE must
+/// name its vendor and product exactly and not be another supplier's confirmed product.
 #[utoipa::path(post, path = "/api/v1/products", tag = "suppliers", request_body = NewProduct,
     responses((status = 201, body = Product), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn create_product(
@@ -309,7 +314,31 @@ pub async fn create_product(
         name,
         category: b.category,
         cpe: b.cpe,
+        status: ProductStatus::Unconfirmed,
     };
-    s.app.upsert_products(&actor, std::slice::from_ref(&p)).await?;
-    Ok((StatusCode::CREATED, Json(p)))
+    Ok((StatusCode::CREATED, Json(s.app.create_product(&actor, &p).await?)))
+}
+
+/// A national analyst's decision on a listed product.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProductReview {
+    /// `confirmed` (the product, and so its CPE, is the supplier's) or `rejected`.
+    pub status: ProductStatus,
+}
+
+/// Confirm or reject that a product is its supplier's (national analysts). Only confirmed
+/// products give a supplier's VEX statements effect; the decision is audited.
+#[utoipa::path(post, path = "/api/v1/products/{id}/review", tag = "suppliers", params(("id" = String, Path)),
+    request_body = ProductReview,
+    responses((status = 200, body = Product), (status = 403, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody)))]
+pub async fn review_product(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<ProductReview>,
+) -> ApiResult<Json<Product>> {
+    let id = parse_id::<ProductId>(&id)?;
+    Ok(Json(s.app.review_product(&actor, id, b.status).await?))
 }

@@ -82,6 +82,11 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
         .add(M::POST, "/api/v1/vex", post(exposure::state_vex))
         .add(M::GET, "/api/v1/products", get(inventory::list_products))
         .add(M::POST, "/api/v1/products", post(inventory::create_product))
+        .add(
+            M::POST,
+            "/api/v1/products/{id}/review",
+            post(inventory::review_product),
+        )
         .add(M::GET, "/api/v1/users", get(accounts::list_users))
         .add(M::POST, "/api/v1/users", post(accounts::create_user))
         .add(M::POST, "/api/v1/users/{id}/grants", post(accounts::grant))
@@ -118,6 +123,7 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         inventory::list_services, inventory::create_service, inventory::get_service,
         inventory::list_assets, inventory::create_asset, inventory::import_assets, inventory::get_asset,
         inventory::update_asset, inventory::delete_asset, inventory::list_products, inventory::create_product,
+        inventory::review_product,
         accounts::list_users, accounts::create_user, accounts::grant, accounts::revoke_grant,
         accounts::disable, accounts::reset_mfa, accounts::list_tokens, accounts::create_token,
         accounts::revoke_token, audit::list, audit::verify,

@@ -111,10 +111,11 @@ impl From<&ExposureView> for ExposureRow {
             open: e.status.needs_action(),
             reasons,
             statement: e.statement.as_ref().map(|s| {
-                let who = if s.origin == "organisation" {
-                    "Your organisation"
-                } else {
-                    "The supplier"
+                let name = s.org_name.as_deref().unwrap_or("an organisation");
+                let who = match s.origin.as_str() {
+                    "supplier" => format!("Supplier statement by {name}"),
+                    "organisation" => format!("Statement by {name}"),
+                    _ => format!("Published statement ({})", s.source),
                 };
                 match (&s.justification, &s.detail) {
                     (Some(j), Some(d)) => format!("{who}: {} – {d}", j.replace('_', " ")),
@@ -341,6 +342,8 @@ struct AdvisoryPage {
     matched_assets: String,
     rows: Vec<OrgLine>,
     national: bool,
+    /// One line per supplier statement deciding some of the assets' status.
+    supplier_statements: Vec<String>,
 }
 
 struct OrgLine {
@@ -410,6 +413,25 @@ pub async fn advisory(State(s): State<AppState>, page: Signed, Path(id): Path<St
             page.actor.role,
             ward_core::role::Role::NationalAnalyst | ward_core::role::Role::RegionalLead
         ),
+        supplier_statements: a
+            .supplier_statements
+            .iter()
+            .map(|st| {
+                let why = st
+                    .justification
+                    .as_deref()
+                    .map(|j| format!(" ({})", j.replace('_', " ")))
+                    .unwrap_or_default();
+                let detail = st.detail.as_deref().map(|d| format!(" – {d}")).unwrap_or_default();
+                format!(
+                    "Supplier statement by {}: {} is {}{why}{detail}. It decides the status of {} of the assets above.",
+                    st.supplier.name,
+                    st.product,
+                    st.status.replace('_', " "),
+                    thousands(st.assets)
+                )
+            })
+            .collect(),
         head,
     };
     Ok(render(StatusCode::OK, &view))

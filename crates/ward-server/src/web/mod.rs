@@ -52,8 +52,9 @@ pub fn router(import_limit: usize) -> Router<AppState> {
             post(exposure::upload_sbom).layer(DefaultBodyLimit::max(import_limit)),
         )
         .route("/exposures", get(exposure::exposures))
-        .route("/products", get(products::products))
+        .route("/products", get(products::products).post(products::list_product))
         .route("/products/vex", post(products::state_vex))
+        .route("/products/{id}/review", post(products::review))
         .route("/unsupported", get(exposure::unsupported))
         .route("/advisories/{id}", get(exposure::advisory))
         .route(

@@ -73,21 +73,6 @@ fn feed_from_row(row: &PgRow) -> StoreResult<FeedSourceState> {
     })
 }
 
-/// Check an end-of-life product before it is stored.
-fn check_product(i: usize, p: &EolProduct) -> StoreResult<()> {
-    check_key(&format!("eol[{i}].product"), &p.product)?;
-    for (j, r) in p.releases.iter().enumerate() {
-        if r.product != p.product {
-            return Err(StoreError::Invalid(format!(
-                "eol[{i}].releases[{j}].product: '{}' is not the product '{}'",
-                r.product, p.product
-            )));
-        }
-        check_key(&format!("eol[{i}].releases[{j}].cycle"), &r.cycle)?;
-    }
-    Ok(())
-}
-
 async fn write_product(conn: &mut PgConnection, p: &EolProduct, digest: &str) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO eol_products (product, title, category, identifiers, digest) VALUES ($1, $2, $3, $4, $5)
@@ -141,7 +126,7 @@ impl PgStore {
         audit: &AuditMeta,
     ) -> StoreResult<VulnCounts> {
         for (i, p) in products.iter().enumerate() {
-            check_product(i, p)?;
+            ward_store::vuln::support::check_eol_product(i, p)?;
         }
         let (kept, dropped) = last_per_key(products.iter().map(|p| p.product.as_str()));
         let mut counts = VulnCounts {

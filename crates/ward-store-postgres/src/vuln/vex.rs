@@ -7,7 +7,7 @@ use uuid::Uuid;
 use ward_core::OrgId;
 use ward_core::vuln::VexStatement;
 use ward_store::vuln::{StoredVex, VulnCounts, vex_product_key};
-use ward_store::{AuditMeta, Scope, StoreError, StoreResult};
+use ward_store::{AuditMeta, Scope, StoreResult};
 
 use super::signals::last_per_key;
 use super::{batch_digest, check_key, from_doc, lock_writers, to_doc};
@@ -43,17 +43,11 @@ impl PgStore {
         scope: &Scope,
         org: Option<OrgId>,
     ) -> StoreResult<()> {
-        match org {
-            None if matches!(scope, Scope::All) => Ok(()),
-            None => Err(StoreError::forbidden("vex", "feed statements")),
-            Some(o) => match Self::org_in_scope(conn, scope, o).await? {
-                Some(_) => Ok(()),
-                None if matches!(scope, Scope::All) => {
-                    Err(StoreError::Invalid(format!("organisation {o} does not exist")))
-                }
-                None => Err(StoreError::forbidden("organisation", o)),
-            },
-        }
+        let in_scope = match org {
+            Some(o) => Self::org_in_scope(conn, scope, o).await?.is_some(),
+            None => false,
+        };
+        ward_store::vuln::support::check_vex_scope(scope, org, in_scope)
     }
 
     pub(super) async fn upsert_vex_impl(

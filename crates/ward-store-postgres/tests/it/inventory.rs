@@ -272,6 +272,7 @@ async fn products_and_dependencies_respect_scope() {
         name: "Lab LIMS".into(),
         category: ProductCategory::Pathology,
         cpe: None,
+        status: ward_core::supplier::ProductStatus::Unconfirmed,
     };
     assert!(matches!(
         s.upsert_products(&Scope::subtree(oid(4)), std::slice::from_ref(&lims), &meta())

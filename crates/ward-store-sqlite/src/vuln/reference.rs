@@ -112,21 +112,6 @@ async fn write_product(conn: &mut SqliteConnection, p: &EolProduct, digest: &str
     Ok(())
 }
 
-/// Check an end-of-life product before it is stored.
-pub(crate) fn check_product(i: usize, p: &EolProduct) -> StoreResult<()> {
-    check_key(&format!("eol[{i}].product"), &p.product)?;
-    for (j, r) in p.releases.iter().enumerate() {
-        if r.product != p.product {
-            return Err(StoreError::Invalid(format!(
-                "eol[{i}].releases[{j}].product: '{}' is not the product '{}'",
-                r.product, p.product
-            )));
-        }
-        check_key(&format!("eol[{i}].releases[{j}].cycle"), &r.cycle)?;
-    }
-    Ok(())
-}
-
 impl SqliteStore {
     pub(super) async fn upsert_eol_impl(
         &self,
@@ -134,7 +119,7 @@ impl SqliteStore {
         audit: &AuditMeta,
     ) -> StoreResult<VulnCounts> {
         for (i, p) in products.iter().enumerate() {
-            check_product(i, p)?;
+            ward_store::vuln::support::check_eol_product(i, p)?;
         }
         let (kept, dropped) = last_per_key(products.iter().map(|p| p.product.as_str()));
         let mut counts = VulnCounts {

@@ -6,7 +6,7 @@ use sqlx::{QueryBuilder, SqliteConnection};
 use ward_core::OrgId;
 use ward_core::vuln::VexStatement;
 use ward_store::vuln::{StoredVex, VulnCounts, vex_product_key};
-use ward_store::{AuditMeta, Scope, StoreError, StoreResult};
+use ward_store::{AuditMeta, Scope, StoreResult};
 
 use super::signals::last_per_key;
 use super::{batch_digest, check_key, from_doc, to_doc};
@@ -21,15 +21,11 @@ pub(super) async fn require_vex_scope(
     scope: &Scope,
     org: Option<OrgId>,
 ) -> StoreResult<()> {
-    match org {
-        None if matches!(scope, Scope::All) => Ok(()),
-        None => Err(StoreError::forbidden("vex", "feed statements")),
-        Some(o) if scope::org_in_scope(conn, scope, o).await? => Ok(()),
-        Some(o) if matches!(scope, Scope::All) => {
-            Err(StoreError::Invalid(format!("organisation {o} does not exist")))
-        }
-        Some(o) => Err(StoreError::forbidden("organisation", o)),
-    }
+    let in_scope = match org {
+        Some(o) => scope::org_in_scope(conn, scope, o).await?,
+        None => false,
+    };
+    ward_store::vuln::support::check_vex_scope(scope, org, in_scope)
 }
 
 /// The statement's key within its organisation: source, vulnerability, product digest.

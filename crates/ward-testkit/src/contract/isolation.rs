@@ -111,6 +111,7 @@ pub async fn isolation_between_organisations(store: Arc<dyn Store>) -> anyhow::R
         name: "Isolation LIMS".into(),
         category: ProductCategory::Pathology,
         cpe: None,
+        status: ward_core::supplier::ProductStatus::Confirmed,
     };
     store
         .upsert_products(&Scope::All, std::slice::from_ref(&product), &fx.meta(49))
@@ -542,6 +543,7 @@ async fn check_scope(
             name: "Planted product".into(),
             category: ProductCategory::Other,
             cpe: None,
+            status: ward_core::supplier::ProductStatus::Unconfirmed,
         };
         check_err!(
             store

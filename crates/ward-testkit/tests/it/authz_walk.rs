@@ -36,6 +36,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("DELETE", "/api/v1/assets/{id}"),
     ("GET", "/api/v1/products"),
     ("POST", "/api/v1/products"),
+    ("POST", "/api/v1/products/{id}/review"),
     ("GET", "/api/v1/users"),
     ("POST", "/api/v1/users"),
     ("POST", "/api/v1/users/{id}/grants"),
@@ -73,6 +74,8 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
         ("POST", "/api/v1/services" | "/api/v1/assets" | "/api/v1/assets/import") => writer && own,
         ("PUT" | "DELETE", "/api/v1/assets/{id}") => writer && own,
         ("POST", "/api/v1/products") => national || (role == SupplierContact && own),
+        // Confirming a product gives its supplier's statements sector-wide effect: national only.
+        ("POST", "/api/v1/products/{id}/review") => national,
         ("GET", "/api/v1/users") => matches!(role, NationalAnalyst | RegionalLead | OrgAdmin),
         ("POST", "/api/v1/users" | "/api/v1/users/{id}/grants" | "/api/v1/users/{id}/disable")
         | ("POST", "/api/v1/users/{id}/reset-mfa")
@@ -234,6 +237,13 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
             "/api/v1/products".into(),
             j(json!({"supplier": org, "name": format!("Product {n}"), "category": "pathology"})),
         ),
+        ("POST", "/api/v1/products/{id}/review") => (
+            format!(
+                "/api/v1/products/{}/review",
+                disposable_product(app, w.supplier, n).await
+            ),
+            j(json!({"status": "rejected"})),
+        ),
         ("POST", "/api/v1/users") => (
             "/api/v1/users".into(),
             j(
@@ -315,6 +325,21 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
         (_, p) => (p.to_owned(), None),
     };
     Call { method, path, body }
+}
+
+async fn disposable_product(app: &TestApp, supplier: ward_core::OrgId, n: usize) -> ward_core::ProductId {
+    let actor = ward_app::Actor::system("walk", app.world.national);
+    let id = ward_core::ProductId::from_uuid(uuid::Uuid::now_v7());
+    let p = ward_core::supplier::Product {
+        id,
+        supplier,
+        name: format!("Disposable product {n}"),
+        category: ward_core::supplier::ProductCategory::Other,
+        cpe: None,
+        status: ward_core::supplier::ProductStatus::Unconfirmed,
+    };
+    app.app.upsert_products(&actor, &[p]).await.unwrap();
+    id
 }
 
 async fn disposable_asset(app: &TestApp, org: ward_core::OrgId, n: usize) -> ward_core::AssetId {

@@ -297,7 +297,22 @@ async fn a_supplier_speaks_for_its_own_product_everywhere_and_only_for_it() {
         .send()
         .await
         .unwrap();
-    assert!(res.status().is_success(), "{}", res.text().await.unwrap());
+    assert!(res.status().is_success());
+    let listed: Value = res.json().await.unwrap();
+    assert_eq!(listed["status"], "unconfirmed", "{listed}");
+    // A national analyst confirms the product is the supplier's.
+    let res = with_session(
+        client().post(app.url(&format!(
+            "/api/v1/products/{}/review",
+            listed["id"].as_str().unwrap()
+        ))),
+        &national,
+    )
+    .json(&json!({"status": "confirmed"}))
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(res.status().as_u16(), 200, "{}", res.text().await.unwrap());
     let res = with_session(client().post(app.url("/api/v1/assets")), &member)
         .json(&json!({"org": app.world.trust, "name": "Lab middleware", "kind": "server", "internet_facing": false,
                       "software": [{"name": "PathLab Middleware", "version": "4.2",

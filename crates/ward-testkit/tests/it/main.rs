@@ -3,6 +3,7 @@
 
 mod api;
 mod attacks_accounts;
+mod attacks_supplier;
 mod attacks_uploads;
 mod authz_walk;
 mod browser;

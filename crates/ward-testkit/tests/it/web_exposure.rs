@@ -197,6 +197,7 @@ async fn a_supplier_publishes_a_statement_from_its_products_page() {
         name: "PathLab Middleware".into(),
         category: ward_core::supplier::ProductCategory::Pathology,
         cpe: Some("cpe:2.3:a:pathlab:middleware:*:*:*:*:*:*:*:*".into()),
+        status: ward_core::supplier::ProductStatus::Unconfirmed,
     };
     let actor = ward_app::Actor::system("test", t.world.national);
     t.app
@@ -268,4 +269,165 @@ async fn a_supplier_publishes_a_statement_from_its_products_page() {
     let page = m.get("/products").await;
     assert!(page.body.contains("Suppliers' products") && page.body.contains("PathLab Middleware"));
     assert!(!page.body.contains("Say whether a vulnerability affects it"));
+}
+
+#[tokio::test]
+async fn a_national_analyst_confirms_a_product_and_pages_name_the_supplier_behind_a_statement() {
+    let t = spawn_app().await;
+    let cpe = "cpe:2.3:a:pathlab:middleware:*:*:*:*:*:*:*:*";
+    let supplier_user = &t.world.users[&Role::SupplierContact];
+    let supplier = ward_app::Actor {
+        principal: ward_app::Principal::User(supplier_user.id),
+        role: Role::SupplierContact,
+        org: t.world.supplier,
+        grant: None,
+        expires_at: None,
+        request_id: None,
+    };
+    let product = ward_core::supplier::Product {
+        id: ward_core::ProductId::from_uuid(uuid::Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0902)),
+        supplier: t.world.supplier,
+        name: "PathLab Middleware".into(),
+        category: ward_core::supplier::ProductCategory::Pathology,
+        cpe: Some(cpe.into()),
+        status: ward_core::supplier::ProductStatus::Confirmed,
+    };
+    let listed = t.app.create_product(&supplier, &product).await.unwrap();
+    assert_eq!(listed.status, ward_core::supplier::ProductStatus::Unconfirmed);
+
+    // The supplier sees it awaiting confirmation, without the statement form for it.
+    let mut s = Visitor::new(&t);
+    s.sign_in_as(Role::SupplierContact).await;
+    let page = s.get("/products").await;
+    assert!(page.body.contains("Awaiting confirmation"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("once the national team confirms the product is yours")
+    );
+    assert!(!page.body.contains("Confirm PathLab Middleware"));
+    // Listing from the page: a wildcard CPE is refused; an exact one is listed unconfirmed.
+    let csrf = hidden(&page.body, "csrf");
+    let r = s
+        .post(
+            "/products",
+            &[
+                ("csrf", &csrf),
+                ("name", "Anything"),
+                ("category", "other"),
+                ("cpe", "cpe:2.3:a:apache:*:*:*:*:*:*:*:*:*"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let r = s
+        .post(
+            "/products",
+            &[
+                ("csrf", &csrf),
+                ("name", "PathLab Courier"),
+                ("category", "pathology"),
+                ("cpe", "cpe:2.3:a:pathlab:courier:*:*:*:*:*:*:*:*"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let after = s.get(r.location.as_deref().unwrap()).await;
+    assert!(after.body.contains("Your product is listed") && after.body.contains("PathLab Courier"));
+    let courier = t
+        .store
+        .list_products(
+            &ward_store::ProductFilter {
+                text: Some("Courier".into()),
+                ..Default::default()
+            },
+            ward_store::PageRequest::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        courier.items[0].status,
+        ward_core::supplier::ProductStatus::Unconfirmed
+    );
+
+    // Someone other than a national analyst cannot confirm it from the page.
+    let mut m = Visitor::new(&t);
+    m.sign_in_as(Role::OrgAdmin).await;
+    let csrf = m.csrf().await;
+    let path = format!("/products/{}/review", product.id);
+    let r = m.post(&path, &[("csrf", &csrf), ("status", "confirmed")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+
+    let mut n = Visitor::new(&t);
+    n.sign_in_as(Role::NationalAnalyst).await;
+    let page = n.get("/products").await;
+    assert!(page.body.contains("Confirm PathLab Middleware"), "{}", page.body);
+    let csrf = hidden(&page.body, "csrf");
+    let r = n.post(&path, &[("csrf", &csrf), ("status", "confirmed")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let after = n.get(r.location.as_deref().unwrap()).await;
+    assert!(after.body.contains("The product is confirmed"), "{}", after.body);
+
+    // The trust runs it, an advisory names it, and the supplier says it is not affected.
+    let member = ward_app::Actor::system("test", t.world.national);
+    let asset = ward_core::asset::Asset {
+        id: ward_core::AssetId::from_uuid(uuid::Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0903)),
+        org: t.world.trust,
+        name: "Lab middleware".into(),
+        kind: ward_core::asset::AssetKind::Server,
+        hostname: None,
+        internet_facing: false,
+        services: vec![],
+        software: vec![ward_core::asset::InstalledSoftware {
+            cpe: Some("cpe:2.3:a:pathlab:middleware:4.2:*:*:*:*:*:*:*".into()),
+            ..software("PathLab Middleware", "4.2")
+        }],
+    };
+    t.app.create_assets(&member, &[asset]).await.unwrap();
+    let nvd = serde_json::json!({"vulnerabilities": [{"cve": {
+        "id": "CVE-2099-0003", "published": "2099-01-01T00:00:00.000", "lastModified": "2099-01-01T00:00:00.000",
+        "descriptions": [{"lang": "en", "value": "Test flaw in PathLab Middleware before 5.0"}],
+        "configurations": [{"nodes": [{"operator": "OR", "negate": false, "cpeMatch": [
+            {"vulnerable": true, "criteria": cpe, "versionEndExcluding": "5.0"}
+        ]}]}]
+    }}]});
+    let parsed = ward_feeds::parse_nvd("test.json", &nvd.to_string()).unwrap();
+    t.store
+        .upsert_advisories(&parsed.items, &member.audit(t.app.now()))
+        .await
+        .unwrap();
+    let input = ward_app::exposure::statements::VexInput {
+        org: t.world.supplier,
+        vulnerability: "CVE-2099-0003".into(),
+        purl: None,
+        cpe: Some(cpe.into()),
+        status: ward_core::vuln::VexStatus::NotAffected,
+        justification: Some(ward_core::vuln::Justification::VulnerableCodeNotPresent),
+        detail: Some("Not in the NHS build".into()),
+    };
+    t.app.state_vex(&supplier, &input).await.unwrap();
+
+    let list = n.get("/exposures?advisory=CVE-2099-0003&status=all").await;
+    assert!(
+        list.body.contains("Supplier statement by Pathlab Systems"),
+        "{}",
+        list.body
+    );
+    let adv = n.get("/advisories/CVE-2099-0003").await;
+    assert!(adv.body.contains("Suppliers&#39; statements") || adv.body.contains("Suppliers' statements"));
+    assert!(
+        adv.body.contains("Supplier statement by Pathlab Systems"),
+        "{}",
+        adv.body
+    );
+}
+
+fn software(name: &str, version: &str) -> ward_core::asset::InstalledSoftware {
+    ward_core::asset::InstalledSoftware {
+        name: name.into(),
+        version: version.into(),
+        vendor: None,
+        purl: None,
+        cpe: None,
+        source: ward_core::asset::SoftwareSource::Manual,
+    }
 }
