@@ -149,12 +149,16 @@ pub fn grantable_roles_for(actor: &Actor) -> &'static [Role] {
     }
 }
 
-/// Which roles a role may hand out.
+/// Which roles a role may hand out. Below the national team (the root of trust, which appoints
+/// everyone), a role only hands out roles that can do nothing it cannot do itself.
 pub fn grantable_roles(granter: Role) -> &'static [Role] {
     use Role::*;
     match granter {
         NationalAnalyst => &Role::ALL,
-        RegionalLead => &[OrgAdmin, OrgMember, Auditor, IncidentResponder],
+        // A regional lead reads its region and manages users, but writes nothing: handing out a
+        // role that writes (org admin, member, responder) would let it create an account that does
+        // what it may not, and sign in as that account with the initial password it is shown.
+        RegionalLead => &[Auditor],
         OrgAdmin => &[OrgAdmin, OrgMember, Auditor],
         _ => &[],
     }
@@ -166,6 +170,28 @@ mod tests {
 
     fn org() -> OrgId {
         OrgId::from_uuid(uuid::Uuid::nil())
+    }
+
+    #[test]
+    fn below_the_national_team_nobody_hands_out_more_than_they_hold() {
+        let actions = |r: Role| -> Vec<Action> {
+            Action::ALL
+                .into_iter()
+                .filter(|a| scope_for(r, org(), *a).is_some())
+                .collect()
+        };
+        for granter in Role::ALL.into_iter().filter(|r| *r != Role::NationalAnalyst) {
+            let held = actions(granter);
+            for granted in grantable_roles(granter) {
+                for a in actions(*granted) {
+                    assert!(
+                        held.contains(&a),
+                        "{granter:?} hands out {granted:?}, which may {a:?}"
+                    );
+                }
+            }
+        }
+        assert_eq!(grantable_roles(Role::RegionalLead), &[Role::Auditor]);
     }
 
     #[test]

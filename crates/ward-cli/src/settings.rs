@@ -386,8 +386,9 @@ mod tests {
             let at = text
                 .find(&format!("\n{key} = "))
                 .unwrap_or_else(|| panic!("{key} missing"));
+            let expected: Vec<String> = help.lines().map(|l| format!("# {l}")).collect();
             assert!(
-                text[..at].ends_with(&format!("# {help}")),
+                text[..at].ends_with(&expected.join("\n")),
                 "{key} has no help line"
             );
         }

@@ -148,3 +148,38 @@ impl FromRequestParts<AppState> for WebActor {
         }
     }
 }
+
+/// The action an upload route needs, named by a marker type (see [`ApiUploader`]).
+pub trait UploadGate: Send + Sync + 'static {
+    const ACTION: ward_app::authz::Action;
+}
+
+/// Uploads of assets and SBOMs.
+#[derive(Debug)]
+pub struct InventoryUpload;
+impl UploadGate for InventoryUpload {
+    const ACTION: ward_app::authz::Action = ward_app::authz::Action::WriteInventory;
+}
+
+/// Uploads of organisation reference data.
+#[derive(Debug)]
+pub struct OrgsUpload;
+impl UploadGate for OrgsUpload {
+    const ACTION: ward_app::authz::Action = ward_app::authz::Action::ImportOrgs;
+}
+
+/// An API caller whose role may do the gate's action at all, checked from the request head before
+/// the body is read: a caller who may not upload never makes the server buffer an upload. The use
+/// case still decides on the target organisation.
+#[derive(Debug, Clone)]
+pub struct ApiUploader<G>(pub Actor, pub std::marker::PhantomData<G>);
+
+impl<G: UploadGate> FromRequestParts<AppState> for ApiUploader<G> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let ApiActor(actor) = ApiActor::from_request_parts(parts, state).await?;
+        ward_app::authz::authorise(&actor, G::ACTION, state.app.now())?;
+        Ok(Self(actor, std::marker::PhantomData))
+    }
+}

@@ -1,7 +1,7 @@
 //! Exposures, advisories across the footprint, VEX statements and SBOM uploads.
 
 use super::orgs::page;
-use crate::auth::ApiActor;
+use crate::auth::{ApiActor, ApiUploader, InventoryUpload};
 use crate::error::{ApiError, ApiJson, ApiQuery, ApiResult};
 use crate::state::AppState;
 use axum::Json;
@@ -230,7 +230,7 @@ pub struct SbomQuery {
         (status = 403, body = crate::error::ErrorBody), (status = 413, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody, description = "busy (Retry-After) or the parse deadline passed")))]
 pub async fn upload_sbom(
     State(s): State<AppState>,
-    ApiActor(actor): ApiActor,
+    ApiUploader(actor, _): ApiUploader<InventoryUpload>,
     Path(id): Path<String>,
     ApiQuery(q): ApiQuery<SbomQuery>,
     body: Bytes,

@@ -1,7 +1,7 @@
 //! Services, assets and products.
 
 use super::orgs::page;
-use crate::auth::ApiActor;
+use crate::auth::{ApiActor, ApiUploader, InventoryUpload};
 use crate::error::{ApiError, ApiJson, ApiQuery, ApiResult};
 use crate::state::AppState;
 use axum::Json;
@@ -246,7 +246,7 @@ pub struct AssetImportQuery {
         (status = 403, body = crate::error::ErrorBody), (status = 413, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody, description = "busy (Retry-After) or the parse deadline passed")))]
 pub async fn import_assets(
     State(s): State<AppState>,
-    ApiActor(actor): ApiActor,
+    ApiUploader(actor, _): ApiUploader<InventoryUpload>,
     ApiQuery(q): ApiQuery<AssetImportQuery>,
     body: Bytes,
 ) -> ApiResult<Json<ImportSummary>> {

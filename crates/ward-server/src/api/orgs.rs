@@ -1,6 +1,6 @@
 //! Organisations and the hierarchy.
 
-use crate::auth::ApiActor;
+use crate::auth::{ApiActor, ApiUploader, OrgsUpload};
 use crate::error::{ApiError, ApiQuery, ApiResult};
 use crate::state::AppState;
 use axum::Json;
@@ -90,7 +90,7 @@ pub struct ImportQuery {
         (status = 403, body = crate::error::ErrorBody), (status = 413, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody, description = "busy (Retry-After) or the parse deadline passed")))]
 pub async fn import(
     State(s): State<AppState>,
-    ApiActor(actor): ApiActor,
+    ApiUploader(actor, _): ApiUploader<OrgsUpload>,
     ApiQuery(q): ApiQuery<ImportQuery>,
     body: Bytes,
 ) -> ApiResult<Json<ImportSummary>> {

@@ -14,6 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use ward_app::AppError;
+use ward_app::authz::Action;
 use ward_app::exposure::advisory::{AdvisoryExposure, AdvisoryHead};
 use ward_app::exposure::statements::VexInput;
 use ward_app::exposure::{ExposureFilter, ExposureView, Sort};
@@ -526,6 +527,12 @@ pub async fn upload_sbom(
         _ => String::new(),
     };
     page.check_csrf(&s, &token)?;
+    // Refuse before the file is read: a role that may not write never makes the server buffer it.
+    if !page.may(Action::WriteInventory) {
+        return Err(page.fail()(AppError::forbidden(
+            "your role does not allow uploading software lists",
+        )));
+    }
     let mut file = String::new();
     let mut bytes = Vec::new();
     while let Some(f) = mp.next_field().await.map_err(|e| upload_error(chrome, &e))? {

@@ -107,6 +107,12 @@ pub async fn submit(
         _ => String::new(),
     };
     page.check_csrf(&s, &token)?;
+    // Refuse before the file is read: a role that may import nothing never makes the server buffer it.
+    if !page.may(Action::ImportOrgs) && !page.may(Action::WriteInventory) {
+        return Err(page.fail()(AppError::forbidden(
+            "your role does not allow imports",
+        )));
+    }
 
     let mut up = Upload::default();
     while let Some(f) = mp.next_field().await.map_err(|e| upload_error(chrome, &e))? {

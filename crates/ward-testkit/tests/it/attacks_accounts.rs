@@ -102,11 +102,34 @@ async fn a_regional_lead_cannot_grant_itself_or_anyone_org_admin_over_its_region
         // Nothing at all may be self-granted, even a role that fits and is grantable.
         let (status, _) = post_json(&t, &s, &own, json!({"role": "auditor", "org": t.world.icb})).await;
         assert_eq!(status, 403, "self-grant of auditor");
-        // Org admin on a region node does not fit, whoever receives it.
+        // A lead may not hand out a role that writes, even where it fits: it could create an
+        // account, sign in with the initial password it is shown, and write through it.
         let member = t.world.users[&Role::OrgMember].clone();
         let (status, body) = post_json(
             &t,
             &s,
+            &format!("/api/v1/users/{}/grants", member.id),
+            json!({"role": "org_admin", "org": t.world.trust}),
+        )
+        .await;
+        assert_eq!(
+            status, 403,
+            "a regional lead granted org admin at a trust: {body}"
+        );
+        let (status, body) = post_json(
+            &t,
+            &s,
+            "/api/v1/users",
+            json!({"email": "puppet@test.ward.example", "display_name": "Puppet",
+                   "role": "org_member", "org": t.world.trust}),
+        )
+        .await;
+        assert_eq!(status, 403, "a regional lead created a writing account: {body}");
+        // Org admin on a region node does not fit, whoever receives it and whoever grants it.
+        let national = as_role(&t, Role::NationalAnalyst).await;
+        let (status, body) = post_json(
+            &t,
+            &national,
             &format!("/api/v1/users/{}/grants", member.id),
             json!({"role": "org_admin", "org": t.world.icb}),
         )
@@ -153,17 +176,16 @@ async fn a_token_cannot_grant_its_owner_a_role() {
 async fn creating_a_user_with_a_grant_that_does_not_fit_leaves_no_account() {
     let c = clock();
     for t in on_each_backend(&c).await {
-        let lead = as_role(&t, Role::RegionalLead).await;
+        let national = as_role(&t, Role::NationalAnalyst).await;
         let (status, body) = post_json(
             &t,
-            &lead,
+            &national,
             "/api/v1/users",
             json!({"email": "sock.puppet@test.ward.example", "display_name": "Sock Puppet",
                    "role": "org_admin", "org": t.world.london}),
         )
         .await;
         assert_eq!(status, 422, "org admin over the region via POST /users: {body}");
-        let national = as_role(&t, Role::NationalAnalyst).await;
         let (status, body) = post_json(
             &t,
             &national,

@@ -348,3 +348,45 @@ async fn formulas_disguised_behind_blanks_do_not_survive_the_csv_export() {
     )
     .await;
 }
+
+/// Send a request head announcing a 60 MB body, then only a few bytes of it, and read the answer.
+/// A server that reads the body before deciding would wait for the rest; one that decides from the
+/// head answers at once. The 30-second bound only turns a hang into a failure.
+async fn head_only_upload(app: &TestApp, path: &str, extra_headers: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut tcp = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {}\r\n{extra_headers}Content-Length: 60000000\r\n\
+         Connection: close\r\n\r\n{{\"bomFormat\"",
+        app.addr
+    );
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    let mut buf = vec![0u8; 4096];
+    let n = tokio::time::timeout(std::time::Duration::from_secs(30), tcp.read(&mut buf))
+        .await
+        .expect("the server waited for the body instead of refusing from the request head")
+        .unwrap();
+    String::from_utf8_lossy(&buf[..n]).into_owned()
+}
+
+#[tokio::test]
+async fn a_caller_who_may_not_upload_is_refused_before_the_body_is_read() {
+    on_each_backend(small_limits, |app| async move {
+        let auditor = as_role(&app, Role::Auditor).await;
+        let member = as_role(&app, Role::OrgMember).await;
+        let asset = app.world.trust_assets[1];
+        let cookie =
+            |s: &(String, String)| format!("Cookie: ward_session={}\r\nX-CSRF-Token: {}\r\n", s.0, s.1);
+        for path in [
+            format!("/api/v1/assets/{asset}/sbom?file=a.cdx.json"),
+            "/api/v1/assets/import?format=csv".to_owned(),
+        ] {
+            let answer = head_only_upload(&app, &path, &cookie(&auditor)).await;
+            assert!(answer.starts_with("HTTP/1.1 403"), "{path}: {answer}");
+        }
+        // Organisation imports are for the national team only: a member is refused from the head too.
+        let answer = head_only_upload(&app, "/api/v1/orgs/import?format=csv", &cookie(&member)).await;
+        assert!(answer.starts_with("HTTP/1.1 403"), "{answer}");
+    })
+    .await;
+}
