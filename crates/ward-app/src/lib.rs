@@ -11,6 +11,7 @@ pub mod feeds;
 pub mod imports;
 pub mod inventory;
 pub mod jobs;
+pub mod sealed;
 pub mod settings;
 pub mod throttle;
 
@@ -19,7 +20,9 @@ pub use error::{AppError, AppResult, FieldProblem};
 pub use settings::AppSettings;
 
 use std::sync::Arc;
+use ward_core::audit::AuditKeys;
 use ward_core::clock::Clock;
+use ward_core::keys::InstanceKey;
 use ward_store::Store;
 
 /// The application: storage, a clock and settings. Cheap to clone.
@@ -37,10 +40,20 @@ struct Inner {
     dummy_hash: String,
     /// The in-memory exposure index.
     exposure: exposure::Holder,
+    /// TOTP secrets at rest, sealed with the instance key.
+    totp_sealer: sealed::TotpSealer,
+    /// The audit chain's keys, for `verify_audit`.
+    audit_keys: AuditKeys,
 }
 
 impl App {
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, settings: AppSettings) -> AppResult<Self> {
+    /// `key` is the deployment's instance key: the same one the store was opened with.
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        settings: AppSettings,
+        key: &InstanceKey,
+    ) -> AppResult<Self> {
         let dummy_hash = accounts::password::hash("ward-dummy-password-for-timing", settings.password_cost)?;
         let throttle = throttle::LoginThrottle::new(settings.login_ip_limit, settings.login_ip_window);
         Ok(Self {
@@ -51,6 +64,8 @@ impl App {
                 throttle,
                 dummy_hash,
                 exposure: exposure::Holder::default(),
+                totp_sealer: sealed::TotpSealer::new(key),
+                audit_keys: AuditKeys::new(key),
             }),
         })
     }
@@ -69,6 +84,14 @@ impl App {
     }
     pub fn settings(&self) -> &AppSettings {
         &self.inner.settings
+    }
+    /// Seals and opens TOTP secrets at rest.
+    pub fn totp_sealer(&self) -> &sealed::TotpSealer {
+        &self.inner.totp_sealer
+    }
+    /// The audit chain's keys.
+    pub fn audit_keys(&self) -> &AuditKeys {
+        &self.inner.audit_keys
     }
 }
 

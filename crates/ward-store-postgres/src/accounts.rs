@@ -150,8 +150,7 @@ impl AccountStore for PgStore {
         .await
         .map_err(map_db_error)?;
         let after = Some(digest_json(user));
-        append_event(
-            &mut tx,
+        append_event(&mut tx, &self.keys,
             audit.event(
                 "user.create",
                 "user",
@@ -188,8 +187,7 @@ impl AccountStore for PgStore {
         .await
         .map_err(map_db_error)?;
         let (b, a) = (Some(digest_json(&before)), Some(digest_json(user)));
-        append_event(
-            &mut tx,
+        append_event(&mut tx, &self.keys,
             audit.event(action, "user", user.id.to_string(), None, b, a, None),
         )
         .await?;
@@ -279,7 +277,7 @@ impl AccountStore for PgStore {
             after,
             None,
         );
-        append_event(&mut tx, event).await?;
+        append_event(&mut tx, &self.keys, event).await?;
         tx.commit().await.map_err(map_db_error)
     }
 
@@ -307,7 +305,7 @@ impl AccountStore for PgStore {
             None,
             None,
         );
-        append_event(&mut tx, event).await?;
+        append_event(&mut tx, &self.keys, event).await?;
         tx.commit().await.map_err(map_db_error)
     }
 
@@ -438,7 +436,7 @@ impl AccountStore for PgStore {
             after,
             None,
         );
-        append_event(&mut tx, event).await?;
+        append_event(&mut tx, &self.keys, event).await?;
         tx.commit().await.map_err(map_db_error)
     }
 
@@ -507,7 +505,7 @@ impl AccountStore for PgStore {
             a,
             None,
         );
-        append_event(&mut tx, event).await?;
+        append_event(&mut tx, &self.keys, event).await?;
         tx.commit().await.map_err(map_db_error)
     }
 

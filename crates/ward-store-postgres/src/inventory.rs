@@ -191,7 +191,7 @@ impl InventoryStore for PgStore {
                 )
             })
             .collect();
-        append_events(&mut tx, events).await?;
+        append_events(&mut tx, &self.keys, events).await?;
         let mut counts = Deltas::default();
         for s in services {
             counts.service(s, 1);
@@ -418,7 +418,7 @@ impl InventoryStore for PgStore {
             stored.insert(p.id, p.clone());
             written += 1;
         }
-        append_events(&mut tx, events).await?;
+        append_events(&mut tx, &self.keys, events).await?;
         tx.commit().await.map_err(map_db_error)?;
         Ok(written)
     }
@@ -534,7 +534,7 @@ impl InventoryStore for PgStore {
                 )
             })
             .collect();
-        append_events(&mut tx, events).await?;
+        append_events(&mut tx, &self.keys, events).await?;
         tx.commit().await.map_err(map_db_error)?;
         Ok(deps.len() as u64)
     }

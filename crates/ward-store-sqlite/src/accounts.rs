@@ -144,7 +144,7 @@ impl AccountStore for SqliteStore {
             Some(digest_json(user)),
             None,
         );
-        append(&mut tx, &event).await?;
+        append(&mut tx, &self.keys, &event).await?;
         tx.commit().await.db()
     }
 
@@ -177,7 +177,7 @@ impl AccountStore for SqliteStore {
             Some(digest_json(user)),
             None,
         );
-        append(&mut tx, &event).await?;
+        append(&mut tx, &self.keys, &event).await?;
         tx.commit().await.db()
     }
 
@@ -257,7 +257,7 @@ impl AccountStore for SqliteStore {
             Some(digest_json(grant)),
             None,
         );
-        append(&mut tx, &event).await?;
+        append(&mut tx, &self.keys, &event).await?;
         tx.commit().await.db()
     }
 
@@ -278,7 +278,7 @@ impl AccountStore for SqliteStore {
             None,
             None,
         );
-        append(&mut tx, &event).await?;
+        append(&mut tx, &self.keys, &event).await?;
         tx.commit().await.db()
     }
 
@@ -399,7 +399,7 @@ impl AccountStore for SqliteStore {
             Some(digest_json(token)),
             None,
         );
-        append(&mut tx, &event).await?;
+        append(&mut tx, &self.keys, &event).await?;
         tx.commit().await.db()
     }
 
@@ -448,7 +448,7 @@ impl AccountStore for SqliteStore {
             Some(digest_json(&revoked)),
             None,
         );
-        append(&mut tx, &event).await?;
+        append(&mut tx, &self.keys, &event).await?;
         tx.commit().await.db()
     }
 

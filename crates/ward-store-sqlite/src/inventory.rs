@@ -228,7 +228,7 @@ impl InventoryStore for SqliteStore {
                 Some(digest_json(s)),
                 None,
             );
-            append(&mut tx, &event).await?;
+            append(&mut tx, &self.keys, &event).await?;
         }
         let mut counts = Deltas::default();
         for s in services {
@@ -359,7 +359,7 @@ impl InventoryStore for SqliteStore {
                 Some(digest_json(p)),
                 None,
             );
-            append(&mut tx, &event).await?;
+            append(&mut tx, &self.keys, &event).await?;
             written += 1;
         }
         tx.commit().await.db()?;
@@ -424,7 +424,7 @@ impl InventoryStore for SqliteStore {
                 Some(digest_json(d)),
                 None,
             );
-            append(&mut tx, &event).await?;
+            append(&mut tx, &self.keys, &event).await?;
         }
         tx.commit().await.db()?;
         Ok(deps.len() as u64)

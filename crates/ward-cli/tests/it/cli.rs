@@ -344,3 +344,104 @@ fn small_demo_loads_and_prints_one_login_per_role() {
     let o = db.ward(&["audit", "verify"]);
     assert!(o.status.success(), "{}", text(&o));
 }
+
+/// Run SQL on the database file directly, as someone with access to it could.
+async fn tamper_sqlite(path: &Path, sql: &str) -> u64 {
+    use sqlx::ConnectOptions;
+    let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(path)
+        .connect()
+        .await
+        .unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+        .execute(&mut conn)
+        .await
+        .unwrap()
+        .rows_affected()
+}
+
+fn db_with_an_admin() -> Db {
+    let db = Db::new();
+    let orgs = db.file("orgs.csv", ORGS_CSV);
+    let o = db.ward(&["orgs", "import", "--format", "csv", orgs.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = db.ward(&[
+        "users",
+        "add",
+        "lead@trust.example",
+        "--name",
+        "Ada Lead",
+        "--role",
+        "org_admin",
+        "--org",
+        "RJZ",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    db
+}
+
+#[tokio::test]
+async fn cutting_the_tail_of_the_audit_trail_breaks_audit_verify() {
+    let db = db_with_an_admin();
+    assert!(db.ward(&["audit", "verify"]).status.success());
+    let cut = tamper_sqlite(
+        &db.path(),
+        "DELETE FROM audit_log WHERE seq > (SELECT max(seq) - 2 FROM audit_log)",
+    )
+    .await;
+    assert_eq!(cut, 2);
+    let o = db.ward(&["audit", "verify"]);
+    assert_eq!(o.status.code(), Some(4), "truncation went unnoticed: {}", text(&o));
+}
+
+#[tokio::test]
+async fn a_backup_edited_to_grant_national_analyst_does_not_restore() {
+    let db = db_with_an_admin();
+    let snap = db.dir.path().join("snap.jsonl");
+    let o = db.ward(&["backup", snap.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let original = std::fs::read_to_string(&snap).unwrap();
+    let tampered: String = original
+        .lines()
+        .map(|l| {
+            if l.contains("\"table\":\"role_grants\"") {
+                l.replace("\"org_admin\"", "\"national_analyst\"")
+            } else {
+                l.to_owned()
+            }
+        })
+        .map(|l| l + "\n")
+        .collect();
+    assert_ne!(tampered, original);
+    let edited = db.file("edited.jsonl", &tampered);
+    let other = Db::new();
+    let o = other.ward(&["restore", edited.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "a tampered backup restored: {}", text(&o));
+    let o = other.ward(&["--json", "users", "list"]);
+    assert!(
+        !String::from_utf8_lossy(&o.stdout).contains("lead@trust.example"),
+        "nothing is stored from a refused backup"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn backups_the_database_and_its_folder_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let db = Db::new();
+    let o = db.ward(&["--database-url", "sqlite://ward-data/ward.db", "migrate"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let data = db.dir.path().join("ward-data");
+    assert_eq!(mode(&data), 0o700, "data directory");
+    for name in ["ward.db", "ward.db-wal", "ward.db-shm"] {
+        let p = data.join(name);
+        if p.exists() {
+            assert_eq!(mode(&p), 0o600, "{name}");
+        }
+    }
+    let snap = db.dir.path().join("snap.jsonl");
+    let o = db.ward(&["--database-url", "sqlite://ward-data/ward.db", "backup", snap.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(mode(&snap), 0o600, "backup file");
+}

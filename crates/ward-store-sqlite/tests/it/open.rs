@@ -28,7 +28,7 @@ async fn a_missing_file_is_created_in_wal_mode() {
     let path = dir.path().join("fresh.db");
     assert!(!path.exists());
     let url = format!("sqlite://{}", path.display());
-    let store = SqliteStore::open(&url).await.unwrap();
+    let store = SqliteStore::open(&url, &crate::test_key()).await.unwrap();
     store.migrate().await.unwrap();
     store.ping().await.unwrap();
     assert!(path.exists(), "the database file is created");
@@ -46,14 +46,14 @@ async fn a_missing_file_is_created_in_wal_mode() {
 
 #[tokio::test]
 async fn memory_databases_keep_their_data_and_migrate_twice() {
-    let store = SqliteStore::open("sqlite::memory:").await.unwrap();
+    let store = SqliteStore::open("sqlite::memory:", &crate::test_key()).await.unwrap();
     store.migrate().await.unwrap();
     store.migrate().await.unwrap();
     let r = store.append_audit(&event(1)).await.unwrap();
     assert_eq!(r.seq, 1);
     assert_eq!(store.audit_page(1, 10).await.unwrap(), vec![r]);
     // A second memory store is a different database.
-    let other = SqliteStore::open("sqlite::memory:").await.unwrap();
+    let other = SqliteStore::open("sqlite::memory:", &crate::test_key()).await.unwrap();
     other.migrate().await.unwrap();
     assert!(other.audit_page(1, 10).await.unwrap().is_empty());
     assert_eq!(store.backend(), "sqlite");
@@ -61,7 +61,7 @@ async fn memory_databases_keep_their_data_and_migrate_twice() {
 
 #[tokio::test]
 async fn bad_urls_are_refused() {
-    let err = SqliteStore::open("sqlite://?mode=nonsense").await.unwrap_err();
+    let err = SqliteStore::open("sqlite://?mode=nonsense", &crate::test_key()).await.unwrap_err();
     assert!(matches!(err, ward_store::StoreError::Invalid(_)), "{err:?}");
 }
 
@@ -70,7 +70,7 @@ async fn bad_urls_are_refused() {
 async fn concurrent_writers_serialise() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("busy.db").display());
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&url).await.unwrap());
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&url, &crate::test_key()).await.unwrap());
     store.migrate().await.unwrap();
     let mut tasks = Vec::new();
     for t in 0..8_u64 {
@@ -88,7 +88,7 @@ async fn concurrent_writers_serialise() {
     }
     let records = store.audit_page(1, 1000).await.unwrap();
     assert_eq!(records.len(), 200);
-    let mut v = ChainVerifier::default();
+    let mut v = ChainVerifier::new(ward_core::audit::AuditKeys::new(&crate::test_key()));
     for r in &records {
         v.check(r).unwrap();
     }

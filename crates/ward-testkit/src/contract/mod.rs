@@ -9,7 +9,7 @@
 mod accounts;
 mod audit;
 mod backup;
-mod fixtures;
+pub mod fixtures;
 mod inventory;
 mod isolation;
 mod jobs;

@@ -124,7 +124,7 @@ async fn a_rehashed_audit_row_breaks_the_next_link() {
     // breaks the link from the row after it.
     let mut record = store.audit_page(2, 1).await.unwrap().remove(0);
     record.event.action = "org.view".into();
-    let forged = ward_core::audit::chain_hash(&record.prev_hash, 2, &record.event);
+    let forged = ward_core::audit::AuditKeys::new(&ward_testkit::test_key()).chain_hash(&record.prev_hash, 2, &record.event);
     let url = format!("sqlite://{}", sqlite_path(&dir).display());
     let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
     sqlx::query("UPDATE audit_log SET action = 'org.view', hash = ? WHERE seq = 2")
@@ -137,4 +137,248 @@ async fn a_rehashed_audit_row_breaks_the_next_link() {
         chain_break(&store).await.unwrap(),
         Err(ChainBreak::Link { seq: 3 })
     );
+}
+
+// ---- Attacks by someone who can write the database (or a backup file) but lacks the instance key.
+// Each runs on SQLite and, when configured, on PostgreSQL.
+
+/// A raw connection string to the database behind a store, for tampering with it directly.
+enum Raw {
+    Sqlite(String),
+    Pg(String),
+}
+
+impl Raw {
+    async fn exec(&self, sql: &str) -> anyhow::Result<u64> {
+        Ok(match self {
+            Raw::Sqlite(url) => {
+                let mut c = sqlx::SqliteConnection::connect(url).await?;
+                let n = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+                    .execute(&mut c)
+                    .await?
+                    .rows_affected();
+                c.close().await?;
+                n
+            }
+            Raw::Pg(url) => {
+                let mut c = sqlx::PgConnection::connect(url).await?;
+                let n = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+                    .execute(&mut c)
+                    .await?
+                    .rows_affected();
+                c.close().await?;
+                n
+            }
+        })
+    }
+
+    /// The first column of the first row, as text (NULL and no row read as None).
+    async fn text(&self, sql: &str) -> anyhow::Result<Option<String>> {
+        Ok(match self {
+            Raw::Sqlite(url) => {
+                let mut c = sqlx::SqliteConnection::connect(url).await?;
+                let v: Option<Option<String>> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+                    .fetch_optional(&mut c)
+                    .await?;
+                c.close().await?;
+                v.flatten()
+            }
+            Raw::Pg(url) => {
+                let mut c = sqlx::PgConnection::connect(url).await?;
+                let v: Option<Option<String>> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+                    .fetch_optional(&mut c)
+                    .await?;
+                c.close().await?;
+                v.flatten()
+            }
+        })
+    }
+}
+
+/// A fresh store with raw access, on every configured backend (the temp dir keeps SQLite alive).
+async fn fresh_backends() -> Vec<(Arc<dyn Store>, Raw, Option<tempfile::TempDir>)> {
+    let (sqlite, dir) = fresh_sqlite().await;
+    let url = format!("sqlite://{}", sqlite_path(&dir).display());
+    let mut out = vec![(sqlite, Raw::Sqlite(url), Some(dir))];
+    match ward_testkit::db::fresh_postgres_with_url().await {
+        Some((pg, url)) => out.push((pg, Raw::Pg(url), None)),
+        None => eprintln!("attack checked on SQLite only: PostgreSQL is not configured"),
+    }
+    out
+}
+
+/// A fresh, empty target on the same backend as `raw`.
+async fn fresh_like(raw: &Raw) -> (Arc<dyn Store>, Raw, Option<tempfile::TempDir>) {
+    match raw {
+        Raw::Sqlite(_) => {
+            let (s, dir) = fresh_sqlite().await;
+            let url = format!("sqlite://{}", sqlite_path(&dir).display());
+            (s, Raw::Sqlite(url), Some(dir))
+        }
+        Raw::Pg(_) => {
+            let (s, url) = ward_testkit::db::fresh_postgres_with_url()
+                .await
+                .expect("PostgreSQL was configured a moment ago");
+            (s, Raw::Pg(url), None)
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cutting_the_tail_of_the_audit_trail_is_detected() {
+    for (store, raw, _dir) in fresh_backends().await {
+        contract::orgs_round_trip(store.clone()).await.unwrap();
+        let before = contract::verify_chain(&store).await.unwrap();
+        assert!(before >= 5, "history to cut: {before}");
+        let cut = raw
+            .exec("DELETE FROM audit_log WHERE seq > (SELECT max(seq) - 3 FROM audit_log)")
+            .await
+            .unwrap();
+        assert_eq!(cut, 3);
+        let verdict = chain_break(&store).await.unwrap();
+        assert!(
+            verdict.is_err(),
+            "the last 3 records were deleted but the chain verified: {verdict:?}"
+        );
+    }
+}
+
+/// A user who holds one organisation-admin grant, with a live session; returns the session's hash.
+async fn user_with_grant_and_session(store: &Arc<dyn Store>) -> anyhow::Result<String> {
+    use ward_core::account::{Email, Session, User};
+    use ward_core::role::{Role, RoleGrant};
+    use ward_testkit::contract::fixtures::{Fixture, at, new_id};
+    let fx = Fixture::new(store.clone(), "TB");
+    let [_, _, _, trust, _] = fx.small_tree().await?;
+    let user = User {
+        id: new_id(ward_core::UserId::new_at),
+        email: Email::parse("ada@trust.example")?,
+        display_name: "Ada".into(),
+        password_hash: "$argon2id$v=19$m=1024,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA".into(),
+        totp_secret: None,
+        totp_last_step: None,
+        disabled: false,
+        failed_logins: 0,
+        locked_until: None,
+        created_at: at(1),
+    };
+    store.create_user(&user, &fx.meta(1)).await?;
+    let grant = RoleGrant {
+        id: new_id(ward_core::GrantId::new_at),
+        user: user.id,
+        role: Role::OrgAdmin,
+        org: trust.id,
+        created_at: at(2),
+        expires_at: None,
+        granted_by: None,
+    };
+    store.add_grant(&grant, &fx.meta(2)).await?;
+    let session = Session {
+        id_hash: "f".repeat(64),
+        user: user.id,
+        acting_grant: Some(grant.id),
+        mfa_pending: false,
+        csrf_token: "c".repeat(64),
+        pending_totp_secret: None,
+        created_at: at(3),
+        last_seen_at: at(3),
+        expires_at: at(3 + 3600 * 24 * 365 * 50),
+    };
+    store.create_session(&session).await?;
+    Ok(session.id_hash)
+}
+
+async fn backup_text(store: &Arc<dyn Store>) -> String {
+    let mut out = Vec::new();
+    store.backup(&mut out).await.unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+async fn restore_text(target: &Arc<dyn Store>, text: &str) -> ward_store::StoreResult<ward_store::BackupCounts> {
+    let mut input = std::io::Cursor::new(text.as_bytes().to_vec());
+    target.restore(&mut input, &ward_testkit::restore_meta()).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_edited_to_grant_national_analyst_is_refused() {
+    for (store, raw, _dir) in fresh_backends().await {
+        user_with_grant_and_session(&store).await.unwrap();
+        let text = backup_text(&store).await;
+        let tampered: String = text
+            .lines()
+            .map(|l| {
+                if l.contains("\"table\":\"role_grants\"") {
+                    l.replace("\"org_admin\"", "\"national_analyst\"")
+                } else {
+                    l.to_owned()
+                }
+            })
+            .map(|l| l + "\n")
+            .collect();
+        assert_ne!(tampered, text, "the grant row was found and edited");
+        let (target, target_raw, _dir2) = fresh_like(&raw).await;
+        let result = restore_text(&target, &tampered).await;
+        assert!(result.is_err(), "a tampered backup restored: {result:?}");
+        let users = target_raw.text("SELECT CAST(count(*) AS TEXT) FROM users").await.unwrap();
+        assert_eq!(users.as_deref(), Some("0"), "nothing is stored from a refused backup");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restore_is_audited_and_leaves_no_live_session() {
+    for (store, raw, _dir) in fresh_backends().await {
+        let session = user_with_grant_and_session(&store).await.unwrap();
+        assert!(store.get_session(&session).await.unwrap().is_some());
+        let text = backup_text(&store).await;
+        let (target, _target_raw, _dir2) = fresh_like(&raw).await;
+        restore_text(&target, &text).await.unwrap();
+        assert!(
+            target.get_session(&session).await.unwrap().is_none(),
+            "a restored session is live"
+        );
+        let total = contract::verify_chain(&target).await.unwrap();
+        let last = target.audit_page(i64::try_from(total).unwrap(), 1).await.unwrap();
+        assert_eq!(
+            last.first().map(|r| r.event.action.as_str()),
+            Some("backup.restore"),
+            "the restore is the last audit record"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn totp_secrets_are_not_stored_in_clear() {
+    use ward_testkit::app::{Backend, spawn_app_with};
+    for (store, raw, _dir) in fresh_backends().await {
+        let clock = ward_core::clock::ManualClock::new(ward_testkit::contract::fixtures::at(0));
+        let app = spawn_app_with(Backend::Store(store), Arc::new(clock)).await;
+        let member = &app.world.users[&ward_core::role::Role::OrgMember];
+        assert!(member.totp.is_none());
+        let signed_in = app
+            .app
+            .login(&member.email, ward_testkit::fixtures::PASSWORD, "attack-test")
+            .await
+            .unwrap();
+        let view = app.app.session(&signed_in.cookie).await.unwrap();
+        let (secret, _uri) = app.app.begin_mfa_enrolment(&view).await.unwrap();
+        let pending = raw
+            .text(&format!(
+                "SELECT pending_totp_secret FROM sessions WHERE id_hash = '{}'",
+                view.session.id_hash
+            ))
+            .await
+            .unwrap()
+            .expect("the pending secret is kept on the session");
+        assert!(!pending.contains(&secret), "pending TOTP secret stored in clear");
+        let view = app.app.session(&signed_in.cookie).await.unwrap();
+        let code = ward_app::accounts::totp::code_at(&secret, app.app.now()).unwrap();
+        app.app.confirm_mfa_enrolment(&view, &code).await.unwrap();
+        let stored = raw
+            .text(&format!("SELECT totp_secret FROM users WHERE id = '{}'", member.id))
+            .await
+            .unwrap()
+            .expect("enrolled");
+        assert!(!stored.contains(&secret), "TOTP secret stored in clear");
+        assert!(stored.starts_with("v1:"), "versioned sealed text: {stored}");
+    }
 }
