@@ -8,7 +8,7 @@
 
 mod accounts;
 mod audit;
-mod backup;
+pub mod backup;
 pub mod fixtures;
 mod inventory;
 mod isolation;

@@ -382,3 +382,162 @@ async fn totp_secrets_are_not_stored_in_clear() {
         assert!(stored.starts_with("v1:"), "versioned sealed text: {stored}");
     }
 }
+
+/// Rewrite every stored record's links and hashes with `hash`, and the head row to match with
+/// `mac`: what someone with database access but without the instance key can do.
+async fn rewrite_chain(
+    store: &Arc<dyn Store>,
+    raw: &Raw,
+    hash: impl Fn(&str, &ward_core::audit::AuditRecord) -> String,
+    mac: impl Fn(i64, &str) -> String,
+) {
+    let records = store.audit_page(1, 10_000).await.unwrap();
+    let mut prev = ward_core::audit::GENESIS_HASH.to_owned();
+    let mut sql = String::new();
+    for r in &records {
+        let h = hash(&prev, r);
+        sql.push_str(&format!(
+            "UPDATE audit_log SET prev_hash = '{prev}', hash = '{h}' WHERE seq = {};\n",
+            r.seq
+        ));
+        prev = h;
+    }
+    let last = records.last().map_or(0, |r| r.seq);
+    sql.push_str(&format!(
+        "UPDATE audit_head SET seq = {last}, hash = '{prev}', mac = '{}';",
+        mac(last, &prev)
+    ));
+    raw.exec(&sql).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chain_rewritten_without_the_key_is_detected() {
+    use ward_core::audit::{AuditKeys, chain_encoding, sha256_hex};
+    let forger = AuditKeys::new(&ward_core::keys::InstanceKey::from_bytes([0x11; 32]));
+    for (store, raw, _dir) in fresh_backends().await {
+        contract::orgs_round_trip(store.clone()).await.unwrap();
+        contract::verify_chain(&store).await.unwrap();
+        // Plain SHA-256 over the same encoding, as the chain was before it was keyed.
+        rewrite_chain(
+            &store,
+            &raw,
+            |prev, r| sha256_hex(&chain_encoding(prev, r.seq, &r.event)),
+            |seq, h| sha256_hex(format!("{seq}{h}").as_bytes()),
+        )
+        .await;
+        assert_eq!(
+            chain_break(&store).await.unwrap(),
+            Err(ChainBreak::Content { seq: 1 }),
+            "a chain recomputed with plain SHA-256"
+        );
+        // Recomputed and signed with a key that is not this instance's.
+        rewrite_chain(
+            &store,
+            &raw,
+            |prev, r| forger.chain_hash(prev, r.seq, &r.event),
+            |seq, h| forger.sign_head(seq, h).mac,
+        )
+        .await;
+        assert_eq!(
+            chain_break(&store).await.unwrap(),
+            Err(ChainBreak::Content { seq: 1 }),
+            "a chain recomputed with another key"
+        );
+        // Writes stop rather than sign the damage into a genuine head.
+        let meta = ward_testkit::contract::Fixture::new(store.clone(), "RW").meta(1);
+        let e = meta.event("probe.write", "probe", "1".into(), None, None, None, None);
+        assert!(store.append_audit(&e).await.is_err(), "appending onto a forged head");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_older_head_replayed_after_cutting_the_tail_is_caught_by_a_checkpoint() {
+    let keys = ward_core::audit::AuditKeys::new(&ward_testkit::test_key());
+    for (store, raw, _dir) in fresh_backends().await {
+        contract::orgs_round_trip(store.clone()).await.unwrap();
+        let old = store.audit_head().await.unwrap().expect("a head after writes");
+        // More history, and a checkpoint of it kept outside the database.
+        let meta = ward_testkit::contract::Fixture::new(store.clone(), "RP").meta(1);
+        for n in 0..3 {
+            let e = meta.event("probe.write", "probe", n.to_string(), None, None, None, None);
+            store.append_audit(&e).await.unwrap();
+        }
+        let checkpoint = store.audit_head().await.unwrap().expect("head");
+        assert!(checkpoint.seq > old.seq);
+        // The attacker cuts the newest records and puts back the head row they saved earlier.
+        raw.exec(&format!(
+            "DELETE FROM audit_log WHERE seq > {0}; UPDATE audit_head SET seq = {0}, hash = '{1}', mac = '{2}';",
+            old.seq, old.hash, old.mac
+        ))
+        .await
+        .unwrap();
+        // The database alone is consistent again: only the checkpoint tells.
+        assert!(chain_break(&store).await.unwrap().is_ok());
+        let report = ward_app::audit::verify_chain(store.as_ref(), &keys, &[checkpoint.clone()], |_| {})
+            .await
+            .unwrap();
+        assert_eq!(
+            report.first_break_seq,
+            Some(old.seq + 1),
+            "{:?}",
+            report.first_break
+        );
+        // A checkpoint the attacker forges with another key is itself refused.
+        let forged = ward_core::audit::AuditKeys::new(&ward_core::keys::InstanceKey::from_bytes([3; 32]))
+            .sign_head(old.seq, &old.hash);
+        let report = ward_app::audit::verify_chain(store.as_ref(), &keys, &[forged], |_| {})
+            .await
+            .unwrap();
+        assert!(report.first_break.is_some());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forged_and_foreign_backups_are_refused() {
+    use ward_testkit::contract::backup::{sign, sign_with};
+    for (store, raw, _dir) in fresh_backends().await {
+        user_with_grant_and_session(&store).await.unwrap();
+        let text = backup_text(&store).await;
+        let body: String = text
+            .lines()
+            .filter(|l| !l.starts_with("{\"ward_backup_mac\""))
+            .map(|l| {
+                if l.contains("\"table\":\"role_grants\"") {
+                    l.replace("\"org_admin\"", "\"national_analyst\"") + "\n"
+                } else {
+                    l.to_owned() + "\n"
+                }
+            })
+            .collect();
+        // Signed with this very key: the MAC is right, but the grant breaks the rules.
+        let (target, target_raw, _d) = fresh_like(&raw).await;
+        let err = restore_text(&target, &sign(&body)).await.unwrap_err();
+        assert!(
+            err.to_string().contains("national analyst role cannot be held on a nhs trust"),
+            "{err}"
+        );
+        // Re-MAC'd with another key (the header still names this one). A row that breaks no rule
+        // is edited here, so it is the MAC that refuses it (a restore checks rows as they stream
+        // and the MAC at the end; `ward restore` checks the MAC first).
+        let renamed: String = text
+            .lines()
+            .filter(|l| !l.starts_with("{\"ward_backup_mac\""))
+            .map(|l| l.replace("\"display_name\":\"Ada\"", "\"display_name\":\"Eve\"") + "\n")
+            .collect();
+        assert!(renamed.contains("Eve"));
+        let other = ward_core::keys::InstanceKey::from_bytes([0x22; 32]);
+        let err = restore_text(&target, &sign_with(&renamed, &other)).await.unwrap_err();
+        assert!(err.to_string().contains("MAC does not match"), "{err}");
+        // Made by another deployment: refused by the header, naming both keys.
+        let foreign = renamed.replace(
+            &ward_testkit::test_key().fingerprint(),
+            &other.fingerprint(),
+        );
+        let err = restore_text(&target, &sign_with(&foreign, &other)).await.unwrap_err();
+        assert!(err.to_string().contains("different instance key"), "{err}");
+        let users = target_raw.text("SELECT CAST(count(*) AS TEXT) FROM users").await.unwrap();
+        assert_eq!(users.as_deref(), Some("0"), "nothing is stored from refused backups");
+        // The genuine backup still restores.
+        restore_text(&target, &text).await.unwrap();
+    }
+}
