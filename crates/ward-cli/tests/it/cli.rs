@@ -22,6 +22,14 @@ impl Db {
         std::fs::write(&p, content).unwrap();
         p
     }
+    /// Give `other` this database's instance key, as an operator restoring elsewhere must.
+    fn share_key_with(&self, other: &Db) {
+        std::fs::copy(
+            self.dir.path().join("instance.key"),
+            other.dir.path().join("instance.key"),
+        )
+        .unwrap();
+    }
     fn ward(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_ward"))
             .args(args)
@@ -303,7 +311,13 @@ fn backup_restores_into_an_empty_database() {
     assert!(o.status.success(), "{}", text(&o));
     // Refuses to overwrite.
     assert!(!db.ward(&["backup", snap.to_str().unwrap()]).status.success());
+    // Under another instance key the backup is refused, naming both keys.
+    let stranger = Db::new();
+    let o = stranger.ward(&["restore", snap.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("different instance key"), "{}", text(&o));
     let other = Db::new();
+    db.share_key_with(&other);
     let o = other.ward(&["--json", "restore", snap.to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -415,8 +429,10 @@ async fn a_backup_edited_to_grant_national_analyst_does_not_restore() {
     assert_ne!(tampered, original);
     let edited = db.file("edited.jsonl", &tampered);
     let other = Db::new();
+    db.share_key_with(&other);
     let o = other.ward(&["restore", edited.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(3), "a tampered backup restored: {}", text(&o));
+    assert!(text(&o).contains("MAC does not match"), "{}", text(&o));
     let o = other.ward(&["--json", "users", "list"]);
     assert!(
         !String::from_utf8_lossy(&o.stdout).contains("lead@trust.example"),
@@ -444,4 +460,30 @@ fn backups_the_database_and_its_folder_are_owner_only() {
     let o = db.ward(&["--database-url", "sqlite://ward-data/ward.db", "backup", snap.to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o));
     assert_eq!(mode(&snap), 0o600, "backup file");
+}
+
+#[tokio::test]
+async fn audit_verify_keeps_checkpoints_that_catch_a_replayed_head() {
+    let db = db_with_an_admin();
+    let o = db.ward(&["audit", "checkpoint"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("ward-audit-checkpoint v1"), "{}", text(&o));
+    let saved = tamper_sqlite(&db.path(), "CREATE TABLE saved_head AS SELECT * FROM audit_head").await;
+    assert_eq!(saved, 0);
+    let o = db.ward(&["tokens", "issue", "--name", "sync", "--owner", "lead@trust.example", "--role", "org_member", "--org", "RJZ"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = db.ward(&["audit", "verify"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let checkpoints = std::fs::read_to_string(db.dir.path().join("ward.db.audit-checkpoints")).unwrap();
+    assert_eq!(checkpoints.lines().count(), 2, "{checkpoints}");
+    // Cut the newest records and put the saved head row back.
+    tamper_sqlite(
+        &db.path(),
+        "DELETE FROM audit_log WHERE seq > (SELECT seq FROM saved_head); \
+         DELETE FROM audit_head; INSERT INTO audit_head SELECT * FROM saved_head; DROP TABLE saved_head;",
+    )
+    .await;
+    let o = db.ward(&["audit", "verify"]);
+    assert_eq!(o.status.code(), Some(4), "a replayed head went unnoticed: {}", text(&o));
+    assert!(text(&o).contains("checkpoint"), "{}", text(&o));
 }
