@@ -116,11 +116,18 @@ mod tests {
         assert!(stored.starts_with("v1:"));
         assert!(!stored.contains("JBSWY3DPEHPK3PXP"));
         assert_eq!(s.open(user(1), &stored).unwrap(), "JBSWY3DPEHPK3PXP");
-        assert_ne!(stored, s.seal(user(1), "JBSWY3DPEHPK3PXP").unwrap(), "fresh nonce each time");
+        assert_ne!(
+            stored,
+            s.seal(user(1), "JBSWY3DPEHPK3PXP").unwrap(),
+            "fresh nonce each time"
+        );
         assert!(s.open(user(2), &stored).is_err(), "bound to the user");
         let other = TotpSealer::new(&InstanceKey::from_bytes([5; 32]));
         assert!(other.open(user(1), &stored).is_err(), "bound to the key");
-        assert!(s.open(user(1), "JBSWY3DPEHPK3PXP").is_err(), "clear text is refused");
+        assert!(
+            s.open(user(1), "JBSWY3DPEHPK3PXP").is_err(),
+            "clear text is refused"
+        );
         let mut flipped = stored.clone();
         flipped.pop();
         flipped.push('0');

@@ -23,7 +23,9 @@ pub fn is_postgres(url: &str) -> bool {
 
 /// The SQLite database file, if the URL names one.
 fn sqlite_file(url: &str) -> Option<PathBuf> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or(rest);
     if path.is_empty() || path.starts_with(":memory:") || path.contains("mode=memory") {
         return None;
@@ -62,9 +64,10 @@ pub fn checkpoint_path(settings: &Settings) -> PathBuf {
         name.push(".audit-checkpoints");
         return PathBuf::from(name);
     }
-    key_path(settings)
-        .parent()
-        .map_or_else(|| PathBuf::from("audit-checkpoints"), |d| d.join("audit-checkpoints"))
+    key_path(settings).parent().map_or_else(
+        || PathBuf::from("audit-checkpoints"),
+        |d| d.join("audit-checkpoints"),
+    )
 }
 
 /// Create `dir` (and parents) readable by its owner only, when it does not exist yet.
@@ -129,7 +132,10 @@ pub fn load_key(settings: &Settings, create: bool) -> anyhow::Result<InstanceKey
             path.display()
         ))
         .into()),
-        Err(e) => Err(anyhow::anyhow!("cannot read the instance key file {}: {e}", path.display())),
+        Err(e) => Err(anyhow::anyhow!(
+            "cannot read the instance key file {}: {e}",
+            path.display()
+        )),
     }
 }
 

@@ -9,10 +9,10 @@
 use crate::OrgId;
 use crate::keys::{InstanceKey, KeyPurpose, SubKey, constant_time_eq};
 use crate::role::Role;
-use std::collections::BTreeMap;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 
 /// The hash that precedes the first record.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -170,7 +170,10 @@ impl AuditKeys {
 
     /// Whether `head` was signed with this key.
     pub fn head_is_genuine(&self, head: &SignedHead) -> bool {
-        constant_time_eq(self.head_mac(head.seq, &head.hash).as_bytes(), head.mac.as_bytes())
+        constant_time_eq(
+            self.head_mac(head.seq, &head.hash).as_bytes(),
+            head.mac.as_bytes(),
+        )
     }
 
     /// Chain `events` onto the chain whose last record is `last` (`None`: an empty chain), in order.
@@ -247,7 +250,9 @@ pub enum ChainBreak {
     Gap { seq: i64, expected: i64 },
     #[error("audit record {seq}: previous-hash link does not match the record before it")]
     Link { seq: i64 },
-    #[error("audit record {seq}: content does not match its hash (edited or rewritten without the instance key)")]
+    #[error(
+        "audit record {seq}: content does not match its hash (edited or rewritten without the instance key)"
+    )]
     Content { seq: i64 },
     #[error("audit record {seq}: differs from the signed checkpoint taken at that record")]
     Checkpoint { seq: i64 },
@@ -274,9 +279,9 @@ impl ChainBreak {
             | Self::Checkpoint { seq }
             | Self::HeadForged { seq } => *seq,
             // The first record that should be there and is not.
-            Self::BeforeCheckpoint { last, .. } | Self::HeadMissing { last } | Self::HeadMismatch { last, .. } => {
-                last + 1
-            }
+            Self::BeforeCheckpoint { last, .. }
+            | Self::HeadMissing { last }
+            | Self::HeadMismatch { last, .. } => last + 1,
         }
     }
 }
@@ -398,10 +403,16 @@ mod tests {
     }
 
     fn chain(n: i64) -> Vec<AuditRecord> {
-        keys(1).chain_events(None, (1..=n).map(|seq| event(&format!("a{seq}")))).0
+        keys(1)
+            .chain_events(None, (1..=n).map(|seq| event(&format!("a{seq}"))))
+            .0
     }
 
-    fn verify(recs: &[AuditRecord], head: Option<&SignedHead>, cps: &[SignedHead]) -> Result<u64, ChainBreak> {
+    fn verify(
+        recs: &[AuditRecord],
+        head: Option<&SignedHead>,
+        cps: &[SignedHead],
+    ) -> Result<u64, ChainBreak> {
         let mut v = ChainVerifier::new(keys(1)).with_checkpoints(cps).unwrap();
         recs.iter().try_for_each(|r| v.check(r))?;
         v.finish(head)?;
@@ -420,7 +431,10 @@ mod tests {
     fn an_edited_record_is_named() {
         let mut recs = chain(5);
         recs[2].event.action = "asset.delete".into();
-        assert_eq!(verify(&recs, None, &[]).unwrap_err(), ChainBreak::Content { seq: 3 });
+        assert_eq!(
+            verify(&recs, None, &[]).unwrap_err(),
+            ChainBreak::Content { seq: 3 }
+        );
     }
 
     #[test]
@@ -435,11 +449,19 @@ mod tests {
 
     #[test]
     fn a_chain_under_another_key_or_plain_sha256_is_refused() {
-        let other = keys(2).chain_events(None, (1..=3).map(|s| event(&format!("a{s}")))).0;
-        assert_eq!(verify(&other, None, &[]).unwrap_err(), ChainBreak::Content { seq: 1 });
+        let other = keys(2)
+            .chain_events(None, (1..=3).map(|s| event(&format!("a{s}"))))
+            .0;
+        assert_eq!(
+            verify(&other, None, &[]).unwrap_err(),
+            ChainBreak::Content { seq: 1 }
+        );
         let mut plain = chain(1);
         plain[0].hash = sha256_hex(&chain_encoding(GENESIS_HASH, 1, &plain[0].event));
-        assert_eq!(verify(&plain, None, &[]).unwrap_err(), ChainBreak::Content { seq: 1 });
+        assert_eq!(
+            verify(&plain, None, &[]).unwrap_err(),
+            ChainBreak::Content { seq: 1 }
+        );
     }
 
     #[test]
@@ -450,7 +472,10 @@ mod tests {
             verify(&recs[..3], Some(&head), &[]).unwrap_err(),
             ChainBreak::HeadMismatch { seq: 5, last: 3 }
         );
-        assert_eq!(verify(&recs[..3], None, &[]).unwrap_err(), ChainBreak::HeadMissing { last: 3 });
+        assert_eq!(
+            verify(&recs[..3], None, &[]).unwrap_err(),
+            ChainBreak::HeadMissing { last: 3 }
+        );
         let forged = keys(2).sign_head(3, &recs[2].hash);
         assert_eq!(
             verify(&recs[..3], Some(&forged), &[]).unwrap_err(),

@@ -150,7 +150,9 @@ impl AccountStore for PgStore {
         .await
         .map_err(map_db_error)?;
         let after = Some(digest_json(user));
-        append_event(&mut tx, &self.keys,
+        append_event(
+            &mut tx,
+            &self.keys,
             audit.event(
                 "user.create",
                 "user",
@@ -187,7 +189,9 @@ impl AccountStore for PgStore {
         .await
         .map_err(map_db_error)?;
         let (b, a) = (Some(digest_json(&before)), Some(digest_json(user)));
-        append_event(&mut tx, &self.keys,
+        append_event(
+            &mut tx,
+            &self.keys,
             audit.event(action, "user", user.id.to_string(), None, b, a, None),
         )
         .await?;

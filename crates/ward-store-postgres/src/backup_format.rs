@@ -12,7 +12,6 @@ use serde_json::{Map, Value};
 use ward_store::backup::{BackupTable, ColumnType, table};
 use ward_store::{StoreError, StoreResult};
 
-
 /// Tables whose id is `GENERATED ALWAYS AS IDENTITY`: a restore inserts the backed-up ids over it.
 const IDENTITY_ALWAYS: &[&str] = &["vex_statements"];
 

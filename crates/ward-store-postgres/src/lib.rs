@@ -75,7 +75,11 @@ impl PgStore {
     }
 
     /// Like [`PgStore::connect`] with an explicit pool size (at least 1).
-    pub async fn connect_with_pool_size(url: &str, max_connections: u32, key: &InstanceKey) -> StoreResult<Self> {
+    pub async fn connect_with_pool_size(
+        url: &str,
+        max_connections: u32,
+        key: &InstanceKey,
+    ) -> StoreResult<Self> {
         let options: PgConnectOptions = url
             .parse()
             .map_err(|_| ward_store::StoreError::Invalid("the PostgreSQL URL could not be parsed".into()))?;

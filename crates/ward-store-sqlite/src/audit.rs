@@ -25,7 +25,9 @@ pub(crate) async fn append(
 ) -> StoreResult<AuditRecord> {
     let last = chain_start(conn, keys).await?;
     let (mut records, head) = keys.audit.chain_events(last, [event.clone()]);
-    let record = records.pop().ok_or_else(|| StoreError::Backend("audit record".into()))?;
+    let record = records
+        .pop()
+        .ok_or_else(|| StoreError::Backend("audit record".into()))?;
     insert_record(conn, &record).await?;
     if let Some(h) = head {
         write_head(conn, &h).await?;
@@ -49,7 +51,10 @@ async fn chain_start(conn: &mut SqliteConnection, keys: &StoreKeys) -> StoreResu
 }
 
 async fn read_head(conn: &mut SqliteConnection) -> StoreResult<Option<SignedHead>> {
-    let row = sqlx::query(SELECT_HEAD_SQL).fetch_optional(&mut *conn).await.db()?;
+    let row = sqlx::query(SELECT_HEAD_SQL)
+        .fetch_optional(&mut *conn)
+        .await
+        .db()?;
     row.map(|r| {
         Ok(SignedHead {
             seq: get(&r, "seq")?,

@@ -31,11 +31,11 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
+use ward_core::audit::SignedHead;
+use ward_store::backup::BackupReader;
 pub use ward_store::backup::FORMAT_VERSION as BACKUP_FORMAT_VERSION;
 pub use ward_store::backup::TABLES as BACKUP_TABLES;
 pub use ward_store::backup::{BackupColumn, BackupTable, ColumnType};
-use ward_core::audit::SignedHead;
-use ward_store::backup::BackupReader;
 use ward_store::restore_check::RestoreChecker;
 use ward_store::{BackupCounts, StoreError, StoreKeys, StoreResult};
 

@@ -31,7 +31,10 @@ pub(crate) fn create_owner_only(path: &Path) -> StoreResult<()> {
         Ok(_) => Ok(()),
         // Another process created it first: fine, it is tightened after open.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(StoreError::Backend(format!("cannot create {}: {e}", path.display()))),
+        Err(e) => Err(StoreError::Backend(format!(
+            "cannot create {}: {e}",
+            path.display()
+        ))),
     }
 }
 

@@ -15,9 +15,9 @@ use std::collections::HashMap;
 use ward_core::OrgId;
 use ward_core::audit::digest_json;
 use ward_core::org::{OdsCode, OrgLink, Organisation};
-use ward_store::{StoreKeys, 
-    AuditMeta, OrgFilter, OrgOverview, OrgStore, Page, PageRequest, Scope, StoreError, StoreResult,
-    UpsertCounts,
+use ward_store::{
+    AuditMeta, OrgFilter, OrgOverview, OrgStore, Page, PageRequest, Scope, StoreError, StoreKeys,
+    StoreResult, UpsertCounts,
 };
 
 pub(crate) const ORG_COLUMNS: &str = "id, code, name, kind, parent_id, postcode, opened, closed";
@@ -324,7 +324,17 @@ impl OrgStore for SqliteStore {
         for (index, given) in orgs.iter().enumerate() {
             let mut org = given.clone();
             org.parent = org.parent.map(|p| renamed.get(&p).copied().unwrap_or(p));
-            match upsert_one(&mut tx, index, &mut org, effective, audit, &self.keys, &mut changes).await? {
+            match upsert_one(
+                &mut tx,
+                index,
+                &mut org,
+                effective,
+                audit,
+                &self.keys,
+                &mut changes,
+            )
+            .await?
+            {
                 Outcome::Inserted => counts.inserted += 1,
                 Outcome::Updated => counts.updated += 1,
                 Outcome::Unchanged => counts.unchanged += 1,

@@ -132,7 +132,10 @@ impl<'a> BackupReader<'a> {
         loop {
             text.clear();
             let read = self.input.read_line(text).map_err(|e| {
-                StoreError::Snapshot(format!("line {}: reading the backup failed: {e}", self.line_no + 1))
+                StoreError::Snapshot(format!(
+                    "line {}: reading the backup failed: {e}",
+                    self.line_no + 1
+                ))
             })?;
             if read == 0 {
                 return Err(StoreError::Snapshot(if self.header_seen {
@@ -192,7 +195,10 @@ impl<'a> BackupReader<'a> {
         let n = self.line_no;
         let trailer: Value = serde_json::from_str(line)
             .map_err(|_| StoreError::Snapshot(format!("line {n}: the MAC trailer is not JSON")))?;
-        let claimed = trailer.get(TRAILER_KEY).and_then(Value::as_str).unwrap_or_default();
+        let claimed = trailer
+            .get(TRAILER_KEY)
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         let actual = self.mac.take().map(StreamingMac::finish_hex).unwrap_or_default();
         if actual.is_empty() || !ward_core::keys::constant_time_eq(actual.as_bytes(), claimed.as_bytes()) {
             return Err(StoreError::Snapshot(

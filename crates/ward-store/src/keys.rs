@@ -83,7 +83,10 @@ mod tests {
             keys.chain_start(Some(good), || true).unwrap(),
             Some((3, "abc".to_owned()))
         );
-        assert!(keys.chain_start(Some(other.audit.sign_head(3, "abc")), || true).is_err());
+        assert!(
+            keys.chain_start(Some(other.audit.sign_head(3, "abc")), || true)
+                .is_err()
+        );
         assert!(!format!("{keys:?}").contains("0909"));
     }
 }

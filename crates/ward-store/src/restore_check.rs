@@ -66,15 +66,31 @@ impl RestoreChecker {
         StoreError::Snapshot(format!("line {line}: {table}: {msg}; nothing was restored"))
     }
 
-    fn org_kind(&self, line: usize, table: &str, row: &Map<String, Value>, col: &str) -> StoreResult<OrgKind> {
+    fn org_kind(
+        &self,
+        line: usize,
+        table: &str,
+        row: &Map<String, Value>,
+        col: &str,
+    ) -> StoreResult<OrgKind> {
         let id = uuid_text(row, col).unwrap_or_default();
-        self.orgs
-            .get(&id)
-            .copied()
-            .ok_or_else(|| Self::bad(line, table, format!("{col} {id} names no organisation in the backup")))
+        self.orgs.get(&id).copied().ok_or_else(|| {
+            Self::bad(
+                line,
+                table,
+                format!("{col} {id} names no organisation in the backup"),
+            )
+        })
     }
 
-    fn require_user(&self, line: usize, table: &str, row: &Map<String, Value>, col: &str, optional: bool) -> StoreResult<()> {
+    fn require_user(
+        &self,
+        line: usize,
+        table: &str,
+        row: &Map<String, Value>,
+        col: &str,
+        optional: bool,
+    ) -> StoreResult<()> {
         match uuid_text(row, col) {
             None if optional && row.get(col).is_none_or(Value::is_null) => Ok(()),
             Some(id) if self.users.contains(&id) => Ok(()),
@@ -127,7 +143,11 @@ impl RestoreChecker {
                 let stored = text(row, "email").unwrap_or_default();
                 let email = Email::parse(stored).map_err(|e| Self::bad(line, table, e))?;
                 if email.as_str() != stored {
-                    return Err(Self::bad(line, table, "email is not in its stored (normalised) form"));
+                    return Err(Self::bad(
+                        line,
+                        table,
+                        "email is not in its stored (normalised) form",
+                    ));
                 }
                 let id = uuid_text(row, "id").ok_or_else(|| Self::bad(line, table, "id is not a UUID"))?;
                 self.users.insert(id);
@@ -143,9 +163,9 @@ impl RestoreChecker {
             }
             "audit_log" => {
                 let record = audit_record(line, row)?;
-                self.chain
-                    .check(&record)
-                    .map_err(|b| Self::bad(line, table, format!("the backup's audit chain is broken: {b}")))?;
+                self.chain.check(&record).map_err(|b| {
+                    Self::bad(line, table, format!("the backup's audit chain is broken: {b}"))
+                })?;
             }
             _ => {}
         }
@@ -160,7 +180,8 @@ impl RestoreChecker {
 }
 
 fn audit_record(line: usize, row: &Map<String, Value>) -> StoreResult<AuditRecord> {
-    let bad = |col: &str| StoreError::Snapshot(format!("line {line}: audit_log.{col} is missing or malformed"));
+    let bad =
+        |col: &str| StoreError::Snapshot(format!("line {line}: audit_log.{col} is missing or malformed"));
     let s = |col: &str| text(row, col).map(str::to_owned);
     let org = |col: &str| -> StoreResult<Option<OrgId>> {
         match row.get(col) {
@@ -206,5 +227,9 @@ pub fn restore_detail(counts: &crate::BackupCounts) -> String {
         .filter(|(_, n)| **n > 0)
         .map(|(t, n)| format!("{t}={n}"))
         .collect();
-    format!("restored {} rows: {}", counts.tables.values().sum::<u64>(), parts.join(", "))
+    format!(
+        "restored {} rows: {}",
+        counts.tables.values().sum::<u64>(),
+        parts.join(", ")
+    )
 }

@@ -271,7 +271,11 @@ impl App {
     /// Check a code for a user who has MFA; completes sign-in with a new session id.
     pub async fn verify_mfa(&self, view: &SessionView, code: &str) -> AppResult<String> {
         let now = self.now();
-        let sealed = view.user.totp_secret.as_deref().ok_or(AppError::Unauthenticated)?;
+        let sealed = view
+            .user
+            .totp_secret
+            .as_deref()
+            .ok_or(AppError::Unauthenticated)?;
         let secret = self.totp_sealer().open(view.user.id, sealed)?;
         let Some(step) = totp::verify(&secret, code, now, view.user.totp_last_step) else {
             let failed = view.user.failed_logins.saturating_add(1);

@@ -19,7 +19,10 @@ pub enum AuditCommand {
 
 /// Verify the chain against the checkpoint file; when intact, append a checkpoint of its head.
 /// Returns the report and the line appended (if any).
-pub async fn verify_and_checkpoint(app: &App, settings: &Settings) -> anyhow::Result<(VerifyReport, Option<String>)> {
+pub async fn verify_and_checkpoint(
+    app: &App,
+    settings: &Settings,
+) -> anyhow::Result<(VerifyReport, Option<String>)> {
     let path = checkpoint_path(settings);
     let checkpoints = read_checkpoints(&path)?;
     let pb = indicatif::ProgressBar::new_spinner();
@@ -64,10 +67,9 @@ pub async fn run(settings: &Settings, json: bool, cmd: AuditCommand) -> anyhow::
                 if let Some(l) = &line {
                     match cmd {
                         AuditCommand::Checkpoint => println!("{l}"),
-                        AuditCommand::Verify => println!(
-                            "checkpoint appended to {}",
-                            checkpoint_path(settings).display()
-                        ),
+                        AuditCommand::Verify => {
+                            println!("checkpoint appended to {}", checkpoint_path(settings).display())
+                        }
                     }
                 }
             }

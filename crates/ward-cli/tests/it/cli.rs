@@ -405,7 +405,12 @@ async fn cutting_the_tail_of_the_audit_trail_breaks_audit_verify() {
     .await;
     assert_eq!(cut, 2);
     let o = db.ward(&["audit", "verify"]);
-    assert_eq!(o.status.code(), Some(4), "truncation went unnoticed: {}", text(&o));
+    assert_eq!(
+        o.status.code(),
+        Some(4),
+        "truncation went unnoticed: {}",
+        text(&o)
+    );
 }
 
 #[tokio::test]
@@ -431,7 +436,12 @@ async fn a_backup_edited_to_grant_national_analyst_does_not_restore() {
     let other = Db::new();
     db.share_key_with(&other);
     let o = other.ward(&["restore", edited.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(3), "a tampered backup restored: {}", text(&o));
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "a tampered backup restored: {}",
+        text(&o)
+    );
     assert!(text(&o).contains("MAC does not match"), "{}", text(&o));
     let o = other.ward(&["--json", "users", "list"]);
     assert!(
@@ -457,7 +467,12 @@ fn backups_the_database_and_its_folder_are_owner_only() {
         }
     }
     let snap = db.dir.path().join("snap.jsonl");
-    let o = db.ward(&["--database-url", "sqlite://ward-data/ward.db", "backup", snap.to_str().unwrap()]);
+    let o = db.ward(&[
+        "--database-url",
+        "sqlite://ward-data/ward.db",
+        "backup",
+        snap.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", text(&o));
     assert_eq!(mode(&snap), 0o600, "backup file");
 }
@@ -470,7 +485,18 @@ async fn audit_verify_keeps_checkpoints_that_catch_a_replayed_head() {
     assert!(text(&o).contains("ward-audit-checkpoint v1"), "{}", text(&o));
     let saved = tamper_sqlite(&db.path(), "CREATE TABLE saved_head AS SELECT * FROM audit_head").await;
     assert_eq!(saved, 0);
-    let o = db.ward(&["tokens", "issue", "--name", "sync", "--owner", "lead@trust.example", "--role", "org_member", "--org", "RJZ"]);
+    let o = db.ward(&[
+        "tokens",
+        "issue",
+        "--name",
+        "sync",
+        "--owner",
+        "lead@trust.example",
+        "--role",
+        "org_member",
+        "--org",
+        "RJZ",
+    ]);
     assert!(o.status.success(), "{}", text(&o));
     let o = db.ward(&["audit", "verify"]);
     assert!(o.status.success(), "{}", text(&o));
@@ -484,6 +510,11 @@ async fn audit_verify_keeps_checkpoints_that_catch_a_replayed_head() {
     )
     .await;
     let o = db.ward(&["audit", "verify"]);
-    assert_eq!(o.status.code(), Some(4), "a replayed head went unnoticed: {}", text(&o));
+    assert_eq!(
+        o.status.code(),
+        Some(4),
+        "a replayed head went unnoticed: {}",
+        text(&o)
+    );
     assert!(text(&o).contains("checkpoint"), "{}", text(&o));
 }

@@ -116,8 +116,7 @@ async fn feeds_import_stores_the_good_files_and_names_the_bad_one() {
     assert!(out.contains("1 rejected"), "{out}");
 
     // The good records are in the database.
-    let store =
-    {
+    let store = {
         // The key `ward` created beside the database on first start.
         let key = std::fs::read_to_string(dir.path().join("instance.key")).unwrap();
         let key = ward_core::keys::InstanceKey::parse_hex(&key).unwrap();

@@ -91,7 +91,10 @@ async fn a_backup_restores_into_an_empty_database_identically() {
         tail.next().unwrap().starts_with(r#"{"ward_backup_mac":""#),
         "the MAC trailer comes last"
     );
-    assert!(tail.next().unwrap().starts_with(r#"{"table":"jobs","#), "jobs come last");
+    assert!(
+        tail.next().unwrap().starts_with(r#"{"table":"jobs","#),
+        "jobs come last"
+    );
     let org_line = text
         .lines()
         .find(|l| l.contains(r#""table":"organisations""#))
@@ -119,14 +122,20 @@ async fn a_backup_restores_into_an_empty_database_identically() {
     );
 
     let Some(target) = TestDb::new().await else { return };
-    let restored = target.store.restore(&mut first.as_slice(), &crate::support::restore_meta()).await.unwrap();
+    let restored = target
+        .store
+        .restore(&mut first.as_slice(), &crate::support::restore_meta())
+        .await
+        .unwrap();
     assert_eq!(restored, counts);
     let mut second = Vec::new();
     target.store.backup(&mut second).await.unwrap();
     // Byte-identical but for the restore's own audit record and the MAC over it.
     let rows = |t: &str| -> Vec<String> {
         t.lines()
-            .filter(|l| !l.contains(r#""action":"backup.restore""#) && !l.starts_with(r#"{"ward_backup_mac""#))
+            .filter(|l| {
+                !l.contains(r#""action":"backup.restore""#) && !l.starts_with(r#"{"ward_backup_mac""#)
+            })
             .map(str::to_owned)
             .collect()
     };
@@ -170,7 +179,11 @@ async fn a_backup_restores_into_an_empty_database_identically() {
     );
 
     // Restoring into a database with data is refused.
-    let err = target.store.restore(&mut first.as_slice(), &crate::support::restore_meta()).await.unwrap_err();
+    let err = target
+        .store
+        .restore(&mut first.as_slice(), &crate::support::restore_meta())
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Snapshot(_)), "{err}");
     source.finish().await;
     target.finish().await;
@@ -188,26 +201,44 @@ async fn damaged_backups_are_refused_and_leave_nothing_behind() {
     let number_for_text = text.replacen(r#""code":"X26""#, r#""code":26"#, 1);
     let err = target
         .store
-        .restore(&mut crate::support::resign(&number_for_text).as_bytes(), &crate::support::restore_meta())
+        .restore(
+            &mut crate::support::resign(&number_for_text).as_bytes(),
+            &crate::support::restore_meta(),
+        )
         .await
         .unwrap_err();
     assert!(err.to_string().contains("organisations.code"), "{err}");
     let bad_column = text.replacen(r#""hostname""#, r#""host""#, 1);
     let err = target
         .store
-        .restore(&mut crate::support::resign(&bad_column).as_bytes(), &crate::support::restore_meta())
+        .restore(
+            &mut crate::support::resign(&bad_column).as_bytes(),
+            &crate::support::restore_meta(),
+        )
         .await
         .unwrap_err();
     assert!(err.to_string().contains("line"), "{err}");
     let not_ward = "{\"hello\":1}\n";
     assert!(matches!(
-        target.store.restore(&mut crate::support::resign(&not_ward).as_bytes(), &crate::support::restore_meta()).await,
+        target
+            .store
+            .restore(
+                &mut crate::support::resign(&not_ward).as_bytes(),
+                &crate::support::restore_meta()
+            )
+            .await,
         Err(StoreError::Snapshot(_))
     ));
     // A row pointing at a missing organisation fails the deferred foreign-key check.
     let orphan = text.replacen(&id(8).to_string(), &id(4242).to_string(), 1);
     assert!(matches!(
-        target.store.restore(&mut crate::support::resign(&orphan).as_bytes(), &crate::support::restore_meta()).await,
+        target
+            .store
+            .restore(
+                &mut crate::support::resign(&orphan).as_bytes(),
+                &crate::support::restore_meta()
+            )
+            .await,
         Err(StoreError::Snapshot(_))
     ));
     // assets.org_id has no row-level foreign key either; the restore checks it as a whole.
@@ -219,12 +250,17 @@ async fn damaged_backups_are_refused_and_leave_nothing_behind() {
     );
     let err = target
         .store
-        .restore(&mut crate::support::resign(&text.replacen(asset_line, &foreign, 1)).as_bytes(), &crate::support::restore_meta())
+        .restore(
+            &mut crate::support::resign(&text.replacen(asset_line, &foreign, 1)).as_bytes(),
+            &crate::support::restore_meta(),
+        )
         .await
         .unwrap_err();
     assert!(
-        err.to_string()
-            .contains(&format!("org_id {} names no organisation in the backup", id(4244))),
+        err.to_string().contains(&format!(
+            "org_id {} names no organisation in the backup",
+            id(4244)
+        )),
         "{err}"
     );
     // Link rows have no row-level foreign keys; the restore checks them as a whole.
@@ -244,7 +280,14 @@ async fn damaged_backups_are_refused_and_leave_nothing_behind() {
     ] {
         assert_ne!(broken, link, "the test edits the line");
         let damaged = text.replacen(link, &broken, 1);
-        let err = target.store.restore(&mut crate::support::resign(&damaged).as_bytes(), &crate::support::restore_meta()).await.unwrap_err();
+        let err = target
+            .store
+            .restore(
+                &mut crate::support::resign(&damaged).as_bytes(),
+                &crate::support::restore_meta(),
+            )
+            .await
+            .unwrap_err();
         assert!(matches!(err, StoreError::Snapshot(_)), "{err}");
         assert!(err.to_string().contains(expected), "{err} for {broken}");
     }
@@ -254,7 +297,14 @@ async fn damaged_backups_are_refused_and_leave_nothing_behind() {
         "nothing was stored"
     );
     // And the good backup still restores afterwards.
-    target.store.restore(&mut crate::support::resign(&text).as_bytes(), &crate::support::restore_meta()).await.unwrap();
+    target
+        .store
+        .restore(
+            &mut crate::support::resign(&text).as_bytes(),
+            &crate::support::restore_meta(),
+        )
+        .await
+        .unwrap();
     source.finish().await;
     target.finish().await;
 }

@@ -59,7 +59,9 @@ impl TestDb {
             .expect("create test database");
         admin.pool().close().await;
         let url = with_database(&admin_url, &name);
-        let store = PgStore::connect(&url, &crate::support::test_key()).await.expect("connect to test database");
+        let store = PgStore::connect(&url, &crate::support::test_key())
+            .await
+            .expect("connect to test database");
         store.migrate().await.expect("migrate");
         Some(Self {
             store,
@@ -71,7 +73,9 @@ impl TestDb {
 
     /// Another store over the same database: a second server.
     pub async fn second_server(&self) -> PgStore {
-        PgStore::connect(&self.url, &crate::support::test_key()).await.expect("connect second server")
+        PgStore::connect(&self.url, &crate::support::test_key())
+            .await
+            .expect("connect second server")
     }
 
     /// Drop the database.

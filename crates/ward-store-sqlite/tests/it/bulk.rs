@@ -89,7 +89,9 @@ fn assets(orgs: &[OrgId], first: u64, count: u64, per_asset: u64, distinct: u64)
 
 #[tokio::test]
 async fn thousands_of_assets_import_and_dedupe() {
-    let store = SqliteStore::open("sqlite::memory:", &crate::test_key()).await.unwrap();
+    let store = SqliteStore::open("sqlite::memory:", &crate::test_key())
+        .await
+        .unwrap();
     store.migrate().await.unwrap();
     let orgs = orgs(&store, 20).await;
     let batch = assets(&orgs, 0, 3_000, 8, 400);

@@ -46,14 +46,18 @@ async fn a_missing_file_is_created_in_wal_mode() {
 
 #[tokio::test]
 async fn memory_databases_keep_their_data_and_migrate_twice() {
-    let store = SqliteStore::open("sqlite::memory:", &crate::test_key()).await.unwrap();
+    let store = SqliteStore::open("sqlite::memory:", &crate::test_key())
+        .await
+        .unwrap();
     store.migrate().await.unwrap();
     store.migrate().await.unwrap();
     let r = store.append_audit(&event(1)).await.unwrap();
     assert_eq!(r.seq, 1);
     assert_eq!(store.audit_page(1, 10).await.unwrap(), vec![r]);
     // A second memory store is a different database.
-    let other = SqliteStore::open("sqlite::memory:", &crate::test_key()).await.unwrap();
+    let other = SqliteStore::open("sqlite::memory:", &crate::test_key())
+        .await
+        .unwrap();
     other.migrate().await.unwrap();
     assert!(other.audit_page(1, 10).await.unwrap().is_empty());
     assert_eq!(store.backend(), "sqlite");
@@ -61,7 +65,9 @@ async fn memory_databases_keep_their_data_and_migrate_twice() {
 
 #[tokio::test]
 async fn bad_urls_are_refused() {
-    let err = SqliteStore::open("sqlite://?mode=nonsense", &crate::test_key()).await.unwrap_err();
+    let err = SqliteStore::open("sqlite://?mode=nonsense", &crate::test_key())
+        .await
+        .unwrap_err();
     assert!(matches!(err, ward_store::StoreError::Invalid(_)), "{err:?}");
 }
 

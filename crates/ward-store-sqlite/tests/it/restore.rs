@@ -87,13 +87,19 @@ async fn links_to_missing_software_or_assets_are_refused() {
         assert_ne!(broken, link, "the test edits the line");
         let target = fresh(&dir, &format!("target{i}.db")).await;
         let damaged = text.replacen(link, broken, 1);
-        let err = target.restore(&mut crate::resign(&damaged).as_bytes(), &crate::restore_meta()).await.unwrap_err();
+        let err = target
+            .restore(&mut crate::resign(&damaged).as_bytes(), &crate::restore_meta())
+            .await
+            .unwrap_err();
         assert!(matches!(err, StoreError::Snapshot(_)), "{err}");
         assert!(err.to_string().contains(expected), "{err} for {broken}");
     }
     // The undamaged backup restores.
     let target = fresh(&dir, "good.db").await;
-    target.restore(&mut crate::resign(&text).as_bytes(), &crate::restore_meta()).await.unwrap();
+    target
+        .restore(&mut crate::resign(&text).as_bytes(), &crate::restore_meta())
+        .await
+        .unwrap();
 }
 
 /// Every table of the migrated schema is either written to a backup or rebuilt by a restore, so a

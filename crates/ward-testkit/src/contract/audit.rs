@@ -4,7 +4,9 @@ use super::fixtures::{AuditCursor, Fixture, at};
 use crate::check_eq;
 use jiff::SignedDuration;
 use std::sync::Arc;
-use ward_core::audit::{AuditActor, AuditEvent, AuditKeys, ChainBreak, ChainVerifier, GENESIS_HASH, digest_json};
+use ward_core::audit::{
+    AuditActor, AuditEvent, AuditKeys, ChainBreak, ChainVerifier, GENESIS_HASH, digest_json,
+};
 use ward_core::clock::truncate_to_micros;
 use ward_core::role::Role;
 use ward_store::{PageRequest, Scope, Store};

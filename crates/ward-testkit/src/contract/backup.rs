@@ -167,7 +167,9 @@ async fn everything(store: &Arc<dyn Store>) -> anyhow::Result<Vec<String>> {
 pub async fn backup_restore(source: Arc<dyn Store>, target: Arc<dyn Store>) -> anyhow::Result<()> {
     let mut backup: Vec<u8> = Vec::new();
     let written = source.backup(&mut backup).await?;
-    let restored = target.restore(&mut backup.as_slice(), &crate::db::restore_meta()).await?;
+    let restored = target
+        .restore(&mut backup.as_slice(), &crate::db::restore_meta())
+        .await?;
     check_eq!(restored, written, "rows restored per table");
     let mut again: Vec<u8> = Vec::new();
     let rewritten = target.backup(&mut again).await?;
@@ -222,9 +224,12 @@ pub async fn backup_restore(source: Arc<dyn Store>, target: Arc<dyn Store>) -> a
         verify_chain(&source).await? + 1,
         "restored audit chain verifies, ending with the restore's record"
     );
-    let last = target.audit_page(i64::try_from(verify_chain(&target).await?)?, 1).await?;
+    let last = target
+        .audit_page(i64::try_from(verify_chain(&target).await?)?, 1)
+        .await?;
     check_eq!(
-        last.first().map(|r| (r.event.action.clone(), r.event.detail.is_some())),
+        last.first()
+            .map(|r| (r.event.action.clone(), r.event.detail.is_some())),
         Some(("backup.restore".to_owned(), true)),
         "the restore is audited with its counts"
     );
@@ -256,7 +261,9 @@ pub async fn backup_restore(source: Arc<dyn Store>, target: Arc<dyn Store>) -> a
     verify_chain(&target).await?;
 
     check_err!(
-        target.restore(&mut backup.as_slice(), &crate::db::restore_meta()).await,
+        target
+            .restore(&mut backup.as_slice(), &crate::db::restore_meta())
+            .await,
         StoreError::Snapshot(_),
         "restoring into a non-empty database"
     );
@@ -274,7 +281,10 @@ pub fn sign_with(text: &str, key: &ward_core::keys::InstanceKey) -> String {
     let keys = ward_store::StoreKeys::new(key);
     let mut out: Vec<u8> = Vec::new();
     let mut w = ward_store::backup::MacWriter::new(&mut out, &keys);
-    let written = w.write_all(text.as_bytes()).map_err(|e| e.to_string()).and_then(|()| w.finish().map_err(|e| e.to_string()));
+    let written = w
+        .write_all(text.as_bytes())
+        .map_err(|e| e.to_string())
+        .and_then(|()| w.finish().map_err(|e| e.to_string()));
     match written {
         Ok(()) => String::from_utf8_lossy(&out).into_owned(),
         Err(_) => String::new(),
@@ -304,7 +314,8 @@ fn source_package(backup: &[u8]) -> anyhow::Result<ward_core::asset::InstalledSo
 /// Malformed backups are refused with `Snapshot`, naming the problem, and leave the empty
 /// database empty (so a good restore still works afterwards).
 pub async fn restore_refuses_bad_input(empty: Arc<dyn Store>) -> anyhow::Result<()> {
-    let header = ward_store::backup::header_line("contract", &ward_store::StoreKeys::new(&crate::db::test_key()));
+    let header =
+        ward_store::backup::header_line("contract", &ward_store::StoreKeys::new(&crate::db::test_key()));
     let header = header.as_str();
     let org = r#"{"table":"organisations","row":{"id":"0190a000-0000-7000-8000-000000000001","code":"BAD1","name":"Bad","kind":"nhs_trust","parent_id":null,"postcode":null,"opened":null,"closed":null}}"#;
     let cases = [
@@ -354,7 +365,9 @@ pub async fn restore_refuses_bad_input(empty: Arc<dyn Store>) -> anyhow::Result<
     ];
     for (text, what) in cases {
         // Signed, so it is the rows that are refused, not the MAC.
-        let result = empty.restore(&mut sign(text).as_bytes(), &crate::db::restore_meta()).await;
+        let result = empty
+            .restore(&mut sign(text).as_bytes(), &crate::db::restore_meta())
+            .await;
         check_err!(result, StoreError::Snapshot(_), "restoring {what}");
     }
     let good = format!("{header}\n{org}\n");
@@ -373,12 +386,17 @@ pub async fn restore_refuses_bad_input(empty: Arc<dyn Store>) -> anyhow::Result<
             "a backup signed with another key",
         ),
         (
-            format!("{}{{\"table\":\"kev_catalog\",\"row\":{{\"id\":1}}}}\n", sign(&good)),
+            format!(
+                "{}{{\"table\":\"kev_catalog\",\"row\":{{\"id\":1}}}}\n",
+                sign(&good)
+            ),
             "rows after the MAC trailer",
         ),
     ];
     for (text, what) in refused {
-        let result = empty.restore(&mut text.as_bytes(), &crate::db::restore_meta()).await;
+        let result = empty
+            .restore(&mut text.as_bytes(), &crate::db::restore_meta())
+            .await;
         check_err!(result, StoreError::Snapshot(_), "restoring {what}");
     }
     let restored = empty

@@ -124,7 +124,11 @@ async fn a_rehashed_audit_row_breaks_the_next_link() {
     // breaks the link from the row after it.
     let mut record = store.audit_page(2, 1).await.unwrap().remove(0);
     record.event.action = "org.view".into();
-    let forged = ward_core::audit::AuditKeys::new(&ward_testkit::test_key()).chain_hash(&record.prev_hash, 2, &record.event);
+    let forged = ward_core::audit::AuditKeys::new(&ward_testkit::test_key()).chain_hash(
+        &record.prev_hash,
+        2,
+        &record.event,
+    );
     let url = format!("sqlite://{}", sqlite_path(&dir).display());
     let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
     sqlx::query("UPDATE audit_log SET action = 'org.view', hash = ? WHERE seq = 2")
@@ -294,7 +298,10 @@ async fn backup_text(store: &Arc<dyn Store>) -> String {
     String::from_utf8(out).unwrap()
 }
 
-async fn restore_text(target: &Arc<dyn Store>, text: &str) -> ward_store::StoreResult<ward_store::BackupCounts> {
+async fn restore_text(
+    target: &Arc<dyn Store>,
+    text: &str,
+) -> ward_store::StoreResult<ward_store::BackupCounts> {
     let mut input = std::io::Cursor::new(text.as_bytes().to_vec());
     target.restore(&mut input, &ward_testkit::restore_meta()).await
 }
@@ -319,8 +326,15 @@ async fn a_backup_edited_to_grant_national_analyst_is_refused() {
         let (target, target_raw, _dir2) = fresh_like(&raw).await;
         let result = restore_text(&target, &tampered).await;
         assert!(result.is_err(), "a tampered backup restored: {result:?}");
-        let users = target_raw.text("SELECT CAST(count(*) AS TEXT) FROM users").await.unwrap();
-        assert_eq!(users.as_deref(), Some("0"), "nothing is stored from a refused backup");
+        let users = target_raw
+            .text("SELECT CAST(count(*) AS TEXT) FROM users")
+            .await
+            .unwrap();
+        assert_eq!(
+            users.as_deref(),
+            Some("0"),
+            "nothing is stored from a refused backup"
+        );
     }
 }
 
@@ -374,7 +388,10 @@ async fn totp_secrets_are_not_stored_in_clear() {
         let code = ward_app::accounts::totp::code_at(&secret, app.app.now()).unwrap();
         app.app.confirm_mfa_enrolment(&view, &code).await.unwrap();
         let stored = raw
-            .text(&format!("SELECT totp_secret FROM users WHERE id = '{}'", member.id))
+            .text(&format!(
+                "SELECT totp_secret FROM users WHERE id = '{}'",
+                member.id
+            ))
             .await
             .unwrap()
             .expect("enrolled");
@@ -446,7 +463,10 @@ async fn a_chain_rewritten_without_the_key_is_detected() {
         // Writes stop rather than sign the damage into a genuine head.
         let meta = ward_testkit::contract::Fixture::new(store.clone(), "RW").meta(1);
         let e = meta.event("probe.write", "probe", "1".into(), None, None, None, None);
-        assert!(store.append_audit(&e).await.is_err(), "appending onto a forged head");
+        assert!(
+            store.append_audit(&e).await.is_err(),
+            "appending onto a forged head"
+        );
     }
 }
 
@@ -513,7 +533,8 @@ async fn forged_and_foreign_backups_are_refused() {
         let (target, target_raw, _d) = fresh_like(&raw).await;
         let err = restore_text(&target, &sign(&body)).await.unwrap_err();
         assert!(
-            err.to_string().contains("national analyst role cannot be held on a nhs trust"),
+            err.to_string()
+                .contains("national analyst role cannot be held on a nhs trust"),
             "{err}"
         );
         // Re-MAC'd with another key (the header still names this one). A row that breaks no rule
@@ -526,17 +547,25 @@ async fn forged_and_foreign_backups_are_refused() {
             .collect();
         assert!(renamed.contains("Eve"));
         let other = ward_core::keys::InstanceKey::from_bytes([0x22; 32]);
-        let err = restore_text(&target, &sign_with(&renamed, &other)).await.unwrap_err();
+        let err = restore_text(&target, &sign_with(&renamed, &other))
+            .await
+            .unwrap_err();
         assert!(err.to_string().contains("MAC does not match"), "{err}");
         // Made by another deployment: refused by the header, naming both keys.
-        let foreign = renamed.replace(
-            &ward_testkit::test_key().fingerprint(),
-            &other.fingerprint(),
-        );
-        let err = restore_text(&target, &sign_with(&foreign, &other)).await.unwrap_err();
+        let foreign = renamed.replace(&ward_testkit::test_key().fingerprint(), &other.fingerprint());
+        let err = restore_text(&target, &sign_with(&foreign, &other))
+            .await
+            .unwrap_err();
         assert!(err.to_string().contains("different instance key"), "{err}");
-        let users = target_raw.text("SELECT CAST(count(*) AS TEXT) FROM users").await.unwrap();
-        assert_eq!(users.as_deref(), Some("0"), "nothing is stored from refused backups");
+        let users = target_raw
+            .text("SELECT CAST(count(*) AS TEXT) FROM users")
+            .await
+            .unwrap();
+        assert_eq!(
+            users.as_deref(),
+            Some("0"),
+            "nothing is stored from refused backups"
+        );
         // The genuine backup still restores.
         restore_text(&target, &text).await.unwrap();
     }
