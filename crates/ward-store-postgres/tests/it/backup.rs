@@ -223,7 +223,7 @@ async fn damaged_backups_are_refused_and_leave_nothing_behind() {
         target
             .store
             .restore(
-                &mut crate::support::resign(&not_ward).as_bytes(),
+                &mut crate::support::resign(not_ward).as_bytes(),
                 &crate::support::restore_meta()
             )
             .await,

@@ -493,9 +493,10 @@ async fn an_older_head_replayed_after_cutting_the_tail_is_caught_by_a_checkpoint
         .unwrap();
         // The database alone is consistent again: only the checkpoint tells.
         assert!(chain_break(&store).await.unwrap().is_ok());
-        let report = ward_app::audit::verify_chain(store.as_ref(), &keys, &[checkpoint.clone()], |_| {})
-            .await
-            .unwrap();
+        let report =
+            ward_app::audit::verify_chain(store.as_ref(), &keys, std::slice::from_ref(&checkpoint), |_| {})
+                .await
+                .unwrap();
         assert_eq!(
             report.first_break_seq,
             Some(old.seq + 1),
