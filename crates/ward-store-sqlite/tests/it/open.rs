@@ -41,6 +41,33 @@ async fn a_missing_file_is_created_in_wal_mode() {
         .unwrap();
     assert_eq!(mode, "wal");
     conn.close().await.unwrap();
+    // The database and the files SQLite keeps beside it are readable by their owner only.
+    #[cfg(unix)]
+    for suffix in ["", "-wal", "-shm"] {
+        use std::os::unix::fs::PermissionsExt;
+        let p = dir.path().join(format!("fresh.db{suffix}"));
+        if p.exists() {
+            let m = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(m, 0o600, "fresh.db{suffix}");
+        }
+    }
+    store.close().await;
+}
+
+/// A database file left readable by others (an older Ward, a copy) is tightened when opened.
+#[cfg(unix)]
+#[tokio::test]
+async fn an_existing_database_is_made_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    std::fs::write(&path, b"").unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let store = SqliteStore::open(&format!("sqlite://{}", path.display()), &crate::test_key())
+        .await
+        .unwrap();
+    let m = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(m, 0o600);
     store.close().await;
 }
 
