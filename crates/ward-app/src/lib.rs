@@ -13,6 +13,7 @@ pub mod imports;
 pub mod inventory;
 pub mod jobs;
 pub mod products;
+pub mod sealed;
 pub mod settings;
 pub mod throttle;
 
@@ -21,7 +22,9 @@ pub use error::{AppError, AppResult, FieldProblem};
 pub use settings::AppSettings;
 
 use std::sync::Arc;
+use ward_core::audit::AuditKeys;
 use ward_core::clock::Clock;
+use ward_core::keys::InstanceKey;
 use ward_store::Store;
 
 /// The application: storage, a clock and settings. Cheap to clone.
@@ -40,10 +43,20 @@ struct Inner {
     exposure: exposure::Holder,
     /// Permits for heavy requests (uploads, imports, exports): see [`heavy`].
     heavy: Arc<tokio::sync::Semaphore>,
+    /// TOTP secrets at rest, sealed with the instance key.
+    totp_sealer: sealed::TotpSealer,
+    /// The audit chain's keys, for `verify_audit`.
+    audit_keys: AuditKeys,
 }
 
 impl App {
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, settings: AppSettings) -> AppResult<Self> {
+    /// `key` is the deployment's instance key: the same one the store was opened with.
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        settings: AppSettings,
+        key: &InstanceKey,
+    ) -> AppResult<Self> {
         let dummy_hash = accounts::password::hash("ward-dummy-password-for-timing", settings.password_cost)?;
         let heavy = heavy::semaphore(settings.max_concurrent_heavy_requests);
         Ok(Self {
@@ -54,6 +67,8 @@ impl App {
                 dummy_hash,
                 exposure: exposure::Holder::default(),
                 heavy,
+                totp_sealer: sealed::TotpSealer::new(key),
+                audit_keys: AuditKeys::new(key),
             }),
         })
     }
@@ -72,6 +87,14 @@ impl App {
     }
     pub fn settings(&self) -> &AppSettings {
         &self.inner.settings
+    }
+    /// Seals and opens TOTP secrets at rest.
+    pub fn totp_sealer(&self) -> &sealed::TotpSealer {
+        &self.inner.totp_sealer
+    }
+    /// The audit chain's keys.
+    pub fn audit_keys(&self) -> &AuditKeys {
+        &self.inner.audit_keys
     }
 }
 

@@ -161,7 +161,13 @@ async fn main() {
     let (store, url, pg_admin) = ward_testkit::db::bench_store(arg("--database-url"), dir.path())
         .await
         .unwrap();
-    let app = App::new(Arc::clone(&store), Arc::new(SystemClock), AppSettings::default()).unwrap();
+    let app = App::new(
+        Arc::clone(&store),
+        Arc::new(SystemClock),
+        AppSettings::default(),
+        &ward_testkit::test_key(),
+    )
+    .unwrap();
     let actor = Actor::system("bench", ward_core::OrgId::from_uuid(uuid::Uuid::nil()));
     let today = app.now().to_zoned(jiff::tz::TimeZone::UTC).date();
     let recs = parse_orgs(OrgFormat::WardCsv, "orgs.csv", orgs_csv().as_bytes()).unwrap();

@@ -56,7 +56,13 @@ async fn main() {
     let (store, _url, _) = ward_testkit::db::bench_store(arg("--database-url"), dir.path())
         .await
         .unwrap();
-    let app = App::new(Arc::clone(&store), Arc::new(SystemClock), AppSettings::default()).unwrap();
+    let app = App::new(
+        Arc::clone(&store),
+        Arc::new(SystemClock),
+        AppSettings::default(),
+        &ward_testkit::test_key(),
+    )
+    .unwrap();
     let actor = Actor::system("bench", ward_core::OrgId::from_uuid(uuid::Uuid::nil()));
     let today = app.now().to_zoned(jiff::tz::TimeZone::UTC).date();
     let orgs = "code,name,kind,parent_code\nX26,National,national_body,\nY56,Region,region,X26\nQMF,ICB,icb,Y56\nRJZ,Bench Trust,nhs_trust,QMF\n";

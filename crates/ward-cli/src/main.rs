@@ -8,6 +8,7 @@ mod commands;
 /// an import's time in its own bookkeeping (see BENCHMARKS.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+mod keyfile;
 mod output;
 mod settings;
 
@@ -138,7 +139,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(a) => commands::demo::run(settings, cli.database_url.is_some(), a).await,
         Command::Serve(a) => commands::serve::run(settings, a).await,
         Command::Migrate => {
-            commands::open(&settings).await?;
+            commands::open_creating_key(&settings).await?;
             output::done(
                 cli.json,
                 "migrations applied",

@@ -8,6 +8,15 @@ use serde::{Deserialize, Serialize};
 pub struct Settings {
     /// `sqlite://PATH` (embedded, the default) or `postgres://USER@HOST/DB`.
     pub database_url: String,
+    /// The instance key (64 hex characters, mode 0600) that keys the audit chain, authenticates
+    /// backups and seals MFA secrets. Empty: `instance.key` beside the SQLite database (created on
+    /// first start), or `ward-data/instance.key` for PostgreSQL (created by `ward migrate`; every
+    /// server sharing the database needs the same file). Keep a copy apart from the backups.
+    pub instance_key_file: String,
+    /// Where signed audit checkpoints are appended (`ward audit verify`, `ward audit checkpoint`).
+    /// Empty: `audit-checkpoints` beside the instance key. Ship it somewhere the database's
+    /// writers cannot reach.
+    pub audit_checkpoint_file: String,
     /// Address the web UI and API listen on.
     pub listen: String,
     /// Address Prometheus metrics are served on (keep it private).
@@ -122,6 +131,18 @@ const SETTING_HELP: &[(&str, &str)] = &[
         "database_url",
         "sqlite://PATH (embedded, the default) or postgres://USER@HOST/DB.",
     ),
+    (
+        "instance_key_file",
+        "The instance key (64 hex characters, mode 0600): keys the audit chain, authenticates backups\n\
+         and seals second-factor secrets. Empty: instance.key beside the SQLite database (made on first\n\
+         start), or ward-data/instance.key for PostgreSQL (made by `ward migrate`; every server sharing\n\
+         the database needs the same file). Keep a copy apart from the backups.",
+    ),
+    (
+        "audit_checkpoint_file",
+        "Where signed audit checkpoints are appended. Empty: beside the instance key. Ship it somewhere\n\
+         the database's writers cannot reach.",
+    ),
     ("listen", "Address the web UI and API listen on."),
     (
         "metrics_listen",
@@ -204,6 +225,8 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             database_url: "sqlite://ward-data/ward.db".into(),
+            instance_key_file: String::new(),
+            audit_checkpoint_file: String::new(),
             listen: "127.0.0.1:8080".into(),
             metrics_listen: "127.0.0.1:9090".into(),
             secure_cookies: false,
@@ -317,11 +340,15 @@ impl Settings {
     }
 }
 
-/// Open the store the URL names, creating the SQLite file's folder, and apply migrations.
-pub async fn open_store(url: &str) -> anyhow::Result<std::sync::Arc<dyn ward_store::Store>> {
+/// Open the store the URL names with the instance key, creating the SQLite file's folder (owner
+/// only), and apply migrations.
+pub async fn open_store(
+    url: &str,
+    key: &ward_core::keys::InstanceKey,
+) -> anyhow::Result<std::sync::Arc<dyn ward_store::Store>> {
     use ward_store::AdminStore;
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        let s = ward_store_postgres::PgStore::connect(url).await?;
+    if crate::keyfile::is_postgres(url) {
+        let s = ward_store_postgres::PgStore::connect(url, key).await?;
         s.migrate().await?;
         Ok(std::sync::Arc::new(s))
     } else if let Some(rest) = url
@@ -334,9 +361,9 @@ pub async fn open_store(url: &str) -> anyhow::Result<std::sync::Arc<dyn ward_sto
             && let Some(parent) = std::path::Path::new(path).parent()
             && !parent.as_os_str().is_empty()
         {
-            std::fs::create_dir_all(parent)?;
+            crate::keyfile::create_private_dir(parent)?;
         }
-        let s = ward_store_sqlite::SqliteStore::open(url).await?;
+        let s = ward_store_sqlite::SqliteStore::open(url, key).await?;
         s.migrate().await?;
         Ok(std::sync::Arc::new(s))
     } else {
@@ -404,7 +431,8 @@ mod tests {
         assert!(keys.contains(&"job_workers".to_owned()));
         assert!(keys.contains(&"feeds".to_owned()));
         assert!(keys.contains(&"max_concurrent_heavy_requests".to_owned()));
-        assert_eq!(keys.len(), 23);
+        assert!(keys.contains(&"instance_key_file".to_owned()));
+        assert_eq!(keys.len(), 25);
         for (k, _) in SETTING_HELP {
             assert!(keys.contains(&(*k).to_owned()), "help for unknown setting {k}");
         }

@@ -10,7 +10,9 @@ use ward_core::audit::digest_json;
 use ward_core::clock::truncate_to_micros;
 use ward_core::role::RoleGrant;
 use ward_core::{GrantId, OrgId, TokenId, UserId};
-use ward_store::{AccountStanding, AccountStore, AuditMeta, Scope, SessionChange, StoreError, StoreResult};
+use ward_store::{
+    AccountStanding, AccountStore, AuditMeta, Scope, SessionChange, StoreError, StoreKeys, StoreResult,
+};
 
 use crate::audit::append_event;
 use crate::error::{corrupt, map_db_error};
@@ -128,7 +130,12 @@ impl PgStore {
     }
 }
 
-async fn insert_user(conn: &mut sqlx::PgConnection, user: &User, audit: &AuditMeta) -> StoreResult<()> {
+async fn insert_user(
+    conn: &mut sqlx::PgConnection,
+    keys: &StoreKeys,
+    user: &User,
+    audit: &AuditMeta,
+) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO users (id, email, display_name, password_hash, totp_secret, totp_last_step, disabled,
                             failed_logins, locked_until, created_at)
@@ -150,6 +157,7 @@ async fn insert_user(conn: &mut sqlx::PgConnection, user: &User, audit: &AuditMe
     let after = Some(digest_json(user));
     append_event(
         &mut *conn,
+        keys,
         audit.event(
             "user.create",
             "user",
@@ -166,6 +174,7 @@ async fn insert_user(conn: &mut sqlx::PgConnection, user: &User, audit: &AuditMe
 
 async fn insert_grant(
     conn: &mut sqlx::PgConnection,
+    keys: &StoreKeys,
     grant: &RoleGrant,
     audit: &AuditMeta,
 ) -> StoreResult<()> {
@@ -193,7 +202,7 @@ async fn insert_grant(
         after,
         None,
     );
-    append_event(&mut *conn, event).await?;
+    append_event(&mut *conn, keys, event).await?;
     Ok(())
 }
 
@@ -253,7 +262,7 @@ async fn delete_session_row(conn: &mut sqlx::PgConnection, id_hash: &str) -> Sto
 impl AccountStore for PgStore {
     async fn create_user(&self, user: &User, audit: &AuditMeta) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(map_db_error)?;
-        insert_user(&mut tx, user, audit).await?;
+        insert_user(&mut tx, &self.keys, user, audit).await?;
         tx.commit().await.map_err(map_db_error)
     }
 
@@ -264,8 +273,8 @@ impl AccountStore for PgStore {
         audit: &AuditMeta,
     ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(map_db_error)?;
-        insert_user(&mut tx, user, audit).await?;
-        insert_grant(&mut tx, grant, audit).await?;
+        insert_user(&mut tx, &self.keys, user, audit).await?;
+        insert_grant(&mut tx, &self.keys, grant, audit).await?;
         tx.commit().await.map_err(map_db_error)
     }
 
@@ -323,7 +332,7 @@ impl AccountStore for PgStore {
             None,
             Some(detail.to_owned()),
         );
-        append_event(&mut tx, event).await?;
+        append_event(&mut tx, &self.keys, event).await?;
         tx.commit().await.map_err(map_db_error)
     }
 
@@ -362,7 +371,7 @@ impl AccountStore for PgStore {
             SessionChange::Update(s) => update_session_row(&mut tx, s).await?,
             SessionChange::Close(hash) => delete_session_row(&mut tx, hash).await?,
         }
-        append_event(&mut tx, event.clone()).await?;
+        append_event(&mut tx, &self.keys, event.clone()).await?;
         tx.commit().await.map_err(map_db_error)
     }
 
@@ -444,6 +453,7 @@ impl AccountStore for PgStore {
         let (b, a) = (Some(digest_json(&before)), Some(digest_json(user)));
         append_event(
             &mut tx,
+            &self.keys,
             audit.event(action, "user", user.id.to_string(), None, b, a, None),
         )
         .await?;
@@ -509,7 +519,7 @@ impl AccountStore for PgStore {
 
     async fn add_grant(&self, grant: &RoleGrant, audit: &AuditMeta) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(map_db_error)?;
-        insert_grant(&mut tx, grant, audit).await?;
+        insert_grant(&mut tx, &self.keys, grant, audit).await?;
         tx.commit().await.map_err(map_db_error)
     }
 
@@ -537,7 +547,7 @@ impl AccountStore for PgStore {
             None,
             None,
         );
-        append_event(&mut tx, event).await?;
+        append_event(&mut tx, &self.keys, event).await?;
         tx.commit().await.map_err(map_db_error)
     }
 
@@ -631,7 +641,7 @@ impl AccountStore for PgStore {
             after,
             None,
         );
-        append_event(&mut tx, event).await?;
+        append_event(&mut tx, &self.keys, event).await?;
         tx.commit().await.map_err(map_db_error)
     }
 
@@ -700,7 +710,7 @@ impl AccountStore for PgStore {
             a,
             None,
         );
-        append_event(&mut tx, event).await?;
+        append_event(&mut tx, &self.keys, event).await?;
         tx.commit().await.map_err(map_db_error)
     }
 

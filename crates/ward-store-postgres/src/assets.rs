@@ -448,7 +448,7 @@ impl PgStore {
                 audit.event("assets.import", "asset", entity_id, org, None, after, detail)
             }
         };
-        append_event(&mut tx, event).await?;
+        append_event(&mut tx, &self.keys, event).await?;
         let mut counts = Deltas::default();
         counts.assets(assets, 1);
         rollups::apply(&mut tx, &counts).await?;
@@ -565,7 +565,7 @@ impl PgStore {
             a,
             None,
         );
-        append_event(&mut tx, event).await?;
+        append_event(&mut tx, &self.keys, event).await?;
         let mut counts = Deltas::default();
         counts.asset(&before, -1);
         counts.asset(asset, 1);
@@ -599,7 +599,7 @@ impl PgStore {
             None,
             None,
         );
-        append_event(&mut tx, event).await?;
+        append_event(&mut tx, &self.keys, event).await?;
         let mut counts = Deltas::default();
         counts.asset(&before, -1);
         rollups::apply(&mut tx, &counts).await?;

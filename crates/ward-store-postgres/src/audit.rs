@@ -7,10 +7,10 @@ use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
 use uuid::Uuid;
 use ward_core::OrgId;
-use ward_core::audit::{AuditActor, AuditEvent, AuditRecord, GENESIS_HASH, chain_hash};
-use ward_core::clock::truncate_to_micros;
+use ward_core::audit::{AuditActor, AuditEvent, AuditRecord, SignedHead};
 use ward_core::role::Role;
-use ward_store::{AuditStore, Page, PageRequest, Scope, StoreResult};
+use ward_store::keys::{SELECT_HEAD_SQL, UPSERT_HEAD_SQL_POSTGRES};
+use ward_store::{AuditStore, Page, PageRequest, Scope, StoreKeys, StoreResult};
 
 use crate::error::{corrupt, map_db_error};
 use crate::rows::{col, from_micros, micros};
@@ -23,10 +23,11 @@ const MAX_AUDIT_PAGE: u32 = 10_000;
 /// Records per INSERT when appending many at once.
 const INSERT_CHUNK: usize = 5_000;
 
-/// Append `events` in order to the chain, inside the caller's transaction. Call it as the last step
-/// before commit so the lock is held briefly.
+/// Append `events` in order to the chain, inside the caller's transaction, and sign the new head.
+/// Call it as the last step before commit so the lock is held briefly.
 pub(crate) async fn append_events(
     conn: &mut PgConnection,
+    keys: &StoreKeys,
     events: Vec<AuditEvent>,
 ) -> StoreResult<Vec<AuditRecord>> {
     if events.is_empty() {
@@ -37,39 +38,62 @@ pub(crate) async fn append_events(
         .execute(&mut *conn)
         .await
         .map_err(map_db_error)?;
-    // A separate statement, so its snapshot is taken after the lock and sees the previous holder's commit.
-    let last = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(map_db_error)?;
-    let (mut seq, mut prev) = match last {
-        Some(row) => (col::<i64>(&row, "seq")?, col::<String>(&row, "hash")?),
-        None => (0, GENESIS_HASH.to_owned()),
+    // Separate statements, so their snapshot is taken after the lock and sees the previous holder's commit.
+    let head = read_head(conn).await?;
+    let has_records = if head.is_none() {
+        sqlx::query_scalar::<_, bool>("SELECT EXISTS (SELECT 1 FROM audit_log)")
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(map_db_error)?
+    } else {
+        false
     };
-    let mut records = Vec::with_capacity(events.len());
-    for mut event in events {
-        // The stored time is in microseconds; hash exactly what is stored.
-        event.at = truncate_to_micros(event.at);
-        seq += 1;
-        let hash = chain_hash(&prev, seq, &event);
-        records.push(AuditRecord {
-            seq,
-            event,
-            prev_hash: prev,
-            hash: hash.clone(),
-        });
-        prev = hash;
-    }
+    let last = keys.chain_start(head, || has_records)?;
+    let (records, head) = keys.audit.chain_events(last, events);
     for chunk in records.chunks(INSERT_CHUNK) {
         insert_records(conn, chunk).await?;
+    }
+    if let Some(h) = head {
+        write_head(conn, &h).await?;
     }
     Ok(records)
 }
 
 /// Append one event inside the caller's transaction.
-pub(crate) async fn append_event(conn: &mut PgConnection, event: AuditEvent) -> StoreResult<AuditRecord> {
-    let mut recs = append_events(conn, vec![event]).await?;
+pub(crate) async fn append_event(
+    conn: &mut PgConnection,
+    keys: &StoreKeys,
+    event: AuditEvent,
+) -> StoreResult<AuditRecord> {
+    let mut recs = append_events(conn, keys, vec![event]).await?;
     recs.pop().ok_or_else(|| corrupt("audit record"))
+}
+
+async fn read_head(conn: &mut PgConnection) -> StoreResult<Option<SignedHead>> {
+    let row = sqlx::query(SELECT_HEAD_SQL)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(map_db_error)?;
+    row.map(|r| {
+        Ok(SignedHead {
+            seq: col(&r, "seq")?,
+            hash: col(&r, "hash")?,
+            mac: col(&r, "mac")?,
+        })
+    })
+    .transpose()
+}
+
+/// Store the signed head (in the caller's transaction, under the audit lock or during a restore).
+pub(crate) async fn write_head(conn: &mut PgConnection, head: &SignedHead) -> StoreResult<()> {
+    sqlx::query(UPSERT_HEAD_SQL_POSTGRES)
+        .bind(head.seq)
+        .bind(&head.hash)
+        .bind(&head.mac)
+        .execute(&mut *conn)
+        .await
+        .map_err(map_db_error)?;
+    Ok(())
 }
 
 /// Insert already-chained records as they are (also used by restore).
@@ -174,9 +198,14 @@ fn record_from_row(row: &PgRow) -> StoreResult<AuditRecord> {
 impl AuditStore for PgStore {
     async fn append_audit(&self, event: &AuditEvent) -> StoreResult<AuditRecord> {
         let mut tx = self.pool.begin().await.map_err(map_db_error)?;
-        let rec = append_event(&mut tx, event.clone()).await?;
+        let rec = append_event(&mut tx, &self.keys, event.clone()).await?;
         tx.commit().await.map_err(map_db_error)?;
         Ok(rec)
+    }
+
+    async fn audit_head(&self) -> StoreResult<Option<SignedHead>> {
+        let mut conn = self.pool.acquire().await.map_err(map_db_error)?;
+        read_head(&mut conn).await
     }
 
     async fn audit_page(&self, from: i64, limit: u32) -> StoreResult<Vec<AuditRecord>> {

@@ -13,13 +13,13 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use serde_json::Value;
 use sqlx::{AssertSqlSafe, PgConnection};
-use ward_store::backup::{BackupTable, TABLES};
-use ward_store::{AdminStore, BackupCounts, StoreError, StoreResult};
+use ward_core::audit::SignedHead;
+use ward_store::backup::{BackupReader, BackupTable, MacWriter, TABLES, header_line};
+use ward_store::restore_check::RestoreChecker;
+use ward_store::{AdminStore, AuditMeta, BackupCounts, StoreError, StoreKeys, StoreResult};
 
 use crate::PgStore;
-use crate::backup_format::{
-    FORMAT_VERSION, SEQUENCES, check_header, declare_sql, insert_sql, needs_rewrite, parse_line, rewrite_row,
-};
+use crate::backup_format::{SEQUENCES, declare_sql, insert_sql, needs_rewrite, parse_line, rewrite_row};
 use crate::error::map_db_error;
 use crate::rows::col;
 
@@ -121,35 +121,23 @@ async fn require_empty(conn: &mut PgConnection) -> StoreResult<()> {
     Ok(())
 }
 
-/// Read every line of `input` into the database on `conn`, returning rows per table.
+/// Read every line of `input` into the database on `conn`, checking the MAC as it streams and
+/// re-checking every row; returns rows per table and the restored chain's signed head.
 async fn load_lines(
     conn: &mut PgConnection,
     input: &mut (dyn std::io::BufRead + Send),
-) -> StoreResult<BTreeMap<String, u64>> {
+    keys: &StoreKeys,
+) -> StoreResult<(BTreeMap<String, u64>, Option<SignedHead>)> {
     let mut counts: BTreeMap<String, u64> = TABLES.iter().map(|t| (t.name.to_owned(), 0)).collect();
     let mut batch: Option<Batch> = None;
+    let mut reader = BackupReader::new(input, keys);
+    let mut checker = RestoreChecker::new(keys);
     let mut line = String::new();
-    let mut n = 0usize;
-    let mut seen_header = false;
-    loop {
-        line.clear();
-        let read = input
-            .read_line(&mut line)
-            .map_err(|e| StoreError::Snapshot(format!("line {}: reading failed: {e}", n + 1)))?;
-        if read == 0 {
-            break;
+    while let Some(n) = reader.next_line(&mut line)? {
+        let (t, row) = parse_line(line.trim(), n)?;
+        if let Value::Object(fields) = &row {
+            checker.row(n, t.name, fields)?;
         }
-        n += 1;
-        let text = line.trim();
-        if text.is_empty() {
-            continue;
-        }
-        if !seen_header {
-            check_header(text)?;
-            seen_header = true;
-            continue;
-        }
-        let (t, row) = parse_line(text, n)?;
         if let Some(b) = batch.as_mut()
             && (b.table.name != t.name || b.rows.len() >= RESTORE_BATCH)
         {
@@ -167,13 +155,10 @@ async fn load_lines(
         b.rows.push(row);
         *counts.entry(t.name.to_owned()).or_insert(0) += 1;
     }
-    if !seen_header {
-        return Err(StoreError::Snapshot("the backup is empty".into()));
-    }
     if let Some(b) = batch.as_mut() {
         flush(conn, b).await?;
     }
-    Ok(counts)
+    Ok((counts, checker.finish()))
 }
 
 #[async_trait]
@@ -203,20 +188,23 @@ impl AdminStore for PgStore {
             .execute(&mut *tx)
             .await
             .map_err(map_db_error)?;
-        let header = serde_json::json!({ "ward_backup": FORMAT_VERSION, "backend": "postgres" });
-        write_line(out, &header.to_string())?;
+        let mut out = MacWriter::new(out, &self.keys);
+        write_line(&mut out, &header_line("postgres", &self.keys))?;
         let mut counts = BTreeMap::new();
         for t in TABLES {
-            let n = dump_table(&mut tx, t, out).await?;
+            let n = dump_table(&mut tx, t, &mut out).await?;
             counts.insert(t.name.to_owned(), n);
         }
-        out.flush()
-            .map_err(|e| StoreError::Snapshot(format!("writing the backup failed: {e}")))?;
         tx.commit().await.map_err(map_db_error)?;
+        out.finish()?;
         Ok(BackupCounts { tables: counts })
     }
 
-    async fn restore(&self, input: &mut (dyn std::io::BufRead + Send)) -> StoreResult<BackupCounts> {
+    async fn restore(
+        &self,
+        input: &mut (dyn std::io::BufRead + Send),
+        meta: &AuditMeta,
+    ) -> StoreResult<BackupCounts> {
         let mut tx = self.pool.begin().await.map_err(map_db_error)?;
         sqlx::query("SET LOCAL statement_timeout = 0")
             .execute(&mut *tx)
@@ -227,7 +215,7 @@ impl AdminStore for PgStore {
             .await
             .map_err(map_db_error)?;
         require_empty(&mut tx).await?;
-        let counts = load_lines(&mut tx, input).await?;
+        let (counts, head) = load_lines(&mut tx, input, &self.keys).await?;
         crate::assets::check_loaded_rows(&mut tx).await?;
         // Paths and counters are derived data, not part of the backup.
         crate::rollups::rebuild(&mut tx).await?;
@@ -252,8 +240,23 @@ impl AdminStore for PgStore {
                     map_db_error(e)
                 ))
             })?;
+        // The restored chain's head, signed with this key, then the restore's own record.
+        if let Some(h) = &head {
+            crate::audit::write_head(&mut tx, h).await?;
+        }
+        let counts = BackupCounts { tables: counts };
+        let event = meta.event(
+            "backup.restore",
+            "database",
+            self.keys.fingerprint().to_owned(),
+            None,
+            None,
+            None,
+            Some(ward_store::restore_check::restore_detail(&counts)),
+        );
+        crate::audit::append_event(&mut tx, &self.keys, event).await?;
         tx.commit().await.map_err(map_db_error)?;
-        Ok(BackupCounts { tables: counts })
+        Ok(counts)
     }
 
     fn backend(&self) -> &'static str {

@@ -12,8 +12,6 @@ use serde_json::{Map, Value};
 use ward_store::backup::{BackupTable, ColumnType, table};
 use ward_store::{StoreError, StoreResult};
 
-pub(crate) use ward_store::backup::FORMAT_VERSION;
-
 /// Tables whose id is `GENERATED ALWAYS AS IDENTITY`: a restore inserts the backed-up ids over it.
 const IDENTITY_ALWAYS: &[&str] = &["vex_statements"];
 
@@ -172,19 +170,6 @@ pub(crate) fn check_row(t: &BackupTable, fields: &Map<String, Value>, n: usize) 
     Ok(())
 }
 
-/// Check the header line.
-pub(crate) fn check_header(line: &str) -> StoreResult<()> {
-    let v: Value = serde_json::from_str(line)
-        .map_err(|_| StoreError::Snapshot("line 1: not a Ward backup header".into()))?;
-    match v.get("ward_backup").and_then(Value::as_u64) {
-        Some(FORMAT_VERSION) => Ok(()),
-        Some(other) => Err(StoreError::Snapshot(format!(
-            "line 1: backup format {other} is not supported"
-        ))),
-        None => Err(StoreError::Snapshot("line 1: not a Ward backup header".into())),
-    }
-}
-
 /// Parse a row line into its table and row object, naming the line on error.
 pub(crate) fn parse_line(line: &str, n: usize) -> StoreResult<(&'static BackupTable, Value)> {
     let v: Value =
@@ -290,7 +275,5 @@ mod tests {
         assert!(e.to_string().contains("epss.epss"), "{e}");
         assert!(parse_line(r#"{"table":"epss","row":{"epss":0.5,"percentile":1}}"#, 9).is_ok());
         assert!(parse_line(r#"{"table":"jobs","row":{"payload":{"a":[1]},"attempts":2}}"#, 6).is_ok());
-        assert!(check_header(r#"{"ward_backup":2}"#).is_err());
-        assert!(check_header(r#"{"ward_backup":1,"backend":"sqlite"}"#).is_ok());
     }
 }

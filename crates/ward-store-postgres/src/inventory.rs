@@ -192,7 +192,7 @@ impl InventoryStore for PgStore {
                 )
             })
             .collect();
-        append_events(&mut tx, events).await?;
+        append_events(&mut tx, &self.keys, events).await?;
         let mut counts = Deltas::default();
         for s in services {
             counts.service(s, 1);
@@ -421,7 +421,7 @@ impl InventoryStore for PgStore {
             stored.insert(p.id, p.clone());
             written += 1;
         }
-        append_events(&mut tx, events).await?;
+        append_events(&mut tx, &self.keys, events).await?;
         tx.commit().await.map_err(map_db_error)?;
         Ok(written)
     }
@@ -520,7 +520,7 @@ impl InventoryStore for PgStore {
             .execute(&mut *tx)
             .await
             .map_err(map_db_error)?;
-        append_events(&mut tx, vec![event]).await?;
+        append_events(&mut tx, &self.keys, vec![event]).await?;
         tx.commit().await.map_err(map_db_error)?;
         Ok(after)
     }
@@ -588,7 +588,7 @@ impl InventoryStore for PgStore {
                 )
             })
             .collect();
-        append_events(&mut tx, events).await?;
+        append_events(&mut tx, &self.keys, events).await?;
         tx.commit().await.map_err(map_db_error)?;
         Ok(deps.len() as u64)
     }

@@ -44,7 +44,8 @@ use std::time::Duration;
 
 use sqlx::ConnectOptions;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use ward_store::{Scope, StoreResult};
+use ward_core::keys::InstanceKey;
+use ward_store::{Scope, StoreKeys, StoreResult};
 
 pub use error::map_db_error;
 
@@ -60,17 +61,25 @@ const SLOW_STATEMENT: Duration = Duration::from_secs(5);
 #[derive(Debug, Clone)]
 pub struct PgStore {
     pool: PgPool,
+    /// The audit chain's and backups' keys, derived from the instance key. Every server sharing
+    /// the database must be given the same instance key.
+    keys: StoreKeys,
 }
 
 impl PgStore {
     /// Connect to `url` (`postgres://user@host:port/db`) with a pool of [`DEFAULT_POOL_SIZE`]
-    /// connections and a statement timeout. Does not migrate: call `AdminStore::migrate`.
-    pub async fn connect(url: &str) -> StoreResult<Self> {
-        Self::connect_with_pool_size(url, DEFAULT_POOL_SIZE).await
+    /// connections and a statement timeout. Does not migrate: call `AdminStore::migrate`. `key`
+    /// keys the audit chain and backups: every server sharing the database must use the same one.
+    pub async fn connect(url: &str, key: &InstanceKey) -> StoreResult<Self> {
+        Self::connect_with_pool_size(url, DEFAULT_POOL_SIZE, key).await
     }
 
     /// Like [`PgStore::connect`] with an explicit pool size (at least 1).
-    pub async fn connect_with_pool_size(url: &str, max_connections: u32) -> StoreResult<Self> {
+    pub async fn connect_with_pool_size(
+        url: &str,
+        max_connections: u32,
+        key: &InstanceKey,
+    ) -> StoreResult<Self> {
         let options: PgConnectOptions = url
             .parse()
             .map_err(|_| ward_store::StoreError::Invalid("the PostgreSQL URL could not be parsed".into()))?;
@@ -94,12 +103,18 @@ impl PgStore {
             .connect_with(options)
             .await
             .map_err(map_db_error)?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            keys: StoreKeys::new(key),
+        })
     }
 
     /// Wrap an existing pool (tests, tools).
-    pub fn from_pool(pool: PgPool) -> Self {
-        Self { pool }
+    pub fn from_pool(pool: PgPool, key: &InstanceKey) -> Self {
+        Self {
+            pool,
+            keys: StoreKeys::new(key),
+        }
     }
 
     /// The underlying pool.

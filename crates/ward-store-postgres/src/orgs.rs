@@ -460,7 +460,7 @@ impl OrgStore for PgStore {
         update_orgs(&mut tx, &updates).await?;
         check_no_cycles(&mut tx, &relinked).await?;
         relink(&mut tx, &relinked, &new_links, effective).await?;
-        append_events(&mut tx, plan.events).await?;
+        append_events(&mut tx, &self.keys, plan.events).await?;
         // Paths and counters after the audit append, under its lock (see `rollups`).
         if relinked.is_empty() {
             rollups::apply(&mut tx, &counts).await?;

@@ -14,7 +14,9 @@ use ward_core::audit::digest_json;
 use ward_core::clock::truncate_to_micros;
 use ward_core::role::RoleGrant;
 use ward_core::{GrantId, TokenId, UserId};
-use ward_store::{AccountStanding, AccountStore, AuditMeta, Scope, SessionChange, StoreError, StoreResult};
+use ward_store::{
+    AccountStanding, AccountStore, AuditMeta, Scope, SessionChange, StoreError, StoreKeys, StoreResult,
+};
 
 const USER_COLUMNS: &str = "id, email, display_name, password_hash, totp_secret, totp_last_step, disabled, \
      failed_logins, locked_until, created_at";
@@ -115,7 +117,12 @@ async fn load_token(conn: &mut SqliteConnection, id: TokenId) -> StoreResult<Api
     }
 }
 
-async fn insert_user(conn: &mut SqliteConnection, user: &User, audit: &AuditMeta) -> StoreResult<()> {
+async fn insert_user(
+    conn: &mut SqliteConnection,
+    keys: &StoreKeys,
+    user: &User,
+    audit: &AuditMeta,
+) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO users (id, email, display_name, password_hash, totp_secret, totp_last_step, disabled, \
          failed_logins, locked_until, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -142,11 +149,16 @@ async fn insert_user(conn: &mut SqliteConnection, user: &User, audit: &AuditMeta
         Some(digest_json(user)),
         None,
     );
-    append(conn, &event).await?;
+    append(conn, keys, &event).await?;
     Ok(())
 }
 
-async fn insert_grant(conn: &mut SqliteConnection, grant: &RoleGrant, audit: &AuditMeta) -> StoreResult<()> {
+async fn insert_grant(
+    conn: &mut SqliteConnection,
+    keys: &StoreKeys,
+    grant: &RoleGrant,
+    audit: &AuditMeta,
+) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO role_grants (id, user_id, role, org_id, created_at, expires_at, granted_by) \
          VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -170,7 +182,7 @@ async fn insert_grant(conn: &mut SqliteConnection, grant: &RoleGrant, audit: &Au
         Some(digest_json(grant)),
         None,
     );
-    append(conn, &event).await?;
+    append(conn, keys, &event).await?;
     Ok(())
 }
 
@@ -230,7 +242,7 @@ async fn delete_session_row(conn: &mut SqliteConnection, id_hash: &str) -> Store
 impl AccountStore for SqliteStore {
     async fn create_user(&self, user: &User, audit: &AuditMeta) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        insert_user(&mut tx, user, audit).await?;
+        insert_user(&mut tx, &self.keys, user, audit).await?;
         tx.commit().await.db()
     }
 
@@ -241,8 +253,8 @@ impl AccountStore for SqliteStore {
         audit: &AuditMeta,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        insert_user(&mut tx, user, audit).await?;
-        insert_grant(&mut tx, grant, audit).await?;
+        insert_user(&mut tx, &self.keys, user, audit).await?;
+        insert_grant(&mut tx, &self.keys, grant, audit).await?;
         tx.commit().await.db()
     }
 
@@ -305,7 +317,7 @@ impl AccountStore for SqliteStore {
             None,
             Some(detail.to_owned()),
         );
-        append(&mut tx, &event).await?;
+        append(&mut tx, &self.keys, &event).await?;
         tx.commit().await.db()
     }
 
@@ -343,7 +355,7 @@ impl AccountStore for SqliteStore {
             SessionChange::Update(s) => update_session_row(&mut tx, s).await?,
             SessionChange::Close(hash) => delete_session_row(&mut tx, hash).await?,
         }
-        append(&mut tx, event).await?;
+        append(&mut tx, &self.keys, event).await?;
         tx.commit().await.db()
     }
 
@@ -415,7 +427,7 @@ impl AccountStore for SqliteStore {
             Some(digest_json(user)),
             None,
         );
-        append(&mut tx, &event).await?;
+        append(&mut tx, &self.keys, &event).await?;
         tx.commit().await.db()
     }
 
@@ -472,7 +484,7 @@ impl AccountStore for SqliteStore {
 
     async fn add_grant(&self, grant: &RoleGrant, audit: &AuditMeta) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        insert_grant(&mut tx, grant, audit).await?;
+        insert_grant(&mut tx, &self.keys, grant, audit).await?;
         tx.commit().await.db()
     }
 
@@ -493,7 +505,7 @@ impl AccountStore for SqliteStore {
             None,
             None,
         );
-        append(&mut tx, &event).await?;
+        append(&mut tx, &self.keys, &event).await?;
         tx.commit().await.db()
     }
 
@@ -577,7 +589,7 @@ impl AccountStore for SqliteStore {
             Some(digest_json(token)),
             None,
         );
-        append(&mut tx, &event).await?;
+        append(&mut tx, &self.keys, &event).await?;
         tx.commit().await.db()
     }
 
@@ -626,7 +638,7 @@ impl AccountStore for SqliteStore {
             Some(digest_json(&revoked)),
             None,
         );
-        append(&mut tx, &event).await?;
+        append(&mut tx, &self.keys, &event).await?;
         tx.commit().await.db()
     }
 

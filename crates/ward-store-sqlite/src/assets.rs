@@ -533,7 +533,7 @@ impl SqliteStore {
                 )
             }
         };
-        append(&mut tx, &event).await?;
+        append(&mut tx, &self.keys, &event).await?;
         crate::rollups::count_assets(&mut tx, assets, 1).await?;
         tx.commit().await.db()?;
         Ok(assets.len() as u64)
@@ -587,7 +587,7 @@ impl SqliteStore {
             Some(digest_json(asset)),
             None,
         );
-        append(&mut tx, &event).await?;
+        append(&mut tx, &self.keys, &event).await?;
         crate::rollups::recount_asset(&mut tx, &stored, asset).await?;
         tx.commit().await.db()
     }
@@ -619,7 +619,7 @@ impl SqliteStore {
             None,
             None,
         );
-        append(&mut tx, &event).await?;
+        append(&mut tx, &self.keys, &event).await?;
         crate::rollups::count_assets(&mut tx, std::slice::from_ref(&stored), -1).await?;
         tx.commit().await.db()
     }

@@ -6,9 +6,9 @@ use crate::scope;
 use async_trait::async_trait;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
-use ward_core::audit::{AuditActor, AuditEvent, AuditRecord, GENESIS_HASH, chain_hash};
-use ward_core::clock::truncate_to_micros;
-use ward_store::{AuditStore, Page, PageRequest, Scope, StoreResult};
+use ward_core::audit::{AuditActor, AuditEvent, AuditRecord, SignedHead};
+use ward_store::keys::{SELECT_HEAD_SQL, UPSERT_HEAD_SQL_SQLITE};
+use ward_store::{AuditStore, Page, PageRequest, Scope, StoreError, StoreKeys, StoreResult};
 
 /// Most records one `audit_page` call returns.
 const MAX_AUDIT_PAGE: u32 = 10_000;
@@ -17,26 +17,74 @@ const RECORD_COLUMNS: &str = "seq, at, actor_principal, actor_role, actor_org, a
      before_digest, after_digest, detail, request_id, prev_hash, hash";
 
 /// Append `event` to the chain on `conn`, which must be inside the write transaction that makes
-/// the change the event describes. Reads the last record, links to it, and inserts.
-pub(crate) async fn append(conn: &mut SqliteConnection, event: &AuditEvent) -> StoreResult<AuditRecord> {
-    let last = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+/// the change the event describes: link it to the signed head, insert it and sign the new head.
+pub(crate) async fn append(
+    conn: &mut SqliteConnection,
+    keys: &StoreKeys,
+    event: &AuditEvent,
+) -> StoreResult<AuditRecord> {
+    let last = chain_start(conn, keys).await?;
+    let (mut records, head) = keys.audit.chain_events(last, [event.clone()]);
+    let record = records
+        .pop()
+        .ok_or_else(|| StoreError::Backend("audit record".into()))?;
+    insert_record(conn, &record).await?;
+    if let Some(h) = head {
+        write_head(conn, &h).await?;
+    }
+    Ok(record)
+}
+
+/// Where the next record links, from the signed head (the rule is `StoreKeys::chain_start`).
+async fn chain_start(conn: &mut SqliteConnection, keys: &StoreKeys) -> StoreResult<Option<(i64, String)>> {
+    let head = read_head(conn).await?;
+    let has_records = if head.is_none() {
+        sqlx::query_scalar::<_, i64>("SELECT EXISTS (SELECT 1 FROM audit_log)")
+            .fetch_one(&mut *conn)
+            .await
+            .db()?
+            != 0
+    } else {
+        false
+    };
+    keys.chain_start(head, || has_records)
+}
+
+async fn read_head(conn: &mut SqliteConnection) -> StoreResult<Option<SignedHead>> {
+    let row = sqlx::query(SELECT_HEAD_SQL)
         .fetch_optional(&mut *conn)
         .await
         .db()?;
-    let (prev_seq, prev_hash) = match last {
-        Some(row) => (get::<i64>(&row, "seq")?, get::<String>(&row, "hash")?),
-        None => (0, GENESIS_HASH.to_owned()),
-    };
-    let seq = prev_seq + 1;
-    let mut event = event.clone();
-    event.at = truncate_to_micros(event.at);
-    let hash = chain_hash(&prev_hash, seq, &event);
+    row.map(|r| {
+        Ok(SignedHead {
+            seq: get(&r, "seq")?,
+            hash: get(&r, "hash")?,
+            mac: get(&r, "mac")?,
+        })
+    })
+    .transpose()
+}
+
+/// Store the signed head (in the caller's transaction).
+pub(crate) async fn write_head(conn: &mut SqliteConnection, head: &SignedHead) -> StoreResult<()> {
+    sqlx::query(UPSERT_HEAD_SQL_SQLITE)
+        .bind(head.seq)
+        .bind(&head.hash)
+        .bind(&head.mac)
+        .execute(&mut *conn)
+        .await
+        .db()?;
+    Ok(())
+}
+
+async fn insert_record(conn: &mut SqliteConnection, record: &AuditRecord) -> StoreResult<()> {
+    let event = &record.event;
     sqlx::query(
         "INSERT INTO audit_log (seq, at, actor_principal, actor_role, actor_org, action, entity, entity_id, \
          org_id, before_digest, after_digest, detail, request_id, prev_hash, hash) \
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
-    .bind(seq)
+    .bind(record.seq)
     .bind(ts(event.at))
     .bind(&event.actor.principal)
     .bind(event.actor.role.map(|r| r.as_str()))
@@ -49,17 +97,12 @@ pub(crate) async fn append(conn: &mut SqliteConnection, event: &AuditEvent) -> S
     .bind(&event.after)
     .bind(&event.detail)
     .bind(&event.request_id)
-    .bind(&prev_hash)
-    .bind(&hash)
+    .bind(&record.prev_hash)
+    .bind(&record.hash)
     .execute(&mut *conn)
     .await
     .db()?;
-    Ok(AuditRecord {
-        seq,
-        event,
-        prev_hash,
-        hash,
-    })
+    Ok(())
 }
 
 fn record_from_row(row: &SqliteRow) -> StoreResult<AuditRecord> {
@@ -90,9 +133,14 @@ fn record_from_row(row: &SqliteRow) -> StoreResult<AuditRecord> {
 impl AuditStore for SqliteStore {
     async fn append_audit(&self, event: &AuditEvent) -> StoreResult<AuditRecord> {
         let mut tx = self.begin_write().await?;
-        let record = append(&mut tx, event).await?;
+        let record = append(&mut tx, &self.keys, event).await?;
         tx.commit().await.db()?;
         Ok(record)
+    }
+
+    async fn audit_head(&self) -> StoreResult<Option<SignedHead>> {
+        let mut conn = self.read.acquire().await.db()?;
+        read_head(&mut conn).await
     }
 
     async fn audit_page(&self, from: i64, limit: u32) -> StoreResult<Vec<AuditRecord>> {

@@ -31,10 +31,13 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
+use ward_core::audit::SignedHead;
+use ward_store::backup::BackupReader;
 pub use ward_store::backup::FORMAT_VERSION as BACKUP_FORMAT_VERSION;
 pub use ward_store::backup::TABLES as BACKUP_TABLES;
 pub use ward_store::backup::{BackupColumn, BackupTable, ColumnType};
-use ward_store::{BackupCounts, StoreError, StoreResult};
+use ward_store::restore_check::RestoreChecker;
+use ward_store::{BackupCounts, StoreError, StoreKeys, StoreResult};
 
 /// Where SQLite keeps a backed-up column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,12 +166,13 @@ fn write_line(out: &mut (dyn Write + Send), value: &impl Serialize) -> StoreResu
 pub(crate) async fn write_backup(
     pool: &SqlitePool,
     out: &mut (dyn Write + Send),
+    keys: &StoreKeys,
 ) -> StoreResult<BackupCounts> {
     let mut tx = pool.begin().await.db()?;
-    write_line(
-        out,
-        &serde_json::json!({ "ward_backup": BACKUP_FORMAT_VERSION, "backend": "sqlite" }),
-    )?;
+    let header = ward_store::backup::header_line("sqlite", keys);
+    out.write_all(header.as_bytes())
+        .and_then(|()| out.write_all(b"\n"))
+        .map_err(|e| StoreError::Snapshot(format!("writing backup: {e}")))?;
     let mut counts = BackupCounts::default();
     for table in BACKUP_TABLES {
         let sql = select_sql(table);
@@ -324,11 +328,14 @@ fn parse_line(line_no: usize, text: &str) -> StoreResult<Map<String, Value>> {
     }
 }
 
-/// Load a backup into the (empty, migrated) database behind `conn`, inside the caller's transaction.
+/// Load a backup into the (empty, migrated) database behind `conn`, inside the caller's
+/// transaction, checking its MAC and re-checking every row; returns the counts and the restored
+/// chain's signed head.
 pub(crate) async fn read_backup(
     conn: &mut SqliteConnection,
     input: &mut (dyn BufRead + Send),
-) -> StoreResult<BackupCounts> {
+    keys: &StoreKeys,
+) -> StoreResult<(BackupCounts, Option<SignedHead>)> {
     for table in BACKUP_TABLES {
         if table_count(conn, table.name).await? > 0 {
             return Err(StoreError::Snapshot(format!(
@@ -344,32 +351,11 @@ pub(crate) async fn read_backup(
 
     let mut counts: BTreeMap<String, u64> = BACKUP_TABLES.iter().map(|t| (t.name.to_owned(), 0)).collect();
     let mut batch: Option<Batch> = None;
-    let mut header_seen = false;
-    let mut line_no = 0_usize;
+    let mut reader = BackupReader::new(input, keys);
+    let mut checker = RestoreChecker::new(keys);
     let mut text = String::new();
-    loop {
-        text.clear();
-        let read = input
-            .read_line(&mut text)
-            .map_err(|e| StoreError::Snapshot(format!("reading backup: {e}")))?;
-        if read == 0 {
-            break;
-        }
-        line_no += 1;
-        if text.trim().is_empty() {
-            continue;
-        }
+    while let Some(line_no) = reader.next_line(&mut text)? {
         let obj = parse_line(line_no, &text)?;
-        if !header_seen {
-            let version = obj.get("ward_backup").and_then(Value::as_u64);
-            if version != Some(BACKUP_FORMAT_VERSION) {
-                return Err(StoreError::Snapshot(format!(
-                    "line {line_no}: not a Ward backup of format version {BACKUP_FORMAT_VERSION}"
-                )));
-            }
-            header_seen = true;
-            continue;
-        }
         let name = obj
             .get("table")
             .and_then(Value::as_str)
@@ -393,6 +379,7 @@ pub(crate) async fn read_backup(
                 "line {line_no}: {name} has no column '{extra}'"
             )));
         }
+        checker.row(line_no, table.name, row)?;
         let mut values = Vec::with_capacity(table.columns.len());
         for c in table.columns {
             let v = decode(line_no, table.name, c, row.get(c.name).unwrap_or(&Value::Null))?;
@@ -421,9 +408,6 @@ pub(crate) async fn read_backup(
     if let Some(b) = batch.as_mut() {
         b.flush(conn).await?;
     }
-    if !header_seen {
-        return Err(StoreError::Snapshot("the backup is empty".into()));
-    }
     crate::assets::check_link_rows(conn).await?;
-    Ok(BackupCounts { tables: counts })
+    Ok((BackupCounts { tables: counts }, checker.finish()))
 }

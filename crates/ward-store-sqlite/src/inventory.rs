@@ -234,7 +234,7 @@ impl InventoryStore for SqliteStore {
                 Some(digest_json(s)),
                 None,
             );
-            append(&mut tx, &event).await?;
+            append(&mut tx, &self.keys, &event).await?;
         }
         let mut counts = Deltas::default();
         for s in services {
@@ -367,7 +367,7 @@ impl InventoryStore for SqliteStore {
                 Some(digest_json(p)),
                 None,
             );
-            append(&mut tx, &event).await?;
+            append(&mut tx, &self.keys, &event).await?;
             written += 1;
         }
         tx.commit().await.db()?;
@@ -423,7 +423,7 @@ impl InventoryStore for SqliteStore {
             .execute(&mut *tx)
             .await
             .db()?;
-        append(&mut tx, &event).await?;
+        append(&mut tx, &self.keys, &event).await?;
         tx.commit().await.db()?;
         Ok(after)
     }
@@ -464,7 +464,7 @@ impl InventoryStore for SqliteStore {
                 Some(digest_json(d)),
                 None,
             );
-            append(&mut tx, &event).await?;
+            append(&mut tx, &self.keys, &event).await?;
         }
         tx.commit().await.db()?;
         Ok(deps.len() as u64)

@@ -19,6 +19,7 @@ mod assets;
 mod audit;
 mod backup;
 mod codec;
+mod files;
 mod inventory;
 mod jobs;
 mod orgs;
@@ -35,7 +36,8 @@ use sqlx::sqlite::{
 use sqlx::{ConnectOptions, Sqlite, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
-use ward_store::{AdminStore, BackupCounts, StoreError, StoreResult};
+use ward_core::keys::InstanceKey;
+use ward_store::{AdminStore, AuditMeta, BackupCounts, StoreError, StoreKeys, StoreResult};
 
 pub use backup::{BACKUP_FORMAT_VERSION, BACKUP_TABLES, BackupColumn, BackupTable, ColumnType};
 
@@ -63,6 +65,8 @@ pub struct SqliteStore {
     read: SqlitePool,
     /// One connection: every write transaction goes through it, so writes serialise.
     write: SqlitePool,
+    /// The audit chain's and backups' keys, derived from the instance key.
+    keys: StoreKeys,
 }
 
 impl SqliteStore {
@@ -70,8 +74,13 @@ impl SqliteStore {
     ///
     /// Accepts `sqlite://PATH`, `sqlite:PATH`, `sqlite::memory:` and the other forms sqlx accepts,
     /// including query parameters such as `?mode=ro`. Does not migrate; call
-    /// [`AdminStore::migrate`] once after opening.
-    pub async fn open(url: &str) -> StoreResult<Self> {
+    /// [`AdminStore::migrate`] once after opening. `key` keys the audit chain and backups.
+    ///
+    /// A database file is created readable by its owner only (0600), and its `-wal` and `-shm`
+    /// files are kept so (SQLite creates them with the database file's permissions; existing
+    /// files are tightened on open).
+    pub async fn open(url: &str, key: &InstanceKey) -> StoreResult<Self> {
+        let keys = StoreKeys::new(key);
         let base = SqliteConnectOptions::from_str(url)
             .map_err(|e| StoreError::Invalid(format!("database URL: {e}")))?
             .create_if_missing(true)
@@ -94,8 +103,11 @@ impl SqliteStore {
             return Ok(Self {
                 read: pool.clone(),
                 write: pool,
+                keys,
             });
         }
+        let path = base.get_filename().to_path_buf();
+        files::create_owner_only(&path)?;
         let options = base
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
@@ -117,7 +129,8 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .map_err(codec::db_err)?;
-        Ok(Self { read, write })
+        files::restrict_to_owner(&path)?;
+        Ok(Self { read, write, keys })
     }
 
     /// Start a write transaction on the single writer connection.
@@ -162,15 +175,36 @@ impl AdminStore for SqliteStore {
     }
 
     async fn backup(&self, out: &mut (dyn std::io::Write + Send)) -> StoreResult<BackupCounts> {
-        backup::write_backup(&self.read, out).await
+        let mut w = ward_store::backup::MacWriter::new(out, &self.keys);
+        let counts = backup::write_backup(&self.read, &mut w, &self.keys).await?;
+        w.finish()?;
+        Ok(counts)
     }
 
-    async fn restore(&self, input: &mut (dyn std::io::BufRead + Send)) -> StoreResult<BackupCounts> {
+    async fn restore(
+        &self,
+        input: &mut (dyn std::io::BufRead + Send),
+        meta: &AuditMeta,
+    ) -> StoreResult<BackupCounts> {
         let mut tx = self.begin_write().await?;
-        let counts = backup::read_backup(&mut tx, input).await?;
+        let (counts, head) = backup::read_backup(&mut tx, input, &self.keys).await?;
         // Paths and counters are derived data, not part of the backup.
         rollups::rebuild(&mut tx).await?;
         search::reindex_assets(&mut tx).await?;
+        // The restored chain's head, signed with this key, then the restore's own record.
+        if let Some(h) = &head {
+            audit::write_head(&mut tx, h).await?;
+        }
+        let event = meta.event(
+            "backup.restore",
+            "database",
+            self.keys.fingerprint().to_owned(),
+            None,
+            None,
+            None,
+            Some(ward_store::restore_check::restore_detail(&counts)),
+        );
+        audit::append(&mut tx, &self.keys, &event).await?;
         // Foreign keys are checked at commit: a violation means the backup is inconsistent.
         tx.commit()
             .await

@@ -16,8 +16,8 @@ use ward_core::OrgId;
 use ward_core::audit::digest_json;
 use ward_core::org::{OdsCode, OrgLink, Organisation};
 use ward_store::{
-    AuditMeta, OrgFilter, OrgOverview, OrgStore, Page, PageRequest, Scope, StoreError, StoreResult,
-    UpsertCounts,
+    AuditMeta, OrgFilter, OrgOverview, OrgStore, Page, PageRequest, Scope, StoreError, StoreKeys,
+    StoreResult, UpsertCounts,
 };
 
 pub(crate) const ORG_COLUMNS: &str = "id, code, name, kind, parent_id, postcode, opened, closed";
@@ -197,6 +197,7 @@ async fn upsert_one(
     org: &mut Organisation,
     effective: Date,
     audit: &AuditMeta,
+    keys: &StoreKeys,
     changes: &mut Changes,
 ) -> StoreResult<Outcome> {
     match org_by_code(conn, &org.code).await? {
@@ -219,7 +220,7 @@ async fn upsert_one(
                 Some(digest_json(org)),
                 None,
             );
-            append(conn, &event).await?;
+            append(conn, keys, &event).await?;
             Ok(Outcome::Inserted)
         }
         Some(stored) => {
@@ -246,7 +247,7 @@ async fn upsert_one(
                 Some(digest_json(org)),
                 None,
             );
-            append(conn, &event).await?;
+            append(conn, keys, &event).await?;
             Ok(Outcome::Updated)
         }
     }
@@ -323,7 +324,17 @@ impl OrgStore for SqliteStore {
         for (index, given) in orgs.iter().enumerate() {
             let mut org = given.clone();
             org.parent = org.parent.map(|p| renamed.get(&p).copied().unwrap_or(p));
-            match upsert_one(&mut tx, index, &mut org, effective, audit, &mut changes).await? {
+            match upsert_one(
+                &mut tx,
+                index,
+                &mut org,
+                effective,
+                audit,
+                &self.keys,
+                &mut changes,
+            )
+            .await?
+            {
                 Outcome::Inserted => counts.inserted += 1,
                 Outcome::Updated => counts.updated += 1,
                 Outcome::Unchanged => counts.unchanged += 1,

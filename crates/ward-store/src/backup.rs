@@ -1,12 +1,13 @@
 //! Ward's backend-neutral backup format: the one list of tables and columns both backends write and
 //! read, so a backup taken on SQLite restores into PostgreSQL and the other way round.
 //!
-//! # Format (version 1)
+//! # Format (version 2)
 //!
 //! UTF-8 JSON lines:
 //!
-//! 1. A header: `{"backend":"sqlite","ward_backup":1}` (`backend` names the writer, for humans;
-//!    any backend restores any backup).
+//! 1. A header: `{"backend":"sqlite","key":"<fingerprint>","ward_backup":2}` (`backend` names the
+//!    writer, for humans; any backend restores any backup; `key` is the fingerprint of the instance
+//!    key that made it, so a restore under another key is refused with a clear message).
 //! 2. One line per row, tables in the order of [`TABLES`] (parents before the rows that refer to
 //!    them) and rows in the order of [`BackupTable::key`] (organisations parents first, by depth
 //!    then id; text keys compared byte by byte): `{"table":"assets","row":{"id":"…",…}}`. Every
@@ -27,6 +28,17 @@
 //! | `Boolean` | `true` / `false` |
 //! | `Json` | the JSON value itself (not a string holding JSON) |
 //!
+//! 3. A trailer: `{"ward_backup_mac":"<hex>"}`, HMAC-SHA256 with the instance key's backup
+//!    sub-key over every byte before it. A restore feeds each line to the MAC as it reads it
+//!    ([`BackupReader`]) and refuses, inside its one transaction so nothing is stored, when the MAC
+//!    differs, the trailer is missing or anything follows it. Writers wrap their output in a
+//!    [`MacWriter`] and call [`MacWriter::finish`].
+//!
+//! A restore also re-checks what a normal write checks ([`crate::restore_check`]): grants fit
+//! their organisation's kind, e-mails are valid, rows refer to rows that exist, and the audit chain
+//! verifies under this instance's key; then it signs the restored chain's head and appends a
+//! `backup.restore` record. Sessions are never written: nobody stays signed in across a restore.
+//!
 //! Link rows of assets ([`BackupTable::org_from_asset`]) carry the asset's organisation as `org_id`;
 //! a restore takes the organisation from the restored asset, whatever the row says.
 //!
@@ -35,8 +47,199 @@
 //! moves it past the largest restored id. Tables that hold only data derived from the backed-up
 //! ones are listed in [`REBUILT_ON_RESTORE`] instead.
 
+use crate::keys::StoreKeys;
+use crate::{StoreError, StoreResult};
+use serde_json::Value;
+use std::io::{BufRead, Write};
+use ward_core::keys::StreamingMac;
+
 /// The `ward_backup` value in the header line.
-pub const FORMAT_VERSION: u64 = 1;
+pub const FORMAT_VERSION: u64 = 2;
+/// The key of the trailer line's MAC.
+const TRAILER_KEY: &str = "ward_backup_mac";
+
+/// The header line (without its newline) a backend writes first.
+pub fn header_line(backend: &str, keys: &StoreKeys) -> String {
+    serde_json::json!({ "ward_backup": FORMAT_VERSION, "backend": backend, "key": keys.fingerprint() })
+        .to_string()
+}
+
+/// An output that MACs every byte written through it; [`Self::finish`] appends the trailer.
+pub struct MacWriter<'a> {
+    inner: &'a mut (dyn Write + Send),
+    mac: StreamingMac,
+}
+
+impl<'a> MacWriter<'a> {
+    pub fn new(inner: &'a mut (dyn Write + Send), keys: &StoreKeys) -> Self {
+        Self {
+            inner,
+            mac: keys.backup.streaming(),
+        }
+    }
+
+    /// Write the trailer line (the MAC of everything before it) and flush.
+    pub fn finish(self) -> StoreResult<()> {
+        let line = serde_json::json!({ TRAILER_KEY: self.mac.finish_hex() }).to_string();
+        self.inner
+            .write_all(line.as_bytes())
+            .and_then(|()| self.inner.write_all(b"\n"))
+            .and_then(|()| self.inner.flush())
+            .map_err(|e| StoreError::Snapshot(format!("writing the backup's trailer: {e}")))
+    }
+}
+
+impl Write for MacWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.mac.update(buf.get(..n).unwrap_or_default());
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Reads a backup line by line, checking the header and feeding every line to the MAC; returns
+/// `None` at a trailer whose MAC matches, and an error (naming the line) for anything else.
+pub struct BackupReader<'a> {
+    input: &'a mut (dyn BufRead + Send),
+    keys: &'a StoreKeys,
+    mac: Option<StreamingMac>,
+    line_no: usize,
+    header_seen: bool,
+}
+
+impl<'a> BackupReader<'a> {
+    pub fn new(input: &'a mut (dyn BufRead + Send), keys: &'a StoreKeys) -> Self {
+        Self {
+            input,
+            keys,
+            mac: Some(keys.backup.streaming()),
+            line_no: 0,
+            header_seen: false,
+        }
+    }
+
+    /// The number of the line last returned.
+    pub fn line_no(&self) -> usize {
+        self.line_no
+    }
+
+    /// The next row line (header and blank lines are consumed here) with its number; `None` after
+    /// a trailer whose MAC is right.
+    pub fn next_line(&mut self, text: &mut String) -> StoreResult<Option<usize>> {
+        loop {
+            text.clear();
+            let read = self.input.read_line(text).map_err(|e| {
+                StoreError::Snapshot(format!(
+                    "line {}: reading the backup failed: {e}",
+                    self.line_no + 1
+                ))
+            })?;
+            if read == 0 {
+                return Err(StoreError::Snapshot(if self.header_seen {
+                    "the backup has no MAC trailer: it was cut short, or not written by `ward backup` \
+                     of this version; nothing was restored"
+                        .into()
+                } else {
+                    "the backup is empty".into()
+                }));
+            }
+            self.line_no += 1;
+            let trimmed = text.trim();
+            if self.header_seen && trimmed.starts_with(&format!("{{\"{TRAILER_KEY}\"")) {
+                return self.check_trailer(trimmed);
+            }
+            if let Some(mac) = self.mac.as_mut() {
+                mac.update(text.as_bytes());
+            }
+            if trimmed.is_empty() {
+                continue;
+            }
+            if !self.header_seen {
+                self.check_header(trimmed)?;
+                self.header_seen = true;
+                continue;
+            }
+            return Ok(Some(self.line_no));
+        }
+    }
+
+    fn check_header(&self, line: &str) -> StoreResult<()> {
+        let n = self.line_no;
+        let header: Value = serde_json::from_str(line)
+            .map_err(|_| StoreError::Snapshot(format!("line {n}: not a Ward backup header")))?;
+        let version = header.get("ward_backup").and_then(Value::as_u64);
+        if version != Some(FORMAT_VERSION) {
+            return Err(StoreError::Snapshot(format!(
+                "line {n}: not a Ward backup of format version {FORMAT_VERSION} (found {}); \
+                 older backups carry no MAC and cannot be restored",
+                version.map_or_else(|| "none".to_owned(), |v| v.to_string())
+            )));
+        }
+        match header.get("key").and_then(Value::as_str) {
+            Some(fp) if fp == self.keys.fingerprint() => Ok(()),
+            Some(fp) => Err(StoreError::Snapshot(format!(
+                "this backup was made with a different instance key (fingerprint {fp}; this \
+                 instance's key is {}); restore it with the key that made it",
+                self.keys.fingerprint()
+            ))),
+            None => Err(StoreError::Snapshot(format!(
+                "line {n}: the header names no instance key"
+            ))),
+        }
+    }
+
+    fn check_trailer(&mut self, line: &str) -> StoreResult<Option<usize>> {
+        let n = self.line_no;
+        let trailer: Value = serde_json::from_str(line)
+            .map_err(|_| StoreError::Snapshot(format!("line {n}: the MAC trailer is not JSON")))?;
+        let claimed = trailer
+            .get(TRAILER_KEY)
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let actual = self.mac.take().map(StreamingMac::finish_hex).unwrap_or_default();
+        if actual.is_empty() || !ward_core::keys::constant_time_eq(actual.as_bytes(), claimed.as_bytes()) {
+            return Err(StoreError::Snapshot(
+                "the backup's MAC does not match: it was changed after it was written, or made with a \
+                 different instance key; nothing was restored"
+                    .into(),
+            ));
+        }
+        // Only blank lines may follow.
+        let mut rest = String::new();
+        loop {
+            rest.clear();
+            let read = self
+                .input
+                .read_line(&mut rest)
+                .map_err(|e| StoreError::Snapshot(format!("reading the backup failed: {e}")))?;
+            if read == 0 {
+                return Ok(None);
+            }
+            self.line_no += 1;
+            if !rest.trim().is_empty() {
+                return Err(StoreError::Snapshot(format!(
+                    "line {}: nothing may follow the MAC trailer",
+                    self.line_no
+                )));
+            }
+        }
+    }
+}
+
+/// Check a whole backup's header and MAC without storing anything (a first pass before a
+/// restore, so a forged file is refused with the clearest message).
+pub fn verify_mac(input: &mut (dyn BufRead + Send), keys: &StoreKeys) -> StoreResult<u64> {
+    let mut reader = BackupReader::new(input, keys);
+    let mut text = String::new();
+    let mut rows = 0;
+    while reader.next_line(&mut text)?.is_some() {
+        rows += 1;
+    }
+    Ok(rows)
+}
 
 /// How a column is written in a backup; see the module documentation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,6 +310,14 @@ pub const REBUILT_ON_RESTORE: &[(&str, &str)] = &[
     (
         "software_text",
         "SQLite's trigram index of software names, filled by a trigger as software rows load",
+    ),
+    (
+        "audit_head",
+        "the signed head of the audit chain, signed again from the restored chain's last record",
+    ),
+    (
+        "sessions",
+        "never kept: a restore signs everyone out, so no session outlives it",
     ),
 ];
 
@@ -276,21 +487,6 @@ pub const TABLES: &[BackupTable] = &[
             col("granted_by", Uuid),
         ],
         &["id"],
-    ),
-    entry(
-        "sessions",
-        &[
-            col("id_hash", Text),
-            col("user_id", Uuid),
-            col("acting_grant_id", Uuid),
-            col("mfa_pending", Boolean),
-            col("csrf_token", Text),
-            col("pending_totp_secret", Text),
-            col("created_at", Timestamp),
-            col("last_seen_at", Timestamp),
-            col("expires_at", Timestamp),
-        ],
-        &["id_hash"],
     ),
     entry(
         "api_tokens",

@@ -8,13 +8,16 @@
 pub mod backup;
 mod digest;
 mod error;
+pub mod keys;
 mod query;
+pub mod restore_check;
 pub mod rollup;
 pub mod sector;
 pub mod vuln;
 
 pub use digest::digest_json_sliced;
 pub use error::{StoreError, StoreResult};
+pub use keys::StoreKeys;
 pub use query::*;
 pub use sector::SectorStore;
 pub use vuln::VulnStore;
@@ -23,7 +26,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use ward_core::account::{ApiToken, Email, Session, User};
 use ward_core::asset::Asset;
-use ward_core::audit::{AuditActor, AuditEvent, AuditRecord};
+use ward_core::audit::{AuditActor, AuditEvent, AuditRecord, SignedHead};
 use ward_core::dependency::Dependency;
 use ward_core::job::Job;
 use ward_core::org::{OdsCode, OrgLink, Organisation};
@@ -328,6 +331,9 @@ pub trait AuditStore: Send + Sync {
     async fn audit_page(&self, from: i64, limit: u32) -> StoreResult<Vec<AuditRecord>>;
     /// Records about organisations inside the scope, newest first.
     async fn audit_for_scope(&self, scope: &Scope, page: PageRequest) -> StoreResult<Page<AuditRecord>>;
+    /// The signed head of the chain as stored (`None` before the first record). Not checked here:
+    /// `ChainVerifier::finish` checks it.
+    async fn audit_head(&self) -> StoreResult<Option<SignedHead>>;
 }
 
 /// Background jobs, claimed with leases so several servers can share one database.
@@ -368,10 +374,17 @@ pub trait AdminStore: Send + Sync {
     /// Cheap liveness check of the connection.
     async fn ping(&self) -> StoreResult<()>;
     /// Write a consistent snapshot of every table as JSON lines (`{"table":..,"row":{..}}`),
-    /// read inside one repeatable-read transaction. Backend-neutral: restorable into either backend.
+    /// read inside one repeatable-read transaction, with a header naming the instance key and a
+    /// MAC trailer ([`backup`]). Backend-neutral: restorable into either backend with the same key.
     async fn backup(&self, out: &mut (dyn std::io::Write + Send)) -> StoreResult<BackupCounts>;
-    /// Load a snapshot into an empty, migrated database in one transaction.
-    async fn restore(&self, input: &mut (dyn std::io::BufRead + Send)) -> StoreResult<BackupCounts>;
+    /// Load a snapshot into an empty, migrated database in one transaction: the MAC is checked as
+    /// it streams and every row re-checked ([`restore_check`]); nothing is stored on any failure.
+    /// Signs the restored chain's head and appends a `backup.restore` record made from `audit`.
+    async fn restore(
+        &self,
+        input: &mut (dyn std::io::BufRead + Send),
+        audit: &AuditMeta,
+    ) -> StoreResult<BackupCounts>;
     /// A short name for logs: `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
 }

@@ -84,7 +84,7 @@ pub async fn spawn_app_configured(
         Backend::Sqlite => {
             let dir = tempfile::tempdir().expect("temp dir");
             let url = format!("sqlite://{}", dir.path().join("ward.db").display());
-            let s = ward_store_sqlite::SqliteStore::open(&url)
+            let s = ward_store_sqlite::SqliteStore::open(&url, &crate::db::test_key())
                 .await
                 .expect("open sqlite");
             s.migrate().await.expect("migrate");
@@ -96,7 +96,7 @@ pub async fn spawn_app_configured(
     let world = fixtures::build(&store, &hash, clock.now())
         .await
         .expect("fixtures");
-    let app = App::new(Arc::clone(&store), clock, settings).expect("app");
+    let app = App::new(Arc::clone(&store), clock, settings, &crate::db::test_key()).expect("app");
     let state = AppState::new(app.clone(), server);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");

@@ -12,6 +12,20 @@ use ward_store_sqlite::SqliteStore;
 /// `postgres://postgres@127.0.0.1:5432/postgres`.
 pub const POSTGRES_URL_VAR: &str = "WARD_TEST_POSTGRES_URL";
 
+/// The instance key every test store and app uses (fixed, so backups move between test stores).
+pub fn test_key() -> ward_core::keys::InstanceKey {
+    ward_core::keys::InstanceKey::from_bytes([0x57; ward_core::keys::KEY_BYTES])
+}
+
+/// Who restores a backup in tests, and when (the `backup.restore` audit record).
+pub fn restore_meta() -> ward_store::AuditMeta {
+    ward_store::AuditMeta {
+        actor: ward_core::audit::AuditActor::system("test-restore"),
+        at: crate::contract::fixtures::at(100_000),
+        request_id: None,
+    }
+}
+
 /// The file of the SQLite database [`fresh_sqlite`] made in `dir`.
 pub fn sqlite_path(dir: &TempDir) -> PathBuf {
     dir.path().join("ward.db")
@@ -33,7 +47,7 @@ pub async fn fresh_sqlite() -> (Arc<dyn Store>, TempDir) {
 async fn try_fresh_sqlite() -> anyhow::Result<(Arc<dyn Store>, TempDir)> {
     let dir = tempfile::Builder::new().prefix("ward-test-").tempdir()?;
     let url = format!("sqlite://{}", sqlite_path(&dir).display());
-    let store = SqliteStore::open(&url).await?;
+    let store = SqliteStore::open(&url, &test_key()).await?;
     ward_store::AdminStore::migrate(&store).await?;
     Ok((Arc::new(store), dir))
 }
@@ -61,6 +75,24 @@ pub async fn fresh_postgres() -> Option<Arc<dyn Store>> {
     }
 }
 
+/// Like [`fresh_postgres`], with the new database's URL, for tests that tamper with it directly.
+///
+/// # Panics
+/// As [`fresh_postgres`].
+#[allow(clippy::panic)] // test support: a configured but broken server fails the test
+pub async fn fresh_postgres_with_url() -> Option<(Arc<dyn Store>, String)> {
+    let Ok(admin_url) = std::env::var(POSTGRES_URL_VAR) else {
+        eprintln!(
+            "skipping PostgreSQL: set {POSTGRES_URL_VAR} (e.g. postgres://postgres@127.0.0.1:5432/postgres)"
+        );
+        return None;
+    };
+    match try_fresh_postgres(&admin_url).await {
+        Ok((store, name)) => Some((store, with_database(&admin_url, &name))),
+        Err(e) => panic!("{POSTGRES_URL_VAR} is set but a test database cannot be made: {e:#}"),
+    }
+}
+
 async fn try_fresh_postgres(admin_url: &str) -> anyhow::Result<(Arc<dyn Store>, String)> {
     let name = format!("ward_test_{}", uuid::Uuid::new_v4().simple());
     let mut admin = sqlx::PgConnection::connect(admin_url).await?;
@@ -70,7 +102,7 @@ async fn try_fresh_postgres(admin_url: &str) -> anyhow::Result<(Arc<dyn Store>, 
         .await?;
     admin.close().await?;
     let url = with_database(admin_url, &name);
-    let store = PgStore::connect(&url).await?;
+    let store = PgStore::connect(&url, &test_key()).await?;
     ward_store::AdminStore::migrate(&store).await?;
     Ok((Arc::new(store), name))
 }
@@ -122,11 +154,11 @@ pub async fn bench_store(
         None => (format!("sqlite://{}", dir.join("bench.db").display()), None),
     };
     let store: Arc<dyn Store> = if url.starts_with("postgres") {
-        let s = PgStore::connect(&url).await?;
+        let s = PgStore::connect(&url, &test_key()).await?;
         ward_store::AdminStore::migrate(&s).await?;
         Arc::new(s)
     } else {
-        let s = SqliteStore::open(&url).await?;
+        let s = SqliteStore::open(&url, &test_key()).await?;
         ward_store::AdminStore::migrate(&s).await?;
         Arc::new(s)
     };

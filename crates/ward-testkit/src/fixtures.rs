@@ -383,12 +383,16 @@ async fn add_user(
     // A distinct, fixed secret per user (base32 of 20 bytes).
     let secret =
         mfa.then(|| ward_app::accounts::totp::base32_encode(format!("ward-test-secret-{n:04}").as_bytes()));
+    let id = UserId::from_uuid(uuid_n(n));
+    // Stored sealed with the test instance key, as the app stores it.
+    let sealer = ward_app::sealed::TotpSealer::new(&crate::db::test_key());
+    let sealed = secret.as_deref().map(|s| sealer.seal(id, s)).transpose()?;
     let u = User {
-        id: UserId::from_uuid(uuid_n(n)),
+        id,
         email: Email::parse(&format!("{name}@test.ward.example"))?,
         display_name: name.replace('.', " "),
         password_hash: password_hash.to_owned(),
-        totp_secret: secret,
+        totp_secret: sealed,
         totp_last_step: None,
         disabled: false,
         failed_logins: 0,
@@ -396,7 +400,11 @@ async fn add_user(
         created_at: now,
     };
     store.create_user(&u, meta).await?;
-    Ok(u)
+    // The caller gets the secret in clear, as an authenticator app holds it.
+    Ok(User {
+        totp_secret: secret,
+        ..u
+    })
 }
 
 #[allow(clippy::too_many_arguments)]

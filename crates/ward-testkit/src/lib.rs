@@ -9,4 +9,4 @@ pub mod db;
 pub mod fixtures;
 
 pub use app::{TestApp, spawn_app, spawn_app_tuned, spawn_app_with};
-pub use db::{fresh_postgres, fresh_sqlite, sqlite_path};
+pub use db::{fresh_postgres, fresh_sqlite, restore_meta, sqlite_path, test_key};

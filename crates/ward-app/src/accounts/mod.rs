@@ -247,12 +247,13 @@ impl App {
                 "multi-factor authentication is already set up".into(),
             ));
         }
+        // The pending secret is sealed on the session like the confirmed one on the user.
         let secret = match &view.session.pending_totp_secret {
-            Some(s) => s.clone(),
+            Some(sealed) => self.totp_sealer().open(view.user.id, sealed)?,
             None => {
                 let s = totp::base32_encode(&secrets::random_bytes::<20>()?);
                 let mut session = view.session.clone();
-                session.pending_totp_secret = Some(s.clone());
+                session.pending_totp_secret = Some(self.totp_sealer().seal(view.user.id, &s)?);
                 self.store().update_session(&session).await?;
                 s
             }
@@ -266,16 +267,17 @@ impl App {
         let now = self.now();
         self.throttle(Attempt::SecondFactor { user: view.user.id })
             .await?;
-        let secret = view
+        let sealed = view
             .session
             .pending_totp_secret
             .clone()
             .ok_or_else(|| AppError::Conflict("start enrolment first".into()))?;
+        let secret = self.totp_sealer().open(view.user.id, &sealed)?;
         let step = totp::verify(&secret, code, now, None).ok_or_else(|| {
             AppError::invalid("code", "that code is not right; check the time on your phone")
         })?;
         let mut user = view.user.clone();
-        user.totp_secret = Some(secret);
+        user.totp_secret = Some(sealed);
         user.totp_last_step = Some(step);
         let meta = ward_store::AuditMeta {
             actor: AuditActor {
@@ -301,7 +303,12 @@ impl App {
         }
         self.throttle(Attempt::SecondFactor { user: view.user.id })
             .await?;
-        let secret = view.user.totp_secret.clone().ok_or(AppError::Unauthenticated)?;
+        let sealed = view
+            .user
+            .totp_secret
+            .as_deref()
+            .ok_or(AppError::Unauthenticated)?;
+        let secret = self.totp_sealer().open(view.user.id, sealed)?;
         let Some(step) = totp::verify(&secret, code, now, view.user.totp_last_step) else {
             let failed = self.store().record_mfa_failure(view.user.id).await?;
             if failed >= self.settings().max_failed_logins {

@@ -17,7 +17,7 @@ pub fn app_over(store: Arc<dyn Store>) -> App {
         ..AppSettings::default()
     };
     let clock = ManualClock::new(jiff::Timestamp::from_second(1_756_000_000).unwrap());
-    App::new(store, Arc::new(clock), settings).unwrap()
+    App::new(store, Arc::new(clock), settings, &ward_testkit::test_key()).unwrap()
 }
 
 /// Ward itself, as the CLI and jobs act.

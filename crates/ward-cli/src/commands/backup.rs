@@ -21,10 +21,8 @@ pub struct RestoreArgs {
 
 pub async fn backup(settings: &Settings, json: bool, a: BackupArgs) -> anyhow::Result<()> {
     let app = open(settings).await?;
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&a.out)
+    // Owner-only: a backup holds every organisation's data and the password hashes.
+    let file = crate::keyfile::create_private_file(&a.out)
         .map_err(|e| CliError::Rejected(format!("cannot create {}: {e}", a.out.display())))?;
     let mut w = BufWriter::new(file);
     let counts = app.store().backup(&mut w).await?;
@@ -45,18 +43,36 @@ pub async fn backup(settings: &Settings, json: bool, a: BackupArgs) -> anyhow::R
 
 pub async fn restore(settings: &Settings, json: bool, a: RestoreArgs) -> anyhow::Result<()> {
     let app = open(settings).await?;
-    let file = std::fs::File::open(&a.input)
-        .map_err(|e| CliError::Rejected(format!("cannot read {}: {e}", a.input.display())))?;
-    let mut r = BufReader::new(file);
+    let read = |p: &std::path::Path| {
+        std::fs::File::open(p)
+            .map(BufReader::new)
+            .map_err(|e| CliError::Rejected(format!("cannot read {}: {e}", p.display())))
+    };
+    // First pass: the header's key and the MAC, so a forged or foreign file is refused with the
+    // plainest message before a transaction opens. The restore checks the MAC again as it loads.
+    let keys = crate::keyfile::load_key(settings, false).map(|k| ward_store::StoreKeys::new(&k))?;
+    ward_store::backup::verify_mac(&mut read(&a.input)?, &keys)
+        .map_err(|e| CliError::Rejected(format!("{}: {e}", a.input.display())))?;
+    let meta = ward_store::AuditMeta {
+        actor: ward_core::audit::AuditActor::system("cli"),
+        at: app.now(),
+        request_id: None,
+    };
     let counts = app
         .store()
-        .restore(&mut r)
+        .restore(&mut read(&a.input)?, &meta)
         .await
-        .map_err(|e| CliError::Rejected(e.to_string()))?;
+        .map_err(|e| CliError::Rejected(format!("{}: {e}", a.input.display())))?;
     let total: u64 = counts.tables.values().sum();
-    let report = ward_app::audit::verify_chain(app.store(), |_| {})
-        .await
-        .map_err(super::app_err)?;
+    // Checkpoints of the database this one replaces name records the backup may not hold: set
+    // them aside, then checkpoint the restored chain.
+    let cp = crate::keyfile::checkpoint_path(settings);
+    if cp.exists() {
+        let aside = cp.with_extension(format!("before-restore-{}", app.now().as_second()));
+        std::fs::rename(&cp, &aside)?;
+        eprintln!("Earlier audit checkpoints moved to {}", aside.display());
+    }
+    let (report, _) = super::audit::verify_and_checkpoint(&app, settings).await?;
     if let Some(b) = report.first_break {
         return Err(CliError::AuditBroken(format!("restored, but the audit chain is broken: {b}")).into());
     }

@@ -38,6 +38,8 @@ pub async fn run(mut settings: Settings, explicit_db: bool, a: DemoArgs) -> anyh
             let _ = std::fs::remove_file(format!("{DEMO_DB}{suffix}"));
         }
         settings.database_url = format!("sqlite://{DEMO_DB}");
+        // A new demo database starts a new audit chain: earlier checkpoints belong to the old one.
+        let _ = std::fs::remove_file(crate::keyfile::checkpoint_path(&settings));
     }
     let app = open(&settings).await?;
     let existing = app

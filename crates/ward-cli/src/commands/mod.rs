@@ -15,19 +15,31 @@ use crate::settings::{Settings, open_store, redact_url};
 use std::sync::Arc;
 use ward_app::{Actor, App, AppError};
 use ward_core::clock::SystemClock;
+use ward_core::keys::InstanceKey;
 use ward_core::org::OrgKind;
 use ward_store::{OrgFilter, PageRequest, Scope, Store};
 
-/// Open the database and build the app.
+/// Open the database and build the app. The instance key is created on first start for SQLite;
+/// PostgreSQL needs it to exist (see [`open_creating_key`]).
 pub async fn open(settings: &Settings) -> anyhow::Result<App> {
-    let store = open_store(&settings.database_url).await.map_err(|e| {
-        CliError::Database(format!("cannot open {}: {e}", redact_url(&settings.database_url)))
-    })?;
-    app_over(store, settings)
+    open_with(settings, !crate::keyfile::is_postgres(&settings.database_url)).await
 }
 
-pub fn app_over(store: Arc<dyn Store>, settings: &Settings) -> anyhow::Result<App> {
-    App::new(store, Arc::new(SystemClock), settings.app_settings()).map_err(app_err)
+/// Like [`open`], creating the instance key when missing on either backend (`ward migrate`).
+pub async fn open_creating_key(settings: &Settings) -> anyhow::Result<App> {
+    open_with(settings, true).await
+}
+
+async fn open_with(settings: &Settings, create_key: bool) -> anyhow::Result<App> {
+    let key = crate::keyfile::load_key(settings, create_key)?;
+    let store = open_store(&settings.database_url, &key).await.map_err(|e| {
+        CliError::Database(format!("cannot open {}: {e}", redact_url(&settings.database_url)))
+    })?;
+    app_over(store, settings, &key)
+}
+
+pub fn app_over(store: Arc<dyn Store>, settings: &Settings, key: &InstanceKey) -> anyhow::Result<App> {
+    App::new(store, Arc::new(SystemClock), settings.app_settings(), key).map_err(app_err)
 }
 
 /// The operator at the command line: national reach, recorded in the audit trail as `system:cli`.

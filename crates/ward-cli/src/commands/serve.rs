@@ -95,6 +95,12 @@ pub async fn serve_app(
         let rx = stop_rx.clone();
         tasks.spawn(async move { refresh_exposure(app2, rx).await });
     }
+    {
+        let app2 = app.clone();
+        let rx = stop_rx.clone();
+        let path = crate::keyfile::checkpoint_path(settings);
+        tasks.spawn(async move { checkpoint_audit_head(app2, path, rx).await });
+    }
     tracing::info!(%addr, backend = app.store().backend(), "Ward is listening");
     if let Some(tx) = ready {
         let _ = tx.send(addr);
@@ -155,6 +161,38 @@ async fn schedule_housekeeping(app: App, mut stop: watch::Receiver<bool>) {
         tokio::select! {
             _ = stop.wait_for(|v| *v) => break,
             () = tokio::time::sleep(std::time::Duration::from_secs(600)) => {}
+        }
+    }
+}
+
+/// Every hour, append the audit chain's signed head to the checkpoint file and the log, so that
+/// cutting the trail and replaying an older head later is caught by `ward audit verify`. Only a
+/// head signed with this instance's key is recorded (a full verification is `ward audit verify`'s
+/// job, run from cron).
+async fn checkpoint_audit_head(app: App, path: std::path::PathBuf, mut stop: watch::Receiver<bool>) {
+    let mut last = None;
+    loop {
+        match app.store().audit_head().await {
+            Ok(Some(head)) if last.as_ref() != Some(&head) => {
+                if app.audit_keys().head_is_genuine(&head) {
+                    match crate::keyfile::append_checkpoint(&path, &head, app.now()) {
+                        Ok(line) => tracing::info!(checkpoint = %line, "audit checkpoint"),
+                        Err(e) => tracing::warn!(error = %e, "could not write the audit checkpoint"),
+                    }
+                    last = Some(head);
+                } else {
+                    tracing::error!(
+                        seq = head.seq,
+                        "the audit chain's head is not signed with this instance key"
+                    );
+                }
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "could not read the audit head"),
+        }
+        tokio::select! {
+            _ = stop.wait_for(|v| *v) => break,
+            () = tokio::time::sleep(std::time::Duration::from_secs(3600)) => {}
         }
     }
 }

@@ -22,6 +22,14 @@ impl Db {
         std::fs::write(&p, content).unwrap();
         p
     }
+    /// Give `other` this database's instance key, as an operator restoring elsewhere must.
+    fn share_key_with(&self, other: &Db) {
+        std::fs::copy(
+            self.dir.path().join("instance.key"),
+            other.dir.path().join("instance.key"),
+        )
+        .unwrap();
+    }
     fn ward(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_ward"))
             .args(args)
@@ -303,7 +311,13 @@ fn backup_restores_into_an_empty_database() {
     assert!(o.status.success(), "{}", text(&o));
     // Refuses to overwrite.
     assert!(!db.ward(&["backup", snap.to_str().unwrap()]).status.success());
+    // Under another instance key the backup is refused, naming both keys.
+    let stranger = Db::new();
+    let o = stranger.ward(&["restore", snap.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("different instance key"), "{}", text(&o));
     let other = Db::new();
+    db.share_key_with(&other);
     let o = other.ward(&["--json", "restore", snap.to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -401,4 +415,164 @@ fn serve_exits_1_when_the_http_or_metrics_port_is_taken() {
         assert!(out.contains("in use"), "{what}: the error says why:\n{out}");
     }
     drop(taken);
+}
+
+/// Run SQL on the database file directly, as someone with access to it could.
+async fn tamper_sqlite(path: &Path, sql: &str) -> u64 {
+    use sqlx::ConnectOptions;
+    let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(path)
+        .connect()
+        .await
+        .unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+        .execute(&mut conn)
+        .await
+        .unwrap()
+        .rows_affected()
+}
+
+fn db_with_an_admin() -> Db {
+    let db = Db::new();
+    let orgs = db.file("orgs.csv", ORGS_CSV);
+    let o = db.ward(&["orgs", "import", "--format", "csv", orgs.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = db.ward(&[
+        "users",
+        "add",
+        "lead@trust.example",
+        "--name",
+        "Ada Lead",
+        "--role",
+        "org_admin",
+        "--org",
+        "RJZ",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    db
+}
+
+#[tokio::test]
+async fn cutting_the_tail_of_the_audit_trail_breaks_audit_verify() {
+    let db = db_with_an_admin();
+    assert!(db.ward(&["audit", "verify"]).status.success());
+    let cut = tamper_sqlite(
+        &db.path(),
+        "DELETE FROM audit_log WHERE seq > (SELECT max(seq) - 2 FROM audit_log)",
+    )
+    .await;
+    assert_eq!(cut, 2);
+    let o = db.ward(&["audit", "verify"]);
+    assert_eq!(
+        o.status.code(),
+        Some(4),
+        "truncation went unnoticed: {}",
+        text(&o)
+    );
+}
+
+#[tokio::test]
+async fn a_backup_edited_to_grant_national_analyst_does_not_restore() {
+    let db = db_with_an_admin();
+    let snap = db.dir.path().join("snap.jsonl");
+    let o = db.ward(&["backup", snap.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let original = std::fs::read_to_string(&snap).unwrap();
+    let tampered: String = original
+        .lines()
+        .map(|l| {
+            if l.contains("\"table\":\"role_grants\"") {
+                l.replace("\"org_admin\"", "\"national_analyst\"")
+            } else {
+                l.to_owned()
+            }
+        })
+        .map(|l| l + "\n")
+        .collect();
+    assert_ne!(tampered, original);
+    let edited = db.file("edited.jsonl", &tampered);
+    let other = Db::new();
+    db.share_key_with(&other);
+    let o = other.ward(&["restore", edited.to_str().unwrap()]);
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "a tampered backup restored: {}",
+        text(&o)
+    );
+    assert!(text(&o).contains("MAC does not match"), "{}", text(&o));
+    let o = other.ward(&["--json", "users", "list"]);
+    assert!(
+        !String::from_utf8_lossy(&o.stdout).contains("lead@trust.example"),
+        "nothing is stored from a refused backup"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn backups_the_database_and_its_folder_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let db = Db::new();
+    let o = db.ward(&["--database-url", "sqlite://ward-data/ward.db", "migrate"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let data = db.dir.path().join("ward-data");
+    assert_eq!(mode(&data), 0o700, "data directory");
+    for name in ["ward.db", "ward.db-wal", "ward.db-shm"] {
+        let p = data.join(name);
+        if p.exists() {
+            assert_eq!(mode(&p), 0o600, "{name}");
+        }
+    }
+    let snap = db.dir.path().join("snap.jsonl");
+    let o = db.ward(&[
+        "--database-url",
+        "sqlite://ward-data/ward.db",
+        "backup",
+        snap.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(mode(&snap), 0o600, "backup file");
+}
+
+#[tokio::test]
+async fn audit_verify_keeps_checkpoints_that_catch_a_replayed_head() {
+    let db = db_with_an_admin();
+    let o = db.ward(&["audit", "checkpoint"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("ward-audit-checkpoint v1"), "{}", text(&o));
+    let saved = tamper_sqlite(&db.path(), "CREATE TABLE saved_head AS SELECT * FROM audit_head").await;
+    assert_eq!(saved, 0);
+    let o = db.ward(&[
+        "tokens",
+        "issue",
+        "--name",
+        "sync",
+        "--owner",
+        "lead@trust.example",
+        "--role",
+        "org_member",
+        "--org",
+        "RJZ",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = db.ward(&["audit", "verify"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let checkpoints = std::fs::read_to_string(db.dir.path().join("ward.db.audit-checkpoints")).unwrap();
+    assert_eq!(checkpoints.lines().count(), 2, "{checkpoints}");
+    // Cut the newest records and put the saved head row back.
+    tamper_sqlite(
+        &db.path(),
+        "DELETE FROM audit_log WHERE seq > (SELECT seq FROM saved_head); \
+         DELETE FROM audit_head; INSERT INTO audit_head SELECT * FROM saved_head; DROP TABLE saved_head;",
+    )
+    .await;
+    let o = db.ward(&["audit", "verify"]);
+    assert_eq!(
+        o.status.code(),
+        Some(4),
+        "a replayed head went unnoticed: {}",
+        text(&o)
+    );
+    assert!(text(&o).contains("checkpoint"), "{}", text(&o));
 }

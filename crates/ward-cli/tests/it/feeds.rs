@@ -116,10 +116,17 @@ async fn feeds_import_stores_the_good_files_and_names_the_bad_one() {
     assert!(out.contains("1 rejected"), "{out}");
 
     // The good records are in the database.
-    let store =
-        ward_store_sqlite::SqliteStore::open(&format!("sqlite://{}", dir.path().join("ward.db").display()))
-            .await
-            .unwrap();
+    let store = {
+        // The key `ward` created beside the database on first start.
+        let key = std::fs::read_to_string(dir.path().join("instance.key")).unwrap();
+        let key = ward_core::keys::InstanceKey::parse_hex(&key).unwrap();
+        ward_store_sqlite::SqliteStore::open(
+            &format!("sqlite://{}", dir.path().join("ward.db").display()),
+            &key,
+        )
+        .await
+        .unwrap()
+    };
     store.migrate().await.unwrap();
     for id in GOOD_IDS {
         assert_eq!(store.get_advisory(id).await.unwrap().id, id);

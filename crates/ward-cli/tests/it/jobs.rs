@@ -25,7 +25,8 @@ impl Drop for Server {
     }
 }
 
-fn serve(url: &str) -> Server {
+/// Both servers and the test share one instance key, as servers sharing a database must.
+fn serve(url: &str, key_file: &std::path::Path) -> Server {
     Server(
         Command::new(env!("CARGO_BIN_EXE_ward"))
             .args([
@@ -38,6 +39,7 @@ fn serve(url: &str) -> Server {
                 "3",
             ])
             .env("WARD_DATABASE_URL", url)
+            .env("WARD_INSTANCE_KEY_FILE", key_file)
             .env("WARD_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -65,18 +67,23 @@ async fn two_servers_share_one_queue_and_run_each_job_once() {
             .unwrap();
     }
     let url = ward_testkit::db::with_database(&admin_url, &name);
-    let pg = ward_store_postgres::PgStore::connect(&url).await.unwrap();
+    let key = ward_testkit::test_key();
+    let key_dir = tempfile::tempdir().unwrap();
+    let key_file = key_dir.path().join("instance.key");
+    std::fs::write(&key_file, key.to_hex()).unwrap();
+    let pg = ward_store_postgres::PgStore::connect(&url, &key).await.unwrap();
     ward_store::AdminStore::migrate(&pg).await.unwrap();
     let store: Arc<dyn Store> = Arc::new(pg);
     let app = ward_app::App::new(
         Arc::clone(&store),
         Arc::new(ward_core::clock::SystemClock),
         ward_app::AppSettings::default(),
+        &key,
     )
     .unwrap();
 
-    let _a = serve(&url);
-    let _b = serve(&url);
+    let _a = serve(&url, &key_file);
+    let _b = serve(&url, &key_file);
     const JOBS: usize = 300;
     let mut ids = Vec::with_capacity(JOBS);
     for i in 0..JOBS {
@@ -126,7 +133,7 @@ async fn two_servers_share_one_queue_and_run_each_job_once() {
         assert_eq!(job.attempts, 1, "job {id} claimed once");
     }
     eprintln!("jobs per server process: {workers:?}");
-    let report = ward_app::audit::verify_chain(store.as_ref(), |_| {})
+    let report = ward_app::audit::verify_chain(store.as_ref(), app.audit_keys(), &[], |_| {})
         .await
         .unwrap();
     assert!(

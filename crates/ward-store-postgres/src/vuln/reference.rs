@@ -171,7 +171,7 @@ impl PgStore {
             Some(digest),
             Some(detail),
         );
-        append_event(&mut tx, event).await?;
+        append_event(&mut tx, &self.keys, event).await?;
         tx.commit().await.map_err(map_db_error)?;
         Ok(counts)
     }
@@ -264,7 +264,7 @@ impl PgStore {
             Some(ward_core::audit::digest_json(s)),
             Some(s.name.clone()),
         );
-        append_event(&mut tx, event).await?;
+        append_event(&mut tx, &self.keys, event).await?;
         tx.commit().await.map_err(map_db_error)?;
         Ok(())
     }

@@ -147,7 +147,7 @@ impl PgStore {
             Some(digest),
             Some(detail),
         );
-        append_event(&mut tx, event).await?;
+        append_event(&mut tx, &self.keys, event).await?;
         tx.commit().await.map_err(map_db_error)?;
         Ok(counts)
     }

@@ -30,7 +30,7 @@ async fn connections_are_bounded_and_migrations_rerun_safely() {
 
 #[tokio::test]
 async fn a_bad_url_is_invalid_and_names_no_secret() {
-    let err = PgStore::connect("postgres://user:hunter2@[bad")
+    let err = PgStore::connect("postgres://user:hunter2@[bad", &crate::support::test_key())
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Invalid(_)), "{err}");

@@ -25,7 +25,7 @@ fn event(n: usize, org: Option<ward_core::OrgId>) -> AuditEvent {
 }
 
 async fn verify_all(s: &dyn AuditStore) -> u64 {
-    let mut v = ChainVerifier::default();
+    let mut v = ChainVerifier::new(ward_core::audit::AuditKeys::new(&crate::support::test_key()));
     loop {
         let page = s.audit_page(v.next_seq(), 37).await.unwrap();
         if page.is_empty() {

@@ -81,9 +81,18 @@ async fn a_backup_restores_into_an_empty_database_identically() {
     assert_eq!(counts.tables.get("org_links"), Some(&8));
     let text = String::from_utf8(first.clone()).unwrap();
     let mut lines = text.lines();
-    assert_eq!(lines.next(), Some(r#"{"backend":"postgres","ward_backup":1}"#));
+    let header = format!(
+        r#"{{"backend":"postgres","key":"{}","ward_backup":2}}"#,
+        crate::support::test_key().fingerprint()
+    );
+    assert_eq!(lines.next(), Some(header.as_str()));
+    let mut tail = text.lines().rev();
     assert!(
-        text.lines().last().unwrap().starts_with(r#"{"table":"jobs","#),
+        tail.next().unwrap().starts_with(r#"{"ward_backup_mac":""#),
+        "the MAC trailer comes last"
+    );
+    assert!(
+        tail.next().unwrap().starts_with(r#"{"table":"jobs","#),
         "jobs come last"
     );
     let org_line = text
@@ -113,18 +122,31 @@ async fn a_backup_restores_into_an_empty_database_identically() {
     );
 
     let Some(target) = TestDb::new().await else { return };
-    let restored = target.store.restore(&mut first.as_slice()).await.unwrap();
+    let restored = target
+        .store
+        .restore(&mut first.as_slice(), &crate::support::restore_meta())
+        .await
+        .unwrap();
     assert_eq!(restored, counts);
     let mut second = Vec::new();
     target.store.backup(&mut second).await.unwrap();
+    // Byte-identical but for the restore's own audit record and the MAC over it.
+    let rows = |t: &str| -> Vec<String> {
+        t.lines()
+            .filter(|l| {
+                !l.contains(r#""action":"backup.restore""#) && !l.starts_with(r#"{"ward_backup_mac""#)
+            })
+            .map(str::to_owned)
+            .collect()
+    };
     assert_eq!(
-        String::from_utf8(second).unwrap(),
-        text,
+        rows(&String::from_utf8(second).unwrap()),
+        rows(&text),
         "backup of the restore is byte-identical"
     );
 
     // The restored database works: the chain verifies and continues, software ids keep counting.
-    let mut v = ChainVerifier::default();
+    let mut v = ChainVerifier::new(ward_core::audit::AuditKeys::new(&crate::support::test_key()));
     for r in target.store.audit_page(1, 1000).await.unwrap() {
         v.check(&r).unwrap();
     }
@@ -157,7 +179,11 @@ async fn a_backup_restores_into_an_empty_database_identically() {
     );
 
     // Restoring into a database with data is refused.
-    let err = target.store.restore(&mut first.as_slice()).await.unwrap_err();
+    let err = target
+        .store
+        .restore(&mut first.as_slice(), &crate::support::restore_meta())
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Snapshot(_)), "{err}");
     source.finish().await;
     target.finish().await;
@@ -175,26 +201,44 @@ async fn damaged_backups_are_refused_and_leave_nothing_behind() {
     let number_for_text = text.replacen(r#""code":"X26""#, r#""code":26"#, 1);
     let err = target
         .store
-        .restore(&mut number_for_text.as_bytes())
+        .restore(
+            &mut crate::support::resign(&number_for_text).as_bytes(),
+            &crate::support::restore_meta(),
+        )
         .await
         .unwrap_err();
     assert!(err.to_string().contains("organisations.code"), "{err}");
     let bad_column = text.replacen(r#""hostname""#, r#""host""#, 1);
     let err = target
         .store
-        .restore(&mut bad_column.as_bytes())
+        .restore(
+            &mut crate::support::resign(&bad_column).as_bytes(),
+            &crate::support::restore_meta(),
+        )
         .await
         .unwrap_err();
     assert!(err.to_string().contains("line"), "{err}");
     let not_ward = "{\"hello\":1}\n";
     assert!(matches!(
-        target.store.restore(&mut not_ward.as_bytes()).await,
+        target
+            .store
+            .restore(
+                &mut crate::support::resign(not_ward).as_bytes(),
+                &crate::support::restore_meta()
+            )
+            .await,
         Err(StoreError::Snapshot(_))
     ));
     // A row pointing at a missing organisation fails the deferred foreign-key check.
     let orphan = text.replacen(&id(8).to_string(), &id(4242).to_string(), 1);
     assert!(matches!(
-        target.store.restore(&mut orphan.as_bytes()).await,
+        target
+            .store
+            .restore(
+                &mut crate::support::resign(&orphan).as_bytes(),
+                &crate::support::restore_meta()
+            )
+            .await,
         Err(StoreError::Snapshot(_))
     ));
     // assets.org_id has no row-level foreign key either; the restore checks it as a whole.
@@ -206,12 +250,17 @@ async fn damaged_backups_are_refused_and_leave_nothing_behind() {
     );
     let err = target
         .store
-        .restore(&mut text.replacen(asset_line, &foreign, 1).as_bytes())
+        .restore(
+            &mut crate::support::resign(&text.replacen(asset_line, &foreign, 1)).as_bytes(),
+            &crate::support::restore_meta(),
+        )
         .await
         .unwrap_err();
     assert!(
-        err.to_string()
-            .contains("an asset names an organisation that does not exist"),
+        err.to_string().contains(&format!(
+            "org_id {} names no organisation in the backup",
+            id(4244)
+        )),
         "{err}"
     );
     // Link rows have no row-level foreign keys; the restore checks them as a whole.
@@ -231,7 +280,14 @@ async fn damaged_backups_are_refused_and_leave_nothing_behind() {
     ] {
         assert_ne!(broken, link, "the test edits the line");
         let damaged = text.replacen(link, &broken, 1);
-        let err = target.store.restore(&mut damaged.as_bytes()).await.unwrap_err();
+        let err = target
+            .store
+            .restore(
+                &mut crate::support::resign(&damaged).as_bytes(),
+                &crate::support::restore_meta(),
+            )
+            .await
+            .unwrap_err();
         assert!(matches!(err, StoreError::Snapshot(_)), "{err}");
         assert!(err.to_string().contains(expected), "{err} for {broken}");
     }
@@ -241,7 +297,14 @@ async fn damaged_backups_are_refused_and_leave_nothing_behind() {
         "nothing was stored"
     );
     // And the good backup still restores afterwards.
-    target.store.restore(&mut text.as_bytes()).await.unwrap();
+    target
+        .store
+        .restore(
+            &mut crate::support::resign(&text).as_bytes(),
+            &crate::support::restore_meta(),
+        )
+        .await
+        .unwrap();
     source.finish().await;
     target.finish().await;
 }

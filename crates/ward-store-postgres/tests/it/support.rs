@@ -50,7 +50,7 @@ impl TestDb {
     pub async fn new() -> Option<Self> {
         let admin_url = server_url()?;
         let name = format!("ward_test_{}", Uuid::now_v7().simple());
-        let admin = PgStore::connect_with_pool_size(&admin_url, 1)
+        let admin = PgStore::connect_with_pool_size(&admin_url, 1, &crate::support::test_key())
             .await
             .expect("connect to the test server");
         sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}")))
@@ -59,7 +59,9 @@ impl TestDb {
             .expect("create test database");
         admin.pool().close().await;
         let url = with_database(&admin_url, &name);
-        let store = PgStore::connect(&url).await.expect("connect to test database");
+        let store = PgStore::connect(&url, &crate::support::test_key())
+            .await
+            .expect("connect to test database");
         store.migrate().await.expect("migrate");
         Some(Self {
             store,
@@ -71,13 +73,15 @@ impl TestDb {
 
     /// Another store over the same database: a second server.
     pub async fn second_server(&self) -> PgStore {
-        PgStore::connect(&self.url).await.expect("connect second server")
+        PgStore::connect(&self.url, &crate::support::test_key())
+            .await
+            .expect("connect second server")
     }
 
     /// Drop the database.
     pub async fn finish(self) {
         self.store.pool().close().await;
-        let admin = PgStore::connect_with_pool_size(&self.admin_url, 1)
+        let admin = PgStore::connect_with_pool_size(&self.admin_url, 1, &crate::support::test_key())
             .await
             .expect("connect to the test server");
         sqlx::query(AssertSqlSafe(format!(
@@ -189,4 +193,35 @@ fn database_names_are_swapped_in_urls() {
         "postgres://u@h/x?sslmode=disable"
     );
     assert_eq!(with_database("postgres://u@h", "x"), "postgres://u@h/x");
+}
+
+/// The instance key of these tests.
+pub fn test_key() -> ward_core::keys::InstanceKey {
+    ward_core::keys::InstanceKey::from_bytes([0x57; 32])
+}
+
+/// `text` (a backup, possibly edited) with its MAC trailer made again with the test key, so a test
+/// of row checks is not stopped by the MAC.
+pub fn resign(text: &str) -> String {
+    use std::io::Write;
+    let body: String = text
+        .lines()
+        .filter(|l| !l.starts_with("{\"ward_backup_mac\""))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let keys = ward_store::StoreKeys::new(&test_key());
+    let mut out: Vec<u8> = Vec::new();
+    let mut w = ward_store::backup::MacWriter::new(&mut out, &keys);
+    w.write_all(body.as_bytes()).unwrap();
+    w.finish().unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+/// Who restores in these tests.
+pub fn restore_meta() -> ward_store::AuditMeta {
+    ward_store::AuditMeta {
+        actor: ward_core::audit::AuditActor::system("test-restore"),
+        at: jiff::Timestamp::from_second(1_760_000_000).unwrap(),
+        request_id: None,
+    }
 }

@@ -163,7 +163,7 @@ impl SqliteStore {
             Some(digest),
             Some(detail),
         );
-        append(&mut tx, &event).await?;
+        append(&mut tx, &self.keys, &event).await?;
         tx.commit().await.db()?;
         Ok(counts)
     }
@@ -264,7 +264,7 @@ impl SqliteStore {
             Some(ward_core::audit::digest_json(s)),
             Some(s.name.clone()),
         );
-        append(&mut tx, &event).await?;
+        append(&mut tx, &self.keys, &event).await?;
         tx.commit().await.db()?;
         Ok(())
     }

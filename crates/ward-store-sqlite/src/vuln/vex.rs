@@ -142,7 +142,7 @@ impl SqliteStore {
             Some(digest),
             Some(detail),
         );
-        append(&mut tx, &event).await?;
+        append(&mut tx, &self.keys, &event).await?;
         tx.commit().await.db()?;
         Ok(counts)
     }

@@ -89,7 +89,9 @@ fn assets(orgs: &[OrgId], first: u64, count: u64, per_asset: u64, distinct: u64)
 
 #[tokio::test]
 async fn thousands_of_assets_import_and_dedupe() {
-    let store = SqliteStore::open("sqlite::memory:").await.unwrap();
+    let store = SqliteStore::open("sqlite::memory:", &crate::test_key())
+        .await
+        .unwrap();
     store.migrate().await.unwrap();
     let orgs = orgs(&store, 20).await;
     let batch = assets(&orgs, 0, 3_000, 8, 400);
@@ -150,7 +152,7 @@ async fn thousands_of_assets_import_and_dedupe() {
 async fn hundred_thousand_assets_probe() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("bulk.db").display());
-    let store = SqliteStore::open(&url).await.unwrap();
+    let store = SqliteStore::open(&url, &crate::test_key()).await.unwrap();
     store.migrate().await.unwrap();
     let orgs = orgs(&store, 500).await;
     let total: u64 = 100_000;

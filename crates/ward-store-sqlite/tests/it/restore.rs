@@ -18,7 +18,7 @@ fn meta() -> AuditMeta {
 
 async fn fresh(dir: &tempfile::TempDir, name: &str) -> SqliteStore {
     let url = format!("sqlite://{}", dir.path().join(name).display());
-    let store = SqliteStore::open(&url).await.unwrap();
+    let store = SqliteStore::open(&url, &crate::test_key()).await.unwrap();
     store.migrate().await.unwrap();
     store
 }
@@ -87,13 +87,19 @@ async fn links_to_missing_software_or_assets_are_refused() {
         assert_ne!(broken, link, "the test edits the line");
         let target = fresh(&dir, &format!("target{i}.db")).await;
         let damaged = text.replacen(link, broken, 1);
-        let err = target.restore(&mut damaged.as_bytes()).await.unwrap_err();
+        let err = target
+            .restore(&mut crate::resign(&damaged).as_bytes(), &crate::restore_meta())
+            .await
+            .unwrap_err();
         assert!(matches!(err, StoreError::Snapshot(_)), "{err}");
         assert!(err.to_string().contains(expected), "{err} for {broken}");
     }
     // The undamaged backup restores.
     let target = fresh(&dir, "good.db").await;
-    target.restore(&mut text.as_bytes()).await.unwrap();
+    target
+        .restore(&mut crate::resign(&text).as_bytes(), &crate::restore_meta())
+        .await
+        .unwrap();
 }
 
 /// Every table of the migrated schema is either written to a backup or rebuilt by a restore, so a

@@ -99,7 +99,7 @@ async fn first_schema_database(dir: &Path) -> String {
 async fn links_survive_the_renumbering_migration() {
     let dir = tempfile::tempdir().unwrap();
     let url = first_schema_database(dir.path()).await;
-    let store = SqliteStore::open(&url).await.unwrap();
+    let store = SqliteStore::open(&url, &crate::test_key()).await.unwrap();
     store.migrate().await.unwrap();
 
     let services: Vec<ServiceId> = [SERVICE_B, SERVICE_A]

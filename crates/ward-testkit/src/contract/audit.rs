@@ -5,7 +5,7 @@ use crate::check_eq;
 use jiff::SignedDuration;
 use std::sync::Arc;
 use ward_core::audit::{
-    AuditActor, AuditEvent, ChainBreak, ChainVerifier, GENESIS_HASH, chain_hash, digest_json,
+    AuditActor, AuditEvent, AuditKeys, ChainBreak, ChainVerifier, GENESIS_HASH, digest_json,
 };
 use ward_core::clock::truncate_to_micros;
 use ward_core::role::Role;
@@ -16,11 +16,13 @@ const VERIFY_PAGE: u32 = 500;
 
 /// Replay the whole chain through [`ChainVerifier`]: the first break, or the number of records.
 pub async fn chain_break(store: &Arc<dyn Store>) -> anyhow::Result<Result<u64, ChainBreak>> {
-    let mut verifier = ChainVerifier::default();
+    let mut verifier = ChainVerifier::new(AuditKeys::new(&crate::db::test_key()));
     loop {
         let page = store.audit_page(verifier.next_seq(), VERIFY_PAGE).await?;
         if page.is_empty() {
-            return Ok(Ok(verifier.checked()));
+            // The chain must end exactly at its signed head.
+            let head = store.audit_head().await?;
+            return Ok(verifier.finish(head.as_ref()).map(|()| verifier.checked()));
         }
         for record in &page {
             if let Err(e) = verifier.check(record) {
@@ -79,7 +81,7 @@ pub async fn audit_records_every_change(store: Arc<dyn Store>) -> anyhow::Result
     check_eq!(record.event, stored_event, "appended event");
     check_eq!(
         record.hash,
-        chain_hash(&record.prev_hash, record.seq, &stored_event),
+        AuditKeys::new(&crate::db::test_key()).chain_hash(&record.prev_hash, record.seq, &stored_event),
         "appended hash"
     );
     let read = cursor.take(&store).await?;

@@ -15,22 +15,35 @@ use ward_store::{
 
 const PAGE: u32 = 1000;
 
-/// Every line of a backup after the header, parsed and sorted, so backups from different
-/// backends compare by content.
+/// Every row line of a backup (between the header and the MAC trailer), parsed and sorted, so
+/// backups from different backends compare by content. The audit records of restores are left
+/// out: a restore appends one, so a backup of a restored database has one more.
 fn rows_of(backup: &[u8]) -> anyhow::Result<Vec<Value>> {
     let text = std::str::from_utf8(backup)?;
     let mut lines = text.lines().filter(|l| !l.trim().is_empty());
     let header: Value = serde_json::from_str(lines.next().unwrap_or_default())?;
     check_eq!(
         header.get("ward_backup").and_then(Value::as_u64),
-        Some(1),
+        Some(ward_store::backup::FORMAT_VERSION),
         "backup header"
     );
     let mut rows = lines
         .map(serde_json::from_str::<Value>)
         .collect::<Result<Vec<_>, _>>()?;
+    check_eq!(
+        rows.pop().and_then(|t| t.get("ward_backup_mac").map(|_| ())),
+        Some(()),
+        "the backup ends with its MAC trailer"
+    );
+    rows.retain(|v| !is_restore_record(v));
     rows.sort_by_key(|v| v.to_string());
     Ok(rows)
+}
+
+/// Whether a backup row is the audit record of a restore.
+fn is_restore_record(v: &Value) -> bool {
+    v.get("table").and_then(Value::as_str) == Some("audit_log")
+        && v.pointer("/row/action").and_then(Value::as_str) == Some("backup.restore")
 }
 
 /// What a person can see through the store, read in full.
@@ -108,7 +121,12 @@ async fn everything(store: &Arc<dyn Store>) -> anyhow::Result<Vec<String>> {
         let page = store.audit_page(from, PAGE).await?;
         let Some(last) = page.last() else { break };
         from = last.seq + 1;
-        out.extend(page.iter().map(|r| format!("{r:?}")));
+        // A restore appends its own record; compare the rest.
+        out.extend(
+            page.iter()
+                .filter(|r| r.event.action != "backup.restore")
+                .map(|r| format!("{:?} {:?}", r.event, r.hash)),
+        );
     }
     // Vulnerability data (the EPSS and KEV rows are compared by `vuln_backup_restore`).
     out.push(format!("{:?}", store.vuln_totals().await?));
@@ -149,11 +167,21 @@ async fn everything(store: &Arc<dyn Store>) -> anyhow::Result<Vec<String>> {
 pub async fn backup_restore(source: Arc<dyn Store>, target: Arc<dyn Store>) -> anyhow::Result<()> {
     let mut backup: Vec<u8> = Vec::new();
     let written = source.backup(&mut backup).await?;
-    let restored = target.restore(&mut backup.as_slice()).await?;
+    let restored = target
+        .restore(&mut backup.as_slice(), &crate::db::restore_meta())
+        .await?;
     check_eq!(restored, written, "rows restored per table");
     let mut again: Vec<u8> = Vec::new();
     let rewritten = target.backup(&mut again).await?;
-    check_eq!(rewritten, written, "rows in a backup of the restored database");
+    let mut expected = written.clone();
+    if let Some(n) = expected.tables.get_mut("audit_log") {
+        *n += 1;
+    }
+    check_eq!(
+        rewritten,
+        expected,
+        "rows in a backup of the restored database (and the restore's audit record)"
+    );
     if rows_of(&again)? != rows_of(&backup)? {
         anyhow::bail!("a backup of the restored database differs from the original backup");
     }
@@ -193,8 +221,17 @@ pub async fn backup_restore(source: Arc<dyn Store>, target: Arc<dyn Store>) -> a
     check_eq!(before.len(), after.len(), "items readable after restore");
     check_eq!(
         verify_chain(&target).await?,
-        verify_chain(&source).await?,
-        "restored audit chain verifies"
+        verify_chain(&source).await? + 1,
+        "restored audit chain verifies, ending with the restore's record"
+    );
+    let last = target
+        .audit_page(i64::try_from(verify_chain(&target).await?)?, 1)
+        .await?;
+    check_eq!(
+        last.first()
+            .map(|r| (r.event.action.clone(), r.event.detail.is_some())),
+        Some(("backup.restore".to_owned(), true)),
+        "the restore is audited with its counts"
     );
 
     // The restored database keeps working: new and known software, audit appends.
@@ -224,11 +261,34 @@ pub async fn backup_restore(source: Arc<dyn Store>, target: Arc<dyn Store>) -> a
     verify_chain(&target).await?;
 
     check_err!(
-        target.restore(&mut backup.as_slice()).await,
+        target
+            .restore(&mut backup.as_slice(), &crate::db::restore_meta())
+            .await,
         StoreError::Snapshot(_),
         "restoring into a non-empty database"
     );
     Ok(())
+}
+
+/// `text` (a header and rows) with the MAC trailer the test key gives it.
+pub fn sign(text: &str) -> String {
+    sign_with(text, &crate::db::test_key())
+}
+
+/// `text` with a MAC trailer made with `key` (a forger's or another deployment's).
+pub fn sign_with(text: &str, key: &ward_core::keys::InstanceKey) -> String {
+    use std::io::Write;
+    let keys = ward_store::StoreKeys::new(key);
+    let mut out: Vec<u8> = Vec::new();
+    let mut w = ward_store::backup::MacWriter::new(&mut out, &keys);
+    let written = w
+        .write_all(text.as_bytes())
+        .map_err(|e| e.to_string())
+        .and_then(|()| w.finish().map_err(|e| e.to_string()));
+    match written {
+        Ok(()) => String::from_utf8_lossy(&out).into_owned(),
+        Err(_) => String::new(),
+    }
 }
 
 /// A package present in the backup's software table.
@@ -254,7 +314,9 @@ fn source_package(backup: &[u8]) -> anyhow::Result<ward_core::asset::InstalledSo
 /// Malformed backups are refused with `Snapshot`, naming the problem, and leave the empty
 /// database empty (so a good restore still works afterwards).
 pub async fn restore_refuses_bad_input(empty: Arc<dyn Store>) -> anyhow::Result<()> {
-    let header = r#"{"ward_backup":1,"backend":"contract"}"#;
+    let header =
+        ward_store::backup::header_line("contract", &ward_store::StoreKeys::new(&crate::db::test_key()));
+    let header = header.as_str();
     let org = r#"{"table":"organisations","row":{"id":"0190a000-0000-7000-8000-000000000001","code":"BAD1","name":"Bad","kind":"nhs_trust","parent_id":null,"postcode":null,"opened":null,"closed":null}}"#;
     let cases = [
         ("", "an empty file"),
@@ -302,11 +364,43 @@ pub async fn restore_refuses_bad_input(empty: Arc<dyn Store>) -> anyhow::Result<
         ),
     ];
     for (text, what) in cases {
-        let result = empty.restore(&mut text.as_bytes()).await;
+        // Signed, so it is the rows that are refused, not the MAC.
+        let result = empty
+            .restore(&mut sign(text).as_bytes(), &crate::db::restore_meta())
+            .await;
+        check_err!(result, StoreError::Snapshot(_), "restoring {what}");
+    }
+    let good = format!("{header}\n{org}\n");
+    let refused = [
+        (good.clone(), "a backup without its MAC trailer"),
+        (
+            format!("{good}{{\"ward_backup_mac\":\"{}\"}}\n", "0".repeat(64)),
+            "a backup with a wrong MAC",
+        ),
+        (
+            sign(&good).replace("\"Bad\"", "\"Worse\""),
+            "a backup edited after it was signed",
+        ),
+        (
+            sign_with(&good, &ward_core::keys::InstanceKey::from_bytes([1; 32])),
+            "a backup signed with another key",
+        ),
+        (
+            format!(
+                "{}{{\"table\":\"kev_catalog\",\"row\":{{\"id\":1}}}}\n",
+                sign(&good)
+            ),
+            "rows after the MAC trailer",
+        ),
+    ];
+    for (text, what) in refused {
+        let result = empty
+            .restore(&mut text.as_bytes(), &crate::db::restore_meta())
+            .await;
         check_err!(result, StoreError::Snapshot(_), "restoring {what}");
     }
     let restored = empty
-        .restore(&mut format!("{header}\n{org}\n").as_bytes())
+        .restore(&mut sign(&good).as_bytes(), &crate::db::restore_meta())
         .await?;
     check_eq!(
         restored.tables.get("organisations").copied(),

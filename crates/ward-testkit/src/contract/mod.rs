@@ -9,8 +9,8 @@
 mod account_security;
 mod accounts;
 mod audit;
-mod backup;
-mod fixtures;
+pub mod backup;
+pub mod fixtures;
 mod inventory;
 mod isolation;
 mod jobs;

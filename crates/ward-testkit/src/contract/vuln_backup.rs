@@ -327,7 +327,9 @@ pub async fn vuln_backup_restore(source: Arc<dyn Store>, target: Arc<dyn Store>)
             "backup counts {n} rows of {table}, expected at least {at_least}"
         );
     }
-    let restored = target.restore(&mut backup.as_slice()).await?;
+    let restored = target
+        .restore(&mut backup.as_slice(), &crate::db::restore_meta())
+        .await?;
     check_eq!(restored, written, "rows restored per table");
     check_sample(&target, &s, "restored").await?;
     let (before, after) = (read_sample(&source, &s).await?, read_sample(&target, &s).await?);

@@ -410,7 +410,7 @@ async fn api_changes_are_audited_with_actor_and_role() {
         format!("user:{}", app.world.users[&Role::OrgAdmin].id)
     );
     assert!(rec["event"]["after"].as_str().unwrap().len() == 64);
-    let report = ward_app::audit::verify_chain(app.store.as_ref(), |_| {})
+    let report = ward_app::audit::verify_chain(app.store.as_ref(), app.app.audit_keys(), &[], |_| {})
         .await
         .unwrap();
     assert!(report.first_break.is_none());

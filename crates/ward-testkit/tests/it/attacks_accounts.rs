@@ -551,7 +551,13 @@ async fn one_failing_account_does_not_lock_out_everyone_behind_one_address() {
 async fn replicas_share_the_sign_in_throttle() {
     let c = clock();
     for t in on_each_backend(&c).await {
-        let replica = ward_app::App::new(Arc::clone(&t.store), Arc::new(c.clone()), test_settings()).unwrap();
+        let replica = ward_app::App::new(
+            Arc::clone(&t.store),
+            Arc::new(c.clone()),
+            test_settings(),
+            &ward_testkit::test_key(),
+        )
+        .unwrap();
         let mut throttled_here = false;
         for _ in 0..40 {
             if matches!(
