@@ -59,14 +59,20 @@ fn user_from_row(row: &PgRow) -> StoreResult<User> {
 }
 
 fn grant_from_row(row: &PgRow) -> StoreResult<RoleGrant> {
+    grant_from_columns(row, "")
+}
+
+/// A grant from columns named with `prefix` (joins name them apart from the other table's).
+fn grant_from_columns(row: &PgRow, prefix: &str) -> StoreResult<RoleGrant> {
+    let c = |name: &str| format!("{prefix}{name}");
     Ok(RoleGrant {
-        id: GrantId::from_uuid(col(row, "id")?),
-        user: UserId::from_uuid(col(row, "user_id")?),
-        role: parse_col(row, "role")?,
-        org: OrgId::from_uuid(col(row, "org_id")?),
-        created_at: from_micros(col(row, "created_at")?)?,
-        expires_at: from_opt_micros(col(row, "expires_at")?)?,
-        granted_by: col::<Option<Uuid>>(row, "granted_by")?.map(UserId::from_uuid),
+        id: GrantId::from_uuid(col(row, &c("id"))?),
+        user: UserId::from_uuid(col(row, &c("user_id"))?),
+        role: parse_col(row, &c("role"))?,
+        org: OrgId::from_uuid(col(row, &c("org_id"))?),
+        created_at: from_micros(col(row, &c("created_at"))?)?,
+        expires_at: from_opt_micros(col(row, &c("expires_at"))?)?,
+        granted_by: col::<Option<Uuid>>(row, &c("granted_by"))?.map(UserId::from_uuid),
     })
 }
 
@@ -358,6 +364,31 @@ impl AccountStore for PgStore {
             }
         }
         Ok(Some(AccountStanding { disabled, grants }))
+    }
+
+    async fn token_with_owner(&self, token_hash: &str) -> StoreResult<Option<(ApiToken, AccountStanding)>> {
+        let rows = sqlx::query(concat!(
+            "SELECT t.id AS id, t.name AS name, t.token_hash AS token_hash, t.created_by AS created_by, t.role AS role, t.org_id AS org_id, t.created_at AS created_at, t.expires_at AS expires_at, t.revoked_at AS revoked_at, t.last_used_at AS last_used_at, u.disabled AS owner_disabled, g.id AS g_id, g.user_id AS g_user_id, g.role AS g_role, g.org_id AS g_org_id, g.created_at AS g_created_at, g.expires_at AS g_expires_at, g.granted_by AS g_granted_by ",
+            "FROM api_tokens t JOIN users u ON u.id = t.created_by ",
+            "LEFT JOIN role_grants g ON g.user_id = u.id ",
+            "WHERE t.token_hash = $1 ORDER BY g.created_at, g.id"
+        ))
+        .bind(token_hash)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_db_error)?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let token = token_from_row(first)?;
+        let disabled: bool = col(first, "owner_disabled")?;
+        let mut grants = Vec::with_capacity(rows.len());
+        for row in &rows {
+            if col::<Option<Uuid>>(row, "g_id")?.is_some() {
+                grants.push(grant_from_columns(row, "g_")?);
+            }
+        }
+        Ok(Some((token, AccountStanding { disabled, grants })))
     }
 
     async fn change_session(&self, change: &SessionChange, event: &AuditEvent) -> StoreResult<()> {

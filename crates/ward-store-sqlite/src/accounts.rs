@@ -44,14 +44,20 @@ fn user_from_row(row: &SqliteRow) -> StoreResult<User> {
 }
 
 fn grant_from_row(row: &SqliteRow) -> StoreResult<RoleGrant> {
+    grant_from_columns(row, "")
+}
+
+/// A grant from columns named with `prefix` (joins name them apart from the other table's).
+fn grant_from_columns(row: &SqliteRow, prefix: &str) -> StoreResult<RoleGrant> {
+    let c = |name: &str| format!("{prefix}{name}");
     Ok(RoleGrant {
-        id: get_parsed(row, "id")?,
-        user: get_parsed(row, "user_id")?,
-        role: get_parsed(row, "role")?,
-        org: get_parsed(row, "org_id")?,
-        created_at: get_ts(row, "created_at")?,
-        expires_at: get_ts_opt(row, "expires_at")?,
-        granted_by: get_parsed_opt(row, "granted_by")?,
+        id: get_parsed(row, &c("id"))?,
+        user: get_parsed(row, &c("user_id"))?,
+        role: get_parsed(row, &c("role"))?,
+        org: get_parsed(row, &c("org_id"))?,
+        created_at: get_ts(row, &c("created_at"))?,
+        expires_at: get_ts_opt(row, &c("expires_at"))?,
+        granted_by: get_parsed_opt(row, &c("granted_by"))?,
     })
 }
 
@@ -342,6 +348,31 @@ impl AccountStore for SqliteStore {
             }
         }
         Ok(Some(AccountStanding { disabled, grants }))
+    }
+
+    async fn token_with_owner(&self, token_hash: &str) -> StoreResult<Option<(ApiToken, AccountStanding)>> {
+        let rows = sqlx::query(
+            "SELECT t.id AS id, t.name AS name, t.token_hash AS token_hash, t.created_by AS created_by, t.role AS role, t.org_id AS org_id, t.created_at AS created_at, t.expires_at AS expires_at, t.revoked_at AS revoked_at, t.last_used_at AS last_used_at, u.disabled AS owner_disabled, g.id AS g_id, g.user_id AS g_user_id, g.role AS g_role, g.org_id AS g_org_id, g.created_at AS g_created_at, g.expires_at AS g_expires_at, g.granted_by AS g_granted_by \
+             FROM api_tokens t JOIN users u ON u.id = t.created_by \
+             LEFT JOIN role_grants g ON g.user_id = u.id \
+             WHERE t.token_hash = ? ORDER BY g.created_at, g.id",
+        )
+        .bind(token_hash)
+        .fetch_all(&self.read)
+        .await
+        .db()?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let token = token_from_row(first)?;
+        let disabled: bool = get(first, "owner_disabled")?;
+        let mut grants = Vec::with_capacity(rows.len());
+        for row in &rows {
+            if get::<Option<String>>(row, "g_id")?.is_some() {
+                grants.push(grant_from_columns(row, "g_")?);
+            }
+        }
+        Ok(Some((token, AccountStanding { disabled, grants })))
     }
 
     async fn change_session(&self, change: &SessionChange, event: &AuditEvent) -> StoreResult<()> {

@@ -280,6 +280,9 @@ pub trait AccountStore: Send + Sync {
     /// The account state and grants of a user in one read, or None for an unknown user: checked
     /// on every use of an API token.
     async fn account_standing(&self, user: UserId) -> StoreResult<Option<AccountStanding>>;
+    /// The token whose secret hashes to `token_hash`, with its owner's standing, in one query:
+    /// the check every bearer request makes. None when no such token (or owner) exists.
+    async fn token_with_owner(&self, token_hash: &str) -> StoreResult<Option<(ApiToken, AccountStanding)>>;
     /// Make a session change and append its audit record in one transaction.
     async fn change_session(&self, change: &SessionChange, event: &AuditEvent) -> StoreResult<()>;
     async fn get_token(&self, id: TokenId) -> StoreResult<ApiToken>;

@@ -76,6 +76,18 @@ impl App {
         let Some(standing) = self.store().account_standing(owner).await? else {
             return Err(AppError::Unauthenticated);
         };
+        self.covering_of(standing, role, org, now).await
+    }
+
+    /// The grants of an owner in `standing` that cover a token for `role` over `org`; none when the
+    /// owner is disabled. Reads the organisation's ancestors only when no grant covers it directly.
+    async fn covering_of(
+        &self,
+        standing: ward_store::AccountStanding,
+        role: Role,
+        org: OrgId,
+        now: Timestamp,
+    ) -> AppResult<Vec<RoleGrant>> {
         if standing.disabled {
             return Err(AppError::Unauthenticated);
         }
@@ -190,17 +202,16 @@ impl App {
         if !secret.starts_with(TOKEN_PREFIX) || secret.len() > 200 {
             return Err(AppError::Unauthenticated);
         }
-        let token = self
+        // The token, its owner's state and grants in one read: this runs on every bearer request.
+        let (token, standing) = self
             .store()
-            .find_token_by_hash(&secrets::digest(secret))
+            .token_with_owner(&secrets::digest(secret))
             .await?
             .ok_or(AppError::Unauthenticated)?;
         if !token.is_usable(now) {
             return Err(AppError::Unauthenticated);
         }
-        let covering = self
-            .covering_grants(token.created_by, token.role, token.org, now)
-            .await?;
+        let covering = self.covering_of(standing, token.role, token.org, now).await?;
         if covering.is_empty() {
             return Err(AppError::Unauthenticated);
         }

@@ -226,6 +226,31 @@ pub async fn account_security_round_trip(store: Arc<dyn Store>) -> anyhow::Resul
     store.create_token(&ta, &fx.meta(84)).await?;
     store.create_token(&tb, &fx.meta(84)).await?;
     check_eq!(store.get_token(ta.id).await?, ta.clone(), "get_token");
+    // The bearer check: a token with its owner's standing in one read.
+    check_eq!(
+        store.token_with_owner(&ta.token_hash).await?,
+        Some((
+            ta.clone(),
+            store
+                .account_standing(u1.id)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("u1 has no standing"))?,
+        )),
+        "token_with_owner: the token, and its owner's state and grants"
+    );
+    check_eq!(
+        store.token_with_owner(&tb.token_hash).await?.map(|(_, s)| s),
+        Some(AccountStanding {
+            disabled: true,
+            grants: vec![],
+        }),
+        "token_with_owner: a disabled owner without grants"
+    );
+    check_eq!(
+        store.token_with_owner("0").await?,
+        None,
+        "token_with_owner: unknown hash"
+    );
     check_err!(
         store.get_token(new_id(TokenId::new_at)).await,
         StoreError::NotFound { .. },
