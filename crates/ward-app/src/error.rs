@@ -79,6 +79,19 @@ impl From<StoreError> for AppError {
             StoreError::Invalid(m) => Self::invalid("", m),
             StoreError::Snapshot(m) => Self::Conflict(m),
             StoreError::Backend(m) => Self::Internal(m),
+            StoreError::Database { kind, source } => {
+                use ward_store::StoreErrorKind;
+                let message = kind.to_string();
+                match kind.store_kind() {
+                    StoreErrorKind::Conflict => Self::Conflict(message),
+                    StoreErrorKind::Invalid => Self::invalid("", message),
+                    _ => {
+                        // The database's own text goes to the log, never to the client.
+                        tracing::error!(error = %source, "database error");
+                        Self::Internal(message)
+                    }
+                }
+            }
         }
     }
 }

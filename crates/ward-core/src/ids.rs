@@ -23,6 +23,10 @@ macro_rules! id_type {
             pub const fn as_uuid(&self) -> &Uuid { &self.0 }
         }
 
+        impl From<Uuid> for $name {
+            fn from(u: Uuid) -> Self { Self(u) }
+        }
+
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { self.0.fmt(f) }
         }

@@ -31,6 +31,7 @@ mod backup;
 mod backup_format;
 mod copy;
 mod error;
+pub mod exec;
 mod inventory;
 mod jobs;
 mod orgs;
@@ -120,6 +121,28 @@ impl PgStore {
     /// The underlying pool.
     pub fn pool(&self) -> &PgPool {
         &self.pool
+    }
+}
+
+#[async_trait::async_trait]
+impl ward_store::sql::SqlBackend for PgStore {
+    type Read = exec::PgExec<sqlx::pool::PoolConnection<sqlx::Postgres>>;
+    type Write = exec::PgExec<sqlx::Transaction<'static, sqlx::Postgres>>;
+
+    async fn read(&self) -> StoreResult<Self::Read> {
+        Ok(exec::PgExec(
+            self.pool.acquire().await.map_err(ward_store::sql::db_error)?,
+        ))
+    }
+
+    async fn write(&self) -> StoreResult<Self::Write> {
+        Ok(exec::PgExec(
+            self.pool.begin().await.map_err(ward_store::sql::db_error)?,
+        ))
+    }
+
+    fn keys(&self) -> &StoreKeys {
+        &self.keys
     }
 }
 

@@ -2,28 +2,14 @@
 
 use jiff::Timestamp;
 use jiff::civil::Date;
-use sqlx::error::ErrorKind;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, Sqlite};
 use std::str::FromStr;
 use ward_store::{StoreError, StoreResult};
 
-/// Map a database error: unique violations are conflicts, foreign-key violations invalid input,
-/// anything else a backend failure. Messages name constraints and columns, never values.
+/// Map a database error: the one mapping, shared with PostgreSQL (`ward_store::sql::db_error`).
 pub(crate) fn db_err(e: sqlx::Error) -> StoreError {
-    match &e {
-        sqlx::Error::Database(db) => match db.kind() {
-            ErrorKind::UniqueViolation => StoreError::Conflict(db.message().to_owned()),
-            ErrorKind::ForeignKeyViolation => {
-                StoreError::Invalid(format!("{} (a referenced row does not exist)", db.message()))
-            }
-            ErrorKind::NotNullViolation | ErrorKind::CheckViolation => {
-                StoreError::Invalid(db.message().to_owned())
-            }
-            _ => StoreError::Backend(db.message().to_owned()),
-        },
-        _ => StoreError::Backend(e.to_string()),
-    }
+    ward_store::sql::db_error(e)
 }
 
 /// `.db()?` on sqlx results.

@@ -19,6 +19,7 @@ mod assets;
 mod audit;
 mod backup;
 mod codec;
+pub mod exec;
 mod files;
 mod inventory;
 mod jobs;
@@ -155,6 +156,26 @@ fn is_memory_url(url: &str) -> bool {
         .or_else(|| url.strip_prefix("sqlite:"))
         .unwrap_or(url);
     rest.starts_with(":memory:") || rest.contains("mode=memory")
+}
+
+#[async_trait]
+impl ward_store::sql::SqlBackend for SqliteStore {
+    type Read = exec::SqliteExec<sqlx::pool::PoolConnection<Sqlite>>;
+    type Write = exec::SqliteExec<Transaction<'static, Sqlite>>;
+
+    async fn read(&self) -> StoreResult<Self::Read> {
+        Ok(exec::SqliteExec(
+            self.read.acquire().await.map_err(ward_store::sql::db_error)?,
+        ))
+    }
+
+    async fn write(&self) -> StoreResult<Self::Write> {
+        Ok(exec::SqliteExec(self.begin_write().await?))
+    }
+
+    fn keys(&self) -> &StoreKeys {
+        &self.keys
+    }
 }
 
 #[async_trait]

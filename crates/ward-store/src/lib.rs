@@ -13,10 +13,11 @@ mod query;
 pub mod restore_check;
 pub mod rollup;
 pub mod sector;
+pub mod sql;
 pub mod vuln;
 
 pub use digest::digest_json_sliced;
-pub use error::{StoreError, StoreResult};
+pub use error::{StoreError, StoreErrorKind, StoreResult};
 pub use keys::StoreKeys;
 pub use query::*;
 pub use sector::SectorStore;

@@ -30,10 +30,13 @@ async fn users_grants_sessions_and_tokens_round_trip() {
         let mut u = user(1, "a.lead@nhs.example");
         s.create_user(&u, &meta()).await.unwrap();
         assert_eq!(s.get_user(u.id).await.unwrap(), u);
-        assert!(matches!(
-            s.create_user(&user(2, "a.lead@nhs.example"), &meta()).await,
-            Err(StoreError::Conflict(_))
-        ));
+        assert_eq!(
+            s.create_user(&user(2, "a.lead@nhs.example"), &meta())
+                .await
+                .map(|_| ())
+                .map_err(|e| e.kind()),
+            Err(ward_store::StoreErrorKind::Conflict)
+        );
         s.create_user(&user(2, "b.member@nhs.example"), &meta())
             .await
             .unwrap();

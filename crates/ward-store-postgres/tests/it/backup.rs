@@ -271,7 +271,7 @@ async fn damaged_backups_are_refused_and_leave_nothing_behind() {
     for (broken, expected) in [
         (
             link.replacen(&id(1).to_string(), &id(4243).to_string(), 1),
-            "a required value is missing (asset_software)",
+            "table asset_software (rows from line 23): a required value is missing",
         ),
         (
             link.replacen(r#""software_id":"#, r#""software_id":9999"#, 1),

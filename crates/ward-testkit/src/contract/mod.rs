@@ -77,11 +77,25 @@ macro_rules! check_eq {
     }};
 }
 
+/// A database's refusal (`StoreError::Database`) as the variant of its kind, so checks match
+/// refusals by kind whether a rule or the database made them; the message is kept.
+pub fn by_kind(e: ward_store::StoreError) -> ward_store::StoreError {
+    use ward_store::{StoreError, StoreErrorKind};
+    match e {
+        StoreError::Database { kind, .. } => match kind.store_kind() {
+            StoreErrorKind::Conflict => StoreError::Conflict(kind.to_string()),
+            StoreErrorKind::Invalid => StoreError::Invalid(kind.to_string()),
+            _ => StoreError::Backend(kind.to_string()),
+        },
+        other => other,
+    }
+}
+
 /// Fail unless `result` is an error matching `pattern`.
 #[macro_export]
 macro_rules! check_err {
     ($result:expr, $pattern:pat, $($what:tt)+) => {{
-        let r = $result;
+        let r = $result.map_err($crate::contract::by_kind);
         if !matches!(r, Err($pattern)) {
             anyhow::bail!("{}: expected {}, got {:?}", format!($($what)+), stringify!($pattern), r);
         }
