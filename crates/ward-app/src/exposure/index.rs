@@ -261,7 +261,8 @@ impl Visible {
     pub(crate) fn org(&self, org: OrgIx) -> bool {
         match self {
             Self::All => true,
-            Self::Some(v) => v[org.get()],
+            // Made from the same index as `org`; anything else is refused, not allowed.
+            Self::Some(v) => v.get(org.get()).copied().unwrap_or(false),
         }
     }
 }
