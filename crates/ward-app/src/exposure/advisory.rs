@@ -8,7 +8,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 use ward_core::vuln::Advisory;
 
-use super::index::{ExposureIndex, Visible};
+use super::index::{AdvisoryIx, AssetIx, ExposureIndex, OrgIx, Statement, StatementIx, Visible};
 use super::view::OrgRef;
 use crate::App;
 use crate::actor::Actor;
@@ -124,7 +124,6 @@ fn round1(v: f64) -> f64 {
 
 impl ExposureIndex {
     fn head(&self, a: &Advisory) -> AdvisoryHead {
-        let cve = a.cve();
         let (cvss, _) = ward_engine::priority::cvss_value(&a.severity);
         AdvisoryHead {
             id: a.id.clone(),
@@ -132,12 +131,12 @@ impl ExposureIndex {
             summary: a.summary.clone(),
             published: a.published,
             cvss: (!a.severity.is_empty()).then_some((cvss * 100.0).round() / 10.0),
-            kev: cve.and_then(|c| self.kev.get(c)).map(|k| KevView {
+            kev: self.threats.kev_of(a).map(|k| KevView {
                 added: k.date_added,
                 due: k.due_date,
                 ransomware: k.known_ransomware,
             }),
-            epss: cve.and_then(|c| self.epss.get(c)).map(|e| (e.epss, e.percentile)),
+            epss: self.threats.epss_of(a).map(|e| (e.epss, e.percentile)),
             // Only web links: reference URLs come from feeds and end up in pages.
             references: a
                 .references
@@ -149,12 +148,11 @@ impl ExposureIndex {
         }
     }
 
-    /// Indexes of the advisories known by `id` (their id or an alias).
-    fn advisories_named(&self, id: &str) -> Vec<usize> {
+    /// The advisories known by `id` (their id or an alias).
+    pub(crate) fn advisories_named(&self, id: &str) -> Vec<AdvisoryIx> {
         let id = id.trim();
-        self.advisories
-            .iter()
-            .enumerate()
+        self.threats
+            .advisories()
             .filter(|(_, a)| a.all_ids().any(|x| x.eq_ignore_ascii_case(id)))
             .map(|(i, _)| i)
             .collect()
@@ -163,22 +161,19 @@ impl ExposureIndex {
     pub(crate) fn advisory_exposure(&self, visible: &Visible, id: &str) -> Option<AdvisoryExposure> {
         let found = self.advisories_named(id);
         let first = *found.first()?;
-        let mut per_org: HashMap<u32, OrgExposure> = HashMap::new();
-        let mut seen_assets: HashMap<u32, bool> = HashMap::new();
-        let mut by_supplier: BTreeMap<u32, std::collections::BTreeSet<u32>> = BTreeMap::new();
+        let mut per_org: HashMap<OrgIx, OrgExposure> = HashMap::new();
+        let mut seen_assets: HashMap<AssetIx, bool> = HashMap::new();
+        let mut by_supplier: BTreeMap<StatementIx, std::collections::BTreeSet<AssetIx>> = BTreeMap::new();
         for &a in &found {
-            for &ri in &self.rows_by_advisory[a] {
-                let r = &self.rows[ri as usize];
-                let org = self.org_of_asset(r.asset);
+            for &ri in self.rows.of_advisory(a) {
+                let r = self.rows.get(ri);
+                let org = self.sector.asset(r.asset).org;
                 if !visible.org(org) {
                     continue;
                 }
                 let open = r.status.needs_action();
                 if let Some(si) = r.statement
-                    && self
-                        .statements
-                        .get(si as usize)
-                        .is_some_and(|(s, _)| s.origin == ward_engine::VexOrigin::Supplier)
+                    && self.threats.statement(si).scoped.origin == ward_engine::VexOrigin::Supplier
                 {
                     by_supplier.entry(si).or_default().insert(r.asset);
                 }
@@ -197,12 +192,12 @@ impl ExposureIndex {
                         e.assets += 1;
                         if open {
                             e.open += 1;
-                            if self.assets[r.asset as usize].internet_facing {
+                            if self.sector.asset(r.asset).internet_facing {
                                 e.internet_facing += 1;
                             }
                         }
                         seen_assets.insert(r.asset, open);
-                        let c = self.consequence_of(r.asset);
+                        let c = self.sector.consequence_of(r.asset);
                         e.worst_consequence = e.worst_consequence.max(c);
                     }
                     Some(false) if open => {
@@ -227,8 +222,8 @@ impl ExposureIndex {
         let mut supplier_statements: Vec<SupplierStatementUse> = by_supplier
             .into_iter()
             .filter_map(|(si, assets)| {
-                let (s, org) = self.statements.get(si as usize)?;
-                let supplier = self.org_ref(*self.org_index.get(&(*org)?)?);
+                let Statement { scoped: s, org } = self.threats.statement(si);
+                let supplier = self.org_ref((*org)?);
                 Some(SupplierStatementUse {
                     supplier,
                     product: s.statement.product.cpe.clone().unwrap_or_default(),
@@ -250,7 +245,7 @@ impl ExposureIndex {
                 .then(x.product.cmp(&y.product))
         });
         Some(AdvisoryExposure {
-            advisory: self.head(&self.advisories[first]),
+            advisory: self.head(self.threats.advisory(first)),
             supplier_statements,
             open_orgs: orgs.iter().filter(|o| o.open > 0).count() as u64,
             open_assets: orgs.iter().map(|o| o.open).sum(),
@@ -260,15 +255,15 @@ impl ExposureIndex {
     }
 
     pub(crate) fn summary(&self, visible: &Visible, root: Option<&str>, limit: usize) -> ExposureSummary {
-        let in_view =
-            |org: u32| visible.org(org) && root.is_none_or(|p| self.orgs[org as usize].path.starts_with(p));
+        let in_view = |org: OrgIx| visible.org(org) && root.is_none_or(|p| self.sector.in_subtree(org, p));
         let mut by_status: BTreeMap<String, u64> = BTreeMap::new();
-        let mut open_assets: HashMap<u32, bool> = HashMap::new();
+        let mut open_assets: HashMap<AssetIx, bool> = HashMap::new();
         let mut open_kev = 0;
         // advisory -> (orgs with open exposure, open assets, max priority)
-        let mut per_adv: HashMap<u32, (std::collections::HashSet<u32>, u64, f32)> = HashMap::new();
-        for r in &self.rows {
-            let org = self.org_of_asset(r.asset);
+        let mut per_adv: HashMap<AdvisoryIx, (std::collections::HashSet<OrgIx>, u64, f32)> = HashMap::new();
+        for r in self.rows.all() {
+            let asset = self.sector.asset(r.asset);
+            let org = asset.org;
             if !in_view(org) {
                 continue;
             }
@@ -276,12 +271,9 @@ impl ExposureIndex {
             if !r.status.needs_action() {
                 continue;
             }
-            open_assets.insert(r.asset, self.assets[r.asset as usize].internet_facing);
-            let adv = self.matches.matches[r.matched as usize].advisory;
-            if self.advisories[adv as usize]
-                .cve()
-                .is_some_and(|c| self.kev.contains_key(c))
-            {
+            open_assets.insert(r.asset, asset.internet_facing);
+            let adv = self.threats.advisory_of(r.matched);
+            if self.threats.kev_of(self.threats.advisory(adv)).is_some() {
                 open_kev += 1;
             }
             let e = per_adv.entry(adv).or_default();
@@ -292,7 +284,7 @@ impl ExposureIndex {
         let mut top: Vec<AdvisoryRank> = per_adv
             .into_iter()
             .map(|(a, (orgs, assets, max))| AdvisoryRank {
-                advisory: self.head(&self.advisories[a as usize]),
+                advisory: self.head(self.threats.advisory(a)),
                 open_orgs: orgs.len() as u64,
                 open_assets: assets,
                 max_priority: round1(f64::from(max)),
@@ -305,12 +297,10 @@ impl ExposureIndex {
                 .then(x.advisory.id.cmp(&y.advisory.id))
         });
         top.truncate(limit);
-        let mut unsupported: std::collections::HashSet<u32> = std::collections::HashSet::new();
-        for item in &self.unsupported {
-            for a in &item.assets {
-                if in_view(self.org_of_asset(*a)) {
-                    unsupported.insert(*a);
-                }
+        let mut unsupported: std::collections::HashSet<AssetIx> = std::collections::HashSet::new();
+        for (_, a) in self.threats.unsupported_installs() {
+            if in_view(self.sector.asset(a).org) {
+                unsupported.insert(a);
             }
         }
         ExposureSummary {
@@ -355,10 +345,8 @@ impl App {
             return Ok((*hit).clone());
         }
         let visible = index.visible(&scope);
-        let root = org
-            .and_then(|o| index.org_index.get(&o))
-            .map(|i| index.orgs[*i as usize].path.clone());
-        let summary = index.summary(&visible, root.as_deref(), limit);
+        let root = org.and_then(|o| index.org_path(o));
+        let summary = index.summary(&visible, root, limit);
         if let Ok(mut cache) = index.summaries.lock() {
             // Bounded: footprints are few (one per role grant), but never let it grow unchecked.
             if cache.len() >= 10_000 {

@@ -232,10 +232,7 @@ impl App {
                 ),
             ));
         }
-        let rows: Vec<ExposureView> = selected
-            .iter()
-            .map(|i| index.view(&index.rows[*i as usize]))
-            .collect();
+        let rows: Vec<ExposureView> = selected.iter().map(|i| index.view(index.rows.get(*i))).collect();
         Ok(match format {
             ExportFormat::Csv => to_csv(&rows),
             ExportFormat::Json => serde_json::to_string_pretty(&rows)

@@ -30,7 +30,7 @@ use crate::actor::Actor;
 use crate::authz::{Action, authorise};
 use crate::error::{AppError, AppResult};
 
-pub use index::{ExposureIndex, Status};
+pub use index::{ExposureIndex, SnapshotError, Status};
 pub use view::{ExposureFilter, ExposureView, Sort};
 
 /// The longest an index is used before it is rebuilt even without a change in this process.
@@ -101,14 +101,18 @@ impl App {
             ExposureIndex::build(sector, threats, confirmed, weights, now, today)
         })
         .await
-        .map_err(|e| AppError::Internal(format!("building the exposure index: {e}")))?;
+        .map_err(|e| AppError::Internal(format!("building the exposure index: {e}")))?
+        .map_err(|e| {
+            tracing::error!(error = %e, "the exposure index was not built: the snapshot is inconsistent");
+            AppError::Internal(format!("the exposure index was not built: {e}"))
+        })?;
         let index = Arc::new(index);
         let (rows, open) = index.totals();
         tracing::info!(
             rows,
             open,
-            assets = index.assets.len(),
-            advisories = index.advisories.len(),
+            assets = index.sector.asset_count(),
+            advisories = index.threats.advisory_count(),
             elapsed_ms = started.elapsed().as_millis() as u64,
             "exposure index built"
         );
@@ -151,7 +155,7 @@ impl App {
         actor: &Actor,
         filter: &ExposureFilter,
         sort: Sort,
-    ) -> AppResult<(Arc<ExposureIndex>, Vec<u32>)> {
+    ) -> AppResult<(Arc<ExposureIndex>, Vec<index::RowIx>)> {
         let (scope, status) = self.list_scope(actor, filter).await?;
         let index = self.exposure_index().await?;
         let mut rows = index.select(&index.visible(&scope), filter, status);

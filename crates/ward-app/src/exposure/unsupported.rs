@@ -7,7 +7,7 @@ use ward_core::{AssetId, OrgId};
 use ward_engine::eol::SoftwareRef;
 use ward_store::{Page, PageRequest};
 
-use super::index::{ExposureIndex, Visible};
+use super::index::{AssetIx, ExposureIndex, UnsupportedIx, Visible};
 use super::view::OrgRef;
 use crate::App;
 use crate::actor::Actor;
@@ -34,7 +34,7 @@ pub struct UnsupportedRow {
 impl ExposureIndex {
     /// The software as recorded: a package URL, a CPE, or the name and version.
     pub(crate) fn software_label(&self, s: SoftwareRef) -> String {
-        let inv = &self.inventory;
+        let inv = self.sector.inventory();
         match s {
             SoftwareRef::PackageVersion(v) => inv
                 .versions()
@@ -60,29 +60,27 @@ impl ExposureIndex {
         &self,
         visible: &Visible,
         root: Option<&str>,
-        asset: Option<u32>,
-    ) -> Vec<(u32, u32)> {
-        let mut out = Vec::new();
-        for (i, item) in self.unsupported.iter().enumerate() {
-            for &a in &item.assets {
-                let org = self.org_of_asset(a);
-                if asset.is_none_or(|x| x == a)
+        asset: Option<AssetIx>,
+    ) -> Vec<(UnsupportedIx, AssetIx)> {
+        let mut out: Vec<(UnsupportedIx, AssetIx)> = self
+            .threats
+            .unsupported_installs()
+            .filter(|(_, a)| {
+                let org = self.sector.asset(*a).org;
+                asset.is_none_or(|x| x == *a)
                     && visible.org(org)
-                    && root.is_none_or(|p| self.orgs[org as usize].path.starts_with(p))
-                {
-                    out.push((u32::try_from(i).unwrap_or(u32::MAX), a));
-                }
-            }
-        }
+                    && root.is_none_or(|p| self.sector.in_subtree(org, p))
+            })
+            .collect();
         out.sort_by(|x, y| {
-            let eol = |r: &(u32, u32)| self.unsupported[r.0 as usize].finding.eol;
+            let eol = |r: &(UnsupportedIx, AssetIx)| self.threats.unsupported_item(r.0).finding.eol;
             // Known dates first, oldest first; then by organisation and asset name.
             (eol(x).is_none(), eol(x))
                 .cmp(&(eol(y).is_none(), eol(y)))
                 .then_with(|| {
-                    let name = |r: &(u32, u32)| {
-                        let a = &self.assets[r.1 as usize];
-                        (&self.orgs[a.org as usize].name, &a.name)
+                    let name = |r: &(UnsupportedIx, AssetIx)| {
+                        let a = self.sector.asset(r.1);
+                        (&self.sector.org(a.org).name, &a.name)
                     };
                     name(x).cmp(&name(y))
                 })
@@ -91,9 +89,9 @@ impl ExposureIndex {
         out
     }
 
-    pub(crate) fn unsupported_row(&self, (item, asset): (u32, u32)) -> UnsupportedRow {
-        let u = &self.unsupported[item as usize];
-        let a = &self.assets[asset as usize];
+    pub(crate) fn unsupported_row(&self, (item, asset): (UnsupportedIx, AssetIx)) -> UnsupportedRow {
+        let u = self.threats.unsupported_item(item);
+        let a = self.sector.asset(asset);
         UnsupportedRow {
             org: self.org_ref(a.org),
             asset: a.id,
@@ -123,12 +121,10 @@ impl App {
         }
         let index = self.exposure_index().await?;
         let visible = index.visible(&scope);
-        let root = org
-            .and_then(|o| index.org_index.get(&o))
-            .map(|i| index.orgs[*i as usize].path.clone());
+        let root = org.and_then(|o| index.org_path(o));
         let asset_index = match asset {
-            Some(a) => match index.asset_index.get(&a) {
-                Some(i) => Some(*i),
+            Some(a) => match index.sector.find_asset(a) {
+                Some(i) => Some(i),
                 None => {
                     return Ok(Page {
                         items: Vec::new(),
@@ -141,7 +137,7 @@ impl App {
             },
             None => None,
         };
-        let rows = index.unsupported_rows(&visible, root.as_deref(), asset_index);
+        let rows = index.unsupported_rows(&visible, root, asset_index);
         let start = usize::try_from(page.offset).unwrap_or(usize::MAX).min(rows.len());
         let end = start
             .saturating_add(page.clamped_limit() as usize)

@@ -7,7 +7,7 @@ use ward_core::{AssetId, OrgId, ServiceId};
 use ward_engine::{Factor, Unsupported};
 use ward_store::Page;
 
-use super::index::{ExposureIndex, Row, Status, Visible};
+use super::index::{ExposureIndex, OrgIx, Row, RowIx, Statement, Status, Visible, software_ref};
 
 /// Which exposures to list. Every field narrows the list.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, utoipa::IntoParams, utoipa::ToSchema)]
@@ -206,33 +206,22 @@ pub enum Sort {
 }
 
 impl ExposureIndex {
-    fn advisory_matches(&self, wanted: &str) -> Vec<bool> {
-        let wanted = wanted.trim();
-        self.advisories
-            .iter()
-            .map(|a| a.all_ids().any(|id| id.eq_ignore_ascii_case(wanted)))
-            .collect()
-    }
-
     /// The rows `filter` admits within `visible`, in index order. `filter.status` must be valid.
     pub(crate) fn select(
         &self,
         visible: &Visible,
         filter: &ExposureFilter,
         status: StatusFilter,
-    ) -> Vec<u32> {
-        let org_root = filter
-            .org
-            .and_then(|o| self.org_index.get(&o))
-            .map(|i| self.orgs[*i as usize].path.as_str());
+    ) -> Vec<RowIx> {
+        let org_root = filter.org.and_then(|o| self.org_path(o));
         if filter.org.is_some() && org_root.is_none() {
             return Vec::new();
         }
-        let asset = filter.asset.and_then(|a| self.asset_index.get(&a).copied());
+        let asset = filter.asset.and_then(|a| self.sector.find_asset(a));
         if filter.asset.is_some() && asset.is_none() {
             return Vec::new();
         }
-        let advisory_ok = filter.advisory.as_deref().map(|a| self.advisory_matches(a));
+        let advisories = filter.advisory.as_deref().map(|a| self.advisories_named(a));
         let q = filter
             .q
             .as_deref()
@@ -242,82 +231,72 @@ impl ExposureIndex {
         // The organisations in play: the caller's footprint, narrowed to one subtree if asked.
         // When they are not the whole sector, only their rows are read (each organisation's rows
         // are listed in the index), instead of scanning every row of the sector.
-        let orgs_in_play: Option<Vec<u32>> = match (visible, org_root) {
+        let orgs_in_play: Option<Vec<OrgIx>> = match (visible, org_root) {
             (Visible::All, None) => None,
             _ => Some(
-                (0..self.orgs.len())
-                    .filter(|i| {
-                        let i = u32::try_from(*i).unwrap_or(u32::MAX);
-                        visible.org(i) && org_root.is_none_or(|p| self.orgs[i as usize].path.starts_with(p))
-                    })
-                    .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
+                self.sector
+                    .orgs()
+                    .filter(|(i, o)| visible.org(*i) && org_root.is_none_or(|p| o.path.starts_with(p)))
+                    .map(|(i, _)| i)
                     .collect(),
             ),
         };
-        let rows: Box<dyn Iterator<Item = (usize, &Row)>> =
-            match (&filter.advisory, &advisory_ok, &orgs_in_play) {
-                (Some(_), Some(ok), _) => {
-                    let mut list: Vec<u32> = ok
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, hit)| **hit)
-                        .flat_map(|(i, _)| self.rows_by_advisory[i].iter().copied())
-                        .collect();
-                    list.sort_unstable();
-                    Box::new(list.into_iter().map(|i| (i as usize, &self.rows[i as usize])))
-                }
-                (_, _, Some(orgs)) => {
-                    let mut list: Vec<u32> = orgs
-                        .iter()
-                        .flat_map(|o| self.rows_by_org[*o as usize].iter().copied())
-                        .collect();
-                    list.sort_unstable();
-                    Box::new(list.into_iter().map(|i| (i as usize, &self.rows[i as usize])))
-                }
-                _ => Box::new(self.rows.iter().enumerate()),
-            };
+        let rows: Box<dyn Iterator<Item = (RowIx, &Row)>> = match (&advisories, &orgs_in_play) {
+            (Some(named), _) => {
+                let mut list: Vec<RowIx> = named
+                    .iter()
+                    .flat_map(|a| self.rows.of_advisory(*a).iter().copied())
+                    .collect();
+                list.sort_unstable();
+                Box::new(list.into_iter().map(|i| (i, self.rows.get(i))))
+            }
+            (None, Some(orgs)) => {
+                let mut list: Vec<RowIx> = orgs
+                    .iter()
+                    .flat_map(|o| self.rows.of_org(*o).iter().copied())
+                    .collect();
+                list.sort_unstable();
+                Box::new(list.into_iter().map(|i| (i, self.rows.get(i))))
+            }
+            _ => Box::new(self.rows.iter()),
+        };
         rows.filter(|(_, r)| {
-            let a = &self.assets[r.asset as usize];
-            let m = &self.matches.matches[r.matched as usize];
+            let a = self.sector.asset(r.asset);
             status.admits(r.status)
                 && visible.org(a.org)
                 && asset.is_none_or(|x| x == r.asset)
-                && org_root.is_none_or(|p| self.orgs[a.org as usize].path.starts_with(p))
+                && org_root.is_none_or(|p| self.sector.in_subtree(a.org, p))
                 && (!filter.internet_facing || a.internet_facing)
                 && filter.min_priority.is_none_or(|p| f64::from(r.score) >= p)
                 && (!filter.kev
-                    || self.advisories[m.advisory as usize]
-                        .cve()
-                        .is_some_and(|c| self.kev.contains_key(c)))
-                && filter.service.is_none_or(|s| {
-                    self.asset_services
-                        .get(&a.id)
-                        .is_some_and(|list| list.contains(&s))
-                })
+                    || self
+                        .threats
+                        .kev_of(self.threats.advisory(self.threats.advisory_of(r.matched)))
+                        .is_some())
+                && filter
+                    .service
+                    .is_none_or(|s| self.sector.direct_services(r.asset).contains(&s))
                 && q.as_deref().is_none_or(|q| self.row_mentions(r, q))
         })
-        .map(|(i, _)| u32::try_from(i).unwrap_or(u32::MAX))
+        .map(|(i, _)| i)
         .collect()
     }
 
     fn row_mentions(&self, r: &Row, q: &str) -> bool {
-        let m = &self.matches.matches[r.matched as usize];
-        let adv = &self.advisories[m.advisory as usize];
+        let m = self.threats.matched(r.matched);
+        let adv = self.threats.advisory(self.threats.advisory_of(r.matched));
         adv.all_ids().any(|id| id.to_lowercase().contains(q))
-            || self.assets[r.asset as usize].name.to_lowercase().contains(q)
-            || self
-                .software_label(super::index::software_ref(m.by))
-                .to_lowercase()
-                .contains(q)
+            || self.sector.asset(r.asset).name.to_lowercase().contains(q)
+            || self.software_label(software_ref(m.by)).to_lowercase().contains(q)
     }
 
     /// Orders selected rows.
-    pub(crate) fn sort(&self, rows: &mut [u32], sort: Sort) {
+    pub(crate) fn sort(&self, rows: &mut [RowIx], sort: Sort) {
         if sort == Sort::Published {
             rows.sort_by(|x, y| {
-                let p = |i: &u32| {
-                    let m = &self.matches.matches[self.rows[*i as usize].matched as usize];
-                    self.advisories[m.advisory as usize].published
+                let p = |i: &RowIx| {
+                    let a = self.threats.advisory_of(self.rows.get(*i).matched);
+                    self.threats.advisory(a).published
                 };
                 p(y).cmp(&p(x)).then(x.cmp(y))
             });
@@ -329,7 +308,7 @@ impl ExposureIndex {
         let start = usize::try_from(offset).unwrap_or(usize::MAX);
         let mut total = 0_usize;
         let mut items = Vec::new();
-        for r in &self.rows {
+        for r in self.rows.all() {
             if !status.admits(r.status) {
                 continue;
             }
@@ -348,13 +327,13 @@ impl ExposureIndex {
     }
 
     /// A page of rows spelled out.
-    pub(crate) fn page(&self, rows: &[u32], offset: u64, limit: u32) -> Page<ExposureView> {
+    pub(crate) fn page(&self, rows: &[RowIx], offset: u64, limit: u32) -> Page<ExposureView> {
         let start = usize::try_from(offset).unwrap_or(usize::MAX).min(rows.len());
         let end = start.saturating_add(limit as usize).min(rows.len());
         Page {
             items: rows[start..end]
                 .iter()
-                .map(|i| self.view(&self.rows[*i as usize]))
+                .map(|i| self.view(self.rows.get(*i)))
                 .collect(),
             total: rows.len() as u64,
             total_is_lower_bound: false,
@@ -363,46 +342,33 @@ impl ExposureIndex {
         }
     }
 
-    /// The name of an organisation of the sector.
-    pub(crate) fn org_name(&self, org: OrgId) -> Option<String> {
-        let i = *self.org_index.get(&org)?;
-        self.orgs.get(i as usize).map(|o| o.name.clone())
-    }
-
-    pub(crate) fn org_ref(&self, org: u32) -> OrgRef {
-        self.orgs.get(org as usize).map_or_else(
-            || OrgRef {
-                id: OrgId::from_uuid(uuid::Uuid::nil()),
-                code: String::new(),
-                name: "(unknown)".into(),
-            },
-            |o| OrgRef {
-                id: o.id,
-                code: o.code.to_string(),
-                name: o.name.clone(),
-            },
-        )
+    pub(crate) fn org_ref(&self, org: OrgIx) -> OrgRef {
+        let o = self.sector.org(org);
+        OrgRef {
+            id: o.id,
+            code: o.code.to_string(),
+            name: o.name.clone(),
+        }
     }
 
     /// One row spelled out, its factors recomputed.
     pub(crate) fn view(&self, r: &Row) -> ExposureView {
-        let m = &self.matches.matches[r.matched as usize];
-        let adv = &self.advisories[m.advisory as usize];
-        let asset = &self.assets[r.asset as usize];
-        let impact = self.impact_of(r.asset);
-        let priority = self.priority_with(m.advisory, m.by, r.asset, impact.as_ref());
-        let report = ward_engine::matcher::report_software(&self.inventory, adv, m);
-        let statement = r
-            .statement
-            .and_then(|s| self.statements.get(s as usize))
-            .map(|(s, org)| StatementView {
+        let m = self.threats.matched(r.matched);
+        let adv = self.threats.advisory(self.threats.advisory_of(r.matched));
+        let asset = self.sector.asset(r.asset);
+        let impact = self.sector.impact_of(r.asset);
+        let priority = self.priority_with(r.matched, r.asset, impact.as_ref());
+        let report = ward_engine::matcher::report_software(self.sector.inventory(), adv, m);
+        let statement = r.statement.map(|s| {
+            let Statement { scoped: s, org } = self.threats.statement(s);
+            StatementView {
                 origin: serde_json::to_value(s.origin)
                     .ok()
                     .and_then(|v| v.as_str().map(str::to_owned))
                     .unwrap_or_default(),
                 source: s.statement.source.clone(),
-                org: *org,
-                org_name: org.and_then(|o| self.org_name(o)),
+                org: org.map(|o| self.sector.org(o).id),
+                org_name: org.map(|o| self.sector.org(o).name.clone()),
                 status: s.statement.status.as_str().to_owned(),
                 justification: s.statement.justification.as_ref().and_then(|j| {
                     serde_json::to_value(j)
@@ -410,8 +376,8 @@ impl ExposureIndex {
                         .and_then(|v| v.as_str().map(str::to_owned))
                 }),
                 detail: s.statement.detail.clone(),
-            });
-        let cve = adv.cve();
+            }
+        });
         ExposureView {
             advisory: adv.id.clone(),
             aliases: adv.aliases.clone(),
@@ -436,24 +402,24 @@ impl ExposureIndex {
             priority: priority.score,
             factors: priority.factors.iter().map(FactorView::from).collect(),
             impact: impact.map(|i| self.impact_view(&i)),
-            unsupported: self.unsupported_of(m.by).map(UnsupportedView::from),
-            kev_due: cve.and_then(|c| self.kev.get(c)).and_then(|k| k.due_date),
+            unsupported: self.threats.unsupported_of(m.by).map(UnsupportedView::from),
+            kev_due: self.threats.kev_of(adv).and_then(|k| k.due_date),
         }
     }
 
     fn impact_view(&self, i: &ward_engine::ServiceImpact) -> ImpactView {
         let name = |s: &ServiceId| {
-            self.services
-                .get(s)
-                .map_or_else(|| s.to_string(), |(n, _, _)| n.clone())
+            self.sector
+                .service_name(*s)
+                .map_or_else(|| s.to_string(), str::to_owned)
         };
         ImpactView {
             service: i.service,
             service_name: name(&i.service),
             org_name: self
-                .services
-                .get(&i.service)
-                .map(|(_, o, _)| self.org_ref(*o).name)
+                .sector
+                .service_org(i.service)
+                .map(|o| self.org_ref(o).name)
                 .unwrap_or_default(),
             consequence: i.consequence.value(),
             consequence_label: i.consequence.label().to_owned(),

@@ -49,6 +49,7 @@ pub struct AssetRecord {
     pub origin: String,
 }
 
+/// The columns of a Ward asset CSV, in the order Ward writes them. Any order is read.
 pub const CSV_COLUMNS: [&str; 11] = [
     "org_code",
     "asset_name",
@@ -63,9 +64,118 @@ pub const CSV_COLUMNS: [&str; 11] = [
     "cpe",
 ];
 
+/// The columns a file must have; the others may be left out (read as empty).
+const REQUIRED_COLUMNS: [&str; 4] = ["org_code", "asset_name", "kind", "internet_facing"];
+
 fn opt(s: &str) -> Option<String> {
     let t = s.trim();
     (!t.is_empty()).then(|| t.to_owned())
+}
+
+/// One row of a Ward asset CSV as written: each cell found by its column's name. The fields are
+/// the [`CSV_COLUMNS`]; those not in [`REQUIRED_COLUMNS`] read as empty when the column is absent.
+#[derive(Debug, serde::Deserialize)]
+struct CsvRow<'a> {
+    org_code: &'a str,
+    asset_name: &'a str,
+    kind: &'a str,
+    #[serde(default)]
+    hostname: &'a str,
+    internet_facing: &'a str,
+    #[serde(default)]
+    services: &'a str,
+    #[serde(default)]
+    software_name: &'a str,
+    #[serde(default)]
+    software_vendor: &'a str,
+    #[serde(default)]
+    software_version: &'a str,
+    #[serde(default)]
+    purl: &'a str,
+    #[serde(default)]
+    cpe: &'a str,
+}
+
+/// A row whose every cell was read and checked.
+struct CheckedRow {
+    org_code: OdsCode,
+    name: String,
+    kind: AssetKind,
+    hostname: Option<String>,
+    internet_facing: bool,
+    services: Vec<String>,
+    software: Option<InstalledSoftware>,
+}
+
+/// The first problem of a row: the column it is in (when the file has that column) and what is
+/// wrong.
+struct CellProblem {
+    column: Option<usize>,
+    message: String,
+}
+
+/// Where each column is in a file's header.
+struct Columns(csv::StringRecord);
+
+impl Columns {
+    /// The position (counting from 1) of the column `name`.
+    fn of(&self, name: &str) -> Option<usize> {
+        self.0.iter().position(|h| h == name).map(|i| i + 1)
+    }
+
+    fn problem(&self, name: &str, message: impl Into<String>) -> CellProblem {
+        CellProblem {
+            column: self.of(name),
+            message: message.into(),
+        }
+    }
+}
+
+impl CsvRow<'_> {
+    /// Reads every cell, stopping at the first that breaks a rule.
+    fn check(&self, columns: &Columns) -> Result<CheckedRow, CellProblem> {
+        let org_code = OdsCode::parse(self.org_code).map_err(|e| columns.problem("org_code", e.message))?;
+        let name = ward_core::error::require_text("asset_name", self.asset_name, 200)
+            .map_err(|e| columns.problem("asset_name", e.to_string()))?;
+        let kind = self
+            .kind
+            .parse::<AssetKind>()
+            .map_err(|e| columns.problem("kind", e.message))?;
+        let internet_facing =
+            parse_bool(self.internet_facing).map_err(|m| columns.problem("internet_facing", m))?;
+        let software = match opt(self.software_name) {
+            None => None,
+            Some(name) => {
+                let sw = InstalledSoftware {
+                    name,
+                    vendor: opt(self.software_vendor),
+                    version: self.software_version.trim().to_owned(),
+                    purl: opt(self.purl),
+                    cpe: opt(self.cpe),
+                    source: SoftwareSource::Import,
+                };
+                if let Err(e) = sw.validate() {
+                    let column = match e.field.as_str() {
+                        "version" => "software_version",
+                        "purl" => "purl",
+                        "cpe" => "cpe",
+                        _ => "software_name",
+                    };
+                    return Err(columns.problem(column, e.to_string()));
+                }
+                Some(sw)
+            }
+        };
+        Ok(CheckedRow {
+            org_code,
+            name,
+            kind,
+            hostname: opt(self.hostname),
+            internet_facing,
+            services: self.services.split(';').filter_map(opt).collect(),
+            software,
+        })
+    }
 }
 
 pub fn parse(format: AssetFormat, file: &str, bytes: &[u8]) -> AppResult<Vec<AssetRecord>> {
@@ -86,25 +196,32 @@ pub fn parse_with(
     }
 }
 
-fn parse_csv(file: &str, bytes: &[u8], ticker: &mut Ticker) -> AppResult<Vec<AssetRecord>> {
-    let mut problems = Problems::new(file);
-    let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes);
-    let headers = rdr
-        .headers()
-        .map_err(|e| AppError::invalid(format!("{file}:1"), e.to_string()))?
-        .clone();
-    let mut idx = [usize::MAX; 11];
-    for (i, h) in headers.iter().enumerate() {
-        match CSV_COLUMNS.iter().position(|c| *c == h.trim()) {
-            Some(p) => idx[p] = i,
-            None => problems.at_line(1, Some(i + 1), format!("unknown column '{h}'")),
+/// The header of a Ward asset CSV, its names trimmed; every unknown, repeated or missing column
+/// is a problem on line 1.
+fn read_header(header: &csv::StringRecord, problems: &mut Problems) -> Columns {
+    let names: csv::StringRecord = header.iter().map(str::trim).collect();
+    for (i, h) in names.iter().enumerate() {
+        if !CSV_COLUMNS.contains(&h) {
+            problems.at_line(1, Some(i + 1), format!("unknown column '{h}'"));
+        } else if names.iter().take(i).any(|earlier| earlier == h) {
+            problems.at_line(1, Some(i + 1), format!("column '{h}' appears twice"));
         }
     }
-    for (p, c) in CSV_COLUMNS.iter().enumerate().take(5) {
-        if idx[p] == usize::MAX && *c != "hostname" {
+    for c in REQUIRED_COLUMNS {
+        if !names.iter().any(|h| h == c) {
             problems.at_line(1, None, format!("missing column '{c}'"));
         }
     }
+    Columns(names)
+}
+
+fn parse_csv(file: &str, bytes: &[u8], ticker: &mut Ticker) -> AppResult<Vec<AssetRecord>> {
+    let mut problems = Problems::new(file);
+    let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes);
+    let header = rdr
+        .headers()
+        .map_err(|e| AppError::invalid(format!("{file}:1"), e.to_string()))?;
+    let columns = read_header(header, &mut problems);
     if !problems.is_empty() {
         problems.into_result()?;
         return Ok(Vec::new());
@@ -128,90 +245,55 @@ fn parse_csv(file: &str, bytes: &[u8], ticker: &mut Ticker) -> AppResult<Vec<Ass
             }
         }
         let line = rec.position().map_or(0, csv::Position::line);
-        let get = |p: usize| {
-            if idx[p] == usize::MAX {
-                ""
-            } else {
-                rec.get(idx[p]).unwrap_or("")
-            }
-        };
-        let col = |p: usize| Some(idx[p] + 1);
-        let Ok(org_code) = OdsCode::parse(get(0)).map_err(|e| problems.at_line(line, col(0), e.message))
-        else {
-            continue;
-        };
-        let Ok(name) = ward_core::error::require_text("asset_name", get(1), 200)
-            .map_err(|e| problems.at_line(line, col(1), e.to_string()))
-        else {
-            continue;
-        };
-        let Ok(kind) = get(2)
-            .parse::<AssetKind>()
-            .map_err(|e| problems.at_line(line, col(2), e.message))
-        else {
-            continue;
-        };
-        let Ok(internet_facing) = parse_bool(get(4)).map_err(|m| problems.at_line(line, col(4), m)) else {
-            continue;
-        };
-        let services: Vec<String> = get(5).split(';').filter_map(opt).collect();
-        let software = match opt(get(6)) {
-            None => None,
-            Some(sw_name) => {
-                let sw = InstalledSoftware {
-                    name: sw_name,
-                    vendor: opt(get(7)),
-                    version: get(8).trim().to_owned(),
-                    purl: opt(get(9)),
-                    cpe: opt(get(10)),
-                    source: SoftwareSource::Import,
-                };
-                if let Err(e) = sw.validate() {
-                    let p = match e.field.as_str() {
-                        "version" => 8,
-                        "purl" => 9,
-                        "cpe" => 10,
-                        _ => 6,
-                    };
-                    problems.at_line(line, col(p), e.to_string());
-                    continue;
-                }
-                Some(sw)
+        let checked = rec
+            .deserialize::<CsvRow<'_>>(Some(&columns.0))
+            .map_err(|e| CellProblem {
+                column: None,
+                message: format!("unreadable row: {e}"),
+            })
+            .and_then(|row| row.check(&columns));
+        let row = match checked {
+            Ok(row) => row,
+            Err(p) => {
+                problems.at_line(line, p.column, p.message);
+                continue;
             }
         };
         // Rows of one asset usually follow each other: try the last asset before the map.
         let known = match out.last() {
-            Some(last) if last.org_code == org_code && last.name == name => Some(out.len() - 1),
-            _ => by_key.get(&(org_code.as_str().to_owned(), name.clone())).copied(),
+            Some(last) if last.org_code == row.org_code && last.name == row.name => Some(out.len() - 1),
+            _ => by_key
+                .get(&(row.org_code.as_str().to_owned(), row.name.clone()))
+                .copied(),
         };
         match known {
             Some(i) => {
                 let a = &mut out[i];
-                if a.kind != kind || a.internet_facing != internet_facing {
+                if a.kind != row.kind || a.internet_facing != row.internet_facing {
                     problems.at_line(
                         line,
                         None,
-                        format!("asset '{name}' is described differently on {}", a.origin),
+                        format!("asset '{}' is described differently on {}", row.name, a.origin),
                     );
                     continue;
                 }
-                for s in services {
+                for s in row.services {
                     if !a.services.contains(&s) {
                         a.services.push(s);
                     }
                 }
-                a.software.extend(software);
+                a.software.extend(row.software);
             }
             None => {
-                by_key.insert((org_code.as_str().to_owned(), name.clone()), out.len());
+                by_key.insert((row.org_code.as_str().to_owned(), row.name.clone()), out.len());
                 out.push(AssetRecord {
-                    org_code,
-                    name,
-                    kind,
-                    hostname: opt(get(3)),
-                    internet_facing,
-                    services,
-                    software: software.into_iter().collect(),
+                    org_code: row.org_code,
+                    name: row.name,
+                    kind: row.kind,
+                    hostname: row.hostname,
+                    internet_facing: row.internet_facing,
+                    services: row.services,
+                    software: row.software.into_iter().collect(),
                     origin: format!("line {line}"),
                 });
             }
@@ -521,6 +603,91 @@ mod tests {
             panic!()
         };
         assert_eq!(p[0].path, "a.csv:2:10");
+    }
+
+    /// The problems of an invalid file, as (path, message).
+    fn problems_of(data: &str) -> Vec<(String, String)> {
+        match parse(AssetFormat::Csv, "a.csv", data.as_bytes()) {
+            Err(AppError::Invalid(p)) => p.into_iter().map(|p| (p.path, p.message)).collect(),
+            other => panic!("expected problems, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn each_bad_cell_is_reported_by_line_and_column() {
+        let data = format!(
+            "{HEADER}R!Z,PC1,end_user_device,,no,,,,,,\n\
+             RJZ, ,end_user_device,,no,,,,,,\n\
+             RJZ,PC3,toaster,,no,,,,,,\n\
+             RJZ,PC4,end_user_device,,maybe,,,,,,\n\
+             RJZ,PC5,end_user_device,,no,,lodash,,,,\n\
+             RJZ,PC6,end_user_device,,no,,lodash,,4.17.15,,openssl\n\
+             RJZ,PC7,end_user_device,,no,,lodash,,4.17.15,,,extra\n"
+        );
+        let p = problems_of(&data);
+        let paths: Vec<&str> = p.iter().map(|(path, _)| path.as_str()).collect();
+        assert_eq!(
+            paths,
+            vec![
+                "a.csv:2:1",
+                "a.csv:3:2",
+                "a.csv:4:3",
+                "a.csv:5:5",
+                "a.csv:6:9",
+                "a.csv:7:11",
+                "a.csv:8"
+            ]
+        );
+        assert!(p[1].1.contains("asset_name"), "{}", p[1].1);
+        assert!(p[3].1.contains("'maybe' is not yes or no"), "{}", p[3].1);
+        assert!(p[4].1.contains("version"), "{}", p[4].1);
+        assert!(p[6].1.starts_with("unreadable CSV"), "{}", p[6].1);
+    }
+
+    #[test]
+    fn columns_are_read_by_name_in_any_order_and_optional_ones_may_be_left_out() {
+        let data = " internet_facing ,kind,asset_name,org_code,software_version,software_name\n\
+                    yes,server,LIMS,RJZ,3.0.2,OpenSSL\n";
+        let recs = parse(AssetFormat::Csv, "a.csv", data.as_bytes()).unwrap();
+        assert_eq!(recs.len(), 1);
+        let r = &recs[0];
+        assert_eq!((r.org_code.as_str(), r.name.as_str()), ("RJZ", "LIMS"));
+        assert_eq!(r.kind, AssetKind::Server);
+        assert!(r.internet_facing);
+        assert_eq!(r.hostname, None);
+        assert!(r.services.is_empty());
+        assert_eq!(r.software[0].name, "OpenSSL");
+        assert_eq!(r.software[0].version, "3.0.2");
+        assert_eq!(
+            (r.software[0].purl.as_ref(), r.software[0].cpe.as_ref()),
+            (None, None)
+        );
+    }
+
+    #[test]
+    fn a_problem_in_a_column_the_file_does_not_have_names_the_line() {
+        // Software named without a version column: the version is empty, and there is no
+        // column to point at.
+        let data = "org_code,asset_name,kind,internet_facing,software_name\nRJZ,PC,server,no,lodash\n";
+        let p = problems_of(data);
+        assert_eq!(p[0].0, "a.csv:2");
+        assert!(p[0].1.contains("version"), "{}", p[0].1);
+    }
+
+    #[test]
+    fn unknown_repeated_and_missing_columns_are_reported_on_line_one() {
+        let p = problems_of("org_code,asset_name,colour,asset_name,internet_facing\nRJZ,PC,red,PC,no\n");
+        assert_eq!(
+            p,
+            vec![
+                ("a.csv:1:3".to_owned(), "unknown column 'colour'".to_owned()),
+                (
+                    "a.csv:1:4".to_owned(),
+                    "column 'asset_name' appears twice".to_owned()
+                ),
+                ("a.csv:1".to_owned(), "missing column 'kind'".to_owned()),
+            ]
+        );
     }
 
     #[test]
