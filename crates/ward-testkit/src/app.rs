@@ -1,15 +1,15 @@
 //! `spawn_app()`: the real server on port 0 over a fresh database, with the fixture world loaded.
 
+use crate::db::{TestStore, fresh_sqlite_store, fresh_stores};
 use crate::fixtures::{self, World};
 use std::net::SocketAddr;
 use std::sync::Arc;
-use tempfile::TempDir;
 use ward_app::accounts::password::PasswordCost;
 use ward_app::{App, AppSettings};
-use ward_core::clock::{Clock, SystemClock};
+use ward_core::clock::{Clock, ManualClock, SystemClock};
 use ward_core::role::Role;
 use ward_server::{AppState, ServerSettings};
-use ward_store::{AdminStore, Store};
+use ward_store::Store;
 
 /// Cheap hashing for tests: the cost of argon2 is not what tests are about.
 pub const TEST_COST: PasswordCost = PasswordCost {
@@ -26,7 +26,8 @@ pub struct TestApp {
     pub store: Arc<dyn Store>,
     pub world: World,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    _dir: Option<TempDir>,
+    /// The database the app was given to keep, removed when the app is dropped.
+    _db: Option<TestStore>,
 }
 
 impl Drop for TestApp {
@@ -41,7 +42,9 @@ impl Drop for TestApp {
 pub enum Backend {
     /// A fresh SQLite file in a temp dir.
     Sqlite,
-    /// An already-migrated store (e.g. a fresh PostgreSQL database).
+    /// A fresh database (from [`crate::db`]) the app keeps until it is dropped.
+    Fresh(TestStore),
+    /// An already-migrated store the test keeps alive itself.
     Store(Arc<dyn Store>),
 }
 
@@ -80,16 +83,12 @@ pub async fn spawn_app_configured(
     settings: AppSettings,
     server: ServerSettings,
 ) -> TestApp {
-    let (store, dir): (Arc<dyn Store>, Option<TempDir>) = match backend {
+    let (store, db) = match backend {
         Backend::Sqlite => {
-            let dir = tempfile::tempdir().expect("temp dir");
-            let url = format!("sqlite://{}", dir.path().join("ward.db").display());
-            let s = ward_store_sqlite::SqliteStore::open(&url, &crate::db::test_key())
-                .await
-                .expect("open sqlite");
-            s.migrate().await.expect("migrate");
-            (Arc::new(s), Some(dir))
+            let db = fresh_sqlite_store().await;
+            (Arc::clone(&db.store), Some(db))
         }
+        Backend::Fresh(db) => (Arc::clone(&db.store), Some(db)),
         Backend::Store(s) => (s, None),
     };
     let hash = ward_app::accounts::password::hash(fixtures::PASSWORD, TEST_COST).expect("hash");
@@ -115,8 +114,24 @@ pub async fn spawn_app_configured(
         store,
         world,
         shutdown: Some(tx),
-        _dir: dir,
+        _db: db,
     }
+}
+
+/// The app on a fresh database of each backend, all sharing `clock`: SQLite, then PostgreSQL when
+/// a server is configured (printing `SKIPPED:` for the PostgreSQL part when not). For tests, such
+/// as the attack tests, whose point must hold on both.
+pub async fn on_each_backend(
+    clock: &ManualClock,
+    settings: AppSettings,
+    server: ServerSettings,
+) -> Vec<TestApp> {
+    let mut apps = Vec::new();
+    for db in fresh_stores().await {
+        let clock = Arc::new(clock.clone());
+        apps.push(spawn_app_configured(Backend::Fresh(db), clock, settings.clone(), server.clone()).await);
+    }
+    apps
 }
 
 impl TestApp {
@@ -178,6 +193,11 @@ impl TestApp {
         };
         self.store.create_session(&session).await.expect("session");
         (cookie, csrf)
+    }
+
+    /// Which backend the app runs on: `"sqlite"` or `"postgres"`.
+    pub fn backend(&self) -> &'static str {
+        self.store.backend()
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -1,4 +1,6 @@
 //! Fresh, migrated databases for tests: SQLite always, PostgreSQL when a server is configured.
+//! This is Ward's one PostgreSQL test harness: every test database is made by [`PgDatabase`] and
+//! dropped when it is dropped, also when the test fails.
 
 use sqlx::Connection;
 use std::path::PathBuf;
@@ -8,9 +10,7 @@ use ward_store::Store;
 use ward_store_postgres::PgStore;
 use ward_store_sqlite::SqliteStore;
 
-/// The environment variable naming a PostgreSQL server tests may create databases on, e.g.
-/// `postgres://postgres@127.0.0.1:5432/postgres`.
-pub const POSTGRES_URL_VAR: &str = "WARD_TEST_POSTGRES_URL";
+pub use crate::skip::POSTGRES_URL_VAR;
 
 /// The instance key every test store and app uses (fixed, so backups move between test stores).
 pub fn test_key() -> ward_core::keys::InstanceKey {
@@ -52,59 +52,180 @@ async fn try_fresh_sqlite() -> anyhow::Result<(Arc<dyn Store>, TempDir)> {
     Ok((Arc::new(store), dir))
 }
 
-/// A new, uniquely named, migrated database on the server named by `WARD_TEST_POSTGRES_URL`, or
-/// `None` (after saying why on stderr) when the variable is unset.
-///
-/// # Panics
-/// When the variable is set but the server cannot be used: a configured server that does not
-/// work must fail the test rather than skip it.
-#[allow(clippy::panic)] // test support: a configured but broken server fails the test
-pub async fn fresh_postgres() -> Option<Arc<dyn Store>> {
-    let Ok(admin_url) = std::env::var(POSTGRES_URL_VAR) else {
-        eprintln!(
-            "skipping PostgreSQL: set {POSTGRES_URL_VAR} (e.g. postgres://postgres@127.0.0.1:5432/postgres)"
-        );
-        return None;
-    };
-    match try_fresh_postgres(&admin_url).await {
-        Ok((store, name)) => {
-            eprintln!("PostgreSQL test database {name}");
-            Some(store)
+/// A database made for one test on the server named by `WARD_TEST_POSTGRES_URL`, migrated, and
+/// dropped (with any connections still open to it) when this value is dropped: at the end of the
+/// test, or while a failing test unwinds.
+pub struct PgDatabase {
+    /// The store over the new database.
+    pub store: PgStore,
+    /// The new database's URL, for tests that connect to it directly.
+    pub url: String,
+    dropper: DropDatabase,
+}
+
+impl PgDatabase {
+    /// A new, uniquely named (`ward_test_<hex>`), migrated database, or `None` after printing
+    /// `SKIPPED:` when `WARD_TEST_POSTGRES_URL` is unset.
+    ///
+    /// # Panics
+    /// When the variable is set but the server cannot be used: a configured server that does not
+    /// work must fail the test rather than skip it.
+    #[allow(clippy::panic)] // test support: a configured but broken server fails the test
+    pub async fn create() -> Option<Self> {
+        let admin_url = crate::skip::postgres_url()?;
+        match Self::try_create(admin_url).await {
+            Ok(db) => {
+                eprintln!("PostgreSQL test database {}", db.name());
+                Some(db)
+            }
+            Err(e) => panic!("{POSTGRES_URL_VAR} is set but a test database cannot be made: {e:#}"),
         }
-        Err(e) => panic!("{POSTGRES_URL_VAR} is set but a test database cannot be made: {e:#}"),
+    }
+
+    async fn try_create(admin_url: String) -> anyhow::Result<Self> {
+        let name = format!("ward_test_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = sqlx::PgConnection::connect(&admin_url).await?;
+        // `name` is made here from hex digits only, so it is safe to splice into the statement.
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut admin)
+            .await?;
+        admin.close().await?;
+        // From here on the database exists: a failure below still drops it.
+        let url = with_database(&admin_url, &name);
+        let dropper = DropDatabase { admin_url, name };
+        let store = PgStore::connect(&url, &test_key()).await?;
+        ward_store::AdminStore::migrate(&store).await?;
+        Ok(Self { store, url, dropper })
+    }
+
+    /// The database's name.
+    pub fn name(&self) -> &str {
+        &self.dropper.name
+    }
+
+    /// The store as the rest of Ward sees it.
+    pub fn dyn_store(&self) -> Arc<dyn Store> {
+        Arc::new(self.store.clone())
+    }
+
+    /// Another store over the same database, as a second server would have.
+    ///
+    /// # Panics
+    /// When it cannot connect.
+    #[allow(clippy::panic)] // test support: a server that was reachable a moment ago fails the test
+    pub async fn second_server(&self) -> PgStore {
+        match PgStore::connect(&self.url, &test_key()).await {
+            Ok(store) => store,
+            Err(e) => panic!("cannot connect a second store to {}: {e}", self.name()),
+        }
     }
 }
 
-/// Like [`fresh_postgres`], with the new database's URL, for tests that tamper with it directly.
-///
-/// # Panics
-/// As [`fresh_postgres`].
-#[allow(clippy::panic)] // test support: a configured but broken server fails the test
-pub async fn fresh_postgres_with_url() -> Option<(Arc<dyn Store>, String)> {
-    let Ok(admin_url) = std::env::var(POSTGRES_URL_VAR) else {
-        eprintln!(
-            "skipping PostgreSQL: set {POSTGRES_URL_VAR} (e.g. postgres://postgres@127.0.0.1:5432/postgres)"
-        );
-        return None;
-    };
-    match try_fresh_postgres(&admin_url).await {
-        Ok((store, name)) => Some((store, with_database(&admin_url, &name))),
-        Err(e) => panic!("{POSTGRES_URL_VAR} is set but a test database cannot be made: {e:#}"),
+/// Drops the database `name` when dropped. A `Drop` cannot wait on the test's own runtime (it may
+/// be unwinding from a panic inside it, and `block_on` there panics), so the statement runs on a
+/// thread of its own with a small runtime of its own, and the test's thread waits for it.
+/// `WITH (FORCE)` ends connections the test still holds (pools, a spawned server).
+struct DropDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl Drop for DropDatabase {
+    fn drop(&mut self) {
+        let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
+        let outcome = std::thread::spawn(move || -> anyhow::Result<()> {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(async {
+                let mut admin = sqlx::PgConnection::connect(&admin_url).await?;
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                )))
+                .execute(&mut admin)
+                .await?;
+                admin.close().await?;
+                Ok(())
+            })
+        })
+        .join();
+        // Never panic here: a panic while a failing test unwinds would abort the whole run.
+        match outcome {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => eprintln!("test database {} was not dropped: {e:#}", self.name),
+            Err(_) => eprintln!(
+                "test database {} was not dropped: the dropping thread panicked",
+                self.name
+            ),
+        }
     }
 }
 
-async fn try_fresh_postgres(admin_url: &str) -> anyhow::Result<(Arc<dyn Store>, String)> {
-    let name = format!("ward_test_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = sqlx::PgConnection::connect(admin_url).await?;
-    // `name` is made here from hex digits only, so it is safe to splice into the statement.
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut admin)
-        .await?;
-    admin.close().await?;
-    let url = with_database(admin_url, &name);
-    let store = PgStore::connect(&url, &test_key()).await?;
-    ward_store::AdminStore::migrate(&store).await?;
-    Ok((Arc::new(store), name))
+/// A fresh, migrated store on either backend, with the URL of its database, which goes away when
+/// this value is dropped (the temporary directory of SQLite, the database of PostgreSQL).
+pub struct TestStore {
+    pub store: Arc<dyn Store>,
+    /// `sqlite://...` or `postgres://...`, for tests that edit the database behind the store.
+    pub url: String,
+    keep: Keep,
+}
+
+/// What keeps a test database alive; dropping it removes the database.
+enum Keep {
+    Sqlite { _dir: TempDir },
+    Postgres { _db: Box<PgDatabase> },
+}
+
+impl TestStore {
+    /// Which backend: `"sqlite"` or `"postgres"`.
+    pub fn backend(&self) -> &'static str {
+        self.store.backend()
+    }
+
+    /// A fresh, empty store on the same backend (a restore target, for instance).
+    ///
+    /// # Panics
+    /// When this is PostgreSQL and the server has gone away since.
+    #[allow(clippy::panic)] // test support: a server that was configured a moment ago fails the test
+    pub async fn another(&self) -> TestStore {
+        match &self.keep {
+            Keep::Sqlite { .. } => fresh_sqlite_store().await,
+            Keep::Postgres { .. } => match fresh_postgres().await {
+                Some(store) => store,
+                None => panic!("PostgreSQL was configured a moment ago"),
+            },
+        }
+    }
+}
+
+/// [`fresh_sqlite`] with the database's URL.
+pub async fn fresh_sqlite_store() -> TestStore {
+    let (store, dir) = fresh_sqlite().await;
+    let url = format!("sqlite://{}", sqlite_path(&dir).display());
+    TestStore {
+        store,
+        url,
+        keep: Keep::Sqlite { _dir: dir },
+    }
+}
+
+/// A fresh PostgreSQL store ([`PgDatabase::create`]), or `None` after printing `SKIPPED:` when no
+/// server is configured.
+pub async fn fresh_postgres() -> Option<TestStore> {
+    let db = PgDatabase::create().await?;
+    Some(TestStore {
+        store: db.dyn_store(),
+        url: db.url.clone(),
+        keep: Keep::Postgres { _db: Box::new(db) },
+    })
+}
+
+/// A fresh store on each backend: SQLite, then PostgreSQL when a server is configured (printing
+/// `SKIPPED:` for the PostgreSQL part when not).
+pub async fn fresh_stores() -> Vec<TestStore> {
+    let mut stores = vec![fresh_sqlite_store().await];
+    stores.extend(fresh_postgres().await);
+    stores
 }
 
 /// `url` with its database name replaced by `db` (query parameters kept).

@@ -219,10 +219,10 @@ async fn real_feeds_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn real_feeds_on_postgres() {
-    let Some(store) = ward_testkit::fresh_postgres().await else {
+    let Some(db) = ward_testkit::fresh_postgres().await else {
         return;
     };
-    real_data_round_trip(store).await;
+    real_data_round_trip(db.store.clone()).await;
 }
 
 #[tokio::test]

@@ -9,17 +9,6 @@ use ward_store::Store;
 
 use crate::support::app_over;
 
-/// SQLite always; PostgreSQL when `WARD_TEST_POSTGRES_URL` is set (`fresh_postgres` says why not).
-async fn stores() -> (Vec<(&'static str, Arc<dyn Store>)>, tempfile::TempDir) {
-    let (sqlite, dir) = ward_testkit::fresh_sqlite().await;
-    let mut stores = vec![("SQLite", sqlite)];
-    match ward_testkit::fresh_postgres().await {
-        Some(pg) => stores.push(("PostgreSQL", pg)),
-        None => eprintln!("SKIPPED PostgreSQL for the production job runner test: no server configured"),
-    }
-    (stores, dir)
-}
-
 async fn probe_records(store: &dyn Store) -> usize {
     store
         .audit_page(1, 10_000)
@@ -32,8 +21,8 @@ async fn probe_records(store: &dyn Store) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_production_runner_never_runs_the_test_probe() {
-    let (stores, _dir) = stores().await;
-    for (backend, store) in stores {
+    for db in ward_testkit::fresh_stores().await {
+        let (backend, store) = (db.backend(), Arc::clone(&db.store));
         let app = app_over(Arc::clone(&store));
         // Queue the test-only job, as a bug or anyone able to queue jobs could.
         let id = app

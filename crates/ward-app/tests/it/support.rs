@@ -6,6 +6,7 @@ use ward_app::accounts::password::PasswordCost;
 use ward_app::{Actor, App, AppSettings};
 use ward_core::clock::ManualClock;
 use ward_store::Store;
+pub use ward_testkit::skip::shared_data;
 
 /// An app over `store` with a manual clock and a cheap password hash.
 pub fn app_over(store: Arc<dyn Store>) -> App {
@@ -23,20 +24,6 @@ pub fn app_over(store: Arc<dyn Store>) -> App {
 /// Ward itself, as the CLI and jobs act.
 pub fn operator() -> Actor {
     Actor::system("test", ward_core::OrgId::from_uuid(uuid::Uuid::nil()))
-}
-
-/// A folder of the shared real data (`../shared/data` beside the project), or `None` after saying
-/// on stderr that the test that needs it is skipped.
-pub fn shared_data(rel: &str) -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(rel);
-    if p.exists() {
-        Some(p)
-    } else {
-        eprintln!("SKIPPED: {} not found (../shared/data is absent)", p.display());
-        None
-    }
 }
 
 /// Every file under `dir`, recursively, sorted, whose name ends with one of `suffixes`.

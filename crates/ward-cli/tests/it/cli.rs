@@ -1,5 +1,6 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use ward_testkit::skip::shared_data;
 
 struct Db {
     dir: tempfile::TempDir,
@@ -47,18 +48,6 @@ fn text(o: &Output) -> String {
         String::from_utf8_lossy(&o.stdout),
         String::from_utf8_lossy(&o.stderr)
     )
-}
-
-fn shared(path: &str) -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(path);
-    if p.exists() {
-        Some(p)
-    } else {
-        eprintln!("SKIPPED: {} not found (../shared/data is absent)", p.display());
-        None
-    }
 }
 
 const ORGS_CSV: &str = "code,name,kind,parent_code\nX26,NHS England,national_body,\nY56,London,region,X26\nQMF,North East London ICB,icb,Y56\nRJZ,Riverside Hospitals,nhs_trust,QMF\n";
@@ -121,7 +110,10 @@ fn org_import_is_atomic_and_names_line_and_column() {
 
 #[test]
 fn real_ods_extracts_import_with_closed_organisations_kept() {
-    let (Some(etr), Some(gp)) = (shared("ods/etr.csv"), shared("ods/epraccur.csv")) else {
+    let Some(etr) = shared_data("ods/etr.csv") else {
+        return;
+    };
+    let Some(gp) = shared_data("ods/epraccur.csv") else {
         return;
     };
     let db = Db::new();

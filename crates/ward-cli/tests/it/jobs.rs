@@ -50,30 +50,16 @@ fn serve(url: &str, key_file: &std::path::Path) -> Server {
 
 #[tokio::test]
 async fn two_servers_share_one_queue_and_run_each_job_once() {
-    let Ok(admin_url) = std::env::var("WARD_TEST_POSTGRES_URL") else {
-        eprintln!("SKIPPED: set WARD_TEST_POSTGRES_URL to run the two-server job test on PostgreSQL");
+    // Made first so dropped last: the servers stop before their database goes, also on a failure.
+    let Some(db) = ward_testkit::PgDatabase::create().await else {
         return;
     };
-    let name = format!("ward_jobs_{}", std::process::id());
-    {
-        use sqlx::Connection;
-        let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
-        let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}")))
-            .execute(&mut admin)
-            .await;
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&mut admin)
-            .await
-            .unwrap();
-    }
-    let url = ward_testkit::db::with_database(&admin_url, &name);
+    let url = db.url.clone();
     let key = ward_testkit::test_key();
     let key_dir = tempfile::tempdir().unwrap();
     let key_file = key_dir.path().join("instance.key");
     std::fs::write(&key_file, key.to_hex()).unwrap();
-    let pg = ward_store_postgres::PgStore::connect(&url, &key).await.unwrap();
-    ward_store::AdminStore::migrate(&pg).await.unwrap();
-    let store: Arc<dyn Store> = Arc::new(pg);
+    let store: Arc<dyn Store> = db.dyn_store();
     let app = ward_app::App::new(
         Arc::clone(&store),
         Arc::new(ward_core::clock::SystemClock),
@@ -140,12 +126,4 @@ async fn two_servers_share_one_queue_and_run_each_job_once() {
         report.first_break.is_none(),
         "audit chain intact under concurrent appends"
     );
-    drop((_a, _b, app, store));
-    use sqlx::Connection;
-    let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
-    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-    )))
-    .execute(&mut admin)
-    .await;
 }

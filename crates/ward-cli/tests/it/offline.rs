@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use ward_testkit::skip::shared_data;
 
 fn ward(args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ward"))
@@ -54,14 +55,9 @@ fn versions_compare_and_sort() {
 
 #[test]
 fn scan_reports_matches_as_json_with_exit_codes() {
-    let sbom_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/sbom");
-    if !sbom_dir.is_dir() {
-        eprintln!(
-            "SKIPPED: {} is missing; scan test did not run",
-            sbom_dir.display()
-        );
+    let Some(sbom_dir) = shared_data("sbom") else {
         return;
-    }
+    };
     let fixtures = fixtures();
     let xml = sbom_dir.join("laravel-7.12.0_bom.1.4.xml");
     let keycloak = sbom_dir.join("keycloak-10.0.2_bom.json");
@@ -145,14 +141,9 @@ fn scan_reports_matches_as_json_with_exit_codes() {
 
 #[test]
 fn scan_reads_advisories_from_a_zip_archive() {
-    let sbom_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/sbom");
-    if !sbom_dir.is_dir() {
-        eprintln!(
-            "SKIPPED: {} is missing; zip scan test did not run",
-            sbom_dir.display()
-        );
+    let Some(sbom_dir) = shared_data("sbom") else {
         return;
-    }
+    };
     // An OSV-style export: every fixture advisory as an entry, plus a text file and a JSON entry
     // that is not an advisory.
     let dir = tempfile::tempdir().unwrap();

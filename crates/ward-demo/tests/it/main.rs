@@ -8,6 +8,12 @@ mod inventory;
 mod sector;
 mod threats;
 
+/// Testkit's `SKIPPED:` helpers, included by path: depending on `ward-testkit` would build the
+/// whole server for these tests.
+#[allow(dead_code)] // the file serves several crates' tests; these use `shared_data` only
+#[path = "../../../ward-testkit/src/skip.rs"]
+mod skip;
+
 use jiff::civil::{Date, date};
 use ward_demo::{DemoPlan, Scale};
 

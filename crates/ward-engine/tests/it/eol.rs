@@ -1,22 +1,14 @@
 //! Unsupported software against the real endoflife.date product files in `../shared/data/eol`.
 
-use std::path::Path;
-
 use jiff::civil::date;
 use ward_engine::eol::{EolCatalog, SoftwareRef, unsupported_software};
 use ward_engine::{Inventory, Unsupported};
 
 use crate::helpers::*;
+use crate::skip::shared_data;
 
 fn catalog() -> Option<EolCatalog> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/eol/products");
-    if !dir.is_dir() {
-        eprintln!(
-            "SKIPPED: {} is missing; end-of-life tests did not run",
-            dir.display()
-        );
-        return None;
-    }
+    let dir = shared_data("eol/products")?;
     let mut products = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();

@@ -10,3 +10,9 @@ mod priority;
 mod properties;
 mod real_data;
 mod vex;
+
+/// Testkit's `SKIPPED:` helpers, included by path: depending on `ward-testkit` would build the
+/// whole server for these tests (and `ward-testkit` is itself built from this crate).
+#[allow(dead_code)] // the file serves several crates' tests; these use `shared_data` only
+#[path = "../../../ward-testkit/src/skip.rs"]
+mod skip;

@@ -8,21 +8,11 @@ use std::path::{Path, PathBuf};
 use ward_core::vuln::{Advisory, Sbom};
 use ward_engine::{Verdict, scan};
 
-fn shared_data() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "SKIPPED: {} is missing; real-data tests did not run",
-            dir.display()
-        );
-        None
-    }
-}
+use crate::skip::shared_data;
 
-fn sboms(data: &Path) -> Vec<(String, Sbom)> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(data.join("sbom"))
+/// The JSON SBOMs in `dir`, by file name.
+fn sboms(dir: &Path) -> Vec<(String, Sbom)> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
@@ -60,10 +50,10 @@ fn fixtures() -> Vec<Advisory> {
 
 #[test]
 fn fixtures_find_exactly_the_published_vulnerabilities() {
-    let Some(data) = shared_data() else {
+    let Some(sbom_dir) = shared_data("sbom") else {
         return;
     };
-    let sboms = sboms(&data);
+    let sboms = sboms(&sbom_dir);
     assert!(
         sboms.len() >= 7,
         "expected the seven JSON SBOMs, found {}",
@@ -119,9 +109,9 @@ fn fixtures_find_exactly_the_published_vulnerabilities() {
     assert!(log4j.fixed.is_empty(), "last_affected gives no fixed version");
 }
 
-fn corpus(data: &Path) -> Vec<Advisory> {
+fn corpus(osv_dir: &Path) -> Vec<Advisory> {
     let mut advisories = Vec::new();
-    let mut stack = vec![data.join("osv")];
+    let mut stack = vec![osv_dir.to_path_buf()];
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
@@ -146,11 +136,14 @@ fn corpus(data: &Path) -> Vec<Advisory> {
 
 #[test]
 fn the_real_osv_corpus_finds_nothing_in_other_ecosystems() {
-    let Some(data) = shared_data() else {
+    let Some(osv_dir) = shared_data("osv") else {
         return;
     };
-    let advisories = corpus(&data);
+    let Some(sbom_dir) = shared_data("sbom") else {
+        return;
+    };
+    let advisories = corpus(&osv_dir);
     assert!(advisories.len() > 3500, "{} advisories", advisories.len());
-    let result = scan(&sboms(&data), &advisories);
+    let result = scan(&sboms(&sbom_dir), &advisories);
     assert!(result.findings.is_empty(), "{:?}", result.findings.first());
 }

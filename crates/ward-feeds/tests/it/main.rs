@@ -9,19 +9,12 @@ mod real_data;
 
 use std::path::{Path, PathBuf};
 
-/// The shared real-data folder (`../shared/data` beside the project), or `None` with the reason
-/// printed, so a missing folder is visible in the test output rather than a silent pass.
-pub fn shared_data(sub: &str) -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(sub);
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!("SKIPPED: real data folder {} is missing", dir.display());
-        None
-    }
-}
+/// Testkit's `SKIPPED:` helpers, included by path: depending on `ward-testkit` would build the
+/// whole server for these tests (and `ward-testkit` is itself built from this crate).
+#[allow(dead_code)] // the file serves several crates' tests; these use `shared_data` only
+#[path = "../../../ward-testkit/src/skip.rs"]
+mod skip;
+pub use skip::shared_data;
 
 /// Every file under `dir` whose name ends with one of `extensions`, sorted.
 pub fn files(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {

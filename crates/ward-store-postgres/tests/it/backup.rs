@@ -71,7 +71,9 @@ async fn populate(s: &ward_store_postgres::PgStore) {
 
 #[tokio::test]
 async fn a_backup_restores_into_an_empty_database_identically() {
-    let Some(source) = TestDb::new().await else { return };
+    let Some(source) = PgDatabase::create().await else {
+        return;
+    };
     populate(&source.store).await;
     let mut first = Vec::new();
     let counts = source.store.backup(&mut first).await.unwrap();
@@ -121,7 +123,9 @@ async fn a_backup_restores_into_an_empty_database_identically() {
         "link rows carry their asset's organisation: {link}"
     );
 
-    let Some(target) = TestDb::new().await else { return };
+    let Some(target) = PgDatabase::create().await else {
+        return;
+    };
     let restored = target
         .store
         .restore(&mut first.as_slice(), &crate::support::restore_meta())
@@ -185,18 +189,20 @@ async fn a_backup_restores_into_an_empty_database_identically() {
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Snapshot(_)), "{err}");
-    source.finish().await;
-    target.finish().await;
 }
 
 #[tokio::test]
 async fn damaged_backups_are_refused_and_leave_nothing_behind() {
-    let Some(source) = TestDb::new().await else { return };
+    let Some(source) = PgDatabase::create().await else {
+        return;
+    };
     populate(&source.store).await;
     let mut full = Vec::new();
     source.store.backup(&mut full).await.unwrap();
     let text = String::from_utf8(full).unwrap();
-    let Some(target) = TestDb::new().await else { return };
+    let Some(target) = PgDatabase::create().await else {
+        return;
+    };
 
     let number_for_text = text.replacen(r#""code":"X26""#, r#""code":26"#, 1);
     let err = target
@@ -305,15 +311,15 @@ async fn damaged_backups_are_refused_and_leave_nothing_behind() {
         )
         .await
         .unwrap();
-    source.finish().await;
-    target.finish().await;
 }
 
 /// Every table of the migrated schema is either written to a backup or rebuilt by a restore, so a
 /// migration that adds a table must say which (in `ward_store::backup`).
 #[tokio::test]
 async fn every_table_is_backed_up_or_rebuilt() {
-    let Some(db) = TestDb::new().await else { return };
+    let Some(db) = PgDatabase::create().await else {
+        return;
+    };
     let names: Vec<String> = sqlx::query_scalar(
         "SELECT table_name::text FROM information_schema.tables
           WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> '_sqlx_migrations'
@@ -342,5 +348,4 @@ async fn every_table_is_backed_up_or_rebuilt() {
             t.name
         );
     }
-    db.finish().await;
 }

@@ -25,8 +25,8 @@ fn service(n: u128, org: u128, crit: u8) -> Service {
     }
 }
 
-async fn seeded() -> Option<TestDb> {
-    let db = TestDb::new().await?;
+async fn seeded() -> Option<PgDatabase> {
+    let db = PgDatabase::create().await?;
     db.store
         .upsert_orgs(&hierarchy(), jiff::civil::date(2024, 4, 1), &meta())
         .await
@@ -107,7 +107,6 @@ async fn assets_round_trip_with_ordered_links_and_distinct_nulls() {
         &actions[actions.len() - 3..],
         ["asset.create", "asset.update", "asset.delete"]
     );
-    db.finish().await;
 }
 
 #[tokio::test]
@@ -168,7 +167,6 @@ async fn out_of_scope_writes_are_forbidden_and_store_nothing() {
             .map_err(|e| e.kind()),
         Err(ward_store::StoreErrorKind::Conflict)
     );
-    db.finish().await;
 }
 
 #[tokio::test]
@@ -263,7 +261,6 @@ async fn bulk_import_deduplicates_software_and_lists_by_scope() {
         .await
         .unwrap();
     assert_eq!(narrowed.assets, 10);
-    db.finish().await;
 }
 
 #[tokio::test]
@@ -358,5 +355,4 @@ async fn products_and_dependencies_respect_scope() {
             .unwrap()
             .is_empty()
     );
-    db.finish().await;
 }

@@ -25,151 +25,155 @@ fn job(n: u128, kind: &str, run_at_offset_s: i64) -> Job {
 
 #[tokio::test]
 async fn concurrent_claimers_on_two_servers_never_share_a_job() {
-    with_db!(|db| {
-        let a = Arc::new(db.store.clone());
-        let b = Arc::new(db.second_server().await);
-        for n in 0..60 {
-            a.enqueue_job(&job(n + 1, "feed.sync", 0), None).await.unwrap();
-        }
-        let mut tasks = Vec::new();
-        for w in 0..6 {
-            let s = if w % 2 == 0 { a.clone() } else { b.clone() };
-            tasks.push(tokio::spawn(async move {
-                let worker = format!("worker-{w}");
-                let mut mine = Vec::new();
-                let lease = t0() + SignedDuration::from_secs(300);
-                while let Some(j) = s.claim_job(&["feed.sync"], &worker, t0(), lease).await.unwrap() {
-                    assert_eq!(j.lease_owner.as_deref(), Some(worker.as_str()));
-                    assert_eq!(j.attempts, 1);
-                    assert!(s.complete_job(j.id, &worker).await.unwrap());
-                    mine.push(j.id);
-                }
-                mine
-            }));
-        }
-        let mut all = Vec::new();
-        for t in tasks {
-            all.extend(t.await.unwrap());
-        }
-        let distinct: HashSet<_> = all.iter().collect();
-        assert_eq!(all.len(), 60, "every job claimed");
-        assert_eq!(distinct.len(), 60, "no job claimed twice");
-        assert_eq!(a.count_jobs(JobStatus::Succeeded).await.unwrap(), 60);
-        b.pool().close().await;
-    });
+    let Some(db) = PgDatabase::create().await else {
+        return;
+    };
+    let a = Arc::new(db.store.clone());
+    let b = Arc::new(db.second_server().await);
+    for n in 0..60 {
+        a.enqueue_job(&job(n + 1, "feed.sync", 0), None).await.unwrap();
+    }
+    let mut tasks = Vec::new();
+    for w in 0..6 {
+        let s = if w % 2 == 0 { a.clone() } else { b.clone() };
+        tasks.push(tokio::spawn(async move {
+            let worker = format!("worker-{w}");
+            let mut mine = Vec::new();
+            let lease = t0() + SignedDuration::from_secs(300);
+            while let Some(j) = s.claim_job(&["feed.sync"], &worker, t0(), lease).await.unwrap() {
+                assert_eq!(j.lease_owner.as_deref(), Some(worker.as_str()));
+                assert_eq!(j.attempts, 1);
+                assert!(s.complete_job(j.id, &worker).await.unwrap());
+                mine.push(j.id);
+            }
+            mine
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    let distinct: HashSet<_> = all.iter().collect();
+    assert_eq!(all.len(), 60, "every job claimed");
+    assert_eq!(distinct.len(), 60, "no job claimed twice");
+    assert_eq!(a.count_jobs(JobStatus::Succeeded).await.unwrap(), 60);
+    b.pool().close().await;
 }
 
 #[tokio::test]
 async fn leases_retries_and_dead_jobs() {
-    with_db!(|db| {
-        let s = &db.store;
-        let j = job(1, "alerts.send", 10);
-        s.enqueue_job(&j, None).await.unwrap();
-        assert_eq!(
-            s.get_job(j.id).await.unwrap(),
-            j,
-            "round trip with payload and micros"
-        );
-        let lease = |secs| t0() + SignedDuration::from_secs(secs);
-        assert!(
-            s.claim_job(&["alerts.send"], "w1", t0(), lease(60))
-                .await
-                .unwrap()
-                .is_none(),
-            "not due yet"
-        );
-        assert!(
-            s.claim_job(&["other"], "w1", lease(20), lease(60))
-                .await
-                .unwrap()
-                .is_none(),
-            "other kinds only"
-        );
-        let c = s
-            .claim_job(&["alerts.send"], "w1", lease(20), lease(60))
+    let Some(db) = PgDatabase::create().await else {
+        return;
+    };
+    let s = &db.store;
+    let j = job(1, "alerts.send", 10);
+    s.enqueue_job(&j, None).await.unwrap();
+    assert_eq!(
+        s.get_job(j.id).await.unwrap(),
+        j,
+        "round trip with payload and micros"
+    );
+    let lease = |secs| t0() + SignedDuration::from_secs(secs);
+    assert!(
+        s.claim_job(&["alerts.send"], "w1", t0(), lease(60))
             .await
             .unwrap()
-            .unwrap();
-        assert_eq!(
-            (c.status, c.attempts, c.lease_until),
-            (JobStatus::Running, 1, Some(lease(60)))
-        );
-        assert!(
-            s.claim_job(&["alerts.send"], "w2", lease(30), lease(90))
-                .await
-                .unwrap()
-                .is_none(),
-            "leased"
-        );
-        // The lease runs out: another worker takes over and the first loses it.
-        let c = s
-            .claim_job(&["alerts.send"], "w2", lease(61), lease(120))
+            .is_none(),
+        "not due yet"
+    );
+    assert!(
+        s.claim_job(&["other"], "w1", lease(20), lease(60))
             .await
             .unwrap()
-            .unwrap();
-        assert_eq!((c.attempts, c.lease_owner.as_deref()), (2, Some("w2")));
-        assert!(!s.complete_job(j.id, "w1").await.unwrap());
-        assert!(s.fail_job(j.id, "w2", "timeout", Some(lease(200))).await.unwrap());
-        let failed = s.get_job(j.id).await.unwrap();
-        assert_eq!((failed.status, failed.run_at), (JobStatus::Queued, lease(200)));
-        assert_eq!(failed.last_error.as_deref(), Some("timeout"));
-        let c = s
-            .claim_job(&["alerts.send"], "w3", lease(200), lease(260))
+            .is_none(),
+        "other kinds only"
+    );
+    let c = s
+        .claim_job(&["alerts.send"], "w1", lease(20), lease(60))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (c.status, c.attempts, c.lease_until),
+        (JobStatus::Running, 1, Some(lease(60)))
+    );
+    assert!(
+        s.claim_job(&["alerts.send"], "w2", lease(30), lease(90))
             .await
             .unwrap()
-            .unwrap();
-        assert_eq!(c.attempts, 3);
-        assert!(s.fail_job(j.id, "w3", "gave up", None).await.unwrap());
-        assert_eq!(s.get_job(j.id).await.unwrap().status, JobStatus::Dead);
-        assert_eq!(s.count_jobs(JobStatus::Dead).await.unwrap(), 1);
-        assert!(matches!(
-            s.get_job(JobId::from_uuid(id(99))).await,
-            Err(StoreError::NotFound { .. })
-        ));
-    });
+            .is_none(),
+        "leased"
+    );
+    // The lease runs out: another worker takes over and the first loses it.
+    let c = s
+        .claim_job(&["alerts.send"], "w2", lease(61), lease(120))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((c.attempts, c.lease_owner.as_deref()), (2, Some("w2")));
+    assert!(!s.complete_job(j.id, "w1").await.unwrap());
+    assert!(s.fail_job(j.id, "w2", "timeout", Some(lease(200))).await.unwrap());
+    let failed = s.get_job(j.id).await.unwrap();
+    assert_eq!((failed.status, failed.run_at), (JobStatus::Queued, lease(200)));
+    assert_eq!(failed.last_error.as_deref(), Some("timeout"));
+    let c = s
+        .claim_job(&["alerts.send"], "w3", lease(200), lease(260))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(c.attempts, 3);
+    assert!(s.fail_job(j.id, "w3", "gave up", None).await.unwrap());
+    assert_eq!(s.get_job(j.id).await.unwrap().status, JobStatus::Dead);
+    assert_eq!(s.count_jobs(JobStatus::Dead).await.unwrap(), 1);
+    assert!(matches!(
+        s.get_job(JobId::from_uuid(id(99))).await,
+        Err(StoreError::NotFound { .. })
+    ));
 }
 
 #[tokio::test]
 async fn an_expired_final_attempt_is_marked_dead_not_retried() {
-    with_db!(|db| {
-        let s = &db.store;
-        let mut j = job(1, "k", 0);
-        j.max_attempts = 1;
-        s.enqueue_job(&j, None).await.unwrap();
-        let lease = |secs| t0() + SignedDuration::from_secs(secs);
-        s.claim_job(&["k"], "w1", t0(), lease(10)).await.unwrap().unwrap();
-        assert!(
-            s.claim_job(&["k"], "w2", lease(11), lease(20))
-                .await
-                .unwrap()
-                .is_none()
-        );
-        assert_eq!(s.get_job(j.id).await.unwrap().status, JobStatus::Dead);
-    });
+    let Some(db) = PgDatabase::create().await else {
+        return;
+    };
+    let s = &db.store;
+    let mut j = job(1, "k", 0);
+    j.max_attempts = 1;
+    s.enqueue_job(&j, None).await.unwrap();
+    let lease = |secs| t0() + SignedDuration::from_secs(secs);
+    s.claim_job(&["k"], "w1", t0(), lease(10)).await.unwrap().unwrap();
+    assert!(
+        s.claim_job(&["k"], "w2", lease(11), lease(20))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(s.get_job(j.id).await.unwrap().status, JobStatus::Dead);
 }
 
 #[tokio::test]
 async fn dedupe_keys_return_the_live_job() {
-    with_db!(|db| {
-        let s = &db.store;
-        let first = s.enqueue_job(&job(1, "k", 0), Some("feed:osv")).await.unwrap();
-        let second = s.enqueue_job(&job(2, "k", 0), Some("feed:osv")).await.unwrap();
-        assert_eq!(
-            (first, second),
-            (JobId::from_uuid(id(1)), JobId::from_uuid(id(1)))
-        );
-        assert_eq!(s.count_jobs(JobStatus::Queued).await.unwrap(), 1);
-        let c = s
-            .claim_job(&["k"], "w", t0(), t0() + SignedDuration::from_secs(5))
-            .await
-            .unwrap()
-            .unwrap();
-        s.complete_job(c.id, "w").await.unwrap();
-        let third = s.enqueue_job(&job(3, "k", 0), Some("feed:osv")).await.unwrap();
-        assert_eq!(
-            third,
-            JobId::from_uuid(id(3)),
-            "a finished job no longer blocks its key"
-        );
-    });
+    let Some(db) = PgDatabase::create().await else {
+        return;
+    };
+    let s = &db.store;
+    let first = s.enqueue_job(&job(1, "k", 0), Some("feed:osv")).await.unwrap();
+    let second = s.enqueue_job(&job(2, "k", 0), Some("feed:osv")).await.unwrap();
+    assert_eq!(
+        (first, second),
+        (JobId::from_uuid(id(1)), JobId::from_uuid(id(1)))
+    );
+    assert_eq!(s.count_jobs(JobStatus::Queued).await.unwrap(), 1);
+    let c = s
+        .claim_job(&["k"], "w", t0(), t0() + SignedDuration::from_secs(5))
+        .await
+        .unwrap()
+        .unwrap();
+    s.complete_job(c.id, "w").await.unwrap();
+    let third = s.enqueue_job(&job(3, "k", 0), Some("feed:osv")).await.unwrap();
+    assert_eq!(
+        third,
+        JobId::from_uuid(id(3)),
+        "a finished job no longer blocks its key"
+    );
 }

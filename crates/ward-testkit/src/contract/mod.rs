@@ -3,8 +3,9 @@
 //!
 //! The checks share one database: each makes its own organisations (with its own code prefix),
 //! job kinds and users, and compares counts before and after rather than assuming an empty
-//! database. [`run_all`] runs every check that needs one store; [`backup_restore`] and
-//! [`vuln_backup_restore`] also need an empty second store.
+//! database, so they can run one after another on one database ([`run_all`]) or each on its own
+//! (the tests make one test per check and backend from [`contract_checks!`]).
+//! [`backup_restore`] and [`vuln_backup_restore`] also need an empty second store.
 
 mod account_security;
 mod accounts;
@@ -42,28 +43,49 @@ pub use vuln_backup::vuln_backup_restore;
 use std::sync::Arc;
 use ward_store::Store;
 
-/// Run every single-store check, in an order that leaves a varied database behind (useful as the
-/// source of [`backup_restore`]). Ends by verifying the whole audit chain.
+/// Calls the macro `$then` with the name of every check that needs one store (each a function of
+/// this module taking `Arc<dyn Store>`), in the order [`run_all`] runs them. The one list of the
+/// checks: tests generate a test per check and backend from it, and [`run_all`] runs it.
+#[macro_export]
+macro_rules! contract_checks {
+    ($then:ident) => {
+        $then! {
+            orgs_round_trip,
+            org_hierarchy_and_links,
+            services_round_trip,
+            assets_round_trip,
+            software_is_deduplicated,
+            overview_counts_follow_writes,
+            asset_search_follows_writes,
+            search_totals_stop_at_the_cap,
+            isolation_between_organisations,
+            product_confirmation,
+            accounts_round_trip,
+            account_security_round_trip,
+            audit_records_every_change,
+            jobs_lifecycle,
+            jobs_claimed_once_under_concurrency,
+            vuln_advisories,
+            vuln_kev_and_epss,
+            vuln_vex_statements,
+            vuln_eol_and_feed_sources,
+            sector_snapshot_holds_the_inventory,
+        }
+    };
+}
+
+/// Run every single-store check on one database, in an order that leaves a varied database behind
+/// (useful as the source of [`backup_restore`]). Ends by verifying the whole audit chain. Stops at
+/// the first failing check, naming it.
 pub async fn run_all(store: Arc<dyn Store>) -> anyhow::Result<()> {
-    orgs_round_trip(store.clone()).await?;
-    org_hierarchy_and_links(store.clone()).await?;
-    services_round_trip(store.clone()).await?;
-    assets_round_trip(store.clone()).await?;
-    software_is_deduplicated(store.clone()).await?;
-    overview_counts_follow_writes(store.clone()).await?;
-    asset_search_follows_writes(store.clone()).await?;
-    search_totals_stop_at_the_cap(store.clone()).await?;
-    isolation_between_organisations(store.clone()).await?;
-    product_confirmation(store.clone()).await?;
-    accounts_round_trip(store.clone()).await?;
-    account_security_round_trip(store.clone()).await?;
-    audit_records_every_change(store.clone()).await?;
-    jobs_lifecycle(store.clone()).await?;
-    jobs_claimed_once_under_concurrency(store.clone()).await?;
-    vuln_round_trips(store.clone()).await?;
-    sector_snapshot_holds_the_inventory(store.clone()).await?;
-    audit_chain_verifies(store).await?;
-    Ok(())
+    use anyhow::Context as _;
+    macro_rules! run_in_order {
+        ($($check:ident),* $(,)?) => {
+            $( $check(store.clone()).await.context(stringify!($check))?; )*
+        };
+    }
+    contract_checks!(run_in_order);
+    audit_chain_verifies(store).await
 }
 
 /// `ensure!` with both sides shown: fails with `what`, the left and the right value.

@@ -15,14 +15,6 @@ use ward_store::{PageRequest, Store, StoreError};
 
 pub use super::vuln_signals::{vuln_eol_and_feed_sources, vuln_kev_and_epss, vuln_vex_statements};
 
-/// Every vulnerability check, in order.
-pub async fn vuln_round_trips(store: Arc<dyn Store>) -> anyhow::Result<()> {
-    vuln_advisories(store.clone()).await?;
-    vuln_kev_and_epss(store.clone()).await?;
-    vuln_vex_statements(store.clone()).await?;
-    vuln_eol_and_feed_sources(store).await
-}
-
 fn counts(inserted: u64, updated: u64, unchanged: u64, stale: u64) -> VulnCounts {
     VulnCounts {
         inserted,

@@ -10,48 +10,10 @@ use std::sync::Arc;
 use ward_app::accounts::totp;
 use ward_core::clock::{Clock, ManualClock, SystemClock};
 use ward_core::role::Role;
-use ward_testkit::app::{Backend, client, spawn_app_configured, test_settings};
+use ward_server::ServerSettings;
+use ward_testkit::app::{client, test_settings};
 use ward_testkit::fixtures::PASSWORD;
-use ward_testkit::{TestApp, fresh_postgres, spawn_app_with};
-
-/// The app on SQLite, then on PostgreSQL when it is configured (`fresh_postgres` says why not).
-async fn on_each_backend(clock: &ManualClock) -> Vec<TestApp> {
-    let mut apps = vec![spawn_app_with(Backend::Sqlite, Arc::new(clock.clone())).await];
-    match fresh_postgres().await {
-        Some(pg) => apps.push(spawn_app_with(Backend::Store(pg), Arc::new(clock.clone())).await),
-        None => eprintln!("this attack ran on SQLite only"),
-    }
-    apps
-}
-
-async fn configured_on_each_backend(
-    clock: &ManualClock,
-    settings: &ward_app::AppSettings,
-    server: &ward_server::ServerSettings,
-) -> Vec<TestApp> {
-    let mut apps = vec![
-        spawn_app_configured(
-            Backend::Sqlite,
-            Arc::new(clock.clone()),
-            settings.clone(),
-            server.clone(),
-        )
-        .await,
-    ];
-    match fresh_postgres().await {
-        Some(pg) => apps.push(
-            spawn_app_configured(
-                Backend::Store(pg),
-                Arc::new(clock.clone()),
-                settings.clone(),
-                server.clone(),
-            )
-            .await,
-        ),
-        None => eprintln!("this attack ran on SQLite only"),
-    }
-    apps
-}
+use ward_testkit::{TestApp, on_each_backend};
 
 fn clock() -> ManualClock {
     ManualClock::new(SystemClock.now())
@@ -92,7 +54,7 @@ async fn audit_actions(t: &TestApp) -> Vec<(String, String)> {
 #[tokio::test]
 async fn a_regional_lead_cannot_grant_itself_or_anyone_org_admin_over_its_region() {
     let c = clock();
-    for t in on_each_backend(&c).await {
+    for t in on_each_backend(&c, test_settings(), ServerSettings::default()).await {
         let lead = t.world.users[&Role::RegionalLead].clone();
         let s = as_role(&t, Role::RegionalLead).await;
         let own = format!("/api/v1/users/{}/grants", lead.id);
@@ -147,7 +109,7 @@ async fn a_regional_lead_cannot_grant_itself_or_anyone_org_admin_over_its_region
 #[tokio::test]
 async fn a_token_cannot_grant_its_owner_a_role() {
     let c = clock();
-    for t in on_each_backend(&c).await {
+    for t in on_each_backend(&c, test_settings(), ServerSettings::default()).await {
         let admin = t.world.users[&Role::OrgAdmin].clone();
         let s = as_role(&t, Role::OrgAdmin).await;
         let (status, body) = post_json(
@@ -175,7 +137,7 @@ async fn a_token_cannot_grant_its_owner_a_role() {
 #[tokio::test]
 async fn creating_a_user_with_a_grant_that_does_not_fit_leaves_no_account() {
     let c = clock();
-    for t in on_each_backend(&c).await {
+    for t in on_each_backend(&c, test_settings(), ServerSettings::default()).await {
         let national = as_role(&t, Role::NationalAnalyst).await;
         let (status, body) = post_json(
             &t,
@@ -223,7 +185,7 @@ async fn creating_a_user_with_a_grant_that_does_not_fit_leaves_no_account() {
 #[tokio::test]
 async fn a_token_dies_when_its_issuer_is_disabled() {
     let c = clock();
-    for t in on_each_backend(&c).await {
+    for t in on_each_backend(&c, test_settings(), ServerSettings::default()).await {
         let admin = t.world.users[&Role::OrgAdmin].clone();
         let s = as_role(&t, Role::OrgAdmin).await;
         let (status, body) = post_json(
@@ -266,7 +228,7 @@ async fn a_token_dies_when_its_issuer_is_disabled() {
 #[tokio::test]
 async fn a_token_dies_when_its_issuers_grant_is_revoked() {
     let c = clock();
-    for t in on_each_backend(&c).await {
+    for t in on_each_backend(&c, test_settings(), ServerSettings::default()).await {
         let admin = t.world.users[&Role::OrgAdmin].clone();
         let s = as_role(&t, Role::OrgAdmin).await;
         let (status, body) = post_json(
@@ -297,7 +259,7 @@ async fn a_token_dies_when_its_issuers_grant_is_revoked() {
 #[tokio::test]
 async fn a_successor_admin_lists_and_revokes_the_organisations_tokens() {
     let c = clock();
-    for t in on_each_backend(&c).await {
+    for t in on_each_backend(&c, test_settings(), ServerSettings::default()).await {
         let s = as_role(&t, Role::OrgAdmin).await;
         let (_, body) = post_json(
             &t,
@@ -365,7 +327,7 @@ async fn a_successor_admin_lists_and_revokes_the_organisations_tokens() {
 #[tokio::test]
 async fn token_lifetimes_are_capped_by_role_and_by_the_grant() {
     let c = clock();
-    for t in on_each_backend(&c).await {
+    for t in on_each_backend(&c, test_settings(), ServerSettings::default()).await {
         let responder = t.world.users[&Role::IncidentResponder].clone();
         let grant = t.store.grants_of(responder.id).await.unwrap()[0].clone();
         let grant_end = grant.expires_at.unwrap();
@@ -434,7 +396,7 @@ fn right_and_wrong(secret: &str, at: jiff::Timestamp) -> (String, String) {
 #[tokio::test]
 async fn wrong_codes_lock_the_account_even_between_correct_passwords() {
     let c = clock();
-    for t in on_each_backend(&c).await {
+    for t in on_each_backend(&c, test_settings(), ServerSettings::default()).await {
         let national = t.world.users[&Role::NationalAnalyst].clone();
         let secret = national.totp.clone().unwrap();
         let mut refused_at = None;
@@ -484,7 +446,7 @@ async fn the_second_factor_is_throttled() {
         max_failed_logins: 10_000,
         ..test_settings()
     };
-    for t in configured_on_each_backend(&c, &settings, &ward_server::ServerSettings::default()).await {
+    for t in on_each_backend(&c, settings, ServerSettings::default()).await {
         let national = t.world.users[&Role::NationalAnalyst].clone();
         let mut v = Visitor::new(&t);
         let r = v.sign_in(&national.email, PASSWORD).await;
@@ -524,7 +486,7 @@ async fn the_second_factor_is_throttled() {
 #[tokio::test]
 async fn one_failing_account_does_not_lock_out_everyone_behind_one_address() {
     let c = clock();
-    for t in on_each_backend(&c).await {
+    for t in on_each_backend(&c, test_settings(), ServerSettings::default()).await {
         let mut v = Visitor::new(&t);
         for _ in 0..31 {
             v.sign_in("victim@test.ward.example", "not the password").await;
@@ -550,7 +512,7 @@ async fn one_failing_account_does_not_lock_out_everyone_behind_one_address() {
 #[tokio::test]
 async fn replicas_share_the_sign_in_throttle() {
     let c = clock();
-    for t in on_each_backend(&c).await {
+    for t in on_each_backend(&c, test_settings(), ServerSettings::default()).await {
         let replica = ward_app::App::new(
             Arc::clone(&t.store),
             Arc::new(c.clone()),
@@ -584,7 +546,7 @@ async fn replicas_share_the_sign_in_throttle() {
 #[tokio::test]
 async fn switching_the_acting_grant_is_audited() {
     let c = clock();
-    for t in on_each_backend(&c).await {
+    for t in on_each_backend(&c, test_settings(), ServerSettings::default()).await {
         let member = t.world.users[&Role::OrgMember].clone();
         let national = as_role(&t, Role::NationalAnalyst).await;
         let (status, body) = post_json(
@@ -617,7 +579,7 @@ async fn switching_the_acting_grant_is_audited() {
 #[tokio::test]
 async fn a_granter_sees_only_the_grants_inside_its_footprint() {
     let c = clock();
-    for t in on_each_backend(&c).await {
+    for t in on_each_backend(&c, test_settings(), ServerSettings::default()).await {
         let member = t.world.users[&Role::OrgMember].clone();
         let foreign = t.session_for(&t.world.foreign_admin).await;
         let (status, body) = post_json(
@@ -686,7 +648,7 @@ async fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
         trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
         ..ward_server::ServerSettings::default()
     };
-    for t in configured_on_each_backend(&c, &settings, &behind_proxy).await {
+    for t in on_each_backend(&c, settings.clone(), behind_proxy).await {
         for _ in 0..3 {
             sign_in_forwarded(&t, "target@test.ward.example", "198.51.100.1").await;
         }
@@ -701,7 +663,7 @@ async fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
         );
     }
     let direct = ward_server::ServerSettings::default();
-    for t in configured_on_each_backend(&c, &settings, &direct).await {
+    for t in on_each_backend(&c, settings, direct).await {
         for i in 0..3 {
             sign_in_forwarded(&t, "target@test.ward.example", &format!("203.0.113.{i}")).await;
         }

@@ -5,32 +5,19 @@
 
 use crate::api::{as_role, with_session};
 use serde_json::{Value, json};
-use std::sync::Arc;
-use ward_core::clock::{Clock, ManualClock};
+use ward_core::clock::ManualClock;
 use ward_core::role::Role;
+use ward_server::ServerSettings;
 use ward_store::Scope;
-use ward_testkit::app::{Backend, TestApp, client};
+use ward_testkit::app::{TestApp, client, on_each_backend, test_settings};
 use ward_testkit::fixtures::PRODUCT_CPE;
-use ward_testkit::{fresh_postgres, spawn_app_with};
 
 const LOG4J_PURL: &str = "pkg:maven/org.apache.logging.log4j/log4j-core";
 const MIDDLEWARE_CPE: &str = "cpe:2.3:a:pathlab:middleware:*:*:*:*:*:*:*:*";
 
-/// The fixture world on SQLite, and on PostgreSQL when configured, each with a manual clock.
-async fn apps() -> Vec<(&'static str, TestApp)> {
-    let clock = || -> Arc<dyn Clock> {
-        Arc::new(ManualClock::new(
-            "2026-06-01T09:00:00Z".parse().expect("fixed instant"),
-        ))
-    };
-    let mut apps = vec![("sqlite", spawn_app_with(Backend::Sqlite, clock()).await)];
-    match fresh_postgres().await {
-        Some(pg) => apps.push(("postgres", spawn_app_with(Backend::Store(pg), clock()).await)),
-        None => {
-            eprintln!("attacks_supplier: PostgreSQL not run (WARD_TEST_POSTGRES_URL is not set); SQLite only")
-        }
-    }
-    apps
+/// The fixed instant the apps of one test start at.
+fn clock() -> ManualClock {
+    ManualClock::new("2026-06-01T09:00:00Z".parse().expect("fixed instant"))
 }
 
 async fn send(app: &TestApp, s: &(String, String), path: &str, body: &Value) -> (u16, Value) {
@@ -98,7 +85,8 @@ async fn middleware_exposure(app: &TestApp) {
 
 #[tokio::test]
 async fn a_supplier_cannot_hide_log4shell_with_its_own_cpe_and_a_foreign_purl() {
-    for (backend, app) in apps().await {
+    for app in on_each_backend(&clock(), test_settings(), ServerSettings::default()).await {
+        let backend = app.backend();
         let supplier = as_role(&app, Role::SupplierContact).await;
         let member = as_role(&app, Role::OrgMember).await;
         let national = as_role(&app, Role::NationalAnalyst).await;
@@ -151,7 +139,8 @@ async fn a_supplier_cannot_hide_log4shell_with_its_own_cpe_and_a_foreign_purl() 
 
 #[tokio::test]
 async fn a_supplier_cannot_list_a_wildcard_or_another_suppliers_cpe_and_gains_nothing_from_a_foreign_one() {
-    for (backend, app) in apps().await {
+    for app in on_each_backend(&clock(), test_settings(), ServerSettings::default()).await {
+        let backend = app.backend();
         let supplier = as_role(&app, Role::SupplierContact).await;
         let national = as_role(&app, Role::NationalAnalyst).await;
         let product = |name: &str, cpe: &str| json!({"supplier": app.world.supplier, "name": name, "category": "other", "cpe": cpe});
@@ -247,7 +236,8 @@ async fn a_supplier_cannot_list_a_wildcard_or_another_suppliers_cpe_and_gains_no
 
 #[tokio::test]
 async fn a_supplier_speaks_only_after_a_national_analyst_confirms_its_product() {
-    for (backend, app) in apps().await {
+    for app in on_each_backend(&clock(), test_settings(), ServerSettings::default()).await {
+        let backend = app.backend();
         let supplier = as_role(&app, Role::SupplierContact).await;
         let national = as_role(&app, Role::NationalAnalyst).await;
         let member = as_role(&app, Role::OrgMember).await;
@@ -352,7 +342,8 @@ async fn a_supplier_speaks_only_after_a_national_analyst_confirms_its_product() 
 async fn a_stored_supplier_statement_beyond_its_confirmed_products_changes_nobodys_exposure() {
     // As if written before products needed confirmation: the store holds a supplier statement
     // naming Apache's log4j-core. The exposure view must not let it speak for other organisations.
-    for (backend, app) in apps().await {
+    for app in on_each_backend(&clock(), test_settings(), ServerSettings::default()).await {
+        let backend = app.backend();
         let national = as_role(&app, Role::NationalAnalyst).await;
         let cve = app.world.advisory;
         let stored = ward_core::vuln::VexStatement {

@@ -5,36 +5,30 @@
 //! and exports defuse spreadsheet formulas however they are disguised.
 
 use std::io::Write;
-use std::sync::Arc;
 
 use serde_json::Value;
 use ward_app::AppSettings;
 use ward_core::clock::{Clock, ManualClock, SystemClock};
 use ward_core::role::Role;
-use ward_testkit::app::{Backend, client};
-use ward_testkit::{TestApp, fresh_postgres, spawn_app_tuned};
+use ward_server::ServerSettings;
+use ward_testkit::app::{client, test_settings};
+use ward_testkit::{TestApp, on_each_backend};
 
 use crate::api::{as_role, with_session};
-
-/// Run `test` on a fresh SQLite app, then on PostgreSQL when it is configured (saying so when not).
-async fn on_each_backend<F, Fut>(tune: fn(&mut AppSettings), test: F)
-where
-    F: Fn(TestApp) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    let clock = || -> Arc<dyn Clock> { Arc::new(ManualClock::new(SystemClock.now())) };
-    test(spawn_app_tuned(Backend::Sqlite, clock(), tune).await).await;
-    match fresh_postgres().await {
-        Some(pg) => test(spawn_app_tuned(Backend::Store(pg), clock(), tune).await).await,
-        None => println!("SKIPPED PostgreSQL for this attack: WARD_TEST_POSTGRES_URL is not set"),
-    }
-}
 
 /// One MiB: the expansion limit the bomb tests run under.
 const SMALL: u64 = 1024 * 1024;
 
-fn small_limits(s: &mut AppSettings) {
-    s.max_expanded_bytes = SMALL;
+fn small_limits() -> AppSettings {
+    AppSettings {
+        max_expanded_bytes: SMALL,
+        ..test_settings()
+    }
+}
+
+/// A manual clock at the present, for the apps of one test.
+fn clock() -> ManualClock {
+    ManualClock::new(SystemClock.now())
 }
 
 /// An SPDX YAML document whose aliases expand `scalar * 10^levels` bytes from a few hundred.
@@ -122,7 +116,7 @@ fn error_code(body: &str) -> String {
 
 #[tokio::test]
 async fn an_auditors_sbom_upload_is_refused_before_it_is_parsed() {
-    on_each_backend(small_limits, |app| async move {
+    for app in on_each_backend(&clock(), small_limits(), ServerSettings::default()).await {
         let auditor = as_role(&app, Role::Auditor).await;
         let vpn = app.world.trust_assets[1];
         // The auditor may read the asset, so only the write check can refuse these. Each body would be
@@ -151,13 +145,12 @@ async fn an_auditors_sbom_upload_is_refused_before_it_is_parsed() {
                 .unwrap();
             assert_eq!(res.status().as_u16(), 403, "{path}");
         }
-    })
-    .await;
+    }
 }
 
 #[tokio::test]
 async fn an_org_members_yaml_alias_bomb_is_refused_with_the_limit_named() {
-    on_each_backend(small_limits, |app| async move {
+    for app in on_each_backend(&clock(), small_limits(), ServerSettings::default()).await {
         let member = as_role(&app, Role::OrgMember).await;
         let vpn = app.world.trust_assets[1];
         // ~10 MiB once expanded against a 1 MiB limit, from under 2 KB; 11,000 nodes.
@@ -183,13 +176,12 @@ async fn an_org_members_yaml_alias_bomb_is_refused_with_the_limit_named() {
                 .iter()
                 .all(|s| s.source != ward_core::asset::SoftwareSource::Sbom)
         );
-    })
-    .await;
+    }
 }
 
 #[tokio::test]
 async fn an_org_members_gzip_bomb_is_refused_with_the_limit_named() {
-    on_each_backend(small_limits, |app| async move {
+    for app in on_each_backend(&clock(), small_limits(), ServerSettings::default()).await {
         let member = as_role(&app, Role::OrgMember).await;
         let vpn = app.world.trust_assets[1];
         // 2 MiB of zeros against a 1 MiB limit, from 3 KB.
@@ -210,16 +202,16 @@ async fn an_org_members_gzip_bomb_is_refused_with_the_limit_named() {
         assert!(text.contains("not an SBOM"), "{text}");
         let (status, page) = upload_web(&app, &member, vpn, "zeros.cdx.json.gz", &bomb).await;
         assert_eq!(status, 413, "{page}");
-    })
-    .await;
+    }
 }
 
 #[tokio::test]
 async fn a_heavy_request_beyond_the_limit_gets_503_with_retry_after() {
-    fn one_at_a_time(s: &mut AppSettings) {
-        s.max_concurrent_heavy_requests = 1;
-    }
-    on_each_backend(one_at_a_time, |app| async move {
+    let one_at_a_time = AppSettings {
+        max_concurrent_heavy_requests: 1,
+        ..test_settings()
+    };
+    for app in on_each_backend(&clock(), one_at_a_time, ServerSettings::default()).await {
         let member = as_role(&app, Role::OrgMember).await;
         let vpn = app.world.trust_assets[1];
         let sbom = br#"{"bomFormat":"CycloneDX","specVersion":"1.5","components":[]}"#.to_vec();
@@ -260,16 +252,16 @@ async fn a_heavy_request_beyond_the_limit_gets_503_with_retry_after() {
         drop(held);
         let (status, _, text) = upload_api(&app, &member, vpn, "a.cdx.json", sbom).await;
         assert_eq!(status, 200, "{text}");
-    })
-    .await;
+    }
 }
 
 #[tokio::test]
 async fn a_parse_past_its_deadline_stops_with_a_clear_error() {
-    fn no_time(s: &mut AppSettings) {
-        s.parse_timeout = jiff::SignedDuration::ZERO;
-    }
-    on_each_backend(no_time, |app| async move {
+    let no_time = AppSettings {
+        parse_timeout: jiff::SignedDuration::ZERO,
+        ..test_settings()
+    };
+    for app in on_each_backend(&clock(), no_time, ServerSettings::default()).await {
         let member = as_role(&app, Role::OrgMember).await;
         let vpn = app.world.trust_assets[1];
         let sbom = br#"{"bomFormat":"CycloneDX","specVersion":"1.5","components":[]}"#.to_vec();
@@ -287,8 +279,7 @@ async fn a_parse_past_its_deadline_stops_with_a_clear_error() {
         .await
         .unwrap();
         assert_eq!(res.status().as_u16(), 503);
-    })
-    .await;
+    }
 }
 
 /// Whether a spreadsheet would evaluate a cell: its first character after any blanks and control
@@ -302,51 +293,47 @@ fn evaluable(cell: &str) -> bool {
 
 #[tokio::test]
 async fn formulas_disguised_behind_blanks_do_not_survive_the_csv_export() {
-    on_each_backend(
-        |_| {},
-        |app| async move {
-            let system = ward_app::Actor::system("attack test", app.world.national);
-            let lims = app.world.trust_assets[0];
-            let member = as_role(&app, Role::OrgMember).await;
-            for name in [
-                "\t=HYPERLINK(\"http://evil.example/\",\"click\")",
-                "\r=HYPERLINK(\"http://evil.example/\")",
-                " \u{b}@SUM(1+1)*cmd|' /C calc'!A0",
-                "\n-2+3",
-                "\u{a0}+1",
-            ] {
-                let mut asset = app.app.asset(&system, lims).await.unwrap();
-                asset.name = name.to_owned();
-                app.app.update_asset(&system, &asset).await.unwrap();
-                let res = with_session(
-                    client().get(app.url("/api/v1/exposures/export?format=csv")),
-                    &member,
-                )
-                .send()
-                .await
-                .unwrap();
-                assert_eq!(res.status().as_u16(), 200);
-                let body = res.text().await.unwrap();
-                let mut reader = csv::ReaderBuilder::new()
-                    .has_headers(true)
-                    .from_reader(body.as_bytes());
-                let mut rows = 0;
-                for record in reader.records() {
-                    let record = record.unwrap();
-                    rows += 1;
-                    for cell in record.iter() {
-                        assert!(!evaluable(cell), "{name:?}: a spreadsheet would run {cell:?}");
-                    }
+    for app in on_each_backend(&clock(), test_settings(), ServerSettings::default()).await {
+        let system = ward_app::Actor::system("attack test", app.world.national);
+        let lims = app.world.trust_assets[0];
+        let member = as_role(&app, Role::OrgMember).await;
+        for name in [
+            "\t=HYPERLINK(\"http://evil.example/\",\"click\")",
+            "\r=HYPERLINK(\"http://evil.example/\")",
+            " \u{b}@SUM(1+1)*cmd|' /C calc'!A0",
+            "\n-2+3",
+            "\u{a0}+1",
+        ] {
+            let mut asset = app.app.asset(&system, lims).await.unwrap();
+            asset.name = name.to_owned();
+            app.app.update_asset(&system, &asset).await.unwrap();
+            let res = with_session(
+                client().get(app.url("/api/v1/exposures/export?format=csv")),
+                &member,
+            )
+            .send()
+            .await
+            .unwrap();
+            assert_eq!(res.status().as_u16(), 200);
+            let body = res.text().await.unwrap();
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(true)
+                .from_reader(body.as_bytes());
+            let mut rows = 0;
+            for record in reader.records() {
+                let record = record.unwrap();
+                rows += 1;
+                for cell in record.iter() {
+                    assert!(!evaluable(cell), "{name:?}: a spreadsheet would run {cell:?}");
                 }
-                assert!(
-                    rows > 0,
-                    "the LIMS server is exposed, so the export has rows: {body}"
-                );
-                assert!(body.contains("HYPERLINK") || body.contains("SUM") || body.contains("+"));
             }
-        },
-    )
-    .await;
+            assert!(
+                rows > 0,
+                "the LIMS server is exposed, so the export has rows: {body}"
+            );
+            assert!(body.contains("HYPERLINK") || body.contains("SUM") || body.contains("+"));
+        }
+    }
 }
 
 /// Send a request head announcing a 60 MB body, then only a few bytes of it, and read the answer.
@@ -371,7 +358,7 @@ async fn head_only_upload(app: &TestApp, path: &str, extra_headers: &str) -> Str
 
 #[tokio::test]
 async fn a_caller_who_may_not_upload_is_refused_before_the_body_is_read() {
-    on_each_backend(small_limits, |app| async move {
+    for app in on_each_backend(&clock(), small_limits(), ServerSettings::default()).await {
         let auditor = as_role(&app, Role::Auditor).await;
         let member = as_role(&app, Role::OrgMember).await;
         let asset = app.world.trust_assets[1];
@@ -387,6 +374,5 @@ async fn a_caller_who_may_not_upload_is_refused_before_the_body_is_read() {
         // Organisation imports are for the national team only: a member is refused from the head too.
         let answer = head_only_upload(&app, "/api/v1/orgs/import?format=csv", &cookie(&member)).await;
         assert!(answer.starts_with("HTTP/1.1 403"), "{answer}");
-    })
-    .await;
+    }
 }

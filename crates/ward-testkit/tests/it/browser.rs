@@ -1,5 +1,5 @@
 //! End-to-end tests in headless Chromium driven through chromedriver (Debian's `chromium` and
-//! `chromium-driver`). Skipped, with a note, when either is not installed. Each step saves a
+//! `chromium-driver`). Skipped, with a `SKIPPED:` line, when either is not installed. Each step saves a
 //! screenshot under `<target>/screenshots/`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -12,15 +12,8 @@ use std::time::Duration;
 use ward_core::clock::{Clock, SystemClock};
 use ward_core::role::Role;
 use ward_testkit::fixtures::PASSWORD;
+use ward_testkit::skip::program;
 use ward_testkit::{TestApp, spawn_app};
-
-/// The first of `names` found on PATH.
-fn on_path(names: &[&str]) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .flat_map(|dir| names.iter().map(move |n| dir.join(n)))
-        .find(|p| p.is_file())
-}
 
 /// A chromedriver child process on a free port, killed (by its own handle) when dropped.
 struct Driver {
@@ -246,12 +239,11 @@ impl Tour<'_> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tour_in_headless_chromium() {
-    let Some(chromium) = on_path(&["chromium", "chromium-browser"]) else {
-        println!("SKIPPED: chromium is not installed (apt-get install chromium chromium-driver)");
+    let install = "apt-get install chromium chromium-driver";
+    let Some(chromium) = program(&["chromium", "chromium-browser"], install) else {
         return;
     };
-    let Some(chromedriver) = on_path(&["chromedriver"]) else {
-        println!("SKIPPED: chromedriver is not installed (apt-get install chromium-driver)");
+    let Some(chromedriver) = program(&["chromedriver"], install) else {
         return;
     };
     let t = spawn_app().await;

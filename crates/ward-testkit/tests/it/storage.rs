@@ -1,78 +1,13 @@
-//! The storage contract on SQLite always, and on PostgreSQL when `WARD_TEST_POSTGRES_URL` names a
-//! server; a backup moves between the two; a direct edit of the audit table is caught.
+//! Attacks on the stored audit trail and on backups by someone who can write the database or a
+//! backup file but lacks the instance key, on SQLite and, when `WARD_TEST_POSTGRES_URL` names a
+//! server, on PostgreSQL. (The storage contract itself is in `contract.rs`.)
 
 use sqlx::Connection;
 use std::sync::Arc;
 use ward_core::audit::ChainBreak;
 use ward_store::Store;
 use ward_testkit::contract::{self, chain_break};
-use ward_testkit::{fresh_postgres, fresh_sqlite, sqlite_path};
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_passes_the_contract() {
-    let (store, _dir) = fresh_sqlite().await;
-    contract::run_all(store.clone()).await.unwrap();
-    let (target, _dir2) = fresh_sqlite().await;
-    contract::backup_restore(store, target).await.unwrap();
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_refuses_bad_backups() {
-    let (store, _dir) = fresh_sqlite().await;
-    contract::restore_refuses_bad_input(store).await.unwrap();
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_passes_the_contract() {
-    let Some(store) = fresh_postgres().await else {
-        return;
-    };
-    contract::run_all(store.clone()).await.unwrap();
-    let target = fresh_postgres().await.unwrap();
-    contract::backup_restore(store, target).await.unwrap();
-    let empty = fresh_postgres().await.unwrap();
-    contract::restore_refuses_bad_input(empty).await.unwrap();
-}
-
-/// A backup written by either backend restores into the other, and reads back the same.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn backups_move_between_backends() {
-    let Some(pg) = fresh_postgres().await else { return };
-    let (sqlite, _dir) = fresh_sqlite().await;
-    contract::run_all(sqlite.clone()).await.unwrap();
-    contract::backup_restore(sqlite, pg.clone()).await.unwrap();
-    let (back, _dir2) = fresh_sqlite().await;
-    contract::backup_restore(pg, back).await.unwrap();
-}
-
-/// Advisories, KEV, EPSS, VEX, end-of-life data and feed state restore equal on SQLite.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_backups_keep_vulnerability_data() {
-    let (source, _dir) = fresh_sqlite().await;
-    let (target, _dir2) = fresh_sqlite().await;
-    contract::vuln_backup_restore(source, target).await.unwrap();
-}
-
-/// The same on PostgreSQL.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_backups_keep_vulnerability_data() {
-    let Some(source) = fresh_postgres().await else {
-        return;
-    };
-    let target = fresh_postgres().await.unwrap();
-    contract::vuln_backup_restore(source, target).await.unwrap();
-}
-
-/// Vulnerability data moves from SQLite to PostgreSQL and back (the second backup holds both
-/// samples: the restored one and one written on PostgreSQL).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn vulnerability_data_moves_between_backends() {
-    let Some(pg) = fresh_postgres().await else { return };
-    let (sqlite, _dir) = fresh_sqlite().await;
-    contract::vuln_backup_restore(sqlite, pg.clone()).await.unwrap();
-    let (back, _dir2) = fresh_sqlite().await;
-    contract::vuln_backup_restore(pg, back).await.unwrap();
-}
+use ward_testkit::{TestStore, fresh_sqlite, fresh_stores, sqlite_path};
 
 /// Edit `audit_log` behind the store's back, the way someone with file access could.
 async fn tamper(dir: &tempfile::TempDir, sql: &'static str, seq: i64) -> anyhow::Result<u64> {
@@ -199,38 +134,24 @@ impl Raw {
     }
 }
 
-/// A fresh store with raw access, on every configured backend (the temp dir keeps SQLite alive).
-async fn fresh_backends() -> Vec<(Arc<dyn Store>, Raw, Option<tempfile::TempDir>)> {
-    let (sqlite, dir) = fresh_sqlite().await;
-    let url = format!("sqlite://{}", sqlite_path(&dir).display());
-    let mut out = vec![(sqlite, Raw::Sqlite(url), Some(dir))];
-    match ward_testkit::db::fresh_postgres_with_url().await {
-        Some((pg, url)) => out.push((pg, Raw::Pg(url), None)),
-        None => eprintln!("attack checked on SQLite only: PostgreSQL is not configured"),
-    }
-    out
+/// A fresh store with raw access to its database, on each backend ([`fresh_stores`]).
+async fn fresh_backends() -> Vec<(Arc<dyn Store>, Raw, TestStore)> {
+    fresh_stores().await.into_iter().map(with_raw).collect()
 }
 
-/// A fresh, empty target on the same backend as `raw`.
-async fn fresh_like(raw: &Raw) -> (Arc<dyn Store>, Raw, Option<tempfile::TempDir>) {
-    match raw {
-        Raw::Sqlite(_) => {
-            let (s, dir) = fresh_sqlite().await;
-            let url = format!("sqlite://{}", sqlite_path(&dir).display());
-            (s, Raw::Sqlite(url), Some(dir))
-        }
-        Raw::Pg(_) => {
-            let (s, url) = ward_testkit::db::fresh_postgres_with_url()
-                .await
-                .expect("PostgreSQL was configured a moment ago");
-            (s, Raw::Pg(url), None)
-        }
-    }
+/// The store, raw access to its database, and what keeps the database alive.
+fn with_raw(db: TestStore) -> (Arc<dyn Store>, Raw, TestStore) {
+    let raw = if db.url.starts_with("postgres") {
+        Raw::Pg(db.url.clone())
+    } else {
+        Raw::Sqlite(db.url.clone())
+    };
+    (db.store.clone(), raw, db)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cutting_the_tail_of_the_audit_trail_is_detected() {
-    for (store, raw, _dir) in fresh_backends().await {
+    for (store, raw, _db) in fresh_backends().await {
         contract::orgs_round_trip(store.clone()).await.unwrap();
         let before = contract::verify_chain(&store).await.unwrap();
         assert!(before >= 5, "history to cut: {before}");
@@ -308,7 +229,7 @@ async fn restore_text(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backup_edited_to_grant_national_analyst_is_refused() {
-    for (store, raw, _dir) in fresh_backends().await {
+    for (store, _, db) in fresh_backends().await {
         user_with_grant_and_session(&store).await.unwrap();
         let text = backup_text(&store).await;
         let tampered: String = text
@@ -323,7 +244,7 @@ async fn a_backup_edited_to_grant_national_analyst_is_refused() {
             .map(|l| l + "\n")
             .collect();
         assert_ne!(tampered, text, "the grant row was found and edited");
-        let (target, target_raw, _dir2) = fresh_like(&raw).await;
+        let (target, target_raw, _target) = with_raw(db.another().await);
         let result = restore_text(&target, &tampered).await;
         assert!(result.is_err(), "a tampered backup restored: {result:?}");
         let users = target_raw
@@ -340,11 +261,11 @@ async fn a_backup_edited_to_grant_national_analyst_is_refused() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restore_is_audited_and_leaves_no_live_session() {
-    for (store, raw, _dir) in fresh_backends().await {
+    for (store, _, db) in fresh_backends().await {
         let session = user_with_grant_and_session(&store).await.unwrap();
         assert!(store.get_session(&session).await.unwrap().is_some());
         let text = backup_text(&store).await;
-        let (target, _target_raw, _dir2) = fresh_like(&raw).await;
+        let (target, _target_raw, _target) = with_raw(db.another().await);
         restore_text(&target, &text).await.unwrap();
         assert!(
             target.get_session(&session).await.unwrap().is_none(),
@@ -363,7 +284,7 @@ async fn a_restore_is_audited_and_leaves_no_live_session() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn totp_secrets_are_not_stored_in_clear() {
     use ward_testkit::app::{Backend, spawn_app_with};
-    for (store, raw, _dir) in fresh_backends().await {
+    for (store, raw, _db) in fresh_backends().await {
         let clock = ward_core::clock::ManualClock::new(ward_testkit::contract::fixtures::at(0));
         let app = spawn_app_with(Backend::Store(store), Arc::new(clock)).await;
         let member = &app.world.users[&ward_core::role::Role::OrgMember];
@@ -431,7 +352,7 @@ async fn rewrite_chain(
 async fn a_chain_rewritten_without_the_key_is_detected() {
     use ward_core::audit::{AuditKeys, chain_encoding, sha256_hex};
     let forger = AuditKeys::new(&ward_core::keys::InstanceKey::from_bytes([0x11; 32]));
-    for (store, raw, _dir) in fresh_backends().await {
+    for (store, raw, _db) in fresh_backends().await {
         contract::orgs_round_trip(store.clone()).await.unwrap();
         contract::verify_chain(&store).await.unwrap();
         // Plain SHA-256 over the same encoding, as the chain was before it was keyed.
@@ -473,7 +394,7 @@ async fn a_chain_rewritten_without_the_key_is_detected() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_older_head_replayed_after_cutting_the_tail_is_caught_by_a_checkpoint() {
     let keys = ward_core::audit::AuditKeys::new(&ward_testkit::test_key());
-    for (store, raw, _dir) in fresh_backends().await {
+    for (store, raw, _db) in fresh_backends().await {
         contract::orgs_round_trip(store.clone()).await.unwrap();
         let old = store.audit_head().await.unwrap().expect("a head after writes");
         // More history, and a checkpoint of it kept outside the database.
@@ -516,7 +437,7 @@ async fn an_older_head_replayed_after_cutting_the_tail_is_caught_by_a_checkpoint
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forged_and_foreign_backups_are_refused() {
     use ward_testkit::contract::backup::{sign, sign_with};
-    for (store, raw, _dir) in fresh_backends().await {
+    for (store, _, db) in fresh_backends().await {
         user_with_grant_and_session(&store).await.unwrap();
         let text = backup_text(&store).await;
         let body: String = text
@@ -531,7 +452,7 @@ async fn forged_and_foreign_backups_are_refused() {
             })
             .collect();
         // Signed with this very key: the MAC is right, but the grant breaks the rules.
-        let (target, target_raw, _d) = fresh_like(&raw).await;
+        let (target, target_raw, _target) = with_raw(db.another().await);
         let err = restore_text(&target, &sign(&body)).await.unwrap_err();
         assert!(
             err.to_string()

@@ -9,3 +9,9 @@ mod osv_data;
 mod properties;
 mod pypi_legacy;
 mod robustness;
+
+/// Testkit's `SKIPPED:` helpers, included by path: depending on `ward-testkit` would build the
+/// whole server for these tests (and `ward-testkit` is itself built from this crate).
+#[allow(dead_code)] // the file serves several crates' tests; these use `shared_data` only
+#[path = "../../../ward-testkit/src/skip.rs"]
+mod skip;

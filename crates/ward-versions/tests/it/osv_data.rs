@@ -52,16 +52,6 @@ struct Package {
     name: String,
 }
 
-fn data_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/osv");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!("skipped: OSV data folder {} is missing", dir.display());
-        None
-    }
-}
-
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -100,7 +90,9 @@ struct Counts {
 
 #[test]
 fn listed_versions_fall_inside_their_own_ranges() {
-    let Some(dir) = data_dir() else { return };
+    let Some(dir) = crate::skip::shared_data("osv") else {
+        return;
+    };
     let mut paths = Vec::new();
     files(&dir, &mut paths);
     paths.sort();
