@@ -9,6 +9,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
+use strum::IntoEnumIterator;
 use ward_app::authz::Action;
 use ward_app::inventory::OrgDetail;
 use ward_core::OrgId;
@@ -279,7 +280,7 @@ pub async fn orgs(State(s): State<AppState>, page: Signed, WebQuery(q): WebQuery
         kinds: Choice::list(
             "Any type",
             kind_value,
-            OrgKind::ALL.iter().map(|k| (k.as_str(), k.label())),
+            OrgKind::iter().map(|k| (k.as_str(), k.label())),
         ),
         closed,
         filtered: !text.is_empty() || kind.is_some() || parent.is_some() || closed,

@@ -7,7 +7,8 @@ use ward_core::role::RoleGrant;
 use ward_store::Page;
 
 /// Which top-level section a page belongs to (highlighted in the navigation).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
+#[strum(serialize_all = "lowercase")]
 pub enum Section {
     Overview,
     Orgs,
@@ -16,21 +17,14 @@ pub enum Section {
     Exposure,
     Products,
     Import,
+    #[strum(serialize = "")]
     None,
 }
 
 impl Section {
+    /// The name the templates ask for (`orgs`); empty for no section.
     pub fn name(self) -> &'static str {
-        match self {
-            Self::Overview => "overview",
-            Self::Orgs => "orgs",
-            Self::Services => "services",
-            Self::Assets => "assets",
-            Self::Exposure => "exposure",
-            Self::Products => "products",
-            Self::Import => "import",
-            Self::None => "",
-        }
+        self.into()
     }
 }
 
