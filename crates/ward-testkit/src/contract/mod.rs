@@ -1,9 +1,9 @@
 //! The storage contract: behaviour every `ward_store::Store` backend must show. Each check is a
 //! `pub async fn` taking the store under test and returning an error that says what differed.
 //!
-//! The checks share one database: each makes its own organisations (with its own code prefix),
-//! job kinds and users, and compares counts before and after rather than assuming an empty
-//! database. [`run_all`] runs every check that needs one store; [`backup_restore`] and
+//! The checks share one database: each makes its own organisations (with its own code prefix)
+//! and users, the two job checks each keep to a job kind of their own, and checks compare counts
+//! before and after rather than assuming an empty database. [`run_all`] runs every check that needs one store; [`backup_restore`] and
 //! [`vuln_backup_restore`] also need an empty second store.
 
 mod account_security;
