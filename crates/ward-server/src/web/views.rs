@@ -1,8 +1,7 @@
 //! Small view models and formatting shared by the page templates: the page chrome (header, switcher,
 //! footer), pagination, plain-language labels and number formatting.
 
-use ward_core::asset::AssetKind;
-use ward_core::org::{OrgKind, Organisation};
+use ward_core::org::Organisation;
 use ward_core::role::RoleGrant;
 use ward_store::Page;
 
@@ -200,18 +199,6 @@ impl Pager {
         let next = (more && shown > 0).then(|| link(page.offset + limit));
         Self { summary, prev, next }
     }
-}
-
-/// Label for a stored organisation-kind key (`OrgKind::as_str`).
-pub fn org_kind_label(key: &str) -> String {
-    key.parse::<OrgKind>()
-        .map_or_else(|_| key.replace('_', " "), |k| k.label().to_owned())
-}
-
-/// Plural label for a stored asset-kind key (`AssetKind::as_str`).
-pub fn asset_kind_label(key: &str) -> String {
-    key.parse::<AssetKind>()
-        .map_or_else(|_| key.replace('_', " "), |k| k.label().to_owned())
 }
 
 /// A row in a small bar chart: label, count, and bar width in the chart's units (0 to 100).
