@@ -4,7 +4,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use ward_core::asset::AssetKind;
 use ward_core::{AssetId, OrgId, ServiceId};
-use ward_engine::{Factor, Unsupported};
+use ward_engine::{Factor, FactorKind, Unsupported};
 use ward_store::Page;
 
 use super::index::{ExposureIndex, OrgIx, Row, RowIx, Statement, Status, Visible, software_ref};
@@ -141,7 +141,8 @@ impl From<&Unsupported> for UnsupportedView {
 /// A priority factor.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct FactorView {
-    pub name: String,
+    #[schema(value_type = String)]
+    pub name: FactorKind,
     pub value: f64,
     pub weight: f64,
     pub contribution: f64,
@@ -151,7 +152,7 @@ pub struct FactorView {
 impl From<&Factor> for FactorView {
     fn from(f: &Factor) -> Self {
         Self {
-            name: f.name.to_owned(),
+            name: f.kind,
             value: f.value,
             weight: f.weight,
             contribution: f.contribution,

@@ -17,7 +17,7 @@ use ward_app::AppError;
 use ward_app::authz::Action;
 use ward_app::exposure::advisory::{AdvisoryExposure, AdvisoryHead};
 use ward_app::exposure::statements::VexInput;
-use ward_app::exposure::{ExposureFilter, ExposureView, Sort};
+use ward_app::exposure::{ExposureFilter, ExposureView, FactorKind, Sort};
 use ward_core::AssetId;
 use ward_core::vuln::{Justification, VexStatus};
 
@@ -62,10 +62,10 @@ impl From<&ExposureView> for ExposureRow {
                 "Known to be exploited (act by {})",
                 due.strftime("%-d %b %Y")
             ));
-        } else if e.factors.iter().any(|f| f.name == "kev" && f.value > 0.0) {
+        } else if e.factors.iter().any(|f| f.name == FactorKind::Kev && f.value > 0.0) {
             reasons.push("Known to be exploited".to_owned());
         }
-        if e.factors.iter().any(|f| f.name == "ransomware" && f.value > 0.0) {
+        if e.factors.iter().any(|f| f.name == FactorKind::Ransomware && f.value > 0.0) {
             reasons.push("Used by ransomware".to_owned());
         }
         if e.internet_facing {
@@ -83,7 +83,7 @@ impl From<&ExposureView> for ExposureRow {
                 None => "Unsupported".to_owned(),
             });
         }
-        if let Some(f) = e.factors.iter().find(|f| f.name == "epss" && f.value >= 0.1) {
+        if let Some(f) = e.factors.iter().find(|f| f.name == FactorKind::Epss && f.value >= 0.1) {
             reasons.push(format!(
                 "{:.0}% chance of exploitation within 30 days (EPSS)",
                 f.value * 100.0
