@@ -6,6 +6,7 @@
 use crate::actor::Actor;
 use crate::error::{AppError, AppResult};
 use jiff::Timestamp;
+use strum::VariantArray;
 use ward_core::OrgId;
 use ward_core::role::Role;
 use ward_store::{Scope, Store};
@@ -143,7 +144,7 @@ pub async fn authorise_on(
 /// Which roles an actor may hand out (to users or tokens).
 pub fn grantable_roles_for(actor: &Actor) -> &'static [Role] {
     if actor.is_system() {
-        &Role::ALL
+        Role::VARIANTS
     } else {
         grantable_roles(actor.role)
     }
@@ -154,7 +155,7 @@ pub fn grantable_roles_for(actor: &Actor) -> &'static [Role] {
 pub fn grantable_roles(granter: Role) -> &'static [Role] {
     use Role::*;
     match granter {
-        NationalAnalyst => &Role::ALL,
+        NationalAnalyst => Role::VARIANTS,
         // A regional lead reads its region and manages users, but writes nothing: handing out a
         // role that writes (org admin, member, responder) would let it create an account that does
         // what it may not, and sign in as that account with the initial password it is shown.
@@ -167,6 +168,7 @@ pub fn grantable_roles(granter: Role) -> &'static [Role] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use strum::IntoEnumIterator;
 
     fn org() -> OrgId {
         OrgId::from_uuid(uuid::Uuid::nil())
@@ -180,7 +182,7 @@ mod tests {
                 .filter(|a| scope_for(r, org(), *a).is_some())
                 .collect()
         };
-        for granter in Role::ALL.into_iter().filter(|r| *r != Role::NationalAnalyst) {
+        for granter in Role::iter().filter(|r| *r != Role::NationalAnalyst) {
             let held = actions(granter);
             for granted in grantable_roles(granter) {
                 for a in actions(*granted) {
@@ -196,8 +198,7 @@ mod tests {
 
     #[test]
     fn only_some_roles_write_inventory() {
-        let writers: Vec<Role> = Role::ALL
-            .into_iter()
+        let writers: Vec<Role> = Role::iter()
             .filter(|r| scope_for(*r, org(), Action::WriteInventory).is_some())
             .collect();
         assert_eq!(
@@ -223,8 +224,7 @@ mod tests {
 
     #[test]
     fn only_national_analysts_confirm_products() {
-        let confirmers: Vec<Role> = Role::ALL
-            .into_iter()
+        let confirmers: Vec<Role> = Role::iter()
             .filter(|r| scope_for(*r, org(), Action::ConfirmProducts).is_some())
             .collect();
         assert_eq!(confirmers, vec![Role::NationalAnalyst]);
@@ -232,8 +232,7 @@ mod tests {
 
     #[test]
     fn only_national_analysts_import_feeds() {
-        let importers: Vec<Role> = Role::ALL
-            .into_iter()
+        let importers: Vec<Role> = Role::iter()
             .filter(|r| scope_for(*r, org(), Action::ImportFeeds).is_some())
             .collect();
         assert_eq!(importers, vec![Role::NationalAnalyst]);

@@ -9,12 +9,12 @@ use jiff::{SignedDuration, Timestamp};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use ward_core::JobId;
-use ward_core::job::{Job, JobStatus, backoff};
+use ward_core::job::{Job, JobKind, JobStatus, backoff};
 
 /// Work of one kind.
 #[async_trait]
 pub trait JobHandler: Send + Sync {
-    fn kind(&self) -> &'static str;
+    fn kind(&self) -> JobKind;
     /// Do the work. An `Err` is retried with backoff; the message is stored (keep secrets out of it).
     async fn run(&self, app: &App, job: &Job) -> Result<(), String>;
 }
@@ -23,7 +23,7 @@ impl App {
     /// Queue a job to run at `run_at` (now when None).
     pub async fn enqueue_job(
         &self,
-        kind: &str,
+        kind: JobKind,
         payload: serde_json::Value,
         run_at: Option<Timestamp>,
         max_attempts: u32,
@@ -32,7 +32,7 @@ impl App {
         let now = self.now();
         let job = Job {
             id: JobId::new_at(now, crate::accounts::secrets::random_bytes::<10>()?),
-            kind: kind.to_owned(),
+            kind,
             payload,
             status: JobStatus::Queued,
             run_at: run_at.unwrap_or(now),
@@ -50,7 +50,7 @@ impl App {
 /// Claims and runs jobs until told to stop.
 pub struct JobRunner {
     app: App,
-    handlers: BTreeMap<&'static str, Arc<dyn JobHandler>>,
+    handlers: BTreeMap<JobKind, Arc<dyn JobHandler>>,
     worker: String,
     lease: SignedDuration,
     idle_wait: std::time::Duration,
@@ -71,7 +71,7 @@ impl JobRunner {
         r
     }
 
-    /// Adds the handlers that exist only for tests ([`AuditProbe`], kind `audit.probe`) in a build
+    /// Adds the handlers that exist only for tests ([`AuditProbe`], [`JobKind::AuditProbe`]) in a build
     /// with the `test-support` feature, which only test builds turn on (through a dev-dependency,
     /// so that the `ward` binary a test starts has them). In every other build, a release above all,
     /// the runner is returned unchanged.
@@ -102,7 +102,7 @@ impl JobRunner {
     /// Claim and run one job; false when nothing was due.
     pub async fn run_once(&self) -> AppResult<bool> {
         let now = self.app.now();
-        let kinds: Vec<&str> = self.handlers.keys().copied().collect();
+        let kinds: Vec<JobKind> = self.handlers.keys().copied().collect();
         let Some(job) = self
             .app
             .store()
@@ -117,7 +117,7 @@ impl JobRunner {
             self.app.store().fail_job(job.id, &self.worker, msg, None).await?;
             return Ok(true);
         }
-        let Some(handler) = self.handlers.get(job.kind.as_str()) else {
+        let Some(handler) = self.handlers.get(&job.kind) else {
             return Err(AppError::Internal(format!(
                 "no handler for job kind {}",
                 job.kind
@@ -168,8 +168,8 @@ struct SessionCleanup;
 
 #[async_trait]
 impl JobHandler for SessionCleanup {
-    fn kind(&self) -> &'static str {
-        "sessions.cleanup"
+    fn kind(&self) -> JobKind {
+        JobKind::SessionsCleanup
     }
     async fn run(&self, app: &App, _job: &Job) -> Result<(), String> {
         app.store()
@@ -189,8 +189,8 @@ pub struct AuditProbe;
 #[cfg(feature = "test-support")]
 #[async_trait]
 impl JobHandler for AuditProbe {
-    fn kind(&self) -> &'static str {
-        "audit.probe"
+    fn kind(&self) -> JobKind {
+        JobKind::AuditProbe
     }
     async fn run(&self, app: &App, job: &Job) -> Result<(), String> {
         let e = ward_core::audit::AuditEvent {

@@ -5,9 +5,23 @@ use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    strum::IntoStaticStr,
+    strum::Display,
+    strum::EnumIter,
 )]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum AssetKind {
     System,
     Server,
@@ -17,21 +31,9 @@ pub enum AssetKind {
 }
 
 impl AssetKind {
-    pub const ALL: [AssetKind; 5] = [
-        Self::System,
-        Self::Server,
-        Self::EndUserDevice,
-        Self::NetworkDevice,
-        Self::MedicalDevice,
-    ];
+    /// The stored name (`end_user_device`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::System => "system",
-            Self::Server => "server",
-            Self::EndUserDevice => "end_user_device",
-            Self::NetworkDevice => "network_device",
-            Self::MedicalDevice => "medical_device",
-        }
+        self.into()
     }
     pub fn label(self) -> &'static str {
         match self {
@@ -47,17 +49,28 @@ impl AssetKind {
 impl FromStr for AssetKind {
     type Err = ValidationError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let k = s.trim().to_ascii_lowercase().replace([' ', '-'], "_");
-        Self::ALL
-            .into_iter()
-            .find(|x| x.as_str() == k)
+        crate::text::parse_loose(s)
             .ok_or_else(|| ValidationError::new("kind", format!("unknown asset kind '{s}'")))
     }
 }
 
 /// Where a software record came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    strum::IntoStaticStr,
+    strum::Display,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum SoftwareSource {
     Manual,
     Import,
@@ -67,31 +80,17 @@ pub enum SoftwareSource {
 }
 
 impl SoftwareSource {
+    /// The stored name (`sbom`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Manual => "manual",
-            Self::Import => "import",
-            Self::Sbom => "sbom",
-            Self::Api => "api",
-            Self::Demo => "demo",
-        }
+        self.into()
     }
 }
 
 impl FromStr for SoftwareSource {
     type Err = ValidationError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "manual" => Ok(Self::Manual),
-            "import" => Ok(Self::Import),
-            "sbom" => Ok(Self::Sbom),
-            "api" => Ok(Self::Api),
-            "demo" => Ok(Self::Demo),
-            _ => Err(ValidationError::new(
-                "source",
-                format!("unknown software source '{s}'"),
-            )),
-        }
+        crate::text::parse_loose(s)
+            .ok_or_else(|| ValidationError::new("source", format!("unknown software source '{s}'")))
     }
 }
 
@@ -159,5 +158,34 @@ impl Asset {
             s.validate().map_err(|e| e.at(&format!("software[{i}]")))?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strum::IntoEnumIterator;
+
+    #[test]
+    fn kinds_and_sources_have_one_spelling() {
+        crate::text::check_serde_agrees::<AssetKind>().unwrap();
+        crate::text::check_serde_agrees::<SoftwareSource>().unwrap();
+        for k in AssetKind::iter() {
+            assert_eq!(k.as_str().parse::<AssetKind>().unwrap(), k);
+        }
+        for s in SoftwareSource::iter() {
+            assert_eq!(s.as_str().parse::<SoftwareSource>().unwrap(), s);
+        }
+        assert_eq!(AssetKind::EndUserDevice.as_str(), "end_user_device");
+        assert_eq!(
+            "End-user device".parse::<AssetKind>().unwrap(),
+            AssetKind::EndUserDevice
+        );
+        let e = "laptop".parse::<AssetKind>().unwrap_err();
+        assert_eq!(
+            (e.field.as_str(), e.message.as_str()),
+            ("kind", "unknown asset kind 'laptop'")
+        );
+        assert!("floppy".parse::<SoftwareSource>().is_err());
     }
 }

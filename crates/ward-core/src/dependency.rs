@@ -4,9 +4,21 @@ use crate::{AssetId, DependencyId, OrgId, ProductId, ServiceId};
 use serde::{Deserialize, Serialize};
 
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    strum::IntoStaticStr,
 )]
 #[serde(tag = "type", content = "id", rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum DependencyTarget {
     Asset(AssetId),
     Product(ProductId),
@@ -14,12 +26,9 @@ pub enum DependencyTarget {
 }
 
 impl DependencyTarget {
+    /// The stored name of the target's kind (`asset`), as serde writes it in `type`.
     pub fn kind_str(&self) -> &'static str {
-        match self {
-            Self::Asset(_) => "asset",
-            Self::Product(_) => "product",
-            Self::Service(_) => "service",
-        }
+        self.into()
     }
     pub fn uuid(&self) -> uuid::Uuid {
         match self {
@@ -41,4 +50,26 @@ pub struct Dependency {
     /// Free text on how the service copes without it, e.g. "paper requests, 4 hours".
     #[serde(default)]
     pub note: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_kind_is_spelled_as_serde_tags_it() {
+        let u = uuid::Uuid::from_u128(1);
+        for t in [
+            DependencyTarget::Asset(AssetId::from_uuid(u)),
+            DependencyTarget::Product(ProductId::from_uuid(u)),
+            DependencyTarget::Service(ServiceId::from_uuid(u)),
+        ] {
+            let json = serde_json::to_value(t).unwrap();
+            assert_eq!(json["type"].as_str(), Some(t.kind_str()));
+        }
+        assert_eq!(
+            DependencyTarget::Product(ProductId::from_uuid(u)).kind_str(),
+            "product"
+        );
+    }
 }

@@ -4,8 +4,61 @@ use crate::JobId;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// What a job does. The runner has one handler per kind and claims only kinds it has a handler for.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::EnumIter,
+)]
+pub enum JobKind {
+    /// Removes expired sessions and the throttle counts of past windows.
+    #[serde(rename = "sessions.cleanup")]
+    #[strum(serialize = "sessions.cleanup")]
+    SessionsCleanup,
+    /// Downloads and imports the configured security feeds.
+    #[serde(rename = "feeds.sync")]
+    #[strum(serialize = "feeds.sync")]
+    FeedsSync,
+    /// Test support: writes one audit record naming the job. Only builds with the app's
+    /// `test-support` feature have a handler for it, so elsewhere such a job is never claimed.
+    #[serde(rename = "audit.probe")]
+    #[strum(serialize = "audit.probe")]
+    AuditProbe,
+}
+
+impl JobKind {
+    /// The stored name (`feeds.sync`).
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum JobStatus {
     Queued,
     Running,
@@ -15,29 +68,16 @@ pub enum JobStatus {
 }
 
 impl JobStatus {
+    /// The stored name (`queued`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Queued => "queued",
-            Self::Running => "running",
-            Self::Succeeded => "succeeded",
-            Self::Dead => "dead",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "queued" => Some(Self::Queued),
-            "running" => Some(Self::Running),
-            "succeeded" => Some(Self::Succeeded),
-            "dead" => Some(Self::Dead),
-            _ => None,
-        }
+        self.into()
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Job {
     pub id: JobId,
-    pub kind: String,
+    pub kind: JobKind,
     pub payload: serde_json::Value,
     pub status: JobStatus,
     pub run_at: Timestamp,
@@ -53,4 +93,28 @@ pub struct Job {
 pub fn backoff(attempt: u32) -> jiff::SignedDuration {
     let secs = 1_i64.checked_shl(attempt.min(12)).unwrap_or(3600).min(3600);
     jiff::SignedDuration::from_secs(secs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strum::IntoEnumIterator;
+
+    #[test]
+    fn kinds_and_statuses_have_one_spelling() {
+        crate::text::check_serde_agrees::<JobKind>().unwrap();
+        crate::text::check_serde_agrees::<JobStatus>().unwrap();
+        for k in JobKind::iter() {
+            assert_eq!(k.as_str().parse::<JobKind>().unwrap(), k);
+        }
+        for s in JobStatus::iter() {
+            assert_eq!(s.as_str().parse::<JobStatus>().unwrap(), s);
+        }
+        assert_eq!(JobKind::SessionsCleanup.as_str(), "sessions.cleanup");
+        assert_eq!(JobStatus::Succeeded.as_str(), "succeeded");
+        assert!(
+            "feeds.Sync".parse::<JobKind>().is_err(),
+            "stored names are read exactly"
+        );
+    }
 }

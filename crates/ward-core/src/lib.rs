@@ -16,6 +16,7 @@ pub mod role;
 pub mod service;
 pub mod spreadsheet;
 pub mod supplier;
+pub mod text;
 pub mod tlp;
 pub mod vuln;
 

@@ -53,9 +53,23 @@ impl fmt::Display for OdsCode {
 
 /// What kind of body an organisation is.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    strum::IntoStaticStr,
+    strum::Display,
+    strum::EnumIter,
 )]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum OrgKind {
     NationalBody,
     Region,
@@ -68,27 +82,9 @@ pub enum OrgKind {
 }
 
 impl OrgKind {
-    pub const ALL: [OrgKind; 8] = [
-        Self::NationalBody,
-        Self::Region,
-        Self::Icb,
-        Self::NhsTrust,
-        Self::GpPractice,
-        Self::CareProvider,
-        Self::CareSite,
-        Self::Supplier,
-    ];
+    /// The stored name (`nhs_trust`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::NationalBody => "national_body",
-            Self::Region => "region",
-            Self::Icb => "icb",
-            Self::NhsTrust => "nhs_trust",
-            Self::GpPractice => "gp_practice",
-            Self::CareProvider => "care_provider",
-            Self::CareSite => "care_site",
-            Self::Supplier => "supplier",
-        }
+        self.into()
     }
     /// Plain-language label for people.
     pub fn label(self) -> &'static str {
@@ -118,10 +114,7 @@ impl OrgKind {
 impl FromStr for OrgKind {
     type Err = ValidationError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let k = s.trim().to_ascii_lowercase().replace([' ', '-'], "_");
-        Self::ALL
-            .into_iter()
-            .find(|x| x.as_str() == k)
+        crate::text::parse_loose(s)
             .ok_or_else(|| ValidationError::new("kind", format!("unknown organisation kind '{s}'")))
     }
 }
@@ -174,6 +167,7 @@ pub fn check_parent(child: OrgKind, parent: OrgKind) -> Result<(), ValidationErr
 #[cfg(test)]
 mod tests {
     use super::*;
+    use strum::IntoEnumIterator;
 
     #[test]
     fn ods_codes_are_normalised_and_checked() {
@@ -185,9 +179,12 @@ mod tests {
 
     #[test]
     fn kinds_round_trip_and_hierarchy_rules_hold() {
-        for k in OrgKind::ALL {
+        crate::text::check_serde_agrees::<OrgKind>().unwrap();
+        for k in OrgKind::iter() {
             assert_eq!(k.as_str().parse::<OrgKind>().unwrap(), k);
         }
+        assert_eq!(OrgKind::NhsTrust.as_str(), "nhs_trust");
+        assert_eq!("NHS trust".parse::<OrgKind>().unwrap(), OrgKind::NhsTrust);
         assert!(check_parent(OrgKind::CareSite, OrgKind::CareProvider).is_ok());
         assert!(check_parent(OrgKind::NhsTrust, OrgKind::GpPractice).is_err());
     }

@@ -5,11 +5,27 @@ use crate::{GrantId, OrgId, UserId, ValidationError};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
+use strum::IntoEnumIterator;
 
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    strum::IntoStaticStr,
+    strum::Display,
+    strum::EnumIter,
+    strum::VariantArray,
 )]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Role {
     /// The national team: the whole sector.
     NationalAnalyst,
@@ -28,25 +44,9 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 7] = [
-        Self::NationalAnalyst,
-        Self::RegionalLead,
-        Self::OrgAdmin,
-        Self::OrgMember,
-        Self::Auditor,
-        Self::SupplierContact,
-        Self::IncidentResponder,
-    ];
+    /// The stored name (`national_analyst`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::NationalAnalyst => "national_analyst",
-            Self::RegionalLead => "regional_lead",
-            Self::OrgAdmin => "org_admin",
-            Self::OrgMember => "org_member",
-            Self::Auditor => "auditor",
-            Self::SupplierContact => "supplier_contact",
-            Self::IncidentResponder => "incident_responder",
-        }
+        self.into()
     }
     pub fn label(self) -> &'static str {
         match self {
@@ -91,8 +91,7 @@ impl Role {
     /// role fits the kind of organisation, and roles that must expire carry an expiry.
     pub fn check_grant(self, kind: OrgKind, expires_at: Option<Timestamp>) -> Result<(), ValidationError> {
         if !self.fits(kind) {
-            let kinds: Vec<&str> = OrgKind::ALL
-                .into_iter()
+            let kinds: Vec<&str> = OrgKind::iter()
                 .filter(|k| self.fits(*k))
                 .map(OrgKind::label)
                 .collect();
@@ -119,11 +118,7 @@ impl Role {
 impl FromStr for Role {
     type Err = ValidationError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let k = s.trim().to_ascii_lowercase().replace([' ', '-'], "_");
-        Self::ALL
-            .into_iter()
-            .find(|x| x.as_str() == k)
-            .ok_or_else(|| ValidationError::new("role", format!("unknown role '{s}'")))
+        crate::text::parse_loose(s).ok_or_else(|| ValidationError::new("role", format!("unknown role '{s}'")))
     }
 }
 
@@ -150,11 +145,12 @@ impl RoleGrant {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use strum::VariantArray;
 
     #[test]
     fn every_role_fits_some_kind_and_admins_never_fit_region_nodes() {
-        for r in Role::ALL {
-            assert!(OrgKind::ALL.into_iter().any(|k| r.fits(k)), "{r:?}");
+        for r in Role::iter() {
+            assert!(OrgKind::iter().any(|k| r.fits(k)), "{r:?}");
         }
         for r in [Role::OrgAdmin, Role::OrgMember, Role::IncidentResponder] {
             for k in [
@@ -172,5 +168,20 @@ mod tests {
             .check_grant(OrgKind::NhsTrust, None)
             .unwrap_err();
         assert_eq!(e.field, "expires_at");
+    }
+
+    #[test]
+    fn role_text_is_one_spelling() {
+        crate::text::check_serde_agrees::<Role>().unwrap();
+        assert_eq!(Role::VARIANTS.len(), Role::iter().count());
+        for r in Role::iter() {
+            assert_eq!(r.as_str().parse::<Role>().unwrap(), r);
+        }
+        assert_eq!(" Org-Admin ".parse::<Role>().unwrap(), Role::OrgAdmin);
+        assert_eq!(Role::IncidentResponder.as_str(), "incident_responder");
+        assert_eq!(
+            "admin".parse::<Role>().unwrap_err().message,
+            "unknown role 'admin'"
+        );
     }
 }

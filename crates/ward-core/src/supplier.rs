@@ -5,9 +5,23 @@ use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    strum::IntoStaticStr,
+    strum::Display,
+    strum::EnumIter,
 )]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ProductCategory {
     ElectronicPatientRecord,
     Pathology,
@@ -22,41 +36,16 @@ pub enum ProductCategory {
 }
 
 impl ProductCategory {
-    pub const ALL: [ProductCategory; 10] = [
-        Self::ElectronicPatientRecord,
-        Self::Pathology,
-        Self::Imaging,
-        Self::UrgentCarePlatform,
-        Self::GpClinicalSystem,
-        Self::CareManagement,
-        Self::RemoteAccess,
-        Self::Network,
-        Self::Infrastructure,
-        Self::Other,
-    ];
+    /// The stored name (`gp_clinical_system`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::ElectronicPatientRecord => "electronic_patient_record",
-            Self::Pathology => "pathology",
-            Self::Imaging => "imaging",
-            Self::UrgentCarePlatform => "urgent_care_platform",
-            Self::GpClinicalSystem => "gp_clinical_system",
-            Self::CareManagement => "care_management",
-            Self::RemoteAccess => "remote_access",
-            Self::Network => "network",
-            Self::Infrastructure => "infrastructure",
-            Self::Other => "other",
-        }
+        self.into()
     }
 }
 
 impl FromStr for ProductCategory {
     type Err = ValidationError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let k = s.trim().to_ascii_lowercase().replace([' ', '-'], "_");
-        Self::ALL
-            .into_iter()
-            .find(|x| x.as_str() == k)
+        crate::text::parse_loose(s)
             .ok_or_else(|| ValidationError::new("category", format!("unknown product category '{s}'")))
     }
 }
@@ -77,8 +66,12 @@ impl FromStr for ProductCategory {
     Serialize,
     Deserialize,
     utoipa::ToSchema,
+    strum::IntoStaticStr,
+    strum::Display,
+    strum::EnumIter,
 )]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ProductStatus {
     /// Listed by a supplier contact and not yet reviewed: the supplier cannot speak for it.
     #[default]
@@ -90,13 +83,9 @@ pub enum ProductStatus {
 }
 
 impl ProductStatus {
-    pub const ALL: [ProductStatus; 3] = [Self::Unconfirmed, Self::Confirmed, Self::Rejected];
+    /// The stored name (`unconfirmed`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Unconfirmed => "unconfirmed",
-            Self::Confirmed => "confirmed",
-            Self::Rejected => "rejected",
-        }
+        self.into()
     }
     pub fn label(self) -> &'static str {
         match self {
@@ -110,10 +99,7 @@ impl ProductStatus {
 impl FromStr for ProductStatus {
     type Err = ValidationError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let k = s.trim().to_ascii_lowercase();
-        Self::ALL
-            .into_iter()
-            .find(|x| x.as_str() == k)
+        crate::text::parse_loose(s)
             .ok_or_else(|| ValidationError::new("status", format!("unknown product status '{s}'")))
     }
 }
@@ -132,4 +118,32 @@ pub struct Product {
     /// Whether a national role has confirmed the product (and so its CPE) as the supplier's.
     #[serde(default)]
     pub status: ProductStatus,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strum::IntoEnumIterator;
+
+    #[test]
+    fn categories_and_statuses_have_one_spelling() {
+        crate::text::check_serde_agrees::<ProductCategory>().unwrap();
+        crate::text::check_serde_agrees::<ProductStatus>().unwrap();
+        for c in ProductCategory::iter() {
+            assert_eq!(c.as_str().parse::<ProductCategory>().unwrap(), c);
+        }
+        for s in ProductStatus::iter() {
+            assert_eq!(s.as_str().parse::<ProductStatus>().unwrap(), s);
+        }
+        assert_eq!(ProductCategory::GpClinicalSystem.as_str(), "gp_clinical_system");
+        assert_eq!(
+            "GP clinical system".parse::<ProductCategory>().unwrap(),
+            ProductCategory::GpClinicalSystem
+        );
+        assert_eq!(
+            " Confirmed".parse::<ProductStatus>().unwrap(),
+            ProductStatus::Confirmed
+        );
+        assert_eq!("maybe".parse::<ProductStatus>().unwrap_err().field, "status");
+    }
 }

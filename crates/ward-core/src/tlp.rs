@@ -2,28 +2,53 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+/// Serialised as the colour (`AMBER+STRICT`); [`Tlp::as_str`] gives the label as TLP writes it on
+/// a document (`TLP:AMBER+STRICT`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE", prefix = "TLP:")]
 pub enum Tlp {
-    #[serde(rename = "CLEAR")]
     Clear,
-    #[serde(rename = "GREEN")]
     Green,
-    #[serde(rename = "AMBER")]
     Amber,
     #[serde(rename = "AMBER+STRICT")]
+    #[strum(serialize = "AMBER+STRICT")]
     AmberStrict,
-    #[serde(rename = "RED")]
     Red,
 }
 
 impl Tlp {
+    /// The label (`TLP:CLEAR`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Clear => "TLP:CLEAR",
-            Self::Green => "TLP:GREEN",
-            Self::Amber => "TLP:AMBER",
-            Self::AmberStrict => "TLP:AMBER+STRICT",
-            Self::Red => "TLP:RED",
+        self.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strum::IntoEnumIterator;
+
+    #[test]
+    fn the_label_is_the_serialised_colour_after_tlp() {
+        for t in Tlp::iter() {
+            let colour = serde_json::to_value(t).unwrap();
+            assert_eq!(t.as_str(), format!("TLP:{}", colour.as_str().unwrap()));
+            assert_eq!(serde_json::from_value::<Tlp>(colour).unwrap(), t);
         }
+        assert_eq!(Tlp::AmberStrict.as_str(), "TLP:AMBER+STRICT");
     }
 }

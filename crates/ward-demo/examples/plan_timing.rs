@@ -3,12 +3,13 @@
 //! several times slower than release ones).
 
 use std::time::Instant;
+use strum::IntoEnumIterator;
 use ward_demo::{DemoPlan, Scale};
 
 fn main() {
     let today = jiff::civil::date(2025, 6, 1);
     let full_for = std::env::args().nth(1).unwrap_or_else(|| "small".to_owned());
-    for scale in Scale::ALL {
+    for scale in Scale::iter() {
         let started = Instant::now();
         let plan = DemoPlan::new(42, scale, today);
         let planned = started.elapsed();

@@ -29,8 +29,8 @@ mod threats;
 
 use jiff::civil::Date;
 use std::collections::BTreeMap;
-use std::fmt;
 use std::str::FromStr;
+use strum::IntoEnumIterator;
 use ward_core::asset::Asset;
 use ward_core::dependency::Dependency;
 use ward_core::org::Organisation;
@@ -42,7 +42,8 @@ use ward_core::{OrgId, ValidationError};
 pub use threats::{DemoThreats, threats};
 
 /// How big a sector to generate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr, strum::Display, strum::EnumIter)]
+#[strum(serialize_all = "lowercase")]
 pub enum Scale {
     /// One London-like region: 3 ICBs, 8 trusts, 40 practices, 30 care providers with about 60 sites,
     /// the suppliers; about 3,000 assets. For the first-run demo.
@@ -55,32 +56,16 @@ pub enum Scale {
 }
 
 impl Scale {
-    /// All scales, smallest first.
-    pub const ALL: [Scale; 3] = [Self::Small, Self::Region, Self::National];
-
-    /// The name accepted by [`FromStr`].
+    /// The name accepted by [`FromStr`] (`small`); `Scale::iter()` lists the scales smallest first.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Small => "small",
-            Self::Region => "region",
-            Self::National => "national",
-        }
-    }
-}
-
-impl fmt::Display for Scale {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        self.into()
     }
 }
 
 impl FromStr for Scale {
     type Err = ValidationError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let k = s.trim().to_ascii_lowercase();
-        Self::ALL
-            .into_iter()
-            .find(|x| x.as_str() == k)
+        ward_core::text::parse_loose(s)
             .ok_or_else(|| ValidationError::new("scale", format!("'{s}' is not small, region or national")))
     }
 }
@@ -111,7 +96,7 @@ pub struct DemoPlan {
     pub orgs: Vec<Organisation>,
     /// Suppliers' products.
     pub products: Vec<Product>,
-    /// One persona per role, in [`Role::ALL`] order.
+    /// One persona per role, in the order of [`Role`]'s variants.
     pub personas: Vec<Persona>,
     seed: u64,
     scale: Scale,
@@ -152,8 +137,7 @@ impl DemoPlan {
             a.pathology_supplier,
             a.practice,
         ];
-        let personas = Role::ALL
-            .into_iter()
+        let personas = Role::iter()
             .zip(anchors)
             .zip(names::PERSONA_NAMES)
             .filter_map(|((role, index), name)| {

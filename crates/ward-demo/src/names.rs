@@ -198,7 +198,7 @@ pub(crate) const SURNAMES: [&str; 32] = [
 /// Letters used after the digits of a postcode's inward part (Royal Mail excludes C, I, K, M, O, V).
 pub(crate) const INWARD_LETTERS: &[u8] = b"ABDEFGHJLNPQRSTUWXYZ";
 
-/// Plain-language names for the demo personas, one per role, in `Role::ALL` order.
+/// Plain-language names for the demo personas, one per role, in the order of `Role`'s variants.
 pub(crate) const PERSONA_NAMES: [&str; 7] = [
     "Amara Okafor",
     "Tom Hughes",

@@ -32,7 +32,7 @@ pub use matcher::{
     match_all, report, report_software,
 };
 pub use priority::{
-    Factor, Priority, PriorityInput, PriorityWeights, ServiceGraph, ServiceImpact, prioritise,
+    Factor, FactorKind, Priority, PriorityInput, PriorityWeights, ServiceGraph, ServiceImpact, prioritise,
 };
 pub use purl::{Purl, PurlError};
 pub use scan::{ScanFinding, ScanResult, scan};

@@ -61,11 +61,56 @@ impl Default for PriorityWeights {
     }
 }
 
+impl PriorityWeights {
+    /// The weight of one factor.
+    pub fn of(&self, kind: FactorKind) -> f64 {
+        match kind {
+            FactorKind::Cvss => self.cvss,
+            FactorKind::Epss => self.epss,
+            FactorKind::Kev => self.kev,
+            FactorKind::Ransomware => self.ransomware,
+            FactorKind::InternetFacing => self.internet_facing,
+            FactorKind::Unsupported => self.unsupported,
+            FactorKind::Consequence => self.consequence,
+        }
+    }
+}
+
+/// Which factor a [`Factor`] is, in the order a priority lists them. Its name (`internet_facing`) is
+/// the name of its field in [`PriorityWeights`].
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::Display,
+    strum::EnumIter,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum FactorKind {
+    Cvss,
+    Epss,
+    Kev,
+    Ransomware,
+    InternetFacing,
+    Unsupported,
+    Consequence,
+}
+
 /// One factor of a priority.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Factor {
-    /// `cvss`, `epss`, `kev`, `ransomware`, `internet_facing`, `unsupported` or `consequence`.
-    pub name: &'static str,
+    /// Which factor (serialised as `name`).
+    #[serde(rename = "name")]
+    pub kind: FactorKind,
     /// The factor's value, 0 to 1.
     pub value: f64,
     /// Its weight.
@@ -168,10 +213,11 @@ pub fn cvss_value(severity: &[Severity]) -> (f64, String) {
 /// Computes a priority (see the module docs).
 pub fn prioritise(input: &PriorityInput<'_>, weights: &PriorityWeights) -> Priority {
     let mut factors = Vec::with_capacity(7);
-    let mut add = |name: &'static str, value: f64, weight: f64, explanation: String| {
+    let mut add = |kind: FactorKind, value: f64, explanation: String| {
         let value = value.clamp(0.0, 1.0);
+        let weight = weights.of(kind);
         factors.push(Factor {
-            name,
+            kind,
             value,
             weight,
             contribution: value * weight,
@@ -179,19 +225,18 @@ pub fn prioritise(input: &PriorityInput<'_>, weights: &PriorityWeights) -> Prior
         });
     };
     let (cvss, why) = cvss_value(input.severity);
-    add("cvss", cvss, weights.cvss, why);
+    add(FactorKind::Cvss, cvss, why);
     match input.epss {
         Some(e) => add(
-            "epss",
+            FactorKind::Epss,
             e.epss,
-            weights.epss,
             format!(
                 "EPSS {:.1}% chance of exploitation in 30 days (percentile {:.0})",
                 e.epss * 100.0,
                 e.percentile * 100.0
             ),
         ),
-        None => add("epss", 0.0, weights.epss, "no EPSS score".to_owned()),
+        None => add(FactorKind::Epss, 0.0, "no EPSS score".to_owned()),
     }
     match input.kev {
         Some(k) => {
@@ -201,9 +246,8 @@ pub fn prioritise(input: &PriorityInput<'_>, weights: &PriorityWeights) -> Prior
                 None => String::new(),
             };
             add(
-                "kev",
+                FactorKind::Kev,
                 1.0,
-                weights.kev,
                 format!("listed in CISA KEV on {}{due}", k.date_added),
             );
             let (v, why) = if k.known_ransomware {
@@ -211,16 +255,11 @@ pub fn prioritise(input: &PriorityInput<'_>, weights: &PriorityWeights) -> Prior
             } else {
                 (0.0, "no known ransomware use".to_owned())
             };
-            add("ransomware", v, weights.ransomware, why);
+            add(FactorKind::Ransomware, v, why);
         }
         None => {
-            add("kev", 0.0, weights.kev, "not in CISA KEV".to_owned());
-            add(
-                "ransomware",
-                0.0,
-                weights.ransomware,
-                "not in CISA KEV".to_owned(),
-            );
+            add(FactorKind::Kev, 0.0, "not in CISA KEV".to_owned());
+            add(FactorKind::Ransomware, 0.0, "not in CISA KEV".to_owned());
         }
     }
     let (v, why) = if input.internet_facing {
@@ -228,23 +267,17 @@ pub fn prioritise(input: &PriorityInput<'_>, weights: &PriorityWeights) -> Prior
     } else {
         (0.0, "the asset is not internet-facing")
     };
-    add("internet_facing", v, weights.internet_facing, why.to_owned());
+    add(FactorKind::InternetFacing, v, why.to_owned());
     match input.unsupported {
         Some(u) => {
             let when = u.eol.map_or_else(|| "ended".to_owned(), |d| format!("ended {d}"));
             add(
-                "unsupported",
+                FactorKind::Unsupported,
                 1.0,
-                weights.unsupported,
                 format!("{} {}: security support {when}", u.product, u.cycle),
             );
         }
-        None => add(
-            "unsupported",
-            0.0,
-            weights.unsupported,
-            "supported or unknown".to_owned(),
-        ),
+        None => add(FactorKind::Unsupported, 0.0, "supported or unknown".to_owned()),
     }
     match input.impact {
         Some(i) => {
@@ -254,9 +287,8 @@ pub fn prioritise(input: &PriorityInput<'_>, weights: &PriorityWeights) -> Prior
                 String::new()
             };
             add(
-                "consequence",
+                FactorKind::Consequence,
                 f64::from(i.consequence.value() - 1) / 4.0,
-                weights.consequence,
                 format!(
                     "{} consequence ({}) for service {}{via}",
                     i.consequence.label(),
@@ -266,9 +298,8 @@ pub fn prioritise(input: &PriorityInput<'_>, weights: &PriorityWeights) -> Prior
             );
         }
         None => add(
-            "consequence",
+            FactorKind::Consequence,
             0.0,
-            weights.consequence,
             "no service depends on the asset".to_owned(),
         ),
     }

@@ -27,9 +27,24 @@ use crate::inventory::{AssetIdx, EcoKey, Inventory};
 use crate::matcher::{Match, MatchedBy, Matches, Verdict};
 use crate::purl::{Purl, normalise_package_name};
 
-/// Who made a statement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// Who made a statement. Serialised as `csaf`, `cyclone_dx`, `supplier` or `organisation`.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::Display,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum VexOrigin {
     /// A CSAF VEX document.
     Csaf,

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use sqlx::postgres::PgRow;
 use ward_core::JobId;
-use ward_core::job::{Job, JobStatus};
+use ward_core::job::{Job, JobKind, JobStatus};
 use ward_store::{JobStore, StoreError, StoreResult};
 
 use crate::PgStore;
@@ -24,9 +24,11 @@ fn job_from_row(row: &PgRow) -> StoreResult<Job> {
     let status: String = col(row, "status")?;
     Ok(Job {
         id: JobId::from_uuid(col(row, "id")?),
-        kind: col(row, "kind")?,
+        kind: col::<String>(row, "kind")?
+            .parse()
+            .map_err(|_| corrupt("job kind"))?,
         payload: col(row, "payload")?,
-        status: JobStatus::parse(&status).ok_or_else(|| corrupt("job status"))?,
+        status: status.parse().map_err(|_| corrupt("job status"))?,
         run_at: from_micros(col(row, "run_at")?)?,
         attempts: u32_col(row, "attempts")?,
         max_attempts: u32_col(row, "max_attempts")?,
@@ -49,7 +51,7 @@ impl JobStore for PgStore {
                  DO NOTHING RETURNING id"
             ))
             .bind(job.id.as_uuid())
-            .bind(&job.kind)
+            .bind(job.kind.as_str())
             .bind(&job.payload)
             .bind(job.status.as_str())
             .bind(micros(job.run_at))
@@ -85,7 +87,7 @@ impl JobStore for PgStore {
 
     async fn claim_job(
         &self,
-        kinds: &[&str],
+        kinds: &[JobKind],
         worker: &str,
         now: Timestamp,
         lease_until: Timestamp,
@@ -93,6 +95,7 @@ impl JobStore for PgStore {
         if kinds.is_empty() {
             return Ok(None);
         }
+        let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
         let mut tx = self.pool.begin().await.map_err(map_db_error)?;
         // A running job whose lease ran out on its last allowed attempt is not retried again.
         sqlx::query(
@@ -100,7 +103,7 @@ impl JobStore for PgStore {
                     last_error = coalesce(last_error, 'lease expired on the final attempt')
               WHERE status = 'running' AND attempts >= max_attempts AND lease_until <= $2 AND kind = ANY($1)",
         )
-        .bind(kinds)
+        .bind(&kinds)
         .bind(micros(now))
         .execute(&mut *tx)
         .await
@@ -117,7 +120,7 @@ impl JobStore for PgStore {
               RETURNING ",
             job_columns!()
         ))
-        .bind(kinds)
+        .bind(&kinds)
         .bind(worker)
         .bind(micros(now))
         .bind(micros(lease_until))

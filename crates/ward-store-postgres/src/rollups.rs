@@ -22,7 +22,7 @@ use uuid::Uuid;
 use ward_core::OrgId;
 use ward_store::{OrgOverview, Scope, StoreResult};
 
-pub(crate) use ward_store::rollup::{Deltas, fill, metric};
+pub(crate) use ward_store::rollup::{Deltas, Metric, fill};
 
 use crate::error::{corrupt, map_db_error};
 use crate::rows::col;
@@ -67,7 +67,7 @@ pub(crate) async fn apply(conn: &mut PgConnection, deltas: &Deltas) -> StoreResu
     for (org, anc) in lineages(conn, &orgs).await? {
         lines.entry(org).or_default().push(anc);
     }
-    let mut rows: BTreeMap<(Uuid, &str), (i64, i64)> = BTreeMap::new();
+    let mut rows: BTreeMap<(Uuid, Metric), (i64, i64)> = BTreeMap::new();
     for ((org, metric), n) in deltas.nonzero() {
         let org = org.as_uuid();
         let line = lines.get(org).ok_or_else(|| corrupt("organisation path"))?;
@@ -75,7 +75,7 @@ pub(crate) async fn apply(conn: &mut PgConnection, deltas: &Deltas) -> StoreResu
             return Err(corrupt("organisation path"));
         }
         for anc in line {
-            let slot = rows.entry((*anc, metric.as_str())).or_default();
+            let slot = rows.entry((*anc, *metric)).or_default();
             slot.1 += n;
             if anc == org {
                 slot.0 += n;
@@ -90,7 +90,7 @@ pub(crate) async fn apply(conn: &mut PgConnection, deltas: &Deltas) -> StoreResu
     let (mut org, mut metric, mut own, mut subtree) = (vec![], vec![], vec![], vec![]);
     for ((o, m), (w, s)) in rows {
         org.push(o);
-        metric.push(m);
+        metric.push(m.name());
         own.push(w);
         subtree.push(s);
     }
@@ -178,9 +178,9 @@ pub(crate) async fn asset_total(
     let Some((metric, minus)) = ward_store::rollup::asset_total_metrics(kind, internet_facing) else {
         return Ok(None);
     };
-    let mut total = sum_metric(conn, scope, org, &metric).await?;
+    let mut total = sum_metric(conn, scope, org, &metric.name()).await?;
     if let Some(m) = minus {
-        total -= sum_metric(conn, scope, org, m).await?;
+        total -= sum_metric(conn, scope, org, &m.name()).await?;
     }
     Ok(Some(u64::try_from(total).map_err(|_| corrupt("counter"))?))
 }
@@ -313,7 +313,7 @@ pub(crate) async fn overview(
                     continue;
                 };
                 let (own, subtree): (i64, i64) = (col(r, "own")?, col(r, "subtree")?);
-                let value = if metric.starts_with(metric::ORG_KIND) {
+                let value = if Metric::parse(&metric).is_some_and(Metric::is_org_kind) {
                     subtree - own
                 } else {
                     subtree

@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use sqlx::QueryBuilder;
 use sqlx::sqlite::SqliteRow;
 use ward_core::JobId;
-use ward_core::job::{Job, JobStatus};
+use ward_core::job::{Job, JobKind, JobStatus};
 use ward_store::{JobStore, StoreError, StoreResult};
 
 const JOB_COLUMNS: &str = "id, kind, payload, status, run_at, attempts, max_attempts, lease_owner, lease_until, last_error, created_at";
@@ -18,11 +18,12 @@ fn job_from_row(row: &SqliteRow) -> StoreResult<Job> {
     let status: String = get(row, "status")?;
     Ok(Job {
         id: get_parsed(row, "id")?,
-        kind: get(row, "kind")?,
+        kind: get_parsed(row, "kind")?,
         payload: serde_json::from_str(&payload)
             .map_err(|_| StoreError::Backend("stored job payload is not JSON".into()))?,
-        status: JobStatus::parse(&status)
-            .ok_or_else(|| StoreError::Backend(format!("stored job status '{status}' is unknown")))?,
+        status: status
+            .parse()
+            .map_err(|_| StoreError::Backend(format!("stored job status '{status}' is unknown")))?,
         run_at: get_ts(row, "run_at")?,
         attempts: to_u32("attempts", get(row, "attempts")?)?,
         max_attempts: to_u32("max_attempts", get(row, "max_attempts")?)?,
@@ -56,7 +57,7 @@ impl JobStore for SqliteStore {
              lease_until, last_error, created_at, dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(job.id.to_string())
-        .bind(&job.kind)
+        .bind(job.kind.as_str())
         .bind(payload)
         .bind(job.status.as_str())
         .bind(ts(job.run_at))
@@ -76,7 +77,7 @@ impl JobStore for SqliteStore {
 
     async fn claim_job(
         &self,
-        kinds: &[&str],
+        kinds: &[JobKind],
         worker: &str,
         now: Timestamp,
         lease_until: Timestamp,
@@ -92,7 +93,7 @@ impl JobStore for SqliteStore {
         qb.push(", attempts = attempts + 1 WHERE id = (SELECT id FROM jobs WHERE kind IN (");
         let mut list = qb.separated(", ");
         for k in kinds {
-            list.push_bind(*k);
+            list.push_bind(k.as_str());
         }
         qb.push(") AND ((status = 'queued' AND run_at <= ")
             .push_bind(ts(now));

@@ -12,7 +12,7 @@
 //! # Counters
 //!
 //! `org_rollups` holds per (organisation, metric) the count for the organisation itself (`own`) and
-//! for its subtree (`subtree`, itself included); the metric names are in [`metric`]. Writes collect
+//! for its subtree (`subtree`, itself included); the metrics and their names are [`Metric`]. Writes collect
 //! their changes of `own` in [`Deltas`] and [`apply`] them inside their transaction: `own` at the
 //! organisation and `subtree` at the organisation and each of its ancestors (read from its path),
 //! a handful of upserts per batch instead of a trigger per row. Moving an organisation changes the
@@ -31,7 +31,7 @@ use ward_core::asset::Asset;
 use ward_core::org::Organisation;
 use ward_store::{OrgOverview, Scope, StoreError, StoreResult};
 
-pub(crate) use ward_store::rollup::{Deltas, fill, metric};
+pub(crate) use ward_store::rollup::{Deltas, Metric, fill};
 
 /// Identifiers per `IN (...)` list.
 const IN_CHUNK: usize = 400;
@@ -139,14 +139,14 @@ pub(crate) async fn apply(conn: &mut SqliteConnection, deltas: &Deltas) -> Store
     }
     let lines = lineages(conn, &orgs).await?;
     // (org, metric) -> (own change, subtree change)
-    let mut rows: BTreeMap<(String, &str), (i64, i64)> = BTreeMap::new();
+    let mut rows: BTreeMap<(String, Metric), (i64, i64)> = BTreeMap::new();
     for ((org, metric), n) in deltas.nonzero() {
         let org = org.to_string();
         let line = lines
             .get(&org)
             .ok_or_else(|| StoreError::Backend(format!("organisation {org} has no path")))?;
         for anc in line {
-            let slot = rows.entry((anc.clone(), metric.as_str())).or_default();
+            let slot = rows.entry((anc.clone(), *metric)).or_default();
             slot.1 += n;
             if *anc == org {
                 slot.0 += n;
@@ -161,7 +161,7 @@ pub(crate) async fn apply(conn: &mut SqliteConnection, deltas: &Deltas) -> Store
         let mut qb = QueryBuilder::new("INSERT INTO org_rollups (org_id, metric, own, subtree) ");
         qb.push_values(chunk, |mut b, ((org, metric), (own, subtree))| {
             b.push_bind(org.as_str())
-                .push_bind(*metric)
+                .push_bind(metric.name())
                 .push_bind(*own)
                 .push_bind(*subtree);
         });
@@ -300,9 +300,9 @@ pub(crate) async fn asset_total(
     let Some((metric, minus)) = ward_store::rollup::asset_total_metrics(kind, internet_facing) else {
         return Ok(None);
     };
-    let mut total = sum_metric(conn, scope, org, &metric).await?;
+    let mut total = sum_metric(conn, scope, org, &metric.name()).await?;
     if let Some(m) = minus {
-        total -= sum_metric(conn, scope, org, m).await?;
+        total -= sum_metric(conn, scope, org, &m.name()).await?;
     }
     Ok(Some(to_u64("counter", total)?))
 }
@@ -462,7 +462,7 @@ pub(crate) async fn overview(
                     continue;
                 };
                 let (own, subtree): (i64, i64) = (get(&row, "own")?, get(&row, "subtree")?);
-                let value = if metric.starts_with(metric::ORG_KIND) {
+                let value = if Metric::parse(&metric).is_some_and(Metric::is_org_kind) {
                     subtree - own
                 } else {
                     subtree
@@ -492,7 +492,7 @@ pub(crate) async fn overview(
                 for row in qb.build().fetch_all(&mut *conn).await.db()? {
                     let org: String = get(&row, "org_id")?;
                     let metric: String = get(&row, "metric")?;
-                    if org == root_s && metric.starts_with(metric::ORG_KIND) {
+                    if org == root_s && Metric::parse(&metric).is_some_and(Metric::is_org_kind) {
                         continue;
                     }
                     *sums.entry(metric).or_default() += get::<i64>(&row, "own")?;

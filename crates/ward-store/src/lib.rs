@@ -351,7 +351,7 @@ pub trait JobStore: Send + Sync {
     /// Two concurrent claimers never get the same job (`FOR UPDATE SKIP LOCKED` on PostgreSQL).
     async fn claim_job(
         &self,
-        kinds: &[&str],
+        kinds: &[ward_core::job::JobKind],
         worker: &str,
         now: Timestamp,
         lease_until: Timestamp,

@@ -5,6 +5,7 @@ use ward_core::asset::AssetKind;
 use ward_core::org::OrgKind;
 use ward_core::service::ServiceKind;
 use ward_core::supplier::ProductCategory;
+use ward_core::text::ByText;
 use ward_core::{AssetId, OrgId};
 
 /// The part of the hierarchy a caller may see. Decided by `ward-app`; enforced by every store query.
@@ -129,13 +130,15 @@ pub struct AssetSummary {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct OrgOverview {
     /// Organisations beneath, by kind (`OrgKind::as_str`), open ones only.
-    pub orgs_by_kind: std::collections::BTreeMap<String, u64>,
+    #[schema(value_type = std::collections::BTreeMap<String, u64>)]
+    pub orgs_by_kind: std::collections::BTreeMap<ByText<OrgKind>, u64>,
     pub services: u64,
     pub clinical_services: u64,
     /// Services with criticality 4 (major) or 5 (catastrophic).
     pub critical_services: u64,
     pub assets: u64,
-    pub assets_by_kind: std::collections::BTreeMap<String, u64>,
+    #[schema(value_type = std::collections::BTreeMap<String, u64>)]
+    pub assets_by_kind: std::collections::BTreeMap<ByText<AssetKind>, u64>,
     pub internet_facing_assets: u64,
     pub software_installs: u64,
 }

@@ -470,12 +470,6 @@ pub mod support {
 
     /// The stored name of an advisory's source.
     pub fn source_str(source: AdvisorySource) -> &'static str {
-        match source {
-            AdvisorySource::Osv => "osv",
-            AdvisorySource::Nvd => "nvd",
-            AdvisorySource::Cve5 => "cve5",
-            AdvisorySource::Csaf => "csaf",
-            AdvisorySource::Manual => "manual",
-        }
+        source.as_str()
     }
 }

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
-use ward_core::vuln::Advisory;
+use ward_core::vuln::{Advisory, Justification, VexStatus};
 
 use super::index::{AdvisoryIx, AssetIx, ExposureIndex, OrgIx, Statement, StatementIx, Visible};
 use super::view::OrgRef;
@@ -66,8 +66,10 @@ pub struct SupplierStatementUse {
     pub supplier: OrgRef,
     /// The product, as the statement names it (CPE).
     pub product: String,
-    pub status: String,
-    pub justification: Option<String>,
+    #[schema(value_type = String)]
+    pub status: VexStatus,
+    #[schema(value_type = Option<String>)]
+    pub justification: Option<Justification>,
     pub detail: Option<String>,
     /// Assets in the caller's footprint whose status it decides.
     pub assets: u64,
@@ -227,12 +229,8 @@ impl ExposureIndex {
                 Some(SupplierStatementUse {
                     supplier,
                     product: s.statement.product.cpe.clone().unwrap_or_default(),
-                    status: s.statement.status.as_str().to_owned(),
-                    justification: s.statement.justification.as_ref().and_then(|j| {
-                        serde_json::to_value(j)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_owned))
-                    }),
+                    status: s.statement.status,
+                    justification: s.statement.justification.clone(),
                     detail: s.statement.detail.clone(),
                     assets: assets.len() as u64,
                 })

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
+use ward_core::vuln::Justification;
 
 use super::index::Status;
 use super::view::{ExposureFilter, ExposureView, Sort};
@@ -15,21 +16,19 @@ use crate::error::{AppError, AppResult};
 pub const MAX_EXPORT_ROWS: usize = 200_000;
 
 /// An export format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumString)]
+#[strum(serialize_all = "lowercase")]
 pub enum ExportFormat {
     Csv,
     Json,
+    #[strum(serialize = "cyclonedx", serialize = "cyclonedx-vex", serialize = "vex")]
     CycloneDxVex,
 }
 
 impl ExportFormat {
+    /// The format named `s` (`csv`, `json`, or `cyclonedx`, `cyclonedx-vex` or `vex`).
     pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "csv" => Some(Self::Csv),
-            "json" => Some(Self::Json),
-            "cyclonedx" | "cyclonedx-vex" | "vex" => Some(Self::CycloneDxVex),
-            _ => None,
-        }
+        s.parse().ok()
     }
     pub fn content_type(self) -> &'static str {
         match self {
@@ -104,14 +103,15 @@ fn cdx_state(s: Status) -> &'static str {
 }
 
 /// CycloneDX's justification for a stated one (CSAF names mapped to the nearest CycloneDX value).
-fn cdx_justification(j: &str) -> &str {
+fn cdx_justification(j: &Justification) -> Justification {
+    use Justification::*;
     match j {
-        "component_not_present" | "vulnerable_code_not_present" => "code_not_present",
-        "vulnerable_code_not_in_execute_path" => "code_not_reachable",
-        "vulnerable_code_cannot_be_controlled_by_adversary" | "inline_mitigations_already_exist" => {
-            "protected_by_mitigating_control"
+        ComponentNotPresent | VulnerableCodeNotPresent => CodeNotPresent,
+        VulnerableCodeNotInExecutePath => CodeNotReachable,
+        VulnerableCodeCannotBeControlledByAdversary | InlineMitigationsAlreadyExist => {
+            ProtectedByMitigatingControl
         }
-        other => other,
+        other => other.clone(),
     }
 }
 
@@ -162,7 +162,7 @@ pub fn to_cyclonedx_vex(rows: &[ExposureView], serial: uuid::Uuid, timestamp: ji
             let mut analysis = json!({ "state": state });
             if let Some(s) = &r.statement {
                 if let Some(j) = &s.justification {
-                    analysis["justification"] = json!(cdx_justification(j));
+                    analysis["justification"] = json!(cdx_justification(j).as_str());
                 }
                 if let Some(d) = &s.detail {
                     analysis["detail"] = json!(d);
@@ -243,5 +243,42 @@ impl App {
                     .map_err(|e| AppError::Internal(format!("writing JSON: {e}")))?
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_read_by_name_or_alias() {
+        assert_eq!(ExportFormat::parse("csv"), Some(ExportFormat::Csv));
+        assert_eq!(ExportFormat::parse("json"), Some(ExportFormat::Json));
+        for alias in ["cyclonedx", "cyclonedx-vex", "vex"] {
+            assert_eq!(
+                ExportFormat::parse(alias),
+                Some(ExportFormat::CycloneDxVex),
+                "{alias}"
+            );
+        }
+        assert_eq!(ExportFormat::parse("CSV"), None);
+        assert_eq!(ExportFormat::parse("cyclonedxvex"), None);
+    }
+
+    #[test]
+    fn csaf_justifications_map_to_the_nearest_cyclonedx_one() {
+        let cdx = |j: Justification| cdx_justification(&j).as_str().to_owned();
+        assert_eq!(cdx(Justification::ComponentNotPresent), "code_not_present");
+        assert_eq!(cdx(Justification::VulnerableCodeNotPresent), "code_not_present");
+        assert_eq!(
+            cdx(Justification::VulnerableCodeNotInExecutePath),
+            "code_not_reachable"
+        );
+        assert_eq!(
+            cdx(Justification::InlineMitigationsAlreadyExist),
+            "protected_by_mitigating_control"
+        );
+        assert_eq!(cdx(Justification::RequiresEnvironment), "requires_environment");
+        assert_eq!(cdx(Justification::Other("because".into())), "because");
     }
 }

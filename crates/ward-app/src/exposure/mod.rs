@@ -32,6 +32,8 @@ use crate::error::{AppError, AppResult};
 
 pub use index::{ExposureIndex, SnapshotError, Status};
 pub use view::{ExposureFilter, ExposureView, Sort};
+/// The engine's kinds that exposure records carry.
+pub use ward_engine::{FactorKind, VexOrigin};
 
 /// The longest an index is used before it is rebuilt even without a change in this process.
 pub const MAX_AGE: SignedDuration = SignedDuration::from_mins(5);

@@ -3,8 +3,9 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use ward_core::asset::AssetKind;
+use ward_core::vuln::{Justification, VexStatus};
 use ward_core::{AssetId, OrgId, ServiceId};
-use ward_engine::{Factor, Unsupported};
+use ward_engine::{Factor, FactorKind, Unsupported, VexOrigin};
 use ward_store::Page;
 
 use super::index::{ExposureIndex, OrgIx, Row, RowIx, Statement, Status, Visible, software_ref};
@@ -106,15 +107,18 @@ pub struct ImpactView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct StatementView {
     /// `organisation`, `supplier`, `csaf` or `cyclonedx`.
-    pub origin: String,
+    #[schema(value_type = String)]
+    pub origin: VexOrigin,
     /// Who says so (a document, a publisher, or the person who entered it).
     pub source: String,
     /// The organisation that made it, for statements entered in Ward.
     pub org: Option<OrgId>,
     /// That organisation's name: for a `supplier` statement, the supplier whose word it is.
     pub org_name: Option<String>,
-    pub status: String,
-    pub justification: Option<String>,
+    #[schema(value_type = String)]
+    pub status: VexStatus,
+    #[schema(value_type = Option<String>)]
+    pub justification: Option<Justification>,
     pub detail: Option<String>,
 }
 
@@ -141,7 +145,8 @@ impl From<&Unsupported> for UnsupportedView {
 /// A priority factor.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct FactorView {
-    pub name: String,
+    #[schema(value_type = String)]
+    pub name: FactorKind,
     pub value: f64,
     pub weight: f64,
     pub contribution: f64,
@@ -151,7 +156,7 @@ pub struct FactorView {
 impl From<&Factor> for FactorView {
     fn from(f: &Factor) -> Self {
         Self {
-            name: f.name.to_owned(),
+            name: f.kind,
             value: f.value,
             weight: f.weight,
             contribution: f.contribution,
@@ -362,19 +367,12 @@ impl ExposureIndex {
         let statement = r.statement.map(|s| {
             let Statement { scoped: s, org } = self.threats.statement(s);
             StatementView {
-                origin: serde_json::to_value(s.origin)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default(),
+                origin: s.origin,
                 source: s.statement.source.clone(),
                 org: org.map(|o| self.sector.org(o).id),
                 org_name: org.map(|o| self.sector.org(o).name.clone()),
-                status: s.statement.status.as_str().to_owned(),
-                justification: s.statement.justification.as_ref().and_then(|j| {
-                    serde_json::to_value(j)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_owned))
-                }),
+                status: s.statement.status,
+                justification: s.statement.justification.clone(),
                 detail: s.statement.detail.clone(),
             }
         });

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use ward_core::job::Job;
+use ward_core::job::{Job, JobKind};
 use ward_store::vuln::FeedSourceState;
 
 use super::csaf::sync_csaf_provider;
@@ -307,8 +307,8 @@ pub struct FeedSyncJob;
 
 #[async_trait]
 impl JobHandler for FeedSyncJob {
-    fn kind(&self) -> &'static str {
-        "feeds.sync"
+    fn kind(&self) -> JobKind {
+        JobKind::FeedsSync
     }
 
     async fn run(&self, app: &App, job: &Job) -> Result<(), String> {

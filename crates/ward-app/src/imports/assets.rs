@@ -13,7 +13,8 @@ use ward_core::{AssetId, OrgId, ServiceId};
 use ward_feeds::Limits;
 use ward_store::{PageRequest, Scope, ServiceFilter, StoreError};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumString, strum::VariantNames)]
+#[strum(serialize_all = "lowercase", parse_err_ty = AppError, parse_err_fn = unknown_asset_format)]
 pub enum AssetFormat {
     /// Header row, then one row per (asset, software item):
     /// `org_code,asset_name,kind,hostname,internet_facing,services,software_name,software_vendor,software_version,purl,cpe`.
@@ -24,15 +25,12 @@ pub enum AssetFormat {
     Json,
 }
 
-impl std::str::FromStr for AssetFormat {
-    type Err = AppError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "csv" => Ok(Self::Csv),
-            "json" => Ok(Self::Json),
-            _ => Err(AppError::invalid("format", format!("'{s}' is not csv or json"))),
-        }
-    }
+fn unknown_asset_format(s: &str) -> AppError {
+    use strum::VariantNames;
+    AppError::invalid(
+        "format",
+        format!("'{s}' is not {}", AssetFormat::VARIANTS.join(" or ")),
+    )
 }
 
 /// An asset as read from a file, still naming its organisation and services.
@@ -562,6 +560,16 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formats_are_read_by_name_and_others_refused_with_the_list() {
+        assert_eq!("csv".parse::<AssetFormat>().unwrap(), AssetFormat::Csv);
+        assert_eq!("json".parse::<AssetFormat>().unwrap(), AssetFormat::Json);
+        assert_eq!(
+            "CSV".parse::<AssetFormat>().unwrap_err().to_string(),
+            "invalid input: format: 'CSV' is not csv or json"
+        );
+    }
 
     const HEADER: &str = "org_code,asset_name,kind,hostname,internet_facing,services,software_name,software_vendor,software_version,purl,cpe\n";
 

@@ -13,7 +13,8 @@ use ward_core::org::{OdsCode, OrgKind, Organisation, check_parent};
 use ward_feeds::Limits;
 use ward_store::Scope;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumString, strum::VariantNames)]
+#[strum(serialize_all = "kebab-case", parse_err_ty = AppError, parse_err_fn = unknown_org_format)]
 pub enum OrgFormat {
     /// ODS `etr.csv`: header-less; code, name, national grouping, high-level health geography,
     /// five address lines, postcode, open date, close date, ...
@@ -21,25 +22,19 @@ pub enum OrgFormat {
     /// ODS `epraccur.csv`: header-less, 27 columns, same first twelve as `etr`.
     OdsGp,
     /// Ward CSV with a header: `code,name,kind,parent_code,postcode,opened,closed`.
+    #[strum(serialize = "csv")]
     WardCsv,
     /// Ward JSON: an array of objects with the same fields.
+    #[strum(serialize = "json")]
     WardJson,
 }
 
-impl std::str::FromStr for OrgFormat {
-    type Err = AppError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "ods-trusts" => Ok(Self::OdsTrusts),
-            "ods-gp" => Ok(Self::OdsGp),
-            "csv" => Ok(Self::WardCsv),
-            "json" => Ok(Self::WardJson),
-            _ => Err(AppError::invalid(
-                "format",
-                format!("'{s}' is not one of ods-trusts, ods-gp, csv, json"),
-            )),
-        }
-    }
+fn unknown_org_format(s: &str) -> AppError {
+    use strum::VariantNames;
+    AppError::invalid(
+        "format",
+        format!("'{s}' is not one of {}", OrgFormat::VARIANTS.join(", ")),
+    )
 }
 
 /// One organisation as read from a file, with its parent named by code.
@@ -408,6 +403,24 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formats_are_read_by_name_and_others_refused_with_the_list() {
+        let all = ["ods-trusts", "ods-gp", "csv", "json"].map(|f| f.parse::<OrgFormat>().unwrap());
+        assert_eq!(
+            all,
+            [
+                OrgFormat::OdsTrusts,
+                OrgFormat::OdsGp,
+                OrgFormat::WardCsv,
+                OrgFormat::WardJson
+            ]
+        );
+        assert_eq!(
+            "xml".parse::<OrgFormat>().unwrap_err().to_string(),
+            "invalid input: format: 'xml' is not one of ods-trusts, ods-gp, csv, json"
+        );
+    }
 
     #[test]
     fn ods_trust_rows_parse_with_region_and_area() {

@@ -415,7 +415,7 @@ async fn a_failing_source_is_reported_and_the_job_retries() {
     let payload = serde_json::json!({"sources": sources, "cache_dir": cache.path(), "every_minutes": 60,
         "retries": 1, "backoff_ms": 1});
     let id = app
-        .enqueue_job("feeds.sync", payload, None, 3, None)
+        .enqueue_job(ward_core::job::JobKind::FeedsSync, payload, None, 3, None)
         .await
         .unwrap();
     let runner = ward_app::jobs::JobRunner::new(app.clone(), "test-worker".into());

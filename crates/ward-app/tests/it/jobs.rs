@@ -26,7 +26,13 @@ async fn the_production_runner_never_runs_the_test_probe() {
         let app = app_over(Arc::clone(&store));
         // Queue the test-only job, as a bug or anyone able to queue jobs could.
         let id = app
-            .enqueue_job("audit.probe", serde_json::json!({}), None, 3, None)
+            .enqueue_job(
+                ward_core::job::JobKind::AuditProbe,
+                serde_json::json!({}),
+                None,
+                3,
+                None,
+            )
             .await
             .unwrap();
         let runner = JobRunner::new(app.clone(), "production-worker".into());

@@ -238,7 +238,13 @@ async fn sync(settings: &Settings, json: bool, names: &[String], every: Option<u
         let cache = std::path::absolute(&settings.feeds_cache_dir)?;
         let payload = serde_json::json!({"sources": sources, "cache_dir": cache, "every_minutes": minutes});
         let id = app
-            .enqueue_job("feeds.sync", payload, None, 3, Some("feeds.sync@schedule"))
+            .enqueue_job(
+                ward_core::job::JobKind::FeedsSync,
+                payload,
+                None,
+                3,
+                Some("feeds.sync@schedule"),
+            )
             .await
             .map_err(app_err)?;
         crate::output::done(

@@ -153,7 +153,13 @@ async fn schedule_housekeeping(app: App, mut stop: watch::Receiver<bool>) {
         let slot = app.now().as_second() / 600;
         let key = format!("sessions.cleanup:{slot}");
         if let Err(e) = app
-            .enqueue_job("sessions.cleanup", serde_json::json!({}), None, 3, Some(&key))
+            .enqueue_job(
+                ward_core::job::JobKind::SessionsCleanup,
+                serde_json::json!({}),
+                None,
+                3,
+                Some(&key),
+            )
             .await
         {
             tracing::warn!(error = %e, "could not queue housekeeping");

@@ -74,9 +74,15 @@ async fn two_servers_share_one_queue_and_run_each_job_once() {
     let mut ids = Vec::with_capacity(JOBS);
     for i in 0..JOBS {
         ids.push(
-            app.enqueue_job("audit.probe", serde_json::json!({"n": i}), None, 3, None)
-                .await
-                .unwrap(),
+            app.enqueue_job(
+                ward_core::job::JobKind::AuditProbe,
+                serde_json::json!({"n": i}),
+                None,
+                3,
+                None,
+            )
+            .await
+            .unwrap(),
         );
     }
     // Wait (bounded) for the queue to drain; this is a liveness bound, not a speed assertion.

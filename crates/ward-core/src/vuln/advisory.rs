@@ -63,8 +63,23 @@ impl Advisory {
 }
 
 /// The format an advisory was read from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::Display,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum AdvisorySource {
     /// An OSV record (JSON or YAML).
     Osv,
@@ -76,6 +91,13 @@ pub enum AdvisorySource {
     Csaf,
     /// Entered by a person in Ward.
     Manual,
+}
+
+impl AdvisorySource {
+    /// The stored name (`cve5`).
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
 }
 
 /// One severity rating.
@@ -233,8 +255,11 @@ pub enum RangeKind {
 
 /// One event of a range, (de)serialised as OSV writes it: an object with exactly one key, such as
 /// `{"introduced": "1.0.0"}`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, strum::IntoStaticStr,
+)]
 #[serde(try_from = "EventObject", into = "EventObject")]
+#[strum(serialize_all = "snake_case")]
 pub enum Event {
     /// The vulnerability starts at this version; `"0"` means before every version.
     Introduced(String),
@@ -256,12 +281,7 @@ impl Event {
 
     /// OSV's key for this event: `introduced`, `fixed`, `last_affected` or `limit`.
     pub fn key(&self) -> &'static str {
-        match self {
-            Self::Introduced(_) => "introduced",
-            Self::Fixed(_) => "fixed",
-            Self::LastAffected(_) => "last_affected",
-            Self::Limit(_) => "limit",
-        }
+        self.into()
     }
 }
 
@@ -315,9 +335,20 @@ mod tests {
         let events: Vec<Event> = serde_json::from_str(json).unwrap();
         assert_eq!(events[1], Event::Fixed("1.2.3".into()));
         assert_eq!(events[2].key(), "last_affected");
+        for e in &events {
+            let wire = serde_json::to_value(e).unwrap();
+            let keys: Vec<&String> = wire.as_object().unwrap().keys().collect();
+            assert_eq!(keys, vec![e.key()], "{e:?}");
+        }
         assert_eq!(serde_json::to_string(&events).unwrap(), json);
         assert!(serde_json::from_str::<Event>(r#"{"introduced":"0","fixed":"1"}"#).is_err());
         assert!(serde_json::from_str::<Event>("{}").is_err());
+    }
+
+    #[test]
+    fn advisory_sources_have_one_spelling() {
+        crate::text::check_serde_agrees::<AdvisorySource>().unwrap();
+        assert_eq!(AdvisorySource::Cve5.as_str(), "cve5");
     }
 
     #[test]

@@ -61,8 +61,24 @@ pub struct ProductRef {
 }
 
 /// The status of a product with respect to a vulnerability (the four VEX statuses).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum VexStatus {
     /// The product is not affected.
     NotAffected,
@@ -77,20 +93,30 @@ pub enum VexStatus {
 impl VexStatus {
     /// The status's name as written in CSAF/OpenVEX (`not_affected`, ...).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::NotAffected => "not_affected",
-            Self::Affected => "affected",
-            Self::Fixed => "fixed",
-            Self::UnderInvestigation => "under_investigation",
-        }
+        self.into()
     }
 }
 
 /// Why a product is not affected. The first five are the CSAF VEX profile's flag labels (which OpenVEX
 /// shares); the rest are CycloneDX `analysis.justification` values. Names differ between the standards
 /// even where meanings overlap, so each keeps its own variant.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::AsRefStr,
+    strum::EnumString,
+    strum::Display,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Justification {
     /// CSAF/OpenVEX: the vulnerable component is not in the product.
     ComponentNotPresent,
@@ -122,67 +148,36 @@ pub enum Justification {
     ProtectedByMitigatingControl,
     /// A value none of the standards define, kept as written.
     #[serde(untagged)]
+    #[strum(default, transparent)]
     Other(String),
 }
 
 impl Justification {
-    /// Every named justification, in declaration order.
-    pub const NAMED: [Justification; 14] = [
-        Self::ComponentNotPresent,
-        Self::VulnerableCodeNotPresent,
-        Self::VulnerableCodeCannotBeControlledByAdversary,
-        Self::VulnerableCodeNotInExecutePath,
-        Self::InlineMitigationsAlreadyExist,
-        Self::CodeNotPresent,
-        Self::CodeNotReachable,
-        Self::RequiresConfiguration,
-        Self::RequiresDependency,
-        Self::RequiresEnvironment,
-        Self::ProtectedByCompiler,
-        Self::ProtectedAtRuntime,
-        Self::ProtectedAtPerimeter,
-        Self::ProtectedByMitigatingControl,
-    ];
-
     /// The label as the standards write it (`vulnerable_code_not_present`).
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::ComponentNotPresent => "component_not_present",
-            Self::VulnerableCodeNotPresent => "vulnerable_code_not_present",
-            Self::VulnerableCodeCannotBeControlledByAdversary => {
-                "vulnerable_code_cannot_be_controlled_by_adversary"
-            }
-            Self::VulnerableCodeNotInExecutePath => "vulnerable_code_not_in_execute_path",
-            Self::InlineMitigationsAlreadyExist => "inline_mitigations_already_exist",
-            Self::CodeNotPresent => "code_not_present",
-            Self::CodeNotReachable => "code_not_reachable",
-            Self::RequiresConfiguration => "requires_configuration",
-            Self::RequiresDependency => "requires_dependency",
-            Self::RequiresEnvironment => "requires_environment",
-            Self::ProtectedByCompiler => "protected_by_compiler",
-            Self::ProtectedAtRuntime => "protected_at_runtime",
-            Self::ProtectedAtPerimeter => "protected_at_perimeter",
-            Self::ProtectedByMitigatingControl => "protected_by_mitigating_control",
-            Self::Other(text) => text,
-        }
+        self.as_ref()
     }
 
     /// The justification with this label; unknown labels become [`Justification::Other`].
     pub fn from_label(label: &str) -> Self {
-        Self::NAMED
-            .into_iter()
-            .find(|j| j.as_str() == label)
-            .unwrap_or_else(|| Self::Other(label.to_owned()))
+        Self::from(label)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use strum::IntoEnumIterator;
 
     #[test]
     fn justification_labels_round_trip() {
-        for j in Justification::NAMED {
+        crate::text::check_serde_agrees::<Justification>().unwrap();
+        crate::text::check_serde_agrees::<VexStatus>().unwrap();
+        let named: Vec<Justification> = Justification::iter()
+            .filter(|j| !matches!(j, Justification::Other(_)))
+            .collect();
+        assert_eq!(named.len(), 14);
+        for j in named {
             assert_eq!(Justification::from_label(j.as_str()), j);
             let json = serde_json::to_string(&j).unwrap();
             assert_eq!(json, format!("\"{}\"", j.as_str()));
@@ -192,6 +187,16 @@ mod tests {
             Justification::from_label("because"),
             Justification::Other("because".into())
         );
+        assert_eq!(Justification::Other("because".into()).as_str(), "because");
+        assert_eq!(Justification::Other("because".into()).to_string(), "because");
+        assert_eq!(
+            Justification::VulnerableCodeCannotBeControlledByAdversary.as_str(),
+            "vulnerable_code_cannot_be_controlled_by_adversary"
+        );
+        for s in [VexStatus::NotAffected, VexStatus::UnderInvestigation] {
+            assert_eq!(s.as_str().parse::<VexStatus>().unwrap(), s);
+        }
+        assert_eq!(VexStatus::NotAffected.as_str(), "not_affected");
         assert_eq!(
             serde_json::from_str::<Justification>("\"because\"").unwrap(),
             Justification::Other("because".into())

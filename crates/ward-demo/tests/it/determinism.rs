@@ -1,4 +1,5 @@
 use crate::{plan, today};
+use strum::IntoEnumIterator;
 use ward_demo::{DemoPlan, Scale};
 
 #[test]
@@ -55,7 +56,7 @@ fn scale_parses_by_name_and_rejects_others() {
     assert_eq!("NATIONAL".parse::<Scale>().unwrap(), Scale::National);
     let err = "huge".parse::<Scale>().unwrap_err();
     assert_eq!(err.field, "scale");
-    for s in Scale::ALL {
+    for s in Scale::iter() {
         assert_eq!(s.to_string().parse::<Scale>().unwrap(), s);
     }
 }

@@ -1,11 +1,12 @@
 //! Prioritisation: every factor visible, defaults documented, weights configurable.
 
 use jiff::civil::date;
+use strum::IntoEnumIterator;
 use ward_core::ServiceId;
 use ward_core::risk::Consequence;
 use ward_core::vuln::{EpssScore, KevEntry, Severity, SeverityKind};
 use ward_engine::priority::cvss_value;
-use ward_engine::{PriorityInput, PriorityWeights, ServiceGraph, Unsupported, prioritise};
+use ward_engine::{FactorKind, PriorityInput, PriorityWeights, ServiceGraph, Unsupported, prioritise};
 
 use crate::helpers::asset;
 
@@ -89,7 +90,13 @@ fn factors_add_up_and_explain_themselves() {
         today: date(2024, 1, 1),
     };
     let p = prioritise(&input, &PriorityWeights::default());
-    let names: Vec<_> = p.factors.iter().map(|f| f.name).collect();
+    let kinds: Vec<FactorKind> = p.factors.iter().map(|f| f.kind).collect();
+    assert_eq!(
+        kinds,
+        FactorKind::iter().collect::<Vec<_>>(),
+        "every factor, in order"
+    );
+    let names: Vec<String> = p.factors.iter().map(|f| f.kind.to_string()).collect();
     assert_eq!(
         names,
         [
@@ -159,4 +166,37 @@ fn weights_have_documented_defaults_and_can_be_overridden() {
         serde_json::from_str::<PriorityWeights>(r#"{"kevv": 1}"#).is_err(),
         "typos are rejected"
     );
+}
+
+#[test]
+fn a_factor_is_named_as_its_weight_and_serialises_under_that_name() {
+    ward_core::text::check_serde_agrees::<FactorKind>().unwrap();
+    let weights = PriorityWeights {
+        cvss: 1.0,
+        epss: 2.0,
+        kev: 3.0,
+        ransomware: 4.0,
+        internet_facing: 5.0,
+        unsupported: 6.0,
+        consequence: 7.0,
+    };
+    let fields = serde_json::to_value(weights).unwrap();
+    for k in FactorKind::iter() {
+        assert_eq!(fields[k.to_string()].as_f64(), Some(weights.of(k)), "{k}");
+    }
+    let p = prioritise(
+        &PriorityInput {
+            severity: &[],
+            epss: None,
+            kev: None,
+            internet_facing: true,
+            unsupported: None,
+            impact: None,
+            today: date(2024, 1, 1),
+        },
+        &weights,
+    );
+    let json = serde_json::to_value(&p.factors[4]).unwrap();
+    assert_eq!(json["name"], "internet_facing");
+    assert_eq!(json["weight"], 5.0);
 }

@@ -149,3 +149,9 @@ fn versions_and_ranges_limit_a_statement() {
     let layered = layer_vex(&inv, &advisories, &matches, &unrelated);
     assert!(layered[0].groups[0].effective.needs_action());
 }
+
+#[test]
+fn origins_have_one_spelling() {
+    ward_core::text::check_serde_agrees::<VexOrigin>().unwrap();
+    assert_eq!(VexOrigin::CycloneDx.to_string(), "cyclone_dx");
+}

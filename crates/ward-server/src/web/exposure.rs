@@ -17,7 +17,7 @@ use ward_app::AppError;
 use ward_app::authz::Action;
 use ward_app::exposure::advisory::{AdvisoryExposure, AdvisoryHead};
 use ward_app::exposure::statements::VexInput;
-use ward_app::exposure::{ExposureFilter, ExposureView, Sort};
+use ward_app::exposure::{ExposureFilter, ExposureView, FactorKind, Sort, VexOrigin};
 use ward_core::AssetId;
 use ward_core::vuln::{Justification, VexStatus};
 
@@ -62,10 +62,17 @@ impl From<&ExposureView> for ExposureRow {
                 "Known to be exploited (act by {})",
                 due.strftime("%-d %b %Y")
             ));
-        } else if e.factors.iter().any(|f| f.name == "kev" && f.value > 0.0) {
+        } else if e
+            .factors
+            .iter()
+            .any(|f| f.name == FactorKind::Kev && f.value > 0.0)
+        {
             reasons.push("Known to be exploited".to_owned());
         }
-        if e.factors.iter().any(|f| f.name == "ransomware" && f.value > 0.0) {
+        if e.factors
+            .iter()
+            .any(|f| f.name == FactorKind::Ransomware && f.value > 0.0)
+        {
             reasons.push("Used by ransomware".to_owned());
         }
         if e.internet_facing {
@@ -83,7 +90,11 @@ impl From<&ExposureView> for ExposureRow {
                 None => "Unsupported".to_owned(),
             });
         }
-        if let Some(f) = e.factors.iter().find(|f| f.name == "epss" && f.value >= 0.1) {
+        if let Some(f) = e
+            .factors
+            .iter()
+            .find(|f| f.name == FactorKind::Epss && f.value >= 0.1)
+        {
             reasons.push(format!(
                 "{:.0}% chance of exploitation within 30 days (EPSS)",
                 f.value * 100.0
@@ -113,16 +124,16 @@ impl From<&ExposureView> for ExposureRow {
             reasons,
             statement: e.statement.as_ref().map(|s| {
                 let name = s.org_name.as_deref().unwrap_or("an organisation");
-                let who = match s.origin.as_str() {
-                    "supplier" => format!("Supplier statement by {name}"),
-                    "organisation" => format!("Statement by {name}"),
-                    _ => format!("Published statement ({})", s.source),
+                let who = match s.origin {
+                    VexOrigin::Supplier => format!("Supplier statement by {name}"),
+                    VexOrigin::Organisation => format!("Statement by {name}"),
+                    VexOrigin::Csaf | VexOrigin::CycloneDx => format!("Published statement ({})", s.source),
                 };
                 match (&s.justification, &s.detail) {
-                    (Some(j), Some(d)) => format!("{who}: {} – {d}", j.replace('_', " ")),
-                    (Some(j), None) => format!("{who}: {}", j.replace('_', " ")),
+                    (Some(j), Some(d)) => format!("{who}: {} – {d}", words(j.as_str())),
+                    (Some(j), None) => format!("{who}: {}", words(j.as_str())),
                     (None, Some(d)) => format!("{who}: {d}"),
-                    (None, None) => format!("{who} says {}", s.status.replace('_', " ")),
+                    (None, None) => format!("{who} says {}", words(s.status.as_str())),
                 }
             }),
         }
@@ -420,15 +431,15 @@ pub async fn advisory(State(s): State<AppState>, page: Signed, Path(id): Path<St
             .map(|st| {
                 let why = st
                     .justification
-                    .as_deref()
-                    .map(|j| format!(" ({})", j.replace('_', " ")))
+                    .as_ref()
+                    .map(|j| format!(" ({})", words(j.as_str())))
                     .unwrap_or_default();
                 let detail = st.detail.as_deref().map(|d| format!(" – {d}")).unwrap_or_default();
                 format!(
                     "Supplier statement by {}: {} is {}{why}{detail}. It decides the status of {} of the assets above.",
                     st.supplier.name,
                     st.product,
-                    st.status.replace('_', " "),
+                    words(st.status.as_str()),
                     thousands(st.assets)
                 )
             })
@@ -457,8 +468,14 @@ pub struct VexForm {
     detail: String,
 }
 
-pub(crate) fn parse_enum<T: serde::de::DeserializeOwned>(field: &str, v: &str) -> Result<T, AppError> {
-    serde_json::from_value(serde_json::Value::String(v.to_owned()))
+/// A stored name (`not_affected`) as words (`not affected`).
+fn words(name: &str) -> String {
+    name.replace('_', " ")
+}
+
+/// A form's choice among an enum's values, by the value's name.
+pub(crate) fn parse_enum<T: std::str::FromStr>(field: &str, v: &str) -> Result<T, AppError> {
+    v.parse()
         .map_err(|_| AppError::invalid(field, format!("choose a {field}")))
 }
 
@@ -494,10 +511,7 @@ pub async fn state_vex(
     Ok(Redirect::to(&format!("/assets/{asset_id}?done=statement#exposure-h")).into_response())
 }
 
-pub(crate) fn optional_enum<T: serde::de::DeserializeOwned>(
-    field: &str,
-    v: &str,
-) -> Result<Option<T>, AppError> {
+pub(crate) fn optional_enum<T: std::str::FromStr>(field: &str, v: &str) -> Result<Option<T>, AppError> {
     if v.trim().is_empty() {
         Ok(None)
     } else {
@@ -689,36 +703,33 @@ pub(crate) fn vex_statuses() -> Vec<Choice> {
         "Choose…",
         "",
         [
-            ("not_affected", "Not affected"),
-            ("affected", "Affected: we are acting on it"),
-            ("fixed", "Fixed"),
-            ("under_investigation", "Under investigation"),
-        ],
+            (VexStatus::NotAffected, "Not affected"),
+            (VexStatus::Affected, "Affected: we are acting on it"),
+            (VexStatus::Fixed, "Fixed"),
+            (VexStatus::UnderInvestigation, "Under investigation"),
+        ]
+        .map(|(s, label)| (s.as_str(), label)),
     )
 }
 
 pub(crate) fn vex_justifications() -> Vec<Choice> {
+    use Justification::*;
+    let choices = [
+        (ComponentNotPresent, "The vulnerable component is not present"),
+        (VulnerableCodeNotPresent, "The vulnerable code is not present"),
+        (VulnerableCodeNotInExecutePath, "The vulnerable code is never run"),
+        (
+            VulnerableCodeCannotBeControlledByAdversary,
+            "An attacker cannot reach or control the vulnerable code",
+        ),
+        (
+            InlineMitigationsAlreadyExist,
+            "Mitigations already in place stop it",
+        ),
+    ];
     Choice::list(
         "None (only for not affected)",
         "",
-        [
-            ("component_not_present", "The vulnerable component is not present"),
-            (
-                "vulnerable_code_not_present",
-                "The vulnerable code is not present",
-            ),
-            (
-                "vulnerable_code_not_in_execute_path",
-                "The vulnerable code is never run",
-            ),
-            (
-                "vulnerable_code_cannot_be_controlled_by_adversary",
-                "An attacker cannot reach or control the vulnerable code",
-            ),
-            (
-                "inline_mitigations_already_exist",
-                "Mitigations already in place stop it",
-            ),
-        ],
+        choices.iter().map(|(j, label)| (j.as_str(), *label)),
     )
 }

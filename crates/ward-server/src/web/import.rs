@@ -79,6 +79,14 @@ pub(super) fn file_label(raw: Option<&str>) -> String {
     }
 }
 
+/// What an upload imports: the form's `what` (`orgs` or `assets`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumString)]
+#[strum(serialize_all = "lowercase")]
+enum Target {
+    Orgs,
+    Assets,
+}
+
 /// The fields of the import form after the CSRF token.
 #[derive(Debug, Default)]
 struct Upload {
@@ -126,15 +134,15 @@ pub async fn submit(
             _ => {}
         }
     }
-    let what = match up.what.as_str() {
-        "orgs" => "organisations",
-        "assets" => "assets",
-        _ => {
-            return Err(PageError::new(
-                Some(chrome),
-                ApiError::bad_request("choose what to import"),
-            ));
-        }
+    let Ok(target) = up.what.parse::<Target>() else {
+        return Err(PageError::new(
+            Some(chrome),
+            ApiError::bad_request("choose what to import"),
+        ));
+    };
+    let what = match target {
+        Target::Orgs => "organisations",
+        Target::Assets => "assets",
     };
     let bytes = std::mem::take(&mut up.bytes);
     let result = if bytes.is_empty() {
@@ -142,10 +150,11 @@ pub async fn submit(
             "file",
             "Choose a file to import. The file you sent was empty.",
         ))
-    } else if what == "organisations" {
-        import_orgs(&s, &page, &up, bytes).await
     } else {
-        import_assets(&s, &page, &up, bytes).await
+        match target {
+            Target::Orgs => import_orgs(&s, &page, &up, bytes).await,
+            Target::Assets => import_assets(&s, &page, &up, bytes).await,
+        }
     };
     let (status, outcome) = match result {
         Ok(sum) => (

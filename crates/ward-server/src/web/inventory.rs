@@ -7,6 +7,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
+use strum::IntoEnumIterator;
 use ward_app::AppError;
 use ward_core::asset::{Asset, AssetKind};
 use ward_core::org::Organisation;
@@ -304,7 +305,7 @@ pub async fn assets(
         kinds: Choice::list(
             "Any type",
             kind_value,
-            AssetKind::ALL.iter().map(|k| (k.as_str(), k.label())),
+            AssetKind::iter().map(|k| (k.as_str(), k.label())),
         ),
         exposure: Choice::list(
             "Either",

@@ -1,14 +1,13 @@
 //! The overview of the acting organisation, any other organisation in scope, and the hierarchy.
 
-use super::views::{
-    Bar, Choice, Chrome, OrgRow, Pager, Section, asset_kind_label, bars, org_kind_label, thousands,
-};
+use super::views::{Bar, Choice, Chrome, OrgRow, Pager, Section, bars, thousands};
 use super::{PageResult, Signed, WebQuery, chrome_at, optional, page_request, render};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
+use strum::IntoEnumIterator;
 use ward_app::authz::Action;
 use ward_app::inventory::OrgDetail;
 use ward_core::OrgId;
@@ -170,8 +169,12 @@ fn org_page(
         show_inventory: page.may(Action::ReadInventory),
         can_import: page.chrome.can_import,
         stats,
-        asset_bars: bars(ov.assets_by_kind.iter().map(|(k, n)| (asset_kind_label(k), *n))),
-        org_bars: bars(ov.orgs_by_kind.iter().map(|(k, n)| (org_kind_label(k), *n))),
+        asset_bars: bars(
+            ov.assets_by_kind
+                .iter()
+                .map(|(k, n)| (k.0.label().to_owned(), *n)),
+        ),
+        org_bars: bars(ov.orgs_by_kind.iter().map(|(k, n)| (k.0.label().to_owned(), *n))),
     }
 }
 
@@ -279,7 +282,7 @@ pub async fn orgs(State(s): State<AppState>, page: Signed, WebQuery(q): WebQuery
         kinds: Choice::list(
             "Any type",
             kind_value,
-            OrgKind::ALL.iter().map(|k| (k.as_str(), k.label())),
+            OrgKind::iter().map(|k| (k.as_str(), k.label())),
         ),
         closed,
         filtered: !text.is_empty() || kind.is_some() || parent.is_some() || closed,

@@ -12,6 +12,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
+use strum::IntoEnumIterator;
 use ward_app::AppError;
 use ward_app::authz::Action;
 use ward_app::exposure::statements::VexInput;
@@ -107,8 +108,7 @@ pub async fn products(
         .map(str::to_owned),
         vex_statuses: vex_statuses(),
         vex_justifications: vex_justifications(),
-        categories: ProductCategory::ALL
-            .into_iter()
+        categories: ProductCategory::iter()
             .map(|c| Choice {
                 value: c.as_str().to_owned(),
                 label: c.as_str().replace('_', " "),

@@ -1,13 +1,13 @@
 //! Small view models and formatting shared by the page templates: the page chrome (header, switcher,
 //! footer), pagination, plain-language labels and number formatting.
 
-use ward_core::asset::AssetKind;
-use ward_core::org::{OrgKind, Organisation};
+use ward_core::org::Organisation;
 use ward_core::role::RoleGrant;
 use ward_store::Page;
 
 /// Which top-level section a page belongs to (highlighted in the navigation).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
+#[strum(serialize_all = "lowercase")]
 pub enum Section {
     Overview,
     Orgs,
@@ -16,21 +16,14 @@ pub enum Section {
     Exposure,
     Products,
     Import,
+    #[strum(serialize = "")]
     None,
 }
 
 impl Section {
+    /// The name the templates ask for (`orgs`); empty for no section.
     pub fn name(self) -> &'static str {
-        match self {
-            Self::Overview => "overview",
-            Self::Orgs => "orgs",
-            Self::Services => "services",
-            Self::Assets => "assets",
-            Self::Exposure => "exposure",
-            Self::Products => "products",
-            Self::Import => "import",
-            Self::None => "",
-        }
+        self.into()
     }
 }
 
@@ -206,18 +199,6 @@ impl Pager {
         let next = (more && shown > 0).then(|| link(page.offset + limit));
         Self { summary, prev, next }
     }
-}
-
-/// Label for a stored organisation-kind key (`OrgKind::as_str`).
-pub fn org_kind_label(key: &str) -> String {
-    key.parse::<OrgKind>()
-        .map_or_else(|_| key.replace('_', " "), |k| k.label().to_owned())
-}
-
-/// Plural label for a stored asset-kind key (`AssetKind::as_str`).
-pub fn asset_kind_label(key: &str) -> String {
-    key.parse::<AssetKind>()
-        .map_or_else(|_| key.replace('_', " "), |k| k.label().to_owned())
 }
 
 /// A row in a small bar chart: label, count, and bar width in the chart's units (0 to 100).

@@ -55,7 +55,7 @@ async fn populate(s: &ward_store_postgres::PgStore) {
     .unwrap();
     let job = Job {
         id: JobId::from_uuid(id(77)),
-        kind: "feed.sync".into(),
+        kind: ward_core::job::JobKind::FeedsSync,
         payload: serde_json::json!({"feed": "osv", "since": [2024, 1]}),
         status: JobStatus::Queued,
         run_at: t0(),

@@ -254,7 +254,12 @@ async fn bulk_import_deduplicates_software_and_lists_by_scope() {
 
     let overview = s.org_overview(&Scope::All, oid(3)).await.unwrap();
     assert_eq!(overview.assets, 1_510);
-    assert_eq!(overview.orgs_by_kind.get("nhs_trust"), Some(&2));
+    assert_eq!(
+        overview
+            .orgs_by_kind
+            .get(&ward_core::text::ByText(ward_core::org::OrgKind::NhsTrust)),
+        Some(&2)
+    );
     assert_eq!(overview.software_installs, 1_500 * 6 + 10);
     let narrowed = s
         .org_overview(&Scope::Orgs(vec![oid(3), oid(5)]), oid(3))

@@ -4,13 +4,13 @@ use std::sync::Arc;
 use crate::support::*;
 use jiff::SignedDuration;
 use ward_core::JobId;
-use ward_core::job::{Job, JobStatus};
+use ward_core::job::{Job, JobKind, JobStatus};
 use ward_store::{JobStore, StoreError};
 
-fn job(n: u128, kind: &str, run_at_offset_s: i64) -> Job {
+fn job(n: u128, kind: JobKind, run_at_offset_s: i64) -> Job {
     Job {
         id: JobId::from_uuid(id(n)),
-        kind: kind.into(),
+        kind,
         payload: serde_json::json!({ "n": n as u64, "nested": [1, 2, { "x": null }] }),
         status: JobStatus::Queued,
         run_at: t0() + SignedDuration::from_secs(run_at_offset_s),
@@ -31,7 +31,9 @@ async fn concurrent_claimers_on_two_servers_never_share_a_job() {
     let a = Arc::new(db.store.clone());
     let b = Arc::new(db.second_server().await);
     for n in 0..60 {
-        a.enqueue_job(&job(n + 1, "feed.sync", 0), None).await.unwrap();
+        a.enqueue_job(&job(n + 1, JobKind::FeedsSync, 0), None)
+            .await
+            .unwrap();
     }
     let mut tasks = Vec::new();
     for w in 0..6 {
@@ -40,7 +42,11 @@ async fn concurrent_claimers_on_two_servers_never_share_a_job() {
             let worker = format!("worker-{w}");
             let mut mine = Vec::new();
             let lease = t0() + SignedDuration::from_secs(300);
-            while let Some(j) = s.claim_job(&["feed.sync"], &worker, t0(), lease).await.unwrap() {
+            while let Some(j) = s
+                .claim_job(&[JobKind::FeedsSync], &worker, t0(), lease)
+                .await
+                .unwrap()
+            {
                 assert_eq!(j.lease_owner.as_deref(), Some(worker.as_str()));
                 assert_eq!(j.attempts, 1);
                 assert!(s.complete_job(j.id, &worker).await.unwrap());
@@ -66,7 +72,7 @@ async fn leases_retries_and_dead_jobs() {
         return;
     };
     let s = &db.store;
-    let j = job(1, "alerts.send", 10);
+    let j = job(1, JobKind::FeedsSync, 10);
     s.enqueue_job(&j, None).await.unwrap();
     assert_eq!(
         s.get_job(j.id).await.unwrap(),
@@ -75,21 +81,21 @@ async fn leases_retries_and_dead_jobs() {
     );
     let lease = |secs| t0() + SignedDuration::from_secs(secs);
     assert!(
-        s.claim_job(&["alerts.send"], "w1", t0(), lease(60))
+        s.claim_job(&[JobKind::FeedsSync], "w1", t0(), lease(60))
             .await
             .unwrap()
             .is_none(),
         "not due yet"
     );
     assert!(
-        s.claim_job(&["other"], "w1", lease(20), lease(60))
+        s.claim_job(&[JobKind::SessionsCleanup], "w1", lease(20), lease(60))
             .await
             .unwrap()
             .is_none(),
         "other kinds only"
     );
     let c = s
-        .claim_job(&["alerts.send"], "w1", lease(20), lease(60))
+        .claim_job(&[JobKind::FeedsSync], "w1", lease(20), lease(60))
         .await
         .unwrap()
         .unwrap();
@@ -98,7 +104,7 @@ async fn leases_retries_and_dead_jobs() {
         (JobStatus::Running, 1, Some(lease(60)))
     );
     assert!(
-        s.claim_job(&["alerts.send"], "w2", lease(30), lease(90))
+        s.claim_job(&[JobKind::FeedsSync], "w2", lease(30), lease(90))
             .await
             .unwrap()
             .is_none(),
@@ -106,7 +112,7 @@ async fn leases_retries_and_dead_jobs() {
     );
     // The lease runs out: another worker takes over and the first loses it.
     let c = s
-        .claim_job(&["alerts.send"], "w2", lease(61), lease(120))
+        .claim_job(&[JobKind::FeedsSync], "w2", lease(61), lease(120))
         .await
         .unwrap()
         .unwrap();
@@ -117,7 +123,7 @@ async fn leases_retries_and_dead_jobs() {
     assert_eq!((failed.status, failed.run_at), (JobStatus::Queued, lease(200)));
     assert_eq!(failed.last_error.as_deref(), Some("timeout"));
     let c = s
-        .claim_job(&["alerts.send"], "w3", lease(200), lease(260))
+        .claim_job(&[JobKind::FeedsSync], "w3", lease(200), lease(260))
         .await
         .unwrap()
         .unwrap();
@@ -137,13 +143,16 @@ async fn an_expired_final_attempt_is_marked_dead_not_retried() {
         return;
     };
     let s = &db.store;
-    let mut j = job(1, "k", 0);
+    let mut j = job(1, JobKind::AuditProbe, 0);
     j.max_attempts = 1;
     s.enqueue_job(&j, None).await.unwrap();
     let lease = |secs| t0() + SignedDuration::from_secs(secs);
-    s.claim_job(&["k"], "w1", t0(), lease(10)).await.unwrap().unwrap();
+    s.claim_job(&[JobKind::AuditProbe], "w1", t0(), lease(10))
+        .await
+        .unwrap()
+        .unwrap();
     assert!(
-        s.claim_job(&["k"], "w2", lease(11), lease(20))
+        s.claim_job(&[JobKind::AuditProbe], "w2", lease(11), lease(20))
             .await
             .unwrap()
             .is_none()
@@ -157,20 +166,34 @@ async fn dedupe_keys_return_the_live_job() {
         return;
     };
     let s = &db.store;
-    let first = s.enqueue_job(&job(1, "k", 0), Some("feed:osv")).await.unwrap();
-    let second = s.enqueue_job(&job(2, "k", 0), Some("feed:osv")).await.unwrap();
+    let first = s
+        .enqueue_job(&job(1, JobKind::AuditProbe, 0), Some("feed:osv"))
+        .await
+        .unwrap();
+    let second = s
+        .enqueue_job(&job(2, JobKind::AuditProbe, 0), Some("feed:osv"))
+        .await
+        .unwrap();
     assert_eq!(
         (first, second),
         (JobId::from_uuid(id(1)), JobId::from_uuid(id(1)))
     );
     assert_eq!(s.count_jobs(JobStatus::Queued).await.unwrap(), 1);
     let c = s
-        .claim_job(&["k"], "w", t0(), t0() + SignedDuration::from_secs(5))
+        .claim_job(
+            &[JobKind::AuditProbe],
+            "w",
+            t0(),
+            t0() + SignedDuration::from_secs(5),
+        )
         .await
         .unwrap()
         .unwrap();
     s.complete_job(c.id, "w").await.unwrap();
-    let third = s.enqueue_job(&job(3, "k", 0), Some("feed:osv")).await.unwrap();
+    let third = s
+        .enqueue_job(&job(3, JobKind::AuditProbe, 0), Some("feed:osv"))
+        .await
+        .unwrap();
     assert_eq!(
         third,
         JobId::from_uuid(id(3)),

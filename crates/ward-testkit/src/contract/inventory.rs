@@ -6,6 +6,7 @@ use std::sync::Arc;
 use ward_core::asset::{Asset, AssetKind, InstalledSoftware, SoftwareSource};
 use ward_core::audit::digest_json;
 use ward_core::service::{Service, ServiceKind};
+use ward_core::text::ByText;
 use ward_core::{AssetId, OrgId, ServiceId};
 use ward_store::{AssetFilter, PageRequest, Scope, ServiceFilter, Store, StoreError};
 
@@ -499,11 +500,14 @@ pub async fn assets_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()> {
         (2, 0, 5),
         "overview asset counts"
     );
-    let kinds: Vec<(String, u64)> = overview.assets_by_kind.into_iter().collect();
+    let kinds: Vec<(ByText<AssetKind>, u64)> = overview.assets_by_kind.into_iter().collect();
     check_eq!(
         kinds,
-        vec![("medical_device".to_owned(), 1), ("server".to_owned(), 1)],
-        "overview assets by kind"
+        vec![
+            (ByText(AssetKind::MedicalDevice), 1),
+            (ByText(AssetKind::Server), 1)
+        ],
+        "overview assets by kind, in the order of their names"
     );
     Ok(())
 }

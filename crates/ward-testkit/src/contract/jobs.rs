@@ -1,18 +1,19 @@
 //! Jobs: queueing, claiming under leases, completion, retries with backoff, dead jobs, dedupe,
-//! and many claimers at once.
+//! and many claimers at once. Each check keeps to its own job kind, so that the checks sharing one
+//! database do not claim each other's jobs.
 
 use super::fixtures::{at, new_id, next_number};
 use crate::{check_eq, check_err};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use ward_core::JobId;
-use ward_core::job::{Job, JobStatus, backoff};
+use ward_core::job::{Job, JobKind, JobStatus, backoff};
 use ward_store::{Store, StoreError};
 
-fn job(kind: &str, run_at: i64, max_attempts: u32) -> Job {
+fn job(kind: JobKind, run_at: i64, max_attempts: u32) -> Job {
     Job {
         id: new_id(JobId::new_at),
-        kind: kind.to_owned(),
+        kind,
         payload: serde_json::json!({ "n": next_number(), "nested": { "list": [1, 2, 3], "text": "é" } }),
         status: JobStatus::Queued,
         run_at: at(run_at),
@@ -27,12 +28,12 @@ fn job(kind: &str, run_at: i64, max_attempts: u32) -> Job {
 
 /// One job through every state, lease expiry, ordering and dedupe.
 pub async fn jobs_lifecycle(store: Arc<dyn Store>) -> anyhow::Result<()> {
-    let kind = format!("contract.lifecycle.{}", next_number());
-    let kinds = [kind.as_str()];
+    let kind = JobKind::AuditProbe;
+    let kinds = [kind];
     let queued_before = store.count_jobs(JobStatus::Queued).await?;
     let dead_before = store.count_jobs(JobStatus::Dead).await?;
 
-    let j1 = job(&kind, 0, 3);
+    let j1 = job(kind, 0, 3);
     check_eq!(
         store.enqueue_job(&j1, None).await?,
         j1.id,
@@ -44,7 +45,7 @@ pub async fn jobs_lifecycle(store: Arc<dyn Store>) -> anyhow::Result<()> {
         1,
         "queued count"
     );
-    let later = job(&kind, 100_000, 3);
+    let later = job(kind, 100_000, 3);
     store.enqueue_job(&later, None).await?;
     check_err!(
         store.get_job(new_id(JobId::new_at)).await,
@@ -54,7 +55,7 @@ pub async fn jobs_lifecycle(store: Arc<dyn Store>) -> anyhow::Result<()> {
 
     check_eq!(
         store
-            .claim_job(&["contract.nothing"], "w1", at(10), at(70))
+            .claim_job(&[JobKind::FeedsSync], "w1", at(10), at(70))
             .await?,
         None,
         "other kinds"
@@ -92,7 +93,7 @@ pub async fn jobs_lifecycle(store: Arc<dyn Store>) -> anyhow::Result<()> {
     check_eq!(store.complete_job(j1.id, "w1").await?, false, "completing twice");
 
     // Failure with a retry, then failure for good.
-    let j2 = job(&kind, 0, 2);
+    let j2 = job(kind, 0, 2);
     store.enqueue_job(&j2, None).await?;
     let first = store.claim_job(&kinds, "w1", at(20), at(80)).await?;
     check_eq!(first.map(|j| j.id), Some(j2.id), "second job claimed");
@@ -153,7 +154,7 @@ pub async fn jobs_lifecycle(store: Arc<dyn Store>) -> anyhow::Result<()> {
     );
 
     // An expired lease lets another worker take the job; the first loses it.
-    let j3 = job(&kind, 200, 5);
+    let j3 = job(kind, 200, 5);
     store.enqueue_job(&j3, None).await?;
     check_eq!(
         store
@@ -183,8 +184,8 @@ pub async fn jobs_lifecycle(store: Arc<dyn Store>) -> anyhow::Result<()> {
     check_eq!(store.complete_job(j3.id, "w2").await?, true, "w2 completes");
 
     // Oldest due first.
-    let newer = job(&kind, 300, 1);
-    let older = job(&kind, 290, 1);
+    let newer = job(kind, 300, 1);
+    let older = job(kind, 290, 1);
     store.enqueue_job(&newer, None).await?;
     store.enqueue_job(&older, None).await?;
     check_eq!(
@@ -213,8 +214,8 @@ pub async fn jobs_lifecycle(store: Arc<dyn Store>) -> anyhow::Result<()> {
 
     // Dedupe: one live job per key.
     let key = format!("contract-key-{}", next_number());
-    let d1 = job(&kind, 1_000, 1);
-    let d2 = job(&kind, 1_000, 1);
+    let d1 = job(kind, 1_000, 1);
+    let d2 = job(kind, 1_000, 1);
     check_eq!(
         store.enqueue_job(&d1, Some(&key)).await?,
         d1.id,
@@ -254,23 +255,19 @@ pub async fn jobs_lifecycle(store: Arc<dyn Store>) -> anyhow::Result<()> {
 
 /// Eight claimers drain 200 jobs; every job is claimed and completed exactly once.
 pub async fn jobs_claimed_once_under_concurrency(store: Arc<dyn Store>) -> anyhow::Result<()> {
-    let kind = format!("contract.concurrent.{}", next_number());
+    let kind = JobKind::SessionsCleanup;
     let mut ids = BTreeSet::new();
     for _ in 0..200 {
-        let j = job(&kind, 0, 1);
+        let j = job(kind, 0, 1);
         ids.insert(store.enqueue_job(&j, None).await?);
     }
     let mut tasks = Vec::new();
     for w in 0..8 {
         let store = store.clone();
-        let kind = kind.clone();
         tasks.push(tokio::spawn(async move {
             let worker = format!("worker-{w}");
             let mut mine = Vec::new();
-            while let Some(j) = store
-                .claim_job(&[kind.as_str()], &worker, at(1), at(10_000))
-                .await?
-            {
+            while let Some(j) = store.claim_job(&[kind], &worker, at(1), at(10_000)).await? {
                 if !store.complete_job(j.id, &worker).await? {
                     anyhow::bail!("{worker} could not complete job {} it had just claimed", j.id);
                 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use ward_core::OrgId;
 use ward_core::audit::digest_json;
 use ward_core::org::{OrgKind, OrgLink, Organisation};
+use ward_core::text::ByText;
 use ward_store::{OrgFilter, PageRequest, Scope, Store, StoreError, UpsertCounts};
 
 fn sorted_by_name(orgs: &[&Organisation]) -> Vec<Organisation> {
@@ -549,10 +550,10 @@ pub async fn org_hierarchy_and_links(store: Arc<dyn Store>) -> anyhow::Result<()
 
     // The overview counts open organisations beneath, by kind.
     let overview = store.org_overview(&Scope::All, r.id).await?;
-    let kinds: Vec<(String, u64)> = overview.orgs_by_kind.into_iter().collect();
+    let kinds: Vec<(ByText<OrgKind>, u64)> = overview.orgs_by_kind.into_iter().collect();
     check_eq!(
         kinds,
-        vec![("icb".to_owned(), 3), ("nhs_trust".to_owned(), 3)],
+        vec![(ByText(OrgKind::Icb), 3), (ByText(OrgKind::NhsTrust), 3)],
         "overview organisations by kind"
     );
     Ok(())

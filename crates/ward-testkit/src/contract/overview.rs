@@ -11,6 +11,7 @@ use ward_core::OrgId;
 use ward_core::asset::{Asset, AssetKind};
 use ward_core::org::{OrgKind, Organisation};
 use ward_core::service::{Service, ServiceKind};
+use ward_core::text::ByText;
 use ward_store::{AssetFilter, OrgOverview, PageRequest, Scope, Store};
 
 /// The check's model: organisations by id, services, assets.
@@ -47,7 +48,7 @@ impl Model {
         let mut out = OrgOverview::default();
         for o in self.orgs.values() {
             if o.id != root && o.closed.is_none() && inside(o.id) {
-                *out.orgs_by_kind.entry(o.kind.as_str().to_owned()).or_default() += 1;
+                *out.orgs_by_kind.entry(ByText(o.kind)).or_default() += 1;
             }
         }
         for s in self.services.iter().filter(|s| inside(s.org)) {
@@ -57,7 +58,7 @@ impl Model {
         }
         for a in self.assets.iter().filter(|a| inside(a.org)) {
             out.assets += 1;
-            *out.assets_by_kind.entry(a.kind.as_str().to_owned()).or_default() += 1;
+            *out.assets_by_kind.entry(ByText(a.kind)).or_default() += 1;
             out.internet_facing_assets += u64::from(a.internet_facing);
             out.software_installs += a.software.len() as u64;
         }
@@ -280,7 +281,8 @@ pub async fn overview_counts_follow_writes(store: Arc<dyn Store>) -> anyhow::Res
     let mut all_orgs = everyone.to_vec();
     all_orgs.push(unit.id);
     expect_overviews(&store, &model, &all_orgs, "after adding beneath a moved trust").await?;
-    let totals: BTreeMap<String, u64> = store.org_overview(&Scope::All, n.id).await?.assets_by_kind;
+    let totals: BTreeMap<ByText<AssetKind>, u64> =
+        store.org_overview(&Scope::All, n.id).await?.assets_by_kind;
     check_eq!(
         totals.values().sum::<u64>(),
         model.assets.len() as u64,

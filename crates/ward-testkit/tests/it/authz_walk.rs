@@ -5,6 +5,7 @@
 use reqwest::Method;
 use serde_json::json;
 use std::collections::BTreeSet;
+use strum::IntoEnumIterator;
 use ward_core::role::Role;
 use ward_testkit::app::client;
 use ward_testkit::{TestApp, spawn_app};
@@ -444,7 +445,7 @@ async fn every_role_on_every_route_against_own_and_foreign_organisations() {
     let app = spawn_app().await;
     let mut failures = Vec::new();
     let mut n = 0;
-    for role in Role::ALL {
+    for role in Role::iter() {
         let user = app.world.users[&role].clone();
         let session = app.session_for(&user).await;
         for &route in ROUTES {
