@@ -43,21 +43,44 @@ fn user_from_row(row: &SqliteRow) -> StoreResult<User> {
     })
 }
 
+/// The names of a grant's columns in a result, in [`RoleGrant`]'s field order.
+type GrantColumns = [&'static str; 7];
+const GRANT_NAMES: GrantColumns = [
+    "id",
+    "user_id",
+    "role",
+    "org_id",
+    "created_at",
+    "expires_at",
+    "granted_by",
+];
+/// As [`GRANT_NAMES`], where a join names them apart from the other table's (`g_`).
+const JOINED_GRANT_NAMES: GrantColumns = [
+    "g_id",
+    "g_user_id",
+    "g_role",
+    "g_org_id",
+    "g_created_at",
+    "g_expires_at",
+    "g_granted_by",
+];
+
 fn grant_from_row(row: &SqliteRow) -> StoreResult<RoleGrant> {
-    grant_from_columns(row, "")
+    grant_from_columns(row, &GRANT_NAMES)
 }
 
-/// A grant from columns named with `prefix` (joins name them apart from the other table's).
-fn grant_from_columns(row: &SqliteRow, prefix: &str) -> StoreResult<RoleGrant> {
-    let c = |name: &str| format!("{prefix}{name}");
+/// A grant from the named columns. The names are fixed: this runs for every grant on every bearer
+/// request (`token_with_owner`), where building each name with `format!` was a measurable share.
+fn grant_from_columns(row: &SqliteRow, names: &GrantColumns) -> StoreResult<RoleGrant> {
+    let [id, user, role, org, created_at, expires_at, granted_by] = *names;
     Ok(RoleGrant {
-        id: get_parsed(row, &c("id"))?,
-        user: get_parsed(row, &c("user_id"))?,
-        role: get_parsed(row, &c("role"))?,
-        org: get_parsed(row, &c("org_id"))?,
-        created_at: get_ts(row, &c("created_at"))?,
-        expires_at: get_ts_opt(row, &c("expires_at"))?,
-        granted_by: get_parsed_opt(row, &c("granted_by"))?,
+        id: get_parsed(row, id)?,
+        user: get_parsed(row, user)?,
+        role: get_parsed(row, role)?,
+        org: get_parsed(row, org)?,
+        created_at: get_ts(row, created_at)?,
+        expires_at: get_ts_opt(row, expires_at)?,
+        granted_by: get_parsed_opt(row, granted_by)?,
     })
 }
 
@@ -369,7 +392,7 @@ impl AccountStore for SqliteStore {
         let mut grants = Vec::with_capacity(rows.len());
         for row in &rows {
             if get::<Option<String>>(row, "g_id")?.is_some() {
-                grants.push(grant_from_columns(row, "g_")?);
+                grants.push(grant_from_columns(row, &JOINED_GRANT_NAMES)?);
             }
         }
         Ok(Some((token, AccountStanding { disabled, grants })))

@@ -255,6 +255,60 @@ async fn a_token_dies_when_its_issuers_grant_is_revoked() {
     }
 }
 
+/// Item 3: which of the owner's grants keep a token alive. A grant on an ancestor of the token's
+/// organisation does; a grant of the very same role on an unrelated organisation does not. The check
+/// reads the owner's grants with the token in one query on every request (`token_with_owner`).
+#[tokio::test]
+async fn only_a_grant_that_reaches_the_tokens_organisation_keeps_it_alive() {
+    let c = clock();
+    for t in on_each_backend(&c).await {
+        let lead = t.world.users[&Role::RegionalLead].clone();
+        let region_grant = t.store.grants_of(lead.id).await.unwrap()[0].clone();
+        assert_eq!(region_grant.org, t.world.london);
+        // A regional lead's token over an ICB, held through the lead's grant on the region above it.
+        let system = ward_app::Actor::system("test", t.world.national);
+        let issued = t
+            .app
+            .issue_token(
+                &system,
+                ward_app::accounts::tokens::NewToken {
+                    name: "regional dashboard".into(),
+                    role: Role::RegionalLead,
+                    org: t.world.icb,
+                    days: 1,
+                    owner: Some(lead.id),
+                },
+            )
+            .await
+            .expect("a lead's token over an ICB in its region");
+        assert_eq!(bearer_get(&t, &issued.secret, "/api/v1/me").await, 200);
+        // The same role as the token, on an ICB in another region.
+        let national = as_role(&t, Role::NationalAnalyst).await;
+        let (status, body) = post_json(
+            &t,
+            &national,
+            &format!("/api/v1/users/{}/grants", lead.id),
+            json!({"role": "regional_lead", "org": t.world.foreign_icb}),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+        assert_eq!(bearer_get(&t, &issued.secret, "/api/v1/me").await, 200);
+        let res = with_session(
+            client().delete(t.url(&format!("/api/v1/users/{}/grants/{}", lead.id, region_grant.id))),
+            &national,
+        )
+        .send()
+        .await
+        .unwrap();
+        assert_eq!(res.status().as_u16(), 204);
+        assert_eq!(
+            bearer_get(&t, &issued.secret, "/api/v1/me").await,
+            401,
+            "a grant on another region's ICB kept a token over this ICB alive"
+        );
+    }
+}
+
 /// Item 3: a successor admin could neither see nor revoke the tokens of their organisation.
 #[tokio::test]
 async fn a_successor_admin_lists_and_revokes_the_organisations_tokens() {
