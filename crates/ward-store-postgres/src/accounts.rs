@@ -275,7 +275,10 @@ async fn update_session_row(conn: &mut sqlx::PgConnection, s: &Session) -> Store
     .await
     .map_err(map_db_error)?
     .rows_affected();
-    rows_affected_or_not_found(n, "session", "(hidden)")
+    if n == 0 {
+        return Err(ward_store::refusals::session_not_found());
+    }
+    Ok(())
 }
 
 async fn delete_session_row(conn: &mut sqlx::PgConnection, id_hash: &str) -> StoreResult<()> {

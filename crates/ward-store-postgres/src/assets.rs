@@ -536,9 +536,7 @@ impl PgStore {
         let mut tx = self.pool.begin().await.map_err(map_db_error)?;
         let before = Self::lock_asset(&mut tx, scope, asset.id).await?;
         if before.org != asset.org {
-            return Err(StoreError::Invalid(
-                "an asset's organisation cannot change".into(),
-            ));
+            return Err(ward_store::refusals::asset_cannot_move());
         }
         let services: Vec<Uuid> = asset.services.iter().map(|s| *s.as_uuid()).collect();
         Self::require_services_in_scope(&mut tx, scope, &services).await?;

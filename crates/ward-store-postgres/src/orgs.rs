@@ -374,10 +374,9 @@ async fn check_no_cycles(conn: &mut PgConnection, ids: &[Uuid]) -> StoreResult<(
     .await
     .map_err(map_db_error)?;
     match row {
-        Some(r) => Err(StoreError::Invalid(format!(
-            "parent: organisation {} would sit beneath itself (a cycle)",
-            col::<Uuid>(&r, "start")?
-        ))),
+        Some(r) => Err(ward_store::refusals::org_cycle(OrgId::from_uuid(col::<Uuid>(
+            &r, "start",
+        )?))),
         None => Ok(()),
     }
 }

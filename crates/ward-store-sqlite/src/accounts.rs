@@ -253,7 +253,7 @@ async fn update_session_row(conn: &mut SqliteConnection, session: &Session) -> S
     .await
     .db()?;
     if done.rows_affected() == 0 {
-        return Err(StoreError::not_found("session", "(hash)"));
+        return Err(ward_store::refusals::session_not_found());
     }
     Ok(())
 }

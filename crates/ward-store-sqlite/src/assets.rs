@@ -559,9 +559,7 @@ impl SqliteStore {
             .await?
             .ok_or_else(|| StoreError::not_found("asset", asset.id))?;
         if stored.org != asset.org {
-            return Err(StoreError::Invalid(
-                "org: an asset cannot move to another organisation".into(),
-            ));
+            return Err(ward_store::refusals::asset_cannot_move());
         }
         let services: BTreeSet<ServiceId> = asset.services.iter().copied().collect();
         require_services(&mut tx, scope, &services).await?;

@@ -184,9 +184,7 @@ async fn check_parent(
         )));
     }
     if ancestors(conn, parent).await?.contains(&org) {
-        return Err(StoreError::Invalid(format!(
-            "orgs[{index}].parent: {parent} lies beneath this organisation, which would make a cycle"
-        )));
+        return Err(ward_store::refusals::org_cycle(org));
     }
     Ok(())
 }

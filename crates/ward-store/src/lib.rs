@@ -10,6 +10,7 @@ mod digest;
 mod error;
 pub mod keys;
 mod query;
+pub mod refusals;
 pub mod restore_check;
 pub mod rollup;
 pub mod sector;

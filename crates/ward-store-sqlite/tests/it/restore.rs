@@ -80,7 +80,7 @@ async fn links_to_missing_software_or_assets_are_refused() {
         ),
         (
             link.replacen(&asset, &uuid::Uuid::from_u128(3).to_string(), 1),
-            "asset_software.asset_num",
+            "restoring asset_software: a required value is missing",
         ),
     ];
     for (i, (broken, expected)) in cases.iter().enumerate() {

@@ -99,6 +99,94 @@ macro_rules! check_eq {
     }};
 }
 
+/// One refusal a check saw: what it tried, the kind of error and its message (identifiers masked,
+/// since each run makes its own). The contract asserts that both backends refuse alike.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub what: String,
+    pub kind: ward_store::StoreErrorKind,
+    pub message: String,
+}
+
+tokio::task_local! {
+    static REFUSALS: std::cell::RefCell<Vec<Refusal>>;
+}
+
+/// Record a refusal seen by `check_err!` when running under [`collect_refusals`].
+pub fn record_refusal(what: String, e: &ward_store::StoreError) {
+    let _ = REFUSALS.try_with(|r| {
+        r.borrow_mut().push(Refusal {
+            what: mask_ids(&what),
+            kind: e.kind(),
+            message: mask_ids(&e.to_string()),
+        })
+    });
+}
+
+/// Run `fut` and collect every refusal its checks saw (in the task itself, not in tasks it spawns).
+pub async fn collect_refusals<T>(fut: impl std::future::Future<Output = T>) -> (T, Vec<Refusal>) {
+    REFUSALS
+        .scope(std::cell::RefCell::new(Vec::new()), async move {
+            let out = fut.await;
+            let seen = REFUSALS.with(|r| r.take());
+            (out, seen)
+        })
+        .await
+}
+
+/// Replace every UUID in `text` with `<id>` and every run of four or more digits with `<n>`
+/// (names the checks number from a counter), so runs on two databases compare.
+pub fn mask_ids(text: &str) -> String {
+    let text = mask_uuids(text);
+    let mut out = String::with_capacity(text.len());
+    let mut digits = String::new();
+    for c in text.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        if digits.len() >= 4 {
+            out.push_str("<n>");
+        } else {
+            out.push_str(&digits);
+        }
+        digits.clear();
+        out.push(c);
+    }
+    out.pop();
+    out
+}
+
+fn mask_uuids(text: &str) -> String {
+    let is_uuid = |w: &str| {
+        w.len() == 36
+            && w.char_indices().all(|(i, c)| {
+                if matches!(i, 8 | 13 | 18 | 23) {
+                    c == '-'
+                } else {
+                    c.is_ascii_hexdigit()
+                }
+            })
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < text.len() {
+        if text.is_char_boundary(i)
+            && text.len() >= i + 36
+            && text.is_char_boundary(i + 36)
+            && is_uuid(&text[i..i + 36])
+        {
+            out.push_str("<id>");
+            i += 36;
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    out
+}
+
 /// A database's refusal (`StoreError::Database`) as the variant of its kind, so checks match
 /// refusals by kind whether a rule or the database made them; the message is kept.
 pub fn by_kind(e: ward_store::StoreError) -> ward_store::StoreError {
@@ -117,9 +205,26 @@ pub fn by_kind(e: ward_store::StoreError) -> ward_store::StoreError {
 #[macro_export]
 macro_rules! check_err {
     ($result:expr, $pattern:pat, $($what:tt)+) => {{
-        let r = $result.map_err($crate::contract::by_kind);
+        let r = $result;
+        if let Err(e) = &r {
+            $crate::contract::record_refusal(format!($($what)+), e);
+        }
+        let r = r.map_err($crate::contract::by_kind);
         if !matches!(r, Err($pattern)) {
             anyhow::bail!("{}: expected {}, got {:?}", format!($($what)+), stringify!($pattern), r);
         }
     }};
+}
+
+#[cfg(test)]
+mod refusal_tests {
+    #[test]
+    fn identifiers_are_masked() {
+        assert_eq!(
+            super::mask_ids("service 0190c0de-0000-7000-8000-00000000000a not found; é"),
+            "service <id> not found; é"
+        );
+        assert_eq!(super::mask_ids("product-66054 at 12"), "product-<n> at 12");
+        assert_eq!(super::mask_ids("no id here"), "no id here");
+    }
 }

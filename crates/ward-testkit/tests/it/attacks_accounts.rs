@@ -261,7 +261,7 @@ async fn a_token_dies_when_its_issuers_grant_is_revoked() {
 #[tokio::test]
 async fn only_a_grant_that_reaches_the_tokens_organisation_keeps_it_alive() {
     let c = clock();
-    for t in on_each_backend(&c).await {
+    for t in on_each_backend(&c, test_settings(), ServerSettings::default()).await {
         let lead = t.world.users[&Role::RegionalLead].clone();
         let region_grant = t.store.grants_of(lead.id).await.unwrap()[0].clone();
         assert_eq!(region_grant.org, t.world.london);

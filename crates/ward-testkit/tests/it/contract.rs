@@ -34,14 +34,36 @@ macro_rules! on_each_backend {
     };
 }
 
-/// A test per check and backend: the check, then the audit chain still verifies.
+/// A test per check and backend: the check, then the audit chain still verifies. On PostgreSQL
+/// the check also runs on a fresh SQLite store, and every refusal must be the same on both: the
+/// same kind and the same message.
 macro_rules! each_check {
     ($($check:ident),* $(,)?) => {
         $(
-            on_each_backend!($check, |db| {
-                contract::$check(db.store.clone()).await.unwrap();
-                contract::verify_chain(&db.store).await.unwrap();
-            });
+            mod $check {
+                use super::*;
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let db = fresh_sqlite_store().await;
+                    contract::$check(db.store.clone()).await.unwrap();
+                    contract::verify_chain(&db.store).await.unwrap();
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    let Some(db) = fresh_postgres().await else {
+                        return;
+                    };
+                    let (done, on_pg) = contract::collect_refusals(contract::$check(db.store.clone())).await;
+                    done.unwrap();
+                    contract::verify_chain(&db.store).await.unwrap();
+                    let lite = fresh_sqlite_store().await;
+                    let (done, on_sqlite) = contract::collect_refusals(contract::$check(lite.store.clone())).await;
+                    done.unwrap();
+                    assert_eq!(on_pg, on_sqlite, "refusals differ between PostgreSQL (left) and SQLite (right)");
+                }
+            }
         )*
     };
 }
