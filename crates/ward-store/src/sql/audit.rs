@@ -29,7 +29,7 @@ pub async fn append_events<E: Exec + ?Sized>(
     if db.dialect() == Dialect::Postgres {
         // Separate statements after this one take their snapshot after the lock, so they see
         // the previous holder's commit.
-        db.execute(Sql::text("SELECT pg_advisory_xact_lock($1)").arg(AUDIT_LOCK_KEY))
+        db.execute(Sql::new("SELECT pg_advisory_xact_lock($1)").arg(AUDIT_LOCK_KEY))
             .await?;
     }
     let head = read_head(db).await?;
@@ -81,7 +81,7 @@ pub async fn read_head<E: Exec + ?Sized>(db: &mut E) -> StoreResult<Option<Signe
 /// Store the signed head (in the caller's transaction: an append, or a restore).
 pub async fn write_head<E: Exec + ?Sized>(db: &mut E, head: &SignedHead) -> StoreResult<()> {
     db.execute(
-        Sql::text(
+        Sql::new(
             "INSERT INTO audit_head (id, seq, hash, mac) VALUES (1, $1, $2, $3) \
              ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, mac = excluded.mac",
         )
@@ -171,7 +171,7 @@ impl<B: SqlBackend> AuditStore for B {
     }
 
     async fn audit_page(&self, from: i64, limit: u32) -> StoreResult<Vec<AuditRecord>> {
-        let q = Sql::text(format!(
+        let q = Sql::new(format!(
             "SELECT {RECORD_COLUMNS} FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT $2"
         ))
         .arg(from)

@@ -108,8 +108,8 @@ impl<T: IntoArg> IntoArg for Option<T> {
 }
 
 /// A statement: SQL text with `$1`, `$2`, ... placeholders and its bound values. Build it with
-/// [`Sql::new`] and [`Sql::bind`] (which appends the next placeholder) or give numbered text to
-/// [`Sql::text`] and the values in order to [`Sql::arg`].
+/// [`Sql::new`] and [`Sql::bind`] (which appends the next placeholder), or give [`Sql::new`] text
+/// that already numbers its placeholders and the values in order to [`Sql::arg`].
 #[derive(Debug, Clone, Default)]
 pub struct Sql {
     text: String,
@@ -123,11 +123,6 @@ impl Sql {
             text: sql.into(),
             args: Vec::new(),
         }
-    }
-
-    /// A statement whose text already numbers its placeholders; add the values with [`Sql::arg`].
-    pub fn text(sql: impl Into<String>) -> Self {
-        Self::new(sql)
     }
 
     /// Append literal SQL.
