@@ -100,6 +100,7 @@ pub fn feed_error(e: FeedError) -> AppError {
         FeedError::Deadline { file } => timed_out(&file),
         FeedError::Read { ref file, .. }
         | FeedError::Syntax { ref file, .. }
-        | FeedError::Format { ref file, .. } => AppError::invalid(file.clone(), e.to_string()),
+        | FeedError::Format { ref file, .. }
+        | FeedError::Rejected { ref file, .. } => AppError::invalid(file.clone(), e.to_string()),
     }
 }

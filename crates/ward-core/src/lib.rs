@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod asset;
+pub mod assurance;
 pub mod audit;
 pub mod clock;
 pub mod dependency;

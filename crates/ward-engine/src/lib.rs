@@ -14,6 +14,7 @@
 //! - [`scan`]: SBOMs scanned offline against advisories (`ward scan`).
 
 pub mod alias;
+pub mod assurance;
 pub mod cpe;
 pub mod eol;
 pub mod inventory;

@@ -12,6 +12,7 @@
 //! | CycloneDX 1.2-1.6 JSON / XML | [`parse_cyclonedx_json`], [`parse_cyclonedx_xml`] | [`Doc`]`<Sbom>` (with VEX) |
 //! | SPDX 2.3 JSON | [`parse_spdx_json`] | [`Doc`]`<Sbom>` |
 //! | endoflife.date Markdown | [`parse_eol_product`] | [`Doc`]`<EolProduct>` |
+//! | assurance frameworks (WebCAF, CISO Assistant libraries) | [`parse_framework`] | [`Doc`]`<Framework>` |
 //! | zip archives | [`ZipEntries`] | one entry at a time |
 //! | any of the above | [`parse_file_bytes`] | [`Feed`] |
 //! | an uploaded SBOM (CycloneDX JSON/XML, SPDX JSON/YAML, plain or gzip), nothing else | [`parse_sbom`] | [`Doc`]`<Sbom>` |
@@ -34,6 +35,7 @@ pub mod cyclonedx_xml;
 pub mod detect;
 pub mod eol;
 pub mod epss;
+pub mod framework;
 mod json;
 pub mod kev;
 pub mod limits;
@@ -52,6 +54,7 @@ pub use cyclonedx_xml::parse_cyclonedx_xml;
 pub use detect::{Feed, Format, parse_file_bytes, parse_file_bytes_with, parse_sbom};
 pub use eol::parse_eol_product;
 pub use epss::{Epss, parse_epss, parse_epss_with};
+pub use framework::parse_framework;
 pub use kev::{Kev, parse_kev};
 pub use limits::{Deadline, Limits, gunzip};
 pub use nvd::parse_nvd;

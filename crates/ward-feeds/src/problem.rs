@@ -152,12 +152,30 @@ pub enum FeedError {
         /// What was found.
         reason: String,
     },
+    /// The file reads, but its structure is broken in ways that make it unusable (an outcome under
+    /// the wrong principle, an unknown column, a statement without text): refused whole, with every
+    /// problem and its path.
+    #[error("{file}: refused, {} problem(s): {}", problems.len(), list(problems))]
+    Rejected {
+        /// The file.
+        file: String,
+        /// Every problem found, each with its path.
+        problems: Vec<Problem>,
+    },
     /// The caller's deadline passed while the file was being read; the work stopped.
     #[error("{file}: reading stopped: it took longer than the time allowed")]
     Deadline {
         /// The file.
         file: String,
     },
+}
+
+fn list(problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(|p| format!("{}: {}", p.path, p.reason))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Collects problems while one file is read.

@@ -39,7 +39,17 @@ impl Size {
 
 enum Open {
     Seq(Vec<Value>, usize, Size),
-    Map(Map<String, Value>, Option<String>, usize, Size),
+    Map(Vec<(String, Value)>, Option<String>, usize, Size),
+}
+
+/// How a mapping becomes JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Maps {
+    /// A JSON object; a repeated key keeps its last value.
+    Objects,
+    /// An array of `[key, value]` pairs in document order, repeated keys kept: for formats whose
+    /// order carries meaning or whose repeated keys must be reported.
+    Pairs,
 }
 
 /// Read the first YAML document of `text` into a JSON value, within the default [`Limits`].
@@ -49,6 +59,16 @@ pub(crate) fn to_json(file: &str, text: &str) -> Result<Value, FeedError> {
 
 /// Read the first YAML document of `text` into a JSON value, within `limits`.
 pub(crate) fn to_json_with(file: &str, text: &str, limits: &Limits) -> Result<Value, FeedError> {
+    convert(file, text, limits, Maps::Objects)
+}
+
+/// Read the first YAML document of `text` into a JSON value within `limits`, every mapping as
+/// [`Maps::Pairs`].
+pub(crate) fn to_pairs_with(file: &str, text: &str, limits: &Limits) -> Result<Value, FeedError> {
+    convert(file, text, limits, Maps::Pairs)
+}
+
+fn convert(file: &str, text: &str, limits: &Limits, maps: Maps) -> Result<Value, FeedError> {
     let error = |line: usize, col: usize, reason: String| FeedError::Syntax {
         file: file.to_owned(),
         at: format!("line {line}, column {}", col + 1),
@@ -78,13 +98,13 @@ pub(crate) fn to_json_with(file: &str, text: &str, limits: &Limits) -> Result<Va
                 let own = Size { nodes: 1, bytes: 0 };
                 stack.push(match event {
                     Event::SequenceStart(..) => Open::Seq(Vec::new(), anchor, own),
-                    _ => Open::Map(Map::new(), None, anchor, own),
+                    _ => Open::Map(Vec::new(), None, anchor, own),
                 });
                 continue;
             }
             Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
                 Some(Open::Seq(items, anchor, size)) => (Value::Array(items), anchor, size),
-                Some(Open::Map(map, _, anchor, size)) => (Value::Object(map), anchor, size),
+                Some(Open::Map(entries, _, anchor, size)) => (mapping(entries, maps), anchor, size),
                 None => return Err(error(mark.line(), mark.col(), "unbalanced collection end".into())),
             },
             Event::Scalar(text, style, anchor, _) => {
@@ -136,12 +156,22 @@ pub(crate) fn to_json_with(file: &str, text: &str, limits: &Limits) -> Result<Va
                             ));
                         }
                     },
-                    Some(k) => {
-                        map.insert(k, value);
-                    }
+                    Some(k) => map.push((k, value)),
                 }
             }
         }
+    }
+}
+
+fn mapping(entries: Vec<(String, Value)>, maps: Maps) -> Value {
+    match maps {
+        Maps::Objects => Value::Object(entries.into_iter().collect::<Map<String, Value>>()),
+        Maps::Pairs => Value::Array(
+            entries
+                .into_iter()
+                .map(|(k, v)| Value::Array(vec![Value::String(k), v]))
+                .collect(),
+        ),
     }
 }
 
@@ -192,6 +222,17 @@ mod tests {
         }
         let err = to_json("bomb.yaml", &bomb).unwrap_err();
         assert!(err.to_string().contains("expands"), "{err}");
+    }
+
+    #[test]
+    fn pairs_keep_document_order_and_repeated_keys() {
+        let v = to_pairs_with("t.yaml", "b: 1\na: {y: 2, x: 3}\nb: 4\n", &Limits::default()).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!([["b", "1"], ["a", [["y", "2"], ["x", "3"]]], ["b", "4"]])
+        );
+        let v = to_json("t.yaml", "b: 1\nb: 4\n").unwrap();
+        assert_eq!(v["b"], "4");
     }
 
     #[test]

@@ -324,6 +324,7 @@ impl<'a> FeedImport<'a> {
                 String::new(),
                 "reading stopped: it took longer than the time allowed".to_owned(),
             ),
+            FeedError::Rejected { file, .. } => (file, String::new(), e.to_string()),
         };
         self.summary.files += 1;
         self.summary.files_rejected += 1;

@@ -1,0 +1,203 @@
+//! Assurance frameworks as data: objectives > principles > contributing outcomes > indicators of good
+//! practice, each indicator in one of three columns (the NCSC Cyber Assessment Framework's shape;
+//! other frameworks, such as Cyber Essentials, fit it with every requirement in the achieved column).
+//!
+//! An indicator is known by an identifier that is unique within its framework version: its NCSC
+//! index (`A1.a.NA.1`) when it has one that no earlier indicator has taken. Real files are imperfect,
+//! so the parser names the others from the file's own content, which keeps the names stable from one
+//! import to the next: a repeated index becomes `<index>#<local id>` (`B2.b.PA.3#B2.b.8`), an
+//! indicator without an index becomes `<outcome>.<column code>#<local id>` (`B3.a.PA#B3.a.9`), and if
+//! that too is taken, `#<position in its column>` is appended.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// The three columns of indicators of good practice, and the three statuses an outcome can have.
+/// Spelled as WebCAF spells them (`not-achieved`, `partially-achieved`, `achieved`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::EnumIter,
+    utoipa::ToSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum Level {
+    NotAchieved,
+    PartiallyAchieved,
+    Achieved,
+}
+
+impl Level {
+    /// The three, worst first.
+    pub const ALL: [Self; 3] = [Self::NotAchieved, Self::PartiallyAchieved, Self::Achieved];
+
+    /// Reads the level as files and people write it: `Partially achieved`, `partially-achieved`,
+    /// `partially_achieved`, in any case.
+    pub fn parse_loose(s: &str) -> Option<Self> {
+        s.trim()
+            .to_ascii_lowercase()
+            .replace([' ', '_'], "-")
+            .parse()
+            .ok()
+    }
+
+    /// The short code NCSC indices use for the column (`NA`, `PA`, `A`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::NotAchieved => "NA",
+            Self::PartiallyAchieved => "PA",
+            Self::Achieved => "A",
+        }
+    }
+
+    /// How people read it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::NotAchieved => "Not achieved",
+            Self::PartiallyAchieved => "Partially achieved",
+            Self::Achieved => "Achieved",
+        }
+    }
+}
+
+/// The file format a framework was read from.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::EnumIter,
+    utoipa::ToSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum FrameworkFormat {
+    /// The UK government's WebCAF self-assessment service (full indicator text in three columns).
+    Webcaf,
+    /// The CISO Assistant library format (a flat list of requirement nodes with parents).
+    CisoAssistant,
+}
+
+/// One framework version, as read from a file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Framework {
+    /// What the framework is, across its versions (`ncsc-caf`, `cyber-essentials`).
+    pub id: String,
+    /// Which version (`3.2`, `4.0`).
+    pub version: String,
+    /// Its name for people.
+    pub name: String,
+    /// The format it was read from.
+    pub format: FrameworkFormat,
+    /// Its objectives, in file order.
+    pub objectives: Vec<Objective>,
+}
+
+/// An objective (CAF: A to D).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Objective {
+    pub code: String,
+    pub title: String,
+    pub description: String,
+    pub principles: Vec<Principle>,
+}
+
+/// A principle (CAF: A1, B4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Principle {
+    pub code: String,
+    pub title: String,
+    pub description: String,
+    pub outcomes: Vec<Outcome>,
+}
+
+/// A contributing outcome (CAF: A1.a, B4.d), the unit that gets a status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outcome {
+    pub code: String,
+    pub title: String,
+    pub description: String,
+    /// Its indicators, in file order, every column together.
+    pub indicators: Vec<Indicator>,
+    /// Minimum statuses the file itself sets for named profiles (CAF 3.2's WebCAF file sets
+    /// `baseline` and `enhanced`); empty when it sets none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub profiles: BTreeMap<String, Level>,
+}
+
+/// One indicator of good practice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Indicator {
+    /// Unique within the framework version (see the module documentation).
+    pub id: String,
+    /// The column it stands in.
+    pub level: Level,
+    /// The statement.
+    pub text: String,
+}
+
+impl Outcome {
+    /// Whether the outcome has indicators in `level`'s column.
+    pub fn has(&self, level: Level) -> bool {
+        self.indicators.iter().any(|i| i.level == level)
+    }
+}
+
+impl Framework {
+    /// Every outcome, in order.
+    pub fn outcomes(&self) -> impl Iterator<Item = &Outcome> {
+        self.objectives
+            .iter()
+            .flat_map(|o| o.principles.iter())
+            .flat_map(|p| p.outcomes.iter())
+    }
+
+    /// Every indicator with the code of its outcome, in order.
+    pub fn indicators(&self) -> impl Iterator<Item = (&Outcome, &Indicator)> {
+        self.outcomes()
+            .flat_map(|o| o.indicators.iter().map(move |i| (o, i)))
+    }
+
+    /// The outcome with this code.
+    pub fn outcome(&self, code: &str) -> Option<&Outcome> {
+        self.outcomes().find(|o| o.code == code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn level_text_is_webcaf_spelling_and_serde_agrees() {
+        assert_eq!(Level::PartiallyAchieved.to_string(), "partially-achieved");
+        assert_eq!("not-achieved".parse::<Level>(), Ok(Level::NotAchieved));
+        assert_eq!(
+            Level::parse_loose(" Partially achieved"),
+            Some(Level::PartiallyAchieved)
+        );
+        assert_eq!(Level::parse_loose("achieved-ish"), None);
+        crate::text::check_serde_agrees::<Level>().unwrap();
+        crate::text::check_serde_agrees::<FrameworkFormat>().unwrap();
+    }
+}
