@@ -41,10 +41,14 @@ pub enum Action {
     ReadExposure,
     /// Say whether the organisation's assets are affected by a vulnerability (VEX statements).
     StateVex,
+    /// Read assurance frameworks (reference data, the same for everyone).
+    ReadFrameworks,
+    /// Load assurance frameworks (CAF versions, Cyber Essentials).
+    ImportFrameworks,
 }
 
 impl Action {
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 15] = [
         Self::ReadOrgs,
         Self::ImportOrgs,
         Self::ReadInventory,
@@ -58,6 +62,8 @@ impl Action {
         Self::ImportFeeds,
         Self::ReadExposure,
         Self::StateVex,
+        Self::ReadFrameworks,
+        Self::ImportFrameworks,
     ];
 }
 
@@ -67,6 +73,8 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
     use Role::*;
     let own_subtree = Some(Scope::subtree(org));
     match (role, action) {
+        // Reference data: every role reads it whole.
+        (_, ReadFrameworks) => Some(Scope::All),
         (NationalAnalyst, WriteInventory | StateVex) => None,
         (NationalAnalyst, _) => Some(Scope::All),
 

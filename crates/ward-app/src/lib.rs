@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod actor;
+pub mod assurance;
 pub mod audit;
 pub mod authz;
 pub mod error;

@@ -73,6 +73,12 @@ enum Command {
     /// Match SBOMs against advisory files offline; exit 0 when nothing is affected, 1 when something
     /// is, 3 for unreadable input.
     Scan(commands::offline::ScanArgs),
+    /// Assurance frameworks: import, list, crosswalk between versions.
+    #[command(subcommand)]
+    Frameworks(commands::frameworks::FrameworksCommand),
+    /// Derive each outcome's status from a framework file and an answers file (offline); exit 3 for
+    /// unreadable or broken input and answers naming unknown indicators.
+    Assess(commands::assess::AssessArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -156,6 +162,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Restore(a) => commands::backup::restore(&settings, cli.json, a).await,
         Command::Feeds(c) => commands::feeds::run(&settings, cli.json, c).await,
         Command::Versions(c) => commands::offline::versions(c),
+        Command::Frameworks(c) => commands::frameworks::run(&settings, cli.json, c).await,
+        Command::Assess(a) => commands::assess::run(&a, cli.json),
         Command::Scan(a) => {
             if commands::offline::run_scan(&a, cli.json)? {
                 std::process::exit(1);

@@ -168,6 +168,13 @@ impl UploadGate for OrgsUpload {
     const ACTION: ward_app::authz::Action = ward_app::authz::Action::ImportOrgs;
 }
 
+/// Uploads of assurance frameworks.
+#[derive(Debug)]
+pub struct FrameworksUpload;
+impl UploadGate for FrameworksUpload {
+    const ACTION: ward_app::authz::Action = ward_app::authz::Action::ImportFrameworks;
+}
+
 /// An API caller whose role may do the gate's action at all, checked from the request head before
 /// the body is read: a caller who may not upload never makes the server buffer an upload. The use
 /// case still decides on the target organisation.

@@ -679,6 +679,22 @@ pub const TABLES: &[BackupTable] = &[
         ],
         &["url"],
     ),
+    // The parsed framework is kept whole as JSON text in both schemas.
+    entry(
+        "frameworks",
+        &[
+            col("id", Text),
+            col("version", Text),
+            col("name", Text),
+            col("format", Text),
+            col("outcomes", Integer),
+            col("indicators", Integer),
+            col("digest", Text),
+            col("document", Text),
+            col("imported_at", Timestamp),
+        ],
+        &["id", "version"],
+    ),
 ];
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! Two implementations exist (`ward-store-sqlite`, `ward-store-postgres`); `ward-testkit` holds the
 //! contract suite both must pass.
 
+pub mod assurance;
 pub mod backup;
 mod digest;
 mod error;
@@ -17,6 +18,7 @@ pub mod sector;
 pub mod sql;
 pub mod vuln;
 
+pub use assurance::FrameworkStore;
 pub use digest::digest_json_sliced;
 pub use error::{StoreError, StoreErrorKind, StoreResult};
 pub use keys::StoreKeys;
@@ -396,7 +398,15 @@ pub trait AdminStore: Send + Sync {
 
 /// Everything a Ward deployment needs from storage.
 pub trait Store:
-    OrgStore + InventoryStore + AccountStore + AuditStore + JobStore + AdminStore + VulnStore + SectorStore
+    OrgStore
+    + InventoryStore
+    + AccountStore
+    + AuditStore
+    + JobStore
+    + AdminStore
+    + VulnStore
+    + SectorStore
+    + FrameworkStore
 {
 }
 impl<T> Store for T where
@@ -408,5 +418,6 @@ impl<T> Store for T where
         + AdminStore
         + VulnStore
         + SectorStore
+        + FrameworkStore
 {
 }

@@ -4,5 +4,6 @@
 
 mod feeds_real;
 mod feeds_sync;
+mod frameworks;
 mod jobs;
 mod support;

@@ -1,9 +1,11 @@
 //! One module per command group.
 
+pub mod assess;
 pub mod audit;
 pub mod backup;
 pub mod demo;
 pub mod feeds;
+pub mod frameworks;
 pub mod imports;
 pub mod offline;
 pub mod serve;

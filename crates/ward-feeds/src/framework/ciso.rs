@@ -58,14 +58,14 @@ pub(super) fn read(r: &mut Reader, top: &[(&str, &Value)], version: Option<&str>
 
     let mut tree = Tree::default();
     for (i, node) in nodes.iter().enumerate() {
-        if let Some(parent) = &node.parent {
-            if !by_urn.contains_key(parent.as_str()) {
-                r.error(
-                    at(&node.path, "parent_urn"),
-                    format!("no node has the URN {parent}"),
-                );
-                continue;
-            }
+        if let Some(parent) = &node.parent
+            && !by_urn.contains_key(parent.as_str())
+        {
+            r.error(
+                at(&node.path, "parent_urn"),
+                format!("no node has the URN {parent}"),
+            );
+            continue;
         }
         if !node.assessable {
             continue;

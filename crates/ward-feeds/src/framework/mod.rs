@@ -79,8 +79,7 @@ fn version_in_name(file: &str) -> Option<String> {
         .unwrap_or(name);
     stem.split(|c: char| !(c.is_ascii_digit() || c == '.'))
         .map(|t| t.trim_matches('.'))
-        .filter(|t| t.contains('.') && t.chars().any(|c| c.is_ascii_digit()))
-        .next_back()
+        .rfind(|t| t.contains('.') && t.chars().any(|c| c.is_ascii_digit()))
         .map(str::to_owned)
 }
 
@@ -187,22 +186,22 @@ impl Reader {
         local: &str,
         position: usize,
     ) -> String {
-        if let Some(p) = preferred {
-            if self.ids.insert(p.to_owned()) {
-                return p.to_owned();
-            }
+        if let Some(p) = preferred
+            && self.ids.insert(p.to_owned())
+        {
+            return p.to_owned();
         }
         let base = match preferred {
             Some(p) => format!("{p}#{local}"),
             None => format!("{fallback}#{local}"),
         };
-        let id = if self.ids.insert(base.clone()) {
-            base
-        } else {
-            let with_position = format!("{base}#{position}");
-            self.ids.insert(with_position.clone());
-            with_position
-        };
+        let mut id = base.clone();
+        let mut n = position;
+        while !self.ids.insert(id.clone()) {
+            // Taken too (local ids repeated): the position in its column, counting on if need be.
+            id = format!("{base}#{n}");
+            n += 1;
+        }
         match preferred {
             Some(p) => self.warn(
                 path,

@@ -217,3 +217,22 @@ fn alias_bombs_are_refused() {
     let err = parse("bomb-1.0.yaml", &bomb).unwrap_err();
     assert!(matches!(err, FeedError::TooLarge { .. }), "{err}");
 }
+
+#[test]
+fn identifiers_stay_distinct_however_often_they_repeat() {
+    let mut text = String::from(
+        "objectives:\n  A:\n    title: R\n    principles:\n      A1:\n        title: G\n        outcomes:\n          A1.a:\n            title: B\n            indicators:\n              achieved:\n",
+    );
+    // The same local id and index over and over (a YAML mapping with repeated keys), plus one
+    // whose fallback name equals another's.
+    for k in 0..5 {
+        text.push_str(&format!("                A1.a.1:\n                  description: S{k}\n                  ncsc-index: A1.a.A.1\n"));
+    }
+    let doc = parse_framework("x-1.0.yaml", &text, &Limits::default(), None).unwrap();
+    let ids: Vec<&str> = doc.value.indicators().map(|(_, i)| i.id.as_str()).collect();
+    let distinct: HashSet<&str> = ids.iter().copied().collect();
+    assert_eq!(ids.len(), 5);
+    assert_eq!(distinct.len(), 5, "{ids:?}");
+    assert_eq!(ids[0], "A1.a.A.1");
+    assert_eq!(ids[1], "A1.a.A.1#A1.a.1");
+}

@@ -36,7 +36,7 @@ pub(super) fn read(r: &mut Reader, top: &[(&str, &Value)], version: &str) -> Fra
     Framework {
         id: "ncsc-caf".into(),
         version: version.to_owned(),
-        name: format!("NCSC Cyber Assessment Framework {version}"),
+        name: "NCSC Cyber Assessment Framework".into(),
         format: FrameworkFormat::Webcaf,
         objectives,
     }

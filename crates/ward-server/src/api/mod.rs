@@ -2,6 +2,7 @@
 //! (method, path) so tests can walk every route for every role, and fail when one is missing.
 
 pub mod accounts;
+pub mod assurance;
 pub mod audit;
 pub mod exposure;
 pub mod inventory;
@@ -102,6 +103,13 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
         .add(M::DELETE, "/api/v1/tokens/{id}", delete(accounts::revoke_token))
         .add(M::GET, "/api/v1/audit", get(audit::list))
         .add(M::POST, "/api/v1/audit/verify", post(audit::verify))
+        .add(M::GET, "/api/v1/frameworks", get(assurance::list))
+        .add(
+            M::POST,
+            "/api/v1/frameworks",
+            post(assurance::import).layer(DefaultBodyLimit::max(import_limit)),
+        )
+        .add(M::GET, "/api/v1/frameworks/{id}/{version}", get(assurance::get))
 }
 
 /// The routes that need a credential (everything listed by [`routes`]).
@@ -129,6 +137,7 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         accounts::revoke_token, audit::list, audit::verify,
         exposure::list, exposure::summary, exposure::export, exposure::unsupported, exposure::advisory, exposure::list_vex,
         exposure::state_vex, exposure::upload_sbom,
+        assurance::list, assurance::get, assurance::import,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),

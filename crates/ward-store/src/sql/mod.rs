@@ -11,6 +11,7 @@
 //! scope filter, the audit chain's lock) or stays in the backend crate (bulk loads, text search,
 //! migrations). See `docs/storage.md`.
 
+mod assurance;
 pub mod audit;
 mod backend;
 mod error;

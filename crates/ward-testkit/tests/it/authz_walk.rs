@@ -57,6 +57,9 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/advisories/{id}/exposure"),
     ("GET", "/api/v1/vex"),
     ("POST", "/api/v1/vex"),
+    ("GET", "/api/v1/frameworks"),
+    ("POST", "/api/v1/frameworks"),
+    ("GET", "/api/v1/frameworks/{id}/{version}"),
 ];
 
 /// Whether `role` may call `route` on `target`.
@@ -100,6 +103,9 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
         // Within each caller's own footprint (foreign organisations are left out, not refused).
         ("GET", "/api/v1/advisories/{id}/exposure" | "/api/v1/vex") => reader,
         ("POST", "/api/v1/vex") => writer && own,
+        // Reference data: everyone reads it; loading it is national.
+        ("GET", "/api/v1/frameworks" | "/api/v1/frameworks/{id}/{version}") => true,
+        ("POST", "/api/v1/frameworks") => national,
         _ => panic!("route {route:?} has no rule in the walk"),
     }
 }
@@ -323,10 +329,40 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
                 "status": "under_investigation", "detail": format!("walk {n}")
             })),
         ),
+        ("POST", "/api/v1/frameworks") => (
+            format!("/api/v1/frameworks?file=walk.yaml&version=walk-{n}"),
+            Some((SMALL_FRAMEWORK.to_owned(), "application/yaml")),
+        ),
+        ("GET", "/api/v1/frameworks/{id}/{version}") => {
+            let actor = ward_app::Actor::system("walk", app.world.national);
+            let f = app
+                .app
+                .import_framework(&actor, "walk.yaml", SMALL_FRAMEWORK.into(), Some("walk".into()))
+                .await
+                .unwrap();
+            (format!("/api/v1/frameworks/{}/{}", f.framework, f.version), None)
+        }
         (_, p) => (p.to_owned(), None),
     };
     Call { method, path, body }
 }
+
+/// A framework file in the WebCAF format, one outcome.
+const SMALL_FRAMEWORK: &str = "objectives:
+  A:
+    title: Managing risk
+    principles:
+      A1:
+        title: Governance
+        outcomes:
+          A1.a:
+            title: Board direction
+            indicators:
+              achieved:
+                A1.a.1:
+                  description: The board owns it.
+                  ncsc-index: A1.a.A.1
+";
 
 async fn disposable_product(app: &TestApp, supplier: ward_core::OrgId, n: usize) -> ward_core::ProductId {
     let actor = ward_app::Actor::system("walk", app.world.national);
