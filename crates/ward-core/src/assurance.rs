@@ -184,6 +184,122 @@ impl Framework {
     }
 }
 
+/// Interim (part-way through the year) or final.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::EnumIter,
+    utoipa::ToSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum AssessmentKind {
+    Interim,
+    Final,
+}
+
+/// Where an assessment is in its workflow.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::EnumIter,
+    utoipa::ToSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum AssessmentStatus {
+    /// Being answered; answers and overrides may change.
+    Draft,
+    /// Handed in for sign-off; frozen unless returned to draft.
+    Submitted,
+    /// Signed off by the organisation's senior information risk owner.
+    SignedOff,
+    /// Published: final, read by regional and national roles.
+    Published,
+}
+
+impl AssessmentStatus {
+    /// Whether the workflow allows moving from `self` to `to`: draft to submitted, submitted back
+    /// to draft or on to signed off, signed off to published. Nothing leaves published.
+    pub fn may_become(self, to: Self) -> bool {
+        use AssessmentStatus::*;
+        matches!(
+            (self, to),
+            (Draft, Submitted) | (Submitted, Draft) | (Submitted, SignedOff) | (SignedOff, Published)
+        )
+    }
+}
+
+/// One indicator's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Answer {
+    /// True or false; `None` keeps the comment and evidence without an answer yet.
+    pub value: Option<bool>,
+    #[serde(default)]
+    pub comment: String,
+    /// Links to evidence.
+    #[serde(default)]
+    pub evidence: Vec<String>,
+}
+
+/// What an assessor records against an outcome besides the answers.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct OutcomeNote {
+    /// A status the assessor sets over the derived one; both are kept and shown.
+    pub override_status: Option<Level>,
+    /// Why, required with an override.
+    pub justification: Option<String>,
+    /// Who owns the outcome in the organisation.
+    pub owner: Option<String>,
+}
+
+/// An organisation's assessment against one framework version, for one year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AssessmentHead {
+    pub id: crate::AssessmentId,
+    pub org: crate::OrgId,
+    pub framework: String,
+    pub version: String,
+    /// The assessment year (the year it ends in, as the toolkit counts: 2026 for 2025-26).
+    pub year: i32,
+    pub kind: AssessmentKind,
+    pub status: AssessmentStatus,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: jiff::Timestamp,
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: jiff::Timestamp,
+}
+
+/// An assessment with its answers (by indicator identifier) and outcome notes (by outcome code).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Assessment {
+    pub head: AssessmentHead,
+    pub answers: BTreeMap<String, Answer>,
+    pub outcomes: BTreeMap<String, OutcomeNote>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,5 +315,26 @@ mod tests {
         assert_eq!(Level::parse_loose("achieved-ish"), None);
         crate::text::check_serde_agrees::<Level>().unwrap();
         crate::text::check_serde_agrees::<FrameworkFormat>().unwrap();
+        crate::text::check_serde_agrees::<AssessmentKind>().unwrap();
+        crate::text::check_serde_agrees::<AssessmentStatus>().unwrap();
+    }
+
+    #[test]
+    fn the_workflow_goes_forward_and_back_only_where_allowed() {
+        use AssessmentStatus::*;
+        let allowed: Vec<(AssessmentStatus, AssessmentStatus)> = [Draft, Submitted, SignedOff, Published]
+            .into_iter()
+            .flat_map(|a| [Draft, Submitted, SignedOff, Published].map(move |b| (a, b)))
+            .filter(|(a, b)| a.may_become(*b))
+            .collect();
+        assert_eq!(
+            allowed,
+            [
+                (Draft, Submitted),
+                (Submitted, Draft),
+                (Submitted, SignedOff),
+                (SignedOff, Published)
+            ]
+        );
     }
 }

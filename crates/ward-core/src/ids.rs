@@ -60,3 +60,5 @@ id_type!(/// An API token.
     TokenId);
 id_type!(/// A background job.
     JobId);
+id_type!(/// An organisation's assessment against a framework version.
+    AssessmentId);

@@ -1,11 +1,16 @@
-//! Assurance storage: frameworks as versioned reference data (later: profiles, assessments).
+//! Assurance storage: frameworks as versioned reference data, and organisations' assessments.
+
+use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
 use serde::Serialize;
-use ward_core::assurance::{Framework, FrameworkFormat};
+use ward_core::AssessmentId;
+use ward_core::assurance::{
+    Answer, Assessment, AssessmentHead, AssessmentStatus, Framework, FrameworkFormat, OutcomeNote,
+};
 
-use crate::{AuditMeta, StoreResult};
+use crate::{AuditMeta, Scope, StoreResult};
 
 /// One stored framework version, without its content.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -48,4 +53,80 @@ pub trait FrameworkStore: Send + Sync {
     async fn list_frameworks(&self) -> StoreResult<Vec<FrameworkSummary>>;
     /// One framework version whole.
     async fn get_framework(&self, id: &str, version: &str) -> StoreResult<Option<Framework>>;
+}
+
+/// Assessments. Each is owned by its organisation: every method takes the caller's scope and
+/// treats an assessment outside it as not found.
+#[async_trait]
+pub trait AssessmentStore: Send + Sync {
+    /// Start an assessment (status as given, normally draft). A second assessment of the same
+    /// organisation, framework version, year and kind is refused as a conflict; a framework
+    /// version not loaded is refused as invalid.
+    async fn create_assessment(
+        &self,
+        scope: &Scope,
+        head: &AssessmentHead,
+        audit: &AuditMeta,
+    ) -> StoreResult<()>;
+    /// The assessments in scope, newest first.
+    async fn list_assessments(&self, scope: &Scope) -> StoreResult<Vec<AssessmentHead>>;
+    /// One assessment with its answers and outcome notes.
+    async fn get_assessment(&self, scope: &Scope, id: AssessmentId) -> StoreResult<Assessment>;
+    /// Write answers (each replaces the indicator's earlier answer) while the assessment is a
+    /// draft; refused otherwise. Identifiers are checked against the framework by the caller.
+    async fn save_answers(
+        &self,
+        scope: &Scope,
+        id: AssessmentId,
+        answers: &BTreeMap<String, Answer>,
+        audit: &AuditMeta,
+    ) -> StoreResult<()>;
+    /// Write one outcome's note while the assessment is a draft or submitted; refused otherwise.
+    async fn save_outcome_note(
+        &self,
+        scope: &Scope,
+        id: AssessmentId,
+        outcome: &str,
+        note: &OutcomeNote,
+        audit: &AuditMeta,
+    ) -> StoreResult<()>;
+    /// Move the assessment from `from` to `to`, only if it is still at `from` (two people acting
+    /// at once cannot both move it); refused as a conflict otherwise.
+    async fn move_assessment(
+        &self,
+        scope: &Scope,
+        id: AssessmentId,
+        from: AssessmentStatus,
+        to: AssessmentStatus,
+        audit: &AuditMeta,
+    ) -> StoreResult<()>;
+}
+
+/// Refusals of assessment writes, worded once for both backends.
+pub mod refusals {
+    use ward_core::assurance::AssessmentStatus;
+
+    use crate::StoreError;
+
+    pub fn already_exists() -> StoreError {
+        StoreError::Conflict(
+            "an assessment of this organisation, framework version, year and kind already exists".into(),
+        )
+    }
+
+    pub fn framework_not_loaded(framework: &str, version: &str) -> StoreError {
+        StoreError::Invalid(format!("framework: {framework} {version} is not loaded"))
+    }
+
+    pub fn not_editable(status: AssessmentStatus, what: &str) -> StoreError {
+        StoreError::Conflict(format!(
+            "the assessment is {status}: its {what} can no longer change"
+        ))
+    }
+
+    pub fn moved_meanwhile(expected: AssessmentStatus, found: AssessmentStatus) -> StoreError {
+        StoreError::Conflict(format!(
+            "the assessment is {found}, not {expected}: someone else changed it meanwhile"
+        ))
+    }
 }

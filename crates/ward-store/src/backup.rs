@@ -695,6 +695,45 @@ pub const TABLES: &[BackupTable] = &[
         ],
         &["id", "version"],
     ),
+    entry(
+        "assessments",
+        &[
+            col("id", Uuid),
+            col("org_id", Uuid),
+            col("framework", Text),
+            col("version", Text),
+            col("year", Integer),
+            col("kind", Text),
+            col("status", Text),
+            col("created_at", Timestamp),
+            col("updated_at", Timestamp),
+        ],
+        &["id"],
+    ),
+    // `value` is 1, 0 or null; `evidence` a JSON array kept as text in both schemas.
+    entry(
+        "assessment_answers",
+        &[
+            col("assessment_id", Uuid),
+            col("indicator", Text),
+            col("value", Integer),
+            col("comment", Text),
+            col("evidence", Text),
+            col("answered_at", Timestamp),
+        ],
+        &["assessment_id", "indicator"],
+    ),
+    entry(
+        "assessment_outcomes",
+        &[
+            col("assessment_id", Uuid),
+            col("outcome", Text),
+            col("override_status", Text),
+            col("justification", Text),
+            col("owner", Text),
+        ],
+        &["assessment_id", "outcome"],
+    ),
 ];
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ pub mod sector;
 pub mod sql;
 pub mod vuln;
 
-pub use assurance::FrameworkStore;
+pub use assurance::{AssessmentStore, FrameworkStore};
 pub use digest::digest_json_sliced;
 pub use error::{StoreError, StoreErrorKind, StoreResult};
 pub use keys::StoreKeys;
@@ -407,6 +407,7 @@ pub trait Store:
     + VulnStore
     + SectorStore
     + FrameworkStore
+    + AssessmentStore
 {
 }
 impl<T> Store for T where
@@ -419,5 +420,6 @@ impl<T> Store for T where
         + VulnStore
         + SectorStore
         + FrameworkStore
+        + AssessmentStore
 {
 }

@@ -7,7 +7,8 @@
 //! * role grants and API tokens: the role parses and fits the organisation's kind, roles that must
 //!   expire carry an expiry (`Role::check_grant`, the rule every write path uses); the user and
 //!   organisation exist;
-//! * rows owned by an organisation name one that exists;
+//! * rows owned by an organisation (services, assets, dependencies, assessments) name one that
+//!   exists;
 //! * the audit chain verifies under this instance's key, so its head can be signed again.
 //!
 //! Backends feed each parsed row in file order ([`RestoreChecker::row`]) and call
@@ -130,7 +131,7 @@ impl RestoreChecker {
                 self.org_kind(line, table, row, "child_id")?;
                 self.org_kind(line, table, row, "parent_id")?;
             }
-            "services" | "assets" | "dependencies" => {
+            "services" | "assets" | "dependencies" | "assessments" => {
                 self.org_kind(line, table, row, "org_id")?;
             }
             "products" => {

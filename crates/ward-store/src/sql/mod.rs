@@ -11,6 +11,7 @@
 //! scope filter, the audit chain's lock) or stays in the backend crate (bulk loads, text search,
 //! migrations). See `docs/storage.md`.
 
+mod assessments;
 mod assurance;
 pub mod audit;
 mod backend;
@@ -97,6 +98,7 @@ into_arg! {
     ward_core::GrantId => Uuid |v| *v.as_uuid();
     ward_core::TokenId => Uuid |v| *v.as_uuid();
     ward_core::JobId => Uuid |v| *v.as_uuid();
+    ward_core::AssessmentId => Uuid |v| *v.as_uuid();
 }
 
 impl<T: IntoArg> IntoArg for Option<T> {

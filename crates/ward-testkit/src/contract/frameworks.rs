@@ -1,12 +1,17 @@
-//! Frameworks: stored whole, read back equal, the same content again changes nothing (and is not
+//! Frameworks and assessments. Frameworks: stored whole, read back equal, the same content again changes nothing (and is not
 //! audited), changed content replaces the version with a `framework.replace` record.
 
-use super::fixtures::{AuditCursor, Fixture, next_number};
-use crate::check_eq;
+use super::fixtures::{AuditCursor, Fixture, at, new_id, next_number};
+use crate::{check_eq, check_err};
+use std::collections::BTreeMap;
 use std::sync::Arc;
-use ward_core::assurance::{Framework, FrameworkFormat, Indicator, Level, Objective, Outcome, Principle};
-use ward_store::Store;
+use ward_core::AssessmentId;
+use ward_core::assurance::{
+    Answer, AssessmentHead, AssessmentKind, AssessmentStatus, Framework, FrameworkFormat, Indicator, Level,
+    Objective, Outcome, OutcomeNote, Principle,
+};
 use ward_store::assurance::FrameworkPut;
+use ward_store::{Scope, Store, StoreError};
 
 fn framework(id: &str, version: &str, statements: usize) -> Framework {
     let indicators = (1..=statements)
@@ -116,6 +121,186 @@ pub async fn frameworks_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()> 
         mine[0].imported_at,
         super::fixtures::at(4),
         "import time is the last change"
+    );
+    Ok(())
+}
+
+fn head(org: ward_core::OrgId, framework: &str, year: i32, secs: i64) -> AssessmentHead {
+    AssessmentHead {
+        id: new_id(AssessmentId::new_at),
+        org,
+        framework: framework.into(),
+        version: "1.0".into(),
+        year,
+        kind: AssessmentKind::Final,
+        status: AssessmentStatus::Draft,
+        created_at: at(secs),
+        updated_at: at(secs),
+    }
+}
+
+fn answer(value: Option<bool>) -> Answer {
+    Answer {
+        value,
+        comment: "seen at the board, minutes of 3 March".into(),
+        evidence: vec!["https://intranet.example/board/2026-03".into()],
+    }
+}
+
+/// Assessments: created only in scope and once per year and kind, answered while a draft, moved
+/// only along the workflow and only from the status the caller saw; invisible outside scope.
+pub async fn assessments_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()> {
+    let fx = Fixture::new(store.clone(), "AS");
+    let [_, _, icb, a, b] = fx.small_tree().await?;
+    let fw = format!("contract-{}", next_number());
+    store
+        .put_framework(&framework(&fw, "1.0", 2), &fx.meta(1))
+        .await?;
+    let scope_a = Scope::subtree(a.id);
+    let mut cursor = AuditCursor::at_end(&store).await?;
+
+    let h = head(a.id, &fw, 2026, 2);
+    store.create_assessment(&scope_a, &h, &fx.meta(2)).await?;
+    cursor
+        .expect(&store, "create", &[("assessment.create", Some(a.id))])
+        .await?;
+    check_err!(
+        store
+            .create_assessment(&scope_a, &head(a.id, &fw, 2026, 3), &fx.meta(3))
+            .await,
+        StoreError::Conflict(_),
+        "a second final assessment for the same year"
+    );
+    check_err!(
+        store
+            .create_assessment(&scope_a, &head(b.id, &fw, 2026, 3), &fx.meta(3))
+            .await,
+        StoreError::NotFound { .. },
+        "an assessment for an organisation outside the scope"
+    );
+    check_err!(
+        store
+            .create_assessment(&scope_a, &head(a.id, "not-loaded", 2026, 3), &fx.meta(3))
+            .await,
+        StoreError::Invalid(_),
+        "an assessment of a framework not loaded"
+    );
+    cursor.expect(&store, "refusals write nothing", &[]).await?;
+
+    let answers: BTreeMap<String, Answer> = [
+        ("A1.a.A.1".to_owned(), answer(Some(true))),
+        ("A1.a.NA.1".to_owned(), answer(Some(false))),
+        ("A1.a.A.2".to_owned(), answer(None)),
+    ]
+    .into();
+    store.save_answers(&scope_a, h.id, &answers, &fx.meta(4)).await?;
+    let changed: BTreeMap<String, Answer> = [("A1.a.A.2".to_owned(), answer(Some(true)))].into();
+    store.save_answers(&scope_a, h.id, &changed, &fx.meta(5)).await?;
+    let note = OutcomeNote {
+        override_status: Some(Level::PartiallyAchieved),
+        justification: Some("the board minutes are a year old".into()),
+        owner: Some("Director of IT".into()),
+    };
+    store
+        .save_outcome_note(&scope_a, h.id, "A1.a", &note, &fx.meta(6))
+        .await?;
+    let got = store.get_assessment(&scope_a, h.id).await?;
+    check_eq!(got.answers.len(), 3, "answers kept per indicator");
+    check_eq!(
+        got.answers["A1.a.A.2"],
+        answer(Some(true)),
+        "a later answer replaces the earlier"
+    );
+    check_eq!(
+        got.answers["A1.a.NA.1"],
+        answer(Some(false)),
+        "false is kept as false"
+    );
+    check_eq!(got.outcomes["A1.a"], note, "outcome note");
+    check_eq!(got.head.updated_at, at(6), "updated at the last change");
+
+    // Scope: the ICB above sees it; the sibling trust does not.
+    check_eq!(
+        store
+            .list_assessments(&Scope::subtree(icb.id))
+            .await?
+            .iter()
+            .filter(|x| x.id == h.id)
+            .count(),
+        1,
+        "the ICB lists it"
+    );
+    let scope_b = Scope::subtree(b.id);
+    check_eq!(
+        store.list_assessments(&scope_b).await?.len(),
+        0,
+        "the sibling lists nothing"
+    );
+    check_err!(
+        store.get_assessment(&scope_b, h.id).await,
+        StoreError::NotFound { .. },
+        "read from the sibling"
+    );
+    check_err!(
+        store.save_answers(&scope_b, h.id, &changed, &fx.meta(7)).await,
+        StoreError::NotFound { .. },
+        "answers from the sibling"
+    );
+
+    use AssessmentStatus::*;
+    store
+        .move_assessment(&scope_a, h.id, Draft, Submitted, &fx.meta(8))
+        .await?;
+    check_err!(
+        store.save_answers(&scope_a, h.id, &changed, &fx.meta(9)).await,
+        StoreError::Conflict(_),
+        "answers once submitted"
+    );
+    check_err!(
+        store
+            .move_assessment(&scope_a, h.id, Draft, Submitted, &fx.meta(9))
+            .await,
+        StoreError::Conflict(_),
+        "a move from a status it no longer has"
+    );
+    check_err!(
+        store
+            .move_assessment(&scope_a, h.id, Submitted, Published, &fx.meta(9))
+            .await,
+        StoreError::Invalid(_),
+        "a move the workflow does not allow"
+    );
+    store
+        .move_assessment(&scope_a, h.id, Submitted, SignedOff, &fx.meta(10))
+        .await?;
+    store
+        .move_assessment(&scope_a, h.id, SignedOff, Published, &fx.meta(11))
+        .await?;
+    check_err!(
+        store
+            .save_outcome_note(&scope_a, h.id, "A1.a", &note, &fx.meta(12))
+            .await,
+        StoreError::Conflict(_),
+        "notes once published"
+    );
+    cursor
+        .expect(
+            &store,
+            "the changes",
+            &[
+                ("assessment.answer", Some(a.id)),
+                ("assessment.answer", Some(a.id)),
+                ("assessment.outcome", Some(a.id)),
+                ("assessment.submit", Some(a.id)),
+                ("assessment.sign_off", Some(a.id)),
+                ("assessment.publish", Some(a.id)),
+            ],
+        )
+        .await?;
+    check_eq!(
+        store.get_assessment(&scope_a, h.id).await?.head.status,
+        Published,
+        "published"
     );
     Ok(())
 }

@@ -1,0 +1,312 @@
+//! Assessments, once for both backends.
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use ward_core::AssessmentId;
+use ward_core::assurance::{Answer, Assessment, AssessmentHead, AssessmentStatus, OutcomeNote};
+
+use super::{Exec, RowRead, Sql, SqlBackend, Tx, audit};
+use crate::assurance::{AssessmentStore, refusals};
+use crate::{AuditMeta, Scope, StoreError, StoreResult};
+
+const HEAD_COLUMNS: &str = "id, org_id, framework, version, year, kind, status, created_at, updated_at";
+
+fn head(r: &impl RowRead) -> StoreResult<AssessmentHead> {
+    Ok(AssessmentHead {
+        id: r.id("id")?,
+        org: r.id("org_id")?,
+        framework: r.text("framework")?,
+        version: r.text("version")?,
+        year: i32::try_from(r.i64("year")?).map_err(|_| super::corrupt_column("year"))?,
+        kind: r.parsed("kind")?,
+        status: r.parsed("status")?,
+        created_at: r.ts("created_at")?,
+        updated_at: r.ts("updated_at")?,
+    })
+}
+
+/// The assessment's head if it is in scope; not found otherwise.
+async fn head_in_scope<E: Exec + ?Sized>(
+    db: &mut E,
+    scope: &Scope,
+    id: AssessmentId,
+) -> StoreResult<AssessmentHead> {
+    let mut q = Sql::new(format!("SELECT {HEAD_COLUMNS} FROM assessments WHERE id = $1")).arg(id);
+    db.scope_filter(&mut q, scope, "org_id");
+    match db.fetch_optional(q).await? {
+        Some(r) => head(&r),
+        None => Err(StoreError::not_found("assessment", id.to_string())),
+    }
+}
+
+async fn touch<E: Exec + ?Sized>(db: &mut E, id: AssessmentId, meta: &AuditMeta) -> StoreResult<()> {
+    db.execute(
+        Sql::new("UPDATE assessments SET updated_at = $1 WHERE id = $2")
+            .arg(meta.at)
+            .arg(id),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The audit action for a move to `to`.
+fn move_action(to: AssessmentStatus) -> &'static str {
+    match to {
+        AssessmentStatus::Draft => "assessment.return",
+        AssessmentStatus::Submitted => "assessment.submit",
+        AssessmentStatus::SignedOff => "assessment.sign_off",
+        AssessmentStatus::Published => "assessment.publish",
+    }
+}
+
+#[async_trait]
+impl<B: SqlBackend> AssessmentStore for B {
+    async fn create_assessment(
+        &self,
+        scope: &Scope,
+        h: &AssessmentHead,
+        meta: &AuditMeta,
+    ) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        let mut q = Sql::new("SELECT 1 AS n FROM organisations WHERE id = $1").arg(h.org);
+        tx.scope_filter(&mut q, scope, "id");
+        if tx.fetch_optional(q).await?.is_none() {
+            return Err(StoreError::not_found("organisation", h.org.to_string()));
+        }
+        let loaded = Sql::new("SELECT 1 AS n FROM frameworks WHERE id = $1 AND version = $2")
+            .arg(h.framework.as_str())
+            .arg(h.version.as_str());
+        if tx.fetch_optional(loaded).await?.is_none() {
+            return Err(refusals::framework_not_loaded(&h.framework, &h.version));
+        }
+        let twin = Sql::new(
+            "SELECT 1 AS n FROM assessments WHERE org_id = $1 AND framework = $2 AND version = $3 \
+             AND year = $4 AND kind = $5",
+        )
+        .arg(h.org)
+        .arg(h.framework.as_str())
+        .arg(h.version.as_str())
+        .arg(i64::from(h.year))
+        .arg(<&str>::from(h.kind));
+        if tx.fetch_optional(twin).await?.is_some() {
+            return Err(refusals::already_exists());
+        }
+        tx.execute(
+            Sql::new(format!(
+                "INSERT INTO assessments ({HEAD_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+            ))
+            .arg(h.id)
+            .arg(h.org)
+            .arg(h.framework.as_str())
+            .arg(h.version.as_str())
+            .arg(i64::from(h.year))
+            .arg(<&str>::from(h.kind))
+            .arg(<&str>::from(h.status))
+            .arg(h.created_at)
+            .arg(h.updated_at),
+        )
+        .await?;
+        let detail = serde_json::json!({
+            "framework": h.framework, "version": h.version, "year": h.year, "kind": h.kind,
+        });
+        let event = meta.event(
+            "assessment.create",
+            "assessment",
+            h.id.to_string(),
+            Some(h.org),
+            None,
+            None,
+            Some(detail.to_string()),
+        );
+        audit::append(&mut tx, self.keys(), event).await?;
+        tx.commit().await
+    }
+
+    async fn list_assessments(&self, scope: &Scope) -> StoreResult<Vec<AssessmentHead>> {
+        let mut db = self.read().await?;
+        let mut q = Sql::new(format!("SELECT {HEAD_COLUMNS} FROM assessments WHERE 1 = 1"));
+        db.scope_filter(&mut q, scope, "org_id");
+        q.push(" ORDER BY created_at DESC, id DESC");
+        db.fetch_all(q).await?.iter().map(head).collect()
+    }
+
+    async fn get_assessment(&self, scope: &Scope, id: AssessmentId) -> StoreResult<Assessment> {
+        let mut db = self.read().await?;
+        let head = head_in_scope(&mut db, scope, id).await?;
+        let mut answers = BTreeMap::new();
+        let rows = db
+            .fetch_all(
+                Sql::new("SELECT indicator, value, comment, evidence FROM assessment_answers WHERE assessment_id = $1")
+                    .arg(id),
+            )
+            .await?;
+        for r in &rows {
+            let evidence: Vec<String> =
+                serde_json::from_str(&r.text("evidence")?).map_err(|_| super::corrupt_column("evidence"))?;
+            answers.insert(
+                r.text("indicator")?,
+                Answer {
+                    value: r.opt_i64("value")?.map(|v| v != 0),
+                    comment: r.text("comment")?,
+                    evidence,
+                },
+            );
+        }
+        let mut outcomes = BTreeMap::new();
+        let rows = db
+            .fetch_all(
+                Sql::new(
+                    "SELECT outcome, override_status, justification, owner FROM assessment_outcomes \
+                     WHERE assessment_id = $1",
+                )
+                .arg(id),
+            )
+            .await?;
+        for r in &rows {
+            outcomes.insert(
+                r.text("outcome")?,
+                OutcomeNote {
+                    override_status: r.opt_parsed("override_status")?,
+                    justification: r.opt_text("justification")?,
+                    owner: r.opt_text("owner")?,
+                },
+            );
+        }
+        Ok(Assessment {
+            head,
+            answers,
+            outcomes,
+        })
+    }
+
+    async fn save_answers(
+        &self,
+        scope: &Scope,
+        id: AssessmentId,
+        answers: &BTreeMap<String, Answer>,
+        meta: &AuditMeta,
+    ) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        let h = head_in_scope(&mut tx, scope, id).await?;
+        if h.status != AssessmentStatus::Draft {
+            return Err(refusals::not_editable(h.status, "answers"));
+        }
+        for (indicator, a) in answers {
+            let evidence = serde_json::to_string(&a.evidence)
+                .map_err(|e| StoreError::Backend(format!("evidence cannot be written as JSON: {e}")))?;
+            tx.execute(
+                Sql::new(
+                    "INSERT INTO assessment_answers (assessment_id, indicator, value, comment, evidence, answered_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (assessment_id, indicator) DO UPDATE SET \
+                     value = excluded.value, comment = excluded.comment, evidence = excluded.evidence, \
+                     answered_at = excluded.answered_at",
+                )
+                .arg(id)
+                .arg(indicator.as_str())
+                .arg(a.value.map(i64::from))
+                .arg(a.comment.as_str())
+                .arg(evidence)
+                .arg(meta.at),
+            )
+            .await?;
+        }
+        touch(&mut tx, id, meta).await?;
+        let answered = answers.values().filter(|a| a.value.is_some()).count();
+        let detail = serde_json::json!({ "indicators": answers.len(), "answered": answered });
+        let event = meta.event(
+            "assessment.answer",
+            "assessment",
+            id.to_string(),
+            Some(h.org),
+            None,
+            None,
+            Some(detail.to_string()),
+        );
+        audit::append(&mut tx, self.keys(), event).await?;
+        tx.commit().await
+    }
+
+    async fn save_outcome_note(
+        &self,
+        scope: &Scope,
+        id: AssessmentId,
+        outcome: &str,
+        note: &OutcomeNote,
+        meta: &AuditMeta,
+    ) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        let h = head_in_scope(&mut tx, scope, id).await?;
+        if !matches!(h.status, AssessmentStatus::Draft | AssessmentStatus::Submitted) {
+            return Err(refusals::not_editable(h.status, "outcome notes"));
+        }
+        tx.execute(
+            Sql::new(
+                "INSERT INTO assessment_outcomes (assessment_id, outcome, override_status, justification, owner) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (assessment_id, outcome) DO UPDATE SET \
+                 override_status = excluded.override_status, justification = excluded.justification, \
+                 owner = excluded.owner",
+            )
+            .arg(id)
+            .arg(outcome)
+            .arg(note.override_status.map(<&str>::from))
+            .arg(note.justification.as_deref())
+            .arg(note.owner.as_deref()),
+        )
+        .await?;
+        touch(&mut tx, id, meta).await?;
+        let detail = serde_json::json!({ "outcome": outcome, "override": note.override_status });
+        let event = meta.event(
+            "assessment.outcome",
+            "assessment",
+            id.to_string(),
+            Some(h.org),
+            None,
+            None,
+            Some(detail.to_string()),
+        );
+        audit::append(&mut tx, self.keys(), event).await?;
+        tx.commit().await
+    }
+
+    async fn move_assessment(
+        &self,
+        scope: &Scope,
+        id: AssessmentId,
+        from: AssessmentStatus,
+        to: AssessmentStatus,
+        meta: &AuditMeta,
+    ) -> StoreResult<()> {
+        if !from.may_become(to) {
+            return Err(StoreError::Invalid(format!(
+                "status: an assessment cannot go from {from} to {to}"
+            )));
+        }
+        let mut tx = self.write().await?;
+        let h = head_in_scope(&mut tx, scope, id).await?;
+        let moved = tx
+            .execute(
+                Sql::new("UPDATE assessments SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4")
+                    .arg(<&str>::from(to))
+                    .arg(meta.at)
+                    .arg(id)
+                    .arg(<&str>::from(from)),
+            )
+            .await?;
+        if moved == 0 {
+            return Err(refusals::moved_meanwhile(from, h.status));
+        }
+        let detail = serde_json::json!({ "from": from, "to": to });
+        let event = meta.event(
+            move_action(to),
+            "assessment",
+            id.to_string(),
+            Some(h.org),
+            None,
+            None,
+            Some(detail.to_string()),
+        );
+        audit::append(&mut tx, self.keys(), event).await?;
+        tx.commit().await
+    }
+}
