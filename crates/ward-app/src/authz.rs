@@ -45,10 +45,17 @@ pub enum Action {
     ReadFrameworks,
     /// Load assurance frameworks (CAF versions, Cyber Essentials).
     ImportFrameworks,
+    /// See assessments against frameworks.
+    ReadAssessments,
+    /// Start, answer and submit the organisation's assessments.
+    WriteAssessments,
+    /// Sign off and publish the organisation's assessments (its senior information risk owner's
+    /// decision, taken by an organisation admin).
+    SignOffAssessments,
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 18] = [
         Self::ReadOrgs,
         Self::ImportOrgs,
         Self::ReadInventory,
@@ -64,6 +71,9 @@ impl Action {
         Self::StateVex,
         Self::ReadFrameworks,
         Self::ImportFrameworks,
+        Self::ReadAssessments,
+        Self::WriteAssessments,
+        Self::SignOffAssessments,
     ];
 }
 
@@ -75,29 +85,37 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
     match (role, action) {
         // Reference data: every role reads it whole.
         (_, ReadFrameworks) => Some(Scope::All),
-        (NationalAnalyst, WriteInventory | StateVex) => None,
+        (NationalAnalyst, WriteInventory | StateVex | WriteAssessments | SignOffAssessments) => None,
         (NationalAnalyst, _) => Some(Scope::All),
 
-        (RegionalLead, ReadOrgs | ReadInventory | ReadExposure | ReadAudit | ManageUsers) => own_subtree,
+        (
+            RegionalLead,
+            ReadOrgs | ReadInventory | ReadExposure | ReadAudit | ManageUsers | ReadAssessments,
+        ) => own_subtree,
         (RegionalLead, _) => None,
 
         (
             OrgAdmin,
             ReadOrgs | ReadInventory | WriteInventory | ReadExposure | StateVex | ManageUsers | ManageTokens
-            | ReadAudit,
+            | ReadAudit | ReadAssessments | WriteAssessments | SignOffAssessments,
         ) => own_subtree,
         (OrgAdmin, _) => None,
 
         (
             OrgMember | IncidentResponder,
-            ReadOrgs | ReadInventory | WriteInventory | ReadExposure | StateVex,
+            ReadOrgs | ReadInventory | WriteInventory | ReadExposure | StateVex | ReadAssessments,
         ) => own_subtree,
+        (OrgMember, WriteAssessments) => own_subtree,
         (OrgMember | IncidentResponder, _) => None,
 
-        (Auditor, ReadOrgs | ReadInventory | ReadExposure | ReadAudit) => own_subtree,
+        (Auditor, ReadOrgs | ReadInventory | ReadExposure | ReadAudit | ReadAssessments) => own_subtree,
         (Auditor, _) => None,
 
-        (SupplierContact, ReadOrgs | WriteProducts | StateVex) => Some(Scope::Orgs(vec![org])),
+        // A supplier answers its own organisation's supplier assessment and sees nobody else's.
+        (
+            SupplierContact,
+            ReadOrgs | WriteProducts | StateVex | ReadAssessments | WriteAssessments | SignOffAssessments,
+        ) => Some(Scope::Orgs(vec![org])),
         (SupplierContact, _) => None,
     }
 }

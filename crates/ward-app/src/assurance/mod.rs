@@ -1,8 +1,11 @@
-//! Assurance: frameworks as versioned data (later: profiles, assessments, evidence, risks).
+//! Assurance: frameworks as versioned data, and assessments against them (later: profiles,
+//! evidence, risks).
 //!
 //! Frameworks are reference data every organisation reads; only national roles (and Ward itself,
 //! from the command line) load them. A file is checked for that permission before it is parsed,
 //! and parsed off the async workers within the upload limits and deadline.
+
+pub mod assessments;
 
 use serde::Serialize;
 use ward_core::assurance::{Framework, FrameworkFormat};

@@ -126,3 +126,140 @@ async fn only_national_roles_import_and_permission_comes_before_parsing() {
         .unwrap_err();
     assert!(matches!(err, AppError::TooLarge { .. }), "{err}");
 }
+
+/// An assessment through its workflow with the real CAF 4.0: unknown indicators listed, the
+/// derived status beside an override, submission refused while anything is unanswered.
+#[tokio::test]
+async fn an_assessment_of_caf_4_0_from_draft_to_published() {
+    use ward_app::assurance::assessments::NewAssessment;
+    use ward_core::assurance::{Answer, AssessmentKind, AssessmentStatus, Level, OutcomeNote};
+    let Some(dir) = shared_data("frameworks/webcaf-caf-4.0.yaml") else {
+        return;
+    };
+    let (store, _dir) = ward_testkit::fresh_sqlite().await;
+    let app = app_over(store.clone());
+    let op = operator();
+    let f = app
+        .import_framework(&op, "webcaf-caf-4.0.yaml", std::fs::read(dir).unwrap(), None)
+        .await
+        .unwrap();
+    let org = ward_core::OrgId::from_uuid(uuid::Uuid::now_v7());
+    let trust = ward_core::org::Organisation {
+        id: org,
+        code: ward_core::org::OdsCode::parse("RWA").unwrap(),
+        name: "Trust".into(),
+        kind: ward_core::org::OrgKind::NhsTrust,
+        parent: None,
+        postcode: None,
+        opened: None,
+        closed: None,
+    };
+    store
+        .upsert_orgs(&[trust], jiff::civil::date(2025, 1, 1), &op.audit(app.now()))
+        .await
+        .unwrap();
+    let head = app
+        .start_assessment(
+            &op,
+            NewAssessment {
+                org,
+                framework: f.framework,
+                version: f.version,
+                year: 2026,
+                kind: AssessmentKind::Final,
+            },
+        )
+        .await
+        .unwrap();
+    let yes = |v: bool| Answer {
+        value: Some(v),
+        comment: String::new(),
+        evidence: vec![],
+    };
+
+    let err = app
+        .answer_assessment(
+            &op,
+            head.id,
+            [
+                ("Z9.z.A.1".to_owned(), yes(true)),
+                ("A1.a.A.1".to_owned(), yes(true)),
+            ]
+            .into(),
+        )
+        .await
+        .unwrap_err();
+    let AppError::Invalid(problems) = err else {
+        panic!("{err}")
+    };
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].path, "answers.Z9.z.A.1");
+
+    // Every achieved statement of A1.a true, every not-achieved false: Achieved.
+    let caf = app.framework(&op, "ncsc-caf", "4.0").await.unwrap();
+    let a1a = caf.outcome("A1.a").unwrap();
+    let answers = a1a
+        .indicators
+        .iter()
+        .map(|i| (i.id.clone(), yes(i.level == Level::Achieved)))
+        .collect();
+    let v = app.answer_assessment(&op, head.id, answers).await.unwrap();
+    let o = v.outcomes.iter().find(|o| o.code == "A1.a").unwrap();
+    assert_eq!((o.derived.derived, o.status), (Level::Achieved, Level::Achieved));
+
+    let err = app
+        .note_outcome(
+            &op,
+            head.id,
+            "A1.a",
+            OutcomeNote {
+                override_status: Some(Level::NotAchieved),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("justification"), "{err}");
+    let note = OutcomeNote {
+        override_status: Some(Level::PartiallyAchieved),
+        justification: Some("board papers are a year old".into()),
+        owner: Some("SIRO".into()),
+    };
+    let v = app.note_outcome(&op, head.id, "A1.a", note).await.unwrap();
+    let o = v.outcomes.iter().find(|o| o.code == "A1.a").unwrap();
+    assert_eq!(
+        (o.derived.derived, o.status),
+        (Level::Achieved, Level::PartiallyAchieved),
+        "both kept"
+    );
+
+    // Submitting lists every unanswered indicator.
+    let err = app
+        .move_assessment(&op, head.id, AssessmentStatus::Submitted)
+        .await
+        .unwrap_err();
+    let AppError::Invalid(missing) = err else {
+        panic!("{err}")
+    };
+    assert_eq!(missing.len(), 555 - a1a.indicators.len());
+    assert!(missing.iter().any(|p| p.path == "answers.B2.b.PA.3#B2.b.8"));
+
+    let all = caf
+        .indicators()
+        .map(|(_, i)| (i.id.clone(), yes(false)))
+        .collect();
+    app.answer_assessment(&op, head.id, all).await.unwrap();
+    for to in [
+        AssessmentStatus::Submitted,
+        AssessmentStatus::SignedOff,
+        AssessmentStatus::Published,
+    ] {
+        let v = app.move_assessment(&op, head.id, to).await.unwrap();
+        assert_eq!(v.assessment.head.status, to);
+    }
+    let err = app
+        .move_assessment(&op, head.id, AssessmentStatus::Draft)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::Conflict(_)), "{err}");
+}

@@ -1,14 +1,19 @@
-//! Assurance frameworks: list, read one version, load a file (national roles).
+//! Assurance: frameworks (list, read one version, load a file: national roles) and assessments.
+
+use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use serde::Deserialize;
 use ward_app::assurance::FrameworkImported;
+use ward_app::assurance::assessments::{AssessmentView, NewAssessment};
+use ward_core::AssessmentId;
+use ward_core::assurance::{Answer, AssessmentHead, AssessmentStatus, OutcomeNote};
 use ward_store::assurance::FrameworkSummary;
 
 use crate::auth::{ApiActor, ApiUploader, FrameworksUpload};
-use crate::error::{ApiQuery, ApiResult};
+use crate::error::{ApiError, ApiJson, ApiQuery, ApiResult};
 use crate::state::AppState;
 
 /// Every loaded framework version.
@@ -59,6 +64,113 @@ pub async fn import(
     Ok(Json(
         s.app
             .import_framework(&actor, &file, body.to_vec(), q.version)
+            .await?,
+    ))
+}
+
+fn assessment_id(id: &str) -> Result<AssessmentId, ApiError> {
+    id.parse()
+        .map_err(|_| ApiError::unprocessable("id", "not a valid identifier"))
+}
+
+/// The assessments in your footprint, newest first.
+#[utoipa::path(get, path = "/api/v1/assessments", tag = "assurance",
+    responses((status = 200, body = Vec<AssessmentHead>), (status = 401, body = crate::error::ErrorBody)))]
+pub async fn list_assessments(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> ApiResult<Json<Vec<AssessmentHead>>> {
+    Ok(Json(s.app.assessments(&actor).await?))
+}
+
+/// Start a draft assessment of an organisation against a loaded framework version.
+#[utoipa::path(post, path = "/api/v1/assessments", tag = "assurance", request_body = NewAssessment,
+    responses((status = 200, body = AssessmentHead), (status = 409, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
+pub async fn start_assessment(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(b): ApiJson<NewAssessment>,
+) -> ApiResult<Json<AssessmentHead>> {
+    Ok(Json(s.app.start_assessment(&actor, b).await?))
+}
+
+/// One assessment: answers, outcome notes, and each outcome's derived and effective status.
+#[utoipa::path(get, path = "/api/v1/assessments/{id}", tag = "assurance", params(("id" = String, Path)),
+    responses((status = 200, body = AssessmentView), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn get_assessment(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<Json<AssessmentView>> {
+    Ok(Json(s.app.assessment(&actor, assessment_id(&id)?).await?))
+}
+
+/// Answers to record, by indicator identifier.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Answers {
+    pub answers: BTreeMap<String, Answer>,
+}
+
+/// Record answers while the assessment is a draft (each replaces the indicator's earlier answer).
+#[utoipa::path(put, path = "/api/v1/assessments/{id}/answers", tag = "assurance", params(("id" = String, Path)),
+    request_body = Answers,
+    responses((status = 200, body = AssessmentView), (status = 409, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
+pub async fn answer_assessment(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<Answers>,
+) -> ApiResult<Json<AssessmentView>> {
+    Ok(Json(
+        s.app
+            .answer_assessment(&actor, assessment_id(&id)?, b.answers)
+            .await?,
+    ))
+}
+
+/// Record an outcome's owner, or override its derived status with a justification.
+#[utoipa::path(put, path = "/api/v1/assessments/{id}/outcomes/{outcome}", tag = "assurance",
+    params(("id" = String, Path), ("outcome" = String, Path)), request_body = OutcomeNote,
+    responses((status = 200, body = AssessmentView), (status = 409, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
+pub async fn note_outcome(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path((id, outcome)): Path<(String, String)>,
+    ApiJson(b): ApiJson<OutcomeNote>,
+) -> ApiResult<Json<AssessmentView>> {
+    Ok(Json(
+        s.app
+            .note_outcome(&actor, assessment_id(&id)?, &outcome, b)
+            .await?,
+    ))
+}
+
+/// Where to move an assessment.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Move {
+    pub status: AssessmentStatus,
+}
+
+/// Move an assessment: submit (refused listing every unanswered indicator), return to draft, sign
+/// off, publish.
+#[utoipa::path(post, path = "/api/v1/assessments/{id}/status", tag = "assurance", params(("id" = String, Path)),
+    request_body = Move,
+    responses((status = 200, body = AssessmentView), (status = 409, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
+pub async fn move_assessment(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<Move>,
+) -> ApiResult<Json<AssessmentView>> {
+    Ok(Json(
+        s.app
+            .move_assessment(&actor, assessment_id(&id)?, b.status)
             .await?,
     ))
 }

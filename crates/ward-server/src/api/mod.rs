@@ -110,6 +110,24 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
             post(assurance::import).layer(DefaultBodyLimit::max(import_limit)),
         )
         .add(M::GET, "/api/v1/frameworks/{id}/{version}", get(assurance::get))
+        .add(M::GET, "/api/v1/assessments", get(assurance::list_assessments))
+        .add(M::POST, "/api/v1/assessments", post(assurance::start_assessment))
+        .add(M::GET, "/api/v1/assessments/{id}", get(assurance::get_assessment))
+        .add(
+            M::PUT,
+            "/api/v1/assessments/{id}/answers",
+            put(assurance::answer_assessment),
+        )
+        .add(
+            M::PUT,
+            "/api/v1/assessments/{id}/outcomes/{outcome}",
+            put(assurance::note_outcome),
+        )
+        .add(
+            M::POST,
+            "/api/v1/assessments/{id}/status",
+            post(assurance::move_assessment),
+        )
 }
 
 /// The routes that need a credential (everything listed by [`routes`]).
@@ -137,7 +155,9 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         accounts::revoke_token, audit::list, audit::verify,
         exposure::list, exposure::summary, exposure::export, exposure::unsupported, exposure::advisory, exposure::list_vex,
         exposure::state_vex, exposure::upload_sbom,
-        assurance::list, assurance::get, assurance::import,
+        assurance::list, assurance::get, assurance::import, assurance::list_assessments,
+        assurance::start_assessment, assurance::get_assessment, assurance::answer_assessment,
+        assurance::note_outcome, assurance::move_assessment,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),

@@ -60,6 +60,12 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/frameworks"),
     ("POST", "/api/v1/frameworks"),
     ("GET", "/api/v1/frameworks/{id}/{version}"),
+    ("GET", "/api/v1/assessments"),
+    ("POST", "/api/v1/assessments"),
+    ("GET", "/api/v1/assessments/{id}"),
+    ("PUT", "/api/v1/assessments/{id}/answers"),
+    ("PUT", "/api/v1/assessments/{id}/outcomes/{outcome}"),
+    ("POST", "/api/v1/assessments/{id}/status"),
 ];
 
 /// Whether `role` may call `route` on `target`.
@@ -106,6 +112,18 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
         // Reference data: everyone reads it; loading it is national.
         ("GET", "/api/v1/frameworks" | "/api/v1/frameworks/{id}/{version}") => true,
         ("POST", "/api/v1/frameworks") => national,
+        // Listing is filtered to the caller's footprint.
+        ("GET", "/api/v1/assessments") => true,
+        ("GET", "/api/v1/assessments/{id}") => own || national,
+        // An organisation answers its own assessments (a supplier its own supplier assessment);
+        // national and regional roles read, they do not answer for others.
+        (
+            "POST" | "PUT",
+            "/api/v1/assessments"
+            | "/api/v1/assessments/{id}/answers"
+            | "/api/v1/assessments/{id}/outcomes/{outcome}"
+            | "/api/v1/assessments/{id}/status",
+        ) => matches!(role, OrgAdmin | OrgMember | SupplierContact) && own,
         _ => panic!("route {route:?} has no rule in the walk"),
     }
 }
@@ -342,9 +360,89 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
                 .unwrap();
             (format!("/api/v1/frameworks/{}/{}", f.framework, f.version), None)
         }
+        ("POST", "/api/v1/assessments") => {
+            let version = walk_framework(app, n).await;
+            (
+                "/api/v1/assessments".into(),
+                j(
+                    json!({"org": org, "framework": "ncsc-caf", "version": version, "year": 2026, "kind": "final"}),
+                ),
+            )
+        }
+        ("GET", "/api/v1/assessments/{id}") => (
+            format!("/api/v1/assessments/{}", disposable_assessment(app, org, n).await),
+            None,
+        ),
+        ("PUT", "/api/v1/assessments/{id}/answers") => (
+            format!(
+                "/api/v1/assessments/{}/answers",
+                disposable_assessment(app, org, n).await
+            ),
+            j(json!({"answers": {"A1.a.A.1": {"value": false, "comment": "walk"}}})),
+        ),
+        ("PUT", "/api/v1/assessments/{id}/outcomes/{outcome}") => (
+            format!(
+                "/api/v1/assessments/{}/outcomes/A1.a",
+                disposable_assessment(app, org, n).await
+            ),
+            j(json!({"owner": "Walk owner"})),
+        ),
+        ("POST", "/api/v1/assessments/{id}/status") => (
+            format!(
+                "/api/v1/assessments/{}/status",
+                disposable_assessment(app, org, n).await
+            ),
+            j(json!({"status": "submitted"})),
+        ),
         (_, p) => (p.to_owned(), None),
     };
     Call { method, path, body }
+}
+
+/// A framework version of its own for call `n` (so each assessment is the first of its kind).
+async fn walk_framework(app: &TestApp, n: usize) -> String {
+    let actor = ward_app::Actor::system("walk", app.world.national);
+    app.app
+        .import_framework(
+            &actor,
+            "walk.yaml",
+            SMALL_FRAMEWORK.into(),
+            Some(format!("a-{n}")),
+        )
+        .await
+        .unwrap()
+        .version
+}
+
+/// A draft assessment of `org`, every indicator answered.
+async fn disposable_assessment(app: &TestApp, org: ward_core::OrgId, n: usize) -> ward_core::AssessmentId {
+    let actor = ward_app::Actor::system("walk", app.world.national);
+    let version = walk_framework(app, n).await;
+    let head = app
+        .app
+        .start_assessment(
+            &actor,
+            ward_app::assurance::assessments::NewAssessment {
+                org,
+                framework: "ncsc-caf".into(),
+                version,
+                year: 2026,
+                kind: ward_core::assurance::AssessmentKind::Final,
+            },
+        )
+        .await
+        .unwrap();
+    let answers = [(
+        "A1.a.A.1".to_owned(),
+        ward_core::assurance::Answer {
+            value: Some(true),
+            comment: String::new(),
+            evidence: vec![],
+        },
+    )]
+    .into();
+    app.app.answer_assessment(&actor, head.id, answers).await.unwrap();
+    head.id
 }
 
 /// A framework file in the WebCAF format, one outcome.

@@ -1,0 +1,236 @@
+//! Assessments: an organisation answers a framework version's indicators, each outcome's status is
+//! derived the WebCAF way (`ward_engine::assurance`), an assessor may override it with a
+//! justification (both are kept and shown), and the assessment moves draft > submitted > signed
+//! off > published. Submitting lists every unanswered indicator.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use ward_core::assurance::{
+    Answer, Assessment, AssessmentHead, AssessmentKind, AssessmentStatus, Framework, Level, OutcomeNote,
+};
+use ward_core::{AssessmentId, OrgId};
+use ward_engine::assurance::{Derived, derive};
+
+use crate::App;
+use crate::actor::Actor;
+use crate::authz::{Action, authorise, authorise_on};
+use crate::error::{AppError, AppResult, FieldProblem};
+
+/// What starting an assessment needs.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewAssessment {
+    pub org: OrgId,
+    pub framework: String,
+    pub version: String,
+    pub year: i32,
+    pub kind: AssessmentKind,
+}
+
+/// One outcome as the assessment stands: derived from the answers, the assessor's override if
+/// any, and the status that counts (the override where there is one).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OutcomeView {
+    pub code: String,
+    pub title: String,
+    #[schema(value_type = Object)]
+    pub derived: Derived,
+    pub note: OutcomeNote,
+    pub status: Level,
+}
+
+/// An assessment with every outcome's standing.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AssessmentView {
+    pub assessment: Assessment,
+    pub outcomes: Vec<OutcomeView>,
+    /// How many outcomes stand at each status.
+    pub counts: BTreeMap<Level, usize>,
+    /// Indicators not yet answered, in framework order.
+    pub unanswered: Vec<String>,
+}
+
+fn view(framework: &Framework, assessment: Assessment) -> AssessmentView {
+    let answers: BTreeMap<String, bool> = assessment
+        .answers
+        .iter()
+        .filter_map(|(k, a)| Some((k.clone(), a.value?)))
+        .collect();
+    let mut outcomes = Vec::new();
+    let mut counts = BTreeMap::new();
+    let mut unanswered = Vec::new();
+    for o in framework.outcomes() {
+        let derived = derive(o, &answers);
+        let note = assessment.outcomes.get(&o.code).cloned().unwrap_or_default();
+        let status = note.override_status.unwrap_or(derived.derived);
+        *counts.entry(status).or_default() += 1;
+        unanswered.extend(derived.unanswered.iter().cloned());
+        outcomes.push(OutcomeView {
+            code: o.code.clone(),
+            title: o.title.clone(),
+            derived,
+            note,
+            status,
+        });
+    }
+    AssessmentView {
+        assessment,
+        outcomes,
+        counts,
+        unanswered,
+    }
+}
+
+impl App {
+    async fn framework_of(&self, framework: &str, version: &str) -> AppResult<Framework> {
+        self.store()
+            .get_framework(framework, version)
+            .await?
+            .ok_or_else(|| AppError::invalid("framework", format!("{framework} {version} is not loaded")))
+    }
+
+    /// Start a draft assessment for an organisation in the caller's footprint.
+    pub async fn start_assessment(&self, actor: &Actor, new: NewAssessment) -> AppResult<AssessmentHead> {
+        let scope = authorise_on(self.store(), actor, Action::WriteAssessments, new.org, self.now()).await?;
+        if !(2000..=2100).contains(&new.year) {
+            return Err(AppError::invalid("year", "must be a year between 2000 and 2100"));
+        }
+        self.framework_of(&new.framework, &new.version).await?;
+        let now = self.now();
+        let head = AssessmentHead {
+            id: AssessmentId::new_at(now, crate::accounts::secrets::random_bytes::<10>()?),
+            org: new.org,
+            framework: new.framework,
+            version: new.version,
+            year: new.year,
+            kind: new.kind,
+            status: AssessmentStatus::Draft,
+            created_at: now,
+            updated_at: now,
+        };
+        self.store()
+            .create_assessment(&scope, &head, &actor.audit(now))
+            .await?;
+        Ok(head)
+    }
+
+    /// The assessments in the caller's footprint.
+    pub async fn assessments(&self, actor: &Actor) -> AppResult<Vec<AssessmentHead>> {
+        let scope = authorise(actor, Action::ReadAssessments, self.now())?;
+        Ok(self.store().list_assessments(&scope).await?)
+    }
+
+    /// One assessment with every outcome's derived and effective status.
+    pub async fn assessment(&self, actor: &Actor, id: AssessmentId) -> AppResult<AssessmentView> {
+        let scope = authorise(actor, Action::ReadAssessments, self.now())?;
+        let a = self.store().get_assessment(&scope, id).await?;
+        let f = self.framework_of(&a.head.framework, &a.head.version).await?;
+        Ok(view(&f, a))
+    }
+
+    /// Record answers. Every identifier must be one of the framework version's indicators; those
+    /// that are not are listed and nothing is stored.
+    pub async fn answer_assessment(
+        &self,
+        actor: &Actor,
+        id: AssessmentId,
+        answers: BTreeMap<String, Answer>,
+    ) -> AppResult<AssessmentView> {
+        let scope = authorise(actor, Action::WriteAssessments, self.now())?;
+        let a = self.store().get_assessment(&scope, id).await?;
+        let f = self.framework_of(&a.head.framework, &a.head.version).await?;
+        let known: std::collections::HashSet<&str> = f.indicators().map(|(_, i)| i.id.as_str()).collect();
+        let mut problems: Vec<FieldProblem> = answers
+            .keys()
+            .filter(|k| !known.contains(k.as_str()))
+            .map(|k| FieldProblem {
+                path: format!("answers.{k}"),
+                message: format!("{} {} has no indicator {k}", f.id, f.version),
+            })
+            .collect();
+        for (k, a) in &answers {
+            if a.evidence.iter().any(|e| e.trim().is_empty() || e.len() > 2_000) {
+                problems.push(FieldProblem {
+                    path: format!("answers.{k}.evidence"),
+                    message: "each piece of evidence is a link of 1 to 2,000 characters".into(),
+                });
+            }
+        }
+        if !problems.is_empty() {
+            return Err(AppError::Invalid(problems));
+        }
+        self.store()
+            .save_answers(&scope, id, &answers, &actor.audit(self.now()))
+            .await?;
+        self.assessment(actor, id).await
+    }
+
+    /// Record an outcome's note: an override needs a justification.
+    pub async fn note_outcome(
+        &self,
+        actor: &Actor,
+        id: AssessmentId,
+        outcome: &str,
+        note: OutcomeNote,
+    ) -> AppResult<AssessmentView> {
+        let scope = authorise(actor, Action::WriteAssessments, self.now())?;
+        let a = self.store().get_assessment(&scope, id).await?;
+        let f = self.framework_of(&a.head.framework, &a.head.version).await?;
+        if f.outcome(outcome).is_none() {
+            return Err(AppError::invalid(
+                "outcome",
+                format!("{} {} has no outcome {outcome}", f.id, f.version),
+            ));
+        }
+        if note.override_status.is_some() && note.justification.as_deref().is_none_or(|j| j.trim().is_empty())
+        {
+            return Err(AppError::invalid(
+                "justification",
+                "an override of the derived status needs a justification",
+            ));
+        }
+        self.store()
+            .save_outcome_note(&scope, id, outcome, &note, &actor.audit(self.now()))
+            .await?;
+        self.assessment(actor, id).await
+    }
+
+    /// Move an assessment along its workflow. Submitting is refused while any indicator is
+    /// unanswered, listing every one; signing off and publishing need the sign-off right.
+    pub async fn move_assessment(
+        &self,
+        actor: &Actor,
+        id: AssessmentId,
+        to: AssessmentStatus,
+    ) -> AppResult<AssessmentView> {
+        let action = match to {
+            AssessmentStatus::Draft | AssessmentStatus::Submitted => Action::WriteAssessments,
+            AssessmentStatus::SignedOff | AssessmentStatus::Published => Action::SignOffAssessments,
+        };
+        let scope = authorise(actor, action, self.now())?;
+        let current = self.assessment(actor, id).await?;
+        let from = current.assessment.head.status;
+        if !from.may_become(to) {
+            return Err(AppError::Conflict(format!(
+                "the assessment is {from}; it cannot become {to}"
+            )));
+        }
+        if to == AssessmentStatus::Submitted && !current.unanswered.is_empty() {
+            return Err(AppError::Invalid(
+                current
+                    .unanswered
+                    .iter()
+                    .map(|i| FieldProblem {
+                        path: format!("answers.{i}"),
+                        message: "not answered".into(),
+                    })
+                    .collect(),
+            ));
+        }
+        self.store()
+            .move_assessment(&scope, id, from, to, &actor.audit(self.now()))
+            .await?;
+        self.assessment(actor, id).await
+    }
+}
