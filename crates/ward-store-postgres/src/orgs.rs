@@ -79,7 +79,6 @@ impl PgStore {
     }
 }
 
-
 #[async_trait]
 impl OrgRollups for PgStore {
     async fn rollup_lineage(tx: &mut Self::Write, ids: &[OrgId]) -> StoreResult<BTreeSet<OrgId>> {
@@ -97,7 +96,11 @@ impl OrgRollups for PgStore {
         rollups::recompute(&mut tx.0, &orgs).await
     }
 
-    async fn rollup_overview(db: &mut Self::Read, scope: &Scope, root: OrgId) -> StoreResult<Option<OrgOverview>> {
+    async fn rollup_overview(
+        db: &mut Self::Read,
+        scope: &Scope,
+        root: OrgId,
+    ) -> StoreResult<Option<OrgOverview>> {
         rollups::overview(&mut db.0, scope, root).await
     }
 }

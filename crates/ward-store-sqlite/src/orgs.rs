@@ -30,7 +30,11 @@ impl OrgRollups for SqliteStore {
         rollups::recompute(&mut tx.0, &orgs).await
     }
 
-    async fn rollup_overview(db: &mut Self::Read, scope: &Scope, root: OrgId) -> StoreResult<Option<OrgOverview>> {
+    async fn rollup_overview(
+        db: &mut Self::Read,
+        scope: &Scope,
+        root: OrgId,
+    ) -> StoreResult<Option<OrgOverview>> {
         rollups::overview(&mut db.0, scope, root).await
     }
 }

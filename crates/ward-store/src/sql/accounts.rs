@@ -141,7 +141,10 @@ async fn load_user<E: Exec + ?Sized>(db: &mut E, id: UserId, lock: &str) -> Stor
 }
 
 async fn load_token<E: Exec + ?Sized>(db: &mut E, id: TokenId, lock: &str) -> StoreResult<ApiToken> {
-    let q = Sql::new(format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE id = $1{lock}")).arg(id);
+    let q = Sql::new(format!(
+        "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE id = $1{lock}"
+    ))
+    .arg(id);
     match db.fetch_optional(q).await? {
         Some(row) => token_from_row(&row),
         None => Err(StoreError::not_found("api token", id)),
@@ -170,7 +173,11 @@ fn bind_user(q: Sql, user: &User) -> Sql {
         .arg(user.created_at)
 }
 
-async fn insert_user<E: Exec + ?Sized>(db: &mut E, user: &User, audit: &AuditMeta) -> StoreResult<AuditEvent> {
+async fn insert_user<E: Exec + ?Sized>(
+    db: &mut E,
+    user: &User,
+    audit: &AuditMeta,
+) -> StoreResult<AuditEvent> {
     let q = Sql::new(format!(
         "INSERT INTO users ({USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
     ));
@@ -186,7 +193,11 @@ async fn insert_user<E: Exec + ?Sized>(db: &mut E, user: &User, audit: &AuditMet
     ))
 }
 
-async fn insert_grant<E: Exec + ?Sized>(db: &mut E, grant: &RoleGrant, audit: &AuditMeta) -> StoreResult<AuditEvent> {
+async fn insert_grant<E: Exec + ?Sized>(
+    db: &mut E,
+    grant: &RoleGrant,
+    audit: &AuditMeta,
+) -> StoreResult<AuditEvent> {
     let q = Sql::new(format!(
         "INSERT INTO role_grants ({GRANT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
     ))
@@ -490,7 +501,10 @@ impl<B: SqlBackend> AccountStore for B {
 
     async fn revoke_grant(&self, id: GrantId, audit: &AuditMeta) -> StoreResult<()> {
         let mut tx = self.write().await?;
-        let q = Sql::new(format!("DELETE FROM role_grants WHERE id = $1 RETURNING {GRANT_COLUMNS}")).arg(id);
+        let q = Sql::new(format!(
+            "DELETE FROM role_grants WHERE id = $1 RETURNING {GRANT_COLUMNS}"
+        ))
+        .arg(id);
         let Some(row) = tx.fetch_optional(q).await? else {
             return Err(StoreError::not_found("role grant", id));
         };
@@ -513,7 +527,9 @@ impl<B: SqlBackend> AccountStore for B {
         ))
         .arg(user);
         let rows = self.read().await?.fetch_all(q).await?;
-        rows.iter().map(|r| grant_from_columns(r, &GRANT_NAMES, user)).collect()
+        rows.iter()
+            .map(|r| grant_from_columns(r, &GRANT_NAMES, user))
+            .collect()
     }
 
     async fn create_session(&self, session: &Session) -> StoreResult<()> {
@@ -523,7 +539,10 @@ impl<B: SqlBackend> AccountStore for B {
     }
 
     async fn get_session(&self, id_hash: &str) -> StoreResult<Option<Session>> {
-        let q = Sql::new(format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id_hash = $1")).arg(id_hash);
+        let q = Sql::new(format!(
+            "SELECT {SESSION_COLUMNS} FROM sessions WHERE id_hash = $1"
+        ))
+        .arg(id_hash);
         let row = self.read().await?.fetch_optional(q).await?;
         row.as_ref().map(session_from_row).transpose()
     }
@@ -541,11 +560,19 @@ impl<B: SqlBackend> AccountStore for B {
     }
 
     async fn delete_sessions_of(&self, user: UserId) -> StoreResult<u64> {
-        write_one(self, Sql::new("DELETE FROM sessions WHERE user_id = $1").arg(user)).await
+        write_one(
+            self,
+            Sql::new("DELETE FROM sessions WHERE user_id = $1").arg(user),
+        )
+        .await
     }
 
     async fn delete_expired_sessions(&self, now: Timestamp) -> StoreResult<u64> {
-        write_one(self, Sql::new("DELETE FROM sessions WHERE expires_at <= $1").arg(now)).await
+        write_one(
+            self,
+            Sql::new("DELETE FROM sessions WHERE expires_at <= $1").arg(now),
+        )
+        .await
     }
 
     async fn create_token(&self, token: &ApiToken, audit: &AuditMeta) -> StoreResult<()> {
@@ -578,7 +605,10 @@ impl<B: SqlBackend> AccountStore for B {
     }
 
     async fn find_token_by_hash(&self, token_hash: &str) -> StoreResult<Option<ApiToken>> {
-        let q = Sql::new(format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = $1")).arg(token_hash);
+        let q = Sql::new(format!(
+            "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = $1"
+        ))
+        .arg(token_hash);
         let row = self.read().await?.fetch_optional(q).await?;
         row.as_ref().map(token_from_row).transpose()
     }

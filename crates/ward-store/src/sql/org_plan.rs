@@ -151,7 +151,9 @@ pub(crate) fn new_paths(
                 .or_else(|| stored_paths.get(&parent))
                 .filter(|p| !p.is_empty())
                 .cloned()
-                .ok_or_else(|| StoreError::Invalid(format!("parent: organisation {parent} does not exist")))?,
+                .ok_or_else(|| {
+                    StoreError::Invalid(format!("parent: organisation {parent} does not exist"))
+                })?,
         };
         let path = format!("{parent_path}{}/", cur.code.as_str());
         if p.before.is_none() {
@@ -259,7 +261,11 @@ mod tests {
     fn new_paths_follow_parents_in_the_batch_and_stored() {
         let stored = HashMap::from([(id(5), "/X26/".to_owned())]);
         let plan = plan_upsert(
-            &[org("QKK", 1, Some(5)), org("RJZ", 2, Some(1)), org("Y56", 3, None)],
+            &[
+                org("QKK", 1, Some(5)),
+                org("RJZ", 2, Some(1)),
+                org("Y56", 3, None),
+            ],
             HashMap::new(),
             &HashSet::from([id(5)]),
             &meta(),

@@ -85,7 +85,11 @@ pub trait OrgRollups: SqlBackend {
     /// Sum the `subtree` counters of `orgs` again from the `own` counters beneath them.
     async fn rollup_recompute(tx: &mut Self::Write, orgs: &BTreeSet<OrgId>) -> StoreResult<()>;
     /// The overview of `root`'s subtree inside `scope`, or None when `root` is not inside it.
-    async fn rollup_overview(db: &mut Self::Read, scope: &Scope, root: OrgId) -> StoreResult<Option<OrgOverview>>;
+    async fn rollup_overview(
+        db: &mut Self::Read,
+        scope: &Scope,
+        root: OrgId,
+    ) -> StoreResult<Option<OrgOverview>>;
 }
 
 fn ids_arg(ids: impl IntoIterator<Item = OrgId>) -> Arg {
@@ -224,7 +228,11 @@ async fn relink<E: Exec + ?Sized>(
 
 /// Recompute the paths of `changed` organisations and of everything beneath the `moved` ones
 /// (found by their paths before the move), walking each one's current parents up to the top.
-pub async fn refresh_paths<E: Exec + ?Sized>(db: &mut E, changed: &[OrgId], moved: &[OrgId]) -> StoreResult<()> {
+pub async fn refresh_paths<E: Exec + ?Sized>(
+    db: &mut E,
+    changed: &[OrgId],
+    moved: &[OrgId],
+) -> StoreResult<()> {
     let dialect = db.dialect();
     let mut q = Sql::new("WITH RECURSIVE todo(id) AS (SELECT o.id FROM organisations o WHERE ");
     q.in_list(dialect, "o.id", ids_arg(changed.iter().copied()));
@@ -316,12 +324,16 @@ fn push_org_filter(q: &mut Sql, dialect: Dialect, filter: &OrgFilter) {
             Dialect::Sqlite => {
                 // LIKE is case-insensitive for ASCII on SQLite.
                 let pattern = like_pattern(text);
-                q.push(" AND (name LIKE ").bind(pattern.as_str()).push(" ESCAPE '\\'");
+                q.push(" AND (name LIKE ")
+                    .bind(pattern.as_str())
+                    .push(" ESCAPE '\\'");
                 q.push(" OR code LIKE ").bind(pattern).push(" ESCAPE '\\')");
             }
             Dialect::Postgres => {
                 let text = text.to_lowercase();
-                q.push(" AND (strpos(lower(name), ").bind(text.as_str()).push(") > 0");
+                q.push(" AND (strpos(lower(name), ")
+                    .bind(text.as_str())
+                    .push(") > 0");
                 q.push(" OR strpos(lower(code), ").bind(text).push(") > 0)");
             }
         }
@@ -386,7 +398,11 @@ impl<B: OrgRollups> OrgStore for B {
 
     async fn get_org(&self, scope: &Scope, id: OrgId) -> StoreResult<Organisation> {
         let mut db = self.read().await?;
-        let mut q = Sql::new(format!("SELECT {} FROM organisations WHERE id = $1", org_columns(""))).arg(id);
+        let mut q = Sql::new(format!(
+            "SELECT {} FROM organisations WHERE id = $1",
+            org_columns("")
+        ))
+        .arg(id);
         db.scope_filter(&mut q, scope, "id");
         match db.fetch_optional(q).await? {
             Some(r) => org_from_row(&r),
@@ -396,8 +412,11 @@ impl<B: OrgRollups> OrgStore for B {
 
     async fn get_org_by_code(&self, scope: &Scope, code: &OdsCode) -> StoreResult<Organisation> {
         let mut db = self.read().await?;
-        let mut q = Sql::new(format!("SELECT {} FROM organisations WHERE code = $1", org_columns("")))
-            .arg(code.as_str());
+        let mut q = Sql::new(format!(
+            "SELECT {} FROM organisations WHERE code = $1",
+            org_columns("")
+        ))
+        .arg(code.as_str());
         db.scope_filter(&mut q, scope, "id");
         match db.fetch_optional(q).await? {
             Some(r) => org_from_row(&r),
