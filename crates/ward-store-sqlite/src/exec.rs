@@ -162,6 +162,13 @@ impl RowRead for SqlRow {
     }
 }
 
+#[async_trait]
+impl ward_store::sql::Tx for SqliteExec<sqlx::Transaction<'static, Sqlite>> {
+    async fn commit(self) -> StoreResult<()> {
+        self.0.commit().await.map_err(db_error)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,12 +181,5 @@ mod tests {
         assert_eq!(values, vec![args[1].clone(), args[0].clone(), args[1].clone()]);
         assert!(positional("SELECT $3", &args).is_none());
         assert!(positional("SELECT $0", &args).is_none());
-    }
-}
-
-#[async_trait]
-impl ward_store::sql::Tx for SqliteExec<sqlx::Transaction<'static, Sqlite>> {
-    async fn commit(self) -> StoreResult<()> {
-        self.0.commit().await.map_err(db_error)
     }
 }
