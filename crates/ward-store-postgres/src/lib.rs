@@ -24,7 +24,6 @@ macro_rules! in_scope {
     };
 }
 
-mod accounts;
 mod assets;
 mod audit;
 mod backup;

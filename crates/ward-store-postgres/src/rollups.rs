@@ -3,7 +3,7 @@
 //!
 //! * `organisations.path` (`/X26/Y56/QKK/RJZ/`, collation "C") makes a subtree the index range
 //!   `P <= path < P || '~'`; `ward_scope` expands subtrees that way. New organisations get their path
-//!   when inserted; [`refresh_paths`] recomputes re-parented organisations and their descendants in
+//!   when inserted; `ward_store::sql::orgs::refresh_paths` recomputes re-parented organisations and their descendants in
 //!   the same transaction as the move.
 //! * `org_rollups` holds per (organisation, metric) the organisation's own count and its subtree's.
 //!   Writes collect changes of `own` in [`Deltas`] and [`apply`] them (own at the organisation,
@@ -129,37 +129,6 @@ pub(crate) async fn recompute(conn: &mut PgConnection, orgs: &BTreeSet<Uuid>) ->
          ON CONFLICT (org_id, metric) DO UPDATE SET subtree = EXCLUDED.subtree",
     )
     .bind(&orgs)
-    .execute(&mut *conn)
-    .await
-    .map_err(map_db_error)?;
-    Ok(())
-}
-
-/// Recompute the paths of `changed` organisations and of everything beneath the `moved` ones (found
-/// by their paths before the move), walking each one's current parents up to the top.
-pub(crate) async fn refresh_paths(
-    conn: &mut PgConnection,
-    changed: &[Uuid],
-    moved: &[Uuid],
-) -> StoreResult<()> {
-    sqlx::query(
-        "WITH RECURSIVE todo(id) AS (
-             SELECT unnest($1::uuid[])
-           UNION
-             SELECT d.id FROM organisations m
-               JOIN organisations d ON d.path > m.path AND d.path < m.path || '~'
-              WHERE m.id = ANY ($2) AND m.path <> ''
-         ), up(start, cur, path, depth) AS (
-             SELECT o.id, o.parent_id, o.code || '/', 0 FROM organisations o WHERE o.id IN (SELECT id FROM todo)
-           UNION ALL
-             SELECT up.start, p.parent_id, p.code || '/' || up.path, up.depth + 1
-               FROM up JOIN organisations p ON p.id = up.cur WHERE up.depth < 64
-         )
-         UPDATE organisations o SET path = '/' || up.path
-           FROM up WHERE up.cur IS NULL AND o.id = up.start AND o.path <> '/' || up.path",
-    )
-    .bind(changed)
-    .bind(moved)
     .execute(&mut *conn)
     .await
     .map_err(map_db_error)?;

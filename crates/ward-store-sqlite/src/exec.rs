@@ -29,8 +29,55 @@ fn bind(q: Query<'_>, a: Arg) -> Query<'_> {
 }
 
 fn query(text: String, args: Vec<Arg>) -> Query<'static> {
+    let (text, args) = if args.len() > POSITIONAL_FROM {
+        positional(&text, &args).unwrap_or((text, args))
+    } else {
+        (text, args)
+    };
     args.into_iter()
         .fold(sqlx::query(sqlx::AssertSqlSafe(text)), bind)
+}
+
+/// Statements with more bound values than this are rewritten by [`positional`]. sqlx asks SQLite
+/// for the name of every numbered parameter, and SQLite finds a name by walking its list of
+/// names, so binding `n` numbered values costs `n * n / 2` steps: 5.7 s for the 270,000 values of
+/// a 30,000-organisation import in statements of 4,500, against a few milliseconds as `?`.
+const POSITIONAL_FROM: usize = 64;
+
+/// The statement with each `$n` outside quotes and comments replaced by `?` and the values
+/// reordered (and repeated) to match, or None when a placeholder names no value.
+fn positional(text: &str, args: &[Arg]) -> Option<(String, Vec<Arg>)> {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut values = Vec::with_capacity(args.len());
+    let (mut i, mut copied) = (0, 0);
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'\'' | b'"' => i = skip_past(bytes, i + 1, &[b]),
+            b'-' if bytes.get(i + 1) == Some(&b'-') => i = skip_past(bytes, i + 2, b"\n"),
+            b'/' if bytes.get(i + 1) == Some(&b'*') => i = skip_past(bytes, i + 2, b"*/"),
+            b'$' => {
+                let digits = bytes[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+                let n: usize = text.get(i + 1..i + 1 + digits)?.parse().ok()?;
+                values.push(args.get(n.checked_sub(1)?)?.clone());
+                out.push_str(text.get(copied..i)?);
+                out.push('?');
+                i += 1 + digits;
+                copied = i;
+            }
+            _ => i += 1,
+        }
+    }
+    out.push_str(text.get(copied..)?);
+    Some((out, values))
+}
+
+/// The index just past the next `end` at or after `from` (or the end of the text).
+fn skip_past(bytes: &[u8], from: usize, end: &[u8]) -> usize {
+    bytes
+        .get(from..)
+        .and_then(|rest| rest.windows(end.len()).position(|w| w == end))
+        .map_or(bytes.len(), |p| from + p + end.len())
 }
 
 #[async_trait]
@@ -119,5 +166,20 @@ impl RowRead for SqlRow {
 impl ward_store::sql::Tx for SqliteExec<sqlx::Transaction<'static, Sqlite>> {
     async fn commit(self) -> StoreResult<()> {
         self.0.commit().await.map_err(db_error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbered_placeholders_become_positional() {
+        let args = vec![Arg::I64(Some(1)), Arg::Text(Some("b".into()))];
+        let (text, values) = positional("SELECT $2, '$1', \"$1\" -- $1\n, /* $1 */ $1, $2", &args).unwrap();
+        assert_eq!(text, "SELECT ?, '$1', \"$1\" -- $1\n, /* $1 */ ?, ?");
+        assert_eq!(values, vec![args[1].clone(), args[0].clone(), args[1].clone()]);
+        assert!(positional("SELECT $3", &args).is_none());
+        assert!(positional("SELECT $0", &args).is_none());
     }
 }

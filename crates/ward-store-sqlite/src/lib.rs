@@ -14,7 +14,6 @@
 //! [`Scope`](ward_store::Scope). Audit records are appended by [`audit::append`] inside the same
 //! transaction as the change they describe.
 
-mod accounts;
 mod assets;
 mod audit;
 mod backup;

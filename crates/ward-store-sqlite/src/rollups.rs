@@ -6,7 +6,7 @@
 //! followed by `/` (`/X26/Y56/QKK/RJZ/`). Codes are upper-case letters and digits, so the subtree of
 //! an organisation with path `P` is the index range `P <= path < P || '~'`: scopes
 //! and overviews read a range of `organisations_path` instead of walking `parent_id` recursively.
-//! New organisations get their path when inserted; [`refresh_paths`] recomputes the paths of
+//! New organisations get their path when inserted; `ward_store::sql::orgs::refresh_paths` recomputes the paths of
 //! re-parented organisations and everything beneath them, in the same transaction as the move.
 //!
 //! # Counters
@@ -28,7 +28,6 @@ use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use ward_core::OrgId;
 use ward_core::asset::Asset;
-use ward_core::org::Organisation;
 use ward_store::{OrgOverview, Scope, StoreError, StoreResult};
 
 pub(crate) use ward_store::rollup::{Deltas, Metric, fill};
@@ -37,8 +36,6 @@ pub(crate) use ward_store::rollup::{Deltas, Metric, fill};
 const IN_CHUNK: usize = 400;
 /// Rows per multi-row upsert into `org_rollups` (4 parameters each).
 const UPSERT_ROWS: usize = 200;
-/// Deepest hierarchy walked when computing paths (guards against a corrupted cyclic table).
-const MAX_DEPTH: i64 = 64;
 
 /// Push `<column> IN (?, ...)` over text values, or a false condition for none.
 fn push_in_text(qb: &mut QueryBuilder<Sqlite>, column: &str, values: &[String]) {
@@ -218,74 +215,6 @@ pub(crate) async fn recompute(conn: &mut SqliteConnection, orgs: &BTreeSet<Strin
         qb.build().execute(&mut *conn).await.db()?;
     }
     Ok(())
-}
-
-/// Recompute the paths of `changed` organisations and of everything beneath the `moved` ones
-/// (found by their paths before the move), walking each one's current parents up to the top.
-pub(crate) async fn refresh_paths(
-    conn: &mut SqliteConnection,
-    changed: &[OrgId],
-    moved: &[OrgId],
-) -> StoreResult<()> {
-    let mut todo: BTreeSet<String> = changed.iter().map(ToString::to_string).collect();
-    let moved: Vec<String> = moved.iter().map(ToString::to_string).collect();
-    for chunk in moved.chunks(IN_CHUNK) {
-        let mut qb = QueryBuilder::new(
-            "SELECT d.id FROM organisations m \
-             JOIN organisations d ON d.path > m.path AND d.path < m.path || '~' WHERE m.path <> '' AND ",
-        );
-        push_in_text(&mut qb, "m.id", chunk);
-        let ids: Vec<String> = qb.build_query_scalar().fetch_all(&mut *conn).await.db()?;
-        todo.extend(ids);
-    }
-    let todo: Vec<String> = todo.into_iter().collect();
-    let mut fresh: Vec<(String, String)> = Vec::with_capacity(todo.len());
-    for chunk in todo.chunks(IN_CHUNK) {
-        let mut qb = QueryBuilder::new(
-            "WITH RECURSIVE up(start, cur, path, depth) AS ( \
-               SELECT o.id, o.parent_id, o.code || '/', 0 FROM organisations o WHERE ",
-        );
-        push_in_text(&mut qb, "o.id", chunk);
-        qb.push(
-            " UNION ALL \
-               SELECT up.start, p.parent_id, p.code || '/' || up.path, up.depth + 1 \
-                 FROM up JOIN organisations p ON p.id = up.cur WHERE up.depth < ",
-        );
-        qb.push_bind(MAX_DEPTH);
-        qb.push(
-            ") SELECT up.start AS id, '/' || up.path AS path FROM up \
-               JOIN organisations o ON o.id = up.start WHERE up.cur IS NULL AND o.path <> '/' || up.path",
-        );
-        for row in qb.build().fetch_all(&mut *conn).await.db()? {
-            fresh.push((get(&row, "id")?, get(&row, "path")?));
-        }
-    }
-    for (id, path) in &fresh {
-        sqlx::query("UPDATE organisations SET path = ? WHERE id = ?")
-            .bind(path)
-            .bind(id)
-            .execute(&mut *conn)
-            .await
-            .db()?;
-    }
-    Ok(())
-}
-
-/// The path a new organisation gets: its parent's path (or the top) followed by its code.
-pub(crate) async fn path_for(conn: &mut SqliteConnection, org: &Organisation) -> StoreResult<String> {
-    let parent = match org.parent {
-        None => "/".to_owned(),
-        Some(p) => {
-            let path: Option<String> = sqlx::query_scalar("SELECT path FROM organisations WHERE id = ?")
-                .bind(p.to_string())
-                .fetch_optional(&mut *conn)
-                .await
-                .db()?;
-            path.filter(|p| !p.is_empty())
-                .ok_or_else(|| StoreError::Invalid(format!("parent: organisation {p} does not exist")))?
-        }
-    };
-    Ok(format!("{parent}{}/", org.code.as_str()))
 }
 
 /// The number of assets in `scope` (of one organisation, kind or exposure when given) from the

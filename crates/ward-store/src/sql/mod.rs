@@ -11,12 +11,15 @@
 //! scope filter, the audit chain's lock) or stays in the backend crate (bulk loads, text search,
 //! migrations). See `docs/storage.md`.
 
+pub mod accounts;
 mod assessments;
 mod assurance;
 pub mod audit;
 mod backend;
 mod error;
 mod exec;
+mod org_plan;
+pub mod orgs;
 mod row;
 
 pub use backend::{SqlBackend, Tx};
