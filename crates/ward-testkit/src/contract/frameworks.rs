@@ -150,7 +150,7 @@ fn answer(value: Option<bool>) -> Answer {
 /// Assessments: created only in scope and once per year and kind, answered while a draft, moved
 /// only along the workflow and only from the status the caller saw; invisible outside scope.
 pub async fn assessments_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()> {
-    let fx = Fixture::new(store.clone(), "AS");
+    let fx = Fixture::new(store.clone(), "AM");
     let [_, _, icb, a, b] = fx.small_tree().await?;
     let fw = format!("contract-{}", next_number());
     store
