@@ -300,6 +300,52 @@ pub struct Assessment {
     pub outcomes: BTreeMap<String, OutcomeNote>,
 }
 
+/// Who a profile (a minimum standard) applies to.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+    strum::IntoStaticStr, strum::EnumString, strum::Display, strum::EnumIter, utoipa::ToSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum ProfileCategory {
+    /// NHS trusts and integrated care boards.
+    TrustsAndIcbs,
+    GpPractices,
+    /// Adult social care providers (their sites assess as the provider).
+    SocialCare,
+    Suppliers,
+}
+
+impl ProfileCategory {
+    /// The category an organisation of `kind` is held to; none for regions and the national body,
+    /// which do not assess themselves against a profile.
+    pub fn of(kind: crate::org::OrgKind) -> Option<Self> {
+        use crate::org::OrgKind::*;
+        match kind {
+            NhsTrust | Icb => Some(Self::TrustsAndIcbs),
+            GpPractice => Some(Self::GpPractices),
+            CareProvider | CareSite => Some(Self::SocialCare),
+            Supplier => Some(Self::Suppliers),
+            NationalBody | Region => None,
+        }
+    }
+}
+
+/// A minimum standard: the status each outcome must reach, for one category of organisation,
+/// against one framework version. Versions are numbered from 1 and take effect on a date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Profile {
+    pub framework: String,
+    pub framework_version: String,
+    pub category: ProfileCategory,
+    /// 1, 2, ...: each publication is a new version; earlier ones are kept.
+    pub version: u32,
+    #[schema(value_type = String, format = Date)]
+    pub effective_from: jiff::civil::Date,
+    /// Target status by outcome code; outcomes not named have no target.
+    pub targets: BTreeMap<String, Level>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -317,6 +363,17 @@ mod tests {
         crate::text::check_serde_agrees::<FrameworkFormat>().unwrap();
         crate::text::check_serde_agrees::<AssessmentKind>().unwrap();
         crate::text::check_serde_agrees::<AssessmentStatus>().unwrap();
+        crate::text::check_serde_agrees::<ProfileCategory>().unwrap();
+    }
+
+    #[test]
+    fn every_assessing_kind_has_a_category() {
+        use crate::org::OrgKind;
+        use strum::IntoEnumIterator;
+        for kind in OrgKind::iter() {
+            let expected = !matches!(kind, OrgKind::NationalBody | OrgKind::Region);
+            assert_eq!(ProfileCategory::of(kind).is_some(), expected, "{kind:?}");
+        }
     }
 
     #[test]

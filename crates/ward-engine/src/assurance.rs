@@ -6,6 +6,8 @@
 //! partially-achieved column and every indicator in it is true, Partially achieved; otherwise Not
 //! achieved. An achieved and a not-achieved indicator both true is a contradiction, flagged.
 
+pub mod profile;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
