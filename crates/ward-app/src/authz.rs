@@ -49,13 +49,15 @@ pub enum Action {
     ReadAssessments,
     /// Start, answer and submit the organisation's assessments.
     WriteAssessments,
+    /// Publish profiles (minimum standards) for a category of organisation.
+    PublishProfiles,
     /// Sign off and publish the organisation's assessments (its senior information risk owner's
     /// decision, taken by an organisation admin).
     SignOffAssessments,
 }
 
 impl Action {
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 19] = [
         Self::ReadOrgs,
         Self::ImportOrgs,
         Self::ReadInventory,
@@ -74,6 +76,7 @@ impl Action {
         Self::ReadAssessments,
         Self::WriteAssessments,
         Self::SignOffAssessments,
+        Self::PublishProfiles,
     ];
 }
 
@@ -85,6 +88,7 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
     match (role, action) {
         // Reference data: every role reads it whole.
         (_, ReadFrameworks) => Some(Scope::All),
+        (NationalAnalyst, PublishProfiles) => Some(Scope::All),
         (NationalAnalyst, WriteInventory | StateVex | WriteAssessments | SignOffAssessments) => None,
         (NationalAnalyst, _) => Some(Scope::All),
 

@@ -7,7 +7,8 @@ use jiff::Timestamp;
 use serde::Serialize;
 use ward_core::AssessmentId;
 use ward_core::assurance::{
-    Answer, Assessment, AssessmentHead, AssessmentStatus, Framework, FrameworkFormat, OutcomeNote,
+    Answer, Assessment, AssessmentHead, AssessmentStatus, Framework, FrameworkFormat, OutcomeNote, Profile,
+    ProfileCategory,
 };
 
 use crate::{AuditMeta, Scope, StoreResult};
@@ -129,4 +130,21 @@ pub mod refusals {
             "the assessment is {found}, not {expected}: someone else changed it meanwhile"
         ))
     }
+}
+
+/// Profiles (minimum standards). National reference data: readable by everyone, published by
+/// national roles (decided in `ward-app`).
+#[async_trait]
+pub trait ProfileStore: Send + Sync {
+    /// Publish `profile` as the next version for its framework version and category: the version
+    /// number is the previous one plus one (the caller's is ignored) and is returned. Audited as
+    /// `profile.publish`.
+    async fn publish_profile(&self, profile: &Profile, audit: &AuditMeta) -> StoreResult<u32>;
+    /// Every version for a framework version and category, oldest first.
+    async fn profile_versions(
+        &self,
+        framework: &str,
+        framework_version: &str,
+        category: ProfileCategory,
+    ) -> StoreResult<Vec<Profile>>;
 }

@@ -734,6 +734,20 @@ pub const TABLES: &[BackupTable] = &[
         ],
         &["assessment_id", "outcome"],
     ),
+    // `targets` is a JSON object (outcome code to status) kept as text in both schemas.
+    entry(
+        "profiles",
+        &[
+            col("framework", Text),
+            col("framework_version", Text),
+            col("category", Text),
+            col("version", Integer),
+            col("effective_from", Date),
+            col("targets", Text),
+            col("published_at", Timestamp),
+        ],
+        &["framework", "framework_version", "category", "version"],
+    ),
 ];
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ pub mod sector;
 pub mod sql;
 pub mod vuln;
 
-pub use assurance::{AssessmentStore, FrameworkStore};
+pub use assurance::{AssessmentStore, FrameworkStore, ProfileStore};
 pub use digest::digest_json_sliced;
 pub use error::{StoreError, StoreErrorKind, StoreResult};
 pub use keys::StoreKeys;
@@ -408,6 +408,7 @@ pub trait Store:
     + SectorStore
     + FrameworkStore
     + AssessmentStore
+    + ProfileStore
 {
 }
 impl<T> Store for T where
@@ -421,5 +422,6 @@ impl<T> Store for T where
         + SectorStore
         + FrameworkStore
         + AssessmentStore
+        + ProfileStore
 {
 }

@@ -124,7 +124,16 @@ impl App {
     /// One assessment with every outcome's derived and effective status.
     pub async fn assessment(&self, actor: &Actor, id: AssessmentId) -> AppResult<AssessmentView> {
         let scope = authorise(actor, Action::ReadAssessments, self.now())?;
-        let a = self.store().get_assessment(&scope, id).await?;
+        self.assessment_in(&scope, id).await
+    }
+
+    /// One assessment inside `scope`, for callers that have already decided the scope.
+    pub(crate) async fn assessment_in(
+        &self,
+        scope: &ward_store::Scope,
+        id: AssessmentId,
+    ) -> AppResult<AssessmentView> {
+        let a = self.store().get_assessment(scope, id).await?;
         let f = self.framework_of(&a.head.framework, &a.head.version).await?;
         Ok(view(&f, a))
     }

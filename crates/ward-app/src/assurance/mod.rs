@@ -6,6 +6,7 @@
 //! and parsed off the async workers within the upload limits and deadline.
 
 pub mod assessments;
+pub mod profiles;
 
 use serde::Serialize;
 use ward_core::assurance::{Framework, FrameworkFormat};

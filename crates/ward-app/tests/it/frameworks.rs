@@ -262,4 +262,56 @@ async fn an_assessment_of_caf_4_0_from_draft_to_published() {
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::Conflict(_)), "{err}");
+
+    // A profile for trusts: the first version asks for partially achieved on A1.a (the override
+    // stands there), the second for achieved, which this trust falls below.
+    use ward_app::assurance::profiles::ProfileDraft;
+    use ward_core::assurance::ProfileCategory;
+    let draft = |level: Level| ProfileDraft {
+        framework: "ncsc-caf".into(),
+        framework_version: "4.0".into(),
+        category: ProfileCategory::TrustsAndIcbs,
+        effective_from: jiff::civil::date(2026, 4, 1),
+        targets: [("A1.a".to_owned(), level)].into(),
+    };
+    let v1 = app
+        .publish_profile(&op, draft(Level::PartiallyAchieved))
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            v1.profile.version,
+            v1.organisations_assessed,
+            v1.organisations_below
+        ),
+        (1, 1, 0)
+    );
+    let preview = app.preview_profile(&op, draft(Level::Achieved)).await.unwrap();
+    assert_eq!(
+        (
+            preview.profile.version,
+            preview.organisations_below,
+            preview.organisations_below_before
+        ),
+        (2, 1, 0)
+    );
+    assert_eq!(preview.changes.len(), 1);
+    assert!(preview.changes[0].raises());
+    assert_eq!(
+        app.profile_versions(&op, "ncsc-caf", "4.0", ProfileCategory::TrustsAndIcbs)
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "a preview stores nothing"
+    );
+    let mut bad = draft(Level::Achieved);
+    bad.targets.insert("Q9.q".into(), Level::Achieved);
+    let err = app.publish_profile(&op, bad).await.unwrap_err();
+    assert!(err.to_string().contains("Q9.q"), "{err}");
+    let err = app
+        .publish_profile(&as_role(Role::RegionalLead), draft(Level::Achieved))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::Forbidden(_)), "{err}");
 }

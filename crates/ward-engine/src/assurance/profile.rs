@@ -93,11 +93,27 @@ mod tests {
     #[test]
     fn diff_names_raised_lowered_added_and_dropped_targets() {
         use Level::*;
-        let v1 = profile(1, &[("A1.a", PartiallyAchieved), ("A1.b", Achieved), ("B4.d", PartiallyAchieved)]);
-        let v2 = profile(2, &[("A1.a", Achieved), ("A1.b", PartiallyAchieved), ("C1.a", NotAchieved)]);
+        let v1 = profile(
+            1,
+            &[
+                ("A1.a", PartiallyAchieved),
+                ("A1.b", Achieved),
+                ("B4.d", PartiallyAchieved),
+            ],
+        );
+        let v2 = profile(
+            2,
+            &[
+                ("A1.a", Achieved),
+                ("A1.b", PartiallyAchieved),
+                ("C1.a", NotAchieved),
+            ],
+        );
         let d = diff(Some(&v1), &v2);
-        let rows: Vec<(&str, Option<Level>, Option<Level>, bool)> =
-            d.iter().map(|c| (c.outcome.as_str(), c.before, c.after, c.raises())).collect();
+        let rows: Vec<(&str, Option<Level>, Option<Level>, bool)> = d
+            .iter()
+            .map(|c| (c.outcome.as_str(), c.before, c.after, c.raises()))
+            .collect();
         assert_eq!(
             rows,
             [
@@ -114,12 +130,30 @@ mod tests {
     #[test]
     fn shortfalls_list_outcomes_below_or_missing() {
         use Level::*;
-        let p = profile(1, &[("A1.a", PartiallyAchieved), ("A1.b", Achieved), ("A2.a", NotAchieved)]);
-        let statuses: BTreeMap<String, Level> =
-            [("A1.a".to_owned(), Achieved), ("A1.b".to_owned(), PartiallyAchieved)].into();
+        let p = profile(
+            1,
+            &[
+                ("A1.a", PartiallyAchieved),
+                ("A1.b", Achieved),
+                ("A2.a", NotAchieved),
+            ],
+        );
+        let statuses: BTreeMap<String, Level> = [
+            ("A1.a".to_owned(), Achieved),
+            ("A1.b".to_owned(), PartiallyAchieved),
+        ]
+        .into();
         let s = shortfalls(&p, &statuses);
-        let rows: Vec<(&str, Level, Option<Level>)> =
-            s.iter().map(|x| (x.outcome.as_str(), x.target, x.reached)).collect();
-        assert_eq!(rows, [("A1.b", Achieved, Some(PartiallyAchieved)), ("A2.a", NotAchieved, None)]);
+        let rows: Vec<(&str, Level, Option<Level>)> = s
+            .iter()
+            .map(|x| (x.outcome.as_str(), x.target, x.reached))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("A1.b", Achieved, Some(PartiallyAchieved)),
+                ("A2.a", NotAchieved, None)
+            ]
+        );
     }
 }

@@ -8,8 +8,9 @@ use axum::extract::{Path, State};
 use serde::Deserialize;
 use ward_app::assurance::FrameworkImported;
 use ward_app::assurance::assessments::{AssessmentView, NewAssessment};
+use ward_app::assurance::profiles::{ProfileDraft, ProfileImpact};
 use ward_core::AssessmentId;
-use ward_core::assurance::{Answer, AssessmentHead, AssessmentStatus, OutcomeNote};
+use ward_core::assurance::{Answer, AssessmentHead, AssessmentStatus, OutcomeNote, Profile, ProfileCategory};
 use ward_store::assurance::FrameworkSummary;
 
 use crate::auth::{ApiActor, ApiUploader, FrameworksUpload};
@@ -173,4 +174,48 @@ pub async fn move_assessment(
             .move_assessment(&actor, assessment_id(&id)?, b.status)
             .await?,
     ))
+}
+
+/// Every version of a profile (minimum standard), oldest first.
+#[utoipa::path(get, path = "/api/v1/profiles/{framework}/{version}/{category}", tag = "assurance",
+    params(("framework" = String, Path), ("version" = String, Path), ("category" = String, Path)),
+    responses((status = 200, body = Vec<Profile>), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn profile_versions(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path((framework, version, category)): Path<(String, String, String)>,
+) -> ApiResult<Json<Vec<Profile>>> {
+    let category: ProfileCategory = category
+        .parse()
+        .map_err(|_| ApiError::unprocessable("category", "not a profile category"))?;
+    Ok(Json(
+        s.app
+            .profile_versions(&actor, &framework, &version, category)
+            .await?,
+    ))
+}
+
+/// What publishing a profile would change: the diff against the current version and how many
+/// assessed organisations would fall below it. Nothing is stored.
+#[utoipa::path(post, path = "/api/v1/profiles/preview", tag = "assurance", request_body = ProfileDraft,
+    responses((status = 200, body = ProfileImpact), (status = 403, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
+pub async fn preview_profile(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(b): ApiJson<ProfileDraft>,
+) -> ApiResult<Json<ProfileImpact>> {
+    Ok(Json(s.app.preview_profile(&actor, b).await?))
+}
+
+/// Publish a profile as the next version (national roles; audited).
+#[utoipa::path(post, path = "/api/v1/profiles", tag = "assurance", request_body = ProfileDraft,
+    responses((status = 200, body = ProfileImpact), (status = 403, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
+pub async fn publish_profile(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(b): ApiJson<ProfileDraft>,
+) -> ApiResult<Json<ProfileImpact>> {
+    Ok(Json(s.app.publish_profile(&actor, b).await?))
 }

@@ -128,6 +128,17 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
             "/api/v1/assessments/{id}/status",
             post(assurance::move_assessment),
         )
+        .add(
+            M::GET,
+            "/api/v1/profiles/{framework}/{version}/{category}",
+            get(assurance::profile_versions),
+        )
+        .add(
+            M::POST,
+            "/api/v1/profiles/preview",
+            post(assurance::preview_profile),
+        )
+        .add(M::POST, "/api/v1/profiles", post(assurance::publish_profile))
 }
 
 /// The routes that need a credential (everything listed by [`routes`]).
@@ -157,7 +168,8 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         exposure::state_vex, exposure::upload_sbom,
         assurance::list, assurance::get, assurance::import, assurance::list_assessments,
         assurance::start_assessment, assurance::get_assessment, assurance::answer_assessment,
-        assurance::note_outcome, assurance::move_assessment,
+        assurance::note_outcome, assurance::move_assessment, assurance::profile_versions,
+        assurance::preview_profile, assurance::publish_profile,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),

@@ -20,6 +20,7 @@ mod error;
 mod exec;
 mod org_plan;
 pub mod orgs;
+mod profiles;
 mod row;
 
 pub use backend::{SqlBackend, Tx};

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use ward_core::AssessmentId;
 use ward_core::assurance::{
     Answer, AssessmentHead, AssessmentKind, AssessmentStatus, Framework, FrameworkFormat, Indicator, Level,
-    Objective, Outcome, OutcomeNote, Principle,
+    Objective, Outcome, OutcomeNote, Principle, Profile, ProfileCategory,
 };
 use ward_store::assurance::FrameworkPut;
 use ward_store::{Scope, Store, StoreError};
@@ -301,6 +301,69 @@ pub async fn assessments_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()>
         store.get_assessment(&scope_a, h.id).await?.head.status,
         Published,
         "published"
+    );
+    Ok(())
+}
+
+/// Profiles: numbered by the store from 1 per framework version and category, every version kept,
+/// audited; a framework version not loaded is refused.
+pub async fn profiles_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()> {
+    let fx = Fixture::new(store.clone(), "PF");
+    let fw = format!("contract-{}", next_number());
+    store
+        .put_framework(&framework(&fw, "1.0", 2), &fx.meta(1))
+        .await?;
+    let mut cursor = AuditCursor::at_end(&store).await?;
+    let mut p = Profile {
+        framework: fw.clone(),
+        framework_version: "1.0".into(),
+        category: ProfileCategory::GpPractices,
+        version: 99,
+        effective_from: jiff::civil::date(2026, 4, 1),
+        targets: [("A1.a".to_owned(), Level::PartiallyAchieved)].into(),
+    };
+    check_eq!(store.publish_profile(&p, &fx.meta(2)).await?, 1, "first version");
+    p.targets.insert("A1.a".into(), Level::Achieved);
+    p.effective_from = jiff::civil::date(2027, 4, 1);
+    check_eq!(store.publish_profile(&p, &fx.meta(3)).await?, 2, "second version");
+    let mut other = p.clone();
+    other.category = ProfileCategory::SocialCare;
+    check_eq!(
+        store.publish_profile(&other, &fx.meta(4)).await?,
+        1,
+        "numbered per category"
+    );
+    cursor
+        .expect(
+            &store,
+            "publications",
+            &[
+                ("profile.publish", None),
+                ("profile.publish", None),
+                ("profile.publish", None),
+            ],
+        )
+        .await?;
+    let versions = store
+        .profile_versions(&fw, "1.0", ProfileCategory::GpPractices)
+        .await?;
+    check_eq!(
+        versions
+            .iter()
+            .map(|v| (v.version, v.effective_from, v.targets["A1.a"]))
+            .collect::<Vec<_>>(),
+        vec![
+            (1, jiff::civil::date(2026, 4, 1), Level::PartiallyAchieved),
+            (2, jiff::civil::date(2027, 4, 1), Level::Achieved)
+        ],
+        "both versions kept"
+    );
+    let mut missing = p.clone();
+    missing.framework = "not-loaded".into();
+    check_err!(
+        store.publish_profile(&missing, &fx.meta(5)).await,
+        StoreError::Invalid(_),
+        "a profile of a framework not loaded"
     );
     Ok(())
 }

@@ -30,7 +30,7 @@ pub use accounts::accounts_round_trip;
 pub use audit::{audit_chain_verifies, audit_records_every_change, chain_break, verify_chain};
 pub use backup::{backup_restore, restore_refuses_bad_input};
 pub use fixtures::{AuditCursor, Fixture};
-pub use frameworks::{assessments_round_trip, frameworks_round_trip};
+pub use frameworks::{assessments_round_trip, frameworks_round_trip, profiles_round_trip};
 pub use inventory::{assets_round_trip, services_round_trip, software_is_deduplicated};
 pub use isolation::isolation_between_organisations;
 pub use jobs::{jobs_claimed_once_under_concurrency, jobs_lifecycle};
@@ -74,6 +74,7 @@ macro_rules! contract_checks {
             sector_snapshot_holds_the_inventory,
             frameworks_round_trip,
             assessments_round_trip,
+            profiles_round_trip,
         }
     };
 }

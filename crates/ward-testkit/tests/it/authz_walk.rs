@@ -66,6 +66,9 @@ const ROUTES: &[(&str, &str)] = &[
     ("PUT", "/api/v1/assessments/{id}/answers"),
     ("PUT", "/api/v1/assessments/{id}/outcomes/{outcome}"),
     ("POST", "/api/v1/assessments/{id}/status"),
+    ("GET", "/api/v1/profiles/{framework}/{version}/{category}"),
+    ("POST", "/api/v1/profiles/preview"),
+    ("POST", "/api/v1/profiles"),
 ];
 
 /// Whether `role` may call `route` on `target`.
@@ -112,6 +115,8 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
         // Reference data: everyone reads it; loading it is national.
         ("GET", "/api/v1/frameworks" | "/api/v1/frameworks/{id}/{version}") => true,
         ("POST", "/api/v1/frameworks") => national,
+        ("GET", "/api/v1/profiles/{framework}/{version}/{category}") => true,
+        ("POST", "/api/v1/profiles/preview" | "/api/v1/profiles") => national,
         // Listing is filtered to the caller's footprint.
         ("GET", "/api/v1/assessments") => true,
         ("GET", "/api/v1/assessments/{id}") => own || national,
@@ -394,6 +399,20 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
             ),
             j(json!({"status": "submitted"})),
         ),
+        ("GET", "/api/v1/profiles/{framework}/{version}/{category}") => {
+            let version = walk_framework(app, n).await;
+            (format!("/api/v1/profiles/ncsc-caf/{version}/gp-practices"), None)
+        }
+        ("POST", "/api/v1/profiles/preview" | "/api/v1/profiles") => {
+            let version = walk_framework(app, n).await;
+            (
+                route.1.to_owned(),
+                j(
+                    json!({"framework": "ncsc-caf", "framework_version": version, "category": "gp-practices",
+                         "effective_from": "2026-04-01", "targets": {"A1.a": "achieved"}}),
+                ),
+            )
+        }
         (_, p) => (p.to_owned(), None),
     };
     Call { method, path, body }
