@@ -76,6 +76,9 @@ enum Command {
     /// Assurance frameworks: import, list, crosswalk between versions.
     #[command(subcommand)]
     Frameworks(commands::frameworks::FrameworksCommand),
+    /// Profiles (minimum standards): publish, preview, list.
+    #[command(subcommand)]
+    Profiles(commands::profiles::ProfilesCommand),
     /// Derive each outcome's status from a framework file and an answers file (offline); exit 3 for
     /// unreadable or broken input and answers naming unknown indicators.
     Assess(commands::assess::AssessArgs),
@@ -163,6 +166,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Feeds(c) => commands::feeds::run(&settings, cli.json, c).await,
         Command::Versions(c) => commands::offline::versions(c),
         Command::Frameworks(c) => commands::frameworks::run(&settings, cli.json, c).await,
+        Command::Profiles(c) => commands::profiles::run(&settings, cli.json, c).await,
         Command::Assess(a) => commands::assess::run(&a, cli.json),
         Command::Scan(a) => {
             if commands::offline::run_scan(&a, cli.json)? {

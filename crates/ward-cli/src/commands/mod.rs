@@ -8,6 +8,7 @@ pub mod feeds;
 pub mod frameworks;
 pub mod imports;
 pub mod offline;
+pub mod profiles;
 pub mod serve;
 pub mod tokens;
 pub mod users;
