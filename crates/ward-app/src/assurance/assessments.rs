@@ -8,8 +8,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ward_core::assurance::{
     Answer, Assessment, AssessmentHead, AssessmentKind, AssessmentStatus, Framework, Level, OutcomeNote,
+    ProfileCategory,
 };
 use ward_core::{AssessmentId, OrgId};
+use ward_engine::assurance::profile::{Shortfall, shortfalls};
 use ward_engine::assurance::{Derived, derive};
 
 use crate::App;
@@ -49,6 +51,21 @@ pub struct AssessmentView {
     pub counts: BTreeMap<Level, usize>,
     /// Indicators not yet answered, in framework order.
     pub unanswered: Vec<String>,
+    /// The organisation's standing against the profile in effect for its category, if one is
+    /// published for this framework version.
+    pub standard: Option<Standing>,
+}
+
+/// An assessment against the profile (minimum standard) in effect.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Standing {
+    pub category: ProfileCategory,
+    pub profile_version: u32,
+    /// Standards met: no outcome below its target.
+    pub met: bool,
+    /// The outcomes below their targets.
+    #[schema(value_type = Vec<Object>)]
+    pub shortfalls: Vec<Shortfall>,
 }
 
 fn view(framework: &Framework, assessment: Assessment) -> AssessmentView {
@@ -79,6 +96,7 @@ fn view(framework: &Framework, assessment: Assessment) -> AssessmentView {
         outcomes,
         counts,
         unanswered,
+        standard: None,
     }
 }
 
@@ -135,7 +153,36 @@ impl App {
     ) -> AppResult<AssessmentView> {
         let a = self.store().get_assessment(scope, id).await?;
         let f = self.framework_of(&a.head.framework, &a.head.version).await?;
-        Ok(view(&f, a))
+        let mut v = view(&f, a);
+        v.standard = self.standing(&v).await?;
+        Ok(v)
+    }
+
+    /// The standing of `v` against the latest profile version in effect today for its
+    /// organisation's category.
+    async fn standing(&self, v: &AssessmentView) -> AppResult<Option<Standing>> {
+        let h = &v.assessment.head;
+        let kind = self.store().get_org(&ward_store::Scope::All, h.org).await?.kind;
+        let Some(category) = ProfileCategory::of(kind) else {
+            return Ok(None);
+        };
+        let today = self.now().to_zoned(jiff::tz::TimeZone::UTC).date();
+        let versions = self
+            .store()
+            .profile_versions(&h.framework, &h.version, category)
+            .await?;
+        let Some(profile) = versions.iter().rev().find(|p| p.effective_from <= today) else {
+            return Ok(None);
+        };
+        let statuses: BTreeMap<String, Level> =
+            v.outcomes.iter().map(|o| (o.code.clone(), o.status)).collect();
+        let shortfalls = shortfalls(profile, &statuses);
+        Ok(Some(Standing {
+            category,
+            profile_version: profile.version,
+            met: shortfalls.is_empty(),
+            shortfalls,
+        }))
     }
 
     /// Record answers. Every identifier must be one of the framework version's indicators; those

@@ -309,9 +309,23 @@ async fn an_assessment_of_caf_4_0_from_draft_to_published() {
     bad.targets.insert("Q9.q".into(), Level::Achieved);
     let err = app.publish_profile(&op, bad).await.unwrap_err();
     assert!(err.to_string().contains("Q9.q"), "{err}");
+    // Version 1 takes effect on 2026-04-01; the test clock is in 2025.
+    let before = app.assessment(&op, head.id).await.unwrap();
+    assert!(before.standard.is_none(), "no profile in effect yet");
     let err = app
         .publish_profile(&as_role(Role::RegionalLead), draft(Level::Achieved))
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::Forbidden(_)), "{err}");
+
+    let mut in_effect = draft(Level::Achieved);
+    in_effect.effective_from = jiff::civil::date(2025, 1, 1);
+    app.publish_profile(&op, in_effect.clone()).await.unwrap();
+    let s = app.assessment(&op, head.id).await.unwrap().standard.unwrap();
+    assert_eq!((s.profile_version, s.met, s.shortfalls.len()), (2, false, 1));
+    assert_eq!(s.shortfalls[0].outcome, "A1.a");
+    in_effect.targets.insert("A1.a".into(), Level::PartiallyAchieved);
+    app.publish_profile(&op, in_effect).await.unwrap();
+    let s = app.assessment(&op, head.id).await.unwrap().standard.unwrap();
+    assert_eq!((s.profile_version, s.met), (3, true));
 }

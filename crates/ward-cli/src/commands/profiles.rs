@@ -59,7 +59,8 @@ async fn draft(app: &ward_app::App, op: &ward_app::Actor, a: DraftArgs) -> anyho
         (Some(path), _) => {
             let bytes = std::fs::read(path)
                 .map_err(|e| CliError::Rejected(format!("cannot read {}: {e}", path.display())))?;
-            serde_json::from_slice(&bytes).map_err(|e| CliError::Rejected(format!("{}: {e}", path.display())))?
+            serde_json::from_slice(&bytes)
+                .map_err(|e| CliError::Rejected(format!("{}: {e}", path.display())))?
         }
         (None, Some(name)) => {
             let f = app
@@ -124,11 +125,19 @@ pub async fn run(settings: &Settings, json_out: bool, cmd: ProfilesCommand) -> a
     match cmd {
         ProfilesCommand::Publish(a) => {
             let d = draft(&app, &op, a).await?;
-            print(json_out, true, &app.publish_profile(&op, d).await.map_err(app_err)?);
+            print(
+                json_out,
+                true,
+                &app.publish_profile(&op, d).await.map_err(app_err)?,
+            );
         }
         ProfilesCommand::Preview(a) => {
             let d = draft(&app, &op, a).await?;
-            print(json_out, false, &app.preview_profile(&op, d).await.map_err(app_err)?);
+            print(
+                json_out,
+                false,
+                &app.preview_profile(&op, d).await.map_err(app_err)?,
+            );
         }
         ProfilesCommand::List {
             framework,
@@ -143,7 +152,12 @@ pub async fn run(settings: &Settings, json_out: bool, cmd: ProfilesCommand) -> a
                 println!("{}", json!({ "profiles": versions }));
             } else {
                 for p in &versions {
-                    println!("version {:<3} from {}  {} targets", p.version, p.effective_from, p.targets.len());
+                    println!(
+                        "version {:<3} from {}  {} targets",
+                        p.version,
+                        p.effective_from,
+                        p.targets.len()
+                    );
                 }
             }
         }
