@@ -13,9 +13,11 @@
 
 pub mod audit;
 mod backend;
+pub mod bulk;
 mod error;
 mod exec;
 mod row;
+pub mod vuln;
 
 pub use backend::{SqlBackend, Tx};
 pub use error::{DbErrorKind, db_error};
