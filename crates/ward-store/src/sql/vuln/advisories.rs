@@ -6,9 +6,12 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use ward_core::vuln::Advisory;
 
-use super::{batch_digest, by_code_point, check_key, from_doc, import_event, lock_writers, single, to_doc};
+use super::{
+    Import, batch_digest, batch_name, by_code_point, check_key, commit_import, from_doc, lock_writers,
+    single, to_doc,
+};
 use crate::sql::bulk::{Column, Rows};
-use crate::sql::{Arg, Dialect, Exec, RowRead, Sql, SqlBackend, Tx, audit};
+use crate::sql::{Arg, Dialect, Exec, RowRead, Sql, SqlBackend};
 use crate::vuln::{
     AdvisoryFilter, AdvisoryStore, AdvisorySummary, VulnCounts, advisory_index_keys, ecosystem_base,
     package_key,
@@ -244,17 +247,16 @@ impl<B: SqlBackend> AdvisoryStore for B {
         let plan = plan_advisories(advisories, &stored);
         write_plan(&mut tx, &plan, audit.at).await?;
         let counts = plan.counts;
-        let event = import_event(
-            audit,
-            "advisories.import",
-            "advisory",
-            batch_digest(advisories.iter().map(|a| a.id.as_str())),
-            single(advisories, |a| &a.id),
-            None,
-            counts.detail(&[("records", advisories.len().to_string())]),
-        );
-        audit::append(&mut tx, self.keys(), event).await?;
-        tx.commit().await?;
+        let digest = batch_digest(advisories.iter().map(|a| a.id.as_str()));
+        let import = Import {
+            action: "advisories.import",
+            entity: "advisory",
+            entity_id: batch_name(&digest, single(advisories, |a| &a.id)),
+            digest,
+            org: None,
+            detail: counts.detail(&[("records", advisories.len().to_string())]),
+        };
+        commit_import(tx, self.keys(), audit, import).await?;
         Ok(counts)
     }
 

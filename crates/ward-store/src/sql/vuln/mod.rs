@@ -17,8 +17,10 @@ use std::collections::HashMap;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::{Dialect, Exec, Sql};
-use crate::{AuditMeta, StoreError, StoreResult, refusals};
+use ward_core::audit::AuditEvent;
+
+use super::{Dialect, Exec, Sql, Tx};
+use crate::{AuditMeta, StoreError, StoreKeys, StoreResult, refusals};
 
 pub use advisories::{AdvisoryPlan, StoredAdvisory, newest_per_id, plan_advisories};
 pub use reference::{check_eol_product, check_feed_source, eol_date_from_text, eol_date_text};
@@ -81,26 +83,54 @@ pub fn batch_digest<'a>(keys: impl Iterator<Item = &'a str>) -> String {
     ward_core::audit::sha256_hex(&buf)
 }
 
-/// The audit record of one import call: the batch's `digest` as the after-digest, `detail` the
-/// call's counts, and as `entity_id` the one record's name (`single`, when one was given) or the
-/// digest's start.
-fn import_event(
-    audit: &AuditMeta,
-    action: &str,
-    entity: &str,
+/// What the audit record of one import call says.
+struct Import {
+    action: &'static str,
+    entity: &'static str,
+    /// The one record's name, or the batch's ([`batch_name`]).
+    entity_id: String,
+    /// [`batch_digest`] of the records' keys: the after-digest.
     digest: String,
-    single: Option<&str>,
     org: Option<ward_core::OrgId>,
+    /// The call's counts ([`crate::vuln::VulnCounts::detail`]).
     detail: String,
-) -> ward_core::audit::AuditEvent {
-    let entity_id = match single {
-        Some(one) => one.to_owned(),
-        None => format!("batch-{}", &digest[..16]),
-    };
-    audit.event(action, entity, entity_id, org, None, Some(digest), Some(detail))
 }
 
-/// The one record of a call given exactly one, for [`import_event`].
+impl Import {
+    fn event(self, audit: &AuditMeta) -> AuditEvent {
+        let Self {
+            action,
+            entity,
+            entity_id,
+            digest,
+            org,
+            detail,
+        } = self;
+        audit.event(action, entity, entity_id, org, None, Some(digest), Some(detail))
+    }
+}
+
+/// Append the import's audit record in its transaction, and commit.
+async fn commit_import<T: Tx>(
+    mut tx: T,
+    keys: &StoreKeys,
+    audit: &AuditMeta,
+    import: Import,
+) -> StoreResult<()> {
+    super::audit::append(&mut tx, keys, import.event(audit)).await?;
+    tx.commit().await
+}
+
+/// A batch's name in its audit record: the one record's name when one was given (`single`),
+/// else the start of the batch's digest.
+fn batch_name(digest: &str, single: Option<&str>) -> String {
+    match single {
+        Some(one) => one.to_owned(),
+        None => format!("batch-{}", &digest[..16]),
+    }
+}
+
+/// The one record of a call given exactly one, for [`batch_name`].
 fn single<T>(records: &[T], name: impl Fn(&T) -> &str) -> Option<&str> {
     match records {
         [one] => Some(name(one)),
@@ -147,27 +177,25 @@ mod tests {
 
     #[test]
     fn one_record_names_itself_and_a_batch_its_digest() {
+        let ids = ["CVE-1".to_owned(), "CVE-2".to_owned()];
+        let digest = batch_digest(ids.iter().map(String::as_str));
+        assert_eq!(batch_name(&digest, single(&ids[..1], |s| s.as_str())), "CVE-1");
+        let name = batch_name(&digest, single(&ids, |s| s.as_str()));
+        assert_eq!(name, format!("batch-{}", &digest[..16]));
         let meta = AuditMeta {
             actor: ward_core::audit::AuditActor::system("test"),
             at: jiff::Timestamp::UNIX_EPOCH,
             request_id: None,
         };
-        let ids = ["CVE-1".to_owned(), "CVE-2".to_owned()];
-        let digest = batch_digest(ids.iter().map(String::as_str));
-        let one = single(&ids[..1], |s| s.as_str());
-        let e = import_event(&meta, "vex.import", "vex", digest.clone(), one, None, "{}".into());
-        assert_eq!(e.entity_id, "CVE-1");
-        let none = single(&ids, |s| s.as_str());
-        let e = import_event(
-            &meta,
-            "vex.import",
-            "vex",
-            digest.clone(),
-            none,
-            None,
-            "{}".into(),
-        );
-        assert_eq!(e.entity_id, format!("batch-{}", &digest[..16]));
-        assert_eq!(e.after, Some(digest));
+        let import = Import {
+            action: "vex.import",
+            entity: "vex",
+            entity_id: name.clone(),
+            digest: digest.clone(),
+            org: None,
+            detail: "{}".into(),
+        };
+        let e = import.event(&meta);
+        assert_eq!((e.entity_id, e.after, e.before), (name, Some(digest), None));
     }
 }

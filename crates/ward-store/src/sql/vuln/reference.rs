@@ -4,8 +4,8 @@ use async_trait::async_trait;
 use ward_core::vuln::{EolDate, EolProduct, EolRelease};
 
 use super::{
-    batch_digest, by_code_point, check_key, from_doc, import_event, last_per_key, lock_writers, single,
-    to_doc,
+    Import, batch_digest, batch_name, by_code_point, check_key, commit_import, from_doc, last_per_key,
+    lock_writers, single, to_doc,
 };
 use crate::sql::bulk::{Column, Rows};
 use crate::sql::{Exec, RowRead, Sql, SqlBackend, Tx, audit, corrupt_column};
@@ -190,17 +190,16 @@ impl<B: SqlBackend> EolStore for B {
                 }
             }
         }
-        let event = import_event(
-            audit,
-            "eol.import",
-            "eol_product",
-            batch_digest(products.iter().map(|p| p.product.as_str())),
-            single(products, |p| &p.product),
-            None,
-            counts.detail(&[("records", products.len().to_string())]),
-        );
-        audit::append(&mut tx, self.keys(), event).await?;
-        tx.commit().await?;
+        let digest = batch_digest(products.iter().map(|p| p.product.as_str()));
+        let import = Import {
+            action: "eol.import",
+            entity: "eol_product",
+            entity_id: batch_name(&digest, single(products, |p| &p.product)),
+            digest,
+            org: None,
+            detail: counts.detail(&[("records", products.len().to_string())]),
+        };
+        commit_import(tx, self.keys(), audit, import).await?;
         Ok(counts)
     }
 

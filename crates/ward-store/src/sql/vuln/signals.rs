@@ -5,9 +5,12 @@ use std::collections::{HashMap, HashSet};
 use async_trait::async_trait;
 use ward_core::vuln::{EpssHeader, EpssScore, KevCatalog, KevEntry};
 
-use super::{batch_digest, by_code_point, check_key, from_doc, last_per_key, lock_writers, to_doc};
+use super::{
+    Import, batch_digest, by_code_point, check_key, commit_import, from_doc, last_per_key, lock_writers,
+    to_doc,
+};
 use crate::sql::bulk::{Column, Rows};
-use crate::sql::{Arg, Exec, RowRead, Sql, SqlBackend, Tx, audit};
+use crate::sql::{Arg, Exec, RowRead, Sql, SqlBackend};
 use crate::vuln::{ExploitSignalStore, StoredEpss, VulnCounts};
 use crate::{AuditMeta, StoreResult, refusals};
 
@@ -206,18 +209,15 @@ impl<B: SqlBackend> ExploitSignalStore for B {
         } else {
             version
         };
-        let digest = batch_digest(entries.iter().map(|e| e.cve.as_str()));
-        let event = audit.event(
-            "kev.import",
-            "kev",
+        let import = Import {
+            action: "kev.import",
+            entity: "kev",
             entity_id,
-            None,
-            None,
-            Some(digest),
-            Some(detail),
-        );
-        audit::append(&mut tx, self.keys(), event).await?;
-        tx.commit().await?;
+            digest: batch_digest(entries.iter().map(|e| e.cve.as_str())),
+            org: None,
+            detail,
+        };
+        commit_import(tx, self.keys(), audit, import).await?;
         Ok(counts)
     }
 
@@ -278,19 +278,15 @@ impl<B: SqlBackend> ExploitSignalStore for B {
             ("score_date", date.clone().unwrap_or_default()),
             ("model_version", header.model_version.clone().unwrap_or_default()),
         ]);
-        let entity_id = date.unwrap_or_else(|| "scores".to_owned());
-        let digest = batch_digest(scores.iter().map(|s| s.cve.as_str()));
-        let event = audit.event(
-            "epss.import",
-            "epss",
-            entity_id,
-            None,
-            None,
-            Some(digest),
-            Some(detail),
-        );
-        audit::append(&mut tx, self.keys(), event).await?;
-        tx.commit().await?;
+        let import = Import {
+            action: "epss.import",
+            entity: "epss",
+            entity_id: date.unwrap_or_else(|| "scores".to_owned()),
+            digest: batch_digest(scores.iter().map(|s| s.cve.as_str())),
+            org: None,
+            detail,
+        };
+        commit_import(tx, self.keys(), audit, import).await?;
         Ok(counts)
     }
 

@@ -7,11 +7,11 @@ use ward_core::OrgId;
 use ward_core::vuln::VexStatement;
 
 use super::{
-    batch_digest, by_code_point, check_key, from_doc, import_event, last_per_key, lock_writers, single,
-    to_doc,
+    Import, batch_digest, batch_name, by_code_point, check_key, commit_import, from_doc, last_per_key,
+    lock_writers, single, to_doc,
 };
 use crate::sql::bulk::{Column, Rows};
-use crate::sql::{Dialect, Exec, RowRead, Sql, SqlBackend, Tx, audit};
+use crate::sql::{Dialect, Exec, RowRead, Sql, SqlBackend};
 use crate::vuln::{StoredVex, VexStore, VulnCounts, vex_product_key};
 use crate::{AuditMeta, Scope, StoreError, StoreResult, refusals};
 
@@ -146,17 +146,16 @@ impl<B: SqlBackend> VexStore for B {
                 }
             }
         }
-        let event = import_event(
-            audit,
-            "vex.import",
-            "vex",
-            batch_digest(keys.iter().map(String::as_str)),
-            single(statements, |s| &s.vulnerability),
+        let digest = batch_digest(keys.iter().map(String::as_str));
+        let import = Import {
+            action: "vex.import",
+            entity: "vex",
+            entity_id: batch_name(&digest, single(statements, |s| &s.vulnerability)),
+            digest,
             org,
-            counts.detail(&[("records", statements.len().to_string())]),
-        );
-        audit::append(&mut tx, self.keys(), event).await?;
-        tx.commit().await?;
+            detail: counts.detail(&[("records", statements.len().to_string())]),
+        };
+        commit_import(tx, self.keys(), audit, import).await?;
         Ok(counts)
     }
 
