@@ -5,7 +5,7 @@
 
 use jiff::civil::Date;
 
-use super::{Exec, Sql};
+use super::{Arg, Dialect, Exec, IntoArg, Sql};
 use crate::StoreResult;
 
 /// The values of one column, one per row; `None` is NULL.
@@ -49,15 +49,15 @@ impl Column {
         self.len() == 0
     }
 
-    /// Bind row `i`'s value as the statement's next placeholder (taking it out of the column).
-    fn bind_take(&mut self, i: usize, q: &mut Sql) {
+    /// Row `i`'s value, taken out of the column.
+    fn take(&mut self, i: usize) -> Arg {
         match self {
-            Self::Text(v) => q.bind(v[i].take()),
-            Self::I64(v) => q.bind(v[i]),
-            Self::F64(v) => q.bind(v[i]),
-            Self::Bool(v) => q.bind(v[i]),
-            Self::Date(v) => q.bind(v[i]),
-        };
+            Self::Text(v) => v[i].take().into_arg(),
+            Self::I64(v) => v[i].into_arg(),
+            Self::F64(v) => v[i].into_arg(),
+            Self::Bool(v) => v[i].into_arg(),
+            Self::Date(v) => v[i].into_arg(),
+        }
     }
 }
 
@@ -109,12 +109,10 @@ impl Rows {
     }
 }
 
-/// Values per multi-row statement. SQLite numbers `$n` placeholders by looking each name up in a
-/// list, so a statement's preparation grows with the square of its values: a few thousand keep
-/// it at a millisecond, and the statement cache keeps it.
-const VALUES_PER_STATEMENT: usize = 4_000;
+/// Values per multi-row statement (SQLite takes up to 32,766).
+const VALUES_PER_STATEMENT: usize = 20_000;
 /// Rows per multi-row statement at most.
-const ROWS_PER_STATEMENT: usize = 1_000;
+const ROWS_PER_STATEMENT: usize = 5_000;
 
 /// The rows per statement of a multi-row insert with `columns` values each.
 pub fn rows_per_statement(columns: usize) -> usize {
@@ -122,9 +120,14 @@ pub fn rows_per_statement(columns: usize) -> usize {
 }
 
 /// Insert the rows with multi-row `INSERT ... VALUES` statements; the rows they changed.
+///
+/// On SQLite the placeholders are anonymous (`?`, bound in order): SQLite finds the value of a
+/// named one (`$n`) by walking the statement's list of names, so binding thousands of them costs
+/// the square of their number (250,000 EPSS rows took 9 s instead of 1 s).
 pub async fn insert_values<E: Exec + ?Sized>(db: &mut E, mut rows: Rows) -> StoreResult<u64> {
     let n = rows.len();
     let per = rows_per_statement(rows.columns.len());
+    let anonymous = db.dialect() == Dialect::Sqlite;
     let head = format!("INSERT INTO {} ({}) VALUES ", rows.table, rows.names());
     let mut changed = 0;
     let mut start = 0;
@@ -137,7 +140,13 @@ pub async fn insert_values<E: Exec + ?Sized>(db: &mut E, mut rows: Rows) -> Stor
                 if j > 0 {
                     q.push(", ");
                 }
-                column.bind_take(i, &mut q);
+                let value = column.take(i);
+                if anonymous {
+                    q.push("?");
+                    q = q.arg(value);
+                } else {
+                    q.bind(value);
+                }
             }
             q.push(")");
         }
@@ -156,9 +165,9 @@ mod tests {
 
     #[test]
     fn statements_stay_within_their_values() {
-        assert_eq!(rows_per_statement(4), 1_000);
-        assert_eq!(rows_per_statement(12), 333);
-        assert_eq!(rows_per_statement(0), 1_000);
+        assert_eq!(rows_per_statement(4), 5_000);
+        assert_eq!(rows_per_statement(12), 1_666);
+        assert_eq!(rows_per_statement(0), 5_000);
         assert_eq!(rows_per_statement(100_000), 1);
     }
 
