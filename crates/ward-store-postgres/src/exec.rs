@@ -70,6 +70,10 @@ where
             .map_err(db_error)?;
         Ok(row.map(SqlRow))
     }
+
+    async fn insert_rows(&mut self, rows: ward_store::sql::bulk::Rows) -> StoreResult<u64> {
+        crate::bulk::insert_unnest(&mut self.0, rows).await
+    }
 }
 
 /// A PostgreSQL result row read through [`RowRead`].

@@ -28,6 +28,7 @@ mod assets;
 mod audit;
 mod backup;
 mod backup_format;
+mod bulk;
 mod copy;
 mod error;
 pub mod exec;
@@ -38,7 +39,6 @@ mod rollups;
 mod rows;
 mod search;
 mod sector;
-pub(crate) mod vuln;
 
 use std::time::Duration;
 

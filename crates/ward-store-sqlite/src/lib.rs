@@ -27,7 +27,6 @@ mod rollups;
 mod scope;
 mod search;
 mod sector;
-pub(crate) mod vuln;
 
 use async_trait::async_trait;
 use sqlx::sqlite::{

@@ -5,16 +5,13 @@ use async_trait::async_trait;
 use sqlx::Row;
 use ward_core::asset::{InstalledSoftware, SoftwareSource};
 use ward_core::org::OdsCode;
-use ward_core::vuln::Advisory;
 use ward_store::sector::{SectorAsset, SectorOrg, SectorSnapshot, ThreatSnapshot, index_installs};
-use ward_store::vuln::{StoredEpss, StoredVex};
 use ward_store::{SectorStore, StoreError, StoreResult};
 
 use crate::SqliteStore;
-use crate::codec::{DbResult, get, get_parsed, get_parsed_opt, get_ts, parse};
+use crate::codec::{DbResult, get, get_parsed};
+use crate::exec::SqliteExec;
 use crate::inventory::{SERVICE_COLUMNS, service_from_row};
-use crate::vuln::from_doc;
-use crate::vuln::signals::{KEV_COLUMNS, kev_from_row};
 
 fn index(len: usize) -> StoreResult<u32> {
     u32::try_from(len).map_err(|_| StoreError::Backend("too many rows for one snapshot".into()))
@@ -135,65 +132,8 @@ impl SectorStore for SqliteStore {
 
     async fn threat_snapshot(&self) -> StoreResult<ThreatSnapshot> {
         let mut tx = self.read.begin().await.db()?;
-        let advisories = sqlx::query("SELECT doc FROM advisories WHERE withdrawn IS NULL ORDER BY id")
-            .fetch_all(&mut *tx)
-            .await
-            .db()?
-            .iter()
-            .map(|r| from_doc::<Advisory>("advisory", &get::<String>(r, "doc")?))
-            .collect::<StoreResult<Vec<_>>>()?;
-        let kev = sqlx::QueryBuilder::new(format!("SELECT {KEV_COLUMNS} FROM kev ORDER BY cve"))
-            .build()
-            .fetch_all(&mut *tx)
-            .await
-            .db()?
-            .iter()
-            .map(kev_from_row)
-            .collect::<StoreResult<Vec<_>>>()?;
-        let mut epss = Vec::new();
-        for row in sqlx::query("SELECT cve, epss, percentile, score_date FROM epss ORDER BY cve")
-            .fetch_all(&mut *tx)
-            .await
-            .db()?
-        {
-            let date: Option<String> = get(&row, "score_date")?;
-            epss.push(StoredEpss {
-                cve: get(&row, "cve")?,
-                epss: get(&row, "epss")?,
-                percentile: get(&row, "percentile")?,
-                score_date: date.map(|d| parse("score_date", &d)).transpose()?,
-            });
-        }
-        let mut vex = Vec::new();
-        for row in sqlx::query("SELECT org_id, doc, updated_at FROM vex_statements ORDER BY id")
-            .fetch_all(&mut *tx)
-            .await
-            .db()?
-        {
-            vex.push(StoredVex {
-                org: get_parsed_opt(&row, "org_id")?,
-                statement: from_doc("vex statement", &get::<String>(&row, "doc")?)?,
-                updated_at: get_ts(&row, "updated_at")?,
-            });
-        }
-        let products: Vec<String> = sqlx::query("SELECT product FROM eol_products ORDER BY product")
-            .fetch_all(&mut *tx)
-            .await
-            .db()?
-            .iter()
-            .map(|r| get(r, "product"))
-            .collect::<StoreResult<_>>()?;
+        let snapshot = ward_store::sql::vuln::read_threat_snapshot(&mut SqliteExec(&mut *tx)).await?;
         tx.commit().await.db()?;
-        let mut eol = Vec::with_capacity(products.len());
-        for p in products {
-            eol.push(self.get_eol_product_impl(&p).await?);
-        }
-        Ok(ThreatSnapshot {
-            advisories,
-            kev,
-            epss,
-            vex,
-            eol,
-        })
+        Ok(snapshot)
     }
 }

@@ -24,7 +24,7 @@ pub use error::{StoreError, StoreErrorKind, StoreResult};
 pub use keys::StoreKeys;
 pub use query::*;
 pub use sector::SectorStore;
-pub use vuln::VulnStore;
+pub use vuln::{AdvisoryStore, EolStore, ExploitSignalStore, FeedSourceStore, VexStore, VulnStore};
 
 use async_trait::async_trait;
 use jiff::Timestamp;

@@ -20,7 +20,7 @@ use ward_core::vuln::{
 use crate::{AuditMeta, Page, PageRequest, Scope, StoreResult};
 
 /// The pseudo-ecosystem under which NVD CPE criteria are indexed (`vendor:product` as the name), so
-/// that [`VulnStore::advisories_for_cpe`] is the same lookup as a package.
+/// that [`AdvisoryStore::advisories_for_cpe`] is the same lookup as a package.
 pub const CPE_ECOSYSTEM: &str = "CPE";
 
 /// What one write did to the records it was given. Fields that do not apply to a kind stay 0.
@@ -73,7 +73,7 @@ impl VulnCounts {
     }
 }
 
-/// Filters for [`VulnStore::list_advisories`]; every field narrows the list.
+/// Filters for [`AdvisoryStore::list_advisories`]; every field narrows the list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AdvisoryFilter {
     /// Case-insensitive substring of the id, an alias or the summary.
@@ -245,9 +245,9 @@ pub fn vex_product_key(statement: &VexStatement) -> String {
     ward_core::audit::digest_json(&statement.product)
 }
 
-/// Vulnerability intelligence: advisories, KEV, EPSS, VEX, end-of-life dates, feed sources.
+/// Advisories, with the alias and package indexes the exposure engine reads.
 #[async_trait]
-pub trait VulnStore: Send + Sync {
+pub trait AdvisoryStore: Send + Sync {
     /// Insert or replace advisories by id, in one transaction. A stored record is replaced only
     /// when the new one's content digest differs and its `modified` is not older than the stored
     /// one's (older copies count as `stale`). Aliases and the package/CPE index are rewritten with
@@ -273,7 +273,11 @@ pub trait VulnStore: Send + Sync {
         let key = format!("{}:{}", vendor.to_lowercase(), product.to_lowercase());
         self.advisories_for_package(CPE_ECOSYSTEM, &key).await
     }
+}
 
+/// Exploitation signals: CISA's Known Exploited Vulnerabilities catalogue and EPSS scores.
+#[async_trait]
+pub trait ExploitSignalStore: Send + Sync {
     /// Store the KEV catalogue: insert or update every entry by CVE (keeping `date_added`,
     /// `due_date` and ransomware use as given) and record the header. With `replace`, entries no
     /// longer listed are removed (pass `false` when some entries of the file could not be read).
@@ -308,7 +312,11 @@ pub trait VulnStore: Send + Sync {
     async fn get_epss(&self, cve: &str) -> StoreResult<Option<StoredEpss>> {
         Ok(self.epss_for(&[cve.to_owned()]).await?.into_iter().next())
     }
+}
 
+/// VEX statements: those imported from feeds and those organisations and suppliers make (scoped).
+#[async_trait]
+pub trait VexStore: Send + Sync {
     /// Insert or update VEX statements keyed by (organisation, `source`, vulnerability, product).
     /// `org: None` stores feed statements and needs [`Scope::All`]; `Some(org)` stores statements
     /// an organisation or supplier makes, and `org` must lie inside `scope` (else `Forbidden`).
@@ -323,7 +331,11 @@ pub trait VulnStore: Send + Sync {
     /// Statements about `vulnerability` (as their id or one of their aliases): feed statements and
     /// those of organisations inside `scope`; ordered by organisation (feed first), source, product.
     async fn vex_for(&self, scope: &Scope, vulnerability: &str) -> StoreResult<Vec<StoredVex>>;
+}
 
+/// End-of-life dates of products and their release cycles (endoflife.date).
+#[async_trait]
+pub trait EolStore: Send + Sync {
     /// Insert or replace end-of-life products (with all their release cycles) by product name.
     /// One `eol.import` audit record.
     async fn upsert_eol(&self, products: &[EolProduct], audit: &AuditMeta) -> StoreResult<VulnCounts>;
@@ -331,17 +343,26 @@ pub trait VulnStore: Send + Sync {
     async fn get_eol_product(&self, product: &str) -> StoreResult<EolProduct>;
     /// Release cycles of one product, or of every product (by product, then in import order).
     async fn list_eol_releases(&self, product: Option<&str>) -> StoreResult<Vec<EolRelease>>;
+}
 
+/// The bookkeeping of feed imports: the state of each feed URL (for conditional downloads) and
+/// the row counts of what the feeds brought in.
+#[async_trait]
+pub trait FeedSourceStore: Send + Sync {
     /// The state of one feed URL.
     async fn get_feed_source(&self, url: &str) -> StoreResult<Option<FeedSourceState>>;
     /// Insert or replace the state of a feed URL. One `feed_source.update` audit record.
     async fn put_feed_source(&self, state: &FeedSourceState, audit: &AuditMeta) -> StoreResult<()>;
     /// Every feed URL's state, by name then URL.
     async fn list_feed_sources(&self) -> StoreResult<Vec<FeedSourceState>>;
-
     /// Row counts of the vulnerability tables.
     async fn vuln_totals(&self) -> StoreResult<VulnTotals>;
 }
+
+/// All of vulnerability intelligence: advisories, exploitation signals, VEX, end-of-life dates
+/// and feed sources. Implemented for every type that implements the five.
+pub trait VulnStore: AdvisoryStore + ExploitSignalStore + VexStore + EolStore + FeedSourceStore {}
+impl<T> VulnStore for T where T: AdvisoryStore + ExploitSignalStore + VexStore + EolStore + FeedSourceStore {}
 
 #[cfg(test)]
 mod tests {
@@ -385,91 +406,5 @@ mod tests {
         let d: serde_json::Value = serde_json::from_str(&c.detail(&[("digest", "ab".into())])).unwrap();
         assert_eq!(d["unchanged"], 3);
         assert_eq!(d["digest"], "ab");
-    }
-}
-
-/// Helpers shared by both backends' vulnerability tables.
-pub mod support {
-    use crate::{StoreError, StoreResult};
-    use serde::Serialize;
-    use serde::de::DeserializeOwned;
-    use ward_core::vuln::AdvisorySource;
-
-    /// Fail with `Invalid` naming `path` unless `value` is 1..=200 characters without control
-    /// characters (ids, CVE numbers, sources, product names).
-    pub fn check_key(path: &str, value: &str) -> StoreResult<()> {
-        if value.trim().is_empty() {
-            return Err(StoreError::Invalid(format!("{path}: must not be empty")));
-        }
-        if value.chars().count() > 200 {
-            return Err(StoreError::Invalid(format!("{path}: longer than 200 characters")));
-        }
-        if value.chars().any(char::is_control) {
-            return Err(StoreError::Invalid(format!(
-                "{path}: contains control characters"
-            )));
-        }
-        Ok(())
-    }
-
-    /// Check an end-of-life product before it is stored: a valid name, and every release cycle
-    /// belongs to it and names its cycle.
-    pub fn check_eol_product(i: usize, p: &ward_core::vuln::EolProduct) -> StoreResult<()> {
-        check_key(&format!("eol[{i}].product"), &p.product)?;
-        for (j, r) in p.releases.iter().enumerate() {
-            if r.product != p.product {
-                return Err(StoreError::Invalid(format!(
-                    "eol[{i}].releases[{j}].product: '{}' is not the product '{}'",
-                    r.product, p.product
-                )));
-            }
-            check_key(&format!("eol[{i}].releases[{j}].cycle"), &r.cycle)?;
-        }
-        Ok(())
-    }
-
-    /// Whether the caller may write VEX statements for `org`: feed statements (no organisation)
-    /// need the whole sector; an organisation's need it inside `scope` (`in_scope`, which the
-    /// backend looked up). An unknown organisation under the whole sector's scope is invalid.
-    pub fn check_vex_scope(
-        scope: &crate::Scope,
-        org: Option<ward_core::OrgId>,
-        in_scope: bool,
-    ) -> StoreResult<()> {
-        use crate::Scope;
-        match org {
-            None if matches!(scope, Scope::All) => Ok(()),
-            None => Err(StoreError::forbidden("vex", "feed statements")),
-            Some(_) if in_scope => Ok(()),
-            Some(o) if matches!(scope, Scope::All) => {
-                Err(StoreError::Invalid(format!("organisation {o} does not exist")))
-            }
-            Some(o) => Err(StoreError::forbidden("organisation", o)),
-        }
-    }
-
-    /// The JSON text of a record kept whole.
-    pub fn to_doc<T: Serialize>(value: &T) -> StoreResult<String> {
-        serde_json::to_string(value).map_err(|e| StoreError::Invalid(format!("cannot encode record: {e}")))
-    }
-
-    /// A record kept whole, read back.
-    pub fn from_doc<T: DeserializeOwned>(what: &str, doc: &str) -> StoreResult<T> {
-        serde_json::from_str(doc).map_err(|_| StoreError::Backend(format!("stored {what} cannot be read")))
-    }
-
-    /// A digest naming a batch in its audit record: SHA-256 over the keys in order.
-    pub fn batch_digest<'a>(keys: impl Iterator<Item = &'a str>) -> String {
-        let mut buf = Vec::new();
-        for k in keys {
-            buf.extend_from_slice(k.as_bytes());
-            buf.push(b'\n');
-        }
-        ward_core::audit::sha256_hex(&buf)
-    }
-
-    /// The stored name of an advisory's source.
-    pub fn source_str(source: AdvisorySource) -> &'static str {
-        source.as_str()
     }
 }

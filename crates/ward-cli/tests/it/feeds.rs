@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use ward_store::{AdminStore, VulnStore};
+use ward_store::{AdminStore, AdvisoryStore, ExploitSignalStore};
 
 fn ward(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_ward"))

@@ -44,6 +44,13 @@ pub trait Exec: Send {
             .ok_or_else(|| StoreError::Backend("a statement returned no row".into()))
     }
 
+    /// Insert many rows of one table (a bulk load); the rows it changed. The default runs
+    /// multi-row `VALUES` statements ([`super::bulk::insert_values`]); PostgreSQL overrides it
+    /// with `UNNEST`.
+    async fn insert_rows(&mut self, rows: super::bulk::Rows) -> StoreResult<u64> {
+        super::bulk::insert_values(self, rows).await
+    }
+
     /// Append ` AND <column> IN (<the organisations the scope covers>)`, nothing under
     /// [`Scope::All`]. A subtree is a range of materialised paths (`organisations.path`).
     fn scope_filter(&self, q: &mut Sql, scope: &Scope, column: &str) {

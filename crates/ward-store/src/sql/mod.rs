@@ -16,12 +16,14 @@ mod assessments;
 mod assurance;
 pub mod audit;
 mod backend;
+pub mod bulk;
 mod error;
 mod exec;
 mod org_plan;
 pub mod orgs;
 mod profiles;
 mod row;
+pub mod vuln;
 
 pub use backend::{SqlBackend, Tx};
 pub use error::{DbErrorKind, db_error};
