@@ -41,10 +41,6 @@ pub(crate) fn date_text(d: Date) -> String {
     d.to_string()
 }
 
-pub(crate) fn opt_date_text(d: Option<Date>) -> Option<String> {
-    d.map(date_text)
-}
-
 /// Parse a stored text value with `FromStr`, naming the column when it fails.
 pub(crate) fn parse<T: FromStr>(column: &str, s: &str) -> StoreResult<T> {
     s.parse()

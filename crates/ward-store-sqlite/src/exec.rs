@@ -69,7 +69,8 @@ fn positional(text: &str, args: &[Arg]) -> Option<(String, Vec<Arg>)> {
         }
     }
     out.push_str(text.get(copied..)?);
-    Some((out, values))
+    // A statement already written with `?` (or none at all) is left as it is.
+    (!values.is_empty()).then_some((out, values))
 }
 
 /// The index just past the next `end` at or after `from` (or the end of the text).
@@ -181,5 +182,6 @@ mod tests {
         assert_eq!(values, vec![args[1].clone(), args[0].clone(), args[1].clone()]);
         assert!(positional("SELECT $3", &args).is_none());
         assert!(positional("SELECT $0", &args).is_none());
+        assert!(positional("SELECT ?, ?", &args).is_none(), "anonymous statements are left alone");
     }
 }
