@@ -52,43 +52,6 @@ impl PgStore {
         .map_err(map_db_error)?;
         row.as_ref().map(org_from_row).transpose()
     }
-
-    /// Fail unless every organisation of `orgs` exists inside `scope`: `Forbidden` naming the first
-    /// one outside, or `Invalid` under `Scope::All`, where the only failure is a missing organisation.
-    pub(crate) async fn require_orgs_in_scope(
-        conn: &mut PgConnection,
-        scope: &Scope,
-        orgs: &[Uuid],
-    ) -> StoreResult<()> {
-        if orgs.is_empty() {
-            return Ok(());
-        }
-        let mut wanted = orgs.to_vec();
-        wanted.sort_unstable();
-        wanted.dedup();
-        let (mode, roots) = scope_binds(scope);
-        let rows = sqlx::query(concat!(
-            "SELECT o.id FROM organisations o WHERE o.id = ANY($3) AND ",
-            in_scope!("o.id")
-        ))
-        .bind(mode)
-        .bind(&roots)
-        .bind(&wanted)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(map_db_error)?;
-        let inside: HashSet<Uuid> = rows
-            .iter()
-            .map(|r| col::<Uuid>(r, "id"))
-            .collect::<StoreResult<_>>()?;
-        match wanted.iter().find(|o| !inside.contains(o)) {
-            Some(missing) if matches!(scope, Scope::All) => Err(StoreError::Invalid(format!(
-                "organisation {missing} does not exist"
-            ))),
-            Some(outside) => Err(StoreError::forbidden("organisation", outside)),
-            None => Ok(()),
-        }
-    }
 }
 
 /// Insert new organisations with their paths (`paths` maps each id to its path).

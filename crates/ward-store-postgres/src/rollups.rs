@@ -15,7 +15,7 @@
 //! * An overview ([`overview`]) reads about twenty rows of the root, or for [`Scope::Orgs`] sums the
 //!   own counts of the listed organisations inside the root's subtree.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -52,62 +52,9 @@ pub(crate) async fn with_ancestors(conn: &mut PgConnection, ids: &[Uuid]) -> Sto
     Ok(lineages(conn, ids).await?.into_iter().map(|(_, a)| a).collect())
 }
 
-/// Apply counter changes: `own` at each organisation, `subtree` at it and at each of its ancestors.
+/// Apply counter changes (`ward_store::sql::rollups::apply`), for code holding a bare connection.
 pub(crate) async fn apply(conn: &mut PgConnection, deltas: &Deltas) -> StoreResult<()> {
-    let orgs: Vec<Uuid> = deltas
-        .nonzero()
-        .map(|((o, _), _)| *o.as_uuid())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    if orgs.is_empty() {
-        return Ok(());
-    }
-    let mut lines: BTreeMap<Uuid, Vec<Uuid>> = BTreeMap::new();
-    for (org, anc) in lineages(conn, &orgs).await? {
-        lines.entry(org).or_default().push(anc);
-    }
-    let mut rows: BTreeMap<(Uuid, Metric), (i64, i64)> = BTreeMap::new();
-    for ((org, metric), n) in deltas.nonzero() {
-        let org = org.as_uuid();
-        let line = lines.get(org).ok_or_else(|| corrupt("organisation path"))?;
-        if !line.contains(org) {
-            return Err(corrupt("organisation path"));
-        }
-        for anc in line {
-            let slot = rows.entry((*anc, *metric)).or_default();
-            slot.1 += n;
-            if anc == org {
-                slot.0 += n;
-            }
-        }
-    }
-    rows.retain(|_, (own, subtree)| *own != 0 || *subtree != 0);
-    if rows.is_empty() {
-        return Ok(());
-    }
-    // Sorted by (organisation, metric): every writer locks the rows in the same order.
-    let (mut org, mut metric, mut own, mut subtree) = (vec![], vec![], vec![], vec![]);
-    for ((o, m), (w, s)) in rows {
-        org.push(o);
-        metric.push(m.name());
-        own.push(w);
-        subtree.push(s);
-    }
-    sqlx::query(
-        "INSERT INTO org_rollups (org_id, metric, own, subtree)
-         SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::bigint[], $4::bigint[])
-         ON CONFLICT (org_id, metric) DO UPDATE
-            SET own = org_rollups.own + EXCLUDED.own, subtree = org_rollups.subtree + EXCLUDED.subtree",
-    )
-    .bind(&org)
-    .bind(&metric)
-    .bind(&own)
-    .bind(&subtree)
-    .execute(&mut *conn)
-    .await
-    .map_err(map_db_error)?;
-    Ok(())
+    ward_store::sql::rollups::apply(&mut crate::exec::PgExec(conn), deltas).await
 }
 
 /// Sum the `subtree` counters of `orgs` again from the `own` counters in their path ranges.

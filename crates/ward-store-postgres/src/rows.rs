@@ -6,7 +6,6 @@ use sqlx::Row;
 use sqlx::postgres::PgRow;
 use uuid::Uuid;
 use ward_core::org::{OdsCode, Organisation};
-use ward_core::service::Service;
 use ward_store::StoreResult;
 
 use crate::error::{corrupt, map_db_error};
@@ -84,30 +83,6 @@ pub(crate) fn org_from_row(row: &PgRow) -> StoreResult<Organisation> {
         postcode: col(row, "postcode")?,
         opened: parse_date(col(row, "opened")?)?,
         closed: parse_date(col(row, "closed")?)?,
-    })
-}
-
-macro_rules! service_columns {
-    () => {
-        "s.id, s.org_id, s.name, s.kind, s.criticality, s.daily_throughput, s.throughput_unit"
-    };
-}
-pub(crate) use service_columns;
-
-pub(crate) fn service_from_row(row: &PgRow) -> StoreResult<Service> {
-    let criticality: i32 = col(row, "criticality")?;
-    let criticality = u8::try_from(criticality)
-        .ok()
-        .and_then(|c| ward_core::risk::Consequence::new(c).ok())
-        .ok_or_else(|| corrupt("criticality"))?;
-    Ok(Service {
-        id: ward_core::ServiceId::from_uuid(col(row, "id")?),
-        org: ward_core::OrgId::from_uuid(col(row, "org_id")?),
-        name: col(row, "name")?,
-        kind: parse_col(row, "kind")?,
-        criticality,
-        daily_throughput: u32_col(row, "daily_throughput")?,
-        throughput_unit: parse_col(row, "throughput_unit")?,
     })
 }
 

@@ -14,9 +14,10 @@ use ward_store::{SectorStore, StoreError, StoreResult};
 
 use crate::PgStore;
 use crate::error::{corrupt, map_db_error};
-use crate::rows::{col, from_micros, parse_col, parse_date, service_columns, service_from_row};
+use crate::rows::{col, from_micros, parse_col, parse_date};
 use crate::vuln::from_doc;
 use crate::vuln::signals::kev_from_row;
+use ward_store::sql::inventory::{SERVICE_COLUMNS, service_from_row};
 
 fn index(len: usize) -> StoreResult<u32> {
     u32::try_from(len).map_err(|_| StoreError::Backend("too many rows for one snapshot".into()))
@@ -108,13 +109,15 @@ impl SectorStore for PgStore {
             })
             .collect::<StoreResult<Vec<_>>>()?;
         let installs = index_installs(&asset_ids, &software_ids, pairs)?;
-        let services = sqlx::query(concat!("SELECT ", service_columns!(), " FROM services s"))
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(map_db_error)?
-            .iter()
-            .map(service_from_row)
-            .collect::<StoreResult<Vec<_>>>()?;
+        let services = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {SERVICE_COLUMNS} FROM services"
+        )))
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(map_db_error)?
+        .into_iter()
+        .map(|r| service_from_row(&crate::exec::SqlRow(r)))
+        .collect::<StoreResult<Vec<_>>>()?;
         let mut asset_services = Vec::new();
         for row in sqlx::query(
             "SELECT asset_id, service_id FROM asset_services \

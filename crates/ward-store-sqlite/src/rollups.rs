@@ -27,7 +27,6 @@ use crate::codec::{DbResult, get, to_u64};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use ward_core::OrgId;
-use ward_core::asset::Asset;
 use ward_core::org::Organisation;
 use ward_store::{OrgOverview, Scope, StoreError, StoreResult};
 
@@ -35,8 +34,6 @@ pub(crate) use ward_store::rollup::{Deltas, Metric, fill};
 
 /// Identifiers per `IN (...)` list.
 const IN_CHUNK: usize = 400;
-/// Rows per multi-row upsert into `org_rollups` (4 parameters each).
-const UPSERT_ROWS: usize = 200;
 /// Deepest hierarchy walked when computing paths (guards against a corrupted cyclic table).
 const MAX_DEPTH: i64 = 64;
 
@@ -126,75 +123,9 @@ pub(crate) async fn with_ancestors(
     Ok(lineages(conn, &ids).await?.into_values().flatten().collect())
 }
 
-/// Apply counter changes: `own` at each organisation, `subtree` at it and at each of its ancestors.
+/// Apply counter changes (`ward_store::sql::rollups::apply`), for code holding a bare connection.
 pub(crate) async fn apply(conn: &mut SqliteConnection, deltas: &Deltas) -> StoreResult<()> {
-    let orgs: Vec<String> = deltas
-        .nonzero()
-        .map(|((o, _), _)| o.to_string())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    if orgs.is_empty() {
-        return Ok(());
-    }
-    let lines = lineages(conn, &orgs).await?;
-    // (org, metric) -> (own change, subtree change)
-    let mut rows: BTreeMap<(String, Metric), (i64, i64)> = BTreeMap::new();
-    for ((org, metric), n) in deltas.nonzero() {
-        let org = org.to_string();
-        let line = lines
-            .get(&org)
-            .ok_or_else(|| StoreError::Backend(format!("organisation {org} has no path")))?;
-        for anc in line {
-            let slot = rows.entry((anc.clone(), *metric)).or_default();
-            slot.1 += n;
-            if *anc == org {
-                slot.0 += n;
-            }
-        }
-    }
-    let rows: Vec<_> = rows
-        .into_iter()
-        .filter(|(_, (o, s))| *o != 0 || *s != 0)
-        .collect();
-    for chunk in rows.chunks(UPSERT_ROWS) {
-        let mut qb = QueryBuilder::new("INSERT INTO org_rollups (org_id, metric, own, subtree) ");
-        qb.push_values(chunk, |mut b, ((org, metric), (own, subtree))| {
-            b.push_bind(org.as_str())
-                .push_bind(metric.name())
-                .push_bind(*own)
-                .push_bind(*subtree);
-        });
-        qb.push(
-            " ON CONFLICT (org_id, metric) DO UPDATE SET own = own + excluded.own, \
-             subtree = subtree + excluded.subtree",
-        );
-        qb.build().execute(&mut *conn).await.db()?;
-    }
-    Ok(())
-}
-
-/// Count (`sign` 1) or uncount (`sign` -1) assets: the one call the asset write paths make.
-pub(crate) async fn count_assets(
-    conn: &mut SqliteConnection,
-    assets: &[Asset],
-    sign: i64,
-) -> StoreResult<()> {
-    let mut d = Deltas::default();
-    d.assets(assets, sign);
-    apply(conn, &d).await
-}
-
-/// Replace the counts of an asset's stored state with those of its new state.
-pub(crate) async fn recount_asset(
-    conn: &mut SqliteConnection,
-    before: &Asset,
-    after: &Asset,
-) -> StoreResult<()> {
-    let mut d = Deltas::default();
-    d.asset(before, -1);
-    d.asset(after, 1);
-    apply(conn, &d).await
+    ward_store::sql::rollups::apply(&mut crate::exec::SqliteExec(conn), deltas).await
 }
 
 /// Sum the `subtree` counters of `orgs` again from the `own` counters in their path ranges.

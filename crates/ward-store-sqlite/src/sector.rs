@@ -12,9 +12,9 @@ use ward_store::{SectorStore, StoreError, StoreResult};
 
 use crate::SqliteStore;
 use crate::codec::{DbResult, get, get_parsed, get_parsed_opt, get_ts, parse};
-use crate::inventory::{SERVICE_COLUMNS, service_from_row};
 use crate::vuln::from_doc;
 use crate::vuln::signals::{KEV_COLUMNS, kev_from_row};
+use ward_store::sql::inventory::{SERVICE_COLUMNS, service_from_row};
 
 fn index(len: usize) -> StoreResult<u32> {
     u32::try_from(len).map_err(|_| StoreError::Backend("too many rows for one snapshot".into()))
@@ -99,8 +99,8 @@ impl SectorStore for SqliteStore {
             .fetch_all(&mut *tx)
             .await
             .db()?
-            .iter()
-            .map(service_from_row)
+            .into_iter()
+            .map(|r| service_from_row(&crate::exec::SqlRow(r)))
             .collect::<StoreResult<Vec<_>>>()?;
         let mut asset_services = Vec::new();
         for row in sqlx::query(

@@ -11,10 +11,13 @@
 //! scope filter, the audit chain's lock) or stays in the backend crate (bulk loads, text search,
 //! migrations). See `docs/storage.md`.
 
+pub mod assets;
 pub mod audit;
 mod backend;
 mod error;
 mod exec;
+pub mod inventory;
+pub mod rollups;
 mod row;
 
 pub use backend::{SqlBackend, Tx};
