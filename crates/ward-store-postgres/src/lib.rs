@@ -32,7 +32,6 @@ mod backup_format;
 mod copy;
 mod error;
 pub mod exec;
-mod jobs;
 mod orgs;
 mod rollups;
 mod rows;

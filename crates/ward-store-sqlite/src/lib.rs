@@ -21,7 +21,6 @@ mod backup;
 mod codec;
 pub mod exec;
 mod files;
-mod jobs;
 mod orgs;
 mod rollups;
 mod scope;

@@ -17,6 +17,7 @@ mod backend;
 mod error;
 mod exec;
 pub mod inventory;
+pub mod jobs;
 pub mod rollups;
 mod row;
 
