@@ -20,6 +20,7 @@ pub mod inventory;
 pub mod jobs;
 pub mod rollups;
 mod row;
+pub mod sector;
 
 pub use backend::{SqlBackend, Tx};
 pub use error::{DbErrorKind, db_error};
