@@ -21,7 +21,8 @@ use ward_store::{AssetFilter, AssetSummary, Page, PageRequest, Scope, StoreResul
 
 use crate::error::map_db_error;
 use crate::rows::{col, count_col, parse_col};
-use crate::{page_bounds, rollups, scope_binds};
+use crate::{page_bounds, scope_binds};
+use ward_store::sql::rollups::asset_total;
 
 /// Matches counted exactly before a total becomes a lower bound.
 pub(crate) const COUNT_CAP: u64 = 10_000;
@@ -172,7 +173,8 @@ pub(crate) async fn list_assets(
     let count_limit = COUNT_CAP.max(page.offset.saturating_add(u64::from(page.clamped_limit())));
     let from_counters = match text {
         Text::None if filter.service.is_none() => {
-            rollups::asset_total(&mut *conn, scope, filter.org, filter.kind, filter.internet_facing).await?
+            let mut db = crate::exec::PgExec(&mut *conn);
+            asset_total(&mut db, scope, filter.org, filter.kind, filter.internet_facing).await?
         }
         _ => None,
     };

@@ -21,9 +21,10 @@
 
 use crate::audit::push_page;
 use crate::codec::{DbResult, get, get_parsed, get_parsed_opt, like_pattern, to_u32};
-use crate::{rollups, scope};
+use crate::scope;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use ward_store::sql::rollups::asset_total;
 use ward_store::{AssetFilter, AssetSummary, Page, PageRequest, Scope, StoreResult};
 
 /// Matches counted exactly before a total becomes a lower bound.
@@ -267,7 +268,8 @@ pub(crate) async fn list_assets(
     let count_limit = COUNT_CAP.max(page.offset.saturating_add(u64::from(limit)));
     let from_counters = match text {
         Text::None if filter.service.is_none() => {
-            rollups::asset_total(&mut *conn, scope, filter.org, filter.kind, filter.internet_facing).await?
+            let mut db = crate::exec::SqliteExec(&mut *conn);
+            asset_total(&mut db, scope, filter.org, filter.kind, filter.internet_facing).await?
         }
         _ => None,
     };

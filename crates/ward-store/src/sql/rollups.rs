@@ -13,9 +13,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use ward_core::OrgId;
 
-use super::{Arg, Exec, RowRead, Sql};
-use crate::rollup::{Deltas, Metric};
-use crate::{StoreError, StoreResult};
+use super::{Arg, Exec, RowRead, Sql, corrupt_column};
+use crate::rollup::{Deltas, Metric, fill};
+use crate::{OrgOverview, Scope, StoreError, StoreResult};
 
 /// Rows per multi-row upsert into `org_rollups` (4 values each).
 const UPSERT_ROWS: usize = 500;
@@ -136,6 +136,274 @@ pub async fn apply<E: Exec + ?Sized>(db: &mut E, deltas: &Deltas) -> StoreResult
     Ok(())
 }
 
+/// Sum the `subtree` counters of `orgs` again from the `own` counters in their path ranges.
+pub async fn recompute<E: Exec + ?Sized>(db: &mut E, orgs: &BTreeSet<OrgId>) -> StoreResult<()> {
+    if orgs.is_empty() {
+        return Ok(());
+    }
+    let dialect = db.dialect();
+    let mut q = Sql::new("UPDATE org_rollups SET subtree = 0 WHERE ");
+    q.in_list(dialect, "org_id", uuids(orgs.iter().copied()));
+    db.execute(q).await?;
+    let mut q = Sql::new(
+        "INSERT INTO org_rollups (org_id, metric, own, subtree) \
+         SELECT a.id, r.metric, 0, sum(r.own) FROM organisations a \
+         JOIN organisations d ON d.path >= a.path AND d.path < a.path || '~' \
+         JOIN org_rollups r ON r.org_id = d.id WHERE a.path <> '' AND ",
+    );
+    q.in_list(dialect, "a.id", uuids(orgs.iter().copied()));
+    q.push(" GROUP BY a.id, r.metric ON CONFLICT (org_id, metric) DO UPDATE SET subtree = excluded.subtree");
+    db.execute(q).await?;
+    Ok(())
+}
+
+/// Deepest hierarchy walked when computing paths (guards against a corrupted cyclic table).
+const MAX_DEPTH: i64 = 64;
+
+/// Recompute the paths of `changed` organisations and of everything beneath the `moved` ones
+/// (found by their paths before the move), walking each one's current parents up to the top: one
+/// statement.
+pub async fn refresh_paths<E: Exec + ?Sized>(
+    db: &mut E,
+    changed: &[OrgId],
+    moved: &[OrgId],
+) -> StoreResult<()> {
+    if changed.is_empty() && moved.is_empty() {
+        return Ok(());
+    }
+    let dialect = db.dialect();
+    let mut q = Sql::new(
+        "WITH RECURSIVE up(start, cur, path, depth) AS ( \
+           SELECT o.id, o.parent_id, o.code || '/', 0 FROM organisations o WHERE ",
+    );
+    q.in_list(dialect, "o.id", uuids(changed.iter().copied()));
+    q.push(
+        " OR o.id IN (SELECT d.id FROM organisations m \
+           JOIN organisations d ON d.path > m.path AND d.path < m.path || '~' WHERE m.path <> '' AND ",
+    );
+    q.in_list(dialect, "m.id", uuids(moved.iter().copied()));
+    q.push(
+        ") UNION ALL \
+           SELECT up.start, p.parent_id, p.code || '/' || up.path, up.depth + 1 \
+             FROM up JOIN organisations p ON p.id = up.cur WHERE up.depth < ",
+    );
+    q.bind(MAX_DEPTH);
+    q.push(
+        ") UPDATE organisations SET path = '/' || up.path FROM up \
+         WHERE up.cur IS NULL AND organisations.id = up.start AND organisations.path <> '/' || up.path",
+    );
+    db.execute(q).await?;
+    Ok(())
+}
+
+/// The number of assets in `scope` (of one organisation, kind or exposure when given) from the
+/// counters, or None when the filters do not map onto them (a kind and an exposure together).
+pub async fn asset_total<E: Exec + ?Sized>(
+    db: &mut E,
+    scope: &Scope,
+    org: Option<OrgId>,
+    kind: Option<ward_core::asset::AssetKind>,
+    internet_facing: Option<bool>,
+) -> StoreResult<Option<u64>> {
+    let Some((metric, minus)) = crate::rollup::asset_total_metrics(kind, internet_facing) else {
+        return Ok(None);
+    };
+    let mut total = sum_metric(db, scope, org, metric).await?;
+    if let Some(m) = minus {
+        total -= sum_metric(db, scope, org, m).await?;
+    }
+    u64::try_from(total).map(Some).map_err(|_| corrupt_column("own"))
+}
+
+/// Of organisations and their paths, those not beneath another one of them.
+pub fn outermost(mut paths: Vec<(OrgId, String)>) -> Vec<OrgId> {
+    paths.retain(|(_, p)| !p.is_empty());
+    // Paths sort parents before their descendants: keep those not under a kept one.
+    paths.sort_by(|a, b| a.1.cmp(&b.1));
+    let mut kept: Vec<(OrgId, String)> = Vec::new();
+    for (id, path) in paths {
+        if !kept.iter().any(|(_, p)| path.starts_with(p.as_str())) {
+            kept.push((id, path));
+        }
+    }
+    kept.into_iter().map(|(id, _)| id).collect()
+}
+
+/// One metric summed over the scope (or over one organisation inside it): `own` of that
+/// organisation or of the listed ones, `subtree` of the scope's roots, nested roots counted once.
+async fn sum_metric<E: Exec + ?Sized>(
+    db: &mut E,
+    scope: &Scope,
+    org: Option<OrgId>,
+    metric: Metric,
+) -> StoreResult<i64> {
+    let dialect = db.dialect();
+    let q = match (org, scope) {
+        (Some(o), _) => {
+            // One organisation: its own count, if it lies inside the scope.
+            let mut q = Sql::new(
+                "SELECT CAST(coalesce(sum(own), 0) AS BIGINT) AS n FROM org_rollups WHERE org_id = ",
+            );
+            q.bind(o).push(" AND metric = ").bind(metric.name());
+            db.scope_filter(&mut q, scope, "org_id");
+            q
+        }
+        (None, Scope::All) => Sql::new(
+            "SELECT CAST(coalesce(sum(r.subtree), 0) AS BIGINT) AS n FROM organisations o \
+             JOIN org_rollups r ON r.org_id = o.id WHERE o.parent_id IS NULL AND r.metric = $1",
+        )
+        .arg(metric.name()),
+        (None, Scope::Orgs(ids)) => {
+            let mut q = Sql::new(
+                "SELECT CAST(coalesce(sum(own), 0) AS BIGINT) AS n FROM org_rollups WHERE metric = ",
+            );
+            q.bind(metric.name()).push(" AND ");
+            let ids: BTreeSet<OrgId> = ids.iter().copied().collect();
+            q.in_list(dialect, "org_id", uuids(ids));
+            q
+        }
+        (None, Scope::Subtrees(roots)) => {
+            let mut q = Sql::new("SELECT id, path FROM organisations WHERE ");
+            q.in_list(dialect, "id", uuids(roots.iter().copied()));
+            let paths = db
+                .fetch_all(q)
+                .await?
+                .iter()
+                .map(|r| Ok((r.id("id")?, r.text("path")?)))
+                .collect::<StoreResult<Vec<_>>>()?;
+            let mut q = Sql::new(
+                "SELECT CAST(coalesce(sum(subtree), 0) AS BIGINT) AS n FROM org_rollups WHERE metric = ",
+            );
+            q.bind(metric.name()).push(" AND ");
+            q.in_list(dialect, "org_id", uuids(outermost(paths)));
+            q
+        }
+    };
+    db.fetch_one(q).await?.i64("n")
+}
+
+/// Paths from `parent_id` for every organisation (tops first), for a restored database.
+const REBUILD_PATHS: &str = "\
+WITH RECURSIVE p(id, path, depth) AS (
+    SELECT id, '/' || code || '/', 0 FROM organisations WHERE parent_id IS NULL
+    UNION ALL
+    SELECT o.id, p.path || o.code || '/', p.depth + 1 FROM organisations o JOIN p ON o.parent_id = p.id
+     WHERE p.depth < 64
+)
+UPDATE organisations SET path = p.path FROM p WHERE organisations.id = p.id";
+
+/// Every `own` counter, counted from the tables (`{installs}`: software installs per organisation).
+const REBUILD_OWN: &str = "\
+INSERT INTO org_rollups (org_id, metric, own)
+    SELECT org_id, metric, sum(n) FROM (
+        SELECT org_id, 'services' AS metric, count(*) AS n FROM services GROUP BY org_id
+        UNION ALL
+        SELECT org_id, 'services.clinical', count(*) FROM services WHERE kind = 'clinical' GROUP BY org_id
+        UNION ALL
+        SELECT org_id, 'services.critical', count(*) FROM services WHERE criticality >= 4 GROUP BY org_id
+        UNION ALL
+        SELECT org_id, 'assets', count(*) FROM assets GROUP BY org_id
+        UNION ALL
+        SELECT org_id, 'assets.kind.' || kind, count(*) FROM assets GROUP BY org_id, kind
+        UNION ALL
+        SELECT org_id, 'assets.internet_facing', count(*) FROM assets WHERE internet_facing GROUP BY org_id
+        UNION ALL
+        {installs}
+        UNION ALL
+        SELECT id, 'orgs.kind.' || kind, 1 FROM organisations WHERE closed IS NULL
+    ) AS counted GROUP BY org_id, metric";
+
+/// Every `subtree` counter, summed from `own` over path ranges.
+const REBUILD_SUBTREES: &str = "\
+INSERT INTO org_rollups (org_id, metric, own, subtree)
+    SELECT a.id, r.metric, 0, sum(r.own)
+      FROM organisations a
+      JOIN organisations d ON d.path >= a.path AND d.path < a.path || '~'
+      JOIN org_rollups r ON r.org_id = d.id
+     WHERE a.path <> ''
+     GROUP BY a.id, r.metric
+    ON CONFLICT (org_id, metric) DO UPDATE SET subtree = excluded.subtree";
+
+/// Recompute every path and counter from the tables (after a restore).
+pub async fn rebuild<E: Exec + ?Sized>(db: &mut E) -> StoreResult<()> {
+    // Link rows carry the asset's organisation on PostgreSQL, its number on SQLite.
+    let installs = db.dialect().pick(
+        "SELECT a.org_id, 'software.installs', count(*) \
+         FROM asset_software x JOIN assets a ON a.num = x.asset_num GROUP BY a.org_id",
+        "SELECT org_id, 'software.installs', count(*) FROM asset_software GROUP BY org_id",
+    );
+    let own = REBUILD_OWN.replace("{installs}", installs);
+    for sql in [
+        REBUILD_PATHS,
+        "DELETE FROM org_rollups",
+        own.as_str(),
+        REBUILD_SUBTREES,
+    ] {
+        db.execute(Sql::new(sql)).await?;
+    }
+    Ok(())
+}
+
+/// The overview of `root`'s subtree intersected with `scope`, or None when `root` is not inside
+/// the scope. Under [`Scope::All`] and [`Scope::Subtrees`] a root inside the scope has its whole
+/// subtree inside, so one read of its `subtree` counters (joined to the root, which checks the
+/// scope) is the answer; under [`Scope::Orgs`] the `own` counters of the listed organisations
+/// inside the root's subtree are summed (the root's own organisation kind left out).
+pub async fn overview<E: Exec + ?Sized>(
+    db: &mut E,
+    scope: &Scope,
+    root: OrgId,
+) -> StoreResult<Option<OrgOverview>> {
+    let mut out = OrgOverview::default();
+    match scope {
+        Scope::All | Scope::Subtrees(_) => {
+            let mut q = Sql::new(
+                "SELECT r.metric, r.own, r.subtree FROM organisations t \
+                 LEFT JOIN org_rollups r ON r.org_id = t.id WHERE t.id = $1",
+            )
+            .arg(root);
+            db.scope_filter(&mut q, scope, "t.id");
+            let rows = db.fetch_all(q).await?;
+            if rows.is_empty() {
+                return Ok(None);
+            }
+            for row in rows {
+                let Some(metric) = row.opt_text("metric")? else {
+                    continue;
+                };
+                let (own, subtree) = (row.i64("own")?, row.i64("subtree")?);
+                let value = if Metric::parse(&metric).is_some_and(Metric::is_org_kind) {
+                    subtree - own
+                } else {
+                    subtree
+                };
+                fill(&mut out, &metric, value)?;
+            }
+        }
+        Scope::Orgs(ids) => {
+            let mut q = Sql::new("SELECT id FROM organisations WHERE id = $1").arg(root);
+            db.scope_filter(&mut q, scope, "id");
+            if db.fetch_optional(q).await?.is_none() {
+                return Ok(None);
+            }
+            let mut q = Sql::new(
+                "SELECT r.metric, CAST(sum(r.own) AS BIGINT) AS n FROM organisations t \
+                 JOIN organisations d ON d.path >= t.path AND d.path < t.path || '~' \
+                 JOIN org_rollups r ON r.org_id = d.id \
+                 WHERE t.id = $1 AND t.path <> '' AND NOT (d.id = t.id AND r.metric LIKE 'orgs.kind.%') AND ",
+            )
+            .arg(root);
+            let ids: BTreeSet<OrgId> = ids.iter().copied().collect();
+            q.in_list(db.dialect(), "d.id", uuids(ids));
+            q.push(" GROUP BY r.metric");
+            for row in db.fetch_all(q).await? {
+                fill(&mut out, &row.text("metric")?, row.i64("n")?)?;
+            }
+        }
+    }
+    Ok(Some(out))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,5 +439,16 @@ mod tests {
         assert_eq!(rows.get(&(top, assets)), None);
         assert_eq!(rows.get(&(mid, assets)), Some(&(-2, 0)));
         assert_eq!(rows.get(&(leaf, assets)), Some(&(2, 2)));
+    }
+
+    #[test]
+    fn nested_roots_count_once() {
+        let paths = vec![
+            (org(1), "/A/B/".to_owned()),
+            (org(2), "/A/".to_owned()),
+            (org(3), "/C/".to_owned()),
+            (org(4), String::new()),
+        ];
+        assert_eq!(outermost(paths), vec![org(2), org(3)]);
     }
 }
