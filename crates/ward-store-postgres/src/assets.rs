@@ -8,11 +8,12 @@
 //! hashed while this task waits for the server.
 
 use async_trait::async_trait;
+use sqlx::pool::PoolConnection;
 use sqlx::{PgConnection, Postgres, Transaction};
 use uuid::Uuid;
 use ward_core::asset::Asset;
 use ward_store::sql::assets::{AssetEngine, SoftwarePlan};
-use ward_store::{AssetFilter, AssetSummary, Page, PageRequest, Scope, StoreError, StoreResult};
+use ward_store::{AssetFilter, AssetSummary, PageRequest, Scope, StoreError, StoreResult};
 
 use crate::PgStore;
 use crate::copy::BinaryCopy;
@@ -300,7 +301,7 @@ pub(crate) async fn check_loaded_rows(conn: &mut PgConnection) -> StoreResult<()
 }
 
 fn conn<'a>(w: &'a mut PgExec<Transaction<'static, Postgres>>) -> &'a mut PgConnection {
-    &mut *w.0
+    &mut w.0
 }
 
 #[async_trait]
@@ -336,13 +337,24 @@ impl AssetEngine for PgStore {
         }
     }
 
-    async fn search_assets(
+    async fn count_assets(
         &self,
+        db: &mut PgExec<PoolConnection<Postgres>>,
+        scope: &Scope,
+        filter: &AssetFilter,
+        stop_at: u64,
+    ) -> StoreResult<u64> {
+        crate::search::count_assets(&mut db.0, scope, filter, stop_at).await
+    }
+
+    async fn asset_page(
+        &self,
+        db: &mut PgExec<PoolConnection<Postgres>>,
         scope: &Scope,
         filter: &AssetFilter,
         page: PageRequest,
-    ) -> StoreResult<Page<AssetSummary>> {
-        let mut conn = self.pool.acquire().await.map_err(map_db_error)?;
-        crate::search::list_assets(&mut conn, scope, filter, page).await
+        _many: bool,
+    ) -> StoreResult<Vec<AssetSummary>> {
+        crate::search::asset_page(&mut db.0, scope, filter, page).await
     }
 }

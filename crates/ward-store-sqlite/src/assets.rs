@@ -15,12 +15,13 @@ use crate::SqliteStore;
 use crate::codec::{DbResult, get};
 use crate::exec::SqliteExec;
 use async_trait::async_trait;
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, Transaction};
 use std::collections::BTreeSet;
 use ward_core::asset::Asset;
 use ward_store::sql::assets::{AssetEngine, SoftwareKey, SoftwarePlan, per_asset};
-use ward_store::{AssetFilter, AssetSummary, Page, PageRequest, Scope, StoreError, StoreResult};
+use ward_store::{AssetFilter, AssetSummary, PageRequest, Scope, StoreError, StoreResult};
 
 /// Rows per multi-row INSERT into `assets` (7 parameters each). Large statements mean fewer round
 /// trips to SQLite's worker thread and fewer copies of the same B-tree page into the statement
@@ -236,7 +237,7 @@ pub(crate) async fn check_link_rows(conn: &mut SqliteConnection) -> StoreResult<
 }
 
 fn tx<'a>(w: &'a mut SqliteExec<Transaction<'static, Sqlite>>) -> &'a mut SqliteConnection {
-    &mut *w.0
+    &mut w.0
 }
 
 #[async_trait]
@@ -264,13 +265,24 @@ impl AssetEngine for SqliteStore {
         insert_links(conn, &[(num, asset, &software)]).await
     }
 
-    async fn search_assets(
+    async fn count_assets(
         &self,
+        db: &mut SqliteExec<PoolConnection<Sqlite>>,
+        scope: &Scope,
+        filter: &AssetFilter,
+        stop_at: u64,
+    ) -> StoreResult<u64> {
+        crate::search::count_assets(&mut db.0, scope, filter, stop_at).await
+    }
+
+    async fn asset_page(
+        &self,
+        db: &mut SqliteExec<PoolConnection<Sqlite>>,
         scope: &Scope,
         filter: &AssetFilter,
         page: PageRequest,
-    ) -> StoreResult<Page<AssetSummary>> {
-        let mut conn = self.read.acquire().await.db()?;
-        crate::search::list_assets(&mut conn, scope, filter, page).await
+        many: bool,
+    ) -> StoreResult<Vec<AssetSummary>> {
+        crate::search::asset_page(&mut db.0, scope, filter, page, many).await
     }
 }

@@ -33,14 +33,81 @@ pub trait AssetEngine: SqlBackend {
     /// Called after an import of `count` assets has committed.
     async fn after_asset_import(&self, _count: usize) {}
 
-    /// Asset summaries in scope matching the filter, ordered by name then id: the engine's text
-    /// search.
-    async fn search_assets(
+    /// The number of assets in scope matching the filter, counting no further than `stop_at`:
+    /// the engine's text search.
+    async fn count_assets(
         &self,
+        db: &mut Self::Read,
+        scope: &Scope,
+        filter: &AssetFilter,
+        stop_at: u64,
+    ) -> StoreResult<u64>;
+
+    /// One page of the assets in scope matching the filter, ordered by name then id. `many`: the
+    /// matches are more than were counted (the engine may then walk the name index instead of
+    /// sorting every match).
+    async fn asset_page(
+        &self,
+        db: &mut Self::Read,
         scope: &Scope,
         filter: &AssetFilter,
         page: PageRequest,
-    ) -> StoreResult<Page<AssetSummary>>;
+        many: bool,
+    ) -> StoreResult<Vec<AssetSummary>>;
+}
+
+/// Matches counted exactly before a total becomes a lower bound.
+pub const COUNT_CAP: u64 = 10_000;
+
+/// A count that stopped after `limit + 1` rows: `(total, is_lower_bound)`.
+fn capped(n: u64, limit: u64) -> (u64, bool) {
+    if n > limit { (limit, true) } else { (n, false) }
+}
+
+/// `InventoryStore::list_assets`. Totals are exact up to [`COUNT_CAP`] matches (or the end of the
+/// requested page, if further); beyond that the count stops and the page says
+/// `total_is_lower_bound`. Without text or service filter the total comes from the
+/// per-organisation counters when the filters map onto one of them, so a national list does not
+/// count a million rows per page.
+pub async fn list<B: AssetEngine>(
+    backend: &B,
+    scope: &Scope,
+    filter: &AssetFilter,
+    page: PageRequest,
+) -> StoreResult<Page<AssetSummary>> {
+    let mut db = backend.read().await?;
+    let limit = page.clamped_limit();
+    let count_limit = COUNT_CAP.max(page.offset.saturating_add(u64::from(limit)));
+    let has_text = filter.text.as_deref().is_some_and(|t| !t.trim().is_empty());
+    let from_counters = if has_text || filter.service.is_some() {
+        None
+    } else {
+        rollups::asset_total(&mut db, scope, filter.org, filter.kind, filter.internet_facing).await?
+    };
+    let (total, lower_bound) = match from_counters {
+        Some(n) => (n, false),
+        None => {
+            let n = backend
+                .count_assets(&mut db, scope, filter, count_limit.saturating_add(1))
+                .await?;
+            capped(n, count_limit)
+        }
+    };
+    let items = if !lower_bound && page.offset >= total {
+        // Nothing to show (no matches, or a page past the end): no second query.
+        Vec::new()
+    } else {
+        backend
+            .asset_page(&mut db, scope, filter, page, lower_bound)
+            .await?
+    };
+    Ok(Page {
+        items,
+        total,
+        total_is_lower_bound: lower_bound,
+        offset: page.offset,
+        limit,
+    })
 }
 
 /// Check each asset on its own: fields valid (named by path), no service linked twice.
@@ -431,6 +498,13 @@ mod tests {
             "unresolved identity"
         );
         assert!(per_asset(&assets, &ids[..3]).is_err(), "too few ids");
+    }
+
+    #[test]
+    fn counts_past_the_limit_become_lower_bounds() {
+        assert_eq!(capped(5, 10), (5, false));
+        assert_eq!(capped(10, 10), (10, false));
+        assert_eq!(capped(11, 10), (10, true));
     }
 
     #[test]

@@ -66,12 +66,12 @@ fn dependency_from_row<R: RowRead>(row: &R) -> StoreResult<Dependency> {
     })
 }
 
-/// A `LIKE` pattern matching `text` anywhere, lower-cased, with `%`, `_` and `\` escaped (use
-/// with `lower(column) LIKE $n ESCAPE '\'`).
+/// A `LIKE` pattern matching `text` anywhere, with `%`, `_` and `\` escaped (use `ESCAPE '\'`;
+/// compared as `lower(column) LIKE lower($n)`, case-insensitive on both engines).
 pub fn like_pattern(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('%');
-    for c in text.trim().to_lowercase().chars() {
+    for c in text.trim().chars() {
         if matches!(c, '%' | '_' | '\\') {
             out.push('\\');
         }
@@ -166,9 +166,9 @@ fn service_filter<E: Exec + ?Sized>(db: &E, q: &mut Sql, scope: &Scope, filter: 
         q.push(" AND org_id = ").bind(org);
     }
     if let Some(text) = filter.text.as_deref().filter(|t| !t.trim().is_empty()) {
-        q.push(" AND lower(name) LIKE ")
+        q.push(" AND lower(name) LIKE lower(")
             .bind(like_pattern(text))
-            .push(" ESCAPE '\\'");
+            .push(") ESCAPE '\\'");
     }
     if let Some(kind) = filter.kind {
         q.push(" AND kind = ").bind(kind.as_str());
@@ -190,9 +190,9 @@ fn product_filter(q: &mut Sql, filter: &ProductFilter) {
         q.push(" AND status = ").bind(status.as_str());
     }
     if let Some(text) = filter.text.as_deref().filter(|t| !t.trim().is_empty()) {
-        q.push(" AND lower(name) LIKE ")
+        q.push(" AND lower(name) LIKE lower(")
             .bind(like_pattern(text))
-            .push(" ESCAPE '\\'");
+            .push(") ESCAPE '\\'");
     }
 }
 
@@ -434,7 +434,7 @@ impl<B: AssetEngine> InventoryStore for B {
         filter: &AssetFilter,
         page: PageRequest,
     ) -> StoreResult<Page<AssetSummary>> {
-        self.search_assets(scope, filter, page).await
+        assets::list(self, scope, filter, page).await
     }
 
     async fn upsert_products(
@@ -619,9 +619,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn like_patterns_escape_wildcards_and_ignore_case() {
+    fn like_patterns_escape_wildcards() {
         assert_eq!(like_pattern("a%b_c\\d"), "%a\\%b\\_c\\\\d%");
-        assert_eq!(like_pattern("  Ward "), "%ward%");
+        assert_eq!(like_pattern("  Ward "), "%Ward%");
     }
 
     #[test]
