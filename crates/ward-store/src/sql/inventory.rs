@@ -465,7 +465,7 @@ impl<B: AssetEngine> InventoryStore for B {
         }
         // A product that exists may only be rewritten by someone whose scope covers its supplier.
         let current: BTreeSet<OrgId> = stored.values().map(|p| p.supplier).collect();
-        let covered = orgs_in_scope(&mut tx, scope, &current).await?;
+        let mut covered = orgs_in_scope(&mut tx, scope, &current).await?;
         let mut events = Vec::with_capacity(products.len());
         for p in products {
             let before = stored.get(&p.id).cloned();
@@ -496,6 +496,8 @@ impl<B: AssetEngine> InventoryStore for B {
             };
             let (b, a) = (before.as_ref().map(digest_json), Some(digest_json(p)));
             events.push(audit.event(action, "product", p.id.to_string(), Some(p.supplier), b, a, None));
+            // Its supplier was checked to lie inside the scope: a later entry may rewrite it.
+            covered.insert(p.supplier);
             stored.insert(p.id, p.clone());
         }
         let written = events.len() as u64;
