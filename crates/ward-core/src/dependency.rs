@@ -30,6 +30,15 @@ impl DependencyTarget {
     pub fn kind_str(&self) -> &'static str {
         self.into()
     }
+    /// The target stored as its kind's name and an identifier; None for an unknown kind.
+    pub fn from_kind(kind: &str, id: uuid::Uuid) -> Option<Self> {
+        match kind {
+            "asset" => Some(Self::Asset(AssetId::from_uuid(id))),
+            "product" => Some(Self::Product(ProductId::from_uuid(id))),
+            "service" => Some(Self::Service(ServiceId::from_uuid(id))),
+            _ => None,
+        }
+    }
     pub fn uuid(&self) -> uuid::Uuid {
         match self {
             Self::Asset(a) => *a.as_uuid(),
@@ -66,10 +75,12 @@ mod tests {
         ] {
             let json = serde_json::to_value(t).unwrap();
             assert_eq!(json["type"].as_str(), Some(t.kind_str()));
+            assert_eq!(DependencyTarget::from_kind(t.kind_str(), t.uuid()), Some(t));
         }
         assert_eq!(
             DependencyTarget::Product(ProductId::from_uuid(u)).kind_str(),
             "product"
         );
+        assert_eq!(DependencyTarget::from_kind("supplier", u), None);
     }
 }

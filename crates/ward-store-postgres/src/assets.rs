@@ -1,91 +1,40 @@
-//! Assets and their software and service links. A bulk insert runs in one transaction: software is
-//! deduplicated into `software` with `ON CONFLICT DO NOTHING` over `UNNEST(arrays)` and then looked
-//! up, and the assets and link rows are streamed with binary `COPY` (`copy.rs`), which measured a
-//! quarter faster than `INSERT ... SELECT FROM UNNEST` for 200k links and lets the server insert one
-//! part while the next is encoded. Rows go in id order, and the batch's audit digest is hashed while
-//! this task waits for the server.
+//! PostgreSQL's own part of assets (the rules are in `ward_store::sql::assets`): the bulk write
+//! of new assets and their links, and the asset list's text search ([`AssetEngine`]).
+//!
+//! Software is deduplicated into `software` with `ON CONFLICT DO NOTHING` over `UNNEST(arrays)` and
+//! then looked up, and the assets and link rows are streamed with binary `COPY` (`copy.rs`), which
+//! measured a quarter faster than `INSERT ... SELECT FROM UNNEST` for 200k links and lets the server
+//! insert one part while the next is encoded. Rows go in id order, and the batch's audit digest is
+//! hashed while this task waits for the server.
 
-use std::collections::HashMap;
-
-use sqlx::PgConnection;
-use sqlx::postgres::PgRow;
+use async_trait::async_trait;
+use sqlx::pool::PoolConnection;
+use sqlx::{PgConnection, Postgres, Transaction};
 use uuid::Uuid;
-use ward_core::asset::{Asset, InstalledSoftware};
-use ward_core::audit::digest_json;
-use ward_core::{AssetId, OrgId, ServiceId};
-use ward_store::{AuditMeta, Scope, StoreError, StoreResult};
+use ward_core::asset::Asset;
+use ward_store::sql::assets::{AssetEngine, SoftwarePlan};
+use ward_store::{AssetFilter, AssetSummary, PageRequest, Scope, StoreError, StoreResult};
 
-use crate::audit::append_event;
+use crate::PgStore;
 use crate::copy::BinaryCopy;
 use crate::error::{corrupt, map_db_error};
-use crate::rollups::{self, Deltas};
-use crate::rows::{col, parse_col};
-use crate::{PgStore, scope_binds};
-use ward_store::digest_json_sliced;
+use crate::exec::PgExec;
+use crate::rows::col;
 
 /// Distinct software rows per INSERT / lookup.
 const SOFTWARE_CHUNK: usize = 10_000;
 
-/// The identity of a software row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-struct SoftwareKey<'a> {
-    name: &'a str,
-    version: &'a str,
-    vendor: Option<&'a str>,
-    purl: Option<&'a str>,
-    cpe: Option<&'a str>,
-}
-
-impl<'a> SoftwareKey<'a> {
-    fn of(s: &'a InstalledSoftware) -> Self {
-        Self {
-            name: &s.name,
-            version: &s.version,
-            vendor: s.vendor.as_deref(),
-            purl: s.purl.as_deref(),
-            cpe: s.cpe.as_deref(),
-        }
-    }
-}
-
-/// Check each asset on its own: fields valid (named by path), no service linked twice.
-fn validate_assets(assets: &[Asset]) -> StoreResult<()> {
-    for (i, a) in assets.iter().enumerate() {
-        a.validate()
-            .map_err(|e| StoreError::Invalid(e.at(&format!("assets[{i}]")).to_string()))?;
-        let mut seen = std::collections::HashSet::with_capacity(a.services.len());
-        for (j, s) in a.services.iter().enumerate() {
-            if !seen.insert(s) {
-                return Err(StoreError::Invalid(format!(
-                    "assets[{i}].services[{j}]: service {s} is listed twice"
-                )));
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Insert the distinct software of `assets` (in a stable order, so concurrent imports take row
-/// locks in the same order) and return the software id of every installed item, asset after
-/// asset. Each item is hashed once to find its distinct identity; only the distinct identities
-/// are sorted.
+/// Insert the distinct software of `assets` (in sorted order, so concurrent imports take row
+/// locks in the same order) and return the software id of every installed item, asset after asset.
 async fn resolve_software(conn: &mut PgConnection, assets: &[&Asset]) -> StoreResult<Vec<i64>> {
-    let mut distinct: HashMap<SoftwareKey<'_>, usize> = HashMap::new();
-    let mut items: Vec<usize> = Vec::with_capacity(assets.iter().map(|a| a.software.len()).sum());
-    for s in assets.iter().flat_map(|a| a.software.iter()) {
-        let next = distinct.len();
-        items.push(*distinct.entry(SoftwareKey::of(s)).or_insert(next));
-    }
-    let mut keys: Vec<(SoftwareKey<'_>, usize)> = distinct.into_iter().collect();
-    keys.sort_unstable();
-    // Row id per distinct identity, by its number in `items`.
-    let mut ids: Vec<Option<i64>> = vec![None; keys.len()];
-    for chunk in keys.chunks(SOFTWARE_CHUNK) {
-        let name: Vec<&str> = chunk.iter().map(|(k, _)| k.name).collect();
-        let vendor: Vec<Option<&str>> = chunk.iter().map(|(k, _)| k.vendor).collect();
-        let version: Vec<&str> = chunk.iter().map(|(k, _)| k.version).collect();
-        let purl: Vec<Option<&str>> = chunk.iter().map(|(k, _)| k.purl).collect();
-        let cpe: Vec<Option<&str>> = chunk.iter().map(|(k, _)| k.cpe).collect();
+    let plan = SoftwarePlan::of(assets);
+    let mut ids: Vec<Option<i64>> = vec![None; plan.keys.len()];
+    for (n, chunk) in plan.keys.chunks(SOFTWARE_CHUNK).enumerate() {
+        let name: Vec<&str> = chunk.iter().map(|k| k.name).collect();
+        let vendor: Vec<Option<&str>> = chunk.iter().map(|k| k.vendor).collect();
+        let version: Vec<&str> = chunk.iter().map(|k| k.version).collect();
+        let purl: Vec<Option<&str>> = chunk.iter().map(|k| k.purl).collect();
+        let cpe: Vec<Option<&str>> = chunk.iter().map(|k| k.cpe).collect();
         sqlx::query(
             "INSERT INTO software (name, vendor, version, purl, cpe)
              SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
@@ -120,8 +69,8 @@ async fn resolve_software(conn: &mut PgConnection, assets: &[&Asset]) -> StoreRe
             let ord: i64 = col(r, "ord")?;
             let slot = usize::try_from(ord - 1)
                 .ok()
-                .and_then(|i| chunk.get(i))
-                .and_then(|(_, number)| ids.get_mut(*number))
+                .filter(|i| *i < chunk.len())
+                .and_then(|i| ids.get_mut(n * SOFTWARE_CHUNK + i))
                 .ok_or_else(|| corrupt("software"))?;
             *slot = Some(col::<i64>(r, "id")?);
         }
@@ -131,15 +80,7 @@ async fn resolve_software(conn: &mut PgConnection, assets: &[&Asset]) -> StoreRe
             ));
         }
     }
-    items
-        .iter()
-        .map(|&number| {
-            ids.get(number)
-                .copied()
-                .flatten()
-                .ok_or_else(|| corrupt("software id"))
-        })
-        .collect()
+    plan.item_ids(&ids)
 }
 
 /// Below this many rows a plain `INSERT ... SELECT FROM UNNEST` is used instead of `COPY`: a
@@ -295,21 +236,6 @@ async fn insert_links_unnest(
     Ok(())
 }
 
-/// Remove an asset's software and service links.
-async fn delete_links(conn: &mut PgConnection, id: AssetId) -> StoreResult<()> {
-    for sql in [
-        "DELETE FROM asset_software WHERE asset_id = $1",
-        "DELETE FROM asset_services WHERE asset_id = $1",
-    ] {
-        sqlx::query(sql)
-            .bind(id.as_uuid())
-            .execute(&mut *conn)
-            .await
-            .map_err(map_db_error)?;
-    }
-    Ok(())
-}
-
 /// Hold the organisations of a batch of assets for the rest of the transaction: FOR KEY SHARE, the
 /// lock a foreign key would take per asset (`assets.org_id` has none since migration 0006), taken
 /// once per organisation and in id order so concurrent imports queue rather than deadlock.
@@ -374,233 +300,61 @@ pub(crate) async fn check_loaded_rows(conn: &mut PgConnection) -> StoreResult<()
     Ok(())
 }
 
-fn asset_row(row: &PgRow) -> StoreResult<Asset> {
-    Ok(Asset {
-        id: AssetId::from_uuid(col(row, "id")?),
-        org: OrgId::from_uuid(col(row, "org_id")?),
-        name: col(row, "name")?,
-        kind: parse_col(row, "kind")?,
-        hostname: col(row, "hostname")?,
-        internet_facing: col(row, "internet_facing")?,
-        services: Vec::new(),
-        software: Vec::new(),
-    })
+fn conn<'a>(w: &'a mut PgExec<Transaction<'static, Postgres>>) -> &'a mut PgConnection {
+    &mut w.0
 }
 
-impl PgStore {
-    /// `InventoryStore::insert_assets`.
-    pub(crate) async fn insert_assets_batch(
+#[async_trait]
+impl AssetEngine for PgStore {
+    async fn insert_asset_rows(
         &self,
-        scope: &Scope,
-        assets: &[Asset],
-        audit: &AuditMeta,
-    ) -> StoreResult<u64> {
-        if assets.is_empty() {
-            return Ok(0);
-        }
-        validate_assets(assets)?;
-        let mut tx = self.pool.begin().await.map_err(map_db_error)?;
+        w: &mut PgExec<Transaction<'static, Postgres>>,
+        assets: &[&Asset],
+    ) -> StoreResult<()> {
+        let tx = conn(w);
         // A national import is many statements; each stays short, but lift the per-statement cap.
         sqlx::query("SET LOCAL statement_timeout = 0")
             .execute(&mut *tx)
             .await
             .map_err(map_db_error)?;
         let orgs: Vec<Uuid> = assets.iter().map(|a| *a.org.as_uuid()).collect();
-        Self::require_orgs_in_scope(&mut tx, scope, &orgs).await?;
-        lock_orgs(&mut tx, &orgs).await?;
-        let services: Vec<Uuid> = assets
-            .iter()
-            .flat_map(|a| a.services.iter().map(|s| *s.as_uuid()))
-            .collect();
-        Self::require_services_in_scope(&mut tx, scope, &services).await?;
-        // In id order: identifiers made in one import share their time prefix, so sorted they
-        // extend the right-hand edge of the assets and asset_software primary keys.
-        let mut sorted: Vec<&Asset> = assets.iter().collect();
-        sorted.sort_unstable_by_key(|a| a.id);
-        let write = async {
-            insert_asset_rows(&mut tx, &sorted).await?;
-            insert_links(&mut tx, &sorted).await?;
-            Ok::<_, StoreError>(())
-        };
-        let event = match assets {
-            [one] => {
-                write.await?;
-                let after = Some(digest_json(one));
-                audit.event(
-                    "asset.create",
-                    "asset",
-                    one.id.to_string(),
-                    Some(one.org),
-                    None,
-                    after,
-                    None,
-                )
-            }
-            many => {
-                // Hash the batch in the time this task waits for the server.
-                let (written, digest) = futures_util::future::join(write, digest_json_sliced(many)).await;
-                written?;
-                let first_org = many.first().map(|a| a.org);
-                let org = first_org.filter(|o| many.iter().all(|a| a.org == *o));
-                let entity_id = org.map_or_else(|| "batch".to_owned(), |o| o.to_string());
-                let after = Some(digest);
-                let detail = Some(format!("{} assets", many.len()));
-                audit.event("assets.import", "asset", entity_id, org, None, after, detail)
-            }
-        };
-        append_event(&mut tx, &self.keys, event).await?;
-        let mut counts = Deltas::default();
-        counts.assets(assets, 1);
-        rollups::apply(&mut tx, &counts).await?;
-        tx.commit().await.map_err(map_db_error)?;
-        if assets.len() >= crate::search::SETTLE_AFTER_ASSETS {
+        lock_orgs(tx, &orgs).await?;
+        insert_asset_rows(tx, assets).await?;
+        insert_links(tx, assets).await
+    }
+
+    async fn insert_asset_links(
+        &self,
+        w: &mut PgExec<Transaction<'static, Postgres>>,
+        asset: &Asset,
+    ) -> StoreResult<()> {
+        insert_links(conn(w), &[asset]).await
+    }
+
+    async fn after_asset_import(&self, count: usize) {
+        if count >= crate::search::SETTLE_AFTER_ASSETS {
             crate::search::settle_text_indexes(&self.pool).await;
         }
-        Ok(assets.len() as u64)
     }
 
-    /// One asset with its links, if it lies inside `scope`.
-    pub(crate) async fn load_asset(
-        conn: &mut PgConnection,
-        scope: &Scope,
-        id: AssetId,
-    ) -> StoreResult<Option<Asset>> {
-        let (mode, roots) = scope_binds(scope);
-        let row = sqlx::query(concat!(
-            "SELECT a.id, a.org_id, a.name, a.kind, a.hostname, a.internet_facing FROM assets a
-              WHERE a.id = $3 AND ",
-            in_scope!("a.org_id")
-        ))
-        .bind(mode)
-        .bind(&roots)
-        .bind(id.as_uuid())
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(map_db_error)?;
-        let Some(row) = row else { return Ok(None) };
-        let mut asset = asset_row(&row)?;
-        let rows = sqlx::query("SELECT service_id FROM asset_services WHERE asset_id = $1 ORDER BY position")
-            .bind(id.as_uuid())
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(map_db_error)?;
-        asset.services = rows
-            .iter()
-            .map(|r| Ok(ServiceId::from_uuid(col(r, "service_id")?)))
-            .collect::<StoreResult<_>>()?;
-        let rows = sqlx::query(
-            "SELECT s.name, s.vendor, s.version, s.purl, s.cpe, x.source
-               FROM asset_software x JOIN software s ON s.id = x.software_id
-              WHERE x.asset_id = $1 ORDER BY x.position",
-        )
-        .bind(id.as_uuid())
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(map_db_error)?;
-        asset.software = rows
-            .iter()
-            .map(|r| {
-                Ok(InstalledSoftware {
-                    name: col(r, "name")?,
-                    vendor: col(r, "vendor")?,
-                    version: col(r, "version")?,
-                    purl: col(r, "purl")?,
-                    cpe: col(r, "cpe")?,
-                    source: parse_col(r, "source")?,
-                })
-            })
-            .collect::<StoreResult<_>>()?;
-        Ok(Some(asset))
-    }
-
-    /// Lock the asset row and return its current state, or `NotFound` when outside the scope.
-    async fn lock_asset(conn: &mut PgConnection, scope: &Scope, id: AssetId) -> StoreResult<Asset> {
-        sqlx::query("SELECT 1 FROM assets WHERE id = $1 FOR NO KEY UPDATE")
-            .bind(id.as_uuid())
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(map_db_error)?;
-        Self::load_asset(conn, scope, id)
-            .await?
-            .ok_or_else(|| StoreError::not_found("asset", id))
-    }
-
-    /// `InventoryStore::update_asset`.
-    pub(crate) async fn replace_asset(
+    async fn count_assets(
         &self,
+        db: &mut PgExec<PoolConnection<Postgres>>,
         scope: &Scope,
-        asset: &Asset,
-        audit: &AuditMeta,
-    ) -> StoreResult<()> {
-        validate_assets(std::slice::from_ref(asset))?;
-        let mut tx = self.pool.begin().await.map_err(map_db_error)?;
-        let before = Self::lock_asset(&mut tx, scope, asset.id).await?;
-        if before.org != asset.org {
-            return Err(ward_store::refusals::asset_cannot_move());
-        }
-        let services: Vec<Uuid> = asset.services.iter().map(|s| *s.as_uuid()).collect();
-        Self::require_services_in_scope(&mut tx, scope, &services).await?;
-        sqlx::query(
-            "UPDATE assets SET name = $2, kind = $3, hostname = $4, internet_facing = $5 WHERE id = $1",
-        )
-        .bind(asset.id.as_uuid())
-        .bind(&asset.name)
-        .bind(asset.kind.as_str())
-        .bind(&asset.hostname)
-        .bind(asset.internet_facing)
-        .execute(&mut *tx)
-        .await
-        .map_err(map_db_error)?;
-        delete_links(&mut tx, asset.id).await?;
-        insert_links(&mut tx, &[asset]).await?;
-        let (b, a) = (Some(digest_json(&before)), Some(digest_json(asset)));
-        let event = audit.event(
-            "asset.update",
-            "asset",
-            asset.id.to_string(),
-            Some(asset.org),
-            b,
-            a,
-            None,
-        );
-        append_event(&mut tx, &self.keys, event).await?;
-        let mut counts = Deltas::default();
-        counts.asset(&before, -1);
-        counts.asset(asset, 1);
-        rollups::apply(&mut tx, &counts).await?;
-        tx.commit().await.map_err(map_db_error)
+        filter: &AssetFilter,
+        stop_at: u64,
+    ) -> StoreResult<u64> {
+        crate::search::count_assets(&mut db.0, scope, filter, stop_at).await
     }
 
-    /// `InventoryStore::delete_asset`. Dependencies that name the asset are left for their owners.
-    pub(crate) async fn remove_asset(
+    async fn asset_page(
         &self,
+        db: &mut PgExec<PoolConnection<Postgres>>,
         scope: &Scope,
-        id: AssetId,
-        audit: &AuditMeta,
-    ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await.map_err(map_db_error)?;
-        let before = Self::lock_asset(&mut tx, scope, id).await?;
-        // Link rows have no cascading foreign key (migration 0004): remove them first.
-        delete_links(&mut tx, id).await?;
-        sqlx::query("DELETE FROM assets WHERE id = $1")
-            .bind(id.as_uuid())
-            .execute(&mut *tx)
-            .await
-            .map_err(map_db_error)?;
-        let b = Some(digest_json(&before));
-        let event = audit.event(
-            "asset.delete",
-            "asset",
-            id.to_string(),
-            Some(before.org),
-            b,
-            None,
-            None,
-        );
-        append_event(&mut tx, &self.keys, event).await?;
-        let mut counts = Deltas::default();
-        counts.asset(&before, -1);
-        rollups::apply(&mut tx, &counts).await?;
-        tx.commit().await.map_err(map_db_error)
+        filter: &AssetFilter,
+        page: PageRequest,
+        _many: bool,
+    ) -> StoreResult<Vec<AssetSummary>> {
+        crate::search::asset_page(&mut db.0, scope, filter, page).await
     }
 }

@@ -7,16 +7,6 @@ use ward_store::{StoreKeys, StoreResult};
 
 use crate::exec::PgExec;
 
-/// Append `events` in order to the chain, inside the caller's transaction, and sign the new head.
-/// Call it as the last step before commit so the chain's lock is held briefly.
-pub(crate) async fn append_events(
-    conn: &mut PgConnection,
-    keys: &StoreKeys,
-    events: Vec<AuditEvent>,
-) -> StoreResult<Vec<AuditRecord>> {
-    ward_store::sql::audit::append_events(&mut PgExec(conn), keys, events).await
-}
-
 /// Append one event inside the caller's transaction.
 pub(crate) async fn append_event(
     conn: &mut PgConnection,

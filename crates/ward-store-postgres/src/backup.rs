@@ -218,7 +218,7 @@ impl AdminStore for PgStore {
         let (counts, head) = load_lines(&mut tx, input, &self.keys).await?;
         crate::assets::check_loaded_rows(&mut tx).await?;
         // Paths and counters are derived data, not part of the backup.
-        crate::rollups::rebuild(&mut tx).await?;
+        ward_store::sql::rollups::rebuild(&mut crate::exec::PgExec(&mut *tx)).await?;
         for (table, column) in SEQUENCES {
             // Names come from the constant list only.
             let sql = format!(

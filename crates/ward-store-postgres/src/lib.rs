@@ -12,18 +12,6 @@
 //!
 //! Requires PostgreSQL 15 or later.
 
-/// SQL that keeps rows whose organisation column (`$col`) lies inside the scope bound as `$1`
-/// (mode) and `$2` (roots). Under `Scope::All` the function is never evaluated.
-macro_rules! in_scope {
-    ($col:literal) => {
-        concat!(
-            "($1 = 'all' OR ",
-            $col,
-            " IN (SELECT id FROM ward_scope($1, $2)))"
-        )
-    };
-}
-
 mod assets;
 mod audit;
 mod backup;
@@ -32,10 +20,6 @@ mod bulk;
 mod copy;
 mod error;
 pub mod exec;
-mod inventory;
-mod jobs;
-mod orgs;
-mod rollups;
 mod rows;
 mod search;
 mod sector;

@@ -17,14 +17,12 @@
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 use ward_core::{AssetId, OrgId};
-use ward_store::{AssetFilter, AssetSummary, Page, PageRequest, Scope, StoreResult};
+use ward_store::{AssetFilter, AssetSummary, PageRequest, Scope, StoreResult};
 
 use crate::error::map_db_error;
 use crate::rows::{col, count_col, parse_col};
-use crate::{page_bounds, rollups, scope_binds};
+use crate::{page_bounds, scope_binds};
 
-/// Matches counted exactly before a total becomes a lower bound.
-pub(crate) const COUNT_CAP: u64 = 10_000;
 /// Shortest text searched as a substring.
 const MIN_SUBSTRING_CHARS: usize = 3;
 
@@ -128,22 +126,20 @@ fn push_conditions(qb: &mut QueryBuilder<Postgres>, scope: &Scope, filter: &Asse
     }
 }
 
-/// Count matches up to `limit + 1`: `(total, is_lower_bound)`.
-async fn capped_count(
+/// The number of matches, counting no further than `stop_at`.
+pub(crate) async fn count_assets(
     conn: &mut PgConnection,
     scope: &Scope,
     filter: &AssetFilter,
-    text: &Text,
-    limit: u64,
-) -> StoreResult<(u64, bool)> {
+    stop_at: u64,
+) -> StoreResult<u64> {
     let mut qb = QueryBuilder::new("SELECT count(*) AS n FROM (SELECT 1 FROM assets a WHERE ");
-    push_conditions(&mut qb, scope, filter, text);
+    push_conditions(&mut qb, scope, filter, &Text::of(filter));
     qb.push(" LIMIT ")
-        .push_bind(i64::try_from(limit.saturating_add(1)).unwrap_or(i64::MAX))
+        .push_bind(i64::try_from(stop_at).unwrap_or(i64::MAX))
         .push(") AS capped");
     let row = qb.build().fetch_one(&mut *conn).await.map_err(map_db_error)?;
-    let n = count_col(&row, "n")?;
-    Ok(if n > limit { (limit, true) } else { (n, false) })
+    count_col(&row, "n")
 }
 
 fn summary_from_row(r: &PgRow) -> StoreResult<AssetSummary> {
@@ -160,56 +156,27 @@ fn summary_from_row(r: &PgRow) -> StoreResult<AssetSummary> {
     })
 }
 
-/// `InventoryStore::list_assets` for PostgreSQL.
-pub(crate) async fn list_assets(
+/// One page of matches ordered by name then id (PostgreSQL's planner needs no hint for many).
+pub(crate) async fn asset_page(
     conn: &mut PgConnection,
     scope: &Scope,
     filter: &AssetFilter,
     page: PageRequest,
-) -> StoreResult<Page<AssetSummary>> {
-    let text = Text::of(filter);
+) -> StoreResult<Vec<AssetSummary>> {
     let (limit, offset) = page_bounds(page);
-    let count_limit = COUNT_CAP.max(page.offset.saturating_add(u64::from(page.clamped_limit())));
-    let from_counters = match text {
-        Text::None if filter.service.is_none() => {
-            rollups::asset_total(&mut *conn, scope, filter.org, filter.kind, filter.internet_facing).await?
-        }
-        _ => None,
-    };
-    let (total, lower_bound) = match from_counters {
-        Some(n) => (n, false),
-        None => capped_count(&mut *conn, scope, filter, &text, count_limit).await?,
-    };
-    if !lower_bound && page.offset >= total {
-        // Nothing to show (no matches, or a page past the end): no second query.
-        return Ok(Page {
-            items: Vec::new(),
-            total,
-            total_is_lower_bound: false,
-            offset: page.offset,
-            limit: page.clamped_limit(),
-        });
-    }
     let mut qb = QueryBuilder::new(
         "SELECT a.id, a.org_id, o.name AS org_name, a.name, a.kind, a.hostname, a.internet_facing,
                 (SELECT count(*) FROM asset_software x WHERE x.asset_id = a.id) AS software_count,
                 (SELECT count(*) FROM asset_services y WHERE y.asset_id = a.id) AS service_count
            FROM assets a JOIN organisations o ON o.id = a.org_id WHERE ",
     );
-    push_conditions(&mut qb, scope, filter, &text);
+    push_conditions(&mut qb, scope, filter, &Text::of(filter));
     qb.push(" ORDER BY a.name, a.id LIMIT ")
         .push_bind(limit)
         .push(" OFFSET ")
         .push_bind(offset);
     let rows = qb.build().fetch_all(&mut *conn).await.map_err(map_db_error)?;
-    let items = rows.iter().map(summary_from_row).collect::<StoreResult<_>>()?;
-    Ok(Page {
-        items,
-        total,
-        total_is_lower_bound: lower_bound,
-        offset: page.offset,
-        limit: page.clamped_limit(),
-    })
+    rows.iter().map(summary_from_row).collect()
 }
 
 #[cfg(test)]

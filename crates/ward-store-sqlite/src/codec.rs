@@ -1,6 +1,5 @@
 //! Conversions between domain values and SQLite columns, and the one mapping of database errors.
 
-use jiff::Timestamp;
 use jiff::civil::Date;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, Sqlite};
@@ -21,20 +20,6 @@ impl<T> DbResult<T> for Result<T, sqlx::Error> {
     fn db(self) -> StoreResult<T> {
         self.map_err(db_err)
     }
-}
-
-/// Microseconds since the epoch, the stored form of every timestamp.
-pub(crate) fn ts(t: Timestamp) -> i64 {
-    t.as_microsecond()
-}
-
-pub(crate) fn opt_ts(t: Option<Timestamp>) -> Option<i64> {
-    t.map(ts)
-}
-
-pub(crate) fn ts_from(column: &str, micros: i64) -> StoreResult<Timestamp> {
-    Timestamp::from_microsecond(micros)
-        .map_err(|_| StoreError::Backend(format!("stored {column} is not a valid timestamp")))
 }
 
 pub(crate) fn date_text(d: Date) -> String {
@@ -66,15 +51,6 @@ pub(crate) fn get_parsed<T: FromStr>(row: &SqliteRow, column: &str) -> StoreResu
 pub(crate) fn get_parsed_opt<T: FromStr>(row: &SqliteRow, column: &str) -> StoreResult<Option<T>> {
     let s: Option<String> = get(row, column)?;
     s.map(|v| parse(column, &v)).transpose()
-}
-
-pub(crate) fn get_ts(row: &SqliteRow, column: &str) -> StoreResult<Timestamp> {
-    ts_from(column, get(row, column)?)
-}
-
-pub(crate) fn get_ts_opt(row: &SqliteRow, column: &str) -> StoreResult<Option<Timestamp>> {
-    let v: Option<i64> = get(row, column)?;
-    v.map(|m| ts_from(column, m)).transpose()
 }
 
 /// A count that must fit the target integer type.

@@ -20,10 +20,6 @@ mod backup;
 mod codec;
 pub mod exec;
 mod files;
-mod inventory;
-mod jobs;
-mod orgs;
-mod rollups;
 mod scope;
 mod search;
 mod sector;
@@ -208,7 +204,7 @@ impl AdminStore for SqliteStore {
         let mut tx = self.begin_write().await?;
         let (counts, head) = backup::read_backup(&mut tx, input, &self.keys).await?;
         // Paths and counters are derived data, not part of the backup.
-        rollups::rebuild(&mut tx).await?;
+        ward_store::sql::rollups::rebuild(&mut exec::SqliteExec(&mut *tx)).await?;
         search::reindex_assets(&mut tx).await?;
         // The restored chain's head, signed with this key, then the restore's own record.
         if let Some(h) = &head {

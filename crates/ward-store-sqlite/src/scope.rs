@@ -3,14 +3,9 @@
 //! written without it. A subtree is a range of materialised paths (`organisations.path`, kept by
 //! `upsert_orgs`), so even a region of thousands of organisations is one index range scan.
 
-use crate::codec::DbResult;
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
-use std::collections::BTreeSet;
+use sqlx::{QueryBuilder, Sqlite};
 use ward_core::OrgId;
-use ward_store::{Scope, StoreResult};
-
-/// Largest number of identifiers bound into one `IN (...)` list.
-const IN_CHUNK: usize = 500;
+use ward_store::Scope;
 
 /// Push `WITH RECURSIVE scope_orgs(id) AS (...)`: the organisations the scope covers. Callers may
 /// append further common table expressions after a comma. For [`Scope::All`] the expression is
@@ -59,35 +54,4 @@ pub(crate) fn push_in(qb: &mut QueryBuilder<Sqlite>, column: &str, ids: &[OrgId]
         list.push_bind(id.to_string());
     }
     qb.push(")");
-}
-
-/// Whether every organisation in `orgs` exists and lies inside `scope`. Under [`Scope::All`] it
-/// only checks existence.
-pub(crate) async fn all_in_scope(
-    conn: &mut SqliteConnection,
-    scope: &Scope,
-    orgs: &BTreeSet<OrgId>,
-) -> StoreResult<bool> {
-    let ids: Vec<OrgId> = orgs.iter().copied().collect();
-    for chunk in ids.chunks(IN_CHUNK) {
-        let mut qb = QueryBuilder::new("");
-        push_with(&mut qb, scope);
-        qb.push("SELECT count(*) FROM organisations WHERE ");
-        push_in(&mut qb, "id", chunk);
-        push_filter(&mut qb, scope, "id");
-        let found: i64 = qb.build_query_scalar().fetch_one(&mut *conn).await.db()?;
-        if usize::try_from(found).ok() != Some(chunk.len()) {
-            return Ok(false);
-        }
-    }
-    Ok(true)
-}
-
-/// Whether one organisation exists and lies inside `scope`.
-pub(crate) async fn org_in_scope(
-    conn: &mut SqliteConnection,
-    scope: &Scope,
-    org: OrgId,
-) -> StoreResult<bool> {
-    all_in_scope(conn, scope, &BTreeSet::from([org])).await
 }

@@ -21,13 +21,11 @@
 
 use crate::audit::push_page;
 use crate::codec::{DbResult, get, get_parsed, get_parsed_opt, like_pattern, to_u32};
-use crate::{rollups, scope};
+use crate::scope;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
-use ward_store::{AssetFilter, AssetSummary, Page, PageRequest, Scope, StoreResult};
+use ward_store::{AssetFilter, AssetSummary, PageRequest, Scope, StoreResult};
 
-/// Matches counted exactly before a total becomes a lower bound.
-pub(crate) const COUNT_CAP: u64 = 10_000;
 /// Shortest text searched as a substring through the trigram indexes.
 const MIN_SUBSTRING_CHARS: usize = 3;
 /// Most trigrams put into one index query (any subset finds every real match).
@@ -227,16 +225,16 @@ fn push_conditions(qb: &mut QueryBuilder<Sqlite>, scope: &Scope, filter: &AssetF
     }
 }
 
-/// Count matches up to `limit + 1`: `(total, is_lower_bound)`.
-async fn capped_count(
+/// The number of matches, counting no further than `stop_at`.
+pub(crate) async fn count_assets(
     conn: &mut SqliteConnection,
     scope: &Scope,
     filter: &AssetFilter,
-    text: &Text,
-    limit: u64,
-) -> StoreResult<(u64, bool)> {
+    stop_at: u64,
+) -> StoreResult<u64> {
+    let text = Text::of(filter);
     let mut qb = QueryBuilder::new("");
-    match text {
+    match &text {
         Text::Substring { like, fts } => {
             push_with_matched(&mut qb, scope, like, fts);
             qb.push("SELECT count(*) FROM (SELECT 1 FROM matched m CROSS JOIN assets a WHERE a.num = m.num");
@@ -246,51 +244,28 @@ async fn capped_count(
             qb.push("SELECT count(*) FROM (SELECT 1 FROM assets a WHERE 1");
         }
     }
-    push_conditions(&mut qb, scope, filter, text);
+    push_conditions(&mut qb, scope, filter, &text);
     qb.push(" LIMIT ")
-        .push_bind(i64::try_from(limit.saturating_add(1)).unwrap_or(i64::MAX))
+        .push_bind(i64::try_from(stop_at).unwrap_or(i64::MAX))
         .push(")");
     let n: i64 = qb.build_query_scalar().fetch_one(&mut *conn).await.db()?;
-    let n = u64::try_from(n).unwrap_or(0);
-    Ok(if n > limit { (limit, true) } else { (n, false) })
+    Ok(u64::try_from(n).unwrap_or(0))
 }
 
-/// `InventoryStore::list_assets` for SQLite.
-pub(crate) async fn list_assets(
+/// One page of matches ordered by name then id; `many`: more matches than were counted.
+pub(crate) async fn asset_page(
     conn: &mut SqliteConnection,
     scope: &Scope,
     filter: &AssetFilter,
     page: PageRequest,
-) -> StoreResult<Page<AssetSummary>> {
+    many: bool,
+) -> StoreResult<Vec<AssetSummary>> {
     let text = Text::of(filter);
-    let limit = page.clamped_limit();
-    let count_limit = COUNT_CAP.max(page.offset.saturating_add(u64::from(limit)));
-    let from_counters = match text {
-        Text::None if filter.service.is_none() => {
-            rollups::asset_total(&mut *conn, scope, filter.org, filter.kind, filter.internet_facing).await?
-        }
-        _ => None,
-    };
-    let (total, lower_bound) = match from_counters {
-        Some(n) => (n, false),
-        None => capped_count(&mut *conn, scope, filter, &text, count_limit).await?,
-    };
-
-    if !lower_bound && page.offset >= total {
-        // Nothing to show (no matches, or a page past the end): no second query.
-        return Ok(Page {
-            items: Vec::new(),
-            total,
-            total_is_lower_bound: false,
-            offset: page.offset,
-            limit,
-        });
-    }
     let mut qb = QueryBuilder::new("");
     match &text {
         Text::Substring { like, fts } => {
             push_with_matched(&mut qb, scope, like, fts);
-            if lower_bound {
+            if many {
                 // Many matches: walk the name index in order and probe the matches (`+` keeps
                 // SQLite from driving the join from them and sorting them all).
                 qb.push("SELECT ").push(SUMMARY_COLUMNS).push(
@@ -314,17 +289,7 @@ pub(crate) async fn list_assets(
     push_conditions(&mut qb, scope, filter, &text);
     push_page(&mut qb, " ORDER BY a.name, a.id", page);
     let rows = qb.build().fetch_all(&mut *conn).await.db()?;
-    let items = rows
-        .iter()
-        .map(summary_from_row)
-        .collect::<StoreResult<Vec<_>>>()?;
-    Ok(Page {
-        items,
-        total,
-        total_is_lower_bound: lower_bound,
-        offset: page.offset,
-        limit,
-    })
+    rows.iter().map(summary_from_row).collect()
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Per-organisation counters (`org_rollups`), the backend-neutral part: the metrics and the names
 //! both backends store them under, the changes a write collects before applying them ([`Deltas`]), and how stored
-//! (metric, value) pairs become an [`OrgOverview`] ([`fill`]). Each backend applies the deltas to
-//! the organisation and its ancestors in its own SQL.
+//! (metric, value) pairs become an [`OrgOverview`] ([`fill`]). `sql::rollups` applies the deltas
+//! to the organisation and its ancestors, once for both backends.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;

@@ -13,16 +13,21 @@
 
 pub mod accounts;
 mod assessments;
+pub mod assets;
 mod assurance;
 pub mod audit;
 mod backend;
 pub mod bulk;
 mod error;
 mod exec;
+pub mod inventory;
+pub mod jobs;
 mod org_plan;
 pub mod orgs;
 mod profiles;
+pub mod rollups;
 mod row;
+pub mod sector;
 pub mod vuln;
 
 pub use backend::{SqlBackend, Tx};

@@ -7,9 +7,8 @@
 //! scale (about 30,000 organisations) that is a few dozen statements, not several per row.
 //!
 //! `organisations.path` (`/X26/Y56/QKK/RJZ/`) makes a subtree an index range; new organisations
-//! get their path on insert, and [`refresh_paths`] recomputes moved ones and everything beneath
-//! them. The per-organisation counters (`org_rollups`) are still kept by each backend, reached
-//! through [`OrgRollups`].
+//! get their path on insert, and `rollups::refresh_paths` recomputes moved ones and everything
+//! beneath them; the per-organisation counters are kept by [`super::rollups`].
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -19,7 +18,7 @@ use ward_core::OrgId;
 use ward_core::org::{OdsCode, OrgLink, Organisation};
 
 use super::org_plan::{Plan, new_paths, plan_upsert};
-use super::{Arg, Dialect, Exec, RowRead, Sql, SqlBackend, Tx, audit, corrupt_column};
+use super::{Arg, Dialect, Exec, RowRead, Sql, SqlBackend, Tx, audit, corrupt_column, rollups};
 use crate::rollup::Deltas;
 use crate::{
     AuditMeta, OrgFilter, OrgOverview, OrgStore, Page, PageRequest, Scope, StoreError, StoreResult,
@@ -71,25 +70,6 @@ pub fn org_from_row<R: RowRead>(row: &R) -> StoreResult<Organisation> {
         opened: row.opt_date("opened")?,
         closed: row.opt_date("closed")?,
     })
-}
-
-/// The per-organisation counters an organisation change moves, and the overview read from them.
-/// Each backend still keeps `org_rollups` beside its inventory; when the counters move into
-/// `ward_store::sql`, these calls go straight to that module and this trait goes.
-#[async_trait]
-pub trait OrgRollups: SqlBackend {
-    /// The organisations of `ids` and all their ancestors, from the stored paths.
-    async fn rollup_lineage(tx: &mut Self::Write, ids: &[OrgId]) -> StoreResult<BTreeSet<OrgId>>;
-    /// Apply counter changes: `own` at each organisation, `subtree` at it and its ancestors.
-    async fn rollup_apply(tx: &mut Self::Write, deltas: &Deltas) -> StoreResult<()>;
-    /// Sum the `subtree` counters of `orgs` again from the `own` counters beneath them.
-    async fn rollup_recompute(tx: &mut Self::Write, orgs: &BTreeSet<OrgId>) -> StoreResult<()>;
-    /// The overview of `root`'s subtree inside `scope`, or None when `root` is not inside it.
-    async fn rollup_overview(
-        db: &mut Self::Read,
-        scope: &Scope,
-        root: OrgId,
-    ) -> StoreResult<Option<OrgOverview>>;
 }
 
 fn ids_arg(ids: impl IntoIterator<Item = OrgId>) -> Arg {
@@ -226,37 +206,6 @@ async fn relink<E: Exec + ?Sized>(
     Ok(())
 }
 
-/// Recompute the paths of `changed` organisations and of everything beneath the `moved` ones
-/// (found by their paths before the move), walking each one's current parents up to the top.
-pub async fn refresh_paths<E: Exec + ?Sized>(
-    db: &mut E,
-    changed: &[OrgId],
-    moved: &[OrgId],
-) -> StoreResult<()> {
-    let dialect = db.dialect();
-    let mut q = Sql::new("WITH RECURSIVE todo(id) AS (SELECT o.id FROM organisations o WHERE ");
-    q.in_list(dialect, "o.id", ids_arg(changed.iter().copied()));
-    q.push(
-        " UNION SELECT d.id FROM organisations m \
-           JOIN organisations d ON d.path > m.path AND d.path < m.path || '~' WHERE m.path <> '' AND ",
-    );
-    q.in_list(dialect, "m.id", ids_arg(moved.iter().copied()));
-    q.push(
-        "), up(start, cur, path, depth) AS ( \
-           SELECT o.id, o.parent_id, o.code || '/', 0 FROM organisations o WHERE o.id IN (SELECT id FROM todo) \
-         UNION ALL \
-           SELECT up.start, p.parent_id, p.code || '/' || up.path, up.depth + 1 \
-             FROM up JOIN organisations p ON p.id = up.cur WHERE up.depth < ",
-    );
-    q.bind(MAX_DEPTH);
-    q.push(
-        ") UPDATE organisations SET path = '/' || up.path FROM up \
-         WHERE up.cur IS NULL AND organisations.id = up.start AND organisations.path <> '/' || up.path",
-    );
-    db.execute(q).await?;
-    Ok(())
-}
-
 /// What writing a plan does to the tables, split into sets.
 #[derive(Default)]
 struct Writes<'a> {
@@ -303,17 +252,17 @@ impl<'a> Writes<'a> {
 /// organisations; after moves, recompute the paths of moved organisations and everything beneath
 /// them (and of organisations inserted beneath a moved one), apply the counts, then sum the
 /// subtrees of the old and new ancestors again.
-async fn finish_rollups<B: OrgRollups>(tx: &mut B::Write, w: &Writes<'_>) -> StoreResult<()> {
+async fn finish_rollups<E: Exec + ?Sized>(tx: &mut E, w: &Writes<'_>) -> StoreResult<()> {
     if w.moved.is_empty() {
-        return B::rollup_apply(tx, &w.counts).await;
+        return rollups::apply(tx, &w.counts).await;
     }
-    let mut touched = B::rollup_lineage(tx, &w.moved).await?;
+    let mut touched = rollups::with_ancestors(tx, &w.moved).await?;
     let mut changed: Vec<OrgId> = w.inserts.iter().map(|o| o.id).collect();
     changed.extend(w.moved.iter().copied());
-    refresh_paths(tx, &changed, &w.moved).await?;
-    B::rollup_apply(tx, &w.counts).await?;
-    touched.extend(B::rollup_lineage(tx, &w.moved).await?);
-    B::rollup_recompute(tx, &touched).await
+    rollups::refresh_paths(tx, &changed, &w.moved).await?;
+    rollups::apply(tx, &w.counts).await?;
+    touched.extend(rollups::with_ancestors(tx, &w.moved).await?);
+    rollups::recompute(tx, &touched).await
 }
 
 /// Append the organisation filter's conditions (the text matched case-insensitively in the name
@@ -364,7 +313,7 @@ fn like_pattern(text: &str) -> String {
 }
 
 #[async_trait]
-impl<B: OrgRollups> OrgStore for B {
+impl<B: SqlBackend> OrgStore for B {
     async fn upsert_orgs(
         &self,
         orgs: &[Organisation],
@@ -391,7 +340,7 @@ impl<B: OrgRollups> OrgStore for B {
         audit::append_events(&mut tx, self.keys(), events).await?;
         // Paths and counters after the audit append, under its lock on PostgreSQL: writers then
         // touch the counters near the top of the tree one at a time, always in the same order.
-        finish_rollups::<B>(&mut tx, &w).await?;
+        finish_rollups(&mut tx, &w).await?;
         tx.commit().await?;
         Ok(plan.counts)
     }
@@ -537,7 +486,7 @@ impl<B: OrgRollups> OrgStore for B {
 
     async fn org_overview(&self, scope: &Scope, id: OrgId) -> StoreResult<OrgOverview> {
         let mut db = self.read().await?;
-        B::rollup_overview(&mut db, scope, id)
+        rollups::overview(&mut db, scope, id)
             .await?
             .ok_or_else(|| StoreError::not_found("organisation", id))
     }
