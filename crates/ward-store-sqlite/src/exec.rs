@@ -182,6 +182,9 @@ mod tests {
         assert_eq!(values, vec![args[1].clone(), args[0].clone(), args[1].clone()]);
         assert!(positional("SELECT $3", &args).is_none());
         assert!(positional("SELECT $0", &args).is_none());
-        assert!(positional("SELECT ?, ?", &args).is_none(), "anonymous statements are left alone");
+        assert!(
+            positional("SELECT ?, ?", &args).is_none(),
+            "anonymous statements are left alone"
+        );
     }
 }
