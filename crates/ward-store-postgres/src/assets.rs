@@ -257,49 +257,6 @@ async fn lock_orgs(conn: &mut PgConnection, orgs: &[Uuid]) -> StoreResult<()> {
     }
 }
 
-/// The checks that a restore runs on loaded rows, with what a failing row means. Asset and link
-/// tables lack some row-level foreign keys (migrations 0004 and 0006), so these stand in for them
-/// when rows come from outside. Links need no asset check: a restore takes a link's `org_id` from
-/// its asset, and a link whose asset is missing fails the NOT NULL on `org_id`.
-const LOADED_ROW_CHECKS: [(&str, &str); 3] = [
-    (
-        "SELECT a.id::text AS id FROM assets a
-          WHERE NOT EXISTS (SELECT 1 FROM organisations o WHERE o.id = a.org_id)
-          LIMIT 1",
-        "an asset names an organisation that does not exist",
-    ),
-    (
-        "SELECT x.software_id::text AS id FROM asset_software x
-          WHERE NOT EXISTS (SELECT 1 FROM software s WHERE s.id = x.software_id)
-          LIMIT 1",
-        "asset_software names software that does not exist",
-    ),
-    (
-        "SELECT x.service_id::text AS id FROM asset_services x
-          WHERE NOT EXISTS (SELECT 1 FROM services s WHERE s.id = x.service_id)
-          LIMIT 1",
-        "asset_services names a service that does not exist",
-    ),
-];
-
-/// Refuse assets whose organisation, and links whose software or service, do not exist: one
-/// set-based query per rule, naming the first offending identifier.
-pub(crate) async fn check_loaded_rows(conn: &mut PgConnection) -> StoreResult<()> {
-    for (sql, problem) in LOADED_ROW_CHECKS {
-        let row = sqlx::query(sql)
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(map_db_error)?;
-        if let Some(row) = row {
-            let id: String = col(&row, "id")?;
-            return Err(StoreError::Snapshot(format!(
-                "the backup's rows do not fit together: {problem} ({id})"
-            )));
-        }
-    }
-    Ok(())
-}
-
 fn conn<'a>(w: &'a mut PgExec<Transaction<'static, Postgres>>) -> &'a mut PgConnection {
     &mut w.0
 }

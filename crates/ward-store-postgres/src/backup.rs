@@ -4,7 +4,7 @@
 //! the snapshot is consistent and memory stays flat however large the database. Restore loads an
 //! empty, migrated database in one transaction with foreign keys deferred (so table and row order
 //! do not matter), in batches through `jsonb_to_recordset`, checks the asset and link rows that
-//! have no row-level foreign keys (`assets::check_loaded_rows`), rebuilds the tables of
+//! have no row-level foreign keys (`ward_store::sql::assets::check_loaded_rows`), rebuilds the tables of
 //! [`ward_store::backup::REBUILT_ON_RESTORE`] that exist here (`org_rollups`), then moves the
 //! sequences of kept serial ids (`backup_format::SEQUENCES`) past the restored ids.
 
@@ -216,7 +216,7 @@ impl AdminStore for PgStore {
             .map_err(map_db_error)?;
         require_empty(&mut tx).await?;
         let (counts, head) = load_lines(&mut tx, input, &self.keys).await?;
-        crate::assets::check_loaded_rows(&mut tx).await?;
+        ward_store::sql::assets::check_loaded_rows(&mut crate::exec::PgExec(&mut *tx)).await?;
         // Paths and counters are derived data, not part of the backup.
         ward_store::sql::rollups::rebuild(&mut crate::exec::PgExec(&mut *tx)).await?;
         for (table, column) in SEQUENCES {

@@ -21,7 +21,7 @@ use sqlx::{QueryBuilder, Sqlite, SqliteConnection, Transaction};
 use std::collections::BTreeSet;
 use ward_core::asset::Asset;
 use ward_store::sql::assets::{AssetEngine, SoftwareKey, SoftwarePlan, per_asset};
-use ward_store::{AssetFilter, AssetSummary, PageRequest, Scope, StoreError, StoreResult};
+use ward_store::{AssetFilter, AssetSummary, PageRequest, Scope, StoreResult};
 
 /// Rows per multi-row INSERT into `assets` (7 parameters each). Large statements mean fewer round
 /// trips to SQLite's worker thread and fewer copies of the same B-tree page into the statement
@@ -203,37 +203,6 @@ async fn insert_links(conn: &mut SqliteConnection, assets: &[NumberedAsset<'_>])
         qb
     })
     .await
-}
-
-/// The checks of link rows that a restore runs, with what a failing row means. Link tables have no
-/// foreign keys (migration 0007), so these stand in for them when rows come from outside. Assets
-/// need no check here: a restore looks each link's asset number up by id, and a missing asset
-/// yields NULL, which the NOT NULL `asset_num` refuses.
-const LINK_CHECKS: [(&str, &str); 2] = [
-    (
-        "SELECT CAST(x.software_id AS TEXT) FROM asset_software x \
-         WHERE NOT EXISTS (SELECT 1 FROM software s WHERE s.id = x.software_id) LIMIT 1",
-        "asset_software names software that does not exist",
-    ),
-    (
-        "SELECT x.service_id FROM asset_services x \
-         WHERE NOT EXISTS (SELECT 1 FROM services s WHERE s.id = x.service_id) LIMIT 1",
-        "asset_services names a service that does not exist",
-    ),
-];
-
-/// Refuse link rows that name software or services that do not exist: one set-based query per
-/// rule, naming the first offending identifier.
-pub(crate) async fn check_link_rows(conn: &mut SqliteConnection) -> StoreResult<()> {
-    for (sql, problem) in LINK_CHECKS {
-        let found: Option<String> = sqlx::query_scalar(sql).fetch_optional(&mut *conn).await.db()?;
-        if let Some(id) = found {
-            return Err(StoreError::Snapshot(format!(
-                "the backup's rows do not fit together: {problem} ({id})"
-            )));
-        }
-    }
-    Ok(())
 }
 
 fn tx<'a>(w: &'a mut SqliteExec<Transaction<'static, Sqlite>>) -> &'a mut SqliteConnection {

@@ -408,6 +408,6 @@ pub(crate) async fn read_backup(
     if let Some(b) = batch.as_mut() {
         b.flush(conn).await?;
     }
-    crate::assets::check_link_rows(conn).await?;
+    ward_store::sql::assets::check_loaded_rows(&mut crate::exec::SqliteExec(&mut *conn)).await?;
     Ok((BackupCounts { tables: counts }, checker.finish()))
 }

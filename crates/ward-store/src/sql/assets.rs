@@ -537,3 +537,38 @@ mod tests {
         assert_eq!((e.org, e.entity_id.as_str()), (None, "batch"));
     }
 }
+
+/// What a restore checks once its rows are loaded, where the tables do not enforce it row by row
+/// (PostgreSQL loads with deferred keys; SQLite's link tables have no foreign keys): each a
+/// query naming the first offending identifier, and what it means.
+const LOADED_ROW_CHECKS: [(&str, &str); 3] = [
+    (
+        "SELECT CAST(a.id AS TEXT) AS id FROM assets a \
+         WHERE NOT EXISTS (SELECT 1 FROM organisations o WHERE o.id = a.org_id) LIMIT 1",
+        "an asset names an organisation that does not exist",
+    ),
+    (
+        "SELECT CAST(x.software_id AS TEXT) AS id FROM asset_software x \
+         WHERE NOT EXISTS (SELECT 1 FROM software s WHERE s.id = x.software_id) LIMIT 1",
+        "asset_software names software that does not exist",
+    ),
+    (
+        "SELECT CAST(x.service_id AS TEXT) AS id FROM asset_services x \
+         WHERE NOT EXISTS (SELECT 1 FROM services s WHERE s.id = x.service_id) LIMIT 1",
+        "asset_services names a service that does not exist",
+    ),
+];
+
+/// Refuse a restore whose assets name missing organisations or whose links name missing software
+/// or services: one set-based query per rule, naming the first offending identifier.
+pub async fn check_loaded_rows<E: Exec + ?Sized>(db: &mut E) -> StoreResult<()> {
+    for (sql, problem) in LOADED_ROW_CHECKS {
+        if let Some(row) = db.fetch_optional(Sql::new(sql)).await? {
+            let id = row.text("id")?;
+            return Err(StoreError::Snapshot(format!(
+                "the backup's rows do not fit together: {problem} ({id})"
+            )));
+        }
+    }
+    Ok(())
+}
