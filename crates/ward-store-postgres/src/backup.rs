@@ -245,15 +245,10 @@ impl AdminStore for PgStore {
             crate::audit::write_head(&mut tx, h).await?;
         }
         let counts = BackupCounts { tables: counts };
-        let event = meta.event(
-            "backup.restore",
-            "database",
-            self.keys.fingerprint().to_owned(),
-            None,
-            None,
-            None,
-            Some(ward_store::restore_check::restore_detail(&counts)),
-        );
+        let event = meta
+            .change("backup.restore", "database", self.keys.fingerprint().to_owned())
+            .detail(ward_store::restore_check::restore_detail(&counts))
+            .build();
         crate::audit::append_event(&mut tx, &self.keys, event).await?;
         tx.commit().await.map_err(map_db_error)?;
         Ok(counts)

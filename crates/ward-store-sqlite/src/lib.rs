@@ -210,15 +210,10 @@ impl AdminStore for SqliteStore {
         if let Some(h) = &head {
             audit::write_head(&mut tx, h).await?;
         }
-        let event = meta.event(
-            "backup.restore",
-            "database",
-            self.keys.fingerprint().to_owned(),
-            None,
-            None,
-            None,
-            Some(ward_store::restore_check::restore_detail(&counts)),
-        );
+        let event = meta
+            .change("backup.restore", "database", self.keys.fingerprint().to_owned())
+            .detail(ward_store::restore_check::restore_detail(&counts))
+            .build();
         audit::append(&mut tx, &self.keys, &event).await?;
         // Foreign keys are checked at commit: a violation means the backup is inconsistent.
         tx.commit()

@@ -49,30 +49,66 @@ pub struct AuditMeta {
 }
 
 impl AuditMeta {
-    /// Build the event for one change. Digests are of the JSON form of the entity before and after.
-    #[allow(clippy::too_many_arguments)]
-    pub fn event(
-        &self,
-        action: &str,
-        entity: &str,
-        entity_id: String,
-        org: Option<OrgId>,
-        before: Option<String>,
-        after: Option<String>,
-        detail: Option<String>,
-    ) -> AuditEvent {
-        AuditEvent {
+    /// Start the event for one change: what was done (`asset.create`), to which kind of entity
+    /// (`asset`) and which one. The rest is named by the builder's methods, then
+    /// [`EventBuilder::build`].
+    pub fn change(&self, action: &str, entity: &str, entity_id: impl Into<String>) -> EventBuilder {
+        EventBuilder(AuditEvent {
             at: self.at,
             actor: self.actor.clone(),
             action: action.to_owned(),
             entity: entity.to_owned(),
-            entity_id,
-            org,
-            before,
-            after,
-            detail,
+            entity_id: entity_id.into(),
+            org: None,
+            before: None,
+            after: None,
+            detail: None,
             request_id: self.request_id.clone(),
-        }
+        })
+    }
+}
+
+/// An audit event being described; see [`AuditMeta::change`].
+#[derive(Debug, Clone)]
+#[must_use = "an event is recorded only once built and appended"]
+pub struct EventBuilder(AuditEvent);
+
+impl EventBuilder {
+    /// The organisation that owns the changed data.
+    pub fn org(self, org: OrgId) -> Self {
+        self.org_opt(Some(org))
+    }
+    /// The owning organisation, when there is one.
+    pub fn org_opt(mut self, org: Option<OrgId>) -> Self {
+        self.0.org = org;
+        self
+    }
+    /// The digest of the entity's JSON form before the change.
+    pub fn before(self, digest: impl Into<String>) -> Self {
+        self.before_opt(Some(digest.into()))
+    }
+    pub fn before_opt(mut self, digest: Option<String>) -> Self {
+        self.0.before = digest;
+        self
+    }
+    /// The digest of the entity's JSON form after the change.
+    pub fn after(self, digest: impl Into<String>) -> Self {
+        self.after_opt(Some(digest.into()))
+    }
+    pub fn after_opt(mut self, digest: Option<String>) -> Self {
+        self.0.after = digest;
+        self
+    }
+    /// Detail that is safe to show (counts, file names, never secrets).
+    pub fn detail(self, detail: impl Into<String>) -> Self {
+        self.detail_opt(Some(detail.into()))
+    }
+    pub fn detail_opt(mut self, detail: Option<String>) -> Self {
+        self.0.detail = detail;
+        self
+    }
+    pub fn build(self) -> AuditEvent {
+        self.0
     }
 }
 
@@ -116,15 +152,13 @@ pub fn product_status_change(
         ProductStatus::Rejected => "product.reject",
         ProductStatus::Unconfirmed => "product.unconfirm",
     };
-    let event = audit.event(
-        action,
-        "product",
-        before.id.to_string(),
-        Some(before.supplier),
-        Some(ward_core::audit::digest_json(before)),
-        Some(ward_core::audit::digest_json(&after)),
-        Some(format!("{} -> {}", before.status.as_str(), status.as_str())),
-    );
+    let event = audit
+        .change(action, "product", before.id.to_string())
+        .org(before.supplier)
+        .before(ward_core::audit::digest_json(before))
+        .after(ward_core::audit::digest_json(&after))
+        .detail(format!("{} -> {}", before.status.as_str(), status.as_str()))
+        .build();
     Ok(Some((after, event)))
 }
 

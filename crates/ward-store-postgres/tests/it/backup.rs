@@ -156,7 +156,7 @@ async fn a_backup_restores_into_an_empty_database_identically() {
     }
     let next = target
         .store
-        .append_audit(&meta().event("x.y", "x", "1".into(), None, None, None, None))
+        .append_audit(&meta().change("x.y", "x", "1").build())
         .await
         .unwrap();
     assert_eq!(next.seq, v.next_seq());

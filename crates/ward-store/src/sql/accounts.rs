@@ -182,15 +182,10 @@ async fn insert_user<E: Exec + ?Sized>(
         "INSERT INTO users ({USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
     ));
     db.execute(bind_user(q, user)).await?;
-    Ok(audit.event(
-        "user.create",
-        "user",
-        user.id.to_string(),
-        None,
-        None,
-        Some(digest_json(user)),
-        None,
-    ))
+    Ok(audit
+        .change("user.create", "user", user.id.to_string())
+        .after(digest_json(user))
+        .build())
 }
 
 async fn insert_grant<E: Exec + ?Sized>(
@@ -209,15 +204,11 @@ async fn insert_grant<E: Exec + ?Sized>(
     .arg(grant.expires_at)
     .arg(grant.granted_by);
     db.execute(q).await?;
-    Ok(audit.event(
-        "grant.add",
-        "role_grant",
-        grant.id.to_string(),
-        Some(grant.org),
-        None,
-        Some(digest_json(grant)),
-        None,
-    ))
+    Ok(audit
+        .change("grant.add", "role_grant", grant.id.to_string())
+        .org(grant.org)
+        .after(digest_json(grant))
+        .build())
 }
 
 async fn insert_session<E: Exec + ?Sized>(db: &mut E, s: &Session) -> StoreResult<()> {
@@ -338,15 +329,10 @@ impl<B: SqlBackend> AccountStore for B {
             .arg(id)
             .arg(until);
         changed(tx.execute(q).await?, "user", id)?;
-        let event = audit.event(
-            "user.locked",
-            "user",
-            id.to_string(),
-            None,
-            None,
-            None,
-            Some(detail.to_owned()),
-        );
+        let event = audit
+            .change("user.locked", "user", id.to_string())
+            .detail(detail.to_owned())
+            .build();
         commit_with(self, tx, vec![event]).await
     }
 
@@ -442,15 +428,11 @@ impl<B: SqlBackend> AccountStore for B {
              WHERE id = $1",
         );
         tx.execute(bind_user(q, user)).await?;
-        let event = audit.event(
-            action,
-            "user",
-            user.id.to_string(),
-            None,
-            Some(digest_json(&stored)),
-            Some(digest_json(user)),
-            None,
-        );
+        let event = audit
+            .change(action, "user", user.id.to_string())
+            .before(digest_json(&stored))
+            .after(digest_json(user))
+            .build();
         commit_with(self, tx, vec![event]).await
     }
 
@@ -509,15 +491,11 @@ impl<B: SqlBackend> AccountStore for B {
             return Err(StoreError::not_found("role grant", id));
         };
         let stored = grant_from_row(&row)?;
-        let event = audit.event(
-            "grant.revoke",
-            "role_grant",
-            id.to_string(),
-            Some(stored.org),
-            Some(digest_json(&stored)),
-            None,
-            None,
-        );
+        let event = audit
+            .change("grant.revoke", "role_grant", id.to_string())
+            .org(stored.org)
+            .before(digest_json(&stored))
+            .build();
         commit_with(self, tx, vec![event]).await
     }
 
@@ -592,15 +570,11 @@ impl<B: SqlBackend> AccountStore for B {
         .arg(token.last_used_at);
         tx.execute(q).await?;
         // ApiToken's JSON form leaves out the hash, so the digest holds no secret.
-        let event = audit.event(
-            "token.create",
-            "api_token",
-            token.id.to_string(),
-            Some(token.org),
-            None,
-            Some(digest_json(token)),
-            None,
-        );
+        let event = audit
+            .change("token.create", "api_token", token.id.to_string())
+            .org(token.org)
+            .after(digest_json(token))
+            .build();
         commit_with(self, tx, vec![event]).await
     }
 
@@ -641,15 +615,12 @@ impl<B: SqlBackend> AccountStore for B {
             revoked_at: Some(at),
             ..stored.clone()
         };
-        let event = audit.event(
-            "token.revoke",
-            "api_token",
-            id.to_string(),
-            Some(stored.org),
-            Some(digest_json(&stored)),
-            Some(digest_json(&revoked)),
-            None,
-        );
+        let event = audit
+            .change("token.revoke", "api_token", id.to_string())
+            .org(stored.org)
+            .before(digest_json(&stored))
+            .after(digest_json(&revoked))
+            .build();
         commit_with(self, tx, vec![event]).await
     }
 

@@ -110,15 +110,11 @@ impl<B: SqlBackend> AssessmentStore for B {
         let detail = serde_json::json!({
             "framework": h.framework, "version": h.version, "year": h.year, "kind": h.kind,
         });
-        let event = meta.event(
-            "assessment.create",
-            "assessment",
-            h.id.to_string(),
-            Some(h.org),
-            None,
-            None,
-            Some(detail.to_string()),
-        );
+        let event = meta
+            .change("assessment.create", "assessment", h.id.to_string())
+            .org(h.org)
+            .detail(detail.to_string())
+            .build();
         audit::append(&mut tx, self.keys(), event).await?;
         tx.commit().await
     }
@@ -214,15 +210,11 @@ impl<B: SqlBackend> AssessmentStore for B {
         touch(&mut tx, id, meta).await?;
         let answered = answers.values().filter(|a| a.value.is_some()).count();
         let detail = serde_json::json!({ "indicators": answers.len(), "answered": answered });
-        let event = meta.event(
-            "assessment.answer",
-            "assessment",
-            id.to_string(),
-            Some(h.org),
-            None,
-            None,
-            Some(detail.to_string()),
-        );
+        let event = meta
+            .change("assessment.answer", "assessment", id.to_string())
+            .org(h.org)
+            .detail(detail.to_string())
+            .build();
         audit::append(&mut tx, self.keys(), event).await?;
         tx.commit().await
     }
@@ -256,15 +248,11 @@ impl<B: SqlBackend> AssessmentStore for B {
         .await?;
         touch(&mut tx, id, meta).await?;
         let detail = serde_json::json!({ "outcome": outcome, "override": note.override_status });
-        let event = meta.event(
-            "assessment.outcome",
-            "assessment",
-            id.to_string(),
-            Some(h.org),
-            None,
-            None,
-            Some(detail.to_string()),
-        );
+        let event = meta
+            .change("assessment.outcome", "assessment", id.to_string())
+            .org(h.org)
+            .detail(detail.to_string())
+            .build();
         audit::append(&mut tx, self.keys(), event).await?;
         tx.commit().await
     }
@@ -297,15 +285,11 @@ impl<B: SqlBackend> AssessmentStore for B {
             return Err(refusals::moved_meanwhile(from, h.status));
         }
         let detail = serde_json::json!({ "from": from, "to": to });
-        let event = meta.event(
-            move_action(to),
-            "assessment",
-            id.to_string(),
-            Some(h.org),
-            None,
-            None,
-            Some(detail.to_string()),
-        );
+        let event = meta
+            .change(move_action(to), "assessment", id.to_string())
+            .org(h.org)
+            .detail(detail.to_string())
+            .build();
         audit::append(&mut tx, self.keys(), event).await?;
         tx.commit().await
     }

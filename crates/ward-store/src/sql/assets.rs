@@ -317,15 +317,12 @@ fn import_event(audit: &AuditMeta, many: &[Asset], digest: String) -> AuditEvent
     let org = common_org(many);
     let entity_id = org.map_or_else(|| "batch".to_owned(), |o| o.to_string());
     let detail = Some(format!("{} assets", many.len()));
-    audit.event(
-        "assets.import",
-        "asset",
-        entity_id,
-        org,
-        None,
-        Some(digest),
-        detail,
-    )
+    audit
+        .change("assets.import", "asset", entity_id)
+        .org_opt(org)
+        .after(digest)
+        .detail_opt(detail)
+        .build()
 }
 
 /// `InventoryStore::insert_assets`.
@@ -352,15 +349,11 @@ pub async fn insert<B: AssetEngine>(
         [one] => {
             backend.insert_asset_rows(&mut tx, &sorted).await?;
             let after = Some(digest_json(one));
-            audit.event(
-                "asset.create",
-                "asset",
-                one.id.to_string(),
-                Some(one.org),
-                None,
-                after,
-                None,
-            )
+            audit
+                .change("asset.create", "asset", one.id.to_string())
+                .org(one.org)
+                .after_opt(after)
+                .build()
         }
         many => {
             // Hash the batch in the time this task waits for the database.
@@ -404,15 +397,12 @@ pub async fn update<B: AssetEngine>(
     delete_links(&mut tx, asset.id).await?;
     backend.insert_asset_links(&mut tx, asset).await?;
     let (b, a) = (Some(digest_json(&before)), Some(digest_json(asset)));
-    let event = audit.event(
-        "asset.update",
-        "asset",
-        asset.id.to_string(),
-        Some(asset.org),
-        b,
-        a,
-        None,
-    );
+    let event = audit
+        .change("asset.update", "asset", asset.id.to_string())
+        .org(asset.org)
+        .before_opt(b)
+        .after_opt(a)
+        .build();
     audit::append(&mut tx, backend.keys(), event).await?;
     let mut counts = Deltas::default();
     counts.asset(&before, -1);
@@ -434,20 +424,51 @@ pub async fn delete<B: AssetEngine>(
     tx.execute(Sql::new("DELETE FROM assets WHERE id = $1").arg(id))
         .await?;
     let b = Some(digest_json(&before));
-    let event = audit.event(
-        "asset.delete",
-        "asset",
-        id.to_string(),
-        Some(before.org),
-        b,
-        None,
-        None,
-    );
+    let event = audit
+        .change("asset.delete", "asset", id.to_string())
+        .org(before.org)
+        .before_opt(b)
+        .build();
     audit::append(&mut tx, backend.keys(), event).await?;
     let mut counts = Deltas::default();
     counts.asset(&before, -1);
     rollups::apply(&mut tx, &counts).await?;
     tx.commit().await
+}
+
+/// What a restore checks once its rows are loaded, where the tables do not enforce it row by row
+/// (PostgreSQL loads with deferred keys; SQLite's link tables have no foreign keys): each a
+/// query naming the first offending identifier, and what it means.
+const LOADED_ROW_CHECKS: [(&str, &str); 3] = [
+    (
+        "SELECT CAST(a.id AS TEXT) AS id FROM assets a \
+         WHERE NOT EXISTS (SELECT 1 FROM organisations o WHERE o.id = a.org_id) LIMIT 1",
+        "an asset names an organisation that does not exist",
+    ),
+    (
+        "SELECT CAST(x.software_id AS TEXT) AS id FROM asset_software x \
+         WHERE NOT EXISTS (SELECT 1 FROM software s WHERE s.id = x.software_id) LIMIT 1",
+        "asset_software names software that does not exist",
+    ),
+    (
+        "SELECT CAST(x.service_id AS TEXT) AS id FROM asset_services x \
+         WHERE NOT EXISTS (SELECT 1 FROM services s WHERE s.id = x.service_id) LIMIT 1",
+        "asset_services names a service that does not exist",
+    ),
+];
+
+/// Refuse a restore whose assets name missing organisations or whose links name missing software
+/// or services: one set-based query per rule, naming the first offending identifier.
+pub async fn check_loaded_rows<E: Exec + ?Sized>(db: &mut E) -> StoreResult<()> {
+    for (sql, problem) in LOADED_ROW_CHECKS {
+        if let Some(row) = db.fetch_optional(Sql::new(sql)).await? {
+            let id = row.text("id")?;
+            return Err(StoreError::Snapshot(format!(
+                "the backup's rows do not fit together: {problem} ({id})"
+            )));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -536,39 +557,4 @@ mod tests {
         let e = import_event(&meta, &mixed, "d".into());
         assert_eq!((e.org, e.entity_id.as_str()), (None, "batch"));
     }
-}
-
-/// What a restore checks once its rows are loaded, where the tables do not enforce it row by row
-/// (PostgreSQL loads with deferred keys; SQLite's link tables have no foreign keys): each a
-/// query naming the first offending identifier, and what it means.
-const LOADED_ROW_CHECKS: [(&str, &str); 3] = [
-    (
-        "SELECT CAST(a.id AS TEXT) AS id FROM assets a \
-         WHERE NOT EXISTS (SELECT 1 FROM organisations o WHERE o.id = a.org_id) LIMIT 1",
-        "an asset names an organisation that does not exist",
-    ),
-    (
-        "SELECT CAST(x.software_id AS TEXT) AS id FROM asset_software x \
-         WHERE NOT EXISTS (SELECT 1 FROM software s WHERE s.id = x.software_id) LIMIT 1",
-        "asset_software names software that does not exist",
-    ),
-    (
-        "SELECT CAST(x.service_id AS TEXT) AS id FROM asset_services x \
-         WHERE NOT EXISTS (SELECT 1 FROM services s WHERE s.id = x.service_id) LIMIT 1",
-        "asset_services names a service that does not exist",
-    ),
-];
-
-/// Refuse a restore whose assets name missing organisations or whose links name missing software
-/// or services: one set-based query per rule, naming the first offending identifier.
-pub async fn check_loaded_rows<E: Exec + ?Sized>(db: &mut E) -> StoreResult<()> {
-    for (sql, problem) in LOADED_ROW_CHECKS {
-        if let Some(row) = db.fetch_optional(Sql::new(sql)).await? {
-            let id = row.text("id")?;
-            return Err(StoreError::Snapshot(format!(
-                "the backup's rows do not fit together: {problem} ({id})"
-            )));
-        }
-    }
-    Ok(())
 }

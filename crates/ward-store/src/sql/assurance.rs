@@ -89,15 +89,15 @@ impl<B: SqlBackend> FrameworkStore for B {
         audit::append(
             &mut tx,
             self.keys(),
-            meta.event(
+            meta.change(
                 action,
                 "framework",
                 format!("{}@{}", framework.id, framework.version),
-                None,
-                held,
-                Some(digest),
-                Some(detail),
-            ),
+            )
+            .before_opt(held)
+            .after(digest)
+            .detail(detail)
+            .build(),
         )
         .await?;
         tx.commit().await?;

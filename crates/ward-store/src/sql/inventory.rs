@@ -318,7 +318,7 @@ fn created(
     org: OrgId,
     after: String,
 ) -> AuditEvent {
-    audit.event(action, entity, id, Some(org), None, Some(after), None)
+    audit.change(action, entity, id).org(org).after(after).build()
 }
 
 #[async_trait]
@@ -495,7 +495,14 @@ impl<B: AssetEngine> InventoryStore for B {
                 "product.create"
             };
             let (b, a) = (before.as_ref().map(digest_json), Some(digest_json(p)));
-            events.push(audit.event(action, "product", p.id.to_string(), Some(p.supplier), b, a, None));
+            events.push(
+                audit
+                    .change(action, "product", p.id.to_string())
+                    .org(p.supplier)
+                    .before_opt(b)
+                    .after_opt(a)
+                    .build(),
+            );
             // Its supplier was checked to lie inside the scope: a later entry may rewrite it.
             covered.insert(p.supplier);
             stored.insert(p.id, p.clone());

@@ -97,29 +97,26 @@ pub(crate) fn plan_upsert(
             None => {
                 plan.counts.inserted += 1;
                 let after = Some(digest_json(&current));
-                plan.events.push(audit.event(
-                    "org.create",
-                    "organisation",
-                    id,
-                    Some(current.id),
-                    None,
-                    after,
-                    None,
-                ));
+                plan.events.push(
+                    audit
+                        .change("org.create", "organisation", id)
+                        .org(current.id)
+                        .after_opt(after)
+                        .build(),
+                );
             }
             Some(b) if *b == current => plan.counts.unchanged += 1,
             Some(b) => {
                 plan.counts.updated += 1;
                 let (before, after) = (Some(digest_json(b)), Some(digest_json(&current)));
-                plan.events.push(audit.event(
-                    "org.update",
-                    "organisation",
-                    id,
-                    Some(current.id),
-                    before,
-                    after,
-                    None,
-                ));
+                plan.events.push(
+                    audit
+                        .change("org.update", "organisation", id)
+                        .org(current.id)
+                        .before_opt(before)
+                        .after_opt(after)
+                        .build(),
+                );
             }
         }
         match slot.and_then(|i| plan.pending.get_mut(i)) {

@@ -61,15 +61,14 @@ impl<B: SqlBackend> ProfileStore for B {
             "framework": p.framework, "framework_version": p.framework_version, "category": p.category,
             "version": version, "effective_from": p.effective_from.to_string(), "targets": p.targets.len(),
         });
-        let event = meta.event(
-            "profile.publish",
-            "profile",
-            format!("{}@{}/{}/{version}", p.framework, p.framework_version, p.category),
-            None,
-            None,
-            None,
-            Some(detail.to_string()),
-        );
+        let event = meta
+            .change(
+                "profile.publish",
+                "profile",
+                format!("{}@{}/{}/{version}", p.framework, p.framework_version, p.category),
+            )
+            .detail(detail.to_string())
+            .build();
         audit::append(&mut tx, self.keys(), event).await?;
         tx.commit().await?;
         Ok(version)

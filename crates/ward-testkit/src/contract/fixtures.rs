@@ -18,7 +18,8 @@ use ward_store::{AuditMeta, PageRequest, Scope, Store};
 /// timestamps are checked to the microsecond.
 pub const T0_MICROS: i64 = 1_750_000_000_123_456;
 
-static COUNTER: AtomicU64 = AtomicU64::new(1);
+/// Starts at 1,000 so numbers in messages always have the four digits the refusal comparison masks.
+static COUNTER: AtomicU64 = AtomicU64::new(1_000);
 
 /// `T0` moved by `secs` seconds.
 pub fn at(secs: i64) -> Timestamp {

@@ -383,7 +383,7 @@ async fn a_chain_rewritten_without_the_key_is_detected() {
         );
         // Writes stop rather than sign the damage into a genuine head.
         let meta = ward_testkit::contract::Fixture::new(store.clone(), "RW").meta(1);
-        let e = meta.event("probe.write", "probe", "1".into(), None, None, None, None);
+        let e = meta.change("probe.write", "probe", "1").build();
         assert!(
             store.append_audit(&e).await.is_err(),
             "appending onto a forged head"
@@ -400,7 +400,7 @@ async fn an_older_head_replayed_after_cutting_the_tail_is_caught_by_a_checkpoint
         // More history, and a checkpoint of it kept outside the database.
         let meta = ward_testkit::contract::Fixture::new(store.clone(), "RP").meta(1);
         for n in 0..3 {
-            let e = meta.event("probe.write", "probe", n.to_string(), None, None, None, None);
+            let e = meta.change("probe.write", "probe", n.to_string()).build();
             store.append_audit(&e).await.unwrap();
         }
         let checkpoint = store.audit_head().await.unwrap().expect("head");

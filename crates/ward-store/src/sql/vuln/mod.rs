@@ -106,7 +106,12 @@ impl Import {
             org,
             detail,
         } = self;
-        audit.event(action, entity, entity_id, org, None, Some(digest), Some(detail))
+        audit
+            .change(action, entity, entity_id)
+            .org_opt(org)
+            .after(digest)
+            .detail(detail)
+            .build()
     }
 }
 

@@ -262,15 +262,12 @@ impl<B: SqlBackend> FeedSourceStore for B {
             .arg(s.bytes.map(|b| i64::try_from(b).unwrap_or(i64::MAX))),
         )
         .await?;
-        let event = audit.event(
-            "feed_source.update",
-            "feed_source",
-            s.url.clone(),
-            None,
-            before,
-            Some(ward_core::audit::digest_json(s)),
-            Some(s.name.clone()),
-        );
+        let event = audit
+            .change("feed_source.update", "feed_source", s.url.clone())
+            .before_opt(before)
+            .after(ward_core::audit::digest_json(s))
+            .detail(s.name.clone())
+            .build();
         audit::append(&mut tx, self.keys(), event).await?;
         tx.commit().await?;
         Ok(())
