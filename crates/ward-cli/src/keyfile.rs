@@ -17,7 +17,7 @@ use ward_core::audit::SignedHead;
 use ward_core::keys::InstanceKey;
 
 /// Whether the database URL names PostgreSQL.
-pub fn is_postgres(url: &str) -> bool {
+pub(crate) fn is_postgres(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
@@ -44,7 +44,7 @@ fn sqlite_dir(url: &str) -> Option<PathBuf> {
 }
 
 /// Where the instance key lives: the setting, else beside the SQLite database, else `ward-data/`.
-pub fn key_path(settings: &Settings) -> PathBuf {
+pub(crate) fn key_path(settings: &Settings) -> PathBuf {
     if !settings.instance_key_file.is_empty() {
         return PathBuf::from(&settings.instance_key_file);
     }
@@ -55,7 +55,7 @@ pub fn key_path(settings: &Settings) -> PathBuf {
 
 /// Where checkpoints are appended: the setting, else beside the SQLite database
 /// (`ward.db.audit-checkpoints`: one file per database), else beside the key file.
-pub fn checkpoint_path(settings: &Settings) -> PathBuf {
+pub(crate) fn checkpoint_path(settings: &Settings) -> PathBuf {
     if !settings.audit_checkpoint_file.is_empty() {
         return PathBuf::from(&settings.audit_checkpoint_file);
     }
@@ -71,7 +71,7 @@ pub fn checkpoint_path(settings: &Settings) -> PathBuf {
 }
 
 /// Create `dir` (and parents) readable by its owner only, when it does not exist yet.
-pub fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
+pub(crate) fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
     if dir.as_os_str().is_empty() || dir.exists() {
         return Ok(());
     }
@@ -86,7 +86,7 @@ pub fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
 }
 
 /// Open a new file for writing with mode 0600 (refusing to overwrite one).
-pub fn create_private_file(path: &Path) -> std::io::Result<std::fs::File> {
+pub(crate) fn create_private_file(path: &Path) -> std::io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -99,7 +99,7 @@ pub fn create_private_file(path: &Path) -> std::io::Result<std::fs::File> {
 
 /// Read the instance key; create it when missing and `create` is set (SQLite on any command,
 /// PostgreSQL on `ward migrate` only, so servers sharing one database never each make their own).
-pub fn load_key(settings: &Settings, create: bool) -> anyhow::Result<InstanceKey> {
+pub(crate) fn load_key(settings: &Settings, create: bool) -> anyhow::Result<InstanceKey> {
     let path = key_path(settings);
     match std::fs::read_to_string(&path) {
         Ok(text) => {
@@ -157,7 +157,7 @@ fn warn_if_readable_by_others(path: &Path) {
 }
 
 /// Every checkpoint in the file (none when it does not exist); errors name the file and line.
-pub fn read_checkpoints(path: &Path) -> anyhow::Result<Vec<SignedHead>> {
+pub(crate) fn read_checkpoints(path: &Path) -> anyhow::Result<Vec<SignedHead>> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -175,7 +175,11 @@ pub fn read_checkpoints(path: &Path) -> anyhow::Result<Vec<SignedHead>> {
 }
 
 /// Append a checkpoint line (the file is created 0600).
-pub fn append_checkpoint(path: &Path, head: &SignedHead, at: jiff::Timestamp) -> anyhow::Result<String> {
+pub(crate) fn append_checkpoint(
+    path: &Path,
+    head: &SignedHead,
+    at: jiff::Timestamp,
+) -> anyhow::Result<String> {
     if let Some(dir) = path.parent() {
         create_private_dir(dir)?;
     }

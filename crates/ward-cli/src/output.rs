@@ -1,6 +1,6 @@
 //! Printing results for people or, with `--json`, for scripts.
 
-pub fn done(json: bool, message: &str, value: serde_json::Value) {
+pub(crate) fn done(json: bool, message: &str, value: serde_json::Value) {
     if json {
         println!("{value}");
     } else {
@@ -9,7 +9,7 @@ pub fn done(json: bool, message: &str, value: serde_json::Value) {
 }
 
 /// Print import problems (file:line:column: message), one per line, to stderr.
-pub fn problems(problems: &[ward_app::FieldProblem]) {
+pub(crate) fn problems(problems: &[ward_app::FieldProblem]) {
     for p in problems {
         eprintln!("  {}: {}", p.path, p.message);
     }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct Settings {
+pub(crate) struct Settings {
     /// `sqlite://PATH` (embedded, the default) or `postgres://USER@HOST/DB`.
     pub database_url: String,
     /// The instance key (64 hex characters, mode 0600) that keys the audit chain, authenticates
@@ -71,7 +71,7 @@ const OSV_BUCKET: &str = "https://osv-vulnerabilities.storage.googleapis.com";
 
 /// Default feed sources: OSV archives for PyPI, crates.io, npm, Maven and Go, the CISA KEV
 /// catalogue, and the daily EPSS scores.
-pub fn default_feeds() -> Vec<ward_app::feeds::FeedSource> {
+pub(crate) fn default_feeds() -> Vec<ward_app::feeds::FeedSource> {
     use ward_app::feeds::{FeedSource, SourceKind};
     let osv = |name: &str, ecosystem: &str| FeedSource {
         name: name.into(),
@@ -255,7 +255,7 @@ impl Default for Settings {
 
 impl Settings {
     /// Load defaults, then the file (if given), then `WARD_*` environment variables.
-    pub fn load(file: Option<&std::path::Path>) -> anyhow::Result<Self> {
+    pub(crate) fn load(file: Option<&std::path::Path>) -> anyhow::Result<Self> {
         let defaults = config::Config::try_from(&Settings::default())?;
         let mut b = config::Config::builder().add_source(defaults);
         if let Some(f) = file {
@@ -283,7 +283,7 @@ impl Settings {
             .unwrap_or_default())
     }
 
-    pub fn app_settings(&self) -> ward_app::AppSettings {
+    pub(crate) fn app_settings(&self) -> ward_app::AppSettings {
         ward_app::AppSettings {
             session_idle: jiff::SignedDuration::from_mins(self.session_idle_minutes),
             session_absolute: jiff::SignedDuration::from_hours(self.session_absolute_hours),
@@ -302,7 +302,7 @@ impl Settings {
         }
     }
 
-    pub fn server_settings(&self) -> anyhow::Result<ward_server::ServerSettings> {
+    pub(crate) fn server_settings(&self) -> anyhow::Result<ward_server::ServerSettings> {
         let trusted_proxies = self
             .trusted_proxies
             .iter()
@@ -319,7 +319,7 @@ impl Settings {
         })
     }
 
-    pub fn default_toml() -> anyhow::Result<String> {
+    pub(crate) fn default_toml() -> anyhow::Result<String> {
         let mut text = String::new();
         for line in toml::to_string_pretty(&Settings::default())?.lines() {
             let key = line.split(" = ").next().unwrap_or("");
@@ -342,7 +342,7 @@ impl Settings {
 
 /// Open the store the URL names with the instance key, creating the SQLite file's folder (owner
 /// only), and apply migrations.
-pub async fn open_store(
+pub(crate) async fn open_store(
     url: &str,
     key: &ward_core::keys::InstanceKey,
 ) -> anyhow::Result<std::sync::Arc<dyn ward_store::Store>> {
@@ -375,7 +375,7 @@ pub async fn open_store(
 }
 
 /// A database URL with any password removed, for messages.
-pub fn redact_url(url: &str) -> String {
+pub(crate) fn redact_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(s), Some(at)) if at > s => {
             let userinfo = &url[s + 3..at];

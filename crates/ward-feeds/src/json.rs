@@ -13,7 +13,7 @@ pub(crate) struct Bad {
 }
 
 impl Bad {
-    pub fn new(path: impl Into<String>, reason: impl Into<String>) -> Self {
+    pub(crate) fn new(path: impl Into<String>, reason: impl Into<String>) -> Self {
         Self {
             path: path.into(),
             reason: reason.into(),

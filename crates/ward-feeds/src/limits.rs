@@ -138,7 +138,7 @@ pub(crate) struct Budget<'a> {
 }
 
 impl<'a> Budget<'a> {
-    pub fn new(file: &'a str, limits: &'a Limits) -> Self {
+    pub(crate) fn new(file: &'a str, limits: &'a Limits) -> Self {
         Self {
             file,
             limits,
@@ -149,7 +149,7 @@ impl<'a> Budget<'a> {
     }
 
     /// Count `bytes` and `nodes` more, refusing the input once either passes its limit.
-    pub fn spend(&mut self, bytes: u64, nodes: usize) -> Result<(), FeedError> {
+    pub(crate) fn spend(&mut self, bytes: u64, nodes: usize) -> Result<(), FeedError> {
         self.bytes = self.bytes.saturating_add(bytes);
         self.nodes = self.nodes.saturating_add(nodes);
         if self.bytes > self.limits.max_bytes {
@@ -162,7 +162,7 @@ impl<'a> Budget<'a> {
     }
 
     /// One step of a parser's loop: every so often, look at the deadline.
-    pub fn step(&mut self) -> Result<(), FeedError> {
+    pub(crate) fn step(&mut self) -> Result<(), FeedError> {
         self.steps = self.steps.wrapping_add(1);
         if self.steps % DEADLINE_EVERY == 1 {
             self.limits.check_deadline(self.file)?;
@@ -179,7 +179,7 @@ pub(crate) struct Capped<R> {
 }
 
 impl<R> Capped<R> {
-    pub fn new(inner: R, max: u64) -> Self {
+    pub(crate) fn new(inner: R, max: u64) -> Self {
         Self { inner, left: max }
     }
 }

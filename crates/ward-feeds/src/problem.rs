@@ -188,7 +188,7 @@ pub(crate) struct Ctx {
 }
 
 impl Ctx {
-    pub fn new(file: &str) -> Self {
+    pub(crate) fn new(file: &str) -> Self {
         Self {
             file: file.to_owned(),
             problems: Vec::new(),
@@ -196,11 +196,11 @@ impl Ctx {
         }
     }
 
-    pub fn skip(&mut self, path: impl Into<String>, reason: impl Into<String>) {
+    pub(crate) fn skip(&mut self, path: impl Into<String>, reason: impl Into<String>) {
         self.push(path.into(), reason.into(), Action::Skipped);
     }
 
-    pub fn flag(&mut self, path: impl Into<String>, reason: impl Into<String>) {
+    pub(crate) fn flag(&mut self, path: impl Into<String>, reason: impl Into<String>) {
         self.push(path.into(), reason.into(), Action::Kept);
     }
 
@@ -218,7 +218,7 @@ impl Ctx {
     }
 
     /// The value, or `None` with the problem flagged (for optional parts whose loss keeps the entry).
-    pub fn keep<T>(&mut self, result: Result<T, crate::json::Bad>) -> Option<T> {
+    pub(crate) fn keep<T>(&mut self, result: Result<T, crate::json::Bad>) -> Option<T> {
         match result {
             Ok(v) => Some(v),
             Err(bad) => {
@@ -245,21 +245,21 @@ impl Ctx {
         self.problems
     }
 
-    pub fn finish<T>(self, items: Vec<T>) -> Parsed<T> {
+    pub(crate) fn finish<T>(self, items: Vec<T>) -> Parsed<T> {
         Parsed {
             items,
             problems: self.into_problems(),
         }
     }
 
-    pub fn finish_doc<T>(self, value: T) -> Doc<T> {
+    pub(crate) fn finish_doc<T>(self, value: T) -> Doc<T> {
         Doc {
             value,
             problems: self.into_problems(),
         }
     }
 
-    pub fn format_error(&self, expected: &'static str, reason: impl Into<String>) -> FeedError {
+    pub(crate) fn format_error(&self, expected: &'static str, reason: impl Into<String>) -> FeedError {
         FeedError::Format {
             file: self.file.clone(),
             expected,

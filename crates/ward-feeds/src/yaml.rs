@@ -21,7 +21,7 @@ use crate::limits::{Budget, Limits};
 use crate::problem::FeedError;
 
 /// The deepest nesting accepted (the same limit `serde_json` applies).
-pub const MAX_DEPTH: usize = 128;
+pub(crate) const MAX_DEPTH: usize = 128;
 
 /// The expanded size of a value: nodes, and bytes of keys and scalar text.
 #[derive(Debug, Clone, Copy, Default)]

@@ -1,6 +1,6 @@
 use thiserror::Error;
 
-pub use crate::sql::DbErrorKind;
+pub(crate) use crate::sql::DbErrorKind;
 
 pub type StoreResult<T> = Result<T, StoreError>;
 

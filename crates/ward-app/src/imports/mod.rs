@@ -21,7 +21,7 @@ pub(crate) struct Ticker<'a> {
 }
 
 impl<'a> Ticker<'a> {
-    pub fn new(file: &'a str, limits: &'a Limits) -> Self {
+    pub(crate) fn new(file: &'a str, limits: &'a Limits) -> Self {
         Self {
             file,
             limits,
@@ -29,7 +29,7 @@ impl<'a> Ticker<'a> {
         }
     }
     /// One step: every 1024, look at the deadline.
-    pub fn tick(&mut self) -> AppResult<()> {
+    pub(crate) fn tick(&mut self) -> AppResult<()> {
         self.steps = self.steps.wrapping_add(1);
         if self.steps % 1024 == 1 {
             self.check()?;
@@ -37,7 +37,7 @@ impl<'a> Ticker<'a> {
         Ok(())
     }
     /// Look at the deadline now.
-    pub fn check(&self) -> AppResult<()> {
+    pub(crate) fn check(&self) -> AppResult<()> {
         self.limits.check_deadline(self.file).map_err(feed_error)
     }
 }

@@ -6,10 +6,10 @@ use ward_app::accounts::password::PasswordCost;
 use ward_app::{Actor, App, AppSettings};
 use ward_core::clock::ManualClock;
 use ward_store::Store;
-pub use ward_testkit::skip::shared_data;
+pub(crate) use ward_testkit::skip::shared_data;
 
 /// An app over `store` with a manual clock and a cheap password hash.
-pub fn app_over(store: Arc<dyn Store>) -> App {
+pub(crate) fn app_over(store: Arc<dyn Store>) -> App {
     let settings = AppSettings {
         password_cost: PasswordCost {
             memory_kib: 64,
@@ -22,12 +22,12 @@ pub fn app_over(store: Arc<dyn Store>) -> App {
 }
 
 /// Ward itself, as the CLI and jobs act.
-pub fn operator() -> Actor {
+pub(crate) fn operator() -> Actor {
     Actor::system("test", ward_core::OrgId::from_uuid(uuid::Uuid::nil()))
 }
 
 /// Every file under `dir`, recursively, sorted, whose name ends with one of `suffixes`.
-pub fn files(dir: &Path, suffixes: &[&str]) -> Vec<PathBuf> {
+pub(crate) fn files(dir: &Path, suffixes: &[&str]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut todo = vec![dir.to_path_buf()];
     while let Some(d) = todo.pop() {

@@ -16,7 +16,7 @@ use crate::CliError;
 
 /// `ward assess`
 #[derive(Debug, Args)]
-pub struct AssessArgs {
+pub(crate) struct AssessArgs {
     /// The framework file (WebCAF or CISO Assistant YAML).
     #[arg(long)]
     pub framework: PathBuf,
@@ -30,7 +30,7 @@ pub struct AssessArgs {
 }
 
 /// Read a framework file, refusing it (exit 3) with every problem listed; warnings go to stderr.
-pub fn read_framework(
+pub(crate) fn read_framework(
     path: &Path,
     version: Option<&str>,
 ) -> anyhow::Result<(Framework, Vec<ward_feeds::Problem>)> {
@@ -76,7 +76,7 @@ fn read_answers(path: &Path) -> anyhow::Result<(BTreeMap<String, bool>, Vec<Stri
     Ok((out, wrong))
 }
 
-pub fn run(a: &AssessArgs, json_out: bool) -> anyhow::Result<()> {
+pub(crate) fn run(a: &AssessArgs, json_out: bool) -> anyhow::Result<()> {
     let (framework, warnings) = read_framework(&a.framework, a.version.as_deref())?;
     for w in &warnings {
         eprintln!("warning: {}: {}", w.path, w.reason);

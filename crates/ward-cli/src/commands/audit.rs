@@ -9,7 +9,7 @@ use ward_app::App;
 use ward_app::audit::VerifyReport;
 
 #[derive(Debug, Subcommand)]
-pub enum AuditCommand {
+pub(crate) enum AuditCommand {
     /// Check the whole keyed chain, that it ends at its signed head and passes every checkpoint;
     /// names the first break (exit code 4). When intact, appends a new checkpoint.
     Verify,
@@ -19,7 +19,7 @@ pub enum AuditCommand {
 
 /// Verify the chain against the checkpoint file; when intact, append a checkpoint of its head.
 /// Returns the report and the line appended (if any).
-pub async fn verify_and_checkpoint(
+pub(crate) async fn verify_and_checkpoint(
     app: &App,
     settings: &Settings,
 ) -> anyhow::Result<(VerifyReport, Option<String>)> {
@@ -42,7 +42,7 @@ pub async fn verify_and_checkpoint(
     Ok((report, line))
 }
 
-pub async fn run(settings: &Settings, json: bool, cmd: AuditCommand) -> anyhow::Result<()> {
+pub(crate) async fn run(settings: &Settings, json: bool, cmd: AuditCommand) -> anyhow::Result<()> {
     let app = open(settings).await?;
     let (report, line) = verify_and_checkpoint(&app, settings).await?;
     if json {

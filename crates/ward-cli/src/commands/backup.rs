@@ -8,18 +8,18 @@ use std::io::{BufReader, BufWriter, Write};
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
-pub struct BackupArgs {
+pub(crate) struct BackupArgs {
     /// Where to write the snapshot (refuses to overwrite).
     pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]
-pub struct RestoreArgs {
+pub(crate) struct RestoreArgs {
     /// A snapshot written by `ward backup` (from either backend).
     pub input: PathBuf,
 }
 
-pub async fn backup(settings: &Settings, json: bool, a: BackupArgs) -> anyhow::Result<()> {
+pub(crate) async fn backup(settings: &Settings, json: bool, a: BackupArgs) -> anyhow::Result<()> {
     let app = open(settings).await?;
     // Owner-only: a backup holds every organisation's data and the password hashes.
     let file = crate::keyfile::create_private_file(&a.out)
@@ -41,7 +41,7 @@ pub async fn backup(settings: &Settings, json: bool, a: BackupArgs) -> anyhow::R
     Ok(())
 }
 
-pub async fn restore(settings: &Settings, json: bool, a: RestoreArgs) -> anyhow::Result<()> {
+pub(crate) async fn restore(settings: &Settings, json: bool, a: RestoreArgs) -> anyhow::Result<()> {
     let app = open(settings).await?;
     let read = |p: &std::path::Path| {
         std::fs::File::open(p)

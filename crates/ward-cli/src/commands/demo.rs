@@ -12,10 +12,10 @@ use ward_demo::{DemoPlan, OrgInventory, Scale};
 use ward_store::{AuditMeta, OrgFilter, PageRequest, Scope};
 
 /// Where `ward demo` keeps its database unless told otherwise; replaced on every run.
-pub const DEMO_DB: &str = "ward-data/demo.db";
+pub(crate) const DEMO_DB: &str = "ward-data/demo.db";
 
 #[derive(Debug, Args)]
-pub struct DemoArgs {
+pub(crate) struct DemoArgs {
     /// small (one region, seconds), region, or national (~30,000 organisations, ~1M assets).
     #[arg(long, default_value = "small")]
     pub scale: Scale,
@@ -31,7 +31,7 @@ pub struct DemoArgs {
 /// Organisations whose inventories go into one transaction.
 const CHUNK: usize = 250;
 
-pub async fn run(mut settings: Settings, explicit_db: bool, a: DemoArgs) -> anyhow::Result<()> {
+pub(crate) async fn run(mut settings: Settings, explicit_db: bool, a: DemoArgs) -> anyhow::Result<()> {
     init_logging(&settings.log_format);
     if !explicit_db {
         for suffix in ["", "-wal", "-shm"] {
@@ -83,7 +83,7 @@ pub async fn run(mut settings: Settings, explicit_db: bool, a: DemoArgs) -> anyh
 
 /// Load the plan: organisations, products, then inventories in chunks generated on a separate thread
 /// while the previous chunk is written. Returns (organisations, assets).
-pub async fn load(app: &App, plan: Arc<DemoPlan>) -> anyhow::Result<(usize, usize)> {
+pub(crate) async fn load(app: &App, plan: Arc<DemoPlan>) -> anyhow::Result<(usize, usize)> {
     let meta = AuditMeta {
         actor: ward_core::audit::AuditActor::system("demo"),
         at: app.now(),
@@ -153,7 +153,7 @@ pub async fn load(app: &App, plan: Arc<DemoPlan>) -> anyhow::Result<(usize, usiz
 
 /// How many threat records [`load_threats`] stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ThreatCounts {
+pub(crate) struct ThreatCounts {
     pub advisories: u64,
     pub kev: u64,
     pub epss: u64,
@@ -163,7 +163,7 @@ pub struct ThreatCounts {
 /// Store the demo's threat data ([`ward_demo::threats`]): real advisories affecting the catalogue's
 /// releases, their KEV entries, illustrative EPSS scores and end-of-life products. KEV entries are
 /// added without removing any already stored.
-pub async fn load_threats(app: &App) -> anyhow::Result<ThreatCounts> {
+pub(crate) async fn load_threats(app: &App) -> anyhow::Result<ThreatCounts> {
     let meta = AuditMeta {
         actor: ward_core::audit::AuditActor::system("demo"),
         at: app.now(),
@@ -196,7 +196,7 @@ pub async fn load_threats(app: &App) -> anyhow::Result<ThreatCounts> {
 }
 
 /// One login per role.
-pub struct Login {
+pub(crate) struct Login {
     pub role: ward_core::role::Role,
     pub email: String,
     pub password: String,

@@ -14,7 +14,7 @@ use crate::CliError;
 use crate::settings::Settings;
 
 #[derive(Debug, Subcommand)]
-pub enum FeedsCommand {
+pub(crate) enum FeedsCommand {
     /// Import feed files: OSV (JSON, YAML), CVE JSON 5, NVD 2.0, KEV, EPSS CSV (plain or .gz), CSAF,
     /// CycloneDX VEX and endoflife.date files; folders are read recursively, .zip archives entry by
     /// entry, .gz files decompressed. Exit 0 when every record was stored, 3 when some were rejected
@@ -37,7 +37,7 @@ pub enum FeedsCommand {
     Status,
 }
 
-pub async fn run(settings: &Settings, json: bool, cmd: FeedsCommand) -> anyhow::Result<()> {
+pub(crate) async fn run(settings: &Settings, json: bool, cmd: FeedsCommand) -> anyhow::Result<()> {
     match cmd {
         FeedsCommand::Import { paths } => import(settings, json, &paths).await,
         FeedsCommand::Sync {
@@ -179,7 +179,7 @@ fn print_problems(s: &FeedImportSummary) {
 }
 
 /// The summary as a table: one row per kind of record, then the totals.
-pub fn summary_table(s: &FeedImportSummary) -> String {
+pub(crate) fn summary_table(s: &FeedImportSummary) -> String {
     let mut out = format!(
         "{:<12} {:>9} {:>9} {:>9} {:>20} {:>7} {:>8} {:>9}\n",
         "kind", "records", "imported", "updated", "skipped (unchanged)", "stale", "removed", "rejected"

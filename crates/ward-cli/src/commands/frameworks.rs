@@ -14,7 +14,7 @@ use crate::CliError;
 use crate::settings::Settings;
 
 #[derive(Debug, Subcommand)]
-pub enum FrameworksCommand {
+pub(crate) enum FrameworksCommand {
     /// Load a framework file: WebCAF (`webcaf-caf-4.0.yaml`) or a CISO Assistant library
     /// (`ncsc-caf-4.0.yaml`, `cyber_essentials.yaml`), told apart by content. The same file twice
     /// changes nothing.
@@ -35,7 +35,7 @@ pub enum FrameworksCommand {
     },
 }
 
-pub async fn run(settings: &Settings, json_out: bool, cmd: FrameworksCommand) -> anyhow::Result<()> {
+pub(crate) async fn run(settings: &Settings, json_out: bool, cmd: FrameworksCommand) -> anyhow::Result<()> {
     let app = open(settings).await?;
     let op = operator(&app).await?;
     match cmd {

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use ward_app::imports::{ImportSummary, assets, orgs};
 
 #[derive(Debug, Subcommand)]
-pub enum OrgsCommand {
+pub(crate) enum OrgsCommand {
     /// Import organisations. Each file is all or nothing.
     Import {
         /// ods-trusts (ODS etr.csv), ods-gp (ODS epraccur.csv), csv or json (Ward's own).
@@ -20,7 +20,7 @@ pub enum OrgsCommand {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum AssetsCommand {
+pub(crate) enum AssetsCommand {
     /// Import assets from CSV or JSON (all or nothing).
     Import {
         #[arg(long)]
@@ -63,7 +63,7 @@ fn spinner(msg: String) -> indicatif::ProgressBar {
     pb
 }
 
-pub async fn run_orgs(settings: &Settings, json: bool, cmd: OrgsCommand) -> anyhow::Result<()> {
+pub(crate) async fn run_orgs(settings: &Settings, json: bool, cmd: OrgsCommand) -> anyhow::Result<()> {
     let OrgsCommand::Import { format, files } = cmd;
     let format: orgs::OrgFormat = format.parse().map_err(app_err)?;
     let app = open(settings).await?;
@@ -82,7 +82,7 @@ pub async fn run_orgs(settings: &Settings, json: bool, cmd: OrgsCommand) -> anyh
     Ok(())
 }
 
-pub async fn run_assets(settings: &Settings, json: bool, cmd: AssetsCommand) -> anyhow::Result<()> {
+pub(crate) async fn run_assets(settings: &Settings, json: bool, cmd: AssetsCommand) -> anyhow::Result<()> {
     let AssetsCommand::Import { format, files } = cmd;
     let format: assets::AssetFormat = format.parse().map_err(app_err)?;
     let app = open(settings).await?;

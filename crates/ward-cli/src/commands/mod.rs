@@ -1,17 +1,17 @@
 //! One module per command group.
 
-pub mod assess;
-pub mod audit;
-pub mod backup;
-pub mod demo;
-pub mod feeds;
-pub mod frameworks;
-pub mod imports;
-pub mod offline;
-pub mod profiles;
-pub mod serve;
-pub mod tokens;
-pub mod users;
+pub(crate) mod assess;
+pub(crate) mod audit;
+pub(crate) mod backup;
+pub(crate) mod demo;
+pub(crate) mod feeds;
+pub(crate) mod frameworks;
+pub(crate) mod imports;
+pub(crate) mod offline;
+pub(crate) mod profiles;
+pub(crate) mod serve;
+pub(crate) mod tokens;
+pub(crate) mod users;
 
 use crate::CliError;
 use crate::settings::{Settings, open_store, redact_url};
@@ -24,12 +24,12 @@ use ward_store::{OrgFilter, PageRequest, Scope, Store};
 
 /// Open the database and build the app. The instance key is created on first start for SQLite;
 /// PostgreSQL needs it to exist (see [`open_creating_key`]).
-pub async fn open(settings: &Settings) -> anyhow::Result<App> {
+pub(crate) async fn open(settings: &Settings) -> anyhow::Result<App> {
     open_with(settings, !crate::keyfile::is_postgres(&settings.database_url)).await
 }
 
 /// Like [`open`], creating the instance key when missing on either backend (`ward migrate`).
-pub async fn open_creating_key(settings: &Settings) -> anyhow::Result<App> {
+pub(crate) async fn open_creating_key(settings: &Settings) -> anyhow::Result<App> {
     open_with(settings, true).await
 }
 
@@ -41,12 +41,12 @@ async fn open_with(settings: &Settings, create_key: bool) -> anyhow::Result<App>
     app_over(store, settings, &key)
 }
 
-pub fn app_over(store: Arc<dyn Store>, settings: &Settings, key: &InstanceKey) -> anyhow::Result<App> {
+pub(crate) fn app_over(store: Arc<dyn Store>, settings: &Settings, key: &InstanceKey) -> anyhow::Result<App> {
     App::new(store, Arc::new(SystemClock), settings.app_settings(), key).map_err(app_err)
 }
 
 /// The operator at the command line: national reach, recorded in the audit trail as `system:cli`.
-pub async fn operator(app: &App) -> anyhow::Result<Actor> {
+pub(crate) async fn operator(app: &App) -> anyhow::Result<Actor> {
     let f = OrgFilter {
         kind: Some(OrgKind::NationalBody),
         include_closed: true,
@@ -64,7 +64,7 @@ pub async fn operator(app: &App) -> anyhow::Result<Actor> {
 }
 
 /// Turn an application error into one with the right exit code, listing input problems.
-pub fn app_err(e: AppError) -> anyhow::Error {
+pub(crate) fn app_err(e: AppError) -> anyhow::Error {
     match e {
         AppError::Invalid(problems) => {
             crate::output::problems(&problems);

@@ -20,7 +20,7 @@ use crate::CliError;
 
 /// `ward versions ...`
 #[derive(Debug, Subcommand)]
-pub enum VersionsCommand {
+pub(crate) enum VersionsCommand {
     /// Compare two versions of an ecosystem; prints `<`, `=` or `>`.
     Compare {
         /// The ecosystem, named as OSV names it (`PyPI`, `crates.io`, `Go`, `npm`, `Maven`, ...).
@@ -41,7 +41,7 @@ pub enum VersionsCommand {
 
 /// Output format of `ward scan`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ScanFormat {
+pub(crate) enum ScanFormat {
     /// A table for people.
     Table,
     /// JSON: an object with a `matches` array.
@@ -50,7 +50,7 @@ pub enum ScanFormat {
 
 /// `ward scan`
 #[derive(Debug, Args)]
-pub struct ScanArgs {
+pub(crate) struct ScanArgs {
     /// An advisory file (OSV JSON or YAML, NVD, CVE JSON 5) or a folder of them (searched
     /// recursively); repeat for more.
     #[arg(long = "advisories", required = true)]
@@ -69,7 +69,7 @@ fn ecosystem(name: &str) -> Result<Ecosystem, CliError> {
 }
 
 /// Runs `ward versions ...`.
-pub fn versions(command: VersionsCommand) -> anyhow::Result<()> {
+pub(crate) fn versions(command: VersionsCommand) -> anyhow::Result<()> {
     match command {
         VersionsCommand::Compare { ecosystem: eco, a, b } => {
             let eco = ecosystem(&eco)?;
@@ -310,7 +310,7 @@ fn table_output(result: &ScanResult, advisories: usize, sboms: usize) -> String 
 }
 
 /// Runs `ward scan`; returns whether any component is affected.
-pub fn run_scan(args: &ScanArgs, json: bool) -> anyhow::Result<bool> {
+pub(crate) fn run_scan(args: &ScanArgs, json: bool) -> anyhow::Result<bool> {
     let advisories = load_advisories(&args.advisories)?;
     let sboms = load_sboms(&args.sboms)?;
     let result = scan(&sboms, &advisories);

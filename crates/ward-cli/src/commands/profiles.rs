@@ -17,7 +17,7 @@ use crate::CliError;
 use crate::settings::Settings;
 
 #[derive(Debug, Subcommand)]
-pub enum ProfilesCommand {
+pub(crate) enum ProfilesCommand {
     /// Publish the next version of a profile (audited), printing its diff and impact.
     Publish(DraftArgs),
     /// Show what publishing would change, storing nothing.
@@ -35,7 +35,7 @@ pub enum ProfilesCommand {
 }
 
 #[derive(Debug, Args)]
-pub struct DraftArgs {
+pub(crate) struct DraftArgs {
     #[arg(long)]
     framework: String,
     #[arg(long = "framework-version")]
@@ -119,7 +119,7 @@ fn print(json_out: bool, published: bool, i: &ProfileImpact) {
     );
 }
 
-pub async fn run(settings: &Settings, json_out: bool, cmd: ProfilesCommand) -> anyhow::Result<()> {
+pub(crate) async fn run(settings: &Settings, json_out: bool, cmd: ProfilesCommand) -> anyhow::Result<()> {
     let app = open(settings).await?;
     let op = operator(&app).await?;
     match cmd {

@@ -8,7 +8,7 @@ use ward_app::App;
 use ward_app::jobs::JobRunner;
 
 #[derive(Debug, Args, Default)]
-pub struct ServeArgs {
+pub(crate) struct ServeArgs {
     /// Address to listen on (overrides `listen`).
     #[arg(long)]
     pub listen: Option<String>,
@@ -20,7 +20,7 @@ pub struct ServeArgs {
     pub workers: Option<usize>,
 }
 
-pub async fn run(mut settings: Settings, a: ServeArgs) -> anyhow::Result<()> {
+pub(crate) async fn run(mut settings: Settings, a: ServeArgs) -> anyhow::Result<()> {
     init_logging(&settings.log_format);
     if let Some(l) = a.listen {
         settings.listen = l;
@@ -36,7 +36,7 @@ pub async fn run(mut settings: Settings, a: ServeArgs) -> anyhow::Result<()> {
 }
 
 /// Install the log subscriber once (later calls are ignored).
-pub fn init_logging(format: &str) {
+pub(crate) fn init_logging(format: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("WARD_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
     let builder = tracing_subscriber::fmt()
@@ -50,7 +50,7 @@ pub fn init_logging(format: &str) {
 }
 
 /// Serve until Ctrl-C or SIGTERM; `ready` is told the bound address once listening.
-pub async fn serve_app(
+pub(crate) async fn serve_app(
     app: App,
     settings: &Settings,
     ready: Option<tokio::sync::oneshot::Sender<std::net::SocketAddr>>,

@@ -10,7 +10,7 @@ use ward_core::role::Role;
 use ward_store::Scope;
 
 #[derive(Debug, Subcommand)]
-pub enum TokensCommand {
+pub(crate) enum TokensCommand {
     /// Issue a token on behalf of a person; printed once.
     Issue {
         /// A name saying what the token is for, e.g. "asset sync from SCCM".
@@ -33,7 +33,7 @@ pub enum TokensCommand {
     Revoke { id: String },
 }
 
-pub async fn run(settings: &Settings, json: bool, cmd: TokensCommand) -> anyhow::Result<()> {
+pub(crate) async fn run(settings: &Settings, json: bool, cmd: TokensCommand) -> anyhow::Result<()> {
     let app = open(settings).await?;
     let actor = operator(&app).await?;
     match cmd {

@@ -9,7 +9,7 @@ use ward_core::role::Role;
 use ward_store::Scope;
 
 #[derive(Debug, Subcommand)]
-pub enum UsersCommand {
+pub(crate) enum UsersCommand {
     /// Create an account with a first role; prints a one-time password.
     Add {
         email: String,
@@ -57,7 +57,7 @@ async fn org_id(app: &ward_app::App, code: &str) -> anyhow::Result<ward_core::Or
         .id)
 }
 
-pub async fn run(settings: &Settings, json: bool, cmd: UsersCommand) -> anyhow::Result<()> {
+pub(crate) async fn run(settings: &Settings, json: bool, cmd: UsersCommand) -> anyhow::Result<()> {
     let app = open(settings).await?;
     let actor = operator(&app).await?;
     let expiry = |days: Option<i64>| days.map(|d| app.now() + jiff::SignedDuration::from_hours(24 * d));

@@ -11,6 +11,7 @@ mod threats;
 /// Testkit's `SKIPPED:` helpers, included by path: depending on `ward-testkit` would build the
 /// whole server for these tests.
 #[allow(dead_code)] // the file serves several crates' tests; these use `shared_data` only
+#[allow(unreachable_pub)] // the file is also ward-testkit's public module
 #[path = "../../../ward-testkit/src/skip.rs"]
 mod skip;
 

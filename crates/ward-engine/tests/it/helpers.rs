@@ -4,15 +4,15 @@ use ward_core::asset::{InstalledSoftware, SoftwareSource};
 use ward_core::vuln::{Advisory, AdvisorySource, Affected, CpeMatch, Event, PackageRef, Range, RangeKind};
 use ward_core::{AssetId, OrgId};
 
-pub fn asset(n: u128) -> AssetId {
+pub(crate) fn asset(n: u128) -> AssetId {
     AssetId::from_uuid(uuid::Uuid::from_u128(n))
 }
 
-pub fn org(n: u128) -> OrgId {
+pub(crate) fn org(n: u128) -> OrgId {
     OrgId::from_uuid(uuid::Uuid::from_u128(1 << 64 | n))
 }
 
-pub fn purl(p: &str) -> InstalledSoftware {
+pub(crate) fn purl(p: &str) -> InstalledSoftware {
     InstalledSoftware {
         name: p.to_owned(),
         vendor: None,
@@ -23,7 +23,7 @@ pub fn purl(p: &str) -> InstalledSoftware {
     }
 }
 
-pub fn cpe(c: &str) -> InstalledSoftware {
+pub(crate) fn cpe(c: &str) -> InstalledSoftware {
     InstalledSoftware {
         name: c.to_owned(),
         vendor: None,
@@ -34,7 +34,7 @@ pub fn cpe(c: &str) -> InstalledSoftware {
     }
 }
 
-pub fn named(vendor: Option<&str>, name: &str, version: &str) -> InstalledSoftware {
+pub(crate) fn named(vendor: Option<&str>, name: &str, version: &str) -> InstalledSoftware {
     InstalledSoftware {
         name: name.to_owned(),
         vendor: vendor.map(Into::into),
@@ -45,7 +45,7 @@ pub fn named(vendor: Option<&str>, name: &str, version: &str) -> InstalledSoftwa
     }
 }
 
-pub fn advisory(id: &str, affected: Vec<Affected>) -> Advisory {
+pub(crate) fn advisory(id: &str, affected: Vec<Affected>) -> Advisory {
     Advisory {
         id: id.to_owned(),
         aliases: vec![],
@@ -63,7 +63,7 @@ pub fn advisory(id: &str, affected: Vec<Affected>) -> Advisory {
     }
 }
 
-pub fn package(
+pub(crate) fn package(
     ecosystem: &str,
     name: &str,
     kind: RangeKind,
@@ -90,15 +90,15 @@ pub fn package(
     }
 }
 
-pub fn introduced(v: &str) -> Event {
+pub(crate) fn introduced(v: &str) -> Event {
     Event::Introduced(v.to_owned())
 }
 
-pub fn fixed(v: &str) -> Event {
+pub(crate) fn fixed(v: &str) -> Event {
     Event::Fixed(v.to_owned())
 }
 
-pub fn criterion(criteria: &str, end_excluding: Option<&str>, vulnerable: bool) -> CpeMatch {
+pub(crate) fn criterion(criteria: &str, end_excluding: Option<&str>, vulnerable: bool) -> CpeMatch {
     CpeMatch {
         criteria: criteria.to_owned(),
         version_start_including: None,

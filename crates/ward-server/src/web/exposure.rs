@@ -142,7 +142,7 @@ impl From<&ExposureView> for ExposureRow {
 
 /// Query of the exposure list (all text; parsed here so empty choices mean "any").
 #[derive(Debug, Deserialize)]
-pub struct ExposuresQuery {
+pub(super) struct ExposuresQuery {
     q: Option<String>,
     status: Option<String>,
     kev: Option<String>,
@@ -201,7 +201,7 @@ fn urlencoding(s: &str) -> String {
 }
 
 /// `GET /exposures`.
-pub async fn exposures(
+pub(super) async fn exposures(
     State(s): State<AppState>,
     page: Signed,
     WebQuery(q): WebQuery<ExposuresQuery>,
@@ -370,7 +370,7 @@ struct OrgLine {
 }
 
 /// `GET /advisories/{id}`: one advisory across the person's footprint.
-pub async fn advisory(State(s): State<AppState>, page: Signed, Path(id): Path<String>) -> PageResult {
+pub(super) async fn advisory(State(s): State<AppState>, page: Signed, Path(id): Path<String>) -> PageResult {
     let fail = page.fail();
     let a: AdvisoryExposure = s.app.advisory_exposure(&page.actor, &id).await.map_err(&fail)?;
     let head = a.advisory;
@@ -451,7 +451,7 @@ pub async fn advisory(State(s): State<AppState>, page: Signed, Path(id): Path<St
 
 /// The statement form on the asset page.
 #[derive(Debug, Default, Deserialize)]
-pub struct VexForm {
+pub(super) struct VexForm {
     #[serde(default)]
     csrf: String,
     #[serde(default)]
@@ -480,7 +480,7 @@ pub(crate) fn parse_enum<T: std::str::FromStr>(field: &str, v: &str) -> Result<T
 }
 
 /// `POST /assets/{id}/vex`: the organisation says whether this software is affected.
-pub async fn state_vex(
+pub(super) async fn state_vex(
     State(s): State<AppState>,
     page: Signed,
     Path(id): Path<String>,
@@ -520,7 +520,7 @@ pub(crate) fn optional_enum<T: std::str::FromStr>(field: &str, v: &str) -> Resul
 }
 
 /// `POST /assets/{id}/sbom` (multipart: `csrf` first, then `file`).
-pub async fn upload_sbom(
+pub(super) async fn upload_sbom(
     State(s): State<AppState>,
     page: Signed,
     Path(id): Path<String>,
@@ -654,13 +654,13 @@ struct UnsupportedPage {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct UnsupportedQuery {
+pub(super) struct UnsupportedQuery {
     offset: Option<String>,
     limit: Option<String>,
 }
 
 /// `GET /unsupported`: assets running releases past their end of security support.
-pub async fn unsupported(
+pub(super) async fn unsupported(
     State(s): State<AppState>,
     page: Signed,
     WebQuery(q): WebQuery<UnsupportedQuery>,

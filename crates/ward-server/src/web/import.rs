@@ -51,7 +51,7 @@ fn import_page(page: &Signed, outcome: Option<Outcome>, last_format: String) -> 
 }
 
 /// `GET /import`.
-pub async fn form(page: Signed) -> PageResult {
+pub(super) async fn form(page: Signed) -> PageResult {
     Ok(render(StatusCode::OK, &import_page(&page, None, String::new())))
 }
 
@@ -97,7 +97,7 @@ struct Upload {
 }
 
 /// `POST /import` (multipart: `csrf` first, then `what`, `format` and `file`).
-pub async fn submit(
+pub(super) async fn submit(
     State(s): State<AppState>,
     page: Signed,
     multipart: Result<Multipart, MultipartRejection>,

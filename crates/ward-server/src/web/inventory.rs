@@ -103,7 +103,7 @@ fn empty<T>(limit: u32) -> Page<T> {
 
 /// Search parameters for services.
 #[derive(Debug, Deserialize)]
-pub struct ServicesQuery {
+pub(super) struct ServicesQuery {
     q: Option<String>,
     kind: Option<String>,
     org: Option<String>,
@@ -128,7 +128,7 @@ struct ServicesPage {
 }
 
 /// `GET /services`.
-pub async fn services(
+pub(super) async fn services(
     State(s): State<AppState>,
     page: Signed,
     WebQuery(q): WebQuery<ServicesQuery>,
@@ -195,7 +195,7 @@ pub async fn services(
 
 /// Search parameters for assets.
 #[derive(Debug, Deserialize)]
-pub struct AssetsQuery {
+pub(super) struct AssetsQuery {
     q: Option<String>,
     kind: Option<String>,
     internet_facing: Option<String>,
@@ -235,7 +235,7 @@ struct AssetsPage {
 }
 
 /// `GET /assets`.
-pub async fn assets(
+pub(super) async fn assets(
     State(s): State<AppState>,
     page: Signed,
     WebQuery(q): WebQuery<AssetsQuery>,
@@ -368,7 +368,7 @@ struct AssetPage {
 
 /// After a form on the asset page: what happened.
 #[derive(Debug, Deserialize)]
-pub struct AssetQuery {
+pub(super) struct AssetQuery {
     done: Option<String>,
     stored: Option<u64>,
     skipped: Option<u64>,
@@ -396,7 +396,7 @@ async fn asset_detail(
 }
 
 /// `GET /assets/{id}`.
-pub async fn asset(
+pub(super) async fn asset(
     State(s): State<AppState>,
     page: Signed,
     Path(id): Path<String>,

@@ -20,7 +20,7 @@ use ward_app::accounts::{NextStep, SessionView, secrets};
 use ward_core::GrantId;
 
 /// The one message for every failed sign-in, so nobody learns which e-mail addresses have accounts.
-pub const LOGIN_FAILED: &str = "E-mail or password not recognised.";
+pub(super) const LOGIN_FAILED: &str = "E-mail or password not recognised.";
 const FORM_EXPIRED: &str = "The sign-in form had expired. Please enter your details again.";
 const THROTTLED: &str = "There have been too many sign-in attempts. Wait a few minutes, then try again.";
 const CODES_THROTTLED: &str =
@@ -61,7 +61,7 @@ struct EnrolPage {
 
 /// The sign-in form fields. Not `Debug`: it holds a password.
 #[derive(Deserialize)]
-pub struct LoginForm {
+pub(super) struct LoginForm {
     #[serde(default)]
     csrf: String,
     #[serde(default)]
@@ -72,14 +72,14 @@ pub struct LoginForm {
 
 /// A form that only carries the session CSRF token (sign out).
 #[derive(Debug, Deserialize)]
-pub struct CsrfForm {
+pub(super) struct CsrfForm {
     #[serde(default)]
     csrf: String,
 }
 
 /// A six-digit code from an authenticator app.
 #[derive(Debug, Deserialize)]
-pub struct CodeForm {
+pub(super) struct CodeForm {
     #[serde(default)]
     csrf: String,
     #[serde(default)]
@@ -88,7 +88,7 @@ pub struct CodeForm {
 
 /// The organisation switcher.
 #[derive(Debug, Deserialize)]
-pub struct SwitchForm {
+pub(super) struct SwitchForm {
     #[serde(default)]
     csrf: String,
     #[serde(default)]
@@ -124,12 +124,12 @@ fn fresh_login(state: &AppState, status: StatusCode, message: Option<&'static st
 }
 
 /// `GET /login`.
-pub async fn form(State(s): State<AppState>) -> Response {
+pub(super) async fn form(State(s): State<AppState>) -> Response {
     fresh_login(&s, StatusCode::OK, None)
 }
 
 /// `POST /login`.
-pub async fn submit(
+pub(super) async fn submit(
     State(s): State<AppState>,
     headers: HeaderMap,
     ClientAddr(client): ClientAddr,
@@ -184,7 +184,7 @@ fn csrf_refused(e: AppError) -> Response {
 }
 
 /// `GET /mfa`: the second-factor challenge.
-pub async fn mfa_form(WebSession(view): WebSession) -> Response {
+pub(super) async fn mfa_form(WebSession(view): WebSession) -> Response {
     if let Some(r) = settled(&view) {
         return r;
     }
@@ -195,7 +195,7 @@ pub async fn mfa_form(WebSession(view): WebSession) -> Response {
 }
 
 /// `POST /mfa`.
-pub async fn mfa_submit(
+pub(super) async fn mfa_submit(
     State(s): State<AppState>,
     WebSession(view): WebSession,
     WebForm(f): WebForm<CodeForm>,
@@ -272,12 +272,12 @@ async fn enrol_page(
 }
 
 /// `GET /mfa/enrol`: a new secret to add to an authenticator app.
-pub async fn enrol_form(State(s): State<AppState>, WebSession(view): WebSession) -> Response {
+pub(super) async fn enrol_form(State(s): State<AppState>, WebSession(view): WebSession) -> Response {
     enrol_page(&s, &view, StatusCode::OK, None).await
 }
 
 /// `POST /mfa/enrol`: confirm with a first code.
-pub async fn enrol_submit(
+pub(super) async fn enrol_submit(
     State(s): State<AppState>,
     WebSession(view): WebSession,
     WebForm(f): WebForm<CodeForm>,
@@ -301,7 +301,7 @@ pub async fn enrol_submit(
 }
 
 /// `POST /logout`.
-pub async fn logout(
+pub(super) async fn logout(
     State(s): State<AppState>,
     WebSession(view): WebSession,
     WebForm(f): WebForm<CsrfForm>,
@@ -320,7 +320,11 @@ pub async fn logout(
 }
 
 /// `POST /switch`: act under another of the person's roles.
-pub async fn switch(State(s): State<AppState>, page: Signed, WebForm(f): WebForm<SwitchForm>) -> Response {
+pub(super) async fn switch(
+    State(s): State<AppState>,
+    page: Signed,
+    WebForm(f): WebForm<SwitchForm>,
+) -> Response {
     if let Err(e) = page.check_csrf(&s, &f.csrf) {
         return e.into_response();
     }

@@ -179,7 +179,7 @@ fn org_page(
 }
 
 /// `GET /`: the organisation the person is acting for.
-pub async fn overview(State(s): State<AppState>, page: Signed) -> PageResult {
+pub(super) async fn overview(State(s): State<AppState>, page: Signed) -> PageResult {
     let d = s.app.home(&page.actor).await.map_err(page.fail())?;
     let exposure = exposure_of(&s, &page, d.org.id).await?;
     Ok(render(StatusCode::OK, &org_page(&page, d, true, exposure)))
@@ -202,7 +202,7 @@ async fn exposure_of(
 }
 
 /// `GET /orgs/{id}`: another organisation in scope (out of scope reads as not found).
-pub async fn org(State(s): State<AppState>, page: Signed, Path(id): Path<String>) -> PageResult {
+pub(super) async fn org(State(s): State<AppState>, page: Signed, Path(id): Path<String>) -> PageResult {
     let Ok(id) = id.parse::<OrgId>() else {
         return Err(super::PageError::not_found(&page.chrome));
     };
@@ -214,7 +214,7 @@ pub async fn org(State(s): State<AppState>, page: Signed, Path(id): Path<String>
 
 /// Search parameters for the hierarchy.
 #[derive(Debug, Deserialize)]
-pub struct OrgsQuery {
+pub(super) struct OrgsQuery {
     q: Option<String>,
     kind: Option<String>,
     parent: Option<String>,
@@ -238,7 +238,11 @@ struct OrgsPage {
 }
 
 /// `GET /orgs`: the organisations the person's role covers.
-pub async fn orgs(State(s): State<AppState>, page: Signed, WebQuery(q): WebQuery<OrgsQuery>) -> PageResult {
+pub(super) async fn orgs(
+    State(s): State<AppState>,
+    page: Signed,
+    WebQuery(q): WebQuery<OrgsQuery>,
+) -> PageResult {
     let fail = page.fail();
     let kind = optional::<OrgKind>("kind", q.kind.as_deref()).map_err(&fail)?;
     let parent = optional::<OrgId>("parent", q.parent.as_deref()).map_err(&fail)?;

@@ -49,14 +49,14 @@ struct ProductsPage {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct ProductsQuery {
+pub(super) struct ProductsQuery {
     offset: Option<String>,
     limit: Option<String>,
     done: Option<String>,
 }
 
 /// `GET /products`.
-pub async fn products(
+pub(super) async fn products(
     State(s): State<AppState>,
     page: Signed,
     WebQuery(q): WebQuery<ProductsQuery>,
@@ -121,7 +121,7 @@ pub async fn products(
 
 /// The statement form of the products page.
 #[derive(Debug, Default, Deserialize)]
-pub struct SupplierVexForm {
+pub(super) struct SupplierVexForm {
     #[serde(default)]
     csrf: String,
     #[serde(default)]
@@ -137,7 +137,7 @@ pub struct SupplierVexForm {
 }
 
 /// `POST /products/vex`: a supplier contact's statement about one of its products.
-pub async fn state_vex(
+pub(super) async fn state_vex(
     State(s): State<AppState>,
     page: Signed,
     WebForm(form): WebForm<SupplierVexForm>,
@@ -162,7 +162,7 @@ pub async fn state_vex(
 
 /// The review form of the products page.
 #[derive(Debug, Default, Deserialize)]
-pub struct ReviewForm {
+pub(super) struct ReviewForm {
     #[serde(default)]
     csrf: String,
     #[serde(default)]
@@ -170,7 +170,7 @@ pub struct ReviewForm {
 }
 
 /// `POST /products/{id}/review`: a national analyst confirms or rejects a product.
-pub async fn review(
+pub(super) async fn review(
     State(s): State<AppState>,
     page: Signed,
     Path(id): Path<String>,
@@ -193,7 +193,7 @@ pub async fn review(
 
 /// The listing form of the products page (supplier contacts).
 #[derive(Debug, Default, Deserialize)]
-pub struct ListForm {
+pub(super) struct ListForm {
     #[serde(default)]
     csrf: String,
     #[serde(default)]
@@ -206,7 +206,7 @@ pub struct ListForm {
 
 /// `POST /products`: a supplier contact lists a product (unconfirmed until a national analyst
 /// confirms it).
-pub async fn list_product(
+pub(super) async fn list_product(
     State(s): State<AppState>,
     page: Signed,
     WebForm(form): WebForm<ListForm>,

@@ -45,17 +45,17 @@ static ICON_HREF: LazyLock<String> =
     LazyLock::new(|| format!("/static/favicon.svg?v={}", fingerprint(ICON.as_bytes())));
 
 /// The stylesheet's address, with its fingerprint.
-pub fn css_href() -> &'static str {
+pub(super) fn css_href() -> &'static str {
     CSS_HREF.as_str()
 }
 
 /// The icon's address, with its fingerprint.
-pub fn icon_href() -> &'static str {
+pub(super) fn icon_href() -> &'static str {
     ICON_HREF.as_str()
 }
 
 /// `GET /static/{file}`.
-pub async fn serve(Path(file): Path<String>) -> Response {
+pub(super) async fn serve(Path(file): Path<String>) -> Response {
     let Some(asset) = find(&file) else {
         return super::not_found_page();
     };

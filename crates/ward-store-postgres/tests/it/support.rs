@@ -8,20 +8,20 @@ use ward_core::asset::{Asset, AssetKind, InstalledSoftware, SoftwareSource};
 use ward_core::audit::AuditActor;
 use ward_core::org::{OdsCode, OrgKind, Organisation};
 use ward_store::AuditMeta;
-pub use ward_testkit::PgDatabase;
-pub use ward_testkit::contract::backup::resign;
-pub use ward_testkit::{restore_meta, test_key};
+pub(crate) use ward_testkit::PgDatabase;
+pub(crate) use ward_testkit::contract::backup::resign;
+pub(crate) use ward_testkit::{restore_meta, test_key};
 
-pub fn at(micros: i64) -> Timestamp {
+pub(crate) fn at(micros: i64) -> Timestamp {
     Timestamp::from_microsecond(micros).expect("valid timestamp")
 }
 
 /// A fixed instant with microsecond detail, so truncation bugs show.
-pub fn t0() -> Timestamp {
+pub(crate) fn t0() -> Timestamp {
     at(1_750_000_000_123_456)
 }
 
-pub fn meta() -> AuditMeta {
+pub(crate) fn meta() -> AuditMeta {
     AuditMeta {
         actor: AuditActor::system("test"),
         at: t0(),
@@ -29,11 +29,11 @@ pub fn meta() -> AuditMeta {
     }
 }
 
-pub fn id(n: u128) -> Uuid {
+pub(crate) fn id(n: u128) -> Uuid {
     Uuid::from_u128(n)
 }
 
-pub fn org(code: &str, n: u128, kind: OrgKind, parent: Option<OrgId>) -> Organisation {
+pub(crate) fn org(code: &str, n: u128, kind: OrgKind, parent: Option<OrgId>) -> Organisation {
     Organisation {
         id: OrgId::from_uuid(id(n)),
         code: OdsCode::parse(code).expect("code"),
@@ -47,7 +47,7 @@ pub fn org(code: &str, n: u128, kind: OrgKind, parent: Option<OrgId>) -> Organis
 }
 
 /// national(1) > region(2) > icb(3) > {trust A(4), trust B(5)}; region2(6) > icb2(7) > trust C(8).
-pub fn hierarchy() -> Vec<Organisation> {
+pub(crate) fn hierarchy() -> Vec<Organisation> {
     let o = |n| Some(OrgId::from_uuid(id(n)));
     vec![
         org("X26", 1, OrgKind::NationalBody, None),
@@ -61,11 +61,11 @@ pub fn hierarchy() -> Vec<Organisation> {
     ]
 }
 
-pub fn oid(n: u128) -> OrgId {
+pub(crate) fn oid(n: u128) -> OrgId {
     OrgId::from_uuid(id(n))
 }
 
-pub fn software(name: &str, version: &str) -> InstalledSoftware {
+pub(crate) fn software(name: &str, version: &str) -> InstalledSoftware {
     InstalledSoftware {
         name: name.into(),
         vendor: None,
@@ -76,7 +76,7 @@ pub fn software(name: &str, version: &str) -> InstalledSoftware {
     }
 }
 
-pub fn asset(n: u128, org: OrgId, software: Vec<InstalledSoftware>) -> Asset {
+pub(crate) fn asset(n: u128, org: OrgId, software: Vec<InstalledSoftware>) -> Asset {
     Asset {
         id: ward_core::AssetId::from_uuid(id(n)),
         org,

@@ -9,7 +9,7 @@ use ward_core::asset::{Asset, AssetKind};
 use ward_store::{AssetFilter, Page, PageRequest, Scope, Store};
 
 /// Where the stores stop counting matches of a search.
-pub const COUNT_CAP: u64 = 10_000;
+pub(super) const COUNT_CAP: u64 = 10_000;
 
 const ALL_ROWS: PageRequest = PageRequest {
     offset: 0,

@@ -345,7 +345,7 @@ async fn a_national_analyst_must_enter_a_code() {
 }
 
 /// Add an organisation admin at the fixture trust who has not set up MFA yet.
-pub async fn add_unenrolled_admin(t: &TestApp, email: &str, n: u128) {
+pub(crate) async fn add_unenrolled_admin(t: &TestApp, email: &str, n: u128) {
     let now = SystemClock.now();
     let hash = ward_app::accounts::password::hash(PASSWORD, TEST_COST).unwrap();
     let meta = ward_store::AuditMeta {
