@@ -6,9 +6,10 @@ use std::collections::{BTreeMap, HashMap};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
+use ward_core::text::ByText;
 use ward_core::vuln::{Advisory, Justification, VexStatus};
 
-use super::index::{AdvisoryIx, AssetIx, ExposureIndex, OrgIx, Statement, StatementIx, Visible};
+use super::index::{AdvisoryIx, AssetIx, ExposureIndex, OrgIx, Statement, StatementIx, Status, Visible};
 use super::view::OrgRef;
 use crate::App;
 use crate::actor::Actor;
@@ -103,7 +104,8 @@ pub struct AdvisoryRank {
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ExposureSummary {
     /// Asset-advisory pairs per status (`affected`, `not_affected`, ...).
-    pub by_status: BTreeMap<String, u64>,
+    #[schema(value_type = BTreeMap<String, u64>)]
+    pub by_status: BTreeMap<ByText<Status>, u64>,
     /// Assets with at least one exposure needing action.
     pub open_assets: u64,
     /// Of those, internet-facing.
@@ -254,7 +256,7 @@ impl ExposureIndex {
 
     pub(crate) fn summary(&self, visible: &Visible, root: Option<&str>, limit: usize) -> ExposureSummary {
         let in_view = |org: OrgIx| visible.org(org) && root.is_none_or(|p| self.sector.in_subtree(org, p));
-        let mut by_status: BTreeMap<String, u64> = BTreeMap::new();
+        let mut by_status: BTreeMap<ByText<Status>, u64> = BTreeMap::new();
         let mut open_assets: HashMap<AssetIx, bool> = HashMap::new();
         let mut open_kev = 0;
         // advisory -> (orgs with open exposure, open assets, max priority)
@@ -265,7 +267,7 @@ impl ExposureIndex {
             if !in_view(org) {
                 continue;
             }
-            *by_status.entry(r.status.as_str().to_owned()).or_default() += 1;
+            *by_status.entry(ByText(r.status)).or_default() += 1;
             if !r.status.needs_action() {
                 continue;
             }

@@ -34,9 +34,27 @@ pub(crate) use rows::RowTable;
 pub(crate) use sector::SectorTables;
 pub(crate) use threats::{Statement, ThreatTables, software_ref};
 
-/// The effective status of one asset for one advisory.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, utoipa::ToSchema)]
+/// The effective status of one asset for one advisory. Its text (`under_investigation`) comes
+/// from the derives, once for serde and strum.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::EnumIter,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Status {
     /// The installed version is affected (by the match, or a statement says so).
     Affected,
@@ -59,13 +77,7 @@ impl Status {
         )
     }
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Affected => "affected",
-            Self::UnderInvestigation => "under_investigation",
-            Self::CannotEvaluate => "cannot_evaluate",
-            Self::NotAffected => "not_affected",
-            Self::Fixed => "fixed",
-        }
+        self.into()
     }
     pub fn label(self) -> &'static str {
         match self {
@@ -77,15 +89,7 @@ impl Status {
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
-        [
-            Self::Affected,
-            Self::UnderInvestigation,
-            Self::CannotEvaluate,
-            Self::NotAffected,
-            Self::Fixed,
-        ]
-        .into_iter()
-        .find(|v| v.as_str() == s)
+        s.parse().ok()
     }
 }
 

@@ -311,3 +311,12 @@ fn a_statement_by_an_unknown_organisation_is_refused() {
         SnapshotError::StatementOrganisation(org_id(42))
     );
 }
+
+#[test]
+fn status_text_is_spelled_once() {
+    use super::Status;
+    ward_core::text::check_serde_agrees::<Status>().unwrap();
+    assert_eq!(Status::UnderInvestigation.as_str(), "under_investigation");
+    assert_eq!(Status::parse("not_affected"), Some(Status::NotAffected));
+    assert_eq!(Status::parse("Not affected"), None);
+}
