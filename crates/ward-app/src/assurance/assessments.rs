@@ -185,6 +185,57 @@ impl App {
         }))
     }
 
+    /// Start a draft of the same organisation, year and kind against another version of the
+    /// framework, with the answers that carry: where the outcome carries (same, renamed or moved)
+    /// and the statement reads the same. Returns the draft and the older answers that did not carry.
+    pub async fn carry_assessment(
+        &self,
+        actor: &Actor,
+        from: AssessmentId,
+        version: &str,
+    ) -> AppResult<(AssessmentView, Vec<String>)> {
+        let old = self.assessment(actor, from).await?;
+        let h = &old.assessment.head;
+        let old_framework = self.framework_of(&h.framework, &h.version).await?;
+        let new_framework = self.framework_of(&h.framework, version).await?;
+        let answers: BTreeMap<String, bool> = old
+            .assessment
+            .answers
+            .iter()
+            .filter_map(|(k, a)| Some((k.clone(), a.value?)))
+            .collect();
+        let carried = ward_engine::assurance::carry(&old_framework, &new_framework, &answers);
+        let head = self
+            .start_assessment(
+                actor,
+                NewAssessment {
+                    org: h.org,
+                    framework: h.framework.clone(),
+                    version: version.to_owned(),
+                    year: h.year,
+                    kind: h.kind,
+                },
+            )
+            .await?;
+        let answers = carried
+            .answers
+            .into_iter()
+            .map(|(id, value)| {
+                let comment = format!("carried from {} {}", h.framework, h.version);
+                (
+                    id,
+                    Answer {
+                        value: Some(value),
+                        comment,
+                        evidence: Vec::new(),
+                    },
+                )
+            })
+            .collect();
+        let view = self.answer_assessment(actor, head.id, answers).await?;
+        Ok((view, carried.not_carried))
+    }
+
     /// Record answers. Every identifier must be one of the framework version's indicators; those
     /// that are not are listed and nothing is stored.
     pub async fn answer_assessment(

@@ -329,3 +329,87 @@ async fn an_assessment_of_caf_4_0_from_draft_to_published() {
     let s = app.assessment(&op, head.id).await.unwrap().standard.unwrap();
     assert_eq!((s.profile_version, s.met), (3, true));
 }
+
+/// A CAF 3.2 assessment carried into a 4.0 draft: unchanged statements keep their answers under
+/// their 4.0 identifiers; the rest are listed to answer again.
+#[tokio::test]
+async fn a_caf_3_2_assessment_carries_into_a_4_0_draft() {
+    use ward_app::assurance::assessments::NewAssessment;
+    use ward_core::assurance::{Answer, AssessmentKind};
+    let (Some(v32), Some(v40)) = (
+        shared_data("frameworks/webcaf-caf-3.2.yaml"),
+        shared_data("frameworks/webcaf-caf-4.0.yaml"),
+    ) else {
+        return;
+    };
+    let (store, _dir) = ward_testkit::fresh_sqlite().await;
+    let app = app_over(store.clone());
+    let op = operator();
+    for (name, path) in [("webcaf-caf-3.2.yaml", v32), ("webcaf-caf-4.0.yaml", v40)] {
+        app.import_framework(&op, name, std::fs::read(path).unwrap(), None)
+            .await
+            .unwrap();
+    }
+    let org = ward_core::OrgId::from_uuid(uuid::Uuid::now_v7());
+    let practice = ward_core::org::Organisation {
+        id: org,
+        code: ward_core::org::OdsCode::parse("Y01234").unwrap(),
+        name: "Practice".into(),
+        kind: ward_core::org::OrgKind::GpPractice,
+        parent: None,
+        postcode: None,
+        opened: None,
+        closed: None,
+    };
+    store
+        .upsert_orgs(&[practice], jiff::civil::date(2025, 1, 1), &op.audit(app.now()))
+        .await
+        .unwrap();
+    let new = |version: &str| NewAssessment {
+        org,
+        framework: "ncsc-caf".into(),
+        version: version.into(),
+        year: 2026,
+        kind: AssessmentKind::Interim,
+    };
+    let old = app.start_assessment(&op, new("3.2")).await.unwrap();
+    let caf32 = app.framework(&op, "ncsc-caf", "3.2").await.unwrap();
+    let all = caf32
+        .indicators()
+        .map(|(_, i)| {
+            (
+                i.id.clone(),
+                Answer {
+                    value: Some(true),
+                    comment: String::new(),
+                    evidence: vec![],
+                },
+            )
+        })
+        .collect();
+    app.answer_assessment(&op, old.id, all).await.unwrap();
+
+    let (draft, not_carried) = app.carry_assessment(&op, old.id, "4.0").await.unwrap();
+    let head = &draft.assessment.head;
+    assert_eq!(
+        (head.version.as_str(), head.year, head.kind),
+        ("4.0", 2026, AssessmentKind::Interim)
+    );
+    let carried = draft.assessment.answers.len();
+    assert!(carried > 150, "{carried} answers carried");
+    assert_eq!(carried + not_carried.len(), 449);
+    assert!(
+        not_carried.iter().any(|id| id.starts_with("C2.b.")),
+        "a removed outcome does not carry"
+    );
+    assert!(
+        draft
+            .assessment
+            .answers
+            .values()
+            .all(|a| a.comment == "carried from ncsc-caf 3.2")
+    );
+    // Carrying twice would make a second interim 4.0 assessment for the year: refused.
+    let err = app.carry_assessment(&op, old.id, "4.0").await.unwrap_err();
+    assert!(matches!(err, AppError::Conflict(_)), "{err}");
+}

@@ -219,3 +219,37 @@ pub async fn publish_profile(
 ) -> ApiResult<Json<ProfileImpact>> {
     Ok(Json(s.app.publish_profile(&actor, b).await?))
 }
+
+/// Which framework version to carry an assessment into.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Carry {
+    pub version: String,
+}
+
+/// A new draft carried into another version of the framework.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Carried {
+    pub draft: AssessmentView,
+    /// Earlier answers that did not carry (their outcome was removed or the statement changed).
+    pub not_carried: Vec<String>,
+}
+
+/// Start a draft against another version of the framework (CAF 3.2 into 4.0), with the answers
+/// whose outcome and statement carry.
+#[utoipa::path(post, path = "/api/v1/assessments/{id}/carry", tag = "assurance", params(("id" = String, Path)),
+    request_body = Carry,
+    responses((status = 200, body = Carried), (status = 409, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
+pub async fn carry_assessment(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<Carry>,
+) -> ApiResult<Json<Carried>> {
+    let (draft, not_carried) = s
+        .app
+        .carry_assessment(&actor, assessment_id(&id)?, &b.version)
+        .await?;
+    Ok(Json(Carried { draft, not_carried }))
+}

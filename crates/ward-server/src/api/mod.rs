@@ -139,6 +139,11 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
             post(assurance::preview_profile),
         )
         .add(M::POST, "/api/v1/profiles", post(assurance::publish_profile))
+        .add(
+            M::POST,
+            "/api/v1/assessments/{id}/carry",
+            post(assurance::carry_assessment),
+        )
 }
 
 /// The routes that need a credential (everything listed by [`routes`]).
@@ -169,7 +174,7 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         assurance::list, assurance::get, assurance::import, assurance::list_assessments,
         assurance::start_assessment, assurance::get_assessment, assurance::answer_assessment,
         assurance::note_outcome, assurance::move_assessment, assurance::profile_versions,
-        assurance::preview_profile, assurance::publish_profile,
+        assurance::preview_profile, assurance::publish_profile, assurance::carry_assessment,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),

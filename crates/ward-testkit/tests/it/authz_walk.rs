@@ -69,6 +69,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/profiles/{framework}/{version}/{category}"),
     ("POST", "/api/v1/profiles/preview"),
     ("POST", "/api/v1/profiles"),
+    ("POST", "/api/v1/assessments/{id}/carry"),
 ];
 
 /// Whether `role` may call `route` on `target`.
@@ -127,7 +128,8 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
             "/api/v1/assessments"
             | "/api/v1/assessments/{id}/answers"
             | "/api/v1/assessments/{id}/outcomes/{outcome}"
-            | "/api/v1/assessments/{id}/status",
+            | "/api/v1/assessments/{id}/status"
+            | "/api/v1/assessments/{id}/carry",
         ) => matches!(role, OrgAdmin | OrgMember | SupplierContact) && own,
         _ => panic!("route {route:?} has no rule in the walk"),
     }
@@ -399,6 +401,14 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
             ),
             j(json!({"status": "submitted"})),
         ),
+        ("POST", "/api/v1/assessments/{id}/carry") => {
+            let id = disposable_assessment(app, org, n).await;
+            let next = walk_framework(app, n + 100_000).await;
+            (
+                format!("/api/v1/assessments/{id}/carry"),
+                j(json!({"version": next})),
+            )
+        }
         ("GET", "/api/v1/profiles/{framework}/{version}/{category}") => {
             let version = walk_framework(app, n).await;
             (format!("/api/v1/profiles/ncsc-caf/{version}/gp-practices"), None)
