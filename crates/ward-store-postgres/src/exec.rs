@@ -9,7 +9,7 @@ use sqlx::postgres::{PgArgumentBuffer, PgArguments, PgRow, PgTypeInfo, PgValueFo
 use sqlx::{Decode, Encode, PgConnection, Postgres, Row, Type};
 use uuid::Uuid;
 use ward_store::StoreResult;
-use ward_store::sql::{Arg, Dialect, Exec, RowRead, Sql, corrupt_column, db_error};
+use ward_store::sql::{Arg, Dialect, RowRead, corrupt_column, db_error};
 
 type Query<'q> = sqlx::query::Query<'q, Postgres, PgArguments>;
 
@@ -36,45 +36,11 @@ fn query(text: String, args: Vec<Arg>) -> Query<'static> {
         .fold(sqlx::query(sqlx::AssertSqlSafe(text)), bind)
 }
 
-#[async_trait]
-impl<C> Exec for PgExec<C>
-where
-    C: std::ops::DerefMut<Target = PgConnection> + Send,
-{
-    type Row = SqlRow;
-
-    fn dialect(&self) -> Dialect {
-        Dialect::Postgres
-    }
-
-    async fn execute(&mut self, q: Sql) -> StoreResult<u64> {
-        let (text, args) = q.into_parts();
-        let done = query(text, args).execute(&mut *self.0).await.map_err(db_error)?;
-        Ok(done.rows_affected())
-    }
-
-    async fn fetch_all(&mut self, q: Sql) -> StoreResult<Vec<SqlRow>> {
-        let (text, args) = q.into_parts();
-        let rows = query(text, args)
-            .fetch_all(&mut *self.0)
-            .await
-            .map_err(db_error)?;
-        Ok(rows.into_iter().map(SqlRow).collect())
-    }
-
-    async fn fetch_optional(&mut self, q: Sql) -> StoreResult<Option<SqlRow>> {
-        let (text, args) = q.into_parts();
-        let row = query(text, args)
-            .fetch_optional(&mut *self.0)
-            .await
-            .map_err(db_error)?;
-        Ok(row.map(SqlRow))
-    }
-
+ward_store::impl_sqlx_exec!(PgExec, PgConnection, SqlRow, Dialect::Postgres;
     async fn insert_rows(&mut self, rows: ward_store::sql::bulk::Rows) -> StoreResult<u64> {
         crate::bulk::insert_unnest(&mut self.0, rows).await
     }
-}
+);
 
 /// A PostgreSQL result row read through [`RowRead`].
 pub struct SqlRow(pub(crate) PgRow);

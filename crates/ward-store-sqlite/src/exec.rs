@@ -7,7 +7,7 @@ use sqlx::sqlite::{SqliteArguments, SqliteRow};
 use sqlx::{Row, Sqlite, SqliteConnection};
 use uuid::Uuid;
 use ward_store::StoreResult;
-use ward_store::sql::{Arg, Dialect, Exec, RowRead, Sql, corrupt_column, db_error, list_json};
+use ward_store::sql::{Arg, Dialect, RowRead, corrupt_column, db_error, list_json};
 
 type Query<'q> = sqlx::query::Query<'q, Sqlite, SqliteArguments>;
 
@@ -81,41 +81,7 @@ fn skip_past(bytes: &[u8], from: usize, end: &[u8]) -> usize {
         .map_or(bytes.len(), |p| from + p + end.len())
 }
 
-#[async_trait]
-impl<C> Exec for SqliteExec<C>
-where
-    C: std::ops::DerefMut<Target = SqliteConnection> + Send,
-{
-    type Row = SqlRow;
-
-    fn dialect(&self) -> Dialect {
-        Dialect::Sqlite
-    }
-
-    async fn execute(&mut self, q: Sql) -> StoreResult<u64> {
-        let (text, args) = q.into_parts();
-        let done = query(text, args).execute(&mut *self.0).await.map_err(db_error)?;
-        Ok(done.rows_affected())
-    }
-
-    async fn fetch_all(&mut self, q: Sql) -> StoreResult<Vec<SqlRow>> {
-        let (text, args) = q.into_parts();
-        let rows = query(text, args)
-            .fetch_all(&mut *self.0)
-            .await
-            .map_err(db_error)?;
-        Ok(rows.into_iter().map(SqlRow).collect())
-    }
-
-    async fn fetch_optional(&mut self, q: Sql) -> StoreResult<Option<SqlRow>> {
-        let (text, args) = q.into_parts();
-        let row = query(text, args)
-            .fetch_optional(&mut *self.0)
-            .await
-            .map_err(db_error)?;
-        Ok(row.map(SqlRow))
-    }
-}
+ward_store::impl_sqlx_exec!(SqliteExec, SqliteConnection, SqlRow, Dialect::Sqlite);
 
 /// A SQLite result row read through [`RowRead`].
 pub struct SqlRow(pub(crate) SqliteRow);

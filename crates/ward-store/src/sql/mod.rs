@@ -20,6 +20,7 @@ mod backend;
 pub mod bulk;
 mod error;
 mod exec;
+mod exec_impl;
 pub mod inventory;
 pub mod jobs;
 mod org_plan;
