@@ -68,7 +68,8 @@ pub struct Standing {
     pub shortfalls: Vec<Shortfall>,
 }
 
-fn view(framework: &Framework, assessment: Assessment) -> AssessmentView {
+/// The assessment with each outcome's derived and effective status (standing left empty).
+pub(crate) fn view(framework: &Framework, assessment: Assessment) -> AssessmentView {
     let answers: BTreeMap<String, bool> = assessment
         .answers
         .iter()

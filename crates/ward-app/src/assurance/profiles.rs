@@ -1,7 +1,7 @@
 //! Profiles (minimum standards): published by national roles as numbered versions, each shown as a
 //! diff against the one before and with how many assessed organisations would fall below it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use ward_core::OrgId;
@@ -9,6 +9,7 @@ use ward_core::assurance::{AssessmentHead, Level, Profile, ProfileCategory};
 use ward_engine::assurance::profile::{TargetChange, diff, shortfalls};
 use ward_store::Scope;
 
+use super::assessments::view as assessment_view;
 use crate::App;
 use crate::actor::Actor;
 use crate::authz::{Action, authorise};
@@ -111,7 +112,7 @@ impl App {
             effective_from: draft.effective_from,
             targets: draft.targets,
         };
-        let statuses = self.latest_statuses(&profile).await?;
+        let statuses = self.latest_statuses(&framework, &profile).await?;
         let below = |p: &Profile| statuses.values().filter(|s| !shortfalls(p, s).is_empty()).count();
         Ok(ProfileImpact {
             changes: diff(previous, &profile),
@@ -126,6 +127,7 @@ impl App {
     /// latest assessment (by year, final before interim) of the profile's framework version.
     async fn latest_statuses(
         &self,
+        framework: &ward_core::assurance::Framework,
         profile: &Profile,
     ) -> AppResult<BTreeMap<OrgId, BTreeMap<String, Level>>> {
         let heads = self.store().list_assessments(&Scope::All).await?;
@@ -145,20 +147,21 @@ impl App {
                 latest.insert(h.org, h);
             }
         }
-        let orgs: BTreeSet<OrgId> = latest.keys().copied().collect();
         let mut out = BTreeMap::new();
-        for org in orgs {
+        for (org, head) in latest {
             let kind = self.store().get_org(&Scope::All, org).await?.kind;
             if ProfileCategory::of(kind) != Some(profile.category) {
                 continue;
             }
-            let Some(head) = latest.get(&org) else { continue };
-            // National reach: publishing a profile is a national role's decision.
-            let view = self.assessment_in(&Scope::All, head.id).await?;
-            out.insert(
-                org,
-                view.outcomes.into_iter().map(|o| (o.code, o.status)).collect(),
-            );
+            // National reach: publishing a profile is a national role's decision. The framework
+            // is read once by the caller, not once per organisation.
+            let assessment = self.store().get_assessment(&Scope::All, head.id).await?;
+            let statuses = assessment_view(framework, assessment)
+                .outcomes
+                .into_iter()
+                .map(|o| (o.code, o.status))
+                .collect();
+            out.insert(org, statuses);
         }
         Ok(out)
     }

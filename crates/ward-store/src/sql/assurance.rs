@@ -1,7 +1,6 @@
 //! Frameworks, once for both backends.
 
 use async_trait::async_trait;
-use sha2::{Digest, Sha256};
 use ward_core::assurance::Framework;
 
 use super::{Exec, RowRead, Sql, SqlBackend, Tx, audit};
@@ -14,10 +13,7 @@ const SUMMARY_COLUMNS: &str = "id, version, name, format, outcomes, indicators, 
 fn document(framework: &Framework) -> StoreResult<(String, String)> {
     let doc = serde_json::to_string(framework)
         .map_err(|e| StoreError::Backend(format!("a framework cannot be written as JSON: {e}")))?;
-    let digest = Sha256::digest(doc.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let digest = ward_core::audit::sha256_hex(doc.as_bytes());
     Ok((doc, digest))
 }
 
