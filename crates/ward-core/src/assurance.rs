@@ -240,7 +240,26 @@ pub enum AssessmentStatus {
     Published,
 }
 
+impl AssessmentKind {
+    /// How people read it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Interim => "Interim",
+            Self::Final => "Final",
+        }
+    }
+}
+
 impl AssessmentStatus {
+    /// How people read it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Draft => "Draft",
+            Self::Submitted => "Submitted",
+            Self::SignedOff => "Signed off",
+            Self::Published => "Published",
+        }
+    }
     /// Whether the workflow allows moving from `self` to `to`: draft to submitted, submitted back
     /// to draft or on to signed off, signed off to published. Nothing leaves published.
     pub fn may_become(self, to: Self) -> bool {
@@ -330,6 +349,15 @@ pub enum ProfileCategory {
 }
 
 impl ProfileCategory {
+    /// How people read it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::TrustsAndIcbs => "NHS trusts and ICBs",
+            Self::GpPractices => "GP practices",
+            Self::SocialCare => "Adult social care providers",
+            Self::Suppliers => "Suppliers",
+        }
+    }
     /// The category an organisation of `kind` is held to; none for regions and the national body,
     /// which do not assess themselves against a profile.
     pub fn of(kind: crate::org::OrgKind) -> Option<Self> {

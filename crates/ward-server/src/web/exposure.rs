@@ -277,9 +277,16 @@ pub(super) async fn exposures(
         ("sort", sort_value.as_str()),
     ];
     let pager = Pager::new(&found, "/exposures", &filters);
-    let mut export = filters[..6].to_vec();
+    // The export links speak the API's language: booleans as `true`, the organisation by id.
     let org_text = org.map(|o| o.to_string()).unwrap_or_default();
-    export[5] = ("org", org_text.as_str());
+    let export = [
+        ("q", text.as_str()),
+        ("status", status.as_str()),
+        ("kev", if kev { "true" } else { "" }),
+        ("internet_facing", if internet { "true" } else { "" }),
+        ("advisory", advisory.as_str()),
+        ("org", org_text.as_str()),
+    ];
     let view = ExposuresPage {
         chrome: chrome_at(&page, Section::Exposure),
         title: "Exposure".into(),

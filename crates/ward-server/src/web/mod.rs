@@ -6,6 +6,7 @@
 //! `ward-app`, and an askama template renders the result. Errors become friendly pages through
 //! [`PageError`].
 
+mod assurance;
 mod exposure;
 mod import;
 mod inventory;
@@ -56,6 +57,12 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         .route("/products/vex", post(products::state_vex))
         .route("/products/{id}/review", post(products::review))
         .route("/unsupported", get(exposure::unsupported))
+        .route("/assurance", get(assurance::assurance))
+        .route("/assessments", post(assurance::start))
+        .route("/assessments/{id}", get(assurance::assessment))
+        .route("/assessments/{id}/answers", post(assurance::answers))
+        .route("/assessments/{id}/outcomes/{code}", post(assurance::note))
+        .route("/assessments/{id}/status", post(assurance::move_to))
         .route("/advisories/{id}", get(exposure::advisory))
         .route(
             "/import",
@@ -278,6 +285,7 @@ impl FromRequestParts<AppState> for Signed {
             can_import,
         );
         chrome.can_read_exposure = can(Action::ReadExposure);
+        chrome.can_read_assessments = can(Action::ReadAssessments);
         Ok(Self { actor, view, chrome })
     }
 }

@@ -15,6 +15,7 @@ pub enum Section {
     Assets,
     Exposure,
     Products,
+    Assurance,
     Import,
     #[strum(serialize = "")]
     None,
@@ -52,6 +53,8 @@ pub struct Chrome {
     /// May see exposures and advisories (set by the extractor after `new`).
     pub can_read_exposure: bool,
     pub can_import: bool,
+    /// May see assessments (set by the extractor after `new`).
+    pub can_read_assessments: bool,
     /// When the acting role stops working (incident responders), already formatted.
     pub role_expires: Option<String>,
 }
@@ -87,6 +90,7 @@ impl Chrome {
             section: Section::None,
             can_read_inventory,
             can_read_exposure: false,
+            can_read_assessments: false,
             can_import,
             role_expires: acting
                 .expires_at

@@ -12,4 +12,5 @@ mod exposure;
 mod harness;
 mod storage;
 mod web;
+mod web_assurance;
 mod web_exposure;

@@ -144,6 +144,11 @@ impl<'a> Visitor<'a> {
     /// Sign in as the fixture user for `role`, typing the current code when asked for one.
     pub(crate) async fn sign_in_as(&mut self, role: Role) -> Reply {
         let user = self.app.world.users[&role].clone();
+        self.sign_in_user(&user).await
+    }
+
+    /// Sign in as a fixture user, typing the current code when asked for one.
+    pub(crate) async fn sign_in_user(&mut self, user: &ward_testkit::fixtures::TestUser) -> Reply {
         let r = self.sign_in(&user.email, PASSWORD).await;
         if r.location.as_deref() != Some("/mfa") {
             return r;

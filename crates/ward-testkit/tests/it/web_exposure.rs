@@ -80,6 +80,68 @@ async fn the_exposure_list_ranks_and_explains_within_the_footprint() {
     assert_eq!(s.get("/exposures").await.status, StatusCode::FORBIDDEN);
 }
 
+/// Every download link on the Exposure page works under every filter the page offers (the links
+/// once carried the page's `kev=yes`, which the API refused as not a boolean).
+#[tokio::test]
+async fn every_export_link_works_under_every_filter() {
+    let t = spawn_app().await;
+    let mut v = Visitor::new(&t);
+    v.sign_in_as(Role::OrgAdmin).await;
+    let filters = [
+        "",
+        "kev=yes",
+        "internet_facing=yes",
+        "kev=yes&internet_facing=yes",
+        "status=all",
+        "status=affected",
+        "advisory=CVE-2021-44228",
+        "q=lims",
+        "org=RJZ",
+        "sort=published&kev=yes",
+        "org=RJZ&status=all&kev=yes&internet_facing=yes&q=server",
+    ];
+    let mut followed = 0;
+    for filter in filters {
+        let page = v.get(&format!("/exposures?{filter}")).await;
+        assert_eq!(page.status, StatusCode::OK, "/exposures?{filter}");
+        let links: Vec<String> = page
+            .body
+            .split("href=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .filter(|href| href.starts_with("/api/v1/exposures/export"))
+            .map(|href| href.replace("&amp;", "&").replace("&#38;", "&"))
+            .collect();
+        assert_eq!(links.len(), 3, "CSV, JSON and VEX links under {filter}");
+        for link in links {
+            let reply = v.get(&link).await;
+            assert_eq!(
+                reply.status,
+                StatusCode::OK,
+                "{link} (under /exposures?{filter}): {}",
+                reply.body
+            );
+            followed += 1;
+        }
+    }
+    assert_eq!(followed, filters.len() * 3);
+    // The filter reaches the export: known-exploited only keeps Log4Shell, a text that matches
+    // nothing exports no rows.
+    let kev = v.get("/api/v1/exposures/export?format=csv&kev=true").await;
+    assert!(kev.body.contains("CVE-2021-44228"), "{}", kev.body);
+    let page = v.get("/exposures?q=nothing-like-this").await;
+    let href = page
+        .body
+        .split("href=\"")
+        .filter_map(|rest| rest.split('"').next())
+        .find(|href| href.starts_with("/api/v1/exposures/export?format=csv"))
+        .expect("a CSV link")
+        .replace("&amp;", "&")
+        .replace("&#38;", "&");
+    let none = v.get(&href).await;
+    assert_eq!(none.body.lines().count(), 1, "only the header row: {}", none.body);
+}
+
 #[tokio::test]
 async fn a_statement_from_the_asset_page_changes_the_status_and_an_auditor_sees_no_form() {
     let t = spawn_app().await;

@@ -1,0 +1,231 @@
+//! The assurance pages over plain HTTP: an organisation starts an assessment, answers indicators
+//! outcome by outcome, sees the derived statuses, is told what is unanswered when it submits too
+//! early, then submits, signs off and publishes; an auditor reads without forms; another trust
+//! sees nothing.
+
+use crate::web::{Visitor, hidden};
+use reqwest::StatusCode;
+use ward_core::role::Role;
+use ward_testkit::spawn_app;
+
+/// Two outcomes: A1.a with all three columns, A1.b with only an achieved column.
+const FRAMEWORK: &str = "objectives:
+  A:
+    title: Managing risk
+    principles:
+      A1:
+        title: Governance
+        outcomes:
+          A1.a:
+            title: Board direction
+            indicators:
+              not-achieved:
+                A1.a.1:
+                  description: Nobody on the board owns security.
+                  ncsc-index: A1.a.NA.1
+              partially-achieved:
+                A1.a.2:
+                  description: Security is discussed now and then.
+                  ncsc-index: A1.a.PA.1
+              achieved:
+                A1.a.3:
+                  description: The board owns security risk and reviews it.
+                  ncsc-index: A1.a.A.1
+          A1.b:
+            title: Roles and responsibilities
+            indicators:
+              achieved:
+                A1.b.1:
+                  description: Roles are named and people know them.
+                  ncsc-index: A1.b.A.1
+";
+
+/// Every `action` of a form on the page.
+fn form_actions(body: &str) -> Vec<String> {
+    body.split("<form method=\"post\" action=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[tokio::test]
+async fn an_organisation_answers_an_assessment_in_the_browser_from_draft_to_published() {
+    let t = spawn_app().await;
+    let system = ward_app::Actor::system("test", t.world.national);
+    t.app
+        .import_framework(&system, "caf.yaml", FRAMEWORK.into(), Some("4.0".into()))
+        .await
+        .expect("framework imported");
+
+    let mut v = Visitor::new(&t);
+    v.sign_in_as(Role::OrgAdmin).await;
+    let home = v.get("/").await;
+    assert!(
+        home.body.contains("href=\"/assurance\""),
+        "the navigation links to assurance"
+    );
+    let list = v.get("/assurance").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("No assessments yet"));
+    assert!(list.body.contains("ncsc-caf|4.0"), "{}", list.body);
+    let csrf = hidden(&list.body, "csrf");
+
+    let started = v
+        .post(
+            "/assessments",
+            &[
+                ("csrf", &csrf),
+                ("framework", "ncsc-caf|4.0"),
+                ("year", "2026"),
+                ("kind", "final"),
+            ],
+        )
+        .await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER);
+    let at = started.location.expect("redirect to the assessment");
+    assert!(at.starts_with("/assessments/"));
+    let page = v.get(&at).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Draft") && page.body.contains("Board direction"));
+    assert!(
+        page.body.contains("4 indicators not answered yet"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("signed-off"), "no enum text is shown");
+
+    // Submitting now is refused and the page lists what is missing.
+    let early = v
+        .post(&format!("{at}/status"), &[("csrf", &csrf), ("to", "submitted")])
+        .await;
+    assert_eq!(early.status, StatusCode::SEE_OTHER);
+    let back = v.get(early.location.as_deref().unwrap()).await;
+    assert!(back.body.contains("was not submitted"), "{}", back.body);
+    assert!(back.body.contains("A1.a.A.1") && back.body.contains("A1.b.A.1"));
+    assert!(back.body.contains("Draft"));
+
+    // A1.a: the achieved indicator true, the others not: Achieved.
+    let saved = v
+        .post(
+            &format!("{at}/answers"),
+            &[
+                ("csrf", &csrf),
+                ("id-1", "A1.a.NA.1"),
+                ("value-1", "no"),
+                ("comment-1", ""),
+                ("id-2", "A1.a.PA.1"),
+                ("value-2", "no"),
+                ("comment-2", ""),
+                ("id-3", "A1.a.A.1"),
+                ("value-3", "yes"),
+                ("comment-3", "Board minutes, March"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let page = v.get(saved.location.as_deref().unwrap()).await;
+    assert!(page.body.contains("Your answers are saved"));
+    assert!(page.body.contains("Board minutes, March"), "the comment is kept");
+    assert!(
+        page.body.contains("1 indicators not answered yet"),
+        "{}",
+        page.body
+    );
+
+    // An answer for an indicator the framework lacks is refused and names it.
+    let wrong = v
+        .post(
+            &format!("{at}/answers"),
+            &[("csrf", &csrf), ("id-1", "Z9.z.A.1"), ("value-1", "yes")],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains("Z9.z.A.1"), "{}", wrong.body);
+
+    // A1.b answered not true: Not achieved; then overridden with a justification.
+    v.post(
+        &format!("{at}/answers"),
+        &[("csrf", &csrf), ("id-4", "A1.b.A.1"), ("value-4", "no")],
+    )
+    .await;
+    let no_reason = v
+        .post(
+            &format!("{at}/outcomes/A1.b"),
+            &[("csrf", &csrf), ("status", "achieved"), ("justification", "")],
+        )
+        .await;
+    assert_eq!(
+        no_reason.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an override needs a reason"
+    );
+    let noted = v
+        .post(
+            &format!("{at}/outcomes/A1.b"),
+            &[
+                ("csrf", &csrf),
+                ("status", "achieved"),
+                ("justification", "Roles were named last week"),
+            ],
+        )
+        .await;
+    assert_eq!(noted.status, StatusCode::SEE_OTHER);
+    let page = v.get(&at).await;
+    assert!(page.body.contains("Set by the assessor"));
+    assert!(page.body.contains("Roles were named last week"));
+    assert!(!page.body.contains("indicators not answered yet"));
+
+    for (to, shown) in [
+        ("submitted", "Submitted"),
+        ("signed-off", "Signed off"),
+        ("published", "Published"),
+    ] {
+        let moved = v
+            .post(&format!("{at}/status"), &[("csrf", &csrf), ("to", to)])
+            .await;
+        assert_eq!(moved.status, StatusCode::SEE_OTHER, "to {to}");
+        let page = v.get(&at).await;
+        assert!(
+            page.body.contains(&format!("<span class=\"tag\">{shown}</span>")),
+            "{to}: {}",
+            page.body
+        );
+    }
+    let page = v.get(&at).await;
+    assert!(
+        !form_actions(&page.body)
+            .iter()
+            .any(|a| a.starts_with("/assessments/")),
+        "a published assessment has no forms"
+    );
+    let list = v.get("/assurance").await;
+    assert!(list.body.contains("Riverside") && list.body.contains("Published"));
+
+    // An auditor of the trust reads it, with no forms.
+    let mut auditor = Visitor::new(&t);
+    auditor.sign_in_as(Role::Auditor).await;
+    let read = auditor.get(&at).await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert!(read.body.contains("Board direction"));
+    assert!(
+        !form_actions(&read.body)
+            .iter()
+            .any(|a| a.starts_with("/assessments/"))
+    );
+    assert!(auditor.get("/assurance").await.body.contains("Riverside"));
+
+    // Another trust's administrator sees nothing of it, and cannot change it.
+    let mut foreign = Visitor::new(&t);
+    foreign.sign_in_user(&t.world.foreign_admin.clone()).await;
+    assert_eq!(foreign.get(&at).await.status, StatusCode::NOT_FOUND);
+    assert!(!foreign.get("/assurance").await.body.contains("Riverside"));
+    let fcsrf = foreign.csrf().await;
+    let tamper = foreign
+        .post(
+            &format!("{at}/answers"),
+            &[("csrf", &fcsrf), ("id-1", "A1.a.A.1"), ("value-1", "no")],
+        )
+        .await;
+    assert_eq!(tamper.status, StatusCode::NOT_FOUND);
+}
