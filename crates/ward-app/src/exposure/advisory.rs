@@ -127,7 +127,7 @@ fn round1(v: f64) -> f64 {
 }
 
 impl ExposureIndex {
-    fn head(&self, a: &Advisory) -> AdvisoryHead {
+    pub(crate) fn head(&self, a: &Advisory) -> AdvisoryHead {
         let (cvss, _) = ward_engine::priority::cvss_value(&a.severity);
         AdvisoryHead {
             id: a.id.clone(),

@@ -58,6 +58,11 @@ impl ImpactTable {
             .max_by(|(sa, va), (sb, vb)| va.cmp(vb).then(sb.cmp(sa)))
     }
 
+    /// The worst consequence reachable from one service (its own or a dependant's).
+    pub(crate) fn value_of(&self, service: ServiceId) -> Option<Consequence> {
+        self.by_service.get(&service).map(|(v, _)| *v)
+    }
+
     /// The worst consequence among the services in `direct` and those depending on them.
     pub(crate) fn worst_value(&self, direct: &[ServiceId]) -> Option<Consequence> {
         self.start(direct).map(|(_, v)| v)

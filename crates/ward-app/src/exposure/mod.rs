@@ -11,6 +11,7 @@
 //! `ward serve` also rebuilds in the background shortly after changes so requests rarely wait.
 
 pub mod advisory;
+pub mod advisory_index;
 pub mod export;
 mod impact;
 pub mod index;

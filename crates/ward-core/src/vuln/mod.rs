@@ -9,6 +9,7 @@
 pub mod advisory;
 pub mod cvss;
 pub mod eol;
+pub mod names;
 pub mod sbom;
 pub mod signals;
 pub mod vex;

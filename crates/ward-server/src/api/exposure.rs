@@ -11,6 +11,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use ward_app::exposure::advisory::{AdvisoryExposure, ExposureSummary};
+use ward_app::exposure::advisory_index::{AdvisoryLine, AdvisoryQuery};
 use ward_app::exposure::export::ExportFormat;
 use ward_app::exposure::sbom::SbomUploadSummary;
 use ward_app::exposure::statements::VexInput;
@@ -166,6 +167,50 @@ pub async fn summary(
 ) -> ApiResult<Json<ExposureSummary>> {
     Ok(Json(
         s.app.exposure_summary(&actor, q.org, q.top.unwrap_or(10)).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AdvisoryIndexQuery {
+    /// An identifier, alias, common name (`Log4Shell`) or words of the summary.
+    pub q: Option<String>,
+    /// Only advisories in CISA's known-exploited catalogue.
+    #[serde(default)]
+    pub kev: bool,
+    /// Only those known to be used in ransomware campaigns.
+    #[serde(default)]
+    pub ransomware: bool,
+    /// Only those with an open exposure on an internet-facing asset.
+    #[serde(default)]
+    pub internet_facing: bool,
+    /// Only this organisation and those beneath it.
+    pub org: Option<OrgId>,
+    #[serde(default)]
+    pub offset: u64,
+    pub limit: Option<u32>,
+}
+
+/// The advisories with open exposure in the caller's footprint, ranked by how many organisations
+/// are exposed, then by patient-critical services depending on exposed assets, then priority.
+#[utoipa::path(get, path = "/api/v1/advisories", tag = "exposure", params(AdvisoryIndexQuery),
+    responses((status = 200, body = Page<AdvisoryLine>)))]
+pub async fn advisory_index(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<AdvisoryIndexQuery>,
+) -> ApiResult<Json<Page<AdvisoryLine>>> {
+    let query = AdvisoryQuery {
+        q: q.q,
+        kev: q.kev,
+        ransomware: q.ransomware,
+        internet_facing: q.internet_facing,
+        org: q.org,
+    };
+    Ok(Json(
+        s.app
+            .advisory_index(&actor, &query, page(q.offset, q.limit))
+            .await?,
     ))
 }
 

@@ -74,6 +74,7 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
             "/api/v1/exposures/unsupported",
             get(exposure::unsupported),
         )
+        .add(M::GET, "/api/v1/advisories", get(exposure::advisory_index))
         .add(
             M::GET,
             "/api/v1/advisories/{id}/exposure",
@@ -169,7 +170,7 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         accounts::list_users, accounts::create_user, accounts::grant, accounts::revoke_grant,
         accounts::disable, accounts::reset_mfa, accounts::list_tokens, accounts::create_token,
         accounts::revoke_token, audit::list, audit::verify,
-        exposure::list, exposure::summary, exposure::export, exposure::unsupported, exposure::advisory, exposure::list_vex,
+        exposure::list, exposure::summary, exposure::export, exposure::unsupported, exposure::advisory_index, exposure::advisory, exposure::list_vex,
         exposure::state_vex, exposure::upload_sbom,
         assurance::list, assurance::get, assurance::import, assurance::list_assessments,
         assurance::start_assessment, assurance::get_assessment, assurance::answer_assessment,

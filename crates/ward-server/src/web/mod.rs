@@ -6,6 +6,7 @@
 //! `ward-app`, and an askama template renders the result. Errors become friendly pages through
 //! [`PageError`].
 
+mod advisories;
 mod assurance;
 mod exposure;
 mod import;
@@ -63,6 +64,7 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         .route("/assessments/{id}/answers", post(assurance::answers))
         .route("/assessments/{id}/outcomes/{code}", post(assurance::note))
         .route("/assessments/{id}/status", post(assurance::move_to))
+        .route("/advisories", get(advisories::advisories))
         .route("/advisories/{id}", get(exposure::advisory))
         .route(
             "/import",

@@ -54,6 +54,7 @@ fn org_page(
     d: OrgDetail,
     is_home: bool,
     exposure: Option<ward_app::exposure::advisory::ExposureSummary>,
+    kev_advisories: Option<u64>,
 ) -> OrgPage {
     let o = &d.org;
     let code = o.code.to_string();
@@ -140,14 +141,23 @@ fn org_page(
                 href: Some(format!("{exposures}&kev=yes")),
                 emphasis: e.open_kev > 0,
             },
-            Stat {
-                value: thousands(e.unsupported_assets),
-                label: "Unsupported software",
-                note: "assets on releases that no longer get security fixes".into(),
-                href: is_home.then(|| "/unsupported".to_owned()),
-                emphasis: e.unsupported_assets > 0,
-            },
         ]);
+        if let Some(n) = kev_advisories {
+            stats.push(Stat {
+                value: thousands(n),
+                label: "Known-exploited vulnerabilities",
+                note: "open where you can see, ranked by organisations affected".into(),
+                href: Some("/advisories?kev=yes".to_owned()),
+                emphasis: n > 0,
+            });
+        }
+        stats.extend([Stat {
+            value: thousands(e.unsupported_assets),
+            label: "Unsupported software",
+            note: "assets on releases that no longer get security fixes".into(),
+            href: is_home.then(|| "/unsupported".to_owned()),
+            emphasis: e.unsupported_assets > 0,
+        }]);
     }
     let more_children = (d.children.len() > CHILDREN_SHOWN).then(|| {
         format!(
@@ -182,7 +192,27 @@ fn org_page(
 pub(super) async fn overview(State(s): State<AppState>, page: Signed) -> PageResult {
     let d = s.app.home(&page.actor).await.map_err(page.fail())?;
     let exposure = exposure_of(&s, &page, d.org.id).await?;
-    Ok(render(StatusCode::OK, &org_page(&page, d, true, exposure)))
+    // How many known-exploited vulnerabilities are open across the footprint: the advisory
+    // index's first question, one click away.
+    let kev_advisories = if exposure.is_some() {
+        let query = ward_app::exposure::advisory_index::AdvisoryQuery {
+            kev: true,
+            ..Default::default()
+        };
+        let one = ward_store::PageRequest { offset: 0, limit: 1 };
+        let found = s
+            .app
+            .advisory_index(&page.actor, &query, one)
+            .await
+            .map_err(page.fail())?;
+        Some(found.total)
+    } else {
+        None
+    };
+    Ok(render(
+        StatusCode::OK,
+        &org_page(&page, d, true, exposure, kev_advisories),
+    ))
 }
 
 /// The exposure figures for an organisation's subtree, when the person may see exposure.
@@ -209,7 +239,10 @@ pub(super) async fn org(State(s): State<AppState>, page: Signed, Path(id): Path<
     let d = s.app.org_detail(&page.actor, id).await.map_err(page.fail())?;
     let is_home = id == page.actor.org;
     let exposure = exposure_of(&s, &page, id).await?;
-    Ok(render(StatusCode::OK, &org_page(&page, d, is_home, exposure)))
+    Ok(render(
+        StatusCode::OK,
+        &org_page(&page, d, is_home, exposure, None),
+    ))
 }
 
 /// Search parameters for the hierarchy.

@@ -14,6 +14,7 @@ pub enum Section {
     Services,
     Assets,
     Exposure,
+    Advisories,
     Products,
     Assurance,
     Import,

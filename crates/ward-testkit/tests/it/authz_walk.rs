@@ -54,6 +54,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/exposures/summary"),
     ("GET", "/api/v1/exposures/export"),
     ("GET", "/api/v1/exposures/unsupported"),
+    ("GET", "/api/v1/advisories"),
     ("GET", "/api/v1/advisories/{id}/exposure"),
     ("GET", "/api/v1/vex"),
     ("POST", "/api/v1/vex"),
@@ -107,6 +108,7 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
             "GET",
             "/api/v1/exposures"
             | "/api/v1/exposures/summary"
+            | "/api/v1/advisories"
             | "/api/v1/exposures/export"
             | "/api/v1/exposures/unsupported",
         ) => reader && (own || national),
@@ -342,6 +344,7 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
         ("GET", "/api/v1/exposures/unsupported") => {
             (format!("/api/v1/exposures/unsupported?org={org}"), None)
         }
+        ("GET", "/api/v1/advisories") => (format!("/api/v1/advisories?org={org}&kev=true"), None),
         ("GET", "/api/v1/advisories/{id}/exposure") => {
             (format!("/api/v1/advisories/{}/exposure", w.advisory), None)
         }

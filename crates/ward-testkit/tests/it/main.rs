@@ -12,5 +12,6 @@ mod exposure;
 mod harness;
 mod storage;
 mod web;
+mod web_advisories;
 mod web_assurance;
 mod web_exposure;

@@ -212,6 +212,12 @@ impl SectorTables {
             .map(|c| c.value())
     }
 
+    /// The worst NPSA consequence (1-5) of losing `service`: its own criticality or that of a
+    /// service depending on it.
+    pub(crate) fn service_consequence(&self, service: ServiceId) -> Option<u8> {
+        self.impacts.value_of(service).map(|c| c.value())
+    }
+
     /// [`Self::consequence_of`] with the service it comes from and the chain to it.
     pub(crate) fn impact_of(&self, asset: AssetIx) -> Option<ServiceImpact> {
         self.impacts.worst(self.direct_services(asset))
