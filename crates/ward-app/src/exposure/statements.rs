@@ -84,7 +84,7 @@ fn check(input: &VexInput) -> Result<VexStatement, Vec<FieldProblem>> {
     if input.status == VexStatus::NotAffected && input.justification.is_none() {
         problem(
             "justification",
-            "say why the software is not affected (for example vulnerable_code_not_in_execute_path)".into(),
+            "say why the software is not affected (for example, the vulnerable code is never run)".into(),
         );
     }
     if input.status != VexStatus::NotAffected && input.justification.is_some() {

@@ -95,6 +95,16 @@ impl VexStatus {
     pub fn as_str(self) -> &'static str {
         self.into()
     }
+
+    /// How people read it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::NotAffected => "Not affected",
+            Self::Affected => "Affected",
+            Self::Fixed => "Fixed",
+            Self::UnderInvestigation => "Under investigation",
+        }
+    }
 }
 
 /// Why a product is not affected. The first five are the CSAF VEX profile's flag labels (which OpenVEX
@@ -156,6 +166,29 @@ impl Justification {
     /// The label as the standards write it (`vulnerable_code_not_present`).
     pub fn as_str(&self) -> &str {
         self.as_ref()
+    }
+
+    /// How people read it, in plain words; a value no standard defines is shown as written.
+    pub fn label(&self) -> &str {
+        match self {
+            Self::ComponentNotPresent => "The vulnerable component is not present",
+            Self::VulnerableCodeNotPresent | Self::CodeNotPresent => "The vulnerable code is not present",
+            Self::VulnerableCodeNotInExecutePath | Self::CodeNotReachable => {
+                "The vulnerable code is never run"
+            }
+            Self::VulnerableCodeCannotBeControlledByAdversary => {
+                "An attacker cannot reach or control the vulnerable code"
+            }
+            Self::InlineMitigationsAlreadyExist => "Mitigations already in place stop it",
+            Self::RequiresConfiguration => "It needs a configuration that is not used",
+            Self::RequiresDependency => "It needs a component that is not present",
+            Self::RequiresEnvironment => "It needs an environment that is not used",
+            Self::ProtectedByCompiler => "Protections built in by the compiler stop it",
+            Self::ProtectedAtRuntime => "Protections at run time stop it",
+            Self::ProtectedAtPerimeter => "Protections at the network's edge stop it",
+            Self::ProtectedByMitigatingControl => "Other controls in place stop it",
+            Self::Other(s) => s,
+        }
     }
 
     /// The justification with this label; unknown labels become [`Justification::Other`].

@@ -130,10 +130,10 @@ impl From<&ExposureView> for ExposureRow {
                     VexOrigin::Csaf | VexOrigin::CycloneDx => format!("Published statement ({})", s.source),
                 };
                 match (&s.justification, &s.detail) {
-                    (Some(j), Some(d)) => format!("{who}: {} – {d}", words(j.as_str())),
-                    (Some(j), None) => format!("{who}: {}", words(j.as_str())),
+                    (Some(j), Some(d)) => format!("{who}: {} – {d}", j.label()),
+                    (Some(j), None) => format!("{who}: {}", j.label()),
                     (None, Some(d)) => format!("{who}: {d}"),
-                    (None, None) => format!("{who} says {}", words(s.status.as_str())),
+                    (None, None) => format!("{who} says {}", s.status.label().to_lowercase()),
                 }
             }),
         }
@@ -374,6 +374,8 @@ struct OrgLine {
     priority: String,
     level: &'static str,
     consequence: String,
+    /// The consequence in NPSA words with its number (`Catastrophic (5)`).
+    harm: String,
 }
 
 /// `GET /advisories/{id}`: one advisory across the person's footprint.
@@ -426,6 +428,11 @@ pub(super) async fn advisory(State(s): State<AppState>, page: Signed, Path(id): 
                 priority: format!("{:.0}", o.max_priority),
                 level: level(o.max_priority),
                 consequence: o.worst_consequence.map(|c| c.to_string()).unwrap_or_default(),
+                harm: o
+                    .worst_consequence
+                    .and_then(|c| ward_core::risk::Consequence::new(c).ok())
+                    .map(|c| format!("{} ({})", c.label(), c.value()))
+                    .unwrap_or_default(),
             })
             .collect(),
         national: matches!(
@@ -439,14 +446,14 @@ pub(super) async fn advisory(State(s): State<AppState>, page: Signed, Path(id): 
                 let why = st
                     .justification
                     .as_ref()
-                    .map(|j| format!(" ({})", words(j.as_str())))
+                    .map(|j| format!(" ({})", j.label().to_lowercase()))
                     .unwrap_or_default();
                 let detail = st.detail.as_deref().map(|d| format!(" – {d}")).unwrap_or_default();
                 format!(
                     "Supplier statement by {}: {} is {}{why}{detail}. It decides the status of {} of the assets above.",
                     st.supplier.name,
                     st.product,
-                    words(st.status.as_str()),
+                    st.status.label().to_lowercase(),
                     thousands(st.assets)
                 )
             })
@@ -473,11 +480,6 @@ pub(super) struct VexForm {
     justification: String,
     #[serde(default)]
     detail: String,
-}
-
-/// A stored name (`not_affected`) as words (`not affected`).
-fn words(name: &str) -> String {
-    name.replace('_', " ")
 }
 
 /// A form's choice among an enum's values, by the value's name.
@@ -721,22 +723,17 @@ pub(crate) fn vex_statuses() -> Vec<Choice> {
 
 pub(crate) fn vex_justifications() -> Vec<Choice> {
     use Justification::*;
+    // The five the CSAF VEX profile defines (OpenVEX shares them).
     let choices = [
-        (ComponentNotPresent, "The vulnerable component is not present"),
-        (VulnerableCodeNotPresent, "The vulnerable code is not present"),
-        (VulnerableCodeNotInExecutePath, "The vulnerable code is never run"),
-        (
-            VulnerableCodeCannotBeControlledByAdversary,
-            "An attacker cannot reach or control the vulnerable code",
-        ),
-        (
-            InlineMitigationsAlreadyExist,
-            "Mitigations already in place stop it",
-        ),
+        ComponentNotPresent,
+        VulnerableCodeNotPresent,
+        VulnerableCodeNotInExecutePath,
+        VulnerableCodeCannotBeControlledByAdversary,
+        InlineMitigationsAlreadyExist,
     ];
     Choice::list(
         "None (only for not affected)",
         "",
-        choices.iter().map(|(j, label)| (j.as_str(), *label)),
+        choices.iter().map(|j| (j.as_str(), j.label())),
     )
 }

@@ -109,12 +109,36 @@ struct Tour<'a> {
 
 impl Tour<'_> {
     async fn shot(&mut self, name: &str) {
+        self.words_for_people(name).await;
         self.step += 1;
         let png = self.c.screenshot().await.expect("screenshot");
         assert!(png.starts_with(b"\x89PNG"), "a PNG image");
         let path = self.dir.join(format!("{:02}-{name}.png", self.step));
         std::fs::write(&path, png).expect("write screenshot");
         println!("screenshot: {}", path.display());
+    }
+
+    /// What the page shows a person (the text of `main`, not the markup) holds no stored enum
+    /// value (`not_affected`, `nhs_trust`), no CPE string and no JSON.
+    async fn words_for_people(&self, name: &str) {
+        let Ok(main) = self.c.find(Locator::Css("main")).await else {
+            return;
+        };
+        let text = main.text().await.expect("text of main");
+        for word in text.split(|c: char| c.is_whitespace() || ",.;:()[]\"'".contains(c)) {
+            let snake = word.contains('_')
+                && word.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                && word.trim_matches('_').contains('_');
+            assert!(
+                !snake,
+                "{name}: the page shows the stored value {word:?} to a person:\n{text}"
+            );
+        }
+        assert!(
+            !text.contains("cpe:2.3:"),
+            "{name}: the page shows a CPE string:\n{text}"
+        );
+        assert!(!text.contains("{\""), "{name}: the page shows JSON:\n{text}");
     }
 
     async fn go(&self, path: &str) {
@@ -393,6 +417,36 @@ async fn a_tour_in_headless_chromium() {
     let page = tour.page().await;
     assert!(page.contains("Riverside Hospitals NHS Trust") && page.contains("Harbour University Hospitals"));
     tour.shot("advisory-who-is-exposed").await;
+    // "Which known-exploited vulnerabilities affect the most organisations": one click from the
+    // overview, the answer checked against the use case the API serves.
+    tour.go("/").await;
+    tour.press("a[href='/advisories?kev=yes']").await;
+    tour.heading_is("Known-exploited vulnerabilities affecting the most organisations")
+        .await;
+    let first = tour.text("table.data tbody tr").await;
+    let national = ward_app::Actor::system("tour", t.world.national);
+    let query = ward_app::exposure::advisory_index::AdvisoryQuery {
+        kev: true,
+        ..Default::default()
+    };
+    let page = ward_store::PageRequest { offset: 0, limit: 1 };
+    let answer = t
+        .app
+        .advisory_index(&national, &query, page)
+        .await
+        .expect("the index");
+    let top = &answer.items[0];
+    assert!(
+        first.contains("CVE-2021-44228") && first.contains("Log4Shell"),
+        "{first}"
+    );
+    assert!(
+        first.contains(&format!("\n{}\n", top.open_orgs))
+            || first.contains(&format!("{}\nNHS trust", top.open_orgs)),
+        "the page and the API agree on {} organisations: {first:?}",
+        top.open_orgs
+    );
+    tour.shot("advisories-known-exploited").await;
     tour.press("a[href='/exposures']").await;
     tour.heading_is("Exposure").await;
     assert!(tour.page().await.contains("Known to be exploited"));
