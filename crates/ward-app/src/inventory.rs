@@ -196,6 +196,30 @@ impl App {
         Ok(vec![self.store().get_org(&scope, actor.org).await?])
     }
 
+    /// "Name (CODE)" for each of `ids` the actor may see (others are left out), for pages that
+    /// name the organisations of records they list.
+    pub async fn org_labels(
+        &self,
+        actor: &Actor,
+        ids: impl IntoIterator<Item = OrgId>,
+    ) -> AppResult<std::collections::BTreeMap<OrgId, String>> {
+        let scope = authorise(actor, Action::ReadOrgs, self.now())?;
+        let mut out = std::collections::BTreeMap::new();
+        for id in ids {
+            if out.contains_key(&id) {
+                continue;
+            }
+            match self.store().get_org(&scope, id).await {
+                Ok(o) => {
+                    out.insert(id, format!("{} ({})", o.name, o.code));
+                }
+                Err(ward_store::StoreError::NotFound { .. }) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(out)
+    }
+
     /// Used by the API layer to confirm a referenced organisation is visible.
     pub async fn check_org_visible(&self, actor: &Actor, org: OrgId) -> AppResult<()> {
         authorise_on(self.store(), actor, Action::ReadOrgs, org, self.now())

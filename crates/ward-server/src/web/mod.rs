@@ -6,6 +6,7 @@
 //! `ward-app`, and an askama template renders the result. Errors become friendly pages through
 //! [`PageError`].
 
+mod admin;
 mod advisories;
 mod assurance;
 mod exposure;
@@ -72,6 +73,20 @@ pub fn router(import_limit: usize) -> Router<AppState> {
                 .post(import::submit)
                 .layer(DefaultBodyLimit::max(import_limit)),
         )
+        .route("/admin", get(admin::index))
+        .route("/admin/users", get(admin::users).post(admin::add_user))
+        .route("/admin/users/{id}/{to}", post(admin::set_disabled))
+        .route("/admin/users/{id}/reset-mfa", post(admin::reset_mfa))
+        .route("/admin/users/{id}/reset-password", post(admin::reset_password))
+        .route("/admin/users/{id}/grants", post(admin::grant))
+        .route(
+            "/admin/users/{id}/grants/{grant}/revoke",
+            post(admin::revoke_grant),
+        )
+        .route("/admin/tokens", get(admin::tokens).post(admin::issue))
+        .route("/admin/tokens/{id}/revoke", post(admin::revoke_token))
+        .route("/admin/audit", get(admin::audit))
+        .route("/admin/audit/verify", post(admin::verify))
         .route("/static/{file}", get(statics::serve))
 }
 
@@ -288,6 +303,8 @@ impl FromRequestParts<AppState> for Signed {
         );
         chrome.can_read_exposure = can(Action::ReadExposure);
         chrome.can_read_assessments = can(Action::ReadAssessments);
+        chrome.can_administer =
+            can(Action::ManageUsers) || can(Action::ManageTokens) || can(Action::ReadAudit);
         Ok(Self { actor, view, chrome })
     }
 }

@@ -18,6 +18,7 @@ pub enum Section {
     Products,
     Assurance,
     Import,
+    Admin,
     #[strum(serialize = "")]
     None,
 }
@@ -56,6 +57,8 @@ pub struct Chrome {
     pub can_import: bool,
     /// May see assessments (set by the extractor after `new`).
     pub can_read_assessments: bool,
+    /// May open an administration page: people, tokens or the audit trail.
+    pub can_administer: bool,
     /// When the acting role stops working (incident responders), already formatted.
     pub role_expires: Option<String>,
 }
@@ -92,6 +95,7 @@ impl Chrome {
             can_read_inventory,
             can_read_exposure: false,
             can_read_assessments: false,
+            can_administer: false,
             can_import,
             role_expires: acting
                 .expires_at

@@ -12,6 +12,7 @@ mod exposure;
 mod harness;
 mod storage;
 mod web;
+mod web_admin;
 mod web_advisories;
 mod web_assurance;
 mod web_exposure;
