@@ -22,6 +22,7 @@ pub mod matcher;
 pub mod priority;
 pub mod purl;
 pub mod scan;
+pub mod software_name;
 pub mod vex;
 
 pub use alias::{AliasTable, CpeAlias};

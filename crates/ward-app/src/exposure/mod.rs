@@ -34,6 +34,7 @@ use crate::error::{AppError, AppResult};
 pub use index::{ExposureIndex, SnapshotError, Status};
 pub use view::{ExposureFilter, ExposureView, Sort};
 /// The engine's kinds that exposure records carry.
+pub use ward_engine::software_name::name_of_identifier;
 pub use ward_engine::{FactorKind, VexOrigin};
 
 /// The longest an index is used before it is rebuilt even without a change in this process.

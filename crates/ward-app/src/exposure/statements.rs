@@ -90,7 +90,7 @@ fn check(input: &VexInput) -> Result<VexStatement, Vec<FieldProblem>> {
     if input.status != VexStatus::NotAffected && input.justification.is_some() {
         problem(
             "justification",
-            "a justification is given only for not_affected".into(),
+            "a justification is given only when the software is not affected".into(),
         );
     }
     if !problems.is_empty() {

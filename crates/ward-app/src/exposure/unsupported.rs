@@ -23,6 +23,8 @@ pub struct UnsupportedRow {
     pub internet_facing: bool,
     /// The software as recorded: a package URL, a CPE, or the name and version.
     pub software: String,
+    /// The software as people name it ("Fortinet Fortios 7.2.4").
+    pub software_name: String,
     /// The end-of-life product (`windows`, `rhel`, ...) and release cycle (`7-sp1`).
     pub product: String,
     pub cycle: String,
@@ -92,12 +94,14 @@ impl ExposureIndex {
     pub(crate) fn unsupported_row(&self, (item, asset): (UnsupportedIx, AssetIx)) -> UnsupportedRow {
         let u = self.threats.unsupported_item(item);
         let a = self.sector.asset(asset);
+        let software = self.software_label(u.software);
         UnsupportedRow {
             org: self.org_ref(a.org),
             asset: a.id,
             asset_name: a.name.clone(),
             internet_facing: a.internet_facing,
-            software: self.software_label(u.software),
+            software_name: ward_engine::software_name::name_of_identifier(&software),
+            software,
             product: u.finding.product.clone(),
             cycle: u.finding.cycle.clone(),
             eol: u.finding.eol,

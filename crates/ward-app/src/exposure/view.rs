@@ -179,6 +179,8 @@ pub struct ExposureView {
     pub internet_facing: bool,
     /// The package (`org.apache.logging.log4j:log4j-core`) or `vendor:product` for CPE matches.
     pub package: String,
+    /// The software as people name it ("log4j-core 2.14.1", "Fortinet Fortios 7.2.4").
+    pub software_name: String,
     /// The OSV ecosystem, or `CPE`.
     pub ecosystem: String,
     pub version: String,
@@ -385,6 +387,11 @@ impl ExposureIndex {
             asset_name: asset.name.clone(),
             asset_kind: asset.kind,
             internet_facing: asset.internet_facing,
+            software_name: ward_engine::software_name::software_name(
+                report.purl.as_deref(),
+                report.cpe.as_deref(),
+                &format!("{} {}", report.package, report.version),
+            ),
             package: report.package,
             ecosystem: report.ecosystem,
             version: report.version,

@@ -608,6 +608,26 @@ fn action_words(action: &str) -> String {
     }
 }
 
+/// A record's detail for a person: a JSON object of counts reads "inserted 1 · removed 0", empty
+/// values left out; any other text as it is.
+fn detail_words(detail: &str) -> String {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(detail) else {
+        return detail.to_owned();
+    };
+    map.iter()
+        .filter_map(|(k, v)| {
+            let v = match v {
+                serde_json::Value::String(s) if s.is_empty() => return None,
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Null => return None,
+                other => other.to_string(),
+            };
+            Some(format!("{} {v}", k.replace('_', " ")))
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 #[derive(Debug, Deserialize)]
 pub(super) struct AuditQuery {
     offset: Option<String>,
@@ -661,7 +681,7 @@ async fn audit_page(
                     .org
                     .and_then(|o| orgs.get(&o).cloned())
                     .unwrap_or_default(),
-                detail: r.event.detail.clone().unwrap_or_default(),
+                detail: r.event.detail.as_deref().map(detail_words).unwrap_or_default(),
             })
             .collect(),
         may_verify: page.may(Action::VerifyAudit),
@@ -717,5 +737,10 @@ mod tests {
         assert_eq!(action_words("user.mfa_reset"), "User: mfa reset");
         assert_eq!(action_words("orgs.import"), "Orgs: import");
         assert_eq!(action_words("framework"), "Framework");
+        assert_eq!(
+            super::detail_words(r#"{"catalog_version":"","inserted":1,"records":"1"}"#),
+            "inserted 1 · records 1"
+        );
+        assert_eq!(super::detail_words("2 assets"), "2 assets");
     }
 }

@@ -4,7 +4,7 @@
 
 use super::import::{file_label, upload_error};
 use super::views::{Choice, Chrome, Pager, Section, thousands};
-use super::{PageError, PageResult, Signed, WebForm, WebQuery, chrome_at, page_request, render};
+use super::{PageError, PageResult, Signed, WebQuery, chrome_at, page_request, render};
 use crate::error::ApiError;
 use crate::state::AppState;
 use askama::Template;
@@ -16,7 +16,6 @@ use serde::Deserialize;
 use ward_app::AppError;
 use ward_app::authz::Action;
 use ward_app::exposure::advisory::{AdvisoryExposure, AdvisoryHead};
-use ward_app::exposure::statements::VexInput;
 use ward_app::exposure::{ExposureFilter, ExposureView, FactorKind, Sort, VexOrigin};
 use ward_core::AssetId;
 use ward_core::vuln::{Justification, VexStatus};
@@ -34,6 +33,8 @@ pub(crate) struct ExposureRow {
     pub org_name: String,
     pub software: String,
     pub version: String,
+    /// The software as people name it; the identifiers stay in `purl` and `cpe`.
+    pub software_name: String,
     pub purl: String,
     pub cpe: String,
     pub fixed: String,
@@ -116,6 +117,7 @@ impl From<&ExposureView> for ExposureRow {
             org_name: e.org.name.clone(),
             software: e.package.clone(),
             version: e.version.clone(),
+            software_name: e.software_name.clone(),
             purl: e.purl.clone().unwrap_or_default(),
             cpe: e.cpe.clone().unwrap_or_default(),
             fixed: e.fixed.join(", "),
@@ -463,61 +465,10 @@ pub(super) async fn advisory(State(s): State<AppState>, page: Signed, Path(id): 
     Ok(render(StatusCode::OK, &view))
 }
 
-/// The statement form on the asset page.
-#[derive(Debug, Default, Deserialize)]
-pub(super) struct VexForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    vulnerability: String,
-    #[serde(default)]
-    purl: String,
-    #[serde(default)]
-    cpe: String,
-    #[serde(default)]
-    status: String,
-    #[serde(default)]
-    justification: String,
-    #[serde(default)]
-    detail: String,
-}
-
 /// A form's choice among an enum's values, by the value's name.
 pub(crate) fn parse_enum<T: std::str::FromStr>(field: &str, v: &str) -> Result<T, AppError> {
     v.parse()
         .map_err(|_| AppError::invalid(field, format!("choose a {field}")))
-}
-
-/// `POST /assets/{id}/vex`: the organisation says whether this software is affected.
-pub(super) async fn state_vex(
-    State(s): State<AppState>,
-    page: Signed,
-    Path(id): Path<String>,
-    WebForm(form): WebForm<VexForm>,
-) -> PageResult {
-    page.check_csrf(&s, &form.csrf)?;
-    let fail = page.fail();
-    let Ok(asset_id) = id.parse::<AssetId>() else {
-        return Err(PageError::new(
-            Some(&page.chrome),
-            AppError::NotFound("asset".into()),
-        ));
-    };
-    let asset = s.app.asset(&page.actor, asset_id).await.map_err(&fail)?;
-    let status: VexStatus = parse_enum("status", &form.status).map_err(&fail)?;
-    let justification: Option<Justification> =
-        optional_enum("justification", &form.justification).map_err(&fail)?;
-    let input = VexInput {
-        org: asset.org,
-        vulnerability: form.vulnerability,
-        purl: Some(form.purl).filter(|p| !p.trim().is_empty()),
-        cpe: Some(form.cpe).filter(|c| !c.trim().is_empty()),
-        status,
-        justification,
-        detail: Some(form.detail).filter(|d| !d.trim().is_empty()),
-    };
-    s.app.state_vex(&page.actor, &input).await.map_err(&fail)?;
-    Ok(Redirect::to(&format!("/assets/{asset_id}?done=statement#exposure-h")).into_response())
 }
 
 pub(crate) fn optional_enum<T: std::str::FromStr>(field: &str, v: &str) -> Result<Option<T>, AppError> {
@@ -632,7 +583,7 @@ pub(crate) async fn asset_unsupported(
         .iter()
         .map(|u| {
             (
-                u.software.clone(),
+                u.software_name.clone(),
                 format!("{} {}", u.product, u.cycle),
                 u.eol.map_or_else(
                     || "date not known".to_owned(),
@@ -648,6 +599,8 @@ struct UnsupportedLine {
     asset_name: String,
     org_name: String,
     software: String,
+    /// The software as recorded (a package URL or CPE), one hover away.
+    identifier: String,
     release: String,
     ended: String,
     internet_facing: bool,
@@ -692,7 +645,8 @@ pub(super) async fn unsupported(
                 asset: u.asset.to_string(),
                 asset_name: u.asset_name.clone(),
                 org_name: u.org.name.clone(),
-                software: u.software.clone(),
+                software: u.software_name.clone(),
+                identifier: u.software.clone(),
                 release: format!("{} {}", u.product, u.cycle),
                 ended: u.eol.map_or_else(
                     || "date not known".to_owned(),

@@ -361,8 +361,6 @@ struct AssetPage {
     unsupported: Vec<(String, String, String)>,
     /// The person may upload SBOMs and make statements for this asset.
     can_change: bool,
-    vex_statuses: Vec<Choice>,
-    vex_justifications: Vec<Choice>,
     notice: Option<String>,
 }
 
@@ -449,8 +447,6 @@ pub(super) async fn asset(
         exposures,
         unsupported,
         can_change: page.may(ward_app::authz::Action::StateVex),
-        vex_statuses: super::exposure::vex_statuses(),
-        vex_justifications: super::exposure::vex_justifications(),
         notice,
         title: a.name.clone(),
         kind: a.kind.label(),

@@ -15,6 +15,7 @@ mod inventory;
 mod login;
 mod pages;
 mod products;
+mod statement;
 mod statics;
 pub mod views;
 
@@ -49,7 +50,8 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         .route("/services", get(inventory::services))
         .route("/assets", get(inventory::assets))
         .route("/assets/{id}", get(inventory::asset))
-        .route("/assets/{id}/vex", post(exposure::state_vex))
+        .route("/assets/{id}/vex", post(statement::state_vex))
+        .route("/assets/{id}/statement", get(statement::form))
         .route(
             "/assets/{id}/sbom",
             post(exposure::upload_sbom).layer(DefaultBodyLimit::max(import_limit)),

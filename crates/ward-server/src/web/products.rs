@@ -27,6 +27,8 @@ struct ProductLine {
     name: String,
     category: &'static str,
     cpe: String,
+    /// The CPE as people name the software.
+    cpe_name: String,
     status: &'static str,
     status_label: &'static str,
     confirmed: bool,
@@ -89,6 +91,11 @@ pub(super) async fn products(
                 name: p.name.clone(),
                 category: p.category.as_str(),
                 cpe: p.cpe.clone().unwrap_or_default(),
+                cpe_name: p
+                    .cpe
+                    .as_deref()
+                    .map(ward_app::exposure::name_of_identifier)
+                    .unwrap_or_default(),
                 status: p.status.as_str(),
                 status_label: p.status.label(),
                 confirmed: p.status == ProductStatus::Confirmed,

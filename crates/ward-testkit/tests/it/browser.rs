@@ -127,7 +127,10 @@ impl Tour<'_> {
         let text = main.text().await.expect("text of main");
         for word in text.split(|c: char| c.is_whitespace() || ",.;:()[]\"'".contains(c)) {
             let snake = word.contains('_')
-                && word.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                && word.starts_with(|c: char| c.is_ascii_lowercase())
+                && word
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
                 && word.trim_matches('_').contains('_');
             assert!(
                 !snake,
@@ -355,6 +358,60 @@ async fn a_tour_in_headless_chromium() {
     );
     tour.shot("asset-detail").await;
 
+    // A statement with a mistake: the problem shows beside its field and nothing typed is lost.
+    tour.c
+        .find(Locator::LinkText("Say whether this affects you"))
+        .await
+        .expect("statement link")
+        .click()
+        .await
+        .expect("open the statement form");
+    tour.heading_is("Does CVE-2021-44228 affect LIMS server?").await;
+    tour.c
+        .find(Locator::Css("#status option[value='not_affected']"))
+        .await
+        .expect("not affected option")
+        .click()
+        .await
+        .expect("choose not affected");
+    tour.fill("detail", "JNDI lookups are switched off on every node")
+        .await;
+    tour.press("form.statement-form button[type=submit]").await;
+    tour.wait_text(".alert-error .alert-title", |t| {
+        t == "The statement was not recorded"
+    })
+    .await;
+    assert!(tour.text("#justification-problem").await.contains("say why"));
+    let kept = tour
+        .c
+        .find(Locator::Id("detail"))
+        .await
+        .expect("detail")
+        .prop("value")
+        .await
+        .expect("value");
+    assert_eq!(
+        kept.as_deref(),
+        Some("JNDI lookups are switched off on every node")
+    );
+    tour.shot("statement-problem-kept").await;
+    tour.c
+        .find(Locator::Css(
+            "#justification option[value='vulnerable_code_not_in_execute_path']",
+        ))
+        .await
+        .expect("justification option")
+        .click()
+        .await
+        .expect("choose a justification");
+    tour.press("form.statement-form button[type=submit]").await;
+    tour.heading_is("LIMS server").await;
+    assert!(
+        tour.page()
+            .await
+            .contains("JNDI lookups are switched off on every node")
+    );
+
     // An import with a mistake: every problem listed with its place, nothing stored.
     let csv = profile.path().join("new-assets.csv");
     std::fs::write(
@@ -454,6 +511,55 @@ async fn a_tour_in_headless_chromium() {
     tour.go("/").await;
     tour.c.set_window_size(390, 1100).await.expect("resize");
     tour.shot("overview-national-phone").await;
+    // Every page the national analyst opens fits a phone's width: wide tables scroll inside
+    // their own region, the page itself never scrolls sideways.
+    for path in [
+        "/",
+        "/orgs",
+        "/services",
+        "/assets",
+        "/exposures",
+        "/advisories",
+        "/advisories/CVE-2021-44228",
+        "/unsupported",
+        "/products",
+        "/assurance",
+        "/admin/users",
+        "/admin/tokens",
+        "/admin/audit",
+    ] {
+        tour.go(path).await;
+        tour.c
+            .wait()
+            .for_element(Locator::Css("main h1"))
+            .await
+            .expect("a heading");
+        let width = tour
+            .c
+            .execute("return document.documentElement.scrollWidth;", vec![])
+            .await
+            .expect("width");
+        let width = width.as_u64().expect("a number");
+        let viewport = tour
+            .c
+            .execute("return document.documentElement.clientWidth;", vec![])
+            .await
+            .expect("viewport")
+            .as_u64()
+            .expect("a number");
+        if width > viewport {
+            let culprits = tour
+                .c
+                .execute(
+                    "const w = document.documentElement.clientWidth; return Array.from(document.querySelectorAll('main *')).filter(e => e.getBoundingClientRect().right > w + 1 && Array.from(e.children).every(c => c.getBoundingClientRect().right <= w + 1)).slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));",
+                    vec![],
+                )
+                .await
+                .expect("culprits");
+            panic!("{path} is {width}px wide on a {viewport}px screen: {culprits}");
+        }
+        tour.words_for_people(path).await;
+    }
     tour.c.set_window_size(1280, 1000).await.expect("resize");
 
     tour.sign_out().await;

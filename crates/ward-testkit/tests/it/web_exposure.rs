@@ -154,7 +154,30 @@ async fn a_statement_from_the_asset_page_changes_the_status_and_an_auditor_sees_
     let csrf = hidden(&page.body, "csrf");
     let purl = "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1";
 
-    // Without a justification, not affected is refused and the field named.
+    // The form is on its own page, reached from the asset page's link.
+    let link = page
+        .body
+        .split("href=\"")
+        .filter_map(|r| r.split('"').next())
+        .find(|h| h.contains("/statement?"))
+        .expect("a link to the statement page")
+        .replace("&amp;", "&")
+        .replace("&#38;", "&");
+    let form = v.get(&link).await;
+    assert_eq!(form.status, StatusCode::OK, "{link}");
+    assert!(
+        form.body
+            .contains("<h1>Does CVE-2021-44228 affect LIMS server?</h1>"),
+        "{}",
+        form.body
+    );
+    assert!(
+        form.body.contains(&format!("value=\"{purl}\"")),
+        "the software identifier is carried"
+    );
+
+    // Without a justification, not affected is refused: the problem is beside its field, on the
+    // same page, and what was typed is kept.
     let r = v
         .post(
             &format!("/assets/{lims}/vex"),
@@ -165,12 +188,40 @@ async fn a_statement_from_the_asset_page_changes_the_status_and_an_auditor_sees_
                 ("cpe", ""),
                 ("status", "not_affected"),
                 ("justification", ""),
-                ("detail", ""),
+                ("detail", "We checked the JNDI setting on every node"),
             ],
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"justification-problem\""), "{}", r.body);
     assert!(r.body.contains("say why"), "{}", r.body);
+    assert!(
+        r.body
+            .contains(">We checked the JNDI setting on every node</textarea>"),
+        "what was typed is kept"
+    );
+    assert!(
+        r.body.contains("<option value=\"not_affected\" selected>"),
+        "the choice is kept"
+    );
+    assert!(
+        !r.body.contains("Something in the request was not right"),
+        "not an error page"
+    );
+    // No choice at all is named too.
+    let r = v
+        .post(
+            &format!("/assets/{lims}/vex"),
+            &[
+                ("csrf", &csrf),
+                ("vulnerability", "CVE-2021-44228"),
+                ("purl", purl),
+                ("status", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"status-problem\""));
 
     let r = v
         .post(
