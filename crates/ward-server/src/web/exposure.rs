@@ -31,8 +31,6 @@ pub(crate) struct ExposureRow {
     pub asset: String,
     pub asset_name: String,
     pub org_name: String,
-    pub software: String,
-    pub version: String,
     /// The software as people name it; the identifiers stay in `purl` and `cpe`.
     pub software_name: String,
     pub purl: String,
@@ -115,8 +113,6 @@ impl From<&ExposureView> for ExposureRow {
             asset: e.asset.to_string(),
             asset_name: e.asset_name.clone(),
             org_name: e.org.name.clone(),
-            software: e.package.clone(),
-            version: e.version.clone(),
             software_name: e.software_name.clone(),
             purl: e.purl.clone().unwrap_or_default(),
             cpe: e.cpe.clone().unwrap_or_default(),
