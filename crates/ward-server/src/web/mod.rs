@@ -6,6 +6,7 @@
 //! `ward-app`, and an askama template renders the result. Errors become friendly pages through
 //! [`PageError`].
 
+mod alerts;
 mod exposure;
 mod import;
 mod inventory;
@@ -56,6 +57,9 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         .route("/products/vex", post(products::state_vex))
         .route("/products/{id}/review", post(products::review))
         .route("/unsupported", get(exposure::unsupported))
+        .route("/alerts", get(alerts::alerts).post(alerts::issue))
+        .route("/alerts/{id}", get(alerts::alert))
+        .route("/alerts/{id}/orgs/{org}", post(alerts::answer))
         .route("/advisories/{id}", get(exposure::advisory))
         .route(
             "/import",
@@ -278,6 +282,7 @@ impl FromRequestParts<AppState> for Signed {
             can_import,
         );
         chrome.can_read_exposure = can(Action::ReadExposure);
+        chrome.can_read_alerts = can(Action::ReadAlerts);
         Ok(Self { actor, view, chrome })
     }
 }

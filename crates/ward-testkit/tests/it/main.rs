@@ -1,6 +1,7 @@
 //! Ward end-to-end tests: one binary, one module per area.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod alerts;
 mod api;
 mod attacks_accounts;
 mod attacks_supplier;
