@@ -436,7 +436,9 @@ mod tests {
                 "{key} has no help line"
             );
         }
+        assert!(text.contains("# Cyber alert clocks per severity"), "alert clocks explained");
         let app = Settings::default().app_settings();
+        assert_eq!(app.alert_clocks.high.acknowledge_hours, 48);
         assert_eq!(app.max_expanded_bytes, ward_feeds::limits::MAX_EXPANDED_BYTES);
         assert_eq!(app.parse_timeout, jiff::SignedDuration::from_secs(60));
     }
@@ -449,7 +451,8 @@ mod tests {
         assert!(keys.contains(&"feeds".to_owned()));
         assert!(keys.contains(&"max_concurrent_heavy_requests".to_owned()));
         assert!(keys.contains(&"instance_key_file".to_owned()));
-        assert_eq!(keys.len(), 25);
+        assert!(keys.contains(&"alert_clocks".to_owned()));
+        assert_eq!(keys.len(), 26);
         for (k, _) in SETTING_HELP {
             assert!(keys.contains(&(*k).to_owned()), "help for unknown setting {k}");
         }

@@ -137,7 +137,9 @@ pub struct Clocks {
 
 impl Clocks {
     /// The clocks of an organisation targeted at `from`: each allowance of `policy` counted from
-    /// then, remediation cut to the end of `kev_due` (UTC) when that is sooner.
+    /// then, remediation cut to the end of `kev_due` (UTC) when that is sooner. A KEV due date
+    /// already past at `from` (an old entry such as Log4Shell's) cannot guide a new clock and is
+    /// left out; otherwise every organisation would be overdue the moment it is told.
     pub fn start(policy: &ClockPolicy, from: Timestamp, kev_due: Option<Date>) -> Self {
         let hours = |h: u32| SignedDuration::from_hours(i64::from(h));
         let add = |d: SignedDuration| from.checked_add(d).unwrap_or(Timestamp::MAX);
@@ -148,6 +150,7 @@ impl Clocks {
                 .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC))
                 .map(|z| z.timestamp())
             && end < remediate_by
+            && end > from
         {
             remediate_by = end;
         }
@@ -474,6 +477,9 @@ mod tests {
         let due = Date::new(2026, 1, 5).unwrap();
         let c = Clocks::start(&p, ts("2026-01-01T09:00:00Z"), Some(due));
         assert_eq!(c.remediate_by, ts("2026-01-06T00:00:00Z"));
+        let past = Date::new(2021, 12, 24).unwrap();
+        let c = Clocks::start(&p, ts("2026-01-01T09:00:00Z"), Some(past));
+        assert_eq!(c.remediate_by, ts("2026-01-15T09:00:00Z"), "a past due date is left out");
         let later = Date::new(2026, 3, 1).unwrap();
         let c = Clocks::start(&p, ts("2026-01-01T09:00:00Z"), Some(later));
         assert_eq!(c.remediate_by, ts("2026-01-15T09:00:00Z"));

@@ -153,6 +153,12 @@ fn error_page_with(chrome: Option<Chrome>, e: &ApiError) -> Response {
             e.message.clone(),
             "Send a smaller file, or split it into several.",
         ),
+        // Conflicts are refusals worded for people (an alert closed while still exposed).
+        409 => (
+            "This cannot be done as things stand",
+            e.message.clone(),
+            "Go back, read the page again and try once what it asks is in place.",
+        ),
         429 => (
             "Too many attempts",
             "There have been too many attempts in a short time.".to_owned(),

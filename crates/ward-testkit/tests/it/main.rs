@@ -13,4 +13,5 @@ mod exposure;
 mod harness;
 mod storage;
 mod web;
+mod web_alerts;
 mod web_exposure;
