@@ -115,22 +115,22 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
         (
             OrgAdmin,
             ReadOrgs | ReadInventory | WriteInventory | ReadExposure | StateVex | ManageUsers | ManageTokens
-            | ReadAudit | ReadAssessments | WriteAssessments | SignOffAssessments | ReadAlerts | RespondAlerts,
+            | ReadAudit | ReadAssessments | WriteAssessments | SignOffAssessments | ReadAlerts
+            | RespondAlerts,
         ) => own_subtree,
         (OrgAdmin, _) => None,
 
         (
             OrgMember | IncidentResponder,
-            ReadOrgs | ReadInventory | WriteInventory | ReadExposure | StateVex | ReadAssessments | ReadAlerts
-            | RespondAlerts,
+            ReadOrgs | ReadInventory | WriteInventory | ReadExposure | StateVex | ReadAssessments
+            | ReadAlerts | RespondAlerts,
         ) => own_subtree,
         (OrgMember, WriteAssessments) => own_subtree,
         (OrgMember | IncidentResponder, _) => None,
 
-        (
-            Auditor,
-            ReadOrgs | ReadInventory | ReadExposure | ReadAudit | ReadAssessments | ReadAlerts,
-        ) => own_subtree,
+        (Auditor, ReadOrgs | ReadInventory | ReadExposure | ReadAudit | ReadAssessments | ReadAlerts) => {
+            own_subtree
+        }
         (Auditor, _) => None,
 
         // A supplier answers its own organisation's supplier assessment and sees nobody else's.

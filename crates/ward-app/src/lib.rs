@@ -2,8 +2,8 @@
 //! decides whether it is allowed ([`authz`]), and writes through the store with an audit record.
 
 pub mod accounts;
-pub mod alerts;
 pub mod actor;
+pub mod alerts;
 pub mod assurance;
 pub mod audit;
 pub mod authz;

@@ -436,7 +436,10 @@ mod tests {
                 "{key} has no help line"
             );
         }
-        assert!(text.contains("# Cyber alert clocks per severity"), "alert clocks explained");
+        assert!(
+            text.contains("# Cyber alert clocks per severity"),
+            "alert clocks explained"
+        );
         let app = Settings::default().app_settings();
         assert_eq!(app.alert_clocks.high.acknowledge_hours, 48);
         assert_eq!(app.max_expanded_bytes, ward_feeds::limits::MAX_EXPANDED_BYTES);

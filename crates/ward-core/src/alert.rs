@@ -69,7 +69,10 @@ impl ClockPolicy {
     pub fn check(&self) -> Result<(), crate::ValidationError> {
         let within = |v: u32, max: u32, field: &str| {
             if v == 0 || v > max {
-                Err(crate::ValidationError::new(field, format!("must be between 1 and {max}")))
+                Err(crate::ValidationError::new(
+                    field,
+                    format!("must be between 1 and {max}"),
+                ))
             } else {
                 Ok(())
             }
@@ -479,7 +482,11 @@ mod tests {
         assert_eq!(c.remediate_by, ts("2026-01-06T00:00:00Z"));
         let past = Date::new(2021, 12, 24).unwrap();
         let c = Clocks::start(&p, ts("2026-01-01T09:00:00Z"), Some(past));
-        assert_eq!(c.remediate_by, ts("2026-01-15T09:00:00Z"), "a past due date is left out");
+        assert_eq!(
+            c.remediate_by,
+            ts("2026-01-15T09:00:00Z"),
+            "a past due date is left out"
+        );
         let later = Date::new(2026, 3, 1).unwrap();
         let c = Clocks::start(&p, ts("2026-01-01T09:00:00Z"), Some(later));
         assert_eq!(c.remediate_by, ts("2026-01-15T09:00:00Z"));

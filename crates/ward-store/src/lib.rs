@@ -460,6 +460,6 @@ impl<T> Store for T where
         + FrameworkStore
         + AssessmentStore
         + ProfileStore
-    + AlertStore
+        + AlertStore
 {
 }

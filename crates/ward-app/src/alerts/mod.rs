@@ -12,7 +12,9 @@ mod respond;
 mod targets;
 
 use serde::{Deserialize, Serialize};
-use ward_core::alert::{Alert, AlertEvent, ClockPolicy, Clock, Recipient, RecipientState, Severity, TargetReason};
+use ward_core::alert::{
+    Alert, AlertEvent, Clock, ClockPolicy, Recipient, RecipientState, Severity, TargetReason,
+};
 use ward_core::org::OrgKind;
 use ward_core::tlp::Tlp;
 use ward_core::{AlertId, OrgId};
@@ -127,7 +129,9 @@ fn check_new(new: &NewAlert) -> Result<(), Vec<FieldProblem>> {
     }
     for (i, r) in new.references.iter().enumerate() {
         let r = r.trim();
-        if !(r.starts_with("https://") || r.starts_with("http://")) || r.len() > 2000 || r.contains(char::is_whitespace)
+        if !(r.starts_with("https://") || r.starts_with("http://"))
+            || r.len() > 2000
+            || r.contains(char::is_whitespace)
         {
             p.push(problem(
                 format!("references[{i}]"),
@@ -160,7 +164,9 @@ impl App {
         let policy = new
             .clocks
             .unwrap_or_else(|| self.settings().alert_clocks.for_severity(new.severity));
-        policy.check().map_err(|e| AppError::invalid(format!("clocks.{}", e.field), e.message))?;
+        policy
+            .check()
+            .map_err(|e| AppError::invalid(format!("clocks.{}", e.field), e.message))?;
         let advisories = trimmed(&new.advisories);
         let index = self.exposure_index().await?;
         let resolved = index.resolve_advisories(&advisories).map_err(|unknown| {
@@ -168,7 +174,10 @@ impl App {
                 unknown
                     .into_iter()
                     .map(|(i, id)| {
-                        problem(format!("advisories[{i}]"), format!("{id} is not an advisory Ward knows"))
+                        problem(
+                            format!("advisories[{i}]"),
+                            format!("{id} is not an advisory Ward knows"),
+                        )
                     })
                     .collect(),
             )

@@ -40,7 +40,10 @@ fn check(response: &Response) -> Result<(), Vec<FieldProblem>> {
                 }
                 Applicability::Affected => {
                     if justification.is_some() {
-                        p.push(problem("justification", "a justification is given only for not_affected"));
+                        p.push(problem(
+                            "justification",
+                            "a justification is given only for not_affected",
+                        ));
                     }
                 }
             }
@@ -77,7 +80,9 @@ fn tidy(response: Response) -> Response {
         Response::Update { text } => Response::Update {
             text: text.trim().to_owned(),
         },
-        Response::Close { reason } => Response::Close { reason: clean(reason) },
+        Response::Close { reason } => Response::Close {
+            reason: clean(reason),
+        },
         other => other,
     }
 }

@@ -592,7 +592,10 @@ fn alerts_issue_reaches_the_demo_organisations_exposed_to_log4shell() {
     let orgs = issued["organisations"].as_u64().unwrap();
     let assets = issued["assets"].as_u64().unwrap();
     assert!(orgs > 0, "the demo is exposed to Log4Shell: {issued}");
-    assert!(assets >= orgs, "every organisation has an affected asset: {issued}");
+    assert!(
+        assets >= orgs,
+        "every organisation has an affected asset: {issued}"
+    );
     assert_eq!(issued["policy"]["acknowledge_hours"], 48, "{issued}");
 
     // An advisory Ward does not know: refused with the id named, nothing stored.

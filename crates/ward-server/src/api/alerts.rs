@@ -26,7 +26,10 @@ fn org_id(id: &str) -> Result<OrgId, ApiError> {
 /// closed) over the organisations you may see.
 #[utoipa::path(get, path = "/api/v1/alerts", tag = "alerts",
     responses((status = 200, body = Vec<AlertSummary>), (status = 401, body = crate::error::ErrorBody)))]
-pub async fn list(State(s): State<AppState>, ApiActor(actor): ApiActor) -> ApiResult<Json<Vec<AlertSummary>>> {
+pub async fn list(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> ApiResult<Json<Vec<AlertSummary>>> {
     Ok(Json(s.app.alerts(&actor).await?))
 }
 

@@ -185,8 +185,11 @@ pub(super) async fn alert(State(s): State<AppState>, page: Signed, Path(id): Pat
         .map_err(|_| AppError::NotFound("alert".into()))
         .map_err(&fail)?;
     let v = s.app.alert(&page.actor, id).await.map_err(&fail)?;
-    let names: std::collections::BTreeMap<OrgId, String> =
-        v.recipients.iter().map(|r| (r.org.id, r.org.name.clone())).collect();
+    let names: std::collections::BTreeMap<OrgId, String> = v
+        .recipients
+        .iter()
+        .map(|r| (r.org.id, r.org.name.clone()))
+        .collect();
     let view = AlertPage {
         chrome: chrome_at(&page, Section::Alerts),
         id: v.alert.id.to_string(),
@@ -283,7 +286,8 @@ pub(super) async fn answer(
     let response = match form.action.as_str() {
         "acknowledge" => Response::Acknowledge,
         "applicability" => Response::Applicability {
-            applicability: parse_enum::<Applicability>("applicability", &form.applicability).map_err(&fail)?,
+            applicability: parse_enum::<Applicability>("applicability", &form.applicability)
+                .map_err(&fail)?,
             reason,
             justification: optional_enum::<Justification>("justification", &form.justification)
                 .map_err(&fail)?,

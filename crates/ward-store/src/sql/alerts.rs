@@ -22,7 +22,8 @@ const RECIPIENT_COLUMNS: &str = "alert_id, org_id, reason, assets, targeted_at, 
      remediate_by, acknowledged_at, applicability, applicability_reason, first_update_at, closed_at, close_reason";
 
 fn to_json(v: &impl Serialize, column: &str) -> StoreResult<String> {
-    serde_json::to_string(v).map_err(|e| StoreError::Backend(format!("{column} cannot be written as JSON: {e}")))
+    serde_json::to_string(v)
+        .map_err(|e| StoreError::Backend(format!("{column} cannot be written as JSON: {e}")))
 }
 
 fn from_json<T: DeserializeOwned>(r: &impl RowRead, column: &str) -> StoreResult<T> {
@@ -142,7 +143,9 @@ async fn insert_recipient<E: Exec + ?Sized>(db: &mut E, r: &Recipient) -> StoreR
 /// Appends timeline entries after the alert's last one.
 async fn append_events<E: Exec + ?Sized>(db: &mut E, id: AlertId, events: &[AlertEvent]) -> StoreResult<()> {
     let last = db
-        .fetch_one(Sql::new("SELECT COALESCE(MAX(seq), 0) AS n FROM alert_events WHERE alert_id = $1").arg(id))
+        .fetch_one(
+            Sql::new("SELECT COALESCE(MAX(seq), 0) AS n FROM alert_events WHERE alert_id = $1").arg(id),
+        )
         .await?
         .i64("n")?;
     for (i, e) in events.iter().enumerate() {
@@ -240,7 +243,11 @@ impl<B: SqlBackend> AlertStore for B {
             at: meta.at,
             kind: EventKind::Issued,
             actor: who(meta),
-            text: Some(format!("{} alert issued to {} organisation(s)", a.severity, recipients.len())),
+            text: Some(format!(
+                "{} alert issued to {} organisation(s)",
+                a.severity,
+                recipients.len()
+            )),
         }];
         for r in recipients {
             insert_recipient(&mut tx, r).await?;
@@ -310,7 +317,12 @@ impl<B: SqlBackend> AlertStore for B {
         let mut q = Sql::new(format!("SELECT {ALERT_COLUMNS} FROM alerts a WHERE 1 = 1"));
         push_visible(&db, &mut q, scope);
         q.push(" ORDER BY a.issued_at DESC, a.id DESC");
-        let alerts: Vec<Alert> = db.fetch_all(q).await?.iter().map(alert).collect::<StoreResult<_>>()?;
+        let alerts: Vec<Alert> = db
+            .fetch_all(q)
+            .await?
+            .iter()
+            .map(alert)
+            .collect::<StoreResult<_>>()?;
         // Figures over the recipients in scope, one pass per alert (a handful of columns each).
         let mut q = Sql::new(
             "SELECT r.alert_id, COUNT(*) AS organisations, \
@@ -328,7 +340,12 @@ impl<B: SqlBackend> AlertStore for B {
         for r in db.fetch_all(q).await? {
             figures.insert(
                 r.id("alert_id")?,
-                (r.u64("organisations")?, r.u64("acknowledged")?, r.u64("closed")?, r.u64("overdue")?),
+                (
+                    r.u64("organisations")?,
+                    r.u64("acknowledged")?,
+                    r.u64("closed")?,
+                    r.u64("overdue")?,
+                ),
             );
         }
         // Asset counts need the records' lists: read them for the alerts in scope.
@@ -365,7 +382,12 @@ impl<B: SqlBackend> AlertStore for B {
         .arg(id);
         db.scope_filter(&mut q, scope, "org_id");
         q.push(" ORDER BY org_id");
-        let recipients = db.fetch_all(q).await?.iter().map(recipient).collect::<StoreResult<_>>()?;
+        let recipients = db
+            .fetch_all(q)
+            .await?
+            .iter()
+            .map(recipient)
+            .collect::<StoreResult<_>>()?;
         let mut q = Sql::new(
             "SELECT alert_id, org_id, at, kind, actor, note FROM alert_events WHERE alert_id = $1 \
              AND (org_id IS NULL OR (1 = 1",
@@ -373,7 +395,12 @@ impl<B: SqlBackend> AlertStore for B {
         .arg(id);
         db.scope_filter(&mut q, scope, "org_id");
         q.push(")) ORDER BY seq");
-        let events = db.fetch_all(q).await?.iter().map(event).collect::<StoreResult<_>>()?;
+        let events = db
+            .fetch_all(q)
+            .await?
+            .iter()
+            .map(event)
+            .collect::<StoreResult<_>>()?;
         Ok(AlertDetail {
             alert: a,
             recipients,
@@ -411,7 +438,9 @@ impl<B: SqlBackend> AlertStore for B {
         let text = match response {
             Response::Acknowledge => None,
             Response::Applicability {
-                applicability, reason, ..
+                applicability,
+                reason,
+                ..
             } => {
                 after.applicability = Some(*applicability);
                 after.applicability_reason = reason.clone();

@@ -96,7 +96,9 @@ pub async fn alerts_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()> {
         "one organisation added"
     );
     check_eq!(
-        store.extend_alert(&Scope::All, x.id, &[rb.clone()], &fx.meta(21)).await?,
+        store
+            .extend_alert(&Scope::All, x.id, std::slice::from_ref(&rb), &fx.meta(21))
+            .await?,
         0,
         "nothing new the second time"
     );
@@ -129,7 +131,12 @@ pub async fn alerts_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()> {
         "an alert read from outside"
     );
     check_eq!(
-        store.list_alerts(&outsider, at(30)).await?.iter().filter(|s| s.alert.id == x.id).count(),
+        store
+            .list_alerts(&outsider, at(30))
+            .await?
+            .iter()
+            .filter(|s| s.alert.id == x.id)
+            .count(),
         0,
         "an alert listed outside"
     );
@@ -188,7 +195,11 @@ pub async fn alerts_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()> {
         )
         .await?;
     check_eq!(closed.state(), RecipientState::Closed, "closed");
-    check_eq!(closed.close_reason.as_deref(), Some("scanner lags"), "reason kept");
+    check_eq!(
+        closed.close_reason.as_deref(),
+        Some("scanner lags"),
+        "reason kept"
+    );
     check_err!(
         store
             .respond_to_alert(

@@ -58,7 +58,10 @@ async fn an_alert_reaches_the_exposed_and_each_sees_only_its_own_record() {
 
         let (status, issued) = post(&app, &national, "/api/v1/alerts", &log4shell_alert(&app)).await;
         assert_eq!(status, 200, "{b}: {issued}");
-        assert_eq!(issued["organisations"], 2, "{b}: both trusts run log4j-core: {issued}");
+        assert_eq!(
+            issued["organisations"], 2,
+            "{b}: both trusts run log4j-core: {issued}"
+        );
         assert_eq!(issued["exposed"], 2, "{b}");
         assert_eq!(issued["assets"], 2, "{b}");
         let id = issued["alert"].as_str().unwrap().to_owned();
@@ -127,7 +130,10 @@ async fn an_alert_reaches_the_exposed_and_each_sees_only_its_own_record() {
         .await;
         assert_eq!(status, 200, "{b}: {r}");
         let (_, list) = get(&app, &admin, "/api/v1/alerts").await;
-        assert_eq!(list[0]["organisations"], 1, "{b}: the trust's figures are its own: {list}");
+        assert_eq!(
+            list[0]["organisations"], 1,
+            "{b}: the trust's figures are its own: {list}"
+        );
         assert_eq!(list[0]["acknowledged"], 1, "{b}");
         clock.advance(jiff::SignedDuration::from_hours(-49));
     }
@@ -144,7 +150,10 @@ async fn members_do_not_issue_and_regional_leads_issue_only_in_their_region() {
         let regional = as_role(&app, Role::RegionalLead).await;
         let (status, issued) = post(&app, &regional, "/api/v1/alerts", &log4shell_alert(&app)).await;
         assert_eq!(status, 200, "{b}: {issued}");
-        assert_eq!(issued["organisations"], 1, "{b}: only the London trust, not the foreign one");
+        assert_eq!(
+            issued["organisations"], 1,
+            "{b}: only the London trust, not the foreign one"
+        );
         let mut outside = log4shell_alert(&app);
         outside["add_area"] = json!(app.world.south_west);
         let (status, _) = post(&app, &regional, "/api/v1/alerts", &outside).await;
@@ -154,15 +163,24 @@ async fn members_do_not_issue_and_regional_leads_issue_only_in_their_region() {
         inside["add_kinds"] = json!(["gp_practice"]);
         let (status, issued) = post(&app, &regional, "/api/v1/alerts", &inside).await;
         assert_eq!(status, 200, "{b}: {issued}");
-        assert_eq!(issued["organisations"], 2, "{b}: the exposed trust and the ICB's practice");
+        assert_eq!(
+            issued["organisations"], 2,
+            "{b}: the exposed trust and the ICB's practice"
+        );
 
         let national = as_role(&app, Role::NationalAnalyst).await;
         let mut unknown = log4shell_alert(&app);
         unknown["advisories"] = json!([app.world.advisory, "CVE-2099-99999"]);
         let (status, body) = post(&app, &national, "/api/v1/alerts", &unknown).await;
         assert_eq!(status, 422, "{b}: {body}");
-        assert!(body.to_string().contains("CVE-2099-99999"), "{b}: names the id: {body}");
-        assert!(body.to_string().contains("advisories[1]"), "{b}: names the field: {body}");
+        assert!(
+            body.to_string().contains("CVE-2099-99999"),
+            "{b}: names the id: {body}"
+        );
+        assert!(
+            body.to_string().contains("advisories[1]"),
+            "{b}: names the field: {body}"
+        );
     }
 }
 
@@ -177,7 +195,13 @@ async fn closing_waits_for_the_exposure_and_not_affected_writes_vex() {
         let id = issued["alert"].as_str().unwrap().to_owned();
         let answer = |org| format!("/api/v1/alerts/{id}/orgs/{org}/responses");
 
-        let (status, body) = post(&app, &member, &answer(app.world.trust), &json!({"action": "close"})).await;
+        let (status, body) = post(
+            &app,
+            &member,
+            &answer(app.world.trust),
+            &json!({"action": "close"}),
+        )
+        .await;
         assert_eq!(status, 409, "{b}: closed while exposed: {body}");
         let (status, body) = post(
             &app,
@@ -199,11 +223,27 @@ async fn closing_waits_for_the_exposure_and_not_affected_writes_vex() {
         assert_eq!(body["applicability"], "not_affected", "{b}");
         assert!(body["acknowledged_at"].is_string(), "{b}: an answer acknowledges");
         // The VEX statement is the trust's own: its exposure is no longer open, the foreign one is.
-        let (_, mine) = get(&app, &member, &format!("/api/v1/exposures?advisory={}", app.world.advisory)).await;
+        let (_, mine) = get(
+            &app,
+            &member,
+            &format!("/api/v1/exposures?advisory={}", app.world.advisory),
+        )
+        .await;
         assert_eq!(mine["total"], 0, "{b}: {mine}");
-        let (_, theirs) = get(&app, &foreign, &format!("/api/v1/exposures?advisory={}", app.world.advisory)).await;
+        let (_, theirs) = get(
+            &app,
+            &foreign,
+            &format!("/api/v1/exposures?advisory={}", app.world.advisory),
+        )
+        .await;
         assert_eq!(theirs["total"], 1, "{b}: {theirs}");
-        let (status, body) = post(&app, &member, &answer(app.world.trust), &json!({"action": "close"})).await;
+        let (status, body) = post(
+            &app,
+            &member,
+            &answer(app.world.trust),
+            &json!({"action": "close"}),
+        )
+        .await;
         assert_eq!(status, 200, "{b}: nothing open any more: {body}");
 
         // The foreign trust closes with a reason while still exposed: recorded.
@@ -215,7 +255,10 @@ async fn closing_waits_for_the_exposure_and_not_affected_writes_vex() {
         )
         .await;
         assert_eq!(status, 200, "{b}: {body}");
-        assert_eq!(body["close_reason"], "server switched off, removal next week", "{b}");
+        assert_eq!(
+            body["close_reason"], "server switched off, removal next week",
+            "{b}"
+        );
         let (status, _) = post(
             &app,
             &foreign,
@@ -277,7 +320,11 @@ async fn a_new_exposure_extends_the_alert_with_its_own_clocks() {
             "{b}: its clocks start when it was reached"
         );
         assert!(
-            view["events"].as_array().unwrap().iter().any(|e| e["kind"] == "extended"),
+            view["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["kind"] == "extended"),
             "{b}: the timeline shows it"
         );
         clock.advance(jiff::SignedDuration::from_hours(-5));

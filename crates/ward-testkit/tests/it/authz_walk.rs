@@ -435,8 +435,10 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
         }
         ("POST", "/api/v1/alerts") => (
             "/api/v1/alerts".into(),
-            j(json!({"severity": "high", "title": format!("Walk {n}"), "advisories": [w.advisory],
-                     "add_area": org})),
+            j(
+                json!({"severity": "high", "title": format!("Walk {n}"), "advisories": [w.advisory],
+                     "add_area": org}),
+            ),
         ),
         ("GET", "/api/v1/alerts/{id}") => (
             format!("/api/v1/alerts/{}", disposable_alert(app, write_org, n).await),

@@ -13,7 +13,10 @@ async fn issue_answer_and_count_through_the_pages() {
     national.sign_in_as(Role::NationalAnalyst).await;
     let list = national.get("/alerts").await;
     assert_eq!(list.status, StatusCode::OK);
-    assert!(list.body.contains("Issue an alert"), "the national team gets the form");
+    assert!(
+        list.body.contains("Issue an alert"),
+        "the national team gets the form"
+    );
     let csrf = hidden(&list.body, "csrf");
     let issued = national
         .post(
@@ -51,18 +54,23 @@ async fn issue_answer_and_count_through_the_pages() {
     let closed = member.post(&form, &[("csrf", &csrf), ("action", "close")]).await;
     assert_eq!(closed.status, StatusCode::CONFLICT, "still exposed");
     assert!(closed.body.contains("give a reason"), "{}", closed.body);
-    let ack = member.post(&form, &[("csrf", &csrf), ("action", "acknowledge")]).await;
+    let ack = member
+        .post(&form, &[("csrf", &csrf), ("action", "acknowledge")])
+        .await;
     assert_eq!(ack.status, StatusCode::SEE_OTHER, "{}", ack.body);
     let page = member.get(&at).await;
     assert!(page.body.contains(">acknowledged<"), "the record shows it");
     // Another organisation's record is not answerable from this session.
     let foreign = format!("{at}/orgs/{}", t.world.foreign_trust);
-    let refused = member.post(&foreign, &[("csrf", &csrf), ("action", "acknowledge")]).await;
+    let refused = member
+        .post(&foreign, &[("csrf", &csrf), ("action", "acknowledge")])
+        .await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
 
     let list = national.get("/alerts").await;
     assert!(
-        list.body.contains("<td class=\"num\">2</td>\n    <td class=\"num\">1</td>"),
+        list.body
+            .contains("<td class=\"num\">2</td>\n    <td class=\"num\">1</td>"),
         "two organisations, one acknowledged: {}",
         list.body
     );
