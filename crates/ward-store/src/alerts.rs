@@ -57,6 +57,8 @@ pub trait AlertStore: Send + Sync {
         recipients: &[Recipient],
         audit: &AuditMeta,
     ) -> StoreResult<u64>;
+    /// Whether any alert exists (so that work after imports is queued only when it can matter).
+    async fn any_alert(&self) -> StoreResult<bool>;
     /// The alerts visible in `scope`, newest first, with figures at `now`.
     async fn list_alerts(&self, scope: &Scope, now: Timestamp) -> StoreResult<Vec<AlertSummary>>;
     /// One alert visible in `scope`.

@@ -321,10 +321,15 @@ impl App {
         .map(|_| ())
     }
 
-    /// [`App::queue_alert_extension`] after an import: a failure to queue is logged, never the
-    /// import's failure (the next import, or the issuer, queues it again).
+    /// [`App::queue_alert_extension`] after an import, when any alert exists: a failure to queue
+    /// is logged, never the import's failure (the next import queues it again).
     pub(crate) async fn queue_alert_extension_logged(&self) {
-        if let Err(e) = self.queue_alert_extension().await {
+        let queued = match self.store().any_alert().await {
+            Ok(false) => return,
+            Ok(true) => self.queue_alert_extension().await,
+            Err(e) => Err(e.into()),
+        };
+        if let Err(e) = queued {
             tracing::warn!(error = %e, "the alerts.extend job was not queued");
         }
     }

@@ -152,7 +152,6 @@ impl App {
         let stored = software.len() as u64;
         current.software.extend(software);
         self.update_asset(actor, &current).await?;
-        self.queue_alert_extension_logged().await;
         drop(permit);
         Ok(SbomUploadSummary {
             file: file.to_owned(),

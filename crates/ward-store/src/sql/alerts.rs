@@ -312,6 +312,14 @@ impl<B: SqlBackend> AlertStore for B {
         Ok(events.len() as u64)
     }
 
+    async fn any_alert(&self) -> StoreResult<bool> {
+        let mut db = self.read().await?;
+        Ok(db
+            .fetch_optional(Sql::new("SELECT 1 AS n FROM alerts LIMIT 1"))
+            .await?
+            .is_some())
+    }
+
     async fn list_alerts(&self, scope: &Scope, now: Timestamp) -> StoreResult<Vec<AlertSummary>> {
         let mut db = self.read().await?;
         let mut q = Sql::new(format!("SELECT {ALERT_COLUMNS} FROM alerts a WHERE 1 = 1"));

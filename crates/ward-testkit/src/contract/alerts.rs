@@ -68,6 +68,7 @@ pub async fn alerts_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()> {
     );
     cursor.expect(&store, "refusals write nothing", &[]).await?;
 
+    check_eq!(store.any_alert().await?, false, "no alert yet");
     let x = alert(national.id, None);
     let ra = Recipient::new(&x, a.id, TargetReason::Exposed, vec![asset("LIMS")], at(10));
     store
@@ -76,6 +77,7 @@ pub async fn alerts_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()> {
     cursor
         .expect(&store, "issue", &[("alert.issue", Some(national.id))])
         .await?;
+    check_eq!(store.any_alert().await?, true, "an alert");
     let got = store.get_alert(&Scope::All, x.id).await?;
     check_eq!(got.alert, x, "the alert reads back");
     check_eq!(got.recipients, vec![ra.clone()], "the record reads back");

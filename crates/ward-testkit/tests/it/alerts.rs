@@ -302,8 +302,25 @@ async fn a_new_exposure_extends_the_alert_with_its_own_clocks() {
             }],
         };
         app.app.create_assets(&practice, &[asset]).await.unwrap();
-        let added = app.app.extend_alerts(&practice).await.unwrap();
-        assert_eq!(added, 1, "{b}: the practice is newly exposed");
+        // The import queued the extension job; a runner does it.
+        assert_eq!(
+            app.store
+                .count_jobs(ward_core::job::JobStatus::Queued)
+                .await
+                .unwrap(),
+            1,
+            "{b}: alerts.extend queued"
+        );
+        let runner = ward_app::jobs::JobRunner::new(app.app.clone(), "test-worker".into());
+        assert!(runner.run_once().await.unwrap(), "{b}: the job ran");
+        assert_eq!(
+            app.store
+                .count_jobs(ward_core::job::JobStatus::Succeeded)
+                .await
+                .unwrap(),
+            1,
+            "{b}"
+        );
         assert_eq!(app.app.extend_alerts(&practice).await.unwrap(), 0, "{b}: once");
 
         let national = as_role(&app, Role::NationalAnalyst).await;
