@@ -54,10 +54,16 @@ pub enum Action {
     /// Sign off and publish the organisation's assessments (its senior information risk owner's
     /// decision, taken by an organisation admin).
     SignOffAssessments,
+    /// Issue cyber alerts to the organisations exposed (national: the sector; regional: the region).
+    IssueAlerts,
+    /// See alerts and the records of the organisations in the footprint.
+    ReadAlerts,
+    /// Answer an alert for the organisation: acknowledge, applicability, updates, close.
+    RespondAlerts,
 }
 
 impl Action {
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 22] = [
         Self::ReadOrgs,
         Self::ImportOrgs,
         Self::ReadInventory,
@@ -77,6 +83,9 @@ impl Action {
         Self::WriteAssessments,
         Self::SignOffAssessments,
         Self::PublishProfiles,
+        Self::IssueAlerts,
+        Self::ReadAlerts,
+        Self::RespondAlerts,
     ];
 }
 
@@ -89,30 +98,39 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
         // Reference data: every role reads it whole.
         (_, ReadFrameworks) => Some(Scope::All),
         (NationalAnalyst, PublishProfiles) => Some(Scope::All),
-        (NationalAnalyst, WriteInventory | StateVex | WriteAssessments | SignOffAssessments) => None,
+        (
+            NationalAnalyst,
+            WriteInventory | StateVex | WriteAssessments | SignOffAssessments | RespondAlerts,
+        ) => None,
         (NationalAnalyst, _) => Some(Scope::All),
 
         (
             RegionalLead,
-            ReadOrgs | ReadInventory | ReadExposure | ReadAudit | ManageUsers | ReadAssessments,
+            ReadOrgs | ReadInventory | ReadExposure | ReadAudit | ManageUsers | ReadAssessments | ReadAlerts,
         ) => own_subtree,
+        // A regional team issues alerts to its own region only.
+        (RegionalLead, IssueAlerts) => own_subtree,
         (RegionalLead, _) => None,
 
         (
             OrgAdmin,
             ReadOrgs | ReadInventory | WriteInventory | ReadExposure | StateVex | ManageUsers | ManageTokens
-            | ReadAudit | ReadAssessments | WriteAssessments | SignOffAssessments,
+            | ReadAudit | ReadAssessments | WriteAssessments | SignOffAssessments | ReadAlerts
+            | RespondAlerts,
         ) => own_subtree,
         (OrgAdmin, _) => None,
 
         (
             OrgMember | IncidentResponder,
-            ReadOrgs | ReadInventory | WriteInventory | ReadExposure | StateVex | ReadAssessments,
+            ReadOrgs | ReadInventory | WriteInventory | ReadExposure | StateVex | ReadAssessments
+            | ReadAlerts | RespondAlerts,
         ) => own_subtree,
         (OrgMember, WriteAssessments) => own_subtree,
         (OrgMember | IncidentResponder, _) => None,
 
-        (Auditor, ReadOrgs | ReadInventory | ReadExposure | ReadAudit | ReadAssessments) => own_subtree,
+        (Auditor, ReadOrgs | ReadInventory | ReadExposure | ReadAudit | ReadAssessments | ReadAlerts) => {
+            own_subtree
+        }
         (Auditor, _) => None,
 
         // A supplier answers its own organisation's supplier assessment and sees nobody else's.
@@ -258,6 +276,20 @@ mod tests {
             .filter(|r| scope_for(*r, org(), Action::ConfirmProducts).is_some())
             .collect();
         assert_eq!(confirmers, vec![Role::NationalAnalyst]);
+    }
+
+    #[test]
+    fn only_national_and_regional_teams_issue_alerts() {
+        let issuers: Vec<Role> = Role::iter()
+            .filter(|r| scope_for(*r, org(), Action::IssueAlerts).is_some())
+            .collect();
+        assert_eq!(issuers, vec![Role::NationalAnalyst, Role::RegionalLead]);
+        assert_eq!(
+            scope_for(Role::RegionalLead, org(), Action::IssueAlerts),
+            Some(Scope::subtree(org()))
+        );
+        assert!(scope_for(Role::NationalAnalyst, org(), Action::RespondAlerts).is_none());
+        assert!(scope_for(Role::SupplierContact, org(), Action::ReadAlerts).is_none());
     }
 
     #[test]

@@ -142,6 +142,7 @@ impl App {
             .insert_assets(&scope, assets, &actor.audit(now))
             .await?;
         self.exposure_changed();
+        self.queue_alert_extension_logged().await;
         Ok(n)
     }
 
@@ -153,6 +154,7 @@ impl App {
             .update_asset(&scope, asset, &actor.audit(now))
             .await?;
         self.exposure_changed();
+        self.queue_alert_extension_logged().await;
         Ok(())
     }
 

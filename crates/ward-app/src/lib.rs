@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod actor;
+pub mod alerts;
 pub mod assurance;
 pub mod audit;
 pub mod authz;

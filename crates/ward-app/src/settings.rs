@@ -40,6 +40,9 @@ pub struct AppSettings {
     /// Most bytes an upload may expand to once decompressed or its YAML aliases expanded
     /// ([`ward_feeds::limits::MAX_EXPANDED_BYTES`] by default).
     pub max_expanded_bytes: u64,
+    /// The clocks each severity of alert starts (see `ward_core::alert::ClockSettings`); an issuer
+    /// may override them for one alert.
+    pub alert_clocks: ward_core::alert::ClockSettings,
 }
 
 impl Default for AppSettings {
@@ -61,6 +64,7 @@ impl Default for AppSettings {
             max_concurrent_heavy_requests: 4,
             parse_timeout: SignedDuration::from_secs(60),
             max_expanded_bytes: ward_feeds::limits::MAX_EXPANDED_BYTES,
+            alert_clocks: ward_core::alert::ClockSettings::default(),
         }
     }
 }

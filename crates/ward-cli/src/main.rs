@@ -82,6 +82,9 @@ enum Command {
     /// Derive each outcome's status from a framework file and an answers file (offline); exit 3 for
     /// unreadable or broken input and answers naming unknown indicators.
     Assess(commands::assess::AssessArgs),
+    /// Cyber alerts: issue to the organisations exposed, list.
+    #[command(subcommand)]
+    Alerts(commands::alerts::AlertsCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -168,6 +171,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Frameworks(c) => commands::frameworks::run(&settings, cli.json, c).await,
         Command::Profiles(c) => commands::profiles::run(&settings, cli.json, c).await,
         Command::Assess(a) => commands::assess::run(&a, cli.json),
+        Command::Alerts(c) => commands::alerts::run(&settings, cli.json, c).await,
         Command::Scan(a) => {
             if commands::offline::run_scan(&a, cli.json)? {
                 std::process::exit(1);

@@ -62,6 +62,9 @@ pub(crate) struct Settings {
     pub log_format: String,
     /// Where `ward feeds sync` keeps partial (resumable) and complete downloads.
     pub feeds_cache_dir: String,
+    /// The clocks each severity of cyber alert starts (hours to acknowledge and to a first
+    /// update, days to remediate); an issuer may override them for one alert.
+    pub alert_clocks: ward_core::alert::ClockSettings,
     /// Sources `ward feeds sync` downloads (see [`default_feeds`]).
     pub feeds: Vec<ward_app::feeds::FeedSource>,
 }
@@ -104,6 +107,14 @@ const FEEDS_HELP: &str = "\
 # or .gz), csaf (a CSAF provider's provider-metadata.json; its ROLIE feeds and changed documents are
 # followed), file (any one file `ward feeds import` reads). Requests are conditional (ETag,
 # Last-Modified), retried on server errors and resumed from feeds_cache_dir when interrupted.
+";
+
+/// Explains the `[alert_clocks.*]` tables in `ward config print-default`.
+const ALERT_CLOCKS_HELP: &str = "\
+# Cyber alert clocks per severity, counted from when an organisation is targeted: hours to
+# acknowledge, hours to a first update, days to remediate (cut to a linked advisory's KEV due date
+# when that is sooner). Critical and high follow NHS England's CSOC (48 hours, 3 days) and Cyber
+# Essentials (14 days); medium and low are Ward's defaults. An issuer may override them per alert.
 ";
 
 /// A list of strings, or one string of comma-separated items (as environment variables give it).
@@ -248,6 +259,7 @@ impl Default for Settings {
             job_workers: 1,
             log_format: "pretty".into(),
             feeds_cache_dir: "ward-data/feeds-cache".into(),
+            alert_clocks: ward_core::alert::ClockSettings::default(),
             feeds: default_feeds(),
         }
     }
@@ -298,6 +310,7 @@ impl Settings {
             max_expanded_bytes: self.max_expanded_mib.saturating_mul(1024 * 1024),
             max_concurrent_heavy_requests: self.max_concurrent_heavy_requests,
             parse_timeout: jiff::SignedDuration::from_secs(self.parse_timeout_secs),
+            alert_clocks: self.alert_clocks,
             ..ward_app::AppSettings::default()
         }
     }
@@ -333,6 +346,10 @@ impl Settings {
             text.push_str(line);
             text.push('\n');
         }
+        let text = match text.find("[alert_clocks") {
+            Some(at) => format!("{}{ALERT_CLOCKS_HELP}{}", &text[..at], &text[at..]),
+            None => text,
+        };
         Ok(match text.find("[[feeds]]") {
             Some(at) => format!("{}{FEEDS_HELP}{}", &text[..at], &text[at..]),
             None => text,
@@ -419,7 +436,12 @@ mod tests {
                 "{key} has no help line"
             );
         }
+        assert!(
+            text.contains("# Cyber alert clocks per severity"),
+            "alert clocks explained"
+        );
         let app = Settings::default().app_settings();
+        assert_eq!(app.alert_clocks.high.acknowledge_hours, 48);
         assert_eq!(app.max_expanded_bytes, ward_feeds::limits::MAX_EXPANDED_BYTES);
         assert_eq!(app.parse_timeout, jiff::SignedDuration::from_secs(60));
     }
@@ -432,7 +454,8 @@ mod tests {
         assert!(keys.contains(&"feeds".to_owned()));
         assert!(keys.contains(&"max_concurrent_heavy_requests".to_owned()));
         assert!(keys.contains(&"instance_key_file".to_owned()));
-        assert_eq!(keys.len(), 25);
+        assert!(keys.contains(&"alert_clocks".to_owned()));
+        assert_eq!(keys.len(), 26);
         for (k, _) in SETTING_HELP {
             assert!(keys.contains(&(*k).to_owned()), "help for unknown setting {k}");
         }

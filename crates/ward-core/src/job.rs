@@ -30,6 +30,10 @@ pub enum JobKind {
     #[serde(rename = "feeds.sync")]
     #[strum(serialize = "feeds.sync")]
     FeedsSync,
+    /// Extends cyber alerts to organisations newly exposed to their advisories.
+    #[serde(rename = "alerts.extend")]
+    #[strum(serialize = "alerts.extend")]
+    AlertsExtend,
     /// Test support: writes one audit record naming the job. Only builds with the app's
     /// `test-support` feature have a handler for it, so elsewhere such a job is never claimed.
     #[serde(rename = "audit.probe")]

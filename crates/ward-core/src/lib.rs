@@ -2,6 +2,7 @@
 //! dependencies, roles, the NPSA risk language, TLP, and the audit chain. No I/O lives here.
 
 pub mod account;
+pub mod alert;
 pub mod asset;
 pub mod assurance;
 pub mod audit;

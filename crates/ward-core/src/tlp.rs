@@ -37,6 +37,18 @@ impl Tlp {
     }
 }
 
+/// Reads the label as [`Tlp::as_str`] writes it (`TLP:AMBER+STRICT`), or the bare colour.
+impl std::str::FromStr for Tlp {
+    type Err = crate::ValidationError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        use strum::IntoEnumIterator;
+        let want = s.trim().to_ascii_uppercase();
+        Self::iter()
+            .find(|t| t.as_str() == want || t.as_str().strip_prefix("TLP:") == Some(want.as_str()))
+            .ok_or_else(|| crate::ValidationError::new("tlp", format!("'{s}' is not a TLP 2.0 label")))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -50,5 +62,14 @@ mod tests {
             assert_eq!(serde_json::from_value::<Tlp>(colour).unwrap(), t);
         }
         assert_eq!(Tlp::AmberStrict.as_str(), "TLP:AMBER+STRICT");
+    }
+
+    #[test]
+    fn labels_read_back() {
+        for t in Tlp::iter() {
+            assert_eq!(t.as_str().parse::<Tlp>().unwrap(), t);
+        }
+        assert_eq!("amber+strict".parse::<Tlp>().unwrap(), Tlp::AmberStrict);
+        assert!("TLP:WHITE".parse::<Tlp>().is_err());
     }
 }

@@ -748,6 +748,62 @@ pub const TABLES: &[BackupTable] = &[
         ],
         &["framework", "framework_version", "category", "version"],
     ),
+    // Lists (advisories, actions, references, assets) are JSON arrays kept as text in both schemas.
+    entry(
+        "alerts",
+        &[
+            col("id", Uuid),
+            col("severity", Text),
+            col("title", Text),
+            col("summary", Text),
+            col("advisories", Text),
+            col("actions", Text),
+            col("reference_links", Text),
+            col("tlp", Text),
+            col("issuer_id", Uuid),
+            col("area_id", Uuid),
+            col("issued_by", Text),
+            col("issued_at", Timestamp),
+            col("acknowledge_hours", Integer),
+            col("first_update_hours", Integer),
+            col("remediate_days", Integer),
+            col("kev_due", Date),
+        ],
+        &["id"],
+    ),
+    entry(
+        "alert_recipients",
+        &[
+            col("alert_id", Uuid),
+            col("org_id", Uuid),
+            col("reason", Text),
+            col("assets", Text),
+            col("targeted_at", Timestamp),
+            col("acknowledge_by", Timestamp),
+            col("first_update_by", Timestamp),
+            col("remediate_by", Timestamp),
+            col("acknowledged_at", Timestamp),
+            col("applicability", Text),
+            col("applicability_reason", Text),
+            col("first_update_at", Timestamp),
+            col("closed_at", Timestamp),
+            col("close_reason", Text),
+        ],
+        &["alert_id", "org_id"],
+    ),
+    entry(
+        "alert_events",
+        &[
+            col("alert_id", Uuid),
+            col("seq", Integer),
+            col("org_id", Uuid),
+            col("at", Timestamp),
+            col("kind", Text),
+            col("actor", Text),
+            col("note", Text),
+        ],
+        &["alert_id", "seq"],
+    ),
 ];
 
 #[cfg(test)]
@@ -805,6 +861,9 @@ mod tests {
             ("vex_statements", "organisations"),
             ("vex_ids", "vex_statements"),
             ("eol_releases", "eol_products"),
+            ("alerts", "organisations"),
+            ("alert_recipients", "alerts"),
+            ("alert_events", "alerts"),
         ] {
             assert!(pos(parent) < pos(child), "{parent} before {child}");
         }

@@ -5,6 +5,7 @@
 //! Two implementations exist (`ward-store-sqlite`, `ward-store-postgres`); `ward-testkit` holds the
 //! contract suite both must pass.
 
+pub mod alerts;
 pub mod assurance;
 pub mod backup;
 mod digest;
@@ -18,6 +19,7 @@ pub mod sector;
 pub mod sql;
 pub mod vuln;
 
+pub use alerts::AlertStore;
 pub use assurance::{AssessmentStore, FrameworkStore, ProfileStore};
 pub use digest::digest_json_sliced;
 pub use error::{StoreError, StoreErrorKind, StoreResult};
@@ -443,6 +445,7 @@ pub trait Store:
     + FrameworkStore
     + AssessmentStore
     + ProfileStore
+    + AlertStore
 {
 }
 impl<T> Store for T where
@@ -457,5 +460,6 @@ impl<T> Store for T where
         + FrameworkStore
         + AssessmentStore
         + ProfileStore
+        + AlertStore
 {
 }

@@ -7,8 +7,8 @@
 //! * role grants and API tokens: the role parses and fits the organisation's kind, roles that must
 //!   expire carry an expiry (`Role::check_grant`, the rule every write path uses); the user and
 //!   organisation exist;
-//! * rows owned by an organisation (services, assets, dependencies, assessments) name one that
-//!   exists;
+//! * rows owned by an organisation (services, assets, dependencies, assessments, alerts and their
+//!   records and timeline entries) name one that exists;
 //! * the audit chain verifies under this instance's key, so its head can be signed again.
 //!
 //! Backends feed each parsed row in file order ([`RestoreChecker::row`]) and call
@@ -131,7 +131,16 @@ impl RestoreChecker {
                 self.org_kind(line, table, row, "child_id")?;
                 self.org_kind(line, table, row, "parent_id")?;
             }
-            "services" | "assets" | "dependencies" | "assessments" => {
+            "services" | "assets" | "dependencies" | "assessments" | "alert_recipients" => {
+                self.org_kind(line, table, row, "org_id")?;
+            }
+            "alerts" => {
+                self.org_kind(line, table, row, "issuer_id")?;
+                if row.get("area_id").is_some_and(|v| !v.is_null()) {
+                    self.org_kind(line, table, row, "area_id")?;
+                }
+            }
+            "alert_events" if row.get("org_id").is_some_and(|v| !v.is_null()) => {
                 self.org_kind(line, table, row, "org_id")?;
             }
             "products" => {

@@ -519,6 +519,7 @@ impl<'a> FeedImport<'a> {
         self.flush_eol().await?;
         self.summary.total_up();
         self.app.exposure_changed();
+        self.app.queue_alert_extension_logged().await;
         tracing::info!(
             files = self.summary.files,
             records = self.summary.records,

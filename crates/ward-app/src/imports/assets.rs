@@ -460,6 +460,7 @@ impl App {
             .insert_assets(&scope, &assets, &actor.audit(now))
             .await?;
         self.exposure_changed();
+        self.queue_alert_extension_logged().await;
         Ok(ImportSummary {
             file: file.to_owned(),
             records: records.len() as u64,

@@ -1,5 +1,6 @@
 //! One module per command group.
 
+pub(crate) mod alerts;
 pub(crate) mod assess;
 pub(crate) mod audit;
 pub(crate) mod backup;

@@ -568,3 +568,61 @@ async fn audit_verify_keeps_checkpoints_that_catch_a_replayed_head() {
     );
     assert!(text(&o).contains("checkpoint"), "{}", text(&o));
 }
+
+#[test]
+fn alerts_issue_reaches_the_demo_organisations_exposed_to_log4shell() {
+    let db = Db::new();
+    let url = db.url();
+    let o = db.ward(&["--database-url", &url, "demo", "--no-serve"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = db.ward(&[
+        "--json",
+        "alerts",
+        "issue",
+        "--advisory",
+        "CVE-2021-44228",
+        "--severity",
+        "critical",
+        "--title",
+        "Log4Shell",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let issued: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let id = issued["alert"].as_str().expect("the alert's id").to_owned();
+    let orgs = issued["organisations"].as_u64().unwrap();
+    let assets = issued["assets"].as_u64().unwrap();
+    assert!(orgs > 0, "the demo is exposed to Log4Shell: {issued}");
+    assert!(
+        assets >= orgs,
+        "every organisation has an affected asset: {issued}"
+    );
+    assert_eq!(issued["policy"]["acknowledge_hours"], 48, "{issued}");
+
+    // An advisory Ward does not know: refused with the id named, nothing stored.
+    let o = db.ward(&[
+        "alerts",
+        "issue",
+        "--advisory",
+        "CVE-2021-44228",
+        "--advisory",
+        "CVE-2099-0001",
+        "--severity",
+        "high",
+        "--title",
+        "Unknown",
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("CVE-2099-0001"), "{}", text(&o));
+
+    let o = db.ward(&["--json", "alerts", "list"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let list: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let alerts = list["alerts"].as_array().unwrap();
+    assert_eq!(alerts.len(), 1, "{list}");
+    assert_eq!(alerts[0]["alert"]["id"], id.as_str());
+    assert_eq!(alerts[0]["organisations"], orgs);
+    assert_eq!(alerts[0]["assets"], assets);
+    assert_eq!(alerts[0]["acknowledged"], 0);
+    let o = db.ward(&["audit", "verify"]);
+    assert!(o.status.success(), "{}", text(&o));
+}

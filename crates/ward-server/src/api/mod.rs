@@ -2,6 +2,7 @@
 //! (method, path) so tests can walk every route for every role, and fail when one is missing.
 
 pub mod accounts;
+pub mod alerts;
 pub mod assurance;
 pub mod audit;
 pub mod exposure;
@@ -145,6 +146,14 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
             "/api/v1/assessments/{id}/carry",
             post(assurance::carry_assessment),
         )
+        .add(M::GET, "/api/v1/alerts", get(alerts::list))
+        .add(M::POST, "/api/v1/alerts", post(alerts::issue))
+        .add(M::GET, "/api/v1/alerts/{id}", get(alerts::get))
+        .add(
+            M::POST,
+            "/api/v1/alerts/{id}/orgs/{org}/responses",
+            post(alerts::respond),
+        )
 }
 
 /// The routes that need a credential (everything listed by [`routes`]).
@@ -176,6 +185,7 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         assurance::start_assessment, assurance::get_assessment, assurance::answer_assessment,
         assurance::note_outcome, assurance::move_assessment, assurance::profile_versions,
         assurance::preview_profile, assurance::publish_profile, assurance::carry_assessment,
+        alerts::list, alerts::issue, alerts::get, alerts::respond,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),

@@ -8,6 +8,7 @@
 
 mod admin;
 mod advisories;
+mod alerts;
 mod assurance;
 mod exposure;
 mod import;
@@ -68,6 +69,9 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         .route("/assessments/{id}/outcomes/{code}", post(assurance::note))
         .route("/assessments/{id}/status", post(assurance::move_to))
         .route("/advisories", get(advisories::advisories))
+        .route("/alerts", get(alerts::alerts).post(alerts::issue))
+        .route("/alerts/{id}", get(alerts::alert))
+        .route("/alerts/{id}/orgs/{org}", post(alerts::answer))
         .route("/advisories/{id}", get(exposure::advisory))
         .route(
             "/import",
@@ -174,6 +178,12 @@ fn error_page_with(chrome: Option<Chrome>, e: &ApiError) -> Response {
             "This took too long",
             e.message.clone(),
             "Send a smaller file, or split it into several.",
+        ),
+        // Conflicts are refusals worded for people (an alert closed while still exposed).
+        409 => (
+            "This cannot be done as things stand",
+            e.message.clone(),
+            "Go back, read the page again and try once what it asks is in place.",
         ),
         429 => (
             "Too many attempts",
@@ -307,6 +317,7 @@ impl FromRequestParts<AppState> for Signed {
         chrome.can_read_assessments = can(Action::ReadAssessments);
         chrome.can_administer =
             can(Action::ManageUsers) || can(Action::ManageTokens) || can(Action::ReadAudit);
+        chrome.can_read_alerts = can(Action::ReadAlerts);
         Ok(Self { actor, view, chrome })
     }
 }

@@ -17,6 +17,7 @@ pub enum Section {
     Advisories,
     Products,
     Assurance,
+    Alerts,
     Import,
     Admin,
     #[strum(serialize = "")]
@@ -54,6 +55,8 @@ pub struct Chrome {
     pub can_read_inventory: bool,
     /// May see exposures and advisories (set by the extractor after `new`).
     pub can_read_exposure: bool,
+    /// May see cyber alerts (set by the extractor after `new`).
+    pub can_read_alerts: bool,
     pub can_import: bool,
     /// May see assessments (set by the extractor after `new`).
     pub can_read_assessments: bool,
@@ -96,6 +99,7 @@ impl Chrome {
             can_read_exposure: false,
             can_read_assessments: false,
             can_administer: false,
+            can_read_alerts: false,
             can_import,
             role_expires: acting
                 .expires_at

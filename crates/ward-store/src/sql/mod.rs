@@ -12,6 +12,7 @@
 //! migrations). See `docs/storage.md`.
 
 pub mod accounts;
+mod alerts;
 mod assessments;
 pub mod assets;
 mod assurance;
@@ -111,6 +112,7 @@ into_arg! {
     ward_core::TokenId => Uuid |v| *v.as_uuid();
     ward_core::JobId => Uuid |v| *v.as_uuid();
     ward_core::AssessmentId => Uuid |v| *v.as_uuid();
+    ward_core::AlertId => Uuid |v| *v.as_uuid();
 }
 
 impl<T: IntoArg> IntoArg for Option<T> {

@@ -150,6 +150,10 @@ async fn everything(store: &Arc<dyn Store>) -> anyhow::Result<Vec<String>> {
             break;
         }
     }
+    // Alerts with their records and timelines (figures at a fixed time, so they compare).
+    for a in store.list_alerts(&all, jiff::Timestamp::UNIX_EPOCH).await? {
+        out.push(format!("{a:?} {:?}", store.get_alert(&all, a.alert.id).await?));
+    }
     for status in [
         JobStatus::Queued,
         JobStatus::Running,

@@ -9,6 +9,7 @@
 
 mod account_security;
 mod accounts;
+mod alerts;
 mod audit;
 pub mod backup;
 pub mod fixtures;
@@ -27,6 +28,7 @@ mod vuln_signals;
 
 pub use account_security::account_security_round_trip;
 pub use accounts::accounts_round_trip;
+pub use alerts::alerts_round_trip;
 pub use audit::{audit_chain_verifies, audit_records_every_change, chain_break, verify_chain};
 pub use backup::{backup_restore, restore_refuses_bad_input};
 pub use fixtures::{AuditCursor, Fixture};
@@ -75,6 +77,7 @@ macro_rules! contract_checks {
             frameworks_round_trip,
             assessments_round_trip,
             profiles_round_trip,
+            alerts_round_trip,
         }
     };
 }

@@ -71,6 +71,10 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/profiles/preview"),
     ("POST", "/api/v1/profiles"),
     ("POST", "/api/v1/assessments/{id}/carry"),
+    ("GET", "/api/v1/alerts"),
+    ("POST", "/api/v1/alerts"),
+    ("GET", "/api/v1/alerts/{id}"),
+    ("POST", "/api/v1/alerts/{id}/orgs/{org}/responses"),
 ];
 
 /// Whether `role` may call `route` on `target`.
@@ -133,6 +137,12 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
             | "/api/v1/assessments/{id}/status"
             | "/api/v1/assessments/{id}/carry",
         ) => matches!(role, OrgAdmin | OrgMember | SupplierContact) && own,
+        // Alerts: listing is filtered to the footprint; issuing is national, or regional inside
+        // the region; organisations answer their own.
+        ("GET", "/api/v1/alerts") => reader,
+        ("POST", "/api/v1/alerts") => national || (role == RegionalLead && own),
+        ("GET", "/api/v1/alerts/{id}") => reader && (own || national),
+        ("POST", "/api/v1/alerts/{id}/orgs/{org}/responses") => writer && own,
         _ => panic!("route {route:?} has no rule in the walk"),
     }
 }
@@ -426,9 +436,56 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
                 ),
             )
         }
+        ("POST", "/api/v1/alerts") => (
+            "/api/v1/alerts".into(),
+            j(
+                json!({"severity": "high", "title": format!("Walk {n}"), "advisories": [w.advisory],
+                     "add_area": org}),
+            ),
+        ),
+        ("GET", "/api/v1/alerts/{id}") => (
+            format!("/api/v1/alerts/{}", disposable_alert(app, write_org, n).await),
+            None,
+        ),
+        ("POST", "/api/v1/alerts/{id}/orgs/{org}/responses") => (
+            format!(
+                "/api/v1/alerts/{}/orgs/{write_org}/responses",
+                disposable_alert(app, write_org, n).await
+            ),
+            j(json!({"action": "acknowledge"})),
+        ),
         (_, p) => (p.to_owned(), None),
     };
     Call { method, path, body }
+}
+
+/// An alert reaching `org` only, stored directly (so each call has a record of its own).
+async fn disposable_alert(app: &TestApp, org: ward_core::OrgId, n: usize) -> ward_core::AlertId {
+    use ward_core::alert::{Alert, ClockSettings, Recipient, Severity, TargetReason};
+    let now = app.app.now();
+    let alert = Alert {
+        id: ward_core::AlertId::from_uuid(uuid::Uuid::now_v7()),
+        severity: Severity::High,
+        title: format!("Walk alert {n}"),
+        summary: String::new(),
+        advisories: vec![app.world.advisory.to_owned()],
+        actions: vec![],
+        references: vec![],
+        tlp: ward_core::tlp::Tlp::Amber,
+        issuer: app.world.national,
+        area: None,
+        issued_by: "system:walk".into(),
+        issued_at: now,
+        policy: ClockSettings::default().high,
+        kev_due: None,
+    };
+    let r = Recipient::new(&alert, org, TargetReason::Added, vec![], now);
+    let actor = ward_app::Actor::system("walk", app.world.national);
+    app.store
+        .create_alert(&ward_store::Scope::All, &alert, &[r], &actor.audit(now))
+        .await
+        .unwrap();
+    alert.id
 }
 
 /// A framework version of its own for call `n` (so each assessment is the first of its kind).

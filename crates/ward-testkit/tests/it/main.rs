@@ -1,6 +1,7 @@
 //! Ward end-to-end tests: one binary, one module per area.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod alerts;
 mod api;
 mod attacks_accounts;
 mod attacks_supplier;
@@ -14,5 +15,6 @@ mod storage;
 mod web;
 mod web_admin;
 mod web_advisories;
+mod web_alerts;
 mod web_assurance;
 mod web_exposure;
