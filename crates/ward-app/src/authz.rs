@@ -54,10 +54,13 @@ pub enum Action {
     /// Sign off and publish the organisation's assessments (its senior information risk owner's
     /// decision, taken by an organisation admin).
     SignOffAssessments,
+    /// See what losing a supplier, a product, an organisation or a service would stop or degrade
+    /// (the blast radius), within the caller's footprint.
+    ReadImpact,
 }
 
 impl Action {
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 20] = [
         Self::ReadOrgs,
         Self::ImportOrgs,
         Self::ReadInventory,
@@ -77,6 +80,7 @@ impl Action {
         Self::WriteAssessments,
         Self::SignOffAssessments,
         Self::PublishProfiles,
+        Self::ReadImpact,
     ];
 }
 
@@ -94,25 +98,28 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
 
         (
             RegionalLead,
-            ReadOrgs | ReadInventory | ReadExposure | ReadAudit | ManageUsers | ReadAssessments,
+            ReadOrgs | ReadInventory | ReadExposure | ReadAudit | ManageUsers | ReadAssessments | ReadImpact,
         ) => own_subtree,
         (RegionalLead, _) => None,
 
         (
             OrgAdmin,
             ReadOrgs | ReadInventory | WriteInventory | ReadExposure | StateVex | ManageUsers | ManageTokens
-            | ReadAudit | ReadAssessments | WriteAssessments | SignOffAssessments,
+            | ReadAudit | ReadAssessments | WriteAssessments | SignOffAssessments | ReadImpact,
         ) => own_subtree,
         (OrgAdmin, _) => None,
 
         (
             OrgMember | IncidentResponder,
-            ReadOrgs | ReadInventory | WriteInventory | ReadExposure | StateVex | ReadAssessments,
+            ReadOrgs | ReadInventory | WriteInventory | ReadExposure | StateVex | ReadAssessments
+            | ReadImpact,
         ) => own_subtree,
         (OrgMember, WriteAssessments) => own_subtree,
         (OrgMember | IncidentResponder, _) => None,
 
-        (Auditor, ReadOrgs | ReadInventory | ReadExposure | ReadAudit | ReadAssessments) => own_subtree,
+        (Auditor, ReadOrgs | ReadInventory | ReadExposure | ReadAudit | ReadAssessments | ReadImpact) => {
+            own_subtree
+        }
         (Auditor, _) => None,
 
         // A supplier answers its own organisation's supplier assessment and sees nobody else's.

@@ -82,6 +82,10 @@ enum Command {
     /// Derive each outcome's status from a framework file and an answers file (offline); exit 3 for
     /// unreadable or broken input and answers naming unknown indicators.
     Assess(commands::assess::AssessArgs),
+    /// The blast radius of losing a supplier, a product, an organisation or a service: who stops
+    /// or degrades, patients and appointments a day, the worst consequence; exit 3 when the name
+    /// matches nothing.
+    Impact(commands::impact::ImpactArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -168,6 +172,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Frameworks(c) => commands::frameworks::run(&settings, cli.json, c).await,
         Command::Profiles(c) => commands::profiles::run(&settings, cli.json, c).await,
         Command::Assess(a) => commands::assess::run(&a, cli.json),
+        Command::Impact(a) => commands::impact::run(&settings, cli.json, a).await,
         Command::Scan(a) => {
             if commands::offline::run_scan(&a, cli.json)? {
                 std::process::exit(1);

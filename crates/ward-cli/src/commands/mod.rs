@@ -6,6 +6,7 @@ pub(crate) mod backup;
 pub(crate) mod demo;
 pub(crate) mod feeds;
 pub(crate) mod frameworks;
+pub(crate) mod impact;
 pub(crate) mod imports;
 pub(crate) mod offline;
 pub(crate) mod profiles;
