@@ -10,6 +10,7 @@
 mod account_security;
 mod accounts;
 mod audit;
+mod dependency_graph;
 pub mod backup;
 pub mod fixtures;
 mod frameworks;
@@ -38,6 +39,7 @@ pub use orgs::{org_hierarchy_and_links, orgs_round_trip};
 pub use overview::overview_counts_follow_writes;
 pub use products::product_confirmation;
 pub use search::{asset_search_follows_writes, search_totals_stop_at_the_cap};
+pub use dependency_graph::dependency_snapshot_holds_the_graph;
 pub use sector::sector_snapshot_holds_the_inventory;
 pub use vuln::*;
 pub use vuln_backup::vuln_backup_restore;
@@ -72,6 +74,7 @@ macro_rules! contract_checks {
             vuln_vex_statements,
             vuln_eol_and_feed_sources,
             sector_snapshot_holds_the_inventory,
+            dependency_snapshot_holds_the_graph,
             frameworks_round_trip,
             assessments_round_trip,
             profiles_round_trip,
