@@ -13,3 +13,4 @@ mod harness;
 mod storage;
 mod web;
 mod web_exposure;
+mod web_impact;
