@@ -7,10 +7,10 @@ use super::fixtures::{Fixture, asset, new_id, service};
 use crate::check_eq;
 use std::sync::Arc;
 use ward_app::impact::{Effect, ImpactQuery, blast_radius_view};
+use ward_core::DependencyId;
 use ward_core::asset::AssetKind;
 use ward_core::dependency::{Dependency, DependencyTarget};
 use ward_core::service::ServiceKind;
-use ward_core::DependencyId;
 use ward_store::{Scope, Store};
 
 pub async fn dependency_snapshot_holds_the_graph(store: Arc<dyn Store>) -> anyhow::Result<()> {
@@ -35,7 +35,12 @@ pub async fn dependency_snapshot_holds_the_graph(store: Arc<dyn Store>) -> anyho
         target,
         note: note.map(str::to_owned),
     };
-    let on_lab = dep(b.id, ed.id, DependencyTarget::Service(lab.id), Some("Point-of-care tests"));
+    let on_lab = dep(
+        b.id,
+        ed.id,
+        DependencyTarget::Service(lab.id),
+        Some("Point-of-care tests"),
+    );
     let on_lims = dep(a.id, lab.id, DependencyTarget::Asset(kept.id), None);
     let on_kiosk = dep(b.id, ed.id, DependencyTarget::Asset(gone.id), None);
     store
@@ -49,12 +54,21 @@ pub async fn dependency_snapshot_holds_the_graph(store: Arc<dyn Store>) -> anyho
     store.delete_asset(&Scope::All, gone.id, &fx.meta(83)).await?;
     let snap = store.dependency_snapshot().await?;
 
-    check_eq!(snap.dangling, before.dangling + 1, "the deleted asset's dependency is counted");
+    check_eq!(
+        snap.dangling,
+        before.dangling + 1,
+        "the deleted asset's dependency is counted"
+    );
     let has = |d: &Dependency| snap.dependencies.iter().any(|x| x == d);
-    anyhow::ensure!(has(&on_lab) && has(&on_lims), "dependencies round-trip with their notes");
+    anyhow::ensure!(
+        has(&on_lab) && has(&on_lims),
+        "dependencies round-trip with their notes"
+    );
     anyhow::ensure!(!has(&on_kiosk), "a dependency on a deleted asset is left out");
     anyhow::ensure!(
-        snap.assets.iter().any(|x| x.id == kept.id && x.org == a.id && x.name == "Graph LIMS"),
+        snap.assets
+            .iter()
+            .any(|x| x.id == kept.id && x.org == a.id && x.name == "Graph LIMS"),
         "the asset a dependency points at is read with its owner"
     );
     anyhow::ensure!(
@@ -77,7 +91,15 @@ pub async fn dependency_snapshot_holds_the_graph(store: Arc<dyn Store>) -> anyho
             .find(|s| s.id == id)
             .map(|s| s.effect)
     };
-    check_eq!(effect(lab.id), Some(Effect::Stopped), "the lost trust's pathology");
-    check_eq!(effect(ed.id), Some(Effect::Degraded), "the other trust's department");
+    check_eq!(
+        effect(lab.id),
+        Some(Effect::Stopped),
+        "the lost trust's pathology"
+    );
+    check_eq!(
+        effect(ed.id),
+        Some(Effect::Degraded),
+        "the other trust's department"
+    );
     Ok(())
 }
