@@ -47,6 +47,12 @@ impl ImpactGraph {
     }
 }
 
+/// A group for concentration: (region, folded service name).
+type GroupKey = (Option<OrgIx>, u32);
+/// One affected service for concentration: its group, organisation, throughput, and whether it
+/// stopped.
+type Hit = (GroupKey, OrgIx, u32, bool);
+
 /// A node of the graph named for people.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct NodeRef {
@@ -267,12 +273,13 @@ impl BlastRadius<'_> {
             services_elsewhere: 0,
         };
         let mut worst: Option<Consequence> = None;
-        // (region, name key) -> (affected providers, affected, stopped)
-        let mut hit: BTreeMap<(Option<OrgIx>, u32), (Vec<OrgIx>, u64, u64)> = BTreeMap::new();
+        // (region, service name, organisation, throughput, stopped) of every visible affected
+        // service, for concentration.
+        let mut hits: Vec<Hit> = Vec::new();
+        let mut named: std::collections::HashMap<Node, Option<NodeRef>> = std::collections::HashMap::new();
         for (s, effect, cause) in &self.affected {
-            let (Some(node), Some(org)) = (g.service(*s), g.service(*s).and_then(|n| g.org(n.org))) else {
-                continue;
-            };
+            let Some(node) = g.service(*s) else { continue };
+            let Some(org) = g.org(node.org) else { continue };
             if !sees(node.org) {
                 totals.services_elsewhere += 1;
                 continue;
@@ -311,14 +318,7 @@ impl BlastRadius<'_> {
             entry.appointments_per_day += appointments;
             entry.worst_consequence = entry.worst_consequence.max(node.criticality.value());
             let region = org.region;
-            let h = hit.entry((region, node.name_key)).or_default();
-            if !h.0.contains(&node.org) {
-                h.0.push(node.org);
-            }
-            h.1 += u64::from(node.throughput);
-            if stopped {
-                h.2 += u64::from(node.throughput);
-            }
+            hits.push(((region, node.name_key), node.org, node.throughput, stopped));
             let why = match cause {
                 Cause::Lost => Why {
                     kind: "lost",
@@ -327,9 +327,16 @@ impl BlastRadius<'_> {
                 },
                 Cause::Dependency(d) => {
                     let edge = g.dep(*d);
+                    // Many services share one target (a product): name it once.
+                    let via = edge.and_then(|e| {
+                        named
+                            .entry(e.target)
+                            .or_insert_with(|| self.node_ref(e.target))
+                            .clone()
+                    });
                     Why {
                         kind: "dependency",
-                        via: edge.and_then(|e| self.node_ref(e.target)),
+                        via,
                         workaround: edge.and_then(|e| e.workaround.clone()),
                     }
                 }
@@ -373,7 +380,7 @@ impl BlastRadius<'_> {
                 .then(a.code.cmp(&b.code))
         });
 
-        let concentration = self.concentration(&hit, &sees);
+        let concentration = self.concentration(hits, &sees);
         let lost = self.lost_nodes.iter().filter_map(|n| self.node_ref(*n)).collect();
         ImpactReport {
             losses: self.losses.clone(),
@@ -385,28 +392,43 @@ impl BlastRadius<'_> {
         }
     }
 
-    fn concentration(
-        &self,
-        hit: &BTreeMap<(Option<OrgIx>, u32), (Vec<OrgIx>, u64, u64)>,
-        sees: &dyn Fn(OrgIx) -> bool,
-    ) -> Vec<Concentration> {
+    fn concentration(&self, mut hits: Vec<Hit>, sees: &dyn Fn(OrgIx) -> bool) -> Vec<Concentration> {
         let g = self.graph;
+        // Per (region, service): distinct affected providers, affected and stopped throughput.
+        hits.sort_unstable_by_key(|(key, org, _, _)| (*key, *org));
+        let mut hit: BTreeMap<GroupKey, (u32, u64, u64)> = BTreeMap::new();
+        let mut last: Option<(GroupKey, OrgIx)> = None;
+        for (key, org, throughput, stopped) in &hits {
+            let h = hit.entry(*key).or_default();
+            if last != Some((*key, *org)) {
+                h.0 += 1;
+                last = Some((*key, *org));
+            }
+            h.1 += u64::from(*throughput);
+            if *stopped {
+                h.2 += u64::from(*throughput);
+            }
+        }
         // Capacity of every (region, service) that something hit, over visible organisations.
-        let mut capacity: BTreeMap<(Option<OrgIx>, u32), (Vec<OrgIx>, u64, ThroughputUnit)> = BTreeMap::new();
-        for s in &g.services {
-            if !sees(s.org) {
-                continue;
+        let mut all: Vec<(GroupKey, OrgIx, u32, ThroughputUnit)> = g
+            .services
+            .iter()
+            .filter(|s| sees(s.org))
+            .filter_map(|s| {
+                let key = (g.org(s.org).and_then(|o| o.region), s.name_key);
+                hit.contains_key(&key).then_some((key, s.org, s.throughput, s.unit))
+            })
+            .collect();
+        all.sort_unstable_by_key(|(key, org, _, _)| (*key, *org));
+        let mut capacity: BTreeMap<GroupKey, (u32, u64, ThroughputUnit)> = BTreeMap::new();
+        let mut last: Option<(GroupKey, OrgIx)> = None;
+        for (key, org, throughput, unit) in &all {
+            let c = capacity.entry(*key).or_insert((0, 0, *unit));
+            if last != Some((*key, *org)) {
+                c.0 += 1;
+                last = Some((*key, *org));
             }
-            let region = g.org(s.org).and_then(|o| o.region);
-            let key = (region, s.name_key);
-            if !hit.contains_key(&key) {
-                continue;
-            }
-            let c = capacity.entry(key).or_insert((Vec::new(), 0, s.unit));
-            if !c.0.contains(&s.org) {
-                c.0.push(s.org);
-            }
-            c.1 += u64::from(s.throughput);
+            c.1 += u64::from(*throughput);
         }
         let mut out: Vec<Concentration> = hit
             .iter()
@@ -418,8 +440,8 @@ impl BlastRadius<'_> {
                     region: region.and_then(|r| g.org(r)).map(|r| r.name.clone()),
                     service,
                     throughput_unit: *unit,
-                    providers: u32::try_from(providers.len()).unwrap_or(u32::MAX),
-                    providers_affected: u32::try_from(affected_orgs.len()).unwrap_or(u32::MAX),
+                    providers: *providers,
+                    providers_affected: *affected_orgs,
                     capacity_per_day: *cap,
                     affected_per_day: *affected,
                     stopped_per_day: *stopped,
