@@ -416,7 +416,8 @@ impl BlastRadius<'_> {
             .filter(|s| sees(s.org))
             .filter_map(|s| {
                 let key = (g.org(s.org).and_then(|o| o.region), s.name_key);
-                hit.contains_key(&key).then_some((key, s.org, s.throughput, s.unit))
+                hit.contains_key(&key)
+                    .then_some((key, s.org, s.throughput, s.unit))
             })
             .collect();
         all.sort_unstable_by_key(|(key, org, _, _)| (*key, *org));
