@@ -75,7 +75,8 @@ struct ImpactPage {
     heading: Option<String>,
     seen_all: bool,
     stats: Vec<Stat>,
-    worst: Option<String>,
+    /// The worst NPSA consequence and its label.
+    worst: Option<(u8, &'static str)>,
     elsewhere: u32,
     picture: Picture,
     orgs: Vec<OrgLine>,
@@ -223,10 +224,7 @@ pub(super) async fn impact(
                 label: "appointments a day",
             },
         ];
-        view.worst = t
-            .worst_consequence
-            .zip(t.worst_consequence_label)
-            .map(|(c, l)| format!("{c} · {l}"));
+        view.worst = t.worst_consequence.zip(t.worst_consequence_label);
         view.elsewhere = t.services_elsewhere;
         view.picture = picture(&result);
         let (orgs, services, shares) = lines(&result);

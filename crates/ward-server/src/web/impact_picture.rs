@@ -18,7 +18,7 @@ use super::views::thousands;
 const MAX_COLUMNS: usize = 5;
 /// Boxes per column at most (the rest fold into one).
 const MAX_ROWS: usize = 7;
-const BOX_W: u32 = 210;
+const BOX_W: u32 = 250;
 const BOX_H: u32 = 46;
 const GAP_X: u32 = 70;
 const GAP_Y: u32 = 14;
@@ -88,7 +88,18 @@ pub(crate) fn picture(view: &ImpactView) -> Picture {
     let mut groups: BTreeMap<Key, Group> = BTreeMap::new();
     // Where each affected service (by id) and each lost thing (by type and id) is drawn.
     let mut place: BTreeMap<String, Key> = BTreeMap::new();
-    for l in &view.lost {
+    // Lost products and assets are drawn when something drawn depends on them.
+    let causes: BTreeSet<(&str, &str)> = view
+        .affected_services
+        .iter()
+        .filter_map(|s| s.why.via.as_ref())
+        .map(|v| (v.kind, v.id.as_str()))
+        .collect();
+    for l in view
+        .lost
+        .iter()
+        .filter(|l| causes.contains(&(l.kind, l.id.as_str())))
+    {
         let key = Key {
             column: 0,
             state: 0,
@@ -134,7 +145,8 @@ pub(crate) fn picture(view: &ImpactView) -> Picture {
             let rest = list.split_off(MAX_ROWS - 1);
             let other = Key {
                 column: *column,
-                state: 2,
+                // Drawn as the worst state among them.
+                state: rest.iter().map(|(k, _)| k.state).min().unwrap_or(2),
                 name: format!("{} other services", rest.len()),
             };
             let mut g = Group::default();
@@ -182,7 +194,7 @@ pub(crate) fn picture(view: &ImpactView) -> Picture {
                 w: BOX_W,
                 h: BOX_H,
                 class,
-                title: shorten(&k.name, 30),
+                title: shorten(&k.name, 32),
                 detail,
                 tx: x + 8,
                 ty1: y + 19,
