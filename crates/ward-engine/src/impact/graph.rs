@@ -14,7 +14,7 @@ use ward_core::dependency::{Dependency, DependencyTarget};
 use ward_core::org::{OrgKind, Organisation};
 use ward_core::risk::Consequence;
 use ward_core::service::{Service, ThroughputUnit};
-use ward_core::supplier::Product;
+use ward_core::supplier::{Product, ProductCategory};
 use ward_core::{AssetId, DependencyId, OrgId, ProductId, ServiceId};
 
 type Map<K, V> = HashMap<K, V, RandomState>;
@@ -132,6 +132,7 @@ pub(crate) struct ProductNode {
     pub(crate) supplier: OrgIx,
     pub(crate) name: String,
     pub(crate) cpe: Option<String>,
+    pub(crate) category: ProductCategory,
 }
 
 #[derive(Debug, Clone)]
@@ -332,6 +333,7 @@ impl ImpactGraph {
                 supplier,
                 name: p.name.clone(),
                 cpe: p.cpe.clone(),
+                category: p.category,
             });
         }
 

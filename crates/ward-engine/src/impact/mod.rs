@@ -8,11 +8,14 @@
 //! - [`report`]: the blast radius limited to what one caller may see, with patients and
 //!   appointments per day, the worst NPSA consequence and concentration by region.
 //!
+//! - [`simulate`]: a seeded Monte Carlo dry run of built-in scenarios over the graph.
+//!
 //! Pure: no I/O, no clock; every list in a report has a stated order.
 
 pub mod blast;
 pub mod graph;
 pub mod report;
+pub mod simulate;
 #[cfg(test)]
 mod tests;
 
@@ -21,3 +24,4 @@ pub use graph::{AssetRef, GraphError, GraphInput, GraphSize, ImpactGraph};
 pub use report::{
     AffectedOrg, AffectedService, Concentration, ImpactReport, NodeRef, Totals, Visibility, Why,
 };
+pub use simulate::{Mitigation, Quantiles, Scenario, SimulationError, SimulationParams, SimulationResult};

@@ -430,3 +430,99 @@ proptest! {
         }
     }
 }
+
+mod simulation {
+    use super::*;
+    use crate::impact::simulate::{Mitigation, Scenario, SimulationError, SimulationParams};
+
+    fn params(scenario: Scenario, seed: u64, mitigations: Vec<Mitigation>) -> SimulationParams {
+        SimulationParams {
+            scenario,
+            trials: 200,
+            seed,
+            mitigations,
+        }
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_output_byte_for_byte() {
+        let g = sector().graph().unwrap();
+        for scenario in [Scenario::Wannacry2017, Scenario::Synnovis2024] {
+            let a = g.simulate(&params(scenario, 7, vec![]), 10_000).unwrap();
+            let b = g.simulate(&params(scenario, 7, vec![]), 10_000).unwrap();
+            assert_eq!(
+                serde_json::to_string(&a).unwrap(),
+                serde_json::to_string(&b).unwrap()
+            );
+        }
+        let a = g
+            .simulate(&params(Scenario::Wannacry2017, 1, vec![]), 10_000)
+            .unwrap();
+        let b = g
+            .simulate(&params(Scenario::Wannacry2017, 2, vec![]), 10_000)
+            .unwrap();
+        assert_ne!(a, b, "another seed draws other trials");
+    }
+
+    #[test]
+    fn synnovis_takes_out_the_busiest_lab_system_for_weeks_and_mitigations_help() {
+        let g = sector().graph().unwrap();
+        let base = g
+            .simulate(&params(Scenario::Synnovis2024, 3, vec![]), 10_000)
+            .unwrap();
+        assert_eq!(base.target.as_deref(), Some("Lab system"));
+        assert!((50.0..100.0).contains(&base.days_to_recover.median), "{base:?}");
+        assert!(base.patient_days_lost.median > 10_000.0, "{base:?}");
+        assert_eq!(
+            base.organisations_affected.median, 4.0,
+            "both trusts and both practices"
+        );
+        let backups = g
+            .simulate(
+                &params(Scenario::Synnovis2024, 3, vec![Mitigation::OfflineBackups]),
+                10_000,
+            )
+            .unwrap();
+        assert!(backups.days_to_recover.median < base.days_to_recover.median);
+        assert!(backups.patient_days_lost.median < base.patient_days_lost.median);
+        let second = g
+            .simulate(
+                &params(
+                    Scenario::Synnovis2024,
+                    3,
+                    vec![Mitigation::SecondPathologySupplier],
+                ),
+                10_000,
+            )
+            .unwrap();
+        assert!(second.patient_days_lost.median < base.patient_days_lost.median);
+        assert_eq!(second.mitigations, vec!["second-pathology-supplier"]);
+    }
+
+    #[test]
+    fn bad_runs_are_refused() {
+        let g = sector().graph().unwrap();
+        let mut p = params(Scenario::Wannacry2017, 1, vec![]);
+        p.trials = 10_001;
+        assert_eq!(
+            g.simulate(&p, 10_000).unwrap_err(),
+            SimulationError::TooManyTrials {
+                asked: 10_001,
+                max: 10_000
+            }
+        );
+        p.trials = 0;
+        assert_eq!(g.simulate(&p, 10_000).unwrap_err(), SimulationError::NoTrials);
+        // No urgent care platform in the small sector.
+        let e = g
+            .simulate(&params(Scenario::Advanced2022, 1, vec![]), 10_000)
+            .unwrap_err();
+        assert_eq!(e, SimulationError::NoTarget("urgent care platform"));
+        assert_eq!(Scenario::parse(" WannaCry-2017"), Some(Scenario::Wannacry2017));
+        assert_eq!(
+            Mitigation::parse("extra-response-team"),
+            Some(Mitigation::ExtraResponseTeam)
+        );
+        assert_eq!(Scenario::parse("notpetya"), None);
+    }
+}
