@@ -24,6 +24,9 @@ use crate::authz::{Action, authorise};
 
 use crate::{Actor, App, AppError, AppResult};
 pub use ward_engine::impact::Effect;
+pub use ward_engine::impact::simulate::{
+    Mitigation, Quantiles, Scenario, SimulationParams, SimulationResult,
+};
 
 /// What to lose, as people name it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,12 +173,7 @@ fn query_text(q: &ImpactQuery) -> String {
     }
 }
 
-/// The whole computation on one snapshot, off the async workers.
-pub fn blast_radius_view(
-    snapshot: &ward_store::sector::DependencySnapshot,
-    query: &ImpactQuery,
-    scope: &Scope,
-) -> AppResult<ImpactView> {
+fn build_graph(snapshot: &ward_store::sector::DependencySnapshot) -> AppResult<ImpactGraph> {
     let assets: Vec<ward_engine::impact::AssetRef> = snapshot
         .assets
         .iter()
@@ -185,14 +183,23 @@ pub fn blast_radius_view(
             name: a.name.clone(),
         })
         .collect();
-    let graph = ImpactGraph::build(GraphInput {
+    ImpactGraph::build(GraphInput {
         orgs: &snapshot.orgs,
         services: &snapshot.services,
         products: &snapshot.products,
         assets: &assets,
         dependencies: &snapshot.dependencies,
     })
-    .map_err(|e| AppError::Internal(format!("the stored dependency graph is inconsistent: {e}")))?;
+    .map_err(|e| AppError::Internal(format!("the stored dependency graph is inconsistent: {e}")))
+}
+
+/// The whole computation on one snapshot, off the async workers.
+pub fn blast_radius_view(
+    snapshot: &ward_store::sector::DependencySnapshot,
+    query: &ImpactQuery,
+    scope: &Scope,
+) -> AppResult<ImpactView> {
+    let graph = build_graph(snapshot)?;
     let seen = visibility(scope);
     let losses = resolve(&graph, query, &seen)?;
     let radius = graph
@@ -235,5 +242,37 @@ impl App {
         tokio::task::spawn_blocking(move || blast_radius_view(&snapshot, &query, &scope))
             .await
             .map_err(|e| AppError::Internal(format!("the blast radius failed: {e}")))?
+    }
+
+    /// A dry run of a built-in scenario over the whole sector's graph. The sector's figures are
+    /// national: only roles that see the whole sector may run it. More trials than
+    /// `max_simulation_trials` are refused before anything is read.
+    #[instrument(skip_all, fields(scenario = params.scenario.as_str(), trials = params.trials), err)]
+    pub async fn simulate(&self, actor: &Actor, params: SimulationParams) -> AppResult<SimulationResult> {
+        let scope = authorise(actor, Action::ReadImpact, self.now())?;
+        if scope != Scope::All {
+            return Err(AppError::forbidden(
+                "a simulation runs over the whole sector: national roles only",
+            ));
+        }
+        let max = self.settings().max_simulation_trials;
+        if params.trials > max || params.trials == 0 {
+            return Err(AppError::invalid(
+                "trials",
+                format!(
+                    "{} trials: give between 1 and {max} (max_simulation_trials)",
+                    params.trials
+                ),
+            ));
+        }
+        let snapshot = self.store().dependency_snapshot().await?;
+        tokio::task::spawn_blocking(move || {
+            let graph = build_graph(&snapshot)?;
+            graph
+                .simulate(&params, max)
+                .map_err(|e| AppError::invalid("scenario", e.to_string()))
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("the simulation failed: {e}")))?
     }
 }

@@ -40,6 +40,8 @@ pub struct AppSettings {
     /// Most bytes an upload may expand to once decompressed or its YAML aliases expanded
     /// ([`ward_feeds::limits::MAX_EXPANDED_BYTES`] by default).
     pub max_expanded_bytes: u64,
+    /// Most trials one simulation may run; more are refused, not attempted.
+    pub max_simulation_trials: u32,
 }
 
 impl Default for AppSettings {
@@ -61,6 +63,7 @@ impl Default for AppSettings {
             max_concurrent_heavy_requests: 4,
             parse_timeout: SignedDuration::from_secs(60),
             max_expanded_bytes: ward_feeds::limits::MAX_EXPANDED_BYTES,
+            max_simulation_trials: 10_000,
         }
     }
 }

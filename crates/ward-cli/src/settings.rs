@@ -56,6 +56,8 @@ pub(crate) struct Settings {
     pub max_concurrent_heavy_requests: usize,
     /// Longest an upload or import may take to parse, in seconds; the parser stops then.
     pub parse_timeout_secs: i64,
+    /// Most trials one `ward simulate` may ask for; more are refused, not attempted.
+    pub max_simulation_trials: u32,
     /// Background job runners in this process (0 to run none).
     pub job_workers: usize,
     /// `pretty` or `json` logs.
@@ -215,6 +217,10 @@ const SETTING_HELP: &[(&str, &str)] = &[
          (a clear page in the browser) instead of queuing, so memory stays bounded.",
     ),
     (
+        "max_simulation_trials",
+        "Most trials one `ward simulate` may run; a larger --trials is refused before anything runs.",
+    ),
+    (
         "parse_timeout_secs",
         "Longest (seconds) an upload or import may take to parse; the parser stops then and the \
          request gets a clear error.",
@@ -245,6 +251,7 @@ impl Default for Settings {
             max_expanded_mib: ward_feeds::limits::MAX_EXPANDED_BYTES / (1024 * 1024),
             max_concurrent_heavy_requests: 4,
             parse_timeout_secs: 60,
+            max_simulation_trials: 10_000,
             job_workers: 1,
             log_format: "pretty".into(),
             feeds_cache_dir: "ward-data/feeds-cache".into(),
@@ -298,6 +305,7 @@ impl Settings {
             max_expanded_bytes: self.max_expanded_mib.saturating_mul(1024 * 1024),
             max_concurrent_heavy_requests: self.max_concurrent_heavy_requests,
             parse_timeout: jiff::SignedDuration::from_secs(self.parse_timeout_secs),
+            max_simulation_trials: self.max_simulation_trials,
             ..ward_app::AppSettings::default()
         }
     }

@@ -127,4 +127,56 @@ fn impact_on_the_demo_sector_follows_the_pathology_supplier_into_practices() {
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
     let o = ward(dir.path(), &url, &["impact", "--org", "RJZ", "--supplier", "x"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+
+    // The dry run: the same seed prints the same bytes; the shared pathology system is out for
+    // weeks; backups shorten it; too many trials are refused before anything runs.
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "--json",
+            "simulate",
+            "--scenario",
+            "synnovis-2024",
+            "--trials",
+            "300",
+        ];
+        args.extend_from_slice(extra);
+        ward(dir.path(), &url, &args)
+    };
+    let (a, b) = (run(&["--seed", "11"]), run(&["--seed", "11"]));
+    assert!(a.status.success(), "{}", text(&a));
+    assert_eq!(a.stdout, b.stdout, "same seed, same bytes");
+    let v = json(&a);
+    assert_eq!((v["trials"].as_u64(), v["seed"].as_u64()), (Some(300), Some(11)));
+    for key in [
+        "outpatient_appointments_postponed",
+        "elective_procedures_postponed",
+        "days_to_recover",
+    ] {
+        assert!(
+            v[key]["median"].is_number() && v[key]["p90"].is_number(),
+            "{key}: {v}"
+        );
+    }
+    let days = v["days_to_recover"]["median"].as_f64().unwrap();
+    assert!((40.0..120.0).contains(&days), "days_to_recover {days}");
+    assert!(
+        v["elective_procedures_postponed"]["median"].as_f64().unwrap() > 100.0,
+        "{v}"
+    );
+    let backed = json(&run(&["--seed", "11", "--mitigation", "offline-backups"]));
+    assert!(backed["days_to_recover"]["median"].as_f64().unwrap() < days);
+    let o = ward(
+        dir.path(),
+        &url,
+        &["simulate", "--scenario", "synnovis-2024", "--trials", "10001"],
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("10000"), "{}", text(&o));
+    let o = ward(dir.path(), &url, &["simulate", "--scenario", "notpetya-2017"]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(
+        text(&o).contains("wannacry-2017"),
+        "names the built-in scenarios: {}",
+        text(&o)
+    );
 }

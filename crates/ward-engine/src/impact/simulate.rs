@@ -81,6 +81,10 @@ pub enum Mitigation {
     ExtraResponseTeam,
 }
 
+fn names<T: strum::IntoEnumIterator + Into<&'static str>>() -> String {
+    T::iter().map(Into::into).collect::<Vec<&str>>().join(", ")
+}
+
 fn by_name<T: strum::IntoEnumIterator + Into<&'static str> + Copy>(name: &str) -> Option<T> {
     T::iter().find(|v| (*v).into() == name.trim().to_ascii_lowercase())
 }
@@ -88,6 +92,10 @@ fn by_name<T: strum::IntoEnumIterator + Into<&'static str> + Copy>(name: &str) -
 impl Scenario {
     pub fn parse(name: &str) -> Option<Self> {
         by_name(name)
+    }
+    /// Every built-in scenario's name, for messages.
+    pub fn names() -> String {
+        names::<Self>()
     }
     pub fn as_str(self) -> &'static str {
         self.into()
@@ -105,6 +113,10 @@ impl Scenario {
 impl Mitigation {
     pub fn parse(name: &str) -> Option<Self> {
         by_name(name)
+    }
+    /// Every mitigation's name, for messages.
+    pub fn names() -> String {
+        names::<Self>()
     }
     pub fn as_str(self) -> &'static str {
         self.into()
