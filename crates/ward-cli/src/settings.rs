@@ -440,7 +440,7 @@ mod tests {
         assert!(keys.contains(&"feeds".to_owned()));
         assert!(keys.contains(&"max_concurrent_heavy_requests".to_owned()));
         assert!(keys.contains(&"instance_key_file".to_owned()));
-        assert_eq!(keys.len(), 25);
+        assert_eq!(keys.len(), 26);
         for (k, _) in SETTING_HELP {
             assert!(keys.contains(&(*k).to_owned()), "help for unknown setting {k}");
         }
