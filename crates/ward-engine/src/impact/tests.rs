@@ -336,6 +336,29 @@ fn lookups_by_code_name_and_cpe() {
     assert_eq!(g.depended_on_by(&[org_id(6)]), vec![org_id(4), org_id(9)]);
 }
 
+#[test]
+fn a_footprint_may_start_from_itself_the_catalogue_and_what_it_depends_on() {
+    let g = sector().graph().unwrap();
+    let practice = Visibility::Subtrees(vec![org_id(6)]);
+    // Its own organisation and service.
+    assert!(g.may_start(&Loss::Org(org_id(6)), &practice));
+    assert!(g.may_start(&Loss::Service(svc_id(4)), &practice));
+    // The hub trust and its pathology, which the practice's referrals depend on.
+    assert!(g.may_start(&Loss::Org(org_id(4)), &practice));
+    assert!(g.may_start(&Loss::Service(svc_id(1)), &practice));
+    // Suppliers and products: the shared catalogue.
+    assert!(g.may_start(&Loss::Org(org_id(9)), &practice));
+    assert!(g.may_start(&Loss::Product(prod_id(1)), &practice));
+    // Not the other trust, its services, or another region, nor what does not exist.
+    assert!(!g.may_start(&Loss::Org(org_id(5)), &practice));
+    assert!(!g.may_start(&Loss::Service(svc_id(3)), &practice));
+    assert!(!g.may_start(&Loss::Org(org_id(10)), &practice));
+    assert!(!g.may_start(&Loss::Service(svc_id(404)), &practice));
+    assert!(!g.may_start(&Loss::Product(prod_id(9)), &practice));
+    // The national view starts anywhere.
+    assert!(g.may_start(&Loss::Org(org_id(10)), &Visibility::All));
+}
+
 /// A random sector: `n` services over 4 organisations, random dependencies on services and on
 /// 3 products, some with workarounds.
 fn arb_graph() -> impl Strategy<Value = Sector> {
