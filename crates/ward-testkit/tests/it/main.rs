@@ -10,6 +10,7 @@ mod browser;
 mod contract;
 mod exposure;
 mod harness;
+mod impact;
 mod storage;
 mod web;
 mod web_exposure;
