@@ -128,6 +128,8 @@ fn resolve(graph: &ImpactGraph, q: &ImpactQuery, seen: &Visibility) -> Result<Ve
                 .map(|p| vec![Loss::Product(p)]);
             let losses = match by_id {
                 Some(l) => l,
+                // A well-formed identifier of no product: not found, like any other.
+                None if text.parse::<ProductId>().is_ok() => Vec::new(),
                 None if text.trim().starts_with("cpe:") => graph
                     .products_by_cpe(text)
                     .into_iter()

@@ -381,7 +381,25 @@ impl BlastRadius<'_> {
         });
 
         let concentration = self.concentration(hits, &sees);
-        let lost = self.lost_nodes.iter().filter_map(|n| self.node_ref(*n)).collect();
+        // Products are the shared catalogue; an asset is named only inside the footprint or when
+        // a service inside it depends on the asset directly.
+        let lost = self
+            .lost_nodes
+            .iter()
+            .filter(|n| match n {
+                Node::Asset(a) => {
+                    g.asset(*a).is_some_and(|x| sees(x.org))
+                        || g.asset_dependants
+                            .of(a.0 as usize)
+                            .iter()
+                            .filter_map(|d| g.dep(*d))
+                            .filter_map(|d| g.service(d.service))
+                            .any(|s| sees(s.org))
+                }
+                Node::Product(_) | Node::Service(_) => true,
+            })
+            .filter_map(|n| self.node_ref(*n))
+            .collect();
         ImpactReport {
             losses: self.losses.clone(),
             lost,

@@ -254,6 +254,37 @@ fn a_caller_sees_only_its_footprint_and_a_count_of_the_rest() {
     assert!(practice.concentration.iter().all(|c| c.providers == 1));
     let icb = r.report(&Visibility::Subtrees(vec![org_id(3)]));
     assert_eq!(icb.totals.services, 7);
+    // A lost organisation's assets are named only to those who see them or depend on them.
+    let mut s = sector();
+    s.assets.push(AssetRef {
+        id: AssetId::from_uuid(u(5001)),
+        org: org_id(4),
+        name: "Hub analyser".into(),
+    });
+    s.assets.push(AssetRef {
+        id: AssetId::from_uuid(u(5002)),
+        org: org_id(4),
+        name: "Hub kiosk".into(),
+    });
+    s.deps.push(dep(
+        30,
+        6,
+        6,
+        DependencyTarget::Asset(AssetId::from_uuid(u(5001))),
+        None,
+    ));
+    let g2 = s.graph().unwrap();
+    let hub = g2.blast_radius(&[Loss::Org(org_id(4))]).unwrap();
+    let names = |v: &Visibility| -> Vec<String> { hub.report(v).lost.into_iter().map(|n| n.name).collect() };
+    assert_eq!(
+        names(&Visibility::Subtrees(vec![org_id(6)])),
+        vec!["Hub analyser".to_owned()]
+    );
+    assert_eq!(
+        names(&Visibility::Subtrees(vec![org_id(7)])),
+        Vec::<String>::new()
+    );
+    assert_eq!(names(&Visibility::All).len(), 2);
     let exact = r.report(&Visibility::Orgs(vec![org_id(3)]));
     assert_eq!(exact.totals.services, 0, "the ICB itself delivers nothing here");
 }

@@ -73,4 +73,6 @@ async fn a_trust_sees_what_losing_a_foreign_service_it_depends_on_does_to_it_and
     assert_eq!(status, 422);
     let (status, _) = get(&app, &member, "product=not-a-cpe").await;
     assert_eq!(status, 422);
+    let (status, _) = get(&app, &member, &format!("product={}", uuid::Uuid::now_v7())).await;
+    assert_eq!(status, 404, "an identifier of no product is not found");
 }
