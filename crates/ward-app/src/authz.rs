@@ -60,10 +60,13 @@ pub enum Action {
     ReadAlerts,
     /// Answer an alert for the organisation: acknowledge, applicability, updates, close.
     RespondAlerts,
+    /// See what losing a supplier, a product, an organisation or a service would stop or degrade
+    /// (the blast radius), within the caller's footprint.
+    ReadImpact,
 }
 
 impl Action {
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 23] = [
         Self::ReadOrgs,
         Self::ImportOrgs,
         Self::ReadInventory,
@@ -86,6 +89,7 @@ impl Action {
         Self::IssueAlerts,
         Self::ReadAlerts,
         Self::RespondAlerts,
+        Self::ReadImpact,
     ];
 }
 
@@ -106,7 +110,8 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
 
         (
             RegionalLead,
-            ReadOrgs | ReadInventory | ReadExposure | ReadAudit | ManageUsers | ReadAssessments | ReadAlerts,
+            ReadOrgs | ReadInventory | ReadExposure | ReadAudit | ManageUsers | ReadAssessments | ReadAlerts
+            | ReadImpact,
         ) => own_subtree,
         // A regional team issues alerts to its own region only.
         (RegionalLead, IssueAlerts) => own_subtree,
@@ -116,21 +121,22 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
             OrgAdmin,
             ReadOrgs | ReadInventory | WriteInventory | ReadExposure | StateVex | ManageUsers | ManageTokens
             | ReadAudit | ReadAssessments | WriteAssessments | SignOffAssessments | ReadAlerts
-            | RespondAlerts,
+            | RespondAlerts | ReadImpact,
         ) => own_subtree,
         (OrgAdmin, _) => None,
 
         (
             OrgMember | IncidentResponder,
             ReadOrgs | ReadInventory | WriteInventory | ReadExposure | StateVex | ReadAssessments
-            | ReadAlerts | RespondAlerts,
+            | ReadAlerts | RespondAlerts | ReadImpact,
         ) => own_subtree,
         (OrgMember, WriteAssessments) => own_subtree,
         (OrgMember | IncidentResponder, _) => None,
 
-        (Auditor, ReadOrgs | ReadInventory | ReadExposure | ReadAudit | ReadAssessments | ReadAlerts) => {
-            own_subtree
-        }
+        (
+            Auditor,
+            ReadOrgs | ReadInventory | ReadExposure | ReadAudit | ReadAssessments | ReadAlerts | ReadImpact,
+        ) => own_subtree,
         (Auditor, _) => None,
 
         // A supplier answers its own organisation's supplier assessment and sees nobody else's.

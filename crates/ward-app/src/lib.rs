@@ -11,6 +11,7 @@ pub mod error;
 pub mod exposure;
 pub mod feeds;
 pub mod heavy;
+pub mod impact;
 pub mod imports;
 pub mod inventory;
 pub mod jobs;

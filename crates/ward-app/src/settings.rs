@@ -43,6 +43,8 @@ pub struct AppSettings {
     /// The clocks each severity of alert starts (see `ward_core::alert::ClockSettings`); an issuer
     /// may override them for one alert.
     pub alert_clocks: ward_core::alert::ClockSettings,
+    /// Most trials one simulation may run; more are refused, not attempted.
+    pub max_simulation_trials: u32,
 }
 
 impl Default for AppSettings {
@@ -65,6 +67,7 @@ impl Default for AppSettings {
             parse_timeout: SignedDuration::from_secs(60),
             max_expanded_bytes: ward_feeds::limits::MAX_EXPANDED_BYTES,
             alert_clocks: ward_core::alert::ClockSettings::default(),
+            max_simulation_trials: 10_000,
         }
     }
 }

@@ -85,6 +85,13 @@ enum Command {
     /// Cyber alerts: issue to the organisations exposed, list.
     #[command(subcommand)]
     Alerts(commands::alerts::AlertsCommand),
+    /// The blast radius of losing a supplier, a product, an organisation or a service: who stops
+    /// or degrades, patients and appointments a day, the worst consequence; exit 3 when the name
+    /// matches nothing.
+    Impact(commands::impact::ImpactArgs),
+    /// A seeded dry run of a built-in scenario (wannacry-2017, advanced-2022, synnovis-2024) over
+    /// the dependency graph: postponed appointments and procedures, days to recover (median, p90).
+    Simulate(commands::simulate::SimulateArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -172,6 +179,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Profiles(c) => commands::profiles::run(&settings, cli.json, c).await,
         Command::Assess(a) => commands::assess::run(&a, cli.json),
         Command::Alerts(c) => commands::alerts::run(&settings, cli.json, c).await,
+        Command::Impact(a) => commands::impact::run(&settings, cli.json, a).await,
+        Command::Simulate(a) => commands::simulate::run(&settings, cli.json, a).await,
         Command::Scan(a) => {
             if commands::offline::run_scan(&a, cli.json)? {
                 std::process::exit(1);

@@ -56,6 +56,8 @@ pub(crate) struct Settings {
     pub max_concurrent_heavy_requests: usize,
     /// Longest an upload or import may take to parse, in seconds; the parser stops then.
     pub parse_timeout_secs: i64,
+    /// Most trials one `ward simulate` may ask for; more are refused, not attempted.
+    pub max_simulation_trials: u32,
     /// Background job runners in this process (0 to run none).
     pub job_workers: usize,
     /// `pretty` or `json` logs.
@@ -226,6 +228,10 @@ const SETTING_HELP: &[(&str, &str)] = &[
          (a clear page in the browser) instead of queuing, so memory stays bounded.",
     ),
     (
+        "max_simulation_trials",
+        "Most trials one `ward simulate` may run; a larger --trials is refused before anything runs.",
+    ),
+    (
         "parse_timeout_secs",
         "Longest (seconds) an upload or import may take to parse; the parser stops then and the \
          request gets a clear error.",
@@ -256,6 +262,7 @@ impl Default for Settings {
             max_expanded_mib: ward_feeds::limits::MAX_EXPANDED_BYTES / (1024 * 1024),
             max_concurrent_heavy_requests: 4,
             parse_timeout_secs: 60,
+            max_simulation_trials: 10_000,
             job_workers: 1,
             log_format: "pretty".into(),
             feeds_cache_dir: "ward-data/feeds-cache".into(),
@@ -311,6 +318,7 @@ impl Settings {
             max_concurrent_heavy_requests: self.max_concurrent_heavy_requests,
             parse_timeout: jiff::SignedDuration::from_secs(self.parse_timeout_secs),
             alert_clocks: self.alert_clocks,
+            max_simulation_trials: self.max_simulation_trials,
             ..ward_app::AppSettings::default()
         }
     }
@@ -455,7 +463,7 @@ mod tests {
         assert!(keys.contains(&"max_concurrent_heavy_requests".to_owned()));
         assert!(keys.contains(&"instance_key_file".to_owned()));
         assert!(keys.contains(&"alert_clocks".to_owned()));
-        assert_eq!(keys.len(), 26);
+        assert_eq!(keys.len(), 27);
         for (k, _) in SETTING_HELP {
             assert!(keys.contains(&(*k).to_owned()), "help for unknown setting {k}");
         }

@@ -12,11 +12,14 @@
 //! - [`eol`]: software past end of life or end of security support.
 //! - [`priority`]: a priority score that lists its factors.
 //! - [`scan`]: SBOMs scanned offline against advisories (`ward scan`).
+//! - [`impact`]: the dependency graph and the blast radius of losing a supplier, a product, an
+//!   organisation or a service.
 
 pub mod alias;
 pub mod assurance;
 pub mod cpe;
 pub mod eol;
+pub mod impact;
 pub mod inventory;
 pub mod matcher;
 pub mod priority;

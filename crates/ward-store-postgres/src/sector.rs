@@ -3,7 +3,7 @@
 //! repeatable-read transaction so the snapshot is consistent while imports run.
 
 use async_trait::async_trait;
-use ward_store::sector::{SectorSnapshot, ThreatSnapshot};
+use ward_store::sector::{DependencySnapshot, SectorSnapshot, ThreatSnapshot};
 use ward_store::{SectorStore, StoreResult};
 
 use crate::PgStore;
@@ -31,6 +31,13 @@ impl SectorStore for PgStore {
     async fn threat_snapshot(&self) -> StoreResult<ThreatSnapshot> {
         let mut tx = snapshot_tx(self).await?;
         let snapshot = ward_store::sql::vuln::read_threat_snapshot(&mut PgExec(&mut *tx)).await?;
+        tx.commit().await.map_err(map_db_error)?;
+        Ok(snapshot)
+    }
+
+    async fn dependency_snapshot(&self) -> StoreResult<DependencySnapshot> {
+        let mut tx = snapshot_tx(self).await?;
+        let snapshot = ward_store::sql::dependency_graph::dependency_snapshot(&mut PgExec(&mut *tx)).await?;
         tx.commit().await.map_err(map_db_error)?;
         Ok(snapshot)
     }

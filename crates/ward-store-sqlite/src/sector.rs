@@ -3,7 +3,7 @@
 //! transaction, so it is consistent even while imports run.
 
 use async_trait::async_trait;
-use ward_store::sector::{SectorSnapshot, ThreatSnapshot};
+use ward_store::sector::{DependencySnapshot, SectorSnapshot, ThreatSnapshot};
 use ward_store::{SectorStore, StoreResult};
 
 use crate::SqliteStore;
@@ -22,6 +22,14 @@ impl SectorStore for SqliteStore {
     async fn threat_snapshot(&self) -> StoreResult<ThreatSnapshot> {
         let mut tx = self.read.begin().await.db()?;
         let snapshot = ward_store::sql::vuln::read_threat_snapshot(&mut SqliteExec(&mut *tx)).await?;
+        tx.commit().await.db()?;
+        Ok(snapshot)
+    }
+
+    async fn dependency_snapshot(&self) -> StoreResult<DependencySnapshot> {
+        let mut tx = self.read.begin().await.db()?;
+        let snapshot =
+            ward_store::sql::dependency_graph::dependency_snapshot(&mut SqliteExec(&mut *tx)).await?;
         tx.commit().await.db()?;
         Ok(snapshot)
     }

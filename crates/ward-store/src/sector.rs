@@ -8,8 +8,10 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use ward_core::asset::{AssetKind, InstalledSoftware};
-use ward_core::org::{OdsCode, OrgKind};
+use ward_core::dependency::Dependency;
+use ward_core::org::{OdsCode, OrgKind, Organisation};
 use ward_core::service::Service;
+use ward_core::supplier::Product;
 use ward_core::vuln::{Advisory, EolProduct, KevEntry};
 use ward_core::{AssetId, OrgId, ServiceId};
 
@@ -62,6 +64,28 @@ pub struct SectorSnapshot {
     pub service_dependencies: Vec<(ServiceId, ServiceId)>,
 }
 
+/// An asset that a dependency points at, with its owner.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DependedAsset {
+    pub id: AssetId,
+    pub org: OrgId,
+    pub name: String,
+}
+
+/// The sector's dependency graph as stored, for the impact engine: every organisation, service,
+/// product and dependency, and the assets dependencies point at.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DependencySnapshot {
+    pub orgs: Vec<Organisation>,
+    pub services: Vec<Service>,
+    pub products: Vec<Product>,
+    pub assets: Vec<DependedAsset>,
+    /// Every dependency whose target exists.
+    pub dependencies: Vec<Dependency>,
+    /// Dependencies left out because the asset they point at has been deleted.
+    pub dangling: u64,
+}
+
 /// The threat data exposure is computed from.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ThreatSnapshot {
@@ -84,6 +108,8 @@ pub trait SectorStore: Send + Sync {
     async fn sector_snapshot(&self) -> StoreResult<SectorSnapshot>;
     /// The current threat data.
     async fn threat_snapshot(&self) -> StoreResult<ThreatSnapshot>;
+    /// The dependency graph's data, read in one transaction (`sql::dependency_graph`).
+    async fn dependency_snapshot(&self) -> StoreResult<DependencySnapshot>;
 }
 
 /// Turns (asset key, software key) rows into index pairs, given both lists sorted by key:

@@ -7,10 +7,12 @@ pub(crate) mod backup;
 pub(crate) mod demo;
 pub(crate) mod feeds;
 pub(crate) mod frameworks;
+pub(crate) mod impact;
 pub(crate) mod imports;
 pub(crate) mod offline;
 pub(crate) mod profiles;
 pub(crate) mod serve;
+pub(crate) mod simulate;
 pub(crate) mod tokens;
 pub(crate) mod users;
 

@@ -3,6 +3,7 @@
 
 mod cli;
 mod feeds;
+mod impact;
 
 mod jobs;
 mod offline;

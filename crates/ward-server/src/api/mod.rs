@@ -6,6 +6,7 @@ pub mod alerts;
 pub mod assurance;
 pub mod audit;
 pub mod exposure;
+pub mod impact;
 pub mod inventory;
 pub mod orgs;
 
@@ -83,6 +84,7 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
         )
         .add(M::GET, "/api/v1/vex", get(exposure::list_vex))
         .add(M::POST, "/api/v1/vex", post(exposure::state_vex))
+        .add(M::GET, "/api/v1/impact", get(impact::blast_radius))
         .add(M::GET, "/api/v1/products", get(inventory::list_products))
         .add(M::POST, "/api/v1/products", post(inventory::create_product))
         .add(
@@ -186,6 +188,7 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         assurance::note_outcome, assurance::move_assessment, assurance::profile_versions,
         assurance::preview_profile, assurance::publish_profile, assurance::carry_assessment,
         alerts::list, alerts::issue, alerts::get, alerts::respond,
+        impact::blast_radius,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),

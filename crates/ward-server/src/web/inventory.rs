@@ -125,6 +125,8 @@ struct ServicesPage {
     rows: Vec<ServiceRow>,
     pager: Pager,
     filtered: bool,
+    /// Whether the person may ask what losing a service would stop.
+    can_impact: bool,
 }
 
 /// `GET /services`.
@@ -189,6 +191,7 @@ pub(super) async fn services(
         org: code,
         rows: found.items.iter().map(ServiceRow::from).collect(),
         pager,
+        can_impact: page.may(ward_app::authz::Action::ReadImpact),
     };
     Ok(render(StatusCode::OK, &view))
 }

@@ -11,6 +11,8 @@ mod advisories;
 mod alerts;
 mod assurance;
 mod exposure;
+mod impact;
+mod impact_picture;
 mod import;
 mod inventory;
 mod login;
@@ -58,6 +60,7 @@ pub fn router(import_limit: usize) -> Router<AppState> {
             post(exposure::upload_sbom).layer(DefaultBodyLimit::max(import_limit)),
         )
         .route("/exposures", get(exposure::exposures))
+        .route("/impact", get(impact::impact))
         .route("/products", get(products::products).post(products::list_product))
         .route("/products/vex", post(products::state_vex))
         .route("/products/{id}/review", post(products::review))

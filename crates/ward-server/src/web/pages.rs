@@ -43,6 +43,8 @@ struct OrgPage {
     more_children: Option<String>,
     children_href: String,
     show_inventory: bool,
+    /// Whether the person may ask what losing this organisation would stop.
+    can_impact: bool,
     can_import: bool,
     stats: Vec<Stat>,
     asset_bars: Vec<Bar>,
@@ -177,6 +179,7 @@ fn org_page(
         more_children,
         children_href: format!("/orgs?parent={}", o.id),
         show_inventory: page.may(Action::ReadInventory),
+        can_impact: page.may(Action::ReadImpact),
         can_import: page.chrome.can_import,
         stats,
         asset_bars: bars(

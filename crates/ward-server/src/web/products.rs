@@ -42,6 +42,8 @@ struct ProductsPage {
     supplier: bool,
     /// Whether the person may confirm or reject products (national analysts).
     reviewer: bool,
+    /// Whether the person may ask what losing a product would stop.
+    can_impact: bool,
     rows: Vec<ProductLine>,
     pager: Pager,
     notice: Option<String>,
@@ -82,6 +84,7 @@ pub(super) async fn products(
         .into(),
         supplier,
         reviewer,
+        can_impact: page.may(ward_app::authz::Action::ReadImpact),
         pager: Pager::new(&found, "/products", &[]),
         rows: found
             .items

@@ -22,8 +22,8 @@ use crate::{
 };
 
 pub const SERVICE_COLUMNS: &str = "id, org_id, name, kind, criticality, daily_throughput, throughput_unit";
-const PRODUCT_COLUMNS: &str = "id, supplier_id, name, category, cpe, status";
-const DEPENDENCY_COLUMNS: &str = "id, org_id, service_id, target_kind, target_id, note";
+pub(crate) const PRODUCT_COLUMNS: &str = "id, supplier_id, name, category, cpe, status";
+pub(crate) const DEPENDENCY_COLUMNS: &str = "id, org_id, service_id, target_kind, target_id, note";
 /// Rows per multi-row INSERT (7 values each at most, well under both engines' parameter limits).
 const INSERT_ROWS: usize = 500;
 
@@ -43,7 +43,7 @@ pub fn service_from_row<R: RowRead>(row: &R) -> StoreResult<Service> {
     })
 }
 
-fn product_from_row<R: RowRead>(row: &R) -> StoreResult<Product> {
+pub(crate) fn product_from_row<R: RowRead>(row: &R) -> StoreResult<Product> {
     Ok(Product {
         id: row.id("id")?,
         supplier: row.id("supplier_id")?,
@@ -54,7 +54,7 @@ fn product_from_row<R: RowRead>(row: &R) -> StoreResult<Product> {
     })
 }
 
-fn dependency_from_row<R: RowRead>(row: &R) -> StoreResult<Dependency> {
+pub(crate) fn dependency_from_row<R: RowRead>(row: &R) -> StoreResult<Dependency> {
     let target = DependencyTarget::from_kind(&row.text("target_kind")?, row.uuid("target_id")?)
         .ok_or_else(|| corrupt_column("target_kind"))?;
     Ok(Dependency {

@@ -19,6 +19,7 @@ mod assurance;
 pub mod audit;
 mod backend;
 pub mod bulk;
+pub mod dependency_graph;
 mod error;
 mod exec;
 mod exec_impl;

@@ -12,6 +12,7 @@ mod accounts;
 mod alerts;
 mod audit;
 pub mod backup;
+mod dependency_graph;
 pub mod fixtures;
 mod frameworks;
 mod inventory;
@@ -31,6 +32,7 @@ pub use accounts::accounts_round_trip;
 pub use alerts::alerts_round_trip;
 pub use audit::{audit_chain_verifies, audit_records_every_change, chain_break, verify_chain};
 pub use backup::{backup_restore, restore_refuses_bad_input};
+pub use dependency_graph::dependency_snapshot_holds_the_graph;
 pub use fixtures::{AuditCursor, Fixture};
 pub use frameworks::{assessments_round_trip, frameworks_round_trip, profiles_round_trip};
 pub use inventory::{assets_round_trip, services_round_trip, software_is_deduplicated};
@@ -74,6 +76,7 @@ macro_rules! contract_checks {
             vuln_vex_statements,
             vuln_eol_and_feed_sources,
             sector_snapshot_holds_the_inventory,
+            dependency_snapshot_holds_the_graph,
             frameworks_round_trip,
             assessments_round_trip,
             profiles_round_trip,

@@ -35,6 +35,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/assets/{id}"),
     ("PUT", "/api/v1/assets/{id}"),
     ("DELETE", "/api/v1/assets/{id}"),
+    ("GET", "/api/v1/impact"),
     ("GET", "/api/v1/products"),
     ("POST", "/api/v1/products"),
     ("POST", "/api/v1/products/{id}/review"),
@@ -119,6 +120,9 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
         // Within each caller's own footprint (foreign organisations are left out, not refused).
         ("GET", "/api/v1/advisories/{id}/exposure" | "/api/v1/vex") => reader,
         ("POST", "/api/v1/vex") => writer && own,
+        // A blast radius starts inside the caller's footprint (or at something it depends on);
+        // a foreign organisation reads as unknown. Suppliers have no services to see.
+        ("GET", "/api/v1/impact") => reader && (own || national),
         // Reference data: everyone reads it; loading it is national.
         ("GET", "/api/v1/frameworks" | "/api/v1/frameworks/{id}/{version}") => true,
         ("POST", "/api/v1/frameworks") => national,
@@ -359,6 +363,7 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
             (format!("/api/v1/advisories/{}/exposure", w.advisory), None)
         }
         ("GET", "/api/v1/vex") => (format!("/api/v1/vex?vulnerability={}", w.advisory), None),
+        ("GET", "/api/v1/impact") => (format!("/api/v1/impact?org={org}"), None),
         ("POST", "/api/v1/vex") => (
             "/api/v1/vex".into(),
             j(json!({
