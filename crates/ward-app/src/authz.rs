@@ -54,10 +54,18 @@ pub enum Action {
     /// Sign off and publish the organisation's assessments (its senior information risk owner's
     /// decision, taken by an organisation admin).
     SignOffAssessments,
+    /// See risk registers (and the risk vocabulary).
+    ReadRisks,
+    /// Record and edit the organisation's risks, raise risks from exposures.
+    WriteRisks,
+    /// Approve a risk's acceptance (never one's own: `Risk::check_approver`).
+    ApproveRisks,
+    /// Add entries to the sector's risk vocabulary.
+    ManageRiskVocabulary,
 }
 
 impl Action {
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 23] = [
         Self::ReadOrgs,
         Self::ImportOrgs,
         Self::ReadInventory,
@@ -77,6 +85,10 @@ impl Action {
         Self::WriteAssessments,
         Self::SignOffAssessments,
         Self::PublishProfiles,
+        Self::ReadRisks,
+        Self::WriteRisks,
+        Self::ApproveRisks,
+        Self::ManageRiskVocabulary,
     ];
 }
 
@@ -88,31 +100,37 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
     match (role, action) {
         // Reference data: every role reads it whole.
         (_, ReadFrameworks) => Some(Scope::All),
-        (NationalAnalyst, PublishProfiles) => Some(Scope::All),
-        (NationalAnalyst, WriteInventory | StateVex | WriteAssessments | SignOffAssessments) => None,
+        (NationalAnalyst, PublishProfiles | ManageRiskVocabulary) => Some(Scope::All),
+        (
+            NationalAnalyst,
+            WriteInventory | StateVex | WriteAssessments | SignOffAssessments | WriteRisks | ApproveRisks,
+        ) => None,
         (NationalAnalyst, _) => Some(Scope::All),
 
         (
             RegionalLead,
-            ReadOrgs | ReadInventory | ReadExposure | ReadAudit | ManageUsers | ReadAssessments,
+            ReadOrgs | ReadInventory | ReadExposure | ReadAudit | ManageUsers | ReadAssessments | ReadRisks,
         ) => own_subtree,
         (RegionalLead, _) => None,
 
         (
             OrgAdmin,
             ReadOrgs | ReadInventory | WriteInventory | ReadExposure | StateVex | ManageUsers | ManageTokens
-            | ReadAudit | ReadAssessments | WriteAssessments | SignOffAssessments,
+            | ReadAudit | ReadAssessments | WriteAssessments | SignOffAssessments | ReadRisks | WriteRisks
+            | ApproveRisks,
         ) => own_subtree,
         (OrgAdmin, _) => None,
 
         (
             OrgMember | IncidentResponder,
-            ReadOrgs | ReadInventory | WriteInventory | ReadExposure | StateVex | ReadAssessments,
+            ReadOrgs | ReadInventory | WriteInventory | ReadExposure | StateVex | ReadAssessments | ReadRisks,
         ) => own_subtree,
-        (OrgMember, WriteAssessments) => own_subtree,
+        (OrgMember, WriteAssessments | WriteRisks) => own_subtree,
         (OrgMember | IncidentResponder, _) => None,
 
-        (Auditor, ReadOrgs | ReadInventory | ReadExposure | ReadAudit | ReadAssessments) => own_subtree,
+        (Auditor, ReadOrgs | ReadInventory | ReadExposure | ReadAudit | ReadAssessments | ReadRisks) => {
+            own_subtree
+        }
         (Auditor, _) => None,
 
         // A supplier answers its own organisation's supplier assessment and sees nobody else's.
@@ -250,6 +268,20 @@ mod tests {
                 assert!(scope_for(role, org(), a).is_none(), "{role:?} {a:?}");
             }
         }
+    }
+
+    #[test]
+    fn only_organisations_write_their_risks_and_only_admins_approve() {
+        let can = |a: Action| -> Vec<Role> {
+            Role::iter()
+                .filter(|r| scope_for(*r, org(), a).is_some())
+                .collect()
+        };
+        assert_eq!(can(Action::WriteRisks), vec![Role::OrgAdmin, Role::OrgMember]);
+        assert_eq!(can(Action::ApproveRisks), vec![Role::OrgAdmin]);
+        assert_eq!(can(Action::ManageRiskVocabulary), vec![Role::NationalAnalyst]);
+        assert!(!can(Action::ReadRisks).contains(&Role::SupplierContact));
+        assert!(can(Action::ReadRisks).contains(&Role::Auditor));
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod imports;
 pub mod inventory;
 pub mod jobs;
 pub mod products;
+pub mod risks;
 pub mod sealed;
 pub mod settings;
 pub mod throttle;

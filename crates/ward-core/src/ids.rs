@@ -62,3 +62,5 @@ id_type!(/// A background job.
     JobId);
 id_type!(/// An organisation's assessment against a framework version.
     AssessmentId);
+id_type!(/// A risk in an organisation's risk register.
+    RiskId);

@@ -12,11 +12,13 @@
 //! - [`eol`]: software past end of life or end of security support.
 //! - [`priority`]: a priority score that lists its factors.
 //! - [`scan`]: SBOMs scanned offline against advisories (`ward scan`).
+//! - [`fair`]: a seeded FAIR-style Monte Carlo of a risk's annual loss (loss exceedance curve).
 
 pub mod alias;
 pub mod assurance;
 pub mod cpe;
 pub mod eol;
+pub mod fair;
 pub mod inventory;
 pub mod matcher;
 pub mod priority;

@@ -13,6 +13,7 @@ pub mod keys;
 mod query;
 pub mod refusals;
 pub mod restore_check;
+pub mod risks;
 pub mod rollup;
 pub mod sector;
 pub mod sql;
@@ -23,6 +24,7 @@ pub use digest::digest_json_sliced;
 pub use error::{StoreError, StoreErrorKind, StoreResult};
 pub use keys::StoreKeys;
 pub use query::*;
+pub use risks::RiskStore;
 pub use sector::SectorStore;
 pub use vuln::{AdvisoryStore, EolStore, ExploitSignalStore, FeedSourceStore, VexStore, VulnStore};
 
@@ -443,6 +445,7 @@ pub trait Store:
     + FrameworkStore
     + AssessmentStore
     + ProfileStore
+    + RiskStore
 {
 }
 impl<T> Store for T where
@@ -457,5 +460,6 @@ impl<T> Store for T where
         + FrameworkStore
         + AssessmentStore
         + ProfileStore
+        + RiskStore
 {
 }

@@ -9,6 +9,7 @@ pub(crate) mod frameworks;
 pub(crate) mod imports;
 pub(crate) mod offline;
 pub(crate) mod profiles;
+pub(crate) mod risks;
 pub(crate) mod serve;
 pub(crate) mod tokens;
 pub(crate) mod users;

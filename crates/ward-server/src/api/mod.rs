@@ -7,6 +7,7 @@ pub mod audit;
 pub mod exposure;
 pub mod inventory;
 pub mod orgs;
+pub mod risks;
 
 use crate::state::AppState;
 use axum::Router;
@@ -144,6 +145,20 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
             "/api/v1/assessments/{id}/carry",
             post(assurance::carry_assessment),
         )
+        .add(M::GET, "/api/v1/risks", get(risks::list))
+        .add(M::POST, "/api/v1/risks", post(risks::create))
+        .add(M::GET, "/api/v1/risks/rollup", get(risks::rollup))
+        .add(M::GET, "/api/v1/risks/vocabulary", get(risks::vocabulary))
+        .add(M::POST, "/api/v1/risks/vocabulary", post(risks::add_vocabulary))
+        .add(
+            M::POST,
+            "/api/v1/risks/from-exposure",
+            post(risks::raise_from_exposure),
+        )
+        .add(M::POST, "/api/v1/risks/quantify", post(risks::quantify))
+        .add(M::GET, "/api/v1/risks/{id}", get(risks::get))
+        .add(M::PUT, "/api/v1/risks/{id}", put(risks::update))
+        .add(M::POST, "/api/v1/risks/{id}/approve", post(risks::approve))
 }
 
 /// The routes that need a credential (everything listed by [`routes`]).
@@ -175,6 +190,8 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         assurance::start_assessment, assurance::get_assessment, assurance::answer_assessment,
         assurance::note_outcome, assurance::move_assessment, assurance::profile_versions,
         assurance::preview_profile, assurance::publish_profile, assurance::carry_assessment,
+        risks::list, risks::create, risks::get, risks::update, risks::approve, risks::raise_from_exposure,
+        risks::rollup, risks::vocabulary, risks::add_vocabulary, risks::quantify,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),

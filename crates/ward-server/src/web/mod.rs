@@ -12,6 +12,7 @@ mod inventory;
 mod login;
 mod pages;
 mod products;
+mod risks;
 mod statics;
 pub mod views;
 
@@ -56,6 +57,11 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         .route("/products/vex", post(products::state_vex))
         .route("/products/{id}/review", post(products::review))
         .route("/unsupported", get(exposure::unsupported))
+        .route("/risks", get(risks::register))
+        .route("/risks/new", get(risks::new_form).post(risks::create))
+        .route("/risks/raise", post(risks::raise))
+        .route("/risks/{id}", get(risks::risk_page).post(risks::update))
+        .route("/risks/{id}/approve", post(risks::approve))
         .route("/advisories/{id}", get(exposure::advisory))
         .route(
             "/import",
@@ -278,6 +284,7 @@ impl FromRequestParts<AppState> for Signed {
             can_import,
         );
         chrome.can_read_exposure = can(Action::ReadExposure);
+        chrome.can_read_risks = can(Action::ReadRisks);
         Ok(Self { actor, view, chrome })
     }
 }

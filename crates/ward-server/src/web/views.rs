@@ -14,6 +14,7 @@ pub enum Section {
     Services,
     Assets,
     Exposure,
+    Risks,
     Products,
     Import,
     #[strum(serialize = "")]
@@ -51,6 +52,8 @@ pub struct Chrome {
     pub can_read_inventory: bool,
     /// May see exposures and advisories (set by the extractor after `new`).
     pub can_read_exposure: bool,
+    /// May see risk registers (set by the extractor after `new`).
+    pub can_read_risks: bool,
     pub can_import: bool,
     /// When the acting role stops working (incident responders), already formatted.
     pub role_expires: Option<String>,
@@ -87,6 +90,7 @@ impl Chrome {
             section: Section::None,
             can_read_inventory,
             can_read_exposure: false,
+            can_read_risks: false,
             can_import,
             role_expires: acting
                 .expires_at

@@ -26,6 +26,7 @@ pub mod jobs;
 mod org_plan;
 pub mod orgs;
 mod profiles;
+mod risks;
 pub mod rollups;
 mod row;
 pub mod sector;
@@ -111,6 +112,7 @@ into_arg! {
     ward_core::TokenId => Uuid |v| *v.as_uuid();
     ward_core::JobId => Uuid |v| *v.as_uuid();
     ward_core::AssessmentId => Uuid |v| *v.as_uuid();
+    ward_core::RiskId => Uuid |v| *v.as_uuid();
 }
 
 impl<T: IntoArg> IntoArg for Option<T> {

@@ -10,6 +10,7 @@ mod browser;
 mod contract;
 mod exposure;
 mod harness;
+mod risks;
 mod storage;
 mod web;
 mod web_exposure;
