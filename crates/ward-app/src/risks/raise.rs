@@ -81,8 +81,14 @@ pub(crate) fn prefill(
     if let (Some(i), true) = (service, own_service) {
         links.services.push(i.service);
     }
+    // People know a vulnerability by its CVE where it has one.
+    let name = x
+        .aliases
+        .iter()
+        .find(|a| a.starts_with("CVE-"))
+        .unwrap_or(&x.advisory);
     RiskDetails {
-        title: format!("{} on {}", x.advisory, x.asset_name)
+        title: format!("{name} on {}", x.asset_name)
             .chars()
             .take(200)
             .collect(),

@@ -522,7 +522,6 @@ fn risk_details(owner: ward_core::UserId, n: usize) -> serde_json::Value {
 /// acceptance (awaiting approval) when `accept`.
 async fn disposable_risk(app: &TestApp, org: ward_core::OrgId, accept: bool, n: usize) -> ward_core::RiskId {
     use ward_core::risk::register::{Risk, RiskDetails, Treatment};
-    use ward_store::RiskStore as _;
     let owner = app.world.users[&Role::OrgMember].id;
     let mut details: RiskDetails = serde_json::from_value(risk_details(owner, n)).unwrap();
     if accept {
