@@ -88,10 +88,7 @@ pub(crate) fn prefill(
         .find(|a| a.starts_with("CVE-"))
         .unwrap_or(&x.advisory);
     RiskDetails {
-        title: format!("{name} on {}", x.asset_name)
-            .chars()
-            .take(200)
-            .collect(),
+        title: format!("{name} on {}", x.asset_name).chars().take(200).collect(),
         description: description.chars().take(4000).collect(),
         source: "external-criminal".into(),
         event: "critical-vulnerability-published".into(),

@@ -691,6 +691,31 @@ fn curve(r: &LossExceedance) -> Curve {
     }
 }
 
+/// What went wrong, in the words of each problem.
+fn problem_text(e: AppError) -> String {
+    let e = crate::error::ApiError::from(e);
+    if e.fields.is_empty() {
+        e.message
+    } else {
+        e.fields
+            .iter()
+            .map(|f| format!("{}: {}", f.path, f.message))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+fn failed_curve(e: AppError) -> Curve {
+    Curve {
+        points: String::new(),
+        max_label: String::new(),
+        mean: String::new(),
+        p90: String::new(),
+        p99: String::new(),
+        error: Some(problem_text(e)),
+    }
+}
+
 /// `GET /risks/{id}`: the risk, its edit form, and (when asked) its loss exceedance curve.
 pub(crate) async fn risk_page(
     State(state): State<AppState>,
@@ -708,23 +733,9 @@ pub(crate) async fn risk_page(
         page.curve = Some(match q.inputs() {
             Ok(inputs) => match state.app.quantify_risk(&s.actor, inputs).await {
                 Ok(r) => curve(&r),
-                Err(e) => Curve {
-                    points: String::new(),
-                    max_label: String::new(),
-                    mean: String::new(),
-                    p90: String::new(),
-                    p99: String::new(),
-                    error: Some(crate::error::ApiError::from(e).message),
-                },
+                Err(e) => failed_curve(e),
             },
-            Err(e) => Curve {
-                points: String::new(),
-                max_label: String::new(),
-                mean: String::new(),
-                p90: String::new(),
-                p99: String::new(),
-                error: Some(crate::error::ApiError::from(e).message),
-            },
+            Err(e) => failed_curve(e),
         });
     }
     page.quantify = q;

@@ -14,3 +14,4 @@ mod risks;
 mod storage;
 mod web;
 mod web_exposure;
+mod web_risks;

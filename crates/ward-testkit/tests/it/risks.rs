@@ -288,7 +288,10 @@ async fn a_risk_raised_from_an_exposure_is_prefilled_and_rolls_up() {
             json!(w.trust_assets[0]),
             "{backend}: {d}"
         );
-        assert!(d["links"]["exposures"][0]["advisory"].is_string(), "{backend}: {d}");
+        assert!(
+            d["links"]["exposures"][0]["advisory"].is_string(),
+            "{backend}: {d}"
+        );
         assert_eq!(
             d["links"]["services"].as_array().map(Vec::len),
             Some(1),
