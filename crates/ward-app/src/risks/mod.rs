@@ -258,19 +258,18 @@ impl App {
     /// Each risk with its scores, flags and the names of its owner and approver.
     async fn views(&self, risks: Vec<Risk>) -> AppResult<Vec<RiskView>> {
         let today = self.today();
+        let people: std::collections::BTreeSet<UserId> = risks
+            .iter()
+            .flat_map(|r| std::iter::once(r.details.owner).chain(r.acceptance.as_ref().map(|a| a.approver)))
+            .collect();
         let mut names: HashMap<UserId, Option<String>> = HashMap::new();
-        for r in &risks {
-            let ids = std::iter::once(r.details.owner).chain(r.acceptance.as_ref().map(|a| a.approver));
-            for id in ids {
-                if !names.contains_key(&id) {
-                    let name = match self.store().get_user(id).await {
-                        Ok(u) => Some(u.display_name),
-                        Err(ward_store::StoreError::NotFound { .. }) => None,
-                        Err(e) => return Err(e.into()),
-                    };
-                    names.insert(id, name);
-                }
-            }
+        for id in people {
+            let name = match self.store().get_user(id).await {
+                Ok(u) => Some(u.display_name),
+                Err(ward_store::StoreError::NotFound { .. }) => None,
+                Err(e) => return Err(e.into()),
+            };
+            names.insert(id, name);
         }
         Ok(risks
             .into_iter()

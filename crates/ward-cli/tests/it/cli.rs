@@ -568,3 +568,26 @@ async fn audit_verify_keeps_checkpoints_that_catch_a_replayed_head() {
     );
     assert!(text(&o).contains("checkpoint"), "{}", text(&o));
 }
+
+#[test]
+fn risks_list_and_rollup_print_json_for_scripts() {
+    let db = db_with_an_admin();
+    let o = db.ward(&["--json", "risks", "list", "--org", "RJZ"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["org"], "RJZ");
+    assert_eq!(v["risks"], serde_json::json!([]));
+    let o = db.ward(&["--json", "risks", "rollup"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        v["totals"],
+        serde_json::json!({"low": 0, "moderate": 0, "high": 0, "extreme": 0})
+    );
+    for level in ["organisations", "icbs", "regions", "nation"] {
+        assert_eq!(v[level], serde_json::json!([]), "{level}");
+    }
+    let o = db.ward(&["risks", "list", "--org", "ZZZ9"]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("no organisation ZZZ9"), "{}", text(&o));
+}
