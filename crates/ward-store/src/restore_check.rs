@@ -263,3 +263,26 @@ pub fn restore_detail(counts: &crate::BackupCounts) -> String {
         parts.join(", ")
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn risk_row(score: &str, value: i64, grade: &str) -> Map<String, Value> {
+        serde_json::json!({"current_score": score, "current_value": value, "current_grade": grade})
+            .as_object()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_risk_restores_only_with_the_grade_its_score_gives() {
+        let score = r#"{"likelihood":3,"consequences":{"patient_safety":2,"finance":5}}"#;
+        assert!(risk_score_rule(1, "risks", &risk_row(score, 15, "extreme")).is_ok());
+        assert!(risk_score_rule(1, "risks", &risk_row(score, 15, "low")).is_err());
+        assert!(risk_score_rule(1, "risks", &risk_row(score, 6, "extreme")).is_err());
+        let no_safety = r#"{"likelihood":3,"consequences":{"finance":5}}"#;
+        assert!(risk_score_rule(1, "risks", &risk_row(no_safety, 15, "extreme")).is_err());
+        assert!(risk_score_rule(1, "risks", &risk_row("[]", 15, "extreme")).is_err());
+    }
+}

@@ -345,3 +345,54 @@ async fn a_risk_raised_from_an_exposure_is_prefilled_and_rolls_up() {
         assert_eq!(total(&up["regions"][0]), 1, "{backend}: its own region only");
     }
 }
+
+#[tokio::test]
+async fn the_national_team_extends_the_vocabulary_for_everyone() {
+    for app in on_each_backend(&clock(), test_settings(), ServerSettings::default()).await {
+        let backend = app.backend();
+        let w = &app.world;
+        let member = as_role(&app, Role::OrgMember).await;
+        let national = as_role(&app, Role::NationalAnalyst).await;
+        let entry =
+            json!({"kind": "event", "code": "medical-device-tampering", "label": "Medical device tampering"});
+        let (status, _) = call(
+            &app,
+            &member,
+            Method::POST,
+            "/api/v1/risks/vocabulary",
+            Some(entry.clone()),
+        )
+        .await;
+        assert_eq!(status, 403, "{backend}: a member extends the vocabulary");
+        let mut d = details(w.users[&Role::OrgMember].id, "reduce", "2027-01-01");
+        d["event"] = json!("medical-device-tampering");
+        let new = json!({"org": w.trust, "details": d});
+        let (status, _) = call(&app, &member, Method::POST, "/api/v1/risks", Some(new.clone())).await;
+        assert_eq!(status, 422, "{backend}: not in the vocabulary yet");
+        let (status, body) = call(
+            &app,
+            &national,
+            Method::POST,
+            "/api/v1/risks/vocabulary",
+            Some(entry.clone()),
+        )
+        .await;
+        assert_eq!(status, 200, "{backend}: {body}");
+        let (status, _) = call(
+            &app,
+            &national,
+            Method::POST,
+            "/api/v1/risks/vocabulary",
+            Some(entry),
+        )
+        .await;
+        assert_eq!(status, 409, "{backend}: the same code twice");
+        let (status, body) = call(&app, &member, Method::POST, "/api/v1/risks", Some(new)).await;
+        assert_eq!(status, 200, "{backend}: {body}");
+        let (_, vocab) = call(&app, &member, Method::GET, "/api/v1/risks/vocabulary", None).await;
+        assert!(
+            vocab.to_string().contains("medical-device-tampering"),
+            "{backend}"
+        );
+    }
+}
