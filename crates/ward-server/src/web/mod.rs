@@ -12,6 +12,7 @@ mod inventory;
 mod login;
 mod pages;
 mod products;
+mod risk_form;
 mod risks;
 mod statics;
 pub mod views;
