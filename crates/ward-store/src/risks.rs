@@ -74,6 +74,9 @@ pub trait RiskStore: Send + Sync {
     /// national body counting everything beneath it (`rollup`); only organisations and risks
     /// inside the scope count. Set-based: one query each.
     async fn risk_grade_counts(&self, scope: &Scope) -> StoreResult<(Vec<GradeCount>, Vec<GradeCount>)>;
+    /// The display names of these accounts (owners and approvers shown beside risks), in one query;
+    /// accounts that do not exist are left out.
+    async fn people_names(&self, ids: &[UserId]) -> StoreResult<std::collections::HashMap<UserId, String>>;
 }
 
 /// Refusals of risk writes, worded once for both backends.

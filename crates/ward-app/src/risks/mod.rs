@@ -10,8 +10,6 @@ pub use raise::RaiseFromExposure;
 pub use rollup::{GradeRow, RiskRollup};
 pub use ward_engine::fair::{ExceedancePoint, FairInputs, LossExceedance, Pert};
 
-use std::collections::HashMap;
-
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use ward_core::risk::RiskGrade;
@@ -258,19 +256,13 @@ impl App {
     /// Each risk with its scores, flags and the names of its owner and approver.
     async fn views(&self, risks: Vec<Risk>) -> AppResult<Vec<RiskView>> {
         let today = self.today();
-        let people: std::collections::BTreeSet<UserId> = risks
+        let people: Vec<UserId> = risks
             .iter()
             .flat_map(|r| std::iter::once(r.details.owner).chain(r.acceptance.as_ref().map(|a| a.approver)))
+            .collect::<std::collections::BTreeSet<UserId>>()
+            .into_iter()
             .collect();
-        let mut names: HashMap<UserId, Option<String>> = HashMap::new();
-        for id in people {
-            let name = match self.store().get_user(id).await {
-                Ok(u) => Some(u.display_name),
-                Err(ward_store::StoreError::NotFound { .. }) => None,
-                Err(e) => return Err(e.into()),
-            };
-            names.insert(id, name);
-        }
+        let names = self.store().people_names(&people).await?;
         Ok(risks
             .into_iter()
             .map(|risk| {
@@ -285,11 +277,11 @@ impl App {
                     worst_domain: risk.details.current.worst().0,
                     overdue: risk.overdue(today),
                     awaits_approval: risk.awaits_approval(),
-                    owner_name: names.get(&risk.details.owner).cloned().flatten(),
+                    owner_name: names.get(&risk.details.owner).cloned(),
                     approver_name: risk
                         .acceptance
                         .as_ref()
-                        .and_then(|a| names.get(&a.approver).cloned().flatten()),
+                        .and_then(|a| names.get(&a.approver).cloned()),
                     risk,
                 }
             })

@@ -490,4 +490,22 @@ impl<B: SqlBackend> RiskStore for B {
             .collect::<StoreResult<_>>()?;
         Ok((own, up))
     }
+
+    async fn people_names(&self, ids: &[UserId]) -> StoreResult<std::collections::HashMap<UserId, String>> {
+        let mut out = std::collections::HashMap::new();
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        let mut db = self.read().await?;
+        let mut q = Sql::new("SELECT id, display_name FROM users WHERE ");
+        q.in_list(
+            db.dialect(),
+            "id",
+            Arg::Uuids(ids.iter().map(|i| *i.as_uuid()).collect()),
+        );
+        for r in db.fetch_all(q).await? {
+            out.insert(r.id("id")?, r.text("display_name")?);
+        }
+        Ok(out)
+    }
 }

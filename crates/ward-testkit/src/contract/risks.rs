@@ -281,6 +281,17 @@ pub async fn risks_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()> {
     check_eq!(own_b.len(), 1, "trust B sees its own only");
     check_eq!(up_b.len(), 0, "and no level above it");
 
+    // Names shown beside risks, in one read; unknown accounts left out.
+    let names = store
+        .people_names(&[owner.id, approver.id, new_id(ward_core::UserId::new_at)])
+        .await?;
+    check_eq!(names.len(), 2, "two known accounts");
+    check_eq!(
+        names.get(&owner.id).map(String::as_str),
+        Some(owner.display_name.as_str()),
+        "the owner's name"
+    );
+
     // Vocabulary.
     let entry = VocabularyEntry {
         kind: VocabularyKind::Event,
