@@ -347,6 +347,19 @@ fn small_demo_loads_and_prints_one_login_per_role() {
     );
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains(&summary), "expected {summary:?} in:\n{err}");
+    // The member's organisation has risks raised from its top exposures, and they roll up.
+    assert!(err.contains("Risk register: 3 risks raised"), "{err}");
+    let o = db.ward(&["--json", "risks", "rollup"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let total: u64 = v["totals"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter_map(serde_json::Value::as_u64)
+        .sum();
+    assert_eq!(total, 3, "{v}");
+    assert_eq!(v["nation"].as_array().map(Vec::len), Some(1), "{v}");
     let o = db.ward(&["audit", "verify"]);
     assert!(o.status.success(), "{}", text(&o));
 }
