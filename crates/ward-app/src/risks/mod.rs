@@ -239,7 +239,7 @@ impl App {
     }
 
     /// The quantitative view: a seeded FAIR-style Monte Carlo of annual loss (same inputs and
-    /// seed, same curve), run off the async workers.
+    /// seed, same curve), run off the async workers under the cap on heavy requests.
     pub async fn quantify_risk(
         &self,
         actor: &Actor,
@@ -247,10 +247,15 @@ impl App {
     ) -> AppResult<ward_engine::fair::LossExceedance> {
         authorise(actor, Action::ReadRisks, self.now())?;
         ward_engine::fair::check(&inputs)?;
-        tokio::task::spawn_blocking(move || ward_engine::fair::simulate(&inputs))
-            .await
-            .map_err(|e| AppError::Internal(format!("the simulation stopped: {e}")))?
-            .map_err(AppError::from)
+        // Up to a second or two of work: it counts against the cap on heavy requests.
+        let permit = self.heavy_permit()?;
+        tokio::task::spawn_blocking(move || {
+            let _held = permit;
+            ward_engine::fair::simulate(&inputs)
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("the simulation stopped: {e}")))?
+        .map_err(AppError::from)
     }
 
     /// Each risk with its scores, flags and the names of its owner and approver.
