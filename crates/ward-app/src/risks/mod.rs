@@ -41,6 +41,9 @@ pub struct RiskView {
     pub awaits_approval: bool,
     pub owner_name: Option<String>,
     pub approver_name: Option<String>,
+    /// The organisation's ODS code and name.
+    pub org_code: String,
+    pub org_name: String,
 }
 
 /// Which risks to list (query parameters of the API).
@@ -268,6 +271,13 @@ impl App {
             .into_iter()
             .collect();
         let names = self.store().people_names(&people).await?;
+        let orgs: Vec<OrgId> = risks
+            .iter()
+            .map(|r| r.org)
+            .collect::<std::collections::BTreeSet<OrgId>>()
+            .into_iter()
+            .collect();
+        let labels = self.store().org_labels(&orgs).await?;
         Ok(risks
             .into_iter()
             .map(|risk| {
@@ -287,6 +297,8 @@ impl App {
                         .acceptance
                         .as_ref()
                         .and_then(|a| names.get(&a.approver).cloned()),
+                    org_code: labels.get(&risk.org).map(|l| l.0.clone()).unwrap_or_default(),
+                    org_name: labels.get(&risk.org).map(|l| l.1.clone()).unwrap_or_default(),
                     risk,
                 }
             })

@@ -50,7 +50,8 @@ pub(crate) async fn run(settings: &Settings, json_out: bool, c: RisksCommand) ->
             println!("{} risk(s) of {} ({org})", risks.len(), found.name);
             for r in &risks {
                 println!(
-                    "  {:>2} {:<8} {:<8} review {}{} {}",
+                    "  {:<8} {:>2} {:<8} {:<8} review {}{} {}",
+                    r.org_code,
                     r.current_score,
                     r.grade.label(),
                     r.risk.details.treatment,

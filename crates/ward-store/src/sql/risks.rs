@@ -508,4 +508,25 @@ impl<B: SqlBackend> RiskStore for B {
         }
         Ok(out)
     }
+
+    async fn org_labels(
+        &self,
+        ids: &[OrgId],
+    ) -> StoreResult<std::collections::HashMap<OrgId, (String, String)>> {
+        let mut out = std::collections::HashMap::new();
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        let mut db = self.read().await?;
+        let mut q = Sql::new("SELECT id, code, name FROM organisations WHERE ");
+        q.in_list(
+            db.dialect(),
+            "id",
+            Arg::Uuids(ids.iter().map(|i| *i.as_uuid()).collect()),
+        );
+        for r in db.fetch_all(q).await? {
+            out.insert(r.id("id")?, (r.text("code")?, r.text("name")?));
+        }
+        Ok(out)
+    }
 }

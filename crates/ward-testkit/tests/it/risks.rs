@@ -74,6 +74,7 @@ async fn an_organisation_records_its_risks_and_others_cannot_touch_them() {
             "{backend}: reviewed 2026-05-01, today 2026-06-01"
         );
         assert!(body["owner_name"].is_string(), "{backend}");
+        assert_eq!(body["org_code"], "RJZ", "{backend}");
         let id = body["risk"]["id"].as_str().unwrap().to_owned();
         let path = format!("/api/v1/risks/{id}");
 
