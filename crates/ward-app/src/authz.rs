@@ -63,10 +63,18 @@ pub enum Action {
     /// See what losing a supplier, a product, an organisation or a service would stop or degrade
     /// (the blast radius), within the caller's footprint.
     ReadImpact,
+    /// See risk registers (and the risk vocabulary).
+    ReadRisks,
+    /// Record and edit the organisation's risks, raise risks from exposures.
+    WriteRisks,
+    /// Approve a risk's acceptance (never one's own: `Risk::check_approver`).
+    ApproveRisks,
+    /// Add entries to the sector's risk vocabulary.
+    ManageRiskVocabulary,
 }
 
 impl Action {
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 27] = [
         Self::ReadOrgs,
         Self::ImportOrgs,
         Self::ReadInventory,
@@ -90,6 +98,10 @@ impl Action {
         Self::ReadAlerts,
         Self::RespondAlerts,
         Self::ReadImpact,
+        Self::ReadRisks,
+        Self::WriteRisks,
+        Self::ApproveRisks,
+        Self::ManageRiskVocabulary,
     ];
 }
 
@@ -101,17 +113,18 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
     match (role, action) {
         // Reference data: every role reads it whole.
         (_, ReadFrameworks) => Some(Scope::All),
-        (NationalAnalyst, PublishProfiles) => Some(Scope::All),
+        (NationalAnalyst, PublishProfiles | ManageRiskVocabulary) => Some(Scope::All),
         (
             NationalAnalyst,
-            WriteInventory | StateVex | WriteAssessments | SignOffAssessments | RespondAlerts,
+            WriteInventory | StateVex | WriteAssessments | SignOffAssessments | RespondAlerts | WriteRisks
+            | ApproveRisks,
         ) => None,
         (NationalAnalyst, _) => Some(Scope::All),
 
         (
             RegionalLead,
             ReadOrgs | ReadInventory | ReadExposure | ReadAudit | ManageUsers | ReadAssessments | ReadAlerts
-            | ReadImpact,
+            | ReadImpact | ReadRisks,
         ) => own_subtree,
         // A regional team issues alerts to its own region only.
         (RegionalLead, IssueAlerts) => own_subtree,
@@ -121,21 +134,22 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
             OrgAdmin,
             ReadOrgs | ReadInventory | WriteInventory | ReadExposure | StateVex | ManageUsers | ManageTokens
             | ReadAudit | ReadAssessments | WriteAssessments | SignOffAssessments | ReadAlerts
-            | RespondAlerts | ReadImpact,
+            | RespondAlerts | ReadImpact | ReadRisks | WriteRisks | ApproveRisks,
         ) => own_subtree,
         (OrgAdmin, _) => None,
 
         (
             OrgMember | IncidentResponder,
             ReadOrgs | ReadInventory | WriteInventory | ReadExposure | StateVex | ReadAssessments
-            | ReadAlerts | RespondAlerts | ReadImpact,
+            | ReadAlerts | RespondAlerts | ReadImpact | ReadRisks,
         ) => own_subtree,
-        (OrgMember, WriteAssessments) => own_subtree,
+        (OrgMember, WriteAssessments | WriteRisks) => own_subtree,
         (OrgMember | IncidentResponder, _) => None,
 
         (
             Auditor,
-            ReadOrgs | ReadInventory | ReadExposure | ReadAudit | ReadAssessments | ReadAlerts | ReadImpact,
+            ReadOrgs | ReadInventory | ReadExposure | ReadAudit | ReadAssessments | ReadAlerts | ReadImpact
+            | ReadRisks,
         ) => own_subtree,
         (Auditor, _) => None,
 
@@ -274,6 +288,20 @@ mod tests {
                 assert!(scope_for(role, org(), a).is_none(), "{role:?} {a:?}");
             }
         }
+    }
+
+    #[test]
+    fn only_organisations_write_their_risks_and_only_admins_approve() {
+        let can = |a: Action| -> Vec<Role> {
+            Role::iter()
+                .filter(|r| scope_for(*r, org(), a).is_some())
+                .collect()
+        };
+        assert_eq!(can(Action::WriteRisks), vec![Role::OrgAdmin, Role::OrgMember]);
+        assert_eq!(can(Action::ApproveRisks), vec![Role::OrgAdmin]);
+        assert_eq!(can(Action::ManageRiskVocabulary), vec![Role::NationalAnalyst]);
+        assert!(!can(Action::ReadRisks).contains(&Role::SupplierContact));
+        assert!(can(Action::ReadRisks).contains(&Role::Auditor));
     }
 
     #[test]

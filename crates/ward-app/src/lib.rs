@@ -16,6 +16,7 @@ pub mod imports;
 pub mod inventory;
 pub mod jobs;
 pub mod products;
+pub mod risks;
 pub mod sealed;
 pub mod settings;
 pub mod throttle;

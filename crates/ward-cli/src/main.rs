@@ -79,6 +79,9 @@ enum Command {
     /// Profiles (minimum standards): publish, preview, list.
     #[command(subcommand)]
     Profiles(commands::profiles::ProfilesCommand),
+    /// Risk registers: an organisation's risks, the roll-up of grades.
+    #[command(subcommand)]
+    Risks(commands::risks::RisksCommand),
     /// Derive each outcome's status from a framework file and an answers file (offline); exit 3 for
     /// unreadable or broken input and answers naming unknown indicators.
     Assess(commands::assess::AssessArgs),
@@ -177,6 +180,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Versions(c) => commands::offline::versions(c),
         Command::Frameworks(c) => commands::frameworks::run(&settings, cli.json, c).await,
         Command::Profiles(c) => commands::profiles::run(&settings, cli.json, c).await,
+        Command::Risks(c) => commands::risks::run(&settings, cli.json, c).await,
         Command::Assess(a) => commands::assess::run(&a, cli.json),
         Command::Alerts(c) => commands::alerts::run(&settings, cli.json, c).await,
         Command::Impact(a) => commands::impact::run(&settings, cli.json, a).await,

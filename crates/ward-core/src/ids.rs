@@ -64,3 +64,5 @@ id_type!(/// An organisation's assessment against a framework version.
     AssessmentId);
 id_type!(/// A cyber alert.
     AlertId);
+id_type!(/// A risk in an organisation's risk register.
+    RiskId);

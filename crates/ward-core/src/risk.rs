@@ -1,4 +1,9 @@
-//! The NPSA 5x5 risk matrix: one language for cyber risk across health and care.
+//! The NPSA 5x5 risk matrix: one language for cyber risk across health and care. The register
+//! built on it (a risk as source, event and consequence, scored per consequence domain) is in
+//! [`register`]; the controlled vocabulary of sources, events and consequences in [`vocabulary`].
+
+pub mod register;
+pub mod vocabulary;
 
 use crate::ValidationError;
 use serde::{Deserialize, Serialize};
@@ -48,6 +53,11 @@ impl Consequence {
 }
 
 impl Likelihood {
+    pub const RARE: Self = Self(1);
+    pub const UNLIKELY: Self = Self(2);
+    pub const POSSIBLE: Self = Self(3);
+    pub const LIKELY: Self = Self(4);
+    pub const ALMOST_CERTAIN: Self = Self(5);
     pub fn new(v: u8) -> Result<Self, ValidationError> {
         one_to_five("likelihood", v).map(Self)
     }
@@ -82,14 +92,43 @@ impl From<Likelihood> for u8 {
     }
 }
 
-/// The grade of a risk score.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+/// The grade of a risk score, lowest first.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::EnumIter,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum RiskGrade {
     Low,
     Moderate,
     High,
     Extreme,
+}
+
+impl RiskGrade {
+    /// How people read it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Low => "Low",
+            Self::Moderate => "Moderate",
+            Self::High => "High",
+            Self::Extreme => "Extreme",
+        }
+    }
 }
 
 /// Score = consequence x likelihood, graded 1-3 low, 4-6 moderate, 8-12 high, 15-25 extreme.
@@ -119,5 +158,6 @@ mod tests {
         assert_eq!(g(5, 5), (25, RiskGrade::Extreme));
         assert!(Consequence::new(0).is_err());
         assert!(Likelihood::new(6).is_err());
+        crate::text::check_serde_agrees::<RiskGrade>().unwrap();
     }
 }

@@ -14,11 +14,13 @@
 //! - [`scan`]: SBOMs scanned offline against advisories (`ward scan`).
 //! - [`impact`]: the dependency graph and the blast radius of losing a supplier, a product, an
 //!   organisation or a service.
+//! - [`fair`]: a seeded FAIR-style Monte Carlo of a risk's annual loss (loss exceedance curve).
 
 pub mod alias;
 pub mod assurance;
 pub mod cpe;
 pub mod eol;
+pub mod fair;
 pub mod impact;
 pub mod inventory;
 pub mod matcher;

@@ -14,6 +14,7 @@ pub mod keys;
 mod query;
 pub mod refusals;
 pub mod restore_check;
+pub mod risks;
 pub mod rollup;
 pub mod sector;
 pub mod sql;
@@ -25,6 +26,7 @@ pub use digest::digest_json_sliced;
 pub use error::{StoreError, StoreErrorKind, StoreResult};
 pub use keys::StoreKeys;
 pub use query::*;
+pub use risks::RiskStore;
 pub use sector::SectorStore;
 pub use vuln::{AdvisoryStore, EolStore, ExploitSignalStore, FeedSourceStore, VexStore, VulnStore};
 
@@ -446,6 +448,7 @@ pub trait Store:
     + AssessmentStore
     + ProfileStore
     + AlertStore
+    + RiskStore
 {
 }
 impl<T> Store for T where
@@ -461,5 +464,6 @@ impl<T> Store for T where
         + AssessmentStore
         + ProfileStore
         + AlertStore
+        + RiskStore
 {
 }

@@ -8,7 +8,9 @@
 //!   expire carry an expiry (`Role::check_grant`, the rule every write path uses); the user and
 //!   organisation exist;
 //! * rows owned by an organisation (services, assets, dependencies, assessments, alerts and their
-//!   records and timeline entries) name one that exists;
+//!   records and timeline entries, risks) name one that exists;
+//! * risks: owner and approver are users in the backup; the stored current score and grade are the
+//!   ones the current scoring gives (`RiskScore::score`), patient safety scored;
 //! * the audit chain verifies under this instance's key, so its head can be signed again.
 //!
 //! Backends feed each parsed row in file order ([`RestoreChecker::row`]) and call
@@ -146,6 +148,12 @@ impl RestoreChecker {
             "products" => {
                 self.org_kind(line, table, row, "supplier_id")?;
             }
+            "risks" => {
+                self.org_kind(line, table, row, "org_id")?;
+                self.require_user(line, table, row, "owner_id", false)?;
+                self.require_user(line, table, row, "approver_id", true)?;
+                risk_score_rule(line, table, row)?;
+            }
             "vex_statements" if row.get("org_id").is_some_and(|v| !v.is_null()) => {
                 self.org_kind(line, table, row, "org_id")?;
             }
@@ -187,6 +195,27 @@ impl RestoreChecker {
     pub fn finish(self) -> Option<SignedHead> {
         self.chain.head()
     }
+}
+
+/// A risk's stored current score and grade are what its current scoring gives.
+fn risk_score_rule(line: usize, table: &str, row: &Map<String, Value>) -> StoreResult<()> {
+    use ward_core::risk::register::{ConsequenceDomain, RiskScore};
+    let bad = |msg: &str| RestoreChecker::bad(line, table, msg);
+    let current: RiskScore = serde_json::from_str(text(row, "current_score").unwrap_or_default())
+        .map_err(|_| bad("current_score is not a risk score"))?;
+    if !current
+        .consequences
+        .contains_key(&ConsequenceDomain::PatientSafety)
+    {
+        return Err(bad("current_score does not score patient safety"));
+    }
+    let (value, grade) = current.score();
+    let stored_grade: &str = grade.into();
+    if int(row, "current_value") != Some(i64::from(value)) || text(row, "current_grade") != Some(stored_grade)
+    {
+        return Err(bad("current_value and current_grade do not match current_score"));
+    }
+    Ok(())
 }
 
 fn audit_record(line: usize, row: &Map<String, Value>) -> StoreResult<AuditRecord> {
@@ -242,4 +271,27 @@ pub fn restore_detail(counts: &crate::BackupCounts) -> String {
         counts.tables.values().sum::<u64>(),
         parts.join(", ")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn risk_row(score: &str, value: i64, grade: &str) -> Map<String, Value> {
+        serde_json::json!({"current_score": score, "current_value": value, "current_grade": grade})
+            .as_object()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_risk_restores_only_with_the_grade_its_score_gives() {
+        let score = r#"{"likelihood":3,"consequences":{"patient_safety":2,"finance":5}}"#;
+        assert!(risk_score_rule(1, "risks", &risk_row(score, 15, "extreme")).is_ok());
+        assert!(risk_score_rule(1, "risks", &risk_row(score, 15, "low")).is_err());
+        assert!(risk_score_rule(1, "risks", &risk_row(score, 6, "extreme")).is_err());
+        let no_safety = r#"{"likelihood":3,"consequences":{"finance":5}}"#;
+        assert!(risk_score_rule(1, "risks", &risk_row(no_safety, 15, "extreme")).is_err());
+        assert!(risk_score_rule(1, "risks", &risk_row("[]", 15, "extreme")).is_err());
+    }
 }

@@ -58,7 +58,8 @@ pub(crate) async fn run(mut settings: Settings, explicit_db: bool, a: DemoArgs) 
     let plan = Arc::new(DemoPlan::new(a.seed, a.scale, today));
     let (orgs, assets) = load(&app, Arc::clone(&plan)).await?;
     let threats = load_threats(&app).await?;
-    let logins = create_personas(&app, &plan).await?;
+    let (logins, member) = create_personas(&app, &plan).await?;
+    let risks = seed_risks(&app, member).await?;
     eprintln!(
         "Loaded a {} demo sector: {orgs} organisations, {assets} assets in {:.1}s.",
         a.scale.as_str(),
@@ -68,6 +69,7 @@ pub(crate) async fn run(mut settings: Settings, explicit_db: bool, a: DemoArgs) 
         "Threat data: {} advisories, {} KEV, {} EPSS (illustrative), {} EOL products.",
         threats.advisories, threats.kev, threats.epss, threats.eol
     );
+    eprintln!("Risk register: {risks} risks raised from the member's organisation's top exposures.");
     print_logins(&logins, &settings, a.serve.listen.as_deref());
     if a.no_serve {
         return Ok(());
@@ -203,15 +205,21 @@ pub(crate) struct Login {
     pub org_name: String,
 }
 
-async fn create_personas(app: &App, plan: &DemoPlan) -> anyhow::Result<Vec<Login>> {
+/// The personas' logins, and the organisation member's account and organisation (who owns the
+/// demo's risks).
+async fn create_personas(
+    app: &App,
+    plan: &DemoPlan,
+) -> anyhow::Result<(Vec<Login>, Option<(ward_core::UserId, ward_core::OrgId)>)> {
     let actor = operator(app).await?;
     let mut out = Vec::new();
+    let mut member = None;
     for p in &plan.personas {
         let expires_at = p
             .role
             .requires_expiry()
             .then(|| app.now() + jiff::SignedDuration::from_hours(24 * 30));
-        let (_user, password, _grant) = app
+        let (user, password, _grant) = app
             .create_user(
                 &actor,
                 NewUser {
@@ -230,6 +238,9 @@ async fn create_personas(app: &App, plan: &DemoPlan) -> anyhow::Result<Vec<Login
             .iter()
             .find(|o| o.id == p.org)
             .map_or_else(String::new, |o| o.name.clone());
+        if p.role == ward_core::role::Role::OrgMember {
+            member = Some((user.id, p.org));
+        }
         out.push(Login {
             role: p.role,
             email: p.email.clone(),
@@ -237,7 +248,45 @@ async fn create_personas(app: &App, plan: &DemoPlan) -> anyhow::Result<Vec<Login
             org_name,
         });
     }
-    Ok(out)
+    Ok((out, member))
+}
+
+/// Raise risks from the member's organisation's three most urgent exposures, owned by the member,
+/// so the register, its heat map and the roll-up have something to show.
+async fn seed_risks(
+    app: &App,
+    member: Option<(ward_core::UserId, ward_core::OrgId)>,
+) -> anyhow::Result<usize> {
+    let Some((owner, org)) = member else {
+        return Ok(0);
+    };
+    let actor = operator(app).await?;
+    let filter = ward_app::exposure::ExposureFilter {
+        org: Some(org),
+        ..Default::default()
+    };
+    let top = app
+        .list_exposures(
+            &actor,
+            &filter,
+            ward_app::exposure::Sort::Priority,
+            PageRequest { offset: 0, limit: 3 },
+        )
+        .await
+        .map_err(app_err)?;
+    let mut raised = 0;
+    for x in top.items {
+        let input = ward_app::risks::RaiseFromExposure {
+            advisory: x.advisory,
+            asset: x.asset,
+            owner: Some(owner),
+        };
+        app.raise_risk_from_exposure(&actor, input)
+            .await
+            .map_err(app_err)?;
+        raised += 1;
+    }
+    Ok(raised)
 }
 
 fn print_logins(logins: &[Login], settings: &Settings, listen: Option<&str>) {

@@ -11,6 +11,7 @@ pub(crate) mod impact;
 pub(crate) mod imports;
 pub(crate) mod offline;
 pub(crate) mod profiles;
+pub(crate) mod risks;
 pub(crate) mod serve;
 pub(crate) mod simulate;
 pub(crate) mod tokens;

@@ -347,6 +347,19 @@ fn small_demo_loads_and_prints_one_login_per_role() {
     );
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains(&summary), "expected {summary:?} in:\n{err}");
+    // The member's organisation has risks raised from its top exposures, and they roll up.
+    assert!(err.contains("Risk register: 3 risks raised"), "{err}");
+    let o = db.ward(&["--json", "risks", "rollup"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let total: u64 = v["totals"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter_map(serde_json::Value::as_u64)
+        .sum();
+    assert_eq!(total, 3, "{v}");
+    assert_eq!(v["nation"].as_array().map(Vec::len), Some(1), "{v}");
     let o = db.ward(&["audit", "verify"]);
     assert!(o.status.success(), "{}", text(&o));
 }
@@ -625,4 +638,27 @@ fn alerts_issue_reaches_the_demo_organisations_exposed_to_log4shell() {
     assert_eq!(alerts[0]["acknowledged"], 0);
     let o = db.ward(&["audit", "verify"]);
     assert!(o.status.success(), "{}", text(&o));
+}
+
+#[test]
+fn risks_list_and_rollup_print_json_for_scripts() {
+    let db = db_with_an_admin();
+    let o = db.ward(&["--json", "risks", "list", "--org", "RJZ"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["org"], "RJZ");
+    assert_eq!(v["risks"], serde_json::json!([]));
+    let o = db.ward(&["--json", "risks", "rollup"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        v["totals"],
+        serde_json::json!({"low": 0, "moderate": 0, "high": 0, "extreme": 0})
+    );
+    for level in ["organisations", "icbs", "regions", "nation"] {
+        assert_eq!(v[level], serde_json::json!([]), "{level}");
+    }
+    let o = db.ward(&["risks", "list", "--org", "ZZZ9"]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("no organisation ZZZ9"), "{}", text(&o));
 }

@@ -9,6 +9,7 @@ pub mod exposure;
 pub mod impact;
 pub mod inventory;
 pub mod orgs;
+pub mod risks;
 
 use crate::state::AppState;
 use axum::Router;
@@ -156,6 +157,20 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
             "/api/v1/alerts/{id}/orgs/{org}/responses",
             post(alerts::respond),
         )
+        .add(M::GET, "/api/v1/risks", get(risks::list))
+        .add(M::POST, "/api/v1/risks", post(risks::create))
+        .add(M::GET, "/api/v1/risks/rollup", get(risks::rollup))
+        .add(M::GET, "/api/v1/risks/vocabulary", get(risks::vocabulary))
+        .add(M::POST, "/api/v1/risks/vocabulary", post(risks::add_vocabulary))
+        .add(
+            M::POST,
+            "/api/v1/risks/from-exposure",
+            post(risks::raise_from_exposure),
+        )
+        .add(M::POST, "/api/v1/risks/quantify", post(risks::quantify))
+        .add(M::GET, "/api/v1/risks/{id}", get(risks::get))
+        .add(M::PUT, "/api/v1/risks/{id}", put(risks::update))
+        .add(M::POST, "/api/v1/risks/{id}/approve", post(risks::approve))
 }
 
 /// The routes that need a credential (everything listed by [`routes`]).
@@ -189,6 +204,8 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         assurance::preview_profile, assurance::publish_profile, assurance::carry_assessment,
         alerts::list, alerts::issue, alerts::get, alerts::respond,
         impact::blast_radius,
+        risks::list, risks::create, risks::get, risks::update, risks::approve, risks::raise_from_exposure,
+        risks::rollup, risks::vocabulary, risks::add_vocabulary, risks::quantify,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),

@@ -177,6 +177,8 @@ struct ExposuresPage {
     notice: Option<String>,
     export_query: String,
     as_of: String,
+    /// May raise a risk from a row (writes the organisation's risks); the form's CSRF token.
+    raise_csrf: Option<String>,
 }
 
 fn query_string(pairs: &[(&str, &str)]) -> String {
@@ -334,6 +336,7 @@ pub(super) async fn exposures(
         export_query: query_string(&export),
         as_of: summary.as_of.strftime("%-d %b %Y %H:%M UTC").to_string(),
         rows: found.items.iter().map(ExposureRow::from).collect(),
+        raise_csrf: page.may(Action::WriteRisks).then(|| page.chrome.csrf.clone()),
         pager,
         q: text,
         org: code,

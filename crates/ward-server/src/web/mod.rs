@@ -18,6 +18,8 @@ mod inventory;
 mod login;
 mod pages;
 mod products;
+mod risk_form;
+mod risks;
 mod statement;
 mod statics;
 pub mod views;
@@ -75,6 +77,11 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         .route("/alerts", get(alerts::alerts).post(alerts::issue))
         .route("/alerts/{id}", get(alerts::alert))
         .route("/alerts/{id}/orgs/{org}", post(alerts::answer))
+        .route("/risks", get(risks::register))
+        .route("/risks/new", get(risks::new_form).post(risks::create))
+        .route("/risks/raise", post(risks::raise))
+        .route("/risks/{id}", get(risks::risk_page).post(risks::update))
+        .route("/risks/{id}/approve", post(risks::approve))
         .route("/advisories/{id}", get(exposure::advisory))
         .route(
             "/import",
@@ -321,6 +328,7 @@ impl FromRequestParts<AppState> for Signed {
         chrome.can_administer =
             can(Action::ManageUsers) || can(Action::ManageTokens) || can(Action::ReadAudit);
         chrome.can_read_alerts = can(Action::ReadAlerts);
+        chrome.can_read_risks = can(Action::ReadRisks);
         Ok(Self { actor, view, chrome })
     }
 }

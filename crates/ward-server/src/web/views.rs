@@ -15,6 +15,7 @@ pub enum Section {
     Assets,
     Exposure,
     Advisories,
+    Risks,
     Products,
     Assurance,
     Alerts,
@@ -57,6 +58,8 @@ pub struct Chrome {
     pub can_read_exposure: bool,
     /// May see cyber alerts (set by the extractor after `new`).
     pub can_read_alerts: bool,
+    /// May see risk registers (set by the extractor after `new`).
+    pub can_read_risks: bool,
     pub can_import: bool,
     /// May see assessments (set by the extractor after `new`).
     pub can_read_assessments: bool,
@@ -100,6 +103,7 @@ impl Chrome {
             can_read_assessments: false,
             can_administer: false,
             can_read_alerts: false,
+            can_read_risks: false,
             can_import,
             role_expires: acting
                 .expires_at

@@ -28,6 +28,7 @@ pub mod jobs;
 mod org_plan;
 pub mod orgs;
 mod profiles;
+mod risks;
 pub mod rollups;
 mod row;
 pub mod sector;
@@ -114,6 +115,7 @@ into_arg! {
     ward_core::JobId => Uuid |v| *v.as_uuid();
     ward_core::AssessmentId => Uuid |v| *v.as_uuid();
     ward_core::AlertId => Uuid |v| *v.as_uuid();
+    ward_core::RiskId => Uuid |v| *v.as_uuid();
 }
 
 impl<T: IntoArg> IntoArg for Option<T> {

@@ -116,6 +116,13 @@ async fn everything(store: &Arc<dyn Store>) -> anyhow::Result<Vec<String>> {
         out.push(format!("{u:?} {:?}", store.grants_of(u.id).await?));
     }
     out.push(format!("{:?}", store.list_tokens(None).await?));
+    out.push(format!(
+        "{:?}",
+        store
+            .list_risks(&all, &ward_store::risks::RiskFilter::default())
+            .await?
+    ));
+    out.push(format!("{:?}", store.risk_vocabulary().await?));
     let mut from = 1;
     loop {
         let page = store.audit_page(from, PAGE).await?;

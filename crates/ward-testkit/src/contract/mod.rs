@@ -21,6 +21,7 @@ mod jobs;
 mod orgs;
 mod overview;
 mod products;
+mod risks;
 mod search;
 mod sector;
 mod vuln;
@@ -41,6 +42,7 @@ pub use jobs::{jobs_claimed_once_under_concurrency, jobs_lifecycle};
 pub use orgs::{org_hierarchy_and_links, orgs_round_trip};
 pub use overview::overview_counts_follow_writes;
 pub use products::product_confirmation;
+pub use risks::risks_round_trip;
 pub use search::{asset_search_follows_writes, search_totals_stop_at_the_cap};
 pub use sector::sector_snapshot_holds_the_inventory;
 pub use vuln::*;
@@ -81,6 +83,7 @@ macro_rules! contract_checks {
             assessments_round_trip,
             profiles_round_trip,
             alerts_round_trip,
+            risks_round_trip,
         }
     };
 }

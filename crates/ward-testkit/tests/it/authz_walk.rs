@@ -76,6 +76,16 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/alerts"),
     ("GET", "/api/v1/alerts/{id}"),
     ("POST", "/api/v1/alerts/{id}/orgs/{org}/responses"),
+    ("GET", "/api/v1/risks"),
+    ("POST", "/api/v1/risks"),
+    ("GET", "/api/v1/risks/rollup"),
+    ("GET", "/api/v1/risks/vocabulary"),
+    ("POST", "/api/v1/risks/vocabulary"),
+    ("POST", "/api/v1/risks/from-exposure"),
+    ("POST", "/api/v1/risks/quantify"),
+    ("GET", "/api/v1/risks/{id}"),
+    ("PUT", "/api/v1/risks/{id}"),
+    ("POST", "/api/v1/risks/{id}/approve"),
 ];
 
 /// Whether `role` may call `route` on `target`.
@@ -147,6 +157,18 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
         ("POST", "/api/v1/alerts") => national || (role == RegionalLead && own),
         ("GET", "/api/v1/alerts/{id}") => reader && (own || national),
         ("POST", "/api/v1/alerts/{id}/orgs/{org}/responses") => writer && own,
+        // Risk registers: every role but supplier contacts reads its footprint (lists are filtered,
+        // an organisation outside it is refused); an organisation writes its own; only an admin
+        // approves an acceptance; the vocabulary is extended nationally.
+        ("GET", "/api/v1/risks/rollup" | "/api/v1/risks/vocabulary") | ("POST", "/api/v1/risks/quantify") => {
+            reader
+        }
+        ("GET", "/api/v1/risks" | "/api/v1/risks/{id}") => reader && (own || national),
+        ("POST", "/api/v1/risks/vocabulary") => national,
+        ("POST", "/api/v1/risks" | "/api/v1/risks/from-exposure") | ("PUT", "/api/v1/risks/{id}") => {
+            matches!(role, OrgAdmin | OrgMember) && own
+        }
+        ("POST", "/api/v1/risks/{id}/approve") => role == OrgAdmin && own,
         _ => panic!("route {route:?} has no rule in the walk"),
     }
 }
@@ -459,9 +481,104 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
             ),
             j(json!({"action": "acknowledge"})),
         ),
+        ("GET", "/api/v1/risks") => (format!("/api/v1/risks?org={org}"), None),
+        ("POST", "/api/v1/risks") => {
+            let owner = if own {
+                w.users[&Role::OrgMember].id
+            } else {
+                w.foreign_admin.id
+            };
+            (
+                "/api/v1/risks".into(),
+                j(json!({"org": write_org, "details": risk_details(owner, n)})),
+            )
+        }
+        ("POST", "/api/v1/risks/quantify") => (
+            route.1.to_owned(),
+            j(
+                json!({"frequency": {"min": 0.1, "mode": 0.5, "max": 2}, "magnitude": {"min": 1000, "mode": 5000, "max": 90000},
+                     "trials": 200, "seed": n}),
+            ),
+        ),
+        ("POST", "/api/v1/risks/vocabulary") => (
+            route.1.to_owned(),
+            j(json!({"kind": "event", "code": format!("walk-event-{n}"), "label": "Walk event"})),
+        ),
+        ("POST", "/api/v1/risks/from-exposure") => {
+            let a = if own {
+                w.trust_assets[0]
+            } else {
+                w.foreign_assets[0]
+            };
+            (route.1.to_owned(), j(json!({"advisory": w.advisory, "asset": a})))
+        }
+        ("GET", "/api/v1/risks/{id}") => (
+            format!("/api/v1/risks/{}", disposable_risk(app, org, false, n).await),
+            None,
+        ),
+        ("PUT", "/api/v1/risks/{id}") => {
+            let owner = if own {
+                w.users[&Role::OrgMember].id
+            } else {
+                w.foreign_admin.id
+            };
+            (
+                format!(
+                    "/api/v1/risks/{}",
+                    disposable_risk(app, write_org, false, n).await
+                ),
+                j(risk_details(owner, n)),
+            )
+        }
+        ("POST", "/api/v1/risks/{id}/approve") => (
+            format!(
+                "/api/v1/risks/{}/approve",
+                disposable_risk(app, write_org, true, n).await
+            ),
+            None,
+        ),
         (_, p) => (p.to_owned(), None),
     };
     Call { method, path, body }
+}
+
+/// A risk's details as the API takes them, owned by `owner`.
+fn risk_details(owner: ward_core::UserId, n: usize) -> serde_json::Value {
+    json!({
+        "title": format!("Walk risk {n}"), "source": "external-criminal", "event": "malware-ransomware",
+        "consequence": "service-disruption",
+        "inherent": {"likelihood": 4, "consequences": {"patient_safety": 4}},
+        "current": {"likelihood": 3, "consequences": {"patient_safety": 4}},
+        "target": {"likelihood": 2, "consequences": {"patient_safety": 3}},
+        "owner": owner, "review_date": "2027-01-31", "treatment": "reduce"
+    })
+}
+
+/// A risk of `org` written straight to the store, owned by the trust's member; treated by
+/// acceptance (awaiting approval) when `accept`.
+async fn disposable_risk(app: &TestApp, org: ward_core::OrgId, accept: bool, n: usize) -> ward_core::RiskId {
+    use ward_core::risk::register::{Risk, RiskDetails, Treatment};
+    let owner = app.world.users[&Role::OrgMember].id;
+    let mut details: RiskDetails = serde_json::from_value(risk_details(owner, n)).unwrap();
+    if accept {
+        details.treatment = Treatment::Accept;
+    }
+    let id = ward_core::RiskId::from_uuid(uuid::Uuid::now_v7());
+    let now = app.app.now();
+    let risk = Risk {
+        id,
+        org,
+        details,
+        acceptance: None,
+        created_at: now,
+        updated_at: now,
+    };
+    let actor = ward_app::Actor::system("walk", app.world.national);
+    app.store
+        .create_risk(&ward_store::Scope::All, &risk, &actor.audit(now))
+        .await
+        .unwrap();
+    id
 }
 
 /// An alert reaching `org` only, stored directly (so each call has a record of its own).

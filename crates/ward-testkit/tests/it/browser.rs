@@ -524,6 +524,8 @@ async fn a_tour_in_headless_chromium() {
         "/unsupported",
         "/products",
         "/assurance",
+        "/alerts",
+        "/risks",
         "/admin/users",
         "/admin/tokens",
         "/admin/audit",

@@ -763,6 +763,8 @@ async fn every_page_carries_the_csp_and_no_inline_script_or_style() {
         "/alerts".to_owned(),
         "/advisories/CVE-2021-44228".to_owned(),
         "/import".to_owned(),
+        "/risks".to_owned(),
+        "/risks/new".to_owned(),
         "/no/such/page".to_owned(),
         "/static/ward.css".to_owned(),
         "/static/favicon.svg".to_owned(),
