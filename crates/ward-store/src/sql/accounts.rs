@@ -287,7 +287,10 @@ impl<B: SqlBackend> AccountStore for B {
         audit: &AuditMeta,
     ) -> StoreResult<()> {
         let mut tx = self.write().await?;
-        let created = insert_user(&mut tx, user, audit).await?;
+        let mut created = insert_user(&mut tx, user, audit).await?;
+        // The account is created into the organisation of its first role: its administrators see
+        // the record in their audit trail.
+        created.org = Some(grant.org);
         let granted = insert_grant(&mut tx, grant, audit).await?;
         commit_with(self, tx, vec![created, granted]).await
     }

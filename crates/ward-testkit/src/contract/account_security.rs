@@ -44,7 +44,7 @@ pub async fn account_security_round_trip(store: Arc<dyn Store>) -> anyhow::Resul
         .expect(
             &store,
             "create_user_with_grant",
-            &[("user.create", None), ("grant.add", Some(a.id))],
+            &[("user.create", Some(a.id)), ("grant.add", Some(a.id))],
         )
         .await?;
     check_eq!(store.get_user(u1.id).await?, u1, "user stored");

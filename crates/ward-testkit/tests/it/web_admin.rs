@@ -212,7 +212,8 @@ async fn an_organisation_admin_manages_people_tokens_and_reads_the_audit_trail()
     let audit = v.get("/admin/audit").await;
     assert_eq!(audit.status, StatusCode::OK);
     assert!(
-        audit.body.contains("Grant: add")
+        audit.body.contains("User: create")
+            && audit.body.contains("Grant: add")
             && audit.body.contains("Token: create")
             && audit.body.contains("Token: revoke"),
         "{}",
