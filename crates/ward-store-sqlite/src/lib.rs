@@ -90,6 +90,7 @@ impl SqliteStore {
             let pool = SqlitePoolOptions::new()
                 .max_connections(1)
                 .min_connections(1)
+                .test_before_acquire(false)
                 .idle_timeout(None)
                 .max_lifetime(None)
                 .connect_with(base)
@@ -112,15 +113,21 @@ impl SqliteStore {
             .clone()
             .pragma("cache_size", format!("-{WRITER_CACHE_KIB}"));
         // Open the writer first so the file exists and is in WAL mode before readers connect.
+        // sqlx pings a connection when it goes back to the pool and, by default, again when it
+        // is taken out. An embedded database has no server to lose the connection, and the ping
+        // on release already catches a connection left broken: skip the second round trip to the
+        // connection's worker thread on every statement.
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(60))
             .connect_with(writer_options)
             .await
             .map_err(codec::db_err)?;
         let read = SqlitePoolOptions::new()
             .max_connections(READ_CONNECTIONS)
+            .test_before_acquire(false)
             .connect_with(options)
             .await
             .map_err(codec::db_err)?;
