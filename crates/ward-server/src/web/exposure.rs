@@ -57,8 +57,9 @@ impl From<&ExposureView> for ExposureRow {
     fn from(e: &ExposureView) -> Self {
         let mut reasons = Vec::new();
         if let Some(due) = e.kev_due {
+            // CISA's date binds US federal agencies, not the NHS: shown as a fact, not a deadline.
             reasons.push(format!(
-                "Known to be exploited (act by {})",
+                "Known to be exploited (in CISA's catalogue; its US federal deadline was {})",
                 due.strftime("%-d %b %Y")
             ));
         } else if e
@@ -78,9 +79,16 @@ impl From<&ExposureView> for ExposureRow {
             reasons.push("Reachable from the internet".to_owned());
         }
         if let Some(i) = &e.impact {
+            // Name the path that carries the harm: the service using the asset, and the services
+            // depending on it up to the one that would do the harm.
+            let through = if i.path.len() > 1 {
+                format!(" (this asset supports {})", i.path.join(", which supports "))
+            } else {
+                String::new()
+            };
             reasons.push(format!(
-                "{} harm if {} stops",
-                i.consequence_label, i.service_name
+                "{} harm ({}) if {} stops{through}",
+                i.consequence_label, i.consequence, i.service_name
             ));
         }
         if let Some(u) = &e.unsupported {

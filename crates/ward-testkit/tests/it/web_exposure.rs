@@ -16,11 +16,15 @@ async fn the_exposure_list_ranks_and_explains_within_the_footprint() {
     assert!(page.body.contains("<h1>Exposure</h1>"));
     assert!(page.body.contains("CVE-2021-44228") && page.body.contains("LIMS server"));
     assert!(
-        page.body.contains("Known to be exploited (act by 24 Dec 2021)"),
+        page.body.contains("its US federal deadline was 24 Dec 2021"),
         "{}",
         page.body
     );
-    assert!(page.body.contains("Catastrophic harm if Pathology stops"));
+    assert!(
+        page.body.contains("Catastrophic harm (5) if Pathology stops"),
+        "{}",
+        page.body
+    );
     assert!(
         !page.body.contains("Patient administration server"),
         "the foreign trust stays hidden"
