@@ -67,6 +67,11 @@ pub(crate) struct Settings {
     /// The clocks each severity of cyber alert starts (hours to acknowledge and to a first
     /// update, days to remediate); an issuer may override them for one alert.
     pub alert_clocks: ward_core::alert::ClockSettings,
+    /// The mail server alert e-mail goes through (`smtp://127.0.0.1:2525`); empty: no e-mail.
+    /// May hold credentials: never printed.
+    pub smtp_url: String,
+    /// The From address of alert e-mail.
+    pub mail_from: String,
     /// Sources `ward feeds sync` downloads (see [`default_feeds`]).
     pub feeds: Vec<ward_app::feeds::FeedSource>,
 }
@@ -232,6 +237,13 @@ const SETTING_HELP: &[(&str, &str)] = &[
         "Most trials one `ward simulate` may run; a larger --trials is refused before anything runs.",
     ),
     (
+        "smtp_url",
+        "The mail server alert e-mail is sent through: smtp://HOST:PORT (plain, a local relay),\n\
+         smtp://HOST?tls=required (STARTTLS) or smtps://USER:PASSWORD@HOST. Empty: no e-mail is queued.\n\
+         Set it in WARD_SMTP_URL rather than the file when it holds a password.",
+    ),
+    ("mail_from", "The From address of alert e-mail."),
+    (
         "parse_timeout_secs",
         "Longest (seconds) an upload or import may take to parse; the parser stops then and the \
          request gets a clear error.",
@@ -267,6 +279,8 @@ impl Default for Settings {
             log_format: "pretty".into(),
             feeds_cache_dir: "ward-data/feeds-cache".into(),
             alert_clocks: ward_core::alert::ClockSettings::default(),
+            smtp_url: String::new(),
+            mail_from: "Ward <ward@localhost>".into(),
             feeds: default_feeds(),
         }
     }
@@ -319,6 +333,10 @@ impl Settings {
             parse_timeout: jiff::SignedDuration::from_secs(self.parse_timeout_secs),
             alert_clocks: self.alert_clocks,
             max_simulation_trials: self.max_simulation_trials,
+            mail: (!self.smtp_url.trim().is_empty()).then(|| ward_app::notify::MailSettings {
+                smtp_url: self.smtp_url.trim().to_owned(),
+                from: self.mail_from.clone(),
+            }),
             ..ward_app::AppSettings::default()
         }
     }
