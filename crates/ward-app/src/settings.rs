@@ -47,6 +47,8 @@ pub struct AppSettings {
     pub max_simulation_trials: u32,
     /// Where alert e-mail goes; None: no e-mail is queued.
     pub mail: Option<crate::notify::MailSettings>,
+    /// Signed webhooks per organisation (by ODS code).
+    pub webhooks: Vec<crate::notify::WebhookTarget>,
 }
 
 impl Default for AppSettings {
@@ -71,6 +73,7 @@ impl Default for AppSettings {
             alert_clocks: ward_core::alert::ClockSettings::default(),
             max_simulation_trials: 10_000,
             mail: None,
+            webhooks: Vec::new(),
         }
     }
 }

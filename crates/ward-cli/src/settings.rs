@@ -72,6 +72,8 @@ pub(crate) struct Settings {
     pub smtp_url: String,
     /// The From address of alert e-mail.
     pub mail_from: String,
+    /// Signed webhooks per organisation: `[[webhooks]]` with `org` (ODS code), `url`, `secret`.
+    pub webhooks: Vec<ward_app::notify::WebhookTarget>,
     /// Sources `ward feeds sync` downloads (see [`default_feeds`]).
     pub feeds: Vec<ward_app::feeds::FeedSource>,
 }
@@ -244,6 +246,12 @@ const SETTING_HELP: &[(&str, &str)] = &[
     ),
     ("mail_from", "The From address of alert e-mail."),
     (
+        "webhooks",
+        "Signed webhooks per organisation, as [[webhooks]] tables: org = \"RJZ\" (ODS code), url, secret.\n\
+         Each alert reaching the organisation is POSTed as JSON with X-Ward-Timestamp and\n\
+         X-Ward-Signature: sha256=HMAC-SHA256(secret, timestamp + \".\" + body). Keep the file mode 0600.",
+    ),
+    (
         "parse_timeout_secs",
         "Longest (seconds) an upload or import may take to parse; the parser stops then and the \
          request gets a clear error.",
@@ -281,6 +289,7 @@ impl Default for Settings {
             alert_clocks: ward_core::alert::ClockSettings::default(),
             smtp_url: String::new(),
             mail_from: "Ward <ward@localhost>".into(),
+            webhooks: Vec::new(),
             feeds: default_feeds(),
         }
     }
@@ -337,6 +346,7 @@ impl Settings {
                 smtp_url: self.smtp_url.trim().to_owned(),
                 from: self.mail_from.clone(),
             }),
+            webhooks: self.webhooks.clone(),
             ..ward_app::AppSettings::default()
         }
     }

@@ -9,7 +9,7 @@ use tokio::net::TcpListener;
 use ward_app::alerts::NewAlert;
 use ward_app::notify::{EMAIL_ATTEMPTS, MailSettings};
 use ward_app::{Actor, AppSettings};
-use ward_core::clock::ManualClock;
+use ward_core::clock::{Clock as _, ManualClock};
 use ward_core::job::JobStatus;
 use ward_core::role::Role;
 use ward_server::ServerSettings;
@@ -237,5 +237,104 @@ async fn a_refused_mail_server_retries_then_is_dead_and_audited_and_the_alert_st
         let view = app.app.alert(&national, issued.alert).await.unwrap();
         assert_eq!(view.recipients.len(), 2, "{b}: the alert still stands");
         clock.advance(-advanced);
+    }
+}
+
+/// One request as the HTTP receiver took it: lower-cased headers and the raw body.
+#[derive(Debug, Clone)]
+struct Posted {
+    headers: std::collections::BTreeMap<String, String>,
+    body: Vec<u8>,
+}
+
+/// A local HTTP receiver answering 200 to every request and recording it.
+async fn http_receiver() -> (String, Arc<Mutex<Vec<Posted>>>) {
+    use tokio::io::AsyncReadExt;
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let got = Arc::new(Mutex::new(Vec::new()));
+    let store = Arc::clone(&got);
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let store = Arc::clone(&store);
+            tokio::spawn(async move {
+                let mut reader = BufReader::new(socket);
+                let mut headers = std::collections::BTreeMap::new();
+                let mut line = String::new();
+                reader.read_line(&mut line).await.ok()?; // request line
+                loop {
+                    line.clear();
+                    reader.read_line(&mut line).await.ok()?;
+                    let l = line.trim_end();
+                    if l.is_empty() {
+                        break;
+                    }
+                    let (k, v) = l.split_once(':')?;
+                    headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_owned());
+                }
+                let len: usize = headers.get("content-length")?.parse().ok()?;
+                let mut body = vec![0; len];
+                reader.read_exact(&mut body).await.ok()?;
+                store.lock().unwrap().push(Posted { headers, body });
+                let mut socket = reader.into_inner();
+                socket
+                    .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                    .await
+                    .ok()
+            });
+        }
+    });
+    (url, got)
+}
+
+#[tokio::test]
+async fn a_targeted_organisation_with_a_webhook_gets_one_signed_post() {
+    use hmac::Mac;
+    let clock = clock();
+    let (url, got) = http_receiver().await;
+    let secret = "test-webhook-secret";
+    let settings = AppSettings {
+        webhooks: vec![ward_app::notify::WebhookTarget {
+            org: "RJZ".into(),
+            url,
+            secret: secret.into(),
+        }],
+        ..test_settings()
+    };
+    for app in on_each_backend(&clock, settings, ServerSettings::default()).await {
+        let b = app.backend();
+        got.lock().unwrap().clear();
+        let national = Actor::system("test", app.world.national);
+        let issued = app.app.issue_alert(&national, log4shell(&app)).await.unwrap();
+        assert_eq!(issued.organisations, 2, "{b}");
+        assert_eq!(
+            run_due(&app).await,
+            1,
+            "{b}: one webhook job (the foreign trust has none, and no mail is configured)"
+        );
+        let posted = got.lock().unwrap().clone();
+        assert_eq!(posted.len(), 1, "{b}");
+        let p = &posted[0];
+        let ts = &p.headers["x-ward-timestamp"];
+        assert_eq!(ts, &clock.now().as_second().to_string(), "{b}");
+        // Verify as a receiver would, independently of Ward's code.
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+        mac.update(format!("{ts}.").as_bytes());
+        mac.update(&p.body);
+        let sig = p.headers["x-ward-signature"].strip_prefix("sha256=").unwrap();
+        let sig: Vec<u8> = (0..sig.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&sig[i..i + 2], 16).unwrap())
+            .collect();
+        mac.verify_slice(&sig).expect("the signature verifies");
+        let mut wrong = hmac::Hmac::<sha2::Sha256>::new_from_slice(b"another secret").unwrap();
+        wrong.update(format!("{ts}.").as_bytes());
+        wrong.update(&p.body);
+        assert!(wrong.verify_slice(&sig).is_err(), "{b}: a wrong key fails");
+        let body: serde_json::Value = serde_json::from_slice(&p.body).unwrap();
+        assert_eq!(body["org"]["code"], "RJZ", "{b}: {body}");
+        assert_eq!(body["alert"], serde_json::json!(issued.alert), "{b}");
+        assert_eq!(body["link"], format!("/alerts/{}", issued.alert), "{b}");
+        assert!(!String::from_utf8_lossy(&p.body).contains(secret), "{b}");
     }
 }

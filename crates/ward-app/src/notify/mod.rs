@@ -6,6 +6,10 @@
 //! server only fails the job, which the runner retries with backoff until it is dead, when an
 //! `alert.email.dead` audit record says so. The alert itself is stored before anything is queued.
 
+mod webhook;
+
+pub use webhook::{WEBHOOK_ATTEMPTS, WebhookJob, WebhookTarget, signature};
+
 use crate::App;
 use crate::error::AppResult;
 use lettre::message::{Mailbox, header::ContentType};
@@ -51,12 +55,32 @@ struct EmailPayload {
 impl App {
     /// Queue one `notify.email` job per user holding an active role in each of `orgs` (skipping
     /// disabled accounts). Does nothing when no mail server is configured. Returns how many.
+    /// Also queues one `notify.webhook` job per organisation with a configured webhook.
     pub async fn queue_alert_emails(&self, alert: AlertId, orgs: &[OrgId]) -> AppResult<u64> {
+        let mut queued = 0;
+        if !self.settings().webhooks.is_empty() {
+            let index = self.exposure_index().await?;
+            for &org in orgs {
+                if self.webhook_for(&index.org_ref_of(org).code).is_none() {
+                    continue;
+                }
+                let payload = webhook::WebhookPayload { alert, org };
+                self.enqueue_job(
+                    JobKind::NotifyWebhook,
+                    serde_json::to_value(&payload)
+                        .map_err(|e| crate::error::AppError::Internal(e.to_string()))?,
+                    None,
+                    WEBHOOK_ATTEMPTS,
+                    Some(&format!("notify.webhook:{alert}:{org}")),
+                )
+                .await?;
+                queued += 1;
+            }
+        }
         if self.settings().mail.is_none() {
-            return Ok(0);
+            return Ok(queued);
         }
         let now = self.now();
-        let mut queued = 0;
         for &org in orgs {
             for user in self.store().list_users(&Scope::Orgs(vec![org])).await? {
                 if user.disabled {
@@ -201,25 +225,31 @@ impl crate::jobs::JobHandler for EmailJob {
         if let Err(msg) = &result
             && job.attempts >= job.max_attempts
         {
-            let e = AuditEvent {
-                at: app.now(),
-                actor: AuditActor::system("notify"),
-                action: "alert.email.dead".into(),
-                entity: "alert".into(),
-                entity_id: p.alert.to_string(),
-                org: Some(p.org),
-                before: None,
-                after: None,
-                detail: Some(format!(
-                    "e-mail to user {} gave up after {} attempts (job {}): {msg}",
-                    p.user, job.attempts, job.id
-                )),
-                request_id: None,
-            };
-            if let Err(err) = app.store().append_audit(&e).await {
-                tracing::error!(error = %err, job = %job.id, "the dead e-mail was not audited");
-            }
+            let detail = format!(
+                "e-mail to user {} gave up after {} attempts (job {}): {msg}",
+                p.user, job.attempts, job.id
+            );
+            dead_delivery(app, job, "alert.email.dead", p.alert, p.org, detail).await;
         }
         result
+    }
+}
+
+/// Audit a delivery that gave up (its job is about to be marked dead).
+async fn dead_delivery(app: &App, job: &Job, action: &str, alert: AlertId, org: OrgId, detail: String) {
+    let e = AuditEvent {
+        at: app.now(),
+        actor: AuditActor::system("notify"),
+        action: action.into(),
+        entity: "alert".into(),
+        entity_id: alert.to_string(),
+        org: Some(org),
+        before: None,
+        after: None,
+        detail: Some(detail),
+        request_id: None,
+    };
+    if let Err(err) = app.store().append_audit(&e).await {
+        tracing::error!(error = %err, job = %job.id, "the dead delivery was not audited");
     }
 }
