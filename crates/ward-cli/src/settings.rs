@@ -491,10 +491,28 @@ mod tests {
         assert!(keys.contains(&"max_concurrent_heavy_requests".to_owned()));
         assert!(keys.contains(&"instance_key_file".to_owned()));
         assert!(keys.contains(&"alert_clocks".to_owned()));
-        assert_eq!(keys.len(), 27);
+        assert!(keys.contains(&"smtp_url".to_owned()));
+        assert!(keys.contains(&"webhooks".to_owned()));
+        assert_eq!(keys.len(), 30);
         for (k, _) in SETTING_HELP {
             assert!(keys.contains(&(*k).to_owned()), "help for unknown setting {k}");
         }
+    }
+
+    #[test]
+    fn smtp_url_turns_mail_on_and_never_shows_its_password() {
+        assert!(
+            Settings::default().app_settings().mail.is_none(),
+            "no e-mail by default"
+        );
+        let s = Settings {
+            smtp_url: "smtps://ward:hunter2@mail.example".into(),
+            ..Settings::default()
+        };
+        let app = s.app_settings();
+        let mail = app.mail.as_ref().expect("mail configured");
+        assert_eq!(mail.smtp_url, "smtps://ward:hunter2@mail.example");
+        assert!(!format!("{app:?}").contains("hunter2"), "Debug redacts the URL");
     }
 
     #[test]
