@@ -15,6 +15,7 @@ pub mod impact;
 pub mod imports;
 pub mod inventory;
 pub mod jobs;
+pub mod notify;
 pub mod products;
 pub mod risks;
 pub mod sealed;

@@ -45,6 +45,10 @@ pub struct AppSettings {
     pub alert_clocks: ward_core::alert::ClockSettings,
     /// Most trials one simulation may run; more are refused, not attempted.
     pub max_simulation_trials: u32,
+    /// Where alert e-mail goes; None: no e-mail is queued.
+    pub mail: Option<crate::notify::MailSettings>,
+    /// Signed webhooks per organisation (by ODS code).
+    pub webhooks: Vec<crate::notify::WebhookTarget>,
 }
 
 impl Default for AppSettings {
@@ -68,6 +72,8 @@ impl Default for AppSettings {
             max_expanded_bytes: ward_feeds::limits::MAX_EXPANDED_BYTES,
             alert_clocks: ward_core::alert::ClockSettings::default(),
             max_simulation_trials: 10_000,
+            mail: None,
+            webhooks: Vec::new(),
         }
     }
 }

@@ -67,6 +67,13 @@ pub(crate) struct Settings {
     /// The clocks each severity of cyber alert starts (hours to acknowledge and to a first
     /// update, days to remediate); an issuer may override them for one alert.
     pub alert_clocks: ward_core::alert::ClockSettings,
+    /// The mail server alert e-mail goes through (`smtp://127.0.0.1:2525`); empty: no e-mail.
+    /// May hold credentials: never printed.
+    pub smtp_url: String,
+    /// The From address of alert e-mail.
+    pub mail_from: String,
+    /// Signed webhooks per organisation: `[[webhooks]]` with `org` (ODS code), `url`, `secret`.
+    pub webhooks: Vec<ward_app::notify::WebhookTarget>,
     /// Sources `ward feeds sync` downloads (see [`default_feeds`]).
     pub feeds: Vec<ward_app::feeds::FeedSource>,
 }
@@ -232,6 +239,19 @@ const SETTING_HELP: &[(&str, &str)] = &[
         "Most trials one `ward simulate` may run; a larger --trials is refused before anything runs.",
     ),
     (
+        "smtp_url",
+        "The mail server alert e-mail is sent through: smtp://HOST:PORT (plain, a local relay),\n\
+         smtp://HOST?tls=required (STARTTLS) or smtps://USER:PASSWORD@HOST. Empty: no e-mail is queued.\n\
+         Set it in WARD_SMTP_URL rather than the file when it holds a password.",
+    ),
+    ("mail_from", "The From address of alert e-mail."),
+    (
+        "webhooks",
+        "Signed webhooks per organisation, as [[webhooks]] tables: org = \"RJZ\" (ODS code), url, secret.\n\
+         Each alert reaching the organisation is POSTed as JSON with X-Ward-Timestamp and\n\
+         X-Ward-Signature: sha256=HMAC-SHA256(secret, timestamp + \".\" + body). Keep the file mode 0600.",
+    ),
+    (
         "parse_timeout_secs",
         "Longest (seconds) an upload or import may take to parse; the parser stops then and the \
          request gets a clear error.",
@@ -267,6 +287,9 @@ impl Default for Settings {
             log_format: "pretty".into(),
             feeds_cache_dir: "ward-data/feeds-cache".into(),
             alert_clocks: ward_core::alert::ClockSettings::default(),
+            smtp_url: String::new(),
+            mail_from: "Ward <ward@localhost>".into(),
+            webhooks: Vec::new(),
             feeds: default_feeds(),
         }
     }
@@ -319,6 +342,11 @@ impl Settings {
             parse_timeout: jiff::SignedDuration::from_secs(self.parse_timeout_secs),
             alert_clocks: self.alert_clocks,
             max_simulation_trials: self.max_simulation_trials,
+            mail: (!self.smtp_url.trim().is_empty()).then(|| ward_app::notify::MailSettings {
+                smtp_url: self.smtp_url.trim().to_owned(),
+                from: self.mail_from.clone(),
+            }),
+            webhooks: self.webhooks.clone(),
             ..ward_app::AppSettings::default()
         }
     }
@@ -463,10 +491,28 @@ mod tests {
         assert!(keys.contains(&"max_concurrent_heavy_requests".to_owned()));
         assert!(keys.contains(&"instance_key_file".to_owned()));
         assert!(keys.contains(&"alert_clocks".to_owned()));
-        assert_eq!(keys.len(), 27);
+        assert!(keys.contains(&"smtp_url".to_owned()));
+        assert!(keys.contains(&"webhooks".to_owned()));
+        assert_eq!(keys.len(), 30);
         for (k, _) in SETTING_HELP {
             assert!(keys.contains(&(*k).to_owned()), "help for unknown setting {k}");
         }
+    }
+
+    #[test]
+    fn smtp_url_turns_mail_on_and_never_shows_its_password() {
+        assert!(
+            Settings::default().app_settings().mail.is_none(),
+            "no e-mail by default"
+        );
+        let s = Settings {
+            smtp_url: "smtps://ward:hunter2@mail.example".into(),
+            ..Settings::default()
+        };
+        let app = s.app_settings();
+        let mail = app.mail.as_ref().expect("mail configured");
+        assert_eq!(mail.smtp_url, "smtps://ward:hunter2@mail.example");
+        assert!(!format!("{app:?}").contains("hunter2"), "Debug redacts the URL");
     }
 
     #[test]

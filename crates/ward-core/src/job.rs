@@ -34,6 +34,14 @@ pub enum JobKind {
     #[serde(rename = "alerts.extend")]
     #[strum(serialize = "alerts.extend")]
     AlertsExtend,
+    /// Sends one alert e-mail to one user of a targeted organisation.
+    #[serde(rename = "notify.email")]
+    #[strum(serialize = "notify.email")]
+    NotifyEmail,
+    /// Posts one alert to one targeted organisation's signed webhook.
+    #[serde(rename = "notify.webhook")]
+    #[strum(serialize = "notify.webhook")]
+    NotifyWebhook,
     /// Test support: writes one audit record naming the job. Only builds with the app's
     /// `test-support` feature have a handler for it, so elsewhere such a job is never claimed.
     #[serde(rename = "audit.probe")]

@@ -217,6 +217,8 @@ impl App {
         self.store()
             .create_alert(&scope, &alert, &recipients, &actor.audit(now))
             .await?;
+        let orgs: Vec<OrgId> = recipients.iter().map(|r| r.org).collect();
+        self.queue_alert_emails_logged(alert.id, &orgs).await;
         Ok(Issued {
             alert: alert.id,
             organisations: recipients.len() as u64,
@@ -300,10 +302,15 @@ impl App {
             if new.is_empty() {
                 continue;
             }
-            added += self
+            let n = self
                 .store()
                 .extend_alert(&Scope::All, a.id, &new, &actor.audit(now))
                 .await?;
+            added += n;
+            if n > 0 {
+                let orgs: Vec<OrgId> = new.iter().map(|r| r.org).collect();
+                self.queue_alert_emails_logged(a.id, &orgs).await;
+            }
         }
         Ok(added)
     }

@@ -1,0 +1,255 @@
+//! Notifications of alerts: e-mail over SMTP, delivered from the job queue.
+//!
+//! When an alert is issued or extended, Ward queues one `notify.email` job per user holding a
+//! role in each newly targeted organisation ([`App::queue_alert_emails`]). The job reads the alert
+//! and the organisation's record when it runs and sends a plain-text message; a failing mail
+//! server only fails the job, which the runner retries with backoff until it is dead, when an
+//! `alert.email.dead` audit record says so. The alert itself is stored before anything is queued.
+
+mod webhook;
+
+pub use webhook::{WEBHOOK_ATTEMPTS, WebhookJob, WebhookTarget, signature};
+
+use crate::App;
+use crate::error::AppResult;
+use lettre::message::{Mailbox, header::ContentType};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use ward_core::alert::{Alert, Recipient};
+use ward_core::audit::{AuditActor, AuditEvent};
+use ward_core::job::{Job, JobKind};
+use ward_core::{AlertId, OrgId, UserId};
+use ward_store::Scope;
+
+/// Attempts a delivery gets before it is dead (backoff 2, 4, 8, 16 seconds between them).
+pub const EMAIL_ATTEMPTS: u32 = 5;
+
+/// Where alert e-mail goes. The URL may hold credentials, so Debug never shows it.
+#[derive(Clone)]
+pub struct MailSettings {
+    /// `smtp://HOST:PORT` (plain, as to a local relay), `smtp://HOST?tls=required` (STARTTLS) or
+    /// `smtps://USER:PASSWORD@HOST` (TLS), as lettre reads it.
+    pub smtp_url: String,
+    /// The From address (`Ward <ward@example.nhs.uk>`).
+    pub from: String,
+}
+
+impl fmt::Debug for MailSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MailSettings")
+            .field("smtp_url", &"<redacted>")
+            .field("from", &self.from)
+            .finish()
+    }
+}
+
+/// What one `notify.email` job delivers: the alert, to one user, about one organisation's record.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct EmailPayload {
+    alert: AlertId,
+    org: OrgId,
+    user: UserId,
+}
+
+impl App {
+    /// Queue one `notify.email` job per user holding an active role in each of `orgs` (skipping
+    /// disabled accounts). Does nothing when no mail server is configured. Returns how many.
+    /// Also queues one `notify.webhook` job per organisation with a configured webhook.
+    pub async fn queue_alert_emails(&self, alert: AlertId, orgs: &[OrgId]) -> AppResult<u64> {
+        let mut queued = 0;
+        if !self.settings().webhooks.is_empty() {
+            let index = self.exposure_index().await?;
+            for &org in orgs {
+                if self.webhook_for(&index.org_ref_of(org).code).is_none() {
+                    continue;
+                }
+                let payload = webhook::WebhookPayload { alert, org };
+                self.enqueue_job(
+                    JobKind::NotifyWebhook,
+                    serde_json::to_value(&payload)
+                        .map_err(|e| crate::error::AppError::Internal(e.to_string()))?,
+                    None,
+                    WEBHOOK_ATTEMPTS,
+                    Some(&format!("notify.webhook:{alert}:{org}")),
+                )
+                .await?;
+                queued += 1;
+            }
+        }
+        if self.settings().mail.is_none() {
+            return Ok(queued);
+        }
+        let now = self.now();
+        for &org in orgs {
+            for user in self.store().list_users(&Scope::Orgs(vec![org])).await? {
+                if user.disabled {
+                    continue;
+                }
+                let holds_role = self
+                    .store()
+                    .grants_of(user.id)
+                    .await?
+                    .iter()
+                    .any(|g| g.org == org && g.is_active(now));
+                if !holds_role {
+                    continue;
+                }
+                let payload = EmailPayload {
+                    alert,
+                    org,
+                    user: user.id,
+                };
+                let key = format!("notify.email:{alert}:{org}:{}", user.id);
+                self.enqueue_job(
+                    JobKind::NotifyEmail,
+                    serde_json::to_value(&payload)
+                        .map_err(|e| crate::error::AppError::Internal(e.to_string()))?,
+                    None,
+                    EMAIL_ATTEMPTS,
+                    Some(&key),
+                )
+                .await?;
+                queued += 1;
+            }
+        }
+        Ok(queued)
+    }
+
+    /// [`App::queue_alert_emails`], logging a failure: the alert is already stored and stands.
+    pub(crate) async fn queue_alert_emails_logged(&self, alert: AlertId, orgs: &[OrgId]) {
+        if let Err(e) = self.queue_alert_emails(alert, orgs).await {
+            tracing::warn!(alert = %alert, error = %e, "alert e-mail was not queued");
+        }
+    }
+
+    async fn send_alert_email(&self, mail: &MailSettings, p: &EmailPayload) -> Result<(), String> {
+        let user = self.store().get_user(p.user).await.map_err(|e| e.to_string())?;
+        if user.disabled {
+            return Ok(());
+        }
+        let detail = self
+            .store()
+            .get_alert(&Scope::All, p.alert)
+            .await
+            .map_err(|e| e.to_string())?;
+        let Some(record) = detail.recipients.iter().find(|r| r.org == p.org) else {
+            return Ok(());
+        };
+        let org = self
+            .exposure_index()
+            .await
+            .map_err(|e| e.to_string())?
+            .org_ref_of(p.org);
+        let org_name = format!("{} ({})", org.name, org.code);
+        let from: Mailbox = mail
+            .from
+            .parse()
+            .map_err(|e| format!("the from address is not valid: {e}"))?;
+        let to: Mailbox = user
+            .email
+            .as_str()
+            .parse()
+            .map_err(|e| format!("the recipient's address is not valid: {e}"))?;
+        let message = Message::builder()
+            .from(from)
+            .to(to)
+            .subject(subject(&detail.alert))
+            .header(ContentType::TEXT_PLAIN)
+            .body(body(&detail.alert, record, &org_name))
+            .map_err(|e| format!("the message could not be built: {e}"))?;
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&mail.smtp_url)
+            .map_err(|_| "smtp_url is not a valid SMTP address".to_owned())?
+            .timeout(Some(std::time::Duration::from_secs(30)))
+            .build();
+        transport
+            .send(message)
+            .await
+            .map(|_| ())
+            .map_err(|e| format!("SMTP delivery failed: {e}"))
+    }
+}
+
+/// The subject line: severity and title.
+fn subject(alert: &Alert) -> String {
+    format!("[Ward {} alert] {}", alert.severity, alert.title)
+}
+
+/// The plain-text body: what the alert is, this organisation's clocks, and where to answer.
+/// Nothing secret: the alert's own text, dates, a count of assets and a relative link.
+fn body(alert: &Alert, record: &Recipient, org_name: &str) -> String {
+    let mut b = format!(
+        "Ward cyber alert for {org_name}\n\n\
+         Title: {}\nSeverity: {}\nTLP: {}\nAdvisories: {}\n\n\
+         Your clocks:\n  Acknowledge by: {}\n  First update by: {}\n  Remediate by: {}\n\n\
+         Affected assets Ward sees in your organisation: {}\n",
+        alert.title,
+        alert.severity,
+        alert.tlp.as_str(),
+        alert.advisories.join(", "),
+        record.clocks.acknowledge_by,
+        record.clocks.first_update_by,
+        record.clocks.remediate_by,
+        record.assets.len(),
+    );
+    if !alert.actions.is_empty() {
+        b.push_str("\nRequired actions:\n");
+        for a in &alert.actions {
+            b.push_str(&format!("  - {a}\n"));
+        }
+    }
+    b.push_str(&format!(
+        "\nOpen the alert in Ward to acknowledge and answer: /alerts/{}\n",
+        alert.id
+    ));
+    b
+}
+
+/// The `notify.email` job: sends one alert e-mail. A failure on the final attempt writes an
+/// `alert.email.dead` audit record before the runner marks the job dead.
+pub struct EmailJob;
+
+#[async_trait::async_trait]
+impl crate::jobs::JobHandler for EmailJob {
+    fn kind(&self) -> JobKind {
+        JobKind::NotifyEmail
+    }
+
+    async fn run(&self, app: &App, job: &Job) -> Result<(), String> {
+        let p: EmailPayload = serde_json::from_value(job.payload.clone())
+            .map_err(|e| format!("bad notify.email payload: {e}"))?;
+        let Some(mail) = app.settings().mail.clone() else {
+            return Err("no smtp_url is configured".into());
+        };
+        let result = app.send_alert_email(&mail, &p).await;
+        if let Err(msg) = &result
+            && job.attempts >= job.max_attempts
+        {
+            let detail = format!(
+                "e-mail to user {} gave up after {} attempts (job {}): {msg}",
+                p.user, job.attempts, job.id
+            );
+            dead_delivery(app, job, "alert.email.dead", p.alert, p.org, detail).await;
+        }
+        result
+    }
+}
+
+/// Audit a delivery that gave up (its job is about to be marked dead).
+async fn dead_delivery(app: &App, job: &Job, action: &str, alert: AlertId, org: OrgId, detail: String) {
+    let e = AuditEvent {
+        at: app.now(),
+        actor: AuditActor::system("notify"),
+        action: action.into(),
+        entity: "alert".into(),
+        entity_id: alert.to_string(),
+        org: Some(org),
+        before: None,
+        after: None,
+        detail: Some(detail),
+        request_id: None,
+    };
+    if let Err(err) = app.store().append_audit(&e).await {
+        tracing::error!(error = %err, job = %job.id, "the dead delivery was not audited");
+    }
+}
