@@ -141,6 +141,14 @@ pub struct IncidentDetails {
     #[serde(default)]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub reported_at: Option<Timestamp>,
+    /// Whether the NIS Regulations' 72-hour clock applies (a significant incident at an operator
+    /// of essential services); true unless someone decides it does not.
+    #[serde(default = "yes")]
+    pub nis_applies: bool,
+    /// Whether the ICO's 72-hour clock applies (a personal data breach); true unless someone
+    /// decides it does not.
+    #[serde(default = "yes")]
+    pub ico_applies: bool,
     /// When the NIS notification was made, if one was.
     #[serde(default)]
     #[schema(value_type = Option<String>, format = DateTime)]
@@ -155,6 +163,10 @@ pub struct IncidentDetails {
     #[serde(default)]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub recovered_at: Option<Timestamp>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 const MAX_TITLE: usize = 200;
@@ -298,7 +310,9 @@ pub struct ClockState {
     /// When the report was made, if it was.
     #[schema(value_type = Option<String>, format = DateTime)]
     pub met_at: Option<Timestamp>,
-    /// Not reported and past due at the given time.
+    /// Whether the obligation applies to this incident (the initial report always does).
+    pub applies: bool,
+    /// Applies, not reported and past due at the given time.
     pub overdue: bool,
     /// Reported, but after it was due.
     pub late: bool,
@@ -328,16 +342,17 @@ impl Incident {
                     .detected_at
                     .saturating_add(SignedDuration::from_hours(clock.hours()))
                     .unwrap_or(d.detected_at);
-                let met_at = match clock {
-                    RegulatoryClock::InitialReport => d.reported_at,
-                    RegulatoryClock::Nis => d.nis_reported_at,
-                    RegulatoryClock::Ico => d.ico_reported_at,
+                let (applies, met_at) = match clock {
+                    RegulatoryClock::InitialReport => (true, d.reported_at),
+                    RegulatoryClock::Nis => (d.nis_applies, d.nis_reported_at),
+                    RegulatoryClock::Ico => (d.ico_applies, d.ico_reported_at),
                 };
                 ClockState {
                     clock,
                     due,
                     met_at,
-                    overdue: met_at.is_none() && now > due,
+                    applies,
+                    overdue: applies && met_at.is_none() && now > due,
                     late: met_at.is_some_and(|m| m > due),
                 }
             })
@@ -455,6 +470,8 @@ mod tests {
             assets: vec![],
             detected_at: ts("2024-06-03T08:00:00Z"),
             reported_at: None,
+            nis_applies: true,
+            ico_applies: true,
             nis_reported_at: None,
             ico_reported_at: None,
             contained_at: None,
@@ -521,6 +538,10 @@ mod tests {
         assert!(!c[0].overdue && c[0].late);
         assert!(!c[1].overdue && !c[1].late);
         assert!(c[2].overdue);
+        i.details.ico_applies = false;
+        let c = i.clocks(ts("2024-06-07T00:00:00Z"));
+        assert!(!c[2].applies && !c[2].overdue);
+        assert!(!i.any_overdue(ts("2024-06-07T00:00:00Z")));
     }
 
     #[test]

@@ -1,7 +1,8 @@
 -- Incidents: each organisation's cyber incidents (NCSC category, severity, TLP, status, patient
 -- harm as an NPSA consequence, detected/reported/contained/recovered times), the services and
 -- assets they affected, and a timeline whose instants are UTC beside the zone they were written in.
--- Regulatory clocks are computed from detected_at, never stored.
+-- Regulatory clocks are computed from detected_at, never stored; nis_applies and ico_applies
+-- say whether the NIS and ICO clocks run.
 
 CREATE TABLE incidents (
     id              uuid PRIMARY KEY,
@@ -16,6 +17,8 @@ CREATE TABLE incidents (
     patient_harm    bigint NOT NULL,
     detected_at     bigint NOT NULL,
     reported_at     bigint,
+    nis_applies     boolean NOT NULL,
+    ico_applies     boolean NOT NULL,
     nis_reported_at bigint,
     ico_reported_at bigint,
     contained_at    bigint,

@@ -1,7 +1,8 @@
 -- Incidents: each organisation's cyber incidents (NCSC category, severity, TLP, status, patient
 -- harm as an NPSA consequence, detected/reported/contained/recovered times), the services and
 -- assets they affected, and a timeline whose instants are UTC beside the zone they were written in.
--- Regulatory clocks are computed from detected_at, never stored.
+-- Regulatory clocks are computed from detected_at, never stored; nis_applies and ico_applies
+-- (0 or 1) say whether the NIS and ICO clocks run.
 
 CREATE TABLE incidents (
     id              TEXT PRIMARY KEY NOT NULL,
@@ -16,6 +17,8 @@ CREATE TABLE incidents (
     patient_harm    INTEGER NOT NULL,
     detected_at     INTEGER NOT NULL,
     reported_at     INTEGER,
+    nis_applies     INTEGER NOT NULL,
+    ico_applies     INTEGER NOT NULL,
     nis_reported_at INTEGER,
     ico_reported_at INTEGER,
     contained_at    INTEGER,

@@ -862,6 +862,8 @@ pub const TABLES: &[BackupTable] = &[
             col("patient_harm", Integer),
             col("detected_at", Timestamp),
             col("reported_at", Timestamp),
+            col("nis_applies", Boolean),
+            col("ico_applies", Boolean),
             col("nis_reported_at", Timestamp),
             col("ico_reported_at", Timestamp),
             col("contained_at", Timestamp),

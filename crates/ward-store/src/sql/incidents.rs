@@ -16,7 +16,7 @@ use crate::incidents::{IncidentFilter, IncidentStore, refusals};
 use crate::{AuditMeta, Scope, StoreError, StoreResult};
 
 const COLUMNS: &str = "id, org_id, title, category, severity, tlp, status, impact, resolution, \
-    patient_harm, detected_at, reported_at, nis_reported_at, ico_reported_at, contained_at, \
+    patient_harm, detected_at, reported_at, nis_applies, ico_applies, nis_reported_at, ico_reported_at, contained_at, \
     recovered_at, created_by, created_at, updated_at";
 
 /// Link kinds as stored in `incident_links.kind`.
@@ -43,6 +43,8 @@ fn incident_row(r: &impl RowRead, (services, assets): Links) -> StoreResult<Inci
             assets,
             detected_at: r.ts("detected_at")?,
             reported_at: r.opt_ts("reported_at")?,
+            nis_applies: r.bool("nis_applies")?,
+            ico_applies: r.bool("ico_applies")?,
             nis_reported_at: r.opt_ts("nis_reported_at")?,
             ico_reported_at: r.opt_ts("ico_reported_at")?,
             contained_at: r.opt_ts("contained_at")?,
@@ -165,6 +167,8 @@ fn values(i: &Incident) -> Vec<Arg> {
         d.patient_harm.value().into_arg(),
         d.detected_at.into_arg(),
         d.reported_at.into_arg(),
+        d.nis_applies.into_arg(),
+        d.ico_applies.into_arg(),
         d.nis_reported_at.into_arg(),
         d.ico_reported_at.into_arg(),
         d.contained_at.into_arg(),

@@ -33,6 +33,8 @@ fn incident(org: OrgId, author: UserId, detected: i64) -> Incident {
             assets: vec![],
             detected_at: at(detected),
             reported_at: Some(at(detected + 3600)),
+            nis_applies: true,
+            ico_applies: false,
             nis_reported_at: None,
             ico_reported_at: None,
             contained_at: None,
@@ -146,6 +148,8 @@ pub async fn incidents_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()> {
     d.recovered_at = Some(at(9000));
     d.assets = vec![];
     d.resolution = "Rebuilt from offline backups".into();
+    d.ico_applies = true;
+    d.nis_applies = false;
     let after = store.update_incident(&scope_a, i1.id, &d, &fx.meta(20)).await?;
     check_eq!(after.details, d, "update stored");
     check_eq!(after.created_at, i1.created_at, "creation kept");
