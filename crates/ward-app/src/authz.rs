@@ -71,10 +71,14 @@ pub enum Action {
     ApproveRisks,
     /// Add entries to the sector's risk vocabulary.
     ManageRiskVocabulary,
+    /// See incidents and their timelines (the organisation, its ICB and region, the national team).
+    ReadIncidents,
+    /// Record and edit the organisation's incidents and add to their timelines.
+    WriteIncidents,
 }
 
 impl Action {
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 29] = [
         Self::ReadOrgs,
         Self::ImportOrgs,
         Self::ReadInventory,
@@ -102,6 +106,8 @@ impl Action {
         Self::WriteRisks,
         Self::ApproveRisks,
         Self::ManageRiskVocabulary,
+        Self::ReadIncidents,
+        Self::WriteIncidents,
     ];
 }
 
@@ -117,14 +123,14 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
         (
             NationalAnalyst,
             WriteInventory | StateVex | WriteAssessments | SignOffAssessments | RespondAlerts | WriteRisks
-            | ApproveRisks,
+            | ApproveRisks | WriteIncidents,
         ) => None,
         (NationalAnalyst, _) => Some(Scope::All),
 
         (
             RegionalLead,
             ReadOrgs | ReadInventory | ReadExposure | ReadAudit | ManageUsers | ReadAssessments | ReadAlerts
-            | ReadImpact | ReadRisks,
+            | ReadImpact | ReadRisks | ReadIncidents,
         ) => own_subtree,
         // A regional team issues alerts to its own region only.
         (RegionalLead, IssueAlerts) => own_subtree,
@@ -134,14 +140,15 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
             OrgAdmin,
             ReadOrgs | ReadInventory | WriteInventory | ReadExposure | StateVex | ManageUsers | ManageTokens
             | ReadAudit | ReadAssessments | WriteAssessments | SignOffAssessments | ReadAlerts
-            | RespondAlerts | ReadImpact | ReadRisks | WriteRisks | ApproveRisks,
+            | RespondAlerts | ReadImpact | ReadRisks | WriteRisks | ApproveRisks | ReadIncidents
+            | WriteIncidents,
         ) => own_subtree,
         (OrgAdmin, _) => None,
 
         (
             OrgMember | IncidentResponder,
             ReadOrgs | ReadInventory | WriteInventory | ReadExposure | StateVex | ReadAssessments
-            | ReadAlerts | RespondAlerts | ReadImpact | ReadRisks,
+            | ReadAlerts | RespondAlerts | ReadImpact | ReadRisks | ReadIncidents | WriteIncidents,
         ) => own_subtree,
         (OrgMember, WriteAssessments | WriteRisks) => own_subtree,
         (OrgMember | IncidentResponder, _) => None,
@@ -300,6 +307,13 @@ mod tests {
         assert_eq!(can(Action::WriteRisks), vec![Role::OrgAdmin, Role::OrgMember]);
         assert_eq!(can(Action::ApproveRisks), vec![Role::OrgAdmin]);
         assert_eq!(can(Action::ManageRiskVocabulary), vec![Role::NationalAnalyst]);
+        assert_eq!(
+            can(Action::WriteIncidents),
+            vec![Role::OrgAdmin, Role::OrgMember, Role::IncidentResponder]
+        );
+        assert!(!can(Action::ReadIncidents).contains(&Role::Auditor));
+        assert!(!can(Action::ReadIncidents).contains(&Role::SupplierContact));
+        assert!(can(Action::ReadIncidents).contains(&Role::RegionalLead));
         assert!(!can(Action::ReadRisks).contains(&Role::SupplierContact));
         assert!(can(Action::ReadRisks).contains(&Role::Auditor));
     }

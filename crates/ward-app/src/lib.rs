@@ -13,6 +13,7 @@ pub mod feeds;
 pub mod heavy;
 pub mod impact;
 pub mod imports;
+pub mod incidents;
 pub mod inventory;
 pub mod jobs;
 pub mod notify;

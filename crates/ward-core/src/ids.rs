@@ -66,3 +66,7 @@ id_type!(/// A cyber alert.
     AlertId);
 id_type!(/// A risk in an organisation's risk register.
     RiskId);
+id_type!(/// A cyber incident recorded by an organisation.
+    IncidentId);
+id_type!(/// One entry of an incident's timeline.
+    TimelineEntryId);

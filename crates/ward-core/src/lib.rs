@@ -10,6 +10,7 @@ pub mod clock;
 pub mod dependency;
 pub mod error;
 pub mod ids;
+pub mod incident;
 pub mod job;
 pub mod keys;
 pub mod org;

@@ -10,6 +10,7 @@ pub mod assurance;
 pub mod backup;
 mod digest;
 mod error;
+pub mod incidents;
 pub mod keys;
 mod query;
 pub mod refusals;
@@ -24,6 +25,7 @@ pub use alerts::AlertStore;
 pub use assurance::{AssessmentStore, FrameworkStore, ProfileStore};
 pub use digest::digest_json_sliced;
 pub use error::{StoreError, StoreErrorKind, StoreResult};
+pub use incidents::IncidentStore;
 pub use keys::StoreKeys;
 pub use query::*;
 pub use risks::RiskStore;
@@ -449,6 +451,7 @@ pub trait Store:
     + ProfileStore
     + AlertStore
     + RiskStore
+    + IncidentStore
 {
 }
 impl<T> Store for T where
@@ -465,5 +468,6 @@ impl<T> Store for T where
         + ProfileStore
         + AlertStore
         + RiskStore
+        + IncidentStore
 {
 }

@@ -9,6 +9,8 @@
 //!   organisation exist;
 //! * rows owned by an organisation (services, assets, dependencies, assessments, alerts and their
 //!   records and timeline entries, risks) name one that exists;
+//! * incidents: the creator is a user in the backup, the enums parse and the patient harm is an
+//!   NPSA consequence; timeline entries name an organisation and an author in the backup;
 //! * risks: owner and approver are users in the backup; the stored current score and grade are the
 //!   ones the current scoring gives (`RiskScore::score`), patient safety scored;
 //! * the audit chain verifies under this instance's key, so its head can be signed again.
@@ -154,6 +156,15 @@ impl RestoreChecker {
                 self.require_user(line, table, row, "approver_id", true)?;
                 risk_score_rule(line, table, row)?;
             }
+            "incidents" => {
+                self.org_kind(line, table, row, "org_id")?;
+                self.require_user(line, table, row, "created_by", false)?;
+                incident_rule(line, table, row)?;
+            }
+            "incident_timeline" => {
+                self.org_kind(line, table, row, "org_id")?;
+                self.require_user(line, table, row, "author_id", false)?;
+            }
             "vex_statements" if row.get("org_id").is_some_and(|v| !v.is_null()) => {
                 self.org_kind(line, table, row, "org_id")?;
             }
@@ -195,6 +206,33 @@ impl RestoreChecker {
     pub fn finish(self) -> Option<SignedHead> {
         self.chain.head()
     }
+}
+
+/// An incident's category, severity, TLP and status parse, and its patient harm is 1 to 5.
+fn incident_rule(line: usize, table: &str, row: &Map<String, Value>) -> StoreResult<()> {
+    use ward_core::incident::{IncidentStatus, NcscCategory};
+    let bad = |m: String| RestoreChecker::bad(line, table, m);
+    let field = |c: &str| text(row, c).unwrap_or_default();
+    field("category").parse::<NcscCategory>().map_err(|_| {
+        bad(format!(
+            "category '{}' is not an NCSC category",
+            field("category")
+        ))
+    })?;
+    field("severity")
+        .parse::<ward_core::alert::Severity>()
+        .map_err(|_| bad(format!("severity '{}' is not a severity", field("severity"))))?;
+    field("tlp")
+        .parse::<ward_core::tlp::Tlp>()
+        .map_err(|e| bad(e.to_string()))?;
+    field("status")
+        .parse::<IncidentStatus>()
+        .map_err(|_| bad(format!("status '{}' is not an incident status", field("status"))))?;
+    let harm = int(row, "patient_harm")
+        .and_then(|v| u8::try_from(v).ok())
+        .unwrap_or(0);
+    ward_core::risk::Consequence::new(harm).map_err(|e| bad(format!("patient_harm: {}", e.message)))?;
+    Ok(())
 }
 
 /// A risk's stored current score and grade are what its current scoring gives.

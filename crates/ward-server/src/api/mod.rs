@@ -7,6 +7,7 @@ pub mod assurance;
 pub mod audit;
 pub mod exposure;
 pub mod impact;
+pub mod incidents;
 pub mod inventory;
 pub mod orgs;
 pub mod risks;
@@ -171,6 +172,15 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
         .add(M::GET, "/api/v1/risks/{id}", get(risks::get))
         .add(M::PUT, "/api/v1/risks/{id}", put(risks::update))
         .add(M::POST, "/api/v1/risks/{id}/approve", post(risks::approve))
+        .add(M::GET, "/api/v1/incidents", get(incidents::list))
+        .add(M::POST, "/api/v1/incidents", post(incidents::create))
+        .add(M::GET, "/api/v1/incidents/{id}", get(incidents::get))
+        .add(M::PUT, "/api/v1/incidents/{id}", put(incidents::update))
+        .add(
+            M::POST,
+            "/api/v1/incidents/{id}/timeline",
+            post(incidents::add_timeline),
+        )
 }
 
 /// The routes that need a credential (everything listed by [`routes`]).
@@ -206,6 +216,7 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         impact::blast_radius,
         risks::list, risks::create, risks::get, risks::update, risks::approve, risks::raise_from_exposure,
         risks::rollup, risks::vocabulary, risks::add_vocabulary, risks::quantify,
+        incidents::list, incidents::create, incidents::get, incidents::update, incidents::add_timeline,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),

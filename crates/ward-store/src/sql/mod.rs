@@ -23,6 +23,7 @@ pub mod dependency_graph;
 mod error;
 mod exec;
 mod exec_impl;
+mod incidents;
 pub mod inventory;
 pub mod jobs;
 mod org_plan;
@@ -116,6 +117,8 @@ into_arg! {
     ward_core::AssessmentId => Uuid |v| *v.as_uuid();
     ward_core::AlertId => Uuid |v| *v.as_uuid();
     ward_core::RiskId => Uuid |v| *v.as_uuid();
+    ward_core::IncidentId => Uuid |v| *v.as_uuid();
+    ward_core::TimelineEntryId => Uuid |v| *v.as_uuid();
 }
 
 impl<T: IntoArg> IntoArg for Option<T> {

@@ -117,7 +117,7 @@ async fn risk_in_scope<E: Exec + ?Sized>(db: &mut E, scope: &Scope, id: RiskId) 
 }
 
 /// How many of `ids` are rows of `table` that `condition` (with `$1` bound to `first`) admits.
-async fn count_in<E: Exec + ?Sized>(
+pub(super) async fn count_in<E: Exec + ?Sized>(
     db: &mut E,
     table: &str,
     condition: &str,

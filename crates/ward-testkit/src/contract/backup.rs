@@ -123,6 +123,12 @@ async fn everything(store: &Arc<dyn Store>) -> anyhow::Result<Vec<String>> {
             .await?
     ));
     out.push(format!("{:?}", store.risk_vocabulary().await?));
+    let incidents = store
+        .list_incidents(&all, &ward_store::incidents::IncidentFilter::default())
+        .await?;
+    for i in &incidents {
+        out.push(format!("{i:?} {:?}", store.incident_timeline(&all, i.id).await?));
+    }
     let mut from = 1;
     loop {
         let page = store.audit_page(from, PAGE).await?;

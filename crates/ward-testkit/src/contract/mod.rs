@@ -15,6 +15,7 @@ pub mod backup;
 mod dependency_graph;
 pub mod fixtures;
 mod frameworks;
+mod incidents;
 mod inventory;
 mod isolation;
 mod jobs;
@@ -36,6 +37,7 @@ pub use backup::{backup_restore, restore_refuses_bad_input};
 pub use dependency_graph::dependency_snapshot_holds_the_graph;
 pub use fixtures::{AuditCursor, Fixture};
 pub use frameworks::{assessments_round_trip, frameworks_round_trip, profiles_round_trip};
+pub use incidents::incidents_round_trip;
 pub use inventory::{assets_round_trip, services_round_trip, software_is_deduplicated};
 pub use isolation::isolation_between_organisations;
 pub use jobs::{jobs_claimed_once_under_concurrency, jobs_lifecycle};
@@ -84,6 +86,7 @@ macro_rules! contract_checks {
             profiles_round_trip,
             alerts_round_trip,
             risks_round_trip,
+            incidents_round_trip,
         }
     };
 }

@@ -86,6 +86,11 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/risks/{id}"),
     ("PUT", "/api/v1/risks/{id}"),
     ("POST", "/api/v1/risks/{id}/approve"),
+    ("GET", "/api/v1/incidents"),
+    ("POST", "/api/v1/incidents"),
+    ("GET", "/api/v1/incidents/{id}"),
+    ("PUT", "/api/v1/incidents/{id}"),
+    ("POST", "/api/v1/incidents/{id}/timeline"),
 ];
 
 /// Whether `role` may call `route` on `target`.
@@ -169,6 +174,14 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
             matches!(role, OrgAdmin | OrgMember) && own
         }
         ("POST", "/api/v1/risks/{id}/approve") => role == OrgAdmin && own,
+        // Incidents: the organisation, its ICB and region and the national team read them
+        // (auditors and supplier contacts do not); the organisation's admins, members and
+        // incident responders write its own.
+        ("GET", "/api/v1/incidents" | "/api/v1/incidents/{id}") => {
+            !matches!(role, Auditor | SupplierContact) && (own || national)
+        }
+        ("POST", "/api/v1/incidents" | "/api/v1/incidents/{id}/timeline")
+        | ("PUT", "/api/v1/incidents/{id}") => writer && own,
         _ => panic!("route {route:?} has no rule in the walk"),
     }
 }
@@ -537,9 +550,61 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
             ),
             None,
         ),
+        ("GET", "/api/v1/incidents") => (format!("/api/v1/incidents?org={org}"), None),
+        ("POST", "/api/v1/incidents") => (
+            "/api/v1/incidents".into(),
+            j(json!({"org": write_org, "details": incident_details(n)})),
+        ),
+        ("GET", "/api/v1/incidents/{id}") => (
+            format!("/api/v1/incidents/{}", disposable_incident(app, org, n).await),
+            None,
+        ),
+        ("PUT", "/api/v1/incidents/{id}") => (
+            format!(
+                "/api/v1/incidents/{}",
+                disposable_incident(app, write_org, n).await
+            ),
+            j(incident_details(n)),
+        ),
+        ("POST", "/api/v1/incidents/{id}/timeline") => (
+            format!(
+                "/api/v1/incidents/{}/timeline",
+                disposable_incident(app, write_org, n).await
+            ),
+            j(json!({"at": "2026-06-03T09:15:00+01:00[Europe/London]", "text": format!("Walk entry {n}")})),
+        ),
         (_, p) => (p.to_owned(), None),
     };
     Call { method, path, body }
+}
+
+/// An incident's details as the API takes them.
+fn incident_details(n: usize) -> serde_json::Value {
+    json!({
+        "title": format!("Walk incident {n}"), "category": "significant", "severity": "high",
+        "tlp": "AMBER", "status": "open", "patient_harm": 2, "detected_at": "2026-06-03T08:00:00Z"
+    })
+}
+
+/// An incident of `org` written straight to the store, created by the trust's member.
+async fn disposable_incident(app: &TestApp, org: ward_core::OrgId, n: usize) -> ward_core::IncidentId {
+    use ward_core::incident::Incident;
+    let id = ward_core::IncidentId::from_uuid(uuid::Uuid::now_v7());
+    let now = app.app.now();
+    let incident = Incident {
+        id,
+        org,
+        details: serde_json::from_value(incident_details(n)).unwrap(),
+        created_by: app.world.users[&Role::OrgMember].id,
+        created_at: now,
+        updated_at: now,
+    };
+    let actor = ward_app::Actor::system("walk", app.world.national);
+    app.store
+        .create_incident(&ward_store::Scope::All, &incident, &actor.audit(now))
+        .await
+        .unwrap();
+    id
 }
 
 /// A risk's details as the API takes them, owned by `owner`.

@@ -12,6 +12,7 @@ mod contract;
 mod exposure;
 mod harness;
 mod impact;
+mod incidents;
 mod notify;
 mod risks;
 mod storage;
