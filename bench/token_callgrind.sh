@@ -13,14 +13,18 @@ cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ward-target}"
 WARD="${1:-$CARGO_TARGET_DIR/release/ward}"
 DIR="$(mktemp -d)"
-trap 'kill "${PID:-0}" 2>/dev/null || true; rm -rf "$DIR"' EXIT
+trap 'kill "${PID:-0}" 2>/dev/null || true; wait "${PID:-0}" 2>/dev/null || true; rm -rf "$DIR"' EXIT
 export WARD_DATABASE_URL="sqlite://$DIR/ward.db" WARD_INSTANCE_KEY_FILE="$DIR/key" WARD_LOG=warn
 "$WARD" demo --no-serve >"$DIR/demo.out" 2>"$DIR/demo.err" || { cat "$DIR/demo.err"; exit 1; }
 TOKEN=$("$WARD" tokens issue --name bench --owner national.analyst@demo.ward.example --role national_analyst --org X26 --days 1 2>/dev/null)
 PORT=18282
-(cd "$DIR" && valgrind --tool=callgrind --callgrind-out-file="$DIR/cg.out" \
-  "$WARD" serve --listen 127.0.0.1:$PORT --metrics-listen 127.0.0.1:$((PORT + 1)) --workers 0 >"$DIR/serve.log" 2>&1) &
+valgrind --tool=callgrind --callgrind-out-file="$DIR/cg.out" \
+  "$WARD" serve --listen 127.0.0.1:$PORT --metrics-listen 127.0.0.1:$((PORT + 1)) --workers 0 >"$DIR/serve.log" 2>&1 &
 PID=$!
+if curl -s "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then
+  echo "port $PORT is already serving: stop that server first" >&2
+  exit 1
+fi
 for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
 requests() {
   : >"$DIR/curl.cfg"
