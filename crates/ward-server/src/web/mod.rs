@@ -14,6 +14,7 @@ mod exposure;
 mod impact;
 mod impact_picture;
 mod import;
+mod incidents;
 mod inventory;
 mod login;
 mod pages;
@@ -89,6 +90,8 @@ pub fn router(import_limit: usize) -> Router<AppState> {
                 .post(import::submit)
                 .layer(DefaultBodyLimit::max(import_limit)),
         )
+        .route("/incidents", get(incidents::incidents))
+        .route("/incidents/{id}", get(incidents::incident))
         .route("/admin", get(admin::index))
         .route("/admin/users", get(admin::users).post(admin::add_user))
         .route("/admin/users/{id}/{to}", post(admin::set_disabled))
@@ -329,6 +332,7 @@ impl FromRequestParts<AppState> for Signed {
             can(Action::ManageUsers) || can(Action::ManageTokens) || can(Action::ReadAudit);
         chrome.can_read_alerts = can(Action::ReadAlerts);
         chrome.can_read_risks = can(Action::ReadRisks);
+        chrome.can_read_incidents = can(Action::ReadIncidents);
         Ok(Self { actor, view, chrome })
     }
 }

@@ -16,6 +16,7 @@ pub enum Section {
     Exposure,
     Advisories,
     Risks,
+    Incidents,
     Products,
     Assurance,
     Alerts,
@@ -60,6 +61,8 @@ pub struct Chrome {
     pub can_read_alerts: bool,
     /// May see risk registers (set by the extractor after `new`).
     pub can_read_risks: bool,
+    /// May see incidents (set by the extractor after `new`).
+    pub can_read_incidents: bool,
     pub can_import: bool,
     /// May see assessments (set by the extractor after `new`).
     pub can_read_assessments: bool,
@@ -104,6 +107,7 @@ impl Chrome {
             can_administer: false,
             can_read_alerts: false,
             can_read_risks: false,
+            can_read_incidents: false,
             can_import,
             role_expires: acting
                 .expires_at

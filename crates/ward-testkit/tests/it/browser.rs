@@ -526,6 +526,7 @@ async fn a_tour_in_headless_chromium() {
         "/assurance",
         "/alerts",
         "/risks",
+        "/incidents",
         "/admin/users",
         "/admin/tokens",
         "/admin/audit",

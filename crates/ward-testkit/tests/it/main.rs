@@ -23,4 +23,5 @@ mod web_alerts;
 mod web_assurance;
 mod web_exposure;
 mod web_impact;
+mod web_incidents;
 mod web_risks;
