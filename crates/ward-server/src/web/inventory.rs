@@ -20,6 +20,8 @@ use ward_store::{AssetFilter, Page, ServiceFilter};
 struct ServiceRow {
     id: String,
     name: String,
+    /// The organisation running it, "Name (CODE)" (filled where a list spans organisations).
+    org: String,
     kind: &'static str,
     criticality: u8,
     criticality_label: &'static str,
@@ -35,6 +37,7 @@ impl From<&Service> for ServiceRow {
         Self {
             id: s.id.to_string(),
             name: s.name.clone(),
+            org: String::new(),
             kind: match s.kind {
                 ServiceKind::Clinical => "Clinical",
                 ServiceKind::Business => "Business",
@@ -154,6 +157,9 @@ pub(super) async fn services(
         };
         s.app.list_services(&page.actor, &f, pr).await.map_err(&fail)?
     };
+    // Rows can span organisations (five "Blood transfusion" rows): name each one's organisation.
+    let org_ids: Vec<ward_core::OrgId> = found.items.iter().map(|svc| svc.org).collect();
+    let orgs = s.app.org_labels(&page.actor, org_ids).await.map_err(&fail)?;
     let kind_value = kind.map(ServiceKind::as_str).unwrap_or("");
     let crit_value = min_criticality.map(|c| c.to_string()).unwrap_or_default();
     let code = org.code();
@@ -189,7 +195,14 @@ pub(super) async fn services(
         notice: org.notice(),
         q: text,
         org: code,
-        rows: found.items.iter().map(ServiceRow::from).collect(),
+        rows: found
+            .items
+            .iter()
+            .map(|svc| ServiceRow {
+                org: orgs.get(&svc.org).cloned().unwrap_or_default(),
+                ..ServiceRow::from(svc)
+            })
+            .collect(),
         pager,
         can_impact: page.may(ward_app::authz::Action::ReadImpact),
     };

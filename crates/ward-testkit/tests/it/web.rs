@@ -562,6 +562,13 @@ async fn asset_search_stays_inside_the_footprint() {
     );
     let r = national.get("/services?min_criticality=5").await;
     assert!(r.body.contains("Showing 1–3 of 3"));
+    // A list across organisations names each row's organisation.
+    assert!(r.body.contains("<th scope=\"col\">Organisation</th>"));
+    assert!(
+        r.body.contains("Riverside Hospitals NHS Trust (RJZ)") && r.body.contains("(RA7)"),
+        "{}",
+        r.body
+    );
     let r = national.get("/orgs?q=harbour").await;
     assert!(r.body.contains("Harbour University Hospitals") && !r.body.contains("Riverside"));
 }
