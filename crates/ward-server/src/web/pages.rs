@@ -268,7 +268,9 @@ struct OrgsPage {
     kinds: Vec<Choice>,
     closed: bool,
     parent: String,
-    rows: Vec<OrgRow>,
+    /// Each organisation with the one it is part of ("Name (CODE)"; empty at the top or when
+    /// that one is outside the person's footprint), so same-named practices can be told apart.
+    rows: Vec<(OrgRow, String)>,
     pager: Pager,
     filtered: bool,
 }
@@ -303,6 +305,8 @@ pub(super) async fn orgs(
         )
         .await
         .map_err(&fail)?;
+    let parent_ids: Vec<OrgId> = found.items.iter().filter_map(|o| o.parent).collect();
+    let parents = s.app.org_labels(&page.actor, parent_ids).await.map_err(&fail)?;
     let text = text.unwrap_or_default();
     let kind_value = kind.map(OrgKind::as_str).unwrap_or("");
     let parent_value = parent.map(|p| p.to_string()).unwrap_or_default();
@@ -328,7 +332,17 @@ pub(super) async fn orgs(
         filtered: !text.is_empty() || kind.is_some() || parent.is_some() || closed,
         q: text,
         parent: parent_value,
-        rows: found.items.iter().map(OrgRow::from).collect(),
+        rows: found
+            .items
+            .iter()
+            .map(|o| {
+                let part_of = o
+                    .parent
+                    .and_then(|p| parents.get(&p).cloned())
+                    .unwrap_or_default();
+                (OrgRow::from(o), part_of)
+            })
+            .collect(),
         pager,
     };
     Ok(render(StatusCode::OK, &view))

@@ -571,6 +571,18 @@ async fn asset_search_stays_inside_the_footprint() {
     );
     let r = national.get("/orgs?q=harbour").await;
     assert!(r.body.contains("Harbour University Hospitals") && !r.body.contains("Riverside"));
+    // Each organisation names the one it is part of, so same-named ones can be told apart.
+    assert!(r.body.contains("<th scope=\"col\">Part of</th>"));
+    let r = national.get("/orgs?q=riverside").await;
+    let row = r
+        .body
+        .split("<tr>")
+        .find(|row| row.contains("Riverside Hospitals NHS Trust"))
+        .expect("the trust's row");
+    assert!(
+        row.contains("<td>North East London ICB (QMF)</td>"),
+        "its ICB is named: {row}"
+    );
 }
 
 #[tokio::test]
