@@ -97,7 +97,12 @@ impl App {
         p: PageRequest,
     ) -> AppResult<Page<AssetSummary>> {
         let scope = authorise(actor, Action::ReadInventory, self.now())?;
-        Ok(self.store().list_assets(&scope, f, p).await?)
+        // A quoted search ("log4j") searches for what is inside the quotes.
+        let f = AssetFilter {
+            text: f.text.as_deref().and_then(ward_core::search::search_text),
+            ..f.clone()
+        };
+        Ok(self.store().list_assets(&scope, &f, p).await?)
     }
 
     pub async fn asset(&self, actor: &Actor, id: AssetId) -> AppResult<Asset> {

@@ -16,6 +16,7 @@ pub mod keys;
 pub mod org;
 pub mod risk;
 pub mod role;
+pub mod search;
 pub mod service;
 pub mod spreadsheet;
 pub mod supplier;

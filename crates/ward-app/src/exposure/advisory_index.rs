@@ -72,11 +72,7 @@ struct Tally {
 
 /// The query text without surrounding quotes, lower-cased; None when empty.
 fn needle(q: Option<&str>) -> Option<String> {
-    let t = q?
-        .trim()
-        .trim_matches(|c| c == '"' || c == '\'' || c == '“' || c == '”')
-        .trim();
-    (!t.is_empty()).then(|| t.to_lowercase())
+    ward_core::search::search_text(q?).map(|t| t.to_lowercase())
 }
 
 impl ExposureIndex {

@@ -555,6 +555,9 @@ async fn asset_search_stays_inside_the_footprint() {
     national.sign_in_as(Role::NationalAnalyst).await;
     let r = national.get("/assets?q=log4j&limit=1").await;
     assert!(r.body.contains("Showing 1–1 of 2"), "{}", r.body);
+    // A quoted search finds what the words inside the quotes find.
+    let quoted = national.get("/assets?q=%22log4j%22&limit=1").await;
+    assert!(quoted.body.contains("Showing 1–1 of 2"), "{}", quoted.body);
     let links = r.body.replace("&#38;", "&").replace("&amp;", "&");
     assert!(
         links.contains("href=\"/assets?q=log4j&offset=1&limit=1\""),
