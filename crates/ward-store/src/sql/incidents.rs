@@ -10,7 +10,7 @@ use ward_core::incident::{Incident, IncidentDetails, TimelineEntry};
 use ward_core::risk::Consequence;
 use ward_core::{AssetId, IncidentId, OrgId, ServiceId};
 
-use super::risks::count_in;
+use super::links::{count_in, link_rows};
 use super::{Arg, Exec, RowRead, Sql, SqlBackend, Tx, audit, corrupt_column};
 use crate::incidents::{IncidentFilter, IncidentStore, refusals};
 use crate::{AuditMeta, Scope, StoreError, StoreResult};
@@ -61,24 +61,14 @@ async fn links_of<E: Exec + ?Sized>(
     db: &mut E,
     ids: &[IncidentId],
 ) -> StoreResult<std::collections::HashMap<IncidentId, Links>> {
+    let owners = ids.iter().map(|i| *i.as_uuid()).collect();
     let mut out: std::collections::HashMap<IncidentId, Links> = std::collections::HashMap::new();
-    if ids.is_empty() {
-        return Ok(out);
-    }
-    let mut q = Sql::new("SELECT incident_id, kind, target FROM incident_links WHERE ");
-    q.in_list(
-        db.dialect(),
-        "incident_id",
-        Arg::Uuids(ids.iter().map(|i| *i.as_uuid()).collect()),
-    );
-    q.push(" ORDER BY incident_id, kind, target");
-    for r in db.fetch_all(q).await? {
-        let links = out.entry(r.id("incident_id")?).or_default();
-        let target = r.text("target")?;
+    for l in link_rows(db, "incident_links", "incident_id", owners).await? {
+        let links = out.entry(IncidentId::from_uuid(l.owner)).or_default();
         let bad = || corrupt_column("target");
-        match r.text("kind")?.as_str() {
-            SERVICE => links.0.push(target.parse().map_err(|_| bad())?),
-            ASSET => links.1.push(target.parse().map_err(|_| bad())?),
+        match l.kind.as_str() {
+            SERVICE => links.0.push(l.target.parse().map_err(|_| bad())?),
+            ASSET => links.1.push(l.target.parse().map_err(|_| bad())?),
             _ => return Err(corrupt_column("kind")),
         }
     }

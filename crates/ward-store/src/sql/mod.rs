@@ -26,6 +26,7 @@ mod exec_impl;
 mod incidents;
 pub mod inventory;
 pub mod jobs;
+mod links;
 mod org_plan;
 pub mod orgs;
 mod profiles;

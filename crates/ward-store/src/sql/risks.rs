@@ -12,6 +12,7 @@ use ward_core::risk::register::{Acceptance, ExposureRef, Risk, RiskDetails, Risk
 use ward_core::risk::vocabulary::VocabularyEntry;
 use ward_core::{OrgId, RiskId, UserId};
 
+use super::links::{count_in, link_rows};
 use super::{Arg, Exec, RowRead, Sql, SqlBackend, Tx, audit, corrupt_column};
 use crate::risks::{GradeCount, RiskFilter, RiskStore, refusals};
 use crate::{AuditMeta, Scope, StoreError, StoreResult};
@@ -74,22 +75,13 @@ async fn links_of<E: Exec + ?Sized>(
     db: &mut E,
     ids: &[RiskId],
 ) -> StoreResult<std::collections::HashMap<RiskId, RiskLinks>> {
+    let owners = ids.iter().map(|i| *i.as_uuid()).collect();
     let mut out: std::collections::HashMap<RiskId, RiskLinks> = std::collections::HashMap::new();
-    if ids.is_empty() {
-        return Ok(out);
-    }
-    let mut q = Sql::new("SELECT risk_id, kind, target FROM risk_links WHERE ");
-    q.in_list(
-        db.dialect(),
-        "risk_id",
-        Arg::Uuids(ids.iter().map(|i| *i.as_uuid()).collect()),
-    );
-    q.push(" ORDER BY risk_id, kind, target");
-    for r in db.fetch_all(q).await? {
-        let links = out.entry(r.id("risk_id")?).or_default();
-        let target = r.text("target")?;
+    for l in link_rows(db, "risk_links", "risk_id", owners).await? {
+        let links = out.entry(RiskId::from_uuid(l.owner)).or_default();
+        let target = l.target;
         let bad = || corrupt_column("target");
-        match r.text("kind")?.as_str() {
+        match l.kind.as_str() {
             ASSET => links.assets.push(target.parse().map_err(|_| bad())?),
             SERVICE => links.services.push(target.parse().map_err(|_| bad())?),
             SUPPLIER => links.suppliers.push(target.parse().map_err(|_| bad())?),
@@ -114,24 +106,6 @@ async fn risk_in_scope<E: Exec + ?Sized>(db: &mut E, scope: &Scope, id: RiskId) 
     };
     let mut links = links_of(db, &[id]).await?;
     risk_row(&row, links.remove(&id).unwrap_or_default())
-}
-
-/// How many of `ids` are rows of `table` that `condition` (with `$1` bound to `first`) admits.
-pub(super) async fn count_in<E: Exec + ?Sized>(
-    db: &mut E,
-    table: &str,
-    condition: &str,
-    first: Arg,
-    ids: Vec<uuid::Uuid>,
-) -> StoreResult<usize> {
-    let n = ids.len();
-    let mut q = Sql::new(format!(
-        "SELECT COUNT(*) AS n FROM {table} WHERE {condition} AND "
-    ))
-    .arg(first);
-    q.in_list(db.dialect(), "id", Arg::Uuids(ids));
-    let found = db.fetch_one(q).await?.u64("n")?;
-    Ok(n.saturating_sub(usize::try_from(found).unwrap_or(n)))
 }
 
 /// Refuse links to another organisation's assets, services or exposures, or to suppliers that
