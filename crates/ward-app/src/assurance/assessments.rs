@@ -42,14 +42,6 @@ pub struct OutcomeView {
     pub status: Level,
 }
 
-/// An assessment in a list, with its organisation named.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct AssessmentLine {
-    pub head: AssessmentHead,
-    pub org_name: String,
-    pub org_code: String,
-}
-
 /// An assessment with every outcome's standing.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AssessmentView {
@@ -146,32 +138,6 @@ impl App {
     pub async fn assessments(&self, actor: &Actor) -> AppResult<Vec<AssessmentHead>> {
         let scope = authorise(actor, Action::ReadAssessments, self.now())?;
         Ok(self.store().list_assessments(&scope).await?)
-    }
-
-    /// The assessments in the caller's footprint with their organisations' names and codes, for
-    /// lists people read.
-    pub async fn assessment_lines(&self, actor: &Actor) -> AppResult<Vec<AssessmentLine>> {
-        let heads = self.assessments(actor).await?;
-        let mut orgs: BTreeMap<OrgId, (String, String)> = BTreeMap::new();
-        let mut lines = Vec::with_capacity(heads.len());
-        for head in heads {
-            let (org_name, org_code) = match orgs.get(&head.org) {
-                Some(named) => named.clone(),
-                None => {
-                    // The heads are already confined to the caller's footprint.
-                    let o = self.store().get_org(&ward_store::Scope::All, head.org).await?;
-                    let named = (o.name, o.code.to_string());
-                    orgs.insert(head.org, named.clone());
-                    named
-                }
-            };
-            lines.push(AssessmentLine {
-                head,
-                org_name,
-                org_code,
-            });
-        }
-        Ok(lines)
     }
 
     /// One assessment with every outcome's derived and effective status.

@@ -54,7 +54,9 @@ struct AssurancePage {
 /// `GET /assurance`.
 pub(super) async fn assurance(State(s): State<AppState>, page: Signed) -> PageResult {
     let fail = page.fail();
-    let lines = s.app.assessment_lines(&page.actor).await.map_err(&fail)?;
+    let heads = s.app.assessments(&page.actor).await.map_err(&fail)?;
+    let org_ids: Vec<ward_core::OrgId> = heads.iter().map(|h| h.org).collect();
+    let orgs = s.app.org_labels(&page.actor, org_ids).await.map_err(&fail)?;
     let frameworks = s.app.frameworks(&page.actor).await.map_err(&fail)?;
     let names: BTreeMap<(String, String), String> = frameworks
         .iter()
@@ -64,22 +66,22 @@ pub(super) async fn assurance(State(s): State<AppState>, page: Signed) -> PageRe
     let view = AssurancePage {
         chrome: chrome_at(&page, Section::Assurance),
         title: "Assurance".into(),
-        rows: lines
+        rows: heads
             .iter()
-            .map(|l| AssessmentRow {
-                id: l.head.id.to_string(),
-                org: format!("{} ({})", l.org_name, l.org_code),
+            .map(|h| AssessmentRow {
+                id: h.id.to_string(),
+                org: orgs.get(&h.org).cloned().unwrap_or_default(),
                 framework: format!(
                     "{} {}",
                     names
-                        .get(&(l.head.framework.clone(), l.head.version.clone()))
-                        .map_or(l.head.framework.as_str(), String::as_str),
-                    l.head.version
+                        .get(&(h.framework.clone(), h.version.clone()))
+                        .map_or(h.framework.as_str(), String::as_str),
+                    h.version
                 ),
-                year: l.head.year,
-                kind: l.head.kind.label(),
-                status: l.head.status.label(),
-                updated: l.head.updated_at.strftime("%-d %b %Y").to_string(),
+                year: h.year,
+                kind: h.kind.label(),
+                status: h.status.label(),
+                updated: h.updated_at.strftime("%-d %b %Y").to_string(),
             })
             .collect(),
         start: if may_start {
