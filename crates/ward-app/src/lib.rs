@@ -53,6 +53,8 @@ struct Inner {
     totp_sealer: sealed::TotpSealer,
     /// The audit chain's keys, for `verify_audit`.
     audit_keys: AuditKeys,
+    /// Verdicts of the full bearer-token check, per token and epoch: see [`accounts::verdicts`].
+    token_verdicts: accounts::verdicts::TokenVerdicts,
 }
 
 impl App {
@@ -75,6 +77,7 @@ impl App {
                 heavy,
                 totp_sealer: sealed::TotpSealer::new(key),
                 audit_keys: AuditKeys::new(key),
+                token_verdicts: accounts::verdicts::TokenVerdicts::default(),
             }),
         })
     }
@@ -93,6 +96,11 @@ impl App {
     }
     pub fn settings(&self) -> &AppSettings {
         &self.inner.settings
+    }
+    /// The verdicts of the bearer-token check this process keeps (tests look at it to know a
+    /// token's next request is answered from it).
+    pub fn token_verdicts(&self) -> &accounts::verdicts::TokenVerdicts {
+        &self.inner.token_verdicts
     }
     /// Seals and opens TOTP secrets at rest.
     pub fn totp_sealer(&self) -> &sealed::TotpSealer {

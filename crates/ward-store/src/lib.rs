@@ -291,6 +291,23 @@ pub struct AccountStanding {
     pub grants: Vec<RoleGrant>,
 }
 
+/// `api_tokens.auth_epoch`: moves forward, by database triggers in the same transaction, whenever
+/// anything that decides whether a token stands changes (the token row, its owner's account, the
+/// owner's grants, the organisation tree). Values are never reused, so a verdict kept with the
+/// epoch it was decided at holds exactly while the token row still carries that epoch (time
+/// aside). The migrations (SQLite 0018, PostgreSQL 0017) say which writes move it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AuthEpoch(pub i64);
+
+/// A token with its owner's standing and the token's [`AuthEpoch`], read in one statement, so the
+/// epoch is the one the standing was read at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenWithOwner {
+    pub token: ApiToken,
+    pub epoch: AuthEpoch,
+    pub owner: AccountStanding,
+}
+
 /// Accounts, role grants, sessions and API tokens.
 #[async_trait]
 pub trait AccountStore: Send + Sync {
@@ -324,9 +341,13 @@ pub trait AccountStore: Send + Sync {
     /// The account state and grants of a user in one read, or None for an unknown user: checked
     /// on every use of an API token.
     async fn account_standing(&self, user: UserId) -> StoreResult<Option<AccountStanding>>;
-    /// The token whose secret hashes to `token_hash`, with its owner's standing, in one query:
-    /// the check every bearer request makes. None when no such token (or owner) exists.
-    async fn token_with_owner(&self, token_hash: &str) -> StoreResult<Option<(ApiToken, AccountStanding)>>;
+    /// The token whose secret hashes to `token_hash`, with its owner's standing and its epoch, in
+    /// one query: the full check of a bearer request whose verdict is not already known at this
+    /// epoch. None when no such token (or owner) exists.
+    async fn token_with_owner(&self, token_hash: &str) -> StoreResult<Option<TokenWithOwner>>;
+    /// The token whose secret hashes to `token_hash` with its epoch: the one-row read every bearer
+    /// request makes.
+    async fn token_with_epoch(&self, token_hash: &str) -> StoreResult<Option<(ApiToken, AuthEpoch)>>;
     /// Make a session change and append its audit record in one transaction.
     async fn change_session(&self, change: &SessionChange, event: &AuditEvent) -> StoreResult<()>;
     async fn get_token(&self, id: TokenId) -> StoreResult<ApiToken>;

@@ -195,6 +195,28 @@ impl TestApp {
         (cookie, csrf)
     }
 
+    /// A second app over the same database with its own store connections and its own memory,
+    /// as a replica behind the same load balancer would run (sharing this app's clock). `None`
+    /// when the test passed in a store ([`Backend::Store`]) and keeps its database itself.
+    pub async fn replica(&self) -> Option<App> {
+        let db = self._db.as_ref()?;
+        let store = db.second_server().await;
+        let app = App::new(
+            store,
+            self.app.clock(),
+            self.app.settings().clone(),
+            &crate::db::test_key(),
+        )
+        .expect("replica app");
+        Some(app)
+    }
+
+    /// The URL of the app's database, for tests that write to it behind Ward's back; `None` when
+    /// the test passed in a store ([`Backend::Store`]).
+    pub fn database_url(&self) -> Option<&str> {
+        self._db.as_ref().map(|db| db.url.as_str())
+    }
+
     /// Which backend the app runs on: `"sqlite"` or `"postgres"`.
     pub fn backend(&self) -> &'static str {
         self.store.backend()

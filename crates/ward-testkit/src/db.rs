@@ -182,6 +182,27 @@ impl TestStore {
         self.store.backend()
     }
 
+    /// Another store over the same database, with its own connections, as a second server (a
+    /// replica) would open it.
+    ///
+    /// # Panics
+    /// When it cannot be opened.
+    #[allow(clippy::panic)] // test support: a database that was open a moment ago fails the test
+    pub async fn second_server(&self) -> Arc<dyn Store> {
+        let opened: ward_store::StoreResult<Arc<dyn Store>> = match &self.keep {
+            Keep::Sqlite { .. } => SqliteStore::open(&self.url, &test_key())
+                .await
+                .map(|s| Arc::new(s) as Arc<dyn Store>),
+            Keep::Postgres { .. } => PgStore::connect(&self.url, &test_key())
+                .await
+                .map(|s| Arc::new(s) as Arc<dyn Store>),
+        };
+        match opened {
+            Ok(store) => store,
+            Err(e) => panic!("cannot open a second store over {}: {e}", self.url),
+        }
+    }
+
     /// A fresh, empty store on the same backend (a restore target, for instance).
     ///
     /// # Panics

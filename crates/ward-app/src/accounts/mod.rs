@@ -5,6 +5,7 @@ pub mod secrets;
 pub mod tokens;
 pub mod totp;
 pub mod users;
+pub mod verdicts;
 
 use crate::App;
 use crate::actor::{Actor, Principal};

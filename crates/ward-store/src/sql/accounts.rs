@@ -9,7 +9,10 @@ use ward_core::role::RoleGrant;
 use ward_core::{GrantId, TokenId, UserId};
 
 use super::{Exec, RowRead, Sql, SqlBackend, Tx, audit, corrupt_column};
-use crate::{AccountStanding, AccountStore, AuditMeta, Scope, SessionChange, StoreError, StoreResult};
+use crate::{
+    AccountStanding, AccountStore, AuditMeta, AuthEpoch, Scope, SessionChange, StoreError, StoreResult,
+    TokenWithOwner,
+};
 
 const USER_COLUMNS: &str = "id, email, display_name, password_hash, totp_secret, totp_last_step, disabled, \
      failed_logins, locked_until, created_at";
@@ -33,18 +36,24 @@ const JOINED_GRANT_NAMES: GrantColumns = [
     "g_granted_by",
 ];
 
-/// The check of every bearer request: the token (its hash is what was looked up, so it is not
-/// read back), its owner's state and every grant of the owner, oldest first, in one statement.
-/// The grants come from the covering index `role_grants_owner_covering` (user, created, id, and
-/// the other columns read here), without touching the table.
+/// The full check of a bearer request whose verdict is not known at the token's epoch: the token
+/// (its hash is what was looked up, so it is not read back) with its epoch, its owner's state and
+/// every grant of the owner, oldest first, in one statement, so the epoch is the one the rest was
+/// read at. The grants come from the covering index `role_grants_owner_covering` (user, created,
+/// id, and the other columns read here), without touching the table.
 const TOKEN_WITH_OWNER: &str = "SELECT t.id AS id, t.name AS name, t.created_by AS created_by, t.role AS role, \
      t.org_id AS org_id, t.created_at AS created_at, t.expires_at AS expires_at, t.revoked_at AS revoked_at, \
-     t.last_used_at AS last_used_at, u.disabled AS owner_disabled, g.id AS g_id, g.role AS g_role, \
+     t.last_used_at AS last_used_at, t.auth_epoch AS auth_epoch, u.disabled AS owner_disabled, \
+     g.id AS g_id, g.role AS g_role, \
      g.org_id AS g_org_id, g.created_at AS g_created_at, g.expires_at AS g_expires_at, \
      g.granted_by AS g_granted_by \
      FROM api_tokens t JOIN users u ON u.id = t.created_by \
      LEFT JOIN role_grants g ON g.user_id = u.id \
      WHERE t.token_hash = $1 ORDER BY g.created_at, g.id";
+
+/// The read every bearer request makes: the token row (by its unique hash) and its epoch.
+const TOKEN_WITH_EPOCH: &str = "SELECT id, name, created_by, role, org_id, created_at, expires_at, revoked_at, \
+     last_used_at, auth_epoch FROM api_tokens WHERE token_hash = $1";
 
 fn user_from_row<R: RowRead>(row: &R) -> StoreResult<User> {
     Ok(User {
@@ -357,7 +366,7 @@ impl<B: SqlBackend> AccountStore for B {
         }))
     }
 
-    async fn token_with_owner(&self, token_hash: &str) -> StoreResult<Option<(ApiToken, AccountStanding)>> {
+    async fn token_with_owner(&self, token_hash: &str) -> StoreResult<Option<TokenWithOwner>> {
         let rows = self
             .read()
             .await?
@@ -367,11 +376,24 @@ impl<B: SqlBackend> AccountStore for B {
             return Ok(None);
         };
         let token = token_with_hash(first, token_hash.to_owned())?;
-        let standing = AccountStanding {
+        let owner = AccountStanding {
             disabled: first.bool("owner_disabled")?,
             grants: joined_grants(&rows, &JOINED_GRANT_NAMES, token.created_by)?,
         };
-        Ok(Some((token, standing)))
+        Ok(Some(TokenWithOwner {
+            epoch: AuthEpoch(first.i64("auth_epoch")?),
+            token,
+            owner,
+        }))
+    }
+
+    async fn token_with_epoch(&self, token_hash: &str) -> StoreResult<Option<(ApiToken, AuthEpoch)>> {
+        let q = Sql::new(TOKEN_WITH_EPOCH).arg(token_hash);
+        let Some(row) = self.read().await?.fetch_optional(q).await? else {
+            return Ok(None);
+        };
+        let token = token_with_hash(&row, token_hash.to_owned())?;
+        Ok(Some((token, AuthEpoch(row.i64("auth_epoch")?))))
     }
 
     async fn change_session(&self, change: &SessionChange, event: &AuditEvent) -> StoreResult<()> {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use ward_core::audit::{AuditActor, AuditEvent};
 use ward_core::role::Role;
 use ward_core::{TokenId, UserId};
-use ward_store::{AccountStanding, Scope, SessionChange, Store, StoreError};
+use ward_store::{AccountStanding, Scope, SessionChange, Store, StoreError, TokenWithOwner};
 
 fn event(action: &str, user: UserId) -> AuditEvent {
     AuditEvent {
@@ -226,20 +226,32 @@ pub async fn account_security_round_trip(store: Arc<dyn Store>) -> anyhow::Resul
     store.create_token(&ta, &fx.meta(84)).await?;
     store.create_token(&tb, &fx.meta(84)).await?;
     check_eq!(store.get_token(ta.id).await?, ta.clone(), "get_token");
-    // The bearer check: a token with its owner's standing in one read.
+    // The bearer check: a token with its owner's standing and its epoch in one read; the
+    // one-row read gives the same token and epoch.
+    let (read_a, epoch_a) = store
+        .token_with_epoch(&ta.token_hash)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("token_with_epoch: ta not found"))?;
+    check_eq!(read_a, ta.clone(), "token_with_epoch: the token");
     check_eq!(
         store.token_with_owner(&ta.token_hash).await?,
-        Some((
-            ta.clone(),
-            store
+        Some(TokenWithOwner {
+            token: ta.clone(),
+            epoch: epoch_a,
+            owner: store
                 .account_standing(u1.id)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("u1 has no standing"))?,
-        )),
-        "token_with_owner: the token, and its owner's state and grants"
+        }),
+        "token_with_owner: the token, its epoch, and its owner's state and grants"
     );
     check_eq!(
-        store.token_with_owner(&tb.token_hash).await?.map(|(_, s)| s),
+        store.token_with_epoch("0").await?,
+        None,
+        "token_with_epoch: unknown hash"
+    );
+    check_eq!(
+        store.token_with_owner(&tb.token_hash).await?.map(|t| t.owner),
         Some(AccountStanding {
             disabled: true,
             grants: vec![],

@@ -25,6 +25,7 @@ mod products;
 mod risks;
 mod search;
 mod sector;
+mod token_epoch;
 mod vuln;
 mod vuln_backup;
 mod vuln_signals;
@@ -47,6 +48,7 @@ pub use products::product_confirmation;
 pub use risks::risks_round_trip;
 pub use search::{asset_search_follows_writes, search_totals_stop_at_the_cap};
 pub use sector::sector_snapshot_holds_the_inventory;
+pub use token_epoch::token_epoch_follows_every_write;
 pub use vuln::*;
 pub use vuln_backup::vuln_backup_restore;
 
@@ -72,6 +74,7 @@ macro_rules! contract_checks {
             product_confirmation,
             accounts_round_trip,
             account_security_round_trip,
+            token_epoch_follows_every_write,
             audit_records_every_change,
             jobs_lifecycle,
             jobs_claimed_once_under_concurrency,

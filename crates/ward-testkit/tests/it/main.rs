@@ -16,6 +16,7 @@ mod incidents;
 mod notify;
 mod risks;
 mod storage;
+mod token_verdicts;
 mod web;
 mod web_admin;
 mod web_advisories;
