@@ -14,6 +14,7 @@ mod harness;
 mod impact;
 mod incidents;
 mod notify;
+mod reasons;
 mod risks;
 mod storage;
 mod web;
