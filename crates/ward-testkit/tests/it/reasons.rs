@@ -10,7 +10,7 @@ use std::sync::Arc;
 use ward_app::App;
 use ward_app::actor::Actor;
 use ward_app::exposure::{ExposureFilter, Sort};
-use ward_core::clock::SystemClock;
+use ward_core::clock::{Clock, SystemClock};
 use ward_core::dependency::DependencyTarget;
 use ward_core::org::OrgKind;
 use ward_core::{AssetId, ServiceId};
@@ -24,7 +24,7 @@ use ward_testkit::db::{fresh_sqlite_store, test_key};
 pub(crate) async fn load_demo(store: &Arc<dyn Store>) -> DemoPlan {
     let meta = AuditMeta {
         actor: ward_core::audit::AuditActor::system("demo"),
-        at: jiff::Timestamp::now(),
+        at: SystemClock.now(),
         request_id: None,
     };
     let today = jiff::civil::date(2026, 12, 1);
