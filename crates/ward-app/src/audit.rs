@@ -3,9 +3,9 @@
 use crate::App;
 use crate::actor::Actor;
 use crate::authz::{Action, authorise};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult, FieldProblem};
 use ward_core::audit::{AuditKeys, AuditRecord, ChainBreak, ChainVerifier, SignedHead};
-use ward_store::{Page, PageRequest, Store};
+use ward_store::{AuditFilter, Page, PageRequest, Store};
 
 /// The outcome of checking the whole chain.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -82,15 +82,112 @@ fn broken(v: &ChainVerifier, b: &ChainBreak, checkpoints: usize) -> VerifyReport
     }
 }
 
+/// A filter of the audit trail from what a person typed (a page's form or the API's query):
+/// an action or entity (`user.create`, `user`), a principal (`user:<id>`), and days from and to
+/// (`2026-12-07`, both included, in UTC). Empty texts mean no filter; every problem names its field.
+pub fn audit_filter(
+    action: Option<&str>,
+    actor: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> AppResult<AuditFilter> {
+    let text = |v: Option<&str>| v.map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+    let mut problems = Vec::new();
+    let mut day = |field: &str, v: Option<&str>| -> Option<jiff::civil::Date> {
+        let v = text(v)?;
+        match v.parse::<jiff::civil::Date>() {
+            Ok(d) => Some(d),
+            Err(_) => {
+                problems.push(FieldProblem {
+                    path: field.to_owned(),
+                    message: format!("'{v}' is not a date: write it as 2026-12-07"),
+                });
+                None
+            }
+        }
+    };
+    let from = day("from", from);
+    let to = day("to", to);
+    if let (Some(f), Some(t)) = (from, to)
+        && t < f
+    {
+        problems.push(FieldProblem {
+            path: "to".into(),
+            message: "the last day is before the first day".into(),
+        });
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
+    let start = |d: jiff::civil::Date| d.to_zoned(jiff::tz::TimeZone::UTC).map(|z| z.timestamp());
+    let before = to
+        .and_then(|t| t.tomorrow().ok())
+        .map(start)
+        .transpose()
+        .map_err(|_| AppError::invalid("to", "the date is out of range"))?;
+    let from = from
+        .map(start)
+        .transpose()
+        .map_err(|_| AppError::invalid("from", "the date is out of range"))?;
+    Ok(AuditFilter {
+        action: text(action),
+        actor: text(actor),
+        from,
+        before,
+    })
+}
+
 impl App {
-    /// Audit records about organisations in the actor's footprint, newest first.
-    pub async fn audit_log(&self, actor: &Actor, page: PageRequest) -> AppResult<Page<AuditRecord>> {
+    /// Audit records about organisations in the actor's footprint that `filter` admits, newest
+    /// first.
+    pub async fn audit_log(
+        &self,
+        actor: &Actor,
+        filter: &AuditFilter,
+        page: PageRequest,
+    ) -> AppResult<Page<AuditRecord>> {
         let scope = authorise(actor, Action::ReadAudit, self.now())?;
-        Ok(self.store().audit_for_scope(&scope, page).await?)
+        Ok(self.store().audit_for_scope(&scope, filter, page).await?)
+    }
+
+    /// The actions recorded about organisations in the actor's footprint (what a filter by
+    /// action can choose from).
+    pub async fn audit_actions(&self, actor: &Actor) -> AppResult<Vec<String>> {
+        let scope = authorise(actor, Action::ReadAudit, self.now())?;
+        Ok(self.store().audit_actions(&scope).await?)
     }
 
     pub async fn verify_audit(&self, actor: &Actor) -> AppResult<VerifyReport> {
         authorise(actor, Action::VerifyAudit, self.now())?;
         verify_chain(self.store(), self.audit_keys(), &[], |_| {}).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::audit_filter;
+    use crate::AppError;
+
+    #[test]
+    fn a_typed_filter_becomes_a_store_filter_or_names_its_fields() {
+        let f = audit_filter(Some(" user "), Some(""), Some("2026-12-07"), Some("2026-12-07")).unwrap();
+        assert_eq!(f.action.as_deref(), Some("user"));
+        assert_eq!(f.actor, None);
+        assert_eq!(f.from.unwrap().to_string(), "2026-12-07T00:00:00Z");
+        assert_eq!(
+            f.before.unwrap().to_string(),
+            "2026-12-08T00:00:00Z",
+            "the last day included"
+        );
+        let Err(AppError::Invalid(p)) = audit_filter(None, None, Some("7 Dec"), Some("2026-13-01")) else {
+            panic!("bad dates accepted")
+        };
+        let fields: Vec<&str> = p.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(fields, vec!["from", "to"]);
+        let Err(AppError::Invalid(p)) = audit_filter(None, None, Some("2026-12-08"), Some("2026-12-07"))
+        else {
+            panic!("a backwards range accepted")
+        };
+        assert_eq!(p[0].path, "to");
     }
 }

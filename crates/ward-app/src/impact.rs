@@ -191,6 +191,7 @@ fn build_graph(snapshot: &ward_store::sector::DependencySnapshot) -> AppResult<I
         products: &snapshot.products,
         assets: &assets,
         dependencies: &snapshot.dependencies,
+        asset_services: &snapshot.asset_services,
     })
     .map_err(|e| AppError::Internal(format!("the stored dependency graph is inconsistent: {e}")))
 }

@@ -31,6 +31,7 @@ fn main() {
     let mut services = Vec::new();
     let mut dependencies = Vec::new();
     let mut assets = Vec::new();
+    let mut asset_services = Vec::new();
     for inv in inventories {
         let wanted: std::collections::HashSet<ward_core::AssetId> = inv
             .dependencies
@@ -40,10 +41,15 @@ fn main() {
                 _ => None,
             })
             .collect();
+        asset_services.extend(
+            inv.assets
+                .iter()
+                .flat_map(|a| a.services.iter().map(move |s| (a.id, *s))),
+        );
         assets.extend(
             inv.assets
                 .into_iter()
-                .filter(|a| wanted.contains(&a.id))
+                .filter(|a| wanted.contains(&a.id) || !a.services.is_empty())
                 .map(|a| AssetRef {
                     id: a.id,
                     org: a.org,
@@ -61,6 +67,7 @@ fn main() {
         products: &plan.products,
         assets: &assets,
         dependencies: &dependencies,
+        asset_services: &asset_services,
     }) {
         Ok(g) => g,
         Err(e) => {

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use ward_core::dependency::{Dependency, DependencyTarget};
 use ward_core::risk::Consequence;
 use ward_core::service::Service;
-use ward_core::vuln::{CvssV3, EpssScore, KevEntry, Severity, SeverityKind};
+use ward_core::vuln::{CvssBand, CvssV3, EpssScore, KevEntry, Severity, SeverityKind};
 use ward_core::{AssetId, ServiceId};
 
 use crate::eol::Unsupported;
@@ -162,6 +162,28 @@ pub struct PriorityInput<'a> {
 
 /// The CVSS value of a set of ratings and its explanation (see the module docs for the order).
 pub fn cvss_value(severity: &[Severity]) -> (f64, String) {
+    usable_cvss(severity).unwrap_or_else(|| {
+        let note = if severity.iter().any(|s| s.kind == SeverityKind::CvssV4) {
+            "; a v4 vector is given without its score"
+        } else {
+            ""
+        };
+        (0.5, format!("no usable severity; assumed medium{note}"))
+    })
+}
+
+/// The severity band of a set of ratings: the band of [`cvss_value`]'s score, or unscored when
+/// the ratings give no usable severity (that value is then an assumption, not a rating).
+pub fn cvss_band(severity: &[Severity]) -> CvssBand {
+    match usable_cvss(severity) {
+        // The value is the score over ten, kept to one decimal as the source gives it.
+        Some((v, _)) => CvssBand::of_score((v * 100.0).round() / 10.0),
+        None => CvssBand::Unscored,
+    }
+}
+
+/// [`cvss_value`] when the ratings give a usable severity.
+fn usable_cvss(severity: &[Severity]) -> Option<(f64, String)> {
     let stated = |kind: &SeverityKind| {
         severity
             .iter()
@@ -169,7 +191,7 @@ pub fn cvss_value(severity: &[Severity]) -> (f64, String) {
             .find_map(|s| s.base_score.map(|b| (b, s.score.clone())))
     };
     if let Some((b, vector)) = stated(&SeverityKind::CvssV4) {
-        return (b / 10.0, format!("CVSS v4 base score {b:.1} ({vector})"));
+        return Some((b / 10.0, format!("CVSS v4 base score {b:.1} ({vector})")));
     }
     let v3 = stated(&SeverityKind::CvssV3).or_else(|| {
         severity
@@ -188,10 +210,10 @@ pub fn cvss_value(severity: &[Severity]) -> (f64, String) {
         ""
     };
     if let Some((b, vector)) = v3 {
-        return (b / 10.0, format!("CVSS v3 base score {b:.1} ({vector}){note}"));
+        return Some((b / 10.0, format!("CVSS v3 base score {b:.1} ({vector}){note}")));
     }
     if let Some((b, vector)) = stated(&SeverityKind::CvssV2) {
-        return (b / 10.0, format!("CVSS v2 base score {b:.1} ({vector}){note}"));
+        return Some((b / 10.0, format!("CVSS v2 base score {b:.1} ({vector}){note}")));
     }
     let label = severity.iter().find_map(|s| match &s.kind {
         SeverityKind::Other(_) => Some(s.score.to_lowercase()),
@@ -205,8 +227,8 @@ pub fn cvss_value(severity: &[Severity]) -> (f64, String) {
         _ => None,
     });
     match (rated, label) {
-        (Some(v), Some(l)) => (v, format!("no CVSS score; rated {l:?} by the source{note}")),
-        _ => (0.5, format!("no usable severity; assumed medium{note}")),
+        (Some(v), Some(l)) => Some((v, format!("no CVSS score; rated {l:?} by the source{note}"))),
+        _ => None,
     }
 }
 

@@ -397,8 +397,16 @@ pub trait AuditStore: Send + Sync {
     async fn append_audit(&self, event: &AuditEvent) -> StoreResult<AuditRecord>;
     /// Records with `seq >= from`, in order, at most `limit`.
     async fn audit_page(&self, from: i64, limit: u32) -> StoreResult<Vec<AuditRecord>>;
-    /// Records about organisations inside the scope, newest first.
-    async fn audit_for_scope(&self, scope: &Scope, page: PageRequest) -> StoreResult<Page<AuditRecord>>;
+    /// Records about organisations inside the scope that `filter` admits, newest first.
+    async fn audit_for_scope(
+        &self,
+        scope: &Scope,
+        filter: &AuditFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<AuditRecord>>;
+    /// The distinct actions of the records about organisations inside the scope, sorted (what a
+    /// filter by action can choose from).
+    async fn audit_actions(&self, scope: &Scope) -> StoreResult<Vec<String>>;
     /// The signed head of the chain as stored (`None` before the first record). Not checked here:
     /// `ChainVerifier::finish` checks it.
     async fn audit_head(&self) -> StoreResult<Option<SignedHead>>;

@@ -31,6 +31,20 @@ impl Scope {
     }
 }
 
+/// Which audit records to list; every field left empty matches everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// Records of this action (`user.create`), or of every action on an entity when it names
+    /// only the entity (`user` matches `user.create` and `user.disable`).
+    pub action: Option<String>,
+    /// Records by this principal (`user:<id>`, `token:<id>`).
+    pub actor: Option<String>,
+    /// Records at or after this moment.
+    pub from: Option<jiff::Timestamp>,
+    /// Records before this moment.
+    pub before: Option<jiff::Timestamp>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageRequest {
     /// Zero-based.

@@ -82,6 +82,8 @@ pub struct DependencySnapshot {
     pub assets: Vec<DependedAsset>,
     /// Every dependency whose target exists.
     pub dependencies: Vec<Dependency>,
+    /// (asset, service) from the assets' own lists of the services they support.
+    pub asset_services: Vec<(AssetId, ServiceId)>,
     /// Dependencies left out because the asset they point at has been deleted.
     pub dangling: u64,
 }

@@ -166,8 +166,11 @@ impl App {
         let now = self.now();
         self.check_new_grant(actor, Some(g.user), g.role, g.org, g.expires_at, now)
             .await?;
-        // The user must exist (get_user fails otherwise).
-        self.store().get_user(g.user).await?;
+        // The user must exist and be the actor's to manage, as for every other change to them.
+        // Otherwise an administrator could give anyone a role at their own organisation, and so
+        // take that person out of their own administrators' hands (a person is managed only by
+        // those whose footprint holds every one of their grants).
+        self.check_manageable(actor, g.user, now).await?;
         let grant = RoleGrant {
             id: GrantId::new_at(now, new_id_bytes()?),
             user: g.user,

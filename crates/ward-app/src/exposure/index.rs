@@ -163,6 +163,8 @@ pub struct ExposureIndex {
     /// Summaries already computed from this index, by footprint (the index never changes, so
     /// they stay right until it is replaced).
     pub(crate) summaries: std::sync::Mutex<HashMap<String, std::sync::Arc<super::advisory::ExposureSummary>>>,
+    /// Organisation pages' pictures already computed, by footprint, organisation and size.
+    pub(crate) pictures: std::sync::Mutex<HashMap<String, std::sync::Arc<super::pictures::OrgPictures>>>,
 }
 
 impl ExposureIndex {
@@ -188,6 +190,7 @@ impl ExposureIndex {
             threats,
             rows,
             summaries: std::sync::Mutex::new(HashMap::new()),
+            pictures: std::sync::Mutex::new(HashMap::new()),
         })
     }
 

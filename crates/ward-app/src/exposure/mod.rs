@@ -15,6 +15,7 @@ pub mod advisory_index;
 pub mod export;
 mod impact;
 pub mod index;
+pub mod pictures;
 pub mod sbom;
 pub mod statements;
 pub mod unsupported;

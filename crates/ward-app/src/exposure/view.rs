@@ -101,6 +101,8 @@ pub struct ImpactView {
     pub consequence_label: String,
     /// Service names from the one using the asset directly to `service_name`.
     pub path: Vec<String>,
+    /// The same services' identifiers, in the same order.
+    pub path_services: Vec<ServiceId>,
 }
 
 /// A VEX statement that decided a status.
@@ -429,6 +431,7 @@ impl ExposureIndex {
             consequence: i.consequence.value(),
             consequence_label: i.consequence.label().to_owned(),
             path: i.path.iter().map(name).collect(),
+            path_services: i.path.clone(),
         }
     }
 }

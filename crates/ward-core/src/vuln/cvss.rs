@@ -315,6 +315,69 @@ impl fmt::Display for CvssV4 {
     }
 }
 
+/// The qualitative severity band of a CVSS base score (the specification's rating scale: 9.0 and
+/// above critical, 7.0 high, 4.0 medium, 0.1 low, 0.0 none), or none at all when the source
+/// gives no usable severity. Ordered from the worst.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum CvssBand {
+    Critical,
+    High,
+    Medium,
+    Low,
+    /// A score of 0.0.
+    None,
+    /// No usable severity from the source.
+    Unscored,
+}
+
+impl CvssBand {
+    /// The band of a base score on the 0 to 10 scale.
+    pub fn of_score(score: f64) -> Self {
+        if score >= 9.0 {
+            Self::Critical
+        } else if score >= 7.0 {
+            Self::High
+        } else if score >= 4.0 {
+            Self::Medium
+        } else if score > 0.0 {
+            Self::Low
+        } else {
+            Self::None
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    /// Plain-language label for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Critical => "Critical",
+            Self::High => "High",
+            Self::Medium => "Medium",
+            Self::Low => "Low",
+            Self::None => "None (score 0)",
+            Self::Unscored => "No severity given",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -378,5 +441,19 @@ mod tests {
     fn v3_display_round_trips() {
         let v = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H/E:H/RL:O/RC:C";
         assert_eq!(CvssV3::parse(v).unwrap().to_string(), v);
+    }
+
+    #[test]
+    fn scores_fall_into_the_specifications_bands() {
+        let bands: Vec<CvssBand> = [10.0, 9.0, 8.9, 7.0, 6.9, 4.0, 3.9, 0.1, 0.0]
+            .into_iter()
+            .map(CvssBand::of_score)
+            .collect();
+        use CvssBand::*;
+        assert_eq!(
+            bands,
+            vec![Critical, Critical, High, High, Medium, Medium, Low, Low, None]
+        );
+        assert!(Critical < High && Low < Unscored, "ordered from the worst");
     }
 }

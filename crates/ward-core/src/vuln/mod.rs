@@ -18,7 +18,7 @@ pub use advisory::{
     Advisory, AdvisorySource, Affected, CpeMatch, Event, PackageRef, Range, RangeKind, Reference, Severity,
     SeverityKind, VendorProduct,
 };
-pub use cvss::{CvssError, CvssV3, CvssV4, CvssVector};
+pub use cvss::{CvssBand, CvssError, CvssV3, CvssV4, CvssVector};
 pub use eol::{EolDate, EolProduct, EolRelease, ProductIdentifier};
 pub use sbom::{Component, DependencyEdge, Sbom, SbomFormat};
 pub use signals::{EpssHeader, EpssScore, KevCatalog, KevEntry};

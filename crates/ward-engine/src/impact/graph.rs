@@ -58,9 +58,15 @@ pub struct GraphInput<'a> {
     pub orgs: &'a [Organisation],
     pub services: &'a [Service],
     pub products: &'a [Product],
-    /// Assets that dependencies point at (others may be given; they change nothing).
+    /// Assets that dependencies point at or that list services they support (others may be
+    /// given; they change nothing).
     pub assets: &'a [AssetRef],
     pub dependencies: &'a [Dependency],
+    /// (asset, service) from the assets' own lists of the services they support: the service
+    /// stops without the asset, as if by a dependency recording no workaround, unless a
+    /// dependency on that asset already says how it copes. A pair naming an asset not given is
+    /// left out (a deleted asset supports nothing).
+    pub asset_services: &'a [(AssetId, ServiceId)],
 }
 
 /// Why an input cannot become a graph. The store reads its snapshot in one transaction, so this
@@ -99,6 +105,8 @@ pub enum GraphError {
         dependency: DependencyId,
         target: DependencyTarget,
     },
+    #[error("asset {asset} supports service {service}, which is not in the graph")]
+    AssetService { asset: AssetId, service: ServiceId },
     #[error("the graph has more than 4 billion {0}")]
     TooLarge(&'static str),
 }
@@ -411,6 +419,35 @@ impl ImpactGraph {
                 service,
                 target,
                 workaround,
+            });
+        }
+
+        // What assets list as supported, where no dependency already joins the two.
+        let mut joined: std::collections::HashSet<(u32, u32)> = deps
+            .iter()
+            .filter_map(|d| match d.target {
+                Node::Asset(a) => Some((d.service.0, a.0)),
+                _ => None,
+            })
+            .collect();
+        for (asset, service) in input.asset_services {
+            let Some(&a) = asset_by_id.get(asset) else {
+                continue;
+            };
+            let s = *service_by_id.get(service).ok_or(GraphError::AssetService {
+                asset: *asset,
+                service: *service,
+            })?;
+            if !joined.insert((s.0, a.0)) {
+                continue;
+            }
+            let ix = DepIx(count(deps.len(), "dependencies")?);
+            own_deps.push((s.0, ix));
+            on_asset.push((a.0, ix));
+            deps.push(DepEdge {
+                service: s,
+                target: Node::Asset(a),
+                workaround: None,
             });
         }
 

@@ -63,6 +63,7 @@ struct Sector {
     products: Vec<Product>,
     assets: Vec<AssetRef>,
     deps: Vec<Dependency>,
+    asset_services: Vec<(AssetId, ServiceId)>,
 }
 
 impl Sector {
@@ -73,6 +74,7 @@ impl Sector {
             products: &self.products,
             assets: &self.assets,
             dependencies: &self.deps,
+            asset_services: &self.asset_services,
         })
     }
 }
@@ -145,6 +147,7 @@ fn sector() -> Sector {
         products,
         assets: vec![],
         deps,
+        asset_services: vec![],
     }
 }
 
@@ -306,6 +309,38 @@ fn cycles_settle_and_every_service_in_them_is_hit() {
     assert!(depths.contains(&(svc_id(8), 0)));
     assert!(depths.contains(&(svc_id(3), 1)));
     assert!(depths.contains(&(svc_id(5), 2)));
+}
+
+#[test]
+fn an_asset_supports_what_its_own_list_names_unless_a_dependency_says_how_it_copes() {
+    use DependencyTarget as T;
+    let mut s = sector();
+    let (server, db) = (AssetId::from_uuid(u(700)), AssetId::from_uuid(u(701)));
+    for id in [server, db] {
+        s.assets.push(AssetRef {
+            id,
+            org: org_id(4),
+            name: "server".into(),
+        });
+    }
+    // The server lists pathology (1), which the emergency department (2) depends on; the
+    // database lists outpatients (8), whose dependency on it records a workaround.
+    s.asset_services = vec![(server, svc_id(1)), (db, svc_id(1)), (db, svc_id(8))];
+    s.deps
+        .push(dep(30, 5, 8, T::Asset(db), Some("Clinic lists on paper")));
+    // A deleted asset's pair is left out.
+    s.asset_services.push((AssetId::from_uuid(u(799)), svc_id(2)));
+    let g = s.graph().unwrap();
+    let r = g.blast_radius(&[Loss::Asset(server)]).unwrap();
+    assert_eq!(effect(&r, 1), Effect::Stopped);
+    assert_eq!(effect(&r, 2), Effect::Stopped, "through pathology");
+    assert_eq!(effect(&r, 8), Effect::Unaffected);
+    let r = g.blast_radius(&[Loss::Asset(db)]).unwrap();
+    assert_eq!(effect(&r, 8), Effect::Degraded, "the recorded workaround holds");
+    assert_eq!(effect(&r, 1), Effect::Stopped);
+
+    s.asset_services.push((server, svc_id(404)));
+    assert!(matches!(s.graph().unwrap_err(), GraphError::AssetService { .. }));
 }
 
 #[test]

@@ -16,9 +16,18 @@ pub struct AuditQuery {
     #[serde(default)]
     pub offset: u64,
     pub limit: Option<u32>,
+    /// An action (`user.create`) or every action on an entity (`user`).
+    pub action: Option<String>,
+    /// Who acted: `user:<id>` or `token:<id>`.
+    pub actor: Option<String>,
+    /// The first day (`2026-12-07`, UTC), included.
+    pub from: Option<String>,
+    /// The last day, included.
+    pub to: Option<String>,
 }
 
-/// Audit records about organisations in your footprint, newest first.
+/// Audit records about organisations in your footprint, newest first; optionally only one
+/// action or entity, one actor, or the days between `from` and `to`.
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery),
     responses((status = 200, body = Page<AuditRecord>)))]
 pub async fn list(
@@ -26,7 +35,15 @@ pub async fn list(
     ApiActor(actor): ApiActor,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> ApiResult<Json<Page<AuditRecord>>> {
-    Ok(Json(s.app.audit_log(&actor, page(q.offset, q.limit)).await?))
+    let filter = ward_app::audit::audit_filter(
+        q.action.as_deref(),
+        q.actor.as_deref(),
+        q.from.as_deref(),
+        q.to.as_deref(),
+    )?;
+    Ok(Json(
+        s.app.audit_log(&actor, &filter, page(q.offset, q.limit)).await?,
+    ))
 }
 
 /// Check the whole hash chain (national team).

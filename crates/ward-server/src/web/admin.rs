@@ -1,12 +1,14 @@
 //! Administration in the web UI, for the roles the API allows it: people (add, disable, reset the
 //! password or second factor, give and withdraw roles), API tokens (issue, list, revoke) and the
-//! audit trail (browse, verify). Every action is the same use case the API calls, so the same
-//! rules hold: nobody grants themselves anything, nor more than they hold.
+//! audit trail (browse, filter, verify: [`audit`]). Every action is the same use case the API
+//! calls, so the same rules hold: nobody grants themselves anything, nor more than they hold.
+
+mod audit;
 
 use std::collections::BTreeMap;
 
-use super::views::{Choice, Chrome, Pager, Section};
-use super::{PageResult, Signed, WebForm, WebQuery, chrome_at, page_request, render};
+use super::views::{Choice, Chrome, Section};
+use super::{PageResult, Signed, WebForm, WebQuery, chrome_at, render};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -17,9 +19,10 @@ use ward_app::accounts::tokens::NewToken;
 use ward_app::accounts::users::{NewGrant, NewUser, UserSummary};
 use ward_app::authz::{Action, grantable_roles_for};
 use ward_app::{App, AppError};
-use ward_core::audit::AuditRecord;
 use ward_core::role::Role;
 use ward_core::{GrantId, OrgId, TokenId, UserId};
+
+pub(super) use audit::{audit, verify};
 
 /// The tabs of the administration pages the person may open.
 struct Tabs {
@@ -57,13 +60,14 @@ pub(super) async fn index(page: Signed) -> PageResult {
     Ok(Redirect::to(to).into_response())
 }
 
-fn role_choices(page: &Signed) -> Vec<Choice> {
+/// The roles the person may give, `chosen` selected (what was typed into a refused form).
+fn role_choices(page: &Signed, chosen: &str) -> Vec<Choice> {
     grantable_roles_for(&page.actor)
         .iter()
         .map(|r| Choice {
             value: r.to_string(),
             label: r.label().to_owned(),
-            selected: false,
+            selected: r.as_str() == chosen,
         })
         .collect()
 }
@@ -123,16 +127,16 @@ async fn users_page(
         .collect();
     let orgs = s.app.org_labels(&page.actor, ids).await.map_err(&fail)?;
     let now = s.app.now();
-    let (problem, typed_email, typed_name) = match refused {
-        Some((p, f)) => (Some(p), f.email.clone(), f.display_name.clone()),
-        None => (None, String::new(), String::new()),
+    let (problem, typed_email, typed_name, typed_role) = match refused {
+        Some((p, f)) => (Some(p), f.email.clone(), f.display_name.clone(), f.role.clone()),
+        None => (None, String::new(), String::new(), String::new()),
     };
     Ok(UsersPage {
         chrome: chrome_at(page, Section::Admin),
         title: "People".into(),
         tabs: Tabs::of(page, "users"),
         users: users.iter().map(|u| user_line(u, &orgs, now)).collect(),
-        roles: role_choices(page),
+        roles: role_choices(page, &typed_role),
         org_name: page.chrome.org_name.clone(),
         notice,
         secret,
@@ -413,6 +417,7 @@ struct TokensPage {
     secret: Option<String>,
     problem: Option<String>,
     typed_name: String,
+    typed_days: String,
 }
 
 /// People's names by their identifiers, where the actor may manage them.
@@ -431,7 +436,7 @@ async fn tokens_page(
     page: &Signed,
     notice: Option<String>,
     secret: Option<String>,
-    refused: Option<(String, String)>,
+    refused: Option<(String, &IssueForm)>,
 ) -> Result<TokensPage, super::PageError> {
     let fail = page.fail();
     let tokens = s.app.list_tokens(&page.actor).await.map_err(&fail)?;
@@ -439,9 +444,9 @@ async fn tokens_page(
     let orgs = s.app.org_labels(&page.actor, ids).await.map_err(&fail)?;
     let people = names(&s.app, page).await;
     let now = s.app.now();
-    let (problem, typed_name) = match refused {
-        Some((p, n)) => (Some(p), n),
-        None => (None, String::new()),
+    let (problem, typed_name, typed_role, typed_days) = match refused {
+        Some((p, f)) => (Some(p), f.name.clone(), f.role.clone(), f.days.clone()),
+        None => (None, String::new(), String::new(), "30".to_owned()),
     };
     Ok(TokensPage {
         chrome: chrome_at(page, Section::Admin),
@@ -472,12 +477,13 @@ async fn tokens_page(
                 }
             })
             .collect(),
-        roles: role_choices(page),
+        roles: role_choices(page, &typed_role),
         org_name: page.chrome.org_name.clone(),
         notice,
         secret,
         problem,
         typed_name,
+        typed_days,
     })
 }
 
@@ -541,8 +547,7 @@ pub(super) async fn issue(
             tokens_page(&s, &page, notice, Some(issued.secret), None).await?
         }
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_) | AppError::Forbidden(_))) => {
-            let view =
-                tokens_page(&s, &page, None, None, Some((problem_text(&e), form.name.clone()))).await?;
+            let view = tokens_page(&s, &page, None, None, Some((problem_text(&e), &form))).await?;
             return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &view));
         }
         Err(e) => return Err(page.fail()(e)),
@@ -571,176 +576,4 @@ pub(super) async fn revoke_token(
         .map_err(&fail)?;
     s.app.revoke_token(&page.actor, id).await.map_err(&fail)?;
     Ok(Redirect::to("/admin/tokens?done=revoked").into_response())
-}
-
-struct AuditLine {
-    seq: i64,
-    at: String,
-    who: String,
-    what: String,
-    org: String,
-    detail: String,
-}
-
-#[derive(Template)]
-#[template(path = "admin_audit.html")]
-struct AuditPage {
-    chrome: Option<Chrome>,
-    title: String,
-    tabs: Tabs,
-    rows: Vec<AuditLine>,
-    pager: Pager,
-    may_verify: bool,
-    verdict: Option<(bool, String)>,
-}
-
-/// `user.mfa_reset` as "User: mfa reset".
-fn action_words(action: &str) -> String {
-    let (entity, verb) = action.split_once('.').unwrap_or((action, ""));
-    let mut entity = entity.replace('_', " ");
-    if let Some(first) = entity.get(0..1) {
-        entity = first.to_uppercase() + entity.get(1..).unwrap_or("");
-    }
-    if verb.is_empty() {
-        entity
-    } else {
-        format!("{entity}: {}", verb.replace(['_', '.'], " "))
-    }
-}
-
-/// A record's detail for a person: a JSON object of counts reads "inserted 1 · removed 0", empty
-/// values left out; any other text as it is.
-fn detail_words(detail: &str) -> String {
-    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(detail) else {
-        return detail.to_owned();
-    };
-    map.iter()
-        .filter_map(|(k, v)| {
-            let v = match v {
-                serde_json::Value::String(s) if s.is_empty() => return None,
-                serde_json::Value::String(s) => s.clone(),
-                serde_json::Value::Null => return None,
-                other => other.to_string(),
-            };
-            Some(format!("{} {v}", k.replace('_', " ")))
-        })
-        .collect::<Vec<_>>()
-        .join(" · ")
-}
-
-#[derive(Debug, Deserialize)]
-pub(super) struct AuditQuery {
-    offset: Option<String>,
-    limit: Option<String>,
-}
-
-async fn audit_page(
-    s: &AppState,
-    page: &Signed,
-    offset: Option<&str>,
-    limit: Option<&str>,
-) -> Result<AuditPage, super::PageError> {
-    let fail = page.fail();
-    let pr = page_request(offset, limit).map_err(&fail)?;
-    let found = s.app.audit_log(&page.actor, pr).await.map_err(&fail)?;
-    let ids: Vec<OrgId> = found.items.iter().filter_map(|r| r.event.org).collect();
-    let orgs = s.app.org_labels(&page.actor, ids).await.map_err(&fail)?;
-    let people = names(&s.app, page).await;
-    let who = |r: &AuditRecord| {
-        let a = &r.event.actor;
-        let role = a.role.map(|r| format!(", {}", r.label())).unwrap_or_default();
-        match a.principal.split_once(':') {
-            Some(("user", id)) => {
-                let name = id
-                    .parse::<UserId>()
-                    .ok()
-                    .and_then(|u| people.get(&u).cloned())
-                    .unwrap_or_else(|| "A person".to_owned());
-                format!("{name}{role}")
-            }
-            Some(("token", _)) => format!("An API token{role}"),
-            Some(("system", what)) => format!("Ward ({})", what.replace(['_', '-'], " ")),
-            _ => "Unknown".to_owned(),
-        }
-    };
-    Ok(AuditPage {
-        chrome: chrome_at(page, Section::Admin),
-        title: "Audit trail".into(),
-        tabs: Tabs::of(page, "audit"),
-        pager: Pager::new(&found, "/admin/audit", &[]),
-        rows: found
-            .items
-            .iter()
-            .map(|r| AuditLine {
-                seq: r.seq,
-                at: r.event.at.strftime("%-d %b %Y %H:%M:%S UTC").to_string(),
-                who: who(r),
-                what: action_words(&r.event.action),
-                org: r
-                    .event
-                    .org
-                    .and_then(|o| orgs.get(&o).cloned())
-                    .unwrap_or_default(),
-                detail: r.event.detail.as_deref().map(detail_words).unwrap_or_default(),
-            })
-            .collect(),
-        may_verify: page.may(Action::VerifyAudit),
-        verdict: None,
-    })
-}
-
-/// `GET /admin/audit`: the records about organisations in the footprint, newest first.
-pub(super) async fn audit(
-    State(s): State<AppState>,
-    page: Signed,
-    WebQuery(q): WebQuery<AuditQuery>,
-) -> PageResult {
-    let view = audit_page(&s, &page, q.offset.as_deref(), q.limit.as_deref()).await?;
-    Ok(render(StatusCode::OK, &view))
-}
-
-/// `POST /admin/audit/verify`: walk the whole chain and say whether it is intact.
-pub(super) async fn verify(
-    State(s): State<AppState>,
-    page: Signed,
-    WebForm(form): WebForm<CsrfForm>,
-) -> PageResult {
-    page.check_csrf(&s, &form.csrf)?;
-    let fail = page.fail();
-    let report = s.app.verify_audit(&page.actor).await.map_err(&fail)?;
-    let mut view = audit_page(&s, &page, None, None).await?;
-    view.verdict = Some(match (&report.first_break, report.first_break_seq) {
-        (None, _) => (
-            true,
-            format!(
-                "The audit trail is intact: {} records checked against its signed head.",
-                super::views::thousands(report.checked)
-            ),
-        ),
-        (Some(why), seq) => (
-            false,
-            format!(
-                "The audit trail is broken{}: {why}",
-                seq.map(|s| format!(" at record {s}")).unwrap_or_default()
-            ),
-        ),
-    });
-    Ok(render(StatusCode::OK, &view))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::action_words;
-
-    #[test]
-    fn actions_read_as_words() {
-        assert_eq!(action_words("user.mfa_reset"), "User: mfa reset");
-        assert_eq!(action_words("orgs.import"), "Orgs: import");
-        assert_eq!(action_words("framework"), "Framework");
-        assert_eq!(
-            super::detail_words(r#"{"catalog_version":"","inserted":1,"records":"1"}"#),
-            "inserted 1 · records 1"
-        );
-        assert_eq!(super::detail_words("2 assets"), "2 assets");
-    }
 }

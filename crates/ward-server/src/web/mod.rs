@@ -10,6 +10,7 @@ mod admin;
 mod advisories;
 mod alerts;
 mod assurance;
+mod charts;
 mod exposure;
 mod impact;
 mod impact_picture;

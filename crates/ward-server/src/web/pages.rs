@@ -49,6 +49,8 @@ struct OrgPage {
     stats: Vec<Stat>,
     asset_bars: Vec<Bar>,
     org_bars: Vec<Bar>,
+    /// Exposure by severity, the organisations beneath compared, unsupported software by product.
+    charts: Vec<super::charts::Chart>,
 }
 
 fn org_page(
@@ -188,6 +190,7 @@ fn org_page(
                 .map(|(k, n)| (k.0.label().to_owned(), *n)),
         ),
         org_bars: bars(ov.orgs_by_kind.iter().map(|(k, n)| (k.0.label().to_owned(), *n))),
+        charts: Vec::new(),
     }
 }
 
@@ -212,10 +215,28 @@ pub(super) async fn overview(State(s): State<AppState>, page: Signed) -> PageRes
     } else {
         None
     };
-    Ok(render(
-        StatusCode::OK,
-        &org_page(&page, d, true, exposure, kev_advisories),
-    ))
+    let id = d.org.id;
+    let mut view = org_page(&page, d, true, exposure, kev_advisories);
+    view.charts = charts_of(&s, &page, id, &view.org).await?;
+    Ok(render(StatusCode::OK, &view))
+}
+
+/// The pictures of an organisation's page, when the person may see exposure.
+async fn charts_of(
+    s: &AppState,
+    page: &Signed,
+    id: OrgId,
+    org: &OrgRow,
+) -> Result<Vec<super::charts::Chart>, super::PageError> {
+    if !page.may(Action::ReadExposure) {
+        return Ok(Vec::new());
+    }
+    let pictures = s
+        .app
+        .org_pictures(&page.actor, id, 10)
+        .await
+        .map_err(page.fail())?;
+    Ok(super::charts::org_charts(&pictures, &org.name, &org.code))
 }
 
 /// The exposure figures for an organisation's subtree, when the person may see exposure.
@@ -242,10 +263,9 @@ pub(super) async fn org(State(s): State<AppState>, page: Signed, Path(id): Path<
     let d = s.app.org_detail(&page.actor, id).await.map_err(page.fail())?;
     let is_home = id == page.actor.org;
     let exposure = exposure_of(&s, &page, id).await?;
-    Ok(render(
-        StatusCode::OK,
-        &org_page(&page, d, is_home, exposure, None),
-    ))
+    let mut view = org_page(&page, d, is_home, exposure, None);
+    view.charts = charts_of(&s, &page, id, &view.org).await?;
+    Ok(render(StatusCode::OK, &view))
 }
 
 /// Search parameters for the hierarchy.

@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use crate::support::*;
 use ward_core::audit::{AuditActor, AuditEvent, ChainVerifier, GENESIS_HASH};
-use ward_store::{AuditStore, OrgStore, PageRequest, Scope};
+use ward_store::{AuditFilter, AuditStore, OrgStore, PageRequest, Scope};
 
 fn event(n: usize, org: Option<ward_core::OrgId>) -> AuditEvent {
     AuditEvent {
@@ -93,13 +93,21 @@ async fn scoped_audit_shows_only_records_about_the_subtree() {
         .unwrap();
     s.append_audit(&event(1, None)).await.unwrap();
     let page = s
-        .audit_for_scope(&Scope::subtree(oid(3)), PageRequest::default())
+        .audit_for_scope(
+            &Scope::subtree(oid(3)),
+            &AuditFilter::default(),
+            PageRequest::default(),
+        )
         .await
         .unwrap();
     assert_eq!(page.total, 3, "the ICB and its two trusts");
     assert!(page.items.windows(2).all(|w| w[0].seq > w[1].seq), "newest first");
     let all = s
-        .audit_for_scope(&Scope::All, PageRequest { offset: 0, limit: 2 })
+        .audit_for_scope(
+            &Scope::All,
+            &AuditFilter::default(),
+            PageRequest { offset: 0, limit: 2 },
+        )
         .await
         .unwrap();
     assert_eq!((all.total, all.items.len()), (9, 2));

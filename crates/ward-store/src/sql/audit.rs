@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use ward_core::audit::{AuditActor, AuditEvent, AuditRecord, SignedHead};
 
 use super::{Dialect, Exec, RowRead, Sql, SqlBackend, Tx};
-use crate::{AuditStore, Page, PageRequest, Scope, StoreError, StoreKeys, StoreResult};
+use crate::{AuditFilter, AuditStore, Page, PageRequest, Scope, StoreError, StoreKeys, StoreResult};
 
 /// The advisory lock that serialises audit appenders across PostgreSQL servers ("wardaudt" in
 /// ASCII). SQLite needs none: every write transaction holds the database's one write lock.
@@ -157,6 +157,29 @@ pub fn record_from_row<R: RowRead>(row: &R) -> StoreResult<AuditRecord> {
     })
 }
 
+/// Narrow `q` (a query over `audit_log` with a `WHERE`) to the records `filter` admits.
+fn filter_records(q: &mut Sql, filter: &AuditFilter) {
+    if let Some(action) = &filter.action {
+        // The action itself, or any action on the entity it names (`user` admits `user.create`).
+        // The prefix is compared by length so that `_` and `%` in it are only characters.
+        let prefix = format!("{action}.");
+        q.push(" AND (action = ")
+            .bind(action.as_str())
+            .push(&format!(" OR substr(action, 1, {}) = ", prefix.chars().count()))
+            .bind(prefix)
+            .push(")");
+    }
+    if let Some(actor) = &filter.actor {
+        q.push(" AND actor_principal = ").bind(actor.as_str());
+    }
+    if let Some(from) = filter.from {
+        q.push(" AND at >= ").bind(from);
+    }
+    if let Some(before) = filter.before {
+        q.push(" AND at < ").bind(before);
+    }
+}
+
 #[async_trait]
 impl<B: SqlBackend> AuditStore for B {
     async fn append_audit(&self, event: &AuditEvent) -> StoreResult<AuditRecord> {
@@ -180,14 +203,21 @@ impl<B: SqlBackend> AuditStore for B {
         rows.iter().map(record_from_row).collect()
     }
 
-    async fn audit_for_scope(&self, scope: &Scope, page: PageRequest) -> StoreResult<Page<AuditRecord>> {
+    async fn audit_for_scope(
+        &self,
+        scope: &Scope,
+        filter: &AuditFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<AuditRecord>> {
         let mut db = self.read().await?;
         // Under `Scope::All` every record is visible, including those about no organisation.
         let mut count = Sql::new("SELECT count(*) AS n FROM audit_log WHERE 1 = 1");
         db.scope_filter(&mut count, scope, "org_id");
+        filter_records(&mut count, filter);
         let total = db.fetch_one(count).await?.u64("n")?;
         let mut q = Sql::new(format!("SELECT {RECORD_COLUMNS} FROM audit_log WHERE 1 = 1"));
         db.scope_filter(&mut q, scope, "org_id");
+        filter_records(&mut q, filter);
         q.push(" ORDER BY seq DESC LIMIT ")
             .bind(page.clamped_limit())
             .push(" OFFSET ")
@@ -200,5 +230,13 @@ impl<B: SqlBackend> AuditStore for B {
             offset: page.offset,
             limit: page.clamped_limit(),
         })
+    }
+
+    async fn audit_actions(&self, scope: &Scope) -> StoreResult<Vec<String>> {
+        let mut db = self.read().await?;
+        let mut q = Sql::new("SELECT DISTINCT action FROM audit_log WHERE 1 = 1");
+        db.scope_filter(&mut q, scope, "org_id");
+        q.push(" ORDER BY action");
+        db.fetch_all(q).await?.iter().map(|r| r.text("action")).collect()
     }
 }

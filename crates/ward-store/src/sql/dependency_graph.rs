@@ -15,7 +15,8 @@ use super::{Exec, RowRead, Sql};
 use crate::StoreResult;
 use crate::sector::{DependedAsset, DependencySnapshot};
 
-/// Read every organisation, service, product and dependency, and the assets dependencies name.
+/// Read every organisation, service, product and dependency, the assets' own lists of the
+/// services they support, and the assets either names.
 pub async fn dependency_snapshot<E: Exec + ?Sized>(db: &mut E) -> StoreResult<DependencySnapshot> {
     let orgs = db
         .fetch_all(Sql::new(format!(
@@ -42,11 +43,13 @@ pub async fn dependency_snapshot<E: Exec + ?Sized>(db: &mut E) -> StoreResult<De
         .iter()
         .map(product_from_row)
         .collect::<StoreResult<Vec<_>>>()?;
+    let linked = super::sector::listed_asset_services(db.dialect());
     let assets = db
-        .fetch_all(Sql::new(
+        .fetch_all(Sql::new(format!(
             "SELECT id, org_id, name FROM assets WHERE id IN \
-             (SELECT target_id FROM dependencies WHERE target_kind = 'asset') ORDER BY id",
-        ))
+             (SELECT target_id FROM dependencies WHERE target_kind = 'asset') \
+             OR id IN (SELECT asset_id FROM ({linked}) l) ORDER BY id"
+        )))
         .await?
         .iter()
         .map(|r| {
@@ -66,6 +69,12 @@ pub async fn dependency_snapshot<E: Exec + ?Sized>(db: &mut E) -> StoreResult<De
         .iter()
         .map(dependency_from_row)
         .collect::<StoreResult<Vec<_>>>()?;
+    let asset_services = db
+        .fetch_all(Sql::new(format!("{linked} ORDER BY 1, 2")))
+        .await?
+        .iter()
+        .map(|r| Ok((r.id("asset_id")?, r.id("service_id")?)))
+        .collect::<StoreResult<Vec<_>>>()?;
     let dangling = db
         .fetch_one(Sql::new(
             "SELECT COUNT(*) AS n FROM dependencies \
@@ -79,6 +88,7 @@ pub async fn dependency_snapshot<E: Exec + ?Sized>(db: &mut E) -> StoreResult<De
         products,
         assets,
         dependencies,
+        asset_services,
         dangling: u64::try_from(dangling).unwrap_or(0),
     })
 }

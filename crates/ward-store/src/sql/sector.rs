@@ -21,6 +21,15 @@ fn index(len: usize) -> StoreResult<u32> {
 
 /// The key link rows name an asset by, as a number that orders as the engine orders it: SQLite's
 /// asset number, or PostgreSQL's UUID read big-endian (which orders as PostgreSQL sorts UUIDs).
+/// A query of (`asset_id`, `service_id`): every asset's own list of the services it supports
+/// (SQLite keys the list by the asset's row number).
+pub(super) fn listed_asset_services(dialect: Dialect) -> &'static str {
+    dialect.pick(
+        "SELECT a.id AS asset_id, x.service_id FROM asset_services x JOIN assets a ON a.num = x.asset_num",
+        "SELECT asset_id, service_id FROM asset_services",
+    )
+}
+
 fn asset_key<R: RowRead>(dialect: Dialect, row: &R, column: &str) -> StoreResult<u128> {
     match dialect {
         Dialect::Sqlite => u128::try_from(row.i64(column)?).map_err(|_| corrupt_column(column)),
@@ -103,10 +112,7 @@ pub async fn sector_snapshot<E: Exec + ?Sized>(db: &mut E) -> StoreResult<Sector
         .iter()
         .map(service_from_row)
         .collect::<StoreResult<Vec<_>>>()?;
-    let linked = dialect.pick(
-        "SELECT a.id AS asset_id, x.service_id FROM asset_services x JOIN assets a ON a.num = x.asset_num",
-        "SELECT asset_id, service_id FROM asset_services",
-    );
+    let linked = listed_asset_services(dialect);
     let q = Sql::new(format!(
         "{linked} UNION SELECT target_id AS asset_id, service_id FROM dependencies WHERE target_kind = 'asset'"
     ));

@@ -9,7 +9,7 @@ use ward_core::audit::{
 };
 use ward_core::clock::truncate_to_micros;
 use ward_core::role::Role;
-use ward_store::{PageRequest, Scope, Store};
+use ward_store::{AuditFilter, PageRequest, Scope, Store};
 
 /// Records fetched per `audit_page` call while verifying.
 const VERIFY_PAGE: u32 = 500;
@@ -46,7 +46,11 @@ pub async fn audit_records_every_change(store: Arc<dyn Store>) -> anyhow::Result
     let [_n, _r, icb, a, b] = fx.small_tree().await?;
     let mut cursor = AuditCursor::at_end(&store).await?;
     let last = store
-        .audit_for_scope(&Scope::All, PageRequest { offset: 0, limit: 1 })
+        .audit_for_scope(
+            &Scope::All,
+            &AuditFilter::default(),
+            PageRequest { offset: 0, limit: 1 },
+        )
         .await?
         .items
         .into_iter()
@@ -103,6 +107,7 @@ pub async fn audit_records_every_change(store: Arc<dyn Store>) -> anyhow::Result
     let in_a = store
         .audit_for_scope(
             &Scope::subtree(a.id),
+            &AuditFilter::default(),
             PageRequest {
                 offset: 0,
                 limit: 1000,
@@ -118,7 +123,11 @@ pub async fn audit_records_every_change(store: Arc<dyn Store>) -> anyhow::Result
         anyhow::bail!("audit_for_scope(A) shows records about other organisations");
     }
     let in_icb = store
-        .audit_for_scope(&Scope::subtree(icb.id), PageRequest { offset: 0, limit: 1 })
+        .audit_for_scope(
+            &Scope::subtree(icb.id),
+            &AuditFilter::default(),
+            PageRequest { offset: 0, limit: 1 },
+        )
         .await?;
     check_eq!(
         in_icb.items.first().map(|r| r.seq),
@@ -128,6 +137,7 @@ pub async fn audit_records_every_change(store: Arc<dyn Store>) -> anyhow::Result
     let full = store
         .audit_for_scope(
             &Scope::subtree(icb.id),
+            &AuditFilter::default(),
             PageRequest {
                 offset: 0,
                 limit: 1000,
@@ -136,13 +146,85 @@ pub async fn audit_records_every_change(store: Arc<dyn Store>) -> anyhow::Result
         .await?;
     check_eq!(in_icb.total, full.items.len() as u64, "audit_for_scope total");
     let page2 = store
-        .audit_for_scope(&Scope::subtree(icb.id), PageRequest { offset: 1, limit: 1 })
+        .audit_for_scope(
+            &Scope::subtree(icb.id),
+            &AuditFilter::default(),
+            PageRequest { offset: 1, limit: 1 },
+        )
         .await?;
     check_eq!(
         page2.items.first().map(|r| r.seq),
         Some(record.seq),
         "second page of the ICB"
     );
+
+    // Filters: by action (exact, or every action on an entity), by actor, by time.
+    let icb_scope = Scope::subtree(icb.id);
+    let seqs = |filter: AuditFilter| {
+        let store = store.clone();
+        let scope = icb_scope.clone();
+        async move {
+            let page = store
+                .audit_for_scope(
+                    &scope,
+                    &filter,
+                    PageRequest {
+                        offset: 0,
+                        limit: 1000,
+                    },
+                )
+                .await?;
+            anyhow::Ok((page.total, page.items.iter().map(|r| r.seq).collect::<Vec<_>>()))
+        }
+    };
+    let action = |a: &str| AuditFilter {
+        action: Some(a.into()),
+        ..AuditFilter::default()
+    };
+    check_eq!(
+        seqs(action("sign_in.denied")).await?,
+        (1, vec![r2.seq]),
+        "filter by action"
+    );
+    check_eq!(
+        seqs(action("sign_in")).await?,
+        (1, vec![r2.seq]),
+        "filter by entity"
+    );
+    check_eq!(seqs(action("sign_in.de")).await?, (0, vec![]), "no partial words");
+    check_eq!(seqs(action("sign%")).await?, (0, vec![]), "no wildcards");
+    let by_auditor = seqs(AuditFilter {
+        actor: Some("user:auditor".into()),
+        ..AuditFilter::default()
+    })
+    .await?;
+    check_eq!(by_auditor, (1, vec![record.seq]), "filter by actor");
+    let at_or_after = AuditFilter {
+        from: Some(truncate_to_micros(fine)),
+        ..action("export")
+    };
+    check_eq!(
+        seqs(at_or_after).await?,
+        (1, vec![record.seq]),
+        "from is inclusive"
+    );
+    let before = AuditFilter {
+        before: Some(truncate_to_micros(fine)),
+        ..action("export")
+    };
+    check_eq!(seqs(before).await?, (0, vec![]), "before is exclusive");
+    let actions = store.audit_actions(&icb_scope).await?;
+    if !(actions.contains(&"export.csv".to_owned()) && actions.contains(&"sign_in.denied".to_owned())) {
+        anyhow::bail!("audit_actions misses actions in scope: {actions:?}");
+    }
+    let mut sorted = actions.clone();
+    sorted.sort();
+    sorted.dedup();
+    check_eq!(actions, sorted, "audit_actions sorted and distinct");
+    let in_a_actions = store.audit_actions(&Scope::subtree(a.id)).await?;
+    if in_a_actions.contains(&"sign_in.denied".to_owned()) {
+        anyhow::bail!("audit_actions shows an action about an organisation outside the scope");
+    }
 
     let tail = store.audit_page(record.seq, 1).await?;
     check_eq!(tail.len(), 1, "audit_page limit");
@@ -152,7 +234,11 @@ pub async fn audit_records_every_change(store: Arc<dyn Store>) -> anyhow::Result
         "nothing after the end"
     );
     let everything = store
-        .audit_for_scope(&Scope::All, PageRequest { offset: 0, limit: 1 })
+        .audit_for_scope(
+            &Scope::All,
+            &AuditFilter::default(),
+            PageRequest { offset: 0, limit: 1 },
+        )
         .await?;
     check_eq!(
         everything.total,
@@ -166,7 +252,11 @@ pub async fn audit_records_every_change(store: Arc<dyn Store>) -> anyhow::Result
 pub async fn audit_chain_verifies(store: Arc<dyn Store>) -> anyhow::Result<()> {
     let checked = verify_chain(&store).await?;
     let newest = store
-        .audit_for_scope(&Scope::All, PageRequest { offset: 0, limit: 1 })
+        .audit_for_scope(
+            &Scope::All,
+            &AuditFilter::default(),
+            PageRequest { offset: 0, limit: 1 },
+        )
         .await?;
     check_eq!(checked, newest.total, "records verified");
     if checked == 0 {

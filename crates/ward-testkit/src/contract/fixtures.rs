@@ -12,7 +12,7 @@ use ward_core::risk::Consequence;
 use ward_core::role::Role;
 use ward_core::service::{Service, ServiceKind, ThroughputUnit};
 use ward_core::{AssetId, OrgId, ServiceId};
-use ward_store::{AuditMeta, PageRequest, Scope, Store};
+use ward_store::{AuditFilter, AuditMeta, PageRequest, Scope, Store};
 
 /// The contract's "now": a fixed instant with a non-zero microsecond part, so round trips of
 /// timestamps are checked to the microsecond.
@@ -171,7 +171,11 @@ impl AuditCursor {
     /// A cursor at the current end of the trail.
     pub async fn at_end(store: &Arc<dyn Store>) -> anyhow::Result<Self> {
         let page = store
-            .audit_for_scope(&Scope::All, PageRequest { offset: 0, limit: 1 })
+            .audit_for_scope(
+                &Scope::All,
+                &AuditFilter::default(),
+                PageRequest { offset: 0, limit: 1 },
+            )
             .await?;
         Ok(Self {
             last_seq: page.items.first().map_or(0, |r| r.seq),

@@ -14,7 +14,7 @@ use ward_core::service::ServiceKind;
 use ward_core::supplier::{Product, ProductCategory};
 use ward_core::{DependencyId, GrantId, OrgId, ProductId, UserId};
 use ward_store::{
-    AssetFilter, OrgFilter, PageRequest, ProductFilter, Scope, ServiceFilter, Store, StoreError,
+    AssetFilter, AuditFilter, OrgFilter, PageRequest, ProductFilter, Scope, ServiceFilter, Store, StoreError,
 };
 
 const ALL_ROWS: PageRequest = PageRequest {
@@ -191,7 +191,10 @@ pub async fn isolation_between_organisations(store: Arc<dyn Store>) -> anyhow::R
     );
     check_eq!(store.list_users(&nothing).await?.len(), 0, "empty scope users");
     check_eq!(
-        store.audit_for_scope(&nothing, ALL_ROWS).await?.total,
+        store
+            .audit_for_scope(&nothing, &AuditFilter::default(), ALL_ROWS)
+            .await?
+            .total,
         0,
         "empty scope audit"
     );
@@ -580,7 +583,9 @@ async fn check_scope(
     );
 
     // The audit trail and the user list stay inside the scope.
-    let records = store.audit_for_scope(scope, ALL_ROWS).await?;
+    let records = store
+        .audit_for_scope(scope, &AuditFilter::default(), ALL_ROWS)
+        .await?;
     if records.items.is_empty() {
         anyhow::bail!("audit_for_scope {scope:?} shows none of its own records");
     }

@@ -629,7 +629,10 @@ async fn switching_the_acting_grant_is_audited() {
     }
 }
 
-/// Also seen: granting into your organisation showed the user's grants elsewhere.
+/// Also seen: granting into your organisation showed the user's grants elsewhere. And an admin
+/// could give anyone a role at their own organisation, which took that person out of their own
+/// administrators' hands (a person is managed only where every grant they hold is): now only
+/// someone who may manage the person may give them a role; to anyone else they do not exist.
 #[tokio::test]
 async fn a_granter_sees_only_the_grants_inside_its_footprint() {
     let c = clock();
@@ -639,6 +642,21 @@ async fn a_granter_sees_only_the_grants_inside_its_footprint() {
         let (status, body) = post_json(
             &t,
             &foreign,
+            &format!("/api/v1/users/{}/grants", member.id),
+            json!({"role": "org_member", "org": t.world.foreign_trust}),
+        )
+        .await;
+        assert_eq!(
+            status, 404,
+            "another trust's admin granted our member a role: {body}"
+        );
+        let grants = t.store.grants_of(member.id).await.unwrap();
+        assert_eq!(grants.len(), 1, "{grants:?}");
+        // The national team may give a person roles at two trusts.
+        let national = as_role(&t, Role::NationalAnalyst).await;
+        let (status, body) = post_json(
+            &t,
+            &national,
             &format!("/api/v1/users/{}/grants", member.id),
             json!({"role": "org_member", "org": t.world.foreign_trust}),
         )

@@ -513,8 +513,10 @@ async fn a_tour_in_headless_chromium() {
     tour.shot("overview-national-phone").await;
     // Every page the national analyst opens fits a phone's width: wide tables scroll inside
     // their own region, the page itself never scrolls sideways.
+    let icb_page = format!("/orgs/{}", t.world.icb);
     for path in [
         "/",
+        icb_page.as_str(),
         "/orgs",
         "/services",
         "/assets",

@@ -40,6 +40,8 @@ pub(crate) struct ThreatTables {
     unsupported: Vec<UnsupportedItem>,
     /// Unsupported item per matched software, keyed by the software reference.
     unsupported_by_ref: HashMap<SoftwareRef, UnsupportedIx>,
+    /// End-of-life products' display titles by short name (`windows-server`: "Windows Server").
+    eol_titles: HashMap<String, String>,
 }
 
 pub(crate) fn software_ref(by: MatchedBy) -> SoftwareRef {
@@ -164,6 +166,11 @@ impl ThreatTables {
             })
             .collect();
         let catalog = EolCatalog::new(eol);
+        let eol_titles = catalog
+            .products()
+            .iter()
+            .filter_map(|p| Some((p.product.clone(), p.title.clone()?)))
+            .collect();
         let unsupported = ward_engine::unsupported_software(&catalog, inventory, today);
         fits(unsupported.len(), "unsupported software items")?;
         let unsupported_by_ref = unsupported
@@ -179,6 +186,7 @@ impl ThreatTables {
             epss,
             unsupported,
             unsupported_by_ref,
+            eol_titles,
         };
         Ok((tables, layered))
     }
@@ -224,6 +232,20 @@ impl ThreatTables {
 
     pub(crate) fn unsupported_item(&self, item: UnsupportedIx) -> &UnsupportedItem {
         &self.unsupported[item.get()]
+    }
+
+    /// An end-of-life product as people name it: its title, else its short name in words
+    /// (`windows-server` reads "Windows server").
+    pub(crate) fn eol_product_name(&self, product: &str) -> String {
+        if let Some(t) = self.eol_titles.get(product) {
+            return t.clone();
+        }
+        let words = product.replace(['-', '_'], " ");
+        let mut chars = words.chars();
+        chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default()
     }
 
     /// Every (unsupported item, asset carrying it) pair, by item.
