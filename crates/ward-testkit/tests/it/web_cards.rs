@@ -222,7 +222,7 @@ async fn every_card_counts_the_rows_it_opens() {
     // The cases are in play: one asset with two vulnerabilities (so exposures and assets differ),
     // and the package found by purl and by CPE counted once.
     let mut v = Visitor::new(&t);
-    v.sign_in_as(Role::OrgAdmin).await;
+    v.sign_in_as(Role::OrgMember).await;
     let list = v.get("/exposures?q=results&limit=50").await;
     assert_eq!(rows_on(&list.body), 2, "log4j once and the OpenSSL flaw: {}", list.body);
     let unsupported = v.get("/unsupported?limit=50").await;
