@@ -54,7 +54,11 @@ impl Severity {
             Some(_) => Self::Low,
             None => Self::Medium,
         };
-        if known_exploited { banded.min(Self::High) } else { banded }
+        if known_exploited {
+            banded.min(Self::High)
+        } else {
+            banded
+        }
     }
 
     pub fn label(self) -> &'static str {
@@ -494,7 +498,11 @@ mod tests {
         assert_eq!(Severity::of_vulnerability(Some(5.0), false), Medium);
         assert_eq!(Severity::of_vulnerability(Some(2.0), false), Low);
         assert_eq!(Severity::of_vulnerability(None, false), Medium);
-        assert_eq!(Severity::of_vulnerability(Some(2.0), true), High, "exploited: at least high");
+        assert_eq!(
+            Severity::of_vulnerability(Some(2.0), true),
+            High,
+            "exploited: at least high"
+        );
         assert_eq!(Severity::of_vulnerability(Some(9.8), true), Critical);
     }
 

@@ -596,7 +596,11 @@ mod tests {
         per_asset.sort_unstable();
         assert_eq!(per_asset, [0, 1, 2], "each asset once: {found:?}");
         assert!(matches!(found[0].software, SoftwareRef::PackageVersion(_)));
-        assert_eq!(found[1].assets, [2], "the CPE-only asset is found through the CPE");
+        assert_eq!(
+            found[1].assets,
+            [2],
+            "the CPE-only asset is found through the CPE"
+        );
     }
 
     #[test]

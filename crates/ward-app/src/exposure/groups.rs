@@ -189,7 +189,9 @@ impl App {
         let visible = index.visible(&scope);
         let lines = index.groups(&visible, &rows, by);
         let limit = page.clamped_limit();
-        let start = usize::try_from(page.offset).unwrap_or(usize::MAX).min(lines.len());
+        let start = usize::try_from(page.offset)
+            .unwrap_or(usize::MAX)
+            .min(lines.len());
         let end = start.saturating_add(limit as usize).min(lines.len());
         Ok(Page {
             total: lines.len() as u64,

@@ -87,8 +87,11 @@ impl App {
             Err(e) => return Err(e),
         };
         let wanted: BTreeSet<String> = rows.iter().flat_map(ids_of).collect();
-        let mut alerts: Vec<(BTreeSet<String>, ward_core::alert::Alert, BTreeMap<ward_core::OrgId, Recipient>)> =
-            Vec::new();
+        let mut alerts: Vec<(
+            BTreeSet<String>,
+            ward_core::alert::Alert,
+            BTreeMap<ward_core::OrgId, Recipient>,
+        )> = Vec::new();
         for summary in self.store().list_alerts(&scope, now).await? {
             let named: BTreeSet<String> = summary
                 .alert

@@ -344,7 +344,13 @@ impl ExposureIndex {
     }
 
     /// A page of rows spelled out.
-    pub(crate) fn page(&self, visible: &Visible, rows: &[RowIx], offset: u64, limit: u32) -> Page<ExposureView> {
+    pub(crate) fn page(
+        &self,
+        visible: &Visible,
+        rows: &[RowIx],
+        offset: u64,
+        limit: u32,
+    ) -> Page<ExposureView> {
         let start = usize::try_from(offset).unwrap_or(usize::MAX).min(rows.len());
         let end = start.saturating_add(limit as usize).min(rows.len());
         Page {

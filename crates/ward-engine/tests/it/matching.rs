@@ -345,7 +345,11 @@ fn software_named_by_purl_and_cpe_is_exposed_once() {
     both.cpe = Some("cpe:2.3:a:apache:log4j:2.14.1:*:*:*:*:*:*:*".into());
     let rows = [
         (asset(1), org(1), both),
-        (asset(2), org(1), cpe("cpe:2.3:a:apache:log4j:2.14.1:*:*:*:*:*:*:*")),
+        (
+            asset(2),
+            org(1),
+            cpe("cpe:2.3:a:apache:log4j:2.14.1:*:*:*:*:*:*:*"),
+        ),
     ];
     let inv = Inventory::build(rows.iter().map(|(a, o, s)| (*a, *o, s)));
     let mut by_package = package(
@@ -355,7 +359,11 @@ fn software_named_by_purl_and_cpe_is_exposed_once() {
         vec![introduced("2.0"), fixed("2.15.0")],
         &[],
     );
-    by_package.cpes = vec![criterion("cpe:2.3:a:apache:log4j:*:*:*:*:*:*:*:*", Some("2.15.0"), true)];
+    by_package.cpes = vec![criterion(
+        "cpe:2.3:a:apache:log4j:*:*:*:*:*:*:*:*",
+        Some("2.15.0"),
+        true,
+    )];
     let adv = advisory("CVE-2021-44228", vec![by_package]);
     let found = match_advisory(&inv, &adv);
     assert_eq!(found.matches.len(), 2, "one match per identifier: {found:?}");

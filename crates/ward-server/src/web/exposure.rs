@@ -280,7 +280,11 @@ pub(super) async fn exposures(
     let within = |extra: &[(&str, &str)], path: &str| {
         let pairs: Vec<(&str, &str)> = org_pair.iter().chain(extra).copied().collect();
         let q = query_string(&pairs);
-        if q.is_empty() { path.to_owned() } else { format!("{path}?{q}") }
+        if q.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{path}?{q}")
+        }
     };
     let stats = vec![
         Stat {

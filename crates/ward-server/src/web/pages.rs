@@ -133,10 +133,7 @@ fn org_page(
             Stat {
                 value: thousands(e.open_exposures),
                 label: "Exposures needing security action",
-                note: format!(
-                    "published vulnerabilities on {} assets",
-                    thousands(e.open_assets)
-                ),
+                note: format!("published vulnerabilities on {} assets", thousands(e.open_assets)),
                 href: Some(exposures.clone()),
                 emphasis: e.open_exposures > 0,
             },

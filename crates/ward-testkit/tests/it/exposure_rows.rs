@@ -40,7 +40,10 @@ async fn rows_name_the_parent_the_fix_the_legend_and_the_timescale() {
         body.contains("Riverside Hospitals NHS Trust, part of North East London ICB"),
         "{body}"
     );
-    assert!(body.contains("Upgrade to 2.15.0 or later"), "the fix from the OSV range: {body}");
+    assert!(
+        body.contains("Upgrade to 2.15.0 or later"),
+        "the fix from the OSV range: {body}"
+    );
     assert!(body.contains("How the priority is worked out"));
     assert!(body.contains("Attackers are known to be exploiting it") && body.contains("20 points"));
     assert!(
@@ -52,9 +55,17 @@ async fn rows_name_the_parent_the_fix_the_legend_and_the_timescale() {
         "CISA's date stays a secondary fact"
     );
     let unsupported = n.get("/unsupported").await;
-    assert!(unsupported.body.contains("Part of North East London ICB"), "{}", unsupported.body);
+    assert!(
+        unsupported.body.contains("Part of North East London ICB"),
+        "{}",
+        unsupported.body
+    );
     let assets = n.get("/assets").await;
-    assert!(assets.body.contains("Part of North East London ICB"), "{}", assets.body);
+    assert!(
+        assets.body.contains("Part of North East London ICB"),
+        "{}",
+        assets.body
+    );
 
     // An organisation admin does not see the ICB, so it is not named.
     let mut a = Visitor::new(&t);
@@ -62,7 +73,11 @@ async fn rows_name_the_parent_the_fix_the_legend_and_the_timescale() {
     for path in ["/exposures", "/unsupported", "/assets"] {
         let page = a.get(path).await;
         assert_eq!(page.status, StatusCode::OK, "{path}");
-        assert!(!page.body.contains("North East London ICB"), "{path}: {}", page.body);
+        assert!(
+            !page.body.contains("North East London ICB"),
+            "{path}: {}",
+            page.body
+        );
     }
 
     // Once an alert reaches the trust, its clocks are the timescale.
@@ -87,7 +102,8 @@ async fn rows_name_the_parent_the_fix_the_legend_and_the_timescale() {
         .unwrap();
     let page = a.get("/exposures").await;
     assert!(
-        page.body.contains("(alert \u{201c}Log4Shell\u{201d}, critical)") && page.body.contains("Acknowledge by"),
+        page.body.contains("(alert \u{201c}Log4Shell\u{201d}, critical)")
+            && page.body.contains("Acknowledge by"),
         "{}",
         page.body
     );

@@ -23,7 +23,9 @@ struct Card {
 }
 
 fn decode(s: &str) -> String {
-    s.replace("&amp;", "&").replace("&#38;", "&").replace("&#x3D;", "=")
+    s.replace("&amp;", "&")
+        .replace("&#38;", "&")
+        .replace("&#x3D;", "=")
 }
 
 /// Every linked card of a page (the markup the overview and the Exposure page share).
@@ -61,7 +63,12 @@ fn rows_on(body: &str) -> u64 {
         panic!("not a list page: {body}");
     };
     match after.split_once("<tbody>") {
-        Some((_, table)) => table.split("</tbody>").next().unwrap_or("").matches("<tr").count() as u64,
+        Some((_, table)) => table
+            .split("</tbody>")
+            .next()
+            .unwrap_or("")
+            .matches("<tr")
+            .count() as u64,
         None => 0,
     }
 }
@@ -224,7 +231,12 @@ async fn every_card_counts_the_rows_it_opens() {
     let mut v = Visitor::new(&t);
     v.sign_in_as(Role::OrgMember).await;
     let list = v.get("/exposures?q=results&limit=50").await;
-    assert_eq!(rows_on(&list.body), 2, "log4j once and the OpenSSL flaw: {}", list.body);
+    assert_eq!(
+        rows_on(&list.body),
+        2,
+        "log4j once and the OpenSSL flaw: {}",
+        list.body
+    );
     let unsupported = v.get("/unsupported?limit=50").await;
     assert_eq!(
         unsupported.body.matches("Results server").count(),

@@ -80,7 +80,10 @@ impl SectorTables {
             .enumerate()
             .map(|(i, o)| (o.path.as_str(), OrgIx::at(i)))
             .collect();
-        let parents: Vec<Option<OrgIx>> = orgs.iter().map(|o| parent_path(&o.path).and_then(|p| by_path.get(p).copied())).collect();
+        let parents: Vec<Option<OrgIx>> = orgs
+            .iter()
+            .map(|o| parent_path(&o.path).and_then(|p| by_path.get(p).copied()))
+            .collect();
         drop(by_path);
 
         let mut asset_index = HashMap::with_capacity(assets.len());

@@ -140,7 +140,10 @@ fn a_consistent_snapshot_is_indexed_and_every_row_names_its_organisation() {
         &ExposureFilter::default(),
         StatusFilter::All,
     );
-    let views: Vec<_> = all.iter().map(|r| index.view(index.rows.get(*r), &Visible::All)).collect();
+    let views: Vec<_> = all
+        .iter()
+        .map(|r| index.view(index.rows.get(*r), &Visible::All))
+        .collect();
     let mut orgs: Vec<(&str, &str)> = views
         .iter()
         .map(|v| (v.org.code.as_str(), v.asset_name.as_str()))

@@ -176,7 +176,10 @@ impl ThreatTables {
         let mut by_id: HashMap<String, Vec<AdvisoryIx>> = HashMap::new();
         for (i, a) in advisories.iter().enumerate() {
             for id in a.all_ids() {
-                by_id.entry(id.to_ascii_uppercase()).or_default().push(AdvisoryIx::at(i));
+                by_id
+                    .entry(id.to_ascii_uppercase())
+                    .or_default()
+                    .push(AdvisoryIx::at(i));
             }
         }
         let tables = Self {
@@ -226,9 +229,10 @@ impl ThreatTables {
             return false;
         }
         let advisory = self.advisory(self.advisory_of(m));
-        let related = self
-            .same_vulnerability(advisory)
-            .flat_map(|a| self.matches.of_advisory(u32::try_from(a.get()).unwrap_or(u32::MAX)));
+        let related = self.same_vulnerability(advisory).flat_map(|a| {
+            self.matches
+                .of_advisory(u32::try_from(a.get()).unwrap_or(u32::MAX))
+        });
         ward_engine::matcher::counted_through_package(inventory, related, matched, asset)
     }
 

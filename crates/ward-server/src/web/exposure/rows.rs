@@ -144,7 +144,6 @@ impl From<&ExposureView> for ExposureRow {
     }
 }
 
-
 fn day(t: jiff::Timestamp) -> String {
     t.strftime("%-d %b %Y").to_string()
 }
@@ -165,12 +164,7 @@ impl ExposureRow {
                     a.title,
                     a.severity.label().to_lowercase()
                 );
-                self.overdue = a
-                    .overdue
-                    .iter()
-                    .map(|c| c.label())
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                self.overdue = a.overdue.iter().map(|c| c.label()).collect::<Vec<_>>().join(", ");
             }
             Timescale::Default {
                 severity,
