@@ -224,6 +224,12 @@ async fn every_card_counts_the_rows_it_opens() {
         let exposure = check_cards(&mut v, "/exposures", &who).await;
         assert_eq!(exposure, 4, "{who}: the Exposure page's cards");
         check_cards(&mut v, "/exposures?org=RJZ", &who).await;
+        // Organisation pages: one with nothing beneath it, and one with organisations beneath.
+        for org in [t.world.trust, t.world.icb] {
+            if role == Role::NationalAnalyst || org == t.world.trust {
+                check_cards(&mut v, &format!("/orgs/{org}"), &who).await;
+            }
+        }
     }
 
     // The cases are in play: one asset with two vulnerabilities (so exposures and assets differ),
