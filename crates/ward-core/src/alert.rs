@@ -42,6 +42,25 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// The severity Ward gives a vulnerability when no alert sets one, for its default clocks:
+    /// the CVSS base score's band as NVD names them (9 and above critical, 7 high, 4 medium, else
+    /// low; medium when no score is known), and at least high when attackers are known to exploit
+    /// it (Cyber Essentials' "critical or high-risk").
+    pub fn of_vulnerability(cvss: Option<f64>, known_exploited: bool) -> Self {
+        let banded = match cvss {
+            Some(s) if s >= 9.0 => Self::Critical,
+            Some(s) if s >= 7.0 => Self::High,
+            Some(s) if s >= 4.0 => Self::Medium,
+            Some(_) => Self::Low,
+            None => Self::Medium,
+        };
+        if known_exploited {
+            banded.min(Self::High)
+        } else {
+            banded
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::Critical => "Critical",
@@ -187,6 +206,16 @@ pub enum Clock {
     Acknowledge,
     FirstUpdate,
     Remediate,
+}
+
+impl Clock {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Acknowledge => "Acknowledge",
+            Self::FirstUpdate => "First update",
+            Self::Remediate => "Remediate",
+        }
+    }
 }
 
 /// A cyber alert as issued.
@@ -460,6 +489,22 @@ impl Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_vulnerability_severity_follows_cvss_bands_and_exploitation() {
+        use Severity::*;
+        assert_eq!(Severity::of_vulnerability(Some(10.0), false), Critical);
+        assert_eq!(Severity::of_vulnerability(Some(7.5), false), High);
+        assert_eq!(Severity::of_vulnerability(Some(5.0), false), Medium);
+        assert_eq!(Severity::of_vulnerability(Some(2.0), false), Low);
+        assert_eq!(Severity::of_vulnerability(None, false), Medium);
+        assert_eq!(
+            Severity::of_vulnerability(Some(2.0), true),
+            High,
+            "exploited: at least high"
+        );
+        assert_eq!(Severity::of_vulnerability(Some(9.8), true), Critical);
+    }
 
     fn ts(s: &str) -> Timestamp {
         s.parse().unwrap()

@@ -330,18 +330,24 @@ pub fn find_cycle<'a>(releases: &'a [EolRelease], name: &str, version: &str) -> 
 }
 
 /// Every unsupported item of `inventory` on `today`, in index order (package versions, CPEs, then
-/// name-only records).
+/// name-only records). An asset appears once per piece of software: a CPE finding on an asset
+/// whose package version (named with that CPE, [`Inventory::same_as_version`]) is already flagged
+/// is the same software and is left out; an item left with no assets is dropped.
 pub fn unsupported_software(
     catalog: &EolCatalog,
     inventory: &Inventory,
     today: Date,
 ) -> Vec<UnsupportedItem> {
     let mut out = Vec::new();
+    let mut flagged_versions = vec![false; inventory.versions().len()];
     for (i, v) in inventory.versions().iter().enumerate() {
         let purl = inventory.text(v.purl);
         let name = Purl::parse(purl).map(|p| p.name).unwrap_or_default();
         if let Some(finding) = catalog.check(Some(purl), None, None, &name, inventory.text(v.version), today)
         {
+            if let Some(f) = flagged_versions.get_mut(i) {
+                *f = true;
+            }
             let i = u32::try_from(i).unwrap_or(u32::MAX);
             out.push(UnsupportedItem {
                 software: SoftwareRef::PackageVersion(i),
@@ -364,11 +370,23 @@ pub fn unsupported_software(
         }
         if let Some(finding) = catalog.check(None, Some(cpe), None, &name, version, today) {
             let i = u32::try_from(i).unwrap_or(u32::MAX);
-            out.push(UnsupportedItem {
-                software: SoftwareRef::Cpe(i),
-                finding,
-                assets: inventory.assets_of_cpe(i).to_vec(),
-            });
+            let assets: Vec<AssetIdx> = inventory
+                .assets_of_cpe(i)
+                .iter()
+                .copied()
+                .filter(|a| {
+                    inventory
+                        .same_as_version(i, *a)
+                        .is_none_or(|v| !flagged_versions.get(v as usize).copied().unwrap_or(false))
+                })
+                .collect();
+            if !assets.is_empty() {
+                out.push(UnsupportedItem {
+                    software: SoftwareRef::Cpe(i),
+                    finding,
+                    assets,
+                });
+            }
         }
     }
     for (i, named) in inventory.named().iter().enumerate() {
@@ -536,6 +554,53 @@ mod tests {
         );
         let nvd = Cpe::parse("cpe:2.3:o:microsoft:windows_server_2012:r2:*:*:*:*:*:*:*").unwrap();
         assert!(c.product_by_cpe(&nvd).is_some());
+    }
+
+    /// The "218 unsupported" that opened 273 rows: one OpenSSL install recorded with both a
+    /// package URL and a CPE was listed twice. Now once per asset; an asset that has only the CPE
+    /// still counts.
+    #[test]
+    fn software_named_by_purl_and_cpe_is_unsupported_once() {
+        let openssl = EolProduct {
+            product: "openssl".into(),
+            title: None,
+            category: None,
+            identifiers: vec![
+                ProductIdentifier {
+                    kind: "purl".into(),
+                    value: "pkg:generic/openssl".into(),
+                },
+                ProductIdentifier {
+                    kind: "cpe".into(),
+                    value: "cpe:2.3:a:openssl:openssl".into(),
+                },
+            ],
+            releases: vec![release("1.1.1", Some(EolDate::Date(date(2023, 9, 11))), None)],
+        };
+        let catalog = EolCatalog::new(vec![openssl]);
+        let record = |purl: Option<&str>| ward_core::asset::InstalledSoftware {
+            name: "OpenSSL".into(),
+            vendor: None,
+            version: "1.1.1k".into(),
+            purl: purl.map(Into::into),
+            cpe: Some("cpe:2.3:a:openssl:openssl:1.1.1k:*:*:*:*:*:*:*".into()),
+            source: ward_core::asset::SoftwareSource::Import,
+        };
+        let both = record(Some("pkg:generic/openssl@1.1.1k"));
+        let cpe_only = record(None);
+        let id = |n| ward_core::AssetId::from_uuid(uuid::Uuid::from_u128(n));
+        let org = ward_core::OrgId::from_uuid(uuid::Uuid::from_u128(9));
+        let inventory = Inventory::build([(id(1), org, &both), (id(2), org, &both), (id(3), org, &cpe_only)]);
+        let found = unsupported_software(&catalog, &inventory, date(2025, 1, 1));
+        let mut per_asset: Vec<AssetIdx> = found.iter().flat_map(|u| u.assets.clone()).collect();
+        per_asset.sort_unstable();
+        assert_eq!(per_asset, [0, 1, 2], "each asset once: {found:?}");
+        assert!(matches!(found[0].software, SoftwareRef::PackageVersion(_)));
+        assert_eq!(
+            found[1].assets,
+            [2],
+            "the CPE-only asset is found through the CPE"
+        );
     }
 
     #[test]

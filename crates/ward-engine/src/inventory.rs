@@ -13,6 +13,11 @@
 //! 4. otherwise it is kept as a name-only record (vendor, name, version), which advisories never
 //!    match but end-of-life data may, and which [`Inventory::named`] lists.
 //!
+//! A record carrying both a purl and a CPE is one piece of software known by two names: the index
+//! remembers the pair ([`Inventory::same_as_version`]), so that whatever is found through the CPE
+//! on an asset that also carries the package version is counted once, as the package's (the one
+//! rule behind "the same software counted once whichever identifier found it").
+//!
 //! Unparsable purls and CPEs are kept as [`InventoryProblem`]s (once per distinct string), and the
 //! record falls through to the next way of identifying it.
 
@@ -180,6 +185,8 @@ pub struct InventoryBuilder {
     cpe_cache: Map<Box<str>, Option<u32>>,
     cpe_map: Map<Cpe, u32>,
     cpe_pairs: Vec<(u32, AssetIdx)>,
+    /// (CPE entry, package version entry) named together by one record.
+    twin_pairs: Vec<(u32, u32)>,
     named: Vec<NamedSoftware>,
     named_map: Map<NamedSoftware, u32>,
     named_pairs: Vec<(u32, AssetIdx)>,
@@ -227,6 +234,7 @@ impl InventoryBuilder {
             cpe_cache: Map::default(),
             cpe_map: Map::default(),
             cpe_pairs: Vec::new(),
+            twin_pairs: Vec::new(),
             named: Vec::new(),
             named_map: Map::default(),
             named_pairs: Vec::new(),
@@ -256,14 +264,18 @@ impl InventoryBuilder {
     /// organisation it was first added with).
     pub fn add(&mut self, asset: AssetId, org: OrgId, software: &InstalledSoftware) {
         let a = self.add_asset(asset, org);
-        let mut identified = false;
-        if let Some(purl) = software.purl.as_deref() {
-            identified |= self.add_purl(a, asset, purl, &software.version);
+        let version = software
+            .purl
+            .as_deref()
+            .and_then(|purl| self.add_purl(a, asset, purl, &software.version));
+        let cpe = software
+            .cpe
+            .as_deref()
+            .and_then(|cpe| self.add_cpe_text(a, asset, cpe));
+        if let (Some(v), Some(c)) = (version, cpe) {
+            self.twin_pairs.push((c, v));
         }
-        if let Some(cpe) = software.cpe.as_deref() {
-            identified |= self.add_cpe_text(a, asset, cpe);
-        }
-        if identified {
+        if version.is_some() || cpe.is_some() {
             return;
         }
         if let Some(cpe) = self
@@ -283,7 +295,8 @@ impl InventoryBuilder {
         self.named_pairs.push((i, a));
     }
 
-    fn add_purl(&mut self, a: AssetIdx, asset: AssetId, raw: &str, record_version: &str) -> bool {
+    /// Links the asset to the package version of `raw`; the version entry, when the purl parses.
+    fn add_purl(&mut self, a: AssetIdx, asset: AssetId, raw: &str, record_version: &str) -> Option<u32> {
         let cached = match self.purl_cache.get(raw) {
             Some(c) => *c,
             None => {
@@ -293,12 +306,12 @@ impl InventoryBuilder {
             }
         };
         match cached {
-            CachedPurl::Invalid => false,
+            CachedPurl::Invalid => None,
             CachedPurl::Parsed {
                 entry: Some(entry), ..
             } => {
                 self.version_pairs.push((entry, a));
-                true
+                Some(entry)
             }
             CachedPurl::Parsed {
                 package,
@@ -309,7 +322,7 @@ impl InventoryBuilder {
                 let version = self.strings.intern(record_version.trim());
                 let entry = self.version_entry(package, version, release, canonical);
                 self.version_pairs.push((entry, a));
-                true
+                Some(entry)
             }
         }
     }
@@ -374,7 +387,8 @@ impl InventoryBuilder {
         i
     }
 
-    fn add_cpe_text(&mut self, a: AssetIdx, asset: AssetId, raw: &str) -> bool {
+    /// Links the asset to the CPE `raw`; the CPE entry, when it parses.
+    fn add_cpe_text(&mut self, a: AssetIdx, asset: AssetId, raw: &str) -> Option<u32> {
         let entry = match self.cpe_cache.get(raw) {
             Some(e) => *e,
             None => {
@@ -396,7 +410,7 @@ impl InventoryBuilder {
         if let Some(e) = entry {
             self.cpe_pairs.push((e, a));
         }
-        entry.is_some()
+        entry
     }
 
     /// Finishes the index: sorts and compresses the asset lists.
@@ -421,6 +435,7 @@ impl InventoryBuilder {
         Inventory {
             version_assets: Postings::build(self.version_pairs, self.versions.len()),
             cpe_assets: Postings::build(self.cpe_pairs, self.cpes.len()),
+            cpe_twins: Postings::build(self.twin_pairs, self.cpes.len()),
             named_assets: Postings::build(self.named_pairs, self.named.len()),
             strings: self.strings,
             package_map: self.package_map,
@@ -461,6 +476,8 @@ pub struct Inventory {
     cpes: Vec<Cpe>,
     by_vendor_product: Map<(Box<str>, Box<str>), Vec<u32>>,
     cpe_assets: Postings,
+    /// Per CPE: the package versions some record named together with it.
+    cpe_twins: Postings,
     named: Vec<NamedSoftware>,
     named_assets: Postings,
     assets: Vec<AssetId>,
@@ -577,6 +594,17 @@ impl Inventory {
     /// The assets carrying CPE `cpe`.
     pub fn assets_of_cpe(&self, cpe: u32) -> &[AssetIdx] {
         self.cpe_assets.get(cpe)
+    }
+
+    /// The package version that CPE `cpe` names on `asset`: one that a record named together with
+    /// the CPE and that the asset carries. Software found through such a CPE on that asset is the
+    /// package version's, and is counted once, as the package's (see the module docs).
+    pub fn same_as_version(&self, cpe: u32, asset: AssetIdx) -> Option<u32> {
+        self.cpe_twins
+            .get(cpe)
+            .iter()
+            .copied()
+            .find(|v| self.assets_of_version(*v).binary_search(&asset).is_ok())
     }
 
     /// Every distinct name-only record.

@@ -21,6 +21,7 @@ pub mod assurance;
 pub mod cpe;
 pub mod eol;
 pub mod fair;
+pub mod fix;
 pub mod impact;
 pub mod inventory;
 pub mod matcher;

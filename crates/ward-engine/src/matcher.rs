@@ -353,6 +353,29 @@ fn for_each_candidate(inventory: &Inventory, criterion: &Criterion, mut f: impl 
     }
 }
 
+/// Whether `asset`'s exposure through `m` is already counted through a package: `m` matched a CPE
+/// that names, on this asset, a package version ([`Inventory::same_as_version`]) which a match of
+/// the same vulnerability (`same_vulnerability`: the matches of `m`'s advisory and of advisories
+/// sharing an id with it, such as a GHSA record and the NVD record of its CVE) found through its
+/// purl. The same software is counted once whichever identifier found it, and the package's match
+/// is the one kept.
+pub fn counted_through_package<'a>(
+    inventory: &Inventory,
+    same_vulnerability: impl IntoIterator<Item = &'a Match>,
+    m: &Match,
+    asset: AssetIdx,
+) -> bool {
+    let MatchedBy::Cpe { cpe, .. } = m.by else {
+        return false;
+    };
+    let Some(version) = inventory.same_as_version(cpe, asset) else {
+        return false;
+    };
+    same_vulnerability.into_iter().any(|other| {
+        other.by == MatchedBy::Purl(version) && other.assets(inventory).binary_search(&asset).is_ok()
+    })
+}
+
 /// The sorted, distinct organisations exposed by `matches` with verdict [`Verdict::Affected`]
 /// (a bitset over dense organisation indices: linear in the number of exposed assets).
 pub fn exposed_orgs(inventory: &Inventory, matches: &[Match]) -> Vec<OrgId> {

@@ -105,6 +105,21 @@ pub enum FactorKind {
     Consequence,
 }
 
+impl FactorKind {
+    /// What raises this factor, in words for the priority legend.
+    pub fn legend(self) -> &'static str {
+        match self {
+            Self::Cvss => "How severe the vulnerability is (its CVSS base score)",
+            Self::Epss => "How likely it is to be exploited in the next 30 days (EPSS)",
+            Self::Kev => "Attackers are known to be exploiting it (CISA's catalogue)",
+            Self::Ransomware => "It is known to be used in ransomware campaigns",
+            Self::InternetFacing => "The asset can be reached from the internet",
+            Self::Unsupported => "The software no longer gets security fixes",
+            Self::Consequence => "The worst harm to patients if a service depending on the asset stopped",
+        }
+    }
+}
+
 /// One factor of a priority.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Factor {

@@ -106,6 +106,10 @@ pub struct ExposureSummary {
     /// Asset-advisory pairs per status (`affected`, `not_affected`, ...).
     #[schema(value_type = BTreeMap<String, u64>)]
     pub by_status: BTreeMap<ByText<Status>, u64>,
+    /// Exposures (asset and vulnerability pairs) needing action: the rows the list opens.
+    pub open_exposures: u64,
+    /// Of those, on internet-facing assets.
+    pub open_internet_exposures: u64,
     /// Assets with at least one exposure needing action.
     pub open_assets: u64,
     /// Of those, internet-facing.
@@ -114,6 +118,8 @@ pub struct ExposureSummary {
     pub open_kev: u64,
     /// Assets running software past its end of security support.
     pub unsupported_assets: u64,
+    /// Unsupported releases installed, one per asset and release: the rows the list opens.
+    pub unsupported_installs: u64,
     /// The advisories with the most open exposure, at most `limit`.
     pub top: Vec<AdvisoryRank>,
     /// When the index these figures come from was built.
@@ -259,6 +265,8 @@ impl ExposureIndex {
         let mut by_status: BTreeMap<ByText<Status>, u64> = BTreeMap::new();
         let mut open_assets: HashMap<AssetIx, bool> = HashMap::new();
         let mut open_kev = 0;
+        let mut open_exposures = 0;
+        let mut open_internet_exposures = 0;
         // advisory -> (orgs with open exposure, open assets, max priority)
         let mut per_adv: HashMap<AdvisoryIx, (std::collections::HashSet<OrgIx>, u64, f32)> = HashMap::new();
         for r in self.rows.all() {
@@ -272,6 +280,10 @@ impl ExposureIndex {
                 continue;
             }
             open_assets.insert(r.asset, asset.internet_facing);
+            open_exposures += 1;
+            if asset.internet_facing {
+                open_internet_exposures += 1;
+            }
             let adv = self.threats.advisory_of(r.matched);
             if self.threats.kev_of(self.threats.advisory(adv)).is_some() {
                 open_kev += 1;
@@ -298,17 +310,22 @@ impl ExposureIndex {
         });
         top.truncate(limit);
         let mut unsupported: std::collections::HashSet<AssetIx> = std::collections::HashSet::new();
+        let mut unsupported_installs = 0;
         for (_, a) in self.threats.unsupported_installs() {
             if in_view(self.sector.asset(a).org) {
                 unsupported.insert(a);
+                unsupported_installs += 1;
             }
         }
         ExposureSummary {
             by_status,
             open_internet_facing: open_assets.values().filter(|f| **f).count() as u64,
             open_assets: open_assets.len() as u64,
+            open_exposures,
+            open_internet_exposures,
             open_kev,
             unsupported_assets: unsupported.len() as u64,
+            unsupported_installs,
             top,
             as_of: self.built_at,
         }

@@ -218,7 +218,7 @@ impl App {
         filter: &ExposureFilter,
         format: ExportFormat,
     ) -> AppResult<String> {
-        crate::authz::authorise(actor, crate::authz::Action::ReadExposure, self.now())?;
+        let scope = crate::authz::authorise(actor, crate::authz::Action::ReadExposure, self.now())?;
         // An export holds every selected row and its text at once: it counts as a heavy request.
         let _permit = self.heavy_permit()?;
         let (index, selected) = self.selected_exposures(actor, filter, Sort::Priority).await?;
@@ -232,7 +232,11 @@ impl App {
                 ),
             ));
         }
-        let rows: Vec<ExposureView> = selected.iter().map(|i| index.view(index.rows.get(*i))).collect();
+        let visible = index.visible(&scope);
+        let rows: Vec<ExposureView> = selected
+            .iter()
+            .map(|i| index.view(index.rows.get(*i), &visible))
+            .collect();
         Ok(match format {
             ExportFormat::Csv => to_csv(&rows),
             ExportFormat::Json => serde_json::to_string_pretty(&rows)

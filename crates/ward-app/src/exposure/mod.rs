@@ -13,11 +13,13 @@
 pub mod advisory;
 pub mod advisory_index;
 pub mod export;
+pub mod groups;
 mod impact;
 pub mod index;
 pub mod pictures;
 pub mod sbom;
 pub mod statements;
+pub mod timescales;
 pub mod unsupported;
 pub mod view;
 
@@ -36,7 +38,7 @@ pub use index::{ExposureIndex, SnapshotError, Status};
 pub use view::{ExposureFilter, ExposureView, Sort};
 /// The engine's kinds that exposure records carry.
 pub use ward_engine::software_name::name_of_identifier;
-pub use ward_engine::{FactorKind, VexOrigin};
+pub use ward_engine::{FactorKind, PriorityWeights, VexOrigin};
 
 /// The longest an index is used before it is rebuilt even without a change in this process.
 pub const MAX_AGE: SignedDuration = SignedDuration::from_mins(5);
@@ -183,10 +185,11 @@ impl App {
         // The index is already in that order, so only the page's rows are spelled out and the
         // total is a count of statuses (no per-row lookups).
         if matches!(scope, Scope::All) && sort == Sort::Priority && filter.only_status() {
-            return Ok(index.first_rows(status, page.offset, limit));
+            return Ok(index.first_rows(&index::Visible::All, status, page.offset, limit));
         }
-        let mut rows = index.select(&index.visible(&scope), filter, status);
+        let visible = index.visible(&scope);
+        let mut rows = index.select(&visible, filter, status);
         index.sort(&mut rows, sort);
-        Ok(index.page(&rows, page.offset, limit))
+        Ok(index.page(&visible, &rows, page.offset, limit))
     }
 }

@@ -18,6 +18,8 @@ use crate::error::AppResult;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct UnsupportedRow {
     pub org: OrgRef,
+    /// The organisation `org` is part of (its ICB or region), when the caller can see it.
+    pub part_of: Option<OrgRef>,
     pub asset: AssetId,
     pub asset_name: String,
     pub internet_facing: bool,
@@ -91,12 +93,17 @@ impl ExposureIndex {
         out
     }
 
-    pub(crate) fn unsupported_row(&self, (item, asset): (UnsupportedIx, AssetIx)) -> UnsupportedRow {
+    pub(crate) fn unsupported_row(
+        &self,
+        (item, asset): (UnsupportedIx, AssetIx),
+        visible: &Visible,
+    ) -> UnsupportedRow {
         let u = self.threats.unsupported_item(item);
         let a = self.sector.asset(asset);
         let software = self.software_label(u.software);
         UnsupportedRow {
             org: self.org_ref(a.org),
+            part_of: self.part_of(a.org, visible),
             asset: a.id,
             asset_name: a.name.clone(),
             internet_facing: a.internet_facing,
@@ -149,7 +156,7 @@ impl App {
         Ok(Page {
             items: rows[start..end]
                 .iter()
-                .map(|r| index.unsupported_row(*r))
+                .map(|r| index.unsupported_row(*r, &visible))
                 .collect(),
             total: rows.len() as u64,
             total_is_lower_bound: false,

@@ -174,6 +174,8 @@ pub struct ExposureView {
     pub aliases: Vec<String>,
     pub summary: Option<String>,
     pub org: OrgRef,
+    /// The organisation `org` is part of (its ICB or region), when the caller can see it.
+    pub part_of: Option<OrgRef>,
     pub asset: AssetId,
     pub asset_name: String,
     #[schema(value_type = String)]
@@ -190,6 +192,8 @@ pub struct ExposureView {
     pub cpe: Option<String>,
     /// Versions that fix it, as the advisory names them.
     pub fixed: Vec<String>,
+    /// The version to move to: the lowest fixed version above the installed one, when known.
+    pub upgrade_to: Option<String>,
     pub status: Status,
     /// Why the match could not be evaluated, when it could not.
     pub reason: Option<String>,
@@ -313,7 +317,13 @@ impl ExposureIndex {
     }
 
     /// A page of the whole sector's rows with `status`, in index (priority) order.
-    pub(crate) fn first_rows(&self, status: StatusFilter, offset: u64, limit: u32) -> Page<ExposureView> {
+    pub(crate) fn first_rows(
+        &self,
+        visible: &Visible,
+        status: StatusFilter,
+        offset: u64,
+        limit: u32,
+    ) -> Page<ExposureView> {
         let start = usize::try_from(offset).unwrap_or(usize::MAX);
         let mut total = 0_usize;
         let mut items = Vec::new();
@@ -322,7 +332,7 @@ impl ExposureIndex {
                 continue;
             }
             if total >= start && items.len() < limit as usize {
-                items.push(self.view(r));
+                items.push(self.view(r, visible));
             }
             total += 1;
         }
@@ -336,13 +346,19 @@ impl ExposureIndex {
     }
 
     /// A page of rows spelled out.
-    pub(crate) fn page(&self, rows: &[RowIx], offset: u64, limit: u32) -> Page<ExposureView> {
+    pub(crate) fn page(
+        &self,
+        visible: &Visible,
+        rows: &[RowIx],
+        offset: u64,
+        limit: u32,
+    ) -> Page<ExposureView> {
         let start = usize::try_from(offset).unwrap_or(usize::MAX).min(rows.len());
         let end = start.saturating_add(limit as usize).min(rows.len());
         Page {
             items: rows[start..end]
                 .iter()
-                .map(|i| self.view(self.rows.get(*i)))
+                .map(|i| self.view(self.rows.get(*i), visible))
                 .collect(),
             total: rows.len() as u64,
             total_is_lower_bound: false,
@@ -360,8 +376,17 @@ impl ExposureIndex {
         }
     }
 
-    /// One row spelled out, its factors recomputed.
-    pub(crate) fn view(&self, r: &Row) -> ExposureView {
+    /// The organisation `org` is part of, when `visible` lets the caller see it (otherwise it
+    /// reads as if there were none).
+    pub(crate) fn part_of(&self, org: OrgIx, visible: &Visible) -> Option<OrgRef> {
+        self.sector
+            .parent(org)
+            .filter(|p| visible.org(*p))
+            .map(|p| self.org_ref(p))
+    }
+
+    /// One row spelled out for a caller who sees `visible`, its factors recomputed.
+    pub(crate) fn view(&self, r: &Row, visible: &Visible) -> ExposureView {
         let m = self.threats.matched(r.matched);
         let adv = self.threats.advisory(self.threats.advisory_of(r.matched));
         let asset = self.sector.asset(r.asset);
@@ -385,6 +410,7 @@ impl ExposureIndex {
             aliases: adv.aliases.clone(),
             summary: adv.summary.clone(),
             org: self.org_ref(asset.org),
+            part_of: self.part_of(asset.org, visible),
             asset: asset.id,
             asset_name: asset.name.clone(),
             asset_kind: asset.kind,
@@ -394,6 +420,8 @@ impl ExposureIndex {
                 report.cpe.as_deref(),
                 &format!("{} {}", report.package, report.version),
             ),
+            upgrade_to: ward_engine::fix::upgrade_to(&report.ecosystem, &report.version, &report.fixed)
+                .map(str::to_owned),
             package: report.package,
             ecosystem: report.ecosystem,
             version: report.version,
@@ -433,5 +461,32 @@ impl ExposureIndex {
             path: i.path.iter().map(name).collect(),
             path_services: i.path.clone(),
         }
+    }
+}
+
+impl crate::App {
+    /// For each of `orgs` the actor may see, the organisation it is part of (its ICB or region),
+    /// when the actor may see that one too: for lists whose rows span organisations. Read from the
+    /// sector tables in memory, not one query per row.
+    pub async fn org_parents(
+        &self,
+        actor: &crate::actor::Actor,
+        orgs: impl IntoIterator<Item = OrgId>,
+    ) -> crate::error::AppResult<std::collections::BTreeMap<OrgId, OrgRef>> {
+        let scope = match crate::authz::authorise(actor, crate::authz::Action::ReadOrgs, self.now()) {
+            Ok(scope) => scope,
+            // A role that may not read organisations learns of no parent.
+            Err(crate::error::AppError::Forbidden(_)) => return Ok(std::collections::BTreeMap::new()),
+            Err(e) => return Err(e),
+        };
+        let index = self.exposure_index().await?;
+        let visible = index.visible(&scope);
+        Ok(orgs
+            .into_iter()
+            .filter_map(|id| {
+                let org = index.sector.find_org(id).filter(|o| visible.org(*o))?;
+                index.part_of(org, &visible).map(|p| (id, p))
+            })
+            .collect())
     }
 }

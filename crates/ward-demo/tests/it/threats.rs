@@ -519,3 +519,50 @@ fn kev_entries_agree_with_cisa_catalogue() {
         }
     }
 }
+
+/// Issue 11 saw "218 unsupported" open 273 rows: the demo's OpenSSL and log4j are recorded with a
+/// package URL and a CPE, and each was listed once per identifier. On the demo sector every asset
+/// now appears once per unsupported release and version, whichever identifier found it.
+#[test]
+fn each_asset_is_unsupported_once_per_installed_release() {
+    let s = region();
+    let catalog = EolCatalog::new(s.data.eol.clone());
+    let found = unsupported_software(&catalog, &s.inventory, date(2026, 6, 1));
+    let version = |software: ward_engine::eol::SoftwareRef| match software {
+        ward_engine::eol::SoftwareRef::PackageVersion(v) => s
+            .inventory
+            .versions()
+            .get(v as usize)
+            .map(|r| s.inventory.text(r.version).to_owned()),
+        ward_engine::eol::SoftwareRef::Cpe(c) => s
+            .inventory
+            .cpes()
+            .get(c as usize)
+            .and_then(|c| c.version_text().map(str::to_owned)),
+        ward_engine::eol::SoftwareRef::Named(n) => s
+            .inventory
+            .named()
+            .get(n as usize)
+            .map(|r| s.inventory.text(r.version).to_owned()),
+    };
+    let mut rows: BTreeMap<(u32, String, String, Option<String>), usize> = BTreeMap::new();
+    for item in &found {
+        for a in &item.assets {
+            let key = (
+                *a,
+                item.finding.product.clone(),
+                item.finding.cycle.clone(),
+                version(item.software),
+            );
+            *rows.entry(key).or_default() += 1;
+        }
+    }
+    let twice: Vec<_> = rows.iter().filter(|(_, n)| **n > 1).take(5).collect();
+    assert!(twice.is_empty(), "listed more than once: {twice:?}");
+    let assets: BTreeSet<u32> = rows.keys().map(|k| k.0).collect();
+    println!(
+        "demo region sector on 2026-06-01: {} unsupported installs on {} assets",
+        rows.len(),
+        assets.len()
+    );
+}

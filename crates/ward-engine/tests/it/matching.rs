@@ -335,3 +335,57 @@ fn full_recompute_is_sorted_and_repeatable() {
     );
     assert!(first.of_advisory(2).is_empty());
 }
+
+/// One install of log4j-core recorded with both its package URL and its CPE, and an advisory that
+/// names it both ways (OSV ranges and NVD criteria): the asset is exposed once, through the package;
+/// an asset that has only the CPE is still exposed through it.
+#[test]
+fn software_named_by_purl_and_cpe_is_exposed_once() {
+    let mut both = purl("pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1");
+    both.cpe = Some("cpe:2.3:a:apache:log4j:2.14.1:*:*:*:*:*:*:*".into());
+    let rows = [
+        (asset(1), org(1), both),
+        (
+            asset(2),
+            org(1),
+            cpe("cpe:2.3:a:apache:log4j:2.14.1:*:*:*:*:*:*:*"),
+        ),
+    ];
+    let inv = Inventory::build(rows.iter().map(|(a, o, s)| (*a, *o, s)));
+    let mut by_package = package(
+        "Maven",
+        "org.apache.logging.log4j:log4j-core",
+        RangeKind::Ecosystem,
+        vec![introduced("2.0"), fixed("2.15.0")],
+        &[],
+    );
+    by_package.cpes = vec![criterion(
+        "cpe:2.3:a:apache:log4j:*:*:*:*:*:*:*:*",
+        Some("2.15.0"),
+        true,
+    )];
+    let adv = advisory("CVE-2021-44228", vec![by_package]);
+    let found = match_advisory(&inv, &adv);
+    assert_eq!(found.matches.len(), 2, "one match per identifier: {found:?}");
+    let counted: Vec<(MatchedBy, Vec<u32>)> = found
+        .matches
+        .iter()
+        .map(|m| {
+            let assets = m
+                .assets(&inv)
+                .iter()
+                .copied()
+                .filter(|a| !ward_engine::matcher::counted_through_package(&inv, &found.matches, m, *a))
+                .collect();
+            (m.by, assets)
+        })
+        .collect();
+    let mut exposures: Vec<u32> = counted.iter().flat_map(|(_, a)| a.clone()).collect();
+    exposures.sort_unstable();
+    assert_eq!(exposures, [0, 1], "each asset once: {counted:?}");
+    let through_cpe = counted
+        .iter()
+        .find(|(by, _)| matches!(by, MatchedBy::Cpe { .. }))
+        .map(|(_, a)| a.clone());
+    assert_eq!(through_cpe, Some(vec![1]), "the CPE-only asset stays");
+}

@@ -16,135 +16,14 @@ use serde::Deserialize;
 use ward_app::AppError;
 use ward_app::authz::Action;
 use ward_app::exposure::advisory::{AdvisoryExposure, AdvisoryHead};
-use ward_app::exposure::{ExposureFilter, ExposureView, FactorKind, Sort, VexOrigin};
+use ward_app::exposure::groups::{ExposureGroup, GroupBy};
+use ward_app::exposure::{ExposureFilter, Sort};
 use ward_core::AssetId;
 use ward_core::vuln::{Justification, VexStatus};
 
-/// An exposure as a table row.
-#[derive(Debug, Clone)]
-pub(crate) struct ExposureRow {
-    pub priority: String,
-    pub level: &'static str,
-    pub advisory: String,
-    pub cve: String,
-    pub summary: String,
-    pub asset: String,
-    pub asset_name: String,
-    pub org_name: String,
-    /// The software as people name it; the identifiers stay in `purl` and `cpe`.
-    pub software_name: String,
-    pub purl: String,
-    pub cpe: String,
-    pub fixed: String,
-    pub status: &'static str,
-    pub open: bool,
-    /// Short reasons: "Known exploited (due 24 Dec 2021)", "Reachable from the internet", ...
-    pub reasons: Vec<String>,
-    pub statement: Option<String>,
-}
+mod rows;
 
-fn level(score: f64) -> &'static str {
-    match score {
-        s if s >= 70.0 => "5",
-        s if s >= 50.0 => "4",
-        s if s >= 30.0 => "3",
-        s if s >= 15.0 => "2",
-        _ => "1",
-    }
-}
-
-impl From<&ExposureView> for ExposureRow {
-    fn from(e: &ExposureView) -> Self {
-        let mut reasons = Vec::new();
-        if let Some(due) = e.kev_due {
-            // CISA's date binds US federal agencies, not the NHS: shown as a fact, not a deadline.
-            reasons.push(format!(
-                "Known to be exploited (in CISA's catalogue; its US federal deadline was {})",
-                due.strftime("%-d %b %Y")
-            ));
-        } else if e
-            .factors
-            .iter()
-            .any(|f| f.name == FactorKind::Kev && f.value > 0.0)
-        {
-            reasons.push("Known to be exploited".to_owned());
-        }
-        if e.factors
-            .iter()
-            .any(|f| f.name == FactorKind::Ransomware && f.value > 0.0)
-        {
-            reasons.push("Used by ransomware".to_owned());
-        }
-        if e.internet_facing {
-            reasons.push("Reachable from the internet".to_owned());
-        }
-        if let Some(i) = &e.impact {
-            // Name the path that carries the harm: the service using the asset, and the services
-            // depending on it up to the one that would do the harm.
-            let through = if i.path.len() > 1 {
-                format!(" (this asset supports {})", i.path.join(", which supports "))
-            } else {
-                String::new()
-            };
-            reasons.push(format!(
-                "{} harm ({}) if {} stops{through}",
-                i.consequence_label, i.consequence, i.service_name
-            ));
-        }
-        if let Some(u) = &e.unsupported {
-            reasons.push(match u.eol {
-                Some(d) => format!("Unsupported since {}", d.strftime("%-d %b %Y")),
-                None => "Unsupported".to_owned(),
-            });
-        }
-        if let Some(f) = e
-            .factors
-            .iter()
-            .find(|f| f.name == FactorKind::Epss && f.value >= 0.1)
-        {
-            reasons.push(format!(
-                "{:.0}% chance of exploitation within 30 days (EPSS)",
-                f.value * 100.0
-            ));
-        }
-        Self {
-            priority: format!("{:.0}", e.priority),
-            level: level(e.priority),
-            cve: e
-                .aliases
-                .iter()
-                .find(|a| a.starts_with("CVE-"))
-                .cloned()
-                .unwrap_or_default(),
-            advisory: e.advisory.clone(),
-            summary: e.summary.clone().unwrap_or_default(),
-            asset: e.asset.to_string(),
-            asset_name: e.asset_name.clone(),
-            org_name: e.org.name.clone(),
-            software_name: e.software_name.clone(),
-            purl: e.purl.clone().unwrap_or_default(),
-            cpe: e.cpe.clone().unwrap_or_default(),
-            fixed: e.fixed.join(", "),
-            status: e.status.label(),
-            open: e.status.needs_action(),
-            reasons,
-            statement: e.statement.as_ref().map(|s| {
-                let name = s.org_name.as_deref().unwrap_or("an organisation");
-                let who = match s.origin {
-                    VexOrigin::Supplier => format!("Supplier statement by {name}"),
-                    VexOrigin::Organisation => format!("Statement by {name}"),
-                    VexOrigin::Csaf | VexOrigin::CycloneDx => format!("Published statement ({})", s.source),
-                };
-                match (&s.justification, &s.detail) {
-                    (Some(j), Some(d)) => format!("{who}: {} – {d}", j.label()),
-                    (Some(j), None) => format!("{who}: {}", j.label()),
-                    (None, Some(d)) => format!("{who}: {d}"),
-                    (None, None) => format!("{who} says {}", s.status.label().to_lowercase()),
-                }
-            }),
-        }
-    }
-}
+pub(crate) use rows::{ExposureRow, level};
 
 /// Query of the exposure list (all text; parsed here so empty choices mean "any").
 #[derive(Debug, Deserialize)]
@@ -156,14 +35,32 @@ pub(super) struct ExposuresQuery {
     advisory: Option<String>,
     org: Option<String>,
     sort: Option<String>,
+    /// `advisory` or `org`: one line per vulnerability or organisation instead of rows.
+    group: Option<String>,
     offset: Option<String>,
     limit: Option<String>,
 }
 
 struct Stat {
     value: String,
-    label: &'static str,
-    href: Option<&'static str>,
+    label: String,
+    href: Option<String>,
+}
+
+/// One line of the grouped list, linking to its rows.
+struct GroupLine {
+    /// The vulnerability id or organisation name.
+    name: String,
+    /// The vulnerability's summary, or the organisation it is part of.
+    note: String,
+    href: String,
+    rows: String,
+    assets: String,
+    /// Organisations (grouped by vulnerability) or vulnerabilities (grouped by organisation).
+    spread: String,
+    internet: String,
+    priority: String,
+    level: &'static str,
 }
 
 #[derive(Template)]
@@ -179,7 +76,12 @@ struct ExposuresPage {
     internet: Vec<Choice>,
     sorts: Vec<Choice>,
     stats: Vec<Stat>,
+    groups: Vec<Choice>,
+    /// The grouping in force: "" (rows), `advisory` or `org`.
+    group: String,
+    lines: Vec<GroupLine>,
     rows: Vec<ExposureRow>,
+    legend: Vec<rows::LegendLine>,
     pager: Pager,
     filtered: bool,
     notice: Option<String>,
@@ -258,20 +160,47 @@ pub(super) async fn exposures(
         ..ExposureFilter::default()
     };
     let unknown_org = !code.is_empty() && org.is_none();
-    let found = if unknown_org {
+    let group = match q.group.as_deref().map(str::trim).unwrap_or("") {
+        "" => None,
+        g => Some(g.parse::<GroupBy>().map_err(|_| {
+            fail(AppError::invalid(
+                "group",
+                "choose to group by vulnerability or by organisation",
+            ))
+        })?),
+    };
+    let group_value: &str = group.map(<&str>::from).unwrap_or("");
+    fn empty<T>(limit: u32) -> ward_store::Page<T> {
         ward_store::Page {
             items: Vec::new(),
             total: 0,
             total_is_lower_bound: false,
             offset: 0,
-            limit: pr.limit,
+            limit,
         }
-    } else {
-        s.app
-            .list_exposures(&page.actor, &filter, sort, pr)
-            .await
-            .map_err(&fail)?
+    }
+    let (found, grouped) = match (unknown_org, group) {
+        (true, _) => (empty(pr.limit), empty(pr.limit)),
+        (false, None) => (
+            s.app
+                .list_exposures(&page.actor, &filter, sort, pr)
+                .await
+                .map_err(&fail)?,
+            empty(pr.limit),
+        ),
+        (false, Some(by)) => (
+            empty(pr.limit),
+            s.app
+                .group_exposures(&page.actor, &filter, by, pr)
+                .await
+                .map_err(&fail)?,
+        ),
     };
+    let timescales = s
+        .app
+        .exposure_timescales(&page.actor, &found.items)
+        .await
+        .map_err(&fail)?;
     let summary = s.app.exposure_summary(&page.actor, org, 5).await.map_err(&fail)?;
     let kev_value = if kev { "yes" } else { "" };
     let internet_value = if internet { "yes" } else { "" };
@@ -283,8 +212,58 @@ pub(super) async fn exposures(
         ("advisory", advisory.as_str()),
         ("org", code.as_str()),
         ("sort", sort_value.as_str()),
+        ("group", group_value),
     ];
-    let pager = Pager::new(&found, "/exposures", &filters);
+    let pager = match group {
+        None => Pager::new(&found, "/exposures", &filters),
+        Some(_) => Pager::new(&grouped, "/exposures", &filters),
+    };
+    // A group line opens its rows: the page's filters without the grouping, plus its own.
+    let line_href = |key: (&str, &str)| {
+        let pairs: Vec<(&str, &str)> = filters
+            .iter()
+            .copied()
+            .filter(|(k, _)| *k != "group" && *k != key.0)
+            .chain(std::iter::once(key))
+            .collect();
+        format!("/exposures?{}", query_string(&pairs))
+    };
+    let lines: Vec<GroupLine> = grouped
+        .items
+        .iter()
+        .map(|g: &ExposureGroup| {
+            let by_org = g.org.is_some();
+            GroupLine {
+                name: g
+                    .org
+                    .as_ref()
+                    .map_or_else(|| g.key.clone(), |o| format!("{} ({})", o.name, o.code)),
+                note: if by_org {
+                    g.part_of
+                        .as_ref()
+                        .map(|p| format!("Part of {}", p.name))
+                        .unwrap_or_default()
+                } else {
+                    g.summary.clone().unwrap_or_default()
+                },
+                href: line_href(if by_org {
+                    ("org", g.key.as_str())
+                } else {
+                    ("advisory", g.key.as_str())
+                }),
+                rows: thousands(g.rows),
+                assets: thousands(g.assets),
+                spread: if by_org {
+                    format!("{} vulnerabilities", thousands(g.advisories))
+                } else {
+                    format!("{} organisations", thousands(g.orgs))
+                },
+                internet: thousands(g.internet_facing),
+                priority: format!("{:.0}", g.max_priority),
+                level: level(g.max_priority),
+            }
+        })
+        .collect();
     // The export links speak the API's language: booleans as `true`, the organisation by id.
     let org_text = org.map(|o| o.to_string()).unwrap_or_default();
     let export = [
@@ -295,31 +274,50 @@ pub(super) async fn exposures(
         ("advisory", advisory.as_str()),
         ("org", org_text.as_str()),
     ];
+    // Each figure counts the rows its link opens (one per asset and vulnerability needing action,
+    // or one per asset and unsupported release), within the organisation chosen.
+    let org_pair = [("org", code.as_str())];
+    let within = |extra: &[(&str, &str)], path: &str| {
+        let pairs: Vec<(&str, &str)> = org_pair.iter().chain(extra).copied().collect();
+        let q = query_string(&pairs);
+        if q.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{path}?{q}")
+        }
+    };
+    let stats = vec![
+        Stat {
+            value: thousands(summary.open_exposures),
+            label: format!(
+                "exposures need action, on {} assets",
+                thousands(summary.open_assets)
+            ),
+            href: Some(within(&[], "/exposures")),
+        },
+        Stat {
+            value: thousands(summary.open_kev),
+            label: "of them are to known-exploited vulnerabilities".into(),
+            href: Some(within(&[("kev", "yes")], "/exposures")),
+        },
+        Stat {
+            value: thousands(summary.open_internet_exposures),
+            label: "of them are on assets reachable from the internet".into(),
+            href: Some(within(&[("internet_facing", "yes")], "/exposures")),
+        },
+        Stat {
+            value: thousands(summary.unsupported_installs),
+            label: format!(
+                "unsupported releases installed, on {} assets",
+                thousands(summary.unsupported_assets)
+            ),
+            href: Some(within(&[], "/unsupported")),
+        },
+    ];
     let view = ExposuresPage {
         chrome: chrome_at(&page, Section::Exposure),
         title: "Exposure".into(),
-        stats: vec![
-            Stat {
-                value: thousands(summary.open_assets),
-                label: "assets need action",
-                href: None,
-            },
-            Stat {
-                value: thousands(summary.open_kev),
-                label: "open exposures to known-exploited vulnerabilities",
-                href: Some("/exposures?kev=yes"),
-            },
-            Stat {
-                value: thousands(summary.open_internet_facing),
-                label: "of the assets needing action are reachable from the internet",
-                href: Some("/exposures?internet_facing=yes"),
-            },
-            Stat {
-                value: thousands(summary.unsupported_assets),
-                label: "assets run unsupported software",
-                href: Some("/unsupported"),
-            },
-        ],
+        stats,
         statuses: Choice::list(
             "Needs action",
             &status,
@@ -339,11 +337,27 @@ pub(super) async fn exposures(
             &sort_value,
             [("published", "Newest advisory first")],
         ),
-        filtered: filter != ExposureFilter::default() || !sort_value.is_empty() || unknown_org,
+        groups: Choice::list(
+            "One row per asset and vulnerability",
+            group_value,
+            [("advisory", "By vulnerability"), ("org", "By organisation")],
+        ),
+        group: group_value.to_owned(),
+        filtered: filter != ExposureFilter::default()
+            || !sort_value.is_empty()
+            || group.is_some()
+            || unknown_org,
         notice,
         export_query: query_string(&export),
         as_of: summary.as_of.strftime("%-d %b %Y %H:%M UTC").to_string(),
-        rows: found.items.iter().map(ExposureRow::from).collect(),
+        rows: found
+            .items
+            .iter()
+            .zip(&timescales)
+            .map(|(e, t)| ExposureRow::from(e).with_timescale(t))
+            .collect(),
+        lines,
+        legend: rows::legend(&s.app.settings().priority),
         raise_csrf: page.may(Action::WriteRisks).then(|| page.chrome.csrf.clone()),
         pager,
         q: text,
@@ -605,6 +619,8 @@ struct UnsupportedLine {
     asset: String,
     asset_name: String,
     org_name: String,
+    /// The organisation it is part of (its ICB or region), when the person can see it.
+    part_of: String,
     software: String,
     /// The software as recorded (a package URL or CPE), one hover away.
     identifier: String,
@@ -620,10 +636,13 @@ struct UnsupportedPage {
     title: String,
     rows: Vec<UnsupportedLine>,
     pager: Pager,
+    notice: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
 pub(super) struct UnsupportedQuery {
+    /// An organisation's code: only it and the organisations beneath it.
+    org: Option<String>,
     offset: Option<String>,
     limit: Option<String>,
 }
@@ -636,12 +655,42 @@ pub(super) async fn unsupported(
 ) -> PageResult {
     let fail = page.fail();
     let pr = page_request(q.offset.as_deref(), q.limit.as_deref()).map_err(&fail)?;
-    let found = s
-        .app
-        .list_unsupported(&page.actor, None, None, pr)
-        .await
-        .map_err(&fail)?;
-    let pager = Pager::new(&found, "/unsupported", &[]);
+    let code = q.org.as_deref().map(str::trim).unwrap_or("").to_uppercase();
+    let (org, notice) = if code.is_empty() {
+        (None, None)
+    } else {
+        match s.app.org_by_code(&page.actor, &code).await {
+            Ok(o) => (
+                Some(o.id),
+                Some(format!(
+                    "Showing only {} ({}) and the organisations beneath it.",
+                    o.name, o.code
+                )),
+            ),
+            Err(AppError::NotFound(_) | AppError::Invalid(_)) => (
+                None,
+                Some(format!(
+                    "No organisation with the code {code} is among those you can see."
+                )),
+            ),
+            Err(e) => return Err(fail(e)),
+        }
+    };
+    let found = if !code.is_empty() && org.is_none() {
+        ward_store::Page {
+            items: Vec::new(),
+            total: 0,
+            total_is_lower_bound: false,
+            offset: 0,
+            limit: pr.limit,
+        }
+    } else {
+        s.app
+            .list_unsupported(&page.actor, org, None, pr)
+            .await
+            .map_err(&fail)?
+    };
+    let pager = Pager::new(&found, "/unsupported", &[("org", code.as_str())]);
     let view = UnsupportedPage {
         chrome: chrome_at(&page, Section::Exposure),
         title: "Unsupported software".into(),
@@ -652,6 +701,7 @@ pub(super) async fn unsupported(
                 asset: u.asset.to_string(),
                 asset_name: u.asset_name.clone(),
                 org_name: u.org.name.clone(),
+                part_of: u.part_of.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
                 software: u.software_name.clone(),
                 identifier: u.software.clone(),
                 release: format!("{} {}", u.product, u.cycle),
@@ -663,6 +713,7 @@ pub(super) async fn unsupported(
             })
             .collect(),
         pager,
+        notice,
     };
     Ok(render(StatusCode::OK, &view))
 }

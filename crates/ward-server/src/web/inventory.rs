@@ -228,6 +228,8 @@ struct AssetRow {
     name: String,
     kind: &'static str,
     org_name: String,
+    /// The organisation it is part of (its ICB or region), when the person can see it.
+    part_of: String,
     hostname: String,
     internet_facing: bool,
     software: String,
@@ -301,6 +303,12 @@ pub(super) async fn assets(
             notice.unwrap_or_default()
         ));
     }
+    // Rows can span organisations: name the one each organisation is part of.
+    let parents = s
+        .app
+        .org_parents(&page.actor, found.items.iter().map(|a| a.org))
+        .await
+        .map_err(&fail)?;
     let rows = found
         .items
         .iter()
@@ -309,6 +317,7 @@ pub(super) async fn assets(
             name: a.name.clone(),
             kind: a.kind.label(),
             org_name: a.org_name.clone(),
+            part_of: parents.get(&a.org).map(|p| p.name.clone()).unwrap_or_default(),
             hostname: a.hostname.clone().unwrap_or_default(),
             internet_facing: a.internet_facing,
             software: thousands(u64::from(a.software_count)),

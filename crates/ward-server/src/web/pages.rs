@@ -131,12 +131,13 @@ fn org_page(
         // Exposure figures cover the subtree, and so does the exposure page's organisation filter.
         let exposures = format!("/exposures?org={}", super::views::encode(&code));
         stats.extend([
+            // Each figure counts the rows its link opens (one per asset and vulnerability).
             Stat {
-                value: thousands(e.open_assets),
-                label: "Assets needing security action",
-                note: "affected by published vulnerabilities".into(),
+                value: thousands(e.open_exposures),
+                label: "Exposures needing security action",
+                note: format!("published vulnerabilities on {} assets", thousands(e.open_assets)),
                 href: Some(exposures.clone()),
-                emphasis: e.open_assets > 0,
+                emphasis: e.open_exposures > 0,
             },
             Stat {
                 value: thousands(e.open_kev),
@@ -156,11 +157,14 @@ fn org_page(
             });
         }
         stats.extend([Stat {
-            value: thousands(e.unsupported_assets),
+            value: thousands(e.unsupported_installs),
             label: "Unsupported software",
-            note: "assets on releases that no longer get security fixes".into(),
-            href: is_home.then(|| "/unsupported".to_owned()),
-            emphasis: e.unsupported_assets > 0,
+            note: format!(
+                "releases that no longer get security fixes, on {} assets",
+                thousands(e.unsupported_assets)
+            ),
+            href: Some(format!("/unsupported?org={}", super::views::encode(&code))),
+            emphasis: e.unsupported_installs > 0,
         }]);
     }
     let more_children = (d.children.len() > CHILDREN_SHOWN).then(|| {

@@ -521,6 +521,8 @@ async fn a_tour_in_headless_chromium() {
         "/services",
         "/assets",
         "/exposures",
+        "/exposures?group=advisory",
+        "/exposures?group=org",
         "/advisories",
         "/advisories/CVE-2021-44228",
         "/unsupported",

@@ -33,7 +33,7 @@ async fn the_exposure_list_ranks_and_explains_within_the_footprint() {
 
     let home = v.get("/").await;
     assert!(
-        home.body.contains("Assets needing security action"),
+        home.body.contains("Exposures needing security action"),
         "the overview shows exposure"
     );
     assert!(
@@ -80,7 +80,7 @@ async fn the_exposure_list_ranks_and_explains_within_the_footprint() {
     s.sign_in_as(Role::SupplierContact).await;
     let home = s.get("/").await;
     assert!(!home.body.contains("href=\"/exposures\""));
-    assert!(!home.body.contains("Assets needing security action"));
+    assert!(!home.body.contains("Exposures needing security action"));
     assert_eq!(s.get("/exposures").await.status, StatusCode::FORBIDDEN);
 }
 

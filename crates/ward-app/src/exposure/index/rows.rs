@@ -112,6 +112,9 @@ fn score_rows(
         for group in &lm.groups {
             let (status, statement) = status_of(&group.effective);
             for &a in &group.assets {
+                if threats.counted_through_package(sector.inventory(), matched, a) {
+                    continue;
+                }
                 let asset = AssetIx::from_engine(a);
                 let internet = sector.asset(asset).internet_facing;
                 let key = (

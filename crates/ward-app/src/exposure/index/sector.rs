@@ -12,6 +12,13 @@ use super::ids::{AssetIx, OrgIx};
 use super::{SnapshotError, fits};
 use crate::exposure::impact::ImpactTable;
 
+/// The path of the organisation above the one at `path` (`/X26/Y56/` for `/X26/Y56/QKK/`).
+fn parent_path(path: &str) -> Option<&str> {
+    let inner = path.strip_suffix('/')?;
+    let cut = inner.rfind('/')?;
+    (cut > 0).then(|| &path[..=cut])
+}
+
 /// An asset of the sector, its organisation resolved.
 #[derive(Debug)]
 pub(crate) struct IndexedAsset {
@@ -34,6 +41,8 @@ struct ServiceEntry {
 pub(crate) struct SectorTables {
     orgs: Vec<SectorOrg>,
     org_index: HashMap<OrgId, OrgIx>,
+    /// The organisation each one is part of (by path), in table order.
+    parents: Vec<Option<OrgIx>>,
     assets: Vec<IndexedAsset>,
     asset_index: HashMap<AssetId, AssetIx>,
     services: HashMap<ServiceId, ServiceEntry>,
@@ -65,6 +74,17 @@ impl SectorTables {
                 return Err(SnapshotError::DuplicateOrganisation(o.id));
             }
         }
+
+        let by_path: HashMap<&str, OrgIx> = orgs
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.path.as_str(), OrgIx::at(i)))
+            .collect();
+        let parents: Vec<Option<OrgIx>> = orgs
+            .iter()
+            .map(|o| parent_path(&o.path).and_then(|p| by_path.get(p).copied()))
+            .collect();
+        drop(by_path);
 
         let mut asset_index = HashMap::with_capacity(assets.len());
         let mut indexed = Vec::with_capacity(assets.len());
@@ -147,6 +167,7 @@ impl SectorTables {
         Ok(Self {
             orgs,
             org_index,
+            parents,
             assets: indexed,
             asset_index,
             services: by_id,
@@ -158,6 +179,11 @@ impl SectorTables {
 
     pub(crate) fn org(&self, org: OrgIx) -> &SectorOrg {
         &self.orgs[org.get()]
+    }
+
+    /// The organisation `org` is part of (a trust's ICB, an ICB's region), when the sector has it.
+    pub(crate) fn parent(&self, org: OrgIx) -> Option<OrgIx> {
+        self.parents.get(org.get()).copied().flatten()
     }
 
     /// Every organisation, in table order.
@@ -225,5 +251,15 @@ impl SectorTables {
 
     pub(crate) fn inventory(&self) -> &Inventory {
         &self.inventory
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_parent_path_drops_the_last_code() {
+        assert_eq!(super::parent_path("/X26/Y56/QKK/"), Some("/X26/Y56/"));
+        assert_eq!(super::parent_path("/X26/"), None);
+        assert_eq!(super::parent_path(""), None);
     }
 }

@@ -14,7 +14,7 @@ use ward_store::Scope;
 use ward_store::sector::{SectorAsset, SectorOrg, SectorSnapshot, ThreatSnapshot};
 use ward_store::vuln::StoredVex;
 
-use super::{ExposureIndex, SnapshotError, Status};
+use super::{ExposureIndex, SnapshotError, Status, Visible};
 use crate::exposure::view::{ExposureFilter, StatusFilter};
 
 fn org_id(n: u128) -> OrgId {
@@ -140,7 +140,10 @@ fn a_consistent_snapshot_is_indexed_and_every_row_names_its_organisation() {
         &ExposureFilter::default(),
         StatusFilter::All,
     );
-    let views: Vec<_> = all.iter().map(|r| index.view(index.rows.get(*r))).collect();
+    let views: Vec<_> = all
+        .iter()
+        .map(|r| index.view(index.rows.get(*r), &Visible::All))
+        .collect();
     let mut orgs: Vec<(&str, &str)> = views
         .iter()
         .map(|v| (v.org.code.as_str(), v.asset_name.as_str()))
@@ -155,7 +158,7 @@ fn a_consistent_snapshot_is_indexed_and_every_row_names_its_organisation() {
     let trust = index.visible(&Scope::Orgs(vec![org_id(3)]));
     let mine = index.select(&trust, &ExposureFilter::default(), StatusFilter::All);
     assert_eq!(mine.len(), 1);
-    assert_eq!(index.view(index.rows.get(mine[0])).org.code, "RAL");
+    assert_eq!(index.view(index.rows.get(mine[0]), &Visible::All).org.code, "RAL");
 }
 
 #[test]
@@ -170,7 +173,7 @@ fn a_statement_names_the_organisation_that_made_it() {
     );
     let stated: Vec<_> = all
         .iter()
-        .map(|r| index.view(index.rows.get(*r)))
+        .map(|r| index.view(index.rows.get(*r), &Visible::All))
         .filter(|v| v.status == Status::NotAffected)
         .collect();
     assert_eq!(stated.len(), 1, "the trust's statement covers its own asset only");

@@ -42,6 +42,8 @@ pub(crate) struct ThreatTables {
     unsupported_by_ref: HashMap<SoftwareRef, UnsupportedIx>,
     /// End-of-life products' display titles by short name (`windows-server`: "Windows Server").
     eol_titles: HashMap<String, String>,
+    /// The advisories known by each id or alias (upper case).
+    by_id: HashMap<String, Vec<AdvisoryIx>>,
 }
 
 pub(crate) fn software_ref(by: MatchedBy) -> SoftwareRef {
@@ -178,7 +180,17 @@ impl ThreatTables {
             .enumerate()
             .map(|(i, u)| (u.software, UnsupportedIx::at(i)))
             .collect();
+        let mut by_id: HashMap<String, Vec<AdvisoryIx>> = HashMap::new();
+        for (i, a) in advisories.iter().enumerate() {
+            for id in a.all_ids() {
+                by_id
+                    .entry(id.to_ascii_uppercase())
+                    .or_default()
+                    .push(AdvisoryIx::at(i));
+            }
+        }
         let tables = Self {
+            by_id,
             advisories,
             matches,
             statements,
@@ -209,6 +221,45 @@ impl ThreatTables {
 
     pub(crate) fn matched(&self, m: MatchIx) -> &Match {
         &self.matches.matches[m.get()]
+    }
+
+    /// Whether `asset`'s exposure through `m` is already counted through the package the matched
+    /// CPE names (the engine's one rule: the same software counted once whichever identifier
+    /// found it).
+    pub(crate) fn counted_through_package(
+        &self,
+        inventory: &ward_engine::Inventory,
+        m: MatchIx,
+        asset: ward_engine::AssetIdx,
+    ) -> bool {
+        let matched = self.matched(m);
+        if !matches!(matched.by, ward_engine::MatchedBy::Cpe { .. }) {
+            return false;
+        }
+        let advisory = self.advisory(self.advisory_of(m));
+        let related = self.same_vulnerability(advisory).flat_map(|a| {
+            self.matches
+                .of_advisory(u32::try_from(a.get()).unwrap_or(u32::MAX))
+        });
+        ward_engine::matcher::counted_through_package(inventory, related, matched, asset)
+    }
+
+    /// The advisories of the vulnerability `advisory` is about: those sharing an id with it
+    /// (itself included).
+    fn same_vulnerability<'a>(&'a self, advisory: &'a Advisory) -> impl Iterator<Item = AdvisoryIx> + 'a {
+        let mut found: Vec<AdvisoryIx> = advisory
+            .all_ids()
+            .flat_map(|id| {
+                self.by_id
+                    .get(&id.to_ascii_uppercase())
+                    .map_or(&[][..], Vec::as_slice)
+                    .iter()
+                    .copied()
+            })
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found.into_iter()
     }
 
     /// The advisory match `m` comes from.
