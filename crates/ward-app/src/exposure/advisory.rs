@@ -34,6 +34,17 @@ pub struct AdvisoryHead {
     pub references: Vec<String>,
 }
 
+impl AdvisoryHead {
+    /// The identifier people know it by: its CVE where it has one (the advisory's own id or an
+    /// alias), otherwise its own id. Every page and link that names a vulnerability uses this.
+    pub fn link_id(&self) -> &str {
+        std::iter::once(&self.id)
+            .chain(&self.aliases)
+            .find(|i| i.starts_with("CVE-"))
+            .unwrap_or(&self.id)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct KevView {
     #[schema(value_type = String, format = Date)]

@@ -13,6 +13,7 @@ use ward_store::{Page, PageRequest};
 
 use super::advisory::AdvisoryHead;
 use super::index::{AdvisoryIx, AssetIx, ExposureIndex, OrgIx, Visible};
+use super::view::{ExposureFilter, StatusFilter};
 use crate::App;
 use crate::actor::Actor;
 use crate::authz::{Action, authorise};
@@ -47,6 +48,13 @@ pub struct AdvisoryLine {
     pub open_orgs: u64,
     /// Assets needing action.
     pub open_assets: u64,
+    /// The identifier people know the vulnerability by (its CVE where it has one), which the
+    /// exposure list is asked for: `/exposures?advisory={link_id}`.
+    pub link_id: String,
+    /// The exposure rows that list opens (an asset can need action on two software items, and
+    /// a vulnerability can be published in two records), so the figure shown beside the link is
+    /// the number of rows it opens.
+    pub open_exposures: u64,
     /// Of those, reachable from the internet.
     pub internet_facing_assets: u64,
     /// Distinct services whose loss is at least Major harm (NPSA 4) that depend on an exposed
@@ -147,8 +155,11 @@ impl ExposureIndex {
                 for o in &t.orgs {
                     *orgs_by_kind.entry(ByText(self.sector.org(*o).kind)).or_default() += 1;
                 }
+                let advisory = self.head(adv);
                 AdvisoryLine {
-                    advisory: self.head(adv),
+                    link_id: advisory.link_id().to_owned(),
+                    open_exposures: 0,
+                    advisory,
                     common_name: adv.all_ids().find_map(ward_core::vuln::names::common_name),
                     open_orgs: t.orgs.len() as u64,
                     open_assets: t.assets.len() as u64,
@@ -168,11 +179,20 @@ impl ExposureIndex {
                 .then(x.advisory.id.cmp(&y.advisory.id))
         });
         let total = lines.len() as u64;
-        let items = lines
+        let mut items: Vec<AdvisoryLine> = lines
             .into_iter()
             .skip(usize::try_from(page.offset).unwrap_or(usize::MAX))
             .take(page.limit as usize)
             .collect();
+        // Counted by the exposure list's own selection, so the two cannot disagree.
+        for line in &mut items {
+            let opens = ExposureFilter {
+                org: query.org,
+                advisory: Some(line.link_id.clone()),
+                ..ExposureFilter::default()
+            };
+            line.open_exposures = self.select(visible, &opens, StatusFilter::Open).len() as u64;
+        }
         Page {
             items,
             total,

@@ -22,6 +22,7 @@ struct AdvisoryRow {
     orgs: String,
     kinds: String,
     critical_services: String,
+    open_exposures: String,
     open_assets: String,
     internet_facing: String,
     harm: String,
@@ -39,11 +40,7 @@ impl From<&AdvisoryLine> for AdvisoryRow {
         };
         // People know vulnerabilities by their CVE: show it first where the advisory has one
         // (the link works with any of its identifiers).
-        let cve = std::iter::once(&l.advisory.id)
-            .chain(&l.advisory.aliases)
-            .find(|i| i.starts_with("CVE-"))
-            .unwrap_or(&l.advisory.id)
-            .clone();
+        let cve = l.link_id.clone();
         let other = (cve != l.advisory.id).then(|| l.advisory.id.clone());
         Self {
             id: cve,
@@ -58,6 +55,7 @@ impl From<&AdvisoryLine> for AdvisoryRow {
                 .collect::<Vec<_>>()
                 .join(" · "),
             critical_services: thousands(l.critical_services),
+            open_exposures: thousands(l.open_exposures),
             open_assets: thousands(l.open_assets),
             internet_facing: thousands(l.internet_facing_assets),
             harm: l

@@ -316,3 +316,36 @@ async fn grouped_lines_count_the_rows_they_open() {
     let bad = v.get("/exposures?group=asset").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+/// Each line of the advisory index counts the exposure rows its link opens (the issue's cell
+/// counted assets while its link opened one row per asset and software item, across every
+/// record of the vulnerability).
+#[tokio::test]
+async fn advisory_lines_count_the_rows_they_open() {
+    let t = spawn_app().await;
+    add_the_issue_cases(&t).await;
+    for role in [Role::NationalAnalyst, Role::OrgAdmin] {
+        let mut v = Visitor::new(&t);
+        v.sign_in_as(role).await;
+        for query in ["kev=any", "kev=yes"] {
+            let page = v.get(&format!("/advisories?{query}&limit=100")).await;
+            assert_eq!(page.status, StatusCode::OK, "{query}: {}", page.body);
+            let mut lines = 0;
+            for rest in page.body.split("<a href=\"/exposures?advisory=").skip(1) {
+                let id = decode(rest.split('"').next().unwrap());
+                let value: u64 = rest
+                    .split('>')
+                    .nth(1)
+                    .and_then(|v| v.split('<').next())
+                    .unwrap()
+                    .replace(',', "")
+                    .parse()
+                    .unwrap();
+                let href = format!("/exposures?advisory={id}");
+                assert_eq!(count_rows(&mut v, &href).await, value, "{role:?} {query}: {href}");
+                lines += 1;
+            }
+            assert!(lines > 0, "{role:?} {query}: {}", page.body);
+        }
+    }
+}
