@@ -12,7 +12,10 @@
 //! migrations). See `docs/storage.md`.
 
 pub mod accounts;
+mod alert_escalations;
+mod alert_figures;
 mod alerts;
+mod dead_deliveries;
 mod assessments;
 pub mod assets;
 mod assurance;

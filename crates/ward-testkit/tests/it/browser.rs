@@ -530,6 +530,7 @@ async fn a_tour_in_headless_chromium() {
         "/admin/users",
         "/admin/tokens",
         "/admin/audit",
+        "/admin/deliveries",
     ] {
         tour.go(path).await;
         tour.c
