@@ -92,7 +92,11 @@ pub trait EscalationStore: Send + Sync {
     /// unanswered, each with an `escalated` timeline entry and an `alert.escalate` audit record,
     /// in one transaction. Returns the steps recorded, in the order given; a step already taken
     /// (by this runner or another) is left out, so each step is recorded once.
-    async fn record_escalations(&self, steps: &[Escalation], audit: &AuditMeta) -> StoreResult<Vec<Escalation>>;
+    async fn record_escalations(
+        &self,
+        steps: &[Escalation],
+        audit: &AuditMeta,
+    ) -> StoreResult<Vec<Escalation>>;
     /// The steps taken on one alert for the organisations inside `scope`, in the order taken.
     async fn alert_escalations(&self, scope: &Scope, alert: AlertId) -> StoreResult<Vec<Escalation>>;
     /// Steps whose notices (e-mail and webhook jobs) are not queued yet, oldest first, at most `limit`.

@@ -135,7 +135,8 @@ impl RestoreChecker {
                 self.org_kind(line, table, row, "child_id")?;
                 self.org_kind(line, table, row, "parent_id")?;
             }
-            "services" | "assets" | "dependencies" | "assessments" | "alert_recipients" | "dead_deliveries" => {
+            "services" | "assets" | "dependencies" | "assessments" | "alert_recipients"
+            | "dead_deliveries" => {
                 self.org_kind(line, table, row, "org_id")?;
             }
             "alerts" => {

@@ -99,7 +99,11 @@ impl App {
         let index = self.exposure_index().await?;
         let mut rows: Vec<FigureRow> = per_area
             .into_iter()
-            .chain(per_org.into_iter().map(|(o, f)| ((FigureLevel::Organisation, o), f)))
+            .chain(
+                per_org
+                    .into_iter()
+                    .map(|(o, f)| ((FigureLevel::Organisation, o), f)),
+            )
             .map(|((level, org), figures)| FigureRow {
                 level,
                 org: index.org_ref_of(org),
@@ -108,9 +112,7 @@ impl App {
                 figures,
             })
             .collect();
-        rows.sort_by(|a, b| {
-            (a.level, &a.org.name, &a.org.code).cmp(&(b.level, &b.org.name, &b.org.code))
-        });
+        rows.sort_by(|a, b| (a.level, &a.org.name, &a.org.code).cmp(&(b.level, &b.org.name, &b.org.code)));
         Ok(rows)
     }
 }

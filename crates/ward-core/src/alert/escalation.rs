@@ -209,11 +209,21 @@ mod tests {
             policy: ClockSettings::default().high,
             kev_due: None,
         };
-        Recipient::new(&alert, alert.issuer, TargetReason::Exposed, vec![], alert.issued_at)
+        Recipient::new(
+            &alert,
+            alert.issuer,
+            TargetReason::Exposed,
+            vec![],
+            alert.issued_at,
+        )
     }
 
     fn levels(steps: &[DueStep], clock: Clock) -> Vec<EscalationLevel> {
-        steps.iter().filter(|s| s.clock == clock).map(|s| s.level).collect()
+        steps
+            .iter()
+            .filter(|s| s.clock == clock)
+            .map(|s| s.level)
+            .collect()
     }
 
     #[test]
@@ -221,15 +231,24 @@ mod tests {
         let r = record();
         let s = EscalationSchedule::default();
         // Acknowledge by 3 Jan 00:00; first update by 4 Jan 00:00.
-        assert!(due_escalations(&r, &s, ts("2026-01-03T00:00:00Z")).is_empty(), "not before the deadline");
+        assert!(
+            due_escalations(&r, &s, ts("2026-01-03T00:00:00Z")).is_empty(),
+            "not before the deadline"
+        );
         let at = due_escalations(&r, &s, ts("2026-01-03T00:00:01Z"));
-        assert_eq!(levels(&at, Clock::Acknowledge), vec![EscalationLevel::Organisation]);
+        assert_eq!(
+            levels(&at, Clock::Acknowledge),
+            vec![EscalationLevel::Organisation]
+        );
         let at = due_escalations(&r, &s, ts("2026-01-04T00:00:01Z"));
         assert_eq!(
             levels(&at, Clock::Acknowledge),
             vec![EscalationLevel::Organisation, EscalationLevel::Area]
         );
-        assert_eq!(levels(&at, Clock::FirstUpdate), vec![EscalationLevel::Organisation]);
+        assert_eq!(
+            levels(&at, Clock::FirstUpdate),
+            vec![EscalationLevel::Organisation]
+        );
         let at = due_escalations(&r, &s, ts("2026-01-05T00:00:01Z"));
         assert_eq!(levels(&at, Clock::Acknowledge).len(), 3);
         assert!(at.windows(2).all(|w| w[0] <= w[1]), "earliest first");
@@ -243,7 +262,10 @@ mod tests {
         let late = ts("2026-02-01T00:00:00Z");
         r.acknowledged_at = Some(ts("2026-01-10T00:00:00Z"));
         assert!(levels(&due_escalations(&r, &s, late), Clock::Acknowledge).is_empty());
-        assert_eq!(levels(&due_escalations(&r, &s, late), Clock::FirstUpdate).len(), 3);
+        assert_eq!(
+            levels(&due_escalations(&r, &s, late), Clock::FirstUpdate).len(),
+            3
+        );
         r.closed_at = Some(ts("2026-01-11T00:00:00Z"));
         assert!(due_escalations(&r, &s, late).is_empty());
     }

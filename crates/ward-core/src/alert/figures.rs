@@ -78,7 +78,9 @@ impl ResponseFigures {
     pub fn count(&mut self, r: &RecordFacts, now: Timestamp) {
         self.records += 1;
         let window = SignedDuration::from_hours(ACKNOWLEDGE_WINDOW_HOURS);
-        if r.acknowledged_at.is_some_and(|a| a.duration_since(r.targeted_at) <= window) {
+        if r.acknowledged_at
+            .is_some_and(|a| a.duration_since(r.targeted_at) <= window)
+        {
             self.acknowledged_within_48h += 1;
         }
         if let Some(at) = r.applicability_at {
@@ -112,7 +114,11 @@ impl ResponseFigures {
         self.records += o.records;
         self.acknowledged_within_48h += o.acknowledged_within_48h;
         self.applicability_recorded += o.applicability_recorded;
-        for (a, b) in self.applicability_by_band.iter_mut().zip(&o.applicability_by_band) {
+        for (a, b) in self
+            .applicability_by_band
+            .iter_mut()
+            .zip(&o.applicability_by_band)
+        {
             *a += b;
         }
         self.open += o.open;
@@ -162,7 +168,11 @@ pub fn applicability_band_label(i: usize) -> String {
 
 /// A person's words for an open-age band (`under 7 days`, `90 days or more`).
 pub fn open_age_band_label(i: usize) -> String {
-    let lower = if i == 0 { 0 } else { OPEN_AGE_BANDS_DAYS.get(i - 1).copied().unwrap_or(0) };
+    let lower = if i == 0 {
+        0
+    } else {
+        OPEN_AGE_BANDS_DAYS.get(i - 1).copied().unwrap_or(0)
+    };
     match OPEN_AGE_BANDS_DAYS.get(i) {
         Some(d) if i == 0 => format!("under {d} days"),
         Some(d) => format!("{lower} to {d} days"),
@@ -227,7 +237,11 @@ mod tests {
         assert_eq!(icb.open, 2);
         assert_eq!(icb.open_by_age[2], 2, "19 days old: 14 to 30 days");
         assert_eq!(
-            (icb.overdue_acknowledge, icb.overdue_first_update, icb.overdue_remediate),
+            (
+                icb.overdue_acknowledge,
+                icb.overdue_first_update,
+                icb.overdue_remediate
+            ),
             (1, 2, 2)
         );
         assert_eq!(icb.escalations, 2);

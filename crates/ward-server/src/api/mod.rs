@@ -3,9 +3,9 @@
 
 pub mod accounts;
 pub mod alerts;
-pub mod deliveries;
 pub mod assurance;
 pub mod audit;
+pub mod deliveries;
 pub mod exposure;
 pub mod impact;
 pub mod incidents;

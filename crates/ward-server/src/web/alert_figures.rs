@@ -43,8 +43,15 @@ fn org_label(r: &FigureRow) -> String {
 /// Share acknowledged within 48 hours, as bars out of 100, for the areas (or, without any, the
 /// organisations).
 fn share_bars(rows: &[FigureRow]) -> Vec<Bar> {
-    let areas: Vec<&FigureRow> = rows.iter().filter(|r| r.level != FigureLevel::Organisation).collect();
-    let chosen: Vec<&FigureRow> = if areas.is_empty() { rows.iter().collect() } else { areas };
+    let areas: Vec<&FigureRow> = rows
+        .iter()
+        .filter(|r| r.level != FigureLevel::Organisation)
+        .collect();
+    let chosen: Vec<&FigureRow> = if areas.is_empty() {
+        rows.iter().collect()
+    } else {
+        areas
+    };
     chosen
         .into_iter()
         .map(|r| {

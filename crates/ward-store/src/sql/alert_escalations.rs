@@ -73,7 +73,11 @@ impl<B: SqlBackend> EscalationStore for B {
         db.fetch_all(q).await?.iter().map(recipient).collect()
     }
 
-    async fn record_escalations(&self, steps: &[Escalation], meta: &AuditMeta) -> StoreResult<Vec<Escalation>> {
+    async fn record_escalations(
+        &self,
+        steps: &[Escalation],
+        meta: &AuditMeta,
+    ) -> StoreResult<Vec<Escalation>> {
         if steps.is_empty() {
             return Ok(Vec::new());
         }
@@ -149,8 +153,15 @@ impl<B: SqlBackend> EscalationStore for B {
         ))
         .arg(alert);
         db.scope_filter(&mut q, scope, "org_id");
-        q.push(" ORDER BY at, due_at, org_id, clock, level");
-        db.fetch_all(q).await?.iter().map(escalation).collect()
+        let mut steps = db
+            .fetch_all(q)
+            .await?
+            .iter()
+            .map(escalation)
+            .collect::<StoreResult<Vec<_>>>()?;
+        // In the order taken, then by the levels' own order (not their spelling).
+        steps.sort_by_key(|s| (s.at, s.due_at, s.org, s.clock, s.level));
+        Ok(steps)
     }
 
     async fn unqueued_escalations(&self, limit: u32) -> StoreResult<Vec<Escalation>> {

@@ -69,7 +69,11 @@ impl<B: SqlBackend> AlertFigureStore for B {
         );
         q.in_list(dialect, "a.kind", kinds);
         q.push(" AND ");
-        q.in_list(dialect, "o.id", Arg::Uuids(orgs.iter().map(|o| *o.as_uuid()).collect()));
+        q.in_list(
+            dialect,
+            "o.id",
+            Arg::Uuids(orgs.iter().map(|o| *o.as_uuid()).collect()),
+        );
         db.scope_filter(&mut q, scope, "a.id");
         q.push(" ORDER BY o.id, a.path");
         db.fetch_all(q)

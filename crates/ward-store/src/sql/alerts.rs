@@ -141,7 +141,11 @@ async fn insert_recipient<E: Exec + ?Sized>(db: &mut E, r: &Recipient) -> StoreR
 }
 
 /// Appends timeline entries after the alert's last one.
-pub(super) async fn append_events<E: Exec + ?Sized>(db: &mut E, id: AlertId, events: &[AlertEvent]) -> StoreResult<()> {
+pub(super) async fn append_events<E: Exec + ?Sized>(
+    db: &mut E,
+    id: AlertId,
+    events: &[AlertEvent],
+) -> StoreResult<()> {
     let last = db
         .fetch_one(
             Sql::new("SELECT COALESCE(MAX(seq), 0) AS n FROM alert_events WHERE alert_id = $1").arg(id),

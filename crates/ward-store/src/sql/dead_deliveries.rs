@@ -126,7 +126,8 @@ impl<B: SqlBackend> DeliveryStore for B {
             .arg(id),
         )
         .await?;
-        let detail = serde_json::json!({ "kind": d.kind.as_str(), "recipient": d.recipient, "job": queued.id });
+        let detail =
+            serde_json::json!({ "kind": d.kind.as_str(), "recipient": d.recipient, "job": queued.id });
         let event = meta
             .change("alert.delivery.replay", "alert", d.alert.to_string())
             .org(d.org)

@@ -37,8 +37,16 @@ fn step(x: &Alert, r: &Recipient, clock: Clock, level: EscalationLevel, to: ward
         org: r.org,
         clock,
         level,
-        due_at: r.clocks.acknowledge_by,
-        at: at(60 * 3600),
+        due_at: r
+            .clocks
+            .acknowledge_by
+            .checked_add(jiff::SignedDuration::from_hours(match level {
+                EscalationLevel::Organisation => 0,
+                EscalationLevel::Area => 24,
+                EscalationLevel::National => 48,
+            }))
+            .unwrap_or(r.clocks.acknowledge_by),
+        at: at(80 * 3600),
         notified: Some(to),
     }
 }
@@ -59,10 +67,15 @@ pub async fn escalations_and_dead_deliveries(store: Arc<dyn Store>) -> anyhow::R
         .await?;
     cursor.take(&store).await?;
 
-    let late = at(60 * 3600);
+    // Past B's first-update clock (72 hours).
+    let late = at(80 * 3600);
     let due = store.records_to_escalate(late).await?;
     let mine: Vec<_> = due.iter().filter(|r| r.alert == x.id).map(|r| r.org).collect();
-    check_eq!(mine, vec![a.id, b.id], "A (nothing given) and B (no first update) are due");
+    check_eq!(
+        mine,
+        vec![a.id, b.id],
+        "A (nothing given) and B (no first update) are due"
+    );
 
     let org_step = step(&x, &ra, Clock::Acknowledge, EscalationLevel::Organisation, a.id);
     let icb_step = step(&x, &ra, Clock::Acknowledge, EscalationLevel::Area, icb.id);
@@ -70,7 +83,7 @@ pub async fn escalations_and_dead_deliveries(store: Arc<dyn Store>) -> anyhow::R
     // Two writers take the same steps at once: each step is recorded by exactly one.
     let first = [org_step.clone(), icb_step.clone()];
     let second = [org_step.clone(), icb_step.clone(), answered];
-    let meta = fx.meta(60 * 3600);
+    let meta = fx.meta(80 * 3600);
     let (one, two) = tokio::join!(
         store.record_escalations(&first, &meta),
         store.record_escalations(&second, &meta),
@@ -86,7 +99,7 @@ pub async fn escalations_and_dead_deliveries(store: Arc<dyn Store>) -> anyhow::R
         .await?;
     check_eq!(
         store
-            .record_escalations(std::slice::from_ref(&org_step), &fx.meta(61 * 3600))
+            .record_escalations(std::slice::from_ref(&org_step), &fx.meta(81 * 3600))
             .await?,
         Vec::<Escalation>::new(),
         "a step already taken is left out"
@@ -188,7 +201,11 @@ pub async fn escalations_and_dead_deliveries(store: Arc<dyn Store>) -> anyhow::R
         .await?;
     check_eq!(done.replay_job, Some(replay.id), "the replay's job");
     let queued = store.get_job(replay.id).await?;
-    check_eq!(queued.payload, dead.payload, "the dead job's payload is queued again");
+    check_eq!(
+        queued.payload,
+        dead.payload,
+        "the dead job's payload is queued again"
+    );
     check_eq!(queued.status, JobStatus::Queued, "queued");
     check_err!(
         store

@@ -16,7 +16,12 @@ use ward_server::ServerSettings;
 use ward_testkit::app::{client, on_each_backend, test_settings};
 
 /// A local HTTP receiver answering 500 while `failing` is set and 200 after, counting both.
-async fn flaky_receiver() -> (String, Arc<AtomicBool>, Arc<AtomicUsize>, Arc<Mutex<Vec<Vec<u8>>>>) {
+async fn flaky_receiver() -> (
+    String,
+    Arc<AtomicBool>,
+    Arc<AtomicUsize>,
+    Arc<Mutex<Vec<Vec<u8>>>>,
+) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/hook", listener.local_addr().unwrap());
     let failing = Arc::new(AtomicBool::new(true));
@@ -99,29 +104,41 @@ async fn a_webhook_that_gave_up_is_listed_within_scope_and_replayed_once() {
         let d = &list[0];
         assert_eq!(d["org"]["code"], "RJZ", "{b}");
         assert_eq!(d["delivery"]["alert"], serde_json::json!(issued.alert), "{b}");
-        assert!(d["delivery"]["error"].as_str().unwrap().contains("500"), "{b}: {d}");
+        assert!(
+            d["delivery"]["error"].as_str().unwrap().contains("500"),
+            "{b}: {d}"
+        );
         assert!(!d.to_string().contains("test-webhook-secret"), "{b}: no secret");
         let job = d["delivery"]["job"].as_str().unwrap().to_owned();
         let national_s = as_role(&app, Role::NationalAnalyst).await;
-        let all: serde_json::Value = with_session(client().get(app.url("/api/v1/deliveries/dead")), &national_s)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let all: serde_json::Value =
+            with_session(client().get(app.url("/api/v1/deliveries/dead")), &national_s)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
         assert_eq!(all.as_array().unwrap().len(), 1, "{b}: the national team sees it");
         let foreign = app.session_for(&app.world.foreign_admin).await;
-        let theirs: serde_json::Value = with_session(client().get(app.url("/api/v1/deliveries/dead")), &foreign)
+        let theirs: serde_json::Value =
+            with_session(client().get(app.url("/api/v1/deliveries/dead")), &foreign)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+        assert_eq!(
+            theirs.as_array().unwrap().len(),
+            0,
+            "{b}: another trust's admin sees none"
+        );
+        let replay = format!("/api/v1/deliveries/dead/{job}/replay");
+        let res = with_session(client().post(app.url(&replay)), &foreign)
             .send()
             .await
-            .unwrap()
-            .json()
-            .await
             .unwrap();
-        assert_eq!(theirs.as_array().unwrap().len(), 0, "{b}: another trust's admin sees none");
-        let replay = format!("/api/v1/deliveries/dead/{job}/replay");
-        let res = with_session(client().post(app.url(&replay)), &foreign).send().await.unwrap();
         assert_eq!(res.status(), 404, "{b}: another trust's admin cannot replay it");
         let member = as_role(&app, Role::OrgMember).await;
         let res = with_session(client().get(app.url("/api/v1/deliveries/dead")), &member)
@@ -132,13 +149,19 @@ async fn a_webhook_that_gave_up_is_listed_within_scope_and_replayed_once() {
 
         // The receiver is mended; the admin replays; it is delivered once.
         failing.store(false, Ordering::SeqCst);
-        let res = with_session(client().post(app.url(&replay)), &admin).send().await.unwrap();
+        let res = with_session(client().post(app.url(&replay)), &admin)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 200, "{b}");
         assert_eq!(run_due(&app).await, 1, "{b}: one job queued by the replay");
         assert_eq!(taken.lock().unwrap().len(), 1, "{b}: delivered");
         let body: serde_json::Value = serde_json::from_slice(&taken.lock().unwrap()[0]).unwrap();
         assert_eq!(body["alert"], serde_json::json!(issued.alert), "{b}");
-        let res = with_session(client().post(app.url(&replay)), &admin).send().await.unwrap();
+        let res = with_session(client().post(app.url(&replay)), &admin)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 409, "{b}: replayed once");
         assert_eq!(run_due(&app).await, 0, "{b}: nothing more queued");
         let audited = app
@@ -157,8 +180,14 @@ async fn a_webhook_that_gave_up_is_listed_within_scope_and_replayed_once() {
             .text()
             .await
             .unwrap();
-        assert!(page.contains("Failed deliveries") && page.contains("Sent again"), "{b}");
-        assert!(!page.contains("notify.webhook"), "{b}: no job kind shown to a person");
+        assert!(
+            page.contains("Failed deliveries") && page.contains("Sent again"),
+            "{b}"
+        );
+        assert!(
+            !page.contains("notify.webhook"),
+            "{b}: no job kind shown to a person"
+        );
         clock.set("2026-06-01T09:00:00Z".parse().unwrap());
     }
 }

@@ -78,20 +78,25 @@ async fn overdue_answers_escalate_to_the_organisation_then_its_area_then_nationa
         let issued = app.app.issue_alert(&national, log4shell(&app)).await.unwrap();
         run_due(&app).await;
         got.lock().unwrap().clear();
-        let hours = |h| clock.set(
-            "2026-06-01T09:00:00Z"
-                .parse::<jiff::Timestamp>()
-                .unwrap()
-                .checked_add(SignedDuration::from_hours(h))
-                .unwrap()
-                .checked_add(SignedDuration::from_mins(1))
-                .unwrap(),
-        );
+        let hours = |h| {
+            clock.set(
+                "2026-06-01T09:00:00Z"
+                    .parse::<jiff::Timestamp>()
+                    .unwrap()
+                    .checked_add(SignedDuration::from_hours(h))
+                    .unwrap()
+                    .checked_add(SignedDuration::from_mins(1))
+                    .unwrap(),
+            )
+        };
 
         // Before the acknowledgement deadline (48 hours) nothing happens.
         hours(47);
         escalate_twice(&app).await;
-        assert!(steps(&app, issued.alert).await.is_empty(), "{b}: nothing before the deadline");
+        assert!(
+            steps(&app, issued.alert).await.is_empty(),
+            "{b}: nothing before the deadline"
+        );
 
         // Past it: each trust is told, once, whatever the runners do.
         hours(48);
@@ -121,7 +126,10 @@ async fn overdue_answers_escalate_to_the_organisation_then_its_area_then_nationa
         // The trust acknowledges through the API; the foreign trust still says nothing.
         let s = as_role(&app, Role::OrgAdmin).await;
         let res = with_session(
-            client().post(app.url(&format!("/api/v1/alerts/{}/orgs/{}/responses", issued.alert, w.trust))),
+            client().post(app.url(&format!(
+                "/api/v1/alerts/{}/orgs/{}/responses",
+                issued.alert, w.trust
+            ))),
             &s,
         )
         .json(&serde_json::json!({"action": "acknowledge"}))
@@ -177,8 +185,16 @@ async fn overdue_answers_escalate_to_the_organisation_then_its_area_then_nationa
             "{b}: an answer stops its clock's escalation"
         );
         let lead = mails_to(&got, &w.users[&Role::RegionalLead].email);
-        assert_eq!(lead.len(), 1, "{b}: London's lead is told once, of the trust's update");
-        assert!(lead[0].contains("Riverside Hospitals NHS Trust"), "{b}: {}", lead[0]);
+        assert_eq!(
+            lead.len(),
+            1,
+            "{b}: London's lead is told once, of the trust's update"
+        );
+        assert!(
+            lead[0].contains("Riverside Hospitals NHS Trust"),
+            "{b}: {}",
+            lead[0]
+        );
         assert_eq!(
             mails_to(&got, &w.users[&Role::NationalAnalyst].email).len(),
             3,
@@ -191,13 +207,16 @@ async fn overdue_answers_escalate_to_the_organisation_then_its_area_then_nationa
 
         // The API and the page show the steps; the trust sees only its own.
         let s = as_role(&app, Role::OrgMember).await;
-        let res = with_session(client().get(app.url(&format!("/api/v1/alerts/{}", issued.alert))), &s)
-            .send()
-            .await
-            .unwrap();
+        let res = with_session(
+            client().get(app.url(&format!("/api/v1/alerts/{}", issued.alert))),
+            &s,
+        )
+        .send()
+        .await
+        .unwrap();
         let view: Value = res.json().await.unwrap();
         let escalations = view["escalations"].as_array().unwrap();
-        assert_eq!(escalations.len(), 3, "{b}: the trust's three steps");
+        assert_eq!(escalations.len(), 4, "{b}: the trust's four steps");
         assert!(
             escalations
                 .iter()
@@ -212,7 +231,10 @@ async fn overdue_answers_escalate_to_the_organisation_then_its_area_then_nationa
             .await
             .unwrap();
         assert!(page.contains("Escalation of overdue answers"), "{b}");
-        assert!(page.contains("ICB or region") && page.contains("London (Y56)"), "{b}");
+        assert!(
+            page.contains("ICB or region") && page.contains("London (Y56)"),
+            "{b}"
+        );
         assert!(!page.contains("first_update"), "{b}: no enum value on the page");
     }
 }

@@ -68,21 +68,41 @@ async fn figures_add_up_the_tree_within_each_footprint() {
             south_west["figures"]["escalations"].as_u64().unwrap() >= 2,
             "{b}: the silent trust's steps are counted: {south_west}"
         );
-        for field in ["records", "acknowledged_within_48h", "open", "overdue_first_update", "escalations"] {
-            let sum = london["figures"][field].as_u64().unwrap() + south_west["figures"][field].as_u64().unwrap();
-            assert_eq!(nation["figures"][field].as_u64().unwrap(), sum, "{b}: {field} adds up");
+        for field in [
+            "records",
+            "acknowledged_within_48h",
+            "open",
+            "overdue_first_update",
+            "escalations",
+        ] {
+            let sum =
+                london["figures"][field].as_u64().unwrap() + south_west["figures"][field].as_u64().unwrap();
+            assert_eq!(
+                nation["figures"][field].as_u64().unwrap(),
+                sum,
+                "{b}: {field} adds up"
+            );
         }
-        assert_eq!(row(&rows, "icb", "QMF")["figures"], row(&rows, "organisation", "RJZ")["figures"], "{b}");
+        assert_eq!(
+            row(&rows, "icb", "QMF")["figures"],
+            row(&rows, "organisation", "RJZ")["figures"],
+            "{b}"
+        );
         assert_eq!(rows[0]["level"], "nation", "{b}: the nation first");
 
         // A regional lead sees its region, its ICB and the trust; an organisation only itself.
         let s = as_role(&app, Role::RegionalLead).await;
-        let rows: Vec<Value> = serde_json::from_str(&get(&app, &s, "/api/v1/alerts/figures").await.1).unwrap();
-        let mut seen: Vec<String> = rows.iter().map(|r| r["org"]["code"].as_str().unwrap().to_owned()).collect();
+        let rows: Vec<Value> =
+            serde_json::from_str(&get(&app, &s, "/api/v1/alerts/figures").await.1).unwrap();
+        let mut seen: Vec<String> = rows
+            .iter()
+            .map(|r| r["org"]["code"].as_str().unwrap().to_owned())
+            .collect();
         seen.sort();
         assert_eq!(seen, vec!["QMF", "RJZ", "Y56"], "{b}");
         let s = as_role(&app, Role::OrgMember).await;
-        let rows: Vec<Value> = serde_json::from_str(&get(&app, &s, "/api/v1/alerts/figures").await.1).unwrap();
+        let rows: Vec<Value> =
+            serde_json::from_str(&get(&app, &s, "/api/v1/alerts/figures").await.1).unwrap();
         assert_eq!(rows.len(), 1, "{b}: {rows:?}");
         assert_eq!(rows[0]["org"]["code"], "RJZ", "{b}");
         let s = as_role(&app, Role::SupplierContact).await;
@@ -93,15 +113,36 @@ async fn figures_add_up_the_tree_within_each_footprint() {
         let (status, csv) = get(&app, &s, "/api/v1/alerts/figures/export").await;
         assert_eq!(status, 200, "{b}");
         let lines: Vec<&str> = csv.lines().collect();
-        assert!(lines[0].starts_with("level,code,name,records,acknowledged_within_48h"), "{b}: {}", lines[0]);
-        assert_eq!(lines.len(), 1 + 7, "{b}: nation, 2 regions, 2 ICBs, 2 trusts: {csv}");
-        assert!(lines[1].starts_with("Nation,X26,NHS England,2,1,50,"), "{b}: {}", lines[1]);
+        assert!(
+            lines[0].starts_with("level,code,name,records,acknowledged_within_48h"),
+            "{b}: {}",
+            lines[0]
+        );
+        assert_eq!(
+            lines.len(),
+            1 + 7,
+            "{b}: nation, 2 regions, 2 ICBs, 2 trusts: {csv}"
+        );
+        assert!(
+            lines[1].starts_with("Nation,X26,NHS England,2,1,50,"),
+            "{b}: {}",
+            lines[1]
+        );
 
         // The page: charts drawn as SVG, people's words only.
         let (status, page) = get(&app, &s, "/alerts/figures").await;
         assert_eq!(status, 200, "{b}");
-        assert!(page.contains("<svg") && page.contains("Acknowledged within 48 hours"), "{b}");
-        assert!(page.contains("within 24 hours") && page.contains("South West (Y58)"), "{b}");
-        assert!(!page.contains("national_body") && !page.contains("\"nation\""), "{b}");
+        assert!(
+            page.contains("<svg") && page.contains("Acknowledged within 48 hours"),
+            "{b}"
+        );
+        assert!(
+            page.contains("within 24 hours") && page.contains("South West (Y58)"),
+            "{b}"
+        );
+        assert!(
+            !page.contains("national_body") && !page.contains("\"nation\""),
+            "{b}"
+        );
     }
 }
