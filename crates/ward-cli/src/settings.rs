@@ -500,6 +500,16 @@ mod tests {
     }
 
     #[test]
+    fn the_escalation_schedule_defaults_and_is_explained() {
+        let app = Settings::default().app_settings();
+        assert_eq!(app.alert_escalation.area_after_hours, 24);
+        assert_eq!(app.alert_escalation.national_after_hours, 48);
+        let text = Settings::default_toml().unwrap();
+        let help = text.find("# Escalation of an overdue").expect("help");
+        assert!(help < text.find("[alert_escalation]").expect("table"));
+    }
+
+    #[test]
     fn every_setting_has_a_key() {
         let keys = Settings::keys().unwrap();
         assert!(keys.contains(&"database_url".to_owned()));
@@ -510,7 +520,8 @@ mod tests {
         assert!(keys.contains(&"alert_clocks".to_owned()));
         assert!(keys.contains(&"smtp_url".to_owned()));
         assert!(keys.contains(&"webhooks".to_owned()));
-        assert_eq!(keys.len(), 30);
+        assert!(keys.contains(&"alert_escalation".to_owned()));
+        assert_eq!(keys.len(), 31);
         for (k, _) in SETTING_HELP {
             assert!(keys.contains(&(*k).to_owned()), "help for unknown setting {k}");
         }
