@@ -55,7 +55,7 @@ impl App {
             if due.is_empty() {
                 continue;
             }
-            if !taken.contains_key(&r.alert) {
+            if let std::collections::btree_map::Entry::Vacant(slot) = taken.entry(r.alert) {
                 let done = self
                     .store()
                     .alert_escalations(&Scope::All, r.alert)
@@ -63,7 +63,7 @@ impl App {
                     .into_iter()
                     .map(|e| (e.org, e.clock, e.level))
                     .collect();
-                taken.insert(r.alert, done);
+                slot.insert(done);
             }
             let done = taken.get(&r.alert);
             for d in due {
@@ -99,13 +99,13 @@ impl App {
         if level == EscalationLevel::Organisation {
             return Ok(Some(org));
         }
-        if !ancestry.contains_key(&org) {
+        if let std::collections::btree_map::Entry::Vacant(slot) = ancestry.entry(org) {
             let mut list = Vec::new();
             for a in self.store().org_ancestors(org).await? {
                 let kind = self.store().get_org(&Scope::All, a).await?.kind;
                 list.push((a, kind));
             }
-            ancestry.insert(org, list);
+            slot.insert(list);
         }
         let above = ancestry.get(&org).map(Vec::as_slice).unwrap_or_default();
         if level == EscalationLevel::National {

@@ -80,10 +80,7 @@ impl App {
         let facts = self.store().response_facts(&scope).await?;
         let mut per_org: BTreeMap<OrgId, ResponseFigures> = BTreeMap::new();
         for (org, f) in &facts {
-            per_org
-                .entry(*org)
-                .or_insert_with(ResponseFigures::new)
-                .count(f, now);
+            per_org.entry(*org).or_default().count(f, now);
         }
         let orgs: Vec<OrgId> = per_org.keys().copied().collect();
         let mut per_area: BTreeMap<(FigureLevel, OrgId), ResponseFigures> = BTreeMap::new();
@@ -91,10 +88,7 @@ impl App {
             let (Some(level), Some(f)) = (FigureLevel::of_area(kind), per_org.get(&org)) else {
                 continue;
             };
-            per_area
-                .entry((level, area))
-                .or_insert_with(ResponseFigures::new)
-                .add(f);
+            per_area.entry((level, area)).or_default().add(f);
         }
         let index = self.exposure_index().await?;
         let mut rows: Vec<FigureRow> = per_area

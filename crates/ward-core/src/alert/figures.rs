@@ -35,7 +35,7 @@ pub struct RecordFacts {
 }
 
 /// Counts over a set of records. Every field is a count, so figures add.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ResponseFigures {
     /// Records (an organisation targeted by an alert).
     pub records: u64,
@@ -64,16 +64,25 @@ fn band(value: SignedDuration, bounds: &[i64], unit_hours: i64) -> usize {
         .unwrap_or(bounds.len())
 }
 
-impl ResponseFigures {
-    /// Empty figures (every band present, at zero).
-    pub fn new() -> Self {
+impl Default for ResponseFigures {
+    /// Empty figures: every band present, at zero.
+    fn default() -> Self {
         Self {
+            records: 0,
+            acknowledged_within_48h: 0,
+            applicability_recorded: 0,
             applicability_by_band: vec![0; APPLICABILITY_BANDS_HOURS.len() + 1],
+            open: 0,
             open_by_age: vec![0; OPEN_AGE_BANDS_DAYS.len() + 1],
-            ..Self::default()
+            overdue_acknowledge: 0,
+            overdue_first_update: 0,
+            overdue_remediate: 0,
+            escalations: 0,
         }
     }
+}
 
+impl ResponseFigures {
     /// Count one record as it stands at `now`.
     pub fn count(&mut self, r: &RecordFacts, now: Timestamp) {
         self.records += 1;
@@ -219,12 +228,12 @@ mod tests {
         slow.escalations = 2;
         let silent = facts();
 
-        let mut org_a = ResponseFigures::new();
+        let mut org_a = ResponseFigures::default();
         org_a.count(&quick, now);
-        let mut org_b = ResponseFigures::new();
+        let mut org_b = ResponseFigures::default();
         org_b.count(&slow, now);
         org_b.count(&silent, now);
-        let mut icb = ResponseFigures::new();
+        let mut icb = ResponseFigures::default();
         icb.add(&org_a);
         icb.add(&org_b);
         assert_eq!(icb.records, 3);
@@ -249,7 +258,7 @@ mod tests {
 
     #[test]
     fn empty_figures_have_no_share_and_no_median() {
-        let f = ResponseFigures::new();
+        let f = ResponseFigures::default();
         assert_eq!(f.acknowledged_within_48h_percent(), None);
         assert_eq!(f.median_applicability_band(), None);
     }
