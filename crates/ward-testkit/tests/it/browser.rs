@@ -525,6 +525,7 @@ async fn a_tour_in_headless_chromium() {
         "/products",
         "/assurance",
         "/alerts",
+        "/alerts/figures",
         "/risks",
         "/incidents",
         "/admin/users",
