@@ -75,10 +75,13 @@ pub enum Action {
     ReadIncidents,
     /// Record and edit the organisation's incidents and add to their timelines.
     WriteIncidents,
+    /// See notification deliveries that gave up, and queue them again (national team; an
+    /// organisation's admins for their organisation and those beneath it).
+    ReplayDeliveries,
 }
 
 impl Action {
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 30] = [
         Self::ReadOrgs,
         Self::ImportOrgs,
         Self::ReadInventory,
@@ -108,6 +111,7 @@ impl Action {
         Self::ManageRiskVocabulary,
         Self::ReadIncidents,
         Self::WriteIncidents,
+        Self::ReplayDeliveries,
     ];
 }
 
@@ -141,7 +145,7 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
             ReadOrgs | ReadInventory | WriteInventory | ReadExposure | StateVex | ManageUsers | ManageTokens
             | ReadAudit | ReadAssessments | WriteAssessments | SignOffAssessments | ReadAlerts
             | RespondAlerts | ReadImpact | ReadRisks | WriteRisks | ApproveRisks | ReadIncidents
-            | WriteIncidents,
+            | WriteIncidents | ReplayDeliveries,
         ) => own_subtree,
         (OrgAdmin, _) => None,
 
@@ -338,6 +342,18 @@ mod tests {
         );
         assert!(scope_for(Role::NationalAnalyst, org(), Action::RespondAlerts).is_none());
         assert!(scope_for(Role::SupplierContact, org(), Action::ReadAlerts).is_none());
+    }
+
+    #[test]
+    fn only_the_national_team_and_organisation_admins_replay_deliveries() {
+        let replayers: Vec<Role> = Role::iter()
+            .filter(|r| scope_for(*r, org(), Action::ReplayDeliveries).is_some())
+            .collect();
+        assert_eq!(replayers, vec![Role::NationalAnalyst, Role::OrgAdmin]);
+        assert_eq!(
+            scope_for(Role::OrgAdmin, org(), Action::ReplayDeliveries),
+            Some(Scope::subtree(org()))
+        );
     }
 
     #[test]

@@ -69,6 +69,7 @@ impl JobRunner {
         r.register(Arc::new(SessionCleanup));
         r.register(Arc::new(crate::feeds::FeedSyncJob));
         r.register(Arc::new(crate::alerts::AlertExtendJob));
+        r.register(Arc::new(crate::alerts::AlertEscalateJob));
         r.register(Arc::new(crate::notify::EmailJob));
         r.register(Arc::new(crate::notify::WebhookJob));
         r

@@ -65,6 +65,10 @@ impl App {
         settings: AppSettings,
         key: &InstanceKey,
     ) -> AppResult<Self> {
+        settings
+            .alert_escalation
+            .check()
+            .map_err(|e| AppError::invalid(format!("alert_escalation.{}", e.field), e.message))?;
         let dummy_hash = accounts::password::hash("ward-dummy-password-for-timing", settings.password_cost)?;
         let heavy = heavy::semaphore(settings.max_concurrent_heavy_requests);
         Ok(Self {

@@ -43,6 +43,9 @@ pub struct AppSettings {
     /// The clocks each severity of alert starts (see `ward_core::alert::ClockSettings`); an issuer
     /// may override them for one alert.
     pub alert_clocks: ward_core::alert::ClockSettings,
+    /// When an overdue acknowledgement or first update is escalated to the organisation, its ICB
+    /// or region, and the national team (see `ward_core::alert::escalation`).
+    pub alert_escalation: ward_core::alert::escalation::EscalationSchedule,
     /// Most trials one simulation may run; more are refused, not attempted.
     pub max_simulation_trials: u32,
     /// Where alert e-mail goes; None: no e-mail is queued.
@@ -71,6 +74,7 @@ impl Default for AppSettings {
             parse_timeout: SignedDuration::from_secs(60),
             max_expanded_bytes: ward_feeds::limits::MAX_EXPANDED_BYTES,
             alert_clocks: ward_core::alert::ClockSettings::default(),
+            alert_escalation: ward_core::alert::escalation::EscalationSchedule::default(),
             max_simulation_trials: 10_000,
             mail: None,
             webhooks: Vec::new(),

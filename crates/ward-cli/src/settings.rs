@@ -67,6 +67,9 @@ pub(crate) struct Settings {
     /// The clocks each severity of cyber alert starts (hours to acknowledge and to a first
     /// update, days to remediate); an issuer may override them for one alert.
     pub alert_clocks: ward_core::alert::ClockSettings,
+    /// Hours after an acknowledgement or first-update clock runs out at which the organisation,
+    /// its ICB or region, and the national team are told.
+    pub alert_escalation: ward_core::alert::escalation::EscalationSchedule,
     /// The mail server alert e-mail goes through (`smtp://127.0.0.1:2525`); empty: no e-mail.
     /// May hold credentials: never printed.
     pub smtp_url: String,
@@ -124,6 +127,14 @@ const ALERT_CLOCKS_HELP: &str = "\
 # acknowledge, hours to a first update, days to remediate (cut to a linked advisory's KEV due date
 # when that is sooner). Critical and high follow NHS England's CSOC (48 hours, 3 days) and Cyber
 # Essentials (14 days); medium and low are Ward's defaults. An issuer may override them per alert.
+";
+
+/// Explains the `[alert_escalation]` table in `ward config print-default`.
+const ALERT_ESCALATION_HELP: &str = "\
+# Escalation of an overdue acknowledgement or first update: hours after the clock runs out at
+# which the organisation, then its ICB or region (its regional leads), then the national team are
+# told (e-mail to the people holding those roles, and their webhooks). Each step is taken once and
+# shows in the alert's timeline.
 ";
 
 /// A list of strings, or one string of comma-separated items (as environment variables give it).
@@ -287,6 +298,7 @@ impl Default for Settings {
             log_format: "pretty".into(),
             feeds_cache_dir: "ward-data/feeds-cache".into(),
             alert_clocks: ward_core::alert::ClockSettings::default(),
+            alert_escalation: ward_core::alert::escalation::EscalationSchedule::default(),
             smtp_url: String::new(),
             mail_from: "Ward <ward@localhost>".into(),
             webhooks: Vec::new(),
@@ -341,6 +353,7 @@ impl Settings {
             max_concurrent_heavy_requests: self.max_concurrent_heavy_requests,
             parse_timeout: jiff::SignedDuration::from_secs(self.parse_timeout_secs),
             alert_clocks: self.alert_clocks,
+            alert_escalation: self.alert_escalation,
             max_simulation_trials: self.max_simulation_trials,
             mail: (!self.smtp_url.trim().is_empty()).then(|| ward_app::notify::MailSettings {
                 smtp_url: self.smtp_url.trim().to_owned(),
@@ -382,6 +395,10 @@ impl Settings {
             text.push_str(line);
             text.push('\n');
         }
+        let text = match text.find("[alert_escalation]") {
+            Some(at) => format!("{}{ALERT_ESCALATION_HELP}{}", &text[..at], &text[at..]),
+            None => text,
+        };
         let text = match text.find("[alert_clocks") {
             Some(at) => format!("{}{ALERT_CLOCKS_HELP}{}", &text[..at], &text[at..]),
             None => text,
@@ -483,6 +500,16 @@ mod tests {
     }
 
     #[test]
+    fn the_escalation_schedule_defaults_and_is_explained() {
+        let app = Settings::default().app_settings();
+        assert_eq!(app.alert_escalation.area_after_hours, 24);
+        assert_eq!(app.alert_escalation.national_after_hours, 48);
+        let text = Settings::default_toml().unwrap();
+        let help = text.find("# Escalation of an overdue").expect("help");
+        assert!(help < text.find("[alert_escalation]").expect("table"));
+    }
+
+    #[test]
     fn every_setting_has_a_key() {
         let keys = Settings::keys().unwrap();
         assert!(keys.contains(&"database_url".to_owned()));
@@ -493,7 +520,8 @@ mod tests {
         assert!(keys.contains(&"alert_clocks".to_owned()));
         assert!(keys.contains(&"smtp_url".to_owned()));
         assert!(keys.contains(&"webhooks".to_owned()));
-        assert_eq!(keys.len(), 30);
+        assert!(keys.contains(&"alert_escalation".to_owned()));
+        assert_eq!(keys.len(), 31);
         for (k, _) in SETTING_HELP {
             assert!(keys.contains(&(*k).to_owned()), "help for unknown setting {k}");
         }

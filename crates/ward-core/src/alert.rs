@@ -14,6 +14,9 @@ use serde::{Deserialize, Serialize};
 use crate::tlp::Tlp;
 use crate::{AlertId, AssetId, OrgId};
 
+pub mod escalation;
+pub mod figures;
+
 /// How urgent an alert is. Spelled `critical`, `high`, `medium`, `low`.
 #[derive(
     Debug,
@@ -197,6 +200,7 @@ impl Clocks {
     Serialize,
     Deserialize,
     strum::IntoStaticStr,
+    strum::EnumString,
     strum::Display,
     utoipa::ToSchema,
 )]
@@ -211,9 +215,9 @@ pub enum Clock {
 impl Clock {
     pub fn label(self) -> &'static str {
         match self {
-            Self::Acknowledge => "Acknowledge",
+            Self::Acknowledge => "Acknowledgement",
             Self::FirstUpdate => "First update",
-            Self::Remediate => "Remediate",
+            Self::Remediate => "Remediation",
         }
     }
 }
@@ -432,6 +436,23 @@ pub enum EventKind {
     Applicability,
     Update,
     Closed,
+    /// An overdue answer was escalated (to the organisation, its ICB or region, or nationally).
+    Escalated,
+}
+
+impl EventKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Issued => "Issued",
+            Self::Targeted => "Targeted",
+            Self::Extended => "Extended",
+            Self::Acknowledged => "Acknowledged",
+            Self::Applicability => "Applicability",
+            Self::Update => "Update",
+            Self::Closed => "Closed",
+            Self::Escalated => "Escalated",
+        }
+    }
 }
 
 /// One entry of an alert's timeline. `org` is the organisation it concerns (none for the issue

@@ -34,6 +34,11 @@ pub enum JobKind {
     #[serde(rename = "alerts.extend")]
     #[strum(serialize = "alerts.extend")]
     AlertsExtend,
+    /// Takes the escalation steps of overdue alert answers that have fallen due, and queues
+    /// their notices.
+    #[serde(rename = "alerts.escalate")]
+    #[strum(serialize = "alerts.escalate")]
+    AlertsEscalate,
     /// Sends one alert e-mail to one user of a targeted organisation.
     #[serde(rename = "notify.email")]
     #[strum(serialize = "notify.email")]
@@ -99,6 +104,39 @@ pub struct Job {
     pub lease_until: Option<Timestamp>,
     pub last_error: Option<String>,
     pub created_at: Timestamp,
+}
+
+/// A notification delivery (an e-mail or webhook job) that gave up after its retries, kept so
+/// that it can be listed and replayed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct DeadDelivery {
+    /// The job that gave up.
+    #[schema(value_type = String)]
+    pub job: JobId,
+    /// `notify.email` or `notify.webhook`.
+    #[schema(value_type = String)]
+    pub kind: JobKind,
+    #[schema(value_type = String)]
+    pub alert: crate::AlertId,
+    /// The organisation the delivery was for (whose user, or whose webhook).
+    #[schema(value_type = String)]
+    pub org: crate::OrgId,
+    /// Who it was for, in words (`user 0190…`, `the organisation's webhook`).
+    pub recipient: String,
+    /// The job's payload, queued again by a replay.
+    #[schema(value_type = Object)]
+    pub payload: serde_json::Value,
+    /// The last error (no secrets: the jobs keep them out).
+    pub error: String,
+    pub attempts: u32,
+    #[schema(value_type = String, format = DateTime)]
+    pub died_at: Timestamp,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub replayed_at: Option<Timestamp>,
+    pub replayed_by: Option<String>,
+    /// The job a replay queued.
+    #[schema(value_type = Option<String>)]
+    pub replay_job: Option<JobId>,
 }
 
 /// Delay before retry number `attempt` (1-based): 2^attempt seconds, capped at one hour.

@@ -3,8 +3,11 @@
 use async_trait::async_trait;
 use jiff::Timestamp;
 use serde::Serialize;
+use ward_core::alert::escalation::Escalation;
+use ward_core::alert::figures::RecordFacts;
 use ward_core::alert::{Alert, AlertEvent, Recipient, Response};
-use ward_core::{AlertId, OrgId};
+use ward_core::job::{DeadDelivery, Job};
+use ward_core::{AlertId, JobId, OrgId};
 
 use crate::{AuditMeta, Scope, StoreResult};
 
@@ -77,12 +80,77 @@ pub trait AlertStore: Send + Sync {
     ) -> StoreResult<Recipient>;
 }
 
+/// Escalation of overdue answers. Ward itself takes the steps (the `alerts.escalate` job); people
+/// read them with the alert, inside their scope.
+#[async_trait]
+pub trait EscalationStore: Send + Sync {
+    /// Every open record with an unanswered acknowledgement or first update past its clock at
+    /// `now` that has not yet been escalated to the last level for that clock. Not scoped: only
+    /// Ward itself calls it.
+    async fn records_to_escalate(&self, now: Timestamp) -> StoreResult<Vec<Recipient>>;
+    /// Record the steps not taken yet, each only while its record is still open and its clock
+    /// unanswered, each with an `escalated` timeline entry and an `alert.escalate` audit record,
+    /// in one transaction. Returns the steps recorded, in the order given; a step already taken
+    /// (by this runner or another) is left out, so each step is recorded once.
+    async fn record_escalations(
+        &self,
+        steps: &[Escalation],
+        audit: &AuditMeta,
+    ) -> StoreResult<Vec<Escalation>>;
+    /// The steps taken on one alert for the organisations inside `scope`, in the order taken.
+    async fn alert_escalations(&self, scope: &Scope, alert: AlertId) -> StoreResult<Vec<Escalation>>;
+    /// Steps whose notices (e-mail and webhook jobs) are not queued yet, oldest first, at most `limit`.
+    async fn unqueued_escalations(&self, limit: u32) -> StoreResult<Vec<Escalation>>;
+    /// Note that a step's notices are queued.
+    async fn mark_escalation_queued(&self, step: &Escalation, at: Timestamp) -> StoreResult<()>;
+}
+
+/// What the response figures read: the facts of each record, and the ICBs, regions and national
+/// body each organisation's figures add up to.
+#[async_trait]
+pub trait AlertFigureStore: Send + Sync {
+    /// Each record of an organisation inside `scope`, with its facts (when applicability was
+    /// first recorded, how many escalation steps were taken).
+    async fn response_facts(&self, scope: &Scope) -> StoreResult<Vec<(OrgId, RecordFacts)>>;
+    /// For each of `orgs`, the organisations of kind ICB, region or national body at or above it
+    /// that lie inside `scope`, as (organisation, area, the area's kind).
+    async fn figure_areas(
+        &self,
+        scope: &Scope,
+        orgs: &[OrgId],
+    ) -> StoreResult<Vec<(OrgId, OrgId, ward_core::org::OrgKind)>>;
+}
+
+/// Notification deliveries that gave up, and their replay.
+#[async_trait]
+pub trait DeliveryStore: Send + Sync {
+    /// Keep a delivery that gave up, with its audit record (`alert.email.dead`,
+    /// `alert.webhook.dead`), in one transaction. Recording the same job again changes nothing.
+    async fn record_dead_delivery(&self, dead: &DeadDelivery, audit: &AuditMeta) -> StoreResult<()>;
+    /// The deliveries that gave up for organisations inside `scope`, newest first.
+    async fn dead_deliveries(&self, scope: &Scope) -> StoreResult<Vec<DeadDelivery>>;
+    /// Queue `job` (a fresh job with the dead one's kind and payload) and mark the dead delivery
+    /// replayed, with an `alert.delivery.replay` audit record, in one transaction. `NotFound` when
+    /// it is outside `scope`; a conflict when it was replayed already.
+    async fn replay_dead_delivery(
+        &self,
+        scope: &Scope,
+        dead: JobId,
+        job: &Job,
+        audit: &AuditMeta,
+    ) -> StoreResult<DeadDelivery>;
+}
+
 /// Refusals of alert writes, worded once for both backends.
 pub mod refusals {
     use crate::StoreError;
 
     pub fn closed() -> StoreError {
         StoreError::Conflict("this organisation has closed the alert: it takes no more answers".into())
+    }
+
+    pub fn already_replayed() -> StoreError {
+        StoreError::Conflict("this delivery has already been replayed".into())
     }
 
     pub fn already_acknowledged() -> StoreError {

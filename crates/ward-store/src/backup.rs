@@ -805,6 +805,39 @@ pub const TABLES: &[BackupTable] = &[
         &["alert_id", "seq"],
     ),
     entry(
+        "alert_escalations",
+        &[
+            col("alert_id", Uuid),
+            col("org_id", Uuid),
+            col("clock", Text),
+            col("level", Text),
+            col("due_at", Timestamp),
+            col("at", Timestamp),
+            col("notified_id", Uuid),
+            col("notices_queued_at", Timestamp),
+        ],
+        &["alert_id", "org_id", "clock", "level"],
+    ),
+    // The payload is the job's JSON kept as text in both schemas.
+    entry(
+        "dead_deliveries",
+        &[
+            col("job_id", Uuid),
+            col("kind", Text),
+            col("alert_id", Uuid),
+            col("org_id", Uuid),
+            col("recipient", Text),
+            col("payload", Text),
+            col("error", Text),
+            col("attempts", Integer),
+            col("died_at", Timestamp),
+            col("replayed_at", Timestamp),
+            col("replayed_by", Text),
+            col("replay_job_id", Uuid),
+        ],
+        &["job_id"],
+    ),
+    entry(
         "risk_vocabulary",
         &[
             col("kind", Text),
@@ -960,6 +993,8 @@ mod tests {
             ("alerts", "organisations"),
             ("alert_recipients", "alerts"),
             ("alert_events", "alerts"),
+            ("alert_escalations", "alert_recipients"),
+            ("dead_deliveries", "alerts"),
         ] {
             assert!(pos(parent) < pos(child), "{parent} before {child}");
         }

@@ -21,7 +21,7 @@ pub mod sector;
 pub mod sql;
 pub mod vuln;
 
-pub use alerts::AlertStore;
+pub use alerts::{AlertFigureStore, AlertStore, DeliveryStore, EscalationStore};
 pub use assurance::{AssessmentStore, FrameworkStore, ProfileStore};
 pub use digest::digest_json_sliced;
 pub use error::{StoreError, StoreErrorKind, StoreResult};
@@ -479,6 +479,9 @@ pub trait Store:
     + AssessmentStore
     + ProfileStore
     + AlertStore
+    + EscalationStore
+    + DeliveryStore
+    + AlertFigureStore
     + RiskStore
     + IncidentStore
 {
@@ -496,6 +499,9 @@ impl<T> Store for T where
         + AssessmentStore
         + ProfileStore
         + AlertStore
+        + EscalationStore
+        + DeliveryStore
+        + AlertFigureStore
         + RiskStore
         + IncidentStore
 {

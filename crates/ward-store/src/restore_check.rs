@@ -135,7 +135,8 @@ impl RestoreChecker {
                 self.org_kind(line, table, row, "child_id")?;
                 self.org_kind(line, table, row, "parent_id")?;
             }
-            "services" | "assets" | "dependencies" | "assessments" | "alert_recipients" => {
+            "services" | "assets" | "dependencies" | "assessments" | "alert_recipients"
+            | "dead_deliveries" => {
                 self.org_kind(line, table, row, "org_id")?;
             }
             "alerts" => {
@@ -146,6 +147,12 @@ impl RestoreChecker {
             }
             "alert_events" if row.get("org_id").is_some_and(|v| !v.is_null()) => {
                 self.org_kind(line, table, row, "org_id")?;
+            }
+            "alert_escalations" => {
+                self.org_kind(line, table, row, "org_id")?;
+                if row.get("notified_id").is_some_and(|v| !v.is_null()) {
+                    self.org_kind(line, table, row, "notified_id")?;
+                }
             }
             "products" => {
                 self.org_kind(line, table, row, "supplier_id")?;

@@ -8,8 +8,13 @@
 //! affected writes their VEX statement), updates, close. An exposure that appears after issue
 //! extends the alert ([`App::extend_alerts`], run by the `alerts.extend` job after imports).
 
+mod escalate;
+mod figures;
 mod respond;
 mod targets;
+
+pub use escalate::{AlertEscalateJob, EscalationRun};
+pub use figures::{FigureLevel, FigureRow, figures_csv};
 
 use serde::{Deserialize, Serialize};
 use ward_core::alert::{
@@ -87,6 +92,17 @@ pub struct AlertView {
     pub alert: Alert,
     pub recipients: Vec<RecipientView>,
     pub events: Vec<AlertEvent>,
+    /// Escalation steps taken for the organisations shown, in the order taken.
+    pub escalations: Vec<EscalationView>,
+}
+
+/// One escalation step as the caller sees it: the step, and who was told.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct EscalationView {
+    pub step: ward_core::alert::escalation::Escalation,
+    /// The organisation whose people were told (its ICB, region or the national body are not
+    /// secret to the organisation escalated).
+    pub notified: Option<OrgRef>,
 }
 
 pub(crate) fn problem(path: impl Into<String>, message: impl Into<String>) -> FieldProblem {
@@ -240,7 +256,15 @@ impl App {
         let now = self.now();
         let scope = authorise(actor, Action::ReadAlerts, now)?;
         let detail = self.store().get_alert(&scope, id).await?;
+        let steps = self.store().alert_escalations(&scope, id).await?;
         let index = self.exposure_index().await?;
+        let escalations = steps
+            .into_iter()
+            .map(|step| EscalationView {
+                notified: step.notified.map(|o| index.org_ref_of(o)),
+                step,
+            })
+            .collect();
         let recipients = detail
             .recipients
             .into_iter()
@@ -255,6 +279,7 @@ impl App {
             alert: detail.alert,
             recipients,
             events: detail.events,
+            escalations,
         })
     }
 

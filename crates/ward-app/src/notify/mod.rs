@@ -6,7 +6,10 @@
 //! server only fails the job, which the runner retries with backoff until it is dead, when an
 //! `alert.email.dead` audit record says so. The alert itself is stored before anything is queued.
 
+mod dead;
 mod webhook;
+
+pub use dead::DeadDeliveryView;
 
 pub use webhook::{WEBHOOK_ATTEMPTS, WebhookJob, WebhookTarget, signature};
 
@@ -16,9 +19,10 @@ use lettre::message::{Mailbox, header::ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use ward_core::alert::{Alert, Recipient};
-use ward_core::audit::{AuditActor, AuditEvent};
-use ward_core::job::{Job, JobKind};
+use ward_core::alert::escalation::{Escalation, EscalationLevel};
+use ward_core::alert::{Alert, Clock, Recipient};
+use ward_core::audit::AuditActor;
+use ward_core::job::{DeadDelivery, Job, JobKind};
 use ward_core::{AlertId, OrgId, UserId};
 use ward_store::Scope;
 
@@ -50,6 +54,18 @@ struct EmailPayload {
     alert: AlertId,
     org: OrgId,
     user: UserId,
+    /// Set when the message tells of an overdue answer (the organisation's, told to `user`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    escalation: Option<EscalationNote>,
+}
+
+/// Which escalation step a notice is for.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub(crate) struct EscalationNote {
+    pub(crate) clock: Clock,
+    pub(crate) level: EscalationLevel,
+    /// The organisation whose people (or webhook) are told.
+    pub(crate) to: OrgId,
 }
 
 impl App {
@@ -64,7 +80,11 @@ impl App {
                 if self.webhook_for(&index.org_ref_of(org).code).is_none() {
                     continue;
                 }
-                let payload = webhook::WebhookPayload { alert, org };
+                let payload = webhook::WebhookPayload {
+                    alert,
+                    org,
+                    escalation: None,
+                };
                 self.enqueue_job(
                     JobKind::NotifyWebhook,
                     serde_json::to_value(&payload)
@@ -99,6 +119,7 @@ impl App {
                     alert,
                     org,
                     user: user.id,
+                    escalation: None,
                 };
                 let key = format!("notify.email:{alert}:{org}:{}", user.id);
                 self.enqueue_job(
@@ -112,6 +133,63 @@ impl App {
                 .await?;
                 queued += 1;
             }
+        }
+        Ok(queued)
+    }
+
+    /// Queue the notices of one escalation step told to organisation `to`: one `notify.email` job
+    /// per user in `users`, and one `notify.webhook` job when `to` has a webhook. Returns how many.
+    pub(crate) async fn queue_escalation_jobs(
+        &self,
+        step: &Escalation,
+        to: OrgId,
+        users: &[UserId],
+    ) -> AppResult<u64> {
+        let note = EscalationNote {
+            clock: step.clock,
+            level: step.level,
+            to,
+        };
+        let step_key = format!("{}:{}:{}:{}", step.alert, step.org, step.clock, step.level);
+        let json = |v: serde_json::Result<serde_json::Value>| {
+            v.map_err(|e| crate::error::AppError::Internal(e.to_string()))
+        };
+        let mut queued = 0;
+        if !self.settings().webhooks.is_empty() {
+            let index = self.exposure_index().await?;
+            if self.webhook_for(&index.org_ref_of(to).code).is_some() {
+                let payload = webhook::WebhookPayload {
+                    alert: step.alert,
+                    org: step.org,
+                    escalation: Some(note),
+                };
+                self.enqueue_job(
+                    JobKind::NotifyWebhook,
+                    json(serde_json::to_value(&payload))?,
+                    None,
+                    WEBHOOK_ATTEMPTS,
+                    Some(&format!("notify.webhook:escalation:{step_key}")),
+                )
+                .await?;
+                queued += 1;
+            }
+        }
+        for &user in users {
+            let payload = EmailPayload {
+                alert: step.alert,
+                org: step.org,
+                user,
+                escalation: Some(note),
+            };
+            self.enqueue_job(
+                JobKind::NotifyEmail,
+                json(serde_json::to_value(&payload))?,
+                None,
+                EMAIL_ATTEMPTS,
+                Some(&format!("notify.email:escalation:{step_key}:{user}")),
+            )
+            .await?;
+            queued += 1;
         }
         Ok(queued)
     }
@@ -154,9 +232,15 @@ impl App {
         let message = Message::builder()
             .from(from)
             .to(to)
-            .subject(subject(&detail.alert))
+            .subject(match p.escalation {
+                Some(n) => escalation_subject(&detail.alert, n, &org.code),
+                None => subject(&detail.alert),
+            })
             .header(ContentType::TEXT_PLAIN)
-            .body(body(&detail.alert, record, &org_name))
+            .body(match p.escalation {
+                Some(n) => escalation_body(&detail.alert, record, &org_name, n),
+                None => body(&detail.alert, record, &org_name),
+            })
             .map_err(|e| format!("the message could not be built: {e}"))?;
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&mail.smtp_url)
             .map_err(|_| "smtp_url is not a valid SMTP address".to_owned())?
@@ -173,6 +257,30 @@ impl App {
 /// The subject line: severity and title.
 fn subject(alert: &Alert) -> String {
     format!("[Ward {} alert] {}", alert.severity, alert.title)
+}
+
+/// The subject of an escalation: whose answer is overdue, on which alert.
+fn escalation_subject(alert: &Alert, n: EscalationNote, org_code: &str) -> String {
+    format!(
+        "[Ward {} alert] Overdue: {} from {org_code} on {}",
+        alert.severity,
+        n.clock.label().to_lowercase(),
+        alert.title
+    )
+}
+
+/// The body of an escalation: which answer is overdue since when, and then the alert as sent.
+fn escalation_body(alert: &Alert, record: &Recipient, org_name: &str, n: EscalationNote) -> String {
+    let due = match n.clock {
+        Clock::Acknowledge => record.clocks.acknowledge_by,
+        _ => record.clocks.first_update_by,
+    };
+    format!(
+        "Escalation ({}): {org_name} has not given its {} on this alert, due by {due}.\n\n{}",
+        n.level.label(),
+        n.clock.label().to_lowercase(),
+        body(alert, record, org_name)
+    )
 }
 
 /// The plain-text body: what the alert is, this organisation's clocks, and where to answer.
@@ -225,31 +333,36 @@ impl crate::jobs::JobHandler for EmailJob {
         if let Err(msg) = &result
             && job.attempts >= job.max_attempts
         {
-            let detail = format!(
-                "e-mail to user {} gave up after {} attempts (job {}): {msg}",
-                p.user, job.attempts, job.id
-            );
-            dead_delivery(app, job, "alert.email.dead", p.alert, p.org, detail).await;
+            let to = p.escalation.map_or(p.org, |n| n.to);
+            dead_delivery(app, job, p.alert, to, format!("user {}", p.user), msg).await;
         }
         result
     }
 }
 
-/// Audit a delivery that gave up (its job is about to be marked dead).
-async fn dead_delivery(app: &App, job: &Job, action: &str, alert: AlertId, org: OrgId, detail: String) {
-    let e = AuditEvent {
-        at: app.now(),
+/// Keep a delivery that gave up (its job is about to be marked dead), with its audit record, so
+/// it can be listed and replayed.
+async fn dead_delivery(app: &App, job: &Job, alert: AlertId, org: OrgId, recipient: String, error: &str) {
+    let dead = DeadDelivery {
+        job: job.id,
+        kind: job.kind,
+        alert,
+        org,
+        recipient,
+        payload: job.payload.clone(),
+        error: error.to_owned(),
+        attempts: job.attempts,
+        died_at: app.now(),
+        replayed_at: None,
+        replayed_by: None,
+        replay_job: None,
+    };
+    let meta = ward_store::AuditMeta {
         actor: AuditActor::system("notify"),
-        action: action.into(),
-        entity: "alert".into(),
-        entity_id: alert.to_string(),
-        org: Some(org),
-        before: None,
-        after: None,
-        detail: Some(detail),
+        at: app.now(),
         request_id: None,
     };
-    if let Err(err) = app.store().append_audit(&e).await {
-        tracing::error!(error = %err, job = %job.id, "the dead delivery was not audited");
+    if let Err(err) = app.store().record_dead_delivery(&dead, &meta).await {
+        tracing::error!(error = %err, job = %job.id, "the dead delivery was not recorded");
     }
 }

@@ -60,6 +60,9 @@ pub fn signature(secret: &[u8], timestamp: i64, body: &[u8]) -> Option<String> {
 pub(super) struct WebhookPayload {
     pub(super) alert: AlertId,
     pub(super) org: OrgId,
+    /// Set when the post tells of an overdue answer (to the webhook of `escalation.to`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) escalation: Option<super::EscalationNote>,
 }
 
 impl App {
@@ -80,16 +83,14 @@ impl App {
         let Some(record) = detail.recipients.iter().find(|r| r.org == p.org) else {
             return Ok(());
         };
-        let org = self
-            .exposure_index()
-            .await
-            .map_err(|e| e.to_string())?
-            .org_ref_of(p.org);
-        let Some(target) = self.webhook_for(&org.code).cloned() else {
+        let index = self.exposure_index().await.map_err(|e| e.to_string())?;
+        let org = index.org_ref_of(p.org);
+        let to = p.escalation.map_or(p.org, |n| n.to);
+        let Some(target) = self.webhook_for(&index.org_ref_of(to).code).cloned() else {
             return Ok(());
         };
         let a = &detail.alert;
-        let body = serde_json::to_vec(&serde_json::json!({
+        let mut message = serde_json::json!({
             "event": "alert.targeted",
             "alert": a.id,
             "org": {"id": org.id, "code": org.code, "name": org.name},
@@ -101,8 +102,12 @@ impl App {
             "clocks": record.clocks,
             "assets": record.assets.len(),
             "link": format!("/alerts/{}", a.id),
-        }))
-        .map_err(|e| e.to_string())?;
+        });
+        if let Some(n) = p.escalation {
+            message["event"] = "alert.escalated".into();
+            message["escalation"] = serde_json::json!({ "clock": n.clock, "level": n.level });
+        }
+        let body = serde_json::to_vec(&message).map_err(|e| e.to_string())?;
         let ts = self.now().as_second();
         let signed = signature(target.secret.as_bytes(), ts, &body)
             .ok_or_else(|| "the webhook secret cannot key HMAC-SHA256".to_owned())?;
@@ -143,11 +148,8 @@ impl crate::jobs::JobHandler for WebhookJob {
         if let Err(msg) = &result
             && job.attempts >= job.max_attempts
         {
-            let detail = format!(
-                "webhook gave up after {} attempts (job {}): {msg}",
-                job.attempts, job.id
-            );
-            dead_delivery(app, job, "alert.webhook.dead", p.alert, p.org, detail).await;
+            let to = p.escalation.map_or(p.org, |n| n.to);
+            dead_delivery(app, job, p.alert, to, "the organisation's webhook".into(), msg).await;
         }
         result
     }

@@ -89,6 +89,9 @@ pub(crate) async fn serve_app(
         let app2 = app.clone();
         let rx = stop_rx.clone();
         tasks.spawn(async move { schedule_housekeeping(app2, rx).await });
+        let app2 = app.clone();
+        let rx = stop_rx.clone();
+        tasks.spawn(async move { schedule_escalation(app2, rx).await });
     }
     {
         let app2 = app.clone();
@@ -167,6 +170,25 @@ async fn schedule_housekeeping(app: App, mut stop: watch::Receiver<bool>) {
         tokio::select! {
             _ = stop.wait_for(|v| *v) => break,
             () = tokio::time::sleep(std::time::Duration::from_secs(600)) => {}
+        }
+    }
+}
+
+/// Queue the `alerts.escalate` job every minute when any alert exists; its dedupe key keeps it to
+/// one queued or running job across servers, and the store records each step once.
+async fn schedule_escalation(app: App, mut stop: watch::Receiver<bool>) {
+    loop {
+        let queued = match app.store().any_alert().await {
+            Ok(false) => Ok(()),
+            Ok(true) => app.queue_alert_escalation().await,
+            Err(e) => Err(e.into()),
+        };
+        if let Err(e) = queued {
+            tracing::warn!(error = %e, "could not queue alert escalation");
+        }
+        tokio::select! {
+            _ = stop.wait_for(|v| *v) => break,
+            () = tokio::time::sleep(std::time::Duration::from_secs(60)) => {}
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use ward_app::alerts::{AlertView, Issued, NewAlert};
+use ward_app::alerts::{AlertView, FigureRow, Issued, NewAlert};
 use ward_core::alert::{Recipient, Response};
 use ward_core::{AlertId, OrgId};
 use ward_store::alerts::AlertSummary;
@@ -76,4 +76,40 @@ pub async fn respond(
             .respond_to_alert(&actor, alert_id(&id)?, org_id(&org)?, b)
             .await?,
     ))
+}
+
+/// Response figures over your footprint: per organisation and for each ICB, region and the nation
+/// above them, counts of records, acknowledged within 48 hours, time to applicability by band,
+/// open records by age, overdue clocks and escalation steps (all counts, so they add up the tree).
+#[utoipa::path(get, path = "/api/v1/alerts/figures", tag = "alerts",
+    responses((status = 200, body = Vec<FigureRow>), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn figures(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> ApiResult<Json<Vec<FigureRow>>> {
+    Ok(Json(s.app.response_figures(&actor).await?))
+}
+
+/// The response figures as CSV, one line per row.
+#[utoipa::path(get, path = "/api/v1/alerts/figures/export", tag = "alerts",
+    responses((status = 200, body = String, content_type = "text/csv"),
+        (status = 403, body = crate::error::ErrorBody)))]
+pub async fn figures_export(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> ApiResult<axum::response::Response> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let rows = s.app.response_figures(&actor).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"alert-response-figures.csv\"",
+            ),
+        ],
+        ward_app::alerts::figures_csv(&rows),
+    )
+        .into_response())
 }

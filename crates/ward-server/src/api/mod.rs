@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod alerts;
 pub mod assurance;
 pub mod audit;
+pub mod deliveries;
 pub mod exposure;
 pub mod impact;
 pub mod incidents;
@@ -152,11 +153,23 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
         )
         .add(M::GET, "/api/v1/alerts", get(alerts::list))
         .add(M::POST, "/api/v1/alerts", post(alerts::issue))
+        .add(M::GET, "/api/v1/alerts/figures", get(alerts::figures))
+        .add(
+            M::GET,
+            "/api/v1/alerts/figures/export",
+            get(alerts::figures_export),
+        )
         .add(M::GET, "/api/v1/alerts/{id}", get(alerts::get))
         .add(
             M::POST,
             "/api/v1/alerts/{id}/orgs/{org}/responses",
             post(alerts::respond),
+        )
+        .add(M::GET, "/api/v1/deliveries/dead", get(deliveries::list))
+        .add(
+            M::POST,
+            "/api/v1/deliveries/dead/{job}/replay",
+            post(deliveries::replay),
         )
         .add(M::GET, "/api/v1/risks", get(risks::list))
         .add(M::POST, "/api/v1/risks", post(risks::create))
@@ -212,7 +225,8 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         assurance::start_assessment, assurance::get_assessment, assurance::answer_assessment,
         assurance::note_outcome, assurance::move_assessment, assurance::profile_versions,
         assurance::preview_profile, assurance::publish_profile, assurance::carry_assessment,
-        alerts::list, alerts::issue, alerts::get, alerts::respond,
+        alerts::list, alerts::issue, alerts::get, alerts::respond, alerts::figures, alerts::figures_export,
+        deliveries::list, deliveries::replay,
         impact::blast_radius,
         risks::list, risks::create, risks::get, risks::update, risks::approve, risks::raise_from_exposure,
         risks::rollup, risks::vocabulary, risks::add_vocabulary, risks::quantify,

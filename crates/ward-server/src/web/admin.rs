@@ -25,19 +25,21 @@ use ward_core::{GrantId, OrgId, TokenId, UserId};
 pub(super) use audit::{audit, verify};
 
 /// The tabs of the administration pages the person may open.
-struct Tabs {
-    users: bool,
-    tokens: bool,
-    audit: bool,
-    here: &'static str,
+pub(super) struct Tabs {
+    pub(super) users: bool,
+    pub(super) tokens: bool,
+    pub(super) audit: bool,
+    pub(super) deliveries: bool,
+    pub(super) here: &'static str,
 }
 
 impl Tabs {
-    fn of(page: &Signed, here: &'static str) -> Self {
+    pub(super) fn of(page: &Signed, here: &'static str) -> Self {
         Self {
             users: page.may(Action::ManageUsers),
             tokens: page.may(Action::ManageTokens),
             audit: page.may(Action::ReadAudit),
+            deliveries: page.may(Action::ReplayDeliveries),
             here,
         }
     }

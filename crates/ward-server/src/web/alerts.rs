@@ -148,6 +148,16 @@ struct RecipientLine {
     applicability: String,
     close_reason: String,
     open: bool,
+    escalations: Vec<EscalationLine>,
+}
+
+/// One escalation step of a record.
+struct EscalationLine {
+    clock: &'static str,
+    level: &'static str,
+    notified: String,
+    due: String,
+    at: String,
 }
 
 struct EventLine {
@@ -208,7 +218,7 @@ pub(super) async fn alert(State(s): State<AppState>, page: Signed, Path(id): Pat
             .iter()
             .map(|e| EventLine {
                 at: when(e.at),
-                kind: e.kind.into(),
+                kind: e.kind.label(),
                 org: e
                     .org
                     .map(|o| names.get(&o).cloned().unwrap_or_else(|| o.to_string()))
@@ -239,7 +249,7 @@ pub(super) async fn alert(State(s): State<AppState>, page: Signed, Path(id): Pat
                 acknowledge_by: when(r.record.clocks.acknowledge_by),
                 first_update_by: when(r.record.clocks.first_update_by),
                 remediate_by: when(r.record.clocks.remediate_by),
-                overdue: r.overdue.iter().map(|c| <&str>::from(*c)).collect(),
+                overdue: r.overdue.iter().map(|c| c.label()).collect(),
                 applicability: match (&r.record.applicability, &r.record.applicability_reason) {
                     (Some(a), Some(why)) => format!("{a}: {why}"),
                     (Some(a), None) => a.to_string(),
@@ -247,6 +257,22 @@ pub(super) async fn alert(State(s): State<AppState>, page: Signed, Path(id): Pat
                 },
                 close_reason: r.record.close_reason.clone().unwrap_or_default(),
                 open: r.record.closed_at.is_none(),
+                escalations: v
+                    .escalations
+                    .iter()
+                    .filter(|e| e.step.org == r.org.id)
+                    .map(|e| EscalationLine {
+                        clock: e.step.clock.label(),
+                        level: e.step.level.label(),
+                        notified: e
+                            .notified
+                            .as_ref()
+                            .map(|o| format!("{} ({})", o.name, o.code))
+                            .unwrap_or_else(|| "nobody found to tell".into()),
+                        due: when(e.step.due_at),
+                        at: when(e.step.at),
+                    })
+                    .collect(),
             })
             .collect(),
     };

@@ -8,9 +8,11 @@
 
 mod admin;
 mod advisories;
+mod alert_figures;
 mod alerts;
 mod assurance;
 mod charts;
+mod deliveries;
 mod exposure;
 mod impact;
 mod impact_picture;
@@ -77,6 +79,7 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         .route("/assessments/{id}/status", post(assurance::move_to))
         .route("/advisories", get(advisories::advisories))
         .route("/alerts", get(alerts::alerts).post(alerts::issue))
+        .route("/alerts/figures", get(alert_figures::figures))
         .route("/alerts/{id}", get(alerts::alert))
         .route("/alerts/{id}/orgs/{org}", post(alerts::answer))
         .route("/risks", get(risks::register))
@@ -107,6 +110,8 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         .route("/admin/tokens/{id}/revoke", post(admin::revoke_token))
         .route("/admin/audit", get(admin::audit))
         .route("/admin/audit/verify", post(admin::verify))
+        .route("/admin/deliveries", get(deliveries::deliveries))
+        .route("/admin/deliveries/{job}/replay", post(deliveries::replay))
         .route("/static/{file}", get(statics::serve))
 }
 

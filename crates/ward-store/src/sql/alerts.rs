@@ -18,7 +18,7 @@ use crate::{AuditMeta, Scope, StoreError, StoreResult};
 const ALERT_COLUMNS: &str = "id, severity, title, summary, advisories, actions, reference_links, tlp, issuer_id, \
      area_id, issued_by, issued_at, acknowledge_hours, first_update_hours, remediate_days, kev_due";
 
-const RECIPIENT_COLUMNS: &str = "alert_id, org_id, reason, assets, targeted_at, acknowledge_by, first_update_by, \
+pub(super) const RECIPIENT_COLUMNS: &str = "alert_id, org_id, reason, assets, targeted_at, acknowledge_by, first_update_by, \
      remediate_by, acknowledged_at, applicability, applicability_reason, first_update_at, closed_at, close_reason";
 
 fn to_json(v: &impl Serialize, column: &str) -> StoreResult<String> {
@@ -57,7 +57,7 @@ fn alert(r: &impl RowRead) -> StoreResult<Alert> {
     })
 }
 
-fn recipient(r: &impl RowRead) -> StoreResult<Recipient> {
+pub(super) fn recipient(r: &impl RowRead) -> StoreResult<Recipient> {
     let assets: Vec<AffectedAsset> = from_json(r, "assets")?;
     Ok(Recipient {
         alert: r.id("alert_id")?,
@@ -141,7 +141,11 @@ async fn insert_recipient<E: Exec + ?Sized>(db: &mut E, r: &Recipient) -> StoreR
 }
 
 /// Appends timeline entries after the alert's last one.
-async fn append_events<E: Exec + ?Sized>(db: &mut E, id: AlertId, events: &[AlertEvent]) -> StoreResult<()> {
+pub(super) async fn append_events<E: Exec + ?Sized>(
+    db: &mut E,
+    id: AlertId,
+    events: &[AlertEvent],
+) -> StoreResult<()> {
     let last = db
         .fetch_one(
             Sql::new("SELECT COALESCE(MAX(seq), 0) AS n FROM alert_events WHERE alert_id = $1").arg(id),
@@ -190,7 +194,7 @@ fn push_visible<E: Exec + ?Sized>(db: &E, q: &mut Sql, scope: &Scope) {
     q.push("))");
 }
 
-fn who(meta: &AuditMeta) -> String {
+pub(super) fn who(meta: &AuditMeta) -> String {
     meta.actor.principal.clone()
 }
 

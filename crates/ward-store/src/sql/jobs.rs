@@ -41,35 +41,46 @@ fn kind_list(kinds: &[JobKind]) -> Arg {
     Arg::Texts(kinds.iter().map(|k| k.as_str().to_owned()).collect())
 }
 
+/// Inserts a job; None when a live job (queued or running) already holds `dedupe_key`.
+/// `payload` is the job's payload as JSON text.
+pub(super) async fn insert_job<E: Exec + ?Sized>(
+    db: &mut E,
+    job: &Job,
+    payload: &str,
+    dedupe_key: Option<&str>,
+) -> StoreResult<Option<JobId>> {
+    let payload_arg = db.dialect().pick("$3", "$3::jsonb");
+    let q = Sql::new(format!(
+        "INSERT INTO jobs (id, kind, payload, status, run_at, attempts, max_attempts, lease_owner, \
+         lease_until, last_error, created_at, dedupe_key) \
+         VALUES ($1, $2, {payload_arg}, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+         ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL AND status IN ('queued', 'running') \
+         DO NOTHING RETURNING id"
+    ))
+    .arg(job.id)
+    .arg(job.kind.as_str())
+    .arg(payload)
+    .arg(job.status.as_str())
+    .arg(job.run_at)
+    .arg(job.attempts)
+    .arg(job.max_attempts)
+    .arg(job.lease_owner.as_deref())
+    .arg(job.lease_until)
+    .arg(job.last_error.as_deref())
+    .arg(job.created_at)
+    .arg(dedupe_key);
+    db.fetch_optional(q).await?.map(|r| r.id("id")).transpose()
+}
+
 #[async_trait]
 impl<B: SqlBackend> JobStore for B {
     async fn enqueue_job(&self, job: &Job, dedupe_key: Option<&str>) -> StoreResult<JobId> {
         let payload = serde_json::to_string(&job.payload)
             .map_err(|e| StoreError::Invalid(format!("payload: cannot be written as JSON: {e}")))?;
         let mut tx = self.write().await?;
-        let payload_arg = tx.dialect().pick("$3", "$3::jsonb");
         for _ in 0..ENQUEUE_TRIES {
-            let q = Sql::new(format!(
-                "INSERT INTO jobs (id, kind, payload, status, run_at, attempts, max_attempts, lease_owner, \
-                 lease_until, last_error, created_at, dedupe_key) \
-                 VALUES ($1, $2, {payload_arg}, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
-                 ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL AND status IN ('queued', 'running') \
-                 DO NOTHING RETURNING id"
-            ))
-            .arg(job.id)
-            .arg(job.kind.as_str())
-            .arg(payload.as_str())
-            .arg(job.status.as_str())
-            .arg(job.run_at)
-            .arg(job.attempts)
-            .arg(job.max_attempts)
-            .arg(job.lease_owner.as_deref())
-            .arg(job.lease_until)
-            .arg(job.last_error.as_deref())
-            .arg(job.created_at)
-            .arg(dedupe_key);
-            let id = match tx.fetch_optional(q).await? {
-                Some(row) => Some(row.id("id")?),
+            let id = match insert_job(&mut tx, job, &payload, dedupe_key).await? {
+                Some(id) => Some(id),
                 None => {
                     let q = Sql::new(
                         "SELECT id FROM jobs WHERE dedupe_key = $1 AND status IN ('queued', 'running') LIMIT 1",

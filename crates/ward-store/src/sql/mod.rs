@@ -12,6 +12,8 @@
 //! migrations). See `docs/storage.md`.
 
 pub mod accounts;
+mod alert_escalations;
+mod alert_figures;
 mod alerts;
 mod assessments;
 pub mod assets;
@@ -19,6 +21,7 @@ mod assurance;
 pub mod audit;
 mod backend;
 pub mod bulk;
+mod dead_deliveries;
 pub mod dependency_graph;
 mod error;
 mod exec;

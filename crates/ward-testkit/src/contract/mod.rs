@@ -9,6 +9,7 @@
 
 mod account_security;
 mod accounts;
+mod alert_escalations;
 mod alerts;
 mod audit;
 pub mod backup;
@@ -32,6 +33,7 @@ mod vuln_signals;
 
 pub use account_security::account_security_round_trip;
 pub use accounts::accounts_round_trip;
+pub use alert_escalations::escalations_and_dead_deliveries;
 pub use alerts::alerts_round_trip;
 pub use audit::{audit_chain_verifies, audit_records_every_change, chain_break, verify_chain};
 pub use backup::{backup_restore, restore_refuses_bad_input};
@@ -88,6 +90,7 @@ macro_rules! contract_checks {
             assessments_round_trip,
             profiles_round_trip,
             alerts_round_trip,
+            escalations_and_dead_deliveries,
             risks_round_trip,
             incidents_round_trip,
         }

@@ -75,7 +75,11 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/alerts"),
     ("POST", "/api/v1/alerts"),
     ("GET", "/api/v1/alerts/{id}"),
+    ("GET", "/api/v1/alerts/figures"),
+    ("GET", "/api/v1/alerts/figures/export"),
     ("POST", "/api/v1/alerts/{id}/orgs/{org}/responses"),
+    ("GET", "/api/v1/deliveries/dead"),
+    ("POST", "/api/v1/deliveries/dead/{job}/replay"),
     ("GET", "/api/v1/risks"),
     ("POST", "/api/v1/risks"),
     ("GET", "/api/v1/risks/rollup"),
@@ -159,9 +163,15 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
         // Alerts: listing is filtered to the footprint; issuing is national, or regional inside
         // the region; organisations answer their own.
         ("GET", "/api/v1/alerts") => reader,
+        // Response figures are counted over the caller's footprint (no organisation in the path).
+        ("GET", "/api/v1/alerts/figures" | "/api/v1/alerts/figures/export") => reader,
         ("POST", "/api/v1/alerts") => national || (role == RegionalLead && own),
         ("GET", "/api/v1/alerts/{id}") => reader && (own || national),
         ("POST", "/api/v1/alerts/{id}/orgs/{org}/responses") => writer && own,
+        // Failed deliveries: the national team, and organisation admins for their own (the list
+        // is filtered to the footprint).
+        ("GET", "/api/v1/deliveries/dead") => matches!(role, NationalAnalyst | OrgAdmin),
+        ("POST", "/api/v1/deliveries/dead/{job}/replay") => national || (role == OrgAdmin && own),
         // Risk registers: every role but supplier contacts reads its footprint (lists are filtered,
         // an organisation outside it is refused); an organisation writes its own; only an admin
         // approves an acceptance; the vocabulary is extended nationally.
@@ -494,6 +504,13 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
             ),
             j(json!({"action": "acknowledge"})),
         ),
+        ("POST", "/api/v1/deliveries/dead/{job}/replay") => (
+            format!(
+                "/api/v1/deliveries/dead/{}/replay",
+                disposable_dead_delivery(app, org, n).await
+            ),
+            None,
+        ),
         ("GET", "/api/v1/risks") => (format!("/api/v1/risks?org={org}"), None),
         ("POST", "/api/v1/risks") => {
             let owner = if own {
@@ -673,6 +690,31 @@ async fn disposable_alert(app: &TestApp, org: ward_core::OrgId, n: usize) -> war
         .await
         .unwrap();
     alert.id
+}
+
+/// A delivery to `org` that gave up, for call `n`.
+async fn disposable_dead_delivery(app: &TestApp, org: ward_core::OrgId, n: usize) -> ward_core::JobId {
+    let alert = disposable_alert(app, org, n).await;
+    let dead = ward_core::job::DeadDelivery {
+        job: ward_core::JobId::from_uuid(uuid::Uuid::now_v7()),
+        kind: ward_core::job::JobKind::NotifyWebhook,
+        alert,
+        org,
+        recipient: "the organisation's webhook".into(),
+        payload: json!({"alert": alert, "org": org}),
+        error: "the receiver answered 500".into(),
+        attempts: 5,
+        died_at: app.app.now(),
+        replayed_at: None,
+        replayed_by: None,
+        replay_job: None,
+    };
+    let actor = ward_app::Actor::system("walk", app.world.national);
+    app.store
+        .record_dead_delivery(&dead, &actor.audit(app.app.now()))
+        .await
+        .unwrap();
+    dead.job
 }
 
 /// A framework version of its own for call `n` (so each assessment is the first of its kind).

@@ -529,11 +529,13 @@ async fn a_tour_in_headless_chromium() {
         "/products",
         "/assurance",
         "/alerts",
+        "/alerts/figures",
         "/risks",
         "/incidents",
         "/admin/users",
         "/admin/tokens",
         "/admin/audit",
+        "/admin/deliveries",
     ] {
         tour.go(path).await;
         tour.c

@@ -17,13 +17,13 @@ use ward_testkit::app::{TestApp, on_each_backend, test_settings};
 
 /// One message as the receiver took it.
 #[derive(Debug, Clone)]
-struct Received {
-    rcpt: Vec<String>,
-    data: String,
+pub(crate) struct Received {
+    pub(crate) rcpt: Vec<String>,
+    pub(crate) data: String,
 }
 
 /// A local SMTP receiver recording every message; it runs until the test ends.
-async fn smtp_receiver() -> (String, Arc<Mutex<Vec<Received>>>) {
+pub(crate) async fn smtp_receiver() -> (String, Arc<Mutex<Vec<Received>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("smtp://{}", listener.local_addr().unwrap());
     let got = Arc::new(Mutex::new(Vec::new()));
@@ -86,7 +86,7 @@ fn clock() -> ManualClock {
     ManualClock::new("2026-06-01T09:00:00Z".parse().expect("fixed instant"))
 }
 
-fn with_mail(smtp_url: String) -> AppSettings {
+pub(crate) fn with_mail(smtp_url: String) -> AppSettings {
     AppSettings {
         mail: Some(MailSettings {
             smtp_url,
@@ -96,7 +96,7 @@ fn with_mail(smtp_url: String) -> AppSettings {
     }
 }
 
-fn log4shell(app: &TestApp) -> NewAlert {
+pub(crate) fn log4shell(app: &TestApp) -> NewAlert {
     serde_json::from_value(serde_json::json!({
         "severity": "critical", "title": "Log4Shell", "advisories": [app.world.advisory],
         "actions": ["Upgrade log4j-core to 2.17.1"]
@@ -105,7 +105,7 @@ fn log4shell(app: &TestApp) -> NewAlert {
 }
 
 /// Run every due job; returns how many ran.
-async fn run_due(app: &TestApp) -> u32 {
+pub(crate) async fn run_due(app: &TestApp) -> u32 {
     let runner = ward_app::jobs::JobRunner::new(app.app.clone(), "test-worker".into());
     let mut n = 0;
     while runner.run_once().await.unwrap() {

@@ -25,7 +25,7 @@ pub(crate) struct ExposureRow {
     pub advice: String,
     /// When to act ("Remediate by 21 Dec 2026 (alert: Log4Shell)"), once timescales are known.
     pub timescale: String,
-    /// Which of the alert's clocks have run out ("Acknowledge, Remediate"); empty when none.
+    /// Which of the alert's clocks have run out ("Acknowledgement, Remediation"); empty when none.
     pub overdue: String,
     pub status: &'static str,
     pub open: bool,
