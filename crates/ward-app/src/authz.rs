@@ -75,10 +75,16 @@ pub enum Action {
     ReadIncidents,
     /// Record and edit the organisation's incidents and add to their timelines.
     WriteIncidents,
+    /// See exercises, their scenarios, consoles, debriefs and actions (the organisations taking
+    /// part, their ICB and region, the national team; auditors as CAF D1.c evidence).
+    ReadExercises,
+    /// Plan exercises and run them: release injects, record responses and decisions, debrief,
+    /// keep the actions (an organisation's admin, a regional lead, the national team).
+    WriteExercises,
 }
 
 impl Action {
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 31] = [
         Self::ReadOrgs,
         Self::ImportOrgs,
         Self::ReadInventory,
@@ -108,6 +114,8 @@ impl Action {
         Self::ManageRiskVocabulary,
         Self::ReadIncidents,
         Self::WriteIncidents,
+        Self::ReadExercises,
+        Self::WriteExercises,
     ];
 }
 
@@ -130,8 +138,10 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
         (
             RegionalLead,
             ReadOrgs | ReadInventory | ReadExposure | ReadAudit | ManageUsers | ReadAssessments | ReadAlerts
-            | ReadImpact | ReadRisks | ReadIncidents,
+            | ReadImpact | ReadRisks | ReadIncidents | ReadExercises,
         ) => own_subtree,
+        // A regional team plans and runs exercises for organisations in its region.
+        (RegionalLead, WriteExercises) => own_subtree,
         // A regional team issues alerts to its own region only.
         (RegionalLead, IssueAlerts) => own_subtree,
         (RegionalLead, _) => None,
@@ -141,14 +151,15 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
             ReadOrgs | ReadInventory | WriteInventory | ReadExposure | StateVex | ManageUsers | ManageTokens
             | ReadAudit | ReadAssessments | WriteAssessments | SignOffAssessments | ReadAlerts
             | RespondAlerts | ReadImpact | ReadRisks | WriteRisks | ApproveRisks | ReadIncidents
-            | WriteIncidents,
+            | WriteIncidents | ReadExercises | WriteExercises,
         ) => own_subtree,
         (OrgAdmin, _) => None,
 
         (
             OrgMember | IncidentResponder,
             ReadOrgs | ReadInventory | WriteInventory | ReadExposure | StateVex | ReadAssessments
-            | ReadAlerts | RespondAlerts | ReadImpact | ReadRisks | ReadIncidents | WriteIncidents,
+            | ReadAlerts | RespondAlerts | ReadImpact | ReadRisks | ReadIncidents | WriteIncidents
+            | ReadExercises,
         ) => own_subtree,
         (OrgMember, WriteAssessments | WriteRisks) => own_subtree,
         (OrgMember | IncidentResponder, _) => None,
@@ -156,7 +167,7 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
         (
             Auditor,
             ReadOrgs | ReadInventory | ReadExposure | ReadAudit | ReadAssessments | ReadAlerts | ReadImpact
-            | ReadRisks,
+            | ReadRisks | ReadExercises,
         ) => own_subtree,
         (Auditor, _) => None,
 
@@ -316,6 +327,26 @@ mod tests {
         assert!(can(Action::ReadIncidents).contains(&Role::RegionalLead));
         assert!(!can(Action::ReadRisks).contains(&Role::SupplierContact));
         assert!(can(Action::ReadRisks).contains(&Role::Auditor));
+    }
+
+    #[test]
+    fn exercises_are_planned_by_admins_and_regional_and_national_teams() {
+        let can = |a: Action| -> Vec<Role> {
+            Role::iter()
+                .filter(|r| scope_for(*r, org(), a).is_some())
+                .collect()
+        };
+        assert_eq!(
+            can(Action::WriteExercises),
+            vec![Role::NationalAnalyst, Role::RegionalLead, Role::OrgAdmin]
+        );
+        assert_eq!(
+            scope_for(Role::RegionalLead, org(), Action::WriteExercises),
+            Some(Scope::subtree(org()))
+        );
+        let readers = can(Action::ReadExercises);
+        assert!(readers.contains(&Role::Auditor));
+        assert!(!readers.contains(&Role::SupplierContact));
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod assurance;
 pub mod backup;
 mod digest;
 mod error;
+pub mod exercises;
 pub mod incidents;
 pub mod keys;
 mod query;
@@ -25,6 +26,7 @@ pub use alerts::AlertStore;
 pub use assurance::{AssessmentStore, FrameworkStore, ProfileStore};
 pub use digest::digest_json_sliced;
 pub use error::{StoreError, StoreErrorKind, StoreResult};
+pub use exercises::ExerciseStore;
 pub use incidents::IncidentStore;
 pub use keys::StoreKeys;
 pub use query::*;
@@ -452,6 +454,7 @@ pub trait Store:
     + AlertStore
     + RiskStore
     + IncidentStore
+    + ExerciseStore
 {
 }
 impl<T> Store for T where
@@ -469,5 +472,6 @@ impl<T> Store for T where
         + AlertStore
         + RiskStore
         + IncidentStore
+        + ExerciseStore
 {
 }
