@@ -78,10 +78,16 @@ pub enum Action {
     /// See notification deliveries that gave up, and queue them again (national team; an
     /// organisation's admins for their organisation and those beneath it).
     ReplayDeliveries,
+    /// See exercises, their scenarios, consoles, debriefs and actions (the organisations taking
+    /// part, their ICB and region, the national team; auditors as CAF D1.c evidence).
+    ReadExercises,
+    /// Plan exercises and run them: release injects, record responses and decisions, debrief,
+    /// keep the actions (an organisation's admin, a regional lead, the national team).
+    WriteExercises,
 }
 
 impl Action {
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 32] = [
         Self::ReadOrgs,
         Self::ImportOrgs,
         Self::ReadInventory,
@@ -112,6 +118,8 @@ impl Action {
         Self::ReadIncidents,
         Self::WriteIncidents,
         Self::ReplayDeliveries,
+        Self::ReadExercises,
+        Self::WriteExercises,
     ];
 }
 
@@ -134,8 +142,10 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
         (
             RegionalLead,
             ReadOrgs | ReadInventory | ReadExposure | ReadAudit | ManageUsers | ReadAssessments | ReadAlerts
-            | ReadImpact | ReadRisks | ReadIncidents,
+            | ReadImpact | ReadRisks | ReadIncidents | ReadExercises,
         ) => own_subtree,
+        // A regional team plans and runs exercises for organisations in its region.
+        (RegionalLead, WriteExercises) => own_subtree,
         // A regional team issues alerts to its own region only.
         (RegionalLead, IssueAlerts) => own_subtree,
         (RegionalLead, _) => None,
@@ -145,14 +155,15 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
             ReadOrgs | ReadInventory | WriteInventory | ReadExposure | StateVex | ManageUsers | ManageTokens
             | ReadAudit | ReadAssessments | WriteAssessments | SignOffAssessments | ReadAlerts
             | RespondAlerts | ReadImpact | ReadRisks | WriteRisks | ApproveRisks | ReadIncidents
-            | WriteIncidents | ReplayDeliveries,
+            | WriteIncidents | ReplayDeliveries | ReadExercises | WriteExercises,
         ) => own_subtree,
         (OrgAdmin, _) => None,
 
         (
             OrgMember | IncidentResponder,
             ReadOrgs | ReadInventory | WriteInventory | ReadExposure | StateVex | ReadAssessments
-            | ReadAlerts | RespondAlerts | ReadImpact | ReadRisks | ReadIncidents | WriteIncidents,
+            | ReadAlerts | RespondAlerts | ReadImpact | ReadRisks | ReadIncidents | WriteIncidents
+            | ReadExercises,
         ) => own_subtree,
         (OrgMember, WriteAssessments | WriteRisks) => own_subtree,
         (OrgMember | IncidentResponder, _) => None,
@@ -160,7 +171,7 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
         (
             Auditor,
             ReadOrgs | ReadInventory | ReadExposure | ReadAudit | ReadAssessments | ReadAlerts | ReadImpact
-            | ReadRisks,
+            | ReadRisks | ReadExercises,
         ) => own_subtree,
         (Auditor, _) => None,
 
@@ -320,6 +331,26 @@ mod tests {
         assert!(can(Action::ReadIncidents).contains(&Role::RegionalLead));
         assert!(!can(Action::ReadRisks).contains(&Role::SupplierContact));
         assert!(can(Action::ReadRisks).contains(&Role::Auditor));
+    }
+
+    #[test]
+    fn exercises_are_planned_by_admins_and_regional_and_national_teams() {
+        let can = |a: Action| -> Vec<Role> {
+            Role::iter()
+                .filter(|r| scope_for(*r, org(), a).is_some())
+                .collect()
+        };
+        assert_eq!(
+            can(Action::WriteExercises),
+            vec![Role::NationalAnalyst, Role::RegionalLead, Role::OrgAdmin]
+        );
+        assert_eq!(
+            scope_for(Role::RegionalLead, org(), Action::WriteExercises),
+            Some(Scope::subtree(org()))
+        );
+        let readers = can(Action::ReadExercises);
+        assert!(readers.contains(&Role::Auditor));
+        assert!(!readers.contains(&Role::SupplierContact));
     }
 
     #[test]

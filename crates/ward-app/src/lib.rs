@@ -8,6 +8,7 @@ pub mod assurance;
 pub mod audit;
 pub mod authz;
 pub mod error;
+pub mod exercises;
 pub mod exposure;
 pub mod feeds;
 pub mod heavy;

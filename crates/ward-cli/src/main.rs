@@ -95,6 +95,9 @@ enum Command {
     /// A seeded dry run of a built-in scenario (wannacry-2017, advanced-2022, synnovis-2024) over
     /// the dependency graph: postponed appointments and procedures, days to recover (median, p90).
     Simulate(commands::simulate::SimulateArgs),
+    /// Exercises of response plans: the built-in scenario library (offline).
+    #[command(subcommand)]
+    Exercises(commands::exercises::ExercisesCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -185,6 +188,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Alerts(c) => commands::alerts::run(&settings, cli.json, c).await,
         Command::Impact(a) => commands::impact::run(&settings, cli.json, a).await,
         Command::Simulate(a) => commands::simulate::run(&settings, cli.json, a).await,
+        Command::Exercises(c) => commands::exercises::run(cli.json, &c),
         Command::Scan(a) => {
             if commands::offline::run_scan(&a, cli.json)? {
                 std::process::exit(1);

@@ -70,3 +70,9 @@ id_type!(/// A cyber incident recorded by an organisation.
     IncidentId);
 id_type!(/// One entry of an incident's timeline.
     TimelineEntryId);
+id_type!(/// An exercise of a response plan, run from a scenario.
+    ExerciseId);
+id_type!(/// A response or decision recorded against an exercise's inject.
+    ExerciseEntryId);
+id_type!(/// A tracked action from an exercise's lessons.
+    ExerciseActionId);

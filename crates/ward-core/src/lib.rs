@@ -9,6 +9,7 @@ pub mod audit;
 pub mod clock;
 pub mod dependency;
 pub mod error;
+pub mod exercise;
 pub mod ids;
 pub mod incident;
 pub mod job;

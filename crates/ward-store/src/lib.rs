@@ -10,6 +10,7 @@ pub mod assurance;
 pub mod backup;
 mod digest;
 mod error;
+pub mod exercises;
 pub mod incidents;
 pub mod keys;
 mod query;
@@ -25,6 +26,7 @@ pub use alerts::{AlertFigureStore, AlertStore, DeliveryStore, EscalationStore};
 pub use assurance::{AssessmentStore, FrameworkStore, ProfileStore};
 pub use digest::digest_json_sliced;
 pub use error::{StoreError, StoreErrorKind, StoreResult};
+pub use exercises::ExerciseStore;
 pub use incidents::IncidentStore;
 pub use keys::StoreKeys;
 pub use query::*;
@@ -484,6 +486,7 @@ pub trait Store:
     + AlertFigureStore
     + RiskStore
     + IncidentStore
+    + ExerciseStore
 {
 }
 impl<T> Store for T where
@@ -504,5 +507,6 @@ impl<T> Store for T where
         + AlertFigureStore
         + RiskStore
         + IncidentStore
+        + ExerciseStore
 {
 }

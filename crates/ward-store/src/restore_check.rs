@@ -11,6 +11,8 @@
 //!   records and timeline entries, risks) name one that exists;
 //! * incidents: the creator is a user in the backup, the enums parse and the patient harm is an
 //!   NPSA consequence; timeline entries name an organisation and an author in the backup;
+//! * exercises: creator, facilitator, releasers, authors and action owners are users in the
+//!   backup, exercising organisations and actions' organisations exist, and the enums parse;
 //! * risks: owner and approver are users in the backup; the stored current score and grade are the
 //!   ones the current scoring gives (`RiskScore::score`), patient safety scored;
 //! * the audit chain verifies under this instance's key, so its head can be signed again.
@@ -172,6 +174,29 @@ impl RestoreChecker {
                 self.org_kind(line, table, row, "org_id")?;
                 self.require_user(line, table, row, "author_id", false)?;
             }
+            "exercises" => {
+                self.require_user(line, table, row, "created_by", false)?;
+                self.require_user(line, table, row, "facilitator_id", false)?;
+                exercise_rule(line, table, row)?;
+            }
+            "exercise_orgs" => {
+                self.org_kind(line, table, row, "org_id")?;
+            }
+            "exercise_injects" => {
+                self.require_user(line, table, row, "released_by", false)?;
+            }
+            "exercise_entries" => {
+                self.require_user(line, table, row, "author_id", false)?;
+                parses::<ward_core::exercise::EntryKind>(line, table, row, "kind")?;
+            }
+            "exercise_participants" => {
+                parses::<ward_core::exercise::ExerciseRole>(line, table, row, "role")?;
+            }
+            "exercise_actions" => {
+                self.org_kind(line, table, row, "org_id")?;
+                self.require_user(line, table, row, "owner_id", false)?;
+                parses::<ward_core::exercise::ActionStatus>(line, table, row, "status")?;
+            }
             "vex_statements" if row.get("org_id").is_some_and(|v| !v.is_null()) => {
                 self.org_kind(line, table, row, "org_id")?;
             }
@@ -240,6 +265,27 @@ fn incident_rule(line: usize, table: &str, row: &Map<String, Value>) -> StoreRes
         .unwrap_or(0);
     ward_core::risk::Consequence::new(harm).map_err(|e| bad(format!("patient_harm: {}", e.message)))?;
     Ok(())
+}
+
+/// The text in `column` parses as a `T` (an enum of `ward_core`), else the row is refused naming it.
+fn parses<T: std::str::FromStr>(
+    line: usize,
+    table: &str,
+    row: &Map<String, Value>,
+    column: &str,
+) -> StoreResult<()> {
+    let v = text(row, column).unwrap_or_default();
+    v.parse::<T>()
+        .map(|_| ())
+        .map_err(|_| RestoreChecker::bad(line, table, format!("{column} '{v}' is not one Ward knows")))
+}
+
+/// An exercise's scenario, kind and status parse.
+fn exercise_rule(line: usize, table: &str, row: &Map<String, Value>) -> StoreResult<()> {
+    use ward_core::exercise::{ExerciseKind, ExerciseStatus, ScenarioId};
+    parses::<ScenarioId>(line, table, row, "scenario")?;
+    parses::<ExerciseKind>(line, table, row, "kind")?;
+    parses::<ExerciseStatus>(line, table, row, "status")
 }
 
 /// A risk's stored current score and grade are what its current scoring gives.

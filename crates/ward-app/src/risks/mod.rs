@@ -138,7 +138,7 @@ impl App {
 
     /// Validate details against the vocabulary, and check the owner may own a risk of `org`: an
     /// enabled account holding an active grant that lets it write the organisation's risks.
-    async fn checked_details(&self, org: OrgId, details: RiskDetails) -> AppResult<RiskDetails> {
+    pub(crate) async fn checked_details(&self, org: OrgId, details: RiskDetails) -> AppResult<RiskDetails> {
         let vocabulary = self.vocabulary().await?;
         let details = details.validate(&vocabulary).map_err(invalid)?;
         let refuse = || {

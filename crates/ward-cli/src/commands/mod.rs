@@ -5,6 +5,7 @@ pub(crate) mod assess;
 pub(crate) mod audit;
 pub(crate) mod backup;
 pub(crate) mod demo;
+pub(crate) mod exercises;
 pub(crate) mod feeds;
 pub(crate) mod frameworks;
 pub(crate) mod impact;

@@ -203,3 +203,33 @@ fn scan_reads_advisories_from_a_zip_archive() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("all.zip!stray.json: not an advisory"), "{stderr}");
 }
+
+#[test]
+fn exercises_scenarios_lists_the_library_without_a_database() {
+    let o = ward(&["--json", "exercises", "scenarios"], "");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let ids: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "wannacry-2017",
+            "advanced-2022",
+            "synnovis-2024",
+            "regional-ddos",
+            "insider",
+            "medical-device"
+        ]
+    );
+    let first = &v[0]["injects"][0];
+    assert_eq!(first["offset_minutes"], 0);
+    assert!(first["target"].is_string() && first["expected"].is_string());
+    let o = ward(&["exercises", "scenarios"], "");
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("synnovis-2024"));
+}

@@ -6,6 +6,7 @@ pub mod alerts;
 pub mod assurance;
 pub mod audit;
 pub mod deliveries;
+pub mod exercises;
 pub mod exposure;
 pub mod impact;
 pub mod incidents;
@@ -194,6 +195,32 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
             "/api/v1/incidents/{id}/timeline",
             post(incidents::add_timeline),
         )
+        .add(M::GET, "/api/v1/exercises/scenarios", get(exercises::scenarios))
+        .add(M::GET, "/api/v1/exercises", get(exercises::list))
+        .add(M::POST, "/api/v1/exercises", post(exercises::plan))
+        .add(M::GET, "/api/v1/exercises/{id}", get(exercises::get))
+        .add(M::POST, "/api/v1/exercises/{id}/status", post(exercises::status))
+        .add(
+            M::POST,
+            "/api/v1/exercises/{id}/injects/{number}/release",
+            post(exercises::release),
+        )
+        .add(
+            M::POST,
+            "/api/v1/exercises/{id}/injects/{number}/entries",
+            post(exercises::record),
+        )
+        .add(M::PUT, "/api/v1/exercises/{id}/debrief", put(exercises::debrief))
+        .add(
+            M::POST,
+            "/api/v1/exercises/{id}/actions",
+            post(exercises::add_action),
+        )
+        .add(
+            M::PUT,
+            "/api/v1/exercises/{id}/actions/{action}",
+            put(exercises::update_action),
+        )
 }
 
 /// The routes that need a credential (everything listed by [`routes`]).
@@ -231,6 +258,9 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         risks::list, risks::create, risks::get, risks::update, risks::approve, risks::raise_from_exposure,
         risks::rollup, risks::vocabulary, risks::add_vocabulary, risks::quantify,
         incidents::list, incidents::create, incidents::get, incidents::update, incidents::add_timeline,
+        exercises::scenarios, exercises::list, exercises::plan, exercises::get, exercises::status,
+        exercises::release, exercises::record, exercises::debrief, exercises::add_action,
+        exercises::update_action,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),

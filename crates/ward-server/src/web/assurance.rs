@@ -224,6 +224,10 @@ struct AssessmentPage {
     moves: Vec<(String, &'static str)>,
     levels: Vec<Choice>,
     notice: Option<String>,
+    /// The CAF outcome exercises are evidence for (`D1.c`), and the organisation's exercises
+    /// completed in the last year: (exercise id, title and completion day).
+    exercise_outcome: &'static str,
+    exercises: Vec<(String, String)>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -267,7 +271,28 @@ pub(super) async fn assessment(
         .org_detail(&page.actor, v.assessment.head.org)
         .await
         .map_err(&fail)?;
-    let view = assessment_page(&page, &v, &f, &org.org.name, q.done.as_deref());
+    let mut view = assessment_page(&page, &v, &f, &org.org.name, q.done.as_deref());
+    // Exercising the response plan at least yearly: completed exercises of the last year.
+    let since = s.app.today().saturating_sub(jiff::Span::new().days(365));
+    view.exercises = match s
+        .app
+        .exercise_evidence(&page.actor, v.assessment.head.org, since)
+        .await
+    {
+        Ok(found) => found
+            .iter()
+            .map(|e| {
+                let done = e
+                    .exercise
+                    .completed_at
+                    .map(|t| t.strftime(" (completed %-d %b %Y)").to_string())
+                    .unwrap_or_default();
+                (e.exercise.id.to_string(), format!("{}{done}", e.exercise.title))
+            })
+            .collect(),
+        Err(AppError::Forbidden(_)) => Vec::new(),
+        Err(e) => return Err(fail(e)),
+    };
     Ok(render(StatusCode::OK, &view))
 }
 
@@ -409,6 +434,8 @@ fn assessment_page(
                 .map(|x| format!("The assessment is now {}.", x.label().to_lowercase())),
             None => None,
         },
+        exercise_outcome: ward_core::exercise::CAF_OUTCOME,
+        exercises: Vec::new(),
     }
 }
 

@@ -13,6 +13,7 @@ mod alerts;
 mod assurance;
 mod charts;
 mod deliveries;
+mod exercises;
 mod exposure;
 mod impact;
 mod impact_picture;
@@ -96,6 +97,20 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         )
         .route("/incidents", get(incidents::incidents))
         .route("/incidents/{id}", get(incidents::incident))
+        .route("/exercises", get(exercises::exercises).post(exercises::plan))
+        .route("/exercises/{id}", get(exercises::exercise))
+        .route("/exercises/{id}/status", post(exercises::status))
+        .route(
+            "/exercises/{id}/injects/{number}/release",
+            post(exercises::release),
+        )
+        .route(
+            "/exercises/{id}/injects/{number}/entries",
+            post(exercises::record),
+        )
+        .route("/exercises/{id}/debrief", post(exercises::debrief))
+        .route("/exercises/{id}/actions", post(exercises::add_action))
+        .route("/exercises/{id}/actions/{action}", post(exercises::update_action))
         .route("/admin", get(admin::index))
         .route("/admin/users", get(admin::users).post(admin::add_user))
         .route("/admin/users/{id}/{to}", post(admin::set_disabled))
@@ -339,6 +354,7 @@ impl FromRequestParts<AppState> for Signed {
         chrome.can_read_alerts = can(Action::ReadAlerts);
         chrome.can_read_risks = can(Action::ReadRisks);
         chrome.can_read_incidents = can(Action::ReadIncidents);
+        chrome.can_read_exercises = can(Action::ReadExercises);
         Ok(Self { actor, view, chrome })
     }
 }

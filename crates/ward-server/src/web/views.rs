@@ -17,6 +17,7 @@ pub enum Section {
     Advisories,
     Risks,
     Incidents,
+    Exercises,
     Products,
     Assurance,
     Alerts,
@@ -63,6 +64,8 @@ pub struct Chrome {
     pub can_read_risks: bool,
     /// May see incidents (set by the extractor after `new`).
     pub can_read_incidents: bool,
+    /// May see exercises (set by the extractor after `new`).
+    pub can_read_exercises: bool,
     pub can_import: bool,
     /// May see assessments (set by the extractor after `new`).
     pub can_read_assessments: bool,
@@ -108,6 +111,7 @@ impl Chrome {
             can_read_alerts: false,
             can_read_risks: false,
             can_read_incidents: false,
+            can_read_exercises: false,
             can_import,
             role_expires: acting
                 .expires_at

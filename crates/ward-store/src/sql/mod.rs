@@ -26,6 +26,7 @@ pub mod dependency_graph;
 mod error;
 mod exec;
 mod exec_impl;
+mod exercises;
 mod incidents;
 pub mod inventory;
 pub mod jobs;
@@ -123,6 +124,9 @@ into_arg! {
     ward_core::RiskId => Uuid |v| *v.as_uuid();
     ward_core::IncidentId => Uuid |v| *v.as_uuid();
     ward_core::TimelineEntryId => Uuid |v| *v.as_uuid();
+    ward_core::ExerciseId => Uuid |v| *v.as_uuid();
+    ward_core::ExerciseEntryId => Uuid |v| *v.as_uuid();
+    ward_core::ExerciseActionId => Uuid |v| *v.as_uuid();
 }
 
 impl<T: IntoArg> IntoArg for Option<T> {

@@ -266,6 +266,33 @@ fn grade_count(r: &impl RowRead) -> StoreResult<GradeCount> {
     })
 }
 
+/// Record a new risk inside the caller's transaction (audited as `risk.create`): its organisation
+/// must be in scope and its links the organisation's own. Shared by `create_risk` and the
+/// exercise action that raises a risk from a lesson, so both apply one rule.
+pub(super) async fn insert_risk<E: Exec + ?Sized>(
+    tx: &mut E,
+    keys: &crate::StoreKeys,
+    scope: &Scope,
+    risk: &Risk,
+    meta: &AuditMeta,
+) -> StoreResult<()> {
+    let mut q = Sql::new("SELECT 1 AS n FROM organisations WHERE id = $1").arg(risk.org);
+    tx.scope_filter(&mut q, scope, "id");
+    if tx.fetch_optional(q).await?.is_none() {
+        return Err(StoreError::not_found("organisation", risk.org.to_string()));
+    }
+    check_links(tx, risk.org, &risk.details.links).await?;
+    write_row(tx, risk, true).await?;
+    write_links(tx, risk.id, &risk.details.links).await?;
+    let event = meta
+        .change("risk.create", "risk", risk.id.to_string())
+        .org(risk.org)
+        .detail(summary(risk))
+        .build();
+    audit::append(tx, keys, event).await?;
+    Ok(())
+}
+
 #[async_trait]
 impl<B: SqlBackend> RiskStore for B {
     async fn risk_vocabulary(&self) -> StoreResult<Vec<VocabularyEntry>> {
@@ -318,20 +345,7 @@ impl<B: SqlBackend> RiskStore for B {
 
     async fn create_risk(&self, scope: &Scope, risk: &Risk, meta: &AuditMeta) -> StoreResult<()> {
         let mut tx = self.write().await?;
-        let mut q = Sql::new("SELECT 1 AS n FROM organisations WHERE id = $1").arg(risk.org);
-        tx.scope_filter(&mut q, scope, "id");
-        if tx.fetch_optional(q).await?.is_none() {
-            return Err(StoreError::not_found("organisation", risk.org.to_string()));
-        }
-        check_links(&mut tx, risk.org, &risk.details.links).await?;
-        write_row(&mut tx, risk, true).await?;
-        write_links(&mut tx, risk.id, &risk.details.links).await?;
-        let event = meta
-            .change("risk.create", "risk", risk.id.to_string())
-            .org(risk.org)
-            .detail(summary(risk))
-            .build();
-        audit::append(&mut tx, self.keys(), event).await?;
+        insert_risk(&mut tx, self.keys(), scope, risk, meta).await?;
         tx.commit().await
     }
 

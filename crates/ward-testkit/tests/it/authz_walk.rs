@@ -6,6 +6,7 @@ use reqwest::Method;
 use serde_json::json;
 use std::collections::BTreeSet;
 use strum::IntoEnumIterator;
+use ward_core::exercise::ExerciseStatus;
 use ward_core::role::Role;
 use ward_testkit::app::client;
 use ward_testkit::{TestApp, spawn_app};
@@ -95,6 +96,16 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/incidents/{id}"),
     ("PUT", "/api/v1/incidents/{id}"),
     ("POST", "/api/v1/incidents/{id}/timeline"),
+    ("GET", "/api/v1/exercises/scenarios"),
+    ("GET", "/api/v1/exercises"),
+    ("POST", "/api/v1/exercises"),
+    ("GET", "/api/v1/exercises/{id}"),
+    ("POST", "/api/v1/exercises/{id}/status"),
+    ("POST", "/api/v1/exercises/{id}/injects/{number}/release"),
+    ("POST", "/api/v1/exercises/{id}/injects/{number}/entries"),
+    ("PUT", "/api/v1/exercises/{id}/debrief"),
+    ("POST", "/api/v1/exercises/{id}/actions"),
+    ("PUT", "/api/v1/exercises/{id}/actions/{action}"),
 ];
 
 /// Whether `role` may call `route` on `target`.
@@ -192,6 +203,22 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
         }
         ("POST", "/api/v1/incidents" | "/api/v1/incidents/{id}/timeline")
         | ("PUT", "/api/v1/incidents/{id}") => writer && own,
+        // Exercises: visible to the organisations taking part, their ICB and region, the national
+        // team and (as CAF D1.c evidence) auditors; planned and run by an organisation's admin, a
+        // regional lead in its region, or the national team.
+        ("GET", "/api/v1/exercises/scenarios") => reader,
+        ("GET", "/api/v1/exercises" | "/api/v1/exercises/{id}") => reader && (own || national),
+        (
+            "POST",
+            "/api/v1/exercises"
+            | "/api/v1/exercises/{id}/status"
+            | "/api/v1/exercises/{id}/injects/{number}/release"
+            | "/api/v1/exercises/{id}/injects/{number}/entries"
+            | "/api/v1/exercises/{id}/actions",
+        )
+        | ("PUT", "/api/v1/exercises/{id}/debrief" | "/api/v1/exercises/{id}/actions/{action}") => {
+            national || (matches!(role, RegionalLead | OrgAdmin) && own)
+        }
         _ => panic!("route {route:?} has no rule in the walk"),
     }
 }
@@ -590,9 +617,150 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
             ),
             j(json!({"at": "2026-06-03T09:15:00+01:00[Europe/London]", "text": format!("Walk entry {n}")})),
         ),
+        ("GET", "/api/v1/exercises") => (format!("/api/v1/exercises?org={org}"), None),
+        ("POST", "/api/v1/exercises") => (
+            "/api/v1/exercises".into(),
+            j(json!({
+                "title": format!("Walk exercise {n}"), "scenario": "synnovis-2024", "orgs": [write_org],
+                "facilitator": w.users[&Role::OrgAdmin].id, "planned_for": "2026-07-01"
+            })),
+        ),
+        ("GET", "/api/v1/exercises/{id}") => (
+            format!(
+                "/api/v1/exercises/{}",
+                disposable_exercise(app, org, ExerciseStatus::Planned, n).await.0
+            ),
+            None,
+        ),
+        ("POST", "/api/v1/exercises/{id}/status") => (
+            format!(
+                "/api/v1/exercises/{}/status",
+                disposable_exercise(app, write_org, ExerciseStatus::Planned, n)
+                    .await
+                    .0
+            ),
+            j(json!({"status": "running"})),
+        ),
+        ("POST", "/api/v1/exercises/{id}/injects/{number}/release") => (
+            format!(
+                "/api/v1/exercises/{}/injects/2/release",
+                disposable_exercise(app, write_org, ExerciseStatus::Running, n)
+                    .await
+                    .0
+            ),
+            None,
+        ),
+        ("POST", "/api/v1/exercises/{id}/injects/{number}/entries") => (
+            format!(
+                "/api/v1/exercises/{}/injects/1/entries",
+                disposable_exercise(app, write_org, ExerciseStatus::Running, n)
+                    .await
+                    .0
+            ),
+            j(json!({"kind": "response", "text": format!("Walk entry {n}")})),
+        ),
+        ("PUT", "/api/v1/exercises/{id}/debrief") => (
+            format!(
+                "/api/v1/exercises/{}/debrief",
+                disposable_exercise(app, write_org, ExerciseStatus::Completed, n)
+                    .await
+                    .0
+            ),
+            j(json!({"went_well": format!("Walk {n}")})),
+        ),
+        ("POST", "/api/v1/exercises/{id}/actions") => (
+            format!(
+                "/api/v1/exercises/{}/actions",
+                disposable_exercise(app, write_org, ExerciseStatus::Completed, n)
+                    .await
+                    .0
+            ),
+            j(exercise_action(app, write_org, n)),
+        ),
+        ("PUT", "/api/v1/exercises/{id}/actions/{action}") => {
+            let (e, a) = disposable_exercise(app, write_org, ExerciseStatus::Completed, n).await;
+            (
+                format!("/api/v1/exercises/{e}/actions/{}", a.unwrap()),
+                j(exercise_action(app, write_org, n)),
+            )
+        }
         (_, p) => (p.to_owned(), None),
     };
     Call { method, path, body }
+}
+
+/// An exercise action as the API takes it, owned by the trust's member.
+fn exercise_action(app: &TestApp, org: ward_core::OrgId, n: usize) -> serde_json::Value {
+    json!({
+        "org": org, "lesson": format!("Walk lesson {n}"), "owner": app.world.users[&Role::OrgMember].id,
+        "due": "2026-09-30", "status": "in_progress"
+    })
+}
+
+/// An exercise of `org` written straight to the store and moved to `status` (running with inject
+/// 1 released; completed with one action), planned by the trust's admin.
+async fn disposable_exercise(
+    app: &TestApp,
+    org: ward_core::OrgId,
+    status: ExerciseStatus,
+    n: usize,
+) -> (ward_core::ExerciseId, Option<ward_core::ExerciseActionId>) {
+    use ward_core::exercise::{ActionStatus, Debrief, Exercise, ExerciseAction, ExerciseKind, ScenarioId};
+    let now = app.app.now();
+    let by = app.world.users[&Role::OrgAdmin].id;
+    let id = ward_core::ExerciseId::from_uuid(uuid::Uuid::now_v7());
+    let exercise = Exercise {
+        id,
+        title: format!("Walk exercise {n}"),
+        scenario: ScenarioId::Synnovis2024,
+        kind: ExerciseKind::Tabletop,
+        orgs: vec![org],
+        facilitator: by,
+        planned_for: jiff::civil::date(2026, 7, 1),
+        participants: vec![],
+        status: ExerciseStatus::Planned,
+        started_at: None,
+        completed_at: None,
+        debrief: Debrief::default(),
+        created_by: by,
+        created_at: now,
+        updated_at: now,
+    };
+    let actor = ward_app::Actor::system("walk", app.world.national);
+    let (all, meta) = (ward_store::Scope::All, actor.audit(now));
+    app.store.create_exercise(&all, &exercise, &meta).await.unwrap();
+    if status == ExerciseStatus::Planned {
+        return (id, None);
+    }
+    app.store
+        .move_exercise(&all, id, ExerciseStatus::Running, &meta)
+        .await
+        .unwrap();
+    app.store.release_inject(&all, id, 1, by, &meta).await.unwrap();
+    if status == ExerciseStatus::Running {
+        return (id, None);
+    }
+    app.store
+        .move_exercise(&all, id, ExerciseStatus::Completed, &meta)
+        .await
+        .unwrap();
+    let action = ExerciseAction {
+        id: ward_core::ExerciseActionId::from_uuid(uuid::Uuid::now_v7()),
+        exercise: id,
+        org,
+        lesson: format!("Walk lesson {n}"),
+        owner: by,
+        due: jiff::civil::date(2026, 9, 30),
+        status: ActionStatus::Open,
+        risk: None,
+        created_at: now,
+        updated_at: now,
+    };
+    app.store
+        .add_exercise_action(&all, &action, None, &meta)
+        .await
+        .unwrap();
+    (id, Some(action.id))
 }
 
 /// An incident's details as the API takes them.
