@@ -75,10 +75,15 @@ pub enum Action {
     ReadIncidents,
     /// Record and edit the organisation's incidents and add to their timelines.
     WriteIncidents,
+    /// Deploy responders to an organisation for one of its incidents, and end deployments early
+    /// (the national team anywhere, a regional lead within its region).
+    DeployResponders,
+    /// See who is deployed where and who is free (the capacity view).
+    ReadDeployments,
 }
 
 impl Action {
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 31] = [
         Self::ReadOrgs,
         Self::ImportOrgs,
         Self::ReadInventory,
@@ -108,6 +113,8 @@ impl Action {
         Self::ManageRiskVocabulary,
         Self::ReadIncidents,
         Self::WriteIncidents,
+        Self::DeployResponders,
+        Self::ReadDeployments,
     ];
 }
 
@@ -130,7 +137,7 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
         (
             RegionalLead,
             ReadOrgs | ReadInventory | ReadExposure | ReadAudit | ManageUsers | ReadAssessments | ReadAlerts
-            | ReadImpact | ReadRisks | ReadIncidents,
+            | ReadImpact | ReadRisks | ReadIncidents | DeployResponders | ReadDeployments,
         ) => own_subtree,
         // A regional team issues alerts to its own region only.
         (RegionalLead, IssueAlerts) => own_subtree,
@@ -338,6 +345,20 @@ mod tests {
         );
         assert!(scope_for(Role::NationalAnalyst, org(), Action::RespondAlerts).is_none());
         assert!(scope_for(Role::SupplierContact, org(), Action::ReadAlerts).is_none());
+    }
+
+    #[test]
+    fn only_national_and_regional_teams_deploy_responders() {
+        for a in [Action::DeployResponders, Action::ReadDeployments] {
+            let who: Vec<Role> = Role::iter()
+                .filter(|r| scope_for(*r, org(), a).is_some())
+                .collect();
+            assert_eq!(who, vec![Role::NationalAnalyst, Role::RegionalLead], "{a:?}");
+        }
+        assert_eq!(
+            scope_for(Role::RegionalLead, org(), Action::DeployResponders),
+            Some(Scope::subtree(org()))
+        );
     }
 
     #[test]

@@ -70,3 +70,5 @@ id_type!(/// A cyber incident recorded by an organisation.
     IncidentId);
 id_type!(/// One entry of an incident's timeline.
     TimelineEntryId);
+id_type!(/// A responder deployed to an organisation for an incident.
+    DeploymentId);

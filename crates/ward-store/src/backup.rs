@@ -893,6 +893,22 @@ pub const TABLES: &[BackupTable] = &[
         ],
         &["id"],
     ),
+    entry(
+        "deployments",
+        &[
+            col("id", Uuid),
+            col("incident_id", Uuid),
+            col("org_id", Uuid),
+            col("responder_id", Uuid),
+            col("grant_id", Uuid),
+            col("starts_at", Timestamp),
+            col("ends_at", Timestamp),
+            col("ended_at", Timestamp),
+            col("deployed_by", Uuid),
+            col("created_at", Timestamp),
+        ],
+        &["id"],
+    ),
 ];
 
 #[cfg(test)]
@@ -957,6 +973,7 @@ mod tests {
             ("incidents", "users"),
             ("incident_links", "incidents"),
             ("incident_timeline", "incidents"),
+            ("deployments", "incidents"),
             ("alerts", "organisations"),
             ("alert_recipients", "alerts"),
             ("alert_events", "alerts"),

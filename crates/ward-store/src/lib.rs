@@ -8,6 +8,7 @@
 pub mod alerts;
 pub mod assurance;
 pub mod backup;
+pub mod deployments;
 mod digest;
 mod error;
 pub mod incidents;
@@ -23,6 +24,7 @@ pub mod vuln;
 
 pub use alerts::AlertStore;
 pub use assurance::{AssessmentStore, FrameworkStore, ProfileStore};
+pub use deployments::DeploymentStore;
 pub use digest::digest_json_sliced;
 pub use error::{StoreError, StoreErrorKind, StoreResult};
 pub use incidents::IncidentStore;
@@ -473,6 +475,7 @@ pub trait Store:
     + AlertStore
     + RiskStore
     + IncidentStore
+    + DeploymentStore
 {
 }
 impl<T> Store for T where
@@ -490,5 +493,6 @@ impl<T> Store for T where
         + AlertStore
         + RiskStore
         + IncidentStore
+        + DeploymentStore
 {
 }

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod alerts;
 pub mod assurance;
 pub mod audit;
+pub mod deployments;
 pub mod exposure;
 pub mod impact;
 pub mod incidents;
@@ -181,6 +182,13 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
             "/api/v1/incidents/{id}/timeline",
             post(incidents::add_timeline),
         )
+        .add(
+            M::POST,
+            "/api/v1/incidents/{id}/deployments",
+            post(deployments::deploy),
+        )
+        .add(M::GET, "/api/v1/deployments", get(deployments::capacity))
+        .add(M::POST, "/api/v1/deployments/{id}/end", post(deployments::end))
 }
 
 /// The routes that need a credential (everything listed by [`routes`]).
@@ -217,6 +225,7 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         risks::list, risks::create, risks::get, risks::update, risks::approve, risks::raise_from_exposure,
         risks::rollup, risks::vocabulary, risks::add_vocabulary, risks::quantify,
         incidents::list, incidents::create, incidents::get, incidents::update, incidents::add_timeline,
+        deployments::deploy, deployments::capacity, deployments::end,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),

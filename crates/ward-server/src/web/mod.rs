@@ -10,6 +10,7 @@ mod admin;
 mod advisories;
 mod alerts;
 mod assurance;
+mod deployments;
 mod exposure;
 mod impact;
 mod impact_picture;
@@ -91,6 +92,7 @@ pub fn router(import_limit: usize) -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(import_limit)),
         )
         .route("/incidents", get(incidents::incidents))
+        .route("/deployments", get(deployments::capacity))
         .route("/incidents/{id}", get(incidents::incident))
         .route("/admin", get(admin::index))
         .route("/admin/users", get(admin::users).post(admin::add_user))
@@ -333,6 +335,7 @@ impl FromRequestParts<AppState> for Signed {
         chrome.can_read_alerts = can(Action::ReadAlerts);
         chrome.can_read_risks = can(Action::ReadRisks);
         chrome.can_read_incidents = can(Action::ReadIncidents);
+        chrome.can_read_deployments = can(Action::ReadDeployments);
         Ok(Self { actor, view, chrome })
     }
 }

@@ -17,6 +17,7 @@ pub enum Section {
     Advisories,
     Risks,
     Incidents,
+    Deployments,
     Products,
     Assurance,
     Alerts,
@@ -63,6 +64,7 @@ pub struct Chrome {
     pub can_read_risks: bool,
     /// May see incidents (set by the extractor after `new`).
     pub can_read_incidents: bool,
+    pub can_read_deployments: bool,
     pub can_import: bool,
     /// May see assessments (set by the extractor after `new`).
     pub can_read_assessments: bool,
@@ -108,6 +110,7 @@ impl Chrome {
             can_read_alerts: false,
             can_read_risks: false,
             can_read_incidents: false,
+            can_read_deployments: false,
             can_import,
             role_expires: acting
                 .expires_at

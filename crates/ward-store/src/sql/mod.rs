@@ -20,6 +20,7 @@ pub mod audit;
 mod backend;
 pub mod bulk;
 pub mod dependency_graph;
+mod deployments;
 mod error;
 mod exec;
 mod exec_impl;
@@ -119,6 +120,7 @@ into_arg! {
     ward_core::AlertId => Uuid |v| *v.as_uuid();
     ward_core::RiskId => Uuid |v| *v.as_uuid();
     ward_core::IncidentId => Uuid |v| *v.as_uuid();
+    ward_core::DeploymentId => Uuid |v| *v.as_uuid();
     ward_core::TimelineEntryId => Uuid |v| *v.as_uuid();
 }
 
