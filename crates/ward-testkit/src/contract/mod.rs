@@ -13,6 +13,7 @@ mod alerts;
 mod audit;
 pub mod backup;
 mod dependency_graph;
+mod deployments;
 pub mod fixtures;
 mod frameworks;
 mod incidents;
@@ -36,6 +37,7 @@ pub use alerts::alerts_round_trip;
 pub use audit::{audit_chain_verifies, audit_records_every_change, chain_break, verify_chain};
 pub use backup::{backup_restore, restore_refuses_bad_input};
 pub use dependency_graph::dependency_snapshot_holds_the_graph;
+pub use deployments::deployments_round_trip;
 pub use fixtures::{AuditCursor, Fixture};
 pub use frameworks::{assessments_round_trip, frameworks_round_trip, profiles_round_trip};
 pub use incidents::incidents_round_trip;
@@ -90,6 +92,7 @@ macro_rules! contract_checks {
             alerts_round_trip,
             risks_round_trip,
             incidents_round_trip,
+            deployments_round_trip,
         }
     };
 }
