@@ -372,6 +372,8 @@ async fn a_deployment_ends_by_itself_at_its_end_time() {
             matches!(bearer(&app, &issued.secret, &own).await, 401 | 403),
             "{backend}: the token after the end"
         );
+        // The national session went idle meanwhile: a fresh one.
+        let national = as_role(&app, Role::NationalAnalyst).await;
         let (_, cap) = call(&app, &national, Method::GET, "/api/v1/deployments", None).await;
         assert_eq!(cap["ended"][0]["status"], "finished", "{backend}: {cap}");
     }
