@@ -194,12 +194,9 @@ impl App {
         let names = self.store().people_names(&people).await?;
         let mut titles: HashMap<IncidentId, String> = HashMap::new();
         for d in &deployments {
-            if !titles.contains_key(&d.incident) {
-                let title = match self.store().get_incident(scope, d.incident).await {
-                    Ok(i) => i.details.title,
-                    Err(_) => String::new(),
-                };
-                titles.insert(d.incident, title);
+            // A deployment's organisation is its incident's, so the incident is in scope too.
+            if let std::collections::hash_map::Entry::Vacant(e) = titles.entry(d.incident) {
+                e.insert(self.store().get_incident(scope, d.incident).await?.details.title);
             }
         }
         Ok(deployments
