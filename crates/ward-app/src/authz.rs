@@ -84,10 +84,15 @@ pub enum Action {
     /// Plan exercises and run them: release injects, record responses and decisions, debrief,
     /// keep the actions (an organisation's admin, a regional lead, the national team).
     WriteExercises,
+    /// Deploy responders to an organisation for one of its incidents, and end deployments early
+    /// (the national team anywhere, a regional lead within its region).
+    DeployResponders,
+    /// See who is deployed where and who is free (the capacity view).
+    ReadDeployments,
 }
 
 impl Action {
-    pub const ALL: [Action; 32] = [
+    pub const ALL: [Action; 34] = [
         Self::ReadOrgs,
         Self::ImportOrgs,
         Self::ReadInventory,
@@ -120,6 +125,8 @@ impl Action {
         Self::ReplayDeliveries,
         Self::ReadExercises,
         Self::WriteExercises,
+        Self::DeployResponders,
+        Self::ReadDeployments,
     ];
 }
 
@@ -142,7 +149,7 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
         (
             RegionalLead,
             ReadOrgs | ReadInventory | ReadExposure | ReadAudit | ManageUsers | ReadAssessments | ReadAlerts
-            | ReadImpact | ReadRisks | ReadIncidents | ReadExercises,
+            | ReadImpact | ReadRisks | ReadIncidents | ReadExercises | DeployResponders | ReadDeployments,
         ) => own_subtree,
         // A regional team plans and runs exercises for organisations in its region.
         (RegionalLead, WriteExercises) => own_subtree,
@@ -383,6 +390,20 @@ mod tests {
         assert_eq!(replayers, vec![Role::NationalAnalyst, Role::OrgAdmin]);
         assert_eq!(
             scope_for(Role::OrgAdmin, org(), Action::ReplayDeliveries),
+            Some(Scope::subtree(org()))
+        );
+    }
+
+    #[test]
+    fn only_national_and_regional_teams_deploy_responders() {
+        for a in [Action::DeployResponders, Action::ReadDeployments] {
+            let who: Vec<Role> = Role::iter()
+                .filter(|r| scope_for(*r, org(), a).is_some())
+                .collect();
+            assert_eq!(who, vec![Role::NationalAnalyst, Role::RegionalLead], "{a:?}");
+        }
+        assert_eq!(
+            scope_for(Role::RegionalLead, org(), Action::DeployResponders),
             Some(Scope::subtree(org()))
         );
     }

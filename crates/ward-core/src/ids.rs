@@ -76,3 +76,5 @@ id_type!(/// A response or decision recorded against an exercise's inject.
     ExerciseEntryId);
 id_type!(/// A tracked action from an exercise's lessons.
     ExerciseActionId);
+id_type!(/// A responder deployed to an organisation for an incident.
+    DeploymentId);

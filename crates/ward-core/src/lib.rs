@@ -8,6 +8,7 @@ pub mod assurance;
 pub mod audit;
 pub mod clock;
 pub mod dependency;
+pub mod deployment;
 pub mod error;
 pub mod exercise;
 pub mod ids;

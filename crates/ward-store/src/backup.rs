@@ -1000,6 +1000,22 @@ pub const TABLES: &[BackupTable] = &[
         ],
         &["id"],
     ),
+    entry(
+        "deployments",
+        &[
+            col("id", Uuid),
+            col("incident_id", Uuid),
+            col("org_id", Uuid),
+            col("responder_id", Uuid),
+            col("grant_id", Uuid),
+            col("starts_at", Timestamp),
+            col("ends_at", Timestamp),
+            col("ended_at", Timestamp),
+            col("deployed_by", Uuid),
+            col("created_at", Timestamp),
+        ],
+        &["id"],
+    ),
 ];
 
 #[cfg(test)]
@@ -1072,6 +1088,7 @@ mod tests {
             ("exercise_entries", "exercises"),
             ("exercise_actions", "exercises"),
             ("exercise_actions", "risks"),
+            ("deployments", "incidents"),
             ("alerts", "organisations"),
             ("alert_recipients", "alerts"),
             ("alert_events", "alerts"),

@@ -8,6 +8,7 @@
 pub mod alerts;
 pub mod assurance;
 pub mod backup;
+pub mod deployments;
 mod digest;
 mod error;
 pub mod exercises;
@@ -24,6 +25,7 @@ pub mod vuln;
 
 pub use alerts::{AlertFigureStore, AlertStore, DeliveryStore, EscalationStore};
 pub use assurance::{AssessmentStore, FrameworkStore, ProfileStore};
+pub use deployments::DeploymentStore;
 pub use digest::digest_json_sliced;
 pub use error::{StoreError, StoreErrorKind, StoreResult};
 pub use exercises::ExerciseStore;
@@ -487,6 +489,7 @@ pub trait Store:
     + RiskStore
     + IncidentStore
     + ExerciseStore
+    + DeploymentStore
 {
 }
 impl<T> Store for T where
@@ -508,5 +511,6 @@ impl<T> Store for T where
         + RiskStore
         + IncidentStore
         + ExerciseStore
+        + DeploymentStore
 {
 }

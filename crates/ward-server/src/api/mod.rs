@@ -7,6 +7,7 @@ pub mod assurance;
 pub mod audit;
 pub mod deliveries;
 pub mod exercises;
+pub mod deployments;
 pub mod exposure;
 pub mod impact;
 pub mod incidents;
@@ -221,6 +222,13 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
             "/api/v1/exercises/{id}/actions/{action}",
             put(exercises::update_action),
         )
+        .add(
+            M::POST,
+            "/api/v1/incidents/{id}/deployments",
+            post(deployments::deploy),
+        )
+        .add(M::GET, "/api/v1/deployments", get(deployments::capacity))
+        .add(M::POST, "/api/v1/deployments/{id}/end", post(deployments::end))
 }
 
 /// The routes that need a credential (everything listed by [`routes`]).
@@ -261,6 +269,7 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         exercises::scenarios, exercises::list, exercises::plan, exercises::get, exercises::status,
         exercises::release, exercises::record, exercises::debrief, exercises::add_action,
         exercises::update_action,
+        deployments::deploy, deployments::capacity, deployments::end,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),

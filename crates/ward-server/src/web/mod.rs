@@ -14,6 +14,7 @@ mod assurance;
 mod charts;
 mod deliveries;
 mod exercises;
+mod deployments;
 mod exposure;
 mod impact;
 mod impact_picture;
@@ -96,6 +97,7 @@ pub fn router(import_limit: usize) -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(import_limit)),
         )
         .route("/incidents", get(incidents::incidents))
+        .route("/deployments", get(deployments::capacity))
         .route("/incidents/{id}", get(incidents::incident))
         .route("/exercises", get(exercises::exercises).post(exercises::plan))
         .route("/exercises/{id}", get(exercises::exercise))
@@ -355,6 +357,7 @@ impl FromRequestParts<AppState> for Signed {
         chrome.can_read_risks = can(Action::ReadRisks);
         chrome.can_read_incidents = can(Action::ReadIncidents);
         chrome.can_read_exercises = can(Action::ReadExercises);
+        chrome.can_read_deployments = can(Action::ReadDeployments);
         Ok(Self { actor, view, chrome })
     }
 }

@@ -18,6 +18,7 @@ pub enum Section {
     Risks,
     Incidents,
     Exercises,
+    Deployments,
     Products,
     Assurance,
     Alerts,
@@ -66,6 +67,7 @@ pub struct Chrome {
     pub can_read_incidents: bool,
     /// May see exercises (set by the extractor after `new`).
     pub can_read_exercises: bool,
+    pub can_read_deployments: bool,
     pub can_import: bool,
     /// May see assessments (set by the extractor after `new`).
     pub can_read_assessments: bool,
@@ -112,6 +114,7 @@ impl Chrome {
             can_read_risks: false,
             can_read_incidents: false,
             can_read_exercises: false,
+            can_read_deployments: false,
             can_import,
             role_expires: acting
                 .expires_at

@@ -197,7 +197,7 @@ async fn insert_user<E: Exec + ?Sized>(
         .build())
 }
 
-async fn insert_grant<E: Exec + ?Sized>(
+pub(crate) async fn insert_grant<E: Exec + ?Sized>(
     db: &mut E,
     grant: &RoleGrant,
     audit: &AuditMeta,

@@ -23,6 +23,7 @@ mod backend;
 pub mod bulk;
 mod dead_deliveries;
 pub mod dependency_graph;
+mod deployments;
 mod error;
 mod exec;
 mod exec_impl;
@@ -123,6 +124,7 @@ into_arg! {
     ward_core::AlertId => Uuid |v| *v.as_uuid();
     ward_core::RiskId => Uuid |v| *v.as_uuid();
     ward_core::IncidentId => Uuid |v| *v.as_uuid();
+    ward_core::DeploymentId => Uuid |v| *v.as_uuid();
     ward_core::TimelineEntryId => Uuid |v| *v.as_uuid();
     ward_core::ExerciseId => Uuid |v| *v.as_uuid();
     ward_core::ExerciseEntryId => Uuid |v| *v.as_uuid();

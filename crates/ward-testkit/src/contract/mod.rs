@@ -15,6 +15,7 @@ mod audit;
 pub mod backup;
 mod dependency_graph;
 mod exercises;
+mod deployments;
 pub mod fixtures;
 mod frameworks;
 mod incidents;
@@ -40,6 +41,7 @@ pub use audit::{audit_chain_verifies, audit_records_every_change, chain_break, v
 pub use backup::{backup_restore, restore_refuses_bad_input};
 pub use dependency_graph::dependency_snapshot_holds_the_graph;
 pub use exercises::exercises_round_trip;
+pub use deployments::deployments_round_trip;
 pub use fixtures::{AuditCursor, Fixture};
 pub use frameworks::{assessments_round_trip, frameworks_round_trip, profiles_round_trip};
 pub use incidents::incidents_round_trip;
@@ -96,6 +98,7 @@ macro_rules! contract_checks {
             risks_round_trip,
             incidents_round_trip,
             exercises_round_trip,
+            deployments_round_trip,
         }
     };
 }

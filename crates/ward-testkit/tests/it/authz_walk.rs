@@ -106,6 +106,9 @@ const ROUTES: &[(&str, &str)] = &[
     ("PUT", "/api/v1/exercises/{id}/debrief"),
     ("POST", "/api/v1/exercises/{id}/actions"),
     ("PUT", "/api/v1/exercises/{id}/actions/{action}"),
+    ("POST", "/api/v1/incidents/{id}/deployments"),
+    ("GET", "/api/v1/deployments"),
+    ("POST", "/api/v1/deployments/{id}/end"),
 ];
 
 /// Whether `role` may call `route` on `target`.
@@ -219,6 +222,12 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
         | ("PUT", "/api/v1/exercises/{id}/debrief" | "/api/v1/exercises/{id}/actions/{action}") => {
             national || (matches!(role, RegionalLead | OrgAdmin) && own)
         }
+        // Response teams: the national team deploys (and ends deployments) anywhere, a regional
+        // lead within its region; both see the capacity view of their footprint.
+        ("POST", "/api/v1/incidents/{id}/deployments" | "/api/v1/deployments/{id}/end") => {
+            national || (role == RegionalLead && own)
+        }
+        ("GET", "/api/v1/deployments") => matches!(role, NationalAnalyst | RegionalLead),
         _ => panic!("route {route:?} has no rule in the walk"),
     }
 }
@@ -684,6 +693,22 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
                 j(exercise_action(app, write_org, n)),
             )
         }
+        ("POST", "/api/v1/incidents/{id}/deployments") => (
+            format!(
+                "/api/v1/incidents/{}/deployments",
+                disposable_incident(app, write_org, n).await
+            ),
+            j(
+                json!({"responder": w.users[&Role::OrgMember].id, "ends_at": app.app.now() + jiff::SignedDuration::from_hours(24)}),
+            ),
+        ),
+        ("POST", "/api/v1/deployments/{id}/end") => (
+            format!(
+                "/api/v1/deployments/{}/end",
+                disposable_deployment(app, write_org, n).await
+            ),
+            None,
+        ),
         (_, p) => (p.to_owned(), None),
     };
     Call { method, path, body }
@@ -790,6 +815,42 @@ async fn disposable_incident(app: &TestApp, org: ward_core::OrgId, n: usize) -> 
         .await
         .unwrap();
     id
+}
+
+/// An active deployment of the trust's member to an incident of `org`, written straight to the store.
+async fn disposable_deployment(app: &TestApp, org: ward_core::OrgId, n: usize) -> ward_core::DeploymentId {
+    use ward_core::deployment::Deployment;
+    let incident = disposable_incident(app, org, n).await;
+    let now = app.app.now();
+    let ends = now + jiff::SignedDuration::from_hours(24);
+    let responder = app.world.users[&Role::OrgMember].id;
+    let grant = ward_core::role::RoleGrant {
+        id: ward_core::GrantId::from_uuid(uuid::Uuid::now_v7()),
+        user: responder,
+        role: Role::IncidentResponder,
+        org,
+        created_at: now,
+        expires_at: Some(ends),
+        granted_by: None,
+    };
+    let d = Deployment {
+        id: ward_core::DeploymentId::from_uuid(uuid::Uuid::now_v7()),
+        incident,
+        org,
+        responder,
+        grant: grant.id,
+        starts_at: now,
+        ends_at: ends,
+        ended_at: None,
+        deployed_by: None,
+        created_at: now,
+    };
+    let actor = ward_app::Actor::system("walk", app.world.national);
+    app.store
+        .create_deployment(&ward_store::Scope::All, &d, &grant, &actor.audit(now))
+        .await
+        .unwrap();
+    d.id
 }
 
 /// A risk's details as the API takes them, owned by `owner`.

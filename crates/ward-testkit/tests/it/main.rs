@@ -12,6 +12,7 @@ mod contract;
 mod deliveries;
 mod escalation;
 mod exercises;
+mod deployments;
 mod exposure;
 mod exposure_rows;
 mod figures;

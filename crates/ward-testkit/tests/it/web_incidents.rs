@@ -74,3 +74,56 @@ async fn incidents_are_listed_with_their_clocks_and_read_within_the_footprint() 
     supplier.sign_in_as(Role::SupplierContact).await;
     assert_eq!(supplier.get("/incidents").await.status, StatusCode::FORBIDDEN);
 }
+
+/// The response-team page: the region sees who is deployed where and until when, and who is free;
+/// an organisation's member has neither the link nor the page.
+#[tokio::test]
+async fn the_capacity_page_shows_who_is_deployed_where_and_who_is_free() {
+    let t = spawn_app().await;
+    let mut m = Visitor::new(&t);
+    m.sign_in_as(Role::OrgMember).await;
+    let csrf = m.csrf().await;
+    let req = reqwest::Client::new()
+        .post(t.url("/api/v1/incidents"))
+        .header("x-csrf-token", csrf)
+        .json(&json!({"org": t.world.trust, "details": {
+            "title": "Worm on the trust network", "category": "substantial", "severity": "high",
+            "tlp": "AMBER", "status": "open", "patient_harm": 2, "detected_at": "2026-06-03T08:00:00Z"
+        }}));
+    let created = m.send(req).await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    let id = serde_json::from_str::<serde_json::Value>(&created.body).unwrap()["incident"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let mut r = Visitor::new(&t);
+    r.sign_in_as(Role::RegionalLead).await;
+    let csrf = r.csrf().await;
+    let ends = t.app.now() + jiff::SignedDuration::from_hours(24);
+    let req = reqwest::Client::new()
+        .post(t.url(&format!("/api/v1/incidents/{id}/deployments")))
+        .header("x-csrf-token", csrf)
+        .json(&json!({"responder": t.world.users[&Role::OrgMember].id, "ends_at": ends}));
+    let deployed = r.send(req).await;
+    assert_eq!(deployed.status, StatusCode::OK, "{}", deployed.body);
+    assert!(r.get("/").await.body.contains("href=\"/deployments\""));
+    let page = r.get("/deployments").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Worm on the trust network"), "{}", page.body);
+    assert!(
+        page.body
+            .contains(&ends.strftime("%-d %b %Y %H:%M UTC").to_string())
+    );
+    // The fixture responder holds the responder role on the trust and is on no deployment: free.
+    let free = page.body.split("<h2>Free</h2>").nth(1).unwrap();
+    assert!(free.contains("<li>responder</li>"), "{}", page.body);
+    assert!(
+        !free.contains("<li>member</li>"),
+        "the deployed member is not free"
+    );
+    assert!(!page.body.contains("incident_responder"));
+
+    assert!(!m.get("/").await.body.contains("href=\"/deployments\""));
+    assert_eq!(m.get("/deployments").await.status, StatusCode::FORBIDDEN);
+}
