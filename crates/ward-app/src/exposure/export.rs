@@ -49,7 +49,8 @@ impl ExportFormat {
 pub fn to_csv(rows: &[ExposureView]) -> String {
     let mut out = String::from(
         "priority,status,advisory,aliases,org_code,org_name,asset_id,asset_name,internet_facing,package,\
-         ecosystem,version,purl,cpe,fixed,kev_due,unsupported_since,worst_consequence,service,statement\n",
+         ecosystem,version,purl,cpe,fixed,kev_due,unsupported_since,worst_consequence,service,statement,\
+         upgrade_to,part_of_code,part_of_name\n",
     );
     for r in rows {
         let fields = [
@@ -86,6 +87,9 @@ pub fn to_csv(rows: &[ExposureView]) -> String {
                 .as_ref()
                 .map(|s| format!("{} ({})", s.status, s.source))
                 .unwrap_or_default(),
+            r.upgrade_to.clone().unwrap_or_default(),
+            r.part_of.as_ref().map(|p| p.code.clone()).unwrap_or_default(),
+            r.part_of.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
         ];
         out.push_str(&ward_core::spreadsheet::csv_line(&fields));
         out.push('\n');

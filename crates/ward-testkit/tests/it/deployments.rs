@@ -218,7 +218,11 @@ async fn a_deployed_responder_sees_only_that_organisation_and_is_audited_and_an_
         assert_eq!(s, 200, "{backend}");
         let trail = app
             .app
-            .audit_log(&system(&app), PageRequest { offset: 0, limit: 50 })
+            .audit_log(
+                &system(&app),
+                &ward_store::AuditFilter::default(),
+                PageRequest { offset: 0, limit: 50 },
+            )
             .await
             .unwrap();
         let by_responder = trail
@@ -316,7 +320,11 @@ async fn a_deployed_responder_sees_only_that_organisation_and_is_audited_and_an_
 async fn trail_has(app: &TestApp, action: &str) -> bool {
     let page = app
         .app
-        .audit_log(&system(app), PageRequest { offset: 0, limit: 50 })
+        .audit_log(
+            &system(app),
+            &ward_store::AuditFilter::default(),
+            PageRequest { offset: 0, limit: 50 },
+        )
         .await
         .unwrap();
     page.items.iter().any(|r| r.event.action == action)

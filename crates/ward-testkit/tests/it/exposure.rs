@@ -178,6 +178,20 @@ async fn exports_carry_the_same_exposures_as_csv_json_and_cyclonedx_vex() {
     .unwrap();
     let rows: Value = json_export.json().await.unwrap();
     assert_eq!(rows.as_array().unwrap().len(), 2);
+    // The spreadsheet carries the fix advice and the parent organisation the pages show.
+    assert!(
+        lines[0].ends_with(",upgrade_to,part_of_code,part_of_name"),
+        "{}",
+        lines[0]
+    );
+    let upgrade = rows[0]["upgrade_to"].as_str().expect("fix advice for log4j");
+    let parent = rows[0]["part_of"]["code"].as_str().expect("the trust's parent");
+    assert!(
+        lines[1..]
+            .iter()
+            .any(|l| l.contains(&format!(",{upgrade},{parent},"))),
+        "{upgrade} and {parent} in {text}"
+    );
 
     let vex = with_session(
         client().get(app.url("/api/v1/exposures/export?format=cyclonedx")),
