@@ -537,16 +537,42 @@ pub(super) async fn upload_sbom(
         }
     }
     if bytes.is_empty() {
-        return Err(page.fail()(AppError::invalid(
-            "file",
-            "Choose an SBOM file. The file you sent was empty.",
-        )));
+        return super::inventory::asset_with_upload_problems(
+            &s,
+            &page,
+            asset_id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["Choose an SBOM file. The file you sent was empty.".to_owned()],
+        )
+        .await;
     }
-    let summary = s
-        .app
-        .upload_sbom(&page.actor, asset_id, &file, bytes)
-        .await
-        .map_err(page.fail())?;
+    let summary = match s.app.upload_sbom(&page.actor, asset_id, &file, bytes).await {
+        Ok(summary) => summary,
+        // What is wrong with the file goes beside the file field; anything else (no such asset,
+        // not allowed) is the usual error page.
+        Err(
+            e @ (AppError::Invalid(_)
+            | AppError::TooLarge { .. }
+            | AppError::TimedOut(_)
+            | AppError::Busy { .. }),
+        ) => {
+            let (status, problems) = match e {
+                AppError::Invalid(fields) => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    fields
+                        .into_iter()
+                        .map(|f| format!("{}: {}", f.path, f.message))
+                        .collect(),
+                ),
+                AppError::TooLarge { path, message } => {
+                    (StatusCode::PAYLOAD_TOO_LARGE, vec![format!("{path}: {message}")])
+                }
+                other => (StatusCode::SERVICE_UNAVAILABLE, vec![other.to_string()]),
+            };
+            return super::inventory::asset_with_upload_problems(&s, &page, asset_id, status, problems).await;
+        }
+        Err(e) => return Err(page.fail()(e)),
+    };
     Ok(Redirect::to(&format!(
         "/assets/{asset_id}?done=sbom&stored={}&skipped={}#software-h",
         summary.stored,

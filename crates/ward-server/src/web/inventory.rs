@@ -387,6 +387,8 @@ struct AssetPage {
     /// The person may upload SBOMs and make statements for this asset.
     can_change: bool,
     notice: Option<String>,
+    /// Why the SBOM just sent was refused, shown beside the file field (nothing was stored).
+    upload_problems: Vec<String>,
 }
 
 /// After a form on the asset page: what happened.
@@ -428,7 +430,43 @@ pub(super) async fn asset(
     let Ok(id) = id.parse::<AssetId>() else {
         return Err(PageError::not_found(&page.chrome));
     };
-    let (a, owner, services) = asset_detail(&s, &page.actor, id).await.map_err(page.fail())?;
+    let notice = match q.done.as_deref() {
+        Some("statement") => Some("Your statement is recorded. The exposure below reflects it.".to_owned()),
+        Some("sbom") => Some(format!(
+            "SBOM loaded: {} software records stored{}.",
+            q.stored.unwrap_or(0),
+            match q.skipped.unwrap_or(0) {
+                0 => String::new(),
+                n => format!(", {n} components left out because they did not say which version they are"),
+            }
+        )),
+        _ => None,
+    };
+    let view = asset_view(&s, &page, id, notice, Vec::new()).await?;
+    Ok(render(StatusCode::OK, &view))
+}
+
+/// The asset page again after a refused SBOM upload: the reasons beside the file field, with
+/// the status the refusal carries (nothing was stored).
+pub(super) async fn asset_with_upload_problems(
+    s: &AppState,
+    page: &Signed,
+    id: AssetId,
+    status: StatusCode,
+    problems: Vec<String>,
+) -> PageResult {
+    let view = asset_view(s, page, id, None, problems).await?;
+    Ok(render(status, &view))
+}
+
+async fn asset_view(
+    s: &AppState,
+    page: &Signed,
+    id: AssetId,
+    notice: Option<String>,
+    upload_problems: Vec<String>,
+) -> Result<AssetPage, PageError> {
+    let (a, owner, services) = asset_detail(s, &page.actor, id).await.map_err(page.fail())?;
     let software: Vec<SoftwareRow> = a
         .software
         .iter()
@@ -443,30 +481,18 @@ pub(super) async fn asset(
     let show_exposure = page.may(ward_app::authz::Action::ReadExposure);
     let (exposures, unsupported) = if show_exposure {
         (
-            super::exposure::asset_exposures(&s, &page, a.id)
+            super::exposure::asset_exposures(s, page, a.id)
                 .await
                 .map_err(page.fail())?,
-            super::exposure::asset_unsupported(&s, &page, a.id)
+            super::exposure::asset_unsupported(s, page, a.id)
                 .await
                 .map_err(page.fail())?,
         )
     } else {
         (Vec::new(), Vec::new())
     };
-    let notice = match q.done.as_deref() {
-        Some("statement") => Some("Your statement is recorded. The exposure below reflects it.".to_owned()),
-        Some("sbom") => Some(format!(
-            "SBOM loaded: {} software records stored{}.",
-            q.stored.unwrap_or(0),
-            match q.skipped.unwrap_or(0) {
-                0 => String::new(),
-                n => format!(", {n} components left out because they did not say which version they are"),
-            }
-        )),
-        _ => None,
-    };
     let view = AssetPage {
-        chrome: chrome_at(&page, Section::Assets),
+        chrome: chrome_at(page, Section::Assets),
         id: a.id.to_string(),
         show_exposure,
         exposures,
@@ -482,6 +508,7 @@ pub(super) async fn asset(
         software_count: thousands(software.len() as u64),
         software,
         name: a.name,
+        upload_problems,
     };
-    Ok(render(StatusCode::OK, &view))
+    Ok(view)
 }

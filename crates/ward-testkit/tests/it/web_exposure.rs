@@ -277,6 +277,28 @@ async fn an_sbom_loaded_from_the_asset_page_shows_up_as_software_and_exposure() 
     v.sign_in_as(Role::OrgAdmin).await;
     let page = v.get(&format!("/assets/{vpn}")).await;
     let csrf = hidden(&page.body, "csrf");
+    // A file that is not an SBOM: the reason beside the file field on the asset page itself, not
+    // an error page, and nothing stored.
+    let broken = v
+        .post_file(
+            &format!("/assets/{vpn}/sbom"),
+            &[("csrf", &csrf)],
+            "gateway.cdx.json",
+            r#"{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"type":"library","name":"#,
+        )
+        .await;
+    assert_eq!(broken.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", broken.body);
+    assert!(
+        broken
+            .body
+            .contains("That file was not loaded, and nothing was changed")
+            && broken.body.contains("gateway.cdx.json")
+            && broken.body.contains("aria-invalid=\"true\"")
+            && broken.body.contains("Load SBOM"),
+        "{}",
+        broken.body
+    );
+    let csrf = hidden(&broken.body, "csrf");
     let sbom = r#"{"bomFormat":"CycloneDX","specVersion":"1.6","components":[
         {"type":"library","group":"org.apache.logging.log4j","name":"log4j-core","version":"2.14.1",
          "purl":"pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"}]}"#;
