@@ -1,0 +1,426 @@
+//! The records the authorisation walk acts on: one disposable record per call, so a write that
+//! succeeds never changes what the next call sees.
+
+use serde_json::json;
+use ward_core::exercise::ExerciseStatus;
+use ward_core::role::Role;
+use ward_testkit::TestApp;
+
+/// An exercise action as the API takes it, owned by the trust's member.
+pub(super) fn exercise_action(app: &TestApp, org: ward_core::OrgId, n: usize) -> serde_json::Value {
+    json!({
+        "org": org, "lesson": format!("Walk lesson {n}"), "owner": app.world.users[&Role::OrgMember].id,
+        "due": "2026-09-30", "status": "in_progress"
+    })
+}
+
+/// An exercise of `org` written straight to the store and moved to `status` (running with inject
+/// 1 released; completed with one action), planned by the trust's admin.
+pub(super) async fn disposable_exercise(
+    app: &TestApp,
+    org: ward_core::OrgId,
+    status: ExerciseStatus,
+    n: usize,
+) -> (ward_core::ExerciseId, Option<ward_core::ExerciseActionId>) {
+    use ward_core::exercise::{ActionStatus, Debrief, Exercise, ExerciseAction, ExerciseKind, ScenarioId};
+    let now = app.app.now();
+    let by = app.world.users[&Role::OrgAdmin].id;
+    let id = ward_core::ExerciseId::from_uuid(uuid::Uuid::now_v7());
+    let exercise = Exercise {
+        id,
+        title: format!("Walk exercise {n}"),
+        scenario: ScenarioId::Synnovis2024,
+        kind: ExerciseKind::Tabletop,
+        orgs: vec![org],
+        facilitator: by,
+        planned_for: jiff::civil::date(2026, 7, 1),
+        participants: vec![],
+        status: ExerciseStatus::Planned,
+        started_at: None,
+        completed_at: None,
+        debrief: Debrief::default(),
+        created_by: by,
+        created_at: now,
+        updated_at: now,
+    };
+    let actor = ward_app::Actor::system("walk", app.world.national);
+    let (all, meta) = (ward_store::Scope::All, actor.audit(now));
+    app.store.create_exercise(&all, &exercise, &meta).await.unwrap();
+    if status == ExerciseStatus::Planned {
+        return (id, None);
+    }
+    app.store
+        .move_exercise(&all, id, ExerciseStatus::Running, &meta)
+        .await
+        .unwrap();
+    app.store.release_inject(&all, id, 1, by, &meta).await.unwrap();
+    if status == ExerciseStatus::Running {
+        return (id, None);
+    }
+    app.store
+        .move_exercise(&all, id, ExerciseStatus::Completed, &meta)
+        .await
+        .unwrap();
+    let action = ExerciseAction {
+        id: ward_core::ExerciseActionId::from_uuid(uuid::Uuid::now_v7()),
+        exercise: id,
+        org,
+        lesson: format!("Walk lesson {n}"),
+        owner: by,
+        due: jiff::civil::date(2026, 9, 30),
+        status: ActionStatus::Open,
+        risk: None,
+        created_at: now,
+        updated_at: now,
+    };
+    app.store
+        .add_exercise_action(&all, &action, None, &meta)
+        .await
+        .unwrap();
+    (id, Some(action.id))
+}
+
+/// An incident's details as the API takes them.
+pub(super) fn incident_details(n: usize) -> serde_json::Value {
+    json!({
+        "title": format!("Walk incident {n}"), "category": "significant", "severity": "high",
+        "tlp": "AMBER", "status": "open", "patient_harm": 2, "detected_at": "2026-06-03T08:00:00Z"
+    })
+}
+
+/// An incident of `org` written straight to the store, created by the trust's member.
+pub(super) async fn disposable_incident(
+    app: &TestApp,
+    org: ward_core::OrgId,
+    n: usize,
+) -> ward_core::IncidentId {
+    use ward_core::incident::Incident;
+    let id = ward_core::IncidentId::from_uuid(uuid::Uuid::now_v7());
+    let now = app.app.now();
+    let incident = Incident {
+        id,
+        org,
+        details: serde_json::from_value(incident_details(n)).unwrap(),
+        created_by: app.world.users[&Role::OrgMember].id,
+        created_at: now,
+        updated_at: now,
+    };
+    let actor = ward_app::Actor::system("walk", app.world.national);
+    app.store
+        .create_incident(&ward_store::Scope::All, &incident, &actor.audit(now))
+        .await
+        .unwrap();
+    id
+}
+
+/// An active deployment of the trust's member to an incident of `org`, written straight to the store.
+pub(super) async fn disposable_deployment(
+    app: &TestApp,
+    org: ward_core::OrgId,
+    n: usize,
+) -> ward_core::DeploymentId {
+    use ward_core::deployment::Deployment;
+    let incident = disposable_incident(app, org, n).await;
+    let now = app.app.now();
+    let ends = now + jiff::SignedDuration::from_hours(24);
+    let responder = app.world.users[&Role::OrgMember].id;
+    let grant = ward_core::role::RoleGrant {
+        id: ward_core::GrantId::from_uuid(uuid::Uuid::now_v7()),
+        user: responder,
+        role: Role::IncidentResponder,
+        org,
+        created_at: now,
+        expires_at: Some(ends),
+        granted_by: None,
+    };
+    let d = Deployment {
+        id: ward_core::DeploymentId::from_uuid(uuid::Uuid::now_v7()),
+        incident,
+        org,
+        responder,
+        grant: grant.id,
+        starts_at: now,
+        ends_at: ends,
+        ended_at: None,
+        deployed_by: None,
+        created_at: now,
+    };
+    let actor = ward_app::Actor::system("walk", app.world.national);
+    app.store
+        .create_deployment(&ward_store::Scope::All, &d, &grant, &actor.audit(now))
+        .await
+        .unwrap();
+    d.id
+}
+
+/// A risk's details as the API takes them, owned by `owner`.
+pub(super) fn risk_details(owner: ward_core::UserId, n: usize) -> serde_json::Value {
+    json!({
+        "title": format!("Walk risk {n}"), "source": "external-criminal", "event": "malware-ransomware",
+        "consequence": "service-disruption",
+        "inherent": {"likelihood": 4, "consequences": {"patient_safety": 4}},
+        "current": {"likelihood": 3, "consequences": {"patient_safety": 4}},
+        "target": {"likelihood": 2, "consequences": {"patient_safety": 3}},
+        "owner": owner, "review_date": "2027-01-31", "treatment": "reduce"
+    })
+}
+
+/// A risk of `org` written straight to the store, owned by the trust's member; treated by
+/// acceptance (awaiting approval) when `accept`.
+pub(super) async fn disposable_risk(
+    app: &TestApp,
+    org: ward_core::OrgId,
+    accept: bool,
+    n: usize,
+) -> ward_core::RiskId {
+    use ward_core::risk::register::{Risk, RiskDetails, Treatment};
+    let owner = app.world.users[&Role::OrgMember].id;
+    let mut details: RiskDetails = serde_json::from_value(risk_details(owner, n)).unwrap();
+    if accept {
+        details.treatment = Treatment::Accept;
+    }
+    let id = ward_core::RiskId::from_uuid(uuid::Uuid::now_v7());
+    let now = app.app.now();
+    let risk = Risk {
+        id,
+        org,
+        details,
+        acceptance: None,
+        created_at: now,
+        updated_at: now,
+    };
+    let actor = ward_app::Actor::system("walk", app.world.national);
+    app.store
+        .create_risk(&ward_store::Scope::All, &risk, &actor.audit(now))
+        .await
+        .unwrap();
+    id
+}
+
+/// An alert reaching `org` only, stored directly (so each call has a record of its own).
+pub(super) async fn disposable_alert(app: &TestApp, org: ward_core::OrgId, n: usize) -> ward_core::AlertId {
+    use ward_core::alert::{Alert, ClockSettings, Recipient, Severity, TargetReason};
+    let now = app.app.now();
+    let alert = Alert {
+        id: ward_core::AlertId::from_uuid(uuid::Uuid::now_v7()),
+        severity: Severity::High,
+        title: format!("Walk alert {n}"),
+        summary: String::new(),
+        advisories: vec![app.world.advisory.to_owned()],
+        actions: vec![],
+        references: vec![],
+        tlp: ward_core::tlp::Tlp::Amber,
+        issuer: app.world.national,
+        area: None,
+        issued_by: "system:walk".into(),
+        issued_at: now,
+        policy: ClockSettings::default().high,
+        kev_due: None,
+    };
+    let r = Recipient::new(&alert, org, TargetReason::Added, vec![], now);
+    let actor = ward_app::Actor::system("walk", app.world.national);
+    app.store
+        .create_alert(&ward_store::Scope::All, &alert, &[r], &actor.audit(now))
+        .await
+        .unwrap();
+    alert.id
+}
+
+/// A delivery to `org` that gave up, for call `n`.
+pub(super) async fn disposable_dead_delivery(
+    app: &TestApp,
+    org: ward_core::OrgId,
+    n: usize,
+) -> ward_core::JobId {
+    let alert = disposable_alert(app, org, n).await;
+    let dead = ward_core::job::DeadDelivery {
+        job: ward_core::JobId::from_uuid(uuid::Uuid::now_v7()),
+        kind: ward_core::job::JobKind::NotifyWebhook,
+        alert,
+        org,
+        recipient: "the organisation's webhook".into(),
+        payload: json!({"alert": alert, "org": org}),
+        error: "the receiver answered 500".into(),
+        attempts: 5,
+        died_at: app.app.now(),
+        replayed_at: None,
+        replayed_by: None,
+        replay_job: None,
+    };
+    let actor = ward_app::Actor::system("walk", app.world.national);
+    app.store
+        .record_dead_delivery(&dead, &actor.audit(app.app.now()))
+        .await
+        .unwrap();
+    dead.job
+}
+
+/// A framework version of its own for call `n` (so each assessment is the first of its kind).
+pub(super) async fn walk_framework(app: &TestApp, n: usize) -> String {
+    let actor = ward_app::Actor::system("walk", app.world.national);
+    app.app
+        .import_framework(
+            &actor,
+            "walk.yaml",
+            SMALL_FRAMEWORK.into(),
+            Some(format!("a-{n}")),
+        )
+        .await
+        .unwrap()
+        .version
+}
+
+/// A draft assessment of `org`, every indicator answered.
+pub(super) async fn disposable_assessment(
+    app: &TestApp,
+    org: ward_core::OrgId,
+    n: usize,
+) -> ward_core::AssessmentId {
+    let actor = ward_app::Actor::system("walk", app.world.national);
+    let version = walk_framework(app, n).await;
+    let head = app
+        .app
+        .start_assessment(
+            &actor,
+            ward_app::assurance::assessments::NewAssessment {
+                org,
+                framework: "ncsc-caf".into(),
+                version,
+                year: 2026,
+                kind: ward_core::assurance::AssessmentKind::Final,
+            },
+        )
+        .await
+        .unwrap();
+    let answers = [(
+        "A1.a.A.1".to_owned(),
+        ward_core::assurance::Answer {
+            value: Some(true),
+            comment: String::new(),
+            evidence: vec![],
+        },
+    )]
+    .into();
+    app.app.answer_assessment(&actor, head.id, answers).await.unwrap();
+    head.id
+}
+
+/// A framework file in the WebCAF format, one outcome.
+pub(super) const SMALL_FRAMEWORK: &str = "objectives:
+  A:
+    title: Managing risk
+    principles:
+      A1:
+        title: Governance
+        outcomes:
+          A1.a:
+            title: Board direction
+            indicators:
+              achieved:
+                A1.a.1:
+                  description: The board owns it.
+                  ncsc-index: A1.a.A.1
+";
+
+pub(super) async fn disposable_product(
+    app: &TestApp,
+    supplier: ward_core::OrgId,
+    n: usize,
+) -> ward_core::ProductId {
+    let actor = ward_app::Actor::system("walk", app.world.national);
+    let id = ward_core::ProductId::from_uuid(uuid::Uuid::now_v7());
+    let p = ward_core::supplier::Product {
+        id,
+        supplier,
+        name: format!("Disposable product {n}"),
+        category: ward_core::supplier::ProductCategory::Other,
+        cpe: None,
+        status: ward_core::supplier::ProductStatus::Unconfirmed,
+    };
+    app.app.upsert_products(&actor, &[p]).await.unwrap();
+    id
+}
+
+pub(super) async fn disposable_asset(app: &TestApp, org: ward_core::OrgId, n: usize) -> ward_core::AssetId {
+    let actor = ward_app::Actor::system("walk", app.world.national);
+    let id = ward_core::AssetId::from_uuid(uuid::Uuid::now_v7());
+    let a = ward_core::asset::Asset {
+        id,
+        org,
+        name: format!("Disposable {n}"),
+        kind: ward_core::asset::AssetKind::EndUserDevice,
+        hostname: None,
+        internet_facing: false,
+        services: vec![],
+        software: vec![],
+    };
+    app.app.create_assets(&actor, &[a]).await.unwrap();
+    id
+}
+
+pub(super) async fn disposable_user(app: &TestApp, org: ward_core::OrgId, n: usize) -> ward_core::UserId {
+    let actor = ward_app::Actor::system("walk", app.world.national);
+    let kind = app
+        .store
+        .get_org(&ward_store::Scope::All, org)
+        .await
+        .unwrap()
+        .kind;
+    // A role that fits every kind of organisation the walk targets (Role::check_grant).
+    let role = if kind == ward_core::org::OrgKind::Supplier {
+        Role::SupplierContact
+    } else {
+        Role::Auditor
+    };
+    let (u, _, _) = app
+        .app
+        .create_user(
+            &actor,
+            ward_app::accounts::users::NewUser {
+                email: format!("disposable{n}@test.ward.example"),
+                display_name: "Disposable".into(),
+                password: None,
+            },
+            role,
+            org,
+            None,
+        )
+        .await
+        .unwrap();
+    u.id
+}
+
+pub(super) async fn disposable_token(
+    app: &TestApp,
+    owner: ward_core::UserId,
+    org: ward_core::OrgId,
+    n: usize,
+) -> ward_core::TokenId {
+    let actor = ward_app::Actor::system("walk", app.world.national);
+    let kind = app
+        .store
+        .get_org(&ward_store::Scope::All, org)
+        .await
+        .unwrap()
+        .kind;
+    let role = if kind == ward_core::org::OrgKind::Supplier {
+        Role::SupplierContact
+    } else {
+        Role::Auditor
+    };
+    let t = app
+        .app
+        .issue_token(
+            &actor,
+            ward_app::accounts::tokens::NewToken {
+                name: format!("t{n}"),
+                role,
+                org,
+                days: 3,
+                owner: Some(owner),
+            },
+        )
+        .await
+        .unwrap();
+    t.token.id
+}
