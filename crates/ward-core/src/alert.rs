@@ -50,12 +50,14 @@ impl Severity {
     /// low; medium when no score is known), and at least high when attackers are known to exploit
     /// it (Cyber Essentials' "critical or high-risk").
     pub fn of_vulnerability(cvss: Option<f64>, known_exploited: bool) -> Self {
-        let banded = match cvss {
-            Some(s) if s >= 9.0 => Self::Critical,
-            Some(s) if s >= 7.0 => Self::High,
-            Some(s) if s >= 4.0 => Self::Medium,
-            Some(_) => Self::Low,
-            None => Self::Medium,
+        // The CVSS rating scale is one rule (`CvssBand::of_score`); an unscored advisory is
+        // taken as medium.
+        use crate::vuln::CvssBand;
+        let banded = match cvss.map(CvssBand::of_score) {
+            Some(CvssBand::Critical) => Self::Critical,
+            Some(CvssBand::High) => Self::High,
+            Some(CvssBand::Medium | CvssBand::Unscored) | None => Self::Medium,
+            Some(CvssBand::Low | CvssBand::None) => Self::Low,
         };
         if known_exploited {
             banded.min(Self::High)
