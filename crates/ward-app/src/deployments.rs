@@ -190,7 +190,7 @@ impl App {
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        let labels = self.store().org_labels(&orgs).await?;
+        let labels = self.store().org_labels(&ward_store::Scope::All, &orgs).await?;
         let names = self.store().people_names(&people).await?;
         let mut titles: HashMap<IncidentId, String> = HashMap::new();
         for d in &deployments {

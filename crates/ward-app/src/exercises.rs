@@ -199,7 +199,10 @@ impl App {
     /// The ODS code of the caller's own organisation: what a plan form starts with.
     pub async fn own_org_code(&self, actor: &Actor) -> AppResult<String> {
         authorise(actor, Action::ReadExercises, self.now())?;
-        let labels = self.store().org_labels(&[actor.org]).await?;
+        let labels = self
+            .store()
+            .org_labels(&ward_store::Scope::All, &[actor.org])
+            .await?;
         Ok(labels.get(&actor.org).map(|l| l.0.clone()).unwrap_or_default())
     }
 
@@ -530,7 +533,7 @@ impl App {
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        let labels = self.store().org_labels(&orgs).await?;
+        let labels = self.store().org_labels(&ward_store::Scope::All, &orgs).await?;
         let people: Vec<UserId> = exercises
             .iter()
             .map(|e| e.facilitator)

@@ -197,7 +197,7 @@ impl App {
             .collect::<std::collections::BTreeSet<OrgId>>()
             .into_iter()
             .collect();
-        let labels = self.store().org_labels(&orgs).await?;
+        let labels = self.store().org_labels(&ward_store::Scope::All, &orgs).await?;
         Ok(incidents
             .into_iter()
             .map(|incident| {

@@ -211,20 +211,19 @@ impl App {
         ids: impl IntoIterator<Item = OrgId>,
     ) -> AppResult<std::collections::BTreeMap<OrgId, String>> {
         let scope = authorise(actor, Action::ReadOrgs, self.now())?;
-        let mut out = std::collections::BTreeMap::new();
-        for id in ids {
-            if out.contains_key(&id) {
-                continue;
-            }
-            match self.store().get_org(&scope, id).await {
-                Ok(o) => {
-                    out.insert(id, format!("{} ({})", o.name, o.code));
-                }
-                Err(ward_store::StoreError::NotFound { .. }) => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Ok(out)
+        let ids: Vec<OrgId> = ids
+            .into_iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        // One query for the whole page, confined to the scope (was one read per organisation).
+        Ok(self
+            .store()
+            .org_labels(&scope, &ids)
+            .await?
+            .into_iter()
+            .map(|(id, (code, name))| (id, format!("{name} ({code})")))
+            .collect())
     }
 
     /// Used by the API layer to confirm a referenced organisation is visible.

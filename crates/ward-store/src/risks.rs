@@ -77,10 +77,10 @@ pub trait RiskStore: Send + Sync {
     /// The display names of these accounts (owners and approvers shown beside risks), in one query;
     /// accounts that do not exist are left out.
     async fn people_names(&self, ids: &[UserId]) -> StoreResult<std::collections::HashMap<UserId, String>>;
-    /// The code and name of these organisations (shown beside risks), in one query. Callers pass
-    /// only organisations of risks they were allowed to read.
+    /// The code and name of those of these organisations inside `scope`, in one query.
     async fn org_labels(
         &self,
+        scope: &Scope,
         ids: &[OrgId],
     ) -> StoreResult<std::collections::HashMap<OrgId, (String, String)>>;
 }

@@ -277,7 +277,7 @@ impl App {
             .collect::<std::collections::BTreeSet<OrgId>>()
             .into_iter()
             .collect();
-        let labels = self.store().org_labels(&orgs).await?;
+        let labels = self.store().org_labels(&ward_store::Scope::All, &orgs).await?;
         Ok(risks
             .into_iter()
             .map(|risk| {

@@ -499,6 +499,7 @@ impl<B: SqlBackend> RiskStore for B {
 
     async fn org_labels(
         &self,
+        scope: &Scope,
         ids: &[OrgId],
     ) -> StoreResult<std::collections::HashMap<OrgId, (String, String)>> {
         let mut out = std::collections::HashMap::new();
@@ -512,6 +513,7 @@ impl<B: SqlBackend> RiskStore for B {
             "id",
             Arg::Uuids(ids.iter().map(|i| *i.as_uuid()).collect()),
         );
+        db.scope_filter(&mut q, scope, "id");
         for r in db.fetch_all(q).await? {
             out.insert(r.id("id")?, (r.text("code")?, r.text("name")?));
         }

@@ -292,7 +292,7 @@ pub async fn risks_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()> {
         "the owner's name"
     );
 
-    let labels = store.org_labels(&[a.id, b.id]).await?;
+    let labels = store.org_labels(&ward_store::Scope::All, &[a.id, b.id]).await?;
     check_eq!(
         labels.get(&a.id).map(|l| l.1.as_str()),
         Some("Trust A"),
