@@ -9,8 +9,11 @@
 //! sees that in its dependency lists); anything else reads as not found, exactly like a code that
 //! does not exist. Supplier contacts have no footprint of services and are refused.
 //!
-//! The graph is read whole in one transaction and built off the async workers for each request;
-//! reads only, so nothing is audited.
+//! The graph is read whole in one transaction, built off the async workers and kept in memory
+//! until something changes (see [`crate::cached`]): at national scale the read and the build take
+//! seconds, the blast radius itself milliseconds. Reads only, so nothing is audited.
+
+use std::sync::Arc;
 
 use serde::Serialize;
 use tracing::instrument;
@@ -196,15 +199,42 @@ fn build_graph(snapshot: &ward_store::sector::DependencySnapshot) -> AppResult<I
     .map_err(|e| AppError::Internal(format!("the stored dependency graph is inconsistent: {e}")))
 }
 
-/// The whole computation on one snapshot, off the async workers.
+/// The sector's dependency graph as built from one snapshot.
+pub struct BuiltGraph {
+    graph: ImpactGraph,
+    /// Dependencies left out because the asset they point at was deleted.
+    dangling: u64,
+    built_at: jiff::Timestamp,
+}
+
+impl BuiltGraph {
+    pub fn new(
+        snapshot: &ward_store::sector::DependencySnapshot,
+        built_at: jiff::Timestamp,
+    ) -> AppResult<Self> {
+        Ok(Self {
+            graph: build_graph(snapshot)?,
+            dangling: snapshot.dangling,
+            built_at,
+        })
+    }
+}
+
+/// The whole computation on one snapshot (for tests and one-off callers).
 pub fn blast_radius_view(
     snapshot: &ward_store::sector::DependencySnapshot,
     query: &ImpactQuery,
     scope: &Scope,
 ) -> AppResult<ImpactView> {
-    let graph = build_graph(snapshot)?;
+    let built = BuiltGraph::new(snapshot, jiff::Timestamp::UNIX_EPOCH)?;
+    blast_radius_on(&built, query, scope)
+}
+
+/// The blast radius on a built graph, off the async workers.
+fn blast_radius_on(built: &BuiltGraph, query: &ImpactQuery, scope: &Scope) -> AppResult<ImpactView> {
+    let graph = &built.graph;
     let seen = visibility(scope);
-    let losses = resolve(&graph, query, &seen)?;
+    let losses = resolve(graph, query, &seen)?;
     let radius = graph
         .blast_radius(&losses)
         .map_err(|e| AppError::Internal(e.to_string()))?;
@@ -231,18 +261,57 @@ pub fn blast_radius_view(
         affected_organisations: report.organisations,
         affected_services: report.services,
         concentration: report.concentration,
-        dangling_dependencies: snapshot.dangling,
+        dangling_dependencies: built.dangling,
     })
 }
 
 impl App {
+    /// The sector's dependency graph, read and built again when this process changed something
+    /// since it was built.
+    pub async fn impact_graph(&self) -> AppResult<Arc<BuiltGraph>> {
+        self.impact_graph_within(None).await
+    }
+
+    /// [`Self::impact_graph`], also built again when older than `max_age` (changes written by
+    /// another process).
+    async fn impact_graph_within(&self, max_age: Option<jiff::SignedDuration>) -> AppResult<Arc<BuiltGraph>> {
+        let young_enough =
+            |g: &BuiltGraph| max_age.is_none_or(|max| self.now().duration_since(g.built_at) < max);
+        self.inner
+            .impact_graph
+            .get(&self.inner.data_generation, young_enough, || async {
+                let started = std::time::Instant::now();
+                let snapshot = self.store().dependency_snapshot().await?;
+                let now = self.now();
+                let built = tokio::task::spawn_blocking(move || BuiltGraph::new(&snapshot, now))
+                    .await
+                    .map_err(|e| AppError::Internal(format!("building the impact graph: {e}")))??;
+                tracing::info!(
+                    elapsed_ms = started.elapsed().as_millis() as u64,
+                    "impact graph built"
+                );
+                Ok(built)
+            })
+            .await
+    }
+
+    /// Rebuilds the impact graph when it is out of date or older than
+    /// [`crate::exposure::MAX_AGE`], but only once someone has asked for it (for a background
+    /// task: most deployments never open the impact pages).
+    pub async fn refresh_impact_graph(&self) -> AppResult<()> {
+        if self.inner.impact_graph.current().is_some() {
+            self.impact_graph_within(Some(crate::exposure::MAX_AGE)).await?;
+        }
+        Ok(())
+    }
+
     /// The blast radius of losing what `query` names, as the caller may see it.
     #[instrument(skip_all, fields(query = %query_text(query)), err)]
     pub async fn impact(&self, actor: &Actor, query: &ImpactQuery) -> AppResult<ImpactView> {
         let scope = authorise(actor, Action::ReadImpact, self.now())?;
-        let snapshot = self.store().dependency_snapshot().await?;
+        let built = self.impact_graph().await?;
         let query = query.clone();
-        tokio::task::spawn_blocking(move || blast_radius_view(&snapshot, &query, &scope))
+        tokio::task::spawn_blocking(move || blast_radius_on(&built, &query, &scope))
             .await
             .map_err(|e| AppError::Internal(format!("the blast radius failed: {e}")))?
     }
@@ -268,10 +337,10 @@ impl App {
                 ),
             ));
         }
-        let snapshot = self.store().dependency_snapshot().await?;
+        let built = self.impact_graph().await?;
         tokio::task::spawn_blocking(move || {
-            let graph = build_graph(&snapshot)?;
-            graph
+            built
+                .graph
                 .simulate(&params, max)
                 .map_err(|e| AppError::invalid("scenario", e.to_string()))
         })

@@ -7,6 +7,7 @@ pub mod alerts;
 pub mod assurance;
 pub mod audit;
 pub mod authz;
+mod cached;
 pub mod deployments;
 pub mod error;
 pub mod exercises;
@@ -47,8 +48,12 @@ struct Inner {
     settings: AppSettings,
     /// A real argon2 hash compared against when the e-mail is unknown, so timing does not reveal it.
     dummy_hash: String,
+    /// Bumped by every change in this process that can alter the values below: see [`cached`].
+    data_generation: std::sync::atomic::AtomicU64,
     /// The in-memory exposure index.
-    exposure: exposure::Holder,
+    exposure: cached::Cached<exposure::ExposureIndex>,
+    /// The sector's dependency graph, for blast radius and simulation.
+    impact_graph: cached::Cached<impact::BuiltGraph>,
     /// Permits for heavy requests (uploads, imports, exports): see [`heavy`].
     heavy: Arc<tokio::sync::Semaphore>,
     /// TOTP secrets at rest, sealed with the instance key.
@@ -79,7 +84,9 @@ impl App {
                 clock,
                 settings,
                 dummy_hash,
-                exposure: exposure::Holder::default(),
+                data_generation: Default::default(),
+                exposure: Default::default(),
+                impact_graph: Default::default(),
                 heavy,
                 totp_sealer: sealed::TotpSealer::new(key),
                 audit_keys: AuditKeys::new(key),

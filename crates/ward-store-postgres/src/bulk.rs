@@ -19,6 +19,7 @@ fn cast(c: &Column) -> &'static str {
         Column::F64(_) => "float8[]",
         Column::Bool(_) => "bool[]",
         Column::Date(_) => "text[]::date[]",
+        Column::Uuid(_) => "uuid[]",
     }
 }
 
@@ -55,6 +56,7 @@ enum Runs {
     I64(std::vec::IntoIter<Vec<Option<i64>>>),
     F64(std::vec::IntoIter<Vec<Option<f64>>>),
     Bool(std::vec::IntoIter<Vec<Option<bool>>>),
+    Uuid(std::vec::IntoIter<Vec<Option<uuid::Uuid>>>),
 }
 
 impl Runs {
@@ -64,6 +66,7 @@ impl Runs {
             Column::I64(v) => Self::I64(runs(v, per).into_iter()),
             Column::F64(v) => Self::F64(runs(v, per).into_iter()),
             Column::Bool(v) => Self::Bool(runs(v, per).into_iter()),
+            Column::Uuid(v) => Self::Uuid(runs(v, per).into_iter()),
             Column::Date(v) => {
                 let text = v.into_iter().map(|d| d.map(|d| d.to_string())).collect();
                 Self::Text(runs(text, per).into_iter())
@@ -78,6 +81,7 @@ impl Runs {
             Self::I64(r) => q.bind(r.next().unwrap_or_default()),
             Self::F64(r) => q.bind(r.next().unwrap_or_default()),
             Self::Bool(r) => q.bind(r.next().unwrap_or_default()),
+            Self::Uuid(r) => q.bind(r.next().unwrap_or_default()),
         }
     }
 }

@@ -137,8 +137,13 @@ impl RestoreChecker {
                 self.org_kind(line, table, row, "child_id")?;
                 self.org_kind(line, table, row, "parent_id")?;
             }
-            "services" | "assets" | "dependencies" | "assessments" | "alert_recipients"
-            | "dead_deliveries" => {
+            "services"
+            | "assets"
+            | "dependencies"
+            | "assessments"
+            | "alert_recipients"
+            | "dead_deliveries"
+            | "exposure_first_seen" => {
                 self.org_kind(line, table, row, "org_id")?;
             }
             "alerts" => {

@@ -38,11 +38,18 @@ impl AdvisoryHead {
     /// The identifier people know it by: its CVE where it has one (the advisory's own id or an
     /// alias), otherwise its own id. Every page and link that names a vulnerability uses this.
     pub fn link_id(&self) -> &str {
-        std::iter::once(&self.id)
-            .chain(&self.aliases)
-            .find(|i| i.starts_with("CVE-"))
-            .unwrap_or(&self.id)
+        vulnerability_name(&self.id, &self.aliases)
     }
+}
+
+/// The identifier people know a vulnerability by: its CVE where the advisory has one (its own
+/// id or an alias), otherwise the advisory's own id. Records of one vulnerability from several
+/// feeds (OSV and NVD) share it.
+pub fn vulnerability_name<'a>(id: &'a str, aliases: &'a [String]) -> &'a str {
+    std::iter::once(id)
+        .chain(aliases.iter().map(String::as_str))
+        .find(|i| i.starts_with("CVE-"))
+        .unwrap_or(id)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]

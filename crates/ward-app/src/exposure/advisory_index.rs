@@ -34,6 +34,8 @@ pub struct AdvisoryQuery {
     pub ransomware: bool,
     /// Only those with an open exposure on an internet-facing asset.
     pub internet_facing: bool,
+    /// Only those with an open exposure on unsupported (end-of-life) software.
+    pub unsupported: bool,
     /// Only organisations in this one's subtree (inside the footprint).
     pub org: Option<OrgId>,
 }
@@ -57,6 +59,8 @@ pub struct AdvisoryLine {
     pub open_exposures: u64,
     /// Of those, reachable from the internet.
     pub internet_facing_assets: u64,
+    /// Of those, exposed through a release its maker no longer supports.
+    pub unsupported_assets: u64,
     /// Distinct services whose loss is at least Major harm (NPSA 4) that depend on an exposed
     /// asset.
     pub critical_services: u64,
@@ -73,6 +77,7 @@ struct Tally {
     orgs: HashSet<OrgIx>,
     assets: HashSet<AssetIx>,
     internet: HashSet<AssetIx>,
+    unsupported: HashSet<AssetIx>,
     services: HashSet<ServiceId>,
     worst: Option<u8>,
     max: f32,
@@ -134,6 +139,9 @@ impl ExposureIndex {
             if asset.internet_facing {
                 t.internet.insert(r.asset);
             }
+            if self.unsupported_of(r.matched, r.asset).is_some() {
+                t.unsupported.insert(r.asset);
+            }
             for s in self.sector.direct_services(r.asset) {
                 if self
                     .sector
@@ -149,6 +157,7 @@ impl ExposureIndex {
         let mut lines: Vec<AdvisoryLine> = per_adv
             .into_iter()
             .filter(|(_, t)| !query.internet_facing || !t.internet.is_empty())
+            .filter(|(_, t)| !query.unsupported || !t.unsupported.is_empty())
             .map(|(a, t)| {
                 let adv = self.threats.advisory(a);
                 let mut orgs_by_kind: BTreeMap<ByText<OrgKind>, u64> = BTreeMap::new();
@@ -164,6 +173,7 @@ impl ExposureIndex {
                     open_orgs: t.orgs.len() as u64,
                     open_assets: t.assets.len() as u64,
                     internet_facing_assets: t.internet.len() as u64,
+                    unsupported_assets: t.unsupported.len() as u64,
                     critical_services: t.services.len() as u64,
                     worst_consequence: t.worst,
                     max_priority: (f64::from(t.max) * 10.0).round() / 10.0,

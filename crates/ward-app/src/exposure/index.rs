@@ -195,6 +195,15 @@ impl ExposureIndex {
     }
 
     /// The priority of match `m` on `asset`, with the worst impact of losing that asset.
+    /// End-of-life facts about the release match `m` found on `asset`, when it is unsupported.
+    pub(crate) fn unsupported_of(&self, m: MatchIx, asset: AssetIx) -> Option<&ward_engine::Unsupported> {
+        self.threats.unsupported_of(
+            self.sector.inventory(),
+            self.threats.matched(m).by,
+            asset.get_engine(),
+        )
+    }
+
     pub(crate) fn priority_with(
         &self,
         m: MatchIx,
@@ -202,8 +211,9 @@ impl ExposureIndex {
         impact: Option<&ServiceImpact>,
     ) -> Priority {
         let internet_facing = self.sector.asset(asset).internet_facing;
+        let unsupported = self.unsupported_of(m, asset);
         self.threats
-            .priority(m, internet_facing, impact, &self.weights, self.today)
+            .priority(m, unsupported, internet_facing, impact, &self.weights, self.today)
     }
 
     /// Which organisations `scope` covers.

@@ -24,7 +24,7 @@ pub mod unsupported;
 pub mod view;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 
 use jiff::SignedDuration;
 use ward_store::{Page, PageRequest, Scope};
@@ -43,23 +43,6 @@ pub use ward_engine::{FactorKind, PriorityWeights, VexOrigin};
 /// The longest an index is used before it is rebuilt even without a change in this process.
 pub const MAX_AGE: SignedDuration = SignedDuration::from_mins(5);
 
-/// The current index and what it was built from.
-#[derive(Default)]
-pub(crate) struct Holder {
-    current: std::sync::RwLock<Option<Arc<ExposureIndex>>>,
-    /// Bumped by every change in this process.
-    generation: AtomicU64,
-    /// The generation the current index was built at.
-    built_generation: AtomicU64,
-    build_lock: tokio::sync::Mutex<()>,
-}
-
-impl Holder {
-    fn current(&self) -> Option<Arc<ExposureIndex>> {
-        self.current.read().ok().and_then(|g| g.clone())
-    }
-}
-
 /// How fresh an index must be for a caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Freshness {
@@ -70,33 +53,23 @@ enum Freshness {
 }
 
 impl App {
-    /// Marks the exposure index out of date (call after any change that can alter exposure).
+    /// Marks the exposure index and the impact graph out of date (call after any change that can
+    /// alter exposure or the dependency graph).
     pub fn exposure_changed(&self) {
-        self.inner.exposure.generation.fetch_add(1, Ordering::SeqCst);
-    }
-
-    fn is_fresh(&self, index: &ExposureIndex, want: u64, freshness: Freshness) -> bool {
-        let h = &self.inner.exposure;
-        h.built_generation.load(Ordering::SeqCst) >= want
-            && (freshness == Freshness::Changes || self.now().duration_since(index.built_at()) < MAX_AGE)
+        self.inner.data_generation.fetch_add(1, Ordering::SeqCst);
     }
 
     async fn index_with(&self, freshness: Freshness) -> AppResult<Arc<ExposureIndex>> {
-        let h = &self.inner.exposure;
-        let want = h.generation.load(Ordering::SeqCst);
-        if let Some(cur) = h.current()
-            && self.is_fresh(&cur, want, freshness)
-        {
-            return Ok(cur);
-        }
-        let _building = h.build_lock.lock().await;
-        // Someone else may have built it while this caller waited.
-        if let Some(cur) = h.current()
-            && self.is_fresh(&cur, want, freshness)
-        {
-            return Ok(cur);
-        }
-        let generation = h.generation.load(Ordering::SeqCst);
+        let young_enough = |index: &ExposureIndex| {
+            freshness == Freshness::Changes || self.now().duration_since(index.built_at()) < MAX_AGE
+        };
+        self.inner
+            .exposure
+            .get(&self.inner.data_generation, young_enough, || self.build_index())
+            .await
+    }
+
+    async fn build_index(&self) -> AppResult<ExposureIndex> {
         let started = std::time::Instant::now();
         let sector = self.store().sector_snapshot().await?;
         let threats = self.store().threat_snapshot().await?;
@@ -113,7 +86,6 @@ impl App {
             tracing::error!(error = %e, "the exposure index was not built: the snapshot is inconsistent");
             AppError::Internal(format!("the exposure index was not built: {e}"))
         })?;
-        let index = Arc::new(index);
         let (rows, open) = index.totals();
         tracing::info!(
             rows,
@@ -123,10 +95,9 @@ impl App {
             elapsed_ms = started.elapsed().as_millis() as u64,
             "exposure index built"
         );
-        if let Ok(mut g) = h.current.write() {
-            *g = Some(Arc::clone(&index));
-        }
-        h.built_generation.store(generation, Ordering::SeqCst);
+        // Called under the build lock: the current index is the one being replaced.
+        let old = self.inner.exposure.current();
+        self.record_first_seen(&index, old.as_deref()).await;
         Ok(index)
     }
 

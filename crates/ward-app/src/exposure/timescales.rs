@@ -4,22 +4,29 @@
 //! Where an alert names the exposure's vulnerability (by any of its ids) and reaches the asset's
 //! organisation, that organisation's clocks on the alert are the timescale, with the clocks that
 //! have run out. Otherwise the timescale is Ward's default allowance to remediate for the
-//! vulnerability's severity ([`Severity::of_vulnerability`], allowances from the alert settings).
+//! vulnerability's severity ([`Severity::of_vulnerability`], allowances from the alert settings),
+//! counted from when Ward first saw the organisation exposed to the vulnerability (recorded as the
+//! exposure index is built, [`App::record_first_seen`]), with an overdue flag once it has run out.
 //! CISA's KEV due date binds US federal agencies, not the NHS: it is never a timescale here.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use jiff::Timestamp;
 use serde::Serialize;
 use ward_core::AlertId;
 use ward_core::alert::{Clock, Recipient, Severity};
 
+use super::ExposureIndex;
+use super::advisory::vulnerability_name;
+use super::index::AdvisoryIx;
 use super::view::ExposureView;
 use crate::App;
 use crate::actor::Actor;
 use crate::authz::{Action, authorise};
 use crate::error::{AppError, AppResult};
 use ward_engine::FactorKind;
+use ward_store::first_seen::ExposureKey;
+use ward_store::{AuditMeta, Scope};
 
 /// The alert clocks of the asset's organisation for an exposure.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -41,8 +48,42 @@ pub struct AlertClocks {
 pub enum Timescale {
     /// An alert reaches the organisation: its clocks.
     Alert(AlertClocks),
-    /// No alert does: Ward's default allowance for the vulnerability's severity.
-    Default { severity: Severity, remediate_days: u32 },
+    /// No alert does: Ward's default allowance for the vulnerability's severity, from when Ward
+    /// first saw the organisation exposed (not known for a moment after a new exposure appears).
+    Default {
+        severity: Severity,
+        remediate_days: u32,
+        first_seen: Option<Timestamp>,
+        remediate_by: Option<Timestamp>,
+        overdue: bool,
+    },
+}
+
+impl ExposureIndex {
+    /// Every (organisation, vulnerability) with an exposure needing action, the vulnerability
+    /// named as people know it ([`vulnerability_name`]).
+    pub(crate) fn open_vulnerabilities(&self) -> HashSet<ExposureKey> {
+        let mut names: HashMap<AdvisoryIx, String> = HashMap::new();
+        let mut out = HashSet::new();
+        for r in self.rows.all() {
+            if !r.status.needs_action() {
+                continue;
+            }
+            let a = self.threats.advisory_of(r.matched);
+            let name = names.entry(a).or_insert_with(|| {
+                let adv = self.threats.advisory(a);
+                vulnerability_name(&adv.id, &adv.aliases).to_owned()
+            });
+            let org = self.sector.org(self.sector.asset(r.asset).org).id;
+            out.insert((org, name.clone()));
+        }
+        out
+    }
+}
+
+/// The key of an exposure row's first sighting.
+fn key_of(e: &ExposureView) -> ExposureKey {
+    (e.org.id, vulnerability_name(&e.advisory, &e.aliases).to_owned())
 }
 
 /// The severity Ward gives the exposure's vulnerability (from the priority's own facts).
@@ -73,11 +114,28 @@ impl App {
     ) -> AppResult<Vec<Timescale>> {
         let now = self.now();
         let clocks = self.settings().alert_clocks;
+        // The rows were read through the caller's scope; their organisations are theirs to see.
+        let keys: Vec<ExposureKey> = rows.iter().map(key_of).collect();
+        let seen: HashMap<ExposureKey, Timestamp> = self
+            .store()
+            .first_seen(&Scope::All, &keys)
+            .await?
+            .into_iter()
+            .collect();
         let defaults = |e: &ExposureView| {
             let severity = severity_of(e);
+            let remediate_days = clocks.for_severity(severity).remediate_days;
+            let first_seen = seen.get(&key_of(e)).copied();
+            let remediate_by = first_seen.and_then(|t| {
+                t.checked_add(jiff::SignedDuration::from_hours(24 * i64::from(remediate_days)))
+                    .ok()
+            });
             Timescale::Default {
                 severity,
-                remediate_days: clocks.for_severity(severity).remediate_days,
+                remediate_days,
+                first_seen,
+                remediate_by,
+                overdue: remediate_by.is_some_and(|by| now > by),
             }
         };
         // Without the right to read alerts, there are only the defaults.
@@ -132,5 +190,33 @@ impl App {
                     )
             })
             .collect())
+    }
+}
+
+impl App {
+    /// Records the first sighting of every (organisation, vulnerability) needing action in `new`
+    /// that `old` (the index it replaces) did not have; the first index built in a process offers
+    /// them all, and the store keeps only those it has not seen. A failure is logged, never
+    /// fatal: the timescales then show the allowance without a date.
+    pub(crate) async fn record_first_seen(&self, new: &ExposureIndex, old: Option<&ExposureIndex>) {
+        let before = old.map(ExposureIndex::open_vulnerabilities).unwrap_or_default();
+        let mut fresh: Vec<ExposureKey> = new
+            .open_vulnerabilities()
+            .into_iter()
+            .filter(|k| !before.contains(k))
+            .collect();
+        if fresh.is_empty() {
+            return;
+        }
+        fresh.sort();
+        let meta = AuditMeta {
+            actor: ward_core::audit::AuditActor::system("exposure-index"),
+            at: new.built_at(),
+            request_id: None,
+        };
+        match self.store().record_first_seen(&fresh, &meta).await {
+            Ok(n) => tracing::debug!(offered = fresh.len(), recorded = n, "first sightings recorded"),
+            Err(e) => tracing::warn!(error = %e, "could not record when exposures were first seen"),
+        }
     }
 }

@@ -437,7 +437,7 @@ impl ExposureIndex {
             priority: priority.score,
             factors: priority.factors.iter().map(FactorView::from).collect(),
             impact: impact.map(|i| self.impact_view(&i)),
-            unsupported: self.threats.unsupported_of(m.by).map(UnsupportedView::from),
+            unsupported: self.unsupported_of(r.matched, r.asset).map(UnsupportedView::from),
             kev_due: self.threats.kev_of(adv).and_then(|k| k.due_date),
         }
     }

@@ -227,11 +227,14 @@ async fn checkpoint_audit_head(app: App, path: std::path::PathBuf, mut stop: wat
 
 /// Keep the exposure index fresh: build it at start, then rebuild shortly after changes made in
 /// this process and at the latest `ward_app::exposure::MAX_AGE` after the last build, so requests
-/// rarely wait for a build.
+/// rarely wait for a build. The impact graph likewise, once a request has built it.
 async fn refresh_exposure(app: App, mut stop: watch::Receiver<bool>) {
     loop {
         if let Err(e) = app.refresh_exposure().await {
             tracing::warn!(error = %e, "could not build the exposure index");
+        }
+        if let Err(e) = app.refresh_impact_graph().await {
+            tracing::warn!(error = %e, "could not build the impact graph");
         }
         tokio::select! {
             _ = stop.wait_for(|v| *v) => break,

@@ -184,6 +184,9 @@ pub struct AdvisoryIndexQuery {
     /// Only those with an open exposure on an internet-facing asset.
     #[serde(default)]
     pub internet_facing: bool,
+    /// Only those with an open exposure on unsupported (end-of-life) software.
+    #[serde(default)]
+    pub unsupported: bool,
     /// Only this organisation and those beneath it.
     pub org: Option<OrgId>,
     #[serde(default)]
@@ -205,6 +208,7 @@ pub async fn advisory_index(
         kev: q.kev,
         ransomware: q.ransomware,
         internet_facing: q.internet_facing,
+        unsupported: q.unsupported,
         org: q.org,
     };
     Ok(Json(

@@ -25,6 +25,7 @@ struct AdvisoryRow {
     open_exposures: String,
     open_assets: String,
     internet_facing: String,
+    unsupported: String,
     harm: String,
     kev: bool,
     ransomware: bool,
@@ -58,6 +59,7 @@ impl From<&AdvisoryLine> for AdvisoryRow {
             open_exposures: thousands(l.open_exposures),
             open_assets: thousands(l.open_assets),
             internet_facing: thousands(l.internet_facing_assets),
+            unsupported: thousands(l.unsupported_assets),
             harm: l
                 .worst_consequence
                 .and_then(|c| Consequence::new(c).ok())
@@ -79,6 +81,7 @@ struct AdvisoriesPage {
     kev: Vec<Choice>,
     ransomware: Vec<Choice>,
     internet: Vec<Choice>,
+    unsupported: Vec<Choice>,
     rows: Vec<AdvisoryRow>,
     pager: Pager,
 }
@@ -89,6 +92,7 @@ pub(super) struct AdvisoriesQuery {
     kev: Option<String>,
     ransomware: Option<String>,
     internet_facing: Option<String>,
+    unsupported: Option<String>,
     offset: Option<String>,
     limit: Option<String>,
 }
@@ -113,15 +117,21 @@ pub(super) async fn advisories(
     let pr = page_request(q.offset.as_deref(), q.limit.as_deref()).map_err(&fail)?;
     let text = q.q.as_deref().map(str::trim).unwrap_or("").to_owned();
     // With nothing chosen, the known-exploited ones: what a national analyst asks first.
-    let untouched = q.q.is_none() && q.kev.is_none() && q.ransomware.is_none() && q.internet_facing.is_none();
+    let untouched = q.q.is_none()
+        && q.kev.is_none()
+        && q.ransomware.is_none()
+        && q.internet_facing.is_none()
+        && q.unsupported.is_none();
     let kev = flag("kev", q.kev.as_deref(), untouched).map_err(&fail)?;
     let ransomware = flag("ransomware", q.ransomware.as_deref(), false).map_err(&fail)?;
     let internet = flag("internet_facing", q.internet_facing.as_deref(), false).map_err(&fail)?;
+    let unsupported = flag("unsupported", q.unsupported.as_deref(), false).map_err(&fail)?;
     let query = AdvisoryQuery {
         q: Some(text.clone()).filter(|t| !t.is_empty()),
         kev,
         ransomware,
         internet_facing: internet,
+        unsupported,
         org: None,
     };
     let found = s
@@ -136,11 +146,12 @@ pub(super) async fn advisories(
         ("kev", yes_any(kev)),
         ("ransomware", yes_any(ransomware)),
         ("internet_facing", yes_any(internet)),
+        ("unsupported", yes_any(unsupported)),
     ];
     let view = AdvisoriesPage {
         chrome: chrome_at(&page, Section::Advisories),
         title: "Advisories".into(),
-        heading: if kev && text.is_empty() && !ransomware && !internet {
+        heading: if kev && text.is_empty() && !ransomware && !internet && !unsupported {
             "Known-exploited vulnerabilities affecting the most organisations"
         } else {
             "Vulnerabilities affecting the most organisations"
@@ -154,6 +165,10 @@ pub(super) async fn advisories(
             .map(any_value)
             .collect(),
         internet: Choice::list("Any", on(internet), [("yes", "Reachable from the internet only")])
+            .into_iter()
+            .map(any_value)
+            .collect(),
+        unsupported: Choice::list("Any", on(unsupported), [("yes", "On unsupported software only")])
             .into_iter()
             .map(any_value)
             .collect(),

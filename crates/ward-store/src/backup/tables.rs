@@ -698,4 +698,13 @@ pub const TABLES: &[BackupTable] = &[
         ],
         &["id"],
     ),
+    entry(
+        "exposure_first_seen",
+        &[
+            col("org_id", Uuid),
+            col("vulnerability", Text),
+            col("first_seen_at", Timestamp),
+        ],
+        &["org_id", "vulnerability"],
+    ),
 ];

@@ -16,6 +16,7 @@ pub enum Column {
     F64(Vec<Option<f64>>),
     Bool(Vec<Option<bool>>),
     Date(Vec<Option<Date>>),
+    Uuid(Vec<Option<uuid::Uuid>>),
 }
 
 impl Column {
@@ -34,6 +35,9 @@ impl Column {
     pub fn date<T: Into<Option<Date>>>(values: impl IntoIterator<Item = T>) -> Self {
         Self::Date(values.into_iter().map(Into::into).collect())
     }
+    pub fn uuid<T: Into<Option<uuid::Uuid>>>(values: impl IntoIterator<Item = T>) -> Self {
+        Self::Uuid(values.into_iter().map(Into::into).collect())
+    }
 
     pub fn len(&self) -> usize {
         match self {
@@ -42,6 +46,7 @@ impl Column {
             Self::F64(v) => v.len(),
             Self::Bool(v) => v.len(),
             Self::Date(v) => v.len(),
+            Self::Uuid(v) => v.len(),
         }
     }
 
@@ -57,6 +62,7 @@ impl Column {
             Self::F64(v) => v[i].into_arg(),
             Self::Bool(v) => v[i].into_arg(),
             Self::Date(v) => v[i].into_arg(),
+            Self::Uuid(v) => v[i].into_arg(),
         }
     }
 }

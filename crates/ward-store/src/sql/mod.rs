@@ -28,6 +28,7 @@ mod error;
 mod exec;
 mod exec_impl;
 mod exercises;
+mod first_seen;
 mod incidents;
 pub mod inventory;
 pub mod jobs;

@@ -16,6 +16,7 @@ pub mod backup;
 mod dependency_graph;
 mod deployments;
 mod exercises;
+mod first_seen;
 pub mod fixtures;
 mod frameworks;
 mod incidents;
@@ -42,6 +43,7 @@ pub use backup::{backup_restore, restore_refuses_bad_input};
 pub use dependency_graph::dependency_snapshot_holds_the_graph;
 pub use deployments::deployments_round_trip;
 pub use exercises::exercises_round_trip;
+pub use first_seen::first_seen_round_trip;
 pub use fixtures::{AuditCursor, Fixture};
 pub use frameworks::{assessments_round_trip, frameworks_round_trip, profiles_round_trip};
 pub use incidents::incidents_round_trip;
@@ -99,6 +101,7 @@ macro_rules! contract_checks {
             incidents_round_trip,
             exercises_round_trip,
             deployments_round_trip,
+            first_seen_round_trip,
         }
     };
 }

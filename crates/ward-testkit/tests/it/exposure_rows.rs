@@ -47,7 +47,8 @@ async fn rows_name_the_parent_the_fix_the_legend_and_the_timescale() {
     assert!(body.contains("How the priority is worked out"));
     assert!(body.contains("Attackers are known to be exploiting it") && body.contains("20 points"));
     assert!(
-        body.contains("No alert yet: remediate within 14 days"),
+        body.contains("No alert yet: remediate by")
+            && body.contains("14 days from when Ward first saw it here"),
         "Log4Shell is critical: {body}"
     );
     assert!(
@@ -124,11 +125,15 @@ async fn alert_clocks_run_out_into_an_overdue_flag_and_the_default_follows_sever
         .items;
     assert!(!rows.is_empty());
     let before = t.app.exposure_timescales(&admin, &rows).await.unwrap();
+    let start: jiff::Timestamp = "2026-06-01T09:00:00Z".parse().unwrap();
     assert_eq!(
         before[0],
         Timescale::Default {
             severity: Severity::Critical,
-            remediate_days: 14
+            remediate_days: 14,
+            first_seen: Some(start),
+            remediate_by: Some("2026-06-15T09:00:00Z".parse().unwrap()),
+            overdue: false,
         }
     );
 
@@ -166,4 +171,98 @@ async fn alert_clocks_run_out_into_an_overdue_flag_and_the_default_follows_sever
         clocks.overdue,
         [Clock::Acknowledge, Clock::FirstUpdate, Clock::Remediate]
     );
+}
+
+/// Without an alert, the allowance counts from when Ward first saw the organisation exposed to the
+/// vulnerability: a later rebuild of the index does not restart it, the flag goes up when it runs
+/// out, and an exposure that appears later gets its own, later date.
+#[tokio::test]
+async fn the_default_allowance_counts_from_the_first_sighting_and_runs_out_into_an_overdue_flag() {
+    let clock = ManualClock::new("2026-06-01T09:00:00Z".parse().unwrap());
+    let t = spawn_app_with(Backend::Sqlite, Arc::new(clock.clone())).await;
+    let admin = actor(&t, Role::OrgAdmin);
+    let page = ward_store::PageRequest { offset: 0, limit: 50 };
+    let list = || async {
+        t.app
+            .list_exposures(&admin, &ExposureFilter::default(), Sort::Priority, page)
+            .await
+            .unwrap()
+            .items
+    };
+    let rows = list().await;
+    let first = t.app.exposure_timescales(&admin, &rows).await.unwrap();
+    let Timescale::Default {
+        first_seen,
+        remediate_by,
+        overdue,
+        remediate_days,
+        ..
+    } = &first[0]
+    else {
+        panic!("{first:?}");
+    };
+    assert_eq!(*first_seen, Some("2026-06-01T09:00:00Z".parse().unwrap()));
+    assert!(!overdue);
+    let due = remediate_by.expect("a date");
+    assert_eq!(
+        due,
+        first_seen.unwrap() + jiff::SignedDuration::from_hours(24 * i64::from(*remediate_days))
+    );
+
+    // A change rebuilds the index days later: the first sighting stays.
+    clock.advance(jiff::SignedDuration::from_hours(
+        24 * i64::from(*remediate_days) + 1,
+    ));
+    t.app.exposure_changed();
+    let rows = list().await;
+    let later = t.app.exposure_timescales(&admin, &rows).await.unwrap();
+    let Timescale::Default {
+        first_seen: again,
+        overdue,
+        ..
+    } = &later[0]
+    else {
+        panic!("{later:?}");
+    };
+    assert_eq!(again, first_seen, "the clock does not start again");
+    assert!(*overdue, "past {due}");
+    let web = {
+        // A member: no second factor, whose code would follow the real clock, not the test's.
+        let mut v = crate::web::Visitor::new(&t);
+        v.sign_in_as(Role::OrgMember).await;
+        let page = v.get("/exposures").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        page.body
+    };
+    assert!(web.contains("Overdue: Remediation"), "{web}");
+    assert!(web.contains("first saw it here, 1 Jun 2026"), "{web}");
+
+    // Rows of one organisation and vulnerability share one date; the store keeps one row per pair.
+    let keys: std::collections::BTreeSet<_> = rows
+        .iter()
+        .map(|r| {
+            let name = ward_app::exposure::advisory::vulnerability_name(&r.advisory, &r.aliases);
+            (r.org.id, name.to_owned())
+        })
+        .collect();
+    let stored = t
+        .store
+        .first_seen(&ward_store::Scope::All, &keys.iter().cloned().collect::<Vec<_>>())
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), keys.len(), "{stored:?}");
+    assert!(
+        stored.iter().all(|(_, at)| *at == first_seen.unwrap()),
+        "{stored:?}"
+    );
+    // Another organisation's scope reads none of them.
+    let elsewhere = t
+        .store
+        .first_seen(
+            &ward_store::Scope::subtree(t.world.foreign_trust),
+            &keys.iter().cloned().collect::<Vec<_>>(),
+        )
+        .await
+        .unwrap();
+    assert!(elsewhere.is_empty(), "{elsewhere:?}");
 }

@@ -40,6 +40,9 @@ async fn a_trust_sees_what_losing_a_foreign_service_it_depends_on_does_to_it_and
         .insert_dependencies(&Scope::All, &[dep], &ward_testkit::db::restore_meta())
         .await
         .unwrap();
+    // Written past the application (as an import in another process would): tell it, as the
+    // exposure tests do, so its graph is built again.
+    app.app.exposure_changed();
 
     let (status, v) = get(&app, &member, &format!("service={foreign}")).await;
     assert_eq!(status, 200, "{v}");

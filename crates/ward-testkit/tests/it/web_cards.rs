@@ -349,3 +349,92 @@ async fn advisory_lines_count_the_rows_they_open() {
         }
     }
 }
+
+/// A release recorded both by package and by CPE is unsupported whichever identifier found the
+/// vulnerability: OpenSSL 1.1.1k is listed as unsupported under its package, and the OpenSSL flaw
+/// is matched only by CPE. The row says so, and the advisory index's "unsupported software"
+/// filter keeps the flaw (before, both missed it).
+#[tokio::test]
+async fn a_flaw_matched_by_cpe_on_a_release_recorded_by_package_is_on_unsupported_software() {
+    use ward_app::exposure::advisory_index::AdvisoryQuery;
+    use ward_app::exposure::{ExposureFilter, Sort};
+    let t = spawn_app().await;
+    add_the_issue_cases(&t).await;
+    let national = ward_app::Actor::system("test", t.world.national);
+    let page = ward_store::PageRequest { offset: 0, limit: 50 };
+    let rows = t
+        .app
+        .list_exposures(
+            &national,
+            &ExposureFilter {
+                q: Some("Results server".into()),
+                ..ExposureFilter::default()
+            },
+            Sort::Priority,
+            page,
+        )
+        .await
+        .unwrap()
+        .items;
+    let flaw = rows
+        .iter()
+        .find(|r| r.advisory == "CVE-2099-0002")
+        .expect("the OpenSSL flaw on the results server");
+    assert!(flaw.cpe.is_some(), "matched by CPE: {flaw:?}");
+    let eol = flaw
+        .unsupported
+        .as_ref()
+        .expect("OpenSSL 1.1.1 is past its end of life");
+    assert!(
+        flaw.factors
+            .iter()
+            .any(|f| f.name == ward_app::exposure::FactorKind::Unsupported && f.value > 0.0),
+        "the priority counts it: {:?}",
+        flaw.factors
+    );
+    assert!(format!("{eol:?}").contains("1.1.1"), "{eol:?}");
+    let log4j = rows
+        .iter()
+        .find(|r| r.advisory != "CVE-2099-0002")
+        .expect("log4j");
+    assert!(
+        log4j.unsupported.is_none(),
+        "log4j 2.14.1 has no end-of-life entry: {log4j:?}"
+    );
+
+    let unsupported = AdvisoryQuery {
+        unsupported: true,
+        ..AdvisoryQuery::default()
+    };
+    let found = t.app.advisory_index(&national, &unsupported, page).await.unwrap();
+    let ids: Vec<&str> = found.items.iter().map(|l| l.link_id.as_str()).collect();
+    assert!(ids.contains(&"CVE-2099-0002"), "{ids:?}");
+    assert!(
+        !ids.contains(&"CVE-2021-44228"),
+        "Log4Shell is not on unsupported software: {ids:?}"
+    );
+    let line = found.items.iter().find(|l| l.link_id == "CVE-2099-0002").unwrap();
+    assert_eq!(line.unsupported_assets, 1);
+    let all = t
+        .app
+        .advisory_index(&national, &AdvisoryQuery::default(), page)
+        .await
+        .unwrap();
+    assert!(
+        all.total > found.total,
+        "the filter narrows: {} vs {}",
+        all.total,
+        found.total
+    );
+
+    // The page's filter keeps its choice and its rows.
+    let mut v = Visitor::new(&t);
+    v.sign_in_as(Role::NationalAnalyst).await;
+    let body = v.get("/advisories?unsupported=yes").await;
+    assert_eq!(body.status, StatusCode::OK);
+    assert!(body.body.contains("CVE-2099-0002"), "{}", body.body);
+    assert!(!body.body.contains(">CVE-2021-44228<"), "{}", body.body);
+    let bad = v.get("/advisories?unsupported=maybe").await;
+    assert!(bad.status.is_client_error(), "{}: {}", bad.status, bad.body);
+    assert!(bad.body.contains("maybe"), "the value is named: {}", bad.body);
+}

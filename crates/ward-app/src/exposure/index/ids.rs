@@ -77,3 +77,10 @@ macro_rules! at {
 }
 
 at!(OrgIx, AssetIx, AdvisoryIx, MatchIx, UnsupportedIx, RowIx);
+
+impl AssetIx {
+    /// The same asset as the engine's inventory numbers it (see [`AssetIx::from_engine`]).
+    pub(crate) fn get_engine(self) -> ward_engine::AssetIdx {
+        self.0
+    }
+}

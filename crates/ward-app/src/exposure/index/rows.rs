@@ -103,7 +103,7 @@ fn score_rows(
 ) -> Vec<Row> {
     // A score depends only on the advisory, the software, whether the asset is internet-facing
     // and the worst consequence: computed once per combination, not once per asset.
-    let mut scores: HashMap<(AdvisoryIx, SoftwareRef, bool, Option<u8>), f32> = HashMap::new();
+    let mut scores: HashMap<(AdvisoryIx, SoftwareRef, bool, bool, Option<u8>), f32> = HashMap::new();
     let mut rows = Vec::new();
     for lm in layered {
         let matched = MatchIx::at(lm.match_index);
@@ -117,16 +117,18 @@ fn score_rows(
                 }
                 let asset = AssetIx::from_engine(a);
                 let internet = sector.asset(asset).internet_facing;
+                let unsupported = threats.unsupported_of(sector.inventory(), m.by, a);
                 let key = (
                     advisory,
                     software_ref(m.by),
+                    unsupported.is_some(),
                     internet,
                     sector.consequence_of(asset),
                 );
                 let score = *scores.entry(key).or_insert_with(|| {
                     let impact = sector.impact_of(asset);
                     threats
-                        .priority(matched, internet, impact.as_ref(), weights, today)
+                        .priority(matched, unsupported, internet, impact.as_ref(), weights, today)
                         .score as f32
                 });
                 rows.push(Row {

@@ -308,10 +308,24 @@ impl ThreatTables {
         })
     }
 
-    /// End-of-life facts about the software a match is on, when it is unsupported.
-    pub(crate) fn unsupported_of(&self, by: MatchedBy) -> Option<&Unsupported> {
-        self.unsupported_by_ref
-            .get(&software_ref(by))
+    /// End-of-life facts about the release a match found on `asset`, when it is unsupported.
+    /// Looked up by the installed release, not by the identifier that matched: a release recorded
+    /// on the asset both by package and by CPE is listed as unsupported once, under its package
+    /// ([`ward_engine::unsupported_software`]), and a match through the CPE must find it there.
+    pub(crate) fn unsupported_of(
+        &self,
+        inventory: &ward_engine::Inventory,
+        by: MatchedBy,
+        asset: ward_engine::AssetIdx,
+    ) -> Option<&Unsupported> {
+        let package = match by {
+            MatchedBy::Cpe { cpe, .. } => inventory
+                .same_as_version(cpe, asset)
+                .and_then(|v| self.unsupported_by_ref.get(&SoftwareRef::PackageVersion(v))),
+            MatchedBy::Purl(_) => None,
+        };
+        package
+            .or_else(|| self.unsupported_by_ref.get(&software_ref(by)))
             .map(|i| &self.unsupported_item(*i).finding)
     }
 
@@ -320,12 +334,12 @@ impl ThreatTables {
     pub(crate) fn priority(
         &self,
         m: MatchIx,
+        unsupported: Option<&Unsupported>,
         internet_facing: bool,
         impact: Option<&ServiceImpact>,
         weights: &PriorityWeights,
         today: Date,
     ) -> Priority {
-        let matched = self.matched(m);
         let adv = self.advisory(self.advisory_of(m));
         ward_engine::prioritise(
             &PriorityInput {
@@ -333,7 +347,7 @@ impl ThreatTables {
                 epss: self.epss_of(adv),
                 kev: self.kev_of(adv),
                 internet_facing,
-                unsupported: self.unsupported_of(matched.by),
+                unsupported,
                 impact,
                 today,
             },

@@ -169,11 +169,24 @@ impl ExposureRow {
             Timescale::Default {
                 severity,
                 remediate_days,
+                first_seen,
+                remediate_by,
+                overdue,
             } => {
-                self.timescale = format!(
-                    "No alert yet: remediate within {remediate_days} days, Ward\u{2019}s allowance for a {} vulnerability",
-                    severity.label().to_lowercase()
-                );
+                let severity = severity.label().to_lowercase();
+                self.timescale = match (first_seen, remediate_by) {
+                    (Some(seen), Some(by)) => format!(
+                        "No alert yet: remediate by {} ({remediate_days} days from when Ward first saw it here, {}; Ward\u{2019}s allowance for a {severity} vulnerability)",
+                        day(*by),
+                        day(*seen)
+                    ),
+                    _ => format!(
+                        "No alert yet: remediate within {remediate_days} days, Ward\u{2019}s allowance for a {severity} vulnerability"
+                    ),
+                };
+                if *overdue {
+                    self.overdue = ward_core::alert::Clock::Remediate.label().to_owned();
+                }
             }
         }
         self
