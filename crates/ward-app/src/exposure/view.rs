@@ -33,6 +33,11 @@ pub struct ExposureFilter {
     pub internet_facing: bool,
     /// Only exposures scoring at least this much.
     pub min_priority: Option<f64>,
+    /// Only vulnerabilities in this CVSS band (`critical`, `high`, `medium`, `low`, `none`,
+    /// `unscored`).
+    #[param(value_type = Option<String>)]
+    #[schema(value_type = Option<String>)]
+    pub severity: Option<ward_core::vuln::CvssBand>,
     /// Case-insensitive text in the advisory id, aliases, software or asset name.
     pub q: Option<String>,
 }
@@ -47,6 +52,7 @@ impl ExposureFilter {
             && !self.kev
             && !self.internet_facing
             && self.min_priority.is_none()
+            && self.severity.is_none()
             && self.q.as_deref().is_none_or(|q| q.trim().is_empty())
     }
 }
@@ -273,6 +279,9 @@ impl ExposureIndex {
             }
             _ => Box::new(self.rows.iter()),
         };
+        // A band is worked out once per advisory, and only when asked for.
+        let mut bands: std::collections::HashMap<super::index::AdvisoryIx, ward_core::vuln::CvssBand> =
+            std::collections::HashMap::new();
         rows.filter(|(_, r)| {
             let a = self.sector.asset(r.asset);
             status.admits(r.status)
@@ -290,6 +299,12 @@ impl ExposureIndex {
                     .service
                     .is_none_or(|s| self.sector.direct_services(r.asset).contains(&s))
                 && q.as_deref().is_none_or(|q| self.row_mentions(r, q))
+                && filter.severity.is_none_or(|want| {
+                    let adv = self.threats.advisory_of(r.matched);
+                    *bands.entry(adv).or_insert_with(|| {
+                        ward_engine::priority::cvss_band(&self.threats.advisory(adv).severity)
+                    }) == want
+                })
         })
         .map(|(i, _)| i)
         .collect()

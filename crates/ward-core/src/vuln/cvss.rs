@@ -331,6 +331,7 @@ impl fmt::Display for CvssV4 {
     Deserialize,
     strum::IntoStaticStr,
     strum::EnumIter,
+    strum::EnumString,
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]

@@ -39,6 +39,10 @@ pub struct ExposureQuery {
     #[serde(default)]
     pub internet_facing: bool,
     pub min_priority: Option<f64>,
+    /// Only vulnerabilities in this CVSS band: `critical`, `high`, `medium`, `low`, `none`,
+    /// `unscored`.
+    #[param(value_type = Option<String>)]
+    pub severity: Option<ward_core::vuln::CvssBand>,
     pub q: Option<String>,
     /// `priority` (default) or `published`.
     pub sort: Option<String>,
@@ -60,6 +64,7 @@ impl ExposureQuery {
             kev: self.kev,
             internet_facing: self.internet_facing,
             min_priority: self.min_priority,
+            severity: self.severity,
             q: self.q.clone(),
         }
     }

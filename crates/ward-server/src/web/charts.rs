@@ -186,7 +186,7 @@ pub(crate) fn org_charts(p: &OrgPictures, org_name: &str, org_code: &str) -> Vec
             .iter()
             .map(|s| Row {
                 label: s.band.label().to_owned(),
-                href: Some(format!("/exposures?org={code}")),
+                href: Some(format!("/exposures?org={code}&severity={}", s.band.as_str())),
                 value: s.open,
                 marked: Some(s.kev),
             })

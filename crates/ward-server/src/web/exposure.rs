@@ -32,6 +32,8 @@ pub(super) struct ExposuresQuery {
     status: Option<String>,
     kev: Option<String>,
     internet_facing: Option<String>,
+    /// A CVSS band (`critical`, ...), as the severity chart's bars link.
+    severity: Option<String>,
     advisory: Option<String>,
     org: Option<String>,
     sort: Option<String>,
@@ -74,6 +76,7 @@ struct ExposuresPage {
     statuses: Vec<Choice>,
     kev: Vec<Choice>,
     internet: Vec<Choice>,
+    severities: Vec<Choice>,
     sorts: Vec<Choice>,
     stats: Vec<Stat>,
     groups: Vec<Choice>,
@@ -123,6 +126,16 @@ pub(super) async fn exposures(
     let kev = q.kev.as_deref().unwrap_or("") == "yes";
     let internet = q.internet_facing.as_deref().unwrap_or("") == "yes";
     let advisory = q.advisory.as_deref().map(str::trim).unwrap_or("").to_owned();
+    let severity_value = q.severity.as_deref().map(str::trim).unwrap_or("").to_owned();
+    let severity = match severity_value.as_str() {
+        "" => None,
+        v => Some(v.parse::<ward_core::vuln::CvssBand>().map_err(|_| {
+            fail(AppError::invalid(
+                "severity",
+                format!("'{v}' is not a severity band (critical, high, medium, low, none, unscored)"),
+            ))
+        })?),
+    };
     let sort_value = q.sort.as_deref().unwrap_or("").to_owned();
     let sort = if sort_value == "published" {
         Sort::Published
@@ -156,6 +169,7 @@ pub(super) async fn exposures(
         status: Some(status.clone()).filter(|s| !s.is_empty()),
         kev,
         internet_facing: internet,
+        severity,
         q: Some(text.clone()).filter(|t| !t.is_empty()),
         ..ExposureFilter::default()
     };
@@ -209,6 +223,7 @@ pub(super) async fn exposures(
         ("status", status.as_str()),
         ("kev", kev_value),
         ("internet_facing", internet_value),
+        ("severity", severity_value.as_str()),
         ("advisory", advisory.as_str()),
         ("org", code.as_str()),
         ("sort", sort_value.as_str()),
@@ -271,6 +286,7 @@ pub(super) async fn exposures(
         ("status", status.as_str()),
         ("kev", if kev { "true" } else { "" }),
         ("internet_facing", if internet { "true" } else { "" }),
+        ("severity", severity_value.as_str()),
         ("advisory", advisory.as_str()),
         ("org", org_text.as_str()),
     ];
@@ -332,6 +348,16 @@ pub(super) async fn exposures(
         ),
         kev: Choice::list("Any", kev_value, [("yes", "Known exploited only")]),
         internet: Choice::list("Any", internet_value, [("yes", "Reachable only")]),
+        severities: Choice::list(
+            "Any",
+            &severity_value,
+            [
+                ("critical", "Critical"),
+                ("high", "High"),
+                ("medium", "Medium"),
+                ("low", "Low"),
+            ],
+        ),
         sorts: Choice::list(
             "Highest priority first",
             &sort_value,

@@ -16,7 +16,7 @@ use ward_testkit::skip::program;
 use ward_testkit::{TestApp, spawn_app};
 
 /// A chromedriver child process on a free port, killed (by its own handle) when dropped.
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     url: String,
 }
@@ -33,7 +33,7 @@ fn free_port() -> u16 {
     l.local_addr().expect("local addr").port()
 }
 
-async fn start_driver(chromedriver: &Path) -> Driver {
+pub(crate) async fn start_driver(chromedriver: &Path) -> Driver {
     let port = free_port();
     let child = Command::new(chromedriver)
         .arg(format!("--port={port}"))
@@ -56,6 +56,16 @@ async fn start_driver(chromedriver: &Path) -> Driver {
 }
 
 async fn open_browser(driver: &Driver, chromium: &Path, profile: &Path) -> Client {
+    open_browser_with(driver, chromium, profile, None).await
+}
+
+/// [`open_browser`], saving downloads into `downloads` without asking when given.
+pub(crate) async fn open_browser_with(
+    driver: &Driver,
+    chromium: &Path,
+    profile: &Path,
+    downloads: Option<&Path>,
+) -> Client {
     let args = [
         "--headless",
         "--no-sandbox",
@@ -77,10 +87,16 @@ async fn open_browser(driver: &Driver, chromium: &Path, profile: &Path) -> Clien
     .collect::<Vec<_>>();
     let mut caps = serde_json::Map::new();
     caps.insert("browserName".into(), "chrome".into());
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({ "binary": chromium.display().to_string(), "args": args }),
-    );
+    let mut options = serde_json::json!({ "binary": chromium.display().to_string(), "args": args });
+    if let Some(dir) = downloads {
+        options["prefs"] = serde_json::json!({
+            "download.default_directory": dir.display().to_string(),
+            "download.prompt_for_download": false,
+            "download.directory_upgrade": true,
+            "safebrowsing.enabled": false,
+        });
+    }
+    caps.insert("goog:chromeOptions".into(), options);
     let http = hyper_util::client::legacy::connect::HttpConnector::new();
     ClientBuilder::new(http)
         .capabilities(caps)
@@ -90,7 +106,7 @@ async fn open_browser(driver: &Driver, chromium: &Path, profile: &Path) -> Clien
 }
 
 /// Where screenshots go: `$CARGO_TARGET_DIR/screenshots` or `<workspace>/target/screenshots`.
-fn screenshot_dir() -> PathBuf {
+pub(crate) fn screenshot_dir() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
@@ -100,15 +116,15 @@ fn screenshot_dir() -> PathBuf {
 }
 
 /// One browser on one running Ward, saving numbered screenshots.
-struct Tour<'a> {
-    t: &'a TestApp,
-    c: Client,
-    dir: PathBuf,
-    step: u32,
+pub(crate) struct Tour<'a> {
+    pub(crate) t: &'a TestApp,
+    pub(crate) c: Client,
+    pub(crate) dir: PathBuf,
+    pub(crate) step: u32,
 }
 
 impl Tour<'_> {
-    async fn shot(&mut self, name: &str) {
+    pub(crate) async fn shot(&mut self, name: &str) {
         self.words_for_people(name).await;
         self.step += 1;
         let png = self.c.screenshot().await.expect("screenshot");
@@ -144,14 +160,14 @@ impl Tour<'_> {
         assert!(!text.contains("{\""), "{name}: the page shows JSON:\n{text}");
     }
 
-    async fn go(&self, path: &str) {
+    pub(crate) async fn go(&self, path: &str) {
         self.c.goto(&self.t.url(path)).await.expect("navigate");
     }
 
     /// The text of the first element matching `css`. A click that submits a form returns before
     /// the next page replaces the old one, so an element found on the outgoing page can vanish
     /// between finding and reading it; that is retried (for up to ten seconds), anything else fails.
-    async fn text(&self, css: &str) -> String {
+    pub(crate) async fn text(&self, css: &str) -> String {
         let mut last = String::new();
         for _ in 0..100 {
             match self.c.find(Locator::Css(css)).await {
@@ -169,7 +185,7 @@ impl Tour<'_> {
     /// Waits (up to ten seconds) for the first element matching `css` to have text that
     /// satisfies `want`, and returns that text; an assertion made just after a form submission
     /// so looks at the new page rather than the one being left. Fails with what it last saw.
-    async fn wait_text(&self, css: &str, want: impl Fn(&str) -> bool) -> String {
+    pub(crate) async fn wait_text(&self, css: &str, want: impl Fn(&str) -> bool) -> String {
         let mut seen = String::from("(no such element)");
         for _ in 0..100 {
             if let Ok(e) = self.c.find(Locator::Css(css)).await
@@ -186,7 +202,7 @@ impl Tour<'_> {
     }
 
     /// Waits (up to ten seconds) for the browser to arrive at a URL whose query has `part`.
-    async fn wait_query(&self, part: &str) {
+    pub(crate) async fn wait_query(&self, part: &str) {
         for _ in 0..100 {
             let url = self.c.current_url().await.expect("url");
             if url.query().is_some_and(|q| q.contains(part)) {
@@ -197,21 +213,21 @@ impl Tour<'_> {
         panic!("the browser never reached a page with {part} in its query");
     }
 
-    async fn heading_is(&self, expected: &str) {
+    pub(crate) async fn heading_is(&self, expected: &str) {
         self.wait_text("h1", |t| t == expected).await;
     }
 
-    async fn page(&self) -> String {
+    pub(crate) async fn page(&self) -> String {
         self.c.source().await.expect("page source")
     }
 
-    async fn fill(&self, id: &str, value: &str) {
+    pub(crate) async fn fill(&self, id: &str, value: &str) {
         let e = self.c.wait().for_element(Locator::Id(id)).await.expect(id);
         e.clear().await.expect("clear");
         e.send_keys(value).await.expect("type");
     }
 
-    async fn press(&self, css: &str) {
+    pub(crate) async fn press(&self, css: &str) {
         self.c
             .wait()
             .for_element(Locator::Css(css))
@@ -222,12 +238,12 @@ impl Tour<'_> {
             .expect("click");
     }
 
-    async fn path(&self) -> String {
+    pub(crate) async fn path(&self) -> String {
         self.c.current_url().await.expect("url").path().to_owned()
     }
 
     /// Sign in through the forms, typing the authenticator code when asked.
-    async fn sign_in(&mut self, role: Role, shots: bool) {
+    pub(crate) async fn sign_in(&mut self, role: Role, shots: bool) {
         let user = self.t.world.users[&role].clone();
         self.go("/login").await;
         self.fill("email", &user.email).await;
@@ -254,7 +270,7 @@ impl Tour<'_> {
         assert_eq!(self.path().await, "/");
     }
 
-    async fn sign_out(&self) {
+    pub(crate) async fn sign_out(&self) {
         self.press("form.signout button").await;
         self.c
             .wait()

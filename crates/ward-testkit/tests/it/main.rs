@@ -8,6 +8,7 @@ mod attacks_supplier;
 mod attacks_uploads;
 mod authz_walk;
 mod browser;
+mod browser_exports;
 mod contract;
 mod deliveries;
 mod deployments;

@@ -57,12 +57,14 @@ fn cards(body: &str) -> Vec<Card> {
         .collect()
 }
 
-/// The rows of a list page's results table (the first table after the result count).
+/// The rows of a list page's results table (the first table after the result count, before the
+/// pager and the legend: an empty list has no table, and the legend's must not be counted).
 fn rows_on(body: &str) -> u64 {
     let Some((_, after)) = body.split_once("class=\"result-count\"") else {
         panic!("not a list page: {body}");
     };
-    match after.split_once("<tbody>") {
+    let results = after.split("<details class=\"legend\"").next().unwrap_or(after);
+    match results.split_once("<tbody>") {
         Some((_, table)) => table
             .split("</tbody>")
             .next()
@@ -82,7 +84,7 @@ fn next_link(body: &str) -> Option<String> {
 }
 
 /// Follows `href` two rows a page (so paging is exercised too) and counts every row.
-async fn count_rows(v: &mut Visitor<'_>, href: &str) -> u64 {
+pub(crate) async fn count_rows(v: &mut Visitor<'_>, href: &str) -> u64 {
     let sep = if href.contains('?') { '&' } else { '?' };
     let mut next = Some(format!("{href}{sep}limit=2"));
     let mut total = 0;

@@ -39,7 +39,10 @@ async fn region_and_icb_pages_draw_severity_comparison_and_unsupported_software(
         severity.contains("<desc id=\"chart-severity-desc\">Critical: 1 (1 known to be exploited); High: 0; Medium: 0; Low: 0.</desc>"),
         "{severity}"
     );
-    assert!(severity.contains("<th scope=\"row\"><a href=\"/exposures?org=QMF\">Critical</a></th><td class=\"num\">1</td><td class=\"num\">1</td>"));
+    assert!(
+        severity.contains("<th scope=\"row\"><a href=\"/exposures?org=QMF&#38;severity=critical\">Critical</a></th><td class=\"num\">1</td><td class=\"num\">1</td>"),
+        "{severity}"
+    );
     let compared = chart(&icb.body, "chart-compared").expect("the organisations beneath compared");
     assert!(
         compared.contains(&format!(
@@ -132,4 +135,49 @@ async fn pictures_stay_inside_the_footprint() {
     s.sign_in_as(Role::SupplierContact).await;
     let page = s.get("/").await;
     assert!(chart(&page.body, "chart-severity").is_none());
+}
+
+/// Each bar of the severity chart opens the exposures of its band, and counts them.
+#[tokio::test]
+async fn each_severity_bar_opens_the_rows_it_counts() {
+    let t = spawn_app().await;
+    let mut n = Visitor::new(&t);
+    n.sign_in_as(Role::NationalAnalyst).await;
+    let mut checked = 0;
+    for org in [t.world.icb, t.world.trust, t.world.london] {
+        let page = n.get(&format!("/orgs/{org}")).await;
+        let severity = chart(&page.body, "chart-severity").expect("a severity chart");
+        let table = &severity[severity.find("<table").expect("the chart's table")..];
+        for row in table.split("<th scope=\"row\"><a href=\"").skip(1) {
+            let href = row
+                .split('"')
+                .next()
+                .unwrap_or("")
+                .replace("&#38;", "&")
+                .replace("&amp;", "&");
+            assert!(href.contains("&severity="), "{href}");
+            let value: u64 = row
+                .split("<td class=\"num\">")
+                .nth(1)
+                .and_then(|v| v.split('<').next())
+                .and_then(|v| v.replace(',', "").parse().ok())
+                .expect("the bar's number");
+            assert_eq!(crate::web_cards::count_rows(&mut n, &href).await, value, "{href}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 12, "four bands on three pages: {checked}");
+    // The API takes the same filter.
+    let critical = n.get("/api/v1/exposures?severity=critical").await;
+    assert_eq!(critical.status, StatusCode::OK, "{}", critical.body);
+    let v: serde_json::Value = serde_json::from_str(&critical.body).unwrap();
+    assert!(v["total"].as_u64().unwrap() > 0, "{v}");
+    let low = n.get("/api/v1/exposures?severity=low").await;
+    let v: serde_json::Value = serde_json::from_str(&low.body).unwrap();
+    assert_eq!(v["total"], 0, "nothing low in the test sector: {v}");
+    let bad = n.get("/api/v1/exposures?severity=dreadful").await;
+    assert!(bad.status.is_client_error(), "{}", bad.status);
+    let bad = n.get("/exposures?severity=dreadful").await;
+    assert!(bad.status.is_client_error(), "{}", bad.status);
+    assert!(bad.body.contains("dreadful"), "the value is named");
 }
