@@ -530,9 +530,21 @@ async fn a_tour_in_headless_chromium() {
     // Every page the national analyst opens fits a phone's width: wide tables scroll inside
     // their own region, the page itself never scrolls sideways.
     let icb_page = format!("/orgs/{}", t.world.icb);
+    let trust_page = format!("/orgs/{}", t.world.trust);
+    let asset_page = format!("/assets/{}", t.world.trust_assets[0]);
+    let impact_page = format!("/impact?org={}", "RJZ");
     for path in [
         "/",
         icb_page.as_str(),
+        trust_page.as_str(),
+        asset_page.as_str(),
+        impact_page.as_str(),
+        "/exposures?severity=critical&kev=yes",
+        "/advisories?unsupported=yes",
+        "/exercises",
+        "/deployments",
+        "/risks/new",
+        "/admin",
         "/orgs",
         "/services",
         "/assets",
