@@ -271,14 +271,23 @@ fn escalation_subject(alert: &Alert, n: EscalationNote, org_code: &str) -> Strin
 
 /// The body of an escalation: which answer is overdue since when, and then the alert as sent.
 fn escalation_body(alert: &Alert, record: &Recipient, org_name: &str, n: EscalationNote) -> String {
-    let due = match n.clock {
-        Clock::Acknowledge => record.clocks.acknowledge_by,
-        _ => record.clocks.first_update_by,
+    let overdue = match n.clock {
+        Clock::Acknowledge => format!(
+            "has not given its acknowledgement on this alert, due by {}",
+            record.clocks.acknowledge_by
+        ),
+        Clock::FirstUpdate => format!(
+            "has not given its first update on this alert, due by {}",
+            record.clocks.first_update_by
+        ),
+        Clock::Remediate => format!(
+            "has not closed this alert as remediated, due by {}",
+            record.clocks.remediate_by
+        ),
     };
     format!(
-        "Escalation ({}): {org_name} has not given its {} on this alert, due by {due}.\n\n{}",
+        "Escalation ({}): {org_name} {overdue}.\n\n{}",
         n.level.label(),
-        n.clock.label().to_lowercase(),
         body(alert, record, org_name)
     )
 }

@@ -150,9 +150,9 @@ pub struct DueStep {
     pub level: EscalationLevel,
 }
 
-/// The clocks that escalate: an unanswered acknowledgement or first update (remediation is
-/// followed in the response figures, not chased).
-pub const ESCALATING_CLOCKS: [Clock; 2] = [Clock::Acknowledge, Clock::FirstUpdate];
+/// The clocks that escalate: an unanswered acknowledgement or first update, and a remediation
+/// not done (the record not closed) by its date.
+pub const ESCALATING_CLOCKS: [Clock; 3] = [Clock::Acknowledge, Clock::FirstUpdate, Clock::Remediate];
 
 /// The steps due for `record` at `now`, earliest first (then by clock and level): for each clock
 /// still unanswered, each level whose time after the deadline has passed. A closed record has none;
@@ -165,7 +165,8 @@ pub fn due_escalations(record: &Recipient, schedule: &EscalationSchedule, now: T
     for clock in ESCALATING_CLOCKS {
         let (deadline, answered) = match clock {
             Clock::Acknowledge => (record.clocks.acknowledge_by, record.acknowledged_at),
-            _ => (record.clocks.first_update_by, record.first_update_at),
+            Clock::FirstUpdate => (record.clocks.first_update_by, record.first_update_at),
+            Clock::Remediate => (record.clocks.remediate_by, record.closed_at),
         };
         if answered.is_some() {
             continue;
@@ -268,6 +269,34 @@ mod tests {
         );
         r.closed_at = Some(ts("2026-01-11T00:00:00Z"));
         assert!(due_escalations(&r, &s, late).is_empty());
+    }
+
+    #[test]
+    fn a_remediation_not_done_by_its_date_escalates_until_the_record_is_closed() {
+        let mut r = record();
+        r.acknowledged_at = Some(ts("2026-01-02T00:00:00Z"));
+        r.first_update_at = Some(ts("2026-01-02T00:00:00Z"));
+        let s = EscalationSchedule::default();
+        let by = r.clocks.remediate_by;
+        assert!(
+            due_escalations(&r, &s, by).is_empty(),
+            "not at the deadline itself"
+        );
+        let just_after = by + SignedDuration::from_secs(1);
+        assert_eq!(
+            levels(&due_escalations(&r, &s, just_after), Clock::Remediate),
+            vec![EscalationLevel::Organisation]
+        );
+        let days_after = by + SignedDuration::from_hours(49);
+        assert_eq!(
+            levels(&due_escalations(&r, &s, days_after), Clock::Remediate).len(),
+            3
+        );
+        r.closed_at = Some(days_after);
+        assert!(
+            due_escalations(&r, &s, days_after).is_empty(),
+            "closed: remediated"
+        );
     }
 
     #[test]

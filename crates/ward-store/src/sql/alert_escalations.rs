@@ -27,11 +27,12 @@ fn escalation(r: &impl RowRead) -> StoreResult<Escalation> {
     })
 }
 
-/// The record's column that answers `clock` (only the two clocks that escalate).
+/// The record's column that answers `clock` (closing the record answers remediation).
 fn answer_column(clock: Clock) -> &'static str {
     match clock {
         Clock::Acknowledge => "acknowledged_at",
-        _ => "first_update_at",
+        Clock::FirstUpdate => "first_update_at",
+        Clock::Remediate => "closed_at",
     }
 }
 
@@ -64,10 +65,12 @@ impl<B: SqlBackend> EscalationStore for B {
         let q = Sql::new(format!(
             "SELECT {cols} FROM alert_recipients r WHERE r.closed_at IS NULL AND (\
              (r.acknowledged_at IS NULL AND r.acknowledge_by < $1 AND {}) OR \
-             (r.first_update_at IS NULL AND r.first_update_by < $1 AND {})) \
+             (r.first_update_at IS NULL AND r.first_update_by < $1 AND {}) OR \
+             (r.remediate_by < $1 AND {})) \
              ORDER BY r.alert_id, r.org_id",
             not_done("acknowledge"),
             not_done("first_update"),
+            not_done("remediate"),
         ))
         .arg(now);
         db.fetch_all(q).await?.iter().map(recipient).collect()

@@ -236,5 +236,57 @@ async fn overdue_answers_escalate_to_the_organisation_then_its_area_then_nationa
             "{b}"
         );
         assert!(!page.contains("first_update"), "{b}: no enum value on the page");
+
+        // Remediation by the alert's date (14 days for a critical alert): not closed by then, it
+        // escalates like the other clocks; closing the record stops it.
+        let remediation = |all: &[(OrgId, Clock, EscalationLevel, Option<OrgId>)], org: OrgId| {
+            all.iter()
+                .filter(|s| s.0 == org && s.1 == Clock::Remediate)
+                .map(|s| s.2)
+                .collect::<Vec<_>>()
+        };
+        hours(14 * 24 - 1);
+        escalate_twice(&app).await;
+        assert!(
+            remediation(&steps(&app, issued.alert).await, w.trust).is_empty(),
+            "{b}: not yet"
+        );
+        hours(14 * 24);
+        escalate_twice(&app).await;
+        let all = steps(&app, issued.alert).await;
+        assert_eq!(remediation(&all, w.trust), vec![Org], "{b}");
+        assert_eq!(remediation(&all, w.foreign_trust), vec![Org], "{b}");
+        let told = mails_to(&got, &admin);
+        assert!(
+            told.iter()
+                .any(|m| m.contains("has not closed this alert as remediated")),
+            "{b}: the trust's admin is told of the remediation"
+        );
+        let s = as_role(&app, Role::OrgAdmin).await;
+        let res = with_session(
+            client().post(app.url(&format!(
+                "/api/v1/alerts/{}/orgs/{}/responses",
+                issued.alert, w.trust
+            ))),
+            &s,
+        )
+        .json(&serde_json::json!({"action": "close", "reason": "patched; the scanner lags"}))
+        .send()
+        .await
+        .unwrap();
+        assert_eq!(res.status(), 200, "{b}: {}", res.text().await.unwrap_or_default());
+        hours(14 * 24 + 48);
+        escalate_twice(&app).await;
+        let all = steps(&app, issued.alert).await;
+        assert_eq!(
+            remediation(&all, w.trust),
+            vec![Org],
+            "{b}: closed, so no further step"
+        );
+        assert_eq!(
+            remediation(&all, w.foreign_trust),
+            vec![Org, Area, National],
+            "{b}: the foreign trust's remediation goes up to the national team"
+        );
     }
 }
