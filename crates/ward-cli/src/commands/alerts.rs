@@ -1,4 +1,4 @@
-//! `ward alerts issue|list`: cyber alerts, as the national team, on the local database.
+//! `ward alerts issue|list|figures`: cyber alerts, as the national team, on the local database.
 //!
 //! `issue` sends an alert to every organisation Ward sees exposed to its advisories; an advisory
 //! Ward does not know is refused (exit code 3) with the id named.
@@ -38,6 +38,13 @@ pub(crate) enum AlertsCommand {
     },
     /// Every alert with its figures: organisations targeted, acknowledged, overdue, closed.
     List,
+    /// Response figures per organisation, ICB, region and nation: acknowledged within 48 hours,
+    /// time to applicability, open remediations by age, overdue answers.
+    Figures {
+        /// Print CSV (the same columns as the web export) instead of a table.
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
+    },
 }
 
 pub(crate) async fn run(settings: &Settings, json_out: bool, cmd: AlertsCommand) -> anyhow::Result<()> {
@@ -98,6 +105,31 @@ pub(crate) async fn run(settings: &Settings, json_out: bool, cmd: AlertsCommand)
                         s.overdue,
                         s.closed,
                         s.alert.title
+                    );
+                }
+            }
+        }
+        AlertsCommand::Figures { csv } => {
+            let rows = app.response_figures(&op).await.map_err(app_err)?;
+            if json_out {
+                println!("{}", json!({ "figures": rows }));
+            } else if csv {
+                print!("{}", ward_app::alerts::figures_csv(&rows));
+            } else {
+                for r in &rows {
+                    println!(
+                        "{:<12} {:<8} {:<40} records {:>6}  acknowledged within 48 h {:>4}  median to applicability {:<12} open {:>5}  overdue {:>5}",
+                        r.level.label(),
+                        r.org.code,
+                        r.org.name,
+                        r.figures.records,
+                        r.acknowledged_within_48h_percent
+                            .map_or_else(|| "-".to_owned(), |p| format!("{p}%")),
+                        r.median_applicability.as_deref().unwrap_or("-"),
+                        r.figures.open,
+                        r.figures.overdue_acknowledge
+                            + r.figures.overdue_first_update
+                            + r.figures.overdue_remediate
                     );
                 }
             }

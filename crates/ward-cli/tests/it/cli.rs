@@ -636,6 +636,27 @@ fn alerts_issue_reaches_the_demo_organisations_exposed_to_log4shell() {
     assert_eq!(alerts[0]["organisations"], orgs);
     assert_eq!(alerts[0]["assets"], assets);
     assert_eq!(alerts[0]["acknowledged"], 0);
+
+    // The response figures: the nation's row counts every record the alert made, none answered.
+    let o = db.ward(&["--json", "alerts", "figures"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rows = v["figures"].as_array().unwrap();
+    let nation = rows
+        .iter()
+        .find(|r| r["level"] == "nation")
+        .expect("a nation row");
+    assert_eq!(nation["figures"]["records"], orgs, "{nation}");
+    assert_eq!(nation["figures"]["open"], orgs, "{nation}");
+    assert_eq!(nation["figures"]["acknowledged_within_48h"], 0, "{nation}");
+    let o = db.ward(&["alerts", "figures", "--csv"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let csv = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        csv.lines().count(),
+        rows.len() + 1,
+        "a header and a line per row: {csv}"
+    );
     let o = db.ward(&["audit", "verify"]);
     assert!(o.status.success(), "{}", text(&o));
 }
