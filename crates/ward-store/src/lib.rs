@@ -12,6 +12,7 @@ pub mod deployments;
 mod digest;
 mod error;
 pub mod exercises;
+pub mod improvement;
 pub mod incidents;
 pub mod keys;
 mod query;
@@ -29,6 +30,7 @@ pub use deployments::DeploymentStore;
 pub use digest::digest_json_sliced;
 pub use error::{StoreError, StoreErrorKind, StoreResult};
 pub use exercises::ExerciseStore;
+pub use improvement::ImprovementStore;
 pub use incidents::IncidentStore;
 pub use keys::StoreKeys;
 pub use query::*;
@@ -490,6 +492,7 @@ pub trait Store:
     + IncidentStore
     + ExerciseStore
     + DeploymentStore
+    + ImprovementStore
 {
 }
 impl<T> Store for T where
@@ -512,5 +515,6 @@ impl<T> Store for T where
         + IncidentStore
         + ExerciseStore
         + DeploymentStore
+        + ImprovementStore
 {
 }

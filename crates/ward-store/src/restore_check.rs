@@ -11,6 +11,8 @@
 //!   records and timeline entries, risks) name one that exists;
 //! * incidents: the creator is a user in the backup, the enums parse and the patient harm is an
 //!   NPSA consequence; timeline entries name an organisation and an author in the backup;
+//! * improvement plans: actions and approvals name organisations in the backup, the approver acts
+//!   for another organisation than the plan's, and action statuses parse;
 //! * exercises: creator, facilitator, releasers, authors and action owners are users in the
 //!   backup, exercising organisations and actions' organisations exist, and the enums parse;
 //! * risks: owner and approver are users in the backup; the stored current score and grade are the
@@ -196,6 +198,22 @@ impl RestoreChecker {
                 self.org_kind(line, table, row, "org_id")?;
                 self.require_user(line, table, row, "owner_id", false)?;
                 parses::<ward_core::exercise::ActionStatus>(line, table, row, "status")?;
+            }
+            "improvement_actions" => {
+                self.org_kind(line, table, row, "org_id")?;
+                parses::<ward_core::assurance::improvement::PlanActionStatus>(line, table, row, "status")?;
+            }
+            "improvement_approvals" => {
+                self.org_kind(line, table, row, "org_id")?;
+                self.org_kind(line, table, row, "approver_org")?;
+                self.require_user(line, table, row, "approved_by", true)?;
+                if uuid_text(row, "approver_org") == uuid_text(row, "org_id") {
+                    return Err(Self::bad(
+                        line,
+                        table,
+                        "an organisation cannot approve its own improvement plan",
+                    ));
+                }
             }
             "vex_statements" if row.get("org_id").is_some_and(|v| !v.is_null()) => {
                 self.org_kind(line, table, row, "org_id")?;

@@ -28,6 +28,7 @@ mod error;
 mod exec;
 mod exec_impl;
 mod exercises;
+mod improvement;
 mod incidents;
 pub mod inventory;
 pub mod jobs;
@@ -129,6 +130,7 @@ into_arg! {
     ward_core::ExerciseId => Uuid |v| *v.as_uuid();
     ward_core::ExerciseEntryId => Uuid |v| *v.as_uuid();
     ward_core::ExerciseActionId => Uuid |v| *v.as_uuid();
+    ward_core::ImprovementActionId => Uuid |v| *v.as_uuid();
 }
 
 impl<T: IntoArg> IntoArg for Option<T> {
