@@ -482,3 +482,101 @@ async fn claims_are_shown_beside_the_facts_and_the_widest_gaps_rank_first() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_plan_is_written_and_approved_through_the_pages() {
+    use crate::web::{Visitor, hidden};
+    use reqwest::StatusCode;
+    let app = ward_testkit::spawn_app().await;
+    let w = &app.world;
+    load(
+        &app,
+        FRAMEWORK,
+        "4.0",
+        json!({"A1.a": "achieved", "A1.b": "achieved"}),
+    )
+    .await;
+    let member = as_role(&app, Role::OrgMember).await;
+    let id = start(
+        &app,
+        &member,
+        w.trust,
+        "4.0",
+        json!({"A1.a.NA.1": {"value": true}, "A1.a.PA.1": {"value": false}, "A1.a.A.1": {"value": false}, "A1.b.A.1": {"value": true}}),
+    )
+    .await;
+    let at = format!("/assessments/{id}");
+
+    let mut v = Visitor::new(&app);
+    v.sign_in_as(Role::OrgMember).await;
+    let page = v.get(&at).await;
+    assert!(page.body.contains("Standards Not Met"), "{}", page.body);
+    assert!(page.body.contains("not yet addressed by any action"));
+    assert!(
+        page.body.contains(&format!("action=\"{at}/plan/actions\"")),
+        "the member may add actions"
+    );
+    assert!(
+        !page.body.contains("/plan/approve"),
+        "the organisation is never offered the approval"
+    );
+    let csrf = hidden(&page.body, "csrf");
+    let wrong = v
+        .post(
+            &format!("{at}/plan/actions"),
+            &[
+                ("csrf", &csrf),
+                ("title", "x"),
+                ("owner", "CIO"),
+                ("due", "next week"),
+                ("outcomes", "A1.a"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        wrong.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a due date that is not a date"
+    );
+    let added = v
+        .post(
+            &format!("{at}/plan/actions"),
+            &[
+                ("csrf", &csrf),
+                ("title", "Board to own cyber risk"),
+                ("owner", "Chief executive"),
+                ("due", "2026-09-30"),
+                ("outcomes", "A1.a"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER);
+    let page = v.get(added.location.as_deref().unwrap()).await;
+    assert!(page.body.contains("The improvement plan is saved"));
+    assert!(page.body.contains("Board to own cyber risk") && page.body.contains("Chief executive"));
+    assert!(page.body.contains("awaiting approval"), "{}", page.body);
+
+    let mut r = Visitor::new(&app);
+    r.sign_in_as(Role::RegionalLead).await;
+    let page = r.get(&at).await;
+    assert!(
+        page.body.contains(&format!("action=\"{at}/plan/approve\"")),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains(&format!("action=\"{at}/plan/actions\"")),
+        "the region does not write the plan"
+    );
+    let csrf = hidden(&page.body, "csrf");
+    let approved = r.post(&format!("{at}/plan/approve"), &[("csrf", &csrf)]).await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER);
+    let page = r.get(approved.location.as_deref().unwrap()).await;
+    assert!(page.body.contains("Approaching Standards"), "{}", page.body);
+    assert!(page.body.contains("Approved on"));
+    let list = r.get("/assurance").await;
+    assert!(
+        list.body.contains("href=\"/assurance/disagreements\""),
+        "the region finds the national view"
+    );
+}
