@@ -394,6 +394,26 @@ mod tests {
     }
 
     #[test]
+    fn an_improvement_plan_approved_by_its_own_organisation_is_refused() {
+        let key = ward_core::keys::InstanceKey::from_bytes([7; ward_core::keys::KEY_BYTES]);
+        let mut c = RestoreChecker::new(&StoreKeys::new(&key));
+        let (org, region) = (uuid::Uuid::from_u128(1), uuid::Uuid::from_u128(2));
+        for (id, kind) in [(region, "region"), (org, "nhs_trust")] {
+            let row = serde_json::json!({"id": id.to_string(), "kind": kind});
+            c.row(1, "organisations", row.as_object().unwrap()).unwrap();
+        }
+        let approval = |by: uuid::Uuid| {
+            serde_json::json!({"org_id": org.to_string(), "approver_org": by.to_string(), "approved_by": null})
+                .as_object()
+                .cloned()
+                .unwrap_or_default()
+        };
+        assert!(c.row(2, "improvement_approvals", &approval(region)).is_ok());
+        let err = c.row(3, "improvement_approvals", &approval(org)).unwrap_err();
+        assert!(err.to_string().contains("its own improvement plan"), "{err}");
+    }
+
+    #[test]
     fn a_risk_restores_only_with_the_grade_its_score_gives() {
         let score = r#"{"likelihood":3,"consequences":{"patient_safety":2,"finance":5}}"#;
         assert!(risk_score_rule(1, "risks", &risk_row(score, 15, "extreme")).is_ok());
