@@ -89,10 +89,16 @@ pub enum Action {
     DeployResponders,
     /// See who is deployed where and who is free (the capacity view).
     ReadDeployments,
+    /// Approve an organisation's improvement plan, moving it to Approaching Standards (the
+    /// national team anywhere, a regional lead within its region; never the organisation itself).
+    ApproveImprovementPlans,
+    /// See which organisations' assessment claims disagree most with Ward's own facts (the
+    /// national team, a regional lead within its region).
+    ReadAssuranceOverview,
 }
 
 impl Action {
-    pub const ALL: [Action; 34] = [
+    pub const ALL: [Action; 36] = [
         Self::ReadOrgs,
         Self::ImportOrgs,
         Self::ReadInventory,
@@ -127,6 +133,8 @@ impl Action {
         Self::WriteExercises,
         Self::DeployResponders,
         Self::ReadDeployments,
+        Self::ApproveImprovementPlans,
+        Self::ReadAssuranceOverview,
     ];
 }
 
@@ -155,6 +163,8 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
         (RegionalLead, WriteExercises) => own_subtree,
         // A regional team issues alerts to its own region only.
         (RegionalLead, IssueAlerts) => own_subtree,
+        // A regional team approves improvement plans and compares claims with facts in its region.
+        (RegionalLead, ApproveImprovementPlans | ReadAssuranceOverview) => own_subtree,
         (RegionalLead, _) => None,
 
         (
@@ -358,6 +368,20 @@ mod tests {
         let readers = can(Action::ReadExercises);
         assert!(readers.contains(&Role::Auditor));
         assert!(!readers.contains(&Role::SupplierContact));
+    }
+
+    #[test]
+    fn only_national_and_regional_teams_approve_plans_and_compare_claims() {
+        for a in [Action::ApproveImprovementPlans, Action::ReadAssuranceOverview] {
+            let who: Vec<Role> = Role::iter()
+                .filter(|r| scope_for(*r, org(), a).is_some())
+                .collect();
+            assert_eq!(who, vec![Role::NationalAnalyst, Role::RegionalLead], "{a:?}");
+            assert_eq!(
+                scope_for(Role::RegionalLead, org(), a),
+                Some(Scope::subtree(org()))
+            );
+        }
     }
 
     #[test]

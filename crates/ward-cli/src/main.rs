@@ -82,6 +82,9 @@ enum Command {
     /// Risk registers: an organisation's risks, the roll-up of grades.
     #[command(subcommand)]
     Risks(commands::risks::RisksCommand),
+    /// Assessments: export one as CSV or JSON; organisations whose claims disagree with the facts.
+    #[command(subcommand)]
+    Assessments(commands::assessments::AssessmentsCommand),
     /// Derive each outcome's status from a framework file and an answers file (offline); exit 3 for
     /// unreadable or broken input and answers naming unknown indicators.
     Assess(commands::assess::AssessArgs),
@@ -184,6 +187,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Frameworks(c) => commands::frameworks::run(&settings, cli.json, c).await,
         Command::Profiles(c) => commands::profiles::run(&settings, cli.json, c).await,
         Command::Risks(c) => commands::risks::run(&settings, cli.json, c).await,
+        Command::Assessments(c) => commands::assessments::run(&settings, cli.json, c).await,
         Command::Assess(a) => commands::assess::run(&a, cli.json),
         Command::Alerts(c) => commands::alerts::run(&settings, cli.json, c).await,
         Command::Impact(a) => commands::impact::run(&settings, cli.json, a).await,

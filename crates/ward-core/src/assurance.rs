@@ -9,6 +9,9 @@
 //! indicator without an index becomes `<outcome>.<column code>#<local id>` (`B3.a.PA#B3.a.9`), and if
 //! that too is taken, `#<position in its column>` is appended.
 
+pub mod evidence;
+pub mod improvement;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};

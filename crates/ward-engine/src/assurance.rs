@@ -6,7 +6,9 @@
 //! partially-achieved column and every indicator in it is true, Partially achieved; otherwise Not
 //! achieved. An achieved and a not-achieved indicator both true is a contradiction, flagged.
 
+pub mod evidence;
 pub mod profile;
+pub mod standing;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

@@ -13,6 +13,7 @@ mod digest;
 mod error;
 pub mod exercises;
 pub mod first_seen;
+pub mod improvement;
 pub mod incidents;
 pub mod keys;
 mod query;
@@ -31,6 +32,7 @@ pub use digest::digest_json_sliced;
 pub use error::{StoreError, StoreErrorKind, StoreResult};
 pub use exercises::ExerciseStore;
 pub use first_seen::FirstSeenStore;
+pub use improvement::ImprovementStore;
 pub use incidents::IncidentStore;
 pub use keys::StoreKeys;
 pub use query::*;
@@ -493,6 +495,7 @@ pub trait Store:
     + ExerciseStore
     + DeploymentStore
     + FirstSeenStore
+    + ImprovementStore
 {
 }
 impl<T> Store for T where
@@ -516,5 +519,6 @@ impl<T> Store for T where
         + ExerciseStore
         + DeploymentStore
         + FirstSeenStore
+        + ImprovementStore
 {
 }

@@ -11,6 +11,8 @@
 //!   records and timeline entries, risks) name one that exists;
 //! * incidents: the creator is a user in the backup, the enums parse and the patient harm is an
 //!   NPSA consequence; timeline entries name an organisation and an author in the backup;
+//! * improvement plans: actions and approvals name organisations in the backup, the approver acts
+//!   for another organisation than the plan's, and action statuses parse;
 //! * exercises: creator, facilitator, releasers, authors and action owners are users in the
 //!   backup, exercising organisations and actions' organisations exist, and the enums parse;
 //! * risks: owner and approver are users in the backup; the stored current score and grade are the
@@ -202,6 +204,22 @@ impl RestoreChecker {
                 self.require_user(line, table, row, "owner_id", false)?;
                 parses::<ward_core::exercise::ActionStatus>(line, table, row, "status")?;
             }
+            "improvement_actions" => {
+                self.org_kind(line, table, row, "org_id")?;
+                parses::<ward_core::assurance::improvement::PlanActionStatus>(line, table, row, "status")?;
+            }
+            "improvement_approvals" => {
+                self.org_kind(line, table, row, "org_id")?;
+                self.org_kind(line, table, row, "approver_org")?;
+                self.require_user(line, table, row, "approved_by", true)?;
+                if uuid_text(row, "approver_org") == uuid_text(row, "org_id") {
+                    return Err(Self::bad(
+                        line,
+                        table,
+                        "an organisation cannot approve its own improvement plan",
+                    ));
+                }
+            }
             "vex_statements" if row.get("org_id").is_some_and(|v| !v.is_null()) => {
                 self.org_kind(line, table, row, "org_id")?;
             }
@@ -378,6 +396,26 @@ mod tests {
             .as_object()
             .cloned()
             .unwrap_or_default()
+    }
+
+    #[test]
+    fn an_improvement_plan_approved_by_its_own_organisation_is_refused() {
+        let key = ward_core::keys::InstanceKey::from_bytes([7; ward_core::keys::KEY_BYTES]);
+        let mut c = RestoreChecker::new(&StoreKeys::new(&key));
+        let (org, region) = (uuid::Uuid::from_u128(1), uuid::Uuid::from_u128(2));
+        for (id, kind) in [(region, "region"), (org, "nhs_trust")] {
+            let row = serde_json::json!({"id": id.to_string(), "kind": kind});
+            c.row(1, "organisations", row.as_object().unwrap()).unwrap();
+        }
+        let approval = |by: uuid::Uuid| {
+            serde_json::json!({"org_id": org.to_string(), "approver_org": by.to_string(), "approved_by": null})
+                .as_object()
+                .cloned()
+                .unwrap_or_default()
+        };
+        assert!(c.row(2, "improvement_approvals", &approval(region)).is_ok());
+        let err = c.row(3, "improvement_approvals", &approval(org)).unwrap_err();
+        assert!(err.to_string().contains("its own improvement plan"), "{err}");
     }
 
     #[test]

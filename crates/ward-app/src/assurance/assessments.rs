@@ -6,12 +6,14 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use ward_core::assurance::improvement::StandardStatus;
 use ward_core::assurance::{
     Answer, Assessment, AssessmentHead, AssessmentKind, AssessmentStatus, Framework, Level, OutcomeNote,
     ProfileCategory,
 };
 use ward_core::{AssessmentId, OrgId};
 use ward_engine::assurance::profile::{Shortfall, shortfalls};
+use ward_engine::assurance::standing::{standard_status, unaddressed};
 use ward_engine::assurance::{Derived, derive};
 
 use crate::App;
@@ -54,6 +56,8 @@ pub struct AssessmentView {
     /// The organisation's standing against the profile in effect for its category, if one is
     /// published for this framework version.
     pub standard: Option<Standing>,
+    /// The improvement plan (actions and approval), empty when there is none.
+    pub plan: super::improvement::PlanView,
 }
 
 /// An assessment against the profile (minimum standard) in effect.
@@ -66,6 +70,12 @@ pub struct Standing {
     /// The outcomes below their targets.
     #[schema(value_type = Vec<Object>)]
     pub shortfalls: Vec<Shortfall>,
+    /// Every target of the profile, by outcome code.
+    pub targets: BTreeMap<String, Level>,
+    /// Met, Exceeded, Not Met, Not Met with a plan, or Approaching (`ward_engine::assurance::standing`).
+    pub status: StandardStatus,
+    /// Outcomes below target that no action of the improvement plan addresses.
+    pub unaddressed: Vec<String>,
 }
 
 /// The assessment with each outcome's derived and effective status (standing left empty).
@@ -92,17 +102,19 @@ pub(crate) fn view(framework: &Framework, assessment: Assessment) -> AssessmentV
             status,
         });
     }
+    let plan = super::improvement::PlanView::default();
     AssessmentView {
         assessment,
         outcomes,
         counts,
         unanswered,
         standard: None,
+        plan,
     }
 }
 
 impl App {
-    async fn framework_of(&self, framework: &str, version: &str) -> AppResult<Framework> {
+    pub(crate) async fn framework_of(&self, framework: &str, version: &str) -> AppResult<Framework> {
         self.store()
             .get_framework(framework, version)
             .await?
@@ -155,6 +167,8 @@ impl App {
         let a = self.store().get_assessment(scope, id).await?;
         let f = self.framework_of(&a.head.framework, &a.head.version).await?;
         let mut v = view(&f, a);
+        let plan = self.store().improvement_plan(scope, id).await?;
+        v.plan = super::improvement::PlanView::of(plan, self.today());
         v.standard = self.standing(&v).await?;
         Ok(v)
     }
@@ -178,10 +192,17 @@ impl App {
         let statuses: BTreeMap<String, Level> =
             v.outcomes.iter().map(|o| (o.code.clone(), o.status)).collect();
         let shortfalls = shortfalls(profile, &statuses);
+        let actions: Vec<_> = v.plan.actions.iter().map(|a| a.action.clone()).collect();
+        let approved = v.plan.approval.is_some();
+        // lead wires certificates: a current Cyber Essentials Plus certificate makes Met Exceeded.
+        let has_current_ce_plus = false;
         Ok(Some(Standing {
             category,
             profile_version: profile.version,
             met: shortfalls.is_empty(),
+            status: standard_status(&shortfalls, &actions, approved, has_current_ce_plus),
+            unaddressed: unaddressed(&shortfalls, &actions),
+            targets: profile.targets.clone(),
             shortfalls,
         }))
     }

@@ -6,6 +6,9 @@
 //! and parsed off the async workers within the upload limits and deadline.
 
 pub mod assessments;
+pub mod evidence;
+pub mod export;
+pub mod improvement;
 pub mod profiles;
 
 use serde::Serialize;

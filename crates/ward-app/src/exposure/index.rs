@@ -12,6 +12,7 @@
 //! ([`ids`]) that only the build makes, after checking every reference of the snapshot once: an
 //! inconsistent snapshot is refused with a [`SnapshotError`], and afterwards no lookup can miss.
 
+mod facts;
 mod ids;
 mod rows;
 mod sector;
@@ -29,6 +30,7 @@ use ward_engine::{Priority, PriorityWeights, ServiceImpact};
 use ward_store::Scope;
 use ward_store::sector::{SectorSnapshot, ThreatSnapshot};
 
+pub use facts::ExposureFacts;
 pub use ids::{AdvisoryIx, AssetIx, MatchIx, OrgIx, RowIx, StatementIx, UnsupportedIx};
 pub(crate) use rows::RowTable;
 pub(crate) use sector::SectorTables;

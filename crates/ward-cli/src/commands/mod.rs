@@ -2,6 +2,7 @@
 
 pub(crate) mod alerts;
 pub(crate) mod assess;
+pub(crate) mod assessments;
 pub(crate) mod audit;
 pub(crate) mod backup;
 pub(crate) mod demo;

@@ -683,3 +683,26 @@ fn risks_list_and_rollup_print_json_for_scripts() {
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
     assert!(text(&o).contains("no organisation ZZZ9"), "{}", text(&o));
 }
+
+#[test]
+fn assessments_export_and_disagreements_answer_scripts() {
+    let db = db_with_an_admin();
+    let o = db.ward(&["--json", "assessments", "disagreements"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v, serde_json::json!([]), "no assessments, no disagreement");
+    let o = db.ward(&["assessments", "export", "0190a1b2-0000-7000-8000-000000000001"]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("assessment"), "{}", text(&o));
+    let o = db.ward(&["assessments", "export", "not-an-id"]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    let o = db.ward(&[
+        "assessments",
+        "export",
+        "0190a1b2-0000-7000-8000-000000000001",
+        "--format",
+        "xlsx",
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("not csv or json"), "{}", text(&o));
+}

@@ -253,3 +253,129 @@ pub async fn carry_assessment(
         .await?;
     Ok(Json(Carried { draft, not_carried }))
 }
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ExportQuery {
+    /// `csv` (the default) or `json`.
+    pub format: Option<String>,
+}
+
+/// One assessment as CSV or JSON: a row per indicator answer and per outcome (derived status,
+/// override, justification, target and shortfall). CSV cells that a spreadsheet would run as a
+/// formula are prefixed with `'`.
+#[utoipa::path(get, path = "/api/v1/assessments/{id}/export", tag = "assurance",
+    params(("id" = String, Path), ExportQuery),
+    responses((status = 200, body = String), (status = 404, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
+pub async fn export_assessment(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<ExportQuery>,
+) -> ApiResult<axum::response::Response> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    use ward_app::assurance::export::AssessmentExportFormat;
+    let id = assessment_id(&id)?;
+    let name = q.format.as_deref().unwrap_or("csv");
+    let format: AssessmentExportFormat = name.parse().map_err(|_| {
+        ApiError::unprocessable("format", format!("'{name}' is not an export format (csv, json)"))
+    })?;
+    let body = s.app.export_assessment(&actor, id, format).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, format.content_type().to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"ward-assessment-{id}.{format}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// What Ward's own facts suggest beside the assessment's claims (CAF A3.a, A4.a, B4.d, B6.b,
+/// D1.c), each suggestion with its facts and whether claim and facts disagree.
+#[utoipa::path(get, path = "/api/v1/assessments/{id}/evidence", tag = "assurance", params(("id" = String, Path)),
+    responses((status = 200, body = ward_app::assurance::evidence::EvidenceView),
+        (status = 404, body = crate::error::ErrorBody)))]
+pub async fn assessment_evidence(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ward_app::assurance::evidence::EvidenceView>> {
+    Ok(Json(
+        s.app.assessment_evidence(&actor, assessment_id(&id)?).await?,
+    ))
+}
+
+/// Add an action to the assessment's improvement plan (owner, due date, the outcomes it
+/// addresses).
+#[utoipa::path(post, path = "/api/v1/assessments/{id}/plan/actions", tag = "assurance",
+    params(("id" = String, Path)), request_body = ward_app::assurance::improvement::NewPlanAction,
+    responses((status = 200, body = AssessmentView), (status = 404, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
+pub async fn add_plan_action(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<ward_app::assurance::improvement::NewPlanAction>,
+) -> ApiResult<Json<AssessmentView>> {
+    Ok(Json(s.app.add_plan_action(&actor, assessment_id(&id)?, b).await?))
+}
+
+/// An improvement action's new status.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanActionUpdate {
+    pub status: ward_core::assurance::improvement::PlanActionStatus,
+}
+
+/// Mark an improvement action open or done.
+#[utoipa::path(put, path = "/api/v1/assessments/{id}/plan/actions/{action}", tag = "assurance",
+    params(("id" = String, Path), ("action" = String, Path)), request_body = PlanActionUpdate,
+    responses((status = 200, body = AssessmentView), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn update_plan_action(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path((id, action)): Path<(String, String)>,
+    ApiJson(b): ApiJson<PlanActionUpdate>,
+) -> ApiResult<Json<AssessmentView>> {
+    let action: ward_core::ImprovementActionId = action
+        .parse()
+        .map_err(|_| ApiError::unprocessable("action", "not a valid identifier"))?;
+    Ok(Json(
+        s.app
+            .set_plan_action_status(&actor, assessment_id(&id)?, action, b.status)
+            .await?,
+    ))
+}
+
+/// Approve the assessment's improvement plan: Approaching Standards (a regional lead within its
+/// region or the national team; never the organisation itself; audited).
+#[utoipa::path(post, path = "/api/v1/assessments/{id}/plan/approve", tag = "assurance",
+    params(("id" = String, Path)),
+    responses((status = 200, body = AssessmentView), (status = 403, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
+pub async fn approve_plan(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<Json<AssessmentView>> {
+    Ok(Json(s.app.approve_plan(&actor, assessment_id(&id)?).await?))
+}
+
+/// The organisations in your footprint whose latest assessment's claims disagree most with
+/// Ward's facts, most first (national team; regional leads within their region).
+#[utoipa::path(get, path = "/api/v1/assurance/disagreements", tag = "assurance",
+    responses((status = 200, body = Vec<ward_app::assurance::evidence::DisagreementRow>),
+        (status = 403, body = crate::error::ErrorBody)))]
+pub async fn disagreements(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> ApiResult<Json<Vec<ward_app::assurance::evidence::DisagreementRow>>> {
+    Ok(Json(s.app.claim_disagreements(&actor).await?))
+}

@@ -153,6 +153,36 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
             "/api/v1/assessments/{id}/carry",
             post(assurance::carry_assessment),
         )
+        .add(
+            M::GET,
+            "/api/v1/assessments/{id}/export",
+            get(assurance::export_assessment),
+        )
+        .add(
+            M::GET,
+            "/api/v1/assessments/{id}/evidence",
+            get(assurance::assessment_evidence),
+        )
+        .add(
+            M::POST,
+            "/api/v1/assessments/{id}/plan/actions",
+            post(assurance::add_plan_action),
+        )
+        .add(
+            M::PUT,
+            "/api/v1/assessments/{id}/plan/actions/{action}",
+            put(assurance::update_plan_action),
+        )
+        .add(
+            M::POST,
+            "/api/v1/assessments/{id}/plan/approve",
+            post(assurance::approve_plan),
+        )
+        .add(
+            M::GET,
+            "/api/v1/assurance/disagreements",
+            get(assurance::disagreements),
+        )
         .add(M::GET, "/api/v1/alerts", get(alerts::list))
         .add(M::POST, "/api/v1/alerts", post(alerts::issue))
         .add(M::GET, "/api/v1/alerts/figures", get(alerts::figures))
@@ -260,6 +290,8 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         assurance::start_assessment, assurance::get_assessment, assurance::answer_assessment,
         assurance::note_outcome, assurance::move_assessment, assurance::profile_versions,
         assurance::preview_profile, assurance::publish_profile, assurance::carry_assessment,
+        assurance::export_assessment, assurance::assessment_evidence, assurance::add_plan_action,
+        assurance::update_plan_action, assurance::approve_plan, assurance::disagreements,
         alerts::list, alerts::issue, alerts::get, alerts::respond, alerts::figures, alerts::figures_export,
         deliveries::list, deliveries::replay,
         impact::blast_radius,

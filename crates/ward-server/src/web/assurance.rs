@@ -49,6 +49,8 @@ struct AssurancePage {
     start: Vec<Choice>,
     kinds: Vec<Choice>,
     year: i32,
+    /// The person may see the national view of claims against facts.
+    may_compare: bool,
 }
 
 /// `GET /assurance`.
@@ -113,6 +115,7 @@ pub(super) async fn assurance(State(s): State<AppState>, page: Signed) -> PageRe
             })
             .collect(),
         year: i32::from(s.app.now().to_zoned(jiff::tz::TimeZone::UTC).year()),
+        may_compare: page.may(Action::ReadAssuranceOverview),
     };
     Ok(render(StatusCode::OK, &view))
 }
@@ -228,6 +231,12 @@ struct AssessmentPage {
     /// completed in the last year: (exercise id, title and completion day).
     exercise_outcome: &'static str,
     exercises: Vec<(String, String)>,
+    /// Standards Met, Not Met, ... (the toolkit's words), and outcomes below target no action
+    /// of the plan addresses.
+    standard_status: Option<&'static str>,
+    unaddressed: Vec<String>,
+    plan: super::assurance_plan::PlanSection,
+    evidence: Vec<super::assurance_plan::EvidenceLine>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -293,6 +302,8 @@ pub(super) async fn assessment(
         Err(AppError::Forbidden(_)) => Vec::new(),
         Err(e) => return Err(fail(e)),
     };
+    let evidence = s.app.assessment_evidence(&page.actor, id).await.map_err(&fail)?;
+    view.evidence = super::assurance_plan::evidence_lines(&evidence);
     Ok(render(StatusCode::OK, &view))
 }
 
@@ -425,6 +436,8 @@ fn assessment_page(
         notice: match done {
             Some("answers") => Some("Your answers are saved.".to_owned()),
             Some("note") => Some("The outcome's status is saved.".to_owned()),
+            Some("plan") => Some("The improvement plan is saved.".to_owned()),
+            Some("approved") => Some("The improvement plan is approved.".to_owned()),
             Some("unanswered") => Some(
                 "The assessment was not submitted: every indicator needs an answer first (listed below)."
                     .to_owned(),
@@ -436,6 +449,14 @@ fn assessment_page(
         },
         exercise_outcome: ward_core::exercise::CAF_OUTCOME,
         exercises: Vec::new(),
+        standard_status: v.standard.as_ref().map(|s| s.status.label()),
+        unaddressed: v
+            .standard
+            .as_ref()
+            .map(|s| s.unaddressed.clone())
+            .unwrap_or_default(),
+        plan: super::assurance_plan::PlanSection::of(page, v),
+        evidence: Vec::new(),
     }
 }
 

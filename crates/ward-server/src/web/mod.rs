@@ -11,6 +11,7 @@ mod advisories;
 mod alert_figures;
 mod alerts;
 mod assurance;
+mod assurance_plan;
 mod charts;
 mod deliveries;
 mod deployments;
@@ -79,6 +80,13 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         .route("/assessments/{id}/answers", post(assurance::answers))
         .route("/assessments/{id}/outcomes/{code}", post(assurance::note))
         .route("/assessments/{id}/status", post(assurance::move_to))
+        .route("/assessments/{id}/plan/actions", post(assurance_plan::add_action))
+        .route(
+            "/assessments/{id}/plan/actions/{action}",
+            post(assurance_plan::action_status),
+        )
+        .route("/assessments/{id}/plan/approve", post(assurance_plan::approve))
+        .route("/assurance/disagreements", get(assurance_plan::disagreements))
         .route("/advisories", get(advisories::advisories))
         .route("/alerts", get(alerts::alerts).post(alerts::issue))
         .route("/alerts/figures", get(alert_figures::figures))

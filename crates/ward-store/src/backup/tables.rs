@@ -416,6 +416,34 @@ pub const TABLES: &[BackupTable] = &[
         ],
         &["assessment_id", "outcome"],
     ),
+    // `outcomes` is a JSON array of outcome codes kept as text in both schemas.
+    entry(
+        "improvement_actions",
+        &[
+            col("id", Uuid),
+            col("assessment_id", Uuid),
+            col("org_id", Uuid),
+            col("title", Text),
+            col("owner", Text),
+            col("due", Date),
+            col("outcomes", Text),
+            col("status", Text),
+            col("created_at", Timestamp),
+            col("updated_at", Timestamp),
+        ],
+        &["id"],
+    ),
+    entry(
+        "improvement_approvals",
+        &[
+            col("assessment_id", Uuid),
+            col("org_id", Uuid),
+            col("approver_org", Uuid),
+            col("approved_by", Uuid),
+            col("approved_at", Timestamp),
+        ],
+        &["assessment_id"],
+    ),
     // `targets` is a JSON object (outcome code to status) kept as text in both schemas.
     entry(
         "profiles",

@@ -27,7 +27,7 @@ fn head(r: &impl RowRead) -> StoreResult<AssessmentHead> {
 }
 
 /// The assessment's head if it is in scope; not found otherwise.
-async fn head_in_scope<E: Exec + ?Sized>(
+pub(super) async fn head_in_scope<E: Exec + ?Sized>(
     db: &mut E,
     scope: &Scope,
     id: AssessmentId,

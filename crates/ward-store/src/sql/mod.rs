@@ -29,6 +29,7 @@ mod exec;
 mod exec_impl;
 mod exercises;
 mod first_seen;
+mod improvement;
 mod incidents;
 pub mod inventory;
 pub mod jobs;
@@ -130,6 +131,7 @@ into_arg! {
     ward_core::ExerciseId => Uuid |v| *v.as_uuid();
     ward_core::ExerciseEntryId => Uuid |v| *v.as_uuid();
     ward_core::ExerciseActionId => Uuid |v| *v.as_uuid();
+    ward_core::ImprovementActionId => Uuid |v| *v.as_uuid();
 }
 
 impl<T: IntoArg> IntoArg for Option<T> {

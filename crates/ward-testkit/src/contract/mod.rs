@@ -19,6 +19,7 @@ mod exercises;
 mod first_seen;
 pub mod fixtures;
 mod frameworks;
+mod improvement;
 mod incidents;
 mod inventory;
 mod isolation;
@@ -46,6 +47,7 @@ pub use exercises::exercises_round_trip;
 pub use first_seen::first_seen_round_trip;
 pub use fixtures::{AuditCursor, Fixture};
 pub use frameworks::{assessments_round_trip, frameworks_round_trip, profiles_round_trip};
+pub use improvement::improvement_plans_round_trip;
 pub use incidents::incidents_round_trip;
 pub use inventory::{assets_round_trip, services_round_trip, software_is_deduplicated};
 pub use isolation::isolation_between_organisations;
@@ -102,6 +104,7 @@ macro_rules! contract_checks {
             exercises_round_trip,
             deployments_round_trip,
             first_seen_round_trip,
+            improvement_plans_round_trip,
         }
     };
 }

@@ -76,6 +76,12 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/profiles/preview"),
     ("POST", "/api/v1/profiles"),
     ("POST", "/api/v1/assessments/{id}/carry"),
+    ("GET", "/api/v1/assessments/{id}/export"),
+    ("GET", "/api/v1/assessments/{id}/evidence"),
+    ("POST", "/api/v1/assessments/{id}/plan/actions"),
+    ("PUT", "/api/v1/assessments/{id}/plan/actions/{action}"),
+    ("POST", "/api/v1/assessments/{id}/plan/approve"),
+    ("GET", "/api/v1/assurance/disagreements"),
     ("GET", "/api/v1/alerts"),
     ("POST", "/api/v1/alerts"),
     ("GET", "/api/v1/alerts/{id}"),
@@ -177,6 +183,16 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
             | "/api/v1/assessments/{id}/status"
             | "/api/v1/assessments/{id}/carry",
         ) => matches!(role, OrgAdmin | OrgMember | SupplierContact) && own,
+        // Exports and the facts beside the claims: whoever reads the assessment.
+        ("GET", "/api/v1/assessments/{id}/export" | "/api/v1/assessments/{id}/evidence") => own || national,
+        // The organisation keeps its own improvement plan; a regional lead within its region or
+        // the national team approves it (never the organisation itself).
+        ("POST", "/api/v1/assessments/{id}/plan/actions")
+        | ("PUT", "/api/v1/assessments/{id}/plan/actions/{action}") => {
+            matches!(role, OrgAdmin | OrgMember | SupplierContact) && own
+        }
+        ("POST", "/api/v1/assessments/{id}/plan/approve") => national || (role == RegionalLead && own),
+        ("GET", "/api/v1/assurance/disagreements") => matches!(role, NationalAnalyst | RegionalLead),
         // Alerts: listing is filtered to the footprint; issuing is national, or regional inside
         // the region; organisations answer their own.
         ("GET", "/api/v1/alerts") => reader,
@@ -510,6 +526,41 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
                 format!("/api/v1/assessments/{id}/carry"),
                 j(json!({"version": next})),
             )
+        }
+        ("GET", "/api/v1/assessments/{id}/export") => (
+            format!(
+                "/api/v1/assessments/{}/export?format=csv",
+                disposable_assessment(app, org, n).await
+            ),
+            None,
+        ),
+        ("GET", "/api/v1/assessments/{id}/evidence") => (
+            format!(
+                "/api/v1/assessments/{}/evidence",
+                disposable_assessment(app, org, n).await
+            ),
+            None,
+        ),
+        ("POST", "/api/v1/assessments/{id}/plan/actions") => (
+            format!(
+                "/api/v1/assessments/{}/plan/actions",
+                disposable_assessment(app, org, n).await
+            ),
+            j(
+                json!({"title": format!("Walk {n}"), "owner": "Walk owner", "due": "2026-12-31", "outcomes": ["A1.a"]}),
+            ),
+        ),
+        ("PUT", "/api/v1/assessments/{id}/plan/actions/{action}") => {
+            let (id, action) = disposable_plan(app, org, n).await;
+            (
+                format!("/api/v1/assessments/{id}/plan/actions/{action}"),
+                j(json!({"status": "done"})),
+            )
+        }
+        ("POST", "/api/v1/assessments/{id}/plan/approve") => {
+            // A trust's plan: the trust in the caller's region, or the foreign one.
+            let (id, _) = disposable_plan(app, write_org, n).await;
+            (format!("/api/v1/assessments/{id}/plan/approve"), None)
         }
         ("GET", "/api/v1/profiles/{framework}/{version}/{category}") => {
             let version = walk_framework(app, n).await;

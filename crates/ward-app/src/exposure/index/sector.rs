@@ -27,6 +27,8 @@ pub(crate) struct IndexedAsset {
     pub(crate) name: String,
     pub(crate) kind: AssetKind,
     pub(crate) internet_facing: bool,
+    /// Whether any software is recorded on it (inventory coverage, CAF A3.a evidence).
+    pub(crate) has_software: bool,
 }
 
 /// What the views show about a service.
@@ -106,6 +108,7 @@ impl SectorTables {
                 name: a.name,
                 kind: a.kind,
                 internet_facing: a.internet_facing,
+                has_software: false,
             });
         }
 
@@ -123,6 +126,11 @@ impl SectorTables {
                 });
             };
             builder.add(asset.id, orgs[asset.org.get()].id, item);
+        }
+        for &(a, _) in &installs {
+            if let Some(asset) = indexed.get_mut(a as usize) {
+                asset.has_software = true;
+            }
         }
         let inventory = builder.finish();
 

@@ -424,3 +424,66 @@ pub(super) async fn disposable_token(
         .unwrap();
     t.token.id
 }
+
+/// A draft assessment of `org` below its minimum standard (A1.a answered not true against a
+/// published target of Achieved), with one improvement action addressing A1.a: ready to approve.
+pub(super) async fn disposable_plan(
+    app: &TestApp,
+    org: ward_core::OrgId,
+    n: usize,
+) -> (ward_core::AssessmentId, ward_core::ImprovementActionId) {
+    let actor = ward_app::Actor::system("walk", app.world.national);
+    let version = walk_framework(app, n + 200_000).await;
+    app.app
+        .publish_profile(
+            &actor,
+            ward_app::assurance::profiles::ProfileDraft {
+                framework: "ncsc-caf".into(),
+                framework_version: version.clone(),
+                category: ward_core::assurance::ProfileCategory::TrustsAndIcbs,
+                effective_from: jiff::civil::date(2020, 1, 1),
+                targets: [("A1.a".to_owned(), ward_core::assurance::Level::Achieved)].into(),
+            },
+        )
+        .await
+        .unwrap();
+    let head = app
+        .app
+        .start_assessment(
+            &actor,
+            ward_app::assurance::assessments::NewAssessment {
+                org,
+                framework: "ncsc-caf".into(),
+                version,
+                year: 2026,
+                kind: ward_core::assurance::AssessmentKind::Final,
+            },
+        )
+        .await
+        .unwrap();
+    let answers = [(
+        "A1.a.A.1".to_owned(),
+        ward_core::assurance::Answer {
+            value: Some(false),
+            comment: String::new(),
+            evidence: vec![],
+        },
+    )]
+    .into();
+    app.app.answer_assessment(&actor, head.id, answers).await.unwrap();
+    let view = app
+        .app
+        .add_plan_action(
+            &actor,
+            head.id,
+            ward_app::assurance::improvement::NewPlanAction {
+                title: format!("Walk action {n}"),
+                owner: "Walk owner".into(),
+                due: jiff::civil::date(2026, 12, 31),
+                outcomes: vec!["A1.a".into()],
+            },
+        )
+        .await
+        .unwrap();
+    (head.id, view.plan.actions[0].action.id)
+}
