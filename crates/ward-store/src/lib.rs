@@ -384,6 +384,9 @@ pub trait AccountStore: Send + Sync {
     async fn revoke_grant(&self, id: GrantId, audit: &AuditMeta) -> StoreResult<()>;
     /// All grants of a user, expired ones included, oldest first.
     async fn grants_of(&self, user: UserId) -> StoreResult<Vec<RoleGrant>>;
+    /// The grants at any of `orgs` (expired ones included) of users whose account is not
+    /// disabled, in one read: who to tell at those organisations (the caller keeps the active).
+    async fn grants_at(&self, orgs: &[OrgId]) -> StoreResult<Vec<RoleGrant>>;
     async fn create_session(&self, session: &Session) -> StoreResult<()>;
     async fn get_session(&self, id_hash: &str) -> StoreResult<Option<Session>>;
     async fn update_session(&self, session: &Session) -> StoreResult<()>;

@@ -134,22 +134,27 @@ impl App {
         roles: &[ward_core::role::Role],
         now: jiff::Timestamp,
     ) -> AppResult<Vec<UserId>> {
-        let mut out = Vec::new();
-        for user in self.store().list_users(&Scope::Orgs(vec![org])).await? {
-            if user.disabled {
-                continue;
-            }
-            let holds = self
-                .store()
-                .grants_of(user.id)
-                .await?
-                .iter()
-                .any(|g| g.org == org && roles.contains(&g.role) && g.is_active(now));
-            if holds {
-                out.push(user.id);
-            }
-        }
+        let mut out: Vec<UserId> = self
+            .people_at(&[org], now)
+            .await?
+            .into_iter()
+            .filter(|g| roles.contains(&g.role))
+            .map(|g| g.user)
+            .collect();
+        out.dedup();
         Ok(out)
+    }
+
+    /// The active grants at `orgs` of users whose account is not disabled (one read): whom
+    /// Ward tells at those organisations.
+    pub(crate) async fn people_at(
+        &self,
+        orgs: &[OrgId],
+        now: jiff::Timestamp,
+    ) -> AppResult<Vec<ward_core::role::RoleGrant>> {
+        let mut grants = self.store().grants_at(orgs).await?;
+        grants.retain(|g| g.is_active(now));
+        Ok(grants)
     }
 
     /// Queue the notices of every recorded step whose notices are not queued yet (this run's, and

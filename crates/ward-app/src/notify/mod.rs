@@ -101,38 +101,33 @@ impl App {
             return Ok(queued);
         }
         let now = self.now();
-        for &org in orgs {
-            for user in self.store().list_users(&Scope::Orgs(vec![org])).await? {
-                if user.disabled {
-                    continue;
-                }
-                let holds_role = self
-                    .store()
-                    .grants_of(user.id)
-                    .await?
-                    .iter()
-                    .any(|g| g.org == org && g.is_active(now));
-                if !holds_role {
-                    continue;
-                }
-                let payload = EmailPayload {
-                    alert,
-                    org,
-                    user: user.id,
-                    escalation: None,
-                };
-                let key = format!("notify.email:{alert}:{org}:{}", user.id);
-                self.enqueue_job(
-                    JobKind::NotifyEmail,
-                    serde_json::to_value(&payload)
-                        .map_err(|e| crate::error::AppError::Internal(e.to_string()))?,
-                    None,
-                    EMAIL_ATTEMPTS,
-                    Some(&key),
-                )
-                .await?;
-                queued += 1;
-            }
+        // Everyone holding an active role at each organisation, once per organisation.
+        let mut people: Vec<(OrgId, UserId)> = self
+            .people_at(orgs, now)
+            .await?
+            .into_iter()
+            .map(|g| (g.org, g.user))
+            .collect();
+        people.sort();
+        people.dedup();
+        for (org, user) in people {
+            let payload = EmailPayload {
+                alert,
+                org,
+                user,
+                escalation: None,
+            };
+            let key = format!("notify.email:{alert}:{org}:{user}");
+            self.enqueue_job(
+                JobKind::NotifyEmail,
+                serde_json::to_value(&payload)
+                    .map_err(|e| crate::error::AppError::Internal(e.to_string()))?,
+                None,
+                EMAIL_ATTEMPTS,
+                Some(&key),
+            )
+            .await?;
+            queued += 1;
         }
         Ok(queued)
     }

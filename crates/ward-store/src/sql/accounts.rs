@@ -6,7 +6,7 @@ use ward_core::account::{ApiToken, Email, Session, User};
 use ward_core::audit::{AuditEvent, digest_json};
 use ward_core::clock::truncate_to_micros;
 use ward_core::role::RoleGrant;
-use ward_core::{GrantId, TokenId, UserId};
+use ward_core::{GrantId, OrgId, TokenId, UserId};
 
 use super::{Exec, RowRead, Sql, SqlBackend, Tx, audit, corrupt_column};
 use crate::{
@@ -533,6 +533,29 @@ impl<B: SqlBackend> AccountStore for B {
         rows.iter()
             .map(|r| grant_from_columns(r, &GRANT_NAMES, user))
             .collect()
+    }
+
+    async fn grants_at(&self, orgs: &[OrgId]) -> StoreResult<Vec<RoleGrant>> {
+        let mut db = self.read().await?;
+        let dialect = db.dialect();
+        let mut out = Vec::new();
+        for chunk in orgs.chunks(500) {
+            let mut q = Sql::new(
+                "SELECT g.id, g.user_id, g.role, g.org_id, g.created_at, g.expires_at, g.granted_by \
+                 FROM role_grants g JOIN users u ON u.id = g.user_id WHERE u.disabled = $1 AND ",
+            )
+            .arg(false);
+            q.in_list(
+                dialect,
+                "g.org_id",
+                super::Arg::Uuids(chunk.iter().map(|o| *o.as_uuid()).collect()),
+            );
+            q.push(" ORDER BY g.org_id, g.user_id, g.created_at, g.id");
+            for r in db.fetch_all(q).await? {
+                out.push(grant_from_columns(&r, &GRANT_NAMES, r.id("user_id")?)?);
+            }
+        }
+        Ok(out)
     }
 
     async fn create_session(&self, session: &Session) -> StoreResult<()> {

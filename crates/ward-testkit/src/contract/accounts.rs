@@ -196,6 +196,12 @@ pub async fn accounts_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()> {
         vec![g1.clone(), g2.clone()],
         "grants oldest first"
     );
+    check_eq!(
+        store.grants_at(&[a.id, b.id]).await?,
+        vec![g3.clone()],
+        "grants at the two trusts of people whose account is not disabled"
+    );
+    check_eq!(store.grants_at(&[]).await?, vec![], "no organisations");
     let orphan = grant(new_id(UserId::new_at), Role::OrgMember, a.id, 4);
     check_err!(
         store.add_grant(&orphan, &fx.meta(74)).await,
