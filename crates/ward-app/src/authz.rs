@@ -89,10 +89,18 @@ pub enum Action {
     DeployResponders,
     /// See who is deployed where and who is free (the capacity view).
     ReadDeployments,
+    /// See training requirements, completion figures and named board members (an organisation's
+    /// own people, its ICB and region, the national team, auditors).
+    ReadPeople,
+    /// Import the organisation's training record and name its accountable board members (its
+    /// admins).
+    WritePeople,
+    /// Add or change the training each role requires (the national team).
+    ManageTrainingRequirements,
 }
 
 impl Action {
-    pub const ALL: [Action; 34] = [
+    pub const ALL: [Action; 37] = [
         Self::ReadOrgs,
         Self::ImportOrgs,
         Self::ReadInventory,
@@ -127,6 +135,9 @@ impl Action {
         Self::WriteExercises,
         Self::DeployResponders,
         Self::ReadDeployments,
+        Self::ReadPeople,
+        Self::WritePeople,
+        Self::ManageTrainingRequirements,
     ];
 }
 
@@ -144,6 +155,8 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
             WriteInventory | StateVex | WriteAssessments | SignOffAssessments | RespondAlerts | WriteRisks
             | ApproveRisks | WriteIncidents,
         ) => None,
+        // An organisation's own admins keep its training record and name its board.
+        (NationalAnalyst, WritePeople) => None,
         (NationalAnalyst, _) => Some(Scope::All),
 
         (
@@ -155,6 +168,7 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
         (RegionalLead, WriteExercises) => own_subtree,
         // A regional team issues alerts to its own region only.
         (RegionalLead, IssueAlerts) => own_subtree,
+        (RegionalLead, ReadPeople) => own_subtree,
         (RegionalLead, _) => None,
 
         (
@@ -164,6 +178,7 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
             | RespondAlerts | ReadImpact | ReadRisks | WriteRisks | ApproveRisks | ReadIncidents
             | WriteIncidents | ReplayDeliveries | ReadExercises | WriteExercises,
         ) => own_subtree,
+        (OrgAdmin, ReadPeople | WritePeople) => own_subtree,
         (OrgAdmin, _) => None,
 
         (
@@ -173,6 +188,7 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
             | ReadExercises,
         ) => own_subtree,
         (OrgMember, WriteAssessments | WriteRisks) => own_subtree,
+        (OrgMember, ReadPeople) => own_subtree,
         (OrgMember | IncidentResponder, _) => None,
 
         (
@@ -180,6 +196,7 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
             ReadOrgs | ReadInventory | ReadExposure | ReadAudit | ReadAssessments | ReadAlerts | ReadImpact
             | ReadRisks | ReadExercises,
         ) => own_subtree,
+        (Auditor, ReadPeople) => own_subtree,
         (Auditor, _) => None,
 
         // A supplier answers its own organisation's supplier assessment and sees nobody else's.
@@ -358,6 +375,23 @@ mod tests {
         let readers = can(Action::ReadExercises);
         assert!(readers.contains(&Role::Auditor));
         assert!(!readers.contains(&Role::SupplierContact));
+    }
+
+    #[test]
+    fn training_records_are_kept_by_admins_and_requirements_set_nationally() {
+        let can = |a: Action| -> Vec<Role> {
+            Role::iter()
+                .filter(|r| scope_for(*r, org(), a).is_some())
+                .collect()
+        };
+        assert_eq!(can(Action::WritePeople), vec![Role::OrgAdmin]);
+        assert_eq!(
+            can(Action::ManageTrainingRequirements),
+            vec![Role::NationalAnalyst]
+        );
+        let readers = can(Action::ReadPeople);
+        assert!(readers.contains(&Role::Auditor) && readers.contains(&Role::OrgMember));
+        assert!(!readers.contains(&Role::SupplierContact) && !readers.contains(&Role::IncidentResponder));
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod error;
 pub mod exercises;
 pub mod incidents;
 pub mod keys;
+pub mod people;
 mod query;
 pub mod refusals;
 pub mod restore_check;
@@ -31,6 +32,7 @@ pub use error::{StoreError, StoreErrorKind, StoreResult};
 pub use exercises::ExerciseStore;
 pub use incidents::IncidentStore;
 pub use keys::StoreKeys;
+pub use people::PeopleStore;
 pub use query::*;
 pub use risks::RiskStore;
 pub use sector::SectorStore;
@@ -490,6 +492,7 @@ pub trait Store:
     + IncidentStore
     + ExerciseStore
     + DeploymentStore
+    + PeopleStore
 {
 }
 impl<T> Store for T where
@@ -512,5 +515,6 @@ impl<T> Store for T where
         + IncidentStore
         + ExerciseStore
         + DeploymentStore
+        + PeopleStore
 {
 }

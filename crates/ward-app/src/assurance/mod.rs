@@ -7,6 +7,7 @@
 
 pub mod assessments;
 pub mod profiles;
+pub mod questionnaire;
 
 use serde::Serialize;
 use ward_core::assurance::{Framework, FrameworkFormat};
