@@ -13,7 +13,7 @@ use ward_core::assurance::{
 use ward_store::assurance::FrameworkPut;
 use ward_store::{Scope, Store, StoreError};
 
-fn framework(id: &str, version: &str, statements: usize) -> Framework {
+pub(super) fn framework(id: &str, version: &str, statements: usize) -> Framework {
     let indicators = (1..=statements)
         .map(|k| Indicator {
             id: format!("A1.a.A.{k}"),
@@ -125,7 +125,7 @@ pub async fn frameworks_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()> 
     Ok(())
 }
 
-fn head(org: ward_core::OrgId, framework: &str, year: i32, secs: i64) -> AssessmentHead {
+pub(super) fn head(org: ward_core::OrgId, framework: &str, year: i32, secs: i64) -> AssessmentHead {
     AssessmentHead {
         id: new_id(AssessmentId::new_at),
         org,

@@ -24,6 +24,7 @@ mod isolation;
 mod jobs;
 mod orgs;
 mod overview;
+mod people;
 mod products;
 mod risks;
 mod search;
@@ -50,6 +51,7 @@ pub use isolation::isolation_between_organisations;
 pub use jobs::{jobs_claimed_once_under_concurrency, jobs_lifecycle};
 pub use orgs::{org_hierarchy_and_links, orgs_round_trip};
 pub use overview::overview_counts_follow_writes;
+pub use people::{people_round_trip, questionnaire_round_trip};
 pub use products::product_confirmation;
 pub use risks::risks_round_trip;
 pub use search::{asset_search_follows_writes, search_totals_stop_at_the_cap};
@@ -99,6 +101,8 @@ macro_rules! contract_checks {
             incidents_round_trip,
             exercises_round_trip,
             deployments_round_trip,
+            people_round_trip,
+            questionnaire_round_trip,
         }
     };
 }
