@@ -66,14 +66,33 @@ async fn disposable_questionnaire(app: &TestApp, org: ward_core::OrgId, answered
     if answered {
         let by = app.world.users[&Role::OrgAdmin].id;
         let meta = actor.audit(app.app.now());
+        let framework = app
+            .store
+            .get_framework(ward_core::questionnaire::FRAMEWORK, ward_core::questionnaire::VERSION)
+            .await
+            .unwrap()
+            .unwrap();
+        let no = ward_core::questionnaire::QuestionAnswer::No;
         for question in ward_core::questionnaire::QUESTIONS {
+            let outcome = framework.outcome(question.outcome).unwrap();
+            let indicators = ward_core::questionnaire::indicator_answers(outcome, no)
+                .into_iter()
+                .map(|(k, v)| {
+                    let a = ward_core::assurance::Answer {
+                        value: Some(v),
+                        comment: String::new(),
+                        evidence: vec![],
+                    };
+                    (k, a)
+                })
+                .collect();
             app.store
                 .save_question_answer(
                     &ward_store::Scope::All,
                     q.assessment.id,
                     question.id,
-                    ward_core::questionnaire::QuestionAnswer::No,
-                    &Default::default(),
+                    no,
+                    &indicators,
                     by,
                     &meta,
                 )
