@@ -514,6 +514,16 @@ async fn a_tour_in_headless_chromium() {
     // Every page the national analyst opens fits a phone's width: wide tables scroll inside
     // their own region, the page itself never scrolls sideways.
     let icb_page = format!("/orgs/{}", t.world.icb);
+    ward_testkit::questionnaire::load_framework(&t.app, t.world.national).await;
+    let questionnaire = t
+        .app
+        .start_questionnaire(
+            &ward_app::Actor::system("tour", t.world.national),
+            ward_app::assurance::questionnaire::NewQuestionnaire { org: t.world.trust, year: 2026 },
+        )
+        .await
+        .expect("a questionnaire");
+    let questionnaire_page = format!("/questionnaire/{}", questionnaire.assessment.id);
     for path in [
         "/",
         icb_page.as_str(),
@@ -536,6 +546,9 @@ async fn a_tour_in_headless_chromium() {
         "/admin/tokens",
         "/admin/audit",
         "/admin/deliveries",
+        "/people",
+        "/questionnaire",
+        questionnaire_page.as_str(),
     ] {
         tour.go(path).await;
         tour.c
