@@ -662,3 +662,33 @@ fn risks_list_and_rollup_print_json_for_scripts() {
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
     assert!(text(&o).contains("no organisation ZZZ9"), "{}", text(&o));
 }
+
+#[test]
+fn training_import_is_atomic_and_names_line_and_column() {
+    let db = db_with_an_admin();
+    let bad = db.file(
+        "bad.csv",
+        "person_ref,role,course,completed_on\nE1,staff,data-security-awareness,2026-01-01\nE2,matron,,\n",
+    );
+    let o = db.ward(&["training", "import", bad.to_str().unwrap(), "--org", "RJZ"]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("bad.csv:3:2"), "{}", text(&o));
+    let o = db.ward(&["--json", "training", "rollup"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["orgs"], serde_json::json!([]), "nothing stored");
+
+    let good = db.file(
+        "good.csv",
+        "person_ref,role,course,completed_on\nE1,staff,data-security-awareness,2026-01-01\nE2,staff,,\n",
+    );
+    let o = db.ward(&["--json", "training", "import", good.to_str().unwrap(), "--org", "RJZ"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!((v["rows"].as_u64(), v["people"].as_u64()), (Some(2), Some(2)), "{v}");
+    let o = db.ward(&["--json", "training", "rollup"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["orgs"][0]["org"]["code"], "RJZ", "{v}");
+    let o = db.ward(&["training", "import", good.to_str().unwrap(), "--org", "ZZZ9"]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+}
