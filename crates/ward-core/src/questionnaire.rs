@@ -69,11 +69,11 @@ impl QuestionAnswer {
 
     /// Whether an indicator in `level`'s column holds under this answer.
     pub fn holds(self, level: Level) -> bool {
-        match (self, level) {
-            (Self::Yes, Level::Achieved | Level::PartiallyAchieved) => true,
-            (Self::Partly, Level::PartiallyAchieved) => true,
-            _ => false,
-        }
+        matches!(
+            (self, level),
+            (Self::Yes, Level::Achieved | Level::PartiallyAchieved)
+                | (Self::Partly, Level::PartiallyAchieved)
+        )
     }
 }
 

@@ -44,6 +44,16 @@ pub struct TrainingReplaced {
     pub completions: u64,
 }
 
+/// One questionnaire answer as it is saved: the question, the answer, the indicator answers it
+/// gives and who answered.
+#[derive(Debug, Clone, Copy)]
+pub struct SavedAnswer<'a> {
+    pub question: &'a str,
+    pub answer: QuestionAnswer,
+    pub indicators: &'a BTreeMap<String, Answer>,
+    pub by: UserId,
+}
+
 #[async_trait]
 pub trait PeopleStore: Send + Sync {
     /// The requirements the national team added or changed (the built-in ones live in
@@ -107,10 +117,7 @@ pub trait PeopleStore: Send + Sync {
         &self,
         scope: &Scope,
         id: AssessmentId,
-        question: &str,
-        answer: QuestionAnswer,
-        indicators: &BTreeMap<String, Answer>,
-        by: UserId,
+        saved: &SavedAnswer<'_>,
         audit: &AuditMeta,
     ) -> StoreResult<()>;
     /// The questionnaire's answers so far, by question.

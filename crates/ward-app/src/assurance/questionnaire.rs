@@ -171,7 +171,17 @@ impl App {
             })
             .collect();
         self.store()
-            .save_question_answer(&scope, id, q.id, answer, &indicators, by, &actor.audit(now))
+            .save_question_answer(
+                &scope,
+                id,
+                &ward_store::people::SavedAnswer {
+                    question: q.id,
+                    answer,
+                    indicators: &indicators,
+                    by,
+                },
+                &actor.audit(now),
+            )
             .await?;
         self.questionnaire(actor, id).await
     }

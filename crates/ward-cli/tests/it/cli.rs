@@ -682,10 +682,21 @@ fn training_import_is_atomic_and_names_line_and_column() {
         "good.csv",
         "person_ref,role,course,completed_on\nE1,staff,data-security-awareness,2026-01-01\nE2,staff,,\n",
     );
-    let o = db.ward(&["--json", "training", "import", good.to_str().unwrap(), "--org", "RJZ"]);
+    let o = db.ward(&[
+        "--json",
+        "training",
+        "import",
+        good.to_str().unwrap(),
+        "--org",
+        "RJZ",
+    ]);
     assert!(o.status.success(), "{}", text(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!((v["rows"].as_u64(), v["people"].as_u64()), (Some(2), Some(2)), "{v}");
+    assert_eq!(
+        (v["rows"].as_u64(), v["people"].as_u64()),
+        (Some(2), Some(2)),
+        "{v}"
+    );
     let o = db.ward(&["--json", "training", "rollup"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["orgs"][0]["org"]["code"], "RJZ", "{v}");

@@ -13,15 +13,15 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use jiff::civil::Date;
-use ward_core::assurance::{Answer, AssessmentHead, AssessmentStatus};
+use ward_core::assurance::{AssessmentHead, AssessmentStatus};
 use ward_core::org::OrgKind;
 use ward_core::questionnaire::QuestionAnswer;
 use ward_core::training::{BoardMember, CourseCode, Requirement, TrainingRecord};
-use ward_core::{AssessmentId, BoardMemberId, OrgId, UserId};
+use ward_core::{AssessmentId, BoardMemberId, OrgId};
 
 use super::assessments::{head_in_scope, insert_assessment, touch, write_answers};
 use super::{Arg, Exec, IntoArg, RowRead, Sql, SqlBackend, Tx, audit};
-use crate::people::{OrgLabel, PeopleStore, TrainingReplaced, TrainingTally};
+use crate::people::{OrgLabel, PeopleStore, SavedAnswer, TrainingReplaced, TrainingTally};
 use crate::{AuditMeta, Scope, StoreError, StoreResult};
 
 /// Rows per multi-row INSERT of an import.
@@ -378,12 +378,15 @@ impl<B: SqlBackend> PeopleStore for B {
         &self,
         scope: &Scope,
         id: AssessmentId,
-        question: &str,
-        answer: QuestionAnswer,
-        indicators: &BTreeMap<String, Answer>,
-        by: UserId,
+        saved: &SavedAnswer<'_>,
         meta: &AuditMeta,
     ) -> StoreResult<()> {
+        let SavedAnswer {
+            question,
+            answer,
+            indicators,
+            by,
+        } = *saved;
         let mut tx = self.write().await?;
         let h = head_in_scope(&mut tx, scope, id).await?;
         let marked = Sql::new("SELECT 1 AS n FROM questionnaires WHERE assessment_id = $1").arg(id);

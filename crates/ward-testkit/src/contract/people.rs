@@ -276,10 +276,12 @@ pub async fn questionnaire_round_trip(store: Arc<dyn Store>) -> anyhow::Result<(
         .save_question_answer(
             &scope_a,
             h.id,
-            "q01",
-            QuestionAnswer::Partly,
-            &BTreeMap::new(),
-            manager.id,
+            &ward_store::people::SavedAnswer {
+                question: "q01",
+                answer: QuestionAnswer::Partly,
+                indicators: &BTreeMap::new(),
+                by: manager.id,
+            },
             &fx.meta(4),
         )
         .await?;
@@ -287,10 +289,12 @@ pub async fn questionnaire_round_trip(store: Arc<dyn Store>) -> anyhow::Result<(
         .save_question_answer(
             &scope_a,
             h.id,
-            "q01",
-            QuestionAnswer::Yes,
-            &yes,
-            manager.id,
+            &ward_store::people::SavedAnswer {
+                question: "q01",
+                answer: QuestionAnswer::Yes,
+                indicators: &yes,
+                by: manager.id,
+            },
             &fx.meta(5),
         )
         .await?;
@@ -309,10 +313,12 @@ pub async fn questionnaire_round_trip(store: Arc<dyn Store>) -> anyhow::Result<(
             .save_question_answer(
                 &scope_b,
                 h.id,
-                "q02",
-                QuestionAnswer::No,
-                &BTreeMap::new(),
-                manager.id,
+                &ward_store::people::SavedAnswer {
+                    question: "q02",
+                    answer: QuestionAnswer::No,
+                    indicators: &BTreeMap::new(),
+                    by: manager.id
+                },
                 &fx.meta(6)
             )
             .await,
@@ -324,10 +330,12 @@ pub async fn questionnaire_round_trip(store: Arc<dyn Store>) -> anyhow::Result<(
             .save_question_answer(
                 &scope_a,
                 plain.id,
-                "q02",
-                QuestionAnswer::No,
-                &BTreeMap::new(),
-                manager.id,
+                &ward_store::people::SavedAnswer {
+                    question: "q02",
+                    answer: QuestionAnswer::No,
+                    indicators: &BTreeMap::new(),
+                    by: manager.id
+                },
                 &fx.meta(6)
             )
             .await,
@@ -348,10 +356,12 @@ pub async fn questionnaire_round_trip(store: Arc<dyn Store>) -> anyhow::Result<(
             .save_question_answer(
                 &scope_a,
                 h.id,
-                "q02",
-                QuestionAnswer::No,
-                &BTreeMap::new(),
-                manager.id,
+                &ward_store::people::SavedAnswer {
+                    question: "q02",
+                    answer: QuestionAnswer::No,
+                    indicators: &BTreeMap::new(),
+                    by: manager.id
+                },
                 &fx.meta(8)
             )
             .await,

@@ -519,7 +519,10 @@ async fn a_tour_in_headless_chromium() {
         .app
         .start_questionnaire(
             &ward_app::Actor::system("tour", t.world.national),
-            ward_app::assurance::questionnaire::NewQuestionnaire { org: t.world.trust, year: 2026 },
+            ward_app::assurance::questionnaire::NewQuestionnaire {
+                org: t.world.trust,
+                year: 2026,
+            },
         )
         .await
         .expect("a questionnaire");

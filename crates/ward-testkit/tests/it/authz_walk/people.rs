@@ -68,7 +68,10 @@ async fn disposable_questionnaire(app: &TestApp, org: ward_core::OrgId, answered
         let meta = actor.audit(app.app.now());
         let framework = app
             .store
-            .get_framework(ward_core::questionnaire::FRAMEWORK, ward_core::questionnaire::VERSION)
+            .get_framework(
+                ward_core::questionnaire::FRAMEWORK,
+                ward_core::questionnaire::VERSION,
+            )
             .await
             .unwrap()
             .unwrap();
@@ -90,10 +93,12 @@ async fn disposable_questionnaire(app: &TestApp, org: ward_core::OrgId, answered
                 .save_question_answer(
                     &ward_store::Scope::All,
                     q.assessment.id,
-                    question.id,
-                    no,
-                    &indicators,
-                    by,
+                    &ward_store::people::SavedAnswer {
+                        question: question.id,
+                        answer: no,
+                        indicators: &indicators,
+                        by,
+                    },
                     &meta,
                 )
                 .await
