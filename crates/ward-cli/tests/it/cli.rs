@@ -360,6 +360,27 @@ fn small_demo_loads_and_prints_one_login_per_role() {
         .sum();
     assert_eq!(total, 3, "{v}");
     assert_eq!(v["nation"].as_array().map(Vec::len), Some(1), "{v}");
+    // So does its training record: 44 people, the nation's staff figure is the organisation's.
+    assert!(err.contains("People: a training record of 44 people"), "{err}");
+    let o = db.ward(&["--json", "training", "rollup"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let staff = |doc: &serde_json::Value| {
+        doc["courses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["role"] == "staff")
+            .cloned()
+    };
+    let nation = v["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["org"]["kind"] == "national_body")
+        .unwrap();
+    assert_eq!(staff(nation), staff(&v["orgs"][0]), "{v}");
+    assert_eq!(staff(nation).unwrap()["people"], 40, "{v}");
     let o = db.ward(&["audit", "verify"]);
     assert!(o.status.success(), "{}", text(&o));
 }
