@@ -95,10 +95,18 @@ pub enum Action {
     /// See which organisations' assessment claims disagree most with Ward's own facts (the
     /// national team, a regional lead within its region).
     ReadAssuranceOverview,
+    /// See training requirements, completion figures and named board members (an organisation's
+    /// own people, its ICB and region, the national team, auditors).
+    ReadPeople,
+    /// Import the organisation's training record and name its accountable board members (its
+    /// admins).
+    WritePeople,
+    /// Add or change the training each role requires (the national team).
+    ManageTrainingRequirements,
 }
 
 impl Action {
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 39] = [
         Self::ReadOrgs,
         Self::ImportOrgs,
         Self::ReadInventory,
@@ -135,6 +143,9 @@ impl Action {
         Self::ReadDeployments,
         Self::ApproveImprovementPlans,
         Self::ReadAssuranceOverview,
+        Self::ReadPeople,
+        Self::WritePeople,
+        Self::ManageTrainingRequirements,
     ];
 }
 
@@ -152,6 +163,8 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
             WriteInventory | StateVex | WriteAssessments | SignOffAssessments | RespondAlerts | WriteRisks
             | ApproveRisks | WriteIncidents,
         ) => None,
+        // An organisation's own admins keep its training record and name its board.
+        (NationalAnalyst, WritePeople) => None,
         (NationalAnalyst, _) => Some(Scope::All),
 
         (
@@ -165,6 +178,7 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
         (RegionalLead, IssueAlerts) => own_subtree,
         // A regional team approves improvement plans and compares claims with facts in its region.
         (RegionalLead, ApproveImprovementPlans | ReadAssuranceOverview) => own_subtree,
+        (RegionalLead, ReadPeople) => own_subtree,
         (RegionalLead, _) => None,
 
         (
@@ -174,6 +188,7 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
             | RespondAlerts | ReadImpact | ReadRisks | WriteRisks | ApproveRisks | ReadIncidents
             | WriteIncidents | ReplayDeliveries | ReadExercises | WriteExercises,
         ) => own_subtree,
+        (OrgAdmin, ReadPeople | WritePeople) => own_subtree,
         (OrgAdmin, _) => None,
 
         (
@@ -183,6 +198,7 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
             | ReadExercises,
         ) => own_subtree,
         (OrgMember, WriteAssessments | WriteRisks) => own_subtree,
+        (OrgMember, ReadPeople) => own_subtree,
         (OrgMember | IncidentResponder, _) => None,
 
         (
@@ -190,6 +206,7 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
             ReadOrgs | ReadInventory | ReadExposure | ReadAudit | ReadAssessments | ReadAlerts | ReadImpact
             | ReadRisks | ReadExercises,
         ) => own_subtree,
+        (Auditor, ReadPeople) => own_subtree,
         (Auditor, _) => None,
 
         // A supplier answers its own organisation's supplier assessment and sees nobody else's.
@@ -382,6 +399,23 @@ mod tests {
                 Some(Scope::subtree(org()))
             );
         }
+    }
+
+    #[test]
+    fn training_records_are_kept_by_admins_and_requirements_set_nationally() {
+        let can = |a: Action| -> Vec<Role> {
+            Role::iter()
+                .filter(|r| scope_for(*r, org(), a).is_some())
+                .collect()
+        };
+        assert_eq!(can(Action::WritePeople), vec![Role::OrgAdmin]);
+        assert_eq!(
+            can(Action::ManageTrainingRequirements),
+            vec![Role::NationalAnalyst]
+        );
+        let readers = can(Action::ReadPeople);
+        assert!(readers.contains(&Role::Auditor) && readers.contains(&Role::OrgMember));
+        assert!(!readers.contains(&Role::SupplierContact) && !readers.contains(&Role::IncidentResponder));
     }
 
     #[test]

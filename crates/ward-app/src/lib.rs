@@ -20,6 +20,7 @@ pub mod incidents;
 pub mod inventory;
 pub mod jobs;
 pub mod notify;
+pub mod people;
 pub mod products;
 pub mod risks;
 pub mod sealed;

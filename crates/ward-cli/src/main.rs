@@ -101,6 +101,9 @@ enum Command {
     /// Exercises of response plans: the built-in scenario library (offline).
     #[command(subcommand)]
     Exercises(commands::exercises::ExercisesCommand),
+    /// Training: import an organisation's completion CSV, the roll-up of completion.
+    #[command(subcommand)]
+    Training(commands::training::TrainingCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -193,6 +196,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Impact(a) => commands::impact::run(&settings, cli.json, a).await,
         Command::Simulate(a) => commands::simulate::run(&settings, cli.json, a).await,
         Command::Exercises(c) => commands::exercises::run(cli.json, &c),
+        Command::Training(c) => commands::training::run(&settings, cli.json, c).await,
         Command::Scan(a) => {
             if commands::offline::run_scan(&a, cli.json)? {
                 std::process::exit(1);

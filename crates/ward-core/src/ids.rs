@@ -80,3 +80,5 @@ id_type!(/// A responder deployed to an organisation for an incident.
     DeploymentId);
 id_type!(/// An action of an assessment's improvement plan.
     ImprovementActionId);
+id_type!(/// A board member named as accountable for an organisation's cyber security.
+    BoardMemberId);

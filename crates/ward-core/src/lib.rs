@@ -16,6 +16,7 @@ pub mod incident;
 pub mod job;
 pub mod keys;
 pub mod org;
+pub mod questionnaire;
 pub mod risk;
 pub mod role;
 pub mod search;
@@ -24,6 +25,7 @@ pub mod spreadsheet;
 pub mod supplier;
 pub mod text;
 pub mod tlp;
+pub mod training;
 pub mod vuln;
 
 pub use error::ValidationError;

@@ -16,6 +16,7 @@ pub mod first_seen;
 pub mod improvement;
 pub mod incidents;
 pub mod keys;
+pub mod people;
 mod query;
 pub mod refusals;
 pub mod restore_check;
@@ -35,6 +36,7 @@ pub use first_seen::FirstSeenStore;
 pub use improvement::ImprovementStore;
 pub use incidents::IncidentStore;
 pub use keys::StoreKeys;
+pub use people::PeopleStore;
 pub use query::*;
 pub use risks::RiskStore;
 pub use sector::SectorStore;
@@ -499,6 +501,7 @@ pub trait Store:
     + DeploymentStore
     + FirstSeenStore
     + ImprovementStore
+    + PeopleStore
 {
 }
 impl<T> Store for T where
@@ -523,5 +526,6 @@ impl<T> Store for T where
         + DeploymentStore
         + FirstSeenStore
         + ImprovementStore
+        + PeopleStore
 {
 }

@@ -15,6 +15,9 @@
 //!   for another organisation than the plan's, and action statuses parse;
 //! * exercises: creator, facilitator, releasers, authors and action owners are users in the
 //!   backup, exercising organisations and actions' organisations exist, and the enums parse;
+//! * people: training roles and course codes parse, training records, board members and
+//!   questionnaires name an organisation that exists, questionnaire answers a question Ward asks
+//!   and an author in the backup;
 //! * risks: owner and approver are users in the backup; the stored current score and grade are the
 //!   ones the current scoring gives (`RiskScore::score`), patient safety scored;
 //! * the audit chain verifies under this instance's key, so its head can be signed again.
@@ -220,6 +223,33 @@ impl RestoreChecker {
                     ));
                 }
             }
+            "training_requirements" => {
+                parses::<ward_core::training::StaffRole>(line, table, row, "role")?;
+                course_rule(line, table, row)?;
+            }
+            "training_people" => {
+                self.org_kind(line, table, row, "org_id")?;
+                parses::<ward_core::training::StaffRole>(line, table, row, "role")?;
+            }
+            "training_completions" => {
+                self.org_kind(line, table, row, "org_id")?;
+                course_rule(line, table, row)?;
+            }
+            "board_members" | "questionnaires" => {
+                self.org_kind(line, table, row, "org_id")?;
+            }
+            "questionnaire_answers" => {
+                self.require_user(line, table, row, "answered_by", false)?;
+                parses::<ward_core::questionnaire::QuestionAnswer>(line, table, row, "answer")?;
+                let q = text(row, "question").unwrap_or_default();
+                if ward_core::questionnaire::question(q).is_none() {
+                    return Err(Self::bad(
+                        line,
+                        table,
+                        format!("question '{q}' is not one Ward asks"),
+                    ));
+                }
+            }
             "vex_statements" if row.get("org_id").is_some_and(|v| !v.is_null()) => {
                 self.org_kind(line, table, row, "org_id")?;
             }
@@ -301,6 +331,14 @@ fn parses<T: std::str::FromStr>(
     v.parse::<T>()
         .map(|_| ())
         .map_err(|_| RestoreChecker::bad(line, table, format!("{column} '{v}' is not one Ward knows")))
+}
+
+/// A training course code is one a write would accept.
+fn course_rule(line: usize, table: &str, row: &Map<String, Value>) -> StoreResult<()> {
+    let v = text(row, "course").unwrap_or_default();
+    ward_core::training::CourseCode::parse(v)
+        .map(|_| ())
+        .map_err(|e| RestoreChecker::bad(line, table, e.to_string()))
 }
 
 /// An exercise's scenario, kind and status parse.

@@ -8,6 +8,7 @@ pub mod app;
 pub mod contract;
 pub mod db;
 pub mod fixtures;
+pub mod questionnaire;
 pub mod skip;
 
 pub use app::{TestApp, on_each_backend, spawn_app, spawn_app_tuned, spawn_app_with};

@@ -345,10 +345,14 @@ impl App {
                 "the assessment is {from}; it cannot become {to}"
             )));
         }
-        if to == AssessmentStatus::Submitted && !current.unanswered.is_empty() {
+        let unanswered = if to == AssessmentStatus::Submitted {
+            self.required_unanswered(&scope, &current).await?
+        } else {
+            Vec::new()
+        };
+        if !unanswered.is_empty() {
             return Err(AppError::Invalid(
-                current
-                    .unanswered
+                unanswered
                     .iter()
                     .map(|i| FieldProblem {
                         path: format!("answers.{i}"),

@@ -10,6 +10,7 @@ pub mod evidence;
 pub mod export;
 pub mod improvement;
 pub mod profiles;
+pub mod questionnaire;
 
 use serde::Serialize;
 use ward_core::assurance::{Framework, FrameworkFormat};

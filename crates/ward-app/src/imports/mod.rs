@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod orgs;
+pub mod training;
 
 use crate::App;
 use crate::actor::Actor;

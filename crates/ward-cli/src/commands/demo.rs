@@ -60,6 +60,7 @@ pub(crate) async fn run(mut settings: Settings, explicit_db: bool, a: DemoArgs) 
     let threats = load_threats(&app).await?;
     let (logins, member) = create_personas(&app, &plan).await?;
     let risks = seed_risks(&app, member).await?;
+    let trained = seed_people(&app, member, today).await?;
     eprintln!(
         "Loaded a {} demo sector: {orgs} organisations, {assets} assets in {:.1}s.",
         a.scale.as_str(),
@@ -70,6 +71,9 @@ pub(crate) async fn run(mut settings: Settings, explicit_db: bool, a: DemoArgs) 
         threats.advisories, threats.kev, threats.epss, threats.eol
     );
     eprintln!("Risk register: {risks} risks raised from the member's organisation's top exposures.");
+    eprintln!(
+        "People: a training record of {trained} people and a board member accountable for cyber security in the member's organisation."
+    );
     print_logins(&logins, &settings, a.serve.listen.as_deref());
     if a.no_serve {
         return Ok(());
@@ -287,6 +291,58 @@ async fn seed_risks(
         raised += 1;
     }
     Ok(raised)
+}
+
+/// A training record for the demo member's organisation (staff, board members and a cyber lead,
+/// some up to date, some overdue, some never trained) and its accountable board member, so the
+/// People page and the roll-up have something to show. Returns how many people it names.
+async fn seed_people(
+    app: &App,
+    member: Option<(ward_core::UserId, ward_core::OrgId)>,
+    today: jiff::civil::Date,
+) -> anyhow::Result<usize> {
+    let Some((_, org)) = member else {
+        return Ok(0);
+    };
+    let actor = operator(app).await?;
+    let mut csv = String::from("person_ref,role,course,completed_on\n");
+    let ago = |days: i64| today.checked_sub(jiff::Span::new().days(days)).unwrap_or(today);
+    let staff = 40;
+    for n in 0..staff {
+        // Three in four up to date, one in eight overdue, the rest never trained.
+        match n % 8 {
+            0 => csv.push_str(&format!("S{n:03},staff,,\n")),
+            1 => csv.push_str(&format!(
+                "S{n:03},staff,data-security-awareness,{}\n",
+                ago(400 + n)
+            )),
+            _ => csv.push_str(&format!(
+                "S{n:03},staff,data-security-awareness,{}\n",
+                ago(10 * n + 5)
+            )),
+        }
+    }
+    for (n, days) in [(1, 30), (2, 200), (3, 500)] {
+        for course in ["board-cyber", "data-security-awareness"] {
+            csv.push_str(&format!("B{n:02},board_member,{course},{}\n", ago(days)));
+        }
+    }
+    csv.push_str(&format!("C01,cyber_lead,cyber-specialist,{}\n", ago(90)));
+    csv.push_str(&format!("C01,cyber_lead,data-security-awareness,{}\n", ago(90)));
+    app.import_training_file(&actor, org, "demo-training.csv", csv.into_bytes())
+        .await
+        .map_err(app_err)?;
+    app.add_board_member(
+        &actor,
+        ward_core::training::NewBoardMember {
+            org,
+            name: "Dr Morgan Ellis".into(),
+            board_role: "Medical Director and senior information risk owner".into(),
+        },
+    )
+    .await
+    .map_err(app_err)?;
+    Ok(staff as usize + 4)
 }
 
 fn print_logins(logins: &[Login], settings: &Settings, listen: Option<&str>) {

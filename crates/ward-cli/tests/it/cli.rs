@@ -360,6 +360,27 @@ fn small_demo_loads_and_prints_one_login_per_role() {
         .sum();
     assert_eq!(total, 3, "{v}");
     assert_eq!(v["nation"].as_array().map(Vec::len), Some(1), "{v}");
+    // So does its training record: 44 people, the nation's staff figure is the organisation's.
+    assert!(err.contains("People: a training record of 44 people"), "{err}");
+    let o = db.ward(&["--json", "training", "rollup"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let staff = |doc: &serde_json::Value| {
+        doc["courses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["role"] == "staff")
+            .cloned()
+    };
+    let nation = v["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["org"]["kind"] == "national_body")
+        .unwrap();
+    assert_eq!(staff(nation), staff(&v["orgs"][0]), "{v}");
+    assert_eq!(staff(nation).unwrap()["people"], 40, "{v}");
     let o = db.ward(&["audit", "verify"]);
     assert!(o.status.success(), "{}", text(&o));
 }
@@ -705,4 +726,45 @@ fn assessments_export_and_disagreements_answer_scripts() {
     ]);
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
     assert!(text(&o).contains("not csv or json"), "{}", text(&o));
+}
+
+#[test]
+fn training_import_is_atomic_and_names_line_and_column() {
+    let db = db_with_an_admin();
+    let bad = db.file(
+        "bad.csv",
+        "person_ref,role,course,completed_on\nE1,staff,data-security-awareness,2026-01-01\nE2,matron,,\n",
+    );
+    let o = db.ward(&["training", "import", bad.to_str().unwrap(), "--org", "RJZ"]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("bad.csv:3:2"), "{}", text(&o));
+    let o = db.ward(&["--json", "training", "rollup"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["orgs"], serde_json::json!([]), "nothing stored");
+
+    let good = db.file(
+        "good.csv",
+        "person_ref,role,course,completed_on\nE1,staff,data-security-awareness,2026-01-01\nE2,staff,,\n",
+    );
+    let o = db.ward(&[
+        "--json",
+        "training",
+        "import",
+        good.to_str().unwrap(),
+        "--org",
+        "RJZ",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        (v["rows"].as_u64(), v["people"].as_u64()),
+        (Some(2), Some(2)),
+        "{v}"
+    );
+    let o = db.ward(&["--json", "training", "rollup"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["orgs"][0]["org"]["code"], "RJZ", "{v}");
+    let o = db.ward(&["training", "import", good.to_str().unwrap(), "--org", "ZZZ9"]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
 }

@@ -13,6 +13,7 @@ pub mod impact;
 pub mod incidents;
 pub mod inventory;
 pub mod orgs;
+pub mod people;
 pub mod risks;
 
 use crate::state::AppState;
@@ -259,6 +260,42 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
         )
         .add(M::GET, "/api/v1/deployments", get(deployments::capacity))
         .add(M::POST, "/api/v1/deployments/{id}/end", post(deployments::end))
+        .add(M::GET, "/api/v1/training/requirements", get(people::requirements))
+        .add(
+            M::PUT,
+            "/api/v1/training/requirements",
+            put(people::put_requirement),
+        )
+        .add(
+            M::POST,
+            "/api/v1/training/import",
+            post(people::import).layer(DefaultBodyLimit::max(import_limit)),
+        )
+        .add(M::GET, "/api/v1/training", get(people::completion))
+        .add(M::GET, "/api/v1/training/rollup", get(people::rollup))
+        .add(M::GET, "/api/v1/board", get(people::board))
+        .add(M::POST, "/api/v1/board", post(people::add_board_member))
+        .add(
+            M::DELETE,
+            "/api/v1/board/{id}",
+            delete(people::remove_board_member),
+        )
+        .add(
+            M::POST,
+            "/api/v1/questionnaires",
+            post(people::start_questionnaire),
+        )
+        .add(M::GET, "/api/v1/questionnaires/{id}", get(people::questionnaire))
+        .add(
+            M::PUT,
+            "/api/v1/questionnaires/{id}/answers/{question}",
+            put(people::answer),
+        )
+        .add(
+            M::POST,
+            "/api/v1/questionnaires/{id}/submit",
+            post(people::submit),
+        )
 }
 
 /// The routes that need a credential (everything listed by [`routes`]).
@@ -302,6 +339,9 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         exercises::release, exercises::record, exercises::debrief, exercises::add_action,
         exercises::update_action,
         deployments::deploy, deployments::capacity, deployments::end,
+        people::requirements, people::put_requirement, people::import, people::completion, people::rollup,
+        people::board, people::add_board_member, people::remove_board_member, people::start_questionnaire,
+        people::questionnaire, people::answer, people::submit,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),

@@ -24,7 +24,9 @@ mod incidents;
 mod inventory;
 mod login;
 mod pages;
+mod people;
 mod products;
+mod questionnaire;
 mod risk_form;
 mod risks;
 mod statement;
@@ -137,6 +139,21 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         .route("/admin/audit/verify", post(admin::verify))
         .route("/admin/deliveries", get(deliveries::deliveries))
         .route("/admin/deliveries/{job}/replay", post(deliveries::replay))
+        .route("/people", get(people::people))
+        .route(
+            "/people/training",
+            post(people::upload).layer(DefaultBodyLimit::max(import_limit)),
+        )
+        .route("/people/board", post(people::add_board_member))
+        .route("/people/board/{id}/remove", post(people::remove_board_member))
+        .route("/people/requirements", post(people::set_requirement))
+        .route(
+            "/questionnaire",
+            get(questionnaire::list).post(questionnaire::start),
+        )
+        .route("/questionnaire/{id}", get(questionnaire::questionnaire))
+        .route("/questionnaire/{id}/answer", post(questionnaire::answer))
+        .route("/questionnaire/{id}/submit", post(questionnaire::submit))
         .route("/static/{file}", get(statics::serve))
 }
 
@@ -366,6 +383,7 @@ impl FromRequestParts<AppState> for Signed {
         chrome.can_read_incidents = can(Action::ReadIncidents);
         chrome.can_read_exercises = can(Action::ReadExercises);
         chrome.can_read_deployments = can(Action::ReadDeployments);
+        chrome.can_read_people = can(Action::ReadPeople);
         Ok(Self { actor, view, chrome })
     }
 }

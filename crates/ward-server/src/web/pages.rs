@@ -45,6 +45,7 @@ struct OrgPage {
     show_inventory: bool,
     /// Whether the person may ask what losing this organisation would stop.
     can_impact: bool,
+    can_people: bool,
     can_import: bool,
     stats: Vec<Stat>,
     asset_bars: Vec<Bar>,
@@ -186,6 +187,7 @@ fn org_page(
         children_href: format!("/orgs?parent={}", o.id),
         show_inventory: page.may(Action::ReadInventory),
         can_impact: page.may(Action::ReadImpact),
+        can_people: page.may(Action::ReadPeople),
         can_import: page.chrome.can_import,
         stats,
         asset_bars: bars(

@@ -19,6 +19,7 @@ pub enum Section {
     Incidents,
     Exercises,
     Deployments,
+    People,
     Products,
     Assurance,
     Alerts,
@@ -67,6 +68,8 @@ pub struct Chrome {
     pub can_read_incidents: bool,
     /// May see exercises (set by the extractor after `new`).
     pub can_read_exercises: bool,
+    /// May see training figures and board accountability (set by the extractor after `new`).
+    pub can_read_people: bool,
     pub can_read_deployments: bool,
     pub can_import: bool,
     /// May see assessments (set by the extractor after `new`).
@@ -114,6 +117,7 @@ impl Chrome {
             can_read_risks: false,
             can_read_incidents: false,
             can_read_exercises: false,
+            can_read_people: false,
             can_read_deployments: false,
             can_import,
             role_expires: acting

@@ -735,4 +735,61 @@ pub const TABLES: &[BackupTable] = &[
         ],
         &["org_id", "vulnerability"],
     ),
+    entry(
+        "training_requirements",
+        &[
+            col("role", Text),
+            col("course", Text),
+            col("title", Text),
+            col("active", Boolean),
+            col("updated_at", Timestamp),
+        ],
+        &["role", "course"],
+    ),
+    entry(
+        "training_people",
+        &[col("org_id", Uuid), col("person_ref", Text), col("role", Text)],
+        &["org_id", "person_ref", "role"],
+    ),
+    entry(
+        "training_completions",
+        &[
+            col("org_id", Uuid),
+            col("person_ref", Text),
+            col("course", Text),
+            col("completed_on", Date),
+        ],
+        &["org_id", "person_ref", "course"],
+    ),
+    entry(
+        "board_members",
+        &[
+            col("id", Uuid),
+            col("org_id", Uuid),
+            col("name", Text),
+            col("board_role", Text),
+            col("added_at", Timestamp),
+        ],
+        &["id"],
+    ),
+    entry(
+        "questionnaires",
+        &[
+            col("assessment_id", Uuid),
+            col("org_id", Uuid),
+            col("started_at", Timestamp),
+        ],
+        &["assessment_id"],
+    ),
+    entry(
+        "questionnaire_answers",
+        &[
+            col("assessment_id", Uuid),
+            col("question", Text),
+            col("answer", Text),
+            col("answered_by", Uuid),
+            col("answered_at", Timestamp),
+        ],
+        &["assessment_id", "question"],
+    ),
 ];

@@ -40,7 +40,11 @@ pub(super) async fn head_in_scope<E: Exec + ?Sized>(
     }
 }
 
-async fn touch<E: Exec + ?Sized>(db: &mut E, id: AssessmentId, meta: &AuditMeta) -> StoreResult<()> {
+pub(super) async fn touch<E: Exec + ?Sized>(
+    db: &mut E,
+    id: AssessmentId,
+    meta: &AuditMeta,
+) -> StoreResult<()> {
     db.execute(
         Sql::new("UPDATE assessments SET updated_at = $1 WHERE id = $2")
             .arg(meta.at)
@@ -60,6 +64,95 @@ fn move_action(to: AssessmentStatus) -> &'static str {
     }
 }
 
+/// Insert an assessment's head (audited as `assessment.create`): the organisation must be inside
+/// the scope, the framework version loaded, and no other assessment of the same organisation,
+/// framework version, year and kind exist.
+pub(super) async fn insert_assessment<E: Exec + ?Sized>(
+    db: &mut E,
+    keys: &crate::StoreKeys,
+    scope: &Scope,
+    h: &AssessmentHead,
+    meta: &AuditMeta,
+) -> StoreResult<()> {
+    let mut q = Sql::new("SELECT 1 AS n FROM organisations WHERE id = $1").arg(h.org);
+    db.scope_filter(&mut q, scope, "id");
+    if db.fetch_optional(q).await?.is_none() {
+        return Err(StoreError::not_found("organisation", h.org.to_string()));
+    }
+    let loaded = Sql::new("SELECT 1 AS n FROM frameworks WHERE id = $1 AND version = $2")
+        .arg(h.framework.as_str())
+        .arg(h.version.as_str());
+    if db.fetch_optional(loaded).await?.is_none() {
+        return Err(refusals::framework_not_loaded(&h.framework, &h.version));
+    }
+    let twin = Sql::new(
+        "SELECT 1 AS n FROM assessments WHERE org_id = $1 AND framework = $2 AND version = $3 \
+             AND year = $4 AND kind = $5",
+    )
+    .arg(h.org)
+    .arg(h.framework.as_str())
+    .arg(h.version.as_str())
+    .arg(i64::from(h.year))
+    .arg(<&str>::from(h.kind));
+    if db.fetch_optional(twin).await?.is_some() {
+        return Err(refusals::already_exists());
+    }
+    db.execute(
+        Sql::new(format!(
+            "INSERT INTO assessments ({HEAD_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        ))
+        .arg(h.id)
+        .arg(h.org)
+        .arg(h.framework.as_str())
+        .arg(h.version.as_str())
+        .arg(i64::from(h.year))
+        .arg(<&str>::from(h.kind))
+        .arg(<&str>::from(h.status))
+        .arg(h.created_at)
+        .arg(h.updated_at),
+    )
+    .await?;
+    let detail = serde_json::json!({
+        "framework": h.framework, "version": h.version, "year": h.year, "kind": h.kind,
+    });
+    let event = meta
+        .change("assessment.create", "assessment", h.id.to_string())
+        .org(h.org)
+        .detail(detail.to_string())
+        .build();
+    audit::append(db, keys, event).await?;
+    Ok(())
+}
+
+/// Write indicator answers, each replacing the indicator's earlier answer.
+pub(super) async fn write_answers<E: Exec + ?Sized>(
+    db: &mut E,
+    id: AssessmentId,
+    answers: &BTreeMap<String, Answer>,
+    at: jiff::Timestamp,
+) -> StoreResult<()> {
+    for (indicator, a) in answers {
+        let evidence = serde_json::to_string(&a.evidence)
+            .map_err(|e| StoreError::Backend(format!("evidence cannot be written as JSON: {e}")))?;
+        db.execute(
+            Sql::new(
+                "INSERT INTO assessment_answers (assessment_id, indicator, value, comment, evidence, answered_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (assessment_id, indicator) DO UPDATE SET \
+                 value = excluded.value, comment = excluded.comment, evidence = excluded.evidence, \
+                 answered_at = excluded.answered_at",
+            )
+            .arg(id)
+            .arg(indicator.as_str())
+            .arg(a.value.map(i64::from))
+            .arg(a.comment.as_str())
+            .arg(evidence)
+            .arg(at),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 #[async_trait]
 impl<B: SqlBackend> AssessmentStore for B {
     async fn create_assessment(
@@ -69,53 +162,7 @@ impl<B: SqlBackend> AssessmentStore for B {
         meta: &AuditMeta,
     ) -> StoreResult<()> {
         let mut tx = self.write().await?;
-        let mut q = Sql::new("SELECT 1 AS n FROM organisations WHERE id = $1").arg(h.org);
-        tx.scope_filter(&mut q, scope, "id");
-        if tx.fetch_optional(q).await?.is_none() {
-            return Err(StoreError::not_found("organisation", h.org.to_string()));
-        }
-        let loaded = Sql::new("SELECT 1 AS n FROM frameworks WHERE id = $1 AND version = $2")
-            .arg(h.framework.as_str())
-            .arg(h.version.as_str());
-        if tx.fetch_optional(loaded).await?.is_none() {
-            return Err(refusals::framework_not_loaded(&h.framework, &h.version));
-        }
-        let twin = Sql::new(
-            "SELECT 1 AS n FROM assessments WHERE org_id = $1 AND framework = $2 AND version = $3 \
-             AND year = $4 AND kind = $5",
-        )
-        .arg(h.org)
-        .arg(h.framework.as_str())
-        .arg(h.version.as_str())
-        .arg(i64::from(h.year))
-        .arg(<&str>::from(h.kind));
-        if tx.fetch_optional(twin).await?.is_some() {
-            return Err(refusals::already_exists());
-        }
-        tx.execute(
-            Sql::new(format!(
-                "INSERT INTO assessments ({HEAD_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-            ))
-            .arg(h.id)
-            .arg(h.org)
-            .arg(h.framework.as_str())
-            .arg(h.version.as_str())
-            .arg(i64::from(h.year))
-            .arg(<&str>::from(h.kind))
-            .arg(<&str>::from(h.status))
-            .arg(h.created_at)
-            .arg(h.updated_at),
-        )
-        .await?;
-        let detail = serde_json::json!({
-            "framework": h.framework, "version": h.version, "year": h.year, "kind": h.kind,
-        });
-        let event = meta
-            .change("assessment.create", "assessment", h.id.to_string())
-            .org(h.org)
-            .detail(detail.to_string())
-            .build();
-        audit::append(&mut tx, self.keys(), event).await?;
+        insert_assessment(&mut tx, self.keys(), scope, h, meta).await?;
         tx.commit().await
     }
 
@@ -188,25 +235,7 @@ impl<B: SqlBackend> AssessmentStore for B {
         if h.status != AssessmentStatus::Draft {
             return Err(refusals::not_editable(h.status, "answers"));
         }
-        for (indicator, a) in answers {
-            let evidence = serde_json::to_string(&a.evidence)
-                .map_err(|e| StoreError::Backend(format!("evidence cannot be written as JSON: {e}")))?;
-            tx.execute(
-                Sql::new(
-                    "INSERT INTO assessment_answers (assessment_id, indicator, value, comment, evidence, answered_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (assessment_id, indicator) DO UPDATE SET \
-                     value = excluded.value, comment = excluded.comment, evidence = excluded.evidence, \
-                     answered_at = excluded.answered_at",
-                )
-                .arg(id)
-                .arg(indicator.as_str())
-                .arg(a.value.map(i64::from))
-                .arg(a.comment.as_str())
-                .arg(evidence)
-                .arg(meta.at),
-            )
-            .await?;
-        }
+        write_answers(&mut tx, id, answers, meta.at).await?;
         touch(&mut tx, id, meta).await?;
         let answered = answers.values().filter(|a| a.value.is_some()).count();
         let detail = serde_json::json!({ "indicators": answers.len(), "answered": answered });

@@ -36,6 +36,7 @@ pub mod jobs;
 mod links;
 mod org_plan;
 pub mod orgs;
+mod people;
 mod profiles;
 mod risks;
 pub mod rollups;
@@ -132,6 +133,7 @@ into_arg! {
     ward_core::ExerciseEntryId => Uuid |v| *v.as_uuid();
     ward_core::ExerciseActionId => Uuid |v| *v.as_uuid();
     ward_core::ImprovementActionId => Uuid |v| *v.as_uuid();
+    ward_core::BoardMemberId => Uuid |v| *v.as_uuid();
 }
 
 impl<T: IntoArg> IntoArg for Option<T> {

@@ -390,6 +390,18 @@ pub async fn restore_refuses_bad_input(empty: Arc<dyn Store>) -> anyhow::Result<
             ),
             "a release of a product that is not in the backup",
         ),
+        (
+            &format!(
+                "{header}\n{org}\n{{\"table\":\"training_people\",\"row\":{{\"org_id\":\"0190a000-0000-7000-8000-000000000001\",\"person_ref\":\"E1\",\"role\":\"matron\"}}}}\n"
+            ),
+            "a training role Ward does not know",
+        ),
+        (
+            &format!(
+                "{header}\n{org}\n{{\"table\":\"training_completions\",\"row\":{{\"org_id\":\"0190a000-0000-7000-8000-000000000001\",\"person_ref\":\"E1\",\"course\":\"not a code!\",\"completed_on\":\"2026-01-01\"}}}}\n"
+            ),
+            "a course code a write would refuse",
+        ),
     ];
     for (text, what) in cases {
         // Signed, so it is the rows that are refused, not the MAC.

@@ -26,6 +26,7 @@ mod isolation;
 mod jobs;
 mod orgs;
 mod overview;
+mod people;
 mod products;
 mod risks;
 mod search;
@@ -54,6 +55,7 @@ pub use isolation::isolation_between_organisations;
 pub use jobs::{jobs_claimed_once_under_concurrency, jobs_lifecycle};
 pub use orgs::{org_hierarchy_and_links, orgs_round_trip};
 pub use overview::overview_counts_follow_writes;
+pub use people::{people_round_trip, questionnaire_round_trip};
 pub use products::product_confirmation;
 pub use risks::risks_round_trip;
 pub use search::{asset_search_follows_writes, search_totals_stop_at_the_cap};
@@ -105,6 +107,8 @@ macro_rules! contract_checks {
             deployments_round_trip,
             first_seen_round_trip,
             improvement_plans_round_trip,
+            people_round_trip,
+            questionnaire_round_trip,
         }
     };
 }

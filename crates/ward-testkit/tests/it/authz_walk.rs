@@ -12,6 +12,7 @@ use ward_testkit::app::client;
 use ward_testkit::{TestApp, spawn_app};
 
 mod fixtures;
+mod people;
 use fixtures::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,6 +119,18 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/incidents/{id}/deployments"),
     ("GET", "/api/v1/deployments"),
     ("POST", "/api/v1/deployments/{id}/end"),
+    ("GET", "/api/v1/training/requirements"),
+    ("PUT", "/api/v1/training/requirements"),
+    ("POST", "/api/v1/training/import"),
+    ("GET", "/api/v1/training"),
+    ("GET", "/api/v1/training/rollup"),
+    ("GET", "/api/v1/board"),
+    ("POST", "/api/v1/board"),
+    ("DELETE", "/api/v1/board/{id}"),
+    ("POST", "/api/v1/questionnaires"),
+    ("GET", "/api/v1/questionnaires/{id}"),
+    ("PUT", "/api/v1/questionnaires/{id}/answers/{question}"),
+    ("POST", "/api/v1/questionnaires/{id}/submit"),
 ];
 
 /// Whether `role` may call `route` on `target`.
@@ -247,6 +260,7 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
             national || (role == RegionalLead && own)
         }
         ("GET", "/api/v1/deployments") => matches!(role, NationalAnalyst | RegionalLead),
+        (_, p) if people::is_people(p) => people::allowed(route, role, own),
         _ => panic!("route {route:?} has no rule in the walk"),
     }
 }
@@ -763,6 +777,7 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
             ),
             None,
         ),
+        (_, p) if people::is_people(p) => people::call(app, route, org, n).await,
         (_, p) => (p.to_owned(), None),
     };
     Call { method, path, body }

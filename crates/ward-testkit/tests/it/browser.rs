@@ -533,6 +533,19 @@ async fn a_tour_in_headless_chromium() {
     let trust_page = format!("/orgs/{}", t.world.trust);
     let asset_page = format!("/assets/{}", t.world.trust_assets[0]);
     let impact_page = format!("/impact?org={}", "RJZ");
+    ward_testkit::questionnaire::load_framework(&t.app, t.world.national).await;
+    let questionnaire = t
+        .app
+        .start_questionnaire(
+            &ward_app::Actor::system("tour", t.world.national),
+            ward_app::assurance::questionnaire::NewQuestionnaire {
+                org: t.world.trust,
+                year: 2026,
+            },
+        )
+        .await
+        .expect("a questionnaire");
+    let questionnaire_page = format!("/questionnaire/{}", questionnaire.assessment.id);
     for path in [
         "/",
         icb_page.as_str(),
@@ -564,6 +577,9 @@ async fn a_tour_in_headless_chromium() {
         "/admin/tokens",
         "/admin/audit",
         "/admin/deliveries",
+        "/people",
+        "/questionnaire",
+        questionnaire_page.as_str(),
     ] {
         tour.go(path).await;
         tour.c
