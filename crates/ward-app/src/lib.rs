@@ -15,6 +15,8 @@ pub mod feeds;
 pub mod heavy;
 pub mod impact;
 pub mod imports;
+pub mod incident_reminders;
+pub mod incident_tasks;
 pub mod incidents;
 pub mod inventory;
 pub mod jobs;

@@ -98,6 +98,10 @@ enum Command {
     /// Exercises of response plans: the built-in scenario library (offline).
     #[command(subcommand)]
     Exercises(commands::exercises::ExercisesCommand),
+    /// Incidents: list them with their reporting clocks, record one for an organisation; exit 3
+    /// for input that is refused (naming the option or field).
+    #[command(subcommand)]
+    Incidents(commands::incidents::IncidentsCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -189,6 +193,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Impact(a) => commands::impact::run(&settings, cli.json, a).await,
         Command::Simulate(a) => commands::simulate::run(&settings, cli.json, a).await,
         Command::Exercises(c) => commands::exercises::run(cli.json, &c),
+        Command::Incidents(c) => commands::incidents::run(&settings, cli.json, c).await,
         Command::Scan(a) => {
             if commands::offline::run_scan(&a, cli.json)? {
                 std::process::exit(1);

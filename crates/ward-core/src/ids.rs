@@ -78,3 +78,5 @@ id_type!(/// A tracked action from an exercise's lessons.
     ExerciseActionId);
 id_type!(/// A responder deployed to an organisation for an incident.
     DeploymentId);
+id_type!(/// A task in an incident's response, with an owner and a due date.
+    IncidentTaskId);

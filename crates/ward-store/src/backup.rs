@@ -395,6 +395,8 @@ mod tests {
             ("exercise_actions", "exercises"),
             ("exercise_actions", "risks"),
             ("deployments", "incidents"),
+            ("incident_tasks", "incidents"),
+            ("incident_reminders", "incidents"),
             ("alerts", "organisations"),
             ("alert_recipients", "alerts"),
             ("alert_events", "alerts"),

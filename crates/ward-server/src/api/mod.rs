@@ -229,6 +229,13 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
         )
         .add(M::GET, "/api/v1/deployments", get(deployments::capacity))
         .add(M::POST, "/api/v1/deployments/{id}/end", post(deployments::end))
+        .add(M::POST, "/api/v1/incidents/{id}/tasks", post(incidents::add_task))
+        .add(
+            M::PUT,
+            "/api/v1/incidents/{id}/tasks/{task}",
+            put(incidents::set_task_done),
+        )
+        .add(M::PUT, "/api/v1/incidents/{id}/links", put(incidents::set_links))
 }
 
 /// The routes that need a credential (everything listed by [`routes`]).
@@ -270,6 +277,7 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         exercises::release, exercises::record, exercises::debrief, exercises::add_action,
         exercises::update_action,
         deployments::deploy, deployments::capacity, deployments::end,
+        incidents::add_task, incidents::set_task_done, incidents::set_links,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),

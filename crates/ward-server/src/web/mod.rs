@@ -19,6 +19,7 @@ mod exposure;
 mod impact;
 mod impact_picture;
 mod import;
+mod incident_form;
 mod incidents;
 mod inventory;
 mod login;
@@ -97,8 +98,17 @@ pub fn router(import_limit: usize) -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(import_limit)),
         )
         .route("/incidents", get(incidents::incidents))
+        .route("/incidents/new", get(incidents::new_form).post(incidents::create))
         .route("/deployments", get(deployments::capacity))
-        .route("/incidents/{id}", get(incidents::incident))
+        .route(
+            "/incidents/{id}",
+            get(incidents::incident).post(incidents::update),
+        )
+        .route("/incidents/{id}/status", post(incidents::change_status))
+        .route("/incidents/{id}/timeline", post(incidents::add_entry))
+        .route("/incidents/{id}/tasks", post(incidents::add_task))
+        .route("/incidents/{id}/tasks/{task}", post(incidents::set_task_done))
+        .route("/incidents/{id}/links", post(incidents::change_links))
         .route("/exercises", get(exercises::exercises).post(exercises::plan))
         .route("/exercises/{id}", get(exercises::exercise))
         .route("/exercises/{id}/status", post(exercises::status))

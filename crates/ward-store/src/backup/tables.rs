@@ -698,4 +698,33 @@ pub const TABLES: &[BackupTable] = &[
         ],
         &["id"],
     ),
+    entry(
+        "incident_tasks",
+        &[
+            col("id", Uuid),
+            col("incident_id", Uuid),
+            col("org_id", Uuid),
+            col("title", Text),
+            col("owner_id", Uuid),
+            col("due_on", Date),
+            col("done_at", Timestamp),
+            col("done_by", Uuid),
+            col("created_by", Uuid),
+            col("created_at", Timestamp),
+        ],
+        &["id"],
+    ),
+    entry(
+        "incident_reminders",
+        &[
+            col("incident_id", Uuid),
+            col("org_id", Uuid),
+            col("subject", Text),
+            col("stage", Text),
+            col("due_at", Timestamp),
+            col("recorded_at", Timestamp),
+            col("queued_at", Timestamp),
+        ],
+        &["incident_id", "subject", "stage"],
+    ),
 ];

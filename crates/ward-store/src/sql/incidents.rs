@@ -6,16 +6,18 @@
 //! in UTC beside the zone it was written in.
 
 use async_trait::async_trait;
-use ward_core::incident::{Incident, IncidentDetails, TimelineEntry};
+use ward_core::incident::{Incident, IncidentDetails, IncidentLinks, TimelineEntry};
+use ward_core::incident_reminder::Reminder;
+use ward_core::incident_task::IncidentTask;
 use ward_core::risk::Consequence;
-use ward_core::{AssetId, IncidentId, OrgId, ServiceId};
+use ward_core::{AssetId, IncidentId, IncidentTaskId, OrgId, ServiceId, UserId};
 
 use super::links::{count_in, link_rows};
 use super::{Arg, Exec, RowRead, Sql, SqlBackend, Tx, audit, corrupt_column};
 use crate::incidents::{IncidentFilter, IncidentStore, refusals};
 use crate::{AuditMeta, Scope, StoreError, StoreResult};
 
-const COLUMNS: &str = "id, org_id, title, category, severity, tlp, status, impact, resolution, \
+pub(super) const COLUMNS: &str = "id, org_id, title, category, severity, tlp, status, impact, resolution, \
     patient_harm, detected_at, reported_at, nis_applies, ico_applies, nis_reported_at, ico_reported_at, contained_at, \
     recovered_at, created_by, created_at, updated_at";
 
@@ -25,7 +27,7 @@ const ASSET: &str = "asset";
 
 type Links = (Vec<ServiceId>, Vec<AssetId>);
 
-fn incident_row(r: &impl RowRead, (services, assets): Links) -> StoreResult<Incident> {
+pub(super) fn incident_row(r: &impl RowRead, (services, assets): Links) -> StoreResult<Incident> {
     let harm = u8::try_from(r.i64("patient_harm")?).map_err(|_| corrupt_column("patient_harm"))?;
     Ok(Incident {
         id: r.id("id")?,
@@ -57,7 +59,7 @@ fn incident_row(r: &impl RowRead, (services, assets): Links) -> StoreResult<Inci
 }
 
 /// The services and assets of the given incidents, by incident.
-async fn links_of<E: Exec + ?Sized>(
+pub(super) async fn links_of<E: Exec + ?Sized>(
     db: &mut E,
     ids: &[IncidentId],
 ) -> StoreResult<std::collections::HashMap<IncidentId, Links>> {
@@ -69,6 +71,8 @@ async fn links_of<E: Exec + ?Sized>(
         match l.kind.as_str() {
             SERVICE => links.0.push(l.target.parse().map_err(|_| bad())?),
             ASSET => links.1.push(l.target.parse().map_err(|_| bad())?),
+            // Links to alerts, risks and exposures are read by `incident_links`.
+            super::incident_links::ALERT | super::incident_links::RISK | super::incident_links::EXPOSURE => {}
             _ => return Err(corrupt_column("kind")),
         }
     }
@@ -76,7 +80,7 @@ async fn links_of<E: Exec + ?Sized>(
 }
 
 /// The incident if it is in scope; not found otherwise.
-async fn incident_in_scope<E: Exec + ?Sized>(
+pub(super) async fn incident_in_scope<E: Exec + ?Sized>(
     db: &mut E,
     scope: &Scope,
     id: IncidentId,
@@ -121,8 +125,13 @@ async fn check_links<E: Exec + ?Sized>(db: &mut E, org: OrgId, d: &IncidentDetai
 }
 
 async fn write_links<E: Exec + ?Sized>(db: &mut E, id: IncidentId, d: &IncidentDetails) -> StoreResult<()> {
-    db.execute(Sql::new("DELETE FROM incident_links WHERE incident_id = $1").arg(id))
-        .await?;
+    db.execute(
+        Sql::new("DELETE FROM incident_links WHERE incident_id = $1 AND kind IN ($2, $3)")
+            .arg(id)
+            .arg(SERVICE)
+            .arg(ASSET),
+    )
+    .await?;
     let rows = d
         .services
         .iter()
@@ -328,5 +337,71 @@ impl<B: SqlBackend> IncidentStore for B {
         )
         .arg(id);
         db.fetch_all(q).await?.iter().map(timeline_row).collect()
+    }
+
+    async fn add_incident_task(
+        &self,
+        scope: &Scope,
+        task: &IncidentTask,
+        meta: &AuditMeta,
+    ) -> StoreResult<IncidentTask> {
+        super::incident_tasks::add(self, scope, task, meta).await
+    }
+
+    async fn set_incident_task_done(
+        &self,
+        scope: &Scope,
+        incident: IncidentId,
+        task: IncidentTaskId,
+        done: Option<UserId>,
+        meta: &AuditMeta,
+    ) -> StoreResult<IncidentTask> {
+        super::incident_tasks::set_done(self, scope, incident, task, done, meta).await
+    }
+
+    async fn incident_tasks(&self, scope: &Scope, id: IncidentId) -> StoreResult<Vec<IncidentTask>> {
+        super::incident_tasks::list(self, scope, id).await
+    }
+
+    async fn set_incident_links(
+        &self,
+        scope: &Scope,
+        id: IncidentId,
+        links: &IncidentLinks,
+        meta: &AuditMeta,
+    ) -> StoreResult<IncidentLinks> {
+        super::incident_links::set(self, scope, id, links, meta).await
+    }
+
+    async fn incident_links(&self, scope: &Scope, id: IncidentId) -> StoreResult<IncidentLinks> {
+        super::incident_links::get(self, scope, id).await
+    }
+
+    async fn incidents_to_remind(&self) -> StoreResult<Vec<(Incident, Vec<IncidentTask>)>> {
+        super::incident_reminders::to_remind(self).await
+    }
+
+    async fn record_incident_reminders(
+        &self,
+        reminders: &[Reminder],
+        meta: &AuditMeta,
+    ) -> StoreResult<Vec<Reminder>> {
+        super::incident_reminders::record(self, reminders, meta).await
+    }
+
+    async fn unqueued_incident_reminders(&self, limit: u32) -> StoreResult<Vec<Reminder>> {
+        super::incident_reminders::unqueued(self, limit).await
+    }
+
+    async fn mark_incident_reminder_queued(
+        &self,
+        reminder: &Reminder,
+        at: jiff::Timestamp,
+    ) -> StoreResult<()> {
+        super::incident_reminders::mark_queued(self, reminder, at).await
+    }
+
+    async fn incident_reminders(&self, scope: &Scope, id: IncidentId) -> StoreResult<Vec<Reminder>> {
+        super::incident_reminders::of_incident(self, scope, id).await
     }
 }

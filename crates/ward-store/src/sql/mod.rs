@@ -28,6 +28,9 @@ mod error;
 mod exec;
 mod exec_impl;
 mod exercises;
+mod incident_links;
+mod incident_reminders;
+mod incident_tasks;
 mod incidents;
 pub mod inventory;
 pub mod jobs;
@@ -126,6 +129,7 @@ into_arg! {
     ward_core::IncidentId => Uuid |v| *v.as_uuid();
     ward_core::DeploymentId => Uuid |v| *v.as_uuid();
     ward_core::TimelineEntryId => Uuid |v| *v.as_uuid();
+    ward_core::IncidentTaskId => Uuid |v| *v.as_uuid();
     ward_core::ExerciseId => Uuid |v| *v.as_uuid();
     ward_core::ExerciseEntryId => Uuid |v| *v.as_uuid();
     ward_core::ExerciseActionId => Uuid |v| *v.as_uuid();

@@ -18,6 +18,8 @@ mod deployments;
 mod exercises;
 pub mod fixtures;
 mod frameworks;
+mod incident_links;
+mod incident_tasks;
 mod incidents;
 mod inventory;
 mod isolation;
@@ -44,6 +46,8 @@ pub use deployments::deployments_round_trip;
 pub use exercises::exercises_round_trip;
 pub use fixtures::{AuditCursor, Fixture};
 pub use frameworks::{assessments_round_trip, frameworks_round_trip, profiles_round_trip};
+pub use incident_links::incident_links_round_trip;
+pub use incident_tasks::{incident_reminders_recorded_once, incident_tasks_round_trip};
 pub use incidents::incidents_round_trip;
 pub use inventory::{assets_round_trip, services_round_trip, software_is_deduplicated};
 pub use isolation::isolation_between_organisations;
@@ -99,6 +103,9 @@ macro_rules! contract_checks {
             incidents_round_trip,
             exercises_round_trip,
             deployments_round_trip,
+            incident_tasks_round_trip,
+            incident_links_round_trip,
+            incident_reminders_recorded_once,
         }
     };
 }

@@ -112,6 +112,9 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/incidents/{id}/deployments"),
     ("GET", "/api/v1/deployments"),
     ("POST", "/api/v1/deployments/{id}/end"),
+    ("POST", "/api/v1/incidents/{id}/tasks"),
+    ("PUT", "/api/v1/incidents/{id}/tasks/{task}"),
+    ("PUT", "/api/v1/incidents/{id}/links"),
 ];
 
 /// Whether `role` may call `route` on `target`.
@@ -207,8 +210,14 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
         ("GET", "/api/v1/incidents" | "/api/v1/incidents/{id}") => {
             !matches!(role, Auditor | SupplierContact) && (own || national)
         }
-        ("POST", "/api/v1/incidents" | "/api/v1/incidents/{id}/timeline")
-        | ("PUT", "/api/v1/incidents/{id}") => writer && own,
+        (
+            "POST",
+            "/api/v1/incidents" | "/api/v1/incidents/{id}/timeline" | "/api/v1/incidents/{id}/tasks",
+        )
+        | (
+            "PUT",
+            "/api/v1/incidents/{id}" | "/api/v1/incidents/{id}/tasks/{task}" | "/api/v1/incidents/{id}/links",
+        ) => writer && own,
         // Exercises: visible to the organisations taking part, their ICB and region, the national
         // team and (as CAF D1.c evidence) auditors; planned and run by an organisation's admin, a
         // regional lead in its region, or the national team.
@@ -711,6 +720,16 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
                 disposable_deployment(app, write_org, n).await
             ),
             None,
+        ),
+        ("POST", "/api/v1/incidents/{id}/tasks") | ("PUT", "/api/v1/incidents/{id}/tasks/{task}") => {
+            task_call(app, route.0, write_org, n).await
+        }
+        ("PUT", "/api/v1/incidents/{id}/links") => (
+            format!(
+                "/api/v1/incidents/{}/links",
+                disposable_incident(app, write_org, n).await
+            ),
+            j(json!({"risks": [], "alerts": []})),
         ),
         (_, p) => (p.to_owned(), None),
     };

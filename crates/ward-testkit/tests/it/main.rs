@@ -18,6 +18,7 @@ mod exposure_rows;
 mod figures;
 mod harness;
 mod impact;
+mod incident_response;
 mod incidents;
 mod notify;
 mod pictures;

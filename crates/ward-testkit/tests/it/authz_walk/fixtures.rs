@@ -424,3 +424,44 @@ pub(super) async fn disposable_token(
         .unwrap();
     t.token.id
 }
+
+/// The path and body of a task route on a fresh incident of `org`: adding a task owned by the
+/// trust's member (`POST`), or marking done a task written straight to the store (`PUT`).
+pub(super) async fn task_call(
+    app: &TestApp,
+    method: &str,
+    org: ward_core::OrgId,
+    n: usize,
+) -> (String, Option<(String, &'static str)>) {
+    let incident = disposable_incident(app, org, n).await;
+    let owner = app.world.users[&Role::OrgMember].id;
+    if method == "POST" {
+        let body = json!({"title": format!("Walk task {n}"), "owner": owner, "due_on": "2026-06-05"});
+        return (
+            format!("/api/v1/incidents/{incident}/tasks"),
+            Some((body.to_string(), "application/json")),
+        );
+    }
+    let now = app.app.now();
+    let task = ward_core::incident_task::IncidentTask {
+        id: ward_core::IncidentTaskId::from_uuid(uuid::Uuid::now_v7()),
+        incident,
+        org,
+        title: format!("Walk task {n}"),
+        owner,
+        due_on: jiff::civil::date(2026, 6, 5),
+        done_at: None,
+        done_by: None,
+        created_by: owner,
+        created_at: now,
+    };
+    let actor = ward_app::Actor::system("walk", app.world.national);
+    app.store
+        .add_incident_task(&ward_store::Scope::All, &task, &actor.audit(now))
+        .await
+        .unwrap();
+    (
+        format!("/api/v1/incidents/{incident}/tasks/{}", task.id),
+        Some((json!({"done": true}).to_string(), "application/json")),
+    )
+}
