@@ -96,6 +96,16 @@ pub async fn incident_tasks_round_trip(store: Arc<dyn Store>) -> anyhow::Result<
         "the ICB reads them back, earliest due first"
     );
 
+    cursor
+        .expect(
+            &store,
+            "tasks added",
+            &[
+                ("incident.task.add", Some(a.id)),
+                ("incident.task.add", Some(a.id)),
+            ],
+        )
+        .await?;
     // Refusals write nothing.
     check_err!(
         store
@@ -154,7 +164,7 @@ pub async fn incident_tasks_round_trip(store: Arc<dyn Store>) -> anyhow::Result<
         .await?;
     check_eq!((open.done_at, open.done_by), (None, None), "open again");
     store
-        .set_incident_task_done(&scope_a, i1.id, early.id, Some(owner.id), &fx.meta(32))
+        .set_incident_task_done(&scope_a, i1.id, early.id, Some(owner.id), &fx.meta(30))
         .await?;
     check_eq!(
         store.incident_tasks(&scope_a, i1.id).await?,
@@ -166,8 +176,6 @@ pub async fn incident_tasks_round_trip(store: Arc<dyn Store>) -> anyhow::Result<
             &store,
             "task changes",
             &[
-                ("incident.task.add", Some(a.id)),
-                ("incident.task.add", Some(a.id)),
                 ("incident.task.done", Some(a.id)),
                 ("incident.task.reopen", Some(a.id)),
                 ("incident.task.done", Some(a.id)),

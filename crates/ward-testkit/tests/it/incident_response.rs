@@ -129,6 +129,10 @@ async fn tasks_have_owners_in_scope_go_overdue_with_their_london_day_and_stay_in
 
         // Midnight in London (23:00 UTC in June) ends the due day.
         clock.set("2026-06-04T22:59:00Z".parse().unwrap());
+        // Sessions lapse while the clock moves on: sign in again.
+        let regional = as_role(&app, Role::RegionalLead).await;
+        let member = as_role(&app, Role::OrgMember).await;
+        let foreign = app.session_for(&w.foreign_admin).await;
         let (_, page) = call(
             &app,
             &regional,
@@ -319,6 +323,7 @@ async fn clocks_and_overdue_tasks_are_reminded_once_each_by_email() {
         d["reported_at"] = json!("2026-06-04T10:00:00Z");
         d["nis_reported_at"] = json!("2026-06-04T10:00:00Z");
         d["ico_applies"] = json!(false);
+        let member = as_role(&app, Role::OrgMember).await;
         let (status, body) = call(
             &app,
             &member,
