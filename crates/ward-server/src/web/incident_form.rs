@@ -291,8 +291,12 @@ pub(super) fn timeline_from_form(form: &mut TypedForm) -> Option<TimelineInput> 
             form.put("at", &e.message);
             return None;
         }
-        Ok(Some(t)) if typed.parse::<jiff::civil::DateTime>().is_ok() => t.to_zoned(home_zone()).to_string(),
-        Ok(Some(_)) => typed,
+        // Typed with its own offset or zone: kept as typed.
+        Ok(Some(_)) if typed.parse::<jiff::Zoned>().is_ok() || typed.parse::<jiff::Timestamp>().is_ok() => {
+            typed
+        }
+        // London wall time.
+        Ok(Some(t)) => t.to_zoned(home_zone()).to_string(),
     };
     Some(TimelineInput {
         at,
