@@ -89,10 +89,13 @@ pub enum Action {
     DeployResponders,
     /// See who is deployed where and who is free (the capacity view).
     ReadDeployments,
+    /// Open sector-wide (coordinated) incidents, link local incidents under them and write their
+    /// shared timelines (the national team anywhere, a regional lead within its region).
+    CoordinateIncidents,
 }
 
 impl Action {
-    pub const ALL: [Action; 34] = [
+    pub const ALL: [Action; 35] = [
         Self::ReadOrgs,
         Self::ImportOrgs,
         Self::ReadInventory,
@@ -127,6 +130,7 @@ impl Action {
         Self::WriteExercises,
         Self::DeployResponders,
         Self::ReadDeployments,
+        Self::CoordinateIncidents,
     ];
 }
 
@@ -155,6 +159,8 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
         (RegionalLead, WriteExercises) => own_subtree,
         // A regional team issues alerts to its own region only.
         (RegionalLead, IssueAlerts) => own_subtree,
+        // A regional team coordinates sector-wide incidents within its region.
+        (RegionalLead, CoordinateIncidents) => own_subtree,
         (RegionalLead, _) => None,
 
         (

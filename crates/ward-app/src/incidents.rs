@@ -241,7 +241,7 @@ impl App {
         self.incident_views(incidents).await
     }
 
-    async fn incident_views(&self, incidents: Vec<Incident>) -> AppResult<Vec<IncidentView>> {
+    pub(crate) async fn incident_views(&self, incidents: Vec<Incident>) -> AppResult<Vec<IncidentView>> {
         let now = self.now();
         let orgs: Vec<OrgId> = incidents
             .iter()

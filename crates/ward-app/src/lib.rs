@@ -7,6 +7,7 @@ pub mod alerts;
 pub mod assurance;
 pub mod audit;
 pub mod authz;
+pub mod coordinated;
 pub mod deployments;
 pub mod error;
 pub mod exercises;

@@ -80,3 +80,5 @@ id_type!(/// A responder deployed to an organisation for an incident.
     DeploymentId);
 id_type!(/// A task in an incident's response, with an owner and a due date.
     IncidentTaskId);
+id_type!(/// A sector-wide incident coordinating many organisations' local incidents.
+    CoordinatedIncidentId);

@@ -466,13 +466,18 @@ pub struct TimelineEntry {
 impl TimelineEntry {
     /// The entry's time in the zone it was written in, in RFC 9557 form.
     pub fn local(&self) -> String {
-        let tz = jiff::tz::TimeZone::get(&self.zone).ok().or_else(|| {
-            offset_of(&format!("2000-01-01T00:00:00{}", self.zone)).map(jiff::tz::TimeZone::fixed)
-        });
-        match tz {
-            Some(tz) => self.at.to_zoned(tz).to_string(),
-            None => self.at.to_string(),
-        }
+        local_in_zone(self.at, &self.zone)
+    }
+}
+
+/// An instant in the zone (an IANA name) or fixed offset it was written in, in RFC 9557 form.
+pub fn local_in_zone(at: Timestamp, zone: &str) -> String {
+    let tz = jiff::tz::TimeZone::get(zone)
+        .ok()
+        .or_else(|| offset_of(&format!("2000-01-01T00:00:00{zone}")).map(jiff::tz::TimeZone::fixed));
+    match tz {
+        Some(tz) => at.to_zoned(tz).to_string(),
+        None => at.to_string(),
     }
 }
 

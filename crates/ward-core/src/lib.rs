@@ -7,6 +7,7 @@ pub mod asset;
 pub mod assurance;
 pub mod audit;
 pub mod clock;
+pub mod coordinated;
 pub mod dependency;
 pub mod deployment;
 pub mod error;

@@ -31,3 +31,36 @@ CREATE TABLE incident_reminders (
     PRIMARY KEY (incident_id, subject, stage)
 );
 CREATE INDEX incident_reminders_unqueued ON incident_reminders (recorded_at) WHERE queued_at IS NULL;
+
+-- Sector-wide incidents: a national or regional team (area_id, the coordinating organisation)
+-- links many organisations' incidents under one coordinated incident with a shared timeline.
+CREATE TABLE coordinated_incidents (
+    id         TEXT PRIMARY KEY NOT NULL,
+    area_id    TEXT NOT NULL REFERENCES organisations (id),
+    title      TEXT NOT NULL,
+    summary    TEXT NOT NULL,
+    created_by TEXT NOT NULL REFERENCES users (id),
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX coordinated_incidents_area ON coordinated_incidents (area_id);
+
+-- org_id is the local incident's organisation, kept so that visibility filters apply directly.
+CREATE TABLE coordinated_members (
+    coordinated_id TEXT NOT NULL REFERENCES coordinated_incidents (id),
+    incident_id    TEXT NOT NULL REFERENCES incidents (id),
+    org_id         TEXT NOT NULL REFERENCES organisations (id),
+    added_at       INTEGER NOT NULL,
+    PRIMARY KEY (coordinated_id, incident_id)
+);
+CREATE INDEX coordinated_members_org ON coordinated_members (org_id);
+
+CREATE TABLE coordinated_timeline (
+    id             TEXT PRIMARY KEY NOT NULL,
+    coordinated_id TEXT NOT NULL REFERENCES coordinated_incidents (id),
+    at             INTEGER NOT NULL,
+    zone           TEXT NOT NULL,
+    entry          TEXT NOT NULL,
+    author_id      TEXT NOT NULL REFERENCES users (id),
+    recorded_at    INTEGER NOT NULL
+);
+CREATE INDEX coordinated_timeline_at ON coordinated_timeline (coordinated_id, at);

@@ -1,10 +1,11 @@
 //! Incidents: each organisation's cyber incidents and their timelines.
 
 use async_trait::async_trait;
+use ward_core::coordinated::{CoordinatedIncident, SharedEntry};
 use ward_core::incident::{Incident, IncidentDetails, IncidentLinks, IncidentStatus, TimelineEntry};
 use ward_core::incident_reminder::Reminder;
 use ward_core::incident_task::IncidentTask;
-use ward_core::{IncidentId, IncidentTaskId, OrgId, UserId};
+use ward_core::{CoordinatedIncidentId, IncidentId, IncidentTaskId, OrgId, UserId};
 
 use crate::{AuditMeta, Scope, StoreResult};
 
@@ -99,6 +100,56 @@ pub trait IncidentStore: Send + Sync {
     ) -> StoreResult<()>;
     /// An incident's reminders, in the order recorded.
     async fn incident_reminders(&self, scope: &Scope, id: IncidentId) -> StoreResult<Vec<Reminder>>;
+
+    // Sector-wide incidents. A coordinated incident is written by its coordinating organisation's
+    // scope (its area inside the scope), and visible to a scope holding its area or any of its
+    // local incidents; its local incidents are shown only where each is in scope.
+
+    /// Open a coordinated incident (audited as `coordinated.create`); its area must be in scope.
+    async fn create_coordinated(
+        &self,
+        scope: &Scope,
+        c: &CoordinatedIncident,
+        audit: &AuditMeta,
+    ) -> StoreResult<()>;
+    /// Link a local incident under a coordinated incident (audited as `coordinated.link`, once:
+    /// linking it again changes nothing). The coordinated incident's area and the incident must
+    /// both be in scope, else not found.
+    async fn link_to_coordinated(
+        &self,
+        scope: &Scope,
+        id: CoordinatedIncidentId,
+        incident: IncidentId,
+        audit: &AuditMeta,
+    ) -> StoreResult<()>;
+    async fn get_coordinated(
+        &self,
+        scope: &Scope,
+        id: CoordinatedIncidentId,
+    ) -> StoreResult<CoordinatedIncident>;
+    /// The coordinated incidents visible in scope, latest first.
+    async fn list_coordinated(&self, scope: &Scope) -> StoreResult<Vec<CoordinatedIncident>>;
+    /// The local incidents of a visible coordinated incident that are in scope, latest detection
+    /// first.
+    async fn coordinated_members(
+        &self,
+        scope: &Scope,
+        id: CoordinatedIncidentId,
+    ) -> StoreResult<Vec<Incident>>;
+    /// Add to a coordinated incident's shared timeline (audited as `coordinated.timeline`); its
+    /// area must be in scope.
+    async fn add_shared_entry(
+        &self,
+        scope: &Scope,
+        entry: &SharedEntry,
+        audit: &AuditMeta,
+    ) -> StoreResult<()>;
+    /// The shared timeline of a visible coordinated incident, earliest first.
+    async fn shared_timeline(
+        &self,
+        scope: &Scope,
+        id: CoordinatedIncidentId,
+    ) -> StoreResult<Vec<SharedEntry>>;
 }
 
 /// Refusals of incident writes, worded once for both backends.

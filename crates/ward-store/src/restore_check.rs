@@ -13,6 +13,8 @@
 //!   NPSA consequence; timeline entries name an organisation and an author in the backup; tasks
 //!   name an organisation, and an owner, a creator and whoever marked them done in the backup;
 //!   reminders name an organisation, a clock or task, and a stage;
+//! * coordinated (sector-wide) incidents: the area, each local incident's organisation, the
+//!   creator and the shared timeline's authors exist in the backup;
 //! * exercises: creator, facilitator, releasers, authors and action owners are users in the
 //!   backup, exercising organisations and actions' organisations exist, and the enums parse;
 //! * risks: owner and approver are users in the backup; the stored current score and grade are the
@@ -181,6 +183,16 @@ impl RestoreChecker {
                 self.require_user(line, table, row, "owner_id", false)?;
                 self.require_user(line, table, row, "created_by", false)?;
                 self.require_user(line, table, row, "done_by", true)?;
+            }
+            "coordinated_incidents" => {
+                self.org_kind(line, table, row, "area_id")?;
+                self.require_user(line, table, row, "created_by", false)?;
+            }
+            "coordinated_members" => {
+                self.org_kind(line, table, row, "org_id")?;
+            }
+            "coordinated_timeline" => {
+                self.require_user(line, table, row, "author_id", false)?;
             }
             "incident_reminders" => {
                 self.org_kind(line, table, row, "org_id")?;

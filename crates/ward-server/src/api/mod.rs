@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod alerts;
 pub mod assurance;
 pub mod audit;
+pub mod coordinated;
 pub mod deliveries;
 pub mod deployments;
 pub mod exercises;
@@ -236,6 +237,27 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
             put(incidents::set_task_done),
         )
         .add(M::PUT, "/api/v1/incidents/{id}/links", put(incidents::set_links))
+        .add(M::GET, "/api/v1/coordinated-incidents", get(coordinated::list))
+        .add(
+            M::POST,
+            "/api/v1/coordinated-incidents",
+            post(coordinated::create),
+        )
+        .add(
+            M::GET,
+            "/api/v1/coordinated-incidents/{id}",
+            get(coordinated::get),
+        )
+        .add(
+            M::POST,
+            "/api/v1/coordinated-incidents/{id}/incidents",
+            post(coordinated::link),
+        )
+        .add(
+            M::POST,
+            "/api/v1/coordinated-incidents/{id}/timeline",
+            post(coordinated::add_timeline),
+        )
 }
 
 /// The routes that need a credential (everything listed by [`routes`]).
@@ -278,6 +300,7 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         exercises::update_action,
         deployments::deploy, deployments::capacity, deployments::end,
         incidents::add_task, incidents::set_task_done, incidents::set_links,
+        coordinated::list, coordinated::create, coordinated::get, coordinated::link, coordinated::add_timeline,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),

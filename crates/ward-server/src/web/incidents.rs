@@ -25,24 +25,24 @@ use ward_core::local_time::{parse_typed, show as when};
 use ward_core::risk::register::ExposureRef;
 use ward_core::{IncidentId, IncidentTaskId, OrgId};
 
-struct ClockLine {
-    label: &'static str,
-    due: String,
-    state: String,
-    overdue: bool,
+pub(super) struct ClockLine {
+    pub(super) label: &'static str,
+    pub(super) due: String,
+    pub(super) state: String,
+    pub(super) overdue: bool,
 }
 
-struct IncidentLine {
-    id: String,
-    title: String,
-    org: String,
-    category: String,
-    severity: &'static str,
-    status: &'static str,
-    harm: String,
-    detected: String,
-    overdue: bool,
-    clocks: Vec<ClockLine>,
+pub(super) struct IncidentLine {
+    pub(super) id: String,
+    pub(super) title: String,
+    pub(super) org: String,
+    pub(super) category: String,
+    pub(super) severity: &'static str,
+    pub(super) status: &'static str,
+    pub(super) harm: String,
+    pub(super) detected: String,
+    pub(super) overdue: bool,
+    pub(super) clocks: Vec<ClockLine>,
 }
 
 impl From<&IncidentView> for IncidentLine {

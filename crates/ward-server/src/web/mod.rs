@@ -12,6 +12,7 @@ mod alert_figures;
 mod alerts;
 mod assurance;
 mod charts;
+mod coordinated;
 mod deliveries;
 mod deployments;
 mod exercises;
@@ -109,6 +110,10 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         .route("/incidents/{id}/tasks", post(incidents::add_task))
         .route("/incidents/{id}/tasks/{task}", post(incidents::set_task_done))
         .route("/incidents/{id}/links", post(incidents::change_links))
+        .route("/coordinated", get(coordinated::list).post(coordinated::create))
+        .route("/coordinated/{id}", get(coordinated::situation))
+        .route("/coordinated/{id}/incidents", post(coordinated::link))
+        .route("/coordinated/{id}/timeline", post(coordinated::add_entry))
         .route("/exercises", get(exercises::exercises).post(exercises::plan))
         .route("/exercises/{id}", get(exercises::exercise))
         .route("/exercises/{id}/status", post(exercises::status))

@@ -727,4 +727,39 @@ pub const TABLES: &[BackupTable] = &[
         ],
         &["incident_id", "subject", "stage"],
     ),
+    entry(
+        "coordinated_incidents",
+        &[
+            col("id", Uuid),
+            col("area_id", Uuid),
+            col("title", Text),
+            col("summary", Text),
+            col("created_by", Uuid),
+            col("created_at", Timestamp),
+        ],
+        &["id"],
+    ),
+    entry(
+        "coordinated_members",
+        &[
+            col("coordinated_id", Uuid),
+            col("incident_id", Uuid),
+            col("org_id", Uuid),
+            col("added_at", Timestamp),
+        ],
+        &["coordinated_id", "incident_id"],
+    ),
+    entry(
+        "coordinated_timeline",
+        &[
+            col("id", Uuid),
+            col("coordinated_id", Uuid),
+            col("at", Timestamp),
+            col("zone", Text),
+            col("entry", Text),
+            col("author_id", Uuid),
+            col("recorded_at", Timestamp),
+        ],
+        &["id"],
+    ),
 ];

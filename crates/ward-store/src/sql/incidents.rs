@@ -6,11 +6,12 @@
 //! in UTC beside the zone it was written in.
 
 use async_trait::async_trait;
+use ward_core::coordinated::{CoordinatedIncident, SharedEntry};
 use ward_core::incident::{Incident, IncidentDetails, IncidentLinks, TimelineEntry};
 use ward_core::incident_reminder::Reminder;
 use ward_core::incident_task::IncidentTask;
 use ward_core::risk::Consequence;
-use ward_core::{AssetId, IncidentId, IncidentTaskId, OrgId, ServiceId, UserId};
+use ward_core::{AssetId, CoordinatedIncidentId, IncidentId, IncidentTaskId, OrgId, ServiceId, UserId};
 
 use super::links::{count_in, link_rows};
 use super::{Arg, Exec, RowRead, Sql, SqlBackend, Tx, audit, corrupt_column};
@@ -403,5 +404,61 @@ impl<B: SqlBackend> IncidentStore for B {
 
     async fn incident_reminders(&self, scope: &Scope, id: IncidentId) -> StoreResult<Vec<Reminder>> {
         super::incident_reminders::of_incident(self, scope, id).await
+    }
+
+    async fn create_coordinated(
+        &self,
+        scope: &Scope,
+        c: &CoordinatedIncident,
+        meta: &AuditMeta,
+    ) -> StoreResult<()> {
+        super::coordinated::create(self, scope, c, meta).await
+    }
+
+    async fn link_to_coordinated(
+        &self,
+        scope: &Scope,
+        id: CoordinatedIncidentId,
+        incident: IncidentId,
+        meta: &AuditMeta,
+    ) -> StoreResult<()> {
+        super::coordinated::link(self, scope, id, incident, meta).await
+    }
+
+    async fn get_coordinated(
+        &self,
+        scope: &Scope,
+        id: CoordinatedIncidentId,
+    ) -> StoreResult<CoordinatedIncident> {
+        super::coordinated::get(self, scope, id).await
+    }
+
+    async fn list_coordinated(&self, scope: &Scope) -> StoreResult<Vec<CoordinatedIncident>> {
+        super::coordinated::list(self, scope).await
+    }
+
+    async fn coordinated_members(
+        &self,
+        scope: &Scope,
+        id: CoordinatedIncidentId,
+    ) -> StoreResult<Vec<Incident>> {
+        super::coordinated::members(self, scope, id).await
+    }
+
+    async fn add_shared_entry(
+        &self,
+        scope: &Scope,
+        entry: &SharedEntry,
+        meta: &AuditMeta,
+    ) -> StoreResult<()> {
+        super::coordinated::add_entry(self, scope, entry, meta).await
+    }
+
+    async fn shared_timeline(
+        &self,
+        scope: &Scope,
+        id: CoordinatedIncidentId,
+    ) -> StoreResult<Vec<SharedEntry>> {
+        super::coordinated::timeline(self, scope, id).await
     }
 }

@@ -21,6 +21,7 @@ mod assurance;
 pub mod audit;
 mod backend;
 pub mod bulk;
+mod coordinated;
 mod dead_deliveries;
 pub mod dependency_graph;
 mod deployments;
@@ -130,6 +131,7 @@ into_arg! {
     ward_core::DeploymentId => Uuid |v| *v.as_uuid();
     ward_core::TimelineEntryId => Uuid |v| *v.as_uuid();
     ward_core::IncidentTaskId => Uuid |v| *v.as_uuid();
+    ward_core::CoordinatedIncidentId => Uuid |v| *v.as_uuid();
     ward_core::ExerciseId => Uuid |v| *v.as_uuid();
     ward_core::ExerciseEntryId => Uuid |v| *v.as_uuid();
     ward_core::ExerciseActionId => Uuid |v| *v.as_uuid();

@@ -13,6 +13,7 @@ mod alert_escalations;
 mod alerts;
 mod audit;
 pub mod backup;
+mod coordinated;
 mod dependency_graph;
 mod deployments;
 mod exercises;
@@ -41,6 +42,7 @@ pub use alert_escalations::escalations_and_dead_deliveries;
 pub use alerts::alerts_round_trip;
 pub use audit::{audit_chain_verifies, audit_records_every_change, chain_break, verify_chain};
 pub use backup::{backup_restore, restore_refuses_bad_input};
+pub use coordinated::coordinated_round_trip;
 pub use dependency_graph::dependency_snapshot_holds_the_graph;
 pub use deployments::deployments_round_trip;
 pub use exercises::exercises_round_trip;
@@ -106,6 +108,7 @@ macro_rules! contract_checks {
             incident_tasks_round_trip,
             incident_links_round_trip,
             incident_reminders_recorded_once,
+            coordinated_round_trip,
         }
     };
 }

@@ -115,6 +115,11 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/incidents/{id}/tasks"),
     ("PUT", "/api/v1/incidents/{id}/tasks/{task}"),
     ("PUT", "/api/v1/incidents/{id}/links"),
+    ("GET", "/api/v1/coordinated-incidents"),
+    ("POST", "/api/v1/coordinated-incidents"),
+    ("GET", "/api/v1/coordinated-incidents/{id}"),
+    ("POST", "/api/v1/coordinated-incidents/{id}/incidents"),
+    ("POST", "/api/v1/coordinated-incidents/{id}/timeline"),
 ];
 
 /// Whether `role` may call `route` on `target`.
@@ -240,6 +245,18 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
             national || (role == RegionalLead && own)
         }
         ("GET", "/api/v1/deployments") => matches!(role, NationalAnalyst | RegionalLead),
+        // Sector-wide incidents: whoever reads incidents sees those touching their footprint; the
+        // national team coordinates anywhere, a regional lead within its region.
+        ("GET", "/api/v1/coordinated-incidents") => !matches!(role, Auditor | SupplierContact),
+        ("GET", "/api/v1/coordinated-incidents/{id}") => {
+            !matches!(role, Auditor | SupplierContact) && (own || national)
+        }
+        (
+            "POST",
+            "/api/v1/coordinated-incidents"
+            | "/api/v1/coordinated-incidents/{id}/incidents"
+            | "/api/v1/coordinated-incidents/{id}/timeline",
+        ) => national || (role == RegionalLead && own),
         _ => panic!("route {route:?} has no rule in the walk"),
     }
 }
@@ -731,6 +748,9 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
             ),
             j(json!({"risks": [], "alerts": []})),
         ),
+        (_, p) if p.starts_with("/api/v1/coordinated-incidents") => {
+            coordinated_call(app, route, org, write_org, n).await
+        }
         (_, p) => (p.to_owned(), None),
     };
     Call { method, path, body }

@@ -9,6 +9,7 @@ mod attacks_uploads;
 mod authz_walk;
 mod browser;
 mod contract;
+mod coordinated;
 mod deliveries;
 mod deployments;
 mod escalation;

@@ -465,3 +465,59 @@ pub(super) async fn task_call(
         Some((json!({"done": true}).to_string(), "application/json")),
     )
 }
+
+/// The path and body of a coordinated-incident route. The coordinated incident (written straight
+/// to the store) has `area` as its coordinating organisation (the role's own, or the foreign
+/// trust) and a local incident of `local` (the trust, or the foreign trust) under it; a link adds
+/// another incident of `local`.
+pub(super) async fn coordinated_call(
+    app: &TestApp,
+    route: (&str, &str),
+    area: ward_core::OrgId,
+    local: ward_core::OrgId,
+    n: usize,
+) -> (String, Option<(String, &'static str)>) {
+    use ward_core::coordinated::CoordinatedIncident;
+    let j = |v: serde_json::Value| Some((v.to_string(), "application/json"));
+    if route == ("POST", "/api/v1/coordinated-incidents") {
+        return (
+            "/api/v1/coordinated-incidents".into(),
+            j(json!({"title": format!("Walk coordinated {n}"), "area": area})),
+        );
+    }
+    if route.1 == "/api/v1/coordinated-incidents" {
+        return ("/api/v1/coordinated-incidents".into(), None);
+    }
+    let now = app.app.now();
+    let actor = ward_app::Actor::system("walk", app.world.national);
+    let c = CoordinatedIncident {
+        id: ward_core::CoordinatedIncidentId::from_uuid(uuid::Uuid::now_v7()),
+        area,
+        title: format!("Walk coordinated {n}"),
+        summary: String::new(),
+        created_by: app.world.users[&Role::OrgMember].id,
+        created_at: now,
+    };
+    let all = ward_store::Scope::All;
+    app.store
+        .create_coordinated(&all, &c, &actor.audit(now))
+        .await
+        .unwrap();
+    let member = disposable_incident(app, local, n).await;
+    app.store
+        .link_to_coordinated(&all, c.id, member, &actor.audit(now))
+        .await
+        .unwrap();
+    let id = c.id;
+    match route.1 {
+        "/api/v1/coordinated-incidents/{id}/incidents" => (
+            format!("/api/v1/coordinated-incidents/{id}/incidents"),
+            j(json!({"incident": disposable_incident(app, local, n).await})),
+        ),
+        "/api/v1/coordinated-incidents/{id}/timeline" => (
+            format!("/api/v1/coordinated-incidents/{id}/timeline"),
+            j(json!({"at": "2026-06-03T09:15:00+01:00[Europe/London]", "text": format!("Walk entry {n}")})),
+        ),
+        _ => (format!("/api/v1/coordinated-incidents/{id}"), None),
+    }
+}
