@@ -59,6 +59,15 @@ pub struct IncidentQuery {
     pub status: Option<IncidentStatus>,
 }
 
+/// How many incidents one organisation has with one status and category.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct IncidentFigure {
+    pub count: ward_store::incidents::IncidentCount,
+    pub category_number: u8,
+    pub org_code: String,
+    pub org_name: String,
+}
+
 /// A new incident for an organisation.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -195,6 +204,32 @@ impl App {
             .store()
             .set_incident_links(&scope, id, &links, &actor.audit(now))
             .await?)
+    }
+
+    /// The incidents in the caller's footprint counted by organisation, status and NCSC
+    /// category (one set-based query), for figures that sum them by any of those.
+    pub async fn incident_figures(&self, actor: &Actor) -> AppResult<Vec<IncidentFigure>> {
+        let scope = authorise(actor, Action::ReadIncidents, self.now())?;
+        let counts = self.store().incident_counts(&scope).await?;
+        let orgs: Vec<OrgId> = counts
+            .iter()
+            .map(|c| c.org)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let labels = self.store().org_labels(&ward_store::Scope::All, &orgs).await?;
+        Ok(counts
+            .into_iter()
+            .map(|c| {
+                let (org_code, org_name) = labels.get(&c.org).cloned().unwrap_or_default();
+                IncidentFigure {
+                    category_number: c.category.number(),
+                    org_code,
+                    org_name,
+                    count: c,
+                }
+            })
+            .collect())
     }
 
     /// One incident in the caller's footprint, with its timeline.

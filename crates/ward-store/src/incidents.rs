@@ -17,10 +17,23 @@ pub struct IncidentFilter {
     pub status: Option<IncidentStatus>,
 }
 
+/// How many incidents of one organisation have one status and one NCSC category: the figures a
+/// recovery-metrics page sums by organisation, ICB, region, status or category.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct IncidentCount {
+    pub org: OrgId,
+    pub status: IncidentStatus,
+    pub category: ward_core::incident::NcscCategory,
+    pub count: u64,
+}
+
 /// Incidents. Each incident is owned by its organisation: every method takes the caller's scope
 /// and treats an incident outside it as not found.
 #[async_trait]
 pub trait IncidentStore: Send + Sync {
+    /// The incidents in scope counted by organisation, status and category, in one query (ordered
+    /// by organisation, status, category).
+    async fn incident_counts(&self, scope: &Scope) -> StoreResult<Vec<IncidentCount>>;
     /// Record a new incident (audited as `incident.create`). Its organisation must be inside the
     /// scope; its services and assets must be the organisation's own, else it is refused as
     /// invalid naming the field.

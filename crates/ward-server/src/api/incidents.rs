@@ -4,7 +4,9 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use ward_app::incident_tasks::{TaskDone, TaskView};
-use ward_app::incidents::{IncidentPage, IncidentQuery, IncidentView, NewIncident, TimelineView};
+use ward_app::incidents::{
+    IncidentFigure, IncidentPage, IncidentQuery, IncidentView, NewIncident, TimelineView,
+};
 use ward_core::incident::{IncidentDetails, IncidentLinks, TimelineInput};
 use ward_core::incident_task::TaskInput;
 use ward_core::{IncidentId, IncidentTaskId};
@@ -135,4 +137,14 @@ pub async fn set_links(
     Ok(Json(
         s.app.set_incident_links(&actor, incident_id(&id)?, b).await?,
     ))
+}
+
+/// The incidents in your footprint counted by organisation, status and NCSC category.
+#[utoipa::path(get, path = "/api/v1/incidents/figures", tag = "incidents",
+    responses((status = 200, body = Vec<IncidentFigure>), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn figures(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> ApiResult<Json<Vec<IncidentFigure>>> {
+    Ok(Json(s.app.incident_figures(&actor).await?))
 }

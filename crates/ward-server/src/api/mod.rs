@@ -258,6 +258,7 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
             "/api/v1/coordinated-incidents/{id}/timeline",
             post(coordinated::add_timeline),
         )
+        .add(M::GET, "/api/v1/incidents/figures", get(incidents::figures))
 }
 
 /// The routes that need a credential (everything listed by [`routes`]).
@@ -301,6 +302,7 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         deployments::deploy, deployments::capacity, deployments::end,
         incidents::add_task, incidents::set_task_done, incidents::set_links,
         coordinated::list, coordinated::create, coordinated::get, coordinated::link, coordinated::add_timeline,
+        incidents::figures,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),

@@ -15,7 +15,7 @@ use ward_core::{AssetId, CoordinatedIncidentId, IncidentId, IncidentTaskId, OrgI
 
 use super::links::{count_in, link_rows};
 use super::{Arg, Exec, RowRead, Sql, SqlBackend, Tx, audit, corrupt_column};
-use crate::incidents::{IncidentFilter, IncidentStore, refusals};
+use crate::incidents::{IncidentCount, IncidentFilter, IncidentStore, refusals};
 use crate::{AuditMeta, Scope, StoreError, StoreResult};
 
 pub(super) const COLUMNS: &str = "id, org_id, title, category, severity, tlp, status, impact, resolution, \
@@ -226,6 +226,25 @@ fn timeline_row(r: &impl RowRead) -> StoreResult<TimelineEntry> {
 
 #[async_trait]
 impl<B: SqlBackend> IncidentStore for B {
+    async fn incident_counts(&self, scope: &Scope) -> StoreResult<Vec<IncidentCount>> {
+        let mut db = self.read().await?;
+        let mut q = Sql::new("SELECT org_id, status, category, COUNT(*) AS n FROM incidents WHERE 1 = 1");
+        db.scope_filter(&mut q, scope, "org_id");
+        q.push(" GROUP BY org_id, status, category ORDER BY org_id, status, category");
+        db.fetch_all(q)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(IncidentCount {
+                    org: r.id("org_id")?,
+                    status: r.parsed("status")?,
+                    category: r.parsed("category")?,
+                    count: r.u64("n")?,
+                })
+            })
+            .collect()
+    }
+
     async fn create_incident(&self, scope: &Scope, incident: &Incident, meta: &AuditMeta) -> StoreResult<()> {
         let mut tx = self.write().await?;
         let mut q = Sql::new("SELECT 1 AS n FROM organisations WHERE id = $1").arg(incident.org);

@@ -9,8 +9,10 @@ use super::incident_tasks::incident;
 use crate::{check_eq, check_err};
 use std::sync::Arc;
 use ward_core::coordinated::{CoordinatedIncident, SharedEntry};
+use ward_core::incident::{IncidentStatus, NcscCategory};
 use ward_core::org::OrgKind;
 use ward_core::{CoordinatedIncidentId, TimelineEntryId};
+use ward_store::incidents::IncidentCount;
 use ward_store::{Scope, Store, StoreError};
 
 /// The coordinated incident round trip on one backend.
@@ -160,6 +162,27 @@ pub async fn coordinated_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()>
             .collect::<Vec<_>>(),
         vec![c.id],
         "listed for trust A"
+    );
+    // Incident figures: counted in scope by organisation, status and category.
+    check_eq!(
+        store.incident_counts(&Scope::subtree(a.id)).await?,
+        vec![IncidentCount {
+            org: a.id,
+            status: IncidentStatus::Open,
+            category: NcscCategory::Substantial,
+            count: 1,
+        }],
+        "trust A's figures"
+    );
+    check_eq!(
+        store
+            .incident_counts(&regional)
+            .await?
+            .iter()
+            .map(|c| c.count)
+            .sum::<u64>(),
+        2,
+        "the region's figures leave the other region out"
     );
     // A trust with no incident under it sees nothing of it.
     let d = fx

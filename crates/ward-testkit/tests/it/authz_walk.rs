@@ -120,6 +120,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/coordinated-incidents/{id}"),
     ("POST", "/api/v1/coordinated-incidents/{id}/incidents"),
     ("POST", "/api/v1/coordinated-incidents/{id}/timeline"),
+    ("GET", "/api/v1/incidents/figures"),
 ];
 
 /// Whether `role` may call `route` on `target`.
@@ -247,7 +248,9 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
         ("GET", "/api/v1/deployments") => matches!(role, NationalAnalyst | RegionalLead),
         // Sector-wide incidents: whoever reads incidents sees those touching their footprint; the
         // national team coordinates anywhere, a regional lead within its region.
-        ("GET", "/api/v1/coordinated-incidents") => !matches!(role, Auditor | SupplierContact),
+        ("GET", "/api/v1/coordinated-incidents" | "/api/v1/incidents/figures") => {
+            !matches!(role, Auditor | SupplierContact)
+        }
         ("GET", "/api/v1/coordinated-incidents/{id}") => {
             !matches!(role, Auditor | SupplierContact) && (own || national)
         }

@@ -222,6 +222,26 @@ async fn a_coordinated_incident_shows_each_viewer_its_own_part_and_the_shared_ti
             "{b}: only the national one: {listed}"
         );
 
+        // Figures count each footprint's own incidents.
+        let (_, figures) = call(&app, &member, Method::GET, "/api/v1/incidents/figures", None).await;
+        let counted: u64 = figures
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["count"]["count"].as_u64().unwrap())
+            .sum();
+        assert_eq!(counted, 1, "{b}: the trust counts its own: {figures}");
+        assert_eq!(figures[0]["count"]["status"], "open", "{b}");
+        assert_eq!(figures[0]["category_number"], 3, "{b}");
+        let (_, figures) = call(&app, &national, Method::GET, "/api/v1/incidents/figures", None).await;
+        let counted: u64 = figures
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["count"]["count"].as_u64().unwrap())
+            .sum();
+        assert_eq!(counted, 2, "{b}: the nation counts both: {figures}");
+
         let actions: Vec<String> = app
             .store
             .audit_page(1, 100_000)
