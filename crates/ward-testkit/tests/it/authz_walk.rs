@@ -216,14 +216,8 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
         ("GET", "/api/v1/incidents" | "/api/v1/incidents/{id}") => {
             !matches!(role, Auditor | SupplierContact) && (own || national)
         }
-        (
-            "POST",
-            "/api/v1/incidents" | "/api/v1/incidents/{id}/timeline" | "/api/v1/incidents/{id}/tasks",
-        )
-        | (
-            "PUT",
-            "/api/v1/incidents/{id}" | "/api/v1/incidents/{id}/tasks/{task}" | "/api/v1/incidents/{id}/links",
-        ) => writer && own,
+        ("POST", "/api/v1/incidents" | "/api/v1/incidents/{id}/timeline")
+        | ("PUT", "/api/v1/incidents/{id}") => writer && own,
         // Exercises: visible to the organisations taking part, their ICB and region, the national
         // team and (as CAF D1.c evidence) auditors; planned and run by an organisation's admin, a
         // regional lead in its region, or the national team.
@@ -246,20 +240,8 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
             national || (role == RegionalLead && own)
         }
         ("GET", "/api/v1/deployments") => matches!(role, NationalAnalyst | RegionalLead),
-        // Sector-wide incidents: whoever reads incidents sees those touching their footprint; the
-        // national team coordinates anywhere, a regional lead within its region.
-        ("GET", "/api/v1/coordinated-incidents" | "/api/v1/incidents/figures") => {
-            !matches!(role, Auditor | SupplierContact)
-        }
-        ("GET", "/api/v1/coordinated-incidents/{id}") => {
-            !matches!(role, Auditor | SupplierContact) && (own || national)
-        }
-        (
-            "POST",
-            "/api/v1/coordinated-incidents"
-            | "/api/v1/coordinated-incidents/{id}/incidents"
-            | "/api/v1/coordinated-incidents/{id}/timeline",
-        ) => national || (role == RegionalLead && own),
+        // Tasks, links, sector-wide incidents and figures: see `incident_response_allowed`.
+        (_, p) if is_incident_response(p) => incident_response_allowed(route, role, own),
         _ => panic!("route {route:?} has no rule in the walk"),
     }
 }
@@ -741,18 +723,12 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
             ),
             None,
         ),
-        ("POST", "/api/v1/incidents/{id}/tasks") | ("PUT", "/api/v1/incidents/{id}/tasks/{task}") => {
-            task_call(app, route.0, write_org, n).await
-        }
-        ("PUT", "/api/v1/incidents/{id}/links") => (
-            format!(
-                "/api/v1/incidents/{}/links",
-                disposable_incident(app, write_org, n).await
-            ),
-            j(json!({"risks": [], "alerts": []})),
-        ),
-        (_, p) if p.starts_with("/api/v1/coordinated-incidents") => {
-            coordinated_call(app, route, org, write_org, n).await
+        (_, p)
+            if p.starts_with("/api/v1/coordinated-incidents")
+                || p.contains("/tasks")
+                || p.ends_with("/links") =>
+        {
+            incident_response_call(app, route, org, write_org, n).await
         }
         (_, p) => (p.to_owned(), None),
     };

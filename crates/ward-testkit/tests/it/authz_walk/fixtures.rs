@@ -521,3 +521,54 @@ pub(super) async fn coordinated_call(
         _ => (format!("/api/v1/coordinated-incidents/{id}"), None),
     }
 }
+
+/// The path and body of the incident-response routes (tasks, links, coordinated incidents): `org`
+/// is the role's own organisation or the foreign trust, `local` the trust or the foreign trust.
+pub(super) async fn incident_response_call(
+    app: &TestApp,
+    route: (&str, &str),
+    org: ward_core::OrgId,
+    local: ward_core::OrgId,
+    n: usize,
+) -> (String, Option<(String, &'static str)>) {
+    if route.1.starts_with("/api/v1/coordinated-incidents") {
+        return coordinated_call(app, route, org, local, n).await;
+    }
+    if route.1.ends_with("/links") {
+        let body = json!({"risks": [], "alerts": []}).to_string();
+        return (
+            format!(
+                "/api/v1/incidents/{}/links",
+                disposable_incident(app, local, n).await
+            ),
+            Some((body, "application/json")),
+        );
+    }
+    task_call(app, route.0, local, n).await
+}
+
+/// The incident-response routes: tasks, links, coordinated incidents and figures.
+pub(super) fn is_incident_response(path: &str) -> bool {
+    path.starts_with("/api/v1/coordinated-incidents")
+        || path.contains("/tasks")
+        || path.ends_with("/links")
+        || path == "/api/v1/incidents/figures"
+}
+
+/// Whether `role` may call an incident-response route on its own organisation (`own`) or the
+/// foreign trust. Tasks and links: the organisation's writers, on its own incidents. Sector-wide
+/// incidents and figures: whoever reads incidents sees those touching their footprint (lists are
+/// filtered); the national team coordinates anywhere, a regional lead within its region.
+pub(super) fn incident_response_allowed(route: (&str, &str), role: Role, own: bool) -> bool {
+    use Role::*;
+    let national = role == NationalAnalyst;
+    let reader = !matches!(role, Auditor | SupplierContact);
+    match route {
+        ("GET", "/api/v1/coordinated-incidents" | "/api/v1/incidents/figures") => reader,
+        ("GET", "/api/v1/coordinated-incidents/{id}") => reader && (own || national),
+        ("POST", p) if p.starts_with("/api/v1/coordinated-incidents") => {
+            national || (role == RegionalLead && own)
+        }
+        _ => matches!(role, OrgAdmin | OrgMember | IncidentResponder) && own,
+    }
+}
