@@ -208,3 +208,29 @@ impl App {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::authz::{Action, scope_for};
+    use strum::IntoEnumIterator;
+    use ward_core::OrgId;
+    use ward_core::role::Role;
+    use ward_store::Scope;
+
+    #[test]
+    fn only_the_national_team_and_a_region_within_itself_coordinate() {
+        let org = OrgId::from_uuid(uuid::Uuid::nil());
+        let who: Vec<Role> = Role::iter()
+            .filter(|r| scope_for(*r, org, Action::CoordinateIncidents).is_some())
+            .collect();
+        assert_eq!(who, vec![Role::NationalAnalyst, Role::RegionalLead]);
+        assert_eq!(
+            scope_for(Role::RegionalLead, org, Action::CoordinateIncidents),
+            Some(Scope::subtree(org))
+        );
+        assert_eq!(
+            scope_for(Role::NationalAnalyst, org, Action::CoordinateIncidents),
+            Some(Scope::All)
+        );
+    }
+}
