@@ -103,10 +103,13 @@ pub enum Action {
     WritePeople,
     /// Add or change the training each role requires (the national team).
     ManageTrainingRequirements,
+    /// Open sector-wide (coordinated) incidents, link local incidents under them and write their
+    /// shared timelines (the national team anywhere, a regional lead within its region).
+    CoordinateIncidents,
 }
 
 impl Action {
-    pub const ALL: [Action; 39] = [
+    pub const ALL: [Action; 40] = [
         Self::ReadOrgs,
         Self::ImportOrgs,
         Self::ReadInventory,
@@ -146,6 +149,7 @@ impl Action {
         Self::ReadPeople,
         Self::WritePeople,
         Self::ManageTrainingRequirements,
+        Self::CoordinateIncidents,
     ];
 }
 
@@ -179,6 +183,8 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
         // A regional team approves improvement plans and compares claims with facts in its region.
         (RegionalLead, ApproveImprovementPlans | ReadAssuranceOverview) => own_subtree,
         (RegionalLead, ReadPeople) => own_subtree,
+        // A regional team coordinates sector-wide incidents within its region.
+        (RegionalLead, CoordinateIncidents) => own_subtree,
         (RegionalLead, _) => None,
 
         (

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 use ward_core::incident::{
-    ClockState, Incident, IncidentDetails, IncidentStatus, TimelineEntry, TimelineInput,
+    ClockState, Incident, IncidentDetails, IncidentLinks, IncidentStatus, TimelineEntry, TimelineInput,
 };
 use ward_core::{IncidentId, OrgId, TimelineEntryId, UserId};
 use ward_store::incidents::IncidentFilter;
@@ -33,6 +33,10 @@ pub struct IncidentView {
 pub struct IncidentPage {
     pub view: IncidentView,
     pub timeline: Vec<TimelineView>,
+    /// The response's tasks, earliest due first.
+    pub tasks: Vec<crate::incident_tasks::TaskView>,
+    /// The alerts, exposures and risks it is linked to.
+    pub links: IncidentLinks,
 }
 
 /// A timeline entry with its time as written and its author's name.
@@ -55,6 +59,15 @@ pub struct IncidentQuery {
     pub status: Option<IncidentStatus>,
 }
 
+/// How many incidents one organisation has with one status and category.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct IncidentFigure {
+    pub count: ward_store::incidents::IncidentCount,
+    pub category_number: u8,
+    pub org_code: String,
+    pub org_name: String,
+}
+
 /// A new incident for an organisation.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -63,7 +76,7 @@ pub struct NewIncident {
     pub details: IncidentDetails,
 }
 
-fn invalid(errors: Vec<ward_core::ValidationError>) -> AppError {
+pub(crate) fn invalid(errors: Vec<ward_core::ValidationError>) -> AppError {
     AppError::Invalid(
         errors
             .into_iter()
@@ -84,9 +97,35 @@ fn person(actor: &Actor, field: &str) -> AppResult<UserId> {
 impl App {
     /// Record an incident for an organisation in the caller's footprint.
     pub async fn create_incident(&self, actor: &Actor, new: NewIncident) -> AppResult<IncidentView> {
+        let created_by = person(actor, "created_by")?;
+        self.record_incident(actor, created_by, new).await
+    }
+
+    /// Record an incident reported by an account, for Ward itself (`ward incidents report`): the
+    /// operator at the command line names who reported it. Refused for anyone else, whose
+    /// incidents are always their own.
+    pub async fn report_incident_for(
+        &self,
+        actor: &Actor,
+        reporter: UserId,
+        new: NewIncident,
+    ) -> AppResult<IncidentView> {
+        if !actor.is_system() {
+            return Err(AppError::forbidden(
+                "only Ward's operator records an incident for someone else",
+            ));
+        }
+        self.record_incident(actor, reporter, new).await
+    }
+
+    async fn record_incident(
+        &self,
+        actor: &Actor,
+        created_by: UserId,
+        new: NewIncident,
+    ) -> AppResult<IncidentView> {
         let now = self.now();
         let scope = authorise_on(self.store(), actor, Action::WriteIncidents, new.org, now).await?;
-        let created_by = person(actor, "created_by")?;
         let details = new.details.validate().map_err(invalid)?;
         let incident = Incident {
             id: IncidentId::new_at(now, crate::accounts::secrets::random_bytes::<10>()?),
@@ -149,6 +188,50 @@ impl App {
         })
     }
 
+    /// Replace what an incident is linked to: alerts its organisation received, exposures of its
+    /// assets and risks in its register (or those of organisations beneath it). Anything else is
+    /// not found.
+    pub async fn set_incident_links(
+        &self,
+        actor: &Actor,
+        id: IncidentId,
+        links: IncidentLinks,
+    ) -> AppResult<IncidentLinks> {
+        let now = self.now();
+        let scope = authorise(actor, Action::WriteIncidents, now)?;
+        let links = links.validate().map_err(invalid)?;
+        Ok(self
+            .store()
+            .set_incident_links(&scope, id, &links, &actor.audit(now))
+            .await?)
+    }
+
+    /// The incidents in the caller's footprint counted by organisation, status and NCSC
+    /// category (one set-based query), for figures that sum them by any of those.
+    pub async fn incident_figures(&self, actor: &Actor) -> AppResult<Vec<IncidentFigure>> {
+        let scope = authorise(actor, Action::ReadIncidents, self.now())?;
+        let counts = self.store().incident_counts(&scope).await?;
+        let orgs: Vec<OrgId> = counts
+            .iter()
+            .map(|c| c.org)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let labels = self.store().org_labels(&ward_store::Scope::All, &orgs).await?;
+        Ok(counts
+            .into_iter()
+            .map(|c| {
+                let (org_code, org_name) = labels.get(&c.org).cloned().unwrap_or_default();
+                IncidentFigure {
+                    category_number: c.category.number(),
+                    org_code,
+                    org_name,
+                    count: c,
+                }
+            })
+            .collect())
+    }
+
     /// One incident in the caller's footprint, with its timeline.
     pub async fn incident(&self, actor: &Actor, id: IncidentId) -> AppResult<IncidentPage> {
         let scope = authorise(actor, Action::ReadIncidents, self.now())?;
@@ -169,9 +252,13 @@ impl App {
                 entry,
             })
             .collect();
+        let tasks = self.store().incident_tasks(&scope, id).await?;
+        let links = self.store().incident_links(&scope, id).await?;
         Ok(IncidentPage {
+            links,
             view: self.incident_views(vec![incident]).await?.remove(0),
             timeline,
+            tasks: self.task_views(tasks).await?,
         })
     }
 
@@ -189,7 +276,7 @@ impl App {
         self.incident_views(incidents).await
     }
 
-    async fn incident_views(&self, incidents: Vec<Incident>) -> AppResult<Vec<IncidentView>> {
+    pub(crate) async fn incident_views(&self, incidents: Vec<Incident>) -> AppResult<Vec<IncidentView>> {
         let now = self.now();
         let orgs: Vec<OrgId> = incidents
             .iter()

@@ -72,6 +72,7 @@ impl JobRunner {
         r.register(Arc::new(crate::alerts::AlertEscalateJob));
         r.register(Arc::new(crate::notify::EmailJob));
         r.register(Arc::new(crate::notify::WebhookJob));
+        r.register(Arc::new(crate::incident_reminders::IncidentRemindJob));
         r
     }
 

@@ -104,6 +104,10 @@ enum Command {
     /// Training: import an organisation's completion CSV, the roll-up of completion.
     #[command(subcommand)]
     Training(commands::training::TrainingCommand),
+    /// Incidents: list them with their reporting clocks, record one for an organisation; exit 3
+    /// for input that is refused (naming the option or field).
+    #[command(subcommand)]
+    Incidents(commands::incidents::IncidentsCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -197,6 +201,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Simulate(a) => commands::simulate::run(&settings, cli.json, a).await,
         Command::Exercises(c) => commands::exercises::run(cli.json, &c),
         Command::Training(c) => commands::training::run(&settings, cli.json, c).await,
+        Command::Incidents(c) => commands::incidents::run(&settings, cli.json, c).await,
         Command::Scan(a) => {
             if commands::offline::run_scan(&a, cli.json)? {
                 std::process::exit(1);

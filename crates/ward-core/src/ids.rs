@@ -82,3 +82,7 @@ id_type!(/// An action of an assessment's improvement plan.
     ImprovementActionId);
 id_type!(/// A board member named as accountable for an organisation's cyber security.
     BoardMemberId);
+id_type!(/// A task in an incident's response, with an owner and a due date.
+    IncidentTaskId);
+id_type!(/// A sector-wide incident coordinating many organisations' local incidents.
+    CoordinatedIncidentId);

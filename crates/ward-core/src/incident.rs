@@ -10,8 +10,11 @@ use serde::{Deserialize, Serialize};
 use crate::alert::Severity;
 use crate::error::require_text;
 use crate::risk::Consequence;
+use crate::risk::register::ExposureRef;
 use crate::tlp::Tlp;
-use crate::{AssetId, IncidentId, OrgId, ServiceId, TimelineEntryId, UserId, ValidationError};
+use crate::{
+    AlertId, AssetId, IncidentId, OrgId, RiskId, ServiceId, TimelineEntryId, UserId, ValidationError,
+};
 
 /// NCSC incident category, 1 (national cyber emergency) to 6 (localised).
 #[derive(
@@ -255,6 +258,76 @@ impl IncidentDetails {
     }
 }
 
+impl IncidentDetails {
+    /// The details moved to `status` at `at`: moving to contained records the containment, and
+    /// to recovered or closed the recovery (and the containment, if none was recorded), at `at`,
+    /// unless those times are already recorded. Moving back to open clears nothing.
+    pub fn moved_to(mut self, status: IncidentStatus, at: Timestamp) -> Self {
+        self.status = status;
+        if matches!(
+            status,
+            IncidentStatus::Contained | IncidentStatus::Recovered | IncidentStatus::Closed
+        ) && self.contained_at.is_none()
+        {
+            self.contained_at = Some(at);
+        }
+        if matches!(status, IncidentStatus::Recovered | IncidentStatus::Closed) && self.recovered_at.is_none()
+        {
+            self.recovered_at = Some(at);
+        }
+        self
+    }
+}
+
+/// What an incident's response is linked to: alerts its organisation received, exposures of its
+/// assets to advisories, and risks in its register. Each must lie in the incident's organisation
+/// (or beneath it); the store refuses any other as not found.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentLinks {
+    #[serde(default)]
+    pub alerts: Vec<AlertId>,
+    #[serde(default)]
+    pub exposures: Vec<ExposureRef>,
+    #[serde(default)]
+    pub risks: Vec<RiskId>,
+}
+
+impl IncidentLinks {
+    /// Sorted and de-duplicated, at most 500 of each kind (naming the field otherwise).
+    pub fn validate(mut self) -> Result<Self, Vec<ValidationError>> {
+        self.alerts.sort();
+        self.alerts.dedup();
+        self.exposures.sort();
+        self.exposures.dedup();
+        self.risks.sort();
+        self.risks.dedup();
+        let mut errors = Vec::new();
+        for (field, n) in [
+            ("alerts", self.alerts.len()),
+            ("exposures", self.exposures.len()),
+            ("risks", self.risks.len()),
+        ] {
+            if n > MAX_LINKS {
+                errors.push(ValidationError::new(field, format!("at most {MAX_LINKS}")));
+            }
+        }
+        for (i, x) in self.exposures.iter().enumerate() {
+            if x.advisory.trim().is_empty() || x.advisory.contains('@') || x.advisory.len() > 200 {
+                errors.push(ValidationError::new(
+                    format!("exposures[{i}].advisory"),
+                    "must be an advisory id",
+                ));
+            }
+        }
+        if errors.is_empty() { Ok(self) } else { Err(errors) }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.alerts.is_empty() && self.exposures.is_empty() && self.risks.is_empty()
+    }
+}
+
 /// A reporting obligation counted from detection.
 #[derive(
     Debug,
@@ -393,13 +466,18 @@ pub struct TimelineEntry {
 impl TimelineEntry {
     /// The entry's time in the zone it was written in, in RFC 9557 form.
     pub fn local(&self) -> String {
-        let tz = jiff::tz::TimeZone::get(&self.zone).ok().or_else(|| {
-            offset_of(&format!("2000-01-01T00:00:00{}", self.zone)).map(jiff::tz::TimeZone::fixed)
-        });
-        match tz {
-            Some(tz) => self.at.to_zoned(tz).to_string(),
-            None => self.at.to_string(),
-        }
+        local_in_zone(self.at, &self.zone)
+    }
+}
+
+/// An instant in the zone (an IANA name) or fixed offset it was written in, in RFC 9557 form.
+pub fn local_in_zone(at: Timestamp, zone: &str) -> String {
+    let tz = jiff::tz::TimeZone::get(zone)
+        .ok()
+        .or_else(|| offset_of(&format!("2000-01-01T00:00:00{zone}")).map(jiff::tz::TimeZone::fixed));
+    match tz {
+        Some(tz) => at.to_zoned(tz).to_string(),
+        None => at.to_string(),
     }
 }
 
@@ -514,6 +592,23 @@ mod tests {
         d.status = IncidentStatus::Contained;
         d.title = "  ".into();
         assert_eq!(fields(d.validate().unwrap_err()), ["title", "contained_at"]);
+    }
+
+    #[test]
+    fn moving_status_records_the_time_once() {
+        let at = ts("2024-06-04T10:00:00Z");
+        let d = details().moved_to(IncidentStatus::Contained, at);
+        assert_eq!(
+            (d.status, d.contained_at, d.recovered_at),
+            (IncidentStatus::Contained, Some(at), None)
+        );
+        let later = ts("2024-06-05T10:00:00Z");
+        let d = d.moved_to(IncidentStatus::Closed, later);
+        assert_eq!((d.contained_at, d.recovered_at), (Some(at), Some(later)));
+        assert!(d.clone().validate().is_ok());
+        let d = d.moved_to(IncidentStatus::Open, later);
+        assert_eq!(d.status, IncidentStatus::Open);
+        assert_eq!(d.recovered_at, Some(later));
     }
 
     #[test]

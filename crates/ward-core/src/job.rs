@@ -47,6 +47,11 @@ pub enum JobKind {
     #[serde(rename = "notify.webhook")]
     #[strum(serialize = "notify.webhook")]
     NotifyWebhook,
+    /// Records the incident reminders that have fallen due (regulatory clocks due soon or
+    /// overdue, overdue tasks) and queues their notices.
+    #[serde(rename = "incidents.remind")]
+    #[strum(serialize = "incidents.remind")]
+    IncidentsRemind,
     /// Test support: writes one audit record naming the job. Only builds with the app's
     /// `test-support` feature have a handler for it, so elsewhere such a job is never claimed.
     #[serde(rename = "audit.probe")]

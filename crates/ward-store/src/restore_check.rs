@@ -10,7 +10,11 @@
 //! * rows owned by an organisation (services, assets, dependencies, assessments, alerts and their
 //!   records and timeline entries, risks) name one that exists;
 //! * incidents: the creator is a user in the backup, the enums parse and the patient harm is an
-//!   NPSA consequence; timeline entries name an organisation and an author in the backup;
+//!   NPSA consequence; timeline entries name an organisation and an author in the backup; tasks
+//!   name an organisation, and an owner, a creator and whoever marked them done in the backup;
+//!   reminders name an organisation, a clock or task, and a stage;
+//! * coordinated (sector-wide) incidents: the area, each local incident's organisation, the
+//!   creator and the shared timeline's authors exist in the backup;
 //! * improvement plans: actions and approvals name organisations in the backup, the approver acts
 //!   for another organisation than the plan's, and action statuses parse;
 //! * exercises: creator, facilitator, releasers, authors and action owners are users in the
@@ -183,6 +187,32 @@ impl RestoreChecker {
             "incident_timeline" => {
                 self.org_kind(line, table, row, "org_id")?;
                 self.require_user(line, table, row, "author_id", false)?;
+            }
+            "incident_tasks" => {
+                self.org_kind(line, table, row, "org_id")?;
+                self.require_user(line, table, row, "owner_id", false)?;
+                self.require_user(line, table, row, "created_by", false)?;
+                self.require_user(line, table, row, "done_by", true)?;
+            }
+            "coordinated_incidents" => {
+                self.org_kind(line, table, row, "area_id")?;
+                self.require_user(line, table, row, "created_by", false)?;
+            }
+            "coordinated_members" => {
+                self.org_kind(line, table, row, "org_id")?;
+            }
+            "coordinated_timeline" => {
+                self.require_user(line, table, row, "author_id", false)?;
+            }
+            "incident_reminders" => {
+                self.org_kind(line, table, row, "org_id")?;
+                if text(row, "subject")
+                    .and_then(ward_core::incident_reminder::ReminderSubject::from_key)
+                    .is_none()
+                {
+                    return Err(Self::bad(line, table, "subject is not a clock or a task"));
+                }
+                parses::<ward_core::incident_reminder::ReminderStage>(line, table, row, "stage")?;
             }
             "exercises" => {
                 self.require_user(line, table, row, "created_by", false)?;

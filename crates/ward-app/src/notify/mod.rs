@@ -215,27 +215,38 @@ impl App {
             .map_err(|e| e.to_string())?
             .org_ref_of(p.org);
         let org_name = format!("{} ({})", org.name, org.code);
+        let subject = match p.escalation {
+            Some(n) => escalation_subject(&detail.alert, n, &org.code),
+            None => subject(&detail.alert),
+        };
+        let body = match p.escalation {
+            Some(n) => escalation_body(&detail.alert, record, &org_name, n),
+            None => body(&detail.alert, record, &org_name),
+        };
+        self.send_mail(mail, user.email.as_str(), subject, body).await
+    }
+
+    /// Send one plain-text message to one address through the configured mail server.
+    pub(crate) async fn send_mail(
+        &self,
+        mail: &MailSettings,
+        to: &str,
+        subject: String,
+        body: String,
+    ) -> Result<(), String> {
         let from: Mailbox = mail
             .from
             .parse()
             .map_err(|e| format!("the from address is not valid: {e}"))?;
-        let to: Mailbox = user
-            .email
-            .as_str()
+        let to: Mailbox = to
             .parse()
             .map_err(|e| format!("the recipient's address is not valid: {e}"))?;
         let message = Message::builder()
             .from(from)
             .to(to)
-            .subject(match p.escalation {
-                Some(n) => escalation_subject(&detail.alert, n, &org.code),
-                None => subject(&detail.alert),
-            })
+            .subject(subject)
             .header(ContentType::TEXT_PLAIN)
-            .body(match p.escalation {
-                Some(n) => escalation_body(&detail.alert, record, &org_name, n),
-                None => body(&detail.alert, record, &org_name),
-            })
+            .body(body)
             .map_err(|e| format!("the message could not be built: {e}"))?;
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&mail.smtp_url)
             .map_err(|_| "smtp_url is not a valid SMTP address".to_owned())?
@@ -317,7 +328,7 @@ fn body(alert: &Alert, record: &Recipient, org_name: &str) -> String {
     b
 }
 
-/// The `notify.email` job: sends one alert e-mail. A failure on the final attempt writes an
+/// The `notify.email` job: sends one alert e-mail (or one incident reminder). A failure on the final attempt writes an
 /// `alert.email.dead` audit record before the runner marks the job dead.
 pub struct EmailJob;
 
@@ -328,11 +339,17 @@ impl crate::jobs::JobHandler for EmailJob {
     }
 
     async fn run(&self, app: &App, job: &Job) -> Result<(), String> {
-        let p: EmailPayload = serde_json::from_value(job.payload.clone())
-            .map_err(|e| format!("bad notify.email payload: {e}"))?;
         let Some(mail) = app.settings().mail.clone() else {
             return Err("no smtp_url is configured".into());
         };
+        // An incident reminder (no alert): a delivery that gives up leaves the dead job as its record.
+        if job.payload.get("reminder").is_some() {
+            let p: crate::incident_reminders::ReminderEmail = serde_json::from_value(job.payload.clone())
+                .map_err(|e| format!("bad notify.email payload: {e}"))?;
+            return app.send_reminder_email(&mail, &p).await;
+        }
+        let p: EmailPayload = serde_json::from_value(job.payload.clone())
+            .map_err(|e| format!("bad notify.email payload: {e}"))?;
         let result = app.send_alert_email(&mail, &p).await;
         if let Err(msg) = &result
             && job.attempts >= job.max_attempts

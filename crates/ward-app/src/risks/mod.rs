@@ -20,7 +20,7 @@ use ward_store::risks::RiskFilter;
 
 use crate::App;
 use crate::actor::Actor;
-use crate::authz::{Action, authorise, authorise_on, scope_contains, scope_for};
+use crate::authz::{Action, authorise, authorise_on};
 use crate::error::{AppError, AppResult, FieldProblem};
 
 /// A risk as shown: the stored risk with its scores, grade, flags and owner's name.
@@ -141,32 +141,13 @@ impl App {
     pub(crate) async fn checked_details(&self, org: OrgId, details: RiskDetails) -> AppResult<RiskDetails> {
         let vocabulary = self.vocabulary().await?;
         let details = details.validate(&vocabulary).map_err(invalid)?;
-        let refuse = || {
-            AppError::invalid(
-                "owner",
-                "must be an enabled account that may write this organisation's risks",
-            )
-        };
-        let owner = match self.store().get_user(details.owner).await {
-            Ok(u) => u,
-            Err(ward_store::StoreError::NotFound { .. }) => return Err(refuse()),
-            Err(e) => return Err(e.into()),
-        };
-        if owner.disabled {
-            return Err(refuse());
+        if self.account_may(details.owner, Action::WriteRisks, org).await? {
+            return Ok(details);
         }
-        let now = self.now();
-        for g in self.store().grants_of(owner.id).await? {
-            if !g.is_active(now) {
-                continue;
-            }
-            if let Some(scope) = scope_for(g.role, g.org, Action::WriteRisks)
-                && scope_contains(self.store(), &scope, org).await?
-            {
-                return Ok(details);
-            }
-        }
-        Err(refuse())
+        Err(AppError::invalid(
+            "owner",
+            "must be an enabled account that may write this organisation's risks",
+        ))
     }
 
     /// Record a risk for an organisation in the caller's footprint.

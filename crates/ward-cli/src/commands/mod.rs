@@ -11,6 +11,7 @@ pub(crate) mod feeds;
 pub(crate) mod frameworks;
 pub(crate) mod impact;
 pub(crate) mod imports;
+pub(crate) mod incidents;
 pub(crate) mod offline;
 pub(crate) mod profiles;
 pub(crate) mod risks;

@@ -174,8 +174,9 @@ async fn schedule_housekeeping(app: App, mut stop: watch::Receiver<bool>) {
     }
 }
 
-/// Queue the `alerts.escalate` job every minute when any alert exists; its dedupe key keeps it to
-/// one queued or running job across servers, and the store records each step once.
+/// Queue the `alerts.escalate` job every minute when any alert exists, and the `incidents.remind`
+/// job every minute; their dedupe keys keep each to one queued or running job across servers, and
+/// the store records each step and each reminder once.
 async fn schedule_escalation(app: App, mut stop: watch::Receiver<bool>) {
     loop {
         let queued = match app.store().any_alert().await {
@@ -185,6 +186,9 @@ async fn schedule_escalation(app: App, mut stop: watch::Receiver<bool>) {
         };
         if let Err(e) = queued {
             tracing::warn!(error = %e, "could not queue alert escalation");
+        }
+        if let Err(e) = app.queue_incident_reminders().await {
+            tracing::warn!(error = %e, "could not queue incident reminders");
         }
         tokio::select! {
             _ = stop.wait_for(|v| *v) => break,

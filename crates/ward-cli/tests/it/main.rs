@@ -4,6 +4,7 @@
 mod cli;
 mod feeds;
 mod impact;
+mod incidents;
 
 mod jobs;
 mod offline;

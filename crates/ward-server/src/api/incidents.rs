@@ -1,10 +1,15 @@
-//! Incidents: list, record, read with the timeline, edit, add to the timeline.
+//! Incidents: list, record, read with the timeline and tasks, edit, add to the timeline, add tasks
+//! and mark them done.
 
 use axum::Json;
 use axum::extract::{Path, State};
-use ward_app::incidents::{IncidentPage, IncidentQuery, IncidentView, NewIncident, TimelineView};
-use ward_core::IncidentId;
-use ward_core::incident::{IncidentDetails, TimelineInput};
+use ward_app::incident_tasks::{TaskDone, TaskView};
+use ward_app::incidents::{
+    IncidentFigure, IncidentPage, IncidentQuery, IncidentView, NewIncident, TimelineView,
+};
+use ward_core::incident::{IncidentDetails, IncidentLinks, TimelineInput};
+use ward_core::incident_task::TaskInput;
+use ward_core::{IncidentId, IncidentTaskId};
 
 use crate::auth::ApiActor;
 use crate::error::{ApiError, ApiJson, ApiQuery, ApiResult};
@@ -79,4 +84,67 @@ pub async fn add_timeline(
     Ok(Json(
         s.app.add_timeline_entry(&actor, incident_id(&id)?, b).await?,
     ))
+}
+
+/// Add a task to an incident: what is to be done, its owner (an account that may work on the
+/// organisation's incidents) and the day it is due.
+#[utoipa::path(post, path = "/api/v1/incidents/{id}/tasks", tag = "incidents",
+    params(("id" = String, Path)), request_body = TaskInput,
+    responses((status = 200, body = TaskView), (status = 404, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
+pub async fn add_task(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<TaskInput>,
+) -> ApiResult<Json<TaskView>> {
+    Ok(Json(s.app.add_incident_task(&actor, incident_id(&id)?, b).await?))
+}
+
+/// Mark an incident's task done, or open again.
+#[utoipa::path(put, path = "/api/v1/incidents/{id}/tasks/{task}", tag = "incidents",
+    params(("id" = String, Path), ("task" = String, Path)), request_body = TaskDone,
+    responses((status = 200, body = TaskView), (status = 404, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
+pub async fn set_task_done(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path((id, task)): Path<(String, String)>,
+    ApiJson(b): ApiJson<TaskDone>,
+) -> ApiResult<Json<TaskView>> {
+    let task: IncidentTaskId = task
+        .parse()
+        .map_err(|_| ApiError::unprocessable("task", "not a valid identifier"))?;
+    Ok(Json(
+        s.app
+            .set_incident_task_done(&actor, incident_id(&id)?, task, b)
+            .await?,
+    ))
+}
+
+/// Replace what an incident is linked to: alerts sent to its organisation, exposures of its assets
+/// (advisory and asset) and risks in its register. Another organisation's is not found (404).
+#[utoipa::path(put, path = "/api/v1/incidents/{id}/links", tag = "incidents",
+    params(("id" = String, Path)), request_body = IncidentLinks,
+    responses((status = 200, body = IncidentLinks), (status = 404, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
+pub async fn set_links(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<IncidentLinks>,
+) -> ApiResult<Json<IncidentLinks>> {
+    Ok(Json(
+        s.app.set_incident_links(&actor, incident_id(&id)?, b).await?,
+    ))
+}
+
+/// The incidents in your footprint counted by organisation, status and NCSC category.
+#[utoipa::path(get, path = "/api/v1/incidents/figures", tag = "incidents",
+    responses((status = 200, body = Vec<IncidentFigure>), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn figures(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> ApiResult<Json<Vec<IncidentFigure>>> {
+    Ok(Json(s.app.incident_figures(&actor).await?))
 }

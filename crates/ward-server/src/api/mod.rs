@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod alerts;
 pub mod assurance;
 pub mod audit;
+pub mod coordinated;
 pub mod deliveries;
 pub mod deployments;
 pub mod exercises;
@@ -296,6 +297,35 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
             "/api/v1/questionnaires/{id}/submit",
             post(people::submit),
         )
+        .add(M::POST, "/api/v1/incidents/{id}/tasks", post(incidents::add_task))
+        .add(
+            M::PUT,
+            "/api/v1/incidents/{id}/tasks/{task}",
+            put(incidents::set_task_done),
+        )
+        .add(M::PUT, "/api/v1/incidents/{id}/links", put(incidents::set_links))
+        .add(M::GET, "/api/v1/coordinated-incidents", get(coordinated::list))
+        .add(
+            M::POST,
+            "/api/v1/coordinated-incidents",
+            post(coordinated::create),
+        )
+        .add(
+            M::GET,
+            "/api/v1/coordinated-incidents/{id}",
+            get(coordinated::get),
+        )
+        .add(
+            M::POST,
+            "/api/v1/coordinated-incidents/{id}/incidents",
+            post(coordinated::link),
+        )
+        .add(
+            M::POST,
+            "/api/v1/coordinated-incidents/{id}/timeline",
+            post(coordinated::add_timeline),
+        )
+        .add(M::GET, "/api/v1/incidents/figures", get(incidents::figures))
 }
 
 /// The routes that need a credential (everything listed by [`routes`]).
@@ -342,6 +372,9 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         people::requirements, people::put_requirement, people::import, people::completion, people::rollup,
         people::board, people::add_board_member, people::remove_board_member, people::start_questionnaire,
         people::questionnaire, people::answer, people::submit,
+        incidents::add_task, incidents::set_task_done, incidents::set_links,
+        coordinated::list, coordinated::create, coordinated::get, coordinated::link, coordinated::add_timeline,
+        incidents::figures,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),

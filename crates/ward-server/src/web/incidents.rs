@@ -1,38 +1,48 @@
 //! Incident pages: the incidents in the person's footprint with their regulatory clocks (overdue
-//! ones flagged), and one incident with its clocks, times and timeline as each entry was written.
+//! ones flagged); one incident with its clocks, times and timeline as each entry was written; and
+//! the forms to report an incident, edit it, change its status and add to its timeline. Times are
+//! shown and typed in London time.
 
+use std::collections::HashMap;
+
+use super::incident_form::{
+    Choice, TypedForm, categories, details_from_form, harms, severities, statuses, timeline_from_form, tlps,
+};
 use super::views::{Chrome, Section};
-use super::{PageResult, Signed, chrome_at, render};
+use super::{PageError, PageResult, Signed, WebForm, WebQuery, chrome_at, optional, render};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use serde::Deserialize;
 use ward_app::AppError;
-use ward_app::incidents::{IncidentQuery, IncidentView};
-use ward_core::IncidentId;
+use ward_app::authz::Action;
+use ward_app::incident_tasks::{TaskDone, TaskOwner};
+use ward_app::incidents::{IncidentPage, IncidentQuery, IncidentView, NewIncident};
+use ward_core::incident::{IncidentLinks, IncidentStatus};
+use ward_core::local_time::{parse_typed, show as when};
+use ward_core::risk::register::ExposureRef;
+use ward_core::{IncidentId, IncidentTaskId, OrgId};
 
-fn when(t: jiff::Timestamp) -> String {
-    t.strftime("%-d %b %Y %H:%M UTC").to_string()
+pub(super) struct ClockLine {
+    pub(super) label: &'static str,
+    pub(super) due: String,
+    pub(super) state: String,
+    pub(super) overdue: bool,
 }
 
-struct ClockLine {
-    label: &'static str,
-    due: String,
-    state: String,
-    overdue: bool,
-}
-
-struct IncidentLine {
-    id: String,
-    title: String,
-    org: String,
-    category: String,
-    severity: &'static str,
-    status: &'static str,
-    harm: String,
-    detected: String,
-    overdue: bool,
-    clocks: Vec<ClockLine>,
+pub(super) struct IncidentLine {
+    pub(super) id: String,
+    pub(super) title: String,
+    pub(super) org: String,
+    pub(super) category: String,
+    pub(super) severity: &'static str,
+    pub(super) status: &'static str,
+    pub(super) harm: String,
+    pub(super) detected: String,
+    pub(super) overdue: bool,
+    pub(super) clocks: Vec<ClockLine>,
 }
 
 impl From<&IncidentView> for IncidentLine {
@@ -76,6 +86,7 @@ struct IncidentsPage {
     chrome: Option<Chrome>,
     title: String,
     rows: Vec<IncidentLine>,
+    can_write: bool,
 }
 
 /// `GET /incidents`.
@@ -89,6 +100,7 @@ pub(super) async fn incidents(State(s): State<AppState>, page: Signed) -> PageRe
         chrome: chrome_at(&page, Section::Incidents),
         title: "Incidents".into(),
         rows: found.iter().map(IncidentLine::from).collect(),
+        can_write: page.may(Action::WriteIncidents),
     };
     Ok(render(StatusCode::OK, &view))
 }
@@ -97,6 +109,27 @@ struct EntryLine {
     at: String,
     author: String,
     text: String,
+}
+
+/// The choices of the details form.
+struct Choices {
+    categories: Vec<Choice>,
+    severities: Vec<Choice>,
+    tlps: Vec<Choice>,
+    statuses: Vec<Choice>,
+    harms: Vec<Choice>,
+}
+
+impl Choices {
+    fn new() -> Self {
+        Self {
+            categories: categories(),
+            severities: severities(),
+            tlps: tlps(),
+            statuses: statuses(),
+            harms: harms(),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -110,44 +143,505 @@ struct IncidentDetailPage {
     resolution: String,
     times: Vec<(&'static str, String)>,
     timeline: Vec<EntryLine>,
+    can_write: bool,
+    saved: bool,
+    /// The edit form (its fields as stored, or as typed when refused).
+    form: TypedForm,
+    /// The timeline entry form.
+    entry: TypedForm,
+    /// The status form.
+    moved: TypedForm,
+    /// The new-task form.
+    task_form: TypedForm,
+    tasks: Vec<TaskLine>,
+    /// Who may own a task (empty for people who may not write).
+    owners: Vec<Choice>,
+    /// The link form.
+    link_form: TypedForm,
+    /// What the incident is linked to, as shown: (what, address, the form's value to remove it).
+    links: Vec<LinkLine>,
+    choices: Choices,
+}
+
+struct LinkLine {
+    label: String,
+    href: String,
+    key: String,
+}
+
+/// The lines of the links section, and the value the remove button sends for each.
+fn link_lines(l: &IncidentLinks) -> Vec<LinkLine> {
+    let alerts = l.alerts.iter().map(|a| LinkLine {
+        label: format!("Alert {a}"),
+        href: format!("/alerts/{a}"),
+        key: format!("alert:{a}"),
+    });
+    let risks = l.risks.iter().map(|r| LinkLine {
+        label: format!("Risk {r}"),
+        href: format!("/risks/{r}"),
+        key: format!("risk:{r}"),
+    });
+    let exposures = l.exposures.iter().map(|x| LinkLine {
+        label: format!("Exposure to {} on asset {}", x.advisory, x.asset),
+        href: format!("/assets/{}", x.asset),
+        key: format!("exposure:{}", x.key()),
+    });
+    alerts.chain(exposures).chain(risks).collect()
+}
+
+struct TaskLine {
+    id: String,
+    title: String,
+    owner: String,
+    due: String,
+    overdue: bool,
+    done: Option<String>,
+}
+
+impl IncidentDetailPage {
+    fn build(s: &Signed, p: &IncidentPage, forms: Forms, owners: Vec<TaskOwner>) -> Self {
+        let Forms {
+            details: form,
+            entry,
+            moved,
+            task: task_form,
+            link: link_form,
+        } = forms;
+        let d = &p.view.incident.details;
+        let mut times = vec![("Detected", when(d.detected_at))];
+        for (label, t) in [
+            ("Reported", d.reported_at),
+            ("Contained", d.contained_at),
+            ("Recovered", d.recovered_at),
+        ] {
+            if let Some(t) = t {
+                times.push((label, when(t)));
+            }
+        }
+        Self {
+            chrome: chrome_at(s, Section::Incidents),
+            title: d.title.clone(),
+            tlp: d.tlp.as_str(),
+            impact: d.impact.clone(),
+            resolution: d.resolution.clone(),
+            times,
+            timeline: p
+                .timeline
+                .iter()
+                .map(|t| EntryLine {
+                    at: t.local.clone(),
+                    author: t.author_name.clone().unwrap_or_else(|| "Someone".to_owned()),
+                    text: t.entry.text.clone(),
+                })
+                .collect(),
+            i: IncidentLine::from(&p.view),
+            can_write: s.may(Action::WriteIncidents),
+            saved: false,
+            form: form.unwrap_or_else(|| super::incident_form::from_details(d)),
+            entry,
+            moved,
+            task_form,
+            link_form,
+            links: link_lines(&p.links),
+            tasks: p
+                .tasks
+                .iter()
+                .map(|t| TaskLine {
+                    id: t.task.id.to_string(),
+                    title: t.task.title.clone(),
+                    owner: t.owner_name.clone().unwrap_or_else(|| "Someone".to_owned()),
+                    due: t.task.due_on.strftime("%-d %b %Y").to_string(),
+                    overdue: t.overdue,
+                    done: t.task.done_at.map(when),
+                })
+                .collect(),
+            owners: owners
+                .into_iter()
+                .map(|o| Choice {
+                    value: o.id.to_string(),
+                    label: o.display_name,
+                })
+                .collect(),
+            choices: Choices::new(),
+        }
+    }
+}
+
+fn incident_id(s: &Signed, id: &str) -> Result<IncidentId, PageError> {
+    id.parse()
+        .map_err(|_| AppError::NotFound("incident".into()))
+        .map_err(s.fail())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct SavedQuery {
+    saved: Option<String>,
 }
 
 /// `GET /incidents/{id}`.
-pub(super) async fn incident(State(s): State<AppState>, page: Signed, Path(id): Path<String>) -> PageResult {
-    let fail = page.fail();
-    let id: IncidentId = id
-        .parse()
-        .map_err(|_| AppError::NotFound("incident".into()))
-        .map_err(&fail)?;
-    let p = s.app.incident(&page.actor, id).await.map_err(&fail)?;
-    let d = &p.view.incident.details;
-    let mut times = vec![("Detected", when(d.detected_at))];
-    for (label, t) in [
-        ("Reported", d.reported_at),
-        ("Contained", d.contained_at),
-        ("Recovered", d.recovered_at),
-    ] {
-        if let Some(t) = t {
-            times.push((label, when(t)));
+pub(super) async fn incident(
+    State(st): State<AppState>,
+    page: Signed,
+    Path(id): Path<String>,
+    WebQuery(q): WebQuery<SavedQuery>,
+) -> PageResult {
+    let id = incident_id(&page, &id)?;
+    let p = st.app.incident(&page.actor, id).await.map_err(page.fail())?;
+    let owners = owners_for(&st, &page, id).await?;
+    let mut view = IncidentDetailPage::build(&page, &p, Forms::default(), owners);
+    view.saved = q.saved.is_some();
+    Ok(render(StatusCode::OK, &view))
+}
+
+/// Put the app's problems on a refused form, or fail the page for any other error.
+fn refused(s: &Signed, form: &mut TypedForm, e: AppError) -> Result<(), PageError> {
+    match e {
+        AppError::Invalid(problems) => {
+            problems.iter().for_each(|p| form.add_problem(p));
+            Ok(())
+        }
+        other => Err(PageError::new(Some(&s.chrome), other)),
+    }
+}
+
+fn take_csrf(f: &mut HashMap<String, String>) -> String {
+    f.remove("csrf").unwrap_or_default()
+}
+
+/// The forms of the incident page: each empty (the details form as stored) unless it was refused.
+#[derive(Default)]
+struct Forms {
+    details: Option<TypedForm>,
+    entry: TypedForm,
+    moved: TypedForm,
+    task: TypedForm,
+    link: TypedForm,
+}
+
+/// Which form of the incident page was refused.
+enum Refused {
+    Details(TypedForm),
+    Entry(TypedForm),
+    Status(TypedForm),
+    Task(TypedForm),
+    Link(TypedForm),
+}
+
+/// Who may own a task of the incident, for people who may add tasks.
+async fn owners_for(st: &AppState, s: &Signed, id: IncidentId) -> Result<Vec<TaskOwner>, PageError> {
+    if !s.may(Action::WriteIncidents) {
+        return Ok(Vec::new());
+    }
+    st.app.task_owners(&s.actor, id).await.map_err(s.fail())
+}
+
+/// The incident page again with a refused form as it was typed (422).
+async fn page_again(st: &AppState, s: &Signed, id: IncidentId, which: Refused) -> PageResult {
+    let p = st.app.incident(&s.actor, id).await.map_err(s.fail())?;
+    let mut forms = Forms::default();
+    match which {
+        Refused::Details(f) => forms.details = Some(f),
+        Refused::Entry(f) => forms.entry = f,
+        Refused::Status(f) => forms.moved = f,
+        Refused::Task(f) => forms.task = f,
+        Refused::Link(f) => forms.link = f,
+    }
+    let owners = owners_for(st, s, id).await?;
+    let view = IncidentDetailPage::build(s, &p, forms, owners);
+    Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &view))
+}
+
+fn saved(id: IncidentId, anchor: &str) -> PageResult {
+    Ok(Redirect::to(&format!("/incidents/{id}?saved=1{anchor}")).into_response())
+}
+
+/// `POST /incidents/{id}`: save the edit form.
+pub(super) async fn update(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<String>,
+    WebForm(mut f): WebForm<HashMap<String, String>>,
+) -> PageResult {
+    s.check_csrf(&st, &take_csrf(&mut f))?;
+    let id = incident_id(&s, &id)?;
+    let before = st.app.incident(&s.actor, id).await.map_err(s.fail())?;
+    let mut form = TypedForm::from_sent(f);
+    let Some(details) = details_from_form(&mut form, Some(&before.view.incident.details)) else {
+        return page_again(&st, &s, id, Refused::Details(form)).await;
+    };
+    match st.app.update_incident(&s.actor, id, details).await {
+        Ok(_) => saved(id, ""),
+        Err(e) => {
+            refused(&s, &mut form, e)?;
+            page_again(&st, &s, id, Refused::Details(form)).await
         }
     }
-    let view = IncidentDetailPage {
-        chrome: chrome_at(&page, Section::Incidents),
-        title: d.title.clone(),
-        tlp: d.tlp.as_str(),
-        impact: d.impact.clone(),
-        resolution: d.resolution.clone(),
-        times,
-        timeline: p
-            .timeline
-            .iter()
-            .map(|t| EntryLine {
-                at: t.local.clone(),
-                author: t.author_name.clone().unwrap_or_else(|| "Someone".to_owned()),
-                text: t.entry.text.clone(),
-            })
-            .collect(),
-        i: IncidentLine::from(&p.view),
+}
+
+/// `POST /incidents/{id}/status`: move the incident to a status, recording the containment or
+/// recovery at the time given (now when none is).
+pub(super) async fn change_status(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<String>,
+    WebForm(mut f): WebForm<HashMap<String, String>>,
+) -> PageResult {
+    s.check_csrf(&st, &take_csrf(&mut f))?;
+    let id = incident_id(&s, &id)?;
+    let before = st.app.incident(&s.actor, id).await.map_err(s.fail())?;
+    let mut form = TypedForm::from_sent(f);
+    let status = form.value("status").parse::<IncidentStatus>().ok();
+    let at = parse_typed("at", form.value("at"));
+    let (status, at) = match (status, at) {
+        (Some(status), Ok(at)) => (status, at.unwrap_or_else(|| st.app.now())),
+        (status, at) => {
+            if status.is_none() {
+                form.add_problem(&ward_app::FieldProblem {
+                    path: "status".into(),
+                    message: "choose a status".into(),
+                });
+            }
+            if let Err(e) = at {
+                form.add_problem(&ward_app::FieldProblem {
+                    path: e.field,
+                    message: e.message,
+                });
+            }
+            return page_again(&st, &s, id, Refused::Status(form)).await;
+        }
     };
-    Ok(render(StatusCode::OK, &view))
+    let details = before.view.incident.details.clone().moved_to(status, at);
+    match st.app.update_incident(&s.actor, id, details).await {
+        Ok(_) => saved(id, ""),
+        Err(e) => {
+            refused(&s, &mut form, e)?;
+            page_again(&st, &s, id, Refused::Status(form)).await
+        }
+    }
+}
+
+/// `POST /incidents/{id}/timeline`: add an entry.
+pub(super) async fn add_entry(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<String>,
+    WebForm(mut f): WebForm<HashMap<String, String>>,
+) -> PageResult {
+    s.check_csrf(&st, &take_csrf(&mut f))?;
+    let id = incident_id(&s, &id)?;
+    let mut form = TypedForm::from_sent(f);
+    let Some(input) = timeline_from_form(&mut form) else {
+        return page_again(&st, &s, id, Refused::Entry(form)).await;
+    };
+    match st.app.add_timeline_entry(&s.actor, id, input).await {
+        Ok(_) => saved(id, "#timeline-h"),
+        Err(e) => {
+            refused(&s, &mut form, e)?;
+            page_again(&st, &s, id, Refused::Entry(form)).await
+        }
+    }
+}
+
+/// The new-incident page.
+#[derive(Template)]
+#[template(path = "incident_new.html")]
+struct NewIncidentPage {
+    chrome: Option<Chrome>,
+    title: String,
+    org: String,
+    form: TypedForm,
+    choices: Choices,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct NewQuery {
+    org: Option<String>,
+}
+
+fn new_page(s: &Signed, org: OrgId, form: TypedForm, status: StatusCode) -> PageResult {
+    let view = NewIncidentPage {
+        chrome: chrome_at(s, Section::Incidents),
+        title: "Report an incident".into(),
+        org: org.to_string(),
+        form,
+        choices: Choices::new(),
+    };
+    Ok(render(status, &view))
+}
+
+/// `GET /incidents/new`: an empty form for the person's own organisation (or `?org=`).
+pub(super) async fn new_form(
+    State(_st): State<AppState>,
+    s: Signed,
+    WebQuery(q): WebQuery<NewQuery>,
+) -> PageResult {
+    let org = optional::<OrgId>("org", q.org.as_deref())
+        .map_err(s.fail())?
+        .unwrap_or(s.actor.org);
+    new_page(&s, org, super::incident_form::blank(), StatusCode::OK)
+}
+
+/// `POST /incidents/new`: report the incident.
+pub(super) async fn create(
+    State(st): State<AppState>,
+    s: Signed,
+    WebForm(mut f): WebForm<HashMap<String, String>>,
+) -> PageResult {
+    s.check_csrf(&st, &take_csrf(&mut f))?;
+    let org = optional::<OrgId>("org", f.remove("org").as_deref())
+        .map_err(s.fail())?
+        .unwrap_or(s.actor.org);
+    let mut form = TypedForm::from_sent(f);
+    let Some(details) = details_from_form(&mut form, None) else {
+        return new_page(&s, org, form, StatusCode::UNPROCESSABLE_ENTITY);
+    };
+    match st
+        .app
+        .create_incident(&s.actor, NewIncident { org, details })
+        .await
+    {
+        Ok(v) => saved(v.incident.id, ""),
+        Err(e) => {
+            refused(&s, &mut form, e)?;
+            new_page(&s, org, form, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+    }
+}
+
+/// `POST /incidents/{id}/tasks`: add a task.
+pub(super) async fn add_task(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<String>,
+    WebForm(mut f): WebForm<HashMap<String, String>>,
+) -> PageResult {
+    s.check_csrf(&st, &take_csrf(&mut f))?;
+    let id = incident_id(&s, &id)?;
+    let mut form = TypedForm::from_sent(f);
+    let Some(input) = super::incident_form::task_from_form(&mut form) else {
+        return page_again(&st, &s, id, Refused::Task(form)).await;
+    };
+    match st.app.add_incident_task(&s.actor, id, input).await {
+        Ok(_) => saved(id, "#tasks-h"),
+        Err(e) => {
+            refused(&s, &mut form, e)?;
+            page_again(&st, &s, id, Refused::Task(form)).await
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct DoneForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    done: String,
+}
+
+/// `POST /incidents/{id}/tasks/{task}`: mark a task done (`done=yes`) or open again.
+pub(super) async fn set_task_done(
+    State(st): State<AppState>,
+    s: Signed,
+    Path((id, task)): Path<(String, String)>,
+    WebForm(f): WebForm<DoneForm>,
+) -> PageResult {
+    s.check_csrf(&st, &f.csrf)?;
+    let id = incident_id(&s, &id)?;
+    let task: IncidentTaskId = task
+        .parse()
+        .map_err(|_| AppError::NotFound("task".into()))
+        .map_err(s.fail())?;
+    st.app
+        .set_incident_task_done(
+            &s.actor,
+            id,
+            task,
+            TaskDone {
+                done: f.done == "yes",
+            },
+        )
+        .await
+        .map_err(s.fail())?;
+    saved(id, "#tasks-h")
+}
+
+/// Apply the link form to the stored links: `remove` names one (`kind:target`); otherwise `kind`
+/// (alert, risk or exposure) with `target` (the alert's or risk's id) or `advisory` and `asset`.
+fn changed_links(form: &mut TypedForm, mut links: IncidentLinks) -> Option<IncidentLinks> {
+    let remove = form.value("remove").to_owned();
+    if !remove.is_empty() {
+        links.alerts.retain(|a| format!("alert:{a}") != remove);
+        links.risks.retain(|r| format!("risk:{r}") != remove);
+        links
+            .exposures
+            .retain(|x| format!("exposure:{}", x.key()) != remove);
+        return Some(links);
+    }
+    let target = form.value("target").trim().to_owned();
+    let bad = |form: &mut TypedForm, field: &str, m: &str| {
+        form.add_problem(&ward_app::FieldProblem {
+            path: field.into(),
+            message: m.into(),
+        });
+    };
+    match form.value("kind") {
+        "alert" => match target.parse() {
+            Ok(a) => links.alerts.push(a),
+            Err(_) => {
+                bad(form, "target", "give the alert's identifier");
+                return None;
+            }
+        },
+        "risk" => match target.parse() {
+            Ok(r) => links.risks.push(r),
+            Err(_) => {
+                bad(form, "target", "give the risk's identifier");
+                return None;
+            }
+        },
+        "exposure" => {
+            let advisory = form.value("advisory").trim().to_owned();
+            match form.value("asset").trim().parse() {
+                Ok(asset) if !advisory.is_empty() => links.exposures.push(ExposureRef { advisory, asset }),
+                _ => {
+                    bad(form, "advisory", "give the advisory and the asset's identifier");
+                    return None;
+                }
+            }
+        }
+        _ => {
+            bad(form, "kind", "choose an alert, a risk or an exposure");
+            return None;
+        }
+    }
+    Some(links)
+}
+
+/// `POST /incidents/{id}/links`: link an alert, a risk or an exposure, or remove a link. One
+/// outside the incident's organisation is refused on the form as not found.
+pub(super) async fn change_links(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<String>,
+    WebForm(mut f): WebForm<HashMap<String, String>>,
+) -> PageResult {
+    s.check_csrf(&st, &take_csrf(&mut f))?;
+    let id = incident_id(&s, &id)?;
+    let before = st.app.incident(&s.actor, id).await.map_err(s.fail())?;
+    let mut form = TypedForm::from_sent(f);
+    let Some(links) = changed_links(&mut form, before.links) else {
+        return page_again(&st, &s, id, Refused::Link(form)).await;
+    };
+    match st.app.set_incident_links(&s.actor, id, links).await {
+        Ok(_) => saved(id, "#links-h"),
+        Err(AppError::NotFound(what)) if what != "incident" => {
+            form.general
+                .push(format!("No such {what} in this incident's organisation."));
+            page_again(&st, &s, id, Refused::Link(form)).await
+        }
+        Err(e) => {
+            refused(&s, &mut form, e)?;
+            page_again(&st, &s, id, Refused::Link(form)).await
+        }
+    }
 }

@@ -13,6 +13,7 @@ mod alerts;
 mod assurance;
 mod assurance_plan;
 mod charts;
+mod coordinated;
 mod deliveries;
 mod deployments;
 mod exercises;
@@ -20,6 +21,7 @@ mod exposure;
 mod impact;
 mod impact_picture;
 mod import;
+mod incident_form;
 mod incidents;
 mod inventory;
 mod login;
@@ -107,8 +109,21 @@ pub fn router(import_limit: usize) -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(import_limit)),
         )
         .route("/incidents", get(incidents::incidents))
+        .route("/incidents/new", get(incidents::new_form).post(incidents::create))
         .route("/deployments", get(deployments::capacity))
-        .route("/incidents/{id}", get(incidents::incident))
+        .route(
+            "/incidents/{id}",
+            get(incidents::incident).post(incidents::update),
+        )
+        .route("/incidents/{id}/status", post(incidents::change_status))
+        .route("/incidents/{id}/timeline", post(incidents::add_entry))
+        .route("/incidents/{id}/tasks", post(incidents::add_task))
+        .route("/incidents/{id}/tasks/{task}", post(incidents::set_task_done))
+        .route("/incidents/{id}/links", post(incidents::change_links))
+        .route("/coordinated", get(coordinated::list).post(coordinated::create))
+        .route("/coordinated/{id}", get(coordinated::situation))
+        .route("/coordinated/{id}/incidents", post(coordinated::link))
+        .route("/coordinated/{id}/timeline", post(coordinated::add_entry))
         .route("/exercises", get(exercises::exercises).post(exercises::plan))
         .route("/exercises/{id}", get(exercises::exercise))
         .route("/exercises/{id}/status", post(exercises::status))

@@ -6,16 +6,19 @@
 //! in UTC beside the zone it was written in.
 
 use async_trait::async_trait;
-use ward_core::incident::{Incident, IncidentDetails, TimelineEntry};
+use ward_core::coordinated::{CoordinatedIncident, SharedEntry};
+use ward_core::incident::{Incident, IncidentDetails, IncidentLinks, TimelineEntry};
+use ward_core::incident_reminder::Reminder;
+use ward_core::incident_task::IncidentTask;
 use ward_core::risk::Consequence;
-use ward_core::{AssetId, IncidentId, OrgId, ServiceId};
+use ward_core::{AssetId, CoordinatedIncidentId, IncidentId, IncidentTaskId, OrgId, ServiceId, UserId};
 
 use super::links::{count_in, link_rows};
 use super::{Arg, Exec, RowRead, Sql, SqlBackend, Tx, audit, corrupt_column};
-use crate::incidents::{IncidentFilter, IncidentStore, refusals};
+use crate::incidents::{IncidentCount, IncidentFilter, IncidentStore, refusals};
 use crate::{AuditMeta, Scope, StoreError, StoreResult};
 
-const COLUMNS: &str = "id, org_id, title, category, severity, tlp, status, impact, resolution, \
+pub(super) const COLUMNS: &str = "id, org_id, title, category, severity, tlp, status, impact, resolution, \
     patient_harm, detected_at, reported_at, nis_applies, ico_applies, nis_reported_at, ico_reported_at, contained_at, \
     recovered_at, created_by, created_at, updated_at";
 
@@ -25,7 +28,7 @@ const ASSET: &str = "asset";
 
 type Links = (Vec<ServiceId>, Vec<AssetId>);
 
-fn incident_row(r: &impl RowRead, (services, assets): Links) -> StoreResult<Incident> {
+pub(super) fn incident_row(r: &impl RowRead, (services, assets): Links) -> StoreResult<Incident> {
     let harm = u8::try_from(r.i64("patient_harm")?).map_err(|_| corrupt_column("patient_harm"))?;
     Ok(Incident {
         id: r.id("id")?,
@@ -57,7 +60,7 @@ fn incident_row(r: &impl RowRead, (services, assets): Links) -> StoreResult<Inci
 }
 
 /// The services and assets of the given incidents, by incident.
-async fn links_of<E: Exec + ?Sized>(
+pub(super) async fn links_of<E: Exec + ?Sized>(
     db: &mut E,
     ids: &[IncidentId],
 ) -> StoreResult<std::collections::HashMap<IncidentId, Links>> {
@@ -69,6 +72,8 @@ async fn links_of<E: Exec + ?Sized>(
         match l.kind.as_str() {
             SERVICE => links.0.push(l.target.parse().map_err(|_| bad())?),
             ASSET => links.1.push(l.target.parse().map_err(|_| bad())?),
+            // Links to alerts, risks and exposures are read by `incident_links`.
+            super::incident_links::ALERT | super::incident_links::RISK | super::incident_links::EXPOSURE => {}
             _ => return Err(corrupt_column("kind")),
         }
     }
@@ -76,7 +81,7 @@ async fn links_of<E: Exec + ?Sized>(
 }
 
 /// The incident if it is in scope; not found otherwise.
-async fn incident_in_scope<E: Exec + ?Sized>(
+pub(super) async fn incident_in_scope<E: Exec + ?Sized>(
     db: &mut E,
     scope: &Scope,
     id: IncidentId,
@@ -121,8 +126,13 @@ async fn check_links<E: Exec + ?Sized>(db: &mut E, org: OrgId, d: &IncidentDetai
 }
 
 async fn write_links<E: Exec + ?Sized>(db: &mut E, id: IncidentId, d: &IncidentDetails) -> StoreResult<()> {
-    db.execute(Sql::new("DELETE FROM incident_links WHERE incident_id = $1").arg(id))
-        .await?;
+    db.execute(
+        Sql::new("DELETE FROM incident_links WHERE incident_id = $1 AND kind IN ($2, $3)")
+            .arg(id)
+            .arg(SERVICE)
+            .arg(ASSET),
+    )
+    .await?;
     let rows = d
         .services
         .iter()
@@ -216,6 +226,25 @@ fn timeline_row(r: &impl RowRead) -> StoreResult<TimelineEntry> {
 
 #[async_trait]
 impl<B: SqlBackend> IncidentStore for B {
+    async fn incident_counts(&self, scope: &Scope) -> StoreResult<Vec<IncidentCount>> {
+        let mut db = self.read().await?;
+        let mut q = Sql::new("SELECT org_id, status, category, COUNT(*) AS n FROM incidents WHERE 1 = 1");
+        db.scope_filter(&mut q, scope, "org_id");
+        q.push(" GROUP BY org_id, status, category ORDER BY org_id, status, category");
+        db.fetch_all(q)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(IncidentCount {
+                    org: r.id("org_id")?,
+                    status: r.parsed("status")?,
+                    category: r.parsed("category")?,
+                    count: r.u64("n")?,
+                })
+            })
+            .collect()
+    }
+
     async fn create_incident(&self, scope: &Scope, incident: &Incident, meta: &AuditMeta) -> StoreResult<()> {
         let mut tx = self.write().await?;
         let mut q = Sql::new("SELECT 1 AS n FROM organisations WHERE id = $1").arg(incident.org);
@@ -328,5 +357,127 @@ impl<B: SqlBackend> IncidentStore for B {
         )
         .arg(id);
         db.fetch_all(q).await?.iter().map(timeline_row).collect()
+    }
+
+    async fn add_incident_task(
+        &self,
+        scope: &Scope,
+        task: &IncidentTask,
+        meta: &AuditMeta,
+    ) -> StoreResult<IncidentTask> {
+        super::incident_tasks::add(self, scope, task, meta).await
+    }
+
+    async fn set_incident_task_done(
+        &self,
+        scope: &Scope,
+        incident: IncidentId,
+        task: IncidentTaskId,
+        done: Option<UserId>,
+        meta: &AuditMeta,
+    ) -> StoreResult<IncidentTask> {
+        super::incident_tasks::set_done(self, scope, incident, task, done, meta).await
+    }
+
+    async fn incident_tasks(&self, scope: &Scope, id: IncidentId) -> StoreResult<Vec<IncidentTask>> {
+        super::incident_tasks::list(self, scope, id).await
+    }
+
+    async fn set_incident_links(
+        &self,
+        scope: &Scope,
+        id: IncidentId,
+        links: &IncidentLinks,
+        meta: &AuditMeta,
+    ) -> StoreResult<IncidentLinks> {
+        super::incident_links::set(self, scope, id, links, meta).await
+    }
+
+    async fn incident_links(&self, scope: &Scope, id: IncidentId) -> StoreResult<IncidentLinks> {
+        super::incident_links::get(self, scope, id).await
+    }
+
+    async fn incidents_to_remind(&self) -> StoreResult<Vec<(Incident, Vec<IncidentTask>)>> {
+        super::incident_reminders::to_remind(self).await
+    }
+
+    async fn record_incident_reminders(
+        &self,
+        reminders: &[Reminder],
+        meta: &AuditMeta,
+    ) -> StoreResult<Vec<Reminder>> {
+        super::incident_reminders::record(self, reminders, meta).await
+    }
+
+    async fn unqueued_incident_reminders(&self, limit: u32) -> StoreResult<Vec<Reminder>> {
+        super::incident_reminders::unqueued(self, limit).await
+    }
+
+    async fn mark_incident_reminder_queued(
+        &self,
+        reminder: &Reminder,
+        at: jiff::Timestamp,
+    ) -> StoreResult<()> {
+        super::incident_reminders::mark_queued(self, reminder, at).await
+    }
+
+    async fn incident_reminders(&self, scope: &Scope, id: IncidentId) -> StoreResult<Vec<Reminder>> {
+        super::incident_reminders::of_incident(self, scope, id).await
+    }
+
+    async fn create_coordinated(
+        &self,
+        scope: &Scope,
+        c: &CoordinatedIncident,
+        meta: &AuditMeta,
+    ) -> StoreResult<()> {
+        super::coordinated::create(self, scope, c, meta).await
+    }
+
+    async fn link_to_coordinated(
+        &self,
+        scope: &Scope,
+        id: CoordinatedIncidentId,
+        incident: IncidentId,
+        meta: &AuditMeta,
+    ) -> StoreResult<()> {
+        super::coordinated::link(self, scope, id, incident, meta).await
+    }
+
+    async fn get_coordinated(
+        &self,
+        scope: &Scope,
+        id: CoordinatedIncidentId,
+    ) -> StoreResult<CoordinatedIncident> {
+        super::coordinated::get(self, scope, id).await
+    }
+
+    async fn list_coordinated(&self, scope: &Scope) -> StoreResult<Vec<CoordinatedIncident>> {
+        super::coordinated::list(self, scope).await
+    }
+
+    async fn coordinated_members(
+        &self,
+        scope: &Scope,
+        id: CoordinatedIncidentId,
+    ) -> StoreResult<Vec<Incident>> {
+        super::coordinated::members(self, scope, id).await
+    }
+
+    async fn add_shared_entry(
+        &self,
+        scope: &Scope,
+        entry: &SharedEntry,
+        meta: &AuditMeta,
+    ) -> StoreResult<()> {
+        super::coordinated::add_entry(self, scope, entry, meta).await
+    }
+
+    async fn shared_timeline(
+        &self,
+        scope: &Scope,
+        id: CoordinatedIncidentId,
+    ) -> StoreResult<Vec<SharedEntry>> {
+        super::coordinated::timeline(self, scope, id).await
     }
 }

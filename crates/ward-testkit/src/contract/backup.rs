@@ -127,7 +127,20 @@ async fn everything(store: &Arc<dyn Store>) -> anyhow::Result<Vec<String>> {
         .list_incidents(&all, &ward_store::incidents::IncidentFilter::default())
         .await?;
     for i in &incidents {
-        out.push(format!("{i:?} {:?}", store.incident_timeline(&all, i.id).await?));
+        out.push(format!(
+            "{i:?} {:?} {:?} {:?} {:?}",
+            store.incident_timeline(&all, i.id).await?,
+            store.incident_tasks(&all, i.id).await?,
+            store.incident_links(&all, i.id).await?,
+            store.incident_reminders(&all, i.id).await?
+        ));
+    }
+    for c in store.list_coordinated(&all).await? {
+        out.push(format!(
+            "{c:?} {:?} {:?}",
+            store.coordinated_members(&all, c.id).await?,
+            store.shared_timeline(&all, c.id).await?
+        ));
     }
     let mut from = 1;
     loop {

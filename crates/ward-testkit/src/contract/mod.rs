@@ -13,6 +13,7 @@ mod alert_escalations;
 mod alerts;
 mod audit;
 pub mod backup;
+mod coordinated;
 mod dependency_graph;
 mod deployments;
 mod exercises;
@@ -20,6 +21,8 @@ mod first_seen;
 pub mod fixtures;
 mod frameworks;
 mod improvement;
+mod incident_links;
+mod incident_tasks;
 mod incidents;
 mod inventory;
 mod isolation;
@@ -42,6 +45,7 @@ pub use alert_escalations::escalations_and_dead_deliveries;
 pub use alerts::alerts_round_trip;
 pub use audit::{audit_chain_verifies, audit_records_every_change, chain_break, verify_chain};
 pub use backup::{backup_restore, restore_refuses_bad_input};
+pub use coordinated::coordinated_round_trip;
 pub use dependency_graph::dependency_snapshot_holds_the_graph;
 pub use deployments::deployments_round_trip;
 pub use exercises::exercises_round_trip;
@@ -49,6 +53,8 @@ pub use first_seen::first_seen_round_trip;
 pub use fixtures::{AuditCursor, Fixture};
 pub use frameworks::{assessments_round_trip, frameworks_round_trip, profiles_round_trip};
 pub use improvement::improvement_plans_round_trip;
+pub use incident_links::incident_links_round_trip;
+pub use incident_tasks::{incident_reminders_recorded_once, incident_tasks_round_trip};
 pub use incidents::incidents_round_trip;
 pub use inventory::{assets_round_trip, services_round_trip, software_is_deduplicated};
 pub use isolation::isolation_between_organisations;
@@ -109,6 +115,10 @@ macro_rules! contract_checks {
             improvement_plans_round_trip,
             people_round_trip,
             questionnaire_round_trip,
+            incident_tasks_round_trip,
+            incident_links_round_trip,
+            incident_reminders_recorded_once,
+            coordinated_round_trip,
         }
     };
 }

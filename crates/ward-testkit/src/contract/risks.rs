@@ -26,7 +26,7 @@ fn score(c: u8, l: u8) -> anyhow::Result<RiskScore> {
     ))
 }
 
-fn risk(
+pub(super) fn risk(
     org: ward_core::OrgId,
     owner: ward_core::UserId,
     current: (u8, u8),

@@ -131,6 +131,15 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/questionnaires/{id}"),
     ("PUT", "/api/v1/questionnaires/{id}/answers/{question}"),
     ("POST", "/api/v1/questionnaires/{id}/submit"),
+    ("POST", "/api/v1/incidents/{id}/tasks"),
+    ("PUT", "/api/v1/incidents/{id}/tasks/{task}"),
+    ("PUT", "/api/v1/incidents/{id}/links"),
+    ("GET", "/api/v1/coordinated-incidents"),
+    ("POST", "/api/v1/coordinated-incidents"),
+    ("GET", "/api/v1/coordinated-incidents/{id}"),
+    ("POST", "/api/v1/coordinated-incidents/{id}/incidents"),
+    ("POST", "/api/v1/coordinated-incidents/{id}/timeline"),
+    ("GET", "/api/v1/incidents/figures"),
 ];
 
 /// Whether `role` may call `route` on `target`.
@@ -261,6 +270,8 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
         }
         ("GET", "/api/v1/deployments") => matches!(role, NationalAnalyst | RegionalLead),
         (_, p) if people::is_people(p) => people::allowed(route, role, own),
+        // Tasks, links, sector-wide incidents and figures: see `incident_response_allowed`.
+        (_, p) if is_incident_response(p) => incident_response_allowed(route, role, own),
         _ => panic!("route {route:?} has no rule in the walk"),
     }
 }
@@ -778,6 +789,13 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
             None,
         ),
         (_, p) if people::is_people(p) => people::call(app, route, org, n).await,
+        (_, p)
+            if p.starts_with("/api/v1/coordinated-incidents")
+                || p.contains("/tasks")
+                || p.ends_with("/links") =>
+        {
+            incident_response_call(app, route, org, write_org, n).await
+        }
         (_, p) => (p.to_owned(), None),
     };
     Call { method, path, body }

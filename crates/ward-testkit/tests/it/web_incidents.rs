@@ -2,7 +2,7 @@
 //! CSRF token), then the list shows it with its reporting clocks and the incident page shows the
 //! timeline as written; another trust sees nothing of it.
 
-use crate::web::Visitor;
+use crate::web::{Visitor, hidden};
 use reqwest::StatusCode;
 use serde_json::json;
 use ward_core::role::Role;
@@ -50,7 +50,7 @@ async fn incidents_are_listed_with_their_clocks_and_read_within_the_footprint() 
     let page = v.get(&format!("/incidents/{id}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
-        page.body.contains("Reported 4 Jun 2026 20:00 UTC, late"),
+        page.body.contains("Reported 4 Jun 2026 21:00 BST, late"),
         "{}",
         page.body
     );
@@ -126,4 +126,196 @@ async fn the_capacity_page_shows_who_is_deployed_where_and_who_is_free() {
 
     assert!(!m.get("/").await.body.contains("href=\"/deployments\""));
     assert_eq!(m.get("/deployments").await.status, StatusCode::FORBIDDEN);
+}
+
+/// The incident forms over plain HTTP: a refused report keeps what was typed and names the field;
+/// times are typed and shown in London time (one the clocks pass twice is refused); the timeline,
+/// status, task and link forms work; another trust's admin cannot post to them; the region reads
+/// the incident without the forms.
+#[tokio::test]
+async fn a_member_reports_edits_and_works_an_incident_through_the_forms() {
+    let t = spawn_app().await;
+    let mut v = Visitor::new(&t);
+    v.sign_in_as(Role::OrgMember).await;
+    let list = v.get("/incidents").await;
+    assert!(
+        list.body.contains("href=\"/incidents/new\""),
+        "the member may report"
+    );
+    let form = v.get("/incidents/new").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let csrf = hidden(&form.body, "csrf");
+    let mut fields = vec![
+        ("csrf", csrf.as_str()),
+        ("title", "Typed title kept"),
+        ("category", "significant"),
+        ("severity", "critical"),
+        ("tlp", "TLP:AMBER"),
+        ("status", "open"),
+        ("patient_harm", "4"),
+        ("impact", "Blood tests sent elsewhere"),
+        ("detected_at", ""),
+        ("contained_at", ""),
+        ("nis_applies", "yes"),
+    ];
+    let bad = v.post("/incidents/new", &fields).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(bad.body.contains("value=\"Typed title kept\""), "input kept");
+    assert!(bad.body.contains("Detected: give the time"), "{}", bad.body);
+    assert!(bad.body.contains("class=\"field-error\""));
+
+    // A containment before the detection: the app's rule, beside its field.
+    for (k, val) in fields.iter_mut() {
+        match *k {
+            "detected_at" => *val = "2026-06-03T09:00",
+            "contained_at" => *val = "2026-06-03T08:00",
+            _ => {}
+        }
+    }
+    let bad = v.post("/incidents/new", &fields).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(bad.body.contains("Contained: "), "{}", bad.body);
+    assert!(
+        bad.body.contains("value=\"2026-06-03T08:00\""),
+        "times kept as typed"
+    );
+
+    fields.retain(|(k, _)| *k != "contained_at");
+    let ok = v.post("/incidents/new", &fields).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let at = ok.location.clone().unwrap();
+    let id = at
+        .trim_start_matches("/incidents/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let page = v.get(&at).await;
+    assert!(page.body.contains("Saved."), "{}", page.body);
+    assert!(
+        page.body.contains("3 Jun 2026 09:00 BST"),
+        "London time: {}",
+        page.body
+    );
+    assert!(
+        page.body.contains("Does not apply"),
+        "the ICO box was left unticked"
+    );
+
+    // The timeline, in London time; a time the clocks pass twice is refused, the text kept.
+    let csrf = hidden(&page.body, "csrf");
+    let entry = |at: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("at", at.to_owned()),
+            ("text", "LIMS encrypted".to_owned()),
+        ]
+    };
+    let bad = post(
+        &mut v,
+        &format!("/incidents/{id}/timeline"),
+        entry("2026-10-25T01:30"),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("passed twice"), "{}", bad.body);
+    assert!(bad.body.contains("LIMS encrypted</textarea>"), "text kept");
+    let ok = post(
+        &mut v,
+        &format!("/incidents/{id}/timeline"),
+        entry("2026-06-03T09:15"),
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let page = v.get(&format!("/incidents/{id}")).await;
+    assert!(
+        page.body.contains("2026-06-03T09:15:00+01:00[Europe/London]"),
+        "{}",
+        page.body
+    );
+
+    // Status: contained since a London time.
+    let moved = post(
+        &mut v,
+        &format!("/incidents/{id}/status"),
+        vec![
+            ("csrf", csrf.clone()),
+            ("status", "contained".into()),
+            ("at", "2026-06-04T10:00".into()),
+        ],
+    )
+    .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    let page = v.get(&format!("/incidents/{id}")).await;
+    assert!(
+        page.body.contains("Contained: 4 Jun 2026 10:00 BST"),
+        "{}",
+        page.body
+    );
+
+    // A task: refused without a title (the owner kept), then added.
+    let member = t.world.users[&Role::OrgMember].id.to_string();
+    let task = |title: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("title", title.to_owned()),
+            ("owner", member.clone()),
+            ("due_on", "2026-06-05".to_owned()),
+        ]
+    };
+    let bad = post(&mut v, &format!("/incidents/{id}/tasks"), task("")).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("The task was not added"), "{}", bad.body);
+    assert!(
+        bad.body.contains(&format!("value=\"{member}\" selected")),
+        "owner kept"
+    );
+    let ok = post(
+        &mut v,
+        &format!("/incidents/{id}/tasks"),
+        task("Call the supplier"),
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let page = v.get(&format!("/incidents/{id}")).await;
+    assert!(page.body.contains("Call the supplier") && page.body.contains("Mark done"));
+
+    // A link to something that is not the trust's is refused on the form, not stored.
+    let bad = post(
+        &mut v,
+        &format!("/incidents/{id}/links"),
+        vec![
+            ("csrf", csrf.clone()),
+            ("kind", "exposure".into()),
+            ("advisory", "CVE-2021-44228".into()),
+            ("asset", t.world.foreign_assets[0].to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(bad.body.contains("No such asset"), "{}", bad.body);
+
+    // Another trust's admin cannot post to the forms; the region reads without them.
+    let mut foreign = Visitor::new(&t);
+    foreign.sign_in_user(&t.world.foreign_admin.clone()).await;
+    let theirs = hidden(&foreign.get("/incidents").await.body, "csrf");
+    let r = foreign
+        .post(
+            &format!("/incidents/{id}/timeline"),
+            &[("csrf", &theirs), ("at", "2026-06-03T09:15"), ("text", "Planted")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let mut region = Visitor::new(&t);
+    region.sign_in_as(Role::RegionalLead).await;
+    let seen = region.get(&format!("/incidents/{id}")).await;
+    assert_eq!(seen.status, StatusCode::OK);
+    assert!(seen.body.contains("LIMS encrypted") && !seen.body.contains("Edit the incident"));
+    assert!(!v.get(&format!("/incidents/{id}")).await.body.contains("Planted"));
+}
+
+/// Post a form whose values are owned strings.
+async fn post(v: &mut Visitor<'_>, path: &str, f: Vec<(&'static str, String)>) -> crate::web::Reply {
+    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, x)| (*k, x.as_str())).collect();
+    v.post(path, &pairs).await
 }

@@ -487,3 +487,151 @@ pub(super) async fn disposable_plan(
         .unwrap();
     (head.id, view.plan.actions[0].action.id)
 }
+
+/// The path and body of a task route on a fresh incident of `org`: adding a task owned by the
+/// trust's member (`POST`), or marking done a task written straight to the store (`PUT`).
+pub(super) async fn task_call(
+    app: &TestApp,
+    method: &str,
+    org: ward_core::OrgId,
+    n: usize,
+) -> (String, Option<(String, &'static str)>) {
+    let incident = disposable_incident(app, org, n).await;
+    let owner = app.world.users[&Role::OrgMember].id;
+    if method == "POST" {
+        let body = json!({"title": format!("Walk task {n}"), "owner": owner, "due_on": "2026-06-05"});
+        return (
+            format!("/api/v1/incidents/{incident}/tasks"),
+            Some((body.to_string(), "application/json")),
+        );
+    }
+    let now = app.app.now();
+    let task = ward_core::incident_task::IncidentTask {
+        id: ward_core::IncidentTaskId::from_uuid(uuid::Uuid::now_v7()),
+        incident,
+        org,
+        title: format!("Walk task {n}"),
+        owner,
+        due_on: jiff::civil::date(2026, 6, 5),
+        done_at: None,
+        done_by: None,
+        created_by: owner,
+        created_at: now,
+    };
+    let actor = ward_app::Actor::system("walk", app.world.national);
+    app.store
+        .add_incident_task(&ward_store::Scope::All, &task, &actor.audit(now))
+        .await
+        .unwrap();
+    (
+        format!("/api/v1/incidents/{incident}/tasks/{}", task.id),
+        Some((json!({"done": true}).to_string(), "application/json")),
+    )
+}
+
+/// The path and body of a coordinated-incident route. The coordinated incident (written straight
+/// to the store) has `area` as its coordinating organisation (the role's own, or the foreign
+/// trust) and a local incident of `local` (the trust, or the foreign trust) under it; a link adds
+/// another incident of `local`.
+pub(super) async fn coordinated_call(
+    app: &TestApp,
+    route: (&str, &str),
+    area: ward_core::OrgId,
+    local: ward_core::OrgId,
+    n: usize,
+) -> (String, Option<(String, &'static str)>) {
+    use ward_core::coordinated::CoordinatedIncident;
+    let j = |v: serde_json::Value| Some((v.to_string(), "application/json"));
+    if route == ("POST", "/api/v1/coordinated-incidents") {
+        return (
+            "/api/v1/coordinated-incidents".into(),
+            j(json!({"title": format!("Walk coordinated {n}"), "area": area})),
+        );
+    }
+    if route.1 == "/api/v1/coordinated-incidents" {
+        return ("/api/v1/coordinated-incidents".into(), None);
+    }
+    let now = app.app.now();
+    let actor = ward_app::Actor::system("walk", app.world.national);
+    let c = CoordinatedIncident {
+        id: ward_core::CoordinatedIncidentId::from_uuid(uuid::Uuid::now_v7()),
+        area,
+        title: format!("Walk coordinated {n}"),
+        summary: String::new(),
+        created_by: app.world.users[&Role::OrgMember].id,
+        created_at: now,
+    };
+    let all = ward_store::Scope::All;
+    app.store
+        .create_coordinated(&all, &c, &actor.audit(now))
+        .await
+        .unwrap();
+    let member = disposable_incident(app, local, n).await;
+    app.store
+        .link_to_coordinated(&all, c.id, member, &actor.audit(now))
+        .await
+        .unwrap();
+    let id = c.id;
+    match route.1 {
+        "/api/v1/coordinated-incidents/{id}/incidents" => (
+            format!("/api/v1/coordinated-incidents/{id}/incidents"),
+            j(json!({"incident": disposable_incident(app, local, n).await})),
+        ),
+        "/api/v1/coordinated-incidents/{id}/timeline" => (
+            format!("/api/v1/coordinated-incidents/{id}/timeline"),
+            j(json!({"at": "2026-06-03T09:15:00+01:00[Europe/London]", "text": format!("Walk entry {n}")})),
+        ),
+        _ => (format!("/api/v1/coordinated-incidents/{id}"), None),
+    }
+}
+
+/// The path and body of the incident-response routes (tasks, links, coordinated incidents): `org`
+/// is the role's own organisation or the foreign trust, `local` the trust or the foreign trust.
+pub(super) async fn incident_response_call(
+    app: &TestApp,
+    route: (&str, &str),
+    org: ward_core::OrgId,
+    local: ward_core::OrgId,
+    n: usize,
+) -> (String, Option<(String, &'static str)>) {
+    if route.1.starts_with("/api/v1/coordinated-incidents") {
+        return coordinated_call(app, route, org, local, n).await;
+    }
+    if route.1.ends_with("/links") {
+        let body = json!({"risks": [], "alerts": []}).to_string();
+        return (
+            format!(
+                "/api/v1/incidents/{}/links",
+                disposable_incident(app, local, n).await
+            ),
+            Some((body, "application/json")),
+        );
+    }
+    task_call(app, route.0, local, n).await
+}
+
+/// The incident-response routes: tasks, links, coordinated incidents and figures.
+pub(super) fn is_incident_response(path: &str) -> bool {
+    path.starts_with("/api/v1/coordinated-incidents")
+        || path.contains("/tasks")
+        || path.ends_with("/links")
+        || path == "/api/v1/incidents/figures"
+}
+
+/// Whether `role` may call an incident-response route on its own organisation (`own`) or the
+/// foreign trust. Tasks and links: the organisation's writers, on its own incidents. Sector-wide
+/// incidents and figures: whoever reads incidents sees those touching their footprint (lists are
+/// filtered); the national team coordinates anywhere, a regional lead within its region.
+pub(super) fn incident_response_allowed(route: (&str, &str), role: Role, own: bool) -> bool {
+    use Role::*;
+    let national = role == NationalAnalyst;
+    let reader = !matches!(role, Auditor | SupplierContact);
+    match route {
+        ("GET", "/api/v1/coordinated-incidents" | "/api/v1/incidents/figures") => reader,
+        ("GET", "/api/v1/coordinated-incidents/{id}") => reader && (own || national),
+        ("POST", p) if p.starts_with("/api/v1/coordinated-incidents") => {
+            national || (role == RegionalLead && own)
+        }
+        _ => matches!(role, OrgAdmin | OrgMember | IncidentResponder) && own,
+    }
+}
