@@ -72,6 +72,8 @@ impl JobRunner {
         r.register(Arc::new(crate::alerts::AlertEscalateJob));
         r.register(Arc::new(crate::notify::EmailJob));
         r.register(Arc::new(crate::notify::WebhookJob));
+        r.register(Arc::new(crate::suppliers::CertificateReminderJob));
+        r.register(Arc::new(crate::suppliers::CertificateEmailJob));
         r
     }
 

@@ -98,6 +98,9 @@ enum Command {
     /// Exercises of response plans: the built-in scenario library (offline).
     #[command(subcommand)]
     Exercises(commands::exercises::ExercisesCommand),
+    /// The critical supplier register: criticality, dependants, assurance.
+    #[command(subcommand)]
+    Suppliers(commands::suppliers::SuppliersCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -189,6 +192,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Impact(a) => commands::impact::run(&settings, cli.json, a).await,
         Command::Simulate(a) => commands::simulate::run(&settings, cli.json, a).await,
         Command::Exercises(c) => commands::exercises::run(cli.json, &c),
+        Command::Suppliers(c) => commands::suppliers::run(&settings, cli.json, c).await,
         Command::Scan(a) => {
             if commands::offline::run_scan(&a, cli.json)? {
                 std::process::exit(1);

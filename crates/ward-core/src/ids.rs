@@ -78,3 +78,5 @@ id_type!(/// A tracked action from an exercise's lessons.
     ExerciseActionId);
 id_type!(/// A responder deployed to an organisation for an incident.
     DeploymentId);
+id_type!(/// A certificate an organisation holds (Cyber Essentials, Cyber Essentials Plus, ISO 27001).
+    CertificateId);

@@ -21,6 +21,7 @@ pub mod risks;
 pub mod rollup;
 pub mod sector;
 pub mod sql;
+pub mod suppliers;
 pub mod vuln;
 
 pub use alerts::{AlertFigureStore, AlertStore, DeliveryStore, EscalationStore};
@@ -34,6 +35,7 @@ pub use keys::StoreKeys;
 pub use query::*;
 pub use risks::RiskStore;
 pub use sector::SectorStore;
+pub use suppliers::SupplierStore;
 pub use vuln::{AdvisoryStore, EolStore, ExploitSignalStore, FeedSourceStore, VexStore, VulnStore};
 
 use async_trait::async_trait;
@@ -490,6 +492,7 @@ pub trait Store:
     + IncidentStore
     + ExerciseStore
     + DeploymentStore
+    + SupplierStore
 {
 }
 impl<T> Store for T where
@@ -512,5 +515,6 @@ impl<T> Store for T where
         + IncidentStore
         + ExerciseStore
         + DeploymentStore
+        + SupplierStore
 {
 }

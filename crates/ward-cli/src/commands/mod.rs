@@ -15,6 +15,7 @@ pub(crate) mod profiles;
 pub(crate) mod risks;
 pub(crate) mod serve;
 pub(crate) mod simulate;
+pub(crate) mod suppliers;
 pub(crate) mod tokens;
 pub(crate) mod users;
 

@@ -92,6 +92,9 @@ pub(crate) async fn serve_app(
         let app2 = app.clone();
         let rx = stop_rx.clone();
         tasks.spawn(async move { schedule_escalation(app2, rx).await });
+        let app2 = app.clone();
+        let rx = stop_rx.clone();
+        tasks.spawn(async move { schedule_certificate_reminders(app2, rx).await });
     }
     {
         let app2 = app.clone();
@@ -170,6 +173,20 @@ async fn schedule_housekeeping(app: App, mut stop: watch::Receiver<bool>) {
         tokio::select! {
             _ = stop.wait_for(|v| *v) => break,
             () = tokio::time::sleep(std::time::Duration::from_secs(600)) => {}
+        }
+    }
+}
+
+/// Queue the `certificates.remind` job every hour; its dedupe key keeps it to one queued or
+/// running job across servers, and the store records each reminder once.
+async fn schedule_certificate_reminders(app: App, mut stop: watch::Receiver<bool>) {
+    loop {
+        if let Err(e) = app.queue_certificate_reminders().await {
+            tracing::warn!(error = %e, "could not queue certificate reminders");
+        }
+        tokio::select! {
+            _ = stop.wait_for(|v| *v) => break,
+            () = tokio::time::sleep(std::time::Duration::from_secs(3600)) => {}
         }
     }
 }

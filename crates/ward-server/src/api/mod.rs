@@ -14,6 +14,7 @@ pub mod incidents;
 pub mod inventory;
 pub mod orgs;
 pub mod risks;
+pub mod suppliers;
 
 use crate::state::AppState;
 use axum::Router;
@@ -229,6 +230,20 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
         )
         .add(M::GET, "/api/v1/deployments", get(deployments::capacity))
         .add(M::POST, "/api/v1/deployments/{id}/end", post(deployments::end))
+        .add(M::GET, "/api/v1/suppliers", get(suppliers::register))
+        .add(M::GET, "/api/v1/suppliers/{id}", get(suppliers::record))
+        .add(
+            M::PUT,
+            "/api/v1/suppliers/{id}/assurance",
+            put(suppliers::put_assurance),
+        )
+        .add(M::GET, "/api/v1/certificates", get(suppliers::list_certificates))
+        .add(M::POST, "/api/v1/certificates", post(suppliers::add_certificate))
+        .add(
+            M::DELETE,
+            "/api/v1/certificates/{id}",
+            delete(suppliers::remove_certificate),
+        )
 }
 
 /// The routes that need a credential (everything listed by [`routes`]).
@@ -270,6 +285,8 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         exercises::release, exercises::record, exercises::debrief, exercises::add_action,
         exercises::update_action,
         deployments::deploy, deployments::capacity, deployments::end,
+        suppliers::register, suppliers::record, suppliers::put_assurance, suppliers::list_certificates,
+        suppliers::add_certificate, suppliers::remove_certificate,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),

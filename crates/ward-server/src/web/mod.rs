@@ -28,6 +28,7 @@ mod risk_form;
 mod risks;
 mod statement;
 mod statics;
+mod suppliers;
 pub mod views;
 
 use crate::auth::{WebActor, WebRedirect};
@@ -98,6 +99,8 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         )
         .route("/incidents", get(incidents::incidents))
         .route("/deployments", get(deployments::capacity))
+        .route("/suppliers", get(suppliers::register))
+        .route("/suppliers/{id}", get(suppliers::record))
         .route("/incidents/{id}", get(incidents::incident))
         .route("/exercises", get(exercises::exercises).post(exercises::plan))
         .route("/exercises/{id}", get(exercises::exercise))

@@ -19,6 +19,7 @@ pub enum Section {
     Incidents,
     Exercises,
     Deployments,
+    Suppliers,
     Products,
     Assurance,
     Alerts,

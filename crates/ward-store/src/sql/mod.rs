@@ -39,6 +39,7 @@ mod risks;
 pub mod rollups;
 mod row;
 pub mod sector;
+mod suppliers;
 pub mod vuln;
 
 pub use backend::{SqlBackend, Tx};
@@ -125,6 +126,7 @@ into_arg! {
     ward_core::RiskId => Uuid |v| *v.as_uuid();
     ward_core::IncidentId => Uuid |v| *v.as_uuid();
     ward_core::DeploymentId => Uuid |v| *v.as_uuid();
+    ward_core::CertificateId => Uuid |v| *v.as_uuid();
     ward_core::TimelineEntryId => Uuid |v| *v.as_uuid();
     ward_core::ExerciseId => Uuid |v| *v.as_uuid();
     ward_core::ExerciseEntryId => Uuid |v| *v.as_uuid();

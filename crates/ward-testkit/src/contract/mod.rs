@@ -28,6 +28,7 @@ mod products;
 mod risks;
 mod search;
 mod sector;
+mod suppliers;
 mod token_epoch;
 mod vuln;
 mod vuln_backup;
@@ -54,6 +55,7 @@ pub use products::product_confirmation;
 pub use risks::risks_round_trip;
 pub use search::{asset_search_follows_writes, search_totals_stop_at_the_cap};
 pub use sector::sector_snapshot_holds_the_inventory;
+pub use suppliers::suppliers_round_trip;
 pub use token_epoch::token_epoch_follows_every_write;
 pub use vuln::*;
 pub use vuln_backup::vuln_backup_restore;
@@ -99,6 +101,7 @@ macro_rules! contract_checks {
             incidents_round_trip,
             exercises_round_trip,
             deployments_round_trip,
+            suppliers_round_trip,
         }
     };
 }

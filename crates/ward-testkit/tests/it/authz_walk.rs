@@ -112,6 +112,12 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/incidents/{id}/deployments"),
     ("GET", "/api/v1/deployments"),
     ("POST", "/api/v1/deployments/{id}/end"),
+    ("GET", "/api/v1/suppliers"),
+    ("GET", "/api/v1/suppliers/{id}"),
+    ("PUT", "/api/v1/suppliers/{id}/assurance"),
+    ("GET", "/api/v1/certificates"),
+    ("POST", "/api/v1/certificates"),
+    ("DELETE", "/api/v1/certificates/{id}"),
 ];
 
 /// Whether `role` may call `route` on `target`.
@@ -231,6 +237,16 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
             national || (role == RegionalLead && own)
         }
         ("GET", "/api/v1/deployments") => matches!(role, NationalAnalyst | RegionalLead),
+        // The supplier register: lists are filtered to the footprint (a supplier contact sees its
+        // own record). Nothing in the walk's world depends on the supplier, so only the national
+        // team and the supplier's own contact find it; a trust's code names no supplier.
+        ("GET", "/api/v1/suppliers" | "/api/v1/certificates") => true,
+        ("GET", "/api/v1/suppliers/{id}") => own && (national || role == SupplierContact),
+        ("PUT", "/api/v1/suppliers/{id}/assurance") => national && own,
+        // Certificates: the national team for anyone, an organisation's admin for its own.
+        ("POST", "/api/v1/certificates") | ("DELETE", "/api/v1/certificates/{id}") => {
+            national || (role == OrgAdmin && own)
+        }
         _ => panic!("route {route:?} has no rule in the walk"),
     }
 }
@@ -709,6 +725,34 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
             format!(
                 "/api/v1/deployments/{}/end",
                 disposable_deployment(app, write_org, n).await
+            ),
+            None,
+        ),
+        ("GET", "/api/v1/suppliers/{id}") => {
+            let s = if own { w.supplier } else { w.foreign_trust };
+            (format!("/api/v1/suppliers/{s}"), None)
+        }
+        ("PUT", "/api/v1/suppliers/{id}/assurance") => {
+            let s = if own { w.supplier } else { w.foreign_trust };
+            (
+                format!("/api/v1/suppliers/{s}/assurance"),
+                j(
+                    json!({"dspt_status": "standards_met", "charter_attested_on": "2026-03-01",
+                         "charter_attested_by": format!("Walk {n}")}),
+                ),
+            )
+        }
+        ("POST", "/api/v1/certificates") => (
+            "/api/v1/certificates".into(),
+            j(
+                json!({"org": write_org, "kind": "cyber_essentials_plus", "issued_on": "2026-01-01",
+                     "expires_on": "2026-12-31", "reference": format!("W{n}")}),
+            ),
+        ),
+        ("DELETE", "/api/v1/certificates/{id}") => (
+            format!(
+                "/api/v1/certificates/{}",
+                disposable_certificate(app, write_org, n).await
             ),
             None,
         ),

@@ -24,6 +24,7 @@ mod pictures;
 mod reasons;
 mod risks;
 mod storage;
+mod suppliers;
 mod token_verdicts;
 mod web;
 mod web_admin;

@@ -424,3 +424,29 @@ pub(super) async fn disposable_token(
         .unwrap();
     t.token.id
 }
+
+/// A Cyber Essentials certificate of `org` written straight to the store.
+pub(super) async fn disposable_certificate(
+    app: &TestApp,
+    org: ward_core::OrgId,
+    n: usize,
+) -> ward_core::CertificateId {
+    use ward_core::certificate::{Certificate, CertificateKind};
+    let now = app.app.now();
+    let c = Certificate {
+        id: ward_core::CertificateId::from_uuid(uuid::Uuid::now_v7()),
+        org,
+        kind: CertificateKind::CyberEssentials,
+        reference: Some(format!("Disposable {n}")),
+        issued_on: jiff::civil::date(2026, 1, 1),
+        expires_on: jiff::civil::date(2026, 12, 31),
+        recorded_by: None,
+        recorded_at: now,
+    };
+    let actor = ward_app::Actor::system("walk", app.world.national);
+    app.store
+        .add_certificate(&ward_store::Scope::All, &c, &actor.audit(now))
+        .await
+        .unwrap();
+    c.id
+}
