@@ -607,7 +607,7 @@ impl SupplierRegister {
         let mut areas: Vec<AreaRow> = areas.into_values().collect();
         areas.sort_by(|a, b| a.level.cmp(&b.level).then_with(|| a.name.cmp(&b.name)));
         let mut concentration = self.concentration_of(s, &seen);
-        concentration.sort_by(|a, b| b.share_percent.cmp(&a.share_percent));
+        concentration.sort_by_key(|c| std::cmp::Reverse(c.share_percent));
         Some(SupplierFigures {
             summary: self.summary(s, &seen),
             areas,

@@ -302,7 +302,7 @@ pub(super) async fn record(State(s): State<AppState>, page: Signed, Path(id): Pa
             .map(|p| ProductLineView {
                 name: p.name.clone(),
                 category: p.category.label(),
-                cpe: p.cpe.clone().unwrap_or_else(|| "None".into()),
+                cpe: p.cpe.clone().unwrap_or_default(),
                 status: p.status.label(),
                 releases: if p.releases.is_empty() {
                     "None seen".into()

@@ -202,5 +202,15 @@ pub async fn suppliers_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()> {
         vec![],
         "not in a trust's scope"
     );
+
+    // Left behind for the backup checks that follow: a supplier's certificate with a reminder.
+    let iso = certificate(
+        supplier.id,
+        CertificateKind::Iso27001,
+        date(2025, 1, 1),
+        date(2027, 12, 31),
+    );
+    store.add_certificate(&Scope::All, &iso, &fx.meta(14)).await?;
+    store.record_certificate_reminder(&iso, 60, &fx.meta(15)).await?;
     Ok(())
 }

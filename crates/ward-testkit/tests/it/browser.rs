@@ -536,6 +536,8 @@ async fn a_tour_in_headless_chromium() {
         "/admin/tokens",
         "/admin/audit",
         "/admin/deliveries",
+        "/suppliers",
+        "/suppliers/SUP001",
     ] {
         tour.go(path).await;
         tour.c
