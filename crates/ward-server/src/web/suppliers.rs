@@ -3,14 +3,20 @@
 
 use std::collections::BTreeMap;
 
-use super::views::{Bar, Chrome, Section, thousands};
-use super::{PageResult, Signed, chrome_at, render};
+use super::exposure::{optional_enum, parse_enum};
+use super::views::{Bar, Choice, Chrome, Section, thousands};
+use super::{PageResult, Signed, WebForm, chrome_at, render};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use ward_app::suppliers::{AreaLevel, ConcentrationRow, SupplierSummary};
-use ward_core::certificate::{Certificate, SupplierAssurance};
+use axum::response::{IntoResponse, Redirect};
+use serde::Deserialize;
+use strum::IntoEnumIterator;
+use ward_app::AppError;
+use ward_app::authz::{Action, scope_for};
+use ward_app::suppliers::{AreaLevel, AssuranceInput, CertificateInput, ConcentrationRow, SupplierSummary};
+use ward_core::certificate::{Certificate, CertificateKind, DsptStatus, SupplierAssurance};
 use ward_core::supplier::ProductCategory;
 use ward_core::supplier::criticality as rule;
 
@@ -199,6 +205,38 @@ struct RegisterTemplate {
     rule_critical: String,
     rule_high: String,
     rule_medium: String,
+    /// The caller's own certificates and the form to record one (organisation admins).
+    own_certificates: Option<Vec<CertificateLine>>,
+    kinds: Vec<Choice>,
+    org_code: String,
+}
+
+fn kinds() -> Vec<Choice> {
+    CertificateKind::iter()
+        .map(|k| Choice {
+            value: k.as_str().to_owned(),
+            label: k.label().to_owned(),
+            selected: false,
+        })
+        .collect()
+}
+
+fn certificate_line(c: &Certificate, day: jiff::civil::Date) -> CertificateLine {
+    CertificateLine {
+        kind: c.kind.label(),
+        reference: c.reference.clone().unwrap_or_default(),
+        issued: c.issued_on.to_string(),
+        expires: c.expires_on.to_string(),
+        current: if c.is_current_on(day) {
+            "Current"
+        } else {
+            "Not current"
+        },
+    }
+}
+
+fn can(page: &Signed, action: Action) -> bool {
+    scope_for(page.actor.role, page.actor.org, action).is_some()
 }
 
 fn rule_text() -> (String, String, String) {
@@ -230,6 +268,19 @@ pub(super) async fn register(State(s): State<AppState>, page: Signed) -> PageRes
     let r = s.app.supplier_register(&page.actor).await.map_err(page.fail())?;
     let day = today(&s);
     let (rule_critical, rule_high, rule_medium) = rule_text();
+    let own_certificates = if can(&page, Action::RecordCertificates) && !can(&page, Action::ManageSuppliers) {
+        let mine = s.app.certificates(&page.actor).await.map_err(page.fail())?;
+        Some(mine.iter().map(|c| certificate_line(c, day)).collect())
+    } else {
+        None
+    };
+    let org_code = s
+        .app
+        .store()
+        .get_org(&ward_store::Scope::All, page.actor.org)
+        .await
+        .map(|o| o.code.to_string())
+        .unwrap_or_default();
     let view = RegisterTemplate {
         chrome: chrome_at(&page, Section::Suppliers),
         title: "Critical suppliers".into(),
@@ -245,6 +296,9 @@ pub(super) async fn register(State(s): State<AppState>, page: Signed) -> PageRes
         rule_critical,
         rule_high,
         rule_medium,
+        own_certificates,
+        kinds: kinds(),
+        org_code,
     };
     Ok(render(StatusCode::OK, &view))
 }
@@ -262,6 +316,13 @@ struct RecordTemplate {
     charts: Vec<Chart>,
     concentration: Vec<ConcentrationLine>,
     certificates: Vec<CertificateLine>,
+    /// The national team's forms: assurance and certificates.
+    manage: bool,
+    kinds: Vec<Choice>,
+    statuses: Vec<Choice>,
+    assurance_on: String,
+    assurance_by: String,
+    assurance_year: String,
 }
 
 fn level(l: AreaLevel) -> &'static str {
@@ -340,17 +401,129 @@ pub(super) async fn record(State(s): State<AppState>, page: Signed, Path(id): Pa
             .collect(),
         charts: charts(&r.figures.concentration, false),
         concentration: r.figures.concentration.iter().map(concentration_line).collect(),
-        certificates: r
-            .certificates
-            .iter()
-            .map(|c| CertificateLine {
-                kind: c.kind.label(),
-                reference: c.reference.clone().unwrap_or_default(),
-                issued: c.issued_on.to_string(),
-                expires: c.expires_on.to_string(),
-                current: if c.is_current_on(day) { "Current" } else { "Not current" },
+        certificates: r.certificates.iter().map(|c| certificate_line(c, day)).collect(),
+        manage: can(&page, Action::ManageSuppliers),
+        kinds: kinds(),
+        statuses: DsptStatus::iter()
+            .map(|d| Choice {
+                value: d.as_str().to_owned(),
+                label: d.label().to_owned(),
+                selected: r.assurance.as_ref().is_some_and(|a| a.dspt_status == d),
             })
             .collect(),
+        assurance_on: r
+            .assurance
+            .as_ref()
+            .and_then(|a| a.charter_attested_on)
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        assurance_by: r
+            .assurance
+            .as_ref()
+            .and_then(|a| a.charter_attested_by.clone())
+            .unwrap_or_default(),
+        assurance_year: r
+            .assurance
+            .as_ref()
+            .and_then(|a| a.dspt_year.clone())
+            .unwrap_or_default(),
     };
     Ok(render(StatusCode::OK, &view))
+}
+
+/// The assurance form of a supplier's page (national team).
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct AssuranceForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    charter_attested_on: String,
+    #[serde(default)]
+    charter_attested_by: String,
+    #[serde(default)]
+    dspt_status: String,
+    #[serde(default)]
+    dspt_year: String,
+}
+
+fn optional_date(field: &str, v: &str) -> Result<Option<jiff::civil::Date>, AppError> {
+    if v.trim().is_empty() {
+        return Ok(None);
+    }
+    v.trim()
+        .parse()
+        .map(Some)
+        .map_err(|_| AppError::invalid(field, format!("'{v}' is not a date (YYYY-MM-DD)")))
+}
+
+/// `POST /suppliers/{id}/assurance`.
+pub(super) async fn put_assurance(
+    State(s): State<AppState>,
+    page: Signed,
+    Path(id): Path<String>,
+    WebForm(form): WebForm<AssuranceForm>,
+) -> PageResult {
+    page.check_csrf(&s, &form.csrf)?;
+    let fail = page.fail();
+    let input = AssuranceInput {
+        charter_attested_on: optional_date("charter_attested_on", &form.charter_attested_on)
+            .map_err(&fail)?,
+        charter_attested_by: Some(form.charter_attested_by),
+        dspt_status: parse_enum("dspt_status", &form.dspt_status).map_err(&fail)?,
+        dspt_year: Some(form.dspt_year),
+    };
+    s.app
+        .put_supplier_assurance(&page.actor, &id, input)
+        .await
+        .map_err(&fail)?;
+    Ok(Redirect::to(&format!("/suppliers/{id}")).into_response())
+}
+
+/// The certificate form (national team on a supplier's page; an admin for its organisation).
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct CertificateForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    org: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    reference: String,
+    #[serde(default)]
+    issued_on: String,
+    #[serde(default)]
+    expires_on: String,
+    /// Where to go back to (`/suppliers` or a supplier's page).
+    #[serde(default)]
+    back: String,
+}
+
+/// `POST /suppliers/certificates`.
+pub(super) async fn add_certificate(
+    State(s): State<AppState>,
+    page: Signed,
+    WebForm(form): WebForm<CertificateForm>,
+) -> PageResult {
+    page.check_csrf(&s, &form.csrf)?;
+    let fail = page.fail();
+    let date = |field: &str, v: &str| {
+        optional_date(field, v)?.ok_or_else(|| AppError::invalid(field, "give the date"))
+    };
+    let kind: Option<CertificateKind> = optional_enum("kind", &form.kind).map_err(&fail)?;
+    let input = CertificateInput {
+        org: form.org,
+        kind: kind
+            .ok_or_else(|| AppError::invalid("kind", "choose a certificate"))
+            .map_err(&fail)?,
+        reference: Some(form.reference),
+        issued_on: date("issued_on", &form.issued_on).map_err(&fail)?,
+        expires_on: date("expires_on", &form.expires_on).map_err(&fail)?,
+    };
+    s.app.add_certificate(&page.actor, input).await.map_err(&fail)?;
+    // Only back to a page of this section (never an address from elsewhere).
+    let safe = form.back.starts_with("/suppliers")
+        && form.back.chars().all(|c| c.is_ascii_alphanumeric() || c == '/');
+    let back = if safe { form.back } else { "/suppliers".to_owned() };
+    Ok(Redirect::to(&back).into_response())
 }

@@ -532,3 +532,129 @@ async fn the_pages_draw_the_register_for_each_footprint() {
         assert_eq!(status, 404, "{b}");
     }
 }
+
+#[tokio::test]
+async fn the_forms_record_assurance_and_certificates_for_those_allowed_only() {
+    use crate::web::Visitor;
+    let t = ward_testkit::spawn_app().await;
+
+    // The national team records a supplier's assurance and certificate on its page.
+    let mut national = Visitor::new(&t);
+    national.sign_in_as(Role::NationalAnalyst).await;
+    let page = national.get("/suppliers/SUP001").await;
+    assert!(page.body.contains("Record assurance"));
+    let csrf = national.csrf().await;
+    let r = national
+        .post(
+            "/suppliers/SUP001/assurance",
+            &[
+                ("csrf", &csrf),
+                ("dspt_status", "standards_exceeded"),
+                ("dspt_year", "2025-26"),
+                ("charter_attested_on", "2026-03-01"),
+                ("charter_attested_by", "Jo Bloggs, Chief Executive"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 303, "{}", r.body);
+    let r = national
+        .post(
+            "/suppliers/certificates",
+            &[
+                ("csrf", &csrf),
+                ("org", "SUP001"),
+                ("kind", "iso_27001"),
+                ("issued_on", "2025-01-01"),
+                ("expires_on", "2027-12-31"),
+                ("back", "https://evil.example/"),
+            ],
+        )
+        .await;
+    assert_eq!(r.location.as_deref(), Some("/suppliers"), "never sent elsewhere");
+    let page = national.get("/suppliers/SUP001").await;
+    assert!(
+        page.body.contains("Standards exceeded (2025-26)"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("ISO/IEC 27001"));
+
+    // A trust's admin records its own certificate; a date out of order is named.
+    let mut admin = Visitor::new(&t);
+    admin.sign_in_as(Role::OrgAdmin).await;
+    let page = admin.get("/suppliers").await;
+    assert!(page.body.contains("Your organisation"));
+    assert!(!page.body.contains("Record assurance"));
+    let csrf = admin.csrf().await;
+    let bad = admin
+        .post(
+            "/suppliers/certificates",
+            &[
+                ("csrf", &csrf),
+                ("org", "RJZ"),
+                ("kind", "cyber_essentials_plus"),
+                ("issued_on", "2026-05-01"),
+                ("expires_on", "2026-01-01"),
+                ("back", "/suppliers"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status.as_u16(), 422);
+    assert!(bad.body.contains("before it was issued"), "{}", bad.body);
+    let ok = admin
+        .post(
+            "/suppliers/certificates",
+            &[
+                ("csrf", &csrf),
+                ("org", "RJZ"),
+                ("kind", "cyber_essentials_plus"),
+                ("issued_on", "2026-01-01"),
+                ("expires_on", "2026-12-31"),
+                ("back", "/suppliers"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status.as_u16(), 303, "{}", ok.body);
+    let page = admin.get("/suppliers").await;
+    assert!(page.body.contains("Cyber Essentials Plus"));
+    // Not for another trust, not the supplier's assurance.
+    let r = admin
+        .post(
+            "/suppliers/certificates",
+            &[
+                ("csrf", &csrf),
+                ("org", "RA7"),
+                ("kind", "cyber_essentials"),
+                ("issued_on", "2026-01-01"),
+                ("expires_on", "2026-12-31"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 404);
+    let r = admin
+        .post(
+            "/suppliers/SUP001/assurance",
+            &[("csrf", &csrf), ("dspt_status", "standards_met")],
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 403);
+    // Without the CSRF token nothing is written.
+    let r = admin
+        .post(
+            "/suppliers/certificates",
+            &[
+                ("org", "RJZ"),
+                ("kind", "iso_27001"),
+                ("issued_on", "2026-01-01"),
+                ("expires_on", "2026-12-31"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 403);
+    assert!(
+        !t.app
+            .holds_current_certificate(t.world.trust, CertificateKind::Iso27001)
+            .await
+            .unwrap()
+    );
+}
