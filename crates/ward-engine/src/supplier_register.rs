@@ -102,7 +102,13 @@ pub struct SupplierRegister {
     /// Per organisation, its capacity by category: distinct services depending on any product of
     /// that category, and their daily throughput.
     capacity: HashMap<u32, BTreeMap<ProductCategory, (u32, u64)>>,
+    /// The whole sector's view and capacity, computed once (what national callers ask for).
+    national: RegisterView,
+    national_totals: RegionTotals,
 }
+
+/// Per (region, category): organisations, services and throughput a day, over what is seen.
+type RegionTotals = HashMap<(u32, ProductCategory), (u32, u32, u64)>;
 
 /// One supplier as a caller sees it: criticality is the sector's, the counts are the caller's
 /// footprint's.
@@ -334,6 +340,11 @@ impl SupplierRegister {
             index,
             suppliers: Vec::new(),
             capacity,
+            national: RegisterView {
+                suppliers: Vec::new(),
+                concentration: Vec::new(),
+            },
+            national_totals: RegionTotals::new(),
         };
         let mut product_lines: BTreeMap<u32, Vec<ProductLine>> = BTreeMap::new();
         for p in input.products {
@@ -366,11 +377,12 @@ impl SupplierRegister {
                 criticality: Criticality::Low,
             });
         }
+        let totals = register.region_totals(&all);
         for k in 0..register.suppliers.len() {
             let s = &register.suppliers[k];
             let (organisations, _, patient_critical, _) = register.totals(s, &all);
             let largest = register
-                .concentration_of(s, &all)
+                .concentration_of(s, &all, &totals)
                 .iter()
                 .map(|c| c.share_percent)
                 .max()
@@ -389,7 +401,29 @@ impl SupplierRegister {
                 .cmp(&a.criticality)
                 .then_with(|| orgs[a.org as usize].name.cmp(&orgs[b.org as usize].name))
         });
+        register.national = register.view_of(&all);
+        register.national_totals = totals;
         register
+    }
+
+    /// Each region's capacity by category over the organisations seen, counted once per view.
+    fn region_totals(&self, seen: &[bool]) -> RegionTotals {
+        let mut totals = RegionTotals::new();
+        for (o, cats) in &self.capacity {
+            if !seen[*o as usize] {
+                continue;
+            }
+            let Some(region) = self.orgs[*o as usize].region else {
+                continue;
+            };
+            for (c, (n, t)) in cats {
+                let e = totals.entry((region, *c)).or_default();
+                e.0 += 1;
+                e.1 += n;
+                e.2 += t;
+            }
+        }
+        totals
     }
 
     /// Which organisations `v` covers, by position.
@@ -436,7 +470,12 @@ impl SupplierRegister {
             })
     }
 
-    fn concentration_of(&self, s: &SupplierNode, seen: &[bool]) -> Vec<ConcentrationRow> {
+    fn concentration_of(
+        &self,
+        s: &SupplierNode,
+        seen: &[bool],
+        totals: &RegionTotals,
+    ) -> Vec<ConcentrationRow> {
         // (region, category) -> (orgs, services, throughput) for the supplier.
         let mut mine: BTreeMap<(u32, ProductCategory), (u32, u32, u64)> = BTreeMap::new();
         for (o, r) in s.dependants.iter().filter(|(o, _)| seen[*o as usize]) {
@@ -448,24 +487,6 @@ impl SupplierRegister {
                 e.0 += 1;
                 e.1 += n;
                 e.2 += t;
-            }
-        }
-        let mut totals: BTreeMap<(u32, ProductCategory), (u32, u32, u64)> = BTreeMap::new();
-        let wanted: BTreeSet<(u32, ProductCategory)> = mine.keys().copied().collect();
-        for (o, cats) in &self.capacity {
-            if !seen[*o as usize] {
-                continue;
-            }
-            let Some(region) = self.orgs[*o as usize].region else {
-                continue;
-            };
-            for (c, (n, t)) in cats {
-                if wanted.contains(&(region, *c)) {
-                    let e = totals.entry((region, *c)).or_default();
-                    e.0 += 1;
-                    e.1 += n;
-                    e.2 += t;
-                }
             }
         }
         let supplier = &self.orgs[s.org as usize];
@@ -497,12 +518,11 @@ impl SupplierRegister {
 
     fn summary(&self, s: &SupplierNode, seen: &[bool]) -> SupplierSummary {
         let (organisations, services, patient_critical, throughput) = self.totals(s, seen);
-        let mut by_kind = BTreeMap::new();
+        let mut kinds: BTreeMap<&'static str, u32> = BTreeMap::new();
         for (o, _) in s.dependants.iter().filter(|(o, _)| seen[*o as usize]) {
-            *by_kind
-                .entry(self.orgs[*o as usize].kind.as_str().to_owned())
-                .or_insert(0) += 1;
+            *kinds.entry(self.orgs[*o as usize].kind.as_str()).or_insert(0) += 1;
         }
+        let by_kind = kinds.into_iter().map(|(k, n)| (k.to_owned(), n)).collect();
         let org = &self.orgs[s.org as usize];
         SupplierSummary {
             supplier: org.id,
@@ -528,12 +548,19 @@ impl SupplierRegister {
     /// The suppliers a caller seeing `v` may see, most critical first, with the footprint's
     /// counts and concentration (highest share first).
     pub fn view(&self, v: &Visibility) -> RegisterView {
-        let seen = self.marks(v);
+        match v {
+            Visibility::All => self.national.clone(),
+            _ => self.view_of(&self.marks(v)),
+        }
+    }
+
+    fn view_of(&self, seen: &[bool]) -> RegisterView {
+        let totals = self.region_totals(seen);
         let mut suppliers = Vec::new();
         let mut concentration = Vec::new();
-        for s in self.suppliers.iter().filter(|s| self.sees(s, &seen)) {
-            suppliers.push(self.summary(s, &seen));
-            concentration.extend(self.concentration_of(s, &seen));
+        for s in self.suppliers.iter().filter(|s| self.sees(s, seen)) {
+            suppliers.push(self.summary(s, seen));
+            concentration.extend(self.concentration_of(s, seen, &totals));
         }
         concentration.sort_by(|a, b| {
             b.share_percent
@@ -606,7 +633,12 @@ impl SupplierRegister {
         }
         let mut areas: Vec<AreaRow> = areas.into_values().collect();
         areas.sort_by(|a, b| a.level.cmp(&b.level).then_with(|| a.name.cmp(&b.name)));
-        let mut concentration = self.concentration_of(s, &seen);
+        let totals = match v {
+            Visibility::All => None,
+            _ => Some(self.region_totals(&seen)),
+        };
+        let mut concentration =
+            self.concentration_of(s, &seen, totals.as_ref().unwrap_or(&self.national_totals));
         concentration.sort_by_key(|c| std::cmp::Reverse(c.share_percent));
         Some(SupplierFigures {
             summary: self.summary(s, &seen),
