@@ -249,6 +249,9 @@ async fn refresh_exposure(app: App, mut stop: watch::Receiver<bool>) {
     loop {
         if let Err(e) = app.refresh_exposure().await {
             tracing::warn!(error = %e, "could not build the exposure index");
+        } else if let Err(e) = app.supplier_register_index().await {
+            // Built beside each new index, so the register's requests rarely wait for it.
+            tracing::warn!(error = %e, "could not build the supplier register");
         }
         tokio::select! {
             _ = stop.wait_for(|v| *v) => break,

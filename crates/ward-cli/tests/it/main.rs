@@ -7,3 +7,4 @@ mod impact;
 
 mod jobs;
 mod offline;
+mod suppliers;
