@@ -59,6 +59,7 @@ pub struct ProductLine {
     pub category: ProductCategory,
     pub cpe: Option<String>,
     pub status: ProductStatus,
+    /// Releases seen installed across the sector (empty for callers who do not see the sector).
     pub releases: Vec<InstalledRelease>,
 }
 
@@ -524,13 +525,23 @@ impl SupplierRegister {
         }
         let by_kind = kinds.into_iter().map(|(k, n)| (k.to_owned(), n)).collect();
         let org = &self.orgs[s.org as usize];
+        let national = seen.iter().all(|m| *m);
+        // Installed releases are counted across the sector: only for those who see it.
+        let products = s
+            .products
+            .iter()
+            .map(|p| ProductLine {
+                releases: if national { p.releases.clone() } else { Vec::new() },
+                ..p.clone()
+            })
+            .collect();
         SupplierSummary {
             supplier: org.id,
             code: org.code.clone(),
             name: org.name.clone(),
             criticality: s.criticality,
-            facts: seen.iter().all(|m| *m).then_some(s.facts),
-            products: s.products.clone(),
+            facts: national.then_some(s.facts),
+            products,
             organisations,
             services,
             patient_critical_services: patient_critical,

@@ -117,13 +117,21 @@ fn world() -> World {
 }
 
 fn build(w: &World) -> SupplierRegister {
+    let releases = [(
+        ProductId::from_uuid(id(200)),
+        vec![InstalledRelease {
+            version: "7.4.0".into(),
+            purl: None,
+            assets: 2,
+        }],
+    )];
     SupplierRegister::build(RegisterInput {
         orgs: &w.orgs,
         services: &w.services,
         products: &w.products,
         dependencies: &w.deps,
         uses: &w.uses,
-        releases: &[],
+        releases: &releases,
     })
 }
 
@@ -211,6 +219,13 @@ fn a_footprint_sees_only_its_own_dependants_and_suppliers() {
     assert_eq!(v.suppliers[0].supplier, oid(50));
     assert_eq!(v.suppliers[0].organisations, 1);
     assert_eq!(v.suppliers[0].facts, None, "sector facts are national");
+    assert!(
+        v.suppliers[0].products[0].releases.is_empty(),
+        "sector-wide install counts are national"
+    );
+    let all = r.view(&Visibility::All);
+    let a = all.suppliers.iter().find(|s| s.supplier == oid(50)).unwrap();
+    assert_eq!(a.products[0].releases.len(), 1);
     assert!(r.figures(oid(51), &Visibility::Subtrees(vec![oid(11)])).is_none());
     let f = r.figures(oid(50), &Visibility::Subtrees(vec![oid(11)])).unwrap();
     assert_eq!(f.areas.len(), 1, "no area above the trust is in its footprint");
