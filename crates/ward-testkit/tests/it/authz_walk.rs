@@ -728,34 +728,9 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
             ),
             None,
         ),
-        ("GET", "/api/v1/suppliers/{id}") => {
-            let s = if own { w.supplier } else { w.foreign_trust };
-            (format!("/api/v1/suppliers/{s}"), None)
+        (_, p) if p.starts_with("/api/v1/suppliers/") || p.starts_with("/api/v1/certificates") => {
+            supplier_request(app, route, own, write_org, n).await
         }
-        ("PUT", "/api/v1/suppliers/{id}/assurance") => {
-            let s = if own { w.supplier } else { w.foreign_trust };
-            (
-                format!("/api/v1/suppliers/{s}/assurance"),
-                j(
-                    json!({"dspt_status": "standards_met", "charter_attested_on": "2026-03-01",
-                         "charter_attested_by": format!("Walk {n}")}),
-                ),
-            )
-        }
-        ("POST", "/api/v1/certificates") => (
-            "/api/v1/certificates".into(),
-            j(
-                json!({"org": write_org, "kind": "cyber_essentials_plus", "issued_on": "2026-01-01",
-                     "expires_on": "2026-12-31", "reference": format!("W{n}")}),
-            ),
-        ),
-        ("DELETE", "/api/v1/certificates/{id}") => (
-            format!(
-                "/api/v1/certificates/{}",
-                disposable_certificate(app, write_org, n).await
-            ),
-            None,
-        ),
         (_, p) => (p.to_owned(), None),
     };
     Call { method, path, body }
