@@ -106,10 +106,17 @@ pub enum Action {
     /// Open sector-wide (coordinated) incidents, link local incidents under them and write their
     /// shared timelines (the national team anywhere, a regional lead within its region).
     CoordinateIncidents,
+    /// See the critical supplier register: the national team all of it, everyone else the
+    /// suppliers their footprint depends on (a supplier contact its own record only).
+    ReadSuppliers,
+    /// Keep the register: suppliers' assurance records and anyone's certificates (national).
+    ManageSuppliers,
+    /// Record the organisation's own certificates (Cyber Essentials, CE Plus, ISO 27001).
+    RecordCertificates,
 }
 
 impl Action {
-    pub const ALL: [Action; 40] = [
+    pub const ALL: [Action; 43] = [
         Self::ReadOrgs,
         Self::ImportOrgs,
         Self::ReadInventory,
@@ -150,6 +157,9 @@ impl Action {
         Self::WritePeople,
         Self::ManageTrainingRequirements,
         Self::CoordinateIncidents,
+        Self::ReadSuppliers,
+        Self::ManageSuppliers,
+        Self::RecordCertificates,
     ];
 }
 
@@ -174,7 +184,8 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
         (
             RegionalLead,
             ReadOrgs | ReadInventory | ReadExposure | ReadAudit | ManageUsers | ReadAssessments | ReadAlerts
-            | ReadImpact | ReadRisks | ReadIncidents | ReadExercises | DeployResponders | ReadDeployments,
+            | ReadImpact | ReadRisks | ReadIncidents | ReadExercises | DeployResponders | ReadDeployments
+            | ReadSuppliers,
         ) => own_subtree,
         // A regional team plans and runs exercises for organisations in its region.
         (RegionalLead, WriteExercises) => own_subtree,
@@ -192,7 +203,8 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
             ReadOrgs | ReadInventory | WriteInventory | ReadExposure | StateVex | ManageUsers | ManageTokens
             | ReadAudit | ReadAssessments | WriteAssessments | SignOffAssessments | ReadAlerts
             | RespondAlerts | ReadImpact | ReadRisks | WriteRisks | ApproveRisks | ReadIncidents
-            | WriteIncidents | ReplayDeliveries | ReadExercises | WriteExercises,
+            | WriteIncidents | ReplayDeliveries | ReadExercises | WriteExercises | ReadSuppliers
+            | RecordCertificates,
         ) => own_subtree,
         (OrgAdmin, ReadPeople | WritePeople) => own_subtree,
         (OrgAdmin, _) => None,
@@ -201,7 +213,7 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
             OrgMember | IncidentResponder,
             ReadOrgs | ReadInventory | WriteInventory | ReadExposure | StateVex | ReadAssessments
             | ReadAlerts | RespondAlerts | ReadImpact | ReadRisks | ReadIncidents | WriteIncidents
-            | ReadExercises,
+            | ReadExercises | ReadSuppliers,
         ) => own_subtree,
         (OrgMember, WriteAssessments | WriteRisks) => own_subtree,
         (OrgMember, ReadPeople) => own_subtree,
@@ -210,7 +222,7 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
         (
             Auditor,
             ReadOrgs | ReadInventory | ReadExposure | ReadAudit | ReadAssessments | ReadAlerts | ReadImpact
-            | ReadRisks | ReadExercises,
+            | ReadRisks | ReadExercises | ReadSuppliers,
         ) => own_subtree,
         (Auditor, ReadPeople) => own_subtree,
         (Auditor, _) => None,
@@ -218,7 +230,8 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
         // A supplier answers its own organisation's supplier assessment and sees nobody else's.
         (
             SupplierContact,
-            ReadOrgs | WriteProducts | StateVex | ReadAssessments | WriteAssessments | SignOffAssessments,
+            ReadOrgs | WriteProducts | StateVex | ReadAssessments | WriteAssessments | SignOffAssessments
+            | ReadSuppliers,
         ) => Some(Scope::Orgs(vec![org])),
         (SupplierContact, _) => None,
     }
@@ -468,6 +481,29 @@ mod tests {
         }
         assert_eq!(
             scope_for(Role::RegionalLead, org(), Action::DeployResponders),
+            Some(Scope::subtree(org()))
+        );
+    }
+
+    #[test]
+    fn the_national_team_keeps_the_supplier_register_and_admins_their_certificates() {
+        let can = |a: Action| -> Vec<Role> {
+            Role::iter()
+                .filter(|r| scope_for(*r, org(), a).is_some())
+                .collect()
+        };
+        assert_eq!(can(Action::ManageSuppliers), vec![Role::NationalAnalyst]);
+        assert_eq!(
+            can(Action::RecordCertificates),
+            vec![Role::NationalAnalyst, Role::OrgAdmin]
+        );
+        assert_eq!(can(Action::ReadSuppliers).len(), Role::iter().count());
+        assert_eq!(
+            scope_for(Role::SupplierContact, org(), Action::ReadSuppliers),
+            Some(Scope::Orgs(vec![org()]))
+        );
+        assert_eq!(
+            scope_for(Role::OrgAdmin, org(), Action::RecordCertificates),
             Some(Scope::subtree(org()))
         );
     }

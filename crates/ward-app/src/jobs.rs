@@ -73,6 +73,8 @@ impl JobRunner {
         r.register(Arc::new(crate::notify::EmailJob));
         r.register(Arc::new(crate::notify::WebhookJob));
         r.register(Arc::new(crate::incident_reminders::IncidentRemindJob));
+        r.register(Arc::new(crate::suppliers::CertificateReminderJob));
+        r.register(Arc::new(crate::suppliers::CertificateEmailJob));
         r
     }
 

@@ -108,6 +108,9 @@ enum Command {
     /// for input that is refused (naming the option or field).
     #[command(subcommand)]
     Incidents(commands::incidents::IncidentsCommand),
+    /// The critical supplier register: criticality, dependants, assurance.
+    #[command(subcommand)]
+    Suppliers(commands::suppliers::SuppliersCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -202,6 +205,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Exercises(c) => commands::exercises::run(cli.json, &c),
         Command::Training(c) => commands::training::run(&settings, cli.json, c).await,
         Command::Incidents(c) => commands::incidents::run(&settings, cli.json, c).await,
+        Command::Suppliers(c) => commands::suppliers::run(&settings, cli.json, c).await,
         Command::Scan(a) => {
             if commands::offline::run_scan(&a, cli.json)? {
                 std::process::exit(1);

@@ -86,3 +86,5 @@ id_type!(/// A task in an incident's response, with an owner and a due date.
     IncidentTaskId);
 id_type!(/// A sector-wide incident coordinating many organisations' local incidents.
     CoordinatedIncidentId);
+id_type!(/// A certificate an organisation holds (Cyber Essentials, Cyber Essentials Plus, ISO 27001).
+    CertificateId);

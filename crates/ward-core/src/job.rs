@@ -52,6 +52,14 @@ pub enum JobKind {
     #[serde(rename = "incidents.remind")]
     #[strum(serialize = "incidents.remind")]
     IncidentsRemind,
+    /// Sends the reminders of certificates nearing expiry that have fallen due (each once).
+    #[serde(rename = "certificates.remind")]
+    #[strum(serialize = "certificates.remind")]
+    CertificatesRemind,
+    /// Sends one certificate expiry reminder to one user of the organisation holding it.
+    #[serde(rename = "notify.certificate")]
+    #[strum(serialize = "notify.certificate")]
+    NotifyCertificate,
     /// Test support: writes one audit record naming the job. Only builds with the app's
     /// `test-support` feature have a handler for it, so elsewhere such a job is never claimed.
     #[serde(rename = "audit.probe")]

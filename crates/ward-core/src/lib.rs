@@ -6,6 +6,7 @@ pub mod alert;
 pub mod asset;
 pub mod assurance;
 pub mod audit;
+pub mod certificate;
 pub mod clock;
 pub mod coordinated;
 pub mod dependency;

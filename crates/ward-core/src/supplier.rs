@@ -1,5 +1,7 @@
 //! Suppliers' products. A supplier is an [`Organisation`](crate::org::Organisation) of kind `supplier`.
 
+pub mod criticality;
+
 use crate::{OrgId, ProductId, ValidationError};
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
@@ -39,6 +41,21 @@ impl ProductCategory {
     /// The stored name (`gp_clinical_system`).
     pub fn as_str(self) -> &'static str {
         self.into()
+    }
+    /// The name people use.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::ElectronicPatientRecord => "Electronic patient record",
+            Self::Pathology => "Pathology",
+            Self::Imaging => "Imaging",
+            Self::UrgentCarePlatform => "NHS 111 and urgent care",
+            Self::GpClinicalSystem => "GP clinical system",
+            Self::CareManagement => "Care management",
+            Self::RemoteAccess => "Remote access",
+            Self::Network => "Network",
+            Self::Infrastructure => "Infrastructure",
+            Self::Other => "Other",
+        }
     }
 }
 

@@ -14,6 +14,8 @@
 //! - [`scan`]: SBOMs scanned offline against advisories (`ward scan`).
 //! - [`impact`]: the dependency graph and the blast radius of losing a supplier, a product, an
 //!   organisation or a service.
+//! - [`supplier_register`]: the critical supplier register (dependants, criticality,
+//!   concentration by region), viewed per caller.
 //! - [`fair`]: a seeded FAIR-style Monte Carlo of a risk's annual loss (loss exceedance curve).
 
 pub mod alias;
@@ -29,6 +31,7 @@ pub mod priority;
 pub mod purl;
 pub mod scan;
 pub mod software_name;
+pub mod supplier_register;
 pub mod vex;
 
 pub use alias::{AliasTable, CpeAlias};

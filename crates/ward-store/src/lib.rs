@@ -24,6 +24,7 @@ pub mod risks;
 pub mod rollup;
 pub mod sector;
 pub mod sql;
+pub mod suppliers;
 pub mod vuln;
 
 pub use alerts::{AlertFigureStore, AlertStore, DeliveryStore, EscalationStore};
@@ -40,6 +41,7 @@ pub use people::PeopleStore;
 pub use query::*;
 pub use risks::RiskStore;
 pub use sector::SectorStore;
+pub use suppliers::SupplierStore;
 pub use vuln::{AdvisoryStore, EolStore, ExploitSignalStore, FeedSourceStore, VexStore, VulnStore};
 
 use async_trait::async_trait;
@@ -502,6 +504,7 @@ pub trait Store:
     + FirstSeenStore
     + ImprovementStore
     + PeopleStore
+    + SupplierStore
 {
 }
 impl<T> Store for T where
@@ -527,5 +530,6 @@ impl<T> Store for T where
         + FirstSeenStore
         + ImprovementStore
         + PeopleStore
+        + SupplierStore
 {
 }

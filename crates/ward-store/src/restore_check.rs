@@ -24,6 +24,8 @@
 //!   and an author in the backup;
 //! * risks: owner and approver are users in the backup; the stored current score and grade are the
 //!   ones the current scoring gives (`RiskScore::score`), patient safety scored;
+//! * certificates and supplier assurance records name an organisation (a supplier for the
+//!   latter) and a recorder in the backup, and their kinds and statuses parse;
 //! * the audit chain verifies under this instance's key, so its head can be signed again.
 //!
 //! Backends feed each parsed row in file order ([`RestoreChecker::row`]) and call
@@ -279,6 +281,18 @@ impl RestoreChecker {
                         format!("question '{q}' is not one Ward asks"),
                     ));
                 }
+            }
+            "certificates" => {
+                self.org_kind(line, table, row, "org_id")?;
+                self.require_user(line, table, row, "recorded_by", true)?;
+                parses::<ward_core::certificate::CertificateKind>(line, table, row, "kind")?;
+            }
+            "supplier_assurance" => {
+                if self.org_kind(line, table, row, "org_id")? != OrgKind::Supplier {
+                    return Err(Self::bad(line, table, "org_id is not a supplier"));
+                }
+                self.require_user(line, table, row, "updated_by", true)?;
+                parses::<ward_core::certificate::DsptStatus>(line, table, row, "dspt_status")?;
             }
             "vex_statements" if row.get("org_id").is_some_and(|v| !v.is_null()) => {
                 self.org_kind(line, table, row, "org_id")?;

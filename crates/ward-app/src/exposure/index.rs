@@ -167,6 +167,9 @@ pub struct ExposureIndex {
     pub(crate) summaries: std::sync::Mutex<HashMap<String, std::sync::Arc<super::advisory::ExposureSummary>>>,
     /// Organisation pages' pictures already computed, by footprint, organisation and size.
     pub(crate) pictures: std::sync::Mutex<HashMap<String, std::sync::Arc<super::pictures::OrgPictures>>>,
+    /// The supplier register built from this index's generation (`crate::suppliers`), on first use.
+    pub(crate) suppliers:
+        tokio::sync::OnceCell<std::sync::Arc<ward_engine::supplier_register::SupplierRegister>>,
 }
 
 impl ExposureIndex {
@@ -193,6 +196,7 @@ impl ExposureIndex {
             rows,
             summaries: std::sync::Mutex::new(HashMap::new()),
             pictures: std::sync::Mutex::new(HashMap::new()),
+            suppliers: tokio::sync::OnceCell::new(),
         })
     }
 

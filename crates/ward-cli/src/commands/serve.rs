@@ -92,6 +92,9 @@ pub(crate) async fn serve_app(
         let app2 = app.clone();
         let rx = stop_rx.clone();
         tasks.spawn(async move { schedule_escalation(app2, rx).await });
+        let app2 = app.clone();
+        let rx = stop_rx.clone();
+        tasks.spawn(async move { schedule_certificate_reminders(app2, rx).await });
     }
     {
         let app2 = app.clone();
@@ -174,6 +177,20 @@ async fn schedule_housekeeping(app: App, mut stop: watch::Receiver<bool>) {
     }
 }
 
+/// Queue the `certificates.remind` job every hour; its dedupe key keeps it to one queued or
+/// running job across servers, and the store records each reminder once.
+async fn schedule_certificate_reminders(app: App, mut stop: watch::Receiver<bool>) {
+    loop {
+        if let Err(e) = app.queue_certificate_reminders().await {
+            tracing::warn!(error = %e, "could not queue certificate reminders");
+        }
+        tokio::select! {
+            _ = stop.wait_for(|v| *v) => break,
+            () = tokio::time::sleep(std::time::Duration::from_secs(3600)) => {}
+        }
+    }
+}
+
 /// Queue the `alerts.escalate` job every minute when any alert exists, and the `incidents.remind`
 /// job every minute; their dedupe keys keep each to one queued or running job across servers, and
 /// the store records each step and each reminder once.
@@ -236,6 +253,9 @@ async fn refresh_exposure(app: App, mut stop: watch::Receiver<bool>) {
     loop {
         if let Err(e) = app.refresh_exposure().await {
             tracing::warn!(error = %e, "could not build the exposure index");
+        } else if let Err(e) = app.supplier_register_index().await {
+            // Built beside each new index, so the register's requests rarely wait for it.
+            tracing::warn!(error = %e, "could not build the supplier register");
         }
         if let Err(e) = app.refresh_impact_graph().await {
             tracing::warn!(error = %e, "could not build the impact graph");

@@ -8,3 +8,4 @@ mod incidents;
 
 mod jobs;
 mod offline;
+mod suppliers;

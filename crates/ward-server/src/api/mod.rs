@@ -16,6 +16,7 @@ pub mod inventory;
 pub mod orgs;
 pub mod people;
 pub mod risks;
+pub mod suppliers;
 
 use crate::state::AppState;
 use axum::Router;
@@ -326,6 +327,20 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
             post(coordinated::add_timeline),
         )
         .add(M::GET, "/api/v1/incidents/figures", get(incidents::figures))
+        .add(M::GET, "/api/v1/suppliers", get(suppliers::register))
+        .add(M::GET, "/api/v1/suppliers/{id}", get(suppliers::record))
+        .add(
+            M::PUT,
+            "/api/v1/suppliers/{id}/assurance",
+            put(suppliers::put_assurance),
+        )
+        .add(M::GET, "/api/v1/certificates", get(suppliers::list_certificates))
+        .add(M::POST, "/api/v1/certificates", post(suppliers::add_certificate))
+        .add(
+            M::DELETE,
+            "/api/v1/certificates/{id}",
+            delete(suppliers::remove_certificate),
+        )
 }
 
 /// The routes that need a credential (everything listed by [`routes`]).
@@ -375,6 +390,8 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         incidents::add_task, incidents::set_task_done, incidents::set_links,
         coordinated::list, coordinated::create, coordinated::get, coordinated::link, coordinated::add_timeline,
         incidents::figures,
+        suppliers::register, suppliers::record, suppliers::put_assurance, suppliers::list_certificates,
+        suppliers::add_certificate, suppliers::remove_certificate,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),

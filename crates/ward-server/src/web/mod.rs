@@ -33,6 +33,7 @@ mod risk_form;
 mod risks;
 mod statement;
 mod statics;
+mod suppliers;
 pub mod views;
 
 use crate::auth::{WebActor, WebRedirect};
@@ -124,6 +125,10 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         .route("/coordinated/{id}", get(coordinated::situation))
         .route("/coordinated/{id}/incidents", post(coordinated::link))
         .route("/coordinated/{id}/timeline", post(coordinated::add_entry))
+        .route("/suppliers", get(suppliers::register))
+        .route("/suppliers/certificates", post(suppliers::add_certificate))
+        .route("/suppliers/{id}", get(suppliers::record))
+        .route("/suppliers/{id}/assurance", post(suppliers::put_assurance))
         .route("/exercises", get(exercises::exercises).post(exercises::plan))
         .route("/exercises/{id}", get(exercises::exercise))
         .route("/exercises/{id}/status", post(exercises::status))

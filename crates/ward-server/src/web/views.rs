@@ -20,6 +20,7 @@ pub enum Section {
     Exercises,
     Deployments,
     People,
+    Suppliers,
     Products,
     Assurance,
     Alerts,

@@ -856,4 +856,40 @@ pub const TABLES: &[BackupTable] = &[
         ],
         &["id"],
     ),
+    entry(
+        "certificates",
+        &[
+            col("id", Uuid),
+            col("org_id", Uuid),
+            col("kind", Text),
+            col("reference", Text),
+            col("issued_on", Date),
+            col("expires_on", Date),
+            col("recorded_by", Uuid),
+            col("recorded_at", Timestamp),
+        ],
+        &["id"],
+    ),
+    entry(
+        "certificate_reminders",
+        &[
+            col("certificate_id", Uuid),
+            col("days_before", Integer),
+            col("sent_at", Timestamp),
+        ],
+        &["certificate_id", "days_before"],
+    ),
+    entry(
+        "supplier_assurance",
+        &[
+            col("org_id", Uuid),
+            col("charter_attested_on", Date),
+            col("charter_attested_by", Text),
+            col("dspt_status", Text),
+            col("dspt_year", Text),
+            col("updated_by", Uuid),
+            col("updated_at", Timestamp),
+        ],
+        &["org_id"],
+    ),
 ];

@@ -46,6 +46,7 @@ mod risks;
 pub mod rollups;
 mod row;
 pub mod sector;
+mod suppliers;
 pub mod vuln;
 
 pub use backend::{SqlBackend, Tx};
@@ -132,6 +133,7 @@ into_arg! {
     ward_core::RiskId => Uuid |v| *v.as_uuid();
     ward_core::IncidentId => Uuid |v| *v.as_uuid();
     ward_core::DeploymentId => Uuid |v| *v.as_uuid();
+    ward_core::CertificateId => Uuid |v| *v.as_uuid();
     ward_core::TimelineEntryId => Uuid |v| *v.as_uuid();
     ward_core::IncidentTaskId => Uuid |v| *v.as_uuid();
     ward_core::CoordinatedIncidentId => Uuid |v| *v.as_uuid();

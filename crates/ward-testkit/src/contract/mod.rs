@@ -34,6 +34,7 @@ mod products;
 mod risks;
 mod search;
 mod sector;
+mod suppliers;
 mod token_epoch;
 mod vuln;
 mod vuln_backup;
@@ -66,6 +67,7 @@ pub use products::product_confirmation;
 pub use risks::risks_round_trip;
 pub use search::{asset_search_follows_writes, search_totals_stop_at_the_cap};
 pub use sector::sector_snapshot_holds_the_inventory;
+pub use suppliers::suppliers_round_trip;
 pub use token_epoch::token_epoch_follows_every_write;
 pub use vuln::*;
 pub use vuln_backup::vuln_backup_restore;
@@ -119,6 +121,7 @@ macro_rules! contract_checks {
             incident_links_round_trip,
             incident_reminders_recorded_once,
             coordinated_round_trip,
+            suppliers_round_trip,
         }
     };
 }

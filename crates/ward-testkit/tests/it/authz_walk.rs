@@ -140,6 +140,12 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/coordinated-incidents/{id}/incidents"),
     ("POST", "/api/v1/coordinated-incidents/{id}/timeline"),
     ("GET", "/api/v1/incidents/figures"),
+    ("GET", "/api/v1/suppliers"),
+    ("GET", "/api/v1/suppliers/{id}"),
+    ("PUT", "/api/v1/suppliers/{id}/assurance"),
+    ("GET", "/api/v1/certificates"),
+    ("POST", "/api/v1/certificates"),
+    ("DELETE", "/api/v1/certificates/{id}"),
 ];
 
 /// Whether `role` may call `route` on `target`.
@@ -272,6 +278,16 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
         (_, p) if people::is_people(p) => people::allowed(route, role, own),
         // Tasks, links, sector-wide incidents and figures: see `incident_response_allowed`.
         (_, p) if is_incident_response(p) => incident_response_allowed(route, role, own),
+        // The supplier register: lists are filtered to the footprint (a supplier contact sees its
+        // own record). Nothing in the walk's world depends on the supplier, so only the national
+        // team and the supplier's own contact find it; a trust's code names no supplier.
+        ("GET", "/api/v1/suppliers" | "/api/v1/certificates") => true,
+        ("GET", "/api/v1/suppliers/{id}") => own && (national || role == SupplierContact),
+        ("PUT", "/api/v1/suppliers/{id}/assurance") => national && own,
+        // Certificates: the national team for anyone, an organisation's admin for its own.
+        ("POST", "/api/v1/certificates") | ("DELETE", "/api/v1/certificates/{id}") => {
+            national || (role == OrgAdmin && own)
+        }
         _ => panic!("route {route:?} has no rule in the walk"),
     }
 }
@@ -795,6 +811,9 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
                 || p.ends_with("/links") =>
         {
             incident_response_call(app, route, org, write_org, n).await
+        }
+        (_, p) if p.starts_with("/api/v1/suppliers/") || p.starts_with("/api/v1/certificates") => {
+            supplier_request(app, route, own, write_org, n).await
         }
         (_, p) => (p.to_owned(), None),
     };

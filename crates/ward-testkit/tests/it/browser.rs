@@ -580,6 +580,8 @@ async fn a_tour_in_headless_chromium() {
         "/people",
         "/questionnaire",
         questionnaire_page.as_str(),
+        "/suppliers",
+        "/suppliers/SUP001",
     ] {
         tour.go(path).await;
         tour.c

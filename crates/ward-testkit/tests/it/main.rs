@@ -30,6 +30,7 @@ mod questionnaire;
 mod reasons;
 mod risks;
 mod storage;
+mod suppliers;
 mod token_verdicts;
 mod web;
 mod web_admin;

@@ -782,6 +782,7 @@ async fn every_page_carries_the_csp_and_no_inline_script_or_style() {
         "/exposures".to_owned(),
         "/unsupported".to_owned(),
         "/products".to_owned(),
+        "/suppliers".to_owned(),
         "/alerts".to_owned(),
         "/advisories/CVE-2021-44228".to_owned(),
         "/import".to_owned(),

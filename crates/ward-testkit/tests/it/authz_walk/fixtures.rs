@@ -635,3 +635,68 @@ pub(super) fn incident_response_allowed(route: (&str, &str), role: Role, own: bo
         _ => matches!(role, OrgAdmin | OrgMember | IncidentResponder) && own,
     }
 }
+
+/// A Cyber Essentials certificate of `org` written straight to the store.
+pub(super) async fn disposable_certificate(
+    app: &TestApp,
+    org: ward_core::OrgId,
+    n: usize,
+) -> ward_core::CertificateId {
+    use ward_core::certificate::{Certificate, CertificateKind};
+    let now = app.app.now();
+    let c = Certificate {
+        id: ward_core::CertificateId::from_uuid(uuid::Uuid::now_v7()),
+        org,
+        kind: CertificateKind::CyberEssentials,
+        reference: Some(format!("Disposable {n}")),
+        issued_on: jiff::civil::date(2026, 1, 1),
+        expires_on: jiff::civil::date(2026, 12, 31),
+        recorded_by: None,
+        recorded_at: now,
+    };
+    let actor = ward_app::Actor::system("walk", app.world.national);
+    app.store
+        .add_certificate(&ward_store::Scope::All, &c, &actor.audit(now))
+        .await
+        .unwrap();
+    c.id
+}
+
+/// The request for a supplier register route (the register itself and certificates): the
+/// supplier for the caller's own target, the foreign trust (no supplier) otherwise.
+pub(super) async fn supplier_request(
+    app: &TestApp,
+    route: (&str, &str),
+    own: bool,
+    write_org: ward_core::OrgId,
+    n: usize,
+) -> (String, Option<(String, &'static str)>) {
+    let w = &app.world;
+    let j = |v: serde_json::Value| Some((v.to_string(), "application/json"));
+    let s = if own { w.supplier } else { w.foreign_trust };
+    match route {
+        ("PUT", "/api/v1/suppliers/{id}/assurance") => (
+            format!("/api/v1/suppliers/{s}/assurance"),
+            j(
+                json!({"dspt_status": "standards_met", "charter_attested_on": "2026-03-01",
+                     "charter_attested_by": format!("Walk {n}")}),
+            ),
+        ),
+        ("POST", "/api/v1/certificates") => (
+            "/api/v1/certificates".into(),
+            j(
+                json!({"org": write_org, "kind": "cyber_essentials_plus", "issued_on": "2026-01-01",
+                     "expires_on": "2026-12-31", "reference": format!("W{n}")}),
+            ),
+        ),
+        ("DELETE", "/api/v1/certificates/{id}") => (
+            format!(
+                "/api/v1/certificates/{}",
+                disposable_certificate(app, write_org, n).await
+            ),
+            None,
+        ),
+        ("GET", "/api/v1/suppliers/{id}") => (format!("/api/v1/suppliers/{s}"), None),
+        (_, p) => (p.to_owned(), None),
+    }
+}
