@@ -194,8 +194,13 @@ impl App {
         let shortfalls = shortfalls(profile, &statuses);
         let actions: Vec<_> = v.plan.actions.iter().map(|a| a.action.clone()).collect();
         let approved = v.plan.approval.is_some();
-        // lead wires certificates: a current Cyber Essentials Plus certificate makes Met Exceeded.
-        let has_current_ce_plus = false;
+        // A current Cyber Essentials Plus certificate makes Standards Met into Exceeded.
+        let has_current_ce_plus = self
+            .holds_current_certificate(
+                v.assessment.head.org,
+                ward_core::certificate::CertificateKind::CyberEssentialsPlus,
+            )
+            .await?;
         Ok(Some(Standing {
             category,
             profile_version: profile.version,

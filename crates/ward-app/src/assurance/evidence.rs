@@ -12,7 +12,7 @@ use serde::Serialize;
 use ward_core::assurance::{AssessmentHead, AssessmentKind, Framework, Level};
 use ward_core::exercise::ExerciseStatus;
 use ward_core::{AssessmentId, OrgId};
-use ward_engine::assurance::evidence::{OrgFacts, Suggestion, rank_disagreement, suggest};
+use ward_engine::assurance::evidence::{OrgFacts, Suggestion, TrainingFacts, rank_disagreement, suggest};
 use ward_store::Scope;
 use ward_store::exercises::ExerciseFilter;
 
@@ -74,6 +74,18 @@ impl App {
                 *exercises.entry(o).or_default() += 1;
             }
         }
+        // Training from each organisation's imported record (one read per organisation).
+        let mut training: HashMap<OrgId, TrainingFacts> = HashMap::new();
+        for &o in orgs {
+            let figures = self.training_completion_of(o).await?;
+            if !figures.courses.is_empty() {
+                let t = training.entry(o).or_default();
+                for c in &figures.courses {
+                    t.required += c.people;
+                    t.current += c.current;
+                }
+            }
+        }
         Ok(orgs
             .iter()
             .map(|o| {
@@ -85,6 +97,7 @@ impl App {
                     open_kev: x.open_kev,
                     oldest_kev_listed: x.oldest_kev_listed,
                     exercises_last_year: Some(exercises.get(o).copied().unwrap_or(0)),
+                    training: training.get(o).copied(),
                 };
                 (*o, facts)
             })

@@ -12,7 +12,11 @@
 //!   usual KEV remediation window) is Partially achieved; an older one still open is Not achieved.
 //! * **D1.c Testing and exercising**, from exercises completed in the last 12 months: at least one
 //!   is Achieved, none is Not achieved.
-//! * **A4.a Supply chain** and **B6.b Cyber security training**: no facts held yet.
+//! * **B6.b Cyber security training**, from the imported training record (each person against
+//!   each course their role requires): at least 95 % current (the Data Security and Protection
+//!   Toolkit's expectation for staff training) is Achieved, at least 75 % Partially achieved,
+//!   less Not achieved; no record imported, no suggestion.
+//! * **A4.a Supply chain**: no facts held yet.
 //!
 //! A claim better than the facts suggest is the disagreement that matters; organisations are
 //! ranked by how many steps (Not achieved to Partially achieved is one, to Achieved two) their
@@ -31,6 +35,19 @@ pub const A3A_ACHIEVED_COVERAGE: u64 = 90;
 pub const A3A_PARTIAL_COVERAGE: u64 = 50;
 /// Days a KEV listing may stay open while B4.d is still Partially achieved.
 pub const KEV_WINDOW_DAYS: i64 = 21;
+/// Share (per cent) of required training current from which B6.b is Achieved.
+pub const B6B_ACHIEVED_CURRENT: u64 = 95;
+/// Share (per cent) of required training current from which B6.b is Partially achieved.
+pub const B6B_PARTIAL_CURRENT: u64 = 75;
+
+/// Required training, person by course, from the organisation's imported record.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct TrainingFacts {
+    /// Person-and-course pairs the roles require.
+    pub required: u64,
+    /// Of those, completed within the last twelve months.
+    pub current: u64,
+}
 
 /// What Ward holds about one organisation.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -47,6 +64,8 @@ pub struct OrgFacts {
     pub oldest_kev_listed: Option<Date>,
     /// Exercises completed in the last 12 months; none when Ward cannot tell.
     pub exercises_last_year: Option<u64>,
+    /// Required training and how much of it is current; none when no record was imported.
+    pub training: Option<TrainingFacts>,
 }
 
 /// One outcome: the claim, the suggestion and the facts behind it.
@@ -146,6 +165,32 @@ fn exercising(f: &OrgFacts) -> (Option<Level>, Vec<String>) {
     }
 }
 
+fn training(f: &OrgFacts) -> (Option<Level>, Vec<String>) {
+    match f.training {
+        None | Some(TrainingFacts { required: 0, .. }) => {
+            (None, vec!["no training record imported".to_owned()])
+        }
+        Some(t) => {
+            let share = t.current * 100 / t.required;
+            let level = if share >= B6B_ACHIEVED_CURRENT {
+                Level::Achieved
+            } else if share >= B6B_PARTIAL_CURRENT {
+                Level::PartiallyAchieved
+            } else {
+                Level::NotAchieved
+            };
+            (
+                Some(level),
+                vec![format!(
+                    "{} of {} required trainings (each person, each course their role needs) \
+                     completed in the last 12 months ({share} %)",
+                    t.current, t.required
+                )],
+            )
+        }
+    }
+}
+
 /// What the facts suggest for each outcome of [`OUTCOMES`], beside `claims` (status by outcome
 /// code), as of `today`.
 pub fn suggest(facts: &OrgFacts, claims: &BTreeMap<String, Level>, today: Date) -> Vec<Suggestion> {
@@ -156,8 +201,8 @@ pub fn suggest(facts: &OrgFacts, claims: &BTreeMap<String, Level>, today: Date) 
                 "A3.a" => asset_management(facts),
                 "B4.d" => vulnerability_management(facts, today),
                 "D1.c" => exercising(facts),
-                // A4.a from the supplier register and B6.b from training completion: the lead
-                // wires these once those records exist.
+                "B6.b" => training(facts),
+                // A4.a from the supplier register: not yet.
                 _ => (None, vec!["no facts held yet".to_owned()]),
             };
             let claimed = claims.get(outcome).copied();
@@ -314,18 +359,43 @@ mod tests {
     }
 
     #[test]
-    fn supply_chain_and_training_hold_no_facts_yet() {
+    fn supply_chain_holds_no_facts_yet_nor_training_without_a_record() {
         let s = suggest(
             &facts(10, 10, 0),
             &claims(&[("A4.a", Achieved), ("B6.b", NotAchieved)]),
             today(),
         );
-        for o in ["A4.a", "B6.b"] {
-            let x = find(&s, o);
-            assert_eq!((x.suggested, x.agreement), (None, Agreement::NoFacts), "{o}");
-            assert_eq!(x.facts, ["no facts held yet"]);
-        }
+        let a4a = find(&s, "A4.a");
+        assert_eq!((a4a.suggested, a4a.agreement), (None, Agreement::NoFacts));
+        assert_eq!(a4a.facts, ["no facts held yet"]);
+        let b6b = find(&s, "B6.b");
+        assert_eq!((b6b.suggested, b6b.agreement), (None, Agreement::NoFacts));
+        assert_eq!(b6b.facts, ["no training record imported"]);
         assert_eq!(s.iter().map(|x| x.outcome).collect::<Vec<_>>(), OUTCOMES);
+    }
+
+    #[test]
+    fn training_is_achieved_from_95_percent_current_and_partial_from_75() {
+        let with = |required, current| OrgFacts {
+            training: Some(TrainingFacts { required, current }),
+            ..OrgFacts::default()
+        };
+        let c = claims(&[("B6.b", Achieved)]);
+        let at = |f: OrgFacts| find(&suggest(&f, &c, today()), "B6.b").clone();
+        assert_eq!(at(with(100, 95)).suggested, Some(Achieved));
+        assert_eq!(at(with(100, 94)).suggested, Some(PartiallyAchieved));
+        assert_eq!(at(with(100, 75)).suggested, Some(PartiallyAchieved));
+        let low = at(with(100, 74));
+        assert_eq!(
+            (low.suggested, low.agreement, low.steps),
+            (Some(NotAchieved), Agreement::ClaimAboveFacts, 2)
+        );
+        assert!(
+            low.facts[0].starts_with("74 of 100 required trainings"),
+            "{:?}",
+            low.facts
+        );
+        assert_eq!(at(with(0, 0)).suggested, None, "nobody required: no suggestion");
     }
 
     #[test]

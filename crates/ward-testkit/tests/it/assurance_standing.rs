@@ -402,7 +402,54 @@ async fn claims_are_shown_beside_the_facts_and_the_widest_gaps_rank_first() {
             "{backend}: the facts name the KEV listing: {b4d}"
         );
         assert_eq!(by("A4.a")["agreement"], "no-claim", "{backend}");
-        assert_eq!(by("B6.b")["facts"], json!(["no facts held yet"]), "{backend}");
+        assert_eq!(
+            by("B6.b")["facts"],
+            json!(["no training record imported"]),
+            "{backend}"
+        );
+
+        // With a training record (one of two staff current), B6.b speaks from it.
+        let admin = as_role(&app, Role::OrgAdmin).await;
+        let res = with_session(
+            client().post(app.url(&format!("/api/v1/training/import?org={}", w.trust))),
+            &admin,
+        )
+        .header("content-type", "text/csv")
+        .body(
+            "person_ref,role,course,completed_on\nE1,staff,data-security-awareness,2026-03-01\nE2,staff,,\n",
+        )
+        .send()
+        .await
+        .unwrap();
+        assert_eq!(
+            res.status().as_u16(),
+            200,
+            "{backend}: {}",
+            res.text().await.unwrap_or_default()
+        );
+        let (_, e) = call_json(
+            &app,
+            &member,
+            Method::GET,
+            &format!("/api/v1/assessments/{trust}/evidence"),
+            None,
+        )
+        .await;
+        let b6b = e["suggestions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["outcome"] == "B6.b")
+            .cloned()
+            .unwrap();
+        assert_eq!(b6b["suggested"], "not-achieved", "{backend}: {b6b}");
+        assert!(
+            b6b["facts"][0]
+                .as_str()
+                .unwrap()
+                .starts_with("1 of 2 required trainings"),
+            "{backend}: {b6b}"
+        );
         let (status, _) = call_json(
             &app,
             &foreign,
@@ -579,4 +626,50 @@ async fn the_plan_is_written_and_approved_through_the_pages() {
         list.body.contains("href=\"/assurance/disagreements\""),
         "the region finds the national view"
     );
+}
+
+/// Standards Met becomes Exceeded with a current Cyber Essentials Plus certificate, and only then:
+/// plain Cyber Essentials, an expired certificate or another organisation's do not count.
+#[tokio::test]
+async fn a_current_cyber_essentials_plus_certificate_makes_met_exceeded() {
+    for app in on_each_backend(&clock(), test_settings(), ServerSettings::default()).await {
+        let backend = app.backend();
+        let w = &app.world;
+        load(&app, FRAMEWORK, "4.0", json!({"A1.b": "achieved"})).await;
+        let member = as_role(&app, Role::OrgMember).await;
+        let national = as_role(&app, Role::NationalAnalyst).await;
+        let id = start(
+            &app,
+            &member,
+            w.trust,
+            "4.0",
+            json!({"A1.b.A.1": {"value": true}}),
+        )
+        .await;
+        let status = |v: &Value| v["standard"]["status"].clone();
+        let path = format!("/api/v1/assessments/{id}");
+        let read = || call_json(&app, &member, Method::GET, &path, None);
+        assert_eq!(status(&read().await.1), "met", "{backend}");
+
+        let certify = |org: &str, kind: &str, expires: &str| {
+            let body = json!({"org": org, "kind": kind, "issued_on": "2025-06-01", "expires_on": expires});
+            call_json(&app, &national, Method::POST, "/api/v1/certificates", Some(body))
+        };
+        for (org, kind, expires) in [
+            ("RJZ", "cyber_essentials", "2027-06-01"),
+            ("RJZ", "cyber_essentials_plus", "2026-05-31"),
+            ("RA7", "cyber_essentials_plus", "2027-06-01"),
+        ] {
+            let (code, body) = certify(org, kind, expires).await;
+            assert_eq!(code, 200, "{backend}: {body}");
+            assert_eq!(
+                status(&read().await.1),
+                "met",
+                "{backend}: {org} {kind} to {expires}"
+            );
+        }
+        let (code, body) = certify("RJZ", "cyber_essentials_plus", "2027-06-01").await;
+        assert_eq!(code, 200, "{backend}: {body}");
+        assert_eq!(status(&read().await.1), "exceeded", "{backend}");
+    }
 }
