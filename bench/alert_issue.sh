@@ -36,6 +36,8 @@ summary() {
 
 if [ -z "${BENCH_DATABASE_URL:-}" ] && [ -f "$DIR/ward-$SCALE.db" ]; then touch "$DIR/demo-$SCALE.done"; fi
 if [ ! -f "$DIR/demo-$SCALE.done" ]; then
+  # A shared (PostgreSQL) database needs its instance key made first.
+  [ -f "$WARD_INSTANCE_KEY_FILE" ] || "$WARD" migrate >/dev/null
   echo "== demo generation ($SCALE) into $WARD_DATABASE_URL, load $(load)"
   "$WARD" demo --scale "$SCALE" --no-serve >"$DIR/demo.out" 2>"$DIR/demo.err" || { cat "$DIR/demo.err"; exit 1; }
   touch "$DIR/demo-$SCALE.done"
