@@ -161,7 +161,22 @@ pub struct SimulationResult {
     pub patient_days_lost: Quantiles,
     pub days_to_recover: Quantiles,
     pub organisations_affected: Quantiles,
+    /// The two NHS trusts losing the most outpatient appointments and elective procedures in a
+    /// trial, as published figures of real incidents are given (Synnovis 2024: over 10,000
+    /// outpatient appointments and 1,693 elective procedures at the two most affected trusts).
+    pub most_affected_trusts: TrustFigures,
 }
+
+/// Outpatient appointments and elective procedures postponed at a trial's two most affected NHS
+/// trusts, over the trials.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TrustFigures {
+    pub outpatient_appointments_postponed: Quantiles,
+    pub elective_procedures_postponed: Quantiles,
+}
+
+/// How many of the most affected trusts [`TrustFigures`] adds up.
+pub const MOST_AFFECTED_TRUSTS: usize = 2;
 
 /// Why a simulation is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -313,6 +328,9 @@ impl ImpactGraph {
         // Per service: days down and the share of throughput lost, reset each trial.
         let mut down = vec![(0.0_f64, 0.0_f64); n];
         let mut touched: Vec<usize> = Vec::new();
+        let (mut trust_op, mut trust_el) = (Vec::new(), Vec::new());
+        // Per NHS trust: outpatient appointments and elective procedures lost in this trial.
+        let mut per_trust: std::collections::BTreeMap<u32, (f64, f64)> = std::collections::BTreeMap::new();
         for _ in 0..params.trials {
             let mut hit: Vec<(usize, f64)> = Vec::new();
             for (i, (p, _)) in candidates.iter().enumerate() {
@@ -373,6 +391,20 @@ impl ImpactGraph {
                 if class.1 {
                     el += lost;
                 }
+                if (class.0 || class.1)
+                    && self
+                        .orgs
+                        .get(node.org.0 as usize)
+                        .is_some_and(|o| o.kind == OrgKind::NhsTrust)
+                {
+                    let t = per_trust.entry(node.org.0).or_default();
+                    if class.0 {
+                        t.0 += lost;
+                    }
+                    if class.1 {
+                        t.1 += lost;
+                    }
+                }
                 if class.2 {
                     ap += lost;
                 }
@@ -381,6 +413,13 @@ impl ImpactGraph {
             }
             affected_orgs.sort_unstable();
             affected_orgs.dedup();
+            // The most affected trusts by what they lost, ties to the earlier trust.
+            let mut trusts: Vec<(u32, (f64, f64))> = std::mem::take(&mut per_trust).into_iter().collect();
+            trusts.sort_by(|a, b| (b.1.0 + b.1.1).total_cmp(&(a.1.0 + a.1.1)).then(a.0.cmp(&b.0)));
+            let top = trusts.iter().take(MOST_AFFECTED_TRUSTS);
+            let (top_op, top_el) = top.fold((0.0, 0.0), |acc, (_, (o, e))| (acc.0 + o, acc.1 + e));
+            trust_op.push(top_op.round());
+            trust_el.push(top_el.round());
             outpatients.push(op.round());
             electives.push(el.round());
             appointments.push(ap.round());
@@ -403,6 +442,10 @@ impl ImpactGraph {
             patient_days_lost: quantiles(lost_days),
             days_to_recover: quantiles(days),
             organisations_affected: quantiles(orgs),
+            most_affected_trusts: TrustFigures {
+                outpatient_appointments_postponed: quantiles(trust_op),
+                elective_procedures_postponed: quantiles(trust_el),
+            },
         })
     }
 }

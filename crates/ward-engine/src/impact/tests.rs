@@ -566,6 +566,18 @@ mod simulation {
             base.organisations_affected.median, 4.0,
             "both trusts and both practices"
         );
+        // Both trusts are the two most affected: their figures are the sector's (practices have
+        // neither outpatients nor theatres).
+        let top = base.most_affected_trusts;
+        assert!(top.outpatient_appointments_postponed.median > 0.0, "{base:?}");
+        assert_eq!(
+            top.elective_procedures_postponed, base.elective_procedures_postponed,
+            "{base:?}"
+        );
+        assert_eq!(
+            top.outpatient_appointments_postponed, base.outpatient_appointments_postponed,
+            "{base:?}"
+        );
         let backups = g
             .simulate(
                 &params(Scenario::Synnovis2024, 3, vec![Mitigation::OfflineBackups]),
