@@ -85,4 +85,13 @@ fn print_result(r: &SimulationResult) {
     line("patient-days of service lost", &r.patient_days_lost);
     line("organisations affected", &r.organisations_affected);
     line("days to recover", &r.days_to_recover);
+    println!("  at the two most affected NHS trusts:");
+    line(
+        "  outpatient appointments postponed",
+        &r.most_affected_trusts.outpatient_appointments_postponed,
+    );
+    line(
+        "  elective procedures postponed",
+        &r.most_affected_trusts.elective_procedures_postponed,
+    );
 }
