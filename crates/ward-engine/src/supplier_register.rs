@@ -658,6 +658,30 @@ impl SupplierRegister {
         })
     }
 
+    /// For each of `orgs`, the suppliers it depends on (declared or through its inventory), in
+    /// the register's order; an organisation depending on none is left out.
+    pub fn suppliers_of(&self, orgs: &[OrgId]) -> HashMap<OrgId, Vec<OrgId>> {
+        let wanted: HashMap<u32, OrgId> = orgs
+            .iter()
+            .filter_map(|o| self.index.get(o).map(|i| (*i, *o)))
+            .collect();
+        let mut out: HashMap<OrgId, Vec<OrgId>> = HashMap::new();
+        for s in &self.suppliers {
+            let Some(supplier) = self.orgs.get(s.org as usize).map(|o| o.id) else {
+                continue;
+            };
+            for (org, _) in &s.dependants {
+                if let Some(id) = wanted.get(org) {
+                    let list = out.entry(*id).or_default();
+                    if !list.contains(&supplier) {
+                        list.push(supplier);
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// How many suppliers the register holds.
     pub fn len(&self) -> usize {
         self.suppliers.len()

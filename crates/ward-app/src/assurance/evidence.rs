@@ -12,7 +12,9 @@ use serde::Serialize;
 use ward_core::assurance::{AssessmentHead, AssessmentKind, Framework, Level};
 use ward_core::exercise::ExerciseStatus;
 use ward_core::{AssessmentId, OrgId};
-use ward_engine::assurance::evidence::{OrgFacts, Suggestion, TrainingFacts, rank_disagreement, suggest};
+use ward_engine::assurance::evidence::{
+    OrgFacts, Suggestion, SupplyFacts, TrainingFacts, rank_disagreement, suggest,
+};
 use ward_store::Scope;
 use ward_store::exercises::ExerciseFilter;
 
@@ -86,6 +88,7 @@ impl App {
                 }
             }
         }
+        let supply = self.supply_facts(orgs).await?;
         Ok(orgs
             .iter()
             .map(|o| {
@@ -98,8 +101,59 @@ impl App {
                     oldest_kev_listed: x.oldest_kev_listed,
                     exercises_last_year: Some(exercises.get(o).copied().unwrap_or(0)),
                     training: training.get(o).copied(),
+                    supply: Some(supply.get(o).copied().unwrap_or_default()),
                 };
                 (*o, facts)
+            })
+            .collect())
+    }
+
+    /// For each of `orgs`, the suppliers it depends on (the supplier register) and how many of
+    /// them are assured: the supply-chain charter attested and a current Cyber Essentials Plus or
+    /// ISO 27001 certificate.
+    async fn supply_facts(&self, orgs: &[OrgId]) -> AppResult<HashMap<OrgId, SupplyFacts>> {
+        use ward_core::certificate::CertificateKind;
+        let register = self.supplier_register_index().await?;
+        let depends = register.suppliers_of(orgs);
+        if depends.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let today = self.today();
+        let attested: std::collections::HashSet<OrgId> = self
+            .store()
+            .list_supplier_assurance(&Scope::All)
+            .await?
+            .into_iter()
+            .filter(|a| a.charter_attested_on.is_some())
+            .map(|a| a.supplier)
+            .collect();
+        let certified: std::collections::HashSet<OrgId> = self
+            .store()
+            .list_certificates(&Scope::All)
+            .await?
+            .into_iter()
+            .filter(|c| {
+                matches!(
+                    c.kind,
+                    CertificateKind::CyberEssentialsPlus | CertificateKind::Iso27001
+                ) && c.is_current_on(today)
+            })
+            .map(|c| c.org)
+            .collect();
+        Ok(depends
+            .into_iter()
+            .map(|(org, suppliers)| {
+                let assured = suppliers
+                    .iter()
+                    .filter(|s| attested.contains(s) && certified.contains(s))
+                    .count() as u64;
+                (
+                    org,
+                    SupplyFacts {
+                        suppliers: suppliers.len() as u64,
+                        assured,
+                    },
+                )
             })
             .collect())
     }

@@ -16,7 +16,10 @@
 //!   each course their role requires): at least 95 % current (the Data Security and Protection
 //!   Toolkit's expectation for staff training) is Achieved, at least 75 % Partially achieved,
 //!   less Not achieved; no record imported, no suggestion.
-//! * **A4.a Supply chain**: no facts held yet.
+//! * **A4.a Supply chain**, from the supplier register: of the suppliers the organisation depends
+//!   on, those assured (supply-chain charter attested and a current Cyber Essentials Plus or ISO
+//!   27001 certificate). All assured is Achieved, at least half Partially achieved, fewer Not
+//!   achieved; depending on no supplier Ward knows of, no suggestion.
 //!
 //! A claim better than the facts suggest is the disagreement that matters; organisations are
 //! ranked by how many steps (Not achieved to Partially achieved is one, to Achieved two) their
@@ -39,6 +42,15 @@ pub const KEV_WINDOW_DAYS: i64 = 21;
 pub const B6B_ACHIEVED_CURRENT: u64 = 95;
 /// Share (per cent) of required training current from which B6.b is Partially achieved.
 pub const B6B_PARTIAL_CURRENT: u64 = 75;
+
+/// The suppliers an organisation depends on, from the supplier register.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct SupplyFacts {
+    pub suppliers: u64,
+    /// Of those, with the charter attested and a current Cyber Essentials Plus or ISO 27001
+    /// certificate.
+    pub assured: u64,
+}
 
 /// Required training, person by course, from the organisation's imported record.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -66,6 +78,8 @@ pub struct OrgFacts {
     pub exercises_last_year: Option<u64>,
     /// Required training and how much of it is current; none when no record was imported.
     pub training: Option<TrainingFacts>,
+    /// The suppliers depended on and how many are assured; none when Ward cannot tell.
+    pub supply: Option<SupplyFacts>,
 }
 
 /// One outcome: the claim, the suggestion and the facts behind it.
@@ -165,6 +179,33 @@ fn exercising(f: &OrgFacts) -> (Option<Level>, Vec<String>) {
     }
 }
 
+fn supply_chain(f: &OrgFacts) -> (Option<Level>, Vec<String>) {
+    match f.supply {
+        None => (None, vec!["no facts held yet".to_owned()]),
+        Some(SupplyFacts { suppliers: 0, .. }) => {
+            (None, vec!["depends on no supplier in the register".to_owned()])
+        }
+        Some(s) => {
+            let level = if s.assured >= s.suppliers {
+                Level::Achieved
+            } else if s.assured * 2 >= s.suppliers {
+                Level::PartiallyAchieved
+            } else {
+                Level::NotAchieved
+            };
+            (
+                Some(level),
+                vec![format!(
+                    "{} depended on, {} with the supply-chain charter attested and a current Cyber \
+                     Essentials Plus or ISO 27001 certificate",
+                    plural(s.suppliers, "supplier", "suppliers"),
+                    s.assured
+                )],
+            )
+        }
+    }
+}
+
 fn training(f: &OrgFacts) -> (Option<Level>, Vec<String>) {
     match f.training {
         None | Some(TrainingFacts { required: 0, .. }) => {
@@ -202,7 +243,7 @@ pub fn suggest(facts: &OrgFacts, claims: &BTreeMap<String, Level>, today: Date) 
                 "B4.d" => vulnerability_management(facts, today),
                 "D1.c" => exercising(facts),
                 "B6.b" => training(facts),
-                // A4.a from the supplier register: not yet.
+                "A4.a" => supply_chain(facts),
                 _ => (None, vec!["no facts held yet".to_owned()]),
             };
             let claimed = claims.get(outcome).copied();
@@ -356,6 +397,31 @@ mod tests {
             (Some(NotAchieved), Agreement::ClaimAboveFacts, 2)
         );
         assert_eq!(at(with(None)).agreement, Agreement::NoFacts);
+    }
+
+    #[test]
+    fn supply_chain_is_achieved_when_every_supplier_is_assured_and_partial_from_half() {
+        let with = |suppliers, assured| OrgFacts {
+            supply: Some(SupplyFacts { suppliers, assured }),
+            ..OrgFacts::default()
+        };
+        let c = claims(&[("A4.a", Achieved)]);
+        let at = |f: OrgFacts| find(&suggest(&f, &c, today()), "A4.a").clone();
+        assert_eq!(at(with(3, 3)).suggested, Some(Achieved));
+        assert_eq!(at(with(4, 2)).suggested, Some(PartiallyAchieved));
+        let low = at(with(3, 1));
+        assert_eq!(
+            (low.suggested, low.agreement),
+            (Some(NotAchieved), Agreement::ClaimAboveFacts)
+        );
+        assert!(
+            low.facts[0].starts_with("3 suppliers depended on, 1 with"),
+            "{:?}",
+            low.facts
+        );
+        let none = at(with(0, 0));
+        assert_eq!((none.suggested, none.agreement), (None, Agreement::NoFacts));
+        assert_eq!(none.facts, ["depends on no supplier in the register"]);
     }
 
     #[test]

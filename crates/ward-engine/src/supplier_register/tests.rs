@@ -287,3 +287,32 @@ fn the_demo_sector_has_a_critical_pathology_supplier() {
             .any(|c| c.category == ProductCategory::Pathology && c.share_percent >= 50)
     );
 }
+
+#[test]
+fn each_organisation_knows_the_suppliers_it_depends_on() {
+    let r = build(&world());
+    let of = r.suppliers_of(&[oid(10), oid(13), oid(99)]);
+    assert_eq!(
+        of.get(&oid(10)),
+        Some(&vec![oid(50)]),
+        "RJZ: supplier A, declared and installed"
+    );
+    assert!(
+        !of.contains_key(&oid(99)),
+        "an unknown organisation depends on nothing"
+    );
+    let all: Vec<OrgId> = r
+        .view(&Visibility::All)
+        .suppliers
+        .iter()
+        .filter(|s| s.organisations > 0)
+        .map(|s| s.supplier)
+        .collect();
+    let every = r.suppliers_of(&[oid(10), oid(11), oid(12), oid(13)]);
+    for s in all {
+        assert!(
+            every.values().any(|l| l.contains(&s)),
+            "{s} has a dependant among the trusts"
+        );
+    }
+}

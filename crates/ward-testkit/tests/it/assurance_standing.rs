@@ -673,3 +673,87 @@ async fn a_current_cyber_essentials_plus_certificate_makes_met_exceeded() {
         assert_eq!(status(&read().await.1), "exceeded", "{backend}");
     }
 }
+
+/// A4.a from the supplier register: the trust comes to depend on the supplier's product; the
+/// supplier is assured once it has attested the charter and holds a current Cyber Essentials Plus
+/// certificate.
+#[tokio::test]
+async fn supply_chain_evidence_follows_the_suppliers_a_trust_depends_on() {
+    use ward_core::DependencyId;
+    use ward_core::dependency::{Dependency, DependencyTarget};
+    for app in on_each_backend(&clock(), test_settings(), ServerSettings::default()).await {
+        let backend = app.backend();
+        let w = &app.world;
+        load(&app, EVIDENCE_FRAMEWORK, "ev", json!({"A3.a": "achieved"})).await;
+        let member = as_role(&app, Role::OrgMember).await;
+        let national = as_role(&app, Role::NationalAnalyst).await;
+        let id = start(&app, &member, w.trust, "ev", json!({"A3.a.A.1": {"value": true}})).await;
+        let path = format!("/api/v1/assessments/{id}/evidence");
+        let a4a = || async {
+            let (status, e) = call_json(&app, &member, Method::GET, &path, None).await;
+            assert_eq!(status, 200, "{e}");
+            e["suggestions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|s| s["outcome"] == "A4.a")
+                .cloned()
+                .unwrap()
+        };
+        let before = a4a().await;
+        assert_eq!(
+            before["facts"],
+            json!(["depends on no supplier in the register"]),
+            "{backend}"
+        );
+
+        // The trust's first service comes to depend on the supplier's product (written past the
+        // application, as an import in another process would: the test tells it).
+        let dep = Dependency {
+            id: DependencyId::from_uuid(uuid::Uuid::now_v7()),
+            org: w.trust,
+            service: w.trust_services[0],
+            target: DependencyTarget::Product(w.product),
+            note: None,
+        };
+        app.store
+            .insert_dependencies(&ward_store::Scope::All, &[dep], &ward_testkit::db::restore_meta())
+            .await
+            .unwrap();
+        app.app.exposure_changed();
+        let unassured = a4a().await;
+        assert_eq!(unassured["suggested"], "not-achieved", "{backend}: {unassured}");
+        assert!(
+            unassured["facts"][0]
+                .as_str()
+                .unwrap()
+                .starts_with("1 supplier depended on, 0 with"),
+            "{backend}: {unassured}"
+        );
+
+        let (code, body) = call_json(
+            &app,
+            &national,
+            Method::PUT,
+            "/api/v1/suppliers/SUP001/assurance",
+            Some(json!({"charter_attested_on": "2026-01-10", "charter_attested_by": "A Director", "dspt_status": "standards_met"})),
+        )
+        .await;
+        assert_eq!(code, 200, "{backend}: {body}");
+        assert_eq!(
+            a4a().await["suggested"],
+            "not-achieved",
+            "{backend}: the charter alone is not enough"
+        );
+        let (code, body) = call_json(
+            &app,
+            &national,
+            Method::POST,
+            "/api/v1/certificates",
+            Some(json!({"org": "SUP001", "kind": "cyber_essentials_plus", "issued_on": "2026-01-01", "expires_on": "2027-01-01"})),
+        )
+        .await;
+        assert_eq!(code, 200, "{backend}: {body}");
+        assert_eq!(a4a().await["suggested"], "achieved", "{backend}");
+    }
+}
