@@ -42,6 +42,7 @@ mod web_charts;
 mod web_exercises;
 mod web_exposure;
 mod web_impact;
+mod web_import;
 mod web_incidents;
 mod web_people;
 mod web_risks;
