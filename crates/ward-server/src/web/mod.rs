@@ -111,7 +111,11 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         )
         .route("/incidents", get(incidents::incidents))
         .route("/incidents/new", get(incidents::new_form).post(incidents::create))
-        .route("/deployments", get(deployments::capacity))
+        .route(
+            "/deployments",
+            get(deployments::capacity).post(deployments::deploy),
+        )
+        .route("/deployments/{id}/end", post(deployments::end))
         .route(
             "/incidents/{id}",
             get(incidents::incident).post(incidents::update),

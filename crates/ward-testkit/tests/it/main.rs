@@ -39,6 +39,7 @@ mod web_alerts;
 mod web_assurance;
 mod web_cards;
 mod web_charts;
+mod web_deployments;
 mod web_exercises;
 mod web_exposure;
 mod web_impact;
