@@ -170,6 +170,9 @@ pub struct ExposureIndex {
     /// The supplier register built from this index's generation (`crate::suppliers`), on first use.
     pub(crate) suppliers:
         tokio::sync::OnceCell<std::sync::Arc<ward_engine::supplier_register::SupplierRegister>>,
+    /// Every (organisation, vulnerability) needing action (`timescales`), on first use.
+    pub(crate) open_vulnerabilities:
+        std::sync::OnceLock<std::collections::HashSet<ward_store::first_seen::ExposureKey>>,
 }
 
 impl ExposureIndex {
@@ -197,10 +200,10 @@ impl ExposureIndex {
             summaries: std::sync::Mutex::new(HashMap::new()),
             pictures: std::sync::Mutex::new(HashMap::new()),
             suppliers: tokio::sync::OnceCell::new(),
+            open_vulnerabilities: std::sync::OnceLock::new(),
         })
     }
 
-    /// The priority of match `m` on `asset`, with the worst impact of losing that asset.
     /// End-of-life facts about the release match `m` found on `asset`, when it is unsupported.
     pub(crate) fn unsupported_of(&self, m: MatchIx, asset: AssetIx) -> Option<&ward_engine::Unsupported> {
         self.threats.unsupported_of(
@@ -210,6 +213,7 @@ impl ExposureIndex {
         )
     }
 
+    /// The priority of match `m` on `asset`, with the worst impact of losing that asset.
     pub(crate) fn priority_with(
         &self,
         m: MatchIx,

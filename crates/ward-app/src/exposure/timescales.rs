@@ -61,8 +61,13 @@ pub enum Timescale {
 
 impl ExposureIndex {
     /// Every (organisation, vulnerability) with an exposure needing action, the vulnerability
-    /// named as people know it ([`vulnerability_name`]).
-    pub(crate) fn open_vulnerabilities(&self) -> HashSet<ExposureKey> {
+    /// named as people know it ([`vulnerability_name`]); worked out once per index.
+    pub(crate) fn open_vulnerabilities(&self) -> &HashSet<ExposureKey> {
+        self.open_vulnerabilities
+            .get_or_init(|| self.find_open_vulnerabilities())
+    }
+
+    fn find_open_vulnerabilities(&self) -> HashSet<ExposureKey> {
         let mut names: HashMap<AdvisoryIx, String> = HashMap::new();
         let mut out = HashSet::new();
         for r in self.rows.all() {
@@ -199,11 +204,12 @@ impl App {
     /// them all, and the store keeps only those it has not seen. A failure is logged, never
     /// fatal: the timescales then show the allowance without a date.
     pub(crate) async fn record_first_seen(&self, new: &ExposureIndex, old: Option<&ExposureIndex>) {
-        let before = old.map(ExposureIndex::open_vulnerabilities).unwrap_or_default();
+        let before = old.map(ExposureIndex::open_vulnerabilities);
         let mut fresh: Vec<ExposureKey> = new
             .open_vulnerabilities()
-            .into_iter()
-            .filter(|k| !before.contains(k))
+            .iter()
+            .filter(|k| before.is_none_or(|b| !b.contains(*k)))
+            .cloned()
             .collect();
         if fresh.is_empty() {
             return;

@@ -4,7 +4,7 @@
 //! a deployment early from here; a refused deployment comes back with the problem and the choices
 //! kept.
 
-use super::views::{Chrome, Section};
+use super::views::{Choice, Chrome, Section};
 use super::{PageResult, Signed, WebForm, chrome_at, render};
 use crate::state::AppState;
 use askama::Template;
@@ -48,13 +48,6 @@ impl From<&DeploymentView> for DeploymentLine {
     }
 }
 
-/// A choice in a select: value, label, whether chosen.
-struct Option_ {
-    value: String,
-    label: String,
-    selected: bool,
-}
-
 #[derive(Template)]
 #[template(path = "deployments.html")]
 struct CapacityPage {
@@ -65,8 +58,8 @@ struct CapacityPage {
     ended: Vec<DeploymentLine>,
     /// The deploy form, for roles that deploy: free responders and open incidents.
     may_deploy: bool,
-    responders: Vec<Option_>,
-    incidents: Vec<Option_>,
+    responders: Vec<Choice>,
+    incidents: Vec<Choice>,
     days: String,
     max_days: i64,
     problem: Option<String>,
@@ -95,7 +88,7 @@ async fn page_with(s: &AppState, page: &Signed, form: &DeployForm, problem: Opti
             .map_err(page.fail())?
             .into_iter()
             .filter(|i| i.incident.details.status != IncidentStatus::Closed)
-            .map(|i| Option_ {
+            .map(|i| Choice {
                 selected: form.incident == i.incident.id.to_string(),
                 value: i.incident.id.to_string(),
                 label: format!("{} ({}, {})", i.incident.details.title, i.org_name, i.org_code),
@@ -111,7 +104,7 @@ async fn page_with(s: &AppState, page: &Signed, form: &DeployForm, problem: Opti
         responders: c
             .free
             .iter()
-            .map(|f| Option_ {
+            .map(|f| Choice {
                 selected: form.responder == f.user.to_string(),
                 value: f.user.to_string(),
                 label: f.display_name.clone(),

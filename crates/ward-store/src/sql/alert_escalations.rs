@@ -5,7 +5,7 @@
 use async_trait::async_trait;
 use jiff::Timestamp;
 use ward_core::AlertId;
-use ward_core::alert::escalation::Escalation;
+use ward_core::alert::escalation::{ESCALATING_CLOCKS, Escalation};
 use ward_core::alert::{AlertEvent, Clock, EventKind, Recipient};
 
 use super::alerts::{RECIPIENT_COLUMNS, append_events, recipient, who};
@@ -36,6 +36,15 @@ fn answer_column(clock: Clock) -> &'static str {
     }
 }
 
+/// The record's column holding `clock`'s deadline.
+fn deadline_column(clock: Clock) -> &'static str {
+    match clock {
+        Clock::Acknowledge => "acknowledge_by",
+        Clock::FirstUpdate => "first_update_by",
+        Clock::Remediate => "remediate_by",
+    }
+}
+
 /// The timeline's words for a step.
 fn step_text(e: &Escalation) -> String {
     format!(
@@ -62,15 +71,22 @@ impl<B: SqlBackend> EscalationStore for B {
             .map(|c| format!("r.{}", c.trim()))
             .collect::<Vec<_>>()
             .join(", ");
+        // Each clock that escalates (`ESCALATING_CLOCKS`): unanswered and past its deadline.
+        let overdue: Vec<String> = ESCALATING_CLOCKS
+            .iter()
+            .map(|&clock| {
+                format!(
+                    "(r.{} IS NULL AND r.{} < $1 AND {})",
+                    answer_column(clock),
+                    deadline_column(clock),
+                    not_done(<&str>::from(clock))
+                )
+            })
+            .collect();
         let q = Sql::new(format!(
-            "SELECT {cols} FROM alert_recipients r WHERE r.closed_at IS NULL AND (\
-             (r.acknowledged_at IS NULL AND r.acknowledge_by < $1 AND {}) OR \
-             (r.first_update_at IS NULL AND r.first_update_by < $1 AND {}) OR \
-             (r.remediate_by < $1 AND {})) \
+            "SELECT {cols} FROM alert_recipients r WHERE r.closed_at IS NULL AND ({}) \
              ORDER BY r.alert_id, r.org_id",
-            not_done("acknowledge"),
-            not_done("first_update"),
-            not_done("remediate"),
+            overdue.join(" OR ")
         ))
         .arg(now);
         db.fetch_all(q).await?.iter().map(recipient).collect()

@@ -187,15 +187,19 @@ impl<B: SqlBackend> SupplierStore for B {
         kind: CertificateKind,
         day: Date,
     ) -> StoreResult<bool> {
+        // Which certificates count as current is `Certificate::is_current_on`, the one rule.
         let mut db = self.read().await?;
-        let q = Sql::new(
-            "SELECT 1 AS n FROM certificates WHERE org_id = $1 AND kind = $2 \
-             AND issued_on <= $3 AND expires_on >= $3",
-        )
+        let q = Sql::new(format!(
+            "SELECT {CERT_COLUMNS} FROM certificates WHERE org_id = $1 AND kind = $2"
+        ))
         .arg(org)
-        .arg(kind.as_str())
-        .arg(day);
-        Ok(db.fetch_optional(q).await?.is_some())
+        .arg(kind.as_str());
+        for row in db.fetch_all(q).await? {
+            if certificate_row(&row)?.is_current_on(day) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     async fn certificates_expiring(&self, day: Date, until: Date) -> StoreResult<Vec<CertificateReminders>> {
