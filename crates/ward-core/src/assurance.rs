@@ -9,8 +9,10 @@
 //! indicator without an index becomes `<outcome>.<column code>#<local id>` (`B3.a.PA#B3.a.9`), and if
 //! that too is taken, `#<position in its column>` is appended.
 
+pub mod attachment;
 pub mod evidence;
 pub mod improvement;
+pub mod signoff;
 
 use std::collections::BTreeMap;
 

@@ -11,6 +11,7 @@ pub mod backup;
 pub mod deployments;
 mod digest;
 mod error;
+pub mod evidence_files;
 pub mod exercises;
 pub mod first_seen;
 pub mod improvement;
@@ -23,6 +24,7 @@ pub mod restore_check;
 pub mod risks;
 pub mod rollup;
 pub mod sector;
+pub mod signoff;
 pub mod sql;
 pub mod suppliers;
 pub mod vuln;
@@ -32,6 +34,7 @@ pub use assurance::{AssessmentStore, FrameworkStore, ProfileStore};
 pub use deployments::DeploymentStore;
 pub use digest::digest_json_sliced;
 pub use error::{StoreError, StoreErrorKind, StoreResult};
+pub use evidence_files::EvidenceFileStore;
 pub use exercises::ExerciseStore;
 pub use first_seen::FirstSeenStore;
 pub use improvement::ImprovementStore;
@@ -41,6 +44,7 @@ pub use people::PeopleStore;
 pub use query::*;
 pub use risks::RiskStore;
 pub use sector::SectorStore;
+pub use signoff::SignOffStore;
 pub use suppliers::SupplierStore;
 pub use vuln::{AdvisoryStore, EolStore, ExploitSignalStore, FeedSourceStore, VexStore, VulnStore};
 
@@ -505,6 +509,8 @@ pub trait Store:
     + ImprovementStore
     + PeopleStore
     + SupplierStore
+    + SignOffStore
+    + EvidenceFileStore
 {
 }
 impl<T> Store for T where
@@ -531,5 +537,7 @@ impl<T> Store for T where
         + ImprovementStore
         + PeopleStore
         + SupplierStore
+        + SignOffStore
+        + EvidenceFileStore
 {
 }

@@ -294,6 +294,18 @@ impl RestoreChecker {
                 self.require_user(line, table, row, "updated_by", true)?;
                 parses::<ward_core::certificate::DsptStatus>(line, table, row, "dspt_status")?;
             }
+            "org_siros" => {
+                self.org_kind(line, table, row, "org_id")?;
+                self.require_user(line, table, row, "user_id", false)?;
+            }
+            "assessment_files" => {
+                self.require_user(line, table, row, "uploaded_by", true)?;
+                parses::<ward_core::assurance::attachment::EvidenceKind>(line, table, row, "kind")?;
+                evidence_content(line, table, row)?;
+            }
+            "assessment_signoffs" => {
+                self.require_user(line, table, row, "user_id", false)?;
+            }
             "vex_statements" if row.get("org_id").is_some_and(|v| !v.is_null()) => {
                 self.org_kind(line, table, row, "org_id")?;
             }
@@ -467,6 +479,28 @@ pub fn restore_detail(counts: &crate::BackupCounts) -> String {
         counts.tables.values().sum::<u64>(),
         parts.join(", ")
     )
+}
+
+/// An evidence file's content decodes, and its size, SHA-256 and kind are those of the decoded
+/// bytes: a backup edited by hand cannot slip in a file the upload checks would refuse.
+fn evidence_content(line: usize, table: &str, row: &Map<String, Value>) -> StoreResult<()> {
+    use base64::Engine as _;
+    let bad = |m: String| RestoreChecker::bad(line, table, m);
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(text(row, "content").unwrap_or_default())
+        .map_err(|_| bad("content is not base64".into()))?;
+    let name = text(row, "file_name").unwrap_or_default();
+    let kind = ward_core::assurance::attachment::identify(name, &bytes).map_err(|e| bad(e.message))?;
+    if text(row, "kind") != Some(<&str>::from(kind)) {
+        return Err(bad(format!("kind is not that of {name}'s content")));
+    }
+    if row.get("size").and_then(Value::as_u64) != u64::try_from(bytes.len()).ok() {
+        return Err(bad("size is not the content's".into()));
+    }
+    if text(row, "sha256") != Some(ward_core::audit::sha256_hex(&bytes).as_str()) {
+        return Err(bad("sha256 is not the content's".into()));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -58,6 +58,10 @@ pub struct AssessmentView {
     pub standard: Option<Standing>,
     /// The improvement plan (actions and approval), empty when there is none.
     pub plan: super::improvement::PlanView,
+    /// The SIRO the organisation has named, who alone signs the assessment off.
+    pub siro: Option<ward_core::assurance::signoff::Siro>,
+    /// Who signed the assessment off, once someone has.
+    pub signed_off: Option<ward_core::assurance::signoff::SignOff>,
 }
 
 /// An assessment against the profile (minimum standard) in effect.
@@ -110,6 +114,8 @@ pub(crate) fn view(framework: &Framework, assessment: Assessment) -> AssessmentV
         unanswered,
         standard: None,
         plan,
+        siro: None,
+        signed_off: None,
     }
 }
 
@@ -170,6 +176,8 @@ impl App {
         let plan = self.store().improvement_plan(scope, id).await?;
         v.plan = super::improvement::PlanView::of(plan, self.today());
         v.standard = self.standing(&v).await?;
+        v.siro = self.store().siro_of(scope, v.assessment.head.org).await?;
+        v.signed_off = self.store().signoff_of(scope, id).await?;
         Ok(v)
     }
 
@@ -331,7 +339,8 @@ impl App {
     }
 
     /// Move an assessment along its workflow. Submitting is refused while any indicator is
-    /// unanswered, listing every one; signing off and publishing need the sign-off right.
+    /// unanswered, listing every one; signing off and publishing need the sign-off right, and
+    /// signing off is for the organisation's named SIRO alone (`assurance::signoff`).
     pub async fn move_assessment(
         &self,
         actor: &Actor,
@@ -366,9 +375,13 @@ impl App {
                     .collect(),
             ));
         }
-        self.store()
-            .move_assessment(&scope, id, from, to, &actor.audit(self.now()))
-            .await?;
+        if to == AssessmentStatus::SignedOff {
+            self.sign_off(actor, id).await?;
+        } else {
+            self.store()
+                .move_assessment(&scope, id, from, to, &actor.audit(self.now()))
+                .await?;
+        }
         self.assessment(actor, id).await
     }
 }

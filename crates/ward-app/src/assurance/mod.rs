@@ -8,9 +8,11 @@
 pub mod assessments;
 pub mod evidence;
 pub mod export;
+pub mod files;
 pub mod improvement;
 pub mod profiles;
 pub mod questionnaire;
+pub mod signoff;
 
 use serde::Serialize;
 use ward_core::assurance::{Framework, FrameworkFormat};

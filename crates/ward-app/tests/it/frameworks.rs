@@ -249,14 +249,78 @@ async fn an_assessment_of_caf_4_0_from_draft_to_published() {
         .map(|(_, i)| (i.id.clone(), yes(false)))
         .collect();
     app.answer_assessment(&op, head.id, all).await.unwrap();
-    for to in [
-        AssessmentStatus::Submitted,
-        AssessmentStatus::SignedOff,
-        AssessmentStatus::Published,
-    ] {
-        let v = app.move_assessment(&op, head.id, to).await.unwrap();
+    let v = app
+        .move_assessment(&op, head.id, AssessmentStatus::Submitted)
+        .await
+        .unwrap();
+    assert_eq!(v.assessment.head.status, AssessmentStatus::Submitted);
+
+    // Only the named SIRO signs off: not Ward's own command line, not before one is named.
+    let err = app
+        .move_assessment(&op, head.id, AssessmentStatus::SignedOff)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::Forbidden(_)), "{err}");
+    let (siro, _, grant) = app
+        .create_user(
+            &op,
+            ward_app::accounts::users::NewUser {
+                email: "siro@trust.example".into(),
+                display_name: "Dr Jane Siro".into(),
+                password: None,
+            },
+            Role::OrgAdmin,
+            org,
+            None,
+        )
+        .await
+        .unwrap();
+    let as_siro = Actor {
+        principal: ward_app::actor::Principal::User(siro.id),
+        role: Role::OrgAdmin,
+        org,
+        grant: Some(grant.id),
+        expires_at: None,
+        request_id: None,
+    };
+    let err = app
+        .move_assessment(&as_siro, head.id, AssessmentStatus::SignedOff)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, AppError::Forbidden(m) if m.contains("not named its SIRO")),
+        "{err}"
+    );
+    let named = app.name_siro(&op, org, siro.id).await.unwrap();
+    assert_eq!(named.name, "Dr Jane Siro");
+    let err = app
+        .move_assessment(
+            &Actor {
+                principal: ward_app::actor::Principal::User(ward_core::UserId::from_uuid(
+                    uuid::Uuid::now_v7(),
+                )),
+                grant: None,
+                ..as_siro.clone()
+            },
+            head.id,
+            AssessmentStatus::SignedOff,
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, AppError::Forbidden(m) if m.contains("Dr Jane Siro")),
+        "another admin is refused, naming the SIRO: {err}"
+    );
+    for to in [AssessmentStatus::SignedOff, AssessmentStatus::Published] {
+        let v = app.move_assessment(&as_siro, head.id, to).await.unwrap();
         assert_eq!(v.assessment.head.status, to);
     }
+    let v = app.assessment(&op, head.id).await.unwrap();
+    assert_eq!(
+        v.signed_off.map(|s| (s.user, s.name)),
+        Some((siro.id, "Dr Jane Siro".to_owned())),
+        "the sign-off names the SIRO"
+    );
     let err = app
         .move_assessment(&op, head.id, AssessmentStatus::Draft)
         .await

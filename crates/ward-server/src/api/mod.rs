@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod alerts;
+pub mod assessment_files;
 pub mod assurance;
 pub mod audit;
 pub mod coordinated;
@@ -16,6 +17,7 @@ pub mod inventory;
 pub mod orgs;
 pub mod people;
 pub mod risks;
+pub mod siro;
 pub mod suppliers;
 
 use crate::state::AppState;
@@ -275,6 +277,31 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
         )
         .add(M::GET, "/api/v1/training", get(people::completion))
         .add(M::GET, "/api/v1/training/rollup", get(people::rollup))
+        .add(
+            M::GET,
+            "/api/v1/assessments/{id}/files",
+            get(assessment_files::list),
+        )
+        .add(
+            M::POST,
+            "/api/v1/assessments/{id}/files",
+            post(assessment_files::upload).layer(DefaultBodyLimit::max(
+                ward_core::assurance::attachment::MAX_EVIDENCE_BYTES + 1024,
+            )),
+        )
+        .add(
+            M::GET,
+            "/api/v1/assessments/{id}/files/{file}",
+            get(assessment_files::download),
+        )
+        .add(
+            M::DELETE,
+            "/api/v1/assessments/{id}/files/{file}",
+            delete(assessment_files::remove),
+        )
+        .add(M::GET, "/api/v1/siro", get(siro::siro))
+        .add(M::PUT, "/api/v1/siro", put(siro::name))
+        .add(M::GET, "/api/v1/siro/candidates", get(siro::candidates))
         .add(M::GET, "/api/v1/board", get(people::board))
         .add(M::POST, "/api/v1/board", post(people::add_board_member))
         .add(
@@ -387,6 +414,9 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         people::requirements, people::put_requirement, people::import, people::completion, people::rollup,
         people::board, people::add_board_member, people::remove_board_member, people::start_questionnaire,
         people::questionnaire, people::answer, people::submit,
+        siro::siro, siro::name, siro::candidates,
+        assessment_files::upload, assessment_files::list, assessment_files::download,
+        assessment_files::remove,
         incidents::add_task, incidents::set_task_done, incidents::set_links,
         coordinated::list, coordinated::create, coordinated::get, coordinated::link, coordinated::add_timeline,
         incidents::figures,

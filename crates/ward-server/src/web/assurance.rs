@@ -237,6 +237,8 @@ struct AssessmentPage {
     unaddressed: Vec<String>,
     plan: super::assurance_plan::PlanSection,
     evidence: Vec<super::assurance_plan::EvidenceLine>,
+    siro: super::assurance_siro::SiroSection,
+    files: super::assessment_files::FilesSection,
 }
 
 #[derive(Debug, Deserialize)]
@@ -280,7 +282,19 @@ pub(super) async fn assessment(
         .org_detail(&page.actor, v.assessment.head.org)
         .await
         .map_err(&fail)?;
-    let mut view = assessment_page(&page, &v, &f, &org.org.name, q.done.as_deref());
+    let siro = super::assurance_siro::SiroSection::of(&s.app, &page, &v)
+        .await
+        .map_err(&fail)?;
+    let codes = f
+        .objectives
+        .iter()
+        .flat_map(|o| o.principles.iter())
+        .flat_map(|p| p.outcomes.iter().map(|o| o.code.clone()))
+        .collect();
+    let files = super::assessment_files::FilesSection::of(&s.app, &page, id, v.assessment.head.status, codes)
+        .await
+        .map_err(&fail)?;
+    let mut view = assessment_page(&page, &v, &f, &org.org.name, q.done.as_deref(), siro, files);
     // Exercising the response plan at least yearly: completed exercises of the last year.
     let since = s.app.today().saturating_sub(jiff::Span::new().days(365));
     view.exercises = match s
@@ -313,6 +327,8 @@ fn assessment_page(
     f: &Framework,
     org_name: &str,
     done: Option<&str>,
+    siro: super::assurance_siro::SiroSection,
+    files: super::assessment_files::FilesSection,
 ) -> AssessmentPage {
     let h = &v.assessment.head;
     let targets: BTreeMap<&str, Level> = v
@@ -380,7 +396,9 @@ fn assessment_page(
         .filter(|to| h.status.may_become(*to))
         .filter(|to| match to {
             AssessmentStatus::Draft | AssessmentStatus::Submitted => may_write,
-            AssessmentStatus::SignedOff | AssessmentStatus::Published => may_sign,
+            // Only the named SIRO signs off.
+            AssessmentStatus::SignedOff => may_sign && siro.is_siro,
+            AssessmentStatus::Published => may_sign,
         })
         .map(|to| {
             let label = match to {
@@ -438,6 +456,9 @@ fn assessment_page(
             Some("note") => Some("The outcome's status is saved.".to_owned()),
             Some("plan") => Some("The improvement plan is saved.".to_owned()),
             Some("approved") => Some("The improvement plan is approved.".to_owned()),
+            Some("siro") => Some("The SIRO is named.".to_owned()),
+            Some("file") => Some("The file is kept with the assessment.".to_owned()),
+            Some("file-removed") => Some("The file is removed.".to_owned()),
             Some("unanswered") => Some(
                 "The assessment was not submitted: every indicator needs an answer first (listed below)."
                     .to_owned(),
@@ -457,6 +478,8 @@ fn assessment_page(
             .unwrap_or_default(),
         plan: super::assurance_plan::PlanSection::of(page, v),
         evidence: Vec::new(),
+        siro,
+        files,
     }
 }
 

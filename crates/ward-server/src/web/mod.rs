@@ -10,8 +10,10 @@ mod admin;
 mod advisories;
 mod alert_figures;
 mod alerts;
+mod assessment_files;
 mod assurance;
 mod assurance_plan;
+mod assurance_siro;
 mod charts;
 mod coordinated;
 mod deliveries;
@@ -85,6 +87,17 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         .route("/assessments/{id}/answers", post(assurance::answers))
         .route("/assessments/{id}/outcomes/{code}", post(assurance::note))
         .route("/assessments/{id}/status", post(assurance::move_to))
+        .route("/assessments/{id}/siro", post(assurance_siro::name))
+        .route(
+            "/assessments/{id}/files",
+            post(assessment_files::upload).layer(DefaultBodyLimit::max(
+                ward_core::assurance::attachment::MAX_EVIDENCE_BYTES + 64 * 1024,
+            )),
+        )
+        .route(
+            "/assessments/{id}/files/{file}/remove",
+            post(assessment_files::remove),
+        )
         .route("/assessments/{id}/plan/actions", post(assurance_plan::add_action))
         .route(
             "/assessments/{id}/plan/actions/{action}",

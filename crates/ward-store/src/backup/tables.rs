@@ -892,4 +892,40 @@ pub const TABLES: &[BackupTable] = &[
         ],
         &["org_id"],
     ),
+    entry(
+        "org_siros",
+        &[
+            col("org_id", Uuid),
+            col("user_id", Uuid),
+            col("named_by", Text),
+            col("named_at", Timestamp),
+        ],
+        &["org_id"],
+    ),
+    entry(
+        "assessment_signoffs",
+        &[
+            col("assessment_id", Uuid),
+            col("user_id", Uuid),
+            col("signer_name", Text),
+            col("signed_at", Timestamp),
+        ],
+        &["assessment_id"],
+    ),
+    entry(
+        "assessment_files",
+        &[
+            col("id", Uuid),
+            col("assessment_id", Uuid),
+            col("outcome", Text),
+            col("file_name", Text),
+            col("kind", Text),
+            col("size", Integer),
+            col("sha256", Text),
+            col("content", Text),
+            col("uploaded_by", Uuid),
+            col("uploaded_at", Timestamp),
+        ],
+        &["id"],
+    ),
 ];

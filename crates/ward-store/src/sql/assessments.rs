@@ -299,6 +299,9 @@ impl<B: SqlBackend> AssessmentStore for B {
                 "status: an assessment cannot go from {from} to {to}"
             )));
         }
+        if to == AssessmentStatus::SignedOff {
+            return Err(crate::signoff::refusals::sign_off_by_move());
+        }
         let mut tx = self.write().await?;
         let h = head_in_scope(&mut tx, scope, id).await?;
         let moved = tx

@@ -26,6 +26,7 @@ mod dead_deliveries;
 pub mod dependency_graph;
 mod deployments;
 mod error;
+mod evidence_files;
 mod exec;
 mod exec_impl;
 mod exercises;
@@ -46,6 +47,7 @@ mod risks;
 pub mod rollups;
 mod row;
 pub mod sector;
+mod signoff;
 mod suppliers;
 pub mod vuln;
 
@@ -142,6 +144,7 @@ into_arg! {
     ward_core::ExerciseActionId => Uuid |v| *v.as_uuid();
     ward_core::ImprovementActionId => Uuid |v| *v.as_uuid();
     ward_core::BoardMemberId => Uuid |v| *v.as_uuid();
+    ward_core::EvidenceFileId => Uuid |v| *v.as_uuid();
 }
 
 impl<T: IntoArg> IntoArg for Option<T> {

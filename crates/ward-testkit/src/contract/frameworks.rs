@@ -270,8 +270,18 @@ pub async fn assessments_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()>
         StoreError::Invalid(_),
         "a move the workflow does not allow"
     );
+    check_err!(
+        store
+            .move_assessment(&scope_a, h.id, Submitted, SignedOff, &fx.meta(10))
+            .await,
+        StoreError::Invalid(_),
+        "signing off is the named SIRO's, not a move"
+    );
+    let siro = super::accounts::user("siro")?;
+    store.create_user(&siro, &fx.meta(10)).await?;
+    store.name_siro(&scope_a, a.id, siro.id, &fx.meta(10)).await?;
     store
-        .move_assessment(&scope_a, h.id, Submitted, SignedOff, &fx.meta(10))
+        .sign_off_assessment(&scope_a, h.id, siro.id, &fx.meta(10))
         .await?;
     store
         .move_assessment(&scope_a, h.id, SignedOff, Published, &fx.meta(11))
@@ -292,6 +302,8 @@ pub async fn assessments_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()>
                 ("assessment.answer", Some(a.id)),
                 ("assessment.outcome", Some(a.id)),
                 ("assessment.submit", Some(a.id)),
+                ("user.create", None),
+                ("siro.name", Some(a.id)),
                 ("assessment.sign_off", Some(a.id)),
                 ("assessment.publish", Some(a.id)),
             ],

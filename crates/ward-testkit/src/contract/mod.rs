@@ -16,6 +16,7 @@ pub mod backup;
 mod coordinated;
 mod dependency_graph;
 mod deployments;
+mod evidence_files;
 mod exercises;
 mod first_seen;
 pub mod fixtures;
@@ -34,6 +35,7 @@ mod products;
 mod risks;
 mod search;
 mod sector;
+mod signoff;
 mod suppliers;
 mod token_epoch;
 mod vuln;
@@ -49,6 +51,7 @@ pub use backup::{backup_restore, restore_refuses_bad_input};
 pub use coordinated::coordinated_round_trip;
 pub use dependency_graph::dependency_snapshot_holds_the_graph;
 pub use deployments::deployments_round_trip;
+pub use evidence_files::evidence_files_round_trip;
 pub use exercises::exercises_round_trip;
 pub use first_seen::first_seen_round_trip;
 pub use fixtures::{AuditCursor, Fixture};
@@ -67,6 +70,7 @@ pub use products::product_confirmation;
 pub use risks::risks_round_trip;
 pub use search::{asset_search_follows_writes, search_totals_stop_at_the_cap};
 pub use sector::sector_snapshot_holds_the_inventory;
+pub use signoff::siro_sign_off;
 pub use suppliers::suppliers_round_trip;
 pub use token_epoch::token_epoch_follows_every_write;
 pub use vuln::*;
@@ -122,6 +126,8 @@ macro_rules! contract_checks {
             incident_reminders_recorded_once,
             coordinated_round_trip,
             suppliers_round_trip,
+            siro_sign_off,
+            evidence_files_round_trip,
         }
     };
 }

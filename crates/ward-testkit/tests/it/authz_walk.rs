@@ -90,6 +90,13 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
         ) => matches!(role, OrgAdmin | OrgMember | SupplierContact) && own,
         // Exports and the facts beside the claims: whoever reads the assessment.
         ("GET", "/api/v1/assessments/{id}/export" | "/api/v1/assessments/{id}/evidence") => own || national,
+        // Evidence files: read with the assessment, kept and removed by those who answer it.
+        ("GET", "/api/v1/assessments/{id}/files" | "/api/v1/assessments/{id}/files/{file}") => {
+            own || national
+        }
+        ("POST", "/api/v1/assessments/{id}/files") | ("DELETE", "/api/v1/assessments/{id}/files/{file}") => {
+            matches!(role, OrgAdmin | OrgMember | SupplierContact) && own
+        }
         // The organisation keeps its own improvement plan; a regional lead within its region or
         // the national team approves it (never the organisation itself).
         ("POST", "/api/v1/assessments/{id}/plan/actions")
@@ -98,6 +105,11 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
         }
         ("POST", "/api/v1/assessments/{id}/plan/approve") => national || (role == RegionalLead && own),
         ("GET", "/api/v1/assurance/disagreements") => matches!(role, NationalAnalyst | RegionalLead),
+        // The SIRO: read with the organisation's assessments; named by whoever manages its users.
+        ("GET", "/api/v1/siro") => own || national,
+        ("GET", "/api/v1/siro/candidates") | ("PUT", "/api/v1/siro") => {
+            national || (matches!(role, RegionalLead | OrgAdmin) && own)
+        }
         // Alerts: listing is filtered to the footprint; issuing is national, or regional inside
         // the region; organisations answer their own.
         ("GET", "/api/v1/alerts") => reader,
@@ -691,6 +703,52 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
         }
         (_, p) if p.starts_with("/api/v1/suppliers/") || p.starts_with("/api/v1/certificates") => {
             supplier_request(app, route, own, write_org, n).await
+        }
+        ("GET", "/api/v1/assessments/{id}/files") => (
+            format!(
+                "/api/v1/assessments/{}/files",
+                disposable_assessment(app, org, n).await
+            ),
+            None,
+        ),
+        ("POST", "/api/v1/assessments/{id}/files") => (
+            format!(
+                "/api/v1/assessments/{}/files?name=walk-{n}.pdf&outcome=A1.a",
+                disposable_assessment(app, org, n).await
+            ),
+            Some(("%PDF-1.7 walk".to_owned(), "application/pdf")),
+        ),
+        ("GET" | "DELETE", "/api/v1/assessments/{id}/files/{file}") => {
+            let assessment = disposable_assessment(app, org, n).await;
+            let system = ward_app::Actor::system("walk", w.national);
+            let kept = app
+                .app
+                .add_evidence_file(
+                    &system,
+                    ward_app::assurance::files::NewEvidenceFile {
+                        assessment,
+                        outcome: None,
+                        file_name: format!("walk-{n}.pdf"),
+                        content: b"%PDF-1.7 walk".to_vec(),
+                    },
+                )
+                .await
+                .unwrap();
+            (
+                format!("/api/v1/assessments/{assessment}/files/{}", kept.id),
+                None,
+            )
+        }
+        ("GET", "/api/v1/siro") => (format!("/api/v1/siro?org={org}"), None),
+        ("GET", "/api/v1/siro/candidates") => (format!("/api/v1/siro/candidates?org={write_org}"), None),
+        ("PUT", "/api/v1/siro") => {
+            // The organisation's own admin, who may sign off there.
+            let user = if own {
+                w.users[&Role::OrgAdmin].id
+            } else {
+                w.foreign_admin.id
+            };
+            (route.1.to_owned(), j(json!({"org": write_org, "user": user})))
         }
         (_, p) => (p.to_owned(), None),
     };

@@ -15,6 +15,7 @@ mod coordinated;
 mod deliveries;
 mod deployments;
 mod escalation;
+mod evidence_files;
 mod exercises;
 mod exposure;
 mod exposure_rows;

@@ -301,6 +301,25 @@ async fn answers_save_one_at_a_time_and_the_questionnaire_resumes() {
             Some(json!({"status": "signed-off"})),
         )
         .await;
+        assert_eq!(status, 403, "{b}: no SIRO is named yet");
+        let siro = app.world.users[&Role::OrgAdmin].id;
+        let (status, named) = call(
+            &app,
+            &admin,
+            Method::PUT,
+            "/api/v1/siro",
+            Some(json!({"org": app.world.trust, "user": siro})),
+        )
+        .await;
+        assert_eq!(status, 200, "{b}: {named}");
+        let (status, _) = call(
+            &app,
+            &admin,
+            Method::POST,
+            &format!("/api/v1/assessments/{id}/status"),
+            Some(json!({"status": "signed-off"})),
+        )
+        .await;
         assert_eq!(status, 200, "{b}: the normal workflow carries on");
     }
 }

@@ -176,11 +176,109 @@ async fn an_organisation_answers_an_assessment_in_the_browser_from_draft_to_publ
     assert!(page.body.contains("Roles were named last week"));
     assert!(!page.body.contains("indicators not answered yet"));
 
-    for (to, shown) in [
-        ("submitted", "Submitted"),
-        ("signed-off", "Signed off"),
-        ("published", "Published"),
-    ] {
+    // Evidence: a file kept from the page, listed with a download link; a disguised one refused.
+    let page = v.get(&at).await;
+    assert!(page.body.contains("No files are kept"), "{}", page.body);
+    let kept = v
+        .post_file(
+            &format!("{at}/files"),
+            &[("csrf", &csrf), ("outcome", "A1.a")],
+            "asset-register.csv",
+            "asset,owner\nPAS,IT\n",
+        )
+        .await;
+    assert_eq!(kept.status, StatusCode::SEE_OTHER, "{}", kept.body);
+    let page = v.get(&at).await;
+    assert!(page.body.contains("asset-register.csv"), "{}", page.body);
+    assert!(page.body.contains("for A1.a"), "{}", page.body);
+    let link = page
+        .body
+        .split("href=\"")
+        .map(|x| x.split('"').next().unwrap_or_default())
+        .find(|h| h.contains("/files/"))
+        .expect("a download link")
+        .to_owned();
+    let got = v.get(&link).await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert_eq!(got.body, "asset,owner\nPAS,IT\n");
+    let refused = v
+        .post_file(
+            &format!("{at}/files"),
+            &[("csrf", &csrf), ("outcome", "")],
+            "notes.txt",
+            "<html><script>alert(1)</script></html>",
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("notes.txt"), "the refusal names the file");
+
+    let submitted = v
+        .post(&format!("{at}/status"), &[("csrf", &csrf), ("to", "submitted")])
+        .await;
+    assert_eq!(submitted.status, StatusCode::SEE_OTHER);
+    // Only the named SIRO signs off: none is named yet, so no "Sign off" button and a forged
+    // post is refused.
+    let page = v.get(&at).await;
+    assert!(page.body.contains("No SIRO is named yet"), "{}", page.body);
+    assert!(
+        !page.body.contains(">Sign off<"),
+        "no sign-off before a SIRO is named"
+    );
+    let early = v
+        .post(&format!("{at}/status"), &[("csrf", &csrf), ("to", "signed-off")])
+        .await;
+    assert_eq!(early.status, StatusCode::FORBIDDEN, "{}", early.body);
+    // A member of the organisation cannot name the SIRO; the admin names themselves from the
+    // list, which holds only people who may sign off there.
+    let admin = t.world.users[&Role::OrgAdmin].clone();
+    let member = t.world.users[&Role::OrgMember].clone();
+    assert!(
+        page.body.contains(&format!("value=\"{}\"", admin.id)),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains(&format!("value=\"{}\"", member.id)),
+        "members cannot sign off"
+    );
+    let mut m = Visitor::new(&t);
+    m.sign_in_user(&member).await;
+    let m_csrf = m.csrf().await;
+    let refused = m
+        .post(
+            &format!("{at}/siro"),
+            &[("csrf", m_csrf.as_str()), ("user", &member.id.to_string())],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "a member names nobody");
+    let wrong = v
+        .post(
+            &format!("{at}/siro"),
+            &[("csrf", &csrf), ("user", &member.id.to_string())],
+        )
+        .await;
+    assert_eq!(
+        wrong.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a member cannot be named SIRO"
+    );
+    let named = v
+        .post(
+            &format!("{at}/siro"),
+            &[("csrf", &csrf), ("user", &admin.id.to_string())],
+        )
+        .await;
+    assert_eq!(named.status, StatusCode::SEE_OTHER, "{}", named.body);
+    let page = v.get(&at).await;
+    assert!(page.body.contains("is the named SIRO"), "{}", page.body);
+    assert!(page.body.contains(">Sign off<"), "the SIRO sees the button");
+
+    for (to, shown) in [("signed-off", "Signed off"), ("published", "Published")] {
         let moved = v
             .post(&format!("{at}/status"), &[("csrf", &csrf), ("to", to)])
             .await;
@@ -193,6 +291,10 @@ async fn an_organisation_answers_an_assessment_in_the_browser_from_draft_to_publ
         );
     }
     let page = v.get(&at).await;
+    assert!(
+        page.body.contains("Signed off by "),
+        "the sign-off names its SIRO"
+    );
     assert!(
         !form_actions(&page.body)
             .iter()
