@@ -18,6 +18,7 @@ pub mod incidents;
 pub mod keys;
 pub mod people;
 mod query;
+pub mod recovery;
 pub mod refusals;
 pub mod restore_check;
 pub mod risks;
@@ -39,6 +40,7 @@ pub use incidents::IncidentStore;
 pub use keys::StoreKeys;
 pub use people::PeopleStore;
 pub use query::*;
+pub use recovery::RecoveryStore;
 pub use risks::RiskStore;
 pub use sector::SectorStore;
 pub use suppliers::SupplierStore;
@@ -505,6 +507,7 @@ pub trait Store:
     + ImprovementStore
     + PeopleStore
     + SupplierStore
+    + RecoveryStore
 {
 }
 impl<T> Store for T where
@@ -531,5 +534,6 @@ impl<T> Store for T where
         + ImprovementStore
         + PeopleStore
         + SupplierStore
+        + RecoveryStore
 {
 }

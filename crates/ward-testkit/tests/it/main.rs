@@ -28,6 +28,7 @@ mod people;
 mod pictures;
 mod questionnaire;
 mod reasons;
+mod recovery;
 mod risks;
 mod storage;
 mod suppliers;
