@@ -141,7 +141,9 @@ impl App {
             .validate()
             .map_err(crate::incidents::invalid)?;
             if plan.owner != current.owner
-                && !self.account_may(plan.owner, Action::WriteIncidents, current.org).await?
+                && !self
+                    .account_may(plan.owner, Action::WriteIncidents, current.org)
+                    .await?
             {
                 return Err(AppError::invalid(
                     "owner",

@@ -100,7 +100,9 @@ impl App {
             return Err(AppError::invalid("until", "is before since"));
         }
         let until = match q.until {
-            Some(u) => Some(start_of(u.tomorrow().map_err(|_| AppError::invalid("until", "too late"))?)?),
+            Some(u) => Some(start_of(
+                u.tomorrow().map_err(|_| AppError::invalid("until", "too late"))?,
+            )?),
             None => None,
         };
         let filter = RecoveryFilter {
@@ -112,7 +114,12 @@ impl App {
         };
         let facts = self.store().recovery_facts(&scope, &filter).await?;
         let by = q.by.unwrap_or_default();
-        let orgs: Vec<OrgId> = facts.iter().map(|f| f.org).collect::<BTreeSet<_>>().into_iter().collect();
+        let orgs: Vec<OrgId> = facts
+            .iter()
+            .map(|f| f.org)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
         let mut areas: HashMap<OrgId, Areas> = HashMap::new();
         if matches!(by, Grouping::Icb | Grouping::Region) {
             // The areas above the footprint's organisations are named whatever the caller's
@@ -173,9 +180,9 @@ impl App {
     ) -> AppResult<RecordedTimings> {
         let now = self.now();
         let scope = authorise(actor, Action::WriteExercises, now)?;
-        let by = actor
-            .user_id()
-            .ok_or_else(|| AppError::invalid("recorded_by", "is written by a signed-in person, not a token"))?;
+        let by = actor.user_id().ok_or_else(|| {
+            AppError::invalid("recorded_by", "is written by a signed-in person, not a token")
+        })?;
         let timings = timings.validate().map_err(crate::incidents::invalid)?;
         self.store()
             .record_exercise_timings(&scope, id, &timings, by, &actor.audit(now))

@@ -191,14 +191,24 @@ mod tests {
     fn exercise_timings_come_in_order() {
         assert!(timings(30, Some(90), Some(600)).validate().is_ok());
         assert!(timings(30, None, None).validate().is_ok());
-        assert_eq!(fields(timings(30, Some(10), None).validate().unwrap_err()), ["contained_minutes"]);
-        assert_eq!(fields(timings(30, None, Some(100)).validate().unwrap_err()), ["recovered_minutes"]);
+        assert_eq!(
+            fields(timings(30, Some(10), None).validate().unwrap_err()),
+            ["contained_minutes"]
+        );
+        assert_eq!(
+            fields(timings(30, None, Some(100)).validate().unwrap_err()),
+            ["recovered_minutes"]
+        );
         assert_eq!(
             fields(timings(30, Some(90), Some(60)).validate().unwrap_err()),
             ["recovered_minutes"]
         );
         assert_eq!(
-            fields(timings(MAX_EXERCISE_MINUTES + 1, None, None).validate().unwrap_err()),
+            fields(
+                timings(MAX_EXERCISE_MINUTES + 1, None, None)
+                    .validate()
+                    .unwrap_err()
+            ),
             ["detected_minutes"]
         );
     }

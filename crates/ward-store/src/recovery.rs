@@ -41,7 +41,11 @@ pub trait RecoveryStore: Send + Sync {
         audit: &AuditMeta,
     ) -> StoreResult<RecordedTimings>;
     /// The times recorded for a visible exercise's organisations inside the scope.
-    async fn exercise_timings(&self, scope: &Scope, exercise: ExerciseId) -> StoreResult<Vec<RecordedTimings>>;
+    async fn exercise_timings(
+        &self,
+        scope: &Scope,
+        exercise: ExerciseId,
+    ) -> StoreResult<Vec<RecordedTimings>>;
 }
 
 /// Refusals of timing writes, worded once for both backends.

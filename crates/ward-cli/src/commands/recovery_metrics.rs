@@ -34,7 +34,12 @@ fn rejected(option: &str, e: impl std::fmt::Display) -> anyhow::Error {
 
 fn words(m: &MeasureFigures) -> String {
     let w = |v: Option<u64>| v.map_or_else(|| "-".to_owned(), duration_label);
-    format!("{:>5} {:>12} {:>12}", m.count, w(m.median_minutes), w(m.p90_minutes))
+    format!(
+        "{:>5} {:>12} {:>12}",
+        m.count,
+        w(m.median_minutes),
+        w(m.p90_minutes)
+    )
 }
 
 pub(crate) async fn run(
@@ -46,7 +51,10 @@ pub(crate) async fn run(
 ) -> anyhow::Result<()> {
     let q = RecoveryQuery {
         by: Some(a.by.parse::<Grouping>().map_err(|_| {
-            rejected("by", format!("'{}': choose org, icb, region, category or supplier", a.by))
+            rejected(
+                "by",
+                format!("'{}': choose org, icb, region, category or supplier", a.by),
+            )
         })?),
         period: Some(
             a.period
@@ -85,7 +93,11 @@ pub(crate) async fn run(
     );
     for g in &r.groups {
         let f = &g.figures;
-        let name = if g.code.is_empty() { g.label.clone() } else { format!("{} ({})", g.label, g.code) };
+        let name = if g.code.is_empty() {
+            g.label.clone()
+        } else {
+            format!("{} ({})", g.label, g.code)
+        };
         println!(
             "  {:<40} {} {} {}",
             name.chars().take(40).collect::<String>(),

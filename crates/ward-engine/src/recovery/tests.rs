@@ -22,7 +22,10 @@ fn fact(o: u128, at: &str, detect: Option<u64>, contain: Option<u64>, recover: O
 #[test]
 fn medians_and_p90_only_where_counts_allow_and_nearest_rank() {
     let m = MeasureFigures::of(vec![10, 30, 20]);
-    assert_eq!((m.count, m.sum_minutes, m.median_minutes, m.p90_minutes), (3, 60, Some(20), None));
+    assert_eq!(
+        (m.count, m.sum_minutes, m.median_minutes, m.p90_minutes),
+        (3, 60, Some(20), None)
+    );
     let m = MeasureFigures::of(vec![5, 1]);
     assert_eq!((m.count, m.median_minutes), (2, None));
     let m = MeasureFigures::of((1..=10).collect());
@@ -71,12 +74,19 @@ fn groups_by_area_category_and_supplier_with_the_unrecorded_last() {
     assert_eq!(by_icb.total.exercises, 1);
     assert_eq!(by_icb.total.detect.count, 2);
     assert_eq!(by_icb.total.contain.sum_minutes, 120 + 30 + 60);
-    let keys: Vec<_> = by_icb.groups.iter().map(|g| (g.key, g.figures.incidents)).collect();
+    let keys: Vec<_> = by_icb
+        .groups
+        .iter()
+        .map(|g| (g.key, g.figures.incidents))
+        .collect();
     assert_eq!(keys, [(Some(GroupKey::Org(icb)), 1), (None, 1)]);
 
     let by_region = recovery_figures(&facts, Grouping::Region, Period::Quarter, &areas);
     assert_eq!(by_region.groups.len(), 1);
-    assert_eq!(by_region.groups[0].figures.incidents + by_region.groups[0].figures.exercises, 3);
+    assert_eq!(
+        by_region.groups[0].figures.incidents + by_region.groups[0].figures.exercises,
+        3
+    );
 
     let by_supplier = recovery_figures(&facts, Grouping::Supplier, Period::Quarter, &areas);
     let keys: Vec<_> = by_supplier.groups.iter().map(|g| g.key).collect();
@@ -99,7 +109,11 @@ fn the_trend_runs_through_empty_periods_in_london_time() {
         fact(1, "2026-09-30T10:00:00Z", Some(3), None, None),
     ];
     let f = recovery_figures(&facts, Grouping::Org, Period::Quarter, &HashMap::new());
-    let points: Vec<_> = f.trend.iter().map(|t| (t.period.as_str(), t.figures.incidents)).collect();
+    let points: Vec<_> = f
+        .trend
+        .iter()
+        .map(|t| (t.period.as_str(), t.figures.incidents))
+        .collect();
     assert_eq!(points, [("2026-Q1", 1), ("2026-Q2", 1), ("2026-Q3", 1)]);
     let f = recovery_figures(&facts, Grouping::Org, Period::Month, &HashMap::new());
     assert_eq!(f.trend.len(), 9);
@@ -107,7 +121,11 @@ fn the_trend_runs_through_empty_periods_in_london_time() {
     assert_eq!(f.trend[2].figures.incidents, 0);
     assert_eq!(f.trend[3].period, "2026-04");
     assert_eq!(f.trend[3].figures.incidents, 1);
-    assert!(recovery_figures(&[], Grouping::Org, Period::Month, &HashMap::new()).trend.is_empty());
+    assert!(
+        recovery_figures(&[], Grouping::Org, Period::Month, &HashMap::new())
+            .trend
+            .is_empty()
+    );
 }
 
 proptest! {

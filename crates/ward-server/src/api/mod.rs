@@ -12,10 +12,10 @@ pub mod exercises;
 pub mod exposure;
 pub mod impact;
 pub mod incidents;
-pub mod recovery;
 pub mod inventory;
 pub mod orgs;
 pub mod people;
+pub mod recovery;
 pub mod risks;
 pub mod suppliers;
 

@@ -79,5 +79,9 @@ pub async fn record_timings(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<ExerciseTimings>,
 ) -> ApiResult<Json<RecordedTimings>> {
-    Ok(Json(s.app.record_exercise_timings(&actor, exercise_id(&id)?, b).await?))
+    Ok(Json(
+        s.app
+            .record_exercise_timings(&actor, exercise_id(&id)?, b)
+            .await?,
+    ))
 }

@@ -190,7 +190,10 @@ pub(super) fn from_details(d: &IncidentDetails) -> TypedForm {
         put("ico_applies", "yes".into());
     }
     for (kind, ids) in [
-        (SERVICE, d.services.iter().map(ToString::to_string).collect::<Vec<_>>()),
+        (
+            SERVICE,
+            d.services.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        ),
         (ASSET, d.assets.iter().map(ToString::to_string).collect()),
         (SUPPLIER, d.suppliers.iter().map(ToString::to_string).collect()),
     ] {

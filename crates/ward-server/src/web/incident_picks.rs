@@ -66,7 +66,11 @@ impl Picks {
     /// The boxes of `choices`, and of anything `stored` holds that they do not offer (so saving
     /// never drops a link the list left out).
     pub(crate) fn new(choices: IncidentChoices, stored: Option<&IncidentDetails>) -> Self {
-        fn boxes(kind: &str, offered: Vec<ward_app::incident_choices::Pick>, stored: Vec<String>) -> Vec<PickBox> {
+        fn boxes(
+            kind: &str,
+            offered: Vec<ward_app::incident_choices::Pick>,
+            stored: Vec<String>,
+        ) -> Vec<PickBox> {
             let seen: HashSet<String> = offered.iter().map(|p| p.id.clone()).collect();
             let mut out: Vec<PickBox> = offered
                 .into_iter()
@@ -75,10 +79,15 @@ impl Picks {
                     label: p.label,
                 })
                 .collect();
-            out.extend(stored.into_iter().filter(|id| !seen.contains(id)).map(|id| PickBox {
-                name: format!("{kind}:{id}"),
-                label: format!("Recorded earlier ({id})"),
-            }));
+            out.extend(
+                stored
+                    .into_iter()
+                    .filter(|id| !seen.contains(id))
+                    .map(|id| PickBox {
+                        name: format!("{kind}:{id}"),
+                        label: format!("Recorded earlier ({id})"),
+                    }),
+            );
             out
         }
         let ids = |v: Option<Vec<String>>| v.unwrap_or_default();
@@ -102,9 +111,7 @@ impl Picks {
                 ids(stored.map(|d| d.suppliers.iter().map(ToString::to_string).collect())),
             ),
             assets_note: (total > offered).then(|| {
-                format!(
-                    "The first {MAX_CHOICES} of {total} assets are listed; the API takes any of them."
-                )
+                format!("The first {MAX_CHOICES} of {total} assets are listed; the API takes any of them.")
             }),
         }
     }

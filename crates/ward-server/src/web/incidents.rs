@@ -290,7 +290,10 @@ fn affected(p: &IncidentPage) -> Vec<(&'static str, String)> {
             .collect();
         out.push(("Suppliers implicated", names.join(", ")));
     }
-    for (label, n) in [("Services affected", d.services.len()), ("Assets affected", d.assets.len())] {
+    for (label, n) in [
+        ("Services affected", d.services.len()),
+        ("Assets affected", d.assets.len()),
+    ] {
         if n > 0 {
             out.push((label, n.to_string()));
         }

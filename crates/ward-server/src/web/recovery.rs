@@ -41,8 +41,16 @@ fn cells(m: &MeasureFigures) -> MeasureCells {
     let words = |v: Option<u64>| v.map_or_else(|| "too few".to_owned(), duration_label);
     MeasureCells {
         count: thousands(m.count),
-        median: if m.count == 0 { "none".into() } else { words(m.median_minutes) },
-        p90: if m.count == 0 { "none".into() } else { words(m.p90_minutes) },
+        median: if m.count == 0 {
+            "none".into()
+        } else {
+            words(m.median_minutes)
+        },
+        p90: if m.count == 0 {
+            "none".into()
+        } else {
+            words(m.p90_minutes)
+        },
     }
 }
 
@@ -79,7 +87,10 @@ fn line(label: String, f: &Figures) -> GroupLine {
         label,
         incidents: thousands(f.incidents),
         exercises: thousands(f.exercises),
-        measures: [&f.detect, &f.contain, &f.recover].into_iter().map(cells).collect(),
+        measures: [&f.detect, &f.contain, &f.recover]
+            .into_iter()
+            .map(cells)
+            .collect(),
     }
 }
 
@@ -181,7 +192,10 @@ pub(super) async fn page(
     );
     let periods: Vec<String> = r.trend.iter().map(|t| t.period.clone()).collect();
     let medians = |pick: fn(&Figures) -> &MeasureFigures| {
-        r.trend.iter().map(|t| pick(&t.figures).median_minutes).collect::<Vec<_>>()
+        r.trend
+            .iter()
+            .map(|t| pick(&t.figures).median_minutes)
+            .collect::<Vec<_>>()
     };
     let trend = trend_chart(
         "trend",
@@ -211,7 +225,10 @@ pub(super) async fn page(
         Spec {
             id: "chart-count",
             heading: "How many",
-            title: format!("Incidents and exercise results by {}", r.by.label().to_lowercase()),
+            title: format!(
+                "Incidents and exercise results by {}",
+                r.by.label().to_lowercase()
+            ),
             first: r.by.label(),
             counted: "Incidents and exercise results",
             marked_legend: Some("From exercises"),
@@ -231,7 +248,11 @@ pub(super) async fn page(
     let view = RecoveryPage {
         chrome: chrome_at(&page, Section::Incidents),
         title: "Recovery metrics".into(),
-        by: choices("By organisation", by_now, Grouping::iter().map(|g| (g, g.label()))),
+        by: choices(
+            "By organisation",
+            by_now,
+            Grouping::iter().map(|g| (g, g.label())),
+        ),
         periods: choices("Per quarter", period_now, Period::iter().map(|p| (p, p.label()))),
         sources: choices(
             "Incidents and exercises",
@@ -248,11 +269,21 @@ pub(super) async fn page(
         group_heading: r.by.label(),
         export,
         total: line("All".into(), &r.total),
-        lines: r.groups.iter().map(|g| line(g.label.clone(), &g.figures)).collect(),
+        lines: r
+            .groups
+            .iter()
+            .map(|g| line(g.label.clone(), &g.figures))
+            .collect(),
         charts: vec![
-            median_chart(&r, "chart-recover", "Time to recover", "time to recover", |f| &f.recover),
-            median_chart(&r, "chart-contain", "Time to contain", "time to contain", |f| &f.contain),
-            median_chart(&r, "chart-detect", "Time to detect", "time to detect", |f| &f.detect),
+            median_chart(&r, "chart-recover", "Time to recover", "time to recover", |f| {
+                &f.recover
+            }),
+            median_chart(&r, "chart-contain", "Time to contain", "time to contain", |f| {
+                &f.contain
+            }),
+            median_chart(&r, "chart-detect", "Time to detect", "time to detect", |f| {
+                &f.detect
+            }),
             count_chart,
         ],
         trend,

@@ -94,7 +94,7 @@ pub(crate) fn trend_chart(
     };
     let y_of = |v: u64| -> u32 {
         let span = u64::from(BOTTOM - TOP);
-        let up = if max == 0 { 0 } else { span * v / max };
+        let up = (span * v).checked_div(max).unwrap_or(0);
         BOTTOM - u32::try_from(up).unwrap_or(0)
     };
     let drawn = series
@@ -142,7 +142,13 @@ pub(crate) fn trend_chart(
             period: p.clone(),
             cells: series
                 .iter()
-                .map(|s| s.values.get(i).copied().flatten().map_or_else(|| "none".to_owned(), &words))
+                .map(|s| {
+                    s.values
+                        .get(i)
+                        .copied()
+                        .flatten()
+                        .map_or_else(|| "none".to_owned(), &words)
+                })
                 .collect(),
         })
         .collect();
@@ -185,7 +191,9 @@ mod tests {
 
     #[test]
     fn lines_break_where_a_period_has_no_value_and_scale_to_the_largest() {
-        let periods: Vec<String> = ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"].map(String::from).into();
+        let periods: Vec<String> = ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
+            .map(String::from)
+            .into();
         let c = trend_chart(
             "t",
             "Trend",

@@ -30,7 +30,8 @@ fn timing_row(r: &impl RowRead) -> StoreResult<RecordedTimings> {
         exercise: r.id("exercise_id")?,
         timings: ExerciseTimings {
             org: r.id("org_id")?,
-            detected_minutes: minutes(r, "detected_minutes")?.ok_or_else(|| corrupt_column("detected_minutes"))?,
+            detected_minutes: minutes(r, "detected_minutes")?
+                .ok_or_else(|| corrupt_column("detected_minutes"))?,
             contained_minutes: minutes(r, "contained_minutes")?,
             recovered_minutes: minutes(r, "recovered_minutes")?,
         },
@@ -71,7 +72,12 @@ async fn incident_facts<E: Exec + ?Sized>(
     let mut links = links_of(db, &ids).await?;
     rows.iter()
         .zip(&ids)
-        .map(|(r, id)| Ok(RecoveryFact::of_incident(&incident_row(r, links.remove(id).unwrap_or_default())?)))
+        .map(|(r, id)| {
+            Ok(RecoveryFact::of_incident(&incident_row(
+                r,
+                links.remove(id).unwrap_or_default(),
+            )?))
+        })
         .collect()
 }
 
@@ -174,7 +180,11 @@ impl<B: SqlBackend> RecoveryStore for B {
         })
     }
 
-    async fn exercise_timings(&self, scope: &Scope, exercise: ExerciseId) -> StoreResult<Vec<RecordedTimings>> {
+    async fn exercise_timings(
+        &self,
+        scope: &Scope,
+        exercise: ExerciseId,
+    ) -> StoreResult<Vec<RecordedTimings>> {
         let mut db = self.read().await?;
         let mut q = Sql::new(format!(
             "SELECT {TIMING_COLUMNS} FROM exercise_timings t WHERE t.exercise_id = $1"

@@ -77,16 +77,17 @@ pub async fn recovery_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()> {
     let fx = Fixture::new(store.clone(), "RC");
     let [_national, _region, icb, a, b] = fx.small_tree().await?;
     let supplier = fx
-        .save_orgs(vec![fx.org("S", "Pathology Supplier", OrgKind::Supplier, None)?])
+        .save_orgs(vec![fx.org(
+            "S",
+            "Pathology Supplier",
+            OrgKind::Supplier,
+            None,
+        )?])
         .await?
         .remove(0);
     let author = user("recovery-author")?;
     store.create_user(&author, &fx.meta(1)).await?;
-    let (scope_a, scope_b, scope_icb) = (
-        Scope::subtree(a.id),
-        Scope::subtree(b.id),
-        Scope::subtree(icb.id),
-    );
+    let (scope_a, scope_b, scope_icb) = (Scope::subtree(a.id), Scope::subtree(b.id), Scope::subtree(icb.id));
     let mut cursor = AuditCursor::at_end(&store).await?;
 
     // Suppliers implicated: stored, read back, only suppliers.
@@ -103,19 +104,25 @@ pub async fn recovery_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()> {
     let mut not_a_supplier = closed_incident(a.id, author.id, 300, NcscCategory::Moderate);
     not_a_supplier.details.suppliers = vec![b.id];
     check_err!(
-        store.create_incident(&scope_a, &not_a_supplier, &fx.meta(300)).await,
+        store
+            .create_incident(&scope_a, &not_a_supplier, &fx.meta(300))
+            .await,
         StoreError::Invalid(_),
         "a trust named as a supplier implicated"
     );
     let mut edited = i1.details.clone();
     edited.suppliers = vec![];
-    store.update_incident(&scope_a, i1.id, &edited, &fx.meta(101)).await?;
+    store
+        .update_incident(&scope_a, i1.id, &edited, &fx.meta(101))
+        .await?;
     check_eq!(
         store.get_incident(&scope_a, i1.id).await?.details.suppliers,
         Vec::<OrgId>::new(),
         "supplier removed by an edit"
     );
-    store.update_incident(&scope_a, i1.id, &i1.details, &fx.meta(102)).await?;
+    store
+        .update_incident(&scope_a, i1.id, &i1.details, &fx.meta(102))
+        .await?;
     cursor
         .expect(
             &store,
@@ -134,12 +141,24 @@ pub async fn recovery_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()> {
     let facts = store.recovery_facts(&scope_a, &all).await?;
     check_eq!(facts.len(), 1, "trust A sees its own incident only");
     check_eq!(
-        (facts[0].detect_minutes, facts[0].contain_minutes, facts[0].recover_minutes),
+        (
+            facts[0].detect_minutes,
+            facts[0].contain_minutes,
+            facts[0].recover_minutes
+        ),
         (Some(120), Some(30), Some(600)),
         "minutes from occurrence, detection"
     );
-    check_eq!(facts[0].suppliers, vec![supplier.id], "the fact names the supplier");
-    check_eq!(store.recovery_facts(&scope_icb, &all).await?.len(), 2, "the ICB sees both");
+    check_eq!(
+        facts[0].suppliers,
+        vec![supplier.id],
+        "the fact names the supplier"
+    );
+    check_eq!(
+        store.recovery_facts(&scope_icb, &all).await?.len(),
+        2,
+        "the ICB sees both"
+    );
     let by_supplier = RecoveryFilter {
         supplier: Some(supplier.id),
         ..RecoveryFilter::default()
@@ -154,7 +173,11 @@ pub async fn recovery_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()> {
         ..RecoveryFilter::default()
     };
     let found = store.recovery_facts(&scope_icb, &by_category).await?;
-    check_eq!(found.iter().map(|f| f.org).collect::<Vec<_>>(), vec![b.id], "by category");
+    check_eq!(
+        found.iter().map(|f| f.org).collect::<Vec<_>>(),
+        vec![b.id],
+        "by category"
+    );
     let later = RecoveryFilter {
         since: Some(at(150)),
         ..RecoveryFilter::default()
@@ -200,7 +223,10 @@ pub async fn recovery_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()> {
         StoreError::Forbidden { .. },
         "timings for a joint exercise from one of its trusts"
     );
-    let wrong_org = ExerciseTimings { org: b.id, ..t.clone() };
+    let wrong_org = ExerciseTimings {
+        org: b.id,
+        ..t.clone()
+    };
     check_err!(
         store
             .record_exercise_timings(&scope_icb, solo.id, &wrong_org, author.id, &fx.meta(403))
@@ -247,7 +273,11 @@ pub async fn recovery_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()> {
     let facts = store.recovery_facts(&scope_a, &exercises_only).await?;
     check_eq!(facts.len(), 1, "one exercise fact");
     check_eq!(
-        (facts[0].detect_minutes, facts[0].contain_minutes, facts[0].recover_minutes),
+        (
+            facts[0].detect_minutes,
+            facts[0].contain_minutes,
+            facts[0].recover_minutes
+        ),
         (Some(20), Some(30), Some(280)),
         "exercise minutes from the scenario's start and from detection"
     );

@@ -34,7 +34,13 @@ async fn call(
 
 /// A closed incident: began `to_detect` hours before detection on `day`, contained after
 /// `to_contain` hours and recovered `to_recover` hours after detection.
-fn closed(day: &str, to_detect: i64, to_contain: i64, to_recover: i64, suppliers: &[ward_core::OrgId]) -> Value {
+fn closed(
+    day: &str,
+    to_detect: i64,
+    to_contain: i64,
+    to_recover: i64,
+    suppliers: &[ward_core::OrgId],
+) -> Value {
     let detected: jiff::Timestamp = format!("{day}T09:00:00Z").parse().unwrap();
     let h = |n: i64| jiff::SignedDuration::from_hours(n);
     json!({
@@ -92,11 +98,19 @@ async fn recovery_metrics_sum_the_footprint_and_refuse_another_region() {
         .await;
         assert_eq!(status, 200, "{backend}: {body}");
         assert_eq!(body["total"]["incidents"], 3, "{backend}: {body}");
-        assert_eq!(body["total"]["recover"]["sum_minutes"], (10 + 20 + 30) * 60, "{backend}");
+        assert_eq!(
+            body["total"]["recover"]["sum_minutes"],
+            (10 + 20 + 30) * 60,
+            "{backend}"
+        );
         assert_eq!(body["total"]["recover"]["median_minutes"], 20 * 60, "{backend}");
         assert_eq!(body["total"]["detect"]["median_minutes"], 4 * 60, "{backend}");
         assert_eq!(body["total"]["recover"]["p90_minutes"], Value::Null, "{backend}");
-        assert_eq!(body["groups"].as_array().map(Vec::len), Some(1), "{backend}: {body}");
+        assert_eq!(
+            body["groups"].as_array().map(Vec::len),
+            Some(1),
+            "{backend}: {body}"
+        );
         assert_eq!(body["groups"][0]["code"], "Y56", "{backend}: London: {body}");
         let periods: Vec<&str> = body["trend"]
             .as_array()
@@ -115,8 +129,15 @@ async fn recovery_metrics_sum_the_footprint_and_refuse_another_region() {
             None,
         )
         .await;
-        assert_eq!(body["total"]["incidents"], 4, "{backend}: the nation sees all: {body}");
-        assert_eq!(body["groups"][0]["key"]["org"], json!(w.supplier), "{backend}: {body}");
+        assert_eq!(
+            body["total"]["incidents"], 4,
+            "{backend}: the nation sees all: {body}"
+        );
+        assert_eq!(
+            body["groups"][0]["key"]["org"],
+            json!(w.supplier),
+            "{backend}: {body}"
+        );
         assert_eq!(body["groups"][0]["figures"]["incidents"], 1, "{backend}");
         assert_eq!(body["groups"][1]["key"], Value::Null, "{backend}");
 
@@ -139,8 +160,18 @@ async fn recovery_metrics_sum_the_footprint_and_refuse_another_region() {
             None,
         )
         .await;
-        assert_eq!(status, 404, "{backend}: a region asking for another region's trust");
-        let (_, body) = call(&app, &member, Method::GET, "/api/v1/recovery-metrics?by=icb", None).await;
+        assert_eq!(
+            status, 404,
+            "{backend}: a region asking for another region's trust"
+        );
+        let (_, body) = call(
+            &app,
+            &member,
+            Method::GET,
+            "/api/v1/recovery-metrics?by=icb",
+            None,
+        )
+        .await;
         assert_eq!(body["total"]["incidents"], 3, "{backend}: {body}");
         let (_, body) = call(&app, &foreign, Method::GET, "/api/v1/recovery-metrics", None).await;
         assert_eq!(body["total"]["incidents"], 1, "{backend}: {body}");
@@ -157,13 +188,30 @@ async fn recovery_metrics_sum_the_footprint_and_refuse_another_region() {
         assert_eq!(res.status().as_u16(), 200, "{backend}");
         let csv = res.text().await.unwrap();
         let lines: Vec<&str> = csv.lines().collect();
-        assert!(lines[0].starts_with("row,code,name,incidents,exercises,"), "{backend}: {csv}");
+        assert!(
+            lines[0].starts_with("row,code,name,incidents,exercises,"),
+            "{backend}: {csv}"
+        );
         assert!(lines[1].starts_with("group,RJZ,"), "{backend}: {csv}");
-        assert!(lines[2].starts_with("total,,Total,3,0,3,720,240,"), "{backend}: {csv}");
-        assert_eq!(lines.iter().filter(|l| l.starts_with("trend,")).count(), 2, "{backend}");
+        assert!(
+            lines[2].starts_with("total,,Total,3,0,3,720,240,"),
+            "{backend}: {csv}"
+        );
+        assert_eq!(
+            lines.iter().filter(|l| l.starts_with("trend,")).count(),
+            2,
+            "{backend}"
+        );
 
         // Bad input names its field.
-        let (status, body) = call(&app, &member, Method::GET, "/api/v1/recovery-metrics?by=planet", None).await;
+        let (status, body) = call(
+            &app,
+            &member,
+            Method::GET,
+            "/api/v1/recovery-metrics?by=planet",
+            None,
+        )
+        .await;
         assert_eq!(status, 422, "{backend}: {body}");
         assert!(body.to_string().contains("by"), "{backend}: {body}");
     }
@@ -207,7 +255,10 @@ async fn exercise_times_count_in_the_metrics_and_only_those_who_run_it_record_th
         let bad = json!({"org": w.trust, "detected_minutes": 45, "contained_minutes": 30});
         let (status, body) = call(&app, &admin, Method::PUT, &timings, Some(bad)).await;
         assert_eq!(status, 422, "{backend}: {body}");
-        assert!(body.to_string().contains("contained_minutes"), "{backend}: {body}");
+        assert!(
+            body.to_string().contains("contained_minutes"),
+            "{backend}: {body}"
+        );
         let (status, _) = call(&app, &foreign, Method::PUT, &timings, Some(times.clone())).await;
         assert_eq!(status, 404, "{backend}: another trust records times");
         let (status, _) = call(&app, &member, Method::PUT, &timings, Some(times.clone())).await;
@@ -249,9 +300,18 @@ async fn the_incident_form_picks_services_assets_and_suppliers_and_refuses_a_for
         let html = page("/incidents/new").send().await.unwrap().text().await.unwrap();
         // The trust's own service and asset and the register's supplier are offered; the
         // foreign trust's asset is not.
-        assert!(html.contains(&format!("name=\"service:{}\"", w.trust_services[0])), "{backend}");
-        assert!(html.contains(&format!("name=\"asset:{}\"", w.trust_assets[0])), "{backend}");
-        assert!(html.contains(&format!("name=\"supplier:{}\"", w.supplier)), "{backend}");
+        assert!(
+            html.contains(&format!("name=\"service:{}\"", w.trust_services[0])),
+            "{backend}"
+        );
+        assert!(
+            html.contains(&format!("name=\"asset:{}\"", w.trust_assets[0])),
+            "{backend}"
+        );
+        assert!(
+            html.contains(&format!("name=\"supplier:{}\"", w.supplier)),
+            "{backend}"
+        );
         assert!(!html.contains(&w.foreign_assets[0].to_string()), "{backend}");
 
         let form = |extra: Vec<(String, String)>| {
@@ -287,9 +347,16 @@ async fn the_incident_form_picks_services_assets_and_suppliers_and_refuses_a_for
         let res = post(forged).send().await.unwrap();
         assert_eq!(res.status().as_u16(), 422, "{backend}");
         let body = res.text().await.unwrap();
-        assert!(body.contains("not assets of this organisation"), "{backend}: {body}");
+        assert!(
+            body.contains("not assets of this organisation"),
+            "{backend}: {body}"
+        );
         let (_, list) = call(&app, &member, Method::GET, "/api/v1/incidents", None).await;
-        assert_eq!(list.as_array().map(Vec::len), Some(0), "{backend}: nothing stored");
+        assert_eq!(
+            list.as_array().map(Vec::len),
+            Some(0),
+            "{backend}: nothing stored"
+        );
 
         // Its own service and asset and the supplier are stored, with when it began.
         let picked = form(vec![
@@ -298,26 +365,56 @@ async fn the_incident_form_picks_services_assets_and_suppliers_and_refuses_a_for
             (format!("supplier:{}", w.supplier), "yes".into()),
         ]);
         let res = post(picked).send().await.unwrap();
-        assert_eq!(res.status().as_u16(), 303, "{backend}: {}", res.text().await.unwrap());
+        assert_eq!(
+            res.status().as_u16(),
+            303,
+            "{backend}: {}",
+            res.text().await.unwrap()
+        );
         let (_, list) = call(&app, &member, Method::GET, "/api/v1/incidents", None).await;
         let d = &list[0]["incident"]["details"];
         assert_eq!(d["services"], json!([w.trust_services[0]]), "{backend}: {d}");
         assert_eq!(d["assets"], json!([w.trust_assets[0]]), "{backend}");
         assert_eq!(d["suppliers"], json!([w.supplier]), "{backend}");
-        assert_eq!(d["occurred_at"], "2026-06-19T06:00:00Z", "{backend}: London summer time");
+        assert_eq!(
+            d["occurred_at"], "2026-06-19T06:00:00Z",
+            "{backend}: London summer time"
+        );
         let id = list[0]["incident"]["id"].as_str().unwrap().to_owned();
-        let html = page(&format!("/incidents/{id}")).send().await.unwrap().text().await.unwrap();
+        let html = page(&format!("/incidents/{id}"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         assert!(html.contains("Suppliers implicated:"), "{backend}");
         assert!(
             html.contains(&format!("name=\"supplier:{}\" value=\"yes\" checked", w.supplier)),
             "{backend}: the edit form shows it ticked"
         );
         // The audit names what was picked.
-        let (_, audit) = call(&app, &as_role(&app, Role::OrgAdmin).await, Method::GET, "/api/v1/audit", None).await;
-        assert!(audit.to_string().contains(&w.supplier.to_string()), "{backend}: {audit}");
+        let (_, audit) = call(
+            &app,
+            &as_role(&app, Role::OrgAdmin).await,
+            Method::GET,
+            "/api/v1/audit",
+            None,
+        )
+        .await;
+        assert!(
+            audit.to_string().contains(&w.supplier.to_string()),
+            "{backend}: {audit}"
+        );
 
         // The recovery page draws its charts for the member.
-        let html = page("/recovery?by=supplier&period=month").send().await.unwrap().text().await.unwrap();
+        let html = page("/recovery?by=supplier&period=month")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         assert!(html.contains("<h1>Recovery metrics</h1>"), "{backend}");
         assert!(html.contains("Download these figures (CSV)"), "{backend}");
         assert!(html.contains("<svg class=\"chart-svg\""), "{backend}: {html}");
@@ -349,7 +446,10 @@ async fn a_tasks_owner_and_due_day_are_changed_and_others_are_refused() {
         )
         .await;
         assert_eq!(status, 200, "{backend}: {body}");
-        let task = format!("/api/v1/incidents/{id}/tasks/{}", body["task"]["id"].as_str().unwrap());
+        let task = format!(
+            "/api/v1/incidents/{id}/tasks/{}",
+            body["task"]["id"].as_str().unwrap()
+        );
 
         // A new owner who may work on the trust's incidents, a new day, a new title.
         let admin = w.users[&Role::OrgAdmin].id;
@@ -361,7 +461,10 @@ async fn a_tasks_owner_and_due_day_are_changed_and_others_are_refused() {
         assert_eq!(body["task"]["done_at"], Value::Null, "{backend}: still open");
         // Done in the same call, the plan untouched.
         let (_, body) = call(&app, &member, Method::PUT, &task, Some(json!({"done": true}))).await;
-        assert_eq!(body["task"]["title"], "Restore LIMS from backup", "{backend}: {body}");
+        assert_eq!(
+            body["task"]["title"], "Restore LIMS from backup",
+            "{backend}: {body}"
+        );
         assert!(body["task"]["done_at"].is_string(), "{backend}");
 
         // An auditor cannot own it; another trust cannot touch it; a blank title is refused.
@@ -373,7 +476,14 @@ async fn a_tasks_owner_and_due_day_are_changed_and_others_are_refused() {
         assert_eq!(status, 404, "{backend}: another trust edits the task");
         let (status, body) = call(&app, &member, Method::PUT, &task, Some(json!({"title": "  "}))).await;
         assert_eq!(status, 422, "{backend}: {body}");
-        let (_, audit) = call(&app, &as_role(&app, Role::OrgAdmin).await, Method::GET, "/api/v1/audit", None).await;
+        let (_, audit) = call(
+            &app,
+            &as_role(&app, Role::OrgAdmin).await,
+            Method::GET,
+            "/api/v1/audit",
+            None,
+        )
+        .await;
         assert!(audit.to_string().contains("incident.task.edit"), "{backend}");
     }
 }
