@@ -120,7 +120,7 @@ fn invalid(errors: Vec<ward_core::ValidationError>) -> AppError {
 /// A store refusal into the app's error: a shared exercise the caller may see but not change is
 /// forbidden (it already knows it exists); an invalid field the store names (`owner: ...`) keeps
 /// its name as the path.
-fn refused(e: StoreError) -> AppError {
+pub(crate) fn refused(e: StoreError) -> AppError {
     match e {
         StoreError::Forbidden {
             entity: "exercise",

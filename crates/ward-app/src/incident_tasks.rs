@@ -21,11 +21,21 @@ pub struct TaskView {
     pub overdue: bool,
 }
 
-/// Mark a task done (`true`) or open again (`false`).
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+/// A change to a task: mark it done (`true`) or open again (`false`), and or change its title,
+/// owner or due day. Whatever is left out stays as it was.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct TaskDone {
-    pub done: bool,
+pub struct TaskChange {
+    #[serde(default)]
+    pub done: Option<bool>,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub owner: Option<UserId>,
+    /// The day it is due (London), `2026-06-04`.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub due_on: Option<jiff::civil::Date>,
 }
 
 /// Someone who may own a task of an incident.
@@ -101,24 +111,57 @@ impl App {
         Ok(self.task_views(vec![task]).await?.remove(0))
     }
 
-    /// Mark a task of an incident in the caller's footprint done, or open again.
-    pub async fn set_incident_task_done(
+    /// Change a task of an incident in the caller's footprint: its title, owner or due day (the
+    /// owner under the same rule as a new task's), then done or open again.
+    pub async fn change_incident_task(
         &self,
         actor: &Actor,
         id: IncidentId,
         task: IncidentTaskId,
-        done: TaskDone,
+        change: TaskChange,
     ) -> AppResult<TaskView> {
         let now = self.now();
         let scope = authorise(actor, Action::WriteIncidents, now)?;
         let by = actor
             .user_id()
             .ok_or_else(|| AppError::invalid("done_by", "is a signed-in person, not a token"))?;
-        let task = self
+        let mut current = self
             .store()
-            .set_incident_task_done(&scope, id, task, done.done.then_some(by), &actor.audit(now))
-            .await?;
-        Ok(self.task_views(vec![task]).await?.remove(0))
+            .incident_tasks(&scope, id)
+            .await?
+            .into_iter()
+            .find(|t| t.id == task)
+            .ok_or_else(|| AppError::NotFound("task".into()))?;
+        if change.title.is_some() || change.owner.is_some() || change.due_on.is_some() {
+            let plan = TaskInput {
+                title: change.title.unwrap_or_else(|| current.title.clone()),
+                owner: change.owner.unwrap_or(current.owner),
+                due_on: change.due_on.unwrap_or(current.due_on),
+            }
+            .validate()
+            .map_err(crate::incidents::invalid)?;
+            if plan.owner != current.owner
+                && !self
+                    .account_may(plan.owner, Action::WriteIncidents, current.org)
+                    .await?
+            {
+                return Err(AppError::invalid(
+                    "owner",
+                    "must be an enabled account that may work on this organisation's incidents",
+                ));
+            }
+            current = self
+                .store()
+                .edit_incident_task(&scope, id, task, &plan, &actor.audit(now))
+                .await?;
+        }
+        if let Some(done) = change.done {
+            current = self
+                .store()
+                .set_incident_task_done(&scope, id, task, done.then_some(by), &actor.audit(now))
+                .await?;
+        }
+        Ok(self.task_views(vec![current]).await?.remove(0))
     }
 
     /// An incident's tasks, earliest due first.

@@ -37,6 +37,16 @@ pub struct IncidentPage {
     pub tasks: Vec<crate::incident_tasks::TaskView>,
     /// The alerts, exposures and risks it is linked to.
     pub links: IncidentLinks,
+    /// The suppliers implicated, named.
+    pub suppliers: Vec<NamedOrg>,
+}
+
+/// An organisation with its ODS code and name.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct NamedOrg {
+    pub id: OrgId,
+    pub code: String,
+    pub name: String,
 }
 
 /// A timeline entry with its time as written and its author's name.
@@ -135,9 +145,11 @@ impl App {
             created_at: now,
             updated_at: now,
         };
+        // A service, asset or supplier refused by the store is named as the field it came from.
         self.store()
             .create_incident(&scope, &incident, &actor.audit(now))
-            .await?;
+            .await
+            .map_err(crate::exercises::refused)?;
         Ok(self.incident_views(vec![incident]).await?.remove(0))
     }
 
@@ -153,7 +165,8 @@ impl App {
         let after = self
             .store()
             .update_incident(&scope, id, &details, &actor.audit(self.now()))
-            .await?;
+            .await
+            .map_err(crate::exercises::refused)?;
         Ok(self.incident_views(vec![after]).await?.remove(0))
     }
 
@@ -254,8 +267,22 @@ impl App {
             .collect();
         let tasks = self.store().incident_tasks(&scope, id).await?;
         let links = self.store().incident_links(&scope, id).await?;
+        let named = self
+            .store()
+            .org_labels(&ward_store::Scope::All, &incident.details.suppliers)
+            .await?;
+        let suppliers = incident
+            .details
+            .suppliers
+            .iter()
+            .map(|id| {
+                let (code, name) = named.get(id).cloned().unwrap_or_default();
+                NamedOrg { id: *id, code, name }
+            })
+            .collect();
         Ok(IncidentPage {
             links,
+            suppliers,
             view: self.incident_views(vec![incident]).await?.remove(0),
             timeline,
             tasks: self.task_views(tasks).await?,

@@ -138,6 +138,14 @@ pub struct IncidentDetails {
     pub services: Vec<ServiceId>,
     #[serde(default)]
     pub assets: Vec<AssetId>,
+    /// Suppliers implicated (organisations of kind supplier: whose product or service was the
+    /// way in, or was lost).
+    #[serde(default)]
+    pub suppliers: Vec<OrgId>,
+    /// When the incident began, if known (at or before detection): where time to detect starts.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub occurred_at: Option<Timestamp>,
     #[schema(value_type = String, format = DateTime)]
     pub detected_at: Timestamp,
     /// When the initial report was made.
@@ -210,6 +218,19 @@ impl IncidentDetails {
         self.services.dedup();
         self.assets.sort();
         self.assets.dedup();
+        self.suppliers.sort();
+        self.suppliers.dedup();
+        if self.suppliers.len() > MAX_LINKS {
+            errors.push(ValidationError::new("suppliers", format!("at most {MAX_LINKS}")));
+        }
+        if let Some(o) = self.occurred_at
+            && o > self.detected_at
+        {
+            errors.push(ValidationError::new(
+                "occurred_at",
+                format!("{o} is after the detection at {}", self.detected_at),
+            ));
+        }
         if self.services.len() > MAX_LINKS {
             errors.push(ValidationError::new("services", format!("at most {MAX_LINKS}")));
         }
@@ -546,6 +567,8 @@ mod tests {
             patient_harm: Consequence::MAJOR,
             services: vec![],
             assets: vec![],
+            suppliers: vec![],
+            occurred_at: None,
             detected_at: ts("2024-06-03T08:00:00Z"),
             reported_at: None,
             nis_applies: true,
@@ -592,6 +615,14 @@ mod tests {
         d.status = IncidentStatus::Contained;
         d.title = "  ".into();
         assert_eq!(fields(d.validate().unwrap_err()), ["title", "contained_at"]);
+        let mut d = details();
+        d.occurred_at = Some(ts("2024-06-03T08:00:01Z"));
+        assert_eq!(fields(d.validate().unwrap_err()), ["occurred_at"]);
+        let mut d = details();
+        d.occurred_at = Some(ts("2024-06-01T08:00:00Z"));
+        let s = OrgId::from_uuid(uuid::Uuid::from_u128(7));
+        d.suppliers = vec![s, s];
+        assert_eq!(d.validate().unwrap().suppliers, [s]);
     }
 
     #[test]

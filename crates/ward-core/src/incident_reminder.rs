@@ -165,6 +165,8 @@ mod tests {
                 patient_harm: Consequence::MAJOR,
                 services: vec![],
                 assets: vec![],
+                suppliers: vec![],
+                occurred_at: None,
                 detected_at: at,
                 reported_at: None,
                 nis_applies: true,

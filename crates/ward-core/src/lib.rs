@@ -22,6 +22,7 @@ pub mod keys;
 pub mod local_time;
 pub mod org;
 pub mod questionnaire;
+pub mod recovery;
 pub mod risk;
 pub mod role;
 pub mod search;

@@ -29,6 +29,7 @@ pub mod inventory;
 pub mod matcher;
 pub mod priority;
 pub mod purl;
+pub mod recovery;
 pub mod scan;
 pub mod software_name;
 pub mod supplier_register;

@@ -78,6 +78,16 @@ pub trait IncidentStore: Send + Sync {
         done: Option<UserId>,
         audit: &AuditMeta,
     ) -> StoreResult<IncidentTask>;
+    /// Change a task's title, owner and due day (audited as `incident.task.edit`); a task of
+    /// another incident is not found.
+    async fn edit_incident_task(
+        &self,
+        scope: &Scope,
+        incident: IncidentId,
+        task: IncidentTaskId,
+        plan: &ward_core::incident_task::TaskInput,
+        audit: &AuditMeta,
+    ) -> StoreResult<IncidentTask>;
     /// An incident's tasks, earliest due first.
     async fn incident_tasks(&self, scope: &Scope, id: IncidentId) -> StoreResult<Vec<IncidentTask>>;
     /// Replace what an incident in scope is linked to (audited as `incident.links`). Every alert

@@ -19,6 +19,7 @@ pub mod incidents;
 pub mod keys;
 pub mod people;
 mod query;
+pub mod recovery;
 pub mod refusals;
 pub mod restore_check;
 pub mod risks;
@@ -42,6 +43,7 @@ pub use incidents::IncidentStore;
 pub use keys::StoreKeys;
 pub use people::PeopleStore;
 pub use query::*;
+pub use recovery::RecoveryStore;
 pub use risks::RiskStore;
 pub use sector::SectorStore;
 pub use signoff::SignOffStore;
@@ -511,6 +513,7 @@ pub trait Store:
     + SupplierStore
     + SignOffStore
     + EvidenceFileStore
+    + RecoveryStore
 {
 }
 impl<T> Store for T where
@@ -539,5 +542,6 @@ impl<T> Store for T where
         + SupplierStore
         + SignOffStore
         + EvidenceFileStore
+        + RecoveryStore
 {
 }

@@ -234,6 +234,10 @@ impl RestoreChecker {
             "exercise_participants" => {
                 parses::<ward_core::exercise::ExerciseRole>(line, table, row, "role")?;
             }
+            "exercise_timings" => {
+                self.org_kind(line, table, row, "org_id")?;
+                self.require_user(line, table, row, "recorded_by", false)?;
+            }
             "exercise_actions" => {
                 self.org_kind(line, table, row, "org_id")?;
                 self.require_user(line, table, row, "owner_id", false)?;

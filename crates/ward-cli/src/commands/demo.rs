@@ -61,6 +61,7 @@ pub(crate) async fn run(mut settings: Settings, explicit_db: bool, a: DemoArgs) 
     let (logins, member) = create_personas(&app, &plan).await?;
     let risks = seed_risks(&app, member).await?;
     let trained = seed_people(&app, member, today).await?;
+    let incidents = super::demo_incidents::seed_incidents(&app, &plan, member).await?;
     eprintln!(
         "Loaded a {} demo sector: {orgs} organisations, {assets} assets in {:.1}s.",
         a.scale.as_str(),
@@ -73,6 +74,9 @@ pub(crate) async fn run(mut settings: Settings, explicit_db: bool, a: DemoArgs) 
     eprintln!("Risk register: {risks} risks raised from the member's organisation's top exposures.");
     eprintln!(
         "People: a training record of {trained} people and a board member accountable for cyber security in the member's organisation."
+    );
+    eprintln!(
+        "Incidents: {incidents} closed incidents with start, detection, containment and recovery times (Recovery metrics)."
     );
     print_logins(&logins, &settings, a.serve.listen.as_deref());
     if a.no_serve {

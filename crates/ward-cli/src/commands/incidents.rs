@@ -1,4 +1,4 @@
-//! `ward incidents list|report`: the sector's incidents with their reporting clocks, and recording
+//! `ward incidents list|report|metrics` (metrics in `recovery_metrics.rs`): the sector's incidents with their reporting clocks, and recording
 //! an incident in the name of the account that reported it, for scripts (`--json`) and people.
 //! Times are London time unless they carry an offset (`2026-06-03T09:15` or
 //! `2026-06-03T09:15+01:00`).
@@ -31,6 +31,8 @@ pub(crate) enum IncidentsCommand {
     },
     /// Record an incident for an organisation, reported by an account.
     Report(Box<ReportArgs>),
+    /// Time to detect, contain and recover, grouped, from incidents and exercises.
+    Metrics(super::recovery_metrics::MetricsArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -94,6 +96,8 @@ fn details(a: &ReportArgs) -> anyhow::Result<IncidentDetails> {
         patient_harm: Consequence::new(a.patient_harm).map_err(|e| rejected("patient_harm", e.message))?,
         services: vec![],
         assets: vec![],
+        suppliers: vec![],
+        occurred_at: None,
         detected_at,
         reported_at,
         nis_applies: !a.no_nis,
@@ -148,6 +152,13 @@ pub(crate) async fn run(settings: &Settings, json_out: bool, c: IncidentsCommand
                 );
             }
             Ok(())
+        }
+        IncidentsCommand::Metrics(a) => {
+            let org = match &a.org {
+                Some(o) => Some(org_by_code(&app, o).await?),
+                None => None,
+            };
+            super::recovery_metrics::run(&app, &op, json_out, a, org).await
         }
         IncidentsCommand::Report(a) => {
             let org = org_by_code(&app, &a.org).await?;

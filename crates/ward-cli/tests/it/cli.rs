@@ -362,6 +362,26 @@ fn small_demo_loads_and_prints_one_login_per_role() {
     assert_eq!(v["nation"].as_array().map(Vec::len), Some(1), "{v}");
     // So does its training record: 44 people, the nation's staff figure is the organisation's.
     assert!(err.contains("People: a training record of 44 people"), "{err}");
+    // And closed incidents with their times, so the recovery metrics have medians and a trend.
+    assert!(err.contains("Incidents: 10 closed incidents"), "{err}");
+    let o = db.ward(&["--json", "incidents", "metrics", "--by", "supplier"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["total"]["incidents"], 10, "{v}");
+    assert_eq!(v["total"]["recover"]["count"], 10, "{v}");
+    assert!(v["total"]["recover"]["p90_minutes"].is_u64(), "{v}");
+    assert_eq!(
+        v["groups"][0]["figures"]["incidents"], 3,
+        "the pathology supplier's: {v}"
+    );
+    assert!(v["trend"].as_array().is_some_and(|t| t.len() >= 5), "{v}");
+    let o = db.ward(&["incidents", "metrics", "--by", "region", "--csv"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let csv = String::from_utf8_lossy(&o.stdout);
+    assert!(csv.starts_with("row,code,name,incidents,exercises,"), "{csv}");
+    assert!(csv.contains("\ntotal,,Total,10,0,"), "{csv}");
+    let o = db.ward(&["incidents", "metrics", "--by", "planet"]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
     let o = db.ward(&["--json", "training", "rollup"]);
     assert!(o.status.success(), "{}", text(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();

@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use ward_app::incident_tasks::{TaskDone, TaskView};
+use ward_app::incident_tasks::{TaskChange, TaskView};
 use ward_app::incidents::{
     IncidentFigure, IncidentPage, IncidentQuery, IncidentView, NewIncident, TimelineView,
 };
@@ -101,23 +101,24 @@ pub async fn add_task(
     Ok(Json(s.app.add_incident_task(&actor, incident_id(&id)?, b).await?))
 }
 
-/// Mark an incident's task done, or open again.
+/// Change an incident's task: mark it done or open again, and or change its title, owner or due
+/// day (each left out stays as it was).
 #[utoipa::path(put, path = "/api/v1/incidents/{id}/tasks/{task}", tag = "incidents",
-    params(("id" = String, Path), ("task" = String, Path)), request_body = TaskDone,
+    params(("id" = String, Path), ("task" = String, Path)), request_body = TaskChange,
     responses((status = 200, body = TaskView), (status = 404, body = crate::error::ErrorBody),
         (status = 422, body = crate::error::ErrorBody)))]
 pub async fn set_task_done(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
     Path((id, task)): Path<(String, String)>,
-    ApiJson(b): ApiJson<TaskDone>,
+    ApiJson(b): ApiJson<TaskChange>,
 ) -> ApiResult<Json<TaskView>> {
     let task: IncidentTaskId = task
         .parse()
         .map_err(|_| ApiError::unprocessable("task", "not a valid identifier"))?;
     Ok(Json(
         s.app
-            .set_incident_task_done(&actor, incident_id(&id)?, task, b)
+            .change_incident_task(&actor, incident_id(&id)?, task, b)
             .await?,
     ))
 }

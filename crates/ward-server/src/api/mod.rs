@@ -16,6 +16,7 @@ pub mod incidents;
 pub mod inventory;
 pub mod orgs;
 pub mod people;
+pub mod recovery;
 pub mod risks;
 pub mod siro;
 pub mod suppliers;
@@ -354,6 +355,14 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
             post(coordinated::add_timeline),
         )
         .add(M::GET, "/api/v1/incidents/figures", get(incidents::figures))
+        .add(M::GET, "/api/v1/recovery-metrics", get(recovery::metrics))
+        .add(M::GET, "/api/v1/recovery-metrics/export", get(recovery::export))
+        .add(M::GET, "/api/v1/exercises/{id}/timings", get(recovery::timings))
+        .add(
+            M::PUT,
+            "/api/v1/exercises/{id}/timings",
+            put(recovery::record_timings),
+        )
         .add(M::GET, "/api/v1/suppliers", get(suppliers::register))
         .add(M::GET, "/api/v1/suppliers/{id}", get(suppliers::record))
         .add(
@@ -420,6 +429,7 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         incidents::add_task, incidents::set_task_done, incidents::set_links,
         coordinated::list, coordinated::create, coordinated::get, coordinated::link, coordinated::add_timeline,
         incidents::figures,
+        recovery::metrics, recovery::export, recovery::timings, recovery::record_timings,
         suppliers::register, suppliers::record, suppliers::put_assurance, suppliers::list_certificates,
         suppliers::add_certificate, suppliers::remove_certificate,
     ),

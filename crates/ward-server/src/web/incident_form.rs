@@ -14,6 +14,8 @@ use ward_core::local_time::{form_value, home_zone, parse_typed};
 use ward_core::risk::Consequence;
 use ward_core::tlp::Tlp;
 
+use super::incident_picks::{ASSET, PICKS, SERVICE, SUPPLIER, picked};
+
 /// A choice in a select: the value sent and the words shown.
 pub(crate) struct Choice {
     pub value: String,
@@ -56,7 +58,7 @@ impl TypedForm {
             .chain(self.general.iter().cloned())
             .collect()
     }
-    fn put(&mut self, field: &str, message: &str) {
+    pub(super) fn put(&mut self, field: &str, message: &str) {
         self.errors
             .entry(field.to_owned())
             .and_modify(|e| {
@@ -87,6 +89,7 @@ const FIELDS: &[(&str, &str)] = &[
     ("impact", "Impact"),
     ("resolution", "Resolution"),
     ("patient_harm", "Patient harm"),
+    ("occurred_at", "Began"),
     ("detected_at", "Detected"),
     ("reported_at", "Initial report made"),
     ("nis_reported_at", "NIS report made"),
@@ -100,6 +103,9 @@ const FIELDS: &[(&str, &str)] = &[
     ("kind", "Link to"),
     ("target", "Identifier"),
     ("advisory", "Advisory"),
+    ("services", "Services affected"),
+    ("assets", "Assets affected"),
+    ("suppliers", "Suppliers implicated"),
 ];
 
 fn field_label(field: &str) -> &str {
@@ -107,7 +113,8 @@ fn field_label(field: &str) -> &str {
 }
 
 /// The time fields of the details form, in the order of the form.
-pub(crate) const TIME_FIELDS: [&str; 6] = [
+pub(crate) const TIME_FIELDS: [&str; 7] = [
+    "occurred_at",
     "detected_at",
     "reported_at",
     "nis_reported_at",
@@ -182,7 +189,20 @@ pub(super) fn from_details(d: &IncidentDetails) -> TypedForm {
     if d.ico_applies {
         put("ico_applies", "yes".into());
     }
+    for (kind, ids) in [
+        (
+            SERVICE,
+            d.services.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        ),
+        (ASSET, d.assets.iter().map(ToString::to_string).collect()),
+        (SUPPLIER, d.suppliers.iter().map(ToString::to_string).collect()),
+    ] {
+        for id in ids {
+            put(&format!("{kind}:{id}"), "yes".into());
+        }
+    }
     for (k, t) in [
+        ("occurred_at", d.occurred_at),
         ("detected_at", Some(d.detected_at)),
         ("reported_at", d.reported_at),
         ("nis_reported_at", d.nis_reported_at),
@@ -224,8 +244,8 @@ fn chosen<T>(form: &mut TypedForm, field: &str, what: &str, read: impl Fn(&str) 
 }
 
 /// Read the details form; problems of reading (no choice made, not a time) are put on the form
-/// beside their fields. The services and assets affected are kept from `keep` (the stored
-/// incident; none for a new one).
+/// beside their fields. The services, assets and suppliers are those ticked when the form offered
+/// them (it says so with `picks`), else kept from `keep` (the stored incident; none for a new one).
 pub(super) fn details_from_form(
     form: &mut TypedForm,
     keep: Option<&IncidentDetails>,
@@ -256,6 +276,19 @@ pub(super) fn details_from_form(
         return None;
     }
     let time = |k: &str| times.get(k).copied().flatten();
+    let (services, assets, suppliers) = if form.checked(PICKS) {
+        (
+            picked(form, SERVICE, "services")?,
+            picked(form, ASSET, "assets")?,
+            picked(form, SUPPLIER, "suppliers")?,
+        )
+    } else {
+        (
+            keep.map(|d| d.services.clone()).unwrap_or_default(),
+            keep.map(|d| d.assets.clone()).unwrap_or_default(),
+            keep.map(|d| d.suppliers.clone()).unwrap_or_default(),
+        )
+    };
     Some(IncidentDetails {
         title: form.value("title").to_owned(),
         category: category?,
@@ -265,8 +298,10 @@ pub(super) fn details_from_form(
         impact: form.value("impact").to_owned(),
         resolution: form.value("resolution").to_owned(),
         patient_harm: patient_harm?,
-        services: keep.map(|d| d.services.clone()).unwrap_or_default(),
-        assets: keep.map(|d| d.assets.clone()).unwrap_or_default(),
+        services,
+        assets,
+        suppliers,
+        occurred_at: time("occurred_at"),
         detected_at: detected_at?,
         reported_at: time("reported_at"),
         nis_applies: form.checked("nis_applies"),
@@ -333,6 +368,8 @@ mod tests {
             patient_harm: Consequence::MAJOR,
             services: vec![],
             assets: vec![],
+            suppliers: vec![],
+            occurred_at: None,
             detected_at: "2026-06-03T08:00:00Z".parse().unwrap(),
             reported_at: Some("2026-06-03T20:00:00Z".parse().unwrap()),
             nis_applies: true,

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use super::incident_form::{
     Choice, TypedForm, categories, details_from_form, harms, severities, statuses, timeline_from_form, tlps,
 };
+use super::incident_picks::Picks;
 use super::views::{Chrome, Section};
 use super::{PageError, PageResult, Signed, WebForm, WebQuery, chrome_at, optional, render};
 use crate::state::AppState;
@@ -18,9 +19,9 @@ use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use ward_app::AppError;
 use ward_app::authz::Action;
-use ward_app::incident_tasks::{TaskDone, TaskOwner};
+use ward_app::incident_tasks::{TaskChange, TaskOwner};
 use ward_app::incidents::{IncidentPage, IncidentQuery, IncidentView, NewIncident};
-use ward_core::incident::{IncidentLinks, IncidentStatus};
+use ward_core::incident::{IncidentDetails, IncidentLinks, IncidentStatus};
 use ward_core::local_time::{parse_typed, show as when};
 use ward_core::risk::register::ExposureRef;
 use ward_core::{IncidentId, IncidentTaskId, OrgId};
@@ -161,6 +162,10 @@ struct IncidentDetailPage {
     /// What the incident is linked to, as shown: (what, address, the form's value to remove it).
     links: Vec<LinkLine>,
     choices: Choices,
+    /// The services, assets and suppliers offered on the edit form.
+    picks: Picks,
+    /// What the incident touched, as (what, words).
+    affected: Vec<(&'static str, String)>,
 }
 
 struct LinkLine {
@@ -199,7 +204,7 @@ struct TaskLine {
 }
 
 impl IncidentDetailPage {
-    fn build(s: &Signed, p: &IncidentPage, forms: Forms, owners: Vec<TaskOwner>) -> Self {
+    fn build(s: &Signed, p: &IncidentPage, forms: Forms, owners: Vec<TaskOwner>, picks: Picks) -> Self {
         let Forms {
             details: form,
             entry,
@@ -208,7 +213,11 @@ impl IncidentDetailPage {
             link: link_form,
         } = forms;
         let d = &p.view.incident.details;
-        let mut times = vec![("Detected", when(d.detected_at))];
+        let mut times = Vec::new();
+        if let Some(t) = d.occurred_at {
+            times.push(("Began", when(t)));
+        }
+        times.push(("Detected", when(d.detected_at)));
         for (label, t) in [
             ("Reported", d.reported_at),
             ("Contained", d.contained_at),
@@ -263,7 +272,44 @@ impl IncidentDetailPage {
                 })
                 .collect(),
             choices: Choices::new(),
+            picks,
+            affected: affected(p),
         }
+    }
+}
+
+/// What the incident touched, in words: its suppliers by name, and how many services and assets.
+fn affected(p: &IncidentPage) -> Vec<(&'static str, String)> {
+    let d = &p.view.incident.details;
+    let mut out = Vec::new();
+    if !p.suppliers.is_empty() {
+        let names: Vec<String> = p
+            .suppliers
+            .iter()
+            .map(|s| format!("{} ({})", s.name, s.code))
+            .collect();
+        out.push(("Suppliers implicated", names.join(", ")));
+    }
+    for (label, n) in [
+        ("Services affected", d.services.len()),
+        ("Assets affected", d.assets.len()),
+    ] {
+        if n > 0 {
+            out.push((label, n.to_string()));
+        }
+    }
+    out
+}
+
+/// The pickers for an incident form of `org`, for people who may write its incidents (none
+/// otherwise, or when the choices cannot be listed: the form then keeps what is stored).
+async fn picks_for(st: &AppState, s: &Signed, org: OrgId, stored: Option<&IncidentDetails>) -> Picks {
+    if !s.may(Action::WriteIncidents) {
+        return Picks::default();
+    }
+    match st.app.incident_choices(&s.actor, org).await {
+        Ok(choices) => Picks::new(choices, stored),
+        Err(_) => Picks::default(),
     }
 }
 
@@ -288,7 +334,8 @@ pub(super) async fn incident(
     let id = incident_id(&page, &id)?;
     let p = st.app.incident(&page.actor, id).await.map_err(page.fail())?;
     let owners = owners_for(&st, &page, id).await?;
-    let mut view = IncidentDetailPage::build(&page, &p, Forms::default(), owners);
+    let picks = picks_for(&st, &page, p.view.incident.org, Some(&p.view.incident.details)).await;
+    let mut view = IncidentDetailPage::build(&page, &p, Forms::default(), owners, picks);
     view.saved = q.saved.is_some();
     Ok(render(StatusCode::OK, &view))
 }
@@ -347,7 +394,8 @@ async fn page_again(st: &AppState, s: &Signed, id: IncidentId, which: Refused) -
         Refused::Link(f) => forms.link = f,
     }
     let owners = owners_for(st, s, id).await?;
-    let view = IncidentDetailPage::build(s, &p, forms, owners);
+    let picks = picks_for(st, s, p.view.incident.org, Some(&p.view.incident.details)).await;
+    let view = IncidentDetailPage::build(s, &p, forms, owners, picks);
     Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &view))
 }
 
@@ -451,6 +499,7 @@ struct NewIncidentPage {
     org: String,
     form: TypedForm,
     choices: Choices,
+    picks: Picks,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -458,27 +507,28 @@ pub(crate) struct NewQuery {
     org: Option<String>,
 }
 
-fn new_page(s: &Signed, org: OrgId, form: TypedForm, status: StatusCode) -> PageResult {
+async fn new_page(st: &AppState, s: &Signed, org: OrgId, form: TypedForm, status: StatusCode) -> PageResult {
     let view = NewIncidentPage {
         chrome: chrome_at(s, Section::Incidents),
         title: "Report an incident".into(),
         org: org.to_string(),
         form,
         choices: Choices::new(),
+        picks: picks_for(st, s, org, None).await,
     };
     Ok(render(status, &view))
 }
 
 /// `GET /incidents/new`: an empty form for the person's own organisation (or `?org=`).
 pub(super) async fn new_form(
-    State(_st): State<AppState>,
+    State(st): State<AppState>,
     s: Signed,
     WebQuery(q): WebQuery<NewQuery>,
 ) -> PageResult {
     let org = optional::<OrgId>("org", q.org.as_deref())
         .map_err(s.fail())?
         .unwrap_or(s.actor.org);
-    new_page(&s, org, super::incident_form::blank(), StatusCode::OK)
+    new_page(&st, &s, org, super::incident_form::blank(), StatusCode::OK).await
 }
 
 /// `POST /incidents/new`: report the incident.
@@ -493,7 +543,7 @@ pub(super) async fn create(
         .unwrap_or(s.actor.org);
     let mut form = TypedForm::from_sent(f);
     let Some(details) = details_from_form(&mut form, None) else {
-        return new_page(&s, org, form, StatusCode::UNPROCESSABLE_ENTITY);
+        return new_page(&st, &s, org, form, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
     match st
         .app
@@ -503,7 +553,7 @@ pub(super) async fn create(
         Ok(v) => saved(v.incident.id, ""),
         Err(e) => {
             refused(&s, &mut form, e)?;
-            new_page(&s, org, form, StatusCode::UNPROCESSABLE_ENTITY)
+            new_page(&st, &s, org, form, StatusCode::UNPROCESSABLE_ENTITY).await
         }
     }
 }
@@ -552,12 +602,13 @@ pub(super) async fn set_task_done(
         .map_err(|_| AppError::NotFound("task".into()))
         .map_err(s.fail())?;
     st.app
-        .set_incident_task_done(
+        .change_incident_task(
             &s.actor,
             id,
             task,
-            TaskDone {
-                done: f.done == "yes",
+            TaskChange {
+                done: Some(f.done == "yes"),
+                ..TaskChange::default()
             },
         )
         .await

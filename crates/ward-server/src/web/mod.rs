@@ -24,6 +24,7 @@ mod impact;
 mod impact_picture;
 mod import;
 mod incident_form;
+mod incident_picks;
 mod incidents;
 mod inventory;
 mod login;
@@ -31,11 +32,13 @@ mod pages;
 mod people;
 mod products;
 mod questionnaire;
+mod recovery;
 mod risk_form;
 mod risks;
 mod statement;
 mod statics;
 mod suppliers;
+mod trend_chart;
 pub mod views;
 
 use crate::auth::{WebActor, WebRedirect};
@@ -123,6 +126,7 @@ pub fn router(import_limit: usize) -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(import_limit)),
         )
         .route("/incidents", get(incidents::incidents))
+        .route("/recovery", get(recovery::page))
         .route("/incidents/new", get(incidents::new_form).post(incidents::create))
         .route(
             "/deployments",

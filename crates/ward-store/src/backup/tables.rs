@@ -614,6 +614,7 @@ pub const TABLES: &[BackupTable] = &[
             col("created_by", Uuid),
             col("created_at", Timestamp),
             col("updated_at", Timestamp),
+            col("occurred_at", Timestamp),
         ],
         &["id"],
     ),
@@ -709,6 +710,19 @@ pub const TABLES: &[BackupTable] = &[
             col("updated_at", Timestamp),
         ],
         &["id"],
+    ),
+    entry(
+        "exercise_timings",
+        &[
+            col("exercise_id", Uuid),
+            col("org_id", Uuid),
+            col("detected_minutes", Integer),
+            col("contained_minutes", Integer),
+            col("recovered_minutes", Integer),
+            col("recorded_by", Uuid),
+            col("recorded_at", Timestamp),
+        ],
+        &["exercise_id", "org_id"],
     ),
     entry(
         "deployments",

@@ -136,7 +136,7 @@ async fn exercise_in_scope<E: Exec>(db: &mut E, scope: &Scope, id: ExerciseId) -
 
 /// The exercise if every one of its organisations is in scope; not found when none is visible,
 /// forbidden when only some are.
-async fn writable<E: Exec>(db: &mut E, scope: &Scope, id: ExerciseId) -> StoreResult<Exercise> {
+pub(super) async fn writable<E: Exec>(db: &mut E, scope: &Scope, id: ExerciseId) -> StoreResult<Exercise> {
     let exercise = exercise_in_scope(db, scope, id).await?;
     if !matches!(scope, Scope::All) {
         let mut q = Sql::new("SELECT COUNT(*) AS n FROM exercise_orgs WHERE exercise_id = $1").arg(id);

@@ -1,7 +1,7 @@
 //! Incident tasks, once for both backends: rows of `incident_tasks`, each carrying its incident's
 //! organisation so that scope filters apply to it directly.
 
-use ward_core::incident_task::IncidentTask;
+use ward_core::incident_task::{IncidentTask, TaskInput};
 use ward_core::{IncidentId, IncidentTaskId, UserId};
 
 use super::incidents::incident_in_scope;
@@ -118,6 +118,43 @@ pub(super) async fn set_done<B: SqlBackend>(
     };
     let event = meta
         .change(action, "incident", incident.to_string())
+        .org(after.org)
+        .detail(detail(&after))
+        .build();
+    audit::append(&mut tx, b.keys(), event).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Change a task's title, owner and due day (audited as `incident.task.edit`); whether it is done
+/// stays as it was.
+pub(super) async fn edit<B: SqlBackend>(
+    b: &B,
+    scope: &Scope,
+    incident: IncidentId,
+    id: IncidentTaskId,
+    plan: &TaskInput,
+    meta: &AuditMeta,
+) -> StoreResult<IncidentTask> {
+    let mut tx = b.write().await?;
+    incident_in_scope(&mut tx, scope, incident).await?;
+    let before = one(&mut tx, incident, id).await?;
+    let after = IncidentTask {
+        title: plan.title.clone(),
+        owner: plan.owner,
+        due_on: plan.due_on,
+        ..before
+    };
+    tx.execute(
+        Sql::new("UPDATE incident_tasks SET title = $1, owner_id = $2, due_on = $3 WHERE id = $4")
+            .arg(after.title.as_str())
+            .arg(after.owner)
+            .arg(after.due_on)
+            .arg(id),
+    )
+    .await?;
+    let event = meta
+        .change("incident.task.edit", "incident", incident.to_string())
         .org(after.org)
         .detail(detail(&after))
         .build();

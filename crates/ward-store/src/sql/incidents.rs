@@ -20,15 +20,30 @@ use crate::{AuditMeta, Scope, StoreError, StoreResult};
 
 pub(super) const COLUMNS: &str = "id, org_id, title, category, severity, tlp, status, impact, resolution, \
     patient_harm, detected_at, reported_at, nis_applies, ico_applies, nis_reported_at, ico_reported_at, contained_at, \
-    recovered_at, created_by, created_at, updated_at";
+    recovered_at, created_by, created_at, updated_at, occurred_at";
 
 /// Link kinds as stored in `incident_links.kind`.
 const SERVICE: &str = "service";
 const ASSET: &str = "asset";
+/// A supplier implicated (an organisation of kind supplier).
+pub(super) const SUPPLIER: &str = "supplier";
 
-type Links = (Vec<ServiceId>, Vec<AssetId>);
+/// The services, assets and suppliers of an incident.
+#[derive(Default)]
+pub(super) struct Links {
+    services: Vec<ServiceId>,
+    assets: Vec<AssetId>,
+    suppliers: Vec<OrgId>,
+}
 
-pub(super) fn incident_row(r: &impl RowRead, (services, assets): Links) -> StoreResult<Incident> {
+pub(super) fn incident_row(
+    r: &impl RowRead,
+    Links {
+        services,
+        assets,
+        suppliers,
+    }: Links,
+) -> StoreResult<Incident> {
     let harm = u8::try_from(r.i64("patient_harm")?).map_err(|_| corrupt_column("patient_harm"))?;
     Ok(Incident {
         id: r.id("id")?,
@@ -44,6 +59,8 @@ pub(super) fn incident_row(r: &impl RowRead, (services, assets): Links) -> Store
             patient_harm: Consequence::new(harm).map_err(|_| corrupt_column("patient_harm"))?,
             services,
             assets,
+            suppliers,
+            occurred_at: r.opt_ts("occurred_at")?,
             detected_at: r.ts("detected_at")?,
             reported_at: r.opt_ts("reported_at")?,
             nis_applies: r.bool("nis_applies")?,
@@ -59,7 +76,7 @@ pub(super) fn incident_row(r: &impl RowRead, (services, assets): Links) -> Store
     })
 }
 
-/// The services and assets of the given incidents, by incident.
+/// The services, assets and suppliers of the given incidents, by incident.
 pub(super) async fn links_of<E: Exec + ?Sized>(
     db: &mut E,
     ids: &[IncidentId],
@@ -70,8 +87,9 @@ pub(super) async fn links_of<E: Exec + ?Sized>(
         let links = out.entry(IncidentId::from_uuid(l.owner)).or_default();
         let bad = || corrupt_column("target");
         match l.kind.as_str() {
-            SERVICE => links.0.push(l.target.parse().map_err(|_| bad())?),
-            ASSET => links.1.push(l.target.parse().map_err(|_| bad())?),
+            SERVICE => links.services.push(l.target.parse().map_err(|_| bad())?),
+            ASSET => links.assets.push(l.target.parse().map_err(|_| bad())?),
+            SUPPLIER => links.suppliers.push(l.target.parse().map_err(|_| bad())?),
             // Links to alerts, risks and exposures are read by `incident_links`.
             super::incident_links::ALERT | super::incident_links::RISK | super::incident_links::EXPOSURE => {}
             _ => return Err(corrupt_column("kind")),
@@ -95,7 +113,8 @@ pub(super) async fn incident_in_scope<E: Exec + ?Sized>(
     incident_row(&row, links.remove(&id).unwrap_or_default())
 }
 
-/// Refuse services or assets that are not the organisation's own.
+/// Refuse services or assets that are not the organisation's own, and suppliers implicated that
+/// are not suppliers.
 async fn check_links<E: Exec + ?Sized>(db: &mut E, org: OrgId, d: &IncidentDetails) -> StoreResult<()> {
     let checks = [
         (
@@ -122,22 +141,34 @@ async fn check_links<E: Exec + ?Sized>(db: &mut E, org: OrgId, d: &IncidentDetai
             return Err(refusals::not_the_orgs(field, what, missing));
         }
     }
+    let mut suppliers: Vec<_> = d.suppliers.iter().map(|s| *s.as_uuid()).collect();
+    suppliers.sort();
+    suppliers.dedup();
+    if !suppliers.is_empty() {
+        let kind = Arg::Text(Some(ward_core::org::OrgKind::Supplier.as_str().to_owned()));
+        let missing = count_in(db, "organisations", "kind = $1", kind, suppliers).await?;
+        if missing > 0 {
+            return Err(refusals::not_the_orgs("suppliers", "suppliers", missing));
+        }
+    }
     Ok(())
 }
 
 async fn write_links<E: Exec + ?Sized>(db: &mut E, id: IncidentId, d: &IncidentDetails) -> StoreResult<()> {
     db.execute(
-        Sql::new("DELETE FROM incident_links WHERE incident_id = $1 AND kind IN ($2, $3)")
+        Sql::new("DELETE FROM incident_links WHERE incident_id = $1 AND kind IN ($2, $3, $4)")
             .arg(id)
             .arg(SERVICE)
-            .arg(ASSET),
+            .arg(ASSET)
+            .arg(SUPPLIER),
     )
     .await?;
     let rows = d
         .services
         .iter()
         .map(|s| (SERVICE, s.to_string()))
-        .chain(d.assets.iter().map(|a| (ASSET, a.to_string())));
+        .chain(d.assets.iter().map(|a| (ASSET, a.to_string())))
+        .chain(d.suppliers.iter().map(|o| (SUPPLIER, o.to_string())));
     for (kind, target) in rows {
         db.execute(
             Sql::new("INSERT INTO incident_links (incident_id, kind, target) VALUES ($1, $2, $3)")
@@ -176,6 +207,7 @@ fn values(i: &Incident) -> Vec<Arg> {
         i.created_by.into_arg(),
         i.created_at.into_arg(),
         i.updated_at.into_arg(),
+        d.occurred_at.into_arg(),
     ]
 }
 
@@ -208,6 +240,7 @@ fn summary(i: &Incident) -> String {
     serde_json::json!({
         "title": d.title, "category": d.category.number(), "severity": d.severity,
         "status": d.status, "tlp": d.tlp, "patient_harm": d.patient_harm,
+        "services": d.services, "assets": d.assets, "suppliers": d.suppliers,
     })
     .to_string()
 }
@@ -377,6 +410,17 @@ impl<B: SqlBackend> IncidentStore for B {
         meta: &AuditMeta,
     ) -> StoreResult<IncidentTask> {
         super::incident_tasks::set_done(self, scope, incident, task, done, meta).await
+    }
+
+    async fn edit_incident_task(
+        &self,
+        scope: &Scope,
+        incident: IncidentId,
+        task: IncidentTaskId,
+        plan: &ward_core::incident_task::TaskInput,
+        meta: &AuditMeta,
+    ) -> StoreResult<IncidentTask> {
+        super::incident_tasks::edit(self, scope, incident, task, plan, meta).await
     }
 
     async fn incident_tasks(&self, scope: &Scope, id: IncidentId) -> StoreResult<Vec<IncidentTask>> {

@@ -43,6 +43,7 @@ mod org_plan;
 pub mod orgs;
 mod people;
 mod profiles;
+mod recovery;
 mod risks;
 pub mod rollups;
 mod row;

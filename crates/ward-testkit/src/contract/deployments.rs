@@ -30,6 +30,8 @@ fn incident(org: OrgId, author: UserId) -> Incident {
             patient_harm: Consequence::MAJOR,
             services: vec![],
             assets: vec![],
+            suppliers: vec![],
+            occurred_at: None,
             detected_at: at(10),
             reported_at: None,
             nis_applies: true,

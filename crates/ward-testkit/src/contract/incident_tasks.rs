@@ -29,6 +29,8 @@ pub(super) fn incident(org: OrgId, author: UserId) -> Incident {
             patient_harm: Consequence::MINOR,
             services: vec![],
             assets: vec![],
+            suppliers: vec![],
+            occurred_at: None,
             detected_at: at(10),
             reported_at: None,
             nis_applies: true,

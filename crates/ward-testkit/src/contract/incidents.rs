@@ -31,6 +31,8 @@ fn incident(org: OrgId, author: UserId, detected: i64) -> Incident {
             patient_harm: Consequence::MAJOR,
             services: vec![],
             assets: vec![],
+            suppliers: vec![],
+            occurred_at: None,
             detected_at: at(detected),
             reported_at: Some(at(detected + 3600)),
             nis_applies: true,

@@ -32,6 +32,7 @@ mod orgs;
 mod overview;
 mod people;
 mod products;
+mod recovery;
 mod risks;
 mod search;
 mod sector;
@@ -67,6 +68,7 @@ pub use orgs::{org_hierarchy_and_links, orgs_round_trip};
 pub use overview::overview_counts_follow_writes;
 pub use people::{people_round_trip, questionnaire_round_trip};
 pub use products::product_confirmation;
+pub use recovery::recovery_round_trip;
 pub use risks::risks_round_trip;
 pub use search::{asset_search_follows_writes, search_totals_stop_at_the_cap};
 pub use sector::sector_snapshot_holds_the_inventory;
@@ -128,6 +130,7 @@ macro_rules! contract_checks {
             suppliers_round_trip,
             siro_sign_off,
             evidence_files_round_trip,
+            recovery_round_trip,
         }
     };
 }

@@ -13,6 +13,7 @@ use ward_testkit::{TestApp, spawn_app};
 
 mod fixtures;
 mod people;
+mod recovery;
 mod routes;
 use fixtures::*;
 use routes::ROUTES;
@@ -165,6 +166,7 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
         }
         ("GET", "/api/v1/deployments") => matches!(role, NationalAnalyst | RegionalLead),
         (_, p) if people::is_people(p) => people::allowed(route, role, own),
+        (_, p) if recovery::is_recovery(p) => recovery::allowed(route, role, own),
         // Tasks, links, sector-wide incidents and figures: see `incident_response_allowed`.
         (_, p) if is_incident_response(p) => incident_response_allowed(route, role, own),
         // The supplier register: lists are filtered to the footprint (a supplier contact sees its
@@ -694,6 +696,7 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
             None,
         ),
         (_, p) if people::is_people(p) => people::call(app, route, org, n).await,
+        (_, p) if recovery::is_recovery(p) => recovery::call(app, route, org, write_org, n).await,
         (_, p)
             if p.starts_with("/api/v1/coordinated-incidents")
                 || p.contains("/tasks")

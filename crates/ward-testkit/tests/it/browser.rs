@@ -573,6 +573,8 @@ async fn a_tour_in_headless_chromium() {
         "/alerts/figures",
         "/risks",
         "/incidents",
+        "/incidents/new",
+        "/recovery",
         "/admin/users",
         "/admin/tokens",
         "/admin/audit",

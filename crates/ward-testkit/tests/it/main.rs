@@ -29,6 +29,7 @@ mod people;
 mod pictures;
 mod questionnaire;
 mod reasons;
+mod recovery;
 mod risks;
 mod storage;
 mod suppliers;
