@@ -88,3 +88,5 @@ id_type!(/// A sector-wide incident coordinating many organisations' local incid
     CoordinatedIncidentId);
 id_type!(/// A certificate an organisation holds (Cyber Essentials, Cyber Essentials Plus, ISO 27001).
     CertificateId);
+id_type!(/// An in-app notice: one notification as one person sees it in Ward.
+    NoticeId);

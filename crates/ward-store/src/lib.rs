@@ -16,6 +16,7 @@ pub mod first_seen;
 pub mod improvement;
 pub mod incidents;
 pub mod keys;
+pub mod notices;
 pub mod people;
 mod query;
 pub mod refusals;
@@ -37,6 +38,7 @@ pub use first_seen::FirstSeenStore;
 pub use improvement::ImprovementStore;
 pub use incidents::IncidentStore;
 pub use keys::StoreKeys;
+pub use notices::{DigestClaim, NoticeStore};
 pub use people::PeopleStore;
 pub use query::*;
 pub use risks::RiskStore;
@@ -505,6 +507,7 @@ pub trait Store:
     + ImprovementStore
     + PeopleStore
     + SupplierStore
+    + NoticeStore
 {
 }
 impl<T> Store for T where
@@ -531,5 +534,6 @@ impl<T> Store for T where
         + ImprovementStore
         + PeopleStore
         + SupplierStore
+        + NoticeStore
 {
 }

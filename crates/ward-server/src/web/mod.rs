@@ -15,6 +15,7 @@ mod assurance_plan;
 mod charts;
 mod coordinated;
 mod deliveries;
+mod notices;
 mod deployments;
 mod exercises;
 mod exposure;
@@ -161,6 +162,13 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         .route("/admin/tokens/{id}/revoke", post(admin::revoke_token))
         .route("/admin/audit", get(admin::audit))
         .route("/admin/audit/verify", post(admin::verify))
+        .route("/notices", get(notices::notices))
+        .route("/notices/read-all", post(notices::read_all))
+        .route("/notices/{id}/read", post(notices::read))
+        .route(
+            "/notices/preferences",
+            get(notices::preferences).post(notices::save_preferences),
+        )
         .route("/admin/deliveries", get(deliveries::deliveries))
         .route("/admin/deliveries/{job}/replay", post(deliveries::replay))
         .route("/people", get(people::people))
@@ -408,6 +416,8 @@ impl FromRequestParts<AppState> for Signed {
         chrome.can_read_exercises = can(Action::ReadExercises);
         chrome.can_read_deployments = can(Action::ReadDeployments);
         chrome.can_read_people = can(Action::ReadPeople);
+        // The header's unread count; a failure to count only leaves it out.
+        chrome.unread_notices = state.app.unread_notice_count(&actor).await.unwrap_or(0);
         Ok(Self { actor, view, chrome })
     }
 }

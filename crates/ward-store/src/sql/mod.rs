@@ -37,6 +37,7 @@ mod incident_tasks;
 mod incidents;
 pub mod inventory;
 pub mod jobs;
+mod notices;
 mod links;
 mod org_plan;
 pub mod orgs;
@@ -142,6 +143,7 @@ into_arg! {
     ward_core::ExerciseActionId => Uuid |v| *v.as_uuid();
     ward_core::ImprovementActionId => Uuid |v| *v.as_uuid();
     ward_core::BoardMemberId => Uuid |v| *v.as_uuid();
+    ward_core::NoticeId => Uuid |v| *v.as_uuid();
 }
 
 impl<T: IntoArg> IntoArg for Option<T> {

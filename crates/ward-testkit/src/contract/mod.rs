@@ -27,6 +27,7 @@ mod incidents;
 mod inventory;
 mod isolation;
 mod jobs;
+mod notices;
 mod orgs;
 mod overview;
 mod people;
@@ -60,6 +61,7 @@ pub use incidents::incidents_round_trip;
 pub use inventory::{assets_round_trip, services_round_trip, software_is_deduplicated};
 pub use isolation::isolation_between_organisations;
 pub use jobs::{jobs_claimed_once_under_concurrency, jobs_lifecycle};
+pub use notices::notices_round_trip;
 pub use orgs::{org_hierarchy_and_links, orgs_round_trip};
 pub use overview::overview_counts_follow_writes;
 pub use people::{people_round_trip, questionnaire_round_trip};
@@ -122,6 +124,7 @@ macro_rules! contract_checks {
             incident_reminders_recorded_once,
             coordinated_round_trip,
             suppliers_round_trip,
+            notices_round_trip,
         }
     };
 }
