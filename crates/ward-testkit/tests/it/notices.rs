@@ -197,3 +197,53 @@ async fn preferences_choose_the_channel_and_the_digest_goes_once_a_day() {
         assert_eq!(audit["total"], 1, "{b}: {audit}");
     }
 }
+
+#[tokio::test]
+async fn the_pages_show_the_unread_count_mark_read_and_save_choices() {
+    let clock = clock();
+    let (url, _got) = smtp_receiver().await;
+    let app = on_each_backend(&clock, with_mail(url), ServerSettings::default())
+        .await
+        .remove(0);
+    let national = Actor::system("test", app.world.national);
+    app.app.issue_alert(&national, log4shell(&app)).await.unwrap();
+    let mut v = crate::web::Visitor::new(&app);
+    v.sign_in_as(Role::OrgMember).await;
+    let home = v.get("/").await;
+    assert!(home.body.contains("href=\"/notices\""), "{}", home.body);
+    assert!(home.body.contains("1<span class=\"visually-hidden\"> unread"), "the count");
+    let page = v.get("/notices").await;
+    assert!(page.body.contains("Critical alert: Log4Shell"), "{}", page.body);
+    assert!(page.body.contains("Critical alerts"), "the topic in words");
+    assert!(!page.body.contains("alert_critical"), "no raw enum text");
+    let csrf = crate::web::hidden(&page.body, "csrf");
+    let done = v.post("/notices/read-all", &[("csrf", &csrf)]).await;
+    assert_eq!(done.location.as_deref(), Some("/notices"));
+    let page = v.get("/notices").await;
+    assert!(page.body.contains("All read."), "{}", page.body);
+    assert!(!page.body.contains("visually-hidden\"> unread"), "no count left");
+
+    let prefs = v.get("/notices/preferences").await;
+    assert!(prefs.body.contains("Daily digest e-mail only"), "{}", prefs.body);
+    let saved = v
+        .post(
+            "/notices/preferences",
+            &[("csrf", &csrf), ("alert_low", "digest"), ("reminder", "in_app")],
+        )
+        .await;
+    assert_eq!(saved.location.as_deref(), Some("/notices/preferences?saved=1"));
+    let member = app.world.users[&Role::OrgMember].id;
+    let p = app.store.notice_preferences(member).await.unwrap();
+    assert_eq!(p.channel(ward_core::notice::NoticeTopic::AlertLow), ward_core::notice::Channel::Digest);
+    assert_eq!(p.channel(ward_core::notice::NoticeTopic::Reminder), ward_core::notice::Channel::InApp);
+    let forged = v
+        .post("/notices/preferences", &[("csrf", "forged"), ("alert_low", "email")])
+        .await;
+    assert_eq!(forged.status.as_u16(), 403, "a forged post is refused");
+    let bad = v
+        .post("/notices/preferences", &[("csrf", &csrf), ("alert_low", "pigeon")])
+        .await;
+    assert_eq!(bad.status.as_u16(), 422);
+    let p = app.store.notice_preferences(member).await.unwrap();
+    assert_eq!(p.channel(ward_core::notice::NoticeTopic::AlertLow), ward_core::notice::Channel::Digest, "unchanged");
+}

@@ -76,8 +76,10 @@ async fn a_reminder_that_gave_up_is_listed_with_the_others_and_replayed_once_the
 
         // Listed, as a certificate reminder with no alert, to the trust's admin and the national
         // team; not to the other trust's admin.
+        // (Signed in afresh: the hours of retries outlived the first session.)
+        let admin = as_role(&app, Role::OrgAdmin).await;
         let (_, list) = call(&app, &admin, reqwest::Method::GET, "/api/v1/deliveries/dead", None).await;
-        let list = list.as_array().unwrap().clone();
+        let list = list.as_array().unwrap_or_else(|| panic!("{b}: {list}")).clone();
         assert_eq!(list.len(), 1, "{b}: {list:?}");
         let d = &list[0]["delivery"];
         assert_eq!(d["about"], "certificate_reminder", "{b}: {d}");
