@@ -44,7 +44,12 @@ pub trait NoticeStore: Send + Sync {
     ) -> StoreResult<Notice>;
     /// Mark all the user's unread notices for `orgs` read (`notice.read_all`, audited when any
     /// was unread). Returns how many.
-    async fn mark_all_notices_read(&self, user: UserId, orgs: &[OrgId], audit: &AuditMeta) -> StoreResult<u64>;
+    async fn mark_all_notices_read(
+        &self,
+        user: UserId,
+        orgs: &[OrgId],
+        audit: &AuditMeta,
+    ) -> StoreResult<u64>;
     /// The user's choices (topics without a choice are absent).
     async fn notice_preferences(&self, user: UserId) -> StoreResult<Preferences>;
     /// Several users' choices at once (users without any are absent).
@@ -53,7 +58,12 @@ pub trait NoticeStore: Send + Sync {
         users: &[UserId],
     ) -> StoreResult<std::collections::BTreeMap<UserId, Preferences>>;
     /// Replace the user's choices (`notice.preferences`, audited with before and after).
-    async fn set_notice_preferences(&self, user: UserId, prefs: &Preferences, audit: &AuditMeta) -> StoreResult<()>;
+    async fn set_notice_preferences(
+        &self,
+        user: UserId,
+        prefs: &Preferences,
+        audit: &AuditMeta,
+    ) -> StoreResult<()>;
     /// The users with at least one topic sent to the digest.
     async fn digest_users(&self) -> StoreResult<Vec<UserId>>;
     /// The user's notices for `orgs` of `topics` written in [`from`, `to`), oldest first.

@@ -147,7 +147,13 @@ async fn main() {
         },
         _ => Backend::Fresh(ward_testkit::db::fresh_sqlite_store().await),
     };
-    let app = spawn_app_configured(backend, Arc::new(SystemClock), settings, ServerSettings::default()).await;
+    let app = spawn_app_configured(
+        backend,
+        Arc::new(SystemClock),
+        settings,
+        ServerSettings::default(),
+    )
+    .await;
     let national = Actor::system("bench", app.world.national);
     let alert: ward_app::alerts::NewAlert = serde_json::from_value(serde_json::json!({
         "severity": "critical", "title": "Bench", "advisories": [app.world.advisory]
@@ -165,11 +171,16 @@ async fn main() {
         (JobKind::NotifyWebhook, &posts, base_posts),
     ] {
         let payload = match kind {
-            JobKind::NotifyEmail => serde_json::json!({ "alert": issued.alert, "org": trust, "user": member }),
+            JobKind::NotifyEmail => {
+                serde_json::json!({ "alert": issued.alert, "org": trust, "user": member })
+            }
             _ => serde_json::json!({ "alert": issued.alert, "org": trust }),
         };
         for _ in 0..n {
-            app.app.enqueue_job(kind, payload.clone(), None, 5, None).await.unwrap();
+            app.app
+                .enqueue_job(kind, payload.clone(), None, 5, None)
+                .await
+                .unwrap();
         }
         let secs = drain(&app.app, workers).await;
         let got = received.load(Ordering::Relaxed) - base;
@@ -183,5 +194,9 @@ async fn main() {
             })
         );
     }
-    assert_eq!(app.store.count_jobs(JobStatus::Dead).await.unwrap(), 0, "nothing gave up");
+    assert_eq!(
+        app.store.count_jobs(JobStatus::Dead).await.unwrap(),
+        0,
+        "nothing gave up"
+    );
 }

@@ -17,9 +17,9 @@ use ward_core::notice::{Notice, digest_window};
 use ward_core::{JobId, OrgId, UserId};
 use ward_store::{AuditMeta, DigestClaim};
 
+use crate::App;
 use crate::error::{AppError, AppResult};
 use crate::notify::{EMAIL_ATTEMPTS, MailSettings, dead_delivery_if_final};
-use crate::App;
 
 /// What one `notify.digest` job sends: one person's digest of one day.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -49,7 +49,11 @@ impl App {
             return None;
         }
         let day = zoned.date();
-        let at = day.at(hour, 0, 0, 0).to_zoned(jiff::tz::TimeZone::UTC).ok()?.timestamp();
+        let at = day
+            .at(hour, 0, 0, 0)
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .ok()?
+            .timestamp();
         Some((day, at))
     }
 
@@ -133,7 +137,10 @@ impl App {
         if topics.is_empty() || orgs.is_empty() {
             return Ok(Vec::new());
         }
-        Ok(self.store().notices_between(user, &orgs, &topics, from, to).await?)
+        Ok(self
+            .store()
+            .notices_between(user, &orgs, &topics, from, to)
+            .await?)
     }
 
     /// Queue the `notices.digest` job when today's digest has fallen due (once: a queued or
@@ -162,7 +169,11 @@ impl App {
             return Ok(());
         }
         let user = self.store().get_user(p.user).await.map_err(|e| e.to_string())?;
-        let subject = format!("[Ward] Your daily digest for {}: {} notices", p.day, notices.len());
+        let subject = format!(
+            "[Ward] Your daily digest for {}: {} notices",
+            p.day,
+            notices.len()
+        );
         self.send_mail(mail, user.email.as_str(), subject, digest_body(p.day, &notices))
             .await
     }

@@ -59,8 +59,14 @@ impl App {
             if channel != Channel::Email {
                 continue;
             }
-            self.enqueue_job(t.kind, payload, None, t.attempts, Some(&format!("{}:{user}", t.key)))
-                .await?;
+            self.enqueue_job(
+                t.kind,
+                payload,
+                None,
+                t.attempts,
+                Some(&format!("{}:{user}", t.key)),
+            )
+            .await?;
             queued += 1;
         }
         Ok(queued)

@@ -16,10 +16,10 @@ use serde::{Deserialize, Serialize};
 use ward_core::notice::{Notice, Preferences};
 use ward_core::{NoticeId, OrgId, UserId};
 
+use crate::App;
 use crate::actor::{Actor, Principal};
 use crate::authz::{Action, authorise};
 use crate::error::{AppError, AppResult};
-use crate::App;
 
 /// Most notices a list returns.
 pub const NOTICE_PAGE: u32 = 200;
@@ -108,7 +108,11 @@ impl App {
     }
 
     /// Replace the caller's notice preferences (audited as `notice.preferences`).
-    pub async fn set_notice_preferences(&self, actor: &Actor, change: PreferencesChange) -> AppResult<Preferences> {
+    pub async fn set_notice_preferences(
+        &self,
+        actor: &Actor,
+        change: PreferencesChange,
+    ) -> AppResult<Preferences> {
         let (user, _) = self.notice_reader(actor).await?;
         let prefs = Preferences {
             channels: change.channels,

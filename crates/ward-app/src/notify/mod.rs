@@ -23,8 +23,8 @@ use ward_core::alert::escalation::{Escalation, EscalationLevel};
 use ward_core::alert::{Alert, Clock, Recipient};
 use ward_core::audit::AuditActor;
 use ward_core::job::{DeadDelivery, DeliveryAbout, Job, JobKind};
-use ward_core::{AlertId, OrgId, UserId};
 use ward_core::notice::NoticeTopic;
+use ward_core::{AlertId, OrgId, UserId};
 use ward_store::Scope;
 
 use crate::notices::fan_out::Telling;

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use ward_core::audit::AuditActor;
 use ward_core::certificate::{Certificate, REMINDER_DAYS};
 use ward_core::job::{Job, JobKind};
-use ward_core::role::Role;
 use ward_core::notice::NoticeTopic;
+use ward_core::role::Role;
 use ward_core::{CertificateId, OrgId, UserId};
 
 use crate::notices::fan_out::Telling;

@@ -7,13 +7,13 @@ pub mod assurance;
 pub mod audit;
 pub mod coordinated;
 pub mod deliveries;
-pub mod notices;
 pub mod deployments;
 pub mod exercises;
 pub mod exposure;
 pub mod impact;
 pub mod incidents;
 pub mod inventory;
+pub mod notices;
 pub mod orgs;
 pub mod people;
 pub mod risks;
@@ -210,7 +210,11 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
         .add(M::GET, "/api/v1/notices", get(notices::list))
         .add(M::POST, "/api/v1/notices/read-all", post(notices::read_all))
         .add(M::GET, "/api/v1/notices/preferences", get(notices::preferences))
-        .add(M::PUT, "/api/v1/notices/preferences", put(notices::set_preferences))
+        .add(
+            M::PUT,
+            "/api/v1/notices/preferences",
+            put(notices::set_preferences),
+        )
         .add(M::POST, "/api/v1/notices/{id}/read", post(notices::read))
         .add(M::GET, "/api/v1/risks", get(risks::list))
         .add(M::POST, "/api/v1/risks", post(risks::create))

@@ -49,7 +49,10 @@ pub async fn read_all(
 /// `escalation`, `reminder`): `email` (straight away, the default), `digest` or `in_app`.
 #[utoipa::path(get, path = "/api/v1/notices/preferences", tag = "notices",
     responses((status = 200, body = Preferences), (status = 401, body = crate::error::ErrorBody)))]
-pub async fn preferences(State(s): State<AppState>, ApiActor(actor): ApiActor) -> ApiResult<Json<Preferences>> {
+pub async fn preferences(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> ApiResult<Json<Preferences>> {
     Ok(Json(s.app.notice_preferences(&actor).await?))
 }
 

@@ -155,11 +155,7 @@ pub(super) async fn preferences(
     page: Signed,
     axum::extract::Query(q): axum::extract::Query<SavedQuery>,
 ) -> PageResult {
-    let prefs = s
-        .app
-        .notice_preferences(&page.actor)
-        .await
-        .map_err(page.fail())?;
+    let prefs = s.app.notice_preferences(&page.actor).await.map_err(page.fail())?;
     let view = preferences_page(&page, &prefs, q.saved.is_some());
     Ok(render(StatusCode::OK, &view))
 }

@@ -116,17 +116,28 @@ impl<B: SqlBackend> NoticeStore for B {
             )
             .await?;
             n.read_at = Some(meta.at);
-            let event = meta.change("notice.read", "notice", id.to_string()).org(n.org).build();
+            let event = meta
+                .change("notice.read", "notice", id.to_string())
+                .org(n.org)
+                .build();
             audit::append(&mut tx, self.keys(), event).await?;
         }
         tx.commit().await?;
         Ok(n)
     }
 
-    async fn mark_all_notices_read(&self, user: UserId, orgs: &[OrgId], meta: &AuditMeta) -> StoreResult<u64> {
+    async fn mark_all_notices_read(
+        &self,
+        user: UserId,
+        orgs: &[OrgId],
+        meta: &AuditMeta,
+    ) -> StoreResult<u64> {
         let mut tx = self.write().await?;
         let mut q = Sql::new("UPDATE notices SET read_at = ");
-        q.bind(meta.at).push(" WHERE read_at IS NULL AND user_id = ").bind(user).push(" AND ");
+        q.bind(meta.at)
+            .push(" WHERE read_at IS NULL AND user_id = ")
+            .bind(user)
+            .push(" AND ");
         q.in_list(tx.dialect(), "org_id", uuids(orgs, |o| *o.as_uuid()));
         let n = tx.execute(q).await?;
         if n > 0 {
@@ -165,7 +176,12 @@ impl<B: SqlBackend> NoticeStore for B {
         Ok(out)
     }
 
-    async fn set_notice_preferences(&self, user: UserId, prefs: &Preferences, meta: &AuditMeta) -> StoreResult<()> {
+    async fn set_notice_preferences(
+        &self,
+        user: UserId,
+        prefs: &Preferences,
+        meta: &AuditMeta,
+    ) -> StoreResult<()> {
         let before = self.notice_preferences(user).await?;
         let mut tx = self.write().await?;
         tx.execute(Sql::new("DELETE FROM notice_preferences WHERE user_id = $1").arg(user))
@@ -201,10 +217,9 @@ impl<B: SqlBackend> NoticeStore for B {
 
     async fn digest_users(&self) -> StoreResult<Vec<UserId>> {
         let mut db = self.read().await?;
-        let q = Sql::new(
-            "SELECT DISTINCT user_id FROM notice_preferences WHERE channel = $1 ORDER BY user_id",
-        )
-        .arg(ward_core::notice::Channel::Digest.as_str());
+        let q =
+            Sql::new("SELECT DISTINCT user_id FROM notice_preferences WHERE channel = $1 ORDER BY user_id")
+                .arg(ward_core::notice::Channel::Digest.as_str());
         db.fetch_all(q).await?.iter().map(|r| r.id("user_id")).collect()
     }
 
@@ -224,7 +239,10 @@ impl<B: SqlBackend> NoticeStore for B {
             "topic",
             Arg::Texts(topics.iter().map(|t| t.as_str().to_owned()).collect()),
         );
-        q.push(" AND created_at >= ").bind(from).push(" AND created_at < ").bind(to);
+        q.push(" AND created_at >= ")
+            .bind(from)
+            .push(" AND created_at < ")
+            .bind(to);
         q.push(" ORDER BY created_at, id");
         db.fetch_all(q).await?.iter().map(notice_row).collect()
     }

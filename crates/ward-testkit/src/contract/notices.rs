@@ -64,7 +64,9 @@ pub async fn notices_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()> {
     let n3 = notice(alice.id, b.id, NoticeTopic::Reminder, "k3", 300);
     let nb = notice(bob.id, b.id, NoticeTopic::AlertCritical, "k1", 100);
     check_eq!(
-        store.add_notices(&[n1.clone(), n2.clone(), n3.clone(), nb.clone()]).await?,
+        store
+            .add_notices(&[n1.clone(), n2.clone(), n3.clone(), nb.clone()])
+            .await?,
         4,
         "four added"
     );
@@ -86,32 +88,50 @@ pub async fn notices_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()> {
         0,
         "no organisation: nothing"
     );
-    check_eq!(store.notices_of(bob.id, &[b.id], 10).await?, vec![nb.clone()], "Bob");
+    check_eq!(
+        store.notices_of(bob.id, &[b.id], 10).await?,
+        vec![nb.clone()],
+        "Bob"
+    );
 
     // Marking read: audited once; another person's notice, or one outside the organisations named,
     // is not found.
     check_err!(
-        store.mark_notice_read(bob.id, &[a.id, b.id], n1.id, &fx.meta(400)).await,
+        store
+            .mark_notice_read(bob.id, &[a.id, b.id], n1.id, &fx.meta(400))
+            .await,
         StoreError::NotFound { .. },
         "Bob marking Alice's notice"
     );
     check_err!(
-        store.mark_notice_read(alice.id, &[b.id], n1.id, &fx.meta(400)).await,
+        store
+            .mark_notice_read(alice.id, &[b.id], n1.id, &fx.meta(400))
+            .await,
         StoreError::NotFound { .. },
         "Alice without her role at A"
     );
-    let read = store.mark_notice_read(alice.id, &[a.id], n1.id, &fx.meta(400)).await?;
+    let read = store
+        .mark_notice_read(alice.id, &[a.id], n1.id, &fx.meta(400))
+        .await?;
     check_eq!(read.read_at, Some(at(400)), "read at");
-    store.mark_notice_read(alice.id, &[a.id], n1.id, &fx.meta(401)).await?;
+    store
+        .mark_notice_read(alice.id, &[a.id], n1.id, &fx.meta(401))
+        .await?;
     cursor
         .expect(&store, "one read", &[("notice.read", Some(a.id))])
         .await?;
     check_eq!(
-        store.mark_all_notices_read(alice.id, &[a.id], &fx.meta(402)).await?,
+        store
+            .mark_all_notices_read(alice.id, &[a.id], &fx.meta(402))
+            .await?,
         1,
         "the rest at A"
     );
-    check_eq!(store.unread_notices(alice.id, &[a.id, b.id]).await?, 1, "B's still unread");
+    check_eq!(
+        store.unread_notices(alice.id, &[a.id, b.id]).await?,
+        1,
+        "B's still unread"
+    );
     check_eq!(store.unread_notices(bob.id, &[b.id]).await?, 1, "Bob's untouched");
     cursor
         .expect(&store, "read all", &[("notice.read_all", None)])
@@ -126,11 +146,15 @@ pub async fn notices_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()> {
     let mut prefs = Preferences::default();
     prefs.channels.insert(NoticeTopic::AlertLow, Channel::Digest);
     prefs.channels.insert(NoticeTopic::AlertHigh, Channel::InApp);
-    store.set_notice_preferences(alice.id, &prefs, &fx.meta(500)).await?;
+    store
+        .set_notice_preferences(alice.id, &prefs, &fx.meta(500))
+        .await?;
     check_eq!(store.notice_preferences(alice.id).await?, prefs, "read back");
     let mut fewer = Preferences::default();
     fewer.channels.insert(NoticeTopic::AlertLow, Channel::Digest);
-    store.set_notice_preferences(alice.id, &fewer, &fx.meta(501)).await?;
+    store
+        .set_notice_preferences(alice.id, &fewer, &fx.meta(501))
+        .await?;
     check_eq!(store.notice_preferences(alice.id).await?, fewer, "replaced");
     let both = store.notice_preferences_of(&[alice.id, bob.id]).await?;
     check_eq!(both.get(&alice.id), Some(&fewer), "Alice's in the batch");
@@ -181,10 +205,9 @@ pub async fn notices_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()> {
     let (s1, s2) = (store.clone(), store.clone());
     let (c1, c2) = (claim.clone(), claim.clone());
     let (m1, m2) = (meta.clone(), meta.clone());
-    let (r1, r2) = tokio::join!(
-        async move { s1.claim_digest(&c1, &j1, &m1).await },
-        async move { s2.claim_digest(&c2, &j2, &m2).await }
-    );
+    let (r1, r2) = tokio::join!(async move { s1.claim_digest(&c1, &j1, &m1).await }, async move {
+        s2.claim_digest(&c2, &j2, &m2).await
+    });
     let (r1, r2) = (r1?, r2?);
     check_eq!(u8::from(r1) + u8::from(r2), 1, "one of two racing claims wins");
     let third = job(JobKind::NotifyDigest, 601);
@@ -232,7 +255,11 @@ pub async fn notices_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()> {
     let records = cursor
         .expect(&store, "dead", &[("certificate.reminder.dead", Some(a.id))])
         .await?;
-    check_eq!(records[0].event.entity_id, dead.job.to_string(), "named by its job");
+    check_eq!(
+        records[0].event.entity_id,
+        dead.job.to_string(),
+        "named by its job"
+    );
     let replay = job(JobKind::NotifyEmail, 800);
     let done = store
         .replay_dead_delivery(&Scope::subtree(a.id), dead.job, &replay, &fx.meta(800))

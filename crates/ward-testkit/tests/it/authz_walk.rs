@@ -112,9 +112,8 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
         ("GET", "/api/v1/deliveries/dead") => matches!(role, NationalAnalyst | OrgAdmin),
         ("POST", "/api/v1/deliveries/dead/{job}/replay") => national || (role == OrgAdmin && own),
         // Notices: everyone reads and marks their own; another person's notice is not found.
-        ("GET" | "PUT", "/api/v1/notices/preferences") | (_, "/api/v1/notices" | "/api/v1/notices/read-all") => {
-            true
-        }
+        ("GET" | "PUT", "/api/v1/notices/preferences")
+        | (_, "/api/v1/notices" | "/api/v1/notices/read-all") => true,
         ("POST", "/api/v1/notices/{id}/read") => own,
         // Risk registers: every role but supplier contacts reads its footprint (lists are filtered,
         // an organisation outside it is refused); an organisation writes its own; only an admin

@@ -20,7 +20,13 @@ async fn get(app: &TestApp, s: &(String, String), path: &str) -> (u16, Value) {
     (status, res.json().await.unwrap_or(Value::Null))
 }
 
-async fn send(app: &TestApp, s: &(String, String), method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
+async fn send(
+    app: &TestApp,
+    s: &(String, String),
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
     let mut req = with_session(client().request(method, app.url(path)), s);
     if let Some(b) = body {
         req = req.json(&b);
@@ -79,7 +85,14 @@ async fn each_person_reads_and_marks_only_their_own_notices_while_they_hold_the_
         assert!(n["read_at"].is_string(), "{b}");
         let (_, after) = get(&app, &member, "/api/v1/notices").await;
         assert_eq!(after["unread"], 0, "{b}");
-        let (status, all) = send(&app, &foreign, reqwest::Method::POST, "/api/v1/notices/read-all", None).await;
+        let (status, all) = send(
+            &app,
+            &foreign,
+            reqwest::Method::POST,
+            "/api/v1/notices/read-all",
+            None,
+        )
+        .await;
         assert_eq!((status, all["marked"].as_u64()), (200, Some(1)), "{b}");
 
         // A person who loses the role that made them a recipient no longer sees the notice.
@@ -99,7 +112,10 @@ async fn each_person_reads_and_marks_only_their_own_notices_while_they_hold_the_
                 .await
                 .unwrap();
         }
-        assert!(app.app.notices(&as_member).await.unwrap().notices.is_empty(), "{b}");
+        assert!(
+            app.app.notices(&as_member).await.unwrap().notices.is_empty(),
+            "{b}"
+        );
         let id: ward_core::NoticeId = id.parse().unwrap();
         assert!(
             app.app.mark_notice_read(&as_member, id).await.is_err(),
@@ -136,7 +152,14 @@ async fn preferences_choose_the_channel_and_the_digest_goes_once_a_day() {
         )
         .await;
         assert_eq!(status, 200, "{b}: {p}");
-        send(&app, &admin, reqwest::Method::PUT, prefs, Some(json!({"channels": {"alert_critical": "in_app"}}))).await;
+        send(
+            &app,
+            &admin,
+            reqwest::Method::PUT,
+            prefs,
+            Some(json!({"channels": {"alert_critical": "in_app"}})),
+        )
+        .await;
         let (status, bad) = send(
             &app,
             &member,
@@ -147,15 +170,25 @@ async fn preferences_choose_the_channel_and_the_digest_goes_once_a_day() {
         .await;
         assert_eq!(status, 422, "{b}: {bad}");
         let (_, p) = get(&app, &member, prefs).await;
-        assert_eq!(p["channels"]["alert_critical"], "digest", "{b}: the refusal changed nothing");
+        assert_eq!(
+            p["channels"]["alert_critical"], "digest",
+            "{b}: the refusal changed nothing"
+        );
 
         let national = Actor::system("test", app.world.national);
         app.app.issue_alert(&national, log4shell(&app)).await.unwrap();
         run_due(&app).await;
         let mails: Vec<_> = got.lock().unwrap().drain(..).collect();
         let told: Vec<&String> = mails.iter().flat_map(|m| &m.rcpt).collect();
-        assert_eq!(mails.len(), 2, "{b}: the responder and the foreign admin only: {told:?}");
-        assert!(!told.contains(&&member_email) && !told.contains(&&admin_email), "{b}");
+        assert_eq!(
+            mails.len(),
+            2,
+            "{b}: the responder and the foreign admin only: {told:?}"
+        );
+        assert!(
+            !told.contains(&&member_email) && !told.contains(&&admin_email),
+            "{b}"
+        );
         let (_, list) = get(&app, &member, "/api/v1/notices").await;
         assert_eq!(list["unread"], 1, "{b}: the notice is in Ward all the same");
 
@@ -173,7 +206,11 @@ async fn preferences_choose_the_channel_and_the_digest_goes_once_a_day() {
                 None => app.app.send_notice_digests().await,
             }
         });
-        assert_eq!(one.unwrap().queued + two.unwrap().queued, 1, "{b}: one digest queued");
+        assert_eq!(
+            one.unwrap().queued + two.unwrap().queued,
+            1,
+            "{b}: one digest queued"
+        );
         app.app.queue_notice_digest().await.unwrap();
         run_due(&app).await;
         app.app.queue_notice_digest().await.unwrap();
@@ -211,7 +248,10 @@ async fn the_pages_show_the_unread_count_mark_read_and_save_choices() {
     v.sign_in_as(Role::OrgMember).await;
     let home = v.get("/").await;
     assert!(home.body.contains("href=\"/notices\""), "{}", home.body);
-    assert!(home.body.contains("1<span class=\"visually-hidden\"> unread"), "the count");
+    assert!(
+        home.body.contains("1<span class=\"visually-hidden\"> unread"),
+        "the count"
+    );
     let page = v.get("/notices").await;
     assert!(page.body.contains("Critical alert: Log4Shell"), "{}", page.body);
     assert!(page.body.contains("Critical alerts"), "the topic in words");
@@ -234,16 +274,32 @@ async fn the_pages_show_the_unread_count_mark_read_and_save_choices() {
     assert_eq!(saved.location.as_deref(), Some("/notices/preferences?saved=1"));
     let member = app.world.users[&Role::OrgMember].id;
     let p = app.store.notice_preferences(member).await.unwrap();
-    assert_eq!(p.channel(ward_core::notice::NoticeTopic::AlertLow), ward_core::notice::Channel::Digest);
-    assert_eq!(p.channel(ward_core::notice::NoticeTopic::Reminder), ward_core::notice::Channel::InApp);
+    assert_eq!(
+        p.channel(ward_core::notice::NoticeTopic::AlertLow),
+        ward_core::notice::Channel::Digest
+    );
+    assert_eq!(
+        p.channel(ward_core::notice::NoticeTopic::Reminder),
+        ward_core::notice::Channel::InApp
+    );
     let forged = v
-        .post("/notices/preferences", &[("csrf", "forged"), ("alert_low", "email")])
+        .post(
+            "/notices/preferences",
+            &[("csrf", "forged"), ("alert_low", "email")],
+        )
         .await;
     assert_eq!(forged.status.as_u16(), 403, "a forged post is refused");
     let bad = v
-        .post("/notices/preferences", &[("csrf", &csrf), ("alert_low", "pigeon")])
+        .post(
+            "/notices/preferences",
+            &[("csrf", &csrf), ("alert_low", "pigeon")],
+        )
         .await;
     assert_eq!(bad.status.as_u16(), 422);
     let p = app.store.notice_preferences(member).await.unwrap();
-    assert_eq!(p.channel(ward_core::notice::NoticeTopic::AlertLow), ward_core::notice::Channel::Digest, "unchanged");
+    assert_eq!(
+        p.channel(ward_core::notice::NoticeTopic::AlertLow),
+        ward_core::notice::Channel::Digest,
+        "unchanged"
+    );
 }

@@ -38,7 +38,13 @@ async fn flaky_smtp() -> (String, Arc<AtomicBool>, Arc<Mutex<Vec<Received>>>) {
     (url, down, got)
 }
 
-async fn call(app: &TestApp, s: &(String, String), method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
+async fn call(
+    app: &TestApp,
+    s: &(String, String),
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
     let mut req = with_session(client().request(method, app.url(path)), s);
     if let Some(b) = body {
         req = req.json(&b);
@@ -60,7 +66,14 @@ async fn a_reminder_that_gave_up_is_listed_with_the_others_and_replayed_once_the
         let admin = as_role(&app, Role::OrgAdmin).await;
         let cert = json!({"org": "RJZ", "kind": "cyber_essentials_plus", "reference": "IASME-9",
             "issued_on": "2026-01-01", "expires_on": "2026-12-31"});
-        let (status, _) = call(&app, &admin, reqwest::Method::POST, "/api/v1/certificates", Some(cert)).await;
+        let (status, _) = call(
+            &app,
+            &admin,
+            reqwest::Method::POST,
+            "/api/v1/certificates",
+            Some(cert),
+        )
+        .await;
         assert_eq!(status, 200, "{b}");
 
         // The 60-day reminder: its e-mail fails five times and gives up.
@@ -78,7 +91,14 @@ async fn a_reminder_that_gave_up_is_listed_with_the_others_and_replayed_once_the
         // team; not to the other trust's admin.
         // (Signed in afresh: the hours of retries outlived the first session.)
         let admin = as_role(&app, Role::OrgAdmin).await;
-        let (_, list) = call(&app, &admin, reqwest::Method::GET, "/api/v1/deliveries/dead", None).await;
+        let (_, list) = call(
+            &app,
+            &admin,
+            reqwest::Method::GET,
+            "/api/v1/deliveries/dead",
+            None,
+        )
+        .await;
         let list = list.as_array().unwrap_or_else(|| panic!("{b}: {list}")).clone();
         assert_eq!(list.len(), 1, "{b}: {list:?}");
         let d = &list[0]["delivery"];
@@ -88,10 +108,24 @@ async fn a_reminder_that_gave_up_is_listed_with_the_others_and_replayed_once_the
         assert_eq!(list[0]["org"]["code"], "RJZ", "{b}");
         let job = d["job"].as_str().unwrap().to_owned();
         let national = as_role(&app, Role::NationalAnalyst).await;
-        let (_, all) = call(&app, &national, reqwest::Method::GET, "/api/v1/deliveries/dead", None).await;
+        let (_, all) = call(
+            &app,
+            &national,
+            reqwest::Method::GET,
+            "/api/v1/deliveries/dead",
+            None,
+        )
+        .await;
         assert_eq!(all.as_array().unwrap().len(), 1, "{b}");
         let foreign = app.session_for(&app.world.foreign_admin).await;
-        let (_, theirs) = call(&app, &foreign, reqwest::Method::GET, "/api/v1/deliveries/dead", None).await;
+        let (_, theirs) = call(
+            &app,
+            &foreign,
+            reqwest::Method::GET,
+            "/api/v1/deliveries/dead",
+            None,
+        )
+        .await;
         assert_eq!(theirs.as_array().unwrap().len(), 0, "{b}");
         let replay = format!("/api/v1/deliveries/dead/{job}/replay");
         let (status, _) = call(&app, &foreign, reqwest::Method::POST, &replay, None).await;
@@ -118,9 +152,23 @@ async fn a_reminder_that_gave_up_is_listed_with_the_others_and_replayed_once_the
         let mails: Vec<_> = got.lock().unwrap().drain(..).collect();
         assert_eq!(mails.len(), 1, "{b}: delivered once");
         assert!(mails[0].data.contains("Cyber Essentials Plus"), "{b}");
-        let (_, audit) = call(&app, &national, reqwest::Method::GET, "/api/v1/audit?action=certificate.reminder.dead", None).await;
+        let (_, audit) = call(
+            &app,
+            &national,
+            reqwest::Method::GET,
+            "/api/v1/audit?action=certificate.reminder.dead",
+            None,
+        )
+        .await;
         assert_eq!(audit["total"], 1, "{b}: {audit}");
-        let (_, audit) = call(&app, &national, reqwest::Method::GET, "/api/v1/audit?action=delivery.replay", None).await;
+        let (_, audit) = call(
+            &app,
+            &national,
+            reqwest::Method::GET,
+            "/api/v1/audit?action=delivery.replay",
+            None,
+        )
+        .await;
         assert_eq!(audit["total"], 1, "{b}: {audit}");
     }
 }
