@@ -485,6 +485,19 @@ pub fn restore_detail(counts: &crate::BackupCounts) -> String {
     )
 }
 
+/// A column holding an enum's text must read back as that enum.
+fn parse_text<E: std::str::FromStr>(
+    line: usize,
+    table: &str,
+    row: &Map<String, Value>,
+    column: &str,
+) -> StoreResult<E> {
+    text(row, column)
+        .unwrap_or_default()
+        .parse()
+        .map_err(|_| RestoreChecker::bad(line, table, format!("{column} is not a value Ward knows")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -526,17 +539,4 @@ mod tests {
         assert!(risk_score_rule(1, "risks", &risk_row(no_safety, 15, "extreme")).is_err());
         assert!(risk_score_rule(1, "risks", &risk_row("[]", 15, "extreme")).is_err());
     }
-}
-
-/// A column holding an enum's text must read back as that enum.
-fn parse_text<E: std::str::FromStr>(
-    line: usize,
-    table: &str,
-    row: &Map<String, Value>,
-    column: &str,
-) -> StoreResult<E> {
-    text(row, column)
-        .unwrap_or_default()
-        .parse()
-        .map_err(|_| RestoreChecker::bad(line, table, format!("{column} is not a value Ward knows")))
 }
