@@ -529,7 +529,8 @@ mod tests {
         assert!(keys.contains(&"smtp_url".to_owned()));
         assert!(keys.contains(&"webhooks".to_owned()));
         assert!(keys.contains(&"alert_escalation".to_owned()));
-        assert_eq!(keys.len(), 31);
+        assert!(keys.contains(&"digest_hour".to_owned()));
+        assert_eq!(keys.len(), 32);
         for (k, _) in SETTING_HELP {
             assert!(keys.contains(&(*k).to_owned()), "help for unknown setting {k}");
         }
