@@ -113,10 +113,13 @@ pub enum Action {
     ManageSuppliers,
     /// Record the organisation's own certificates (Cyber Essentials, CE Plus, ISO 27001).
     RecordCertificates,
+    /// Read and mark one's own in-app notices and choose how one is told (every role; only ever
+    /// one's own, see `crate::notices`).
+    ReadNotices,
 }
 
 impl Action {
-    pub const ALL: [Action; 43] = [
+    pub const ALL: [Action; 44] = [
         Self::ReadOrgs,
         Self::ImportOrgs,
         Self::ReadInventory,
@@ -160,6 +163,7 @@ impl Action {
         Self::ReadSuppliers,
         Self::ManageSuppliers,
         Self::RecordCertificates,
+        Self::ReadNotices,
     ];
 }
 
@@ -171,6 +175,8 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
     match (role, action) {
         // Reference data: every role reads it whole.
         (_, ReadFrameworks) => Some(Scope::All),
+        // Everyone reads their own notices; the use cases confine them to the person.
+        (_, ReadNotices) => Some(Scope::Orgs(vec![org])),
         (NationalAnalyst, PublishProfiles | ManageRiskVocabulary) => Some(Scope::All),
         (
             NationalAnalyst,

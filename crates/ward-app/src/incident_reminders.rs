@@ -20,7 +20,9 @@ use crate::App;
 use crate::actor::Actor;
 use crate::authz::{Action, authorise};
 use crate::error::{AppError, AppResult};
+use crate::notices::fan_out::Telling;
 use crate::notify::{EMAIL_ATTEMPTS, MailSettings};
+use ward_core::notice::NoticeTopic;
 
 /// Reminders whose notices one run queues at most (the next run takes the rest).
 const NOTICE_BATCH: u32 = 500;
@@ -86,29 +88,39 @@ impl App {
         let now = self.now();
         let mut queued = 0;
         for r in self.store().unqueued_incident_reminders(NOTICE_BATCH).await? {
-            if self.settings().mail.is_some() {
-                for user in self.reminded(&r, now).await? {
-                    let key = format!(
-                        "notify.email:incident:{}:{}:{}:{user}",
-                        r.incident,
-                        r.subject.key(),
-                        r.stage
-                    );
-                    let payload = ReminderEmail {
-                        reminder: r.clone(),
-                        user,
-                    };
-                    self.enqueue_job(
-                        ward_core::job::JobKind::NotifyEmail,
-                        serde_json::to_value(&payload).map_err(|e| AppError::Internal(e.to_string()))?,
-                        None,
-                        EMAIL_ATTEMPTS,
-                        Some(&key),
-                    )
-                    .await?;
-                    queued += 1;
-                }
+            let key = format!(
+                "notify.email:incident:{}:{}:{}",
+                r.incident,
+                r.subject.key(),
+                r.stage
+            );
+            let what = match r.subject {
+                ReminderSubject::Clock { clock } => clock.label().to_owned(),
+                ReminderSubject::Task { .. } => "A task".to_owned(),
+            };
+            let telling = Telling {
+                topic: NoticeTopic::Reminder,
+                org: r.org,
+                title: format!("Incident reminder: {what} is {}", r.stage.label().to_lowercase()),
+                body: format!(
+                    "{what} on one of your organisation's incidents is {} (due {}).",
+                    r.stage.label().to_lowercase(),
+                    ward_core::local_time::show(r.due_at)
+                ),
+                link: format!("/incidents/{}", r.incident),
+                key,
+                kind: ward_core::job::JobKind::NotifyEmail,
+                attempts: EMAIL_ATTEMPTS,
+            };
+            let mut each = Vec::new();
+            for user in self.reminded(&r, now).await? {
+                let payload = ReminderEmail {
+                    reminder: r.clone(),
+                    user,
+                };
+                each.push((user, crate::notify::json(serde_json::to_value(&payload))?));
             }
+            queued += self.tell(&telling, each).await?;
             self.store().mark_incident_reminder_queued(&r, now).await?;
         }
         Ok(queued)

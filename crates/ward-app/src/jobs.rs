@@ -75,6 +75,8 @@ impl JobRunner {
         r.register(Arc::new(crate::incident_reminders::IncidentRemindJob));
         r.register(Arc::new(crate::suppliers::CertificateReminderJob));
         r.register(Arc::new(crate::suppliers::CertificateEmailJob));
+        r.register(Arc::new(crate::notices::digest::NoticeDigestJob));
+        r.register(Arc::new(crate::notices::digest::DigestEmailJob));
         r
     }
 

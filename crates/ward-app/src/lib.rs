@@ -23,6 +23,7 @@ pub mod incident_tasks;
 pub mod incidents;
 pub mod inventory;
 pub mod jobs;
+pub mod notices;
 pub mod notify;
 pub mod people;
 pub mod products;

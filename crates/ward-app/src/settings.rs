@@ -52,6 +52,8 @@ pub struct AppSettings {
     pub mail: Option<crate::notify::MailSettings>,
     /// Signed webhooks per organisation (by ODS code).
     pub webhooks: Vec<crate::notify::WebhookTarget>,
+    /// The hour (UTC, 0 to 23) the daily digest of notices is sent.
+    pub digest_hour: u8,
 }
 
 impl Default for AppSettings {
@@ -78,6 +80,7 @@ impl Default for AppSettings {
             max_simulation_trials: 10_000,
             mail: None,
             webhooks: Vec::new(),
+            digest_hour: 7,
         }
     }
 }

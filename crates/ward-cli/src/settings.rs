@@ -75,6 +75,8 @@ pub(crate) struct Settings {
     pub smtp_url: String,
     /// The From address of alert e-mail.
     pub mail_from: String,
+    /// The hour (UTC, 0 to 23) the daily digest of notices is e-mailed.
+    pub digest_hour: u8,
     /// Signed webhooks per organisation: `[[webhooks]]` with `org` (ODS code), `url`, `secret`.
     pub webhooks: Vec<ward_app::notify::WebhookTarget>,
     /// Sources `ward feeds sync` downloads (see [`default_feeds`]).
@@ -257,6 +259,10 @@ const SETTING_HELP: &[(&str, &str)] = &[
     ),
     ("mail_from", "The From address of alert e-mail."),
     (
+        "digest_hour",
+        "The hour (UTC, 0 to 23) each day's digest of notices is e-mailed to people who chose the digest.",
+    ),
+    (
         "webhooks",
         "Signed webhooks per organisation, as [[webhooks]] tables: org = \"RJZ\" (ODS code), url, secret.\n\
          Each alert reaching the organisation is POSTed as JSON with X-Ward-Timestamp and\n\
@@ -301,6 +307,7 @@ impl Default for Settings {
             alert_escalation: ward_core::alert::escalation::EscalationSchedule::default(),
             smtp_url: String::new(),
             mail_from: "Ward <ward@localhost>".into(),
+            digest_hour: 7,
             webhooks: Vec::new(),
             feeds: default_feeds(),
         }
@@ -360,6 +367,7 @@ impl Settings {
                 from: self.mail_from.clone(),
             }),
             webhooks: self.webhooks.clone(),
+            digest_hour: self.digest_hour.min(23),
             ..ward_app::AppSettings::default()
         }
     }
@@ -521,7 +529,8 @@ mod tests {
         assert!(keys.contains(&"smtp_url".to_owned()));
         assert!(keys.contains(&"webhooks".to_owned()));
         assert!(keys.contains(&"alert_escalation".to_owned()));
-        assert_eq!(keys.len(), 31);
+        assert!(keys.contains(&"digest_hour".to_owned()));
+        assert_eq!(keys.len(), 32);
         for (k, _) in SETTING_HELP {
             assert!(keys.contains(&(*k).to_owned()), "help for unknown setting {k}");
         }

@@ -90,3 +90,5 @@ id_type!(/// A certificate an organisation holds (Cyber Essentials, Cyber Essent
     CertificateId);
 id_type!(/// A file of evidence kept with an assessment.
     EvidenceFileId);
+id_type!(/// An in-app notice: one notification as one person sees it in Ward.
+    NoticeId);

@@ -60,6 +60,14 @@ pub enum JobKind {
     #[serde(rename = "notify.certificate")]
     #[strum(serialize = "notify.certificate")]
     NotifyCertificate,
+    /// Queues each daily digest that has fallen due (once per person per day).
+    #[serde(rename = "notices.digest")]
+    #[strum(serialize = "notices.digest")]
+    NoticesDigest,
+    /// Sends one person's daily digest e-mail.
+    #[serde(rename = "notify.digest")]
+    #[strum(serialize = "notify.digest")]
+    NotifyDigest,
     /// Test support: writes one audit record naming the job. Only builds with the app's
     /// `test-support` feature have a handler for it, so elsewhere such a job is never claimed.
     #[serde(rename = "audit.probe")]
@@ -129,8 +137,11 @@ pub struct DeadDelivery {
     /// `notify.email` or `notify.webhook`.
     #[schema(value_type = String)]
     pub kind: JobKind,
-    #[schema(value_type = String)]
-    pub alert: crate::AlertId,
+    /// What the delivery told of.
+    pub about: DeliveryAbout,
+    /// The alert it told of (an alert's e-mail or webhook, or an escalation).
+    #[schema(value_type = Option<String>)]
+    pub alert: Option<crate::AlertId>,
     /// The organisation the delivery was for (whose user, or whose webhook).
     #[schema(value_type = String)]
     pub org: crate::OrgId,
@@ -152,6 +163,60 @@ pub struct DeadDelivery {
     pub replay_job: Option<JobId>,
 }
 
+/// What a delivery that gave up told of.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::EnumIter,
+    utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum DeliveryAbout {
+    /// An alert (as issued or extended, or an escalation of an overdue answer).
+    Alert,
+    /// An incident's regulatory clock or task.
+    IncidentReminder,
+    /// A certificate nearing expiry.
+    CertificateReminder,
+    /// A person's daily digest of notices.
+    Digest,
+}
+
+impl DeliveryAbout {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Alert => "Alert",
+            Self::IncidentReminder => "Incident reminder",
+            Self::CertificateReminder => "Certificate reminder",
+            Self::Digest => "Daily digest",
+        }
+    }
+
+    /// The audit action written when such a delivery gives up.
+    pub fn dead_action(self, kind: JobKind) -> &'static str {
+        match (self, kind) {
+            (Self::Alert, JobKind::NotifyWebhook) => "alert.webhook.dead",
+            (Self::Alert, _) => "alert.email.dead",
+            (Self::IncidentReminder, _) => "incident.reminder.dead",
+            (Self::CertificateReminder, _) => "certificate.reminder.dead",
+            (Self::Digest, _) => "notice.digest.dead",
+        }
+    }
+}
+
 /// Delay before retry number `attempt` (1-based): 2^attempt seconds, capped at one hour.
 pub fn backoff(attempt: u32) -> jiff::SignedDuration {
     let secs = 1_i64.checked_shl(attempt.min(12)).unwrap_or(3600).min(3600);
@@ -167,6 +232,7 @@ mod tests {
     fn kinds_and_statuses_have_one_spelling() {
         crate::text::check_serde_agrees::<JobKind>().unwrap();
         crate::text::check_serde_agrees::<JobStatus>().unwrap();
+        crate::text::check_serde_agrees::<DeliveryAbout>().unwrap();
         for k in JobKind::iter() {
             assert_eq!(k.as_str().parse::<JobKind>().unwrap(), k);
         }

@@ -20,6 +20,7 @@ pub mod incident_task;
 pub mod job;
 pub mod keys;
 pub mod local_time;
+pub mod notice;
 pub mod org;
 pub mod questionnaire;
 pub mod recovery;

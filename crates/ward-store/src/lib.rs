@@ -17,6 +17,7 @@ pub mod first_seen;
 pub mod improvement;
 pub mod incidents;
 pub mod keys;
+pub mod notices;
 pub mod people;
 mod query;
 pub mod recovery;
@@ -41,6 +42,7 @@ pub use first_seen::FirstSeenStore;
 pub use improvement::ImprovementStore;
 pub use incidents::IncidentStore;
 pub use keys::StoreKeys;
+pub use notices::{DigestClaim, NoticeStore};
 pub use people::PeopleStore;
 pub use query::*;
 pub use recovery::RecoveryStore;
@@ -514,6 +516,7 @@ pub trait Store:
     + SignOffStore
     + EvidenceFileStore
     + RecoveryStore
+    + NoticeStore
 {
 }
 impl<T> Store for T where
@@ -543,5 +546,6 @@ impl<T> Store for T where
         + SignOffStore
         + EvidenceFileStore
         + RecoveryStore
+        + NoticeStore
 {
 }

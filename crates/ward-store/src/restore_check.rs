@@ -196,6 +196,22 @@ impl RestoreChecker {
                 self.require_user(line, table, row, "created_by", false)?;
                 self.require_user(line, table, row, "done_by", true)?;
             }
+            // A notice is one person's, for an organisation where they held a role, on a topic
+            // Ward knows; a preference names a topic and a channel Ward knows.
+            "notices" => {
+                self.org_kind(line, table, row, "org_id")?;
+                self.require_user(line, table, row, "user_id", false)?;
+                parse_text::<ward_core::notice::NoticeTopic>(line, table, row, "topic")?;
+            }
+            "notice_preferences" => {
+                self.require_user(line, table, row, "user_id", false)?;
+                parse_text::<ward_core::notice::NoticeTopic>(line, table, row, "topic")?;
+                parse_text::<ward_core::notice::Channel>(line, table, row, "channel")?;
+            }
+            "notice_digests" => {
+                self.org_kind(line, table, row, "org_id")?;
+                self.require_user(line, table, row, "user_id", false)?;
+            }
             "coordinated_incidents" => {
                 self.org_kind(line, table, row, "area_id")?;
                 self.require_user(line, table, row, "created_by", false)?;
@@ -505,6 +521,19 @@ fn evidence_content(line: usize, table: &str, row: &Map<String, Value>) -> Store
         return Err(bad("sha256 is not the content's".into()));
     }
     Ok(())
+}
+
+/// A column holding an enum's text must read back as that enum.
+fn parse_text<E: std::str::FromStr>(
+    line: usize,
+    table: &str,
+    row: &Map<String, Value>,
+    column: &str,
+) -> StoreResult<E> {
+    text(row, column)
+        .unwrap_or_default()
+        .parse()
+        .map_err(|_| RestoreChecker::bad(line, table, format!("{column} is not a value Ward knows")))
 }
 
 #[cfg(test)]

@@ -164,11 +164,8 @@ impl App {
         let mut queued = 0;
         for step in self.store().unqueued_escalations(NOTICE_BATCH).await? {
             if let Some(to) = step.notified {
-                let users = if self.settings().mail.is_some() {
-                    self.holders(to, step.level.roles(), now).await?
-                } else {
-                    Vec::new()
-                };
+                // Told in Ward whether or not e-mail is configured.
+                let users = self.holders(to, step.level.roles(), now).await?;
                 queued += self.queue_escalation_jobs(&step, to, &users).await?;
             }
             self.store().mark_escalation_queued(&step, now).await?;

@@ -234,7 +234,7 @@ impl App {
             .create_alert(&scope, &alert, &recipients, &actor.audit(now))
             .await?;
         let orgs: Vec<OrgId> = recipients.iter().map(|r| r.org).collect();
-        self.queue_alert_emails_logged(alert.id, &orgs).await;
+        self.queue_alert_emails_logged(&alert, &orgs).await;
         Ok(Issued {
             alert: alert.id,
             organisations: recipients.len() as u64,
@@ -334,7 +334,7 @@ impl App {
             added += n;
             if n > 0 {
                 let orgs: Vec<OrgId> = new.iter().map(|r| r.org).collect();
-                self.queue_alert_emails_logged(a.id, &orgs).await;
+                self.queue_alert_emails_logged(&a, &orgs).await;
             }
         }
         Ok(added)

@@ -22,9 +22,17 @@ use std::fmt;
 use ward_core::alert::escalation::{Escalation, EscalationLevel};
 use ward_core::alert::{Alert, Clock, Recipient};
 use ward_core::audit::AuditActor;
-use ward_core::job::{DeadDelivery, Job, JobKind};
+use ward_core::job::{DeadDelivery, DeliveryAbout, Job, JobKind};
+use ward_core::notice::NoticeTopic;
 use ward_core::{AlertId, OrgId, UserId};
 use ward_store::Scope;
+
+use crate::notices::fan_out::Telling;
+
+/// A payload as JSON, or an internal error.
+pub(crate) fn json(v: serde_json::Result<serde_json::Value>) -> AppResult<serde_json::Value> {
+    v.map_err(|e| crate::error::AppError::Internal(e.to_string()))
+}
 
 /// Attempts a delivery gets before it is dead (backoff 2, 4, 8, 16 seconds between them).
 pub const EMAIL_ATTEMPTS: u32 = 5;
@@ -69,10 +77,11 @@ pub(crate) struct EscalationNote {
 }
 
 impl App {
-    /// Queue one `notify.email` job per user holding an active role in each of `orgs` (skipping
-    /// disabled accounts). Does nothing when no mail server is configured. Returns how many.
-    /// Also queues one `notify.webhook` job per organisation with a configured webhook.
-    pub async fn queue_alert_emails(&self, alert: AlertId, orgs: &[OrgId]) -> AppResult<u64> {
+    /// Tell each user holding an active role in each of `orgs` of the alert: an in-app notice each,
+    /// and a `notify.email` job for those who want e-mail straight away (when a mail server is
+    /// configured; see [`crate::notices::fan_out`]). Also queues one `notify.webhook` job per
+    /// organisation with a configured webhook. Returns how many jobs were queued.
+    pub async fn queue_alert_emails(&self, alert: &Alert, orgs: &[OrgId]) -> AppResult<u64> {
         let mut queued = 0;
         if !self.settings().webhooks.is_empty() {
             let index = self.exposure_index().await?;
@@ -81,24 +90,20 @@ impl App {
                     continue;
                 }
                 let payload = webhook::WebhookPayload {
-                    alert,
+                    alert: alert.id,
                     org,
                     escalation: None,
                 };
                 self.enqueue_job(
                     JobKind::NotifyWebhook,
-                    serde_json::to_value(&payload)
-                        .map_err(|e| crate::error::AppError::Internal(e.to_string()))?,
+                    json(serde_json::to_value(&payload))?,
                     None,
                     WEBHOOK_ATTEMPTS,
-                    Some(&format!("notify.webhook:{alert}:{org}")),
+                    Some(&format!("notify.webhook:{}:{org}", alert.id)),
                 )
                 .await?;
                 queued += 1;
             }
-        }
-        if self.settings().mail.is_none() {
-            return Ok(queued);
         }
         let now = self.now();
         // Everyone holding an active role at each organisation, once per organisation.
@@ -110,30 +115,39 @@ impl App {
             .collect();
         people.sort();
         people.dedup();
-        for (org, user) in people {
-            let payload = EmailPayload {
-                alert,
+        for chunk in people.chunk_by(|a, b| a.0 == b.0) {
+            let org = chunk[0].0;
+            let telling = Telling {
+                topic: NoticeTopic::of_alert(alert.severity),
                 org,
-                user,
-                escalation: None,
+                title: format!("{} alert: {}", alert.severity.label(), alert.title),
+                body: format!(
+                    "Your organisation is targeted by this alert ({}). Acknowledge it and answer in Ward.",
+                    alert.advisories.join(", ")
+                ),
+                link: format!("/alerts/{}", alert.id),
+                key: format!("notify.email:{}:{org}", alert.id),
+                kind: JobKind::NotifyEmail,
+                attempts: EMAIL_ATTEMPTS,
             };
-            let key = format!("notify.email:{alert}:{org}:{user}");
-            self.enqueue_job(
-                JobKind::NotifyEmail,
-                serde_json::to_value(&payload)
-                    .map_err(|e| crate::error::AppError::Internal(e.to_string()))?,
-                None,
-                EMAIL_ATTEMPTS,
-                Some(&key),
-            )
-            .await?;
-            queued += 1;
+            let mut each = Vec::with_capacity(chunk.len());
+            for &(_, user) in chunk {
+                let payload = EmailPayload {
+                    alert: alert.id,
+                    org,
+                    user,
+                    escalation: None,
+                };
+                each.push((user, json(serde_json::to_value(&payload))?));
+            }
+            queued += self.tell(&telling, each).await?;
         }
         Ok(queued)
     }
 
-    /// Queue the notices of one escalation step told to organisation `to`: one `notify.email` job
-    /// per user in `users`, and one `notify.webhook` job when `to` has a webhook. Returns how many.
+    /// Queue the notices of one escalation step told to organisation `to`: an in-app notice and
+    /// (by preference) a `notify.email` job per user in `users`, and one `notify.webhook` job when
+    /// `to` has a webhook. Returns how many jobs were queued.
     pub(crate) async fn queue_escalation_jobs(
         &self,
         step: &Escalation,
@@ -146,9 +160,6 @@ impl App {
             to,
         };
         let step_key = format!("{}:{}:{}:{}", step.alert, step.org, step.clock, step.level);
-        let json = |v: serde_json::Result<serde_json::Value>| {
-            v.map_err(|e| crate::error::AppError::Internal(e.to_string()))
-        };
         let mut queued = 0;
         if !self.settings().webhooks.is_empty() {
             let index = self.exposure_index().await?;
@@ -169,6 +180,36 @@ impl App {
                 queued += 1;
             }
         }
+        if users.is_empty() {
+            return Ok(queued);
+        }
+        let alert = self.store().get_alert(&Scope::All, step.alert).await?.alert;
+        let overdue_org = self
+            .store()
+            .org_labels(&Scope::All, &[step.org])
+            .await?
+            .remove(&step.org)
+            .map_or_else(|| "an organisation".to_owned(), |(code, _)| code.to_string());
+        let telling = Telling {
+            topic: NoticeTopic::Escalation,
+            org: to,
+            title: format!(
+                "Overdue: {} from {overdue_org} on {}",
+                step.clock.label().to_lowercase(),
+                alert.title
+            ),
+            body: format!(
+                "Escalation ({}): {overdue_org} has not given its {} on this {} alert in time.",
+                step.level.label(),
+                step.clock.label().to_lowercase(),
+                alert.severity.label().to_lowercase()
+            ),
+            link: format!("/alerts/{}", step.alert),
+            key: format!("notify.email:escalation:{step_key}"),
+            kind: JobKind::NotifyEmail,
+            attempts: EMAIL_ATTEMPTS,
+        };
+        let mut each = Vec::with_capacity(users.len());
         for &user in users {
             let payload = EmailPayload {
                 alert: step.alert,
@@ -176,23 +217,16 @@ impl App {
                 user,
                 escalation: Some(note),
             };
-            self.enqueue_job(
-                JobKind::NotifyEmail,
-                json(serde_json::to_value(&payload))?,
-                None,
-                EMAIL_ATTEMPTS,
-                Some(&format!("notify.email:escalation:{step_key}:{user}")),
-            )
-            .await?;
-            queued += 1;
+            each.push((user, json(serde_json::to_value(&payload))?));
         }
+        queued += self.tell(&telling, each).await?;
         Ok(queued)
     }
 
     /// [`App::queue_alert_emails`], logging a failure: the alert is already stored and stands.
-    pub(crate) async fn queue_alert_emails_logged(&self, alert: AlertId, orgs: &[OrgId]) {
+    pub(crate) async fn queue_alert_emails_logged(&self, alert: &Alert, orgs: &[OrgId]) {
         if let Err(e) = self.queue_alert_emails(alert, orgs).await {
-            tracing::warn!(alert = %alert, error = %e, "alert e-mail was not queued");
+            tracing::warn!(alert = %alert.id, error = %e, "alert e-mail was not queued");
         }
     }
 
@@ -346,27 +380,43 @@ impl crate::jobs::JobHandler for EmailJob {
         if job.payload.get("reminder").is_some() {
             let p: crate::incident_reminders::ReminderEmail = serde_json::from_value(job.payload.clone())
                 .map_err(|e| format!("bad notify.email payload: {e}"))?;
-            return app.send_reminder_email(&mail, &p).await;
+            let result = app.send_reminder_email(&mail, &p).await;
+            if let Err(msg) = &result {
+                let about = (DeliveryAbout::IncidentReminder, None, p.reminder.org);
+                dead_delivery_if_final(app, job, about, format!("user {}", p.user), msg).await;
+            }
+            return result;
         }
         let p: EmailPayload = serde_json::from_value(job.payload.clone())
             .map_err(|e| format!("bad notify.email payload: {e}"))?;
         let result = app.send_alert_email(&mail, &p).await;
-        if let Err(msg) = &result
-            && job.attempts >= job.max_attempts
-        {
+        if let Err(msg) = &result {
             let to = p.escalation.map_or(p.org, |n| n.to);
-            dead_delivery(app, job, p.alert, to, format!("user {}", p.user), msg).await;
+            let about = (DeliveryAbout::Alert, Some(p.alert), to);
+            dead_delivery_if_final(app, job, about, format!("user {}", p.user), msg).await;
         }
         result
     }
 }
 
-/// Keep a delivery that gave up (its job is about to be marked dead), with its audit record, so
-/// it can be listed and replayed.
-async fn dead_delivery(app: &App, job: &Job, alert: AlertId, org: OrgId, recipient: String, error: &str) {
+/// On a delivery's final attempt (its job is about to be marked dead), keep it with its audit
+/// record so that it can be listed and replayed: what it told of, the alert if any, and the
+/// organisation it was for (whose admins see it). Every delivery job (alert e-mail and webhook,
+/// incident and certificate reminders, digests) calls this when it fails.
+pub(crate) async fn dead_delivery_if_final(
+    app: &App,
+    job: &Job,
+    (about, alert, org): (DeliveryAbout, Option<AlertId>, OrgId),
+    recipient: String,
+    error: &str,
+) {
+    if job.attempts < job.max_attempts {
+        return;
+    }
     let dead = DeadDelivery {
         job: job.id,
         kind: job.kind,
+        about,
         alert,
         org,
         recipient,

@@ -6,7 +6,7 @@
 //! refuses timestamps far from its own clock (replays). Anything but a 2xx answer fails the job,
 //! which the runner retries with backoff until it is dead (`alert.webhook.dead` audit record).
 
-use super::dead_delivery;
+use super::dead_delivery_if_final;
 use crate::App;
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
@@ -145,11 +145,10 @@ impl crate::jobs::JobHandler for WebhookJob {
         let p: WebhookPayload = serde_json::from_value(job.payload.clone())
             .map_err(|e| format!("bad notify.webhook payload: {e}"))?;
         let result = app.post_alert_webhook(&p).await;
-        if let Err(msg) = &result
-            && job.attempts >= job.max_attempts
-        {
+        if let Err(msg) = &result {
             let to = p.escalation.map_or(p.org, |n| n.to);
-            dead_delivery(app, job, p.alert, to, "the organisation's webhook".into(), msg).await;
+            let about = (ward_core::job::DeliveryAbout::Alert, Some(p.alert), to);
+            dead_delivery_if_final(app, job, about, "the organisation's webhook".into(), msg).await;
         }
         result
     }

@@ -2,15 +2,19 @@
 //! once per certificate whatever the number of runners: the `certificates.remind` job records a
 //! reminder (one row keyed by certificate and days, with its `certificate.reminder` audit record)
 //! and only the runner that wrote the row queues its notices, one `notify.certificate` e-mail job
-//! per admin (or, for a supplier, supplier contact) of the organisation holding it. A failing
-//! mail server only fails those jobs, which the runner retries with backoff.
+//! per admin (or, for a supplier, supplier contact) of the organisation holding it who wants
+//! e-mail straight away, and an in-app notice for each of them. A failing mail server only fails
+//! those jobs, which the runner retries with backoff, then lists with the failed deliveries.
 
 use serde::{Deserialize, Serialize};
 use ward_core::audit::AuditActor;
 use ward_core::certificate::{Certificate, REMINDER_DAYS};
 use ward_core::job::{Job, JobKind};
+use ward_core::notice::NoticeTopic;
 use ward_core::role::Role;
-use ward_core::{CertificateId, UserId};
+use ward_core::{CertificateId, OrgId, UserId};
+
+use crate::notices::fan_out::Telling;
 use ward_store::{AuditMeta, Scope};
 
 use crate::{App, AppError, AppResult};
@@ -32,6 +36,9 @@ struct ReminderPayload {
     certificate: CertificateId,
     days_before: i32,
     user: UserId,
+    /// The organisation holding the certificate (whose admins see the delivery if it gives up).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    org: Option<OrgId>,
 }
 
 impl App {
@@ -61,31 +68,35 @@ impl App {
                 continue;
             }
             run.reminders.push((due.certificate.id, days));
-            if self.settings().mail.is_none() {
-                continue;
-            }
+            let c = &due.certificate;
             let users = self
-                .holders(due.certificate.org, &[Role::OrgAdmin, Role::SupplierContact], now)
+                .holders(c.org, &[Role::OrgAdmin, Role::SupplierContact], now)
                 .await?;
+            let telling = Telling {
+                topic: NoticeTopic::Reminder,
+                org: c.org,
+                title: format!("{} certificate expires in {days} days", c.kind.label()),
+                body: format!(
+                    "Your organisation's {} certificate expires on {}. Renew it and record the new one in Ward.",
+                    c.kind.label(),
+                    c.expires_on
+                ),
+                link: "/suppliers/certificates".into(),
+                key: format!("notify.certificate:{}:{days}", c.id),
+                kind: JobKind::NotifyCertificate,
+                attempts: ATTEMPTS,
+            };
+            let mut each = Vec::with_capacity(users.len());
             for user in users {
                 let payload = ReminderPayload {
-                    certificate: due.certificate.id,
+                    certificate: c.id,
                     days_before: days,
                     user,
+                    org: Some(c.org),
                 };
-                self.enqueue_job(
-                    JobKind::NotifyCertificate,
-                    serde_json::to_value(&payload).map_err(|e| AppError::Internal(e.to_string()))?,
-                    None,
-                    ATTEMPTS,
-                    Some(&format!(
-                        "notify.certificate:{}:{days}:{user}",
-                        due.certificate.id
-                    )),
-                )
-                .await?;
-                run.notices += 1;
+                each.push((user, crate::notify::json(serde_json::to_value(&payload))?));
             }
+            run.notices += self.tell(&telling, each).await?;
         }
         Ok(run)
     }
@@ -194,6 +205,11 @@ impl crate::jobs::JobHandler for CertificateEmailJob {
     async fn run(&self, app: &App, job: &Job) -> Result<(), String> {
         let p: ReminderPayload = serde_json::from_value(job.payload.clone())
             .map_err(|e| format!("bad notify.certificate payload: {e}"))?;
-        app.send_certificate_reminder_email(&p).await
+        let result = app.send_certificate_reminder_email(&p).await;
+        if let (Err(msg), Some(org)) = (&result, p.org) {
+            let about = (ward_core::job::DeliveryAbout::CertificateReminder, None, org);
+            crate::notify::dead_delivery_if_final(app, job, about, format!("user {}", p.user), msg).await;
+        }
+        result
     }
 }

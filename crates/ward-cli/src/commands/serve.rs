@@ -177,12 +177,16 @@ async fn schedule_housekeeping(app: App, mut stop: watch::Receiver<bool>) {
     }
 }
 
-/// Queue the `certificates.remind` job every hour; its dedupe key keeps it to one queued or
-/// running job across servers, and the store records each reminder once.
+/// Queue the `certificates.remind` job, and the `notices.digest` job once the digest hour has
+/// come, every hour; their dedupe keys keep each to one queued or running job across servers, and
+/// the store records each reminder and each person's digest of the day once.
 async fn schedule_certificate_reminders(app: App, mut stop: watch::Receiver<bool>) {
     loop {
         if let Err(e) = app.queue_certificate_reminders().await {
             tracing::warn!(error = %e, "could not queue certificate reminders");
+        }
+        if let Err(e) = app.queue_notice_digest().await {
+            tracing::warn!(error = %e, "could not queue the daily digest");
         }
         tokio::select! {
             _ = stop.wait_for(|v| *v) => break,

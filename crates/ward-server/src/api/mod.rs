@@ -14,6 +14,7 @@ pub mod exposure;
 pub mod impact;
 pub mod incidents;
 pub mod inventory;
+pub mod notices;
 pub mod orgs;
 pub mod people;
 pub mod recovery;
@@ -209,6 +210,15 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
             "/api/v1/deliveries/dead/{job}/replay",
             post(deliveries::replay),
         )
+        .add(M::GET, "/api/v1/notices", get(notices::list))
+        .add(M::POST, "/api/v1/notices/read-all", post(notices::read_all))
+        .add(M::GET, "/api/v1/notices/preferences", get(notices::preferences))
+        .add(
+            M::PUT,
+            "/api/v1/notices/preferences",
+            put(notices::set_preferences),
+        )
+        .add(M::POST, "/api/v1/notices/{id}/read", post(notices::read))
         .add(M::GET, "/api/v1/risks", get(risks::list))
         .add(M::POST, "/api/v1/risks", post(risks::create))
         .add(M::GET, "/api/v1/risks/rollup", get(risks::rollup))
@@ -412,6 +422,7 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         assurance::update_plan_action, assurance::approve_plan, assurance::disagreements,
         alerts::list, alerts::issue, alerts::get, alerts::respond, alerts::figures, alerts::figures_export,
         deliveries::list, deliveries::replay,
+        notices::list, notices::read, notices::read_all, notices::preferences, notices::set_preferences,
         impact::blast_radius,
         risks::list, risks::create, risks::get, risks::update, risks::approve, risks::raise_from_exposure,
         risks::rollup, risks::vocabulary, risks::add_vocabulary, risks::quantify,

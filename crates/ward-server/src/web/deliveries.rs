@@ -1,4 +1,5 @@
-//! `/admin/deliveries`: the e-mail and webhook deliveries that gave up after their retries, for
+//! `/admin/deliveries`: the e-mail and webhook deliveries (alerts, escalations, incident and
+//! certificate reminders, daily digests) that gave up after their retries, for
 //! the national team and organisation admins (within their organisation), each with a replay
 //! button (the same use case as the API, audited).
 
@@ -24,7 +25,10 @@ struct DeliveryLine {
     channel: &'static str,
     org: String,
     recipient: String,
-    alert: String,
+    /// What it told of (`Alert`, `Incident reminder`, ...).
+    about: &'static str,
+    /// The alert it told of, if any.
+    alert: Option<String>,
     error: String,
     attempts: u32,
     died: String,
@@ -62,7 +66,8 @@ pub(super) async fn deliveries(State(s): State<AppState>, page: Signed) -> PageR
                 channel: channel(v.delivery.kind),
                 org: format!("{} ({})", v.org.name, v.org.code),
                 recipient: v.delivery.recipient,
-                alert: v.delivery.alert.to_string(),
+                about: v.delivery.about.label(),
+                alert: v.delivery.alert.map(|a| a.to_string()),
                 error: v.delivery.error,
                 attempts: v.delivery.attempts,
                 died: when(v.delivery.died_at),

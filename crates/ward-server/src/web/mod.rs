@@ -28,6 +28,7 @@ mod incident_picks;
 mod incidents;
 mod inventory;
 mod login;
+mod notices;
 mod pages;
 mod people;
 mod products;
@@ -178,6 +179,13 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         .route("/admin/tokens/{id}/revoke", post(admin::revoke_token))
         .route("/admin/audit", get(admin::audit))
         .route("/admin/audit/verify", post(admin::verify))
+        .route("/notices", get(notices::notices))
+        .route("/notices/read-all", post(notices::read_all))
+        .route("/notices/{id}/read", post(notices::read))
+        .route(
+            "/notices/preferences",
+            get(notices::preferences).post(notices::save_preferences),
+        )
         .route("/admin/deliveries", get(deliveries::deliveries))
         .route("/admin/deliveries/{job}/replay", post(deliveries::replay))
         .route("/people", get(people::people))
@@ -425,6 +433,8 @@ impl FromRequestParts<AppState> for Signed {
         chrome.can_read_exercises = can(Action::ReadExercises);
         chrome.can_read_deployments = can(Action::ReadDeployments);
         chrome.can_read_people = can(Action::ReadPeople);
+        // The header's unread count; a failure to count only leaves it out.
+        chrome.unread_notices = state.app.unread_notice_count(&actor).await.unwrap_or(0);
         Ok(Self { actor, view, chrome })
     }
 }

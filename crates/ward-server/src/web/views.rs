@@ -26,6 +26,7 @@ pub enum Section {
     Alerts,
     Import,
     Admin,
+    Notices,
     #[strum(serialize = "")]
     None,
 }
@@ -79,6 +80,8 @@ pub struct Chrome {
     pub can_administer: bool,
     /// When the acting role stops working (incident responders), already formatted.
     pub role_expires: Option<String>,
+    /// How many of the person's notices are unread (set by the extractor after `new`).
+    pub unread_notices: u64,
 }
 
 impl Chrome {
@@ -124,6 +127,7 @@ impl Chrome {
             role_expires: acting
                 .expires_at
                 .map(|e| e.strftime("%e %B %Y at %H:%M UTC").to_string()),
+            unread_notices: 0,
         }
     }
 

@@ -534,6 +534,7 @@ pub const TABLES: &[BackupTable] = &[
         &[
             col("job_id", Uuid),
             col("kind", Text),
+            col("about", Text),
             col("alert_id", Uuid),
             col("org_id", Uuid),
             col("recipient", Text),
@@ -941,5 +942,43 @@ pub const TABLES: &[BackupTable] = &[
             col("uploaded_at", Timestamp),
         ],
         &["id"],
+    ),
+    entry(
+        "notices",
+        &[
+            col("id", Uuid),
+            col("user_id", Uuid),
+            col("org_id", Uuid),
+            col("topic", Text),
+            col("title", Text),
+            col("body", Text),
+            col("link", Text),
+            col("dedupe_key", Text),
+            col("created_at", Timestamp),
+            col("read_at", Timestamp),
+        ],
+        &["id"],
+    ),
+    entry(
+        "notice_preferences",
+        &[
+            col("user_id", Uuid),
+            col("topic", Text),
+            col("channel", Text),
+            col("updated_at", Timestamp),
+        ],
+        &["user_id", "topic"],
+    ),
+    entry(
+        "notice_digests",
+        &[
+            col("user_id", Uuid),
+            col("day", Date),
+            col("org_id", Uuid),
+            col("job_id", Uuid),
+            col("notices", Integer),
+            col("queued_at", Timestamp),
+        ],
+        &["user_id", "day"],
     ),
 ];

@@ -9,14 +9,15 @@ use super::{Exec, RowRead, Sql, SqlBackend, Tx, audit, corrupt_column};
 use crate::alerts::{DeliveryStore, refusals};
 use crate::{AuditMeta, Scope, StoreError, StoreResult};
 
-const COLUMNS: &str = "job_id, kind, alert_id, org_id, recipient, payload, error, attempts, died_at, \
+const COLUMNS: &str = "job_id, kind, about, alert_id, org_id, recipient, payload, error, attempts, died_at, \
      replayed_at, replayed_by, replay_job_id";
 
 fn dead(r: &impl RowRead) -> StoreResult<DeadDelivery> {
     Ok(DeadDelivery {
         job: r.id("job_id")?,
         kind: r.parsed("kind")?,
-        alert: r.id("alert_id")?,
+        about: r.parsed("about")?,
+        alert: r.opt_id("alert_id")?,
         org: r.id("org_id")?,
         recipient: r.text("recipient")?,
         payload: serde_json::from_str(&r.text("payload")?).map_err(|_| corrupt_column("payload"))?,
@@ -34,11 +35,11 @@ fn payload_text(v: &serde_json::Value) -> StoreResult<String> {
         .map_err(|e| StoreError::Invalid(format!("payload: cannot be written as JSON: {e}")))
 }
 
-/// The audit action of a delivery that gave up, by its kind.
-fn dead_action(kind: ward_core::job::JobKind) -> &'static str {
-    match kind {
-        ward_core::job::JobKind::NotifyWebhook => "alert.webhook.dead",
-        _ => "alert.email.dead",
+/// What an audit record of a delivery names: its alert when it told of one, else the job.
+fn entity(d: &DeadDelivery) -> (&'static str, String) {
+    match d.alert {
+        Some(alert) => ("alert", alert.to_string()),
+        None => ("job", d.job.to_string()),
     }
 }
 
@@ -50,10 +51,11 @@ impl<B: SqlBackend> DeliveryStore for B {
             .execute(
                 Sql::new(format!(
                     "INSERT INTO dead_deliveries ({COLUMNS}) VALUES \
-                     ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (job_id) DO NOTHING"
+                     ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (job_id) DO NOTHING"
                 ))
                 .arg(d.job)
                 .arg(d.kind.as_str())
+                .arg(d.about.as_str())
                 .arg(d.alert)
                 .arg(d.org)
                 .arg(d.recipient.as_str())
@@ -71,8 +73,9 @@ impl<B: SqlBackend> DeliveryStore for B {
                 "{} to {} gave up after {} attempts (job {}): {}",
                 d.kind, d.recipient, d.attempts, d.job, d.error
             );
+            let (entity, id) = entity(d);
             let event = meta
-                .change(dead_action(d.kind), "alert", d.alert.to_string())
+                .change(d.about.dead_action(d.kind), entity, id)
                 .org(d.org)
                 .detail(detail)
                 .build();
@@ -128,8 +131,13 @@ impl<B: SqlBackend> DeliveryStore for B {
         .await?;
         let detail =
             serde_json::json!({ "kind": d.kind.as_str(), "recipient": d.recipient, "job": queued.id });
+        let action = match d.about {
+            ward_core::job::DeliveryAbout::Alert => "alert.delivery.replay",
+            _ => "delivery.replay",
+        };
+        let (entity, entity_id) = entity(&d);
         let event = meta
-            .change("alert.delivery.replay", "alert", d.alert.to_string())
+            .change(action, entity, entity_id)
             .org(d.org)
             .detail(detail.to_string())
             .build();

@@ -39,6 +39,7 @@ mod incidents;
 pub mod inventory;
 pub mod jobs;
 mod links;
+mod notices;
 mod org_plan;
 pub mod orgs;
 mod people;
@@ -146,6 +147,7 @@ into_arg! {
     ward_core::ImprovementActionId => Uuid |v| *v.as_uuid();
     ward_core::BoardMemberId => Uuid |v| *v.as_uuid();
     ward_core::EvidenceFileId => Uuid |v| *v.as_uuid();
+    ward_core::NoticeId => Uuid |v| *v.as_uuid();
 }
 
 impl<T: IntoArg> IntoArg for Option<T> {

@@ -150,7 +150,8 @@ pub async fn escalations_and_dead_deliveries(store: Arc<dyn Store>) -> anyhow::R
     let dead = DeadDelivery {
         job: new_id(JobId::new_at),
         kind: JobKind::NotifyWebhook,
-        alert: x.id,
+        about: ward_core::job::DeliveryAbout::Alert,
+        alert: Some(x.id),
         org: a.id,
         recipient: "the organisation's webhook".into(),
         payload: serde_json::json!({ "alert": x.id, "org": a.id }),

@@ -28,6 +28,7 @@ mod incidents;
 mod inventory;
 mod isolation;
 mod jobs;
+mod notices;
 mod orgs;
 mod overview;
 mod people;
@@ -64,6 +65,7 @@ pub use incidents::incidents_round_trip;
 pub use inventory::{assets_round_trip, services_round_trip, software_is_deduplicated};
 pub use isolation::isolation_between_organisations;
 pub use jobs::{jobs_claimed_once_under_concurrency, jobs_lifecycle};
+pub use notices::notices_round_trip;
 pub use orgs::{org_hierarchy_and_links, orgs_round_trip};
 pub use overview::overview_counts_follow_writes;
 pub use people::{people_round_trip, questionnaire_round_trip};
@@ -131,6 +133,7 @@ macro_rules! contract_checks {
             siro_sign_off,
             evidence_files_round_trip,
             recovery_round_trip,
+            notices_round_trip,
         }
     };
 }

@@ -12,6 +12,7 @@ use ward_testkit::app::client;
 use ward_testkit::{TestApp, spawn_app};
 
 mod fixtures;
+mod notices;
 mod people;
 mod recovery;
 mod routes;
@@ -123,6 +124,10 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
         // is filtered to the footprint).
         ("GET", "/api/v1/deliveries/dead") => matches!(role, NationalAnalyst | OrgAdmin),
         ("POST", "/api/v1/deliveries/dead/{job}/replay") => national || (role == OrgAdmin && own),
+        // Notices: everyone reads and marks their own; another person's notice is not found.
+        ("GET" | "PUT", "/api/v1/notices/preferences")
+        | (_, "/api/v1/notices" | "/api/v1/notices/read-all") => true,
+        ("POST", "/api/v1/notices/{id}/read") => own,
         // Risk registers: every role but supplier contacts reads its footprint (lists are filtered,
         // an organisation outside it is refused); an organisation writes its own; only an admin
         // approves an acceptance; the vocabulary is extended nationally.
@@ -695,6 +700,7 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
             ),
             None,
         ),
+        (_, p) if p.starts_with("/api/v1/notices") => notices::call(app, route, role, own, n).await,
         (_, p) if people::is_people(p) => people::call(app, route, org, n).await,
         (_, p) if recovery::is_recovery(p) => recovery::call(app, route, org, write_org, n).await,
         (_, p)

@@ -579,6 +579,8 @@ async fn a_tour_in_headless_chromium() {
         "/admin/tokens",
         "/admin/audit",
         "/admin/deliveries",
+        "/notices",
+        "/notices/preferences",
         "/people",
         "/questionnaire",
         questionnaire_page.as_str(),

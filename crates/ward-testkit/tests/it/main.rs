@@ -24,6 +24,8 @@ mod harness;
 mod impact;
 mod incident_response;
 mod incidents;
+mod notices;
+mod notices_delivery;
 mod notify;
 mod people;
 mod pictures;

@@ -39,7 +39,10 @@ pub(crate) async fn smtp_receiver() -> (String, Arc<Mutex<Vec<Received>>>) {
     (url, got)
 }
 
-async fn session(socket: tokio::net::TcpStream, store: Arc<Mutex<Vec<Received>>>) -> std::io::Result<()> {
+pub(crate) async fn session(
+    socket: tokio::net::TcpStream,
+    store: Arc<Mutex<Vec<Received>>>,
+) -> std::io::Result<()> {
     let (read, mut write) = socket.into_split();
     let mut lines = BufReader::new(read).lines();
     write.write_all(b"220 receiver.test ESMTP\r\n").await?;

@@ -236,7 +236,8 @@ pub(super) async fn disposable_dead_delivery(
     let dead = ward_core::job::DeadDelivery {
         job: ward_core::JobId::from_uuid(uuid::Uuid::now_v7()),
         kind: ward_core::job::JobKind::NotifyWebhook,
-        alert,
+        about: ward_core::job::DeliveryAbout::Alert,
+        alert: Some(alert),
         org,
         recipient: "the organisation's webhook".into(),
         payload: json!({"alert": alert, "org": org}),
