@@ -113,10 +113,13 @@ pub enum Action {
     ManageSuppliers,
     /// Record the organisation's own certificates (Cyber Essentials, CE Plus, ISO 27001).
     RecordCertificates,
+    /// Run dry-run simulations over the sector's dependency graph (the national team, figures for
+    /// the sector; a regional lead, figures for its region).
+    RunSimulations,
 }
 
 impl Action {
-    pub const ALL: [Action; 43] = [
+    pub const ALL: [Action; 44] = [
         Self::ReadOrgs,
         Self::ImportOrgs,
         Self::ReadInventory,
@@ -160,6 +163,7 @@ impl Action {
         Self::ReadSuppliers,
         Self::ManageSuppliers,
         Self::RecordCertificates,
+        Self::RunSimulations,
     ];
 }
 
@@ -196,6 +200,8 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
         (RegionalLead, ReadPeople) => own_subtree,
         // A regional team coordinates sector-wide incidents within its region.
         (RegionalLead, CoordinateIncidents) => own_subtree,
+        // A regional team's dry runs count what happens in its region.
+        (RegionalLead, RunSimulations) => own_subtree,
         (RegionalLead, _) => None,
 
         (

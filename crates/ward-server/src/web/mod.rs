@@ -30,7 +30,9 @@ mod people;
 mod products;
 mod questionnaire;
 mod risk_form;
+mod recovery_curve;
 mod risks;
+mod simulation;
 mod statement;
 mod statics;
 mod suppliers;
@@ -75,6 +77,9 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         )
         .route("/exposures", get(exposure::exposures))
         .route("/impact", get(impact::impact))
+        .route("/simulate", get(simulation::form))
+        .route("/simulate/run", get(simulation::run))
+        .route("/simulate/progress", get(simulation::progress))
         .route("/products", get(products::products).post(products::list_product))
         .route("/products/vex", post(products::state_vex))
         .route("/products/{id}/review", post(products::review))
@@ -407,6 +412,7 @@ impl FromRequestParts<AppState> for Signed {
         chrome.can_read_incidents = can(Action::ReadIncidents);
         chrome.can_read_exercises = can(Action::ReadExercises);
         chrome.can_read_deployments = can(Action::ReadDeployments);
+        chrome.can_run_simulations = can(Action::RunSimulations);
         chrome.can_read_people = can(Action::ReadPeople);
         Ok(Self { actor, view, chrome })
     }
