@@ -26,7 +26,9 @@ use ward_engine::impact::{SimulationError, Visibility};
 use ward_store::Scope;
 
 use crate::authz::{Action, authorise};
+use crate::error::FieldProblem;
 use crate::heavy::feed_error;
+use ward_feeds::FeedError;
 use crate::impact::BuiltGraph;
 use crate::{Actor, App, AppError, AppResult};
 
@@ -117,23 +119,36 @@ fn visibility(scope: &Scope) -> Visibility {
     }
 }
 
+/// Every problem with its own path (`nodes[2].org`) and reason.
 fn refused(e: SimulationError) -> AppError {
     match e {
-        SimulationError::Refused(problems) => {
-            let first = problems.first().map_or_else(|| "scenario".to_owned(), |p| p.path.clone());
-            AppError::invalid(
-                first,
-                format!(
-                    "the scenario names what the sector does not have: {}",
-                    problems
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                ),
-            )
-        }
+        SimulationError::Refused(problems) if !problems.is_empty() => AppError::Invalid(
+            problems
+                .into_iter()
+                .map(|p| FieldProblem {
+                    path: p.path,
+                    message: p.reason,
+                })
+                .collect(),
+        ),
         other => AppError::invalid("trials", other.to_string()),
+    }
+}
+
+/// A scenario file refused by the parser: every problem with its own path; other failures as
+/// every upload's.
+fn file_refused(e: FeedError) -> AppError {
+    match e {
+        FeedError::Rejected { problems, .. } if !problems.is_empty() => AppError::Invalid(
+            problems
+                .into_iter()
+                .map(|p| FieldProblem {
+                    path: p.path,
+                    message: p.reason,
+                })
+                .collect(),
+        ),
+        other => feed_error(other),
     }
 }
 
@@ -176,7 +191,7 @@ impl App {
                 let file = name.clone();
                 let spec = self
                     .parse_off_workers(&permit, &file, move |limits| {
-                        ward_feeds::parse_scenario(&name, &text, limits).map_err(feed_error)
+                        ward_feeds::parse_scenario(&name, &text, limits).map_err(file_refused)
                     })
                     .await?;
                 SimulationParams {
