@@ -28,9 +28,9 @@ use ward_store::Scope;
 use crate::authz::{Action, authorise};
 use crate::error::FieldProblem;
 use crate::heavy::feed_error;
-use ward_feeds::FeedError;
 use crate::impact::BuiltGraph;
 use crate::{Actor, App, AppError, AppResult};
+use ward_feeds::FeedError;
 
 /// Runs kept in memory per process.
 pub const KEPT_RUNS: usize = 16;
@@ -43,7 +43,10 @@ pub const MAX_SCENARIO_BYTES: usize = 1 << 20;
 pub enum ScenarioSource {
     Builtin(Scenario),
     /// A scenario file's name (for messages) and text (YAML or JSON).
-    File { name: String, text: String },
+    File {
+        name: String,
+        text: String,
+    },
 }
 
 /// One dry run to do.
@@ -81,7 +84,10 @@ impl RunKey {
 #[derive(Debug, Clone)]
 pub enum RunStatus {
     /// `done` of `trials` trials run (0 while waiting for another run to finish).
-    Running { done: u32, trials: u32 },
+    Running {
+        done: u32,
+        trials: u32,
+    },
     Finished(Arc<SimulationResult>),
     /// Refused once it could look at the graph (a scenario target the sector lacks).
     Failed(String),
@@ -246,7 +252,9 @@ impl App {
                             }
                             None => {
                                 return Err(AppError::Busy {
-                                    message: format!("{KEPT_RUNS} simulations are running; try again shortly"),
+                                    message: format!(
+                                        "{KEPT_RUNS} simulations are running; try again shortly"
+                                    ),
                                     retry_after_secs: crate::heavy::RETRY_AFTER_SECS,
                                 });
                             }
@@ -268,7 +276,10 @@ impl App {
                 scenario,
                 key.trials,
                 key.seed,
-                key.mitigations.iter().filter_map(|m| Mitigation::parse(m)).collect(),
+                key.mitigations
+                    .iter()
+                    .filter_map(|m| Mitigation::parse(m))
+                    .collect(),
             );
             self.spawn_run(Arc::clone(&slot), built, params, visibility(&scope));
         }

@@ -60,7 +60,7 @@ pub use framework::parse_framework;
 pub use kev::{Kev, parse_kev};
 pub use limits::{Deadline, Limits, gunzip};
 pub use nvd::parse_nvd;
-pub use scenario::parse_scenario;
 pub use osv::{parse_osv_json, parse_osv_yaml};
 pub use problem::{Action, Doc, FeedError, Parsed, Problem};
+pub use scenario::parse_scenario;
 pub use spdx::parse_spdx_json;

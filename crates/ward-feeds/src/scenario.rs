@@ -25,7 +25,14 @@ pub const MAX_NODES: usize = 1000;
 /// The most response teams a scenario may assume.
 pub const MAX_TEAMS: u64 = 10_000;
 
-const TARGETS: [&str; 6] = ["supplier", "product", "org", "service", "org_kind", "product_category"];
+const TARGETS: [&str; 6] = [
+    "supplier",
+    "product",
+    "org",
+    "service",
+    "org_kind",
+    "product_category",
+];
 const NODE_KEYS: [&str; 5] = ["name", "probability", "after", "lag_days", "recovery"];
 const TOP_KEYS: [&str; 7] = [
     "name",
@@ -57,7 +64,11 @@ impl Reader {
     fn keys(&mut self, obj: &Map<String, Value>, path: &str, known: &[&str]) {
         for k in obj.keys() {
             if !known.contains(&k.as_str()) {
-                let at = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                let at = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
                 self.bad(at, format!("unknown key (known: {})", known.join(", ")));
             }
         }
@@ -111,7 +122,11 @@ impl Reader {
         let n = self.number(v, path)?;
         let d = Days::new(n);
         if d.is_none() {
-            let why = if n < 0.0 { "a duration cannot be negative" } else { "longer than ten years" };
+            let why = if n < 0.0 {
+                "a duration cannot be negative"
+            } else {
+                "longer than ten years"
+            };
             self.bad(path, format!("{n} days: {why} (0 to {MAX_DAYS})"));
         }
         d
@@ -145,7 +160,11 @@ fn target(r: &mut Reader, o: &Map<String, Value>, path: &str) -> Option<AttackTa
             format!(
                 "name exactly one of {} (found {})",
                 TARGETS.join(", "),
-                if given.is_empty() { "none".to_owned() } else { given.join(", ") }
+                if given.is_empty() {
+                    "none".to_owned()
+                } else {
+                    given.join(", ")
+                }
             ),
         );
         return None;
@@ -161,13 +180,19 @@ fn target(r: &mut Reader, o: &Map<String, Value>, path: &str) -> Option<AttackTa
             r.keys(s, &at, &["org", "name"]);
             let org = r.text(s.get("org"), &format!("{at}.org"), true);
             let name = r.text(s.get("name"), &format!("{at}.name"), true);
-            Some(AttackTarget::Service { org: org?, name: name? })
+            Some(AttackTarget::Service {
+                org: org?,
+                name: name?,
+            })
         }
         "org_kind" => {
             let t = r.text(v, &at, true)?;
-            let k = <OrgKind as strum::IntoEnumIterator>::iter().find(|k| k.as_str() == t.to_ascii_lowercase());
+            let k =
+                <OrgKind as strum::IntoEnumIterator>::iter().find(|k| k.as_str() == t.to_ascii_lowercase());
             if k.is_none() {
-                let known: Vec<&str> = <OrgKind as strum::IntoEnumIterator>::iter().map(OrgKind::as_str).collect();
+                let known: Vec<&str> = <OrgKind as strum::IntoEnumIterator>::iter()
+                    .map(OrgKind::as_str)
+                    .collect();
                 r.bad(&at, format!("unknown kind '{t}' (known: {})", known.join(", ")));
             }
             k.map(AttackTarget::EveryOrgOfKind)
@@ -180,7 +205,10 @@ fn target(r: &mut Reader, o: &Map<String, Value>, path: &str) -> Option<AttackTa
                 let known: Vec<&str> = <ProductCategory as strum::IntoEnumIterator>::iter()
                     .map(ProductCategory::as_str)
                     .collect();
-                r.bad(&at, format!("unknown category '{t}' (known: {})", known.join(", ")));
+                r.bad(
+                    &at,
+                    format!("unknown category '{t}' (known: {})", known.join(", ")),
+                );
             }
             c.map(AttackTarget::BusiestProduct)
         }
@@ -258,7 +286,11 @@ fn read(r: &mut Reader, doc: &Value) -> Option<ScenarioSpec> {
     // Names first, so `after` may name a node further down.
     let names: Vec<Option<String>> = raw_nodes
         .iter()
-        .map(|n| n.get("name").and_then(Value::as_str).map(|s| s.trim().to_ascii_lowercase()))
+        .map(|n| {
+            n.get("name")
+                .and_then(Value::as_str)
+                .map(|s| s.trim().to_ascii_lowercase())
+        })
         .collect();
     let mut nodes = Vec::with_capacity(raw_nodes.len());
     for (i, raw) in raw_nodes.iter().enumerate() {
@@ -269,7 +301,10 @@ fn read(r: &mut Reader, doc: &Value) -> Option<ScenarioSpec> {
         r.keys(o, &path, &known);
         let name = r.text(o.get("name"), &format!("{path}.name"), true);
         if let Some(n) = &name
-            && names.iter().take(i).any(|m| m.as_deref() == Some(n.to_ascii_lowercase().as_str()))
+            && names
+                .iter()
+                .take(i)
+                .any(|m| m.as_deref() == Some(n.to_ascii_lowercase().as_str()))
         {
             r.bad(format!("{path}.name"), format!("'{n}' names an earlier node too"));
         }
@@ -283,10 +318,18 @@ fn read(r: &mut Reader, doc: &Value) -> Option<ScenarioSpec> {
             Some(v) => r.days(Some(v), &format!("{path}.lag_days")),
         };
         let mut after = Vec::new();
-        for (j, a) in array(r, o.get("after"), &format!("{path}.after")).iter().enumerate() {
+        for (j, a) in array(r, o.get("after"), &format!("{path}.after"))
+            .iter()
+            .enumerate()
+        {
             let at = format!("{path}.after[{j}]");
-            let Some(a) = r.text(Some(a), &at, true) else { continue };
-            match names.iter().position(|m| m.as_deref() == Some(a.to_ascii_lowercase().as_str())) {
+            let Some(a) = r.text(Some(a), &at, true) else {
+                continue;
+            };
+            match names
+                .iter()
+                .position(|m| m.as_deref() == Some(a.to_ascii_lowercase().as_str()))
+            {
                 Some(k) => after.push(k),
                 None => r.bad(at, format!("no node is named '{a}'")),
             }
@@ -321,7 +364,10 @@ fn read(r: &mut Reader, doc: &Value) -> Option<ScenarioSpec> {
         let service = r.text(o.get("service"), &format!("{path}.service"), true);
         let keeps = match o.get("keeps") {
             None => {
-                r.bad(format!("{path}.keeps"), "required: the share of throughput kept, 0 to 1");
+                r.bad(
+                    format!("{path}.keeps"),
+                    "required: the share of throughput kept, 0 to 1",
+                );
                 None
             }
             Some(v) => r.share(Some(v), &format!("{path}.keeps")),
@@ -335,7 +381,10 @@ fn read(r: &mut Reader, doc: &Value) -> Option<ScenarioSpec> {
         Some(v) => match r.number(Some(v), "response_teams") {
             Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= MAX_TEAMS as f64 => Some(n as u32),
             Some(n) => {
-                r.bad("response_teams", format!("{n}: give a whole number from 0 to {MAX_TEAMS}"));
+                r.bad(
+                    "response_teams",
+                    format!("{n}: give a whole number from 0 to {MAX_TEAMS}"),
+                );
                 None
             }
             None => None,
@@ -405,7 +454,10 @@ mod tests {
         assert!(at(0) < at(1), "the hub falls after the LIMS: {order:?}");
         assert_eq!(s.workarounds.len(), 2);
         assert_eq!(s.response_teams, 2);
-        assert!(matches!(s.nodes()[0].target, AttackTarget::BusiestProduct(ProductCategory::Pathology)));
+        assert!(matches!(
+            s.nodes()[0].target,
+            AttackTarget::BusiestProduct(ProductCategory::Pathology)
+        ));
     }
 
     #[test]
@@ -485,8 +537,18 @@ nodes:
 
     #[test]
     fn what_is_not_a_scenario_is_refused_not_panicked_on() {
-        for text in ["", "- a\n- b", "name: x", "name: x\nnodes: 3", "{", "nodes: [1, null, {}]"] {
-            assert!(parse_scenario("s.yaml", text, &Limits::default()).is_err(), "{text}");
+        for text in [
+            "",
+            "- a\n- b",
+            "name: x",
+            "name: x\nnodes: 3",
+            "{",
+            "nodes: [1, null, {}]",
+        ] {
+            assert!(
+                parse_scenario("s.yaml", text, &Limits::default()).is_err(),
+                "{text}"
+            );
         }
     }
 }

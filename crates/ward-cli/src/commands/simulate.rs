@@ -119,7 +119,11 @@ fn print_result(r: &SimulationResult) {
         &r.most_affected_trusts.elective_procedures_postponed,
     );
     println!("  share of affected services back (days):");
-    for p in r.recovery_curve.iter().filter(|p| (p.share * 100.0).round() as u32 % 25 == 0) {
+    for p in r
+        .recovery_curve
+        .iter()
+        .filter(|p| (p.share * 100.0).round() as u32 % 25 == 0)
+    {
         println!(
             "    {:>3.0} %   median {:>8}  p90 {:>8}",
             p.share * 100.0,

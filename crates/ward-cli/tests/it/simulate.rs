@@ -48,12 +48,26 @@ fn synnovis_on_the_default_demo_lands_in_the_published_order_of_magnitude_and_fi
     let v = json(&ward(
         dir.path(),
         &url,
-        &["--json", "simulate", "--scenario", "synnovis-2024", "--trials", "1000", "--seed", "2017"],
+        &[
+            "--json",
+            "simulate",
+            "--scenario",
+            "synnovis-2024",
+            "--trials",
+            "1000",
+            "--seed",
+            "2017",
+        ],
     ));
     let top = &v["most_affected_trusts"];
-    let outpatients = top["outpatient_appointments_postponed"]["median"].as_f64().unwrap();
+    let outpatients = top["outpatient_appointments_postponed"]["median"]
+        .as_f64()
+        .unwrap();
     let electives = top["elective_procedures_postponed"]["median"].as_f64().unwrap();
-    assert!(same_magnitude(outpatients, 10_000.0), "outpatients {outpatients}: {v}");
+    assert!(
+        same_magnitude(outpatients, 10_000.0),
+        "outpatients {outpatients}: {v}"
+    );
     assert!(same_magnitude(electives, 1_693.0), "electives {electives}: {v}");
     let days = v["days_to_recover"]["median"].as_f64().unwrap();
     assert!((50.0..=100.0).contains(&days), "about ten weeks: {days}");
@@ -64,13 +78,35 @@ fn synnovis_on_the_default_demo_lands_in_the_published_order_of_magnitude_and_fi
     // The documented example file runs, the same seed prints the same bytes.
     let file = example();
     let file = file.to_str().unwrap();
-    let run = || ward(dir.path(), &url, &["--json", "simulate", "--scenario", file, "--trials", "300", "--seed", "7"]);
+    let run = || {
+        ward(
+            dir.path(),
+            &url,
+            &[
+                "--json",
+                "simulate",
+                "--scenario",
+                file,
+                "--trials",
+                "300",
+                "--seed",
+                "7",
+            ],
+        )
+    };
     let (a, b) = (run(), run());
     let e = json(&a);
     assert_eq!(a.stdout, b.stdout, "same seed, same bytes");
     assert_eq!(e["scenario"], "london-pathology-and-hub");
-    assert!(e["elective_procedures_postponed"]["median"].as_f64().unwrap() > 0.0, "{e}");
-    let people = ward(dir.path(), &url, &["simulate", "--scenario", file, "--trials", "50"]);
+    assert!(
+        e["elective_procedures_postponed"]["median"].as_f64().unwrap() > 0.0,
+        "{e}"
+    );
+    let people = ward(
+        dir.path(),
+        &url,
+        &["simulate", "--scenario", file, "--trials", "50"],
+    );
     assert!(people.status.success(), "{}", text(&people));
     assert!(String::from_utf8_lossy(&people.stdout).contains("share of affected services back"));
 
@@ -78,7 +114,11 @@ fn synnovis_on_the_default_demo_lands_in_the_published_order_of_magnitude_and_fi
     let bad = |name: &str, body: &str| {
         let path = dir.path().join(name);
         std::fs::write(&path, body).unwrap();
-        let o = ward(dir.path(), &url, &["simulate", "--scenario", path.to_str().unwrap(), "--trials", "10"]);
+        let o = ward(
+            dir.path(),
+            &url,
+            &["simulate", "--scenario", path.to_str().unwrap(), "--trials", "10"],
+        );
         assert_eq!(o.status.code(), Some(3), "{name}: {}", text(&o));
         text(&o)
     };
@@ -87,7 +127,10 @@ fn synnovis_on_the_default_demo_lands_in_the_published_order_of_magnitude_and_fi
         "name: x\nnodes:\n  - {name: a, product_category: pathology, recovery: {median_days: 3}}\n  - {name: b, org: ZZZ99, recovery: {median_days: 3}}\n  - {name: c, service: {org: 8CP05, name: Dialysis}, recovery: {median_days: 3}}\n",
     );
     assert!(out.contains("nodes[1].org") && out.contains("ZZZ99"), "{out}");
-    assert!(out.contains("nodes[2].service") && out.contains("Dialysis"), "{out}");
+    assert!(
+        out.contains("nodes[2].service") && out.contains("Dialysis"),
+        "{out}"
+    );
     let out = bad(
         "cycle.json",
         r#"{"name": "x", "nodes": [{"name": "a", "org": "8CP05", "after": ["b"], "recovery": {"median_days": 3}},
@@ -98,10 +141,17 @@ fn synnovis_on_the_default_demo_lands_in_the_published_order_of_magnitude_and_fi
         "values.yaml",
         "name: x\nworkarounds: [{service: Outpatients, keeps: 1.2}]\nnodes:\n  - {name: a, org: 8CP05, lag_days: -1, recovery: {median_days: 3}}\n",
     );
-    assert!(out.contains("nodes[0].lag_days") && out.contains("negative"), "{out}");
+    assert!(
+        out.contains("nodes[0].lag_days") && out.contains("negative"),
+        "{out}"
+    );
     assert!(out.contains("workarounds[0].keeps"), "{out}");
     // Too many trials is refused before the file is parsed or anything runs.
-    let o = ward(dir.path(), &url, &["simulate", "--scenario", file, "--trials", "10001"]);
+    let o = ward(
+        dir.path(),
+        &url,
+        &["simulate", "--scenario", file, "--trials", "10001"],
+    );
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
     assert!(text(&o).contains("10000"), "{}", text(&o));
     let o = ward(dir.path(), &url, &["simulate", "--scenario", "no-such-file.yaml"]);

@@ -112,8 +112,19 @@ fn the_workaround_share_sets_what_a_degraded_service_loses() {
         service: "outpatients".into(),
         keeps: Share::new(0.5).unwrap(),
     }];
-    let half = g.simulate(&SimulationParams { scenario: spec, ..params(Scenario::Synnovis2024, 3, vec![]) }, 10_000).unwrap();
-    assert!(half.outpatient_appointments_postponed.median > op * 10.0, "{half:?}");
+    let half = g
+        .simulate(
+            &SimulationParams {
+                scenario: spec,
+                ..params(Scenario::Synnovis2024, 3, vec![])
+            },
+            10_000,
+        )
+        .unwrap();
+    assert!(
+        half.outpatient_appointments_postponed.median > op * 10.0,
+        "{half:?}"
+    );
 }
 
 #[test]
@@ -140,7 +151,16 @@ fn a_node_after_another_falls_later_and_lags_delay_the_dependants() {
     let spec = ScenarioSpec::new(
         "chain",
         vec![
-            node("ral", AttackTarget::Service { org: "RAL".into(), name: "pathology".into() }, vec![], 0.0, 10.0),
+            node(
+                "ral",
+                AttackTarget::Service {
+                    org: "RAL".into(),
+                    name: "pathology".into(),
+                },
+                vec![],
+                0.0,
+                10.0,
+            ),
             node("rjz", AttackTarget::Org("rjz".into()), vec![0], 5.0, 10.0),
         ],
     )
@@ -164,10 +184,15 @@ fn counting_is_limited_to_what_the_caller_sees() {
     let all = g.simulate(&p, 10_000).unwrap();
     let mut ticks = Vec::new();
     let seen = Visibility::Orgs(vec![org_id(5)]);
-    let ral = g.simulate_seen(&p, 10_000, &seen, &mut |n| ticks.push(n)).unwrap();
+    let ral = g
+        .simulate_seen(&p, 10_000, &seen, &mut |n| ticks.push(n))
+        .unwrap();
     assert_eq!(ral.organisations_affected.median, 1.0);
     assert!(ral.patient_days_lost.median < all.patient_days_lost.median);
-    assert_eq!(ral.outpatient_appointments_postponed, all.outpatient_appointments_postponed, "RAL's own");
+    assert_eq!(
+        ral.outpatient_appointments_postponed, all.outpatient_appointments_postponed,
+        "RAL's own"
+    );
     assert_eq!(ticks.last(), Some(&200));
     assert!(ticks.windows(2).all(|w| w[0] <= w[1]));
 }
@@ -180,17 +205,37 @@ fn names_the_sector_lacks_are_refused_with_their_path() {
         vec![
             node("a", AttackTarget::Org("RJZ".into()), vec![], 0.0, 3.0),
             node("b", AttackTarget::Org("ZZZ99".into()), vec![], 0.0, 3.0),
-            node("c", AttackTarget::Service { org: "RJZ".into(), name: "Dialysis".into() }, vec![], 0.0, 3.0),
+            node(
+                "c",
+                AttackTarget::Service {
+                    org: "RJZ".into(),
+                    name: "Dialysis".into(),
+                },
+                vec![],
+                0.0,
+                3.0,
+            ),
             node("d", AttackTarget::Supplier("Nobody Ltd".into()), vec![], 0.0, 3.0),
         ],
     )
     .unwrap();
-    spec.workarounds = vec![WorkaroundShare { service: "Dialysis".into(), keeps: Share::ALL }];
+    spec.workarounds = vec![WorkaroundShare {
+        service: "Dialysis".into(),
+        keeps: Share::ALL,
+    }];
     let SimulationError::Refused(problems) = g.simulate(&file(spec), 10_000).unwrap_err() else {
         panic!("refused for its names")
     };
     let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
-    assert_eq!(paths, ["nodes[1].org", "nodes[2].service", "nodes[3].supplier", "workarounds[0].service"]);
+    assert_eq!(
+        paths,
+        [
+            "nodes[1].org",
+            "nodes[2].service",
+            "nodes[3].supplier",
+            "workarounds[0].service"
+        ]
+    );
     assert!(problems[0].reason.contains("ZZZ99"), "{problems:?}");
     assert!(problems[1].reason.contains("Dialysis"), "{problems:?}");
 }
@@ -213,7 +258,9 @@ fn bad_runs_are_refused() {
     let e = g
         .simulate(&params(Scenario::Advanced2022, 1, vec![]), 10_000)
         .unwrap_err();
-    let SimulationError::Refused(problems) = e else { panic!("{e:?}") };
+    let SimulationError::Refused(problems) = e else {
+        panic!("{e:?}")
+    };
     assert_eq!(problems[0].path, "nodes[0].product_category");
     assert!(problems[0].reason.contains("nhs 111"), "{problems:?}");
     assert_eq!(Scenario::parse(" WannaCry-2017"), Some(Scenario::Wannacry2017));

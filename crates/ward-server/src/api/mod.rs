@@ -11,12 +11,12 @@ pub mod deployments;
 pub mod exercises;
 pub mod exposure;
 pub mod impact;
-pub mod simulations;
 pub mod incidents;
 pub mod inventory;
 pub mod orgs;
 pub mod people;
 pub mod risks;
+pub mod simulations;
 pub mod suppliers;
 
 use crate::state::AppState;

@@ -46,7 +46,11 @@ pub async fn run(
     let scenario = Scenario::parse(&body.scenario).ok_or_else(|| {
         AppError::invalid(
             "scenario",
-            format!("unknown scenario '{}' (built in: {})", body.scenario, Scenario::names()),
+            format!(
+                "unknown scenario '{}' (built in: {})",
+                body.scenario,
+                Scenario::names()
+            ),
         )
     })?;
     let mut mitigations = Vec::new();

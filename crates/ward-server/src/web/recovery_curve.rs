@@ -188,11 +188,18 @@ mod tests {
         for pair in c.band.split(' ') {
             let (a, b) = pair.split_once(',').unwrap_or(("x", "y"));
             let (a, b): (f64, f64) = (a.parse().unwrap_or(-1.0), b.parse().unwrap_or(-1.0));
-            assert!((0.0..=WIDTH).contains(&a) && (0.0..=HEIGHT).contains(&b), "{pair}");
+            assert!(
+                (0.0..=WIDTH).contains(&a) && (0.0..=HEIGHT).contains(&b),
+                "{pair}"
+            );
         }
         assert_eq!(c.x_ticks.first().map(|t| t.label.as_str()), Some("0"));
         assert_eq!(c.x_ticks.last().map(|t| t.label.as_str()), Some("60"));
-        assert!(c.desc.contains("day 10") && c.desc.contains("day 60"), "{}", c.desc);
+        assert!(
+            c.desc.contains("day 10") && c.desc.contains("day 60"),
+            "{}",
+            c.desc
+        );
         let with = recovery_curve(&[p(1.0, 5.0, 6.0)], Some(&[p(1.0, 30.0, 40.0)]));
         assert!(with.without.is_some());
         assert_eq!(with.rows[0].without.as_deref(), Some("30"));

@@ -61,9 +61,8 @@ struct Asked {
 
 fn parse(q: &RunQuery) -> Result<Asked, AppError> {
     let name = q.scenario.as_deref().unwrap_or("").trim();
-    let scenario = Scenario::parse(name).ok_or_else(|| {
-        AppError::invalid("scenario", format!("choose a scenario ({})", Scenario::names()))
-    })?;
+    let scenario = Scenario::parse(name)
+        .ok_or_else(|| AppError::invalid("scenario", format!("choose a scenario ({})", Scenario::names())))?;
     let trials = match q.trials.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         None => DEFAULT_TRIALS,
         Some(t) => t
@@ -162,8 +161,16 @@ fn days(v: f64) -> String {
 fn figures(r: &SimulationResult, without: Option<&SimulationResult>) -> Vec<FigureLine> {
     type Pick = fn(&SimulationResult) -> Quantiles;
     let rows: [(&'static str, Pick, bool); 9] = [
-        ("Outpatient appointments postponed", |r| r.outpatient_appointments_postponed, false),
-        ("Elective procedures postponed", |r| r.elective_procedures_postponed, false),
+        (
+            "Outpatient appointments postponed",
+            |r| r.outpatient_appointments_postponed,
+            false,
+        ),
+        (
+            "Elective procedures postponed",
+            |r| r.elective_procedures_postponed,
+            false,
+        ),
         (
             "Outpatient appointments postponed at the two most affected trusts",
             |r| r.most_affected_trusts.outpatient_appointments_postponed,
@@ -174,10 +181,18 @@ fn figures(r: &SimulationResult, without: Option<&SimulationResult>) -> Vec<Figu
             |r| r.most_affected_trusts.elective_procedures_postponed,
             false,
         ),
-        ("Appointments postponed (all kinds)", |r| r.appointments_postponed, false),
+        (
+            "Appointments postponed (all kinds)",
+            |r| r.appointments_postponed,
+            false,
+        ),
         ("Patient-days of service lost", |r| r.patient_days_lost, false),
         ("Organisations affected", |r| r.organisations_affected, false),
-        ("Days until the last lost system is back", |r| r.days_to_recover, true),
+        (
+            "Days until the last lost system is back",
+            |r| r.days_to_recover,
+            true,
+        ),
         (
             "Days until half the affected services are back",
             |r| {
@@ -201,7 +216,13 @@ fn figures(r: &SimulationResult, without: Option<&SimulationResult>) -> Vec<Figu
                 without: without.map(|w| {
                     let b = pick(w).median;
                     let change = q.median - b;
-                    let sign = if change > 0.0 { "+" } else if change < 0.0 { "−" } else { "" };
+                    let sign = if change > 0.0 {
+                        "+"
+                    } else if change < 0.0 {
+                        "−"
+                    } else {
+                        ""
+                    };
                     Change {
                         before: show(b),
                         change: format!("{sign}{}", show(change.abs())),
@@ -215,11 +236,7 @@ fn figures(r: &SimulationResult, without: Option<&SimulationResult>) -> Vec<Figu
 fn blank_page(page: &Signed, s: &AppState, q: &RunQuery) -> SimulationPage {
     let picked = q.scenario.as_deref().and_then(Scenario::parse);
     let on = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.is_empty());
-    let ticked = [
-        on(&q.offline_backups),
-        on(&q.second_pathology),
-        on(&q.extra_team),
-    ];
+    let ticked = [on(&q.offline_backups), on(&q.second_pathology), on(&q.extra_team)];
     SimulationPage {
         chrome: chrome_at(page, Section::Exercises),
         title: "Dry-run a scenario".into(),
@@ -253,11 +270,13 @@ fn blank_page(page: &Signed, s: &AppState, q: &RunQuery) -> SimulationPage {
 }
 
 /// `GET /simulate`: the form.
-pub(super) async fn form(State(s): State<AppState>, page: Signed, WebQuery(q): WebQuery<RunQuery>) -> PageResult {
+pub(super) async fn form(
+    State(s): State<AppState>,
+    page: Signed,
+    WebQuery(q): WebQuery<RunQuery>,
+) -> PageResult {
     // Only those who may run one see the form.
-    s.app
-        .simulation_allowed(&page.actor)
-        .map_err(page.fail())?;
+    s.app.simulation_allowed(&page.actor).map_err(page.fail())?;
     Ok(render(StatusCode::OK, &blank_page(&page, &s, &q)))
 }
 
@@ -271,12 +290,22 @@ async fn statuses(s: &AppState, page: &Signed, asked: &Asked) -> Result<Vec<RunS
 }
 
 /// `GET /simulate/run?...`: progress, then results.
-pub(super) async fn run(State(s): State<AppState>, page: Signed, WebQuery(q): WebQuery<RunQuery>) -> PageResult {
+pub(super) async fn run(
+    State(s): State<AppState>,
+    page: Signed,
+    WebQuery(q): WebQuery<RunQuery>,
+) -> PageResult {
     let mut view = blank_page(&page, &s, &q);
     let refused = |view: &mut SimulationPage, e: AppError| -> PageResult {
         match e {
             AppError::Invalid(problems) => {
-                view.error = Some(problems.iter().map(|p| p.message.clone()).collect::<Vec<_>>().join(" "));
+                view.error = Some(
+                    problems
+                        .iter()
+                        .map(|p| p.message.clone())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                );
                 Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &*view))
             }
             other => Err(page.fail()(other)),
@@ -317,12 +346,11 @@ pub(super) async fn run(State(s): State<AppState>, page: Signed, WebQuery(q): We
         return Ok(render(StatusCode::OK, &view));
     }
     let (Some(with), without) = (finished.first(), finished.get(1)) else {
-        return Err(page.fail()(AppError::Internal("a finished run has no result".into())));
+        return Err(page.fail()(AppError::Internal(
+            "a finished run has no result".into(),
+        )));
     };
-    let curve = recovery_curve(
-        &with.recovery_curve,
-        without.map(|w| w.recovery_curve.as_slice()),
-    );
+    let curve = recovery_curve(&with.recovery_curve, without.map(|w| w.recovery_curve.as_slice()));
     view.title = format!("Dry run: {}", with.scenario);
     view.result = Some(Outcome {
         heading: format!("Dry run: {}", with.scenario),
@@ -347,7 +375,11 @@ pub(super) async fn run(State(s): State<AppState>, page: Signed, WebQuery(q): We
 }
 
 /// `GET /simulate/progress?...`: how far the run has got, for the page's script.
-pub(super) async fn progress(State(s): State<AppState>, page: Signed, WebQuery(q): WebQuery<RunQuery>) -> Response {
+pub(super) async fn progress(
+    State(s): State<AppState>,
+    page: Signed,
+    WebQuery(q): WebQuery<RunQuery>,
+) -> Response {
     let asked = match parse(&q) {
         Ok(a) => a,
         Err(e) => return crate::error::ApiError::from(e).into_response(),

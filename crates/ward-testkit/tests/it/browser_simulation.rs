@@ -38,7 +38,8 @@ async fn a_dry_run_from_the_form_to_the_recovery_curve_in_chromium() {
     tour.fill("trials", "4000").await;
     tour.fill("seed", "11").await;
     tour.shot("simulation-form").await;
-    tour.press("form[action='/simulate/run'] button[type=submit]").await;
+    tour.press("form[action='/simulate/run'] button[type=submit]")
+        .await;
     tour.wait_query("scenario=wannacry-2017").await;
     // Whether the run was still going (the script polls and then loads the results) or already
     // done, the browser ends on the results.
@@ -53,7 +54,12 @@ async fn a_dry_run_from_the_form_to_the_recovery_curve_in_chromium() {
         .find(Locator::Css("svg.recovery-curve polyline.curve-median"))
         .await
         .expect("the curve is drawn");
-    assert!(svg.attr("points").await.expect("points").is_some_and(|p| p.starts_with("44.0,")));
+    assert!(
+        svg.attr("points")
+            .await
+            .expect("points")
+            .is_some_and(|p| p.starts_with("44.0,"))
+    );
     tour.c
         .find(Locator::Css("svg.recovery-curve polyline.curve-without"))
         .await

@@ -36,31 +36,60 @@ async fn the_simulation_page_runs_in_the_background_and_draws_the_recovery_curve
     n.sign_in_as(Role::NationalAnalyst).await;
     let form = n.get("/simulate").await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
-    for s in ["wannacry-2017", "advanced-2022", "synnovis-2024", "offline-backups"] {
+    for s in [
+        "wannacry-2017",
+        "advanced-2022",
+        "synnovis-2024",
+        "offline-backups",
+    ] {
         assert!(form.body.contains(s), "{s} offered");
     }
     assert!(!form.body.contains("<script"), "no script on the form");
-    assert!(n.get("/exercises").await.body.contains("href=\"/simulate\""), "linked");
+    assert!(
+        n.get("/exercises").await.body.contains("href=\"/simulate\""),
+        "linked"
+    );
 
     // While it runs: a progress bar, the script that polls, and a refresh for no script.
     let query = "scenario=wannacry-2017&trials=3000&seed=5&offline-backups=on";
     let first = n.get(&format!("/simulate/run?{query}")).await;
     assert_eq!(first.status, StatusCode::OK, "{}", first.body);
     if first.body.contains("<progress") {
-        assert!(first.body.contains("<noscript><meta http-equiv=\"refresh\""), "{}", first.body);
+        assert!(
+            first.body.contains("<noscript><meta http-equiv=\"refresh\""),
+            "{}",
+            first.body
+        );
         assert!(first.body.contains("/static/simulation.js?v="), "{}", first.body);
-        assert!(first.body.contains("data-progress=\"/simulate/progress?scenario=wannacry-2017"));
+        assert!(
+            first
+                .body
+                .contains("data-progress=\"/simulate/progress?scenario=wannacry-2017")
+        );
     }
     let page = finished(&mut n, query).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(!page.body.contains("<progress"), "finished: {}", page.body);
-    assert!(page.body.contains("class=\"chart-svg recovery-curve\""), "{}", page.body);
-    assert!(page.body.contains("class=\"curve-median\" points=\"44.0,"), "drawn from the origin");
+    assert!(
+        page.body.contains("class=\"chart-svg recovery-curve\""),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("class=\"curve-median\" points=\"44.0,"),
+        "drawn from the origin"
+    );
     assert!(page.body.contains("class=\"curve-band\""));
-    assert!(page.body.contains("class=\"curve-without\""), "the run without backups, dashed");
+    assert!(
+        page.body.contains("class=\"curve-without\""),
+        "the run without backups, dashed"
+    );
     assert!(page.body.contains("Median without the mitigations"));
     assert!(page.body.contains("Tested offline backups"));
-    assert!(!page.body.contains("offline_backups") && !page.body.contains("{\""), "no raw values");
+    assert!(
+        !page.body.contains("offline_backups") && !page.body.contains("{\""),
+        "no raw values"
+    );
 
     // The page's figures are the use case's (what `ward simulate` prints) for the same seed.
     let op = ward_app::Actor::system("test", t.world.national);
@@ -96,10 +125,18 @@ async fn the_simulation_page_runs_in_the_background_and_draws_the_recovery_curve
     assert_eq!(body["result"], serde_json::to_value(&direct).unwrap());
 
     // More trials than the maximum: refused on the page, with the form and the reason.
-    let many = n.get("/simulate/run?scenario=synnovis-2024&trials=10001&seed=1").await;
+    let many = n
+        .get("/simulate/run?scenario=synnovis-2024&trials=10001&seed=1")
+        .await;
     assert_eq!(many.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", many.body);
-    assert!(many.body.contains("10000") && many.body.contains("name=\"trials\""), "{}", many.body);
-    let p = n.get("/simulate/progress?scenario=synnovis-2024&trials=10001&seed=1").await;
+    assert!(
+        many.body.contains("10000") && many.body.contains("name=\"trials\""),
+        "{}",
+        many.body
+    );
+    let p = n
+        .get("/simulate/progress?scenario=synnovis-2024&trials=10001&seed=1")
+        .await;
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
     let unknown = n.get("/simulate/run?scenario=notpetya&trials=10&seed=1").await;
     assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -110,17 +147,31 @@ async fn the_simulation_page_runs_in_the_background_and_draws_the_recovery_curve
     assert_eq!(r.get("/simulate").await.status, StatusCode::OK);
     let regional = finished(&mut r, "scenario=wannacry-2017&trials=50&seed=5").await;
     assert_eq!(regional.status, StatusCode::OK, "{}", regional.body);
-    for role in [Role::OrgAdmin, Role::OrgMember, Role::Auditor, Role::SupplierContact] {
+    for role in [
+        Role::OrgAdmin,
+        Role::OrgMember,
+        Role::Auditor,
+        Role::SupplierContact,
+    ] {
         let mut m = Visitor::new(&t);
         m.sign_in_as(role).await;
         assert_eq!(m.get("/simulate").await.status, StatusCode::FORBIDDEN, "{role:?}");
-        let run = m.get("/simulate/run?scenario=wannacry-2017&trials=10&seed=1").await;
+        let run = m
+            .get("/simulate/run?scenario=wannacry-2017&trials=10&seed=1")
+            .await;
         assert_eq!(run.status, StatusCode::FORBIDDEN, "{role:?}");
-        let progress = m.get("/simulate/progress?scenario=wannacry-2017&trials=10&seed=1").await;
+        let progress = m
+            .get("/simulate/progress?scenario=wannacry-2017&trials=10&seed=1")
+            .await;
         assert_eq!(progress.status, StatusCode::FORBIDDEN, "{role:?}");
     }
 
     let js = client().get(t.url("/static/simulation.js")).send().await.unwrap();
     assert_eq!(js.status(), StatusCode::OK);
-    assert!(js.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
+    assert!(
+        js.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/javascript")
+    );
 }

@@ -11,9 +11,7 @@
 //!   (spread 0.3), with the workaround shares of [`SYNNOVIS_WORKAROUNDS`].
 
 use ward_core::org::OrgKind;
-use ward_core::simulation::{
-    AttackNode, AttackTarget, Days, Recovery, ScenarioSpec, Share, WorkaroundShare,
-};
+use ward_core::simulation::{AttackNode, AttackTarget, Days, Recovery, ScenarioSpec, Share, WorkaroundShare};
 use ward_core::supplier::ProductCategory;
 
 /// A built-in scenario.
@@ -55,10 +53,8 @@ fn by_name<T: strum::IntoEnumIterator + Into<&'static str> + Copy>(name: &str) -
 /// postponed at the two most affected trusts in ten weeks) set against the order of what two large
 /// acute trusts deliver in ten weeks (about 330,000 outpatient appointments and 11,000 elective
 /// procedures): outpatients lost about 3 %, theatres about 15 %. See `docs/impact.md`.
-pub const SYNNOVIS_WORKAROUNDS: [(&str, f64); 2] = [
-    ("Outpatients", 0.97),
-    ("Theatres and elective surgery", 0.85),
-];
+pub const SYNNOVIS_WORKAROUNDS: [(&str, f64); 2] =
+    [("Outpatients", 0.97), ("Theatres and elective surgery", 0.85)];
 
 /// What a degraded service keeps when no workaround share names it.
 pub const DEFAULT_KEEPS: f64 = 0.5;
@@ -92,8 +88,12 @@ impl Scenario {
     /// One line for people choosing a scenario.
     pub fn summary(self) -> &'static str {
         match self {
-            Self::Wannacry2017 => "A worm hits a third of NHS trusts and a tenth of GP practices, each for days",
-            Self::Advanced2022 => "The most used NHS 111 and urgent care platform is lost for about five weeks",
+            Self::Wannacry2017 => {
+                "A worm hits a third of NHS trusts and a tenth of GP practices, each for days"
+            }
+            Self::Advanced2022 => {
+                "The most used NHS 111 and urgent care platform is lost for about five weeks"
+            }
             Self::Synnovis2024 => "The most used pathology system is lost for about ten weeks",
         }
     }
@@ -119,21 +119,21 @@ impl Scenario {
             ),
             Self::Advanced2022 => (
                 node(
-                "urgent-care-platform",
-                AttackTarget::BusiestProduct(ProductCategory::UrgentCarePlatform),
-                1.0,
-                35.0,
-                0.4,
+                    "urgent-care-platform",
+                    AttackTarget::BusiestProduct(ProductCategory::UrgentCarePlatform),
+                    1.0,
+                    35.0,
+                    0.4,
                 ),
                 Vec::new(),
             ),
             Self::Synnovis2024 => (
                 node(
-                "pathology-system",
-                AttackTarget::BusiestProduct(ProductCategory::Pathology),
-                1.0,
-                70.0,
-                0.3,
+                    "pathology-system",
+                    AttackTarget::BusiestProduct(ProductCategory::Pathology),
+                    1.0,
+                    70.0,
+                    0.3,
                 ),
                 Vec::new(),
             ),

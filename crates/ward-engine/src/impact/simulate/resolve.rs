@@ -1,10 +1,10 @@
 //! A [`ScenarioSpec`] resolved against one graph: every name looked up once, each node's blast
 //! radius worked out once, and every problem reported with its path (`nodes[2].org`) and reason.
 
+use ward_core::ProductId;
 use ward_core::org::OrgKind;
 use ward_core::simulation::{AttackTarget, Recovery, ScenarioSpec};
 use ward_core::supplier::ProductCategory;
-use ward_core::ProductId;
 
 use super::super::blast::{Cause, Effect, Loss};
 use super::super::graph::ImpactGraph;
@@ -99,7 +99,11 @@ impl ImpactGraph {
 
     /// The product named by a CPE, an identifier or its name (case-insensitive).
     fn product_named(&self, text: &str) -> Option<(ProductId, String)> {
-        let by_id = text.trim().parse::<ProductId>().ok().filter(|p| self.has_product(*p));
+        let by_id = text
+            .trim()
+            .parse::<ProductId>()
+            .ok()
+            .filter(|p| self.has_product(*p));
         let id = by_id
             .or_else(|| self.products_by_cpe(text).into_iter().next())
             .or_else(|| {
@@ -177,7 +181,11 @@ impl ImpactGraph {
 
     /// Resolve `spec`. A workaround naming no service is refused only when `strict` (scenario
     /// files); built-in scenarios name services the sector may not have.
-    pub(crate) fn resolve(&self, spec: &ScenarioSpec, strict: bool) -> Result<Resolved, Vec<ScenarioProblem>> {
+    pub(crate) fn resolve(
+        &self,
+        spec: &ScenarioSpec,
+        strict: bool,
+    ) -> Result<Resolved, Vec<ScenarioProblem>> {
         let mut problems = Vec::new();
         let mut nodes = Vec::with_capacity(spec.nodes().len());
         let mut targets: Vec<String> = Vec::new();

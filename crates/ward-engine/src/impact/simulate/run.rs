@@ -252,7 +252,12 @@ impl<'a> Trial<'a> {
                 .and_then(|n| n.candidates.get(h.candidate))
                 .map_or(0, |c| c.weight)
         };
-        let mut order: Vec<(u64, usize)> = self.hits.iter().enumerate().map(|(k, h)| (weight(h), k)).collect();
+        let mut order: Vec<(u64, usize)> = self
+            .hits
+            .iter()
+            .enumerate()
+            .map(|(k, h)| (weight(h), k))
+            .collect();
         order.sort_by_key(|(w, k)| (std::cmp::Reverse(*w), *k));
         for (_, k) in order.into_iter().skip(self.teams) {
             if let Some(h) = self.hits.get_mut(k) {
