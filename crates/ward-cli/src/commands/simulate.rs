@@ -122,7 +122,7 @@ fn print_result(r: &SimulationResult) {
     for p in r
         .recovery_curve
         .iter()
-        .filter(|p| (p.share * 100.0).round() as u32 % 25 == 0)
+        .filter(|p| ((p.share * 100.0).round() as u32).is_multiple_of(25))
     {
         println!(
             "    {:>3.0} %   median {:>8}  p90 {:>8}",

@@ -138,7 +138,7 @@ pub(crate) fn recovery_curve(curve: &[CurvePoint], without: Option<&[CurvePoint]
     };
     let rows = curve
         .iter()
-        .filter(|p| ((p.share * 100.0).round() as u32) % 10 == 0)
+        .filter(|p| ((p.share * 100.0).round() as u32).is_multiple_of(10))
         .map(|p| CurveRow {
             share: format!("{:.0} %", p.share * 100.0),
             median: days(p.median_day),

@@ -342,7 +342,7 @@ pub(super) async fn run(
     if finished.len() < runs.len() {
         view.title = "Running the dry run".into();
         view.running = Some(Progress { done, total });
-        view.percent = if total == 0 { 0 } else { done * 100 / total };
+        view.percent = (done * 100).checked_div(total).unwrap_or(0);
         return Ok(render(StatusCode::OK, &view));
     }
     let (Some(with), without) = (finished.first(), finished.get(1)) else {
