@@ -30,6 +30,7 @@ mod pictures;
 mod questionnaire;
 mod reasons;
 mod risks;
+mod simulation_scope;
 mod storage;
 mod suppliers;
 mod token_verdicts;
