@@ -8,7 +8,7 @@
 //! within the parse limits and deadline.
 //!
 //! The page runs a simulation in the background ([`App::start_simulation`]) and asks how far it
-//! has got ([`App::simulation_status`]). A run is named by what determines its result (scenario,
+//! has got (the same call again). A run is named by what determines its result (scenario,
 //! mitigations, trials, seed, the caller's scope), so asking again for the same run finds it, and
 //! a process that does not know it (another `ward serve` behind the same load balancer, or one
 //! restarted) starts it again and arrives at the same figures: the result is a function of those
@@ -241,7 +241,7 @@ impl App {
                 Some(s) if s.graph == graph_id => (Arc::clone(s), false),
                 _ => {
                     if slots.len() >= KEPT_RUNS {
-                        // Forget a finished run (the oldest key first); keep running ones.
+                        // Forget a finished run (the first in key order); keep running ones.
                         let finished = slots
                             .iter()
                             .find(|(_, s)| s.outcome.get().is_some())
@@ -307,11 +307,6 @@ impl App {
             .unwrap_or_else(|e| Err(format!("the simulation failed: {e}")));
             let _ = slot.outcome.set(outcome);
         });
-    }
-
-    /// How far a run has got; starts it when this process does not know it.
-    pub async fn simulation_status(&self, actor: &Actor, key: RunKey) -> AppResult<RunStatus> {
-        self.start_simulation(actor, key).await
     }
 }
 
