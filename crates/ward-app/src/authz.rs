@@ -116,10 +116,13 @@ pub enum Action {
     /// Read and mark one's own in-app notices and choose how one is told (every role; only ever
     /// one's own, see `crate::notices`).
     ReadNotices,
+    /// Run dry-run simulations over the sector's dependency graph (the national team, figures for
+    /// the sector; a regional lead, figures for its region).
+    RunSimulations,
 }
 
 impl Action {
-    pub const ALL: [Action; 44] = [
+    pub const ALL: [Action; 45] = [
         Self::ReadOrgs,
         Self::ImportOrgs,
         Self::ReadInventory,
@@ -164,6 +167,7 @@ impl Action {
         Self::ManageSuppliers,
         Self::RecordCertificates,
         Self::ReadNotices,
+        Self::RunSimulations,
     ];
 }
 
@@ -202,6 +206,8 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
         (RegionalLead, ReadPeople) => own_subtree,
         // A regional team coordinates sector-wide incidents within its region.
         (RegionalLead, CoordinateIncidents) => own_subtree,
+        // A regional team's dry runs count what happens in its region.
+        (RegionalLead, RunSimulations) => own_subtree,
         (RegionalLead, _) => None,
 
         (

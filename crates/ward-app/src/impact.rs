@@ -28,7 +28,7 @@ use crate::authz::{Action, authorise};
 use crate::{Actor, App, AppError, AppResult};
 pub use ward_engine::impact::Effect;
 pub use ward_engine::impact::simulate::{
-    Mitigation, Quantiles, Scenario, SimulationParams, SimulationResult,
+    CurvePoint, Mitigation, Quantiles, Scenario, SimulationParams, SimulationResult,
 };
 
 /// What to lose, as people name it.
@@ -208,6 +208,11 @@ pub struct BuiltGraph {
 }
 
 impl BuiltGraph {
+    /// The graph itself.
+    pub(crate) fn graph(&self) -> &ImpactGraph {
+        &self.graph
+    }
+
     pub fn new(
         snapshot: &ward_store::sector::DependencySnapshot,
         built_at: jiff::Timestamp,
@@ -314,37 +319,5 @@ impl App {
         tokio::task::spawn_blocking(move || blast_radius_on(&built, &query, &scope))
             .await
             .map_err(|e| AppError::Internal(format!("the blast radius failed: {e}")))?
-    }
-
-    /// A dry run of a built-in scenario over the whole sector's graph. The sector's figures are
-    /// national: only roles that see the whole sector may run it. More trials than
-    /// `max_simulation_trials` are refused before anything is read.
-    #[instrument(skip_all, fields(scenario = params.scenario.as_str(), trials = params.trials), err)]
-    pub async fn simulate(&self, actor: &Actor, params: SimulationParams) -> AppResult<SimulationResult> {
-        let scope = authorise(actor, Action::ReadImpact, self.now())?;
-        if scope != Scope::All {
-            return Err(AppError::forbidden(
-                "a simulation runs over the whole sector: national roles only",
-            ));
-        }
-        let max = self.settings().max_simulation_trials;
-        if params.trials > max || params.trials == 0 {
-            return Err(AppError::invalid(
-                "trials",
-                format!(
-                    "{} trials: give between 1 and {max} (max_simulation_trials)",
-                    params.trials
-                ),
-            ));
-        }
-        let built = self.impact_graph().await?;
-        tokio::task::spawn_blocking(move || {
-            built
-                .graph
-                .simulate(&params, max)
-                .map_err(|e| AppError::invalid("scenario", e.to_string()))
-        })
-        .await
-        .map_err(|e| AppError::Internal(format!("the simulation failed: {e}")))?
     }
 }

@@ -31,6 +31,7 @@ pub mod recovery;
 pub mod risks;
 pub mod sealed;
 pub mod settings;
+pub mod simulation;
 pub mod suppliers;
 pub mod throttle;
 
@@ -62,6 +63,8 @@ struct Inner {
     exposure: cached::Cached<exposure::ExposureIndex>,
     /// The sector's dependency graph, for blast radius and simulation.
     impact_graph: cached::Cached<impact::BuiltGraph>,
+    /// Background dry runs: see [`simulation`].
+    simulation_runs: simulation::Runs,
     /// Permits for heavy requests (uploads, imports, exports): see [`heavy`].
     heavy: Arc<tokio::sync::Semaphore>,
     /// TOTP secrets at rest, sealed with the instance key.
@@ -95,6 +98,7 @@ impl App {
                 data_generation: Default::default(),
                 exposure: Default::default(),
                 impact_graph: Default::default(),
+                simulation_runs: simulation::Runs::new(),
                 heavy,
                 totp_sealer: sealed::TotpSealer::new(key),
                 audit_keys: AuditKeys::new(key),

@@ -28,6 +28,7 @@ pub mod risk;
 pub mod role;
 pub mod search;
 pub mod service;
+pub mod simulation;
 pub mod spreadsheet;
 pub mod supplier;
 pub mod text;

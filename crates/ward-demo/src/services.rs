@@ -1,6 +1,6 @@
 //! Services each kind of organisation delivers, with NPSA criticality and daily throughput, and the
 //! dependency rules that make outages cascade the way the real incidents did: trust services lean on
-//! their EPR and the area's pathology; practices on their GP system and the hub trust's pathology
+//! their EPR and the area's pathology (outpatient clinics too: they need blood results); practices on their GP system and the hub trust's pathology
 //! service; 111 on the shared urgent care platform; care providers on their care-management system and
 //! the prescribing GP practice.
 
@@ -209,6 +209,8 @@ pub(crate) fn templates(shape: Shape) -> &'static [Template] {
 
 const EPR_DOWN: &str = "Paper notes and printed lists; results and orders by phone";
 const LIMS_DOWN: &str = "Urgent samples only, couriered to another laboratory network";
+const CLINIC_RESULTS_DOWN: &str =
+    "Clinics go ahead without new blood results; those that need them are postponed";
 const HUB_DOWN: &str = "Only urgent blood tests, by phone and courier; routine tests paused";
 const PACS_DOWN: &str = "Images read on the scanner consoles, reports given by phone";
 const URGENT_DOWN: &str = "Paper triage and call-backs; calls diverted to neighbouring services";
@@ -233,7 +235,9 @@ pub(crate) fn rules(slug: &str) -> &'static [Rule] {
         "pathology" => &[Product(Pathology, LIMS_DOWN), Product(Record, EPR_DOWN)],
         "transfusion" => &[Product(Pathology, LIMS_DOWN), Own("pathology", OWN_DOWN)],
         "radiology" => &[Product(Imaging, PACS_DOWN), Product(Record, EPR_DOWN)],
-        "outpatients" | "pharmacy" | "cmht" | "crisis" | "district_nursing" => &[Product(Record, EPR_DOWN)],
+        // Clinics need blood results, as at the trusts Synnovis served in 2024.
+        "outpatients" => &[Product(Record, EPR_DOWN), Own("pathology", CLINIC_RESULTS_DOWN)],
+        "pharmacy" | "cmht" | "crisis" | "district_nursing" => &[Product(Record, EPR_DOWN)],
         "maternity" => &[
             Product(Record, EPR_DOWN),
             Own("pathology", OWN_DOWN),

@@ -13,6 +13,7 @@
 //! | SPDX 2.3 JSON | [`parse_spdx_json`] | [`Doc`]`<Sbom>` |
 //! | endoflife.date Markdown | [`parse_eol_product`] | [`Doc`]`<EolProduct>` |
 //! | assurance frameworks (WebCAF, CISO Assistant libraries) | [`parse_framework`] | [`Doc`]`<Framework>` |
+//! | dry-run scenarios (YAML or JSON) | [`parse_scenario`] | `ScenarioSpec` (refused whole, with every problem's path) |
 //! | zip archives | [`ZipEntries`] | one entry at a time |
 //! | any of the above | [`parse_file_bytes`] | [`Feed`] |
 //! | an uploaded SBOM (CycloneDX JSON/XML, SPDX JSON/YAML, plain or gzip), nothing else | [`parse_sbom`] | [`Doc`]`<Sbom>` |
@@ -42,6 +43,7 @@ pub mod limits;
 pub mod nvd;
 pub mod osv;
 mod problem;
+pub mod scenario;
 pub mod spdx;
 mod time;
 mod yaml;
@@ -60,4 +62,5 @@ pub use limits::{Deadline, Limits, gunzip};
 pub use nvd::parse_nvd;
 pub use osv::{parse_osv_json, parse_osv_yaml};
 pub use problem::{Action, Doc, FeedError, Parsed, Problem};
+pub use scenario::parse_scenario;
 pub use spdx::parse_spdx_json;

@@ -8,7 +8,8 @@
 //! - [`report`]: the blast radius limited to what one caller may see, with patients and
 //!   appointments per day, the worst NPSA consequence and concentration by region.
 //!
-//! - [`simulate`]: a seeded Monte Carlo dry run of built-in scenarios over the graph.
+//! - [`simulate`]: a seeded Monte Carlo dry run of a scenario (built in or from a file) over the
+//!   graph, with the recovery curve.
 //!
 //! Pure: no I/O, no clock; every list in a report has a stated order.
 
@@ -24,4 +25,7 @@ pub use graph::{AssetRef, GraphError, GraphInput, GraphSize, ImpactGraph};
 pub use report::{
     AffectedOrg, AffectedService, Concentration, ImpactReport, NodeRef, Totals, Visibility, Why,
 };
-pub use simulate::{Mitigation, Quantiles, Scenario, SimulationError, SimulationParams, SimulationResult};
+pub use simulate::{
+    CurvePoint, Mitigation, Quantiles, Scenario, ScenarioProblem, SimulationError, SimulationParams,
+    SimulationResult,
+};

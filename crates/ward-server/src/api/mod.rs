@@ -20,6 +20,7 @@ pub mod people;
 pub mod recovery;
 pub mod risks;
 pub mod siro;
+pub mod simulations;
 pub mod suppliers;
 
 use crate::state::AppState;
@@ -97,6 +98,7 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
         .add(M::GET, "/api/v1/vex", get(exposure::list_vex))
         .add(M::POST, "/api/v1/vex", post(exposure::state_vex))
         .add(M::GET, "/api/v1/impact", get(impact::blast_radius))
+        .add(M::POST, "/api/v1/simulations", post(simulations::run))
         .add(M::GET, "/api/v1/products", get(inventory::list_products))
         .add(M::POST, "/api/v1/products", post(inventory::create_product))
         .add(
@@ -423,7 +425,7 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         alerts::list, alerts::issue, alerts::get, alerts::respond, alerts::figures, alerts::figures_export,
         deliveries::list, deliveries::replay,
         notices::list, notices::read, notices::read_all, notices::preferences, notices::set_preferences,
-        impact::blast_radius,
+        impact::blast_radius, simulations::run,
         risks::list, risks::create, risks::get, risks::update, risks::approve, risks::raise_from_exposure,
         risks::rollup, risks::vocabulary, risks::add_vocabulary, risks::quantify,
         incidents::list, incidents::create, incidents::get, incidents::update, incidents::add_timeline,

@@ -34,8 +34,10 @@ mod people;
 mod products;
 mod questionnaire;
 mod recovery;
+mod recovery_curve;
 mod risk_form;
 mod risks;
+mod simulation;
 mod statement;
 mod statics;
 mod suppliers;
@@ -81,6 +83,9 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         )
         .route("/exposures", get(exposure::exposures))
         .route("/impact", get(impact::impact))
+        .route("/simulate", get(simulation::form))
+        .route("/simulate/run", get(simulation::run))
+        .route("/simulate/progress", get(simulation::progress))
         .route("/products", get(products::products).post(products::list_product))
         .route("/products/vex", post(products::state_vex))
         .route("/products/{id}/review", post(products::review))
@@ -432,6 +437,7 @@ impl FromRequestParts<AppState> for Signed {
         chrome.can_read_incidents = can(Action::ReadIncidents);
         chrome.can_read_exercises = can(Action::ReadExercises);
         chrome.can_read_deployments = can(Action::ReadDeployments);
+        chrome.can_run_simulations = can(Action::RunSimulations);
         chrome.can_read_people = can(Action::ReadPeople);
         // The header's unread count; a failure to count only leaves it out.
         chrome.unread_notices = state.app.unread_notice_count(&actor).await.unwrap_or(0);

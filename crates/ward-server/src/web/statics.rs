@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 
 const CSS: &str = include_str!("../../static/ward.css");
 const ICON: &str = include_str!("../../static/favicon.svg");
+const SIMULATION_JS: &str = include_str!("../../static/simulation.js");
 
 /// A file we serve: its bytes and content type.
 struct Asset {
@@ -24,6 +25,10 @@ fn find(name: &str) -> Option<Asset> {
         "favicon.svg" => Some(Asset {
             body: ICON,
             content_type: "image/svg+xml",
+        }),
+        "simulation.js" => Some(Asset {
+            body: SIMULATION_JS,
+            content_type: "text/javascript; charset=utf-8",
         }),
         _ => None,
     }
@@ -43,6 +48,18 @@ static CSS_HREF: LazyLock<String> =
     LazyLock::new(|| format!("/static/ward.css?v={}", fingerprint(CSS.as_bytes())));
 static ICON_HREF: LazyLock<String> =
     LazyLock::new(|| format!("/static/favicon.svg?v={}", fingerprint(ICON.as_bytes())));
+
+static SIMULATION_JS_HREF: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "/static/simulation.js?v={}",
+        fingerprint(SIMULATION_JS.as_bytes())
+    )
+});
+
+/// The dry-run page's progress script's address, with its fingerprint.
+pub(super) fn simulation_js_href() -> &'static str {
+    SIMULATION_JS_HREF.as_str()
+}
 
 /// The stylesheet's address, with its fingerprint.
 pub(super) fn css_href() -> &'static str {

@@ -73,6 +73,8 @@ pub struct Chrome {
     /// May see training figures and board accountability (set by the extractor after `new`).
     pub can_read_people: bool,
     pub can_read_deployments: bool,
+    /// May dry-run scenarios (national and regional roles; set by the extractor after `new`).
+    pub can_run_simulations: bool,
     pub can_import: bool,
     /// May see assessments (set by the extractor after `new`).
     pub can_read_assessments: bool,
@@ -123,6 +125,7 @@ impl Chrome {
             can_read_exercises: false,
             can_read_people: false,
             can_read_deployments: false,
+            can_run_simulations: false,
             can_import,
             role_expires: acting
                 .expires_at

@@ -72,6 +72,8 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
         // A blast radius starts inside the caller's footprint (or at something it depends on);
         // a foreign organisation reads as unknown. Suppliers have no services to see.
         ("GET", "/api/v1/impact") => reader && (own || national),
+        // Dry runs: the national team over the sector, a regional lead counting its region.
+        ("POST", "/api/v1/simulations") => matches!(role, NationalAnalyst | RegionalLead),
         // Reference data: everyone reads it; loading it is national.
         ("GET", "/api/v1/frameworks" | "/api/v1/frameworks/{id}/{version}") => true,
         ("POST", "/api/v1/frameworks") => national,
@@ -401,6 +403,10 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
         }
         ("GET", "/api/v1/vex") => (format!("/api/v1/vex?vulnerability={}", w.advisory), None),
         ("GET", "/api/v1/impact") => (format!("/api/v1/impact?org={org}"), None),
+        ("POST", "/api/v1/simulations") => (
+            "/api/v1/simulations".into(),
+            j(json!({"scenario": "wannacry-2017", "trials": 5, "seed": n})),
+        ),
         ("POST", "/api/v1/vex") => (
             "/api/v1/vex".into(),
             j(json!({

@@ -136,7 +136,7 @@ impl Tour<'_> {
 
     /// What the page shows a person (the text of `main`, not the markup) holds no stored enum
     /// value (`not_affected`, `nhs_trust`), no CPE string and no JSON.
-    async fn words_for_people(&self, name: &str) {
+    pub(crate) async fn words_for_people(&self, name: &str) {
         let Ok(main) = self.c.find(Locator::Css("main")).await else {
             return;
         };

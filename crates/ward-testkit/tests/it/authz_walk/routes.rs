@@ -18,6 +18,7 @@ pub(super) const ROUTES: &[(&str, &str)] = &[
     ("PUT", "/api/v1/assets/{id}"),
     ("DELETE", "/api/v1/assets/{id}"),
     ("GET", "/api/v1/impact"),
+    ("POST", "/api/v1/simulations"),
     ("GET", "/api/v1/products"),
     ("POST", "/api/v1/products"),
     ("POST", "/api/v1/products/{id}/review"),

@@ -1,0 +1,369 @@
+//! The trials: what falls, for how long, and what it costs each service (see the module above).
+
+use std::collections::BTreeMap;
+
+use ward_core::org::OrgKind;
+use ward_core::service::ThroughputUnit;
+
+use super::super::blast::Effect;
+use super::super::graph::ImpactGraph;
+use super::super::report::Visibility;
+use super::resolve::Resolved;
+use super::{
+    CurvePoint, MOST_AFFECTED_TRUSTS, Mitigation, SimulationError, SimulationParams, SimulationResult,
+    SplitMix64, TrustFigures, at, quantiles, round1,
+};
+
+/// Points of the recovery curve: 5 %, 10 %, ... 100 % of the affected services back.
+pub const CURVE_POINTS: usize = 20;
+
+/// What a service of each class counts towards.
+#[derive(Debug, Clone, Copy, Default)]
+struct Class {
+    outpatients: bool,
+    electives: bool,
+    appointments: bool,
+    /// Delivered by an NHS trust the caller may see.
+    trust: bool,
+    /// Counted at all: the caller sees its organisation.
+    seen: bool,
+}
+
+/// One lost thing in one trial.
+#[derive(Debug, Clone, Copy)]
+struct Hit {
+    node: usize,
+    candidate: usize,
+    onset: f64,
+    days: f64,
+}
+
+/// A service's outage in one trial: from, until, and the share of throughput lost.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Outage {
+    from: f64,
+    until: f64,
+    share: f64,
+}
+
+const NONE: Outage = Outage {
+    from: f64::INFINITY,
+    until: 0.0,
+    share: 0.0,
+};
+
+/// Every trial's figures, kept until the quantiles are taken.
+#[derive(Default)]
+struct Tally {
+    outpatients: Vec<f64>,
+    electives: Vec<f64>,
+    appointments: Vec<f64>,
+    lost: Vec<f64>,
+    days: Vec<f64>,
+    orgs: Vec<f64>,
+    trust_outpatients: Vec<f64>,
+    trust_electives: Vec<f64>,
+    /// Per curve point, the day of each trial that affected anything seen.
+    curve: Vec<Vec<f64>>,
+}
+
+impl ImpactGraph {
+    /// Run the simulation over the whole sector; refuses more trials than `max_trials`.
+    pub fn simulate(
+        &self,
+        params: &SimulationParams,
+        max_trials: u32,
+    ) -> Result<SimulationResult, SimulationError> {
+        self.simulate_seen(params, max_trials, &Visibility::All, &mut |_| {})
+    }
+
+    /// Run the simulation, counting only the services of organisations in `seen` (the attack may
+    /// take out anything), and telling `progress` how many trials are done now and then.
+    pub fn simulate_seen(
+        &self,
+        params: &SimulationParams,
+        max_trials: u32,
+        seen: &Visibility,
+        progress: &mut dyn FnMut(u32),
+    ) -> Result<SimulationResult, SimulationError> {
+        if params.trials == 0 {
+            return Err(SimulationError::NoTrials);
+        }
+        if params.trials > max_trials {
+            return Err(SimulationError::TooManyTrials {
+                asked: params.trials,
+                max: max_trials,
+            });
+        }
+        let resolved = self
+            .resolve(&params.scenario, params.from_file)
+            .map_err(SimulationError::Refused)?;
+        let visible = self.visible_marks(seen);
+        let classes: Vec<Class> = self
+            .services
+            .iter()
+            .map(|s| {
+                let name = s.name.to_lowercase();
+                let org = self.orgs.get(s.org.0 as usize);
+                let seen = visible.get(s.org.0 as usize).copied().unwrap_or(false);
+                Class {
+                    outpatients: name.contains("outpatient"),
+                    electives: name.contains("theatre") || name.contains("elective"),
+                    appointments: s.unit == ThroughputUnit::Appointments,
+                    trust: seen && org.is_some_and(|o| o.kind == OrgKind::NhsTrust),
+                    seen,
+                }
+            })
+            .collect();
+        let mut tally = Tally {
+            curve: vec![Vec::new(); CURVE_POINTS],
+            ..Tally::default()
+        };
+        let mut trial = Trial::new(self, &resolved, params, &classes);
+        let mut rng = SplitMix64::new(params.seed);
+        let every = (params.trials / 100).max(1);
+        for done in 0..params.trials {
+            trial.run(&mut rng, &mut tally);
+            if (done + 1) % every == 0 {
+                progress(done + 1);
+            }
+        }
+        progress(params.trials);
+        let mut mitigations: Vec<Mitigation> = params.mitigations.clone();
+        mitigations.sort();
+        mitigations.dedup();
+        let curve = tally
+            .curve
+            .into_iter()
+            .enumerate()
+            .map(|(k, mut days)| {
+                days.sort_by(f64::total_cmp);
+                CurvePoint {
+                    share: (k + 1) as f64 / CURVE_POINTS as f64,
+                    median_day: round1(at(&days, 0.5)),
+                    p90_day: round1(at(&days, 0.9)),
+                }
+            })
+            .collect();
+        Ok(SimulationResult {
+            scenario: params.scenario.name.clone(),
+            trials: params.trials,
+            seed: params.seed,
+            mitigations: mitigations.into_iter().map(Mitigation::as_str).collect(),
+            target: resolved.target.clone(),
+            outpatient_appointments_postponed: quantiles(tally.outpatients),
+            elective_procedures_postponed: quantiles(tally.electives),
+            appointments_postponed: quantiles(tally.appointments),
+            patient_days_lost: quantiles(tally.lost),
+            days_to_recover: quantiles(tally.days),
+            organisations_affected: quantiles(tally.orgs),
+            most_affected_trusts: TrustFigures {
+                outpatient_appointments_postponed: quantiles(tally.trust_outpatients),
+                elective_procedures_postponed: quantiles(tally.trust_electives),
+            },
+            recovery_curve: curve,
+        })
+    }
+}
+
+/// One trial's working memory, reused across trials.
+struct Trial<'a> {
+    graph: &'a ImpactGraph,
+    resolved: &'a Resolved,
+    classes: &'a [Class],
+    recovery_factor: f64,
+    teams: usize,
+    unhelped: f64,
+    lag: f64,
+    second_pathology: bool,
+    outages: Vec<Outage>,
+    touched: Vec<usize>,
+    onsets: Vec<Option<f64>>,
+    hits: Vec<Hit>,
+}
+
+impl<'a> Trial<'a> {
+    fn new(
+        graph: &'a ImpactGraph,
+        resolved: &'a Resolved,
+        params: &SimulationParams,
+        classes: &'a [Class],
+    ) -> Self {
+        let has = |m| params.mitigations.contains(&m);
+        let spec = &params.scenario;
+        Self {
+            graph,
+            resolved,
+            classes,
+            recovery_factor: if has(Mitigation::OfflineBackups) { 0.5 } else { 1.0 },
+            teams: spec.response_teams as usize + usize::from(has(Mitigation::ExtraResponseTeam)),
+            unhelped: spec.unhelped.max(1.0),
+            lag: spec.dependency_lag.get(),
+            second_pathology: has(Mitigation::SecondPathologySupplier),
+            outages: vec![NONE; graph.services.len()],
+            touched: Vec::new(),
+            onsets: vec![None; resolved.nodes.len()],
+            hits: Vec::new(),
+        }
+    }
+
+    /// Which nodes fall, when, and for how long.
+    fn draw(&mut self, rng: &mut SplitMix64) {
+        let resolved = self.resolved;
+        self.hits.clear();
+        self.onsets.iter_mut().for_each(|o| *o = None);
+        for &i in &resolved.order {
+            let Some(node) = resolved.nodes.get(i) else {
+                continue;
+            };
+            let onset = if node.after.is_empty() {
+                Some(node.lag)
+            } else {
+                node.after
+                    .iter()
+                    .filter_map(|a| self.onsets.get(*a).copied().flatten())
+                    .reduce(f64::max)
+                    .map(|o| o + node.lag)
+            };
+            let Some(onset) = onset else { continue };
+            let median = node.recovery.median_days() * self.recovery_factor;
+            let mut fell = false;
+            for c in 0..node.candidates.len() {
+                if node.probability >= 1.0 || rng.next_f64() < node.probability {
+                    let days = (median.ln() + node.recovery.spread() * rng.normal()).exp();
+                    self.hits.push(Hit {
+                        node: i,
+                        candidate: c,
+                        onset,
+                        days,
+                    });
+                    fell = true;
+                }
+            }
+            if let Some(slot) = self.onsets.get_mut(i) {
+                *slot = fell.then_some(onset);
+            }
+        }
+        // Teams help the heaviest losses first; the others take longer.
+        let weight = |h: &Hit| {
+            resolved
+                .nodes
+                .get(h.node)
+                .and_then(|n| n.candidates.get(h.candidate))
+                .map_or(0, |c| c.weight)
+        };
+        let mut order: Vec<(u64, usize)> = self
+            .hits
+            .iter()
+            .enumerate()
+            .map(|(k, h)| (weight(h), k))
+            .collect();
+        order.sort_by_key(|(w, k)| (std::cmp::Reverse(*w), *k));
+        for (_, k) in order.into_iter().skip(self.teams) {
+            if let Some(h) = self.hits.get_mut(k) {
+                h.days *= self.unhelped;
+            }
+        }
+    }
+
+    fn run(&mut self, rng: &mut SplitMix64, tally: &mut Tally) {
+        self.draw(rng);
+        let mut longest = 0.0_f64;
+        let hits = std::mem::take(&mut self.hits);
+        for h in &hits {
+            let Some(node) = self.resolved.nodes.get(h.node) else {
+                continue;
+            };
+            let Some(c) = node.candidates.get(h.candidate) else {
+                continue;
+            };
+            let until = h.onset + h.days;
+            longest = longest.max(until);
+            let soft = node.pathology && self.second_pathology;
+            for &(s, e, direct) in &c.effects {
+                let kept = self.resolved.keeps.get(s as usize).copied().unwrap_or(0.5);
+                let share = match (e, soft) {
+                    (Effect::Stopped, false) => 1.0,
+                    (Effect::Degraded, false) | (Effect::Stopped, true) => 1.0 - kept,
+                    (Effect::Degraded, true) => (1.0 - kept) / 2.0,
+                    (Effect::Unaffected, _) => 0.0,
+                };
+                let from = h.onset + if direct { 0.0 } else { self.lag };
+                if from >= until || share <= 0.0 {
+                    continue;
+                }
+                if let Some(o) = self.outages.get_mut(s as usize) {
+                    if *o == NONE {
+                        self.touched.push(s as usize);
+                    }
+                    o.from = o.from.min(from);
+                    o.until = o.until.max(until);
+                    o.share = o.share.max(share);
+                }
+            }
+        }
+        self.hits = hits;
+        let (mut op, mut el, mut ap, mut all) = (0.0, 0.0, 0.0, 0.0);
+        let mut orgs: Vec<u32> = Vec::new();
+        let mut back: Vec<f64> = Vec::new();
+        let mut per_trust: BTreeMap<u32, (f64, f64)> = BTreeMap::new();
+        for s in self.touched.drain(..) {
+            let (Some(o), Some(node), Some(class)) = (
+                self.outages.get_mut(s),
+                self.graph.services.get(s),
+                self.classes.get(s),
+            ) else {
+                continue;
+            };
+            let outage = std::mem::replace(o, NONE);
+            if !class.seen {
+                continue;
+            }
+            let lost = f64::from(node.throughput) * (outage.until - outage.from) * outage.share;
+            all += lost;
+            if class.outpatients {
+                op += lost;
+            }
+            if class.electives {
+                el += lost;
+            }
+            if class.appointments {
+                ap += lost;
+            }
+            if class.trust && (class.outpatients || class.electives) {
+                let t = per_trust.entry(node.org.0).or_default();
+                if class.outpatients {
+                    t.0 += lost;
+                }
+                if class.electives {
+                    t.1 += lost;
+                }
+            }
+            orgs.push(node.org.0);
+            back.push(outage.until);
+        }
+        orgs.sort_unstable();
+        orgs.dedup();
+        // The most affected trusts by what they lost, ties to the earlier trust.
+        let mut trusts: Vec<(u32, (f64, f64))> = per_trust.into_iter().collect();
+        trusts.sort_by(|a, b| (b.1.0 + b.1.1).total_cmp(&(a.1.0 + a.1.1)).then(a.0.cmp(&b.0)));
+        let (top_op, top_el) = trusts
+            .iter()
+            .take(MOST_AFFECTED_TRUSTS)
+            .fold((0.0, 0.0), |acc, (_, (o, e))| (acc.0 + o, acc.1 + e));
+        tally.trust_outpatients.push(top_op.round());
+        tally.trust_electives.push(top_el.round());
+        tally.outpatients.push(op.round());
+        tally.electives.push(el.round());
+        tally.appointments.push(ap.round());
+        tally.lost.push(all.round());
+        tally.days.push(longest);
+        tally.orgs.push(orgs.len() as f64);
+        if !back.is_empty() {
+            back.sort_by(f64::total_cmp);
+            for (k, days) in tally.curve.iter_mut().enumerate() {
+                days.push(at(&back, (k + 1) as f64 / CURVE_POINTS as f64));
+            }
+        }
+    }
+}
