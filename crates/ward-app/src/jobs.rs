@@ -75,6 +75,7 @@ impl JobRunner {
         r.register(Arc::new(crate::incident_reminders::IncidentRemindJob));
         r.register(Arc::new(crate::suppliers::CertificateReminderJob));
         r.register(Arc::new(crate::suppliers::CertificateEmailJob));
+        r.register(Arc::new(crate::supplier_advisories::EmbargoReleaseJob));
         r
     }
 

@@ -28,6 +28,7 @@ pub mod products;
 pub mod risks;
 pub mod sealed;
 pub mod settings;
+pub mod supplier_advisories;
 pub mod suppliers;
 pub mod throttle;
 

@@ -13,6 +13,7 @@
 //! | SPDX 2.3 JSON | [`parse_spdx_json`] | [`Doc`]`<Sbom>` |
 //! | endoflife.date Markdown | [`parse_eol_product`] | [`Doc`]`<EolProduct>` |
 //! | assurance frameworks (WebCAF, CISO Assistant libraries) | [`parse_framework`] | [`Doc`]`<Framework>` |
+//! | a supplier's advisory (CSAF 2.0 or CycloneDX VEX JSON), read strictly | [`read_supplier_document`] | [`SupplierDocument`] |
 //! | zip archives | [`ZipEntries`] | one entry at a time |
 //! | any of the above | [`parse_file_bytes`] | [`Feed`] |
 //! | an uploaded SBOM (CycloneDX JSON/XML, SPDX JSON/YAML, plain or gzip), nothing else | [`parse_sbom`] | [`Doc`]`<Sbom>` |
@@ -43,6 +44,7 @@ pub mod nvd;
 pub mod osv;
 mod problem;
 pub mod spdx;
+pub mod supplier_document;
 mod time;
 mod yaml;
 
@@ -61,3 +63,4 @@ pub use nvd::parse_nvd;
 pub use osv::{parse_osv_json, parse_osv_yaml};
 pub use problem::{Action, Doc, FeedError, Parsed, Problem};
 pub use spdx::parse_spdx_json;
+pub use supplier_document::{SupplierDocument, SupplierDocumentError, read_supplier_document};

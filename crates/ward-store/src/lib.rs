@@ -24,6 +24,7 @@ pub mod risks;
 pub mod rollup;
 pub mod sector;
 pub mod sql;
+pub mod supplier_advisories;
 pub mod suppliers;
 pub mod vuln;
 
@@ -41,6 +42,7 @@ pub use people::PeopleStore;
 pub use query::*;
 pub use risks::RiskStore;
 pub use sector::SectorStore;
+pub use supplier_advisories::SupplierAdvisoryStore;
 pub use suppliers::SupplierStore;
 pub use vuln::{AdvisoryStore, EolStore, ExploitSignalStore, FeedSourceStore, VexStore, VulnStore};
 
@@ -505,6 +507,7 @@ pub trait Store:
     + ImprovementStore
     + PeopleStore
     + SupplierStore
+    + SupplierAdvisoryStore
 {
 }
 impl<T> Store for T where
@@ -531,5 +534,6 @@ impl<T> Store for T where
         + ImprovementStore
         + PeopleStore
         + SupplierStore
+        + SupplierAdvisoryStore
 {
 }

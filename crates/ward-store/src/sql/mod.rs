@@ -46,6 +46,7 @@ mod risks;
 pub mod rollups;
 mod row;
 pub mod sector;
+mod supplier_advisories;
 mod suppliers;
 pub mod vuln;
 

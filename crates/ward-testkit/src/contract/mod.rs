@@ -34,6 +34,7 @@ mod products;
 mod risks;
 mod search;
 mod sector;
+mod supplier_advisories;
 mod suppliers;
 mod token_epoch;
 mod vuln;
@@ -67,6 +68,7 @@ pub use products::product_confirmation;
 pub use risks::risks_round_trip;
 pub use search::{asset_search_follows_writes, search_totals_stop_at_the_cap};
 pub use sector::sector_snapshot_holds_the_inventory;
+pub use supplier_advisories::supplier_advisories_round_trip;
 pub use suppliers::suppliers_round_trip;
 pub use token_epoch::token_epoch_follows_every_write;
 pub use vuln::*;
@@ -122,6 +124,7 @@ macro_rules! contract_checks {
             incident_reminders_recorded_once,
             coordinated_round_trip,
             suppliers_round_trip,
+            supplier_advisories_round_trip,
         }
     };
 }

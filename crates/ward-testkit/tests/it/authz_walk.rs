@@ -14,6 +14,7 @@ use ward_testkit::{TestApp, spawn_app};
 mod fixtures;
 mod people;
 mod routes;
+mod supplier_advisories;
 use fixtures::*;
 use routes::ROUTES;
 
@@ -153,6 +154,9 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
         }
         ("GET", "/api/v1/deployments") => matches!(role, NationalAnalyst | RegionalLead),
         (_, p) if people::is_people(p) => people::allowed(route, role, own),
+        (_, p) if supplier_advisories::is_supplier_advisory(p) => {
+            supplier_advisories::allowed(route, role, own)
+        }
         // Tasks, links, sector-wide incidents and figures: see `incident_response_allowed`.
         (_, p) if is_incident_response(p) => incident_response_allowed(route, role, own),
         // The supplier register: lists are filtered to the footprint (a supplier contact sees its
@@ -682,6 +686,9 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
             None,
         ),
         (_, p) if people::is_people(p) => people::call(app, route, org, n).await,
+        (_, p) if supplier_advisories::is_supplier_advisory(p) => {
+            supplier_advisories::call(app, route, own, org, n).await
+        }
         (_, p)
             if p.starts_with("/api/v1/coordinated-incidents")
                 || p.contains("/tasks")

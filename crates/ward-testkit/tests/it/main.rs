@@ -30,6 +30,7 @@ mod questionnaire;
 mod reasons;
 mod risks;
 mod storage;
+mod supplier_advisories;
 mod suppliers;
 mod token_verdicts;
 mod web;
