@@ -9,7 +9,7 @@
 //! ([`crate::products::uncovered_identifier`]).
 
 use ward_core::vuln::{Affected, CpeMatch, ProductRef, VexStatement, VexStatus};
-use ward_engine::Cpe;
+use ward_engine::{Cpe, CpeValue};
 
 use crate::error::FieldProblem;
 
@@ -20,13 +20,58 @@ fn problem(path: impl Into<String>, message: impl Into<String>) -> FieldProblem 
     }
 }
 
-fn exact(cpe: &Cpe, version: &str) -> CpeMatch {
-    criterion(&cpe.with_version(version))
+/// A product's CPE with its version replaced, in the CPE 2.3 formatted form people read
+/// (`cpe:2.3:a:pathlab:lims:4.2:*:…`): the stated text with its version field swapped when it is
+/// plain, else the engine's escaped rendering (`4\.2`, read back the same).
+fn with_version(text: &str, cpe: &Cpe, version: Option<&str>) -> String {
+    let plain = |v: &str| v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+    let fields: Vec<&str> = text.split(':').collect();
+    if text.starts_with("cpe:2.3:") && !text.contains('\\') && fields.len() == 13 && version.is_none_or(plain) {
+        let mut out = fields;
+        out[5] = version.unwrap_or("*");
+        return out.join(":");
+    }
+    match version {
+        Some(v) => cpe.with_version(v).to_string(),
+        None => {
+            let mut any = cpe.clone();
+            any.version = CpeValue::Any;
+            any.to_string()
+        }
+    }
 }
 
-fn criterion(cpe: &Cpe) -> CpeMatch {
+/// A product's CPE, parsed, with its text.
+struct Named<'a> {
+    text: &'a str,
+    cpe: Cpe,
+}
+
+impl<'a> Named<'a> {
+    fn parse(text: &'a str) -> Result<Self, String> {
+        Ok(Self {
+            text: text.trim(),
+            cpe: Cpe::parse(text).map_err(|e| e.to_string())?,
+        })
+    }
+
+    fn exact(&self, version: &str) -> CpeMatch {
+        criterion(with_version(self.text, &self.cpe, Some(version)))
+    }
+
+    fn any(&self) -> CpeMatch {
+        criterion(with_version(self.text, &self.cpe, None))
+    }
+
+    /// As stated (its own version, or `*`).
+    fn stated(&self) -> CpeMatch {
+        criterion(self.text.to_owned())
+    }
+}
+
+fn criterion(criteria: String) -> CpeMatch {
     CpeMatch {
-        criteria: cpe.to_string(),
+        criteria,
         version_start_including: None,
         version_start_excluding: None,
         version_end_including: None,
@@ -36,7 +81,7 @@ fn criterion(cpe: &Cpe) -> CpeMatch {
 }
 
 /// The criteria of a purl `vers:` range (`vers:generic/>=4.0|<4.3`, `vers:generic/4.1|4.2`).
-pub fn range_criteria(cpe: &Cpe, range: &str) -> Result<Vec<CpeMatch>, String> {
+fn range_criteria(cpe: &Named<'_>, range: &str) -> Result<Vec<CpeMatch>, String> {
     let unusable = || {
         format!("'{range}': give one interval (vers:generic/>=A|<B) or a list of versions (vers:generic/A|B)")
     };
@@ -47,10 +92,9 @@ pub fn range_criteria(cpe: &Cpe, range: &str) -> Result<Vec<CpeMatch>, String> {
         .filter(|c| !c.is_empty())
         .ok_or_else(unusable)?;
     if body == "*" {
-        return Ok(vec![criterion(&cpe.with_version("*"))]);
+        return Ok(vec![cpe.any()]);
     }
-    let any = cpe.with_version("*");
-    let mut bounded = criterion(&any);
+    let mut bounded = cpe.any();
     let (mut lower, mut upper, mut equal) = (false, false, Vec::new());
     for c in body.split('|').map(str::trim) {
         let (op, v) = [">=", "<=", "!=", ">", "<", "="]
@@ -72,7 +116,7 @@ pub fn range_criteria(cpe: &Cpe, range: &str) -> Result<Vec<CpeMatch>, String> {
     }
     match (lower || upper, equal.is_empty()) {
         (true, true) => Ok(vec![bounded]),
-        (false, false) => Ok(equal.iter().map(|v| exact(cpe, v)).collect()),
+        (false, false) => Ok(equal.iter().map(|v| cpe.exact(v)).collect()),
         _ => Err(unusable()),
     }
 }
@@ -83,7 +127,7 @@ pub fn product_criteria(product: &ProductRef) -> Result<Vec<CpeMatch>, String> {
     let Some(text) = product.cpe.as_deref() else {
         return Err("the product has no CPE".into());
     };
-    let cpe = Cpe::parse(text).map_err(|e| e.to_string())?;
+    let cpe = Named::parse(text)?;
     if let Some(range) = product.version_range.as_deref() {
         return range_criteria(&cpe, range);
     }
@@ -93,9 +137,9 @@ pub fn product_criteria(product: &ProductRef) -> Result<Vec<CpeMatch>, String> {
         .map(str::trim)
         .filter(|v| !v.is_empty())
     {
-        return Ok(vec![exact(&cpe, v)]);
+        return Ok(vec![cpe.exact(v)]);
     }
-    Ok(vec![criterion(&cpe)])
+    Ok(vec![cpe.stated()])
 }
 
 /// The affected entries of `statements` (only those saying a product is affected count): one per
@@ -142,16 +186,16 @@ pub fn affected_from_form(
     versions: &[String],
     fixed: Option<&str>,
 ) -> Result<Affected, FieldProblem> {
-    let cpe = Cpe::parse(product_cpe).map_err(|e| problem("product", e.to_string()))?;
+    let cpe = Named::parse(product_cpe).map_err(|e| problem("product", e))?;
     let versions: Vec<&str> = versions
         .iter()
         .map(|v| v.trim())
         .filter(|v| !v.is_empty())
         .collect();
     let cpes = if !versions.is_empty() {
-        versions.iter().map(|v| exact(&cpe, v)).collect()
+        versions.iter().map(|v| cpe.exact(v)).collect()
     } else if let Some(f) = fixed.map(str::trim).filter(|f| !f.is_empty()) {
-        let mut before = criterion(&cpe.with_version("*"));
+        let mut before = cpe.any();
         before.version_end_excluding = Some(f.to_owned());
         vec![before]
     } else {
@@ -172,8 +216,8 @@ mod tests {
 
     const LIMS: &str = "cpe:2.3:a:pathlab:lims:*:*:*:*:*:*:*:*";
 
-    fn cpe() -> Cpe {
-        Cpe::parse(LIMS).unwrap()
+    fn cpe() -> Named<'static> {
+        Named::parse(LIMS).unwrap()
     }
 
     #[test]
