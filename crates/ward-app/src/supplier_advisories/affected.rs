@@ -24,9 +24,13 @@ fn problem(path: impl Into<String>, message: impl Into<String>) -> FieldProblem 
 /// (`cpe:2.3:a:pathlab:lims:4.2:*:…`): the stated text with its version field swapped when it is
 /// plain, else the engine's escaped rendering (`4\.2`, read back the same).
 fn with_version(text: &str, cpe: &Cpe, version: Option<&str>) -> String {
-    let plain = |v: &str| v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+    let plain = |v: &str| {
+        v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+    };
     let fields: Vec<&str> = text.split(':').collect();
-    if text.starts_with("cpe:2.3:") && !text.contains('\\') && fields.len() == 13 && version.is_none_or(plain) {
+    if text.starts_with("cpe:2.3:") && !text.contains('\\') && fields.len() == 13 && version.is_none_or(plain)
+    {
         let mut out = fields;
         out[5] = version.unwrap_or("*");
         return out.join(":");

@@ -48,3 +48,4 @@ mod web_import;
 mod web_incidents;
 mod web_people;
 mod web_risks;
+mod web_supplier_advisories;
