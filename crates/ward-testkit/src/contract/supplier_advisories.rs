@@ -42,7 +42,7 @@ fn advisory(
 
 /// The supplier advisory records' round trip on one backend.
 pub async fn supplier_advisories_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()> {
-    let fx = Fixture::new(store.clone(), "SV");
+    let fx = Fixture::new(store.clone(), "XA");
     let [_national, _region, _icb, a, b] = fx.small_tree().await?;
     let supplier = fx.org("S", "Supplier", OrgKind::Supplier, None)?;
     let other = fx.org("O", "Other supplier", OrgKind::Supplier, None)?;
