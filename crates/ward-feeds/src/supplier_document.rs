@@ -130,7 +130,7 @@ fn push_action(actions: &mut Vec<String>, text: &str) {
     }
 }
 
-fn obj<'a>(v: Option<&'a Value>) -> Option<&'a Map<String, Value>> {
+fn obj(v: Option<&Value>) -> Option<&Map<String, Value>> {
     v.and_then(Value::as_object)
 }
 

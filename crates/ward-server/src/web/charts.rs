@@ -337,11 +337,10 @@ pub(crate) fn progress_bar(total: u64, parts: &[(&'static str, &'static str, u64
     for &(label, class, count) in parts {
         let count = count.min(total.saturating_sub(used));
         used += count;
-        let end = if total == 0 {
-            0
-        } else {
-            u32::try_from(used.saturating_mul(100) / total).unwrap_or(100)
-        };
+        let end = used
+            .saturating_mul(100)
+            .checked_div(total)
+            .map_or(0, |e| u32::try_from(e).unwrap_or(100));
         out.push(Segment {
             label,
             class,

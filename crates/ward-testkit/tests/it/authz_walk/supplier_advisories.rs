@@ -151,7 +151,7 @@ pub(super) async fn call(
         ("GET", "/api/v1/orgs/{id}/naming-consent") => (format!("/api/v1/orgs/{org}/naming-consent"), None),
         ("PUT", "/api/v1/orgs/{id}/naming-consent") => (
             format!("/api/v1/orgs/{org}/naming-consent"),
-            j(json!({"may_be_named": n % 2 == 0})),
+            j(json!({"may_be_named": n.is_multiple_of(2)})),
         ),
         (_, p) => (p.to_owned(), None),
     }
