@@ -119,10 +119,20 @@ pub enum Action {
     /// Run dry-run simulations over the sector's dependency graph (the national team, figures for
     /// the sector; a regional lead, figures for its region).
     RunSimulations,
+    /// Publish an advisory about the supplier's own confirmed products (its supplier contacts).
+    PublishSupplierAdvisories,
+    /// See suppliers' advisories and their progress: a supplier contact its own, in aggregate
+    /// (names only of organisations that agreed); the national team every one, embargoed too.
+    ReadSupplierAdvisories,
+    /// Release an embargoed supplier advisory before its date (the national team).
+    ReleaseSupplierAdvisories,
+    /// Choose whether suppliers may see the organisation's name in their advisories' progress
+    /// (the organisation's own admins).
+    SetNamingConsent,
 }
 
 impl Action {
-    pub const ALL: [Action; 45] = [
+    pub const ALL: [Action; 49] = [
         Self::ReadOrgs,
         Self::ImportOrgs,
         Self::ReadInventory,
@@ -168,6 +178,10 @@ impl Action {
         Self::RecordCertificates,
         Self::ReadNotices,
         Self::RunSimulations,
+        Self::PublishSupplierAdvisories,
+        Self::ReadSupplierAdvisories,
+        Self::ReleaseSupplierAdvisories,
+        Self::SetNamingConsent,
     ];
 }
 
@@ -189,6 +203,8 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
         ) => None,
         // An organisation's own admins keep its training record and name its board.
         (NationalAnalyst, WritePeople) => None,
+        // A supplier speaks for itself; an organisation decides whether suppliers may name it.
+        (NationalAnalyst, PublishSupplierAdvisories | SetNamingConsent) => None,
         (NationalAnalyst, _) => Some(Scope::All),
 
         (
@@ -219,6 +235,7 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
             | RecordCertificates,
         ) => own_subtree,
         (OrgAdmin, ReadPeople | WritePeople) => own_subtree,
+        (OrgAdmin, SetNamingConsent) => Some(Scope::Orgs(vec![org])),
         (OrgAdmin, _) => None,
 
         (
@@ -242,8 +259,15 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
         // A supplier answers its own organisation's supplier assessment and sees nobody else's.
         (
             SupplierContact,
-            ReadOrgs | WriteProducts | StateVex | ReadAssessments | WriteAssessments | SignOffAssessments
-            | ReadSuppliers,
+            ReadOrgs
+            | WriteProducts
+            | StateVex
+            | ReadAssessments
+            | WriteAssessments
+            | SignOffAssessments
+            | ReadSuppliers
+            | PublishSupplierAdvisories
+            | ReadSupplierAdvisories,
         ) => Some(Scope::Orgs(vec![org])),
         (SupplierContact, _) => None,
     }
@@ -517,6 +541,41 @@ mod tests {
         assert_eq!(
             scope_for(Role::OrgAdmin, org(), Action::RecordCertificates),
             Some(Scope::subtree(org()))
+        );
+    }
+
+    #[test]
+    fn suppliers_publish_for_themselves_and_organisations_choose_naming_for_themselves() {
+        let can = |a: Action| -> Vec<Role> {
+            Role::iter()
+                .filter(|r| scope_for(*r, org(), a).is_some())
+                .collect()
+        };
+        assert_eq!(
+            can(Action::PublishSupplierAdvisories),
+            vec![Role::SupplierContact]
+        );
+        assert_eq!(
+            scope_for(Role::SupplierContact, org(), Action::PublishSupplierAdvisories),
+            Some(Scope::Orgs(vec![org()]))
+        );
+        assert_eq!(
+            can(Action::ReadSupplierAdvisories),
+            vec![Role::NationalAnalyst, Role::SupplierContact]
+        );
+        assert_eq!(
+            scope_for(Role::SupplierContact, org(), Action::ReadSupplierAdvisories),
+            Some(Scope::Orgs(vec![org()]))
+        );
+        assert_eq!(
+            can(Action::ReleaseSupplierAdvisories),
+            vec![Role::NationalAnalyst]
+        );
+        assert_eq!(can(Action::SetNamingConsent), vec![Role::OrgAdmin]);
+        assert_eq!(
+            scope_for(Role::OrgAdmin, org(), Action::SetNamingConsent),
+            Some(Scope::Orgs(vec![org()])),
+            "its own organisation, not those beneath it"
         );
     }
 

@@ -77,6 +77,7 @@ impl JobRunner {
         r.register(Arc::new(crate::suppliers::CertificateEmailJob));
         r.register(Arc::new(crate::notices::digest::NoticeDigestJob));
         r.register(Arc::new(crate::notices::digest::DigestEmailJob));
+        r.register(Arc::new(crate::supplier_advisories::EmbargoReleaseJob));
         r
     }
 

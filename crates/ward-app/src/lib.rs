@@ -32,6 +32,7 @@ pub mod risks;
 pub mod sealed;
 pub mod settings;
 pub mod simulation;
+pub mod supplier_advisories;
 pub mod suppliers;
 pub mod throttle;
 

@@ -68,6 +68,10 @@ pub enum JobKind {
     #[serde(rename = "notify.digest")]
     #[strum(serialize = "notify.digest")]
     NotifyDigest,
+    /// Releases the suppliers' advisories whose embargo has ended (each once).
+    #[serde(rename = "supplier_advisories.release")]
+    #[strum(serialize = "supplier_advisories.release")]
+    SupplierAdvisoriesRelease,
     /// Test support: writes one audit record naming the job. Only builds with the app's
     /// `test-support` feature have a handler for it, so elsewhere such a job is never claimed.
     #[serde(rename = "audit.probe")]

@@ -1,5 +1,6 @@
 //! Suppliers' products. A supplier is an [`Organisation`](crate::org::Organisation) of kind `supplier`.
 
+pub mod advisory;
 pub mod criticality;
 
 use crate::{OrgId, ProductId, ValidationError};

@@ -14,6 +14,7 @@
 //! | endoflife.date Markdown | [`parse_eol_product`] | [`Doc`]`<EolProduct>` |
 //! | assurance frameworks (WebCAF, CISO Assistant libraries) | [`parse_framework`] | [`Doc`]`<Framework>` |
 //! | dry-run scenarios (YAML or JSON) | [`parse_scenario`] | `ScenarioSpec` (refused whole, with every problem's path) |
+//! | a supplier's advisory (CSAF 2.0 or CycloneDX VEX JSON), read strictly | [`read_supplier_document`] | [`SupplierDocument`] |
 //! | zip archives | [`ZipEntries`] | one entry at a time |
 //! | any of the above | [`parse_file_bytes`] | [`Feed`] |
 //! | an uploaded SBOM (CycloneDX JSON/XML, SPDX JSON/YAML, plain or gzip), nothing else | [`parse_sbom`] | [`Doc`]`<Sbom>` |
@@ -45,6 +46,7 @@ pub mod osv;
 mod problem;
 pub mod scenario;
 pub mod spdx;
+pub mod supplier_document;
 mod time;
 mod yaml;
 
@@ -64,3 +66,4 @@ pub use osv::{parse_osv_json, parse_osv_yaml};
 pub use problem::{Action, Doc, FeedError, Parsed, Problem};
 pub use scenario::parse_scenario;
 pub use spdx::parse_spdx_json;
+pub use supplier_document::{SupplierDocument, SupplierDocumentError, read_supplier_document};

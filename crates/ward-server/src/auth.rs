@@ -175,6 +175,13 @@ impl UploadGate for FrameworksUpload {
     const ACTION: ward_app::authz::Action = ward_app::authz::Action::ImportFrameworks;
 }
 
+/// Uploads of suppliers' advisories (CSAF, CycloneDX VEX).
+#[derive(Debug)]
+pub struct SupplierAdvisoryUpload;
+impl UploadGate for SupplierAdvisoryUpload {
+    const ACTION: ward_app::authz::Action = ward_app::authz::Action::PublishSupplierAdvisories;
+}
+
 /// An API caller whose role may do the gate's action at all, checked from the request head before
 /// the body is read: a caller who may not upload never makes the server buffer an upload. The use
 /// case still decides on the target organisation.

@@ -28,6 +28,7 @@ pub mod rollup;
 pub mod sector;
 pub mod signoff;
 pub mod sql;
+pub mod supplier_advisories;
 pub mod suppliers;
 pub mod vuln;
 
@@ -49,6 +50,7 @@ pub use recovery::RecoveryStore;
 pub use risks::RiskStore;
 pub use sector::SectorStore;
 pub use signoff::SignOffStore;
+pub use supplier_advisories::SupplierAdvisoryStore;
 pub use suppliers::SupplierStore;
 pub use vuln::{AdvisoryStore, EolStore, ExploitSignalStore, FeedSourceStore, VexStore, VulnStore};
 
@@ -517,6 +519,7 @@ pub trait Store:
     + EvidenceFileStore
     + RecoveryStore
     + NoticeStore
+    + SupplierAdvisoryStore
 {
 }
 impl<T> Store for T where
@@ -547,5 +550,6 @@ impl<T> Store for T where
         + EvidenceFileStore
         + RecoveryStore
         + NoticeStore
+        + SupplierAdvisoryStore
 {
 }

@@ -26,6 +26,8 @@
 //!   ones the current scoring gives (`RiskScore::score`), patient safety scored;
 //! * certificates and supplier assurance records name an organisation (a supplier for the
 //!   latter) and a recorder in the backup, and their kinds and statuses parse;
+//! * supplier advisories name a supplier in the backup, their severity and format parse and their
+//!   advisory reads back with the row's id; naming consent names an organisation in the backup;
 //! * the audit chain verifies under this instance's key, so its head can be signed again.
 //!
 //! Backends feed each parsed row in file order ([`RestoreChecker::row`]) and call
@@ -325,6 +327,22 @@ impl RestoreChecker {
             }
             "assessment_signoffs" => {
                 self.require_user(line, table, row, "user_id", false)?;
+            }
+            "supplier_advisories" => {
+                if self.org_kind(line, table, row, "supplier_id")? != OrgKind::Supplier {
+                    return Err(Self::bad(line, table, "supplier_id is not a supplier"));
+                }
+                parses::<ward_core::alert::Severity>(line, table, row, "severity")?;
+                parses::<ward_core::supplier::advisory::AdvisoryFormat>(line, table, row, "format")?;
+                let advisory = text(row, "advisory").unwrap_or_default();
+                let parsed: ward_core::vuln::Advisory = serde_json::from_str(advisory)
+                    .map_err(|_| Self::bad(line, table, "advisory is not an advisory Ward can read"))?;
+                if Some(parsed.id.as_str()) != text(row, "id") {
+                    return Err(Self::bad(line, table, "advisory carries another id than its row"));
+                }
+            }
+            "org_naming_consent" => {
+                self.org_kind(line, table, row, "org_id")?;
             }
             "vex_statements" if row.get("org_id").is_some_and(|v| !v.is_null()) => {
                 self.org_kind(line, table, row, "org_id")?;

@@ -10,6 +10,7 @@ pub mod db;
 pub mod fixtures;
 pub mod questionnaire;
 pub mod skip;
+pub mod supplier_documents;
 
 pub use app::{TestApp, on_each_backend, spawn_app, spawn_app_tuned, spawn_app_with};
 pub use db::{

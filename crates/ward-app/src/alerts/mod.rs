@@ -163,6 +163,14 @@ fn check_new(new: &NewAlert) -> Result<(), Vec<FieldProblem>> {
     if p.is_empty() { Ok(()) } else { Err(p) }
 }
 
+/// Who an alert is issued by: the issuing team's (or supplier's) organisation, the area it covers
+/// (`None`: the whole sector) and the person (`user:…`).
+pub(crate) struct AlertIssuer {
+    pub(crate) org: OrgId,
+    pub(crate) area: Option<OrgId>,
+    pub(crate) principal: String,
+}
+
 fn trimmed(list: &[String]) -> Vec<String> {
     list.iter().map(|s| s.trim().to_owned()).collect()
 }
@@ -176,6 +184,25 @@ impl App {
         if let Some(area) = new.add_area {
             authorise_on(self.store(), actor, Action::IssueAlerts, area, now).await?;
         }
+        let area = (!matches!(scope, Scope::All)).then_some(actor.org);
+        let by = AlertIssuer {
+            org: actor.org,
+            area,
+            principal: actor.audit_actor().principal,
+        };
+        self.issue_checked_alert(&scope, by, new, &actor.audit(now)).await
+    }
+
+    /// Issue a checked alert (see [`App::issue_alert`]) from `by`, targeting inside `scope`; also
+    /// how a supplier's released advisory becomes an alert (`crate::supplier_advisories`).
+    pub(crate) async fn issue_checked_alert(
+        &self,
+        scope: &Scope,
+        by: AlertIssuer,
+        new: NewAlert,
+        meta: &ward_store::AuditMeta,
+    ) -> AppResult<Issued> {
+        let now = self.now();
         check_new(&new).map_err(AppError::Invalid)?;
         let policy = new
             .clocks
@@ -198,7 +225,6 @@ impl App {
                     .collect(),
             )
         })?;
-        let area = (!matches!(scope, Scope::All)).then_some(actor.org);
         let alert = Alert {
             id: AlertId::new_at(now, crate::accounts::secrets::random_bytes::<10>()?),
             severity: new.severity,
@@ -208,14 +234,14 @@ impl App {
             actions: trimmed(&new.actions),
             references: trimmed(&new.references),
             tlp: new.tlp.unwrap_or(Tlp::Amber),
-            issuer: actor.org,
-            area,
-            issued_by: actor.audit_actor().principal,
+            issuer: by.org,
+            area: by.area,
+            issued_by: by.principal,
             issued_at: now,
             policy,
             kev_due: resolved.kev_due,
         };
-        let visible = index.visible(&scope);
+        let visible = index.visible(scope);
         let exposed = index.open_exposure_by_org(&resolved.advisories, &visible, None);
         let mut recipients: Vec<Recipient> = exposed
             .into_iter()
@@ -231,7 +257,7 @@ impl App {
             }
         }
         self.store()
-            .create_alert(&scope, &alert, &recipients, &actor.audit(now))
+            .create_alert(scope, &alert, &recipients, meta)
             .await?;
         let orgs: Vec<OrgId> = recipients.iter().map(|r| r.org).collect();
         self.queue_alert_emails_logged(&alert, &orgs).await;

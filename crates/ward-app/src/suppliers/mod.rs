@@ -223,7 +223,7 @@ impl App {
     }
 
     /// Resolve a supplier named by ODS code or identifier; not found unless it is a supplier.
-    async fn supplier_id(&self, text: &str) -> AppResult<OrgId> {
+    pub(crate) async fn supplier_id(&self, text: &str) -> AppResult<OrgId> {
         let org = self.org_named(text).await?;
         let o = self.store().get_org(&Scope::All, org).await?;
         if o.kind != OrgKind::Supplier {

@@ -95,6 +95,9 @@ pub(crate) async fn serve_app(
         let app2 = app.clone();
         let rx = stop_rx.clone();
         tasks.spawn(async move { schedule_certificate_reminders(app2, rx).await });
+        let app2 = app.clone();
+        let rx = stop_rx.clone();
+        tasks.spawn(async move { schedule_embargo_release(app2, rx).await });
     }
     {
         let app2 = app.clone();
@@ -191,6 +194,20 @@ async fn schedule_certificate_reminders(app: App, mut stop: watch::Receiver<bool
         tokio::select! {
             _ = stop.wait_for(|v| *v) => break,
             () = tokio::time::sleep(std::time::Duration::from_secs(3600)) => {}
+        }
+    }
+}
+
+/// Queue the `supplier_advisories.release` job every ten minutes; its dedupe key keeps it to one
+/// queued or running job across servers, and the store lets each advisory be released once.
+async fn schedule_embargo_release(app: App, mut stop: watch::Receiver<bool>) {
+    loop {
+        if let Err(e) = app.queue_embargo_release().await {
+            tracing::warn!(error = %e, "could not queue the release of embargoed supplier advisories");
+        }
+        tokio::select! {
+            _ = stop.wait_for(|v| *v) => break,
+            () = tokio::time::sleep(std::time::Duration::from_secs(600)) => {}
         }
     }
 }

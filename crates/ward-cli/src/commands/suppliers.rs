@@ -1,5 +1,8 @@
 //! `ward suppliers list [--json]`: the critical supplier register as the national team sees it,
-//! most critical first, for scripts (`--json`) and people.
+//! most critical first, for scripts (`--json`) and people. `ward suppliers advisory
+//! publish|list|release`: a supplier's advisory from a pipeline (CSAF 2.0 or CycloneDX VEX), on
+//! the local database as Ward's operator, under the same rules as the web (the supplier speaks
+//! only for its confirmed products; a document that does not validate is refused, exit code 3).
 
 use clap::Subcommand;
 use serde_json::json;
@@ -12,12 +15,48 @@ pub(crate) enum SuppliersCommand {
     /// Every supplier: criticality, products, organisations and services depending on it,
     /// DSPT status and current certificates.
     List,
+    /// Suppliers' advisories about their own products.
+    #[command(subcommand)]
+    Advisory(AdvisoryCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AdvisoryCommand {
+    /// Publish a CSAF 2.0 document or CycloneDX VEX (JSON) for a supplier: its products are
+    /// matched against the sector's assets and an alert goes to the organisations exposed.
+    Publish {
+        /// The supplier's ODS code (or identifier).
+        #[arg(long)]
+        supplier: String,
+        /// The document.
+        file: std::path::PathBuf,
+        /// critical, high, medium or low; by default from the document's highest CVSS score.
+        #[arg(long)]
+        severity: Option<ward_core::alert::Severity>,
+        /// Hold it back (the national team alone sees it) until this day (YYYY-MM-DD).
+        #[arg(long)]
+        embargo_until: Option<jiff::civil::Date>,
+        /// The title, when the document has none (CycloneDX).
+        #[arg(long)]
+        title: Option<String>,
+        /// What customers must do, when the document's remediations do not say.
+        #[arg(long)]
+        action: Option<String>,
+    },
+    /// Every supplier advisory with its progress.
+    List,
+    /// Release an embargoed advisory now.
+    Release {
+        /// The advisory's id.
+        id: String,
+    },
 }
 
 pub(crate) async fn run(settings: &Settings, json_out: bool, c: SuppliersCommand) -> anyhow::Result<()> {
     let app = open(settings).await?;
     let op = operator(&app).await?;
     match c {
+        SuppliersCommand::Advisory(a) => advisory(&app, &op, json_out, a).await,
         SuppliersCommand::List => {
             let started = std::time::Instant::now();
             let page = app.supplier_register(&op).await.map_err(app_err)?;
@@ -52,6 +91,90 @@ pub(crate) async fn run(settings: &Settings, json_out: bool, c: SuppliersCommand
                     s.services,
                     s.patient_critical_services,
                     s.name
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn advisory(
+    app: &ward_app::App,
+    op: &ward_app::Actor,
+    json_out: bool,
+    c: AdvisoryCommand,
+) -> anyhow::Result<()> {
+    use ward_app::supplier_advisories::{Submission, UploadOptions};
+    let print = |p: &ward_app::supplier_advisories::Published| {
+        if json_out {
+            println!("{}", json!(p));
+            return;
+        }
+        match &p.alert {
+            Some(a) => println!(
+                "advisory {} released: alert {} to {} organisation(s), {} asset(s)",
+                p.advisory, a.alert, a.organisations, a.assets
+            ),
+            None => println!(
+                "advisory {} kept under embargo until {}",
+                p.advisory,
+                p.embargo_until.map(|d| d.to_string()).unwrap_or_default()
+            ),
+        }
+    };
+    match c {
+        AdvisoryCommand::Publish {
+            supplier,
+            file,
+            severity,
+            embargo_until,
+            title,
+            action,
+        } => {
+            let bytes = tokio::fs::read(&file)
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            let submission = Submission::Document {
+                file: file.display().to_string(),
+                bytes,
+                options: UploadOptions {
+                    severity,
+                    embargo_until,
+                    title,
+                    required_action: action,
+                },
+            };
+            let published = app
+                .publish_supplier_advisory(op, &supplier, submission)
+                .await
+                .map_err(app_err)?;
+            print(&published);
+            Ok(())
+        }
+        AdvisoryCommand::Release { id } => {
+            let published = app.release_supplier_advisory(op, &id).await.map_err(app_err)?;
+            print(&published);
+            Ok(())
+        }
+        AdvisoryCommand::List => {
+            let list = app.supplier_advisories(op).await.map_err(app_err)?;
+            if json_out {
+                println!("{}", json!(list));
+                return Ok(());
+            }
+            println!("{} supplier advisory(ies), newest first", list.len());
+            for a in &list {
+                let p = a.progress;
+                println!(
+                    "  {:<28} {:<8} {:<14} {:>4} targeted {:>4} acknowledged {:>4} remediated {:>4} overdue  {}",
+                    a.advisory.id,
+                    a.supplier.code,
+                    a.state.label(),
+                    p.targeted,
+                    p.acknowledged,
+                    p.remediated,
+                    p.overdue,
+                    a.advisory.title
                 );
             }
             Ok(())

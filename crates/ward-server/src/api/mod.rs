@@ -21,6 +21,7 @@ pub mod recovery;
 pub mod risks;
 pub mod siro;
 pub mod simulations;
+pub mod supplier_advisories;
 pub mod suppliers;
 
 use crate::state::AppState;
@@ -389,6 +390,41 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
             "/api/v1/certificates/{id}",
             delete(suppliers::remove_certificate),
         )
+        .add(
+            M::POST,
+            "/api/v1/suppliers/{id}/advisories",
+            post(supplier_advisories::publish_form),
+        )
+        .add(
+            M::POST,
+            "/api/v1/suppliers/{id}/advisories/upload",
+            post(supplier_advisories::publish_document).layer(DefaultBodyLimit::max(import_limit)),
+        )
+        .add(
+            M::GET,
+            "/api/v1/supplier-advisories",
+            get(supplier_advisories::list),
+        )
+        .add(
+            M::GET,
+            "/api/v1/supplier-advisories/{id}",
+            get(supplier_advisories::get),
+        )
+        .add(
+            M::POST,
+            "/api/v1/supplier-advisories/{id}/release",
+            post(supplier_advisories::release),
+        )
+        .add(
+            M::GET,
+            "/api/v1/orgs/{id}/naming-consent",
+            get(supplier_advisories::consent),
+        )
+        .add(
+            M::PUT,
+            "/api/v1/orgs/{id}/naming-consent",
+            put(supplier_advisories::set_consent),
+        )
 }
 
 /// The routes that need a credential (everything listed by [`routes`]).
@@ -445,6 +481,9 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         recovery::metrics, recovery::export, recovery::timings, recovery::record_timings,
         suppliers::register, suppliers::record, suppliers::put_assurance, suppliers::list_certificates,
         suppliers::add_certificate, suppliers::remove_certificate,
+        supplier_advisories::publish_form, supplier_advisories::publish_document, supplier_advisories::list,
+        supplier_advisories::get, supplier_advisories::release, supplier_advisories::consent,
+        supplier_advisories::set_consent,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),

@@ -315,3 +315,54 @@ mod tests {
         assert_eq!(c.bars[0].full_label, long);
     }
 }
+
+/// One part of a progress bar: what it counts, how many, and where it is drawn (in percent of
+/// the bar, which is drawn 100 units wide and stretched to fit).
+#[derive(Debug, Clone)]
+pub(crate) struct Segment {
+    pub(crate) label: &'static str,
+    /// A class of the stylesheet's progress colours (`seg-done`, ...).
+    pub(crate) class: &'static str,
+    pub(crate) count: u64,
+    pub(crate) x: u32,
+    pub(crate) width: u32,
+}
+
+/// A bar of `total` split into `parts` (label, class, count), left to right; the rest of the bar
+/// is the track. Parts that add up past the total are cut at its end.
+pub(crate) fn progress_bar(total: u64, parts: &[(&'static str, &'static str, u64)]) -> Vec<Segment> {
+    let mut x = 0u32;
+    let mut used = 0u64;
+    let mut out = Vec::with_capacity(parts.len());
+    for &(label, class, count) in parts {
+        let count = count.min(total.saturating_sub(used));
+        used += count;
+        let end = used
+            .saturating_mul(100)
+            .checked_div(total)
+            .map_or(0, |e| u32::try_from(e).unwrap_or(100));
+        out.push(Segment {
+            label,
+            class,
+            count,
+            x,
+            width: end.saturating_sub(x),
+        });
+        x = end;
+    }
+    out
+}
+
+#[cfg(test)]
+mod progress_tests {
+    use super::*;
+
+    #[test]
+    fn segments_follow_each_other_and_stop_at_the_total() {
+        let s = progress_bar(4, &[("a", "seg-a", 1), ("b", "seg-b", 2), ("c", "seg-c", 5)]);
+        assert_eq!((s[0].x, s[0].width), (0, 25));
+        assert_eq!((s[1].x, s[1].width), (25, 50));
+        assert_eq!((s[2].x, s[2].width, s[2].count), (75, 25, 1));
+        assert!(progress_bar(0, &[("a", "seg-a", 3)]).iter().all(|s| s.width == 0));
+    }
+}

@@ -40,6 +40,7 @@ mod risks;
 mod simulation;
 mod statement;
 mod statics;
+mod supplier_advisories;
 mod suppliers;
 mod trend_chart;
 pub mod views;
@@ -152,6 +153,19 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         .route("/coordinated/{id}", get(coordinated::situation))
         .route("/coordinated/{id}/incidents", post(coordinated::link))
         .route("/coordinated/{id}/timeline", post(coordinated::add_entry))
+        .route(
+            "/supplier-advisories",
+            get(supplier_advisories::list).post(supplier_advisories::publish),
+        )
+        .route(
+            "/supplier-advisories/upload",
+            post(supplier_advisories::upload).layer(DefaultBodyLimit::max(import_limit)),
+        )
+        .route("/supplier-advisories/naming", post(supplier_advisories::consent))
+        .route(
+            "/supplier-advisories/{id}/release",
+            post(supplier_advisories::release),
+        )
         .route("/suppliers", get(suppliers::register))
         .route("/suppliers/certificates", post(suppliers::add_certificate))
         .route("/suppliers/{id}", get(suppliers::record))

@@ -197,6 +197,8 @@ fn charts(rows: &[ConcentrationRow], with_supplier: bool) -> Vec<Chart> {
 #[template(path = "suppliers.html")]
 struct RegisterTemplate {
     chrome: Option<Chrome>,
+    /// Whether to link the supplier advisory pages (who publishes, reads or chooses naming).
+    advisories_link: bool,
     title: String,
     footprint: bool,
     suppliers: Vec<SupplierLine>,
@@ -283,6 +285,7 @@ pub(super) async fn register(State(s): State<AppState>, page: Signed) -> PageRes
         .unwrap_or_default();
     let view = RegisterTemplate {
         chrome: chrome_at(&page, Section::Suppliers),
+        advisories_link: advisories_link(&page),
         title: "Critical suppliers".into(),
         footprint: r.seen == "footprint",
         suppliers: r
@@ -307,6 +310,8 @@ pub(super) async fn register(State(s): State<AppState>, page: Signed) -> PageRes
 #[template(path = "supplier.html")]
 struct RecordTemplate {
     chrome: Option<Chrome>,
+    /// Whether to link the supplier advisory pages (who publishes, reads or chooses naming).
+    advisories_link: bool,
     title: String,
     footprint: bool,
     supplier: SupplierLine,
@@ -346,6 +351,7 @@ pub(super) async fn record(State(s): State<AppState>, page: Signed, Path(id): Pa
     let assurance: Vec<SupplierAssurance> = r.assurance.clone().into_iter().collect();
     let view = RecordTemplate {
         chrome: chrome_at(&page, Section::Suppliers),
+        advisories_link: advisories_link(&page),
         title: summary.name.clone(),
         footprint: r.seen == "footprint",
         supplier: line(summary, &assurance, &r.certificates, day),
@@ -526,4 +532,16 @@ pub(super) async fn add_certificate(
         && form.back.chars().all(|c| c.is_ascii_alphanumeric() || c == '/');
     let back = if safe { form.back } else { "/suppliers".to_owned() };
     Ok(Redirect::to(&back).into_response())
+}
+
+/// Whether the person takes part in suppliers' advisories (publishes, reads or chooses naming).
+fn advisories_link(page: &Signed) -> bool {
+    use ward_app::authz::Action;
+    [
+        Action::PublishSupplierAdvisories,
+        Action::ReadSupplierAdvisories,
+        Action::SetNamingConsent,
+    ]
+    .into_iter()
+    .any(|a| page.may(a))
 }

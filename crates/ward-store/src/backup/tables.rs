@@ -981,4 +981,34 @@ pub const TABLES: &[BackupTable] = &[
         ],
         &["user_id", "day"],
     ),
+    // The advisory and its actions are JSON kept as text in both schemas.
+    entry(
+        "supplier_advisories",
+        &[
+            col("id", Text),
+            col("supplier_id", Uuid),
+            col("title", Text),
+            col("severity", Text),
+            col("format", Text),
+            col("advisory", Text),
+            col("actions", Text),
+            col("embargo_until", Date),
+            col("published_by", Text),
+            col("published_at", Timestamp),
+            col("released_at", Timestamp),
+            col("released_by", Text),
+            col("alert_id", Uuid),
+        ],
+        &["id"],
+    ),
+    entry(
+        "org_naming_consent",
+        &[
+            col("org_id", Uuid),
+            col("may_be_named", Boolean),
+            col("changed_by", Text),
+            col("changed_at", Timestamp),
+        ],
+        &["org_id"],
+    ),
 ];

@@ -50,6 +50,7 @@ pub mod rollups;
 mod row;
 pub mod sector;
 mod signoff;
+mod supplier_advisories;
 mod suppliers;
 pub mod vuln;
 

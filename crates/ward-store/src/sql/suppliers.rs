@@ -50,7 +50,7 @@ fn certificate_summary(c: &Certificate) -> String {
 }
 
 /// The kind of an organisation inside the scope, or not found.
-async fn org_kind_in(db: &mut impl Exec, scope: &Scope, org: OrgId) -> StoreResult<OrgKind> {
+pub(super) async fn org_kind_in(db: &mut impl Exec, scope: &Scope, org: OrgId) -> StoreResult<OrgKind> {
     let mut q = Sql::new("SELECT kind FROM organisations WHERE id = $1").arg(org);
     db.scope_filter(&mut q, scope, "id");
     match db.fetch_optional(q).await? {

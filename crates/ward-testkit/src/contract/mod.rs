@@ -38,6 +38,7 @@ mod risks;
 mod search;
 mod sector;
 mod signoff;
+mod supplier_advisories;
 mod suppliers;
 mod token_epoch;
 mod vuln;
@@ -75,6 +76,7 @@ pub use risks::risks_round_trip;
 pub use search::{asset_search_follows_writes, search_totals_stop_at_the_cap};
 pub use sector::sector_snapshot_holds_the_inventory;
 pub use signoff::siro_sign_off;
+pub use supplier_advisories::supplier_advisories_round_trip;
 pub use suppliers::suppliers_round_trip;
 pub use token_epoch::token_epoch_follows_every_write;
 pub use vuln::*;
@@ -134,6 +136,7 @@ macro_rules! contract_checks {
             evidence_files_round_trip,
             recovery_round_trip,
             notices_round_trip,
+            supplier_advisories_round_trip,
         }
     };
 }

@@ -16,6 +16,7 @@ mod notices;
 mod people;
 mod recovery;
 mod routes;
+mod supplier_advisories;
 use fixtures::*;
 use routes::ROUTES;
 
@@ -174,6 +175,9 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
         ("GET", "/api/v1/deployments") => matches!(role, NationalAnalyst | RegionalLead),
         (_, p) if people::is_people(p) => people::allowed(route, role, own),
         (_, p) if recovery::is_recovery(p) => recovery::allowed(route, role, own),
+        (_, p) if supplier_advisories::is_supplier_advisory(p) => {
+            supplier_advisories::allowed(route, role, own)
+        }
         // Tasks, links, sector-wide incidents and figures: see `incident_response_allowed`.
         (_, p) if is_incident_response(p) => incident_response_allowed(route, role, own),
         // The supplier register: lists are filtered to the footprint (a supplier contact sees its
@@ -709,6 +713,9 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
         (_, p) if p.starts_with("/api/v1/notices") => notices::call(app, route, role, own, n).await,
         (_, p) if people::is_people(p) => people::call(app, route, org, n).await,
         (_, p) if recovery::is_recovery(p) => recovery::call(app, route, org, write_org, n).await,
+        (_, p) if supplier_advisories::is_supplier_advisory(p) => {
+            supplier_advisories::call(app, route, own, org, n).await
+        }
         (_, p)
             if p.starts_with("/api/v1/coordinated-incidents")
                 || p.contains("/tasks")

@@ -140,4 +140,11 @@ pub(super) const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/certificates"),
     ("POST", "/api/v1/certificates"),
     ("DELETE", "/api/v1/certificates/{id}"),
+    ("POST", "/api/v1/suppliers/{id}/advisories"),
+    ("POST", "/api/v1/suppliers/{id}/advisories/upload"),
+    ("GET", "/api/v1/supplier-advisories"),
+    ("GET", "/api/v1/supplier-advisories/{id}"),
+    ("POST", "/api/v1/supplier-advisories/{id}/release"),
+    ("GET", "/api/v1/orgs/{id}/naming-consent"),
+    ("PUT", "/api/v1/orgs/{id}/naming-consent"),
 ];

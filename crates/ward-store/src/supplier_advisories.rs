@@ -1,0 +1,55 @@
+//! Suppliers' advisories (held under embargo until released) and organisations' consent to be
+//! named to suppliers.
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use ward_core::supplier::advisory::{NamingConsent, SupplierAdvisory};
+use ward_core::{AlertId, OrgId};
+
+use crate::{AuditMeta, Scope, StoreResult};
+
+/// Supplier advisories and naming consent. Reads and changes take the caller's scope, matched
+/// against the advisory's supplier (or the consenting organisation); outside it, not found.
+#[async_trait]
+pub trait SupplierAdvisoryStore: Send + Sync {
+    /// Keep a new advisory (audited as `supplier_advisory.publish`). Its supplier must be a
+    /// supplier inside the scope; an id already kept is refused.
+    async fn create_supplier_advisory(
+        &self,
+        scope: &Scope,
+        advisory: &SupplierAdvisory,
+        audit: &AuditMeta,
+    ) -> StoreResult<()>;
+    /// The advisories of suppliers inside the scope, newest first.
+    async fn list_supplier_advisories(&self, scope: &Scope) -> StoreResult<Vec<SupplierAdvisory>>;
+    /// One advisory of a supplier inside the scope.
+    async fn get_supplier_advisory(&self, scope: &Scope, id: &str) -> StoreResult<SupplierAdvisory>;
+    /// Mark an advisory released, once: `false` (and nothing written) when it already was, so of
+    /// two replicas or two people releasing it only one goes on to publish. Audited as
+    /// `supplier_advisory.release`.
+    async fn claim_supplier_advisory_release(
+        &self,
+        id: &str,
+        at: Timestamp,
+        audit: &AuditMeta,
+    ) -> StoreResult<bool>;
+    /// Give a claimed release back after publishing failed, so that it is tried again.
+    async fn undo_supplier_advisory_release(&self, id: &str) -> StoreResult<()>;
+    /// Record the alert issued from a released advisory.
+    async fn set_supplier_advisory_alert(&self, id: &str, alert: AlertId) -> StoreResult<()>;
+    /// Embargoed advisories whose date is `day` or earlier (a system read for the release job).
+    async fn supplier_advisories_due(&self, day: Date) -> StoreResult<Vec<SupplierAdvisory>>;
+    /// Record whether an organisation inside the scope may be named to suppliers (audited as
+    /// `org.naming_consent`).
+    async fn set_naming_consent(
+        &self,
+        scope: &Scope,
+        consent: &NamingConsent,
+        audit: &AuditMeta,
+    ) -> StoreResult<()>;
+    /// An organisation's recorded choice, if any (a system read; no record means not named).
+    async fn naming_consent(&self, org: OrgId) -> StoreResult<Option<NamingConsent>>;
+    /// Of `orgs`, those that agreed to be named (a system read).
+    async fn orgs_consenting_to_be_named(&self, orgs: &[OrgId]) -> StoreResult<Vec<OrgId>>;
+}
