@@ -14,6 +14,7 @@ pub(crate) mod imports;
 pub(crate) mod incidents;
 pub(crate) mod offline;
 pub(crate) mod profiles;
+pub(crate) mod report;
 pub(crate) mod risks;
 pub(crate) mod serve;
 pub(crate) mod simulate;

@@ -8,4 +8,5 @@ mod incidents;
 
 mod jobs;
 mod offline;
+mod report;
 mod suppliers;

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod alerts;
 pub mod assurance;
 pub mod audit;
+pub mod board_pack;
 pub mod coordinated;
 pub mod deliveries;
 pub mod deployments;
@@ -53,6 +54,11 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
         .add(M::GET, "/api/v1/me/org", get(orgs::mine))
         .add(M::GET, "/api/v1/orgs", get(orgs::list))
         .add(M::GET, "/api/v1/orgs/{id}", get(orgs::get))
+        .add(
+            M::GET,
+            "/api/v1/orgs/{id}/board-pack",
+            get(board_pack::board_pack),
+        )
         .add(
             M::POST,
             "/api/v1/orgs/import",
@@ -392,6 +398,7 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         incidents::figures,
         suppliers::register, suppliers::record, suppliers::put_assurance, suppliers::list_certificates,
         suppliers::add_certificate, suppliers::remove_certificate,
+        board_pack::board_pack,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),
