@@ -228,7 +228,7 @@ fn risk_section(p: &BoardPack) -> PackSection {
         figures,
         heat: Some(heat_map(&r.heat)),
         tables: vec![PackTable {
-            caption: format!("The {} highest current scores", r.top.len()),
+            caption: "Risks with the highest current scores".into(),
             head: vec!["Score", "Risk", "Owner", "Treatment", "Review"],
             numeric: vec![true, false, false, false, false],
             widths: vec![2, 5, 3, 2, 3],
