@@ -129,10 +129,14 @@ pub enum Action {
     /// Choose whether suppliers may see the organisation's name in their advisories' progress
     /// (the organisation's own admins).
     SetNamingConsent,
+    /// See an organisation's board pack (page and PDF): its own admins and members, its ICB,
+    /// region and the national team, auditors. Every reader also holds each read the pack gathers
+    /// (`board_pack_readers_hold_every_read_the_pack_gathers`).
+    ReadBoardPack,
 }
 
 impl Action {
-    pub const ALL: [Action; 49] = [
+    pub const ALL: [Action; 50] = [
         Self::ReadOrgs,
         Self::ImportOrgs,
         Self::ReadInventory,
@@ -182,6 +186,7 @@ impl Action {
         Self::ReadSupplierAdvisories,
         Self::ReleaseSupplierAdvisories,
         Self::SetNamingConsent,
+        Self::ReadBoardPack,
     ];
 }
 
@@ -220,6 +225,7 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
         // A regional team approves improvement plans and compares claims with facts in its region.
         (RegionalLead, ApproveImprovementPlans | ReadAssuranceOverview) => own_subtree,
         (RegionalLead, ReadPeople) => own_subtree,
+        (RegionalLead | OrgAdmin | OrgMember | Auditor, ReadBoardPack) => own_subtree,
         // A regional team coordinates sector-wide incidents within its region.
         (RegionalLead, CoordinateIncidents) => own_subtree,
         // A regional team's dry runs count what happens in its region.
@@ -471,6 +477,38 @@ mod tests {
         let readers = can(Action::ReadPeople);
         assert!(readers.contains(&Role::Auditor) && readers.contains(&Role::OrgMember));
         assert!(!readers.contains(&Role::SupplierContact) && !readers.contains(&Role::IncidentResponder));
+    }
+
+    #[test]
+    fn board_pack_readers_hold_every_read_the_pack_gathers() {
+        let readers: Vec<Role> = Role::iter()
+            .filter(|r| scope_for(*r, org(), Action::ReadBoardPack).is_some())
+            .collect();
+        assert_eq!(
+            readers,
+            vec![
+                Role::NationalAnalyst,
+                Role::RegionalLead,
+                Role::OrgAdmin,
+                Role::OrgMember,
+                Role::Auditor
+            ]
+        );
+        for r in readers {
+            for a in [
+                Action::ReadAssessments,
+                Action::ReadRisks,
+                Action::ReadExposure,
+                Action::ReadAlerts,
+                Action::ReadPeople,
+            ] {
+                assert_eq!(
+                    scope_for(r, org(), a),
+                    scope_for(r, org(), Action::ReadBoardPack),
+                    "{r:?} {a:?}"
+                );
+            }
+        }
     }
 
     #[test]

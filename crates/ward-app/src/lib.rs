@@ -7,6 +7,7 @@ pub mod alerts;
 pub mod assurance;
 pub mod audit;
 pub mod authz;
+pub mod board_pack;
 mod cached;
 pub mod coordinated;
 pub mod deployments;

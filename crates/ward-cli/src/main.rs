@@ -111,6 +111,10 @@ enum Command {
     /// The critical supplier register: criticality, dependants, assurance.
     #[command(subcommand)]
     Suppliers(commands::suppliers::SuppliersCommand),
+    /// Reports made by Ward itself: an organisation's board pack as a PDF; exit 3 for an unknown
+    /// organisation or a path that cannot be written.
+    #[command(subcommand)]
+    Report(commands::report::ReportCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -206,6 +210,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Training(c) => commands::training::run(&settings, cli.json, c).await,
         Command::Incidents(c) => commands::incidents::run(&settings, cli.json, c).await,
         Command::Suppliers(c) => commands::suppliers::run(&settings, cli.json, c).await,
+        Command::Report(c) => commands::report::run(&settings, cli.json, c).await,
         Command::Scan(a) => {
             if commands::offline::run_scan(&a, cli.json)? {
                 std::process::exit(1);

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod board_pack;
 pub mod error;
 pub mod metrics;
 pub mod proxy;

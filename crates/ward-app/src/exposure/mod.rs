@@ -16,6 +16,7 @@ pub mod export;
 pub mod groups;
 mod impact;
 pub mod index;
+mod overdue;
 pub mod pictures;
 pub mod sbom;
 pub mod statements;

@@ -3,6 +3,7 @@
 //! acceptance approved by someone other than the risk's owner; regional and national roles and
 //! auditors read their footprint; grades roll up into ICBs, regions and the nation.
 
+pub mod heat;
 mod raise;
 pub mod rollup;
 

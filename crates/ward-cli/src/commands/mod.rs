@@ -16,6 +16,7 @@ pub(crate) mod incidents;
 pub(crate) mod offline;
 pub(crate) mod profiles;
 pub(crate) mod recovery_metrics;
+pub(crate) mod report;
 pub(crate) mod risks;
 pub(crate) mod serve;
 pub(crate) mod simulate;

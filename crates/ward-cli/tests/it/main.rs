@@ -8,5 +8,6 @@ mod incidents;
 
 mod jobs;
 mod offline;
+mod report;
 mod simulate;
 mod suppliers;

@@ -136,6 +136,18 @@ pub enum Treatment {
     Avoid,
 }
 
+impl Treatment {
+    /// How people read it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Reduce => "Reduce",
+            Self::Accept => "Accept",
+            Self::Transfer => "Transfer",
+            Self::Avoid => "Avoid",
+        }
+    }
+}
+
 /// A control that addresses the risk, optionally linked to the CAF contributing outcome it serves.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Control {

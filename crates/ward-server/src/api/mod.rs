@@ -6,6 +6,7 @@ pub mod alerts;
 pub mod assessment_files;
 pub mod assurance;
 pub mod audit;
+pub mod board_pack;
 pub mod coordinated;
 pub mod deliveries;
 pub mod deployments;
@@ -19,8 +20,8 @@ pub mod orgs;
 pub mod people;
 pub mod recovery;
 pub mod risks;
-pub mod siro;
 pub mod simulations;
+pub mod siro;
 pub mod supplier_advisories;
 pub mod suppliers;
 
@@ -59,6 +60,11 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
         .add(M::GET, "/api/v1/me/org", get(orgs::mine))
         .add(M::GET, "/api/v1/orgs", get(orgs::list))
         .add(M::GET, "/api/v1/orgs/{id}", get(orgs::get))
+        .add(
+            M::GET,
+            "/api/v1/orgs/{id}/board-pack",
+            get(board_pack::board_pack),
+        )
         .add(
             M::POST,
             "/api/v1/orgs/import",
@@ -484,6 +490,7 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         supplier_advisories::publish_form, supplier_advisories::publish_document, supplier_advisories::list,
         supplier_advisories::get, supplier_advisories::release, supplier_advisories::consent,
         supplier_advisories::set_consent,
+        board_pack::board_pack,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),

@@ -51,6 +51,8 @@ struct AssurancePage {
     year: i32,
     /// The person may see the national view of claims against facts.
     may_compare: bool,
+    /// The board pack of the person's own organisation, when they may read it.
+    board_pack: Option<String>,
 }
 
 /// `GET /assurance`.
@@ -116,6 +118,9 @@ pub(super) async fn assurance(State(s): State<AppState>, page: Signed) -> PageRe
             .collect(),
         year: i32::from(s.app.now().to_zoned(jiff::tz::TimeZone::UTC).year()),
         may_compare: page.may(Action::ReadAssuranceOverview),
+        board_pack: page
+            .may(Action::ReadBoardPack)
+            .then(|| format!("/orgs/{}/board-pack", page.actor.org)),
     };
     Ok(render(StatusCode::OK, &view))
 }
@@ -239,6 +244,8 @@ struct AssessmentPage {
     evidence: Vec<super::assurance_plan::EvidenceLine>,
     siro: super::assurance_siro::SiroSection,
     files: super::assessment_files::FilesSection,
+    /// The organisation's board pack, when the person may read it.
+    board_pack: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -318,6 +325,9 @@ pub(super) async fn assessment(
     };
     let evidence = s.app.assessment_evidence(&page.actor, id).await.map_err(&fail)?;
     view.evidence = super::assurance_plan::evidence_lines(&evidence);
+    view.board_pack = page
+        .may(Action::ReadBoardPack)
+        .then(|| format!("/orgs/{}/board-pack", super::views::encode(org.org.code.as_str())));
     Ok(render(StatusCode::OK, &view))
 }
 
@@ -480,6 +490,7 @@ fn assessment_page(
         evidence: Vec::new(),
         siro,
         files,
+        board_pack: None,
     }
 }
 

@@ -6,6 +6,8 @@
 //! the bars.
 
 use ward_app::exposure::pictures::OrgPictures;
+use ward_app::risks::heat::HeatCounts;
+use ward_core::risk::{Consequence, Likelihood, RiskGrade};
 
 use super::views::thousands;
 
@@ -255,6 +257,43 @@ pub(crate) fn org_charts(p: &OrgPictures, org_name: &str, org_code: &str) -> Vec
             .collect(),
     ));
     charts
+}
+
+/// One cell of the 5x5 heat map, in the drawing's units (400 by 270, y down): the page's SVG and
+/// the board pack's PDF both draw these.
+#[derive(Debug, Clone)]
+pub(crate) struct HeatCell {
+    pub x: u32,
+    pub y: u32,
+    pub count: u32,
+    pub grade: RiskGrade,
+    pub label: String,
+}
+
+/// A heat map cell's size in the drawing's units.
+pub(crate) const HEAT_CELL_W: u32 = 62;
+pub(crate) const HEAT_CELL_H: u32 = 42;
+
+/// The heat map of current scores: likelihood across, consequence (worst domain) up.
+pub(crate) fn heat_map(counts: &HeatCounts) -> Vec<HeatCell> {
+    let mut cells = Vec::new();
+    for c in 1..=5u8 {
+        for l in 1..=5u8 {
+            let (score, grade) = ward_core::risk::score(
+                Consequence::new(c).unwrap_or(Consequence::NEGLIGIBLE),
+                Likelihood::new(l).unwrap_or(Likelihood::RARE),
+            );
+            let count = counts[usize::from(c) - 1][usize::from(l) - 1];
+            cells.push(HeatCell {
+                x: 60 + u32::from(l - 1) * 64,
+                y: 10 + u32::from(5 - c) * 44,
+                count,
+                grade,
+                label: format!("{count} risk(s), consequence {c} by likelihood {l}, score {score}"),
+            });
+        }
+    }
+    cells
 }
 
 #[cfg(test)]

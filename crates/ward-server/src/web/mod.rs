@@ -14,7 +14,8 @@ mod assessment_files;
 mod assurance;
 mod assurance_plan;
 mod assurance_siro;
-mod charts;
+mod board_pack;
+pub(crate) mod charts;
 mod coordinated;
 mod deliveries;
 mod deployments;
@@ -73,6 +74,8 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         .route("/", get(pages::overview))
         .route("/orgs", get(pages::orgs))
         .route("/orgs/{id}", get(pages::org))
+        .route("/orgs/{id}/board-pack", get(board_pack::page))
+        .route("/orgs/{id}/board-pack.pdf", get(board_pack::pdf))
         .route("/services", get(inventory::services))
         .route("/assets", get(inventory::assets))
         .route("/assets/{id}", get(inventory::asset))

@@ -46,6 +46,8 @@ struct OrgPage {
     /// Whether the person may ask what losing this organisation would stop.
     can_impact: bool,
     can_people: bool,
+    /// The person may read the organisation's board pack.
+    can_board_pack: bool,
     can_import: bool,
     stats: Vec<Stat>,
     asset_bars: Vec<Bar>,
@@ -188,6 +190,7 @@ fn org_page(
         show_inventory: page.may(Action::ReadInventory),
         can_impact: page.may(Action::ReadImpact),
         can_people: page.may(Action::ReadPeople),
+        can_board_pack: page.may(Action::ReadBoardPack),
         can_import: page.chrome.can_import,
         stats,
         asset_bars: bars(

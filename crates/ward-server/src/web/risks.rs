@@ -13,54 +13,15 @@ use serde::Deserialize;
 use ward_app::AppError;
 use ward_app::authz::Action;
 use ward_app::risks::{FairInputs, LossExceedance, NewRisk, Pert, RaiseFromExposure, RiskQuery, RiskView};
+use ward_core::risk::RiskGrade;
 use ward_core::risk::register::{ConsequenceDomain, RiskLinks};
 use ward_core::risk::vocabulary::{Vocabulary, VocabularyKind};
-use ward_core::risk::{Consequence, Likelihood, RiskGrade};
 use ward_core::{OrgId, RiskId};
 
 use super::risk_form::{DOMAINS, RiskForm, STAGES, details_from_form};
 use super::views::{Chrome, Section};
 use super::{PageError, PageResult, Signed, WebForm, WebQuery, chrome_at, optional, render};
 use crate::state::AppState;
-
-/// One cell of the 5x5 heat map.
-#[derive(Debug, Clone)]
-pub(crate) struct HeatCell {
-    pub x: u32,
-    pub y: u32,
-    pub count: usize,
-    pub grade: &'static str,
-    pub label: String,
-}
-
-/// The heat map of current scores: likelihood across, consequence (worst domain) up.
-fn heat_map(risks: &[RiskView]) -> Vec<HeatCell> {
-    let mut counts = [[0usize; 5]; 5];
-    for r in risks {
-        let s = &r.risk.details.current;
-        let l = usize::from(s.likelihood.value()) - 1;
-        let c = usize::from(s.worst().1.value()) - 1;
-        counts[c][l] += 1;
-    }
-    let mut cells = Vec::new();
-    for c in 1..=5u8 {
-        for l in 1..=5u8 {
-            let (score, grade) = ward_core::risk::score(
-                Consequence::new(c).unwrap_or(Consequence::NEGLIGIBLE),
-                Likelihood::new(l).unwrap_or(Likelihood::RARE),
-            );
-            let count = counts[usize::from(c) - 1][usize::from(l) - 1];
-            cells.push(HeatCell {
-                x: 60 + u32::from(l - 1) * 64,
-                y: 10 + u32::from(5 - c) * 44,
-                count,
-                grade: grade.into(),
-                label: format!("{count} risk(s), consequence {c} by likelihood {l}, score {score}"),
-            });
-        }
-    }
-    cells
-}
 
 /// A register row.
 #[derive(Debug, Clone)]
@@ -104,7 +65,7 @@ struct RegisterPage {
     chrome: Option<Chrome>,
     title: String,
     rows: Vec<RiskRow>,
-    cells: Vec<HeatCell>,
+    cells: Vec<super::charts::HeatCell>,
     grade: String,
     overdue: bool,
     can_write: bool,
@@ -154,7 +115,7 @@ pub(crate) async fn register(
         chrome: chrome_at(&s, Section::Risks),
         title: "Risk register".into(),
         rows: risks.iter().map(RiskRow::from).collect(),
-        cells: heat_map(&all),
+        cells: super::charts::heat_map(&ward_app::risks::heat::heat_counts(&all)),
         grade: grade.map(|g| g.to_string()).unwrap_or_default(),
         overdue,
         can_write: s.may(Action::WriteRisks),

@@ -38,6 +38,10 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
     match route {
         ("GET", "/api/v1/me" | "/api/v1/me/org" | "/api/v1/orgs" | "/api/v1/products") => true,
         ("GET", "/api/v1/orgs/{id}") => own || national,
+        // The board pack: the organisation's own people, its region and the nation, auditors.
+        ("GET", "/api/v1/orgs/{id}/board-pack") => {
+            national || (own && matches!(role, RegionalLead | OrgAdmin | OrgMember | Auditor))
+        }
         ("POST", "/api/v1/orgs/import") => national,
         ("GET", "/api/v1/services" | "/api/v1/assets") => reader,
         ("GET", "/api/v1/services/{id}" | "/api/v1/assets/{id}") => reader && (own || national),
@@ -278,6 +282,7 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
     let j = |v: serde_json::Value| Some((v.to_string(), "application/json"));
     let (path, body) = match route {
         ("GET", "/api/v1/orgs/{id}") => (format!("/api/v1/orgs/{org}"), None),
+        ("GET", "/api/v1/orgs/{id}/board-pack") => (format!("/api/v1/orgs/{org}/board-pack"), None),
         ("POST", "/api/v1/orgs/import") => (
             "/api/v1/orgs/import?format=csv&file=new.csv".into(),
             Some((

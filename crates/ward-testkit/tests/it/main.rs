@@ -8,6 +8,7 @@ mod attacks_accounts;
 mod attacks_supplier;
 mod attacks_uploads;
 mod authz_walk;
+mod board_pack;
 mod browser;
 mod browser_exports;
 mod browser_simulation;

@@ -7,6 +7,7 @@ pub(super) const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/me/org"),
     ("GET", "/api/v1/orgs"),
     ("GET", "/api/v1/orgs/{id}"),
+    ("GET", "/api/v1/orgs/{id}/board-pack"),
     ("POST", "/api/v1/orgs/import"),
     ("GET", "/api/v1/services"),
     ("POST", "/api/v1/services"),
