@@ -94,7 +94,6 @@ impl App {
                 "an assessment is signed off by a named person: sign in as the organisation's SIRO",
             ));
         };
-        let head = self.store().get_assessment(&scope, id).await?.head;
         match self
             .store()
             .sign_off_assessment(&scope, id, signer, &actor.audit(self.now()))
@@ -102,15 +101,19 @@ impl App {
         {
             Err(StoreError::Forbidden {
                 entity: "sign-off", ..
-            }) => Err(match self.store().siro_of(&scope, head.org).await? {
-                Some(s) => AppError::forbidden(format!(
-                    "only the organisation's named SIRO, {}, may sign this assessment off",
-                    s.name
-                )),
-                None => AppError::forbidden(
-                    "the organisation has not named its SIRO yet: an admin names one first",
-                ),
-            }),
+            }) => {
+                // Only on a refusal: whose SIRO it is, to name them.
+                let org = self.store().get_assessment(&scope, id).await?.head.org;
+                Err(match self.store().siro_of(&scope, org).await? {
+                    Some(s) => AppError::forbidden(format!(
+                        "only the organisation's named SIRO, {}, may sign this assessment off",
+                        s.name
+                    )),
+                    None => AppError::forbidden(
+                        "the organisation has not named its SIRO yet: an admin names one first",
+                    ),
+                })
+            }
             other => Ok(other?),
         }
     }

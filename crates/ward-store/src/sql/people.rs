@@ -27,7 +27,7 @@ use crate::{AuditMeta, Scope, StoreError, StoreResult};
 /// Rows per multi-row INSERT of an import.
 const BATCH: usize = 200;
 
-async fn org_in_scope<E: Exec + ?Sized>(db: &mut E, scope: &Scope, org: OrgId) -> StoreResult<()> {
+pub(super) async fn org_in_scope<E: Exec + ?Sized>(db: &mut E, scope: &Scope, org: OrgId) -> StoreResult<()> {
     let mut q = Sql::new("SELECT 1 AS n FROM organisations WHERE id = $1").arg(org);
     db.scope_filter(&mut q, scope, "id");
     match db.fetch_optional(q).await? {

@@ -6,19 +6,11 @@ use ward_core::assurance::signoff::{SignOff, Siro};
 use ward_core::{AssessmentId, OrgId, UserId};
 
 use super::assessments::head_in_scope;
+use super::people::org_in_scope;
 use super::{Exec, RowRead, Sql, SqlBackend, Tx, audit};
 use crate::assurance::refusals as assessment_refusals;
 use crate::signoff::{SignOffStore, refusals};
 use crate::{AuditMeta, Scope, StoreError, StoreResult};
-
-async fn org_in_scope<E: Exec + ?Sized>(db: &mut E, scope: &Scope, org: OrgId) -> StoreResult<()> {
-    let mut q = Sql::new("SELECT 1 AS n FROM organisations WHERE id = $1").arg(org);
-    db.scope_filter(&mut q, scope, "id");
-    match db.fetch_optional(q).await? {
-        Some(_) => Ok(()),
-        None => Err(StoreError::not_found("organisation", org.to_string())),
-    }
-}
 
 #[async_trait]
 impl<B: SqlBackend> SignOffStore for B {
