@@ -26,25 +26,43 @@ const FILTERS: [&str; 8] = [
 ];
 
 /// Waits (up to thirty seconds) for one finished download in `dir`, takes it out and returns its
-/// name and content.
+/// name and content. Chromium reserves the final name with an empty file while it still writes
+/// the `.crdownload` beside it, so a download counts as finished only when no partial file is
+/// left, it is not empty, and its size held still between two looks.
 async fn one_download(dir: &Path) -> (String, String) {
+    let mut last: Option<(PathBuf, u64)> = None;
     for _ in 0..300 {
-        let done: Vec<PathBuf> = std::fs::read_dir(dir)
+        let names: Vec<PathBuf> = std::fs::read_dir(dir)
             .expect("the download directory")
             .filter_map(Result::ok)
             .map(|e| e.path())
+            .collect();
+        let partial = names.iter().any(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            name.ends_with(".crdownload") || name.starts_with('.') || name.ends_with(".tmp")
+        });
+        let done: Vec<&PathBuf> = names
+            .iter()
             .filter(|p| {
                 let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
                 !name.ends_with(".crdownload") && !name.starts_with('.') && !name.ends_with(".tmp")
             })
             .collect();
-        if let [file] = done.as_slice() {
-            let body = std::fs::read_to_string(file).expect("read the download");
-            let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("").to_owned();
-            std::fs::remove_file(file).expect("take the download out");
-            return (name, body);
-        }
         assert!(done.len() < 2, "more than one download at once: {done:?}");
+        match (partial, done.as_slice()) {
+            (false, [file]) => {
+                let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+                let steady = last.as_ref() == Some(&((*file).clone(), size));
+                if size > 0 && steady {
+                    let body = std::fs::read_to_string(file).expect("read the download");
+                    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("").to_owned();
+                    std::fs::remove_file(file).expect("take the download out");
+                    return (name, body);
+                }
+                last = Some(((*file).clone(), size));
+            }
+            _ => last = None,
+        }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("no download arrived in {}", dir.display());
