@@ -410,6 +410,13 @@ mod tests {
             ("alert_events", "alerts"),
             ("alert_escalations", "alert_recipients"),
             ("dead_deliveries", "alerts"),
+            ("supplier_advisories", "alerts"),
+            ("certificate_reminders", "certificates"),
+            ("improvement_actions", "assessments"),
+            ("assessment_signoffs", "assessments"),
+            ("assessment_files", "assessments"),
+            ("notices", "users"),
+            ("exposure_first_seen", "organisations"),
         ] {
             assert!(pos(parent) < pos(child), "{parent} before {child}");
         }
