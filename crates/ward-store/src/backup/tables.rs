@@ -670,6 +670,7 @@ pub const TABLES: &[BackupTable] = &[
             col("position", Integer),
             col("name", Text),
             col("role", Text),
+            col("user_id", Uuid),
         ],
         &["exercise_id", "position"],
     ),

@@ -57,3 +57,6 @@ mod web_people;
 mod web_risks;
 mod web_simulation;
 mod web_supplier_advisories;
+mod exercise_participants;
+mod web_exercise_console;
+mod web_incident_tasks;
