@@ -99,7 +99,7 @@ impl App {
         let exercise = self.store().get_exercise(&scope, id).await?;
         let roles = exercise.scenario.scenario().roles;
         let mut participant = participant
-            .checked(Some(&roles), &exercise.participants)
+            .checked(Some(roles.as_slice()), &exercise.participants)
             .map_err(crate::incidents::invalid)?;
         self.check_participant_accounts(
             &exercise.orgs,
