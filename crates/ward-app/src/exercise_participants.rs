@@ -73,7 +73,11 @@ impl App {
     }
 
     /// The accounts that may take part in an exercise the caller runs, by name.
-    pub async fn participant_choices(&self, actor: &Actor, id: ExerciseId) -> AppResult<Vec<ParticipantChoice>> {
+    pub async fn participant_choices(
+        &self,
+        actor: &Actor,
+        id: ExerciseId,
+    ) -> AppResult<Vec<ParticipantChoice>> {
         let scope = authorise(actor, Action::WriteExercises, self.now())?;
         let exercise = self.store().get_exercise(&scope, id).await?;
         let mut out: Vec<ParticipantChoice> = self
@@ -101,11 +105,9 @@ impl App {
         let mut participant = participant
             .checked(Some(roles.as_slice()), &exercise.participants)
             .map_err(crate::incidents::invalid)?;
-        self.check_participant_accounts(
-            &exercise.orgs,
-            std::slice::from_mut(&mut participant),
-            |_| "account".to_owned(),
-        )
+        self.check_participant_accounts(&exercise.orgs, std::slice::from_mut(&mut participant), |_| {
+            "account".to_owned()
+        })
         .await?;
         let after = self
             .store()

@@ -231,7 +231,10 @@ impl Participant {
             errors.push(ValidationError::new("account", "this account already takes part"));
         }
         if taking_part.len() >= MAX_PARTICIPANTS {
-            errors.push(ValidationError::new("participants", format!("at most {MAX_PARTICIPANTS}")));
+            errors.push(ValidationError::new(
+                "participants",
+                format!("at most {MAX_PARTICIPANTS}"),
+            ));
         }
         if !errors.is_empty() {
             return Err(errors);
@@ -324,12 +327,7 @@ impl ExercisePlan {
                 format!("at most {MAX_PARTICIPANTS}"),
             ));
         }
-        for (i, p) in self
-            .participants
-            .into_iter()
-            .take(MAX_PARTICIPANTS)
-            .enumerate()
-        {
+        for (i, p) in self.participants.into_iter().take(MAX_PARTICIPANTS).enumerate() {
             match p.checked(roles.as_deref(), &participants) {
                 Ok(p) => participants.push(p),
                 Err(e) => errors.extend(e.into_iter().map(|e| e.at(&format!("participants[{i}]")))),

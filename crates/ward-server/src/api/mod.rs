@@ -436,7 +436,11 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
             "/api/v1/exercises/{id}/participants",
             post(exercises::add_participant),
         )
-        .add(M::GET, "/api/v1/exercises/taking-part", get(exercises::taking_part))
+        .add(
+            M::GET,
+            "/api/v1/exercises/taking-part",
+            get(exercises::taking_part),
+        )
 }
 
 /// The routes that need a credential (everything listed by [`routes`]).

@@ -132,8 +132,13 @@ pub(super) async fn section(
         .map(|r| {
             let t = &r.timings;
             let since = |m: Option<u32>| {
-                m.map(|m| format!(" ({} after detection)", duration_label(u64::from(m.saturating_sub(t.detected_minutes)))))
-                    .unwrap_or_default()
+                m.map(|m| {
+                    format!(
+                        " ({} after detection)",
+                        duration_label(u64::from(m.saturating_sub(t.detected_minutes)))
+                    )
+                })
+                .unwrap_or_default()
             };
             TimingLine {
                 org: p
@@ -195,7 +200,11 @@ mod tests {
 
     #[test]
     fn the_form_names_each_field_it_cannot_read() {
-        let mut f = form(&[("org", "nope"), ("detected_minutes", ""), ("contained_minutes", "ten")]);
+        let mut f = form(&[
+            ("org", "nope"),
+            ("detected_minutes", ""),
+            ("contained_minutes", "ten"),
+        ]);
         assert!(f.timings().is_none());
         assert!(f.error("org").is_some());
         assert!(f.error("detected_minutes").is_some());

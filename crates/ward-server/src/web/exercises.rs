@@ -100,11 +100,7 @@ struct ExercisesPage {
 /// no exercises sees only those they take part in, and is refused when there are none.
 pub(super) async fn exercises(State(s): State<AppState>, page: Signed) -> PageResult {
     let fail = page.fail();
-    let taking_part = s
-        .app
-        .exercises_taking_part(&page.actor)
-        .await
-        .map_err(&fail)?;
+    let taking_part = s.app.exercises_taking_part(&page.actor).await.map_err(&fail)?;
     let reads = page.may(Action::ReadExercises) || taking_part.is_empty();
     let (found, library, own_code) = if reads {
         let found = s

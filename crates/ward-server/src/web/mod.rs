@@ -229,10 +229,7 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         .route("/questionnaire/{id}/submit", post(questionnaire::submit))
         .route("/static/{file}", get(statics::serve))
         .route("/exercises/{id}/timings", post(exercise_timings::record))
-        .route(
-            "/exercises/{id}/participants",
-            post(exercise_participants::add),
-        )
+        .route("/exercises/{id}/participants", post(exercise_participants::add))
 }
 
 /// Render a template with a status, or a plain 500 if the template itself fails.

@@ -40,15 +40,28 @@ async fn the_console_records_timings_and_participants_are_picked_from_accounts()
     // Participants: the trust's member picked from the accounts offered, and a guest by name.
     let page = v.get(&page_path).await;
     let member = t.world.users[&Role::OrgMember].id.to_string();
-    assert!(page.body.contains(&format!("<option value=\"{member}\">member</option>")), "{}", page.body);
+    assert!(
+        page.body
+            .contains(&format!("<option value=\"{member}\">member</option>")),
+        "{}",
+        page.body
+    );
     assert!(
         !page.body.contains(&t.world.foreign_admin.id.to_string()),
         "no account of another trust is offered"
     );
     let to = format!("/exercises/{id}/participants");
     for form in [
-        vec![("account", member.clone()), ("name", String::new()), ("role", "incident_lead".into())],
-        vec![("account", String::new()), ("name", "Visiting GP".into()), ("role", "executive".into())],
+        vec![
+            ("account", member.clone()),
+            ("name", String::new()),
+            ("role", "incident_lead".into()),
+        ],
+        vec![
+            ("account", String::new()),
+            ("name", "Visiting GP".into()),
+            ("role", "executive".into()),
+        ],
     ] {
         let mut f = vec![("csrf", csrf.clone())];
         f.extend(form);
@@ -56,8 +69,16 @@ async fn the_console_records_timings_and_participants_are_picked_from_accounts()
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     }
     let page = v.get(&page_path).await;
-    assert!(page.body.contains("member: Incident lead <span class=\"tag\">Account</span>"), "{}", page.body);
-    assert!(page.body.contains("Visiting GP: Executive on call (SIRO) <span class=\"small muted\">(guest)</span>"));
+    assert!(
+        page.body
+            .contains("member: Incident lead <span class=\"tag\">Account</span>"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("Visiting GP: Executive on call (SIRO) <span class=\"small muted\">(guest)</span>")
+    );
     let mut m = Visitor::new(&t);
     m.sign_in_as(Role::OrgMember).await;
     let mine = m.get("/exercises").await;
@@ -66,7 +87,12 @@ async fn the_console_records_timings_and_participants_are_picked_from_accounts()
 
     // No timings before the start; then the form, refused by field, kept as typed.
     assert!(!page.body.contains("Record the times"));
-    let started = post(&mut v, &format!("/exercises/{id}/status"), &[("csrf", csrf.clone()), ("status", "running".into())]).await;
+    let started = post(
+        &mut v,
+        &format!("/exercises/{id}/status"),
+        &[("csrf", csrf.clone()), ("status", "running".into())],
+    )
+    .await;
     assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
     let trust = t.world.trust.to_string();
     let timings = |d: &str, c: &str, r: &str| {
@@ -82,23 +108,43 @@ async fn the_console_records_timings_and_participants_are_picked_from_accounts()
     let bad = post(&mut v, &to, &timings("30", "10", "")).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
     assert!(
-        bad.body.contains("Contained at minute: 10 is before the detection at minute 30"),
+        bad.body
+            .contains("Contained at minute: 10 is before the detection at minute 30"),
         "{}",
         bad.body
     );
-    assert!(bad.body.contains("<p class=\"field-error\">10 is before the detection at minute 30</p>"));
-    assert!(bad.body.contains("name=\"contained_minutes\" type=\"number\" min=\"0\" step=\"1\" inputmode=\"numeric\" value=\"10\""));
+    assert!(
+        bad.body
+            .contains("<p class=\"field-error\">10 is before the detection at minute 30</p>")
+    );
+    assert!(bad.body.contains(
+        "name=\"contained_minutes\" type=\"number\" min=\"0\" step=\"1\" inputmode=\"numeric\" value=\"10\""
+    ));
     let bad = post(&mut v, &to, &timings("soon", "", "600")).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
-    assert!(bad.body.contains("&#39;soon&#39; is not a whole number") || bad.body.contains("'soon' is not a whole number"), "{}", bad.body);
+    assert!(
+        bad.body.contains("&#39;soon&#39; is not a whole number")
+            || bad.body.contains("'soon' is not a whole number"),
+        "{}",
+        bad.body
+    );
     let bad = post(&mut v, &to, &timings("30", "", "600")).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.body.contains("Recovered at minute: an organisation contains before it recovers"), "{}", bad.body);
+    assert!(
+        bad.body
+            .contains("Recovered at minute: an organisation contains before it recovers"),
+        "{}",
+        bad.body
+    );
 
     let ok = post(&mut v, &to, &timings("30", "90", "600")).await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
     let page = v.get(&page_path).await;
-    assert!(page.body.contains("minute 90 (1 h after detection)"), "{}", page.body);
+    assert!(
+        page.body.contains("minute 90 (1 h after detection)"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("minute 600 (9 h 30 min after detection)"));
     let api = v.get(&format!("/api/v1/exercises/{id}/timings")).await;
     assert!(api.body.contains("\"contained_minutes\":90"), "{}", api.body);

@@ -59,7 +59,9 @@ async fn a_task_is_edited_in_place_and_outsiders_cannot_change_it() {
     let task = first_task(&page.body, &id);
     let path = format!("/incidents/{id}/tasks/{task}");
     assert!(
-        page.body.contains(&format!("id=\"title-{task}\" name=\"title\" type=\"text\" maxlength=\"300\" value=\"Call the supplier\"")),
+        page.body.contains(&format!(
+            "id=\"title-{task}\" name=\"title\" type=\"text\" maxlength=\"300\" value=\"Call the supplier\""
+        )),
         "the edit form starts with the stored title: {}",
         page.body
     );
@@ -76,8 +78,14 @@ async fn a_task_is_edited_in_place_and_outsiders_cannot_change_it() {
     let bad = post(&mut v, &path, &edit("", &admin, "2026-06-09")).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
     assert!(bad.body.contains("The task was not changed"), "{}", bad.body);
-    assert!(bad.body.contains("value=\"2026-06-09\""), "the due day kept as typed");
-    assert!(bad.body.contains("<details class=\"task-edit\" open>"), "the refused form is open");
+    assert!(
+        bad.body.contains("value=\"2026-06-09\""),
+        "the due day kept as typed"
+    );
+    assert!(
+        bad.body.contains("<details class=\"task-edit\" open>"),
+        "the refused form is open"
+    );
     let foreign_id = t.world.foreign_admin.id.to_string();
     let bad = post(&mut v, &path, &edit("Call Synnovis", &foreign_id, "2026-06-09")).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
@@ -98,11 +106,24 @@ async fn a_task_is_edited_in_place_and_outsiders_cannot_change_it() {
     // Done, then open again, through the same form's buttons.
     let done = post(&mut v, &path, &[("csrf", csrf.clone()), ("done", "yes".into())]).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
-    assert!(t.store.incident_tasks(&Scope::All, incident).await.unwrap()[0].done_at.is_some());
-    assert!(v.get(&format!("/incidents/{id}")).await.body.contains("Open again"));
+    assert!(
+        t.store.incident_tasks(&Scope::All, incident).await.unwrap()[0]
+            .done_at
+            .is_some()
+    );
+    assert!(
+        v.get(&format!("/incidents/{id}"))
+            .await
+            .body
+            .contains("Open again")
+    );
     let reopened = post(&mut v, &path, &[("csrf", csrf.clone()), ("done", "no".into())]).await;
     assert_eq!(reopened.status, StatusCode::SEE_OTHER);
-    assert!(t.store.incident_tasks(&Scope::All, incident).await.unwrap()[0].done_at.is_none());
+    assert!(
+        t.store.incident_tasks(&Scope::All, incident).await.unwrap()[0]
+            .done_at
+            .is_none()
+    );
 
     let mut a = Visitor::new(&t);
     a.sign_in_as(Role::OrgAdmin).await;
