@@ -211,10 +211,14 @@ impl App {
         let now = self.now();
         let scope = authorise(actor, Action::WriteExercises, now)?;
         let created_by = person(actor, "created_by")?;
-        let plan = plan.validate().map_err(invalid)?;
+        let mut plan = plan.validate().map_err(invalid)?;
         for org in &plan.orgs {
             authorise_on(self.store(), actor, Action::WriteExercises, *org, now).await?;
         }
+        self.check_participant_accounts(&plan.orgs, &mut plan.participants, |i| {
+            format!("participants[{i}].account")
+        })
+        .await?;
         let exercise = Exercise {
             id: ExerciseId::new_at(now, random()?),
             title: plan.title,
@@ -273,11 +277,11 @@ impl App {
         self.exercises(actor, &q).await
     }
 
-    /// One exercise with its scenario, injects, entries and actions.
+    /// One exercise with its scenario, injects, entries and actions, read through the caller's
+    /// footprint or as a participant (see [`crate::exercise_participants`]).
     pub async fn exercise(&self, actor: &Actor, id: ExerciseId) -> AppResult<ExercisePage> {
         let now = self.now();
-        let scope = authorise(actor, Action::ReadExercises, now)?;
-        let record = self.store().exercise_record(&scope, id).await?;
+        let record = self.readable_exercise(actor, id).await?;
         let may_run = match authorise(actor, Action::WriteExercises, now) {
             Ok(w) => {
                 let mut all = true;
@@ -526,7 +530,7 @@ impl App {
         })
     }
 
-    async fn exercise_views(&self, exercises: Vec<Exercise>) -> AppResult<Vec<ExerciseView>> {
+    pub(crate) async fn exercise_views(&self, exercises: Vec<Exercise>) -> AppResult<Vec<ExerciseView>> {
         let orgs: Vec<OrgId> = exercises
             .iter()
             .flat_map(|e| e.orgs.iter().copied())

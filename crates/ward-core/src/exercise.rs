@@ -184,12 +184,67 @@ pub fn library() -> Vec<Scenario> {
     ScenarioId::iter().map(ScenarioId::scenario).collect()
 }
 
-/// Someone taking part, and the scenario role they play.
+/// Someone taking part, and the scenario role they play: a person with an account of an
+/// organisation taking part (who then reads the exercise), or a guest known only by name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Participant {
+    /// The name shown; for an account, its display name when left empty.
+    #[serde(default)]
     pub name: String,
     pub role: ExerciseRole,
+    /// The participant's account, absent for a guest.
+    #[serde(default)]
+    pub account: Option<UserId>,
+}
+
+impl Participant {
+    /// Check one participant joining those already `taking_part`: a name (trimmed; an account's
+    /// may be empty, to be filled from the account), a role the
+    /// scenario has (unchecked when `roles` is unknown), an account that does not take part
+    /// twice. Every problem is returned, each naming its field.
+    pub fn checked(
+        self,
+        roles: Option<&[ExerciseRole]>,
+        taking_part: &[Participant],
+    ) -> Result<Participant, Vec<ValidationError>> {
+        let mut errors = Vec::new();
+        // An account's name may be left for the use case to fill from the account.
+        let unnamed_account = self.account.is_some() && self.name.trim().is_empty();
+        let name = match require_text("name", &self.name, MAX_TITLE) {
+            Ok(name) => name,
+            Err(_) if unnamed_account => String::new(),
+            Err(e) => {
+                errors.push(e);
+                String::new()
+            }
+        };
+        if let Some(roles) = roles
+            && !roles.contains(&self.role)
+        {
+            errors.push(ValidationError::new(
+                "role",
+                format!("{} takes no part in this scenario", self.role.label()),
+            ));
+        }
+        if self.account.is_some() && taking_part.iter().any(|p| p.account == self.account) {
+            errors.push(ValidationError::new("account", "this account already takes part"));
+        }
+        if taking_part.len() >= MAX_PARTICIPANTS {
+            errors.push(ValidationError::new(
+                "participants",
+                format!("at most {MAX_PARTICIPANTS}"),
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Participant {
+            name,
+            role: self.role,
+            account: self.account,
+        })
+    }
 }
 
 /// What a planner gives to plan an exercise.
@@ -264,24 +319,18 @@ impl ExercisePlan {
         } else if orgs.len() > MAX_ORGS {
             errors.push(ValidationError::new("orgs", format!("at most {MAX_ORGS}")));
         }
+        let roles = scenario.map(|s| s.scenario().roles);
+        let mut participants = Vec::with_capacity(self.participants.len());
         if self.participants.len() > MAX_PARTICIPANTS {
             errors.push(ValidationError::new(
                 "participants",
                 format!("at most {MAX_PARTICIPANTS}"),
             ));
         }
-        let roles = scenario.map(|s| s.scenario().roles).unwrap_or_default();
-        let mut participants = Vec::with_capacity(self.participants.len());
-        for (i, p) in self.participants.into_iter().enumerate() {
-            match require_text("name", &p.name, MAX_TITLE) {
-                Ok(name) => participants.push(Participant { name, role: p.role }),
-                Err(e) => errors.push(e.at(&format!("participants[{i}]"))),
-            }
-            if scenario.is_some() && !roles.contains(&p.role) {
-                errors.push(ValidationError::new(
-                    format!("participants[{i}].role"),
-                    format!("{} takes no part in this scenario", p.role.label()),
-                ));
+        for (i, p) in self.participants.into_iter().take(MAX_PARTICIPANTS).enumerate() {
+            match p.checked(roles.as_deref(), &participants) {
+                Ok(p) => participants.push(p),
+                Err(e) => errors.extend(e.into_iter().map(|e| e.at(&format!("participants[{i}]")))),
             }
         }
         match (scenario, errors.is_empty()) {

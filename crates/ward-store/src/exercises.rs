@@ -10,7 +10,9 @@
 
 use async_trait::async_trait;
 use jiff::Timestamp;
-use ward_core::exercise::{Debrief, Exercise, ExerciseAction, ExerciseEntry, ExerciseStatus, ReleasedInject};
+use ward_core::exercise::{
+    Debrief, Exercise, ExerciseAction, ExerciseEntry, ExerciseStatus, Participant, ReleasedInject,
+};
 use ward_core::risk::register::Risk;
 use ward_core::{ExerciseActionId, ExerciseId, OrgId, UserId};
 
@@ -111,6 +113,19 @@ pub trait ExerciseStore: Send + Sync {
         exercise: ExerciseId,
         id: ExerciseActionId,
     ) -> StoreResult<ExerciseAction>;
+    /// Add a participant at the end of a planned exercise's list (audited as
+    /// `exercise.participant`); its account, if any, must be an account (invalid naming
+    /// `account`). Once the exercise has started, a conflict.
+    async fn add_exercise_participant(
+        &self,
+        scope: &Scope,
+        id: ExerciseId,
+        participant: &Participant,
+        audit: &AuditMeta,
+    ) -> StoreResult<Exercise>;
+    /// Every exercise `account` takes part in as a participant, whatever the scope (the use cases
+    /// decide what a participant reads), latest planned first.
+    async fn exercises_taken_part(&self, account: UserId) -> StoreResult<Vec<Exercise>>;
 }
 
 /// Refusals of exercise writes, worded once for both backends.
@@ -119,6 +134,10 @@ pub mod refusals {
 
     pub fn not_an_account(field: &str) -> StoreError {
         StoreError::Invalid(format!("{field}: is not a Ward account"))
+    }
+
+    pub fn not_planned() -> StoreError {
+        StoreError::Conflict("participants are added while the exercise is planned".into())
     }
 
     pub fn not_exercising(field: &str) -> StoreError {

@@ -17,8 +17,9 @@
 //!   creator and the shared timeline's authors exist in the backup;
 //! * improvement plans: actions and approvals name organisations in the backup, the approver acts
 //!   for another organisation than the plan's, and action statuses parse;
-//! * exercises: creator, facilitator, releasers, authors and action owners are users in the
-//!   backup, exercising organisations and actions' organisations exist, and the enums parse;
+//! * exercises: creator, facilitator, releasers, authors, action owners and participants'
+//!   accounts are users in the backup, exercising organisations and actions' organisations
+//!   exist, and the enums parse;
 //! * people: training roles and course codes parse, training records, board members and
 //!   questionnaires name an organisation that exists, questionnaire answers a question Ward asks
 //!   and an author in the backup;
@@ -251,6 +252,7 @@ impl RestoreChecker {
             }
             "exercise_participants" => {
                 parses::<ward_core::exercise::ExerciseRole>(line, table, row, "role")?;
+                self.require_user(line, table, row, "user_id", true)?;
             }
             "exercise_timings" => {
                 self.org_kind(line, table, row, "org_id")?;

@@ -20,6 +20,7 @@ fn plan() -> ExercisePlan {
         participants: vec![Participant {
             name: "Ada".into(),
             role: ExerciseRole::ClinicalLead,
+            account: Some(UserId::from_uuid(uuid::Uuid::from_u128(5))),
         }],
     }
 }
@@ -116,9 +117,26 @@ fn bad_plans_name_each_field() {
     p.participants.push(Participant {
         name: "".into(),
         role: ExerciseRole::HumanResources,
+        account: None,
     });
     let fields: Vec<String> = p.validate().unwrap_err().into_iter().map(|e| e.field).collect();
     assert_eq!(fields, ["participants[1].name", "participants[1].role"]);
+}
+
+#[test]
+fn an_account_takes_part_once_and_guests_need_no_account() {
+    let mut p = plan();
+    let again = p.participants[0].clone();
+    p.participants.push(Participant {
+        name: "Grace".into(),
+        role: ExerciseRole::IncidentLead,
+        account: None,
+    });
+    let ok = p.clone().validate().unwrap();
+    assert_eq!(ok.participants[1].account, None);
+    p.participants.push(again);
+    let fields: Vec<String> = p.validate().unwrap_err().into_iter().map(|e| e.field).collect();
+    assert_eq!(fields, ["participants[2].account"]);
 }
 
 #[test]

@@ -1,12 +1,13 @@
 //! Exercises: the scenario library, planning, the facilitator console (status, injects, responses
-//! and decisions), the debrief and tracked actions.
+//! and decisions), the debrief and tracked actions; participants added to a planned exercise, and
+//! the exercises a person takes part in.
 
 use axum::Json;
 use axum::extract::{Path, State};
 use ward_app::exercises::{
     ActionView, EntryView, ExercisePage, ExerciseQuery, ExerciseView, InjectView, StatusChange,
 };
-use ward_core::exercise::{ActionInput, Debrief, EntryInput, ExercisePlan, Scenario};
+use ward_core::exercise::{ActionInput, Debrief, EntryInput, ExercisePlan, Participant, Scenario};
 use ward_core::{ExerciseActionId, ExerciseId};
 
 use crate::auth::ApiActor;
@@ -171,4 +172,35 @@ pub async fn update_action(
             .update_exercise_action(&actor, exercise_id(&id)?, action, b)
             .await?,
     ))
+}
+
+/// Add a participant to a planned exercise you run: an account of an organisation taking part
+/// (`account`; its name is the account's when `name` is empty) or a guest by `name`.
+#[utoipa::path(post, path = "/api/v1/exercises/{id}/participants", tag = "exercises",
+    params(("id" = String, Path)), request_body = Participant,
+    responses((status = 200, body = ExerciseView), (status = 403, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
+pub async fn add_participant(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<Participant>,
+) -> ApiResult<Json<ExerciseView>> {
+    Ok(Json(
+        s.app
+            .add_exercise_participant(&actor, exercise_id(&id)?, b)
+            .await?,
+    ))
+}
+
+/// The exercises you take part in with your account (planned, running or completed), latest
+/// planned first; you read each of them as a participant.
+#[utoipa::path(get, path = "/api/v1/exercises/taking-part", tag = "exercises",
+    responses((status = 200, body = Vec<ExerciseView>)))]
+pub async fn taking_part(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> ApiResult<Json<Vec<ExerciseView>>> {
+    Ok(Json(s.app.exercises_taking_part(&actor).await?))
 }

@@ -431,6 +431,16 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
             "/api/v1/orgs/{id}/naming-consent",
             put(supplier_advisories::set_consent),
         )
+        .add(
+            M::POST,
+            "/api/v1/exercises/{id}/participants",
+            post(exercises::add_participant),
+        )
+        .add(
+            M::GET,
+            "/api/v1/exercises/taking-part",
+            get(exercises::taking_part),
+        )
 }
 
 /// The routes that need a credential (everything listed by [`routes`]).
@@ -491,6 +501,7 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         supplier_advisories::get, supplier_advisories::release, supplier_advisories::consent,
         supplier_advisories::set_consent,
         board_pack::board_pack,
+        exercises::add_participant, exercises::taking_part,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),

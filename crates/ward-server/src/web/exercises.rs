@@ -20,6 +20,7 @@ use ward_core::exercise::{
 };
 use ward_core::{ExerciseActionId, ExerciseId, OrgId, UserId};
 
+use super::exercise_timings::{TimingsForm, TimingsSection};
 use super::views::{Chrome, Section};
 use super::{PageError, PageResult, Signed, WebForm, chrome_at, render};
 use crate::state::AppState;
@@ -81,6 +82,10 @@ struct ScenarioLine {
 struct ExercisesPage {
     chrome: Option<Chrome>,
     title: String,
+    /// The exercises the person takes part in with their account.
+    taking_part: Vec<ExerciseLine>,
+    /// Whether the person's role reads exercises (else only those they take part in are shown).
+    reads: bool,
     rows: Vec<ExerciseLine>,
     scenarios: Vec<ScenarioLine>,
     may_plan: bool,
@@ -90,19 +95,30 @@ struct ExercisesPage {
     own_code: String,
 }
 
-/// `GET /exercises`.
+/// `GET /exercises`: the exercises the person takes part in, then (for those whose role reads
+/// exercises) the footprint's exercises, the library and the plan form. Someone whose role reads
+/// no exercises sees only those they take part in, and is refused when there are none.
 pub(super) async fn exercises(State(s): State<AppState>, page: Signed) -> PageResult {
     let fail = page.fail();
-    let found = s
-        .app
-        .exercises(&page.actor, &ExerciseQuery::default())
-        .await
-        .map_err(&fail)?;
-    let library = s.app.exercise_scenarios(&page.actor).map_err(&fail)?;
-    let own_code = s.app.own_org_code(&page.actor).await.map_err(&fail)?;
+    let taking_part = s.app.exercises_taking_part(&page.actor).await.map_err(&fail)?;
+    let reads = page.may(Action::ReadExercises) || taking_part.is_empty();
+    let (found, library, own_code) = if reads {
+        let found = s
+            .app
+            .exercises(&page.actor, &ExerciseQuery::default())
+            .await
+            .map_err(&fail)?;
+        let library = s.app.exercise_scenarios(&page.actor).map_err(&fail)?;
+        let own_code = s.app.own_org_code(&page.actor).await.map_err(&fail)?;
+        (found, library, own_code)
+    } else {
+        (Vec::new(), Vec::new(), String::new())
+    };
     let view = ExercisesPage {
         chrome: chrome_at(&page, Section::Exercises),
         title: "Exercises".into(),
+        taking_part: taking_part.iter().map(ExerciseLine::from).collect(),
+        reads,
         rows: found.iter().map(ExerciseLine::from).collect(),
         scenarios: library
             .iter()
@@ -174,6 +190,7 @@ fn participants(text: &str) -> Result<Vec<Participant>, AppError> {
         out.push(Participant {
             name: name.trim().to_owned(),
             role,
+            account: None,
         });
     }
     Ok(out)
@@ -273,7 +290,12 @@ struct ExerciseDetailPage {
     scenario_summary: String,
     modelled_on: String,
     objectives: Vec<String>,
-    participants: Vec<(String, &'static str)>,
+    /// (name, role, whether they take part with an account).
+    participants: Vec<(String, &'static str, bool)>,
+    /// The accounts that may be added as participants (while planned, for those who run it).
+    participant_choices: Vec<PersonChoice>,
+    /// The scenario's roles.
+    role_choices: Vec<Choice>,
     injects: Vec<InjectLine>,
     may_run: bool,
     planned: bool,
@@ -286,6 +308,8 @@ struct ExerciseDetailPage {
     owner_choices: Vec<PersonChoice>,
     action_statuses: Vec<Choice>,
     entry_kinds: Vec<Choice>,
+    /// The times recorded per organisation and the form to record them.
+    timings: TimingsSection,
 }
 
 fn exercise_id(s: &Signed, id: &str) -> Result<ExerciseId, PageError> {
@@ -328,7 +352,33 @@ fn owner_choices(s: &Signed, p: &ExercisePage) -> Vec<PersonChoice> {
 /// `GET /exercises/{id}`.
 pub(super) async fn exercise(State(s): State<AppState>, page: Signed, Path(id): Path<String>) -> PageResult {
     let id = exercise_id(&page, &id)?;
+    detail(&s, &page, id, TimingsForm::default(), StatusCode::OK).await
+}
+
+/// The exercise page with the timings form as given (refused forms come back with `status` 422).
+pub(super) async fn detail(
+    s: &AppState,
+    page: &Signed,
+    id: ExerciseId,
+    timings_form: TimingsForm,
+    status: StatusCode,
+) -> PageResult {
     let p = s.app.exercise(&page.actor, id).await.map_err(page.fail())?;
+    let timings = super::exercise_timings::section(s, page, &p, timings_form).await?;
+    let participant_choices = if p.may_run && p.view.exercise.status == ExerciseStatus::Planned {
+        s.app
+            .participant_choices(&page.actor, id)
+            .await
+            .map_err(page.fail())?
+            .into_iter()
+            .map(|c| PersonChoice {
+                value: c.id.to_string(),
+                label: c.display_name,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let e = &p.view.exercise;
     let orgs: BTreeMap<OrgId, String> = p
         .view
@@ -337,7 +387,7 @@ pub(super) async fn exercise(State(s): State<AppState>, page: Signed, Path(id): 
         .map(|o| (o.id, format!("{} ({})", o.name, o.code)))
         .collect();
     let view = ExerciseDetailPage {
-        chrome: chrome_at(&page, Section::Exercises),
+        chrome: chrome_at(page, Section::Exercises),
         title: e.title.clone(),
         id: e.id.to_string(),
         line: ExerciseLine::from(&p.view),
@@ -355,7 +405,17 @@ pub(super) async fn exercise(State(s): State<AppState>, page: Signed, Path(id): 
         participants: e
             .participants
             .iter()
-            .map(|x| (x.name.clone(), x.role.label()))
+            .map(|x| (x.name.clone(), x.role.label(), x.account.is_some()))
+            .collect(),
+        participant_choices,
+        role_choices: p
+            .scenario
+            .roles
+            .iter()
+            .map(|r| Choice {
+                value: r.as_str(),
+                label: r.label(),
+            })
             .collect(),
         injects: p
             .injects
@@ -415,7 +475,7 @@ pub(super) async fn exercise(State(s): State<AppState>, page: Signed, Path(id): 
                 label: format!("{} ({})", o.name, o.code),
             })
             .collect(),
-        owner_choices: owner_choices(&page, &p),
+        owner_choices: owner_choices(page, &p),
         action_statuses: ActionStatus::iter()
             .map(|v| Choice {
                 value: v.as_str(),
@@ -428,8 +488,9 @@ pub(super) async fn exercise(State(s): State<AppState>, page: Signed, Path(id): 
                 label: v.label(),
             })
             .collect(),
+        timings,
     };
-    Ok(render(StatusCode::OK, &view))
+    Ok(render(status, &view))
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -1,7 +1,7 @@
 //! Incident pages: the incidents in the person's footprint with their regulatory clocks (overdue
 //! ones flagged); one incident with its clocks, times and timeline as each entry was written; and
-//! the forms to report an incident, edit it, change its status and add to its timeline. Times are
-//! shown and typed in London time.
+//! the forms to report an incident, edit it, change its status, add to its timeline and add, edit,
+//! close and reopen its tasks. Times are shown and typed in London time.
 
 use std::collections::HashMap;
 
@@ -201,6 +201,17 @@ struct TaskLine {
     due: String,
     overdue: bool,
     done: Option<String>,
+    /// The task's edit form: as stored, or as typed when it was refused (then shown open).
+    edit: TypedForm,
+}
+
+/// A task's edit form with its stored title, owner and due day.
+fn task_edit_form(t: &ward_app::incident_tasks::TaskView) -> TypedForm {
+    TypedForm::from_sent(HashMap::from([
+        ("title".to_owned(), t.task.title.clone()),
+        ("owner".to_owned(), t.task.owner.to_string()),
+        ("due_on".to_owned(), t.task.due_on.to_string()),
+    ]))
 }
 
 impl IncidentDetailPage {
@@ -211,6 +222,7 @@ impl IncidentDetailPage {
             moved,
             task: task_form,
             link: link_form,
+            mut task_edit,
         } = forms;
         let d = &p.view.incident.details;
         let mut times = Vec::new();
@@ -256,6 +268,10 @@ impl IncidentDetailPage {
                 .tasks
                 .iter()
                 .map(|t| TaskLine {
+                    edit: match task_edit.take_if(|(id, _)| *id == t.task.id) {
+                        Some((_, refused)) => refused,
+                        None => task_edit_form(t),
+                    },
                     id: t.task.id.to_string(),
                     title: t.task.title.clone(),
                     owner: t.owner_name.clone().unwrap_or_else(|| "Someone".to_owned()),
@@ -363,6 +379,8 @@ struct Forms {
     moved: TypedForm,
     task: TypedForm,
     link: TypedForm,
+    /// A task's edit form that was refused, as typed.
+    task_edit: Option<(IncidentTaskId, TypedForm)>,
 }
 
 /// Which form of the incident page was refused.
@@ -372,6 +390,7 @@ enum Refused {
     Status(TypedForm),
     Task(TypedForm),
     Link(TypedForm),
+    TaskEdit(IncidentTaskId, TypedForm),
 }
 
 /// Who may own a task of the incident, for people who may add tasks.
@@ -392,6 +411,7 @@ async fn page_again(st: &AppState, s: &Signed, id: IncidentId, which: Refused) -
         Refused::Status(f) => forms.moved = f,
         Refused::Task(f) => forms.task = f,
         Refused::Link(f) => forms.link = f,
+        Refused::TaskEdit(task, f) => forms.task_edit = Some((task, f)),
     }
     let owners = owners_for(st, s, id).await?;
     let picks = picks_for(st, s, p.view.incident.org, Some(&p.view.incident.details)).await;
@@ -580,40 +600,49 @@ pub(super) async fn add_task(
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub(crate) struct DoneForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    done: String,
-}
-
-/// `POST /incidents/{id}/tasks/{task}`: mark a task done (`done=yes`) or open again.
-pub(super) async fn set_task_done(
+/// `POST /incidents/{id}/tasks/{task}`: mark a task done (`done=yes`) or open again, or (when the
+/// form sends `title`) change its title, owner and due day, through the same use case as the API.
+pub(super) async fn change_task(
     State(st): State<AppState>,
     s: Signed,
     Path((id, task)): Path<(String, String)>,
-    WebForm(f): WebForm<DoneForm>,
+    WebForm(mut f): WebForm<HashMap<String, String>>,
 ) -> PageResult {
-    s.check_csrf(&st, &f.csrf)?;
+    s.check_csrf(&st, &take_csrf(&mut f))?;
     let id = incident_id(&s, &id)?;
     let task: IncidentTaskId = task
         .parse()
         .map_err(|_| AppError::NotFound("task".into()))
         .map_err(s.fail())?;
-    st.app
-        .change_incident_task(
-            &s.actor,
-            id,
-            task,
-            TaskChange {
-                done: Some(f.done == "yes"),
-                ..TaskChange::default()
-            },
-        )
-        .await
-        .map_err(s.fail())?;
-    saved(id, "#tasks-h")
+    if !f.contains_key("title") {
+        let done = f.get("done").is_some_and(|d| d == "yes");
+        let change = TaskChange {
+            done: Some(done),
+            ..TaskChange::default()
+        };
+        st.app
+            .change_incident_task(&s.actor, id, task, change)
+            .await
+            .map_err(s.fail())?;
+        return saved(id, "#tasks-h");
+    }
+    let mut form = TypedForm::from_sent(f);
+    let Some(input) = super::incident_form::task_from_form(&mut form) else {
+        return page_again(&st, &s, id, Refused::TaskEdit(task, form)).await;
+    };
+    let change = TaskChange {
+        title: Some(input.title),
+        owner: Some(input.owner),
+        due_on: Some(input.due_on),
+        done: None,
+    };
+    match st.app.change_incident_task(&s.actor, id, task, change).await {
+        Ok(_) => saved(id, "#tasks-h"),
+        Err(e) => {
+            refused(&s, &mut form, e)?;
+            page_again(&st, &s, id, Refused::TaskEdit(task, form)).await
+        }
+    }
 }
 
 /// Apply the link form to the stored links: `remove` names one (`kind:target`); otherwise `kind`

@@ -19,6 +19,8 @@ pub(crate) mod charts;
 mod coordinated;
 mod deliveries;
 mod deployments;
+mod exercise_participants;
+mod exercise_timings;
 mod exercises;
 mod exposure;
 mod impact;
@@ -150,7 +152,7 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         .route("/incidents/{id}/status", post(incidents::change_status))
         .route("/incidents/{id}/timeline", post(incidents::add_entry))
         .route("/incidents/{id}/tasks", post(incidents::add_task))
-        .route("/incidents/{id}/tasks/{task}", post(incidents::set_task_done))
+        .route("/incidents/{id}/tasks/{task}", post(incidents::change_task))
         .route("/incidents/{id}/links", post(incidents::change_links))
         .route("/coordinated", get(coordinated::list).post(coordinated::create))
         .route("/coordinated/{id}", get(coordinated::situation))
@@ -226,6 +228,8 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         .route("/questionnaire/{id}/answer", post(questionnaire::answer))
         .route("/questionnaire/{id}/submit", post(questionnaire::submit))
         .route("/static/{file}", get(statics::serve))
+        .route("/exercises/{id}/timings", post(exercise_timings::record))
+        .route("/exercises/{id}/participants", post(exercise_participants::add))
 }
 
 /// Render a template with a status, or a plain 500 if the template itself fails.

@@ -85,13 +85,14 @@ async fn parts_of<E: Exec + ?Sized>(
             .0
             .push(r.id("org_id")?);
     }
-    let mut q = Sql::new("SELECT exercise_id, name, role FROM exercise_participants WHERE ");
+    let mut q = Sql::new("SELECT exercise_id, name, role, user_id FROM exercise_participants WHERE ");
     q.in_list(db.dialect(), "exercise_id", list());
     q.push(" ORDER BY exercise_id, position");
     for r in db.fetch_all(q).await? {
         out.entry(r.id("exercise_id")?).or_default().1.push(Participant {
             name: r.text("name")?,
             role: r.parsed("role")?,
+            account: r.opt_id("user_id")?,
         });
     }
     Ok(out)
@@ -154,6 +155,33 @@ async fn is_account<E: Exec + ?Sized>(db: &mut E, id: UserId) -> StoreResult<boo
         .fetch_optional(Sql::new("SELECT 1 AS n FROM users WHERE id = $1").arg(id))
         .await?
         .is_some())
+}
+
+/// Write participant number `position` (from 0) of an exercise; an account that is none is
+/// invalid naming `field`.
+async fn insert_participant<E: Exec + ?Sized>(
+    db: &mut E,
+    exercise: ExerciseId,
+    position: usize,
+    p: &Participant,
+    field: &str,
+) -> StoreResult<()> {
+    if let Some(account) = p.account
+        && !is_account(db, account).await?
+    {
+        return Err(refusals::not_an_account(field));
+    }
+    let q = Sql::new(
+        "INSERT INTO exercise_participants (exercise_id, position, name, role, user_id) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .arg(exercise)
+    .arg(i64::try_from(position).unwrap_or(i64::MAX))
+    .arg(p.name.as_str())
+    .arg(p.role.as_str())
+    .arg(p.account);
+    db.execute(q).await?;
+    Ok(())
 }
 
 fn not_now(e: ward_core::exercise::NotNow) -> StoreError {
@@ -267,16 +295,7 @@ impl<B: SqlBackend> ExerciseStore for B {
             .await?;
         }
         for (i, p) in e.participants.iter().enumerate() {
-            tx.execute(
-                Sql::new(
-                    "INSERT INTO exercise_participants (exercise_id, position, name, role) VALUES ($1, $2, $3, $4)",
-                )
-                .arg(e.id)
-                .arg(i64::try_from(i).unwrap_or(i64::MAX))
-                .arg(p.name.as_str())
-                .arg(p.role.as_str()),
-            )
-            .await?;
+            insert_participant(&mut tx, e.id, i, p, "participants").await?;
         }
         let detail = serde_json::json!({
             "title": e.title, "scenario": e.scenario, "kind": e.kind, "orgs": e.orgs,
@@ -621,5 +640,49 @@ impl<B: SqlBackend> ExerciseStore for B {
             Some(r) => action_row(&r),
             None => Err(StoreError::not_found("exercise action", id.to_string())),
         }
+    }
+
+    async fn add_exercise_participant(
+        &self,
+        scope: &Scope,
+        id: ExerciseId,
+        participant: &Participant,
+        meta: &AuditMeta,
+    ) -> StoreResult<Exercise> {
+        let mut tx = self.write().await?;
+        let mut exercise = writable(&mut tx, scope, id).await?;
+        if exercise.status != ExerciseStatus::Planned {
+            return Err(refusals::not_planned());
+        }
+        insert_participant(&mut tx, id, exercise.participants.len(), participant, "account").await?;
+        let detail = serde_json::json!({
+            "name": participant.name, "role": participant.role, "account": participant.account,
+        })
+        .to_string();
+        let mut events = Vec::new();
+        for org in &exercise.orgs {
+            events.push(
+                meta.change("exercise.participant", "exercise", id.to_string())
+                    .org(*org)
+                    .detail(detail.clone())
+                    .build(),
+            );
+        }
+        audit::append_events(&mut tx, self.keys(), events).await?;
+        tx.commit().await?;
+        exercise.participants.push(participant.clone());
+        Ok(exercise)
+    }
+
+    async fn exercises_taken_part(&self, account: UserId) -> StoreResult<Vec<Exercise>> {
+        let mut db = self.read().await?;
+        let q = Sql::new(format!(
+            "SELECT {COLUMNS} FROM exercises WHERE id IN \
+             (SELECT exercise_id FROM exercise_participants WHERE user_id = $1) \
+             ORDER BY planned_for DESC, id"
+        ))
+        .arg(account);
+        let rows = db.fetch_all(q).await?;
+        rows_to_exercises(&mut db, rows).await
     }
 }

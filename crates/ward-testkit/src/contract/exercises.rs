@@ -34,10 +34,12 @@ fn exercise(orgs: Vec<OrgId>, by: UserId, secs: i64) -> Exercise {
             Participant {
                 name: "Ada".into(),
                 role: ExerciseRole::ClinicalLead,
+                account: Some(by),
             },
             Participant {
                 name: "Grace".into(),
                 role: ExerciseRole::IncidentLead,
+                account: None,
             },
         ],
         status: ExerciseStatus::Planned,
@@ -190,10 +192,80 @@ pub async fn exercises_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()> {
     );
     cursor.expect(&store, "refusals write nothing", &[]).await?;
 
+    // Participants: appended while planned (audited for each organisation), an account must be
+    // one, written only by a scope holding every organisation; the exercises an account takes
+    // part in are found whatever the scope.
+    let guest = Participant {
+        name: "Visiting GP".into(),
+        role: ExerciseRole::Executive,
+        account: None,
+    };
+    let added = store
+        .add_exercise_participant(&scope_a, solo.id, &guest, &fx.meta(14))
+        .await?;
+    check_eq!(added.participants.len(), 3, "the guest appended");
+    check_eq!(
+        store.get_exercise(&scope_a, solo.id).await?.participants,
+        added.participants,
+        "read back with the guest last"
+    );
+    let nobody = Participant {
+        account: Some(UserId::from_uuid(uuid::Uuid::nil())),
+        ..guest.clone()
+    };
+    check_err!(
+        store
+            .add_exercise_participant(&scope_a, solo.id, &nobody, &fx.meta(15))
+            .await,
+        StoreError::Invalid(_),
+        "a participant's account that is no account"
+    );
+    check_err!(
+        store
+            .add_exercise_participant(&scope_b, solo.id, &guest, &fx.meta(15))
+            .await,
+        StoreError::NotFound { .. },
+        "another trust adding a participant"
+    );
+    check_err!(
+        store
+            .add_exercise_participant(&scope_a, joint.id, &guest, &fx.meta(15))
+            .await,
+        StoreError::Forbidden { .. },
+        "one of two trusts adding to a joint exercise"
+    );
+    cursor
+        .expect(
+            &store,
+            "a participant added",
+            &[("exercise.participant", Some(a.id))],
+        )
+        .await?;
+    let mut taking_part = ids(store.exercises_taken_part(lead.id).await?);
+    taking_part.sort();
+    let mut both = vec![solo.id, joint.id];
+    both.sort();
+    check_eq!(taking_part, both, "the account's exercises, whatever the scope");
+    check_eq!(
+        store
+            .exercises_taken_part(UserId::from_uuid(uuid::Uuid::nil()))
+            .await?
+            .len(),
+        0,
+        "none for someone who takes part in none"
+    );
+
     // Running: injects once each, entries against released ones.
     let running = store
         .move_exercise(&scope_a, solo.id, ExerciseStatus::Running, &fx.meta(20))
         .await?;
+    check_err!(
+        store
+            .add_exercise_participant(&scope_a, solo.id, &guest, &fx.meta(20))
+            .await,
+        StoreError::Conflict(_),
+        "a participant added once the exercise has started"
+    );
     check_eq!(running.started_at, Some(at(20)), "started when moved");
     let r1 = store
         .release_inject(&scope_a, solo.id, 1, lead.id, &fx.meta(21))

@@ -11,6 +11,7 @@ use ward_core::role::Role;
 use ward_testkit::app::client;
 use ward_testkit::{TestApp, spawn_app};
 
+mod exercise_participants;
 mod fixtures;
 mod notices;
 mod people;
@@ -179,6 +180,9 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
         ("GET", "/api/v1/deployments") => matches!(role, NationalAnalyst | RegionalLead),
         (_, p) if people::is_people(p) => people::allowed(route, role, own),
         (_, p) if recovery::is_recovery(p) => recovery::allowed(route, role, own),
+        (_, p) if exercise_participants::is_exercise_participants(p) => {
+            exercise_participants::allowed(route, role, own)
+        }
         (_, p) if supplier_advisories::is_supplier_advisory(p) => {
             supplier_advisories::allowed(route, role, own)
         }
@@ -718,6 +722,9 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
         (_, p) if p.starts_with("/api/v1/notices") => notices::call(app, route, role, own, n).await,
         (_, p) if people::is_people(p) => people::call(app, route, org, n).await,
         (_, p) if recovery::is_recovery(p) => recovery::call(app, route, org, write_org, n).await,
+        (_, p) if exercise_participants::is_exercise_participants(p) => {
+            exercise_participants::call(app, route, write_org, n).await
+        }
         (_, p) if supplier_advisories::is_supplier_advisory(p) => {
             supplier_advisories::call(app, route, own, org, n).await
         }

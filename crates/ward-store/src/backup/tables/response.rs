@@ -164,6 +164,7 @@ pub(super) const TABLES: &[BackupTable] = &[
             col("position", Integer),
             col("name", Text),
             col("role", Text),
+            col("user_id", Uuid),
         ],
         &["exercise_id", "position"],
     ),

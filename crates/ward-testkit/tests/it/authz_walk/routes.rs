@@ -148,4 +148,6 @@ pub(super) const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/supplier-advisories/{id}/release"),
     ("GET", "/api/v1/orgs/{id}/naming-consent"),
     ("PUT", "/api/v1/orgs/{id}/naming-consent"),
+    ("POST", "/api/v1/exercises/{id}/participants"),
+    ("GET", "/api/v1/exercises/taking-part"),
 ];
