@@ -255,8 +255,14 @@ fn staged(r: &mut Reader, v: Option<&Value>) -> Option<Option<StagedRecovery>> {
             Some(v) => r.share(Some(v), &at),
         }
     };
-    let first_share = part("first_share", "the share of lost capacity back at the first stage");
-    let first_at = part("first_at", "when the first stage comes, as a share of the recovery time");
+    let first_share = part(
+        "first_share",
+        "the share of lost capacity back at the first stage",
+    );
+    let first_at = part(
+        "first_at",
+        "when the first stage comes, as a share of the recovery time",
+    );
     Some(Some(StagedRecovery {
         first_share: first_share?,
         first_at: first_at?,

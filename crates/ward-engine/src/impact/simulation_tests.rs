@@ -3,8 +3,7 @@
 use super::*;
 use crate::impact::simulate::{Mitigation, Scenario, SimulationError, SimulationParams};
 use ward_core::simulation::{
-    AttackNode, AttackTarget, Days, MutualAid, Recovery, ScenarioSpec, Share, StagedRecovery,
-    WorkaroundShare,
+    AttackNode, AttackTarget, Days, MutualAid, Recovery, ScenarioSpec, Share, StagedRecovery, WorkaroundShare,
 };
 
 fn params(scenario: Scenario, seed: u64, mitigations: Vec<Mitigation>) -> SimulationParams {
@@ -302,7 +301,11 @@ fn mutual_aid_absorbs_up_to_the_spare_capacity_nearby() {
     spec.mutual_aid = MutualAid::NONE;
     let none = g.simulate(&file(spec.clone()), 10_000).unwrap();
     assert_eq!(none.patients_redirected.median, 0.0);
-    assert_eq!(none.patient_days_lost.median, 10_000.0 + 12_500.0 + 400.0, "{none:?}");
+    assert_eq!(
+        none.patient_days_lost.median,
+        10_000.0 + 12_500.0 + 400.0,
+        "{none:?}"
+    );
     // Everyone travels: exactly the spare capacity is absorbed, 186 a day for 10 days.
     spec.mutual_aid = aid(0.1, 1.0);
     let all = g.simulate(&file(spec.clone()), 10_000).unwrap();
@@ -323,7 +326,10 @@ fn mutual_aid_absorbs_up_to_the_spare_capacity_nearby() {
     .unwrap();
     both.mutual_aid = aid(0.1, 1.0);
     let r = g.simulate(&file(both), 10_000).unwrap();
-    assert_eq!(r.patients_redirected.median, 0.0, "A81001 depends on RJZ's pathology: {r:?}");
+    assert_eq!(
+        r.patients_redirected.median, 0.0,
+        "A81001 depends on RJZ's pathology: {r:?}"
+    );
 }
 
 #[test]
@@ -399,7 +405,10 @@ fn staged_recovery_brings_part_of_the_capacity_back_early() {
     let staged = g.simulate(&file(spec), 10_000).unwrap();
     assert_eq!(whole.patient_days_lost.median, 22_900.0);
     assert_eq!(staged.patient_days_lost.median, 18_320.0);
-    assert_eq!(staged.days_to_recover, whole.days_to_recover, "full recovery is no sooner");
+    assert_eq!(
+        staged.days_to_recover, whole.days_to_recover,
+        "full recovery is no sooner"
+    );
 }
 
 #[test]

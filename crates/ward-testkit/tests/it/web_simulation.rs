@@ -187,7 +187,8 @@ async fn a_scenario_file_uploaded_or_pasted_on_the_page_runs_or_is_refused_with_
     n.sign_in_as(Role::NationalAnalyst).await;
     let form = n.get("/simulate").await;
     assert!(
-        form.body.contains("action=\"/simulate/file\"") && form.body.contains("enctype=\"multipart/form-data\""),
+        form.body.contains("action=\"/simulate/file\"")
+            && form.body.contains("enctype=\"multipart/form-data\""),
         "the file form is offered: {}",
         form.body
     );
@@ -261,22 +262,34 @@ async fn a_scenario_file_uploaded_or_pasted_on_the_page_runs_or_is_refused_with_
             r#"{"name": "x", "nodes": [{"name": "a", "org": "ZZZ99", "recovery": {"median_days": 3}}]}"#,
         )
         .await;
-    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", unknown.body);
+    assert_eq!(
+        unknown.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        unknown.body
+    );
     assert!(
         unknown.body.contains("<code>nodes[0].org</code>") && unknown.body.contains("ZZZ99"),
         "{}",
         unknown.body
     );
-    assert!(unknown.body.contains("unknown.json was not run"), "{}", unknown.body);
+    assert!(
+        unknown.body.contains("unknown.json was not run"),
+        "{}",
+        unknown.body
+    );
     // Too many trials and nothing sent are refused too.
     let many = n
-        .post_file("/simulate/file", &[("csrf", &csrf), ("trials", "10001")], "f.yaml", GOOD_FILE)
+        .post_file(
+            "/simulate/file",
+            &[("csrf", &csrf), ("trials", "10001")],
+            "f.yaml",
+            GOOD_FILE,
+        )
         .await;
     assert_eq!(many.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", many.body);
     assert!(many.body.contains("<code>trials</code>"), "{}", many.body);
-    let empty = n
-        .post_file("/simulate/file", &[("csrf", &csrf)], "", "")
-        .await;
+    let empty = n.post_file("/simulate/file", &[("csrf", &csrf)], "", "").await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", empty.body);
     // Without the form's token: refused before the file is read.
     let forged = n

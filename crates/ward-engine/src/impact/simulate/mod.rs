@@ -10,14 +10,14 @@
 //! 2. draws how long each lost thing takes to recover (log-normal around the node's median, which
 //!    assumes a response team is at it); the scenario's response teams are a pool that goes to
 //!    the heaviest losses (by daily throughput affected) and moves to the next heaviest as each
-//!    is back, and a loss without a team recovers at `1 / unhelped` of the pace ([`teams`]);
+//!    is back, and a loss without a team recovers at `1 / unhelped` of the pace (`teams`);
 //! 3. through each lost thing's blast radius, works out each service's outage: from the loss (or
 //!    `dependency_lag` days later for a service hit through a dependency) until the last lost
 //!    thing it depends on is back, losing its whole throughput if stopped and what the workaround
 //!    does not keep if degraded (a share per service, [`ScenarioSpec::workarounds`]); with a
 //!    staged recovery part of that capacity is back before the end;
 //! 4. sends the patients an affected service cannot see, as far as they travel, to the same kind
-//!    of service nearby that is not affected, up to its spare capacity ([`mutual_aid`]): those
+//!    of service nearby that is not affected, up to its spare capacity (`mutual_aid`): those
 //!    are redirected, not postponed.
 //!
 //! It counts what is postponed (only services the caller may see), when each affected service is

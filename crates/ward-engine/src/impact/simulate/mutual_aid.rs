@@ -20,6 +20,10 @@ use super::super::graph::ImpactGraph;
 
 const NO_GROUP: u32 = u32::MAX;
 
+/// A group of neighbours: whether by region (else by ICB), the organisations' kind, the service's
+/// name key, and the ICB's or region's index.
+type GroupKey = (bool, Option<OrgKind>, u32, u32);
+
 /// The same kind of service nearby, and each trial's use of its spare capacity.
 pub(crate) struct Neighbours {
     aid: MutualAid,
@@ -57,12 +61,12 @@ fn icb_of(graph: &ImpactGraph, org: usize) -> Option<usize> {
 impl Neighbours {
     pub(crate) fn new(graph: &ImpactGraph, aid: MutualAid) -> Self {
         let n = graph.services.len();
-        let mut by_key: BTreeMap<(bool, u32, u32, u32), Vec<u32>> = BTreeMap::new();
-        let mut keys: Vec<[Option<(bool, u32, u32, u32)>; 2]> = Vec::with_capacity(n);
+        let mut by_key: BTreeMap<GroupKey, Vec<u32>> = BTreeMap::new();
+        let mut keys: Vec<[Option<GroupKey>; 2]> = Vec::with_capacity(n);
         let org_of = |s: &super::super::graph::ServiceNode| s.org.0;
         for (i, s) in graph.services.iter().enumerate() {
             let org = graph.orgs.get(s.org.0 as usize);
-            let kind = org.map(|o| o.kind as u32).unwrap_or(u32::MAX);
+            let kind = org.map(|o| o.kind);
             let icb = if aid.is_none() {
                 None
             } else {
@@ -82,7 +86,7 @@ impl Neighbours {
             }
             keys.push(k);
         }
-        let mut index: BTreeMap<(bool, u32, u32, u32), u32> = BTreeMap::new();
+        let mut index: BTreeMap<GroupKey, u32> = BTreeMap::new();
         let mut groups = Vec::with_capacity(by_key.len());
         let mut members = Vec::new();
         for (key, list) in by_key {
@@ -91,9 +95,7 @@ impl Neighbours {
             members.extend(list);
             groups.push((start, members.len() as u32));
         }
-        let group = |k: Option<(bool, u32, u32, u32)>| {
-            k.and_then(|k| index.get(&k).copied()).unwrap_or(NO_GROUP)
-        };
+        let group = |k: Option<GroupKey>| k.and_then(|k| index.get(&k).copied()).unwrap_or(NO_GROUP);
         Self {
             aid,
             icb: keys.iter().map(|k| group(k[0])).collect(),
@@ -160,7 +162,9 @@ impl Neighbours {
             let mut at = self.cursor.get(g).copied().unwrap_or(end);
             let mut skipping = true;
             while at < end && need > 0.0 {
-                let Some(&h) = self.members.get(at as usize) else { break };
+                let Some(&h) = self.members.get(at as usize) else {
+                    break;
+                };
                 let h = h as usize;
                 if self.stamp.get(h) != Some(&generation) {
                     if let Some(l) = self.left.get_mut(h) {

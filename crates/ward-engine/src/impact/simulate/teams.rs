@@ -57,8 +57,7 @@ impl Schedule {
             }
             let Some((k, now)) = next else { break };
             while let Some(&i) = order.get(first)
-                && (self.helped.get(i).copied().unwrap_or(true)
-                    || self.back.get(i).is_none_or(|b| *b <= now))
+                && (self.helped.get(i).copied().unwrap_or(true) || self.back.get(i).is_none_or(|b| *b <= now))
             {
                 first += 1;
             }
