@@ -130,7 +130,7 @@ struct Progress {
 #[template(path = "simulation.html")]
 pub(super) struct SimulationPage {
     chrome: Option<Chrome>,
-    title: String,
+    pub(super) title: String,
     scenarios: Vec<Choice>,
     mitigations: Vec<Choice>,
     trials: String,
