@@ -384,7 +384,7 @@ impl<'a> Trial<'a> {
                 continue;
             };
             let outage = std::mem::replace(o, NONE);
-            let absorbed = self.absorbed.get_mut(s).map_or(0.0, |a| std::mem::take(a));
+            let absorbed = self.absorbed.get_mut(s).map_or(0.0, std::mem::take);
             if !class.seen {
                 continue;
             }
