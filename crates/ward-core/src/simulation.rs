@@ -22,6 +22,10 @@ impl Share {
     pub fn new(v: f64) -> Option<Self> {
         (v.is_finite() && (0.0..=1.0).contains(&v)).then_some(Self(v))
     }
+    /// The nearest share to `v`, in constants (NaN counts as none).
+    pub const fn clamped_const(v: f64) -> Self {
+        Self(if v.is_nan() { 0.0 } else { v.clamp(0.0, 1.0) })
+    }
     /// The nearest share to `v` (NaN counts as none).
     pub fn clamped(v: f64) -> Self {
         Self(if v.is_nan() { 0.0 } else { v.clamp(0.0, 1.0) })
@@ -129,6 +133,51 @@ pub struct WorkaroundShare {
     pub keeps: Share,
 }
 
+/// Mutual aid: patients an affected service cannot see go to the same kind of service at other
+/// organisations nearby (the same ICB first, then the same region) that are not affected
+/// themselves, up to the spare capacity those keep.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MutualAid {
+    /// The share of each helping service's daily throughput spare for redirected patients.
+    pub spare: Share,
+    /// The share of the patients an affected service loses who are willing and able to travel.
+    pub travel: Share,
+}
+
+impl MutualAid {
+    /// No mutual aid.
+    pub const NONE: Self = Self {
+        spare: Share(0.0),
+        travel: Share(0.0),
+    };
+    /// What a scenario assumes unless it says otherwise: a tenth spare, half the patients travel.
+    pub const DEFAULT: Self = Self {
+        spare: Share(0.1),
+        travel: Share(0.5),
+    };
+    pub fn is_none(self) -> bool {
+        self.spare.get() <= 0.0 || self.travel.get() <= 0.0
+    }
+}
+
+/// Staged recovery: a share of the lost capacity is back at a first stage, part of the way
+/// through each recovery, and the rest when the recovery is complete.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StagedRecovery {
+    /// The share of the lost capacity back at the first stage.
+    pub first_share: Share,
+    /// When the first stage comes, as a share of the recovery time.
+    pub first_at: Share,
+}
+
+impl StagedRecovery {
+    /// The share of an outage's lost capacity that is lost over the whole outage (1 when
+    /// everything comes back only at the end).
+    pub fn lost_factor(self) -> f64 {
+        1.0 - self.first_share.get() * (1.0 - self.first_at.get())
+    }
+}
+
 /// A whole scenario.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScenarioSpec {
@@ -144,6 +193,10 @@ pub struct ScenarioSpec {
     /// What a degraded service keeps when no [`WorkaroundShare`] names it.
     pub default_keeps: Share,
     pub workarounds: Vec<WorkaroundShare>,
+    /// Patients redirected to providers with spare capacity ([`MutualAid::DEFAULT`] unless said).
+    pub mutual_aid: MutualAid,
+    /// Capacity returning in steps (`None`: all of it when the recovery is complete).
+    pub staged_recovery: Option<StagedRecovery>,
 }
 
 /// Why a set of nodes cannot make a scenario.
@@ -179,6 +232,8 @@ impl ScenarioSpec {
             dependency_lag: Days::ZERO,
             default_keeps: Share(0.5),
             workarounds: Vec::new(),
+            mutual_aid: MutualAid::DEFAULT,
+            staged_recovery: None,
         })
     }
 
@@ -197,6 +252,8 @@ impl ScenarioSpec {
             dependency_lag: Days::ZERO,
             default_keeps: Share(0.5),
             workarounds: Vec::new(),
+            mutual_aid: MutualAid::DEFAULT,
+            staged_recovery: None,
         }
     }
 

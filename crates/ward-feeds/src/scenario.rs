@@ -12,8 +12,8 @@
 use serde_json::{Map, Value};
 use ward_core::org::OrgKind;
 use ward_core::simulation::{
-    AttackNode, AttackTarget, Days, MAX_DAYS, MAX_SPREAD, Recovery, ScenarioSpec, Share, WorkaroundShare,
-    first_in_cycle,
+    AttackNode, AttackTarget, Days, MAX_DAYS, MAX_SPREAD, MutualAid, Recovery, ScenarioSpec, Share,
+    StagedRecovery, WorkaroundShare, first_in_cycle,
 };
 use ward_core::supplier::ProductCategory;
 
@@ -34,8 +34,10 @@ const TARGETS: [&str; 6] = [
     "product_category",
 ];
 const NODE_KEYS: [&str; 5] = ["name", "probability", "after", "lag_days", "recovery"];
-const TOP_KEYS: [&str; 7] = [
+const TOP_KEYS: [&str; 9] = [
     "name",
+    "mutual_aid",
+    "staged_recovery",
     "response_teams",
     "unhelped_factor",
     "dependency_lag_days",
@@ -213,6 +215,58 @@ fn target(r: &mut Reader, o: &Map<String, Value>, path: &str) -> Option<AttackTa
             c.map(AttackTarget::BusiestProduct)
         }
     }
+}
+
+/// `mutual_aid: {spare_share, travel_share}`, each defaulting to [`MutualAid::DEFAULT`]'s.
+fn mutual_aid(r: &mut Reader, v: Option<&Value>) -> Option<MutualAid> {
+    let Some(v) = v else {
+        return Some(MutualAid::DEFAULT);
+    };
+    let o = object(r, v, "mutual_aid")?;
+    r.keys(o, "mutual_aid", &["spare_share", "travel_share"]);
+    let spare = match o.get("spare_share") {
+        None => Some(MutualAid::DEFAULT.spare),
+        Some(v) => r.share(Some(v), "mutual_aid.spare_share"),
+    };
+    let travel = match o.get("travel_share") {
+        None => Some(MutualAid::DEFAULT.travel),
+        Some(v) => r.share(Some(v), "mutual_aid.travel_share"),
+    };
+    Some(MutualAid {
+        spare: spare?,
+        travel: travel?,
+    })
+}
+
+/// `staged_recovery: {first_share, first_at}` (both required), or nothing.
+fn staged(r: &mut Reader, v: Option<&Value>) -> Option<Option<StagedRecovery>> {
+    let Some(v) = v else {
+        return Some(None);
+    };
+    let o = object(r, v, "staged_recovery")?;
+    r.keys(o, "staged_recovery", &["first_share", "first_at"]);
+    let mut part = |key: &str, what: &str| {
+        let at = format!("staged_recovery.{key}");
+        match o.get(key) {
+            None => {
+                r.bad(&at, format!("required: {what}, 0 to 1"));
+                None
+            }
+            Some(v) => r.share(Some(v), &at),
+        }
+    };
+    let first_share = part(
+        "first_share",
+        "the share of lost capacity back at the first stage",
+    );
+    let first_at = part(
+        "first_at",
+        "when the first stage comes, as a share of the recovery time",
+    );
+    Some(Some(StagedRecovery {
+        first_share: first_share?,
+        first_at: first_at?,
+    }))
 }
 
 fn recovery(r: &mut Reader, v: Option<&Value>, path: &str) -> Option<Recovery> {
@@ -409,6 +463,8 @@ fn read(r: &mut Reader, doc: &Value) -> Option<ScenarioSpec> {
         None => Share::new(0.5),
         Some(v) => r.share(Some(v), "default_workaround_keeps"),
     };
+    let aid = mutual_aid(r, top.get("mutual_aid"));
+    let stages = staged(r, top.get("staged_recovery"));
     if !r.problems.is_empty() {
         return None;
     }
@@ -424,6 +480,8 @@ fn read(r: &mut Reader, doc: &Value) -> Option<ScenarioSpec> {
     spec.dependency_lag = lag?;
     spec.default_keeps = keeps?;
     spec.workarounds = workarounds;
+    spec.mutual_aid = aid?;
+    spec.staged_recovery = stages?;
     Some(spec)
 }
 
@@ -518,6 +576,41 @@ nodes:
         assert!(reason("nodes[0].lag_days").contains("negative"));
         assert!(reason("workarounds[0].keeps").contains("0 to 1"));
         assert!(reason("nodes[1]").contains("exactly one"));
+    }
+
+    #[test]
+    fn mutual_aid_and_staged_recovery_read_and_shares_outside_0_to_1_are_refused() {
+        let one = "nodes:\n  - {name: a, org: RJZ, recovery: {median_days: 3}}\n";
+        let s = parse_scenario("s.yaml", &format!("name: x\n{one}"), &Limits::default()).unwrap();
+        assert_eq!(s.mutual_aid, MutualAid::DEFAULT);
+        assert_eq!(s.staged_recovery, None);
+        let s = parse_scenario(
+            "s.yaml",
+            &format!(
+                "name: x\nmutual_aid: {{spare_share: 0.25}}\nstaged_recovery: {{first_share: 0.6, first_at: 0.5}}\n{one}"
+            ),
+            &Limits::default(),
+        )
+        .unwrap();
+        assert_eq!(s.mutual_aid.spare.get(), 0.25);
+        assert_eq!(s.mutual_aid.travel, MutualAid::DEFAULT.travel);
+        assert_eq!(s.staged_recovery.map(|x| x.lost_factor()), Some(0.7));
+        let p = problems(&format!(
+            "name: x\nmutual_aid: {{spare_share: 1.2, travel_share: -0.5, far: 1}}\nstaged_recovery: {{first_share: 2}}\n{one}"
+        ));
+        let paths: Vec<&str> = p.iter().map(|(a, _)| a.as_str()).collect();
+        for want in [
+            "mutual_aid.spare_share",
+            "mutual_aid.travel_share",
+            "mutual_aid.far",
+            "staged_recovery.first_share",
+            "staged_recovery.first_at",
+        ] {
+            assert!(paths.contains(&want), "{want} missing from {p:?}");
+        }
+        let reason = |path: &str| p.iter().find(|(a, _)| a == path).map(|(_, r)| r.clone()).unwrap();
+        assert!(reason("mutual_aid.spare_share").contains("0 to 1"));
+        assert!(reason("mutual_aid.travel_share").contains("-0.5"));
     }
 
     #[test]

@@ -109,6 +109,8 @@ fn print_result(r: &SimulationResult) {
     line("patient-days of service lost", &r.patient_days_lost);
     line("organisations affected", &r.organisations_affected);
     line("days to recover", &r.days_to_recover);
+    line("patients redirected (mutual aid)", &r.patients_redirected);
+    line("response team-days used", &r.team_days);
     println!("  at the two most affected NHS trusts:");
     line(
         "  outpatient appointments postponed",

@@ -2,7 +2,9 @@
 
 use super::*;
 use crate::impact::simulate::{Mitigation, Scenario, SimulationError, SimulationParams};
-use ward_core::simulation::{AttackNode, AttackTarget, Days, Recovery, ScenarioSpec, Share, WorkaroundShare};
+use ward_core::simulation::{
+    AttackNode, AttackTarget, Days, MutualAid, Recovery, ScenarioSpec, Share, StagedRecovery, WorkaroundShare,
+};
 
 fn params(scenario: Scenario, seed: u64, mitigations: Vec<Mitigation>) -> SimulationParams {
     SimulationParams::builtin(scenario, 200, seed, mitigations)
@@ -269,4 +271,150 @@ fn bad_runs_are_refused() {
         Some(Mitigation::ExtraResponseTeam)
     );
     assert_eq!(Scenario::parse("notpetya"), None);
+}
+
+fn service_node(org: &str, name: &str, median: f64) -> AttackNode {
+    node(
+        name,
+        AttackTarget::Service {
+            org: org.into(),
+            name: name.into(),
+        },
+        vec![],
+        0.0,
+        median,
+    )
+}
+
+#[test]
+fn mutual_aid_absorbs_up_to_the_spare_capacity_nearby() {
+    let g = sector().graph().unwrap();
+    // RAL's pathology (1,000 a day) is stopped for 10 days; so are practice A81002's referrals
+    // (40 a day), and RAL's outpatients lose half of their 2,500. RJZ's pathology (1,800 a day,
+    // same ICB, not hit) keeps a tenth spare: 180 a day; practice A81001's referrals (60) keep
+    // 6. Nobody else runs outpatients; RA7's pathology is in another region.
+    let mut spec = ScenarioSpec::new("ral", vec![service_node("RAL", "Pathology", 10.0)]).unwrap();
+    let aid = |spare: f64, travel: f64| MutualAid {
+        spare: Share::new(spare).unwrap(),
+        travel: Share::new(travel).unwrap(),
+    };
+    spec.mutual_aid = MutualAid::NONE;
+    let none = g.simulate(&file(spec.clone()), 10_000).unwrap();
+    assert_eq!(none.patients_redirected.median, 0.0);
+    assert_eq!(
+        none.patient_days_lost.median,
+        10_000.0 + 12_500.0 + 400.0,
+        "{none:?}"
+    );
+    // Everyone travels: exactly the spare capacity is absorbed, 186 a day for 10 days.
+    spec.mutual_aid = aid(0.1, 1.0);
+    let all = g.simulate(&file(spec.clone()), 10_000).unwrap();
+    assert_eq!(all.patients_redirected.median, 1_860.0, "{all:?}");
+    assert_eq!(all.patient_days_lost.median, 22_900.0 - 1_860.0, "{all:?}");
+    // A tenth travel: fewer want to go than there is room for (100 and 4 a day).
+    spec.mutual_aid = aid(0.1, 0.1);
+    let few = g.simulate(&file(spec.clone()), 10_000).unwrap();
+    assert_eq!(few.patients_redirected.median, 1_040.0, "{few:?}");
+    // A neighbour hit itself helps nobody: with RJZ down too, only the practice's referrals move.
+    let mut both = ScenarioSpec::new(
+        "both",
+        vec![
+            service_node("RAL", "Pathology", 10.0),
+            service_node("RJZ", "Pathology", 10.0),
+        ],
+    )
+    .unwrap();
+    both.mutual_aid = aid(0.1, 1.0);
+    let r = g.simulate(&file(both), 10_000).unwrap();
+    assert_eq!(
+        r.patients_redirected.median, 0.0,
+        "A81001 depends on RJZ's pathology: {r:?}"
+    );
+}
+
+#[test]
+fn the_mutual_aid_agreement_redirects_more_and_postpones_less() {
+    let g = sector().graph().unwrap();
+    let base = g
+        .simulate(&params(Scenario::Wannacry2017, 9, vec![]), 10_000)
+        .unwrap();
+    let agreed = g
+        .simulate(
+            &params(Scenario::Wannacry2017, 9, vec![Mitigation::MutualAidAgreement]),
+            10_000,
+        )
+        .unwrap();
+    assert!(base.patients_redirected.p90 > 0.0, "{base:?}");
+    assert!(
+        agreed.patients_redirected.p90 > base.patients_redirected.p90,
+        "{agreed:?}"
+    );
+    assert!(agreed.patient_days_lost.p90 < base.patient_days_lost.p90);
+    assert!(agreed.patient_days_lost.median <= base.patient_days_lost.median);
+    // Synnovis 2024 is calibrated net of mutual aid: none unless agreed.
+    let s = g
+        .simulate(&params(Scenario::Synnovis2024, 3, vec![]), 10_000)
+        .unwrap();
+    assert_eq!(s.patients_redirected.median, 0.0);
+}
+
+#[test]
+fn a_team_moves_on_when_its_first_loss_is_back_and_the_second_recovers_sooner() {
+    let g = sector().graph().unwrap();
+    // One team; RAL's pathology (3,540 a day through its dependants) needs 2 days with a team,
+    // RJZ's emergency department (280 a day) 4; alone things take twice as long.
+    let mut spec = ScenarioSpec::new(
+        "two",
+        vec![
+            service_node("RJZ", "Emergency department", 4.0),
+            service_node("RAL", "Pathology", 2.0),
+        ],
+    )
+    .unwrap();
+    spec.unhelped = 2.0;
+    spec.mutual_aid = MutualAid::NONE;
+    let with_teams = |n: u32| {
+        let mut s = spec.clone();
+        s.response_teams = n;
+        g.simulate(&file(s), 10_000).unwrap()
+    };
+    // The team is at RAL until day 2, then at the ED, which has done a day's worth alone: the
+    // other 3 with the team, back on day 5, not day 8 as it would be if the team stayed put.
+    let one = with_teams(1);
+    assert_eq!(one.days_to_recover.median, 5.0, "{one:?}");
+    assert_eq!(one.team_days.median, 5.0);
+    let none = with_teams(0);
+    assert_eq!(none.days_to_recover.median, 8.0, "{none:?}");
+    assert_eq!(none.team_days.median, 0.0);
+    let two = with_teams(2);
+    assert_eq!(two.days_to_recover.median, 4.0);
+    assert_eq!(two.team_days.median, 6.0);
+}
+
+#[test]
+fn staged_recovery_brings_part_of_the_capacity_back_early() {
+    let g = sector().graph().unwrap();
+    let mut spec = ScenarioSpec::new("ral", vec![service_node("RAL", "Pathology", 10.0)]).unwrap();
+    spec.mutual_aid = MutualAid::NONE;
+    let whole = g.simulate(&file(spec.clone()), 10_000).unwrap();
+    // Half of the lost capacity is back 60 % of the way through: 20 % less is lost in all.
+    spec.staged_recovery = Some(StagedRecovery {
+        first_share: Share::new(0.5).unwrap(),
+        first_at: Share::new(0.6).unwrap(),
+    });
+    let staged = g.simulate(&file(spec), 10_000).unwrap();
+    assert_eq!(whole.patient_days_lost.median, 22_900.0);
+    assert_eq!(staged.patient_days_lost.median, 18_320.0);
+    assert_eq!(
+        staged.days_to_recover, whole.days_to_recover,
+        "full recovery is no sooner"
+    );
+}
+
+#[test]
+fn shares_outside_0_to_1_are_not_shares() {
+    for bad in [-0.1, 1.5, f64::NAN, f64::INFINITY] {
+        assert!(Share::new(bad).is_none(), "{bad}");
+    }
+    assert!(Share::new(0.1).is_some() && Share::new(0.0).is_some() && Share::new(1.0).is_some());
 }

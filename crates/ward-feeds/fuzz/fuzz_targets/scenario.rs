@@ -18,5 +18,10 @@ fuzz_target!(|data: &[u8]| {
         }
         assert!(s.workarounds.iter().all(|w| (0.0..=1.0).contains(&w.keeps.get())));
         assert!(s.unhelped >= 1.0);
+        let aid = s.mutual_aid;
+        assert!((0.0..=1.0).contains(&aid.spare.get()) && (0.0..=1.0).contains(&aid.travel.get()));
+        if let Some(st) = s.staged_recovery {
+            assert!((0.0..=1.0).contains(&st.lost_factor()));
+        }
     }
 });

@@ -25,7 +25,7 @@ pub struct SimulationBody {
     pub trials: Option<u32>,
     /// 2017 when not given.
     pub seed: Option<u64>,
-    /// `offline-backups`, `second-pathology-supplier`, `extra-response-team`.
+    /// `offline-backups`, `second-pathology-supplier`, `extra-response-team`, `mutual-aid-agreement`.
     #[serde(default)]
     pub mitigations: Vec<String>,
 }

@@ -41,6 +41,7 @@ mod recovery_curve;
 mod risk_form;
 mod risks;
 mod simulation;
+mod simulation_file;
 mod statement;
 mod statics;
 mod supplier_advisories;
@@ -227,6 +228,12 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         .route("/questionnaire/{id}", get(questionnaire::questionnaire))
         .route("/questionnaire/{id}/answer", post(questionnaire::answer))
         .route("/questionnaire/{id}/submit", post(questionnaire::submit))
+        .route(
+            "/simulate/file",
+            post(simulation_file::run_file).layer(DefaultBodyLimit::max(
+                ward_app::simulation::MAX_SCENARIO_BYTES + 64 * 1024,
+            )),
+        )
         .route("/static/{file}", get(statics::serve))
         .route("/exercises/{id}/timings", post(exercise_timings::record))
         .route("/exercises/{id}/participants", post(exercise_participants::add))

@@ -37,18 +37,20 @@ pub(super) struct RunQuery {
     second_pathology: Option<String>,
     #[serde(rename = "extra-response-team")]
     extra_team: Option<String>,
+    #[serde(rename = "mutual-aid-agreement")]
+    mutual_aid: Option<String>,
 }
 
-const DEFAULT_TRIALS: u32 = 1000;
-const DEFAULT_SEED: u64 = 2017;
+pub(super) const DEFAULT_TRIALS: u32 = 1000;
+pub(super) const DEFAULT_SEED: u64 = 2017;
 
 /// A choice on the form.
 #[derive(Debug, Clone)]
-struct Choice {
-    value: &'static str,
+pub(super) struct Choice {
+    pub(super) value: &'static str,
     label: &'static str,
     hint: &'static str,
-    checked: bool,
+    pub(super) checked: bool,
 }
 
 /// A run as asked for: the run with the mitigations, and the same run without them (if any).
@@ -85,6 +87,9 @@ fn parse(q: &RunQuery) -> Result<Asked, AppError> {
     }
     if on(&q.extra_team) {
         mitigations.push(Mitigation::ExtraResponseTeam);
+    }
+    if on(&q.mutual_aid) {
+        mitigations.push(Mitigation::MutualAidAgreement);
     }
     let mut query = format!("scenario={}&trials={trials}&seed={seed}", scenario.as_str());
     for m in &mitigations {
@@ -123,9 +128,9 @@ struct Progress {
 
 #[derive(Template)]
 #[template(path = "simulation.html")]
-struct SimulationPage {
+pub(super) struct SimulationPage {
     chrome: Option<Chrome>,
-    title: String,
+    pub(super) title: String,
     scenarios: Vec<Choice>,
     mitigations: Vec<Choice>,
     trials: String,
@@ -136,10 +141,18 @@ struct SimulationPage {
     running: Option<Progress>,
     query: String,
     percent: u32,
-    result: Option<Outcome>,
+    pub(super) result: Option<Outcome>,
+    /// The scenario file form: its mitigations, trials and seed, the text pasted (kept when
+    /// refused) and what was wrong, each with its path in the file.
+    pub(super) file_mitigations: Vec<Choice>,
+    pub(super) file_trials: String,
+    pub(super) file_seed: String,
+    pub(super) pasted: String,
+    pub(super) file_name: Option<String>,
+    pub(super) file_problems: Vec<ward_app::FieldProblem>,
 }
 
-struct Outcome {
+pub(super) struct Outcome {
     heading: String,
     target: Option<String>,
     trials: String,
@@ -160,7 +173,7 @@ fn days(v: f64) -> String {
 
 fn figures(r: &SimulationResult, without: Option<&SimulationResult>) -> Vec<FigureLine> {
     type Pick = fn(&SimulationResult) -> Quantiles;
-    let rows: [(&'static str, Pick, bool); 9] = [
+    let rows: [(&'static str, Pick, bool); 11] = [
         (
             "Outpatient appointments postponed",
             |r| r.outpatient_appointments_postponed,
@@ -187,6 +200,11 @@ fn figures(r: &SimulationResult, without: Option<&SimulationResult>) -> Vec<Figu
             false,
         ),
         ("Patient-days of service lost", |r| r.patient_days_lost, false),
+        (
+            "Patients redirected to providers nearby (mutual aid)",
+            |r| r.patients_redirected,
+            false,
+        ),
         ("Organisations affected", |r| r.organisations_affected, false),
         (
             "Days until the last lost system is back",
@@ -204,6 +222,7 @@ fn figures(r: &SimulationResult, without: Option<&SimulationResult>) -> Vec<Figu
             },
             true,
         ),
+        ("Response team-days used", |r| r.team_days, true),
     ];
     rows.into_iter()
         .map(|(label, pick, is_days)| {
@@ -233,10 +252,28 @@ fn figures(r: &SimulationResult, without: Option<&SimulationResult>) -> Vec<Figu
         .collect()
 }
 
-fn blank_page(page: &Signed, s: &AppState, q: &RunQuery) -> SimulationPage {
+/// The mitigations as choices, `ticked` in [`Mitigation`]'s order.
+pub(super) fn mitigation_choices(ticked: &[bool]) -> Vec<Choice> {
+    Mitigation::iter()
+        .enumerate()
+        .map(|(i, m)| Choice {
+            value: m.as_str(),
+            label: m.label(),
+            hint: "",
+            checked: ticked.get(i).copied().unwrap_or(false),
+        })
+        .collect()
+}
+
+pub(super) fn blank_page(page: &Signed, s: &AppState, q: &RunQuery) -> SimulationPage {
     let picked = q.scenario.as_deref().and_then(Scenario::parse);
     let on = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.is_empty());
-    let ticked = [on(&q.offline_backups), on(&q.second_pathology), on(&q.extra_team)];
+    let ticked = [
+        on(&q.offline_backups),
+        on(&q.second_pathology),
+        on(&q.extra_team),
+        on(&q.mutual_aid),
+    ];
     SimulationPage {
         chrome: chrome_at(page, Section::Exercises),
         title: "Dry-run a scenario".into(),
@@ -249,15 +286,7 @@ fn blank_page(page: &Signed, s: &AppState, q: &RunQuery) -> SimulationPage {
                 checked: picked.map_or(i == 2, |p| p == sc),
             })
             .collect(),
-        mitigations: Mitigation::iter()
-            .zip(ticked)
-            .map(|(m, checked)| Choice {
-                value: m.as_str(),
-                label: m.label(),
-                hint: "",
-                checked,
-            })
-            .collect(),
+        mitigations: mitigation_choices(&ticked),
         trials: q.trials.clone().unwrap_or_else(|| DEFAULT_TRIALS.to_string()),
         seed: q.seed.clone().unwrap_or_else(|| DEFAULT_SEED.to_string()),
         max_trials: s.app.settings().max_simulation_trials,
@@ -266,6 +295,12 @@ fn blank_page(page: &Signed, s: &AppState, q: &RunQuery) -> SimulationPage {
         query: String::new(),
         percent: 0,
         result: None,
+        file_mitigations: mitigation_choices(&[]),
+        file_trials: DEFAULT_TRIALS.to_string(),
+        file_seed: DEFAULT_SEED.to_string(),
+        pasted: String::new(),
+        file_name: None,
+        file_problems: Vec::new(),
     }
 }
 
@@ -350,9 +385,15 @@ pub(super) async fn run(
             "a finished run has no result".into(),
         )));
     };
-    let curve = recovery_curve(&with.recovery_curve, without.map(|w| w.recovery_curve.as_slice()));
     view.title = format!("Dry run: {}", with.scenario);
-    view.result = Some(Outcome {
+    view.result = Some(outcome(with, without.map(|w| w.as_ref())));
+    Ok(render(StatusCode::OK, &view))
+}
+
+/// The results of a run, and of the same run without the mitigations if there are any.
+pub(super) fn outcome(with: &SimulationResult, without: Option<&SimulationResult>) -> Outcome {
+    let curve = recovery_curve(&with.recovery_curve, without.map(|w| w.recovery_curve.as_slice()));
+    Outcome {
         heading: format!("Dry run: {}", with.scenario),
         target: with.target.clone(),
         trials: thousands(u64::from(with.trials)),
@@ -367,11 +408,10 @@ pub(super) async fn run(
                 .collect::<Vec<_>>()
                 .join("; ")
         },
-        figures: figures(with, without.map(|w| w.as_ref())),
+        figures: figures(with, without),
         curve,
         has_without: without.is_some(),
-    });
-    Ok(render(StatusCode::OK, &view))
+    }
 }
 
 /// `GET /simulate/progress?...`: how far the run has got, for the page's script.

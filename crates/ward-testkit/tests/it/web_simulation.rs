@@ -175,3 +175,137 @@ async fn the_simulation_page_runs_in_the_background_and_draws_the_recovery_curve
             .starts_with("text/javascript")
     );
 }
+
+const GOOD_FILE: &str = "name: foreign-trust\nmutual_aid: {spare_share: 0.2, travel_share: 1}\nnodes:\n  - {name: a, org: RA7, recovery: {median_days: 10}}\n";
+
+const BAD_FILE: &str = "name: bad\nmutual_aid: {spare_share: 1.5}\nnodes:\n  - {name: a, org: ZZZ99, recovery: {median_days: 10}}\n";
+
+#[tokio::test]
+async fn a_scenario_file_uploaded_or_pasted_on_the_page_runs_or_is_refused_with_its_paths() {
+    let t = spawn_app().await;
+    let mut n = Visitor::new(&t);
+    n.sign_in_as(Role::NationalAnalyst).await;
+    let form = n.get("/simulate").await;
+    assert!(
+        form.body.contains("action=\"/simulate/file\"")
+            && form.body.contains("enctype=\"multipart/form-data\""),
+        "the file form is offered: {}",
+        form.body
+    );
+    let csrf = n.csrf().await;
+
+    // A good file, uploaded: it runs like a built-in scenario, with the mitigation's difference.
+    let good = n
+        .post_file(
+            "/simulate/file",
+            &[
+                ("csrf", &csrf),
+                ("trials", "40"),
+                ("seed", "3"),
+                ("extra-response-team", "on"),
+            ],
+            "foreign.yaml",
+            GOOD_FILE,
+        )
+        .await;
+    assert_eq!(good.status, StatusCode::OK, "{}", good.body);
+    assert!(good.body.contains("Dry run: foreign-trust"), "{}", good.body);
+    assert!(good.body.contains("class=\"chart-svg recovery-curve\""));
+    assert!(good.body.contains("Median without the mitigations"));
+    assert!(good.body.contains("Patients redirected to providers nearby"));
+    // The figures are the use case's for the same file, trials and seed.
+    let op = ward_app::Actor::system("test", t.world.national);
+    let direct = t
+        .app
+        .simulate(
+            &op,
+            SimulationRequest {
+                scenario: ScenarioSource::File {
+                    name: "foreign.yaml".into(),
+                    text: GOOD_FILE.into(),
+                },
+                trials: 40,
+                seed: 3,
+                mitigations: vec![Mitigation::ExtraResponseTeam],
+            },
+        )
+        .await
+        .unwrap();
+    let days = format!(
+        "<th scope=\"row\">Days until the last lost system is back</th><td class=\"num\">{:.1}</td>",
+        direct.days_to_recover.median
+    );
+    assert!(good.body.contains(&days), "{days} in {}", good.body);
+
+    // A bad file, pasted: refused with every problem's path in the file, the text kept.
+    let bad = n
+        .post_file(
+            "/simulate/file",
+            &[("csrf", &csrf), ("text", BAD_FILE), ("trials", "10")],
+            "",
+            "",
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(
+        bad.body.contains("<code>mutual_aid.spare_share</code>") && bad.body.contains("0 to 1"),
+        "{}",
+        bad.body
+    );
+    assert!(bad.body.contains("spare_share: 1.5"), "the pasted text is kept");
+    // Valid values naming what the sector lacks: refused against the graph, with the path.
+    let unknown = n
+        .post_file(
+            "/simulate/file",
+            &[("csrf", &csrf), ("trials", "10")],
+            "unknown.json",
+            r#"{"name": "x", "nodes": [{"name": "a", "org": "ZZZ99", "recovery": {"median_days": 3}}]}"#,
+        )
+        .await;
+    assert_eq!(
+        unknown.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        unknown.body
+    );
+    assert!(
+        unknown.body.contains("<code>nodes[0].org</code>") && unknown.body.contains("ZZZ99"),
+        "{}",
+        unknown.body
+    );
+    assert!(
+        unknown.body.contains("unknown.json was not run"),
+        "{}",
+        unknown.body
+    );
+    // Too many trials and nothing sent are refused too.
+    let many = n
+        .post_file(
+            "/simulate/file",
+            &[("csrf", &csrf), ("trials", "10001")],
+            "f.yaml",
+            GOOD_FILE,
+        )
+        .await;
+    assert_eq!(many.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", many.body);
+    assert!(many.body.contains("<code>trials</code>"), "{}", many.body);
+    let empty = n.post_file("/simulate/file", &[("csrf", &csrf)], "", "").await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", empty.body);
+    // Without the form's token: refused before the file is read.
+    let forged = n
+        .post_file("/simulate/file", &[("csrf", "forged")], "f.yaml", GOOD_FILE)
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN, "{}", forged.body);
+
+    // Roles that may not run simulations are refused, the file unread.
+    for role in [Role::OrgAdmin, Role::OrgMember, Role::Auditor] {
+        let mut m = Visitor::new(&t);
+        m.sign_in_as(role).await;
+        let token = m.csrf().await;
+        let r = m
+            .post_file("/simulate/file", &[("csrf", &token)], "f.yaml", GOOD_FILE)
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{role:?}: {}", r.body);
+        assert!(!r.body.contains("foreign-trust"), "{role:?}");
+    }
+}

@@ -8,12 +8,17 @@
 //!    naming a kind of organisation; a node with `after` only falls when one of those fell, `lag`
 //!    days after the last of them);
 //! 2. draws how long each lost thing takes to recover (log-normal around the node's median, which
-//!    assumes a response team helps); the teams help the heaviest losses (by daily throughput
-//!    affected) and the others take the scenario's `unhelped` factor as long again;
+//!    assumes a response team is at it); the scenario's response teams are a pool that goes to
+//!    the heaviest losses (by daily throughput affected) and moves to the next heaviest as each
+//!    is back, and a loss without a team recovers at `1 / unhelped` of the pace (`teams`);
 //! 3. through each lost thing's blast radius, works out each service's outage: from the loss (or
 //!    `dependency_lag` days later for a service hit through a dependency) until the last lost
 //!    thing it depends on is back, losing its whole throughput if stopped and what the workaround
-//!    does not keep if degraded (a share per service, [`ScenarioSpec::workarounds`]).
+//!    does not keep if degraded (a share per service, [`ScenarioSpec::workarounds`]); with a
+//!    staged recovery part of that capacity is back before the end;
+//! 4. sends the patients an affected service cannot see, as far as they travel, to the same kind
+//!    of service nearby that is not affected, up to its spare capacity (`mutual_aid`): those
+//!    are redirected, not postponed.
 //!
 //! It counts what is postponed (only services the caller may see), when each affected service is
 //! back (the recovery curve), and over the trials reports medians and 90th percentiles.
@@ -23,8 +28,10 @@
 //! same graph gives byte-identical output. Pure: no I/O, no clock.
 
 pub mod builtin;
+mod mutual_aid;
 pub mod resolve;
 mod run;
+mod teams;
 
 use serde::Serialize;
 use ward_core::simulation::ScenarioSpec;
@@ -125,6 +132,11 @@ pub struct SimulationResult {
     /// trial, as published figures of real incidents are given (Synnovis 2024: over 10,000
     /// outpatient appointments and 1,693 elective procedures at the two most affected trusts).
     pub most_affected_trusts: TrustFigures,
+    /// Patients sent to providers nearby with spare capacity (mutual aid) instead of being
+    /// postponed, over every affected service.
+    pub patients_redirected: Quantiles,
+    /// Days response teams spent on recoveries, summed over the teams.
+    pub team_days: Quantiles,
     /// Share of the affected services back by day: 5 %, 10 %, ... 100 % (the 50 % point is the
     /// median service's time to recover, the 90 % point the 90th percentile's).
     pub recovery_curve: Vec<CurvePoint>,

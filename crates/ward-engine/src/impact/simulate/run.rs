@@ -8,11 +8,15 @@ use ward_core::service::ThroughputUnit;
 use super::super::blast::Effect;
 use super::super::graph::ImpactGraph;
 use super::super::report::Visibility;
+use super::builtin::AGREED_MUTUAL_AID;
+use super::mutual_aid::Neighbours;
 use super::resolve::Resolved;
+use super::teams::{Job, Schedule};
 use super::{
     CurvePoint, MOST_AFFECTED_TRUSTS, Mitigation, SimulationError, SimulationParams, SimulationResult,
     SplitMix64, TrustFigures, at, quantiles, round1,
 };
+use ward_core::simulation::{MutualAid, Share};
 
 /// Points of the recovery curve: 5 %, 10 %, ... 100 % of the affected services back.
 pub const CURVE_POINTS: usize = 20;
@@ -63,6 +67,8 @@ struct Tally {
     orgs: Vec<f64>,
     trust_outpatients: Vec<f64>,
     trust_electives: Vec<f64>,
+    redirected: Vec<f64>,
+    team_days: Vec<f64>,
     /// Per curve point, the day of each trial that affected anything seen.
     curve: Vec<Vec<f64>>,
 }
@@ -161,6 +167,8 @@ impl ImpactGraph {
                 outpatient_appointments_postponed: quantiles(tally.trust_outpatients),
                 elective_procedures_postponed: quantiles(tally.trust_electives),
             },
+            patients_redirected: quantiles(tally.redirected),
+            team_days: quantiles(tally.team_days),
             recovery_curve: curve,
         })
     }
@@ -176,10 +184,29 @@ struct Trial<'a> {
     unhelped: f64,
     lag: f64,
     second_pathology: bool,
+    /// What is lost over an outage when capacity comes back in steps (1: all at the end).
+    staged: f64,
+    neighbours: Neighbours,
+    schedule: Schedule,
     outages: Vec<Outage>,
+    /// Per service: patients a day redirected by mutual aid this trial (set for `touched`).
+    absorbed: Vec<f64>,
     touched: Vec<usize>,
     onsets: Vec<Option<f64>>,
     hits: Vec<Hit>,
+    jobs: Vec<Job>,
+    /// Hits heaviest first, for the teams.
+    order: Vec<(u64, usize)>,
+    priority: Vec<usize>,
+    team_days: f64,
+}
+
+/// The larger of each share.
+fn at_least(a: MutualAid, b: MutualAid) -> MutualAid {
+    MutualAid {
+        spare: Share::clamped(a.spare.get().max(b.spare.get())),
+        travel: Share::clamped(a.travel.get().max(b.travel.get())),
+    }
 }
 
 impl<'a> Trial<'a> {
@@ -191,6 +218,11 @@ impl<'a> Trial<'a> {
     ) -> Self {
         let has = |m| params.mitigations.contains(&m);
         let spec = &params.scenario;
+        let aid = if has(Mitigation::MutualAidAgreement) {
+            at_least(spec.mutual_aid, AGREED_MUTUAL_AID)
+        } else {
+            spec.mutual_aid
+        };
         Self {
             graph,
             resolved,
@@ -200,10 +232,18 @@ impl<'a> Trial<'a> {
             unhelped: spec.unhelped.max(1.0),
             lag: spec.dependency_lag.get(),
             second_pathology: has(Mitigation::SecondPathologySupplier),
+            staged: spec.staged_recovery.map_or(1.0, |s| s.lost_factor()),
+            neighbours: Neighbours::new(graph, aid),
+            schedule: Schedule::default(),
             outages: vec![NONE; graph.services.len()],
+            absorbed: vec![0.0; graph.services.len()],
             touched: Vec::new(),
             onsets: vec![None; resolved.nodes.len()],
             hits: Vec::new(),
+            jobs: Vec::new(),
+            order: Vec::new(),
+            priority: Vec::new(),
+            team_days: 0.0,
         }
     }
 
@@ -244,7 +284,7 @@ impl<'a> Trial<'a> {
                 *slot = fell.then_some(onset);
             }
         }
-        // Teams help the heaviest losses first; the others take longer.
+        // The teams go to the heaviest losses first and move on as each is back (`teams`).
         let weight = |h: &Hit| {
             resolved
                 .nodes
@@ -252,17 +292,23 @@ impl<'a> Trial<'a> {
                 .and_then(|n| n.candidates.get(h.candidate))
                 .map_or(0, |c| c.weight)
         };
-        let mut order: Vec<(u64, usize)> = self
-            .hits
-            .iter()
-            .enumerate()
-            .map(|(k, h)| (weight(h), k))
-            .collect();
-        order.sort_by_key(|(w, k)| (std::cmp::Reverse(*w), *k));
-        for (_, k) in order.into_iter().skip(self.teams) {
-            if let Some(h) = self.hits.get_mut(k) {
-                h.days *= self.unhelped;
-            }
+        self.order.clear();
+        self.order
+            .extend(self.hits.iter().enumerate().map(|(k, h)| (weight(h), k)));
+        self.order
+            .sort_unstable_by_key(|(w, k)| (std::cmp::Reverse(*w), *k));
+        self.priority.clear();
+        self.priority.extend(self.order.iter().map(|(_, k)| *k));
+        self.jobs.clear();
+        self.jobs.extend(self.hits.iter().map(|h| Job {
+            onset: h.onset,
+            work: h.days,
+        }));
+        self.team_days = self
+            .schedule
+            .run(&self.jobs, &self.priority, self.teams, self.unhelped);
+        for (h, back) in self.hits.iter_mut().zip(&self.schedule.back) {
+            h.days = back - h.onset;
         }
     }
 
@@ -303,7 +349,29 @@ impl<'a> Trial<'a> {
             }
         }
         self.hits = hits;
-        let (mut op, mut el, mut ap, mut all) = (0.0, 0.0, 0.0, 0.0);
+        // Mutual aid, in the graph's order, while every outage is known.
+        let aid = !self.neighbours.off();
+        if aid {
+            self.touched.sort_unstable();
+            self.neighbours.begin_trial();
+        }
+        let (graph, outages) = (self.graph, &self.outages);
+        for &s in self.touched.iter().filter(|_| aid) {
+            let (Some(o), Some(node)) = (outages.get(s), graph.services.get(s)) else {
+                continue;
+            };
+            let lost = f64::from(node.throughput) * o.share;
+            let rate = self.neighbours.absorb(
+                s,
+                lost,
+                |h| graph.services.get(h).map_or(0.0, |x| f64::from(x.throughput)),
+                |h| outages.get(h).is_some_and(|o| *o != NONE),
+            );
+            if let Some(a) = self.absorbed.get_mut(s) {
+                *a = rate;
+            }
+        }
+        let (mut op, mut el, mut ap, mut all, mut moved) = (0.0, 0.0, 0.0, 0.0, 0.0);
         let mut orgs: Vec<u32> = Vec::new();
         let mut back: Vec<f64> = Vec::new();
         let mut per_trust: BTreeMap<u32, (f64, f64)> = BTreeMap::new();
@@ -316,10 +384,15 @@ impl<'a> Trial<'a> {
                 continue;
             };
             let outage = std::mem::replace(o, NONE);
+            let absorbed = self.absorbed.get_mut(s).map_or(0.0, std::mem::take);
             if !class.seen {
                 continue;
             }
-            let lost = f64::from(node.throughput) * (outage.until - outage.from) * outage.share;
+            let days = (outage.until - outage.from) * self.staged;
+            let rate = f64::from(node.throughput) * outage.share;
+            let absorbed = absorbed.min(rate);
+            moved += absorbed * days;
+            let lost = (rate - absorbed) * days;
             all += lost;
             if class.outpatients {
                 op += lost;
@@ -359,6 +432,8 @@ impl<'a> Trial<'a> {
         tally.lost.push(all.round());
         tally.days.push(longest);
         tally.orgs.push(orgs.len() as f64);
+        tally.redirected.push(moved.round());
+        tally.team_days.push(self.team_days);
         if !back.is_empty() {
             back.sort_by(f64::total_cmp);
             for (k, days) in tally.curve.iter_mut().enumerate() {

@@ -1,0 +1,202 @@
+//! Mutual aid: patients an affected service cannot see go to the same kind of service (the same
+//! name, at the same kind of organisation) at other organisations nearby that are not affected
+//! themselves in the trial: those in the same ICB first, then those in the same region, each in
+//! the graph's order, each taking up to its spare capacity (the scenario's spare share of its
+//! daily throughput). Only the share of patients willing and able to travel goes.
+//!
+//! A helper's spare capacity is a daily rate shared by every affected service that turns to it in
+//! a trial, whether or not their outages overlap in time (a cautious simplification). Affected
+//! services turn to helpers in the graph's order.
+//!
+//! The groups of neighbours are worked out once per run; each trial only marks what it uses
+//! (by a generation number, so nothing is cleared or allocated per trial).
+
+use std::collections::BTreeMap;
+
+use ward_core::org::OrgKind;
+use ward_core::simulation::MutualAid;
+
+use super::super::graph::ImpactGraph;
+
+const NO_GROUP: u32 = u32::MAX;
+
+/// A group of neighbours: whether by region (else by ICB), the organisations' kind, the service's
+/// name key, and the ICB's or region's index.
+type GroupKey = (bool, Option<OrgKind>, u32, u32);
+
+/// The same kind of service nearby, and each trial's use of its spare capacity.
+pub(crate) struct Neighbours {
+    aid: MutualAid,
+    /// Per service: its group in its ICB and in its region (`NO_GROUP` when it has none).
+    icb: Vec<u32>,
+    region: Vec<u32>,
+    /// Per group: where its members start and end in `members`.
+    groups: Vec<(u32, u32)>,
+    members: Vec<u32>,
+    /// Per service: the service's organisation (to skip an organisation helping itself).
+    org: Vec<u32>,
+    /// Per service: spare capacity left this trial, valid when `stamp` is this trial's.
+    left: Vec<f64>,
+    stamp: Vec<u32>,
+    /// Per group: members before this one have nothing left to give this trial.
+    cursor: Vec<u32>,
+    cursor_stamp: Vec<u32>,
+    generation: u32,
+}
+
+/// The ICB an organisation is in (itself for an ICB), walking up at most as many steps as there
+/// are organisations.
+fn icb_of(graph: &ImpactGraph, org: usize) -> Option<usize> {
+    let mut at = Some(org);
+    for _ in 0..graph.orgs.len() {
+        let node = graph.orgs.get(at?)?;
+        if node.kind == OrgKind::Icb {
+            return at;
+        }
+        at = node.parent.map(|p| p.0 as usize);
+    }
+    None
+}
+
+impl Neighbours {
+    pub(crate) fn new(graph: &ImpactGraph, aid: MutualAid) -> Self {
+        let n = graph.services.len();
+        let mut by_key: BTreeMap<GroupKey, Vec<u32>> = BTreeMap::new();
+        let mut keys: Vec<[Option<GroupKey>; 2]> = Vec::with_capacity(n);
+        let org_of = |s: &super::super::graph::ServiceNode| s.org.0;
+        for (i, s) in graph.services.iter().enumerate() {
+            let org = graph.orgs.get(s.org.0 as usize);
+            let kind = org.map(|o| o.kind);
+            let icb = if aid.is_none() {
+                None
+            } else {
+                icb_of(graph, s.org.0 as usize)
+            };
+            let region = if aid.is_none() {
+                None
+            } else {
+                org.and_then(|o| o.region).map(|r| r.0)
+            };
+            let k = [
+                icb.map(|p| (false, kind, s.name_key, p as u32)),
+                region.map(|p| (true, kind, s.name_key, p)),
+            ];
+            for key in k.iter().flatten() {
+                by_key.entry(*key).or_default().push(i as u32);
+            }
+            keys.push(k);
+        }
+        let mut index: BTreeMap<GroupKey, u32> = BTreeMap::new();
+        let mut groups = Vec::with_capacity(by_key.len());
+        let mut members = Vec::new();
+        for (key, list) in by_key {
+            index.insert(key, groups.len() as u32);
+            let start = members.len() as u32;
+            members.extend(list);
+            groups.push((start, members.len() as u32));
+        }
+        let group = |k: Option<GroupKey>| k.and_then(|k| index.get(&k).copied()).unwrap_or(NO_GROUP);
+        Self {
+            aid,
+            icb: keys.iter().map(|k| group(k[0])).collect(),
+            region: keys.iter().map(|k| group(k[1])).collect(),
+            cursor: vec![0; groups.len()],
+            cursor_stamp: vec![0; groups.len()],
+            groups,
+            members,
+            org: graph.services.iter().map(org_of).collect(),
+            left: vec![0.0; n],
+            stamp: vec![0; n],
+            generation: 0,
+        }
+    }
+
+    /// Whether there is no mutual aid at all (nothing to work out).
+    pub(crate) fn off(&self) -> bool {
+        self.aid.is_none()
+    }
+
+    /// A new trial: every helper has its whole spare capacity again.
+    pub(crate) fn begin_trial(&mut self) {
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.stamp.iter_mut().for_each(|s| *s = 0);
+            self.cursor_stamp.iter_mut().for_each(|s| *s = 0);
+            self.generation = 1;
+        }
+    }
+
+    /// How many of the `lost` patients a day service `s` cannot see go elsewhere each day,
+    /// given `throughput` per service and which services are `affected` in this trial.
+    pub(crate) fn absorb(
+        &mut self,
+        s: usize,
+        lost: f64,
+        throughput: impl Fn(usize) -> f64,
+        affected: impl Fn(usize) -> bool,
+    ) -> f64 {
+        if self.aid.is_none() || lost <= 0.0 {
+            return 0.0;
+        }
+        let wanting = lost * self.aid.travel.get();
+        let mut need = wanting;
+        let own = self.org.get(s).copied();
+        for group in [self.icb.get(s), self.region.get(s)] {
+            let Some(&g) = group else { continue };
+            if need <= 0.0 || g == NO_GROUP {
+                continue;
+            }
+            let g = g as usize;
+            let Some(&(start, end)) = self.groups.get(g) else {
+                continue;
+            };
+            let generation = self.generation;
+            if self.cursor_stamp.get(g) != Some(&generation) {
+                if let Some(c) = self.cursor.get_mut(g) {
+                    *c = start;
+                }
+                if let Some(c) = self.cursor_stamp.get_mut(g) {
+                    *c = generation;
+                }
+            }
+            let mut at = self.cursor.get(g).copied().unwrap_or(end);
+            let mut skipping = true;
+            while at < end && need > 0.0 {
+                let Some(&h) = self.members.get(at as usize) else {
+                    break;
+                };
+                let h = h as usize;
+                if self.stamp.get(h) != Some(&generation) {
+                    if let Some(l) = self.left.get_mut(h) {
+                        *l = if affected(h) {
+                            0.0
+                        } else {
+                            throughput(h) * self.aid.spare.get()
+                        };
+                    }
+                    if let Some(st) = self.stamp.get_mut(h) {
+                        *st = generation;
+                    }
+                }
+                let left = self.left.get(h).copied().unwrap_or(0.0);
+                if left <= 0.0 {
+                    // Nothing left for anyone: the next search starts after it.
+                    if skipping && let Some(c) = self.cursor.get_mut(g) {
+                        *c = at + 1;
+                    }
+                } else {
+                    skipping = false;
+                    if self.org.get(h).copied() != own {
+                        let take = left.min(need);
+                        need -= take;
+                        if let Some(l) = self.left.get_mut(h) {
+                            *l -= take;
+                        }
+                    }
+                }
+                at += 1;
+            }
+        }
+        wanting - need.max(0.0)
+    }
+}
