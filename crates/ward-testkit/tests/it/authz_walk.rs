@@ -17,6 +17,7 @@ mod people;
 mod recovery;
 mod routes;
 mod supplier_advisories;
+mod tech_assessments;
 use fixtures::*;
 use routes::ROUTES;
 
@@ -178,6 +179,7 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
         }
         ("GET", "/api/v1/deployments") => matches!(role, NationalAnalyst | RegionalLead),
         (_, p) if people::is_people(p) => people::allowed(route, role, own),
+        (_, p) if tech_assessments::is_tech_assessment(p) => tech_assessments::allowed(route, role, own),
         (_, p) if recovery::is_recovery(p) => recovery::allowed(route, role, own),
         (_, p) if supplier_advisories::is_supplier_advisory(p) => {
             supplier_advisories::allowed(route, role, own)
@@ -717,6 +719,7 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
         ),
         (_, p) if p.starts_with("/api/v1/notices") => notices::call(app, route, role, own, n).await,
         (_, p) if people::is_people(p) => people::call(app, route, org, n).await,
+        (_, p) if tech_assessments::is_tech_assessment(p) => tech_assessments::call(app, route, own, n).await,
         (_, p) if recovery::is_recovery(p) => recovery::call(app, route, org, write_org, n).await,
         (_, p) if supplier_advisories::is_supplier_advisory(p) => {
             supplier_advisories::call(app, route, own, org, n).await

@@ -148,4 +148,11 @@ pub(super) const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/supplier-advisories/{id}/release"),
     ("GET", "/api/v1/orgs/{id}/naming-consent"),
     ("PUT", "/api/v1/orgs/{id}/naming-consent"),
+    ("GET", "/api/v1/technology-assessments"),
+    ("POST", "/api/v1/technology-assessments"),
+    ("GET", "/api/v1/technology-assessments/{id}"),
+    ("POST", "/api/v1/technology-assessments/{id}/status"),
+    ("POST", "/api/v1/technology-assessments/{id}/findings"),
+    ("POST", "/api/v1/technology-assessments/{id}/actions"),
+    ("PUT", "/api/v1/technology-assessments/{id}/actions/{action}"),
 ];
