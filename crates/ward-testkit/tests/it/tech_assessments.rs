@@ -254,3 +254,62 @@ async fn nobody_outside_the_trust_its_region_and_the_national_team_reads_or_chan
         assert_eq!(still["open_actions"], 1, "{b}: {still}");
     }
 }
+
+#[tokio::test]
+async fn the_pages_take_a_request_from_the_form_to_a_triaged_request_with_a_plan() {
+    use crate::web::{Visitor, hidden};
+    use reqwest::StatusCode;
+    let t = ward_testkit::spawn_app().await;
+    let mut member = Visitor::new(&t);
+    member.sign_in_as(Role::OrgMember).await;
+    let list = member.get("/technology-assessments").await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    assert!(list.body.contains("Ask for an assessment"), "the request form is shown");
+    let csrf = hidden(&list.body, "csrf");
+    let bad = member
+        .post(
+            "/technology-assessments",
+            &[("csrf", &csrf), ("technology", ""), ("kind", "system"), ("description", "x")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(bad.body.contains("technology"), "the field is named: {}", bad.body);
+    let asked = member
+        .post(
+            "/technology-assessments",
+            &[
+                ("csrf", &csrf),
+                ("technology", "Bedside monitor BM-5"),
+                ("kind", "medical-device"),
+                ("description", "Monitors for the new ward"),
+                ("wanted_by", ""),
+            ],
+        )
+        .await;
+    let at = asked.location.clone().unwrap_or_default();
+    assert!(at.starts_with("/technology-assessments/"), "{:?} {}", asked.status, asked.body);
+    let page = member.get(&at).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Bedside monitor BM-5") && page.body.contains("Requested"));
+    assert!(!page.body.contains("Triage"), "the trust does not triage");
+
+    let mut national = Visitor::new(&t);
+    national.sign_in_as(Role::NationalAnalyst).await;
+    let page = national.get(&at).await;
+    assert!(page.body.contains("Triage"), "{}", page.body);
+    let csrf = hidden(&page.body, "csrf");
+    let triaged = national
+        .post(
+            &format!("{at}/status"),
+            &[("csrf", &csrf), ("to", "triaged"), ("priority", "urgent")],
+        )
+        .await;
+    assert_eq!(triaged.location.as_deref(), Some(at.as_str()), "{}", triaged.body);
+    let page = national.get(&at).await;
+    assert!(page.body.contains("Urgent") && page.body.contains("Triaged"), "{}", page.body);
+
+    let mut auditor = Visitor::new(&t);
+    auditor.sign_in_as(Role::Auditor).await;
+    assert_eq!(auditor.get("/technology-assessments").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(auditor.get(&at).await.status, StatusCode::FORBIDDEN);
+}
