@@ -195,7 +195,11 @@ impl App {
     }
 
     /// One request, with its findings and remediation plan.
-    pub async fn tech_assessment(&self, actor: &Actor, id: TechAssessmentId) -> AppResult<TechAssessmentView> {
+    pub async fn tech_assessment(
+        &self,
+        actor: &Actor,
+        id: TechAssessmentId,
+    ) -> AppResult<TechAssessmentView> {
         let scope = authorise(actor, Action::ReadTechAssessments, self.now())?;
         self.tech_in(&scope, id).await
     }
@@ -275,7 +279,8 @@ impl App {
             .change_tech_assessment_status(&scope, id, &change, &actor.audit(now))
             .await?;
         if after.status == TechStatus::FindingsReported {
-            self.tell_findings_reported(&after, current.findings.len()).await?;
+            self.tell_findings_reported(&after, current.findings.len())
+                .await?;
         }
         self.tech_in(&scope, id).await
     }
@@ -317,7 +322,10 @@ impl App {
         let risk = match new.record {
             FindingKind::Exposure => {
                 if new.risk_owner.is_some() {
-                    return Err(AppError::invalid("risk_owner", "only a risk finding raises a risk"));
+                    return Err(AppError::invalid(
+                        "risk_owner",
+                        "only a risk finding raises a risk",
+                    ));
                 }
                 None
             }
@@ -364,24 +372,21 @@ impl App {
                         ..RiskLinks::default()
                     },
                 };
-                let details = self
-                    .checked_details(org, details)
-                    .await
-                    .map_err(|e| match e {
-                        AppError::Invalid(p) => AppError::Invalid(
-                            p.into_iter()
-                                .map(|f| FieldProblem {
-                                    path: if f.path == "owner" {
-                                        "risk_owner".into()
-                                    } else {
-                                        format!("risk.{}", f.path)
-                                    },
-                                    message: f.message,
-                                })
-                                .collect(),
-                        ),
-                        other => other,
-                    })?;
+                let details = self.checked_details(org, details).await.map_err(|e| match e {
+                    AppError::Invalid(p) => AppError::Invalid(
+                        p.into_iter()
+                            .map(|f| FieldProblem {
+                                path: if f.path == "owner" {
+                                    "risk_owner".into()
+                                } else {
+                                    format!("risk.{}", f.path)
+                                },
+                                message: f.message,
+                            })
+                            .collect(),
+                    ),
+                    other => other,
+                })?;
                 Some(Risk {
                     id: RiskId::new_at(now, Self::id_bytes()?),
                     org,

@@ -295,7 +295,10 @@ pub fn apply_change(
                 problems.push(ValidationError::new("assessor", "name the assessor to triage it"));
             }
             if reason.is_some() {
-                problems.push(ValidationError::new("reason", "is given only to decline or close"));
+                problems.push(ValidationError::new(
+                    "reason",
+                    "is given only to decline or close",
+                ));
             }
             next.priority = change.priority;
             next.assessor = change.assessor;
@@ -320,7 +323,10 @@ pub fn apply_change(
         }
         _ => {
             if reason.is_some() {
-                problems.push(ValidationError::new("reason", "is given only to decline or close"));
+                problems.push(ValidationError::new(
+                    "reason",
+                    "is given only to decline or close",
+                ));
             }
         }
     }
@@ -374,7 +380,10 @@ impl TechFinding {
                     return Err(ValidationError::new("risk", "a risk finding links its risk"));
                 }
                 if self.advisory.is_some() {
-                    return Err(ValidationError::new("advisory", "a risk finding names no advisory"));
+                    return Err(ValidationError::new(
+                        "advisory",
+                        "a risk finding names no advisory",
+                    ));
                 }
             }
         }
@@ -547,16 +556,24 @@ mod tests {
     fn a_move_out_of_order_is_refused_naming_both_statuses() {
         let r = request(TechStatus::Requested);
         let err = apply_change(&r, &to(TechStatus::Closed), 0, at(1)).unwrap_err();
-        assert_eq!(err.to_string(), "a request that is requested cannot become closed");
+        assert_eq!(
+            err.to_string(),
+            "a request that is requested cannot become closed"
+        );
     }
 
     #[test]
     fn closing_with_open_actions_needs_a_reason() {
         let r = request(TechStatus::Remediating);
         let err = apply_change(&r, &to(TechStatus::Closed), 2, at(1)).unwrap_err();
-        assert!(err.to_string().contains("2 remediation action(s) are still open"), "{err}");
+        assert!(
+            err.to_string().contains("2 remediation action(s) are still open"),
+            "{err}"
+        );
         assert_eq!(
-            apply_change(&r, &to(TechStatus::Closed), 0, at(1)).unwrap().status,
+            apply_change(&r, &to(TechStatus::Closed), 0, at(1))
+                .unwrap()
+                .status,
             TechStatus::Closed
         );
         let with_reason = StatusChange {
@@ -564,7 +581,10 @@ mod tests {
             ..to(TechStatus::Closed)
         };
         let closed = apply_change(&r, &with_reason, 2, at(1)).unwrap();
-        assert_eq!(closed.reason.as_deref(), Some("The supplier withdrew the product"));
+        assert_eq!(
+            closed.reason.as_deref(),
+            Some("The supplier withdrew the product")
+        );
     }
 
     #[test]

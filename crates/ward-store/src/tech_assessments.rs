@@ -37,7 +37,8 @@ pub trait TechAssessmentStore: Send + Sync {
         filter: &TechAssessmentFilter,
     ) -> StoreResult<Vec<TechAssessment>>;
     /// One request in scope with its findings and remediation plan.
-    async fn tech_assessment(&self, scope: &Scope, id: TechAssessmentId) -> StoreResult<TechAssessmentRecord>;
+    async fn tech_assessment(&self, scope: &Scope, id: TechAssessmentId)
+    -> StoreResult<TechAssessmentRecord>;
     /// Move a request to another status (audited as `tech_assessment.status`), by
     /// `ward_core::tech_assessment::apply_change` with its open actions counted in the same
     /// transaction; returns it changed.

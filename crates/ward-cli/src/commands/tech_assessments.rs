@@ -21,15 +21,20 @@ pub(crate) enum TechAssessmentsCommand {
     },
 }
 
-pub(crate) async fn run(settings: &Settings, json_out: bool, c: TechAssessmentsCommand) -> anyhow::Result<()> {
+pub(crate) async fn run(
+    settings: &Settings,
+    json_out: bool,
+    c: TechAssessmentsCommand,
+) -> anyhow::Result<()> {
     let app = open(settings).await?;
     let op = operator(&app).await?;
     match c {
         TechAssessmentsCommand::List { status } => {
             let status = status
                 .map(|s| {
-                    s.parse::<TechStatus>()
-                        .map_err(|_| CliError::Rejected(format!("--status: '{s}' is not a status Ward knows")))
+                    s.parse::<TechStatus>().map_err(|_| {
+                        CliError::Rejected(format!("--status: '{s}' is not a status Ward knows"))
+                    })
                 })
                 .transpose()?;
             let found = app

@@ -90,7 +90,9 @@ pub async fn add_finding(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<NewFinding>,
 ) -> ApiResult<Json<TechAssessmentView>> {
-    Ok(Json(s.app.record_tech_finding(&actor, request_id(&id)?, b).await?))
+    Ok(Json(
+        s.app.record_tech_finding(&actor, request_id(&id)?, b).await?,
+    ))
 }
 
 /// Add an action to the remediation plan (the organisation or the national team, once findings
@@ -105,7 +107,9 @@ pub async fn add_action(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<NewRemediationAction>,
 ) -> ApiResult<Json<TechAssessmentView>> {
-    Ok(Json(s.app.add_remediation_action(&actor, request_id(&id)?, b).await?))
+    Ok(Json(
+        s.app.add_remediation_action(&actor, request_id(&id)?, b).await?,
+    ))
 }
 
 /// Mark a remediation action open or done.

@@ -91,7 +91,11 @@ fn action_detail(a: &RemediationAction) -> String {
     .to_string()
 }
 
-async fn in_scope<E: Exec + ?Sized>(db: &mut E, scope: &Scope, id: TechAssessmentId) -> StoreResult<TechAssessment> {
+async fn in_scope<E: Exec + ?Sized>(
+    db: &mut E,
+    scope: &Scope,
+    id: TechAssessmentId,
+) -> StoreResult<TechAssessment> {
     let mut q = Sql::new(format!("SELECT {COLUMNS} FROM tech_assessments WHERE id = $1")).arg(id);
     db.scope_filter(&mut q, scope, "org_id");
     match db.fetch_optional(q).await? {
@@ -145,7 +149,12 @@ async fn check_supplier<E: Exec + ?Sized>(db: &mut E, a: &TechAssessment) -> Sto
 
 #[async_trait]
 impl<B: SqlBackend> TechAssessmentStore for B {
-    async fn create_tech_assessment(&self, scope: &Scope, a: &TechAssessment, meta: &AuditMeta) -> StoreResult<()> {
+    async fn create_tech_assessment(
+        &self,
+        scope: &Scope,
+        a: &TechAssessment,
+        meta: &AuditMeta,
+    ) -> StoreResult<()> {
         let mut tx = self.write().await?;
         let mut q = Sql::new("SELECT 1 AS n FROM organisations WHERE id = $1").arg(a.org);
         tx.scope_filter(&mut q, scope, "id");
@@ -184,7 +193,11 @@ impl<B: SqlBackend> TechAssessmentStore for B {
         tx.commit().await
     }
 
-    async fn tech_assessments(&self, scope: &Scope, f: &TechAssessmentFilter) -> StoreResult<Vec<TechAssessment>> {
+    async fn tech_assessments(
+        &self,
+        scope: &Scope,
+        f: &TechAssessmentFilter,
+    ) -> StoreResult<Vec<TechAssessment>> {
         let mut db = self.read().await?;
         let mut q = Sql::new(format!("SELECT {COLUMNS} FROM tech_assessments WHERE 1 = 1"));
         if let Some(s) = f.status {
@@ -195,7 +208,11 @@ impl<B: SqlBackend> TechAssessmentStore for B {
         db.fetch_all(q).await?.iter().map(request_row).collect()
     }
 
-    async fn tech_assessment(&self, scope: &Scope, id: TechAssessmentId) -> StoreResult<TechAssessmentRecord> {
+    async fn tech_assessment(
+        &self,
+        scope: &Scope,
+        id: TechAssessmentId,
+    ) -> StoreResult<TechAssessmentRecord> {
         let mut db = self.read().await?;
         let assessment = in_scope(&mut db, scope, id).await?;
         let findings = db
@@ -247,11 +264,16 @@ impl<B: SqlBackend> TechAssessmentStore for B {
             )
             .await?
             .u64("n")?;
-        let after = apply_change(&before, change, usize::try_from(open).unwrap_or(usize::MAX), meta.at)
-            .map_err(|e| match e {
-                ChangeRefused::Move { .. } => StoreError::Conflict(e.to_string()),
-                ChangeRefused::Invalid(_) => StoreError::Invalid(e.to_string()),
-            })?;
+        let after = apply_change(
+            &before,
+            change,
+            usize::try_from(open).unwrap_or(usize::MAX),
+            meta.at,
+        )
+        .map_err(|e| match e {
+            ChangeRefused::Move { .. } => StoreError::Conflict(e.to_string()),
+            ChangeRefused::Invalid(_) => StoreError::Invalid(e.to_string()),
+        })?;
         set_status(&mut tx, &after).await?;
         let detail = serde_json::json!({
             "from": before.status, "to": after.status, "priority": after.priority,
@@ -284,12 +306,24 @@ impl<B: SqlBackend> TechAssessmentStore for B {
             return Err(refusals::wrong_organisation());
         }
         if risk.map(|r| r.id) != f.risk {
-            return Err(StoreError::Invalid("risk: the finding must link the risk raised with it".into()));
+            return Err(StoreError::Invalid(
+                "risk: the finding must link the risk raised with it".into(),
+            ));
         }
         let mut ids: Vec<uuid::Uuid> = f.assets.iter().map(|x| *x.as_uuid()).collect();
         ids.sort();
         ids.dedup();
-        if !ids.is_empty() && count_in(&mut tx, "assets", "org_id = $1", Arg::Uuid(Some(*a.org.as_uuid())), ids).await? > 0 {
+        if !ids.is_empty()
+            && count_in(
+                &mut tx,
+                "assets",
+                "org_id = $1",
+                Arg::Uuid(Some(*a.org.as_uuid())),
+                ids,
+            )
+            .await?
+                > 0
+        {
             return Err(refusals::not_own_assets());
         }
         if let Some(r) = risk {
@@ -323,7 +357,11 @@ impl<B: SqlBackend> TechAssessmentStore for B {
             "advisory": f.advisory, "assets": f.assets.len(), "risk": f.risk,
         });
         let event = meta
-            .change("tech_assessment.finding", "tech_assessment", f.assessment.to_string())
+            .change(
+                "tech_assessment.finding",
+                "tech_assessment",
+                f.assessment.to_string(),
+            )
             .org(a.org)
             .detail(detail.to_string())
             .build();
@@ -374,7 +412,11 @@ impl<B: SqlBackend> TechAssessmentStore for B {
             moved
         };
         let event = meta
-            .change("tech_assessment.action", "tech_assessment", action.assessment.to_string())
+            .change(
+                "tech_assessment.action",
+                "tech_assessment",
+                action.assessment.to_string(),
+            )
             .org(after.org)
             .detail(action_detail(action))
             .build();
@@ -418,7 +460,11 @@ impl<B: SqlBackend> TechAssessmentStore for B {
             ..before
         };
         let event = meta
-            .change("tech_assessment.action_status", "tech_assessment", assessment.to_string())
+            .change(
+                "tech_assessment.action_status",
+                "tech_assessment",
+                assessment.to_string(),
+            )
             .org(after.org)
             .detail(action_detail(&after))
             .build();

@@ -98,7 +98,11 @@ pub async fn tech_assessments_round_trip(store: Arc<dyn Store>) -> anyhow::Resul
     let listed = store
         .tech_assessments(&scope_a, &TechAssessmentFilter::default())
         .await?;
-    check_eq!(listed.iter().map(|x| x.id).collect::<Vec<_>>(), vec![r.id], "listed in scope");
+    check_eq!(
+        listed.iter().map(|x| x.id).collect::<Vec<_>>(),
+        vec![r.id],
+        "listed in scope"
+    );
     check_eq!(
         store
             .tech_assessments(&scope_b, &TechAssessmentFilter::default())
@@ -171,7 +175,9 @@ pub async fn tech_assessments_round_trip(store: Arc<dyn Store>) -> anyhow::Resul
         created_at: at(13),
     };
     check_err!(
-        store.add_tech_finding(&Scope::All, &finding, None, &fx.meta(13)).await,
+        store
+            .add_tech_finding(&Scope::All, &finding, None, &fx.meta(13))
+            .await,
         StoreError::Conflict(_),
         "a finding before the assessment starts"
     );
@@ -196,11 +202,15 @@ pub async fn tech_assessments_round_trip(store: Arc<dyn Store>) -> anyhow::Resul
         ..finding.clone()
     };
     check_err!(
-        store.add_tech_finding(&Scope::All, &foreign, None, &fx.meta(15)).await,
+        store
+            .add_tech_finding(&Scope::All, &foreign, None, &fx.meta(15))
+            .await,
         StoreError::Invalid(_),
         "a finding naming another trust's asset"
     );
-    store.add_tech_finding(&Scope::All, &finding, None, &fx.meta(15)).await?;
+    store
+        .add_tech_finding(&Scope::All, &finding, None, &fx.meta(15))
+        .await?;
     let raised = risk(a.id, owner.id, (4, 3), 16)?;
     let as_risk = TechFinding {
         id: new_id(TechFindingId::new_at),
@@ -231,7 +241,11 @@ pub async fn tech_assessments_round_trip(store: Arc<dyn Store>) -> anyhow::Resul
         "the risk is in the organisation's register"
     );
     let record = store.tech_assessment(&scope_a, r.id).await?;
-    check_eq!(record.findings, vec![finding.clone(), as_risk.clone()], "findings read back in order");
+    check_eq!(
+        record.findings,
+        vec![finding.clone(), as_risk.clone()],
+        "findings read back in order"
+    );
 
     // The plan: only once findings are reported; the first action moves it to remediating.
     let action = RemediationAction {
@@ -246,7 +260,9 @@ pub async fn tech_assessments_round_trip(store: Arc<dyn Store>) -> anyhow::Resul
         updated_at: at(17),
     };
     check_err!(
-        store.add_remediation_action(&scope_a, &action, &fx.meta(17)).await,
+        store
+            .add_remediation_action(&scope_a, &action, &fx.meta(17))
+            .await,
         StoreError::Conflict(_),
         "an action before findings are reported"
     );
@@ -254,12 +270,20 @@ pub async fn tech_assessments_round_trip(store: Arc<dyn Store>) -> anyhow::Resul
         .change_tech_assessment_status(&Scope::All, r.id, &to(TechStatus::FindingsReported), &fx.meta(18))
         .await?;
     check_err!(
-        store.add_remediation_action(&scope_b, &action, &fx.meta(19)).await,
+        store
+            .add_remediation_action(&scope_b, &action, &fx.meta(19))
+            .await,
         StoreError::NotFound { .. },
         "an action added from outside the scope"
     );
-    let after = store.add_remediation_action(&scope_a, &action, &fx.meta(19)).await?;
-    check_eq!(after.status, TechStatus::Remediating, "the first action starts remediation");
+    let after = store
+        .add_remediation_action(&scope_a, &action, &fx.meta(19))
+        .await?;
+    check_eq!(
+        after.status,
+        TechStatus::Remediating,
+        "the first action starts remediation"
+    );
     check_err!(
         store
             .change_tech_assessment_status(&Scope::All, r.id, &to(TechStatus::Closed), &fx.meta(20))
@@ -277,11 +301,19 @@ pub async fn tech_assessments_round_trip(store: Arc<dyn Store>) -> anyhow::Resul
     let done = store
         .set_remediation_status(&scope_a, r.id, action.id, RemediationStatus::Done, &fx.meta(21))
         .await?;
-    check_eq!((done.status, done.updated_at), (RemediationStatus::Done, at(21)), "done");
+    check_eq!(
+        (done.status, done.updated_at),
+        (RemediationStatus::Done, at(21)),
+        "done"
+    );
     let closed = store
         .change_tech_assessment_status(&Scope::All, r.id, &to(TechStatus::Closed), &fx.meta(22))
         .await?;
-    check_eq!((closed.status, closed.reason), (TechStatus::Closed, None), "closed once done");
+    check_eq!(
+        (closed.status, closed.reason),
+        (TechStatus::Closed, None),
+        "closed once done"
+    );
     check_err!(
         store
             .set_remediation_status(&scope_a, r.id, action.id, RemediationStatus::Open, &fx.meta(23))
@@ -304,7 +336,9 @@ pub async fn tech_assessments_round_trip(store: Arc<dyn Store>) -> anyhow::Resul
 
     // Closing with an action still open, with the reason recorded.
     let second = request(a.id, None, 30);
-    store.create_tech_assessment(&scope_a, &second, &fx.meta(30)).await?;
+    store
+        .create_tech_assessment(&scope_a, &second, &fx.meta(30))
+        .await?;
     store
         .change_tech_assessment_status(&Scope::All, second.id, &triage, &fx.meta(31))
         .await?;
@@ -318,7 +352,9 @@ pub async fn tech_assessments_round_trip(store: Arc<dyn Store>) -> anyhow::Resul
         assessment: second.id,
         ..action.clone()
     };
-    store.add_remediation_action(&Scope::All, &open, &fx.meta(34)).await?;
+    store
+        .add_remediation_action(&Scope::All, &open, &fx.meta(34))
+        .await?;
     let with_reason = StatusChange {
         reason: Some("The trust chose another product".into()),
         ..to(TechStatus::Closed)

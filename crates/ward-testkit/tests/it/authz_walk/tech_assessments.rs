@@ -29,9 +29,10 @@ pub(super) fn allowed(route: (&str, &str), role: Role, own: bool) -> bool {
         ("GET", "/api/v1/technology-assessments/{id}") => {
             national || ((requester || role == RegionalLead) && own)
         }
-        ("POST", "/api/v1/technology-assessments/{id}/status" | "/api/v1/technology-assessments/{id}/findings") => {
-            national
-        }
+        (
+            "POST",
+            "/api/v1/technology-assessments/{id}/status" | "/api/v1/technology-assessments/{id}/findings",
+        ) => national,
         ("POST", "/api/v1/technology-assessments/{id}/actions")
         | ("PUT", "/api/v1/technology-assessments/{id}/actions/{action}") => national || (requester && own),
         _ => panic!("route {route:?} has no rule in the walk"),
@@ -41,7 +42,9 @@ pub(super) fn allowed(route: (&str, &str), role: Role, own: bool) -> bool {
 /// A request of `org` at `status`, kept straight in the store.
 async fn disposable_request(app: &TestApp, org: OrgId, status: TechStatus, n: usize) -> TechAssessmentId {
     let now = app.app.now();
-    let id = TechAssessmentId::from_uuid(uuid::Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_7a00_0000 | n as u128));
+    let id = TechAssessmentId::from_uuid(uuid::Uuid::from_u128(
+        0x0190_0000_0000_7000_8000_0000_7a00_0000 | n as u128,
+    ));
     let request = TechAssessment {
         id,
         org,
@@ -77,12 +80,18 @@ pub(super) async fn call(
     let w = &app.world;
     let j = |v: serde_json::Value| Some((v.to_string(), "application/json"));
     let org = if own { w.trust } else { w.foreign_trust };
-    let asset = if own { w.trust_assets[0] } else { w.foreign_assets[0] };
+    let asset = if own {
+        w.trust_assets[0]
+    } else {
+        w.foreign_assets[0]
+    };
     match route {
         ("POST", "/api/v1/technology-assessments") => (
             "/api/v1/technology-assessments".into(),
-            j(json!({"org": org, "technology": format!("Walk PACS {n}"), "kind": "system",
-                     "description": "A new imaging system"})),
+            j(
+                json!({"org": org, "technology": format!("Walk PACS {n}"), "kind": "system",
+                     "description": "A new imaging system"}),
+            ),
         ),
         ("GET", "/api/v1/technology-assessments/{id}") => {
             let id = disposable_request(app, org, TechStatus::Requested, n).await;
@@ -99,15 +108,19 @@ pub(super) async fn call(
             let id = disposable_request(app, org, TechStatus::InAssessment, n).await;
             (
                 format!("/api/v1/technology-assessments/{id}/findings"),
-                j(json!({"title": "Default credentials", "severity": "high", "record": "exposure",
-                         "assets": [asset]})),
+                j(
+                    json!({"title": "Default credentials", "severity": "high", "record": "exposure",
+                         "assets": [asset]}),
+                ),
             )
         }
         ("POST", "/api/v1/technology-assessments/{id}/actions") => {
             let id = disposable_request(app, org, TechStatus::FindingsReported, n).await;
             (
                 format!("/api/v1/technology-assessments/{id}/actions"),
-                j(json!({"title": "Change the default credentials", "owner": "Head of IT", "due": "2099-01-01"})),
+                j(
+                    json!({"title": "Change the default credentials", "owner": "Head of IT", "due": "2099-01-01"}),
+                ),
             )
         }
         ("PUT", "/api/v1/technology-assessments/{id}/actions/{action}") => {
