@@ -133,10 +133,19 @@ pub enum Action {
     /// region and the national team, auditors. Every reader also holds each read the pack gathers
     /// (`board_pack_readers_hold_every_read_the_pack_gathers`).
     ReadBoardPack,
+    /// See technology assessment requests, their findings and remediation plans: the requesting
+    /// organisation's admins and members, a regional lead within its region, the national team.
+    ReadTechAssessments,
+    /// Ask the national service to assess a technology for the organisation, and keep the
+    /// remediation plan of its own requests (its admins and members).
+    RequestTechAssessments,
+    /// Triage, decline, assess and close technology assessments and record their findings (the
+    /// national team).
+    AssessTechnology,
 }
 
 impl Action {
-    pub const ALL: [Action; 50] = [
+    pub const ALL: [Action; 53] = [
         Self::ReadOrgs,
         Self::ImportOrgs,
         Self::ReadInventory,
@@ -187,6 +196,9 @@ impl Action {
         Self::ReleaseSupplierAdvisories,
         Self::SetNamingConsent,
         Self::ReadBoardPack,
+        Self::ReadTechAssessments,
+        Self::RequestTechAssessments,
+        Self::AssessTechnology,
     ];
 }
 
@@ -210,6 +222,8 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
         (NationalAnalyst, WritePeople) => None,
         // A supplier speaks for itself; an organisation decides whether suppliers may name it.
         (NationalAnalyst, PublishSupplierAdvisories | SetNamingConsent) => None,
+        // An organisation asks for its own technology assessments; the national team assesses.
+        (NationalAnalyst, RequestTechAssessments) => None,
         (NationalAnalyst, _) => Some(Scope::All),
 
         (
@@ -230,6 +244,7 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
         (RegionalLead, CoordinateIncidents) => own_subtree,
         // A regional team's dry runs count what happens in its region.
         (RegionalLead, RunSimulations) => own_subtree,
+        (RegionalLead, ReadTechAssessments) => own_subtree,
         (RegionalLead, _) => None,
 
         (
@@ -242,6 +257,7 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
         ) => own_subtree,
         (OrgAdmin, ReadPeople | WritePeople) => own_subtree,
         (OrgAdmin, SetNamingConsent) => Some(Scope::Orgs(vec![org])),
+        (OrgAdmin, ReadTechAssessments | RequestTechAssessments) => own_subtree,
         (OrgAdmin, _) => None,
 
         (
@@ -252,6 +268,7 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
         ) => own_subtree,
         (OrgMember, WriteAssessments | WriteRisks) => own_subtree,
         (OrgMember, ReadPeople) => own_subtree,
+        (OrgMember, ReadTechAssessments | RequestTechAssessments) => own_subtree,
         (OrgMember | IncidentResponder, _) => None,
 
         (
@@ -509,6 +526,33 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn technology_assessments_are_asked_for_by_organisations_and_assessed_nationally() {
+        let can = |a: Action| -> Vec<Role> {
+            Role::iter()
+                .filter(|r| scope_for(*r, org(), a).is_some())
+                .collect()
+        };
+        assert_eq!(
+            can(Action::ReadTechAssessments),
+            vec![
+                Role::NationalAnalyst,
+                Role::RegionalLead,
+                Role::OrgAdmin,
+                Role::OrgMember
+            ]
+        );
+        assert_eq!(
+            can(Action::RequestTechAssessments),
+            vec![Role::OrgAdmin, Role::OrgMember]
+        );
+        assert_eq!(can(Action::AssessTechnology), vec![Role::NationalAnalyst]);
+        assert_eq!(
+            scope_for(Role::RegionalLead, org(), Action::ReadTechAssessments),
+            Some(Scope::subtree(org()))
+        );
     }
 
     #[test]

@@ -36,6 +36,7 @@ pub mod settings;
 pub mod simulation;
 pub mod supplier_advisories;
 pub mod suppliers;
+pub mod tech_assessments;
 pub mod throttle;
 
 pub use actor::{Actor, Principal};

@@ -82,6 +82,9 @@ enum Command {
     /// Risk registers: an organisation's risks, the roll-up of grades.
     #[command(subcommand)]
     Risks(commands::risks::RisksCommand),
+    /// Technology assessments: the requests to the national service, with their status.
+    #[command(subcommand)]
+    TechAssessments(commands::tech_assessments::TechAssessmentsCommand),
     /// Assessments: export one as CSV or JSON; organisations whose claims disagree with the facts.
     #[command(subcommand)]
     Assessments(commands::assessments::AssessmentsCommand),
@@ -201,6 +204,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Frameworks(c) => commands::frameworks::run(&settings, cli.json, c).await,
         Command::Profiles(c) => commands::profiles::run(&settings, cli.json, c).await,
         Command::Risks(c) => commands::risks::run(&settings, cli.json, c).await,
+        Command::TechAssessments(c) => commands::tech_assessments::run(&settings, cli.json, c).await,
         Command::Assessments(c) => commands::assessments::run(&settings, cli.json, c).await,
         Command::Assess(a) => commands::assess::run(&a, cli.json),
         Command::Alerts(c) => commands::alerts::run(&settings, cli.json, c).await,

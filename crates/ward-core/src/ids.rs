@@ -92,3 +92,9 @@ id_type!(/// A file of evidence kept with an assessment.
     EvidenceFileId);
 id_type!(/// An in-app notice: one notification as one person sees it in Ward.
     NoticeId);
+id_type!(/// A request to the national service to assess a technology (a system, a medical device).
+    TechAssessmentId);
+id_type!(/// A finding of a technology assessment.
+    TechFindingId);
+id_type!(/// An action of a technology assessment's remediation plan.
+    RemediationActionId);

@@ -31,6 +31,7 @@ pub mod service;
 pub mod simulation;
 pub mod spreadsheet;
 pub mod supplier;
+pub mod tech_assessment;
 pub mod text;
 pub mod tlp;
 pub mod training;

@@ -43,6 +43,9 @@ pub enum NoticeTopic {
     Escalation,
     /// An incident's regulatory clock or task, or a certificate nearing expiry.
     Reminder,
+    /// The national team reported the findings of a technology assessment the organisation
+    /// asked for (told in Ward and in the daily digest; no e-mail of its own yet).
+    TechAssessment,
 }
 
 impl NoticeTopic {
@@ -64,6 +67,7 @@ impl NoticeTopic {
             Self::AlertLow => "Low alerts",
             Self::Escalation => "Escalations of overdue answers",
             Self::Reminder => "Incident and certificate reminders",
+            Self::TechAssessment => "Technology assessment findings",
         }
     }
 

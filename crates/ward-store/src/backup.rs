@@ -417,6 +417,9 @@ mod tests {
             ("assessment_files", "assessments"),
             ("notices", "users"),
             ("exposure_first_seen", "organisations"),
+            ("tech_findings", "risks"),
+            ("tech_findings", "tech_assessments"),
+            ("tech_remediation_actions", "tech_assessments"),
         ] {
             assert!(pos(parent) < pos(child), "{parent} before {child}");
         }

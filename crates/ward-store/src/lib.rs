@@ -30,6 +30,7 @@ pub mod signoff;
 pub mod sql;
 pub mod supplier_advisories;
 pub mod suppliers;
+pub mod tech_assessments;
 pub mod vuln;
 
 pub use alerts::{AlertFigureStore, AlertStore, DeliveryStore, EscalationStore};
@@ -52,6 +53,7 @@ pub use sector::SectorStore;
 pub use signoff::SignOffStore;
 pub use supplier_advisories::SupplierAdvisoryStore;
 pub use suppliers::SupplierStore;
+pub use tech_assessments::TechAssessmentStore;
 pub use vuln::{AdvisoryStore, EolStore, ExploitSignalStore, FeedSourceStore, VexStore, VulnStore};
 
 use async_trait::async_trait;
@@ -520,6 +522,7 @@ pub trait Store:
     + RecoveryStore
     + NoticeStore
     + SupplierAdvisoryStore
+    + TechAssessmentStore
 {
 }
 impl<T> Store for T where
@@ -551,5 +554,6 @@ impl<T> Store for T where
         + RecoveryStore
         + NoticeStore
         + SupplierAdvisoryStore
+        + TechAssessmentStore
 {
 }

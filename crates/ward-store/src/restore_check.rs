@@ -29,6 +29,9 @@
 //!   latter) and a recorder in the backup, and their kinds and statuses parse;
 //! * supplier advisories name a supplier in the backup, their severity and format parse and their
 //!   advisory reads back with the row's id; naming consent names an organisation in the backup;
+//! * technology assessments name an organisation (and a supplier, when they do) in the backup,
+//!   their assessors, requesters and findings' recorders are users in the backup, their enums
+//!   parse, and a finding links a risk exactly when it is recorded as one;
 //! * the audit chain verifies under this instance's key, so its head can be signed again.
 //!
 //! Backends feed each parsed row in file order ([`RestoreChecker::row`]) and call
@@ -345,6 +348,41 @@ impl RestoreChecker {
             }
             "org_naming_consent" => {
                 self.org_kind(line, table, row, "org_id")?;
+            }
+            "tech_assessments" => {
+                self.org_kind(line, table, row, "org_id")?;
+                if row.get("supplier_id").is_some_and(|v| !v.is_null())
+                    && self.org_kind(line, table, row, "supplier_id")? != OrgKind::Supplier
+                {
+                    return Err(Self::bad(line, table, "supplier_id is not a supplier"));
+                }
+                self.require_user(line, table, row, "assessor_id", true)?;
+                self.require_user(line, table, row, "requested_by", true)?;
+                parses::<ward_core::tech_assessment::TechKind>(line, table, row, "kind")?;
+                parses::<ward_core::tech_assessment::TechStatus>(line, table, row, "status")?;
+                if row.get("priority").is_some_and(|v| !v.is_null()) {
+                    parses::<ward_core::tech_assessment::TechPriority>(line, table, row, "priority")?;
+                }
+            }
+            "tech_findings" => {
+                use ward_core::tech_assessment::FindingKind;
+                self.org_kind(line, table, row, "org_id")?;
+                self.require_user(line, table, row, "recorded_by", true)?;
+                parses::<ward_core::alert::Severity>(line, table, row, "severity")?;
+                parses::<FindingKind>(line, table, row, "kind")?;
+                let has_risk = row.get("risk_id").is_some_and(|v| !v.is_null());
+                let risk_kind = text(row, "kind") == Some(<&str>::from(FindingKind::Risk));
+                if has_risk != risk_kind {
+                    return Err(Self::bad(
+                        line,
+                        table,
+                        "a finding links a risk exactly when it is recorded as a risk",
+                    ));
+                }
+            }
+            "tech_remediation_actions" => {
+                self.org_kind(line, table, row, "org_id")?;
+                parses::<ward_core::tech_assessment::RemediationStatus>(line, table, row, "status")?;
             }
             "vex_statements" if row.get("org_id").is_some_and(|v| !v.is_null()) => {
                 self.org_kind(line, table, row, "org_id")?;

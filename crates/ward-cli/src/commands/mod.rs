@@ -21,6 +21,7 @@ pub(crate) mod risks;
 pub(crate) mod serve;
 pub(crate) mod simulate;
 pub(crate) mod suppliers;
+pub(crate) mod tech_assessments;
 pub(crate) mod tokens;
 pub(crate) mod training;
 pub(crate) mod users;

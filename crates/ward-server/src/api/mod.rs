@@ -24,6 +24,7 @@ pub mod simulations;
 pub mod siro;
 pub mod supplier_advisories;
 pub mod suppliers;
+pub mod tech_assessments;
 
 use crate::state::AppState;
 use axum::Router;
@@ -441,6 +442,41 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
             "/api/v1/exercises/taking-part",
             get(exercises::taking_part),
         )
+        .add(
+            M::GET,
+            "/api/v1/technology-assessments",
+            get(tech_assessments::list),
+        )
+        .add(
+            M::POST,
+            "/api/v1/technology-assessments",
+            post(tech_assessments::request),
+        )
+        .add(
+            M::GET,
+            "/api/v1/technology-assessments/{id}",
+            get(tech_assessments::get),
+        )
+        .add(
+            M::POST,
+            "/api/v1/technology-assessments/{id}/status",
+            post(tech_assessments::status),
+        )
+        .add(
+            M::POST,
+            "/api/v1/technology-assessments/{id}/findings",
+            post(tech_assessments::add_finding),
+        )
+        .add(
+            M::POST,
+            "/api/v1/technology-assessments/{id}/actions",
+            post(tech_assessments::add_action),
+        )
+        .add(
+            M::PUT,
+            "/api/v1/technology-assessments/{id}/actions/{action}",
+            put(tech_assessments::set_action),
+        )
 }
 
 /// The routes that need a credential (everything listed by [`routes`]).
@@ -502,6 +538,8 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         supplier_advisories::set_consent,
         board_pack::board_pack,
         exercises::add_participant, exercises::taking_part,
+        tech_assessments::list, tech_assessments::request, tech_assessments::get, tech_assessments::status,
+        tech_assessments::add_finding, tech_assessments::add_action, tech_assessments::set_action,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),

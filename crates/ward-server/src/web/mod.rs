@@ -46,6 +46,7 @@ mod statement;
 mod statics;
 mod supplier_advisories;
 mod suppliers;
+mod tech_assessments;
 mod trend_chart;
 pub mod views;
 
@@ -237,6 +238,27 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         .route("/static/{file}", get(statics::serve))
         .route("/exercises/{id}/timings", post(exercise_timings::record))
         .route("/exercises/{id}/participants", post(exercise_participants::add))
+        .route(
+            "/technology-assessments",
+            get(tech_assessments::list).post(tech_assessments::request),
+        )
+        .route("/technology-assessments/{id}", get(tech_assessments::detail))
+        .route(
+            "/technology-assessments/{id}/status",
+            post(tech_assessments::status),
+        )
+        .route(
+            "/technology-assessments/{id}/findings",
+            post(tech_assessments::finding),
+        )
+        .route(
+            "/technology-assessments/{id}/actions",
+            post(tech_assessments::add_action),
+        )
+        .route(
+            "/technology-assessments/{id}/actions/{action}",
+            post(tech_assessments::mark),
+        )
 }
 
 /// Render a template with a status, or a plain 500 if the template itself fails.
@@ -467,6 +489,7 @@ impl FromRequestParts<AppState> for Signed {
         chrome.can_read_deployments = can(Action::ReadDeployments);
         chrome.can_run_simulations = can(Action::RunSimulations);
         chrome.can_read_people = can(Action::ReadPeople);
+        chrome.can_read_tech_assessments = can(Action::ReadTechAssessments);
         // The header's unread count; a failure to count only leaves it out.
         chrome.unread_notices = state.app.unread_notice_count(&actor).await.unwrap_or(0);
         Ok(Self { actor, view, chrome })

@@ -27,6 +27,7 @@ pub enum Section {
     Import,
     Admin,
     Notices,
+    TechAssessments,
     #[strum(serialize = "")]
     None,
 }
@@ -84,6 +85,8 @@ pub struct Chrome {
     pub role_expires: Option<String>,
     /// How many of the person's notices are unread (set by the extractor after `new`).
     pub unread_notices: u64,
+    /// May see technology assessment requests (set by the extractor after `new`).
+    pub can_read_tech_assessments: bool,
 }
 
 impl Chrome {
@@ -124,6 +127,7 @@ impl Chrome {
             can_read_incidents: false,
             can_read_exercises: false,
             can_read_people: false,
+            can_read_tech_assessments: false,
             can_read_deployments: false,
             can_run_simulations: false,
             can_import,

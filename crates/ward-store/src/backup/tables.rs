@@ -26,12 +26,14 @@ mod assurance;
 mod foundation;
 mod people;
 mod response;
+mod tech_assessments;
 mod risks;
 mod suppliers;
 mod vulnerabilities;
 
 /// The domains' lists, in backup order: a domain's tables refer only to its own earlier tables and
-/// to the domains before it (suppliers come after alerts: a supplier advisory names its alert).
+/// to the domains before it (suppliers come after alerts: a supplier advisory names its alert; technology assessments come
+/// after risks: a finding names the risk it raised).
 const PARTS: &[&[BackupTable]] = &[
     foundation::TABLES,
     vulnerabilities::TABLES,
@@ -41,6 +43,7 @@ const PARTS: &[&[BackupTable]] = &[
     suppliers::TABLES,
     risks::TABLES,
     response::TABLES,
+    tech_assessments::TABLES,
 ];
 
 const fn count(parts: &[&[BackupTable]]) -> usize {

@@ -52,6 +52,7 @@ pub mod sector;
 mod signoff;
 mod supplier_advisories;
 mod suppliers;
+mod tech_assessments;
 pub mod vuln;
 
 pub use backend::{SqlBackend, Tx};
@@ -149,6 +150,9 @@ into_arg! {
     ward_core::BoardMemberId => Uuid |v| *v.as_uuid();
     ward_core::EvidenceFileId => Uuid |v| *v.as_uuid();
     ward_core::NoticeId => Uuid |v| *v.as_uuid();
+    ward_core::TechAssessmentId => Uuid |v| *v.as_uuid();
+    ward_core::TechFindingId => Uuid |v| *v.as_uuid();
+    ward_core::RemediationActionId => Uuid |v| *v.as_uuid();
 }
 
 impl<T: IntoArg> IntoArg for Option<T> {

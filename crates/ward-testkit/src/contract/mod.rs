@@ -40,6 +40,7 @@ mod sector;
 mod signoff;
 mod supplier_advisories;
 mod suppliers;
+mod tech_assessments;
 mod token_epoch;
 mod vuln;
 mod vuln_backup;
@@ -78,6 +79,7 @@ pub use sector::sector_snapshot_holds_the_inventory;
 pub use signoff::siro_sign_off;
 pub use supplier_advisories::supplier_advisories_round_trip;
 pub use suppliers::suppliers_round_trip;
+pub use tech_assessments::tech_assessments_round_trip;
 pub use token_epoch::token_epoch_follows_every_write;
 pub use vuln::*;
 pub use vuln_backup::vuln_backup_restore;
@@ -137,6 +139,7 @@ macro_rules! contract_checks {
             recovery_round_trip,
             notices_round_trip,
             supplier_advisories_round_trip,
+            tech_assessments_round_trip,
         }
     };
 }

@@ -18,6 +18,7 @@ mod people;
 mod recovery;
 mod routes;
 mod supplier_advisories;
+mod tech_assessments;
 use fixtures::*;
 use routes::ROUTES;
 
@@ -179,6 +180,7 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
         }
         ("GET", "/api/v1/deployments") => matches!(role, NationalAnalyst | RegionalLead),
         (_, p) if people::is_people(p) => people::allowed(route, role, own),
+        (_, p) if tech_assessments::is_tech_assessment(p) => tech_assessments::allowed(route, role, own),
         (_, p) if recovery::is_recovery(p) => recovery::allowed(route, role, own),
         (_, p) if exercise_participants::is_exercise_participants(p) => {
             exercise_participants::allowed(route, role, own)
@@ -721,6 +723,7 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
         ),
         (_, p) if p.starts_with("/api/v1/notices") => notices::call(app, route, role, own, n).await,
         (_, p) if people::is_people(p) => people::call(app, route, org, n).await,
+        (_, p) if tech_assessments::is_tech_assessment(p) => tech_assessments::call(app, route, own, n).await,
         (_, p) if recovery::is_recovery(p) => recovery::call(app, route, org, write_org, n).await,
         (_, p) if exercise_participants::is_exercise_participants(p) => {
             exercise_participants::call(app, route, write_org, n).await

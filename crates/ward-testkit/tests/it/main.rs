@@ -40,6 +40,7 @@ mod simulation_scope;
 mod storage;
 mod supplier_advisories;
 mod suppliers;
+mod tech_assessments;
 mod token_verdicts;
 mod web;
 mod web_admin;

@@ -150,4 +150,11 @@ pub(super) const ROUTES: &[(&str, &str)] = &[
     ("PUT", "/api/v1/orgs/{id}/naming-consent"),
     ("POST", "/api/v1/exercises/{id}/participants"),
     ("GET", "/api/v1/exercises/taking-part"),
+    ("GET", "/api/v1/technology-assessments"),
+    ("POST", "/api/v1/technology-assessments"),
+    ("GET", "/api/v1/technology-assessments/{id}"),
+    ("POST", "/api/v1/technology-assessments/{id}/status"),
+    ("POST", "/api/v1/technology-assessments/{id}/findings"),
+    ("POST", "/api/v1/technology-assessments/{id}/actions"),
+    ("PUT", "/api/v1/technology-assessments/{id}/actions/{action}"),
 ];
