@@ -431,6 +431,21 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
             "/api/v1/orgs/{id}/naming-consent",
             put(supplier_advisories::set_consent),
         )
+        .add(
+            M::GET,
+            "/api/v1/supplier-advisories/{id}/revisions",
+            get(supplier_advisories::revisions),
+        )
+        .add(
+            M::POST,
+            "/api/v1/supplier-advisories/{id}/revisions",
+            post(supplier_advisories::revise_form),
+        )
+        .add(
+            M::POST,
+            "/api/v1/supplier-advisories/{id}/revisions/upload",
+            post(supplier_advisories::revise_document).layer(DefaultBodyLimit::max(import_limit)),
+        )
 }
 
 /// The routes that need a credential (everything listed by [`routes`]).
@@ -491,6 +506,8 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         supplier_advisories::get, supplier_advisories::release, supplier_advisories::consent,
         supplier_advisories::set_consent,
         board_pack::board_pack,
+        supplier_advisories::revisions, supplier_advisories::revise_form,
+        supplier_advisories::revise_document,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),

@@ -226,6 +226,10 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         .route("/questionnaire/{id}/answer", post(questionnaire::answer))
         .route("/questionnaire/{id}/submit", post(questionnaire::submit))
         .route("/static/{file}", get(statics::serve))
+        .route(
+            "/supplier-advisories/{id}/revisions",
+            post(supplier_advisories::revise).layer(DefaultBodyLimit::max(import_limit)),
+        )
 }
 
 /// Render a template with a status, or a plain 500 if the template itself fails.

@@ -998,6 +998,8 @@ pub const TABLES: &[BackupTable] = &[
             col("released_at", Timestamp),
             col("released_by", Text),
             col("alert_id", Uuid),
+            col("version", Text),
+            col("not_affected", Text),
         ],
         &["id"],
     ),
@@ -1010,5 +1012,24 @@ pub const TABLES: &[BackupTable] = &[
             col("changed_at", Timestamp),
         ],
         &["org_id"],
+    ),
+    // Each revision whole, its JSON kept as text like the advisory's.
+    entry(
+        "supplier_advisory_revisions",
+        &[
+            col("advisory_id", Text),
+            col("number", Integer),
+            col("version", Text),
+            col("title", Text),
+            col("severity", Text),
+            col("format", Text),
+            col("advisory", Text),
+            col("actions", Text),
+            col("not_affected", Text),
+            col("changes", Text),
+            col("published_by", Text),
+            col("published_at", Timestamp),
+        ],
+        &["advisory_id", "number"],
     ),
 ];

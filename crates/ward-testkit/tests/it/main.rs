@@ -57,3 +57,5 @@ mod web_people;
 mod web_risks;
 mod web_simulation;
 mod web_supplier_advisories;
+mod supplier_advisory_revisions;
+mod browser_supplier_advisories;
