@@ -390,6 +390,7 @@ pub(super) async fn publish(
             required_action: f.required_action.clone(),
             severity: parse_enum("severity", &f.severity)?,
             embargo_until: optional_date("embargo_until", &f.embargo_until)?,
+            version: None,
         })
     })();
     let form = match form {
