@@ -609,7 +609,10 @@ mod tests {
         assert_eq!(xml_path("/specVersion"), "/bom/@xmlns");
         assert_eq!(xml_path(""), "/bom");
         assert_eq!(xml_path("/version"), "/bom/@version");
-        assert_eq!(xml_path("/components/3/bom-ref"), "/bom/components/component[4]/@bom-ref");
+        assert_eq!(
+            xml_path("/components/3/bom-ref"),
+            "/bom/components/component[4]/@bom-ref"
+        );
     }
 
     const VEX_XML: &str = r#"<?xml version="1.0" encoding="UTF-8"?>

@@ -52,7 +52,11 @@ pub trait SupplierAdvisoryStore: Send + Sync {
     ) -> StoreResult<()>;
     /// The revisions of an advisory of a supplier inside the scope, oldest first (not found
     /// outside it).
-    async fn supplier_advisory_revisions(&self, scope: &Scope, id: &str) -> StoreResult<Vec<AdvisoryRevision>>;
+    async fn supplier_advisory_revisions(
+        &self,
+        scope: &Scope,
+        id: &str,
+    ) -> StoreResult<Vec<AdvisoryRevision>>;
     /// Record whether an organisation inside the scope may be named to suppliers (audited as
     /// `org.naming_consent`).
     async fn set_naming_consent(

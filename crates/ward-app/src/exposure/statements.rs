@@ -124,8 +124,13 @@ impl App {
     /// ([`crate::products::uncovered_identifier`]); otherwise 422 naming the identifier.
     pub async fn state_vex(&self, actor: &Actor, input: &VexInput) -> AppResult<VulnCounts> {
         let scope = authorise_on(self.store(), actor, Action::StateVex, input.org, self.now()).await?;
-        self.record_vex(&scope, input.org, std::slice::from_ref(input), &actor.audit(self.now()))
-            .await
+        self.record_vex(
+            &scope,
+            input.org,
+            std::slice::from_ref(input),
+            &actor.audit(self.now()),
+        )
+        .await
     }
 
     /// [`App::state_vex`] once authorised, for several statements of one organisation `org` at
@@ -143,7 +148,10 @@ impl App {
         let mut statements = Vec::with_capacity(inputs.len());
         for input in inputs {
             if input.org != org {
-                return Err(AppError::invalid("org", "every statement is the same organisation's"));
+                return Err(AppError::invalid(
+                    "org",
+                    "every statement is the same organisation's",
+                ));
             }
             statements.push(check(input).map_err(AppError::Invalid)?);
         }

@@ -159,7 +159,12 @@ pub fn not_affected_cpe(product: &ProductRef) -> Result<String, String> {
             "'{range}': say which versions are not affected one by one (a range cannot be stated not affected)"
         ));
     }
-    match product.version.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+    match product
+        .version
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+    {
         Some(v) => Ok(cpe.exact(v).criteria),
         None => Ok(cpe.stated().criteria),
     }

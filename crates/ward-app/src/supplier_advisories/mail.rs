@@ -50,10 +50,7 @@ impl App {
                     kind: Some(OrgKind::NationalBody),
                     ..OrgFilter::default()
                 },
-                PageRequest {
-                    offset: 0,
-                    limit: 20,
-                },
+                PageRequest { offset: 0, limit: 20 },
             )
             .await?;
         let supplier = self.store().get_org(&Scope::All, record.supplier).await?;
@@ -143,7 +140,11 @@ impl App {
     }
 
     /// Send one e-mail about a supplier advisory: its arrival under embargo, or one revision.
-    pub(crate) async fn send_advisory_email(&self, mail: &MailSettings, p: &AdvisoryEmail) -> Result<(), String> {
+    pub(crate) async fn send_advisory_email(
+        &self,
+        mail: &MailSettings,
+        p: &AdvisoryEmail,
+    ) -> Result<(), String> {
         let user = self.store().get_user(p.user).await.map_err(|e| e.to_string())?;
         if user.disabled {
             return Ok(());

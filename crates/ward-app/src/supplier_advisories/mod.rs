@@ -443,7 +443,10 @@ impl App {
             advisory,
             actions,
             embargo_until: form.embargo_until,
-            version: form.version.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()),
+            version: form
+                .version
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty()),
             version_path: "version",
             not_affected: Vec::new(),
         })

@@ -75,7 +75,11 @@ pub(super) fn from_statements(
 impl App {
     /// Record what a released advisory states not affected as the supplier's VEX statements (a
     /// newer statement on the same vulnerability and product replaces the older).
-    pub(super) async fn record_not_affected(&self, record: &SupplierAdvisory, meta: &AuditMeta) -> AppResult<()> {
+    pub(super) async fn record_not_affected(
+        &self,
+        record: &SupplierAdvisory,
+        meta: &AuditMeta,
+    ) -> AppResult<()> {
         if record.not_affected.is_empty() {
             return Ok(());
         }

@@ -73,7 +73,9 @@ fn next_version(
         )),
         None => Err(problem(
             path,
-            format!("'{v}' is not a version Ward can order (a whole number, or a semantic version such as 1.2.0)"),
+            format!(
+                "'{v}' is not a version Ward can order (a whole number, or a semantic version such as 1.2.0)"
+            ),
         )),
     }
 }
@@ -162,7 +164,11 @@ pub fn describe_changes(before: &SupplierAdvisory, after: &AdvisoryRevision) -> 
     for c in old.iter().filter(|c| !new.contains(c)) {
         out.push(format!("No longer stated affected: {}", criterion_words(c)));
     }
-    for s in after.not_affected.iter().filter(|s| !before.not_affected.contains(s)) {
+    for s in after
+        .not_affected
+        .iter()
+        .filter(|s| !before.not_affected.contains(s))
+    {
         out.push(format!("Stated not affected: {}", statement_words(s)));
     }
     for a in after.actions.iter().filter(|a| !before.actions.contains(a)) {
@@ -332,7 +338,11 @@ impl App {
     }
 
     /// The revisions of an advisory the caller may see, oldest first.
-    pub async fn supplier_advisory_revisions(&self, actor: &Actor, id: &str) -> AppResult<Vec<AdvisoryRevision>> {
+    pub async fn supplier_advisory_revisions(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> AppResult<Vec<AdvisoryRevision>> {
         let scope = authorise(actor, Action::ReadSupplierAdvisories, self.now())?;
         Ok(self.store().supplier_advisory_revisions(&scope, id).await?)
     }
@@ -346,11 +356,29 @@ mod tests {
     fn a_revision_must_advance_the_version() {
         let next = |current, given, format| next_version(current, given, format, "version");
         assert_eq!(next("1", None, AdvisoryFormat::Form).unwrap(), "2");
-        assert_eq!(next("1.0.0", Some("1.1.0"), AdvisoryFormat::Csaf).unwrap(), "1.1.0");
-        assert!(next("2", Some("2"), AdvisoryFormat::Csaf).unwrap_err().message.contains("does not come after"));
+        assert_eq!(
+            next("1.0.0", Some("1.1.0"), AdvisoryFormat::Csaf).unwrap(),
+            "1.1.0"
+        );
+        assert!(
+            next("2", Some("2"), AdvisoryFormat::Csaf)
+                .unwrap_err()
+                .message
+                .contains("does not come after")
+        );
         assert!(next("2", Some("1"), AdvisoryFormat::CycloneDx).is_err());
-        assert!(next("2", Some("two"), AdvisoryFormat::Form).unwrap_err().message.contains("not a version"));
-        assert!(next("3", None, AdvisoryFormat::CycloneDx).unwrap_err().message.contains("give this revision's version"));
+        assert!(
+            next("2", Some("two"), AdvisoryFormat::Form)
+                .unwrap_err()
+                .message
+                .contains("not a version")
+        );
+        assert!(
+            next("3", None, AdvisoryFormat::CycloneDx)
+                .unwrap_err()
+                .message
+                .contains("give this revision's version")
+        );
         assert!(next("1.0.0", None, AdvisoryFormat::Form).is_err());
     }
 

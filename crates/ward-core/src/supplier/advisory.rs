@@ -225,7 +225,11 @@ pub fn compare_versions(a: &str, b: &str) -> Option<std::cmp::Ordering> {
     let (na, pa) = split(a)?;
     let (nb, pb) = split(b)?;
     let width = na.len().max(nb.len());
-    let pad = |n: &[u64]| (0..width).map(|i| n.get(i).copied().unwrap_or(0)).collect::<Vec<_>>();
+    let pad = |n: &[u64]| {
+        (0..width)
+            .map(|i| n.get(i).copied().unwrap_or(0))
+            .collect::<Vec<_>>()
+    };
     let order = pad(&na).cmp(&pad(&nb));
     if order != std::cmp::Ordering::Equal {
         return Some(order);

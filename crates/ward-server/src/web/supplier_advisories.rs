@@ -507,11 +507,7 @@ pub(super) async fn revise(
         Ok(submission) => submission,
         Err(e) => return refused(&s, &page, e).await,
     };
-    match s
-        .app
-        .revise_supplier_advisory(&page.actor, &id, submission)
-        .await
-    {
+    match s.app.revise_supplier_advisory(&page.actor, &id, submission).await {
         Ok(_) => Ok(Redirect::to("/supplier-advisories?done=revised").into_response()),
         Err(e @ AppError::NotFound(_)) => Err(page.fail()(e)),
         Err(e) => refused(&s, &page, e).await,

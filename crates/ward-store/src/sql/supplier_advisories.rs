@@ -294,9 +294,7 @@ impl<B: SqlBackend> SupplierAdvisoryStore for B {
             ));
         }
         if v.title.trim().is_empty() || v.version.trim().is_empty() {
-            return Err(StoreError::Invalid(
-                "a revision has a title and a version".into(),
-            ));
+            return Err(StoreError::Invalid("a revision has a title and a version".into()));
         }
         let mut tx = self.write().await?;
         let mut q = Sql::new(format!("SELECT {COLUMNS} FROM supplier_advisories WHERE id = $1"))
@@ -339,7 +337,11 @@ impl<B: SqlBackend> SupplierAdvisoryStore for B {
         )
         .await?;
         let event = meta
-            .change("supplier_advisory.revise", "supplier_advisory", v.advisory_id.clone())
+            .change(
+                "supplier_advisory.revise",
+                "supplier_advisory",
+                v.advisory_id.clone(),
+            )
             .org(before.supplier)
             .before(digest_json(&before))
             .after(digest_json(v))
@@ -355,7 +357,11 @@ impl<B: SqlBackend> SupplierAdvisoryStore for B {
         tx.commit().await
     }
 
-    async fn supplier_advisory_revisions(&self, scope: &Scope, id: &str) -> StoreResult<Vec<AdvisoryRevision>> {
+    async fn supplier_advisory_revisions(
+        &self,
+        scope: &Scope,
+        id: &str,
+    ) -> StoreResult<Vec<AdvisoryRevision>> {
         let mut db = self.read().await?;
         let mut q = Sql::new("SELECT id FROM supplier_advisories WHERE id = $1").arg(id);
         db.scope_filter(&mut q, scope, "supplier_id");

@@ -230,7 +230,11 @@ pub async fn supplier_advisories_round_trip(store: Arc<dyn Store>) -> anyhow::Re
 
     // Revisions: the first was kept with the advisory; the next must be number 2.
     let first = store.supplier_advisory_revisions(&own, &id).await?;
-    check_eq!(first, vec![AdvisoryRevision::first(&record)], "the first revision");
+    check_eq!(
+        first,
+        vec![AdvisoryRevision::first(&record)],
+        "the first revision"
+    );
     let mut second = AdvisoryRevision::first(&record);
     second.number = 2;
     second.version = "1.1.0".into();
@@ -255,11 +259,15 @@ pub async fn supplier_advisories_round_trip(store: Arc<dyn Store>) -> anyhow::Re
     let mut skipping = second.clone();
     skipping.number = 3;
     check_err!(
-        store.revise_supplier_advisory(&own, &skipping, &fx.meta(40)).await,
+        store
+            .revise_supplier_advisory(&own, &skipping, &fx.meta(40))
+            .await,
         StoreError::Conflict(_),
         "a revision number that skips one"
     );
-    cursor.expect(&store, "refused revisions write nothing", &[]).await?;
+    cursor
+        .expect(&store, "refused revisions write nothing", &[])
+        .await?;
     store
         .revise_supplier_advisory(&own, &second, &fx.meta(40))
         .await?;
@@ -273,7 +281,11 @@ pub async fn supplier_advisories_round_trip(store: Arc<dyn Store>) -> anyhow::Re
     let current = store.get_supplier_advisory(&own, &id).await?;
     check_eq!(current.version.as_str(), "1.1.0", "the current version");
     check_eq!(current.title.as_str(), second.title.as_str(), "the current title");
-    check_eq!(current.actions.clone(), second.actions.clone(), "the current actions");
+    check_eq!(
+        current.actions.clone(),
+        second.actions.clone(),
+        "the current actions"
+    );
     check_eq!(current.alert, Some(alert.id), "the alert stays");
     check_eq!(current.released_at, Some(at(22)), "the release stays");
     check_eq!(

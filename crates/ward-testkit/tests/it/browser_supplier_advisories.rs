@@ -71,8 +71,10 @@ async fn the_supplier_advisory_pages_fit_a_phone() {
     // The trust runs LIMS 4.2 and 4.3; PathLab publishes, revises, and holds one under embargo.
     let member = as_role(&t, Role::OrgMember).await;
     let res = with_session(client().post(t.url("/api/v1/assets")), &member)
-        .json(&json!({"org": t.world.trust, "name": "LIMS", "kind": "server", "internet_facing": false,
-                      "software": [{"name": "PathLab LIMS", "version": "4.2", "cpe": lims_cpe("4.2")}]}))
+        .json(
+            &json!({"org": t.world.trust, "name": "LIMS", "kind": "server", "internet_facing": false,
+                      "software": [{"name": "PathLab LIMS", "version": "4.2", "cpe": lims_cpe("4.2")}]}),
+        )
         .send()
         .await
         .unwrap();
@@ -90,7 +92,11 @@ async fn the_supplier_advisory_pages_fit_a_phone() {
                 .await
                 .unwrap();
             let status = res.status();
-            assert!(status.is_success(), "{path}: {status} {}", res.text().await.unwrap());
+            assert!(
+                status.is_success(),
+                "{path}: {status} {}",
+                res.text().await.unwrap()
+            );
         }
     };
     let mut doc = csaf_advisory(id, "CVE-2026-34001", "4.2", "4.3");
@@ -104,9 +110,8 @@ async fn the_supplier_advisory_pages_fit_a_phone() {
     )
     .await;
     doc["document"]["tracking"]["version"] = json!("2.0.0-with-a-long-pre-release-label.1");
-    doc["vulnerabilities"][0]["remediations"][0]["details"] = json!(
-        "Upgrade PathLab LIMS to 4.3.1-hotfix-2026-06-with-the-results-interface-patched-everywhere"
-    );
+    doc["vulnerabilities"][0]["remediations"][0]["details"] =
+        json!("Upgrade PathLab LIMS to 4.3.1-hotfix-2026-06-with-the-results-interface-patched-everywhere");
     post(
         format!("/api/v1/supplier-advisories/{id}/revisions/upload?file=a.json"),
         doc.to_string(),

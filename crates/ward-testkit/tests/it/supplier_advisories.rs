@@ -37,7 +37,13 @@ pub(crate) async fn send(
 }
 
 /// Upload a document as raw JSON.
-pub(crate) async fn upload(app: &TestApp, s: &(String, String), supplier: &str, doc: &str, query: &str) -> (u16, Value) {
+pub(crate) async fn upload(
+    app: &TestApp,
+    s: &(String, String),
+    supplier: &str,
+    doc: &str,
+    query: &str,
+) -> (u16, Value) {
     let res = with_session(
         client().post(app.url(&format!(
             "/api/v1/suppliers/{supplier}/advisories/upload?file=advisory.json{query}"

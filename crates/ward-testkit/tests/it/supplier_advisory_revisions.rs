@@ -110,24 +110,51 @@ async fn a_revision_that_advances_reaches_the_newly_exposed_and_tells_the_alerte
         let same = csaf(id, cve, &["4.2", "4.3"], &[], true, "4.4", "1");
         let (status, body) = revise(&app, &supplier, id, &same.to_string()).await;
         assert_eq!(status, 422, "{b}: {body}");
-        assert_eq!(body["error"]["fields"][0]["path"], "/document/tracking/version", "{b}: {body}");
-        assert!(body.to_string().contains("does not come after the current version 1"), "{b}: {body}");
+        assert_eq!(
+            body["error"]["fields"][0]["path"], "/document/tracking/version",
+            "{b}: {body}"
+        );
+        assert!(
+            body.to_string()
+                .contains("does not come after the current version 1"),
+            "{b}: {body}"
+        );
         let renamed = csaf("PATHLAB-SA-REV-X", cve, &["4.2", "4.3"], &[], true, "4.4", "2");
         let (status, body) = revise(&app, &supplier, id, &renamed.to_string()).await;
         assert_eq!(status, 422, "{b}: {body}");
-        assert_eq!(body["error"]["fields"][0]["path"], "/document/tracking/id", "{b}: {body}");
+        assert_eq!(
+            body["error"]["fields"][0]["path"], "/document/tracking/id",
+            "{b}: {body}"
+        );
         let mut foreign_product = csaf(id, cve, &["4.2", "4.3"], &[], true, "4.4", "2");
-        foreign_product["product_tree"]["branches"][0]["branches"][0]["branches"][2]["product"]
-            ["product_identification_helper"]["cpe"] = json!("cpe:2.3:a:medisys:pas:2.0:*:*:*:*:*:*:*");
+        foreign_product["product_tree"]["branches"][0]["branches"][0]["branches"][2]["product"]["product_identification_helper"]
+            ["cpe"] = json!("cpe:2.3:a:medisys:pas:2.0:*:*:*:*:*:*:*");
         let (status, body) = revise(&app, &supplier, id, &foreign_product.to_string()).await;
         assert_eq!(status, 422, "{b}: {body}");
-        assert!(body.to_string().contains("cpe:2.3:a:medisys:pas:2.0"), "{b}: {body}");
+        assert!(
+            body.to_string().contains("cpe:2.3:a:medisys:pas:2.0"),
+            "{b}: {body}"
+        );
         let admin = as_role(&app, Role::OrgAdmin).await;
         let second = csaf(id, cve, &["4.2", "4.3"], &[], true, "4.4", "2");
         let (status, _) = revise(&app, &admin, id, &second.to_string()).await;
-        assert_eq!(status, 403, "{b}: a trust's admin does not speak for the supplier");
-        let (_, history) = send(&app, &supplier, "GET", &format!("/api/v1/supplier-advisories/{id}/revisions"), None).await;
-        assert_eq!(history.as_array().map(Vec::len), Some(1), "{b}: nothing kept: {history}");
+        assert_eq!(
+            status, 403,
+            "{b}: a trust's admin does not speak for the supplier"
+        );
+        let (_, history) = send(
+            &app,
+            &supplier,
+            "GET",
+            &format!("/api/v1/supplier-advisories/{id}/revisions"),
+            None,
+        )
+        .await;
+        assert_eq!(
+            history.as_array().map(Vec::len),
+            Some(1),
+            "{b}: nothing kept: {history}"
+        );
 
         // The revision that advances: 4.3 is affected too, the fix is now 4.4.
         let (status, body) = revise(&app, &supplier, id, &second.to_string()).await;
@@ -136,23 +163,53 @@ async fn a_revision_that_advances_reaches_the_newly_exposed_and_tells_the_alerte
         assert_eq!(body["version"], "2", "{b}");
         assert_eq!(body["told"], 1, "{b}: the trust the alert reached");
         let changes = body["changes"].to_string();
-        assert!(changes.contains("Now stated affected: pathlab lims 4.3"), "{b}: {changes}");
-        assert!(changes.contains("New action: Upgrade PathLab LIMS to 4.4"), "{b}: {changes}");
-        assert!(changes.contains("Action withdrawn: Upgrade PathLab LIMS to 4.3"), "{b}: {changes}");
-        let (_, history) = send(&app, &supplier, "GET", &format!("/api/v1/supplier-advisories/{id}/revisions"), None).await;
+        assert!(
+            changes.contains("Now stated affected: pathlab lims 4.3"),
+            "{b}: {changes}"
+        );
+        assert!(
+            changes.contains("New action: Upgrade PathLab LIMS to 4.4"),
+            "{b}: {changes}"
+        );
+        assert!(
+            changes.contains("Action withdrawn: Upgrade PathLab LIMS to 4.3"),
+            "{b}: {changes}"
+        );
+        let (_, history) = send(
+            &app,
+            &supplier,
+            "GET",
+            &format!("/api/v1/supplier-advisories/{id}/revisions"),
+            None,
+        )
+        .await;
         let history = history.as_array().unwrap().clone();
         assert_eq!(history.len(), 2, "{b}");
-        assert_eq!((history[0]["number"].clone(), history[0]["version"].clone()), (json!(1), json!("1")), "{b}");
+        assert_eq!(
+            (history[0]["number"].clone(), history[0]["version"].clone()),
+            (json!(1), json!("1")),
+            "{b}"
+        );
         assert_eq!(history[0]["changes"], json!(["First published"]), "{b}");
         assert_eq!(history[1]["version"], "2", "{b}");
-        let (_, view) = send(&app, &supplier, "GET", &format!("/api/v1/supplier-advisories/{id}"), None).await;
+        let (_, view) = send(
+            &app,
+            &supplier,
+            "GET",
+            &format!("/api/v1/supplier-advisories/{id}"),
+            None,
+        )
+        .await;
         assert_eq!(view["advisory"]["version"], "2", "{b}: {view}");
 
         // The jobs: the alert is extended to the foreign trust (4.3), which gets it as any newly
         // exposed organisation does; the trust's people are told what changed.
         run_due(&app).await;
         assert!(
-            alerts_seen(&app, &foreign).await.iter().any(|a| a["alert"]["id"] == json!(alert)),
+            alerts_seen(&app, &foreign)
+                .await
+                .iter()
+                .any(|a| a["alert"]["id"] == json!(alert)),
             "{b}: the newly exposed organisation has the alert"
         );
         let received = got.lock().unwrap().clone();
@@ -165,12 +222,16 @@ async fn a_revision_that_advances_reaches_the_newly_exposed_and_tells_the_alerte
         };
         let trust_mail = to(&email(&app, Role::OrgMember));
         assert!(
-            trust_mail.iter().any(|m| m.contains("Updated (version 2)") && m.contains("Now stated affected")),
+            trust_mail
+                .iter()
+                .any(|m| m.contains("Updated (version 2)") && m.contains("Now stated affected")),
             "{b}: the trust is told what changed: {trust_mail:?}"
         );
         let foreign_mail = to(&app.world.foreign_admin.email.to_ascii_lowercase());
         assert!(
-            foreign_mail.iter().any(|m| m.contains(&format!("/alerts/{alert}"))),
+            foreign_mail
+                .iter()
+                .any(|m| m.contains(&format!("/alerts/{alert}"))),
             "{b}: the foreign trust gets the alert: {foreign_mail:?}"
         );
         assert!(
@@ -178,7 +239,10 @@ async fn a_revision_that_advances_reaches_the_newly_exposed_and_tells_the_alerte
             "{b}: the newly exposed are not told of changes to what they never had"
         );
         let (_, notices) = send(&app, &member, "GET", "/api/v1/notices", None).await;
-        assert!(notices.to_string().contains("Updated (version 2)"), "{b}: in Ward too: {notices}");
+        assert!(
+            notices.to_string().contains("Updated (version 2)"),
+            "{b}: in Ward too: {notices}"
+        );
     }
 }
 
@@ -209,33 +273,56 @@ async fn a_supplier_statement_of_not_affected_closes_the_exposure_for_every_cust
             let app = &app;
             async move { send(app, &s, "GET", &path, None).await.1 }
         };
-        assert_eq!(open(&foreign, "").await["total"], 1, "{b}: the foreign trust's 4.3 is exposed");
+        assert_eq!(
+            open(&foreign, "").await["total"],
+            1,
+            "{b}: the foreign trust's 4.3 is exposed"
+        );
 
         // Not affected without a justification: refused, naming the product; nothing kept.
         let bare = csaf("PATHLAB-SA-NA-1", cve, &["4.2"], &["4.3"], false, "4.4", "1");
         let (status, body) = upload(&app, &supplier, "SUP001", &bare.to_string(), "").await;
         assert_eq!(status, 422, "{b}: {body}");
         assert!(body.to_string().contains("PathLab LIMS 4.3"), "{b}: {body}");
-        assert!(body.to_string().contains("without a justification"), "{b}: {body}");
+        assert!(
+            body.to_string().contains("without a justification"),
+            "{b}: {body}"
+        );
         assert_eq!(open(&foreign, "").await["total"], 1, "{b}: nothing recorded");
 
         // With its flag: recorded as the supplier's statement, before the alert's targeting.
         let doc = csaf("PATHLAB-SA-NA-1", cve, &["4.2"], &["4.3"], true, "4.4", "1");
         let (status, body) = upload(&app, &supplier, "SUP001", &doc.to_string(), "").await;
         assert_eq!(status, 200, "{b}: {body}");
-        assert_eq!(body["alert"]["organisations"], 1, "{b}: the trust on 4.2 only: {body}");
+        assert_eq!(
+            body["alert"]["organisations"], 1,
+            "{b}: the trust on 4.2 only: {body}"
+        );
         let alert = body["alert"]["alert"].clone();
         assert!(
-            alerts_seen(&app, &foreign).await.iter().all(|a| a["alert"]["id"] != alert),
+            alerts_seen(&app, &foreign)
+                .await
+                .iter()
+                .all(|a| a["alert"]["id"] != alert),
             "{b}: the foreign trust is not alerted"
         );
-        assert_eq!(open(&foreign, "").await["total"], 0, "{b}: its exposure is closed");
+        assert_eq!(
+            open(&foreign, "").await["total"],
+            0,
+            "{b}: its exposure is closed"
+        );
         let all = open(&foreign, "&status=all").await;
         let row = &all["items"][0];
         assert_eq!(row["status"], "not_affected", "{b}: {all}");
-        assert_eq!(row["statement"]["origin"], "supplier", "{b}: shown as the supplier's: {all}");
+        assert_eq!(
+            row["statement"]["origin"], "supplier",
+            "{b}: shown as the supplier's: {all}"
+        );
         assert_eq!(row["statement"]["org"], json!(app.world.supplier), "{b}: {all}");
-        assert_eq!(row["statement"]["justification"], "vulnerable_code_not_present", "{b}: {all}");
+        assert_eq!(
+            row["statement"]["justification"], "vulnerable_code_not_present",
+            "{b}: {all}"
+        );
         assert!(
             open(&member, "").await["total"].as_u64().unwrap_or(0) >= 1,
             "{b}: the trust on 4.2 stays exposed"
@@ -292,9 +379,15 @@ async fn a_cyclonedx_vex_in_xml_is_published_and_its_problems_are_named_by_xml_p
             paths.contains(&"/bom/vulnerabilities/vulnerability[1]/affects".to_owned()),
             "{b}: {body}"
         );
-        assert!(paths.iter().all(|p| p.starts_with("/bom")), "{b}: XML paths only: {paths:?}");
+        assert!(
+            paths.iter().all(|p| p.starts_with("/bom")),
+            "{b}: XML paths only: {paths:?}"
+        );
         let (status, body) = upload(&app, &supplier, "SUP001", "<bom><unclosed></bom>", "").await;
-        assert!(status == 422 || status == 400, "{b}: malformed XML is refused: {status} {body}");
+        assert!(
+            status == 422 || status == 400,
+            "{b}: malformed XML is refused: {status} {body}"
+        );
         let (_, listed) = send(&app, &national, "GET", "/api/v1/supplier-advisories", None).await;
         assert_eq!(listed.as_array().map(Vec::len), Some(0), "{b}: nothing kept");
 
@@ -306,11 +399,17 @@ async fn a_cyclonedx_vex_in_xml_is_published_and_its_problems_are_named_by_xml_p
             &app,
             &supplier,
             "GET",
-            &format!("/api/v1/supplier-advisories/{}", body["advisory"].as_str().unwrap()),
+            &format!(
+                "/api/v1/supplier-advisories/{}",
+                body["advisory"].as_str().unwrap()
+            ),
             None,
         )
         .await;
-        assert_eq!(view["advisory"]["severity"], "high", "{b}: from the 8.1 rating: {view}");
+        assert_eq!(
+            view["advisory"]["severity"], "high",
+            "{b}: from the 8.1 rating: {view}"
+        );
         assert_eq!(
             view["advisory"]["actions"],
             json!(["Apply the PathLab LIMS hotfix HF-2026-09."]),
@@ -332,24 +431,48 @@ async fn an_advisory_under_embargo_is_mailed_to_the_national_team_and_nobody_els
         let form = json!({"title": "LIMS flaw under embargo", "cves": ["CVE-2026-39501"],
                           "product": app.world.product, "fixed_version": "4.3", "severity": "critical",
                           "required_action": "Upgrade", "embargo_until": "2026-06-11"});
-        let (status, held) = send(&app, &supplier, "POST", "/api/v1/suppliers/SUP001/advisories", Some(&form)).await;
+        let (status, held) = send(
+            &app,
+            &supplier,
+            "POST",
+            "/api/v1/suppliers/SUP001/advisories",
+            Some(&form),
+        )
+        .await;
         assert_eq!(status, 200, "{b}: {held}");
         assert_eq!(held["state"], "embargoed", "{b}");
         let id = held["advisory"].as_str().unwrap().to_owned();
-        assert!(got.lock().unwrap().is_empty(), "{b}: nothing is sent while publishing");
-        assert!(run_due(&app).await >= 1, "{b}: the e-mail goes through the job queue");
+        assert!(
+            got.lock().unwrap().is_empty(),
+            "{b}: nothing is sent while publishing"
+        );
+        assert!(
+            run_due(&app).await >= 1,
+            "{b}: the e-mail goes through the job queue"
+        );
         let received = got.lock().unwrap().clone();
         let to: Vec<String> = received.iter().flat_map(|m| m.rcpt.clone()).collect();
-        assert_eq!(to, vec![email(&app, Role::NationalAnalyst)], "{b}: the national team alone");
+        assert_eq!(
+            to,
+            vec![email(&app, Role::NationalAnalyst)],
+            "{b}: the national team alone"
+        );
         let text = received[0].data.replace("=\n", "");
         assert!(text.contains("Under embargo until 2026-06-11"), "{b}: {text}");
         assert!(text.contains(&id), "{b}: {text}");
         let (_, notices) = send(&app, &national, "GET", "/api/v1/notices", None).await;
         assert!(
-            notices.to_string().contains("Supplier advisory under embargo until 2026-06-11"),
+            notices
+                .to_string()
+                .contains("Supplier advisory under embargo until 2026-06-11"),
             "{b}: and in Ward: {notices}"
         );
-        for role in [Role::OrgAdmin, Role::OrgMember, Role::SupplierContact, Role::RegionalLead] {
+        for role in [
+            Role::OrgAdmin,
+            Role::OrgMember,
+            Role::SupplierContact,
+            Role::RegionalLead,
+        ] {
             let s = as_role(&app, role).await;
             let (_, notices) = send(&app, &s, "GET", "/api/v1/notices", None).await;
             assert!(

@@ -34,7 +34,8 @@ pub(super) fn allowed(route: (&str, &str), role: Role, own: bool) -> bool {
         ("GET", "/api/v1/supplier-advisories/{id}/revisions") => national || (supplier && own),
         (
             "POST",
-            "/api/v1/supplier-advisories/{id}/revisions" | "/api/v1/supplier-advisories/{id}/revisions/upload",
+            "/api/v1/supplier-advisories/{id}/revisions"
+            | "/api/v1/supplier-advisories/{id}/revisions/upload",
         ) => supplier && own,
         // The organisation's own admins decide; nobody else, the national team included.
         ("GET" | "PUT", "/api/v1/orgs/{id}/naming-consent") => role == OrgAdmin && own,
@@ -172,7 +173,8 @@ pub(super) async fn call(
                            "versions": ["4.2"], "severity": "high"}),
                 ),
                 _ => {
-                    let mut d = ward_testkit::supplier_documents::csaf_advisory(&id, "CVE-2099-7001", "4.2", "4.3");
+                    let mut d =
+                        ward_testkit::supplier_documents::csaf_advisory(&id, "CVE-2099-7001", "4.2", "4.3");
                     d["document"]["tracking"]["version"] = json!("2");
                     j(d)
                 }
