@@ -193,6 +193,9 @@ pub enum DeliveryAbout {
     CertificateReminder,
     /// A person's daily digest of notices.
     Digest,
+    /// A supplier's advisory: its arrival under embargo (to the national team) or a revision (to
+    /// the organisations its alert reached).
+    SupplierAdvisory,
 }
 
 impl DeliveryAbout {
@@ -206,6 +209,7 @@ impl DeliveryAbout {
             Self::IncidentReminder => "Incident reminder",
             Self::CertificateReminder => "Certificate reminder",
             Self::Digest => "Daily digest",
+            Self::SupplierAdvisory => "Supplier advisory",
         }
     }
 
@@ -217,6 +221,7 @@ impl DeliveryAbout {
             (Self::IncidentReminder, _) => "incident.reminder.dead",
             (Self::CertificateReminder, _) => "certificate.reminder.dead",
             (Self::Digest, _) => "notice.digest.dead",
+            (Self::SupplierAdvisory, _) => "supplier_advisory.email.dead",
         }
     }
 }

@@ -57,6 +57,13 @@ pub fn parse_cyclonedx_xml(file: &str, text: &str) -> Result<Doc<Sbom>, FeedErro
 
 /// Parse a CycloneDX XML document within `limits`.
 pub fn parse_cyclonedx_xml_with(file: &str, text: &str, limits: &Limits) -> Result<Doc<Sbom>, FeedError> {
+    crate::cyclonedx::from_value(file, &bom_value_with(file, text, limits)?)
+}
+
+/// A CycloneDX XML document rewritten into the JSON format's shape, within `limits`: what
+/// [`crate::cyclonedx`] reads, and what a supplier's VEX in XML is checked as
+/// ([`crate::supplier_document`]).
+pub fn bom_value_with(file: &str, text: &str, limits: &Limits) -> Result<Value, FeedError> {
     let root = read_tree(file, text, limits)?;
     if root.name != "bom" {
         return Err(FeedError::Format {
@@ -68,7 +75,7 @@ pub fn parse_cyclonedx_xml_with(file: &str, text: &str, limits: &Limits) -> Resu
             ),
         });
     }
-    crate::cyclonedx::from_value(file, &bom_to_json(&root))
+    Ok(bom_to_json(&root))
 }
 
 fn read_tree(file: &str, text: &str, limits: &Limits) -> Result<Element, FeedError> {
@@ -187,6 +194,14 @@ fn bom_to_json(bom: &Element) -> Value {
     let mut out = Map::new();
     out.insert("bomFormat".into(), json!("CycloneDX"));
     out.insert("specVersion".into(), text(spec_version));
+    // The BOM's revision: a number when it reads as one, else the text, for the reader to refuse.
+    if let Some(v) = bom.attribute("version") {
+        let version = v
+            .trim()
+            .parse::<u64>()
+            .map_or_else(|_| Value::String(v.to_owned()), |n| json!(n));
+        out.insert("version".into(), version);
+    }
     out.insert(
         "serialNumber".into(),
         text(bom.attribute("serialNumber").map(str::to_owned)),
@@ -250,6 +265,35 @@ fn component(c: &Element) -> Value {
 fn vulnerability(v: &Element) -> Value {
     let mut m = Map::new();
     m.insert("id".into(), text(v.text_of("id")));
+    for key in ["description", "detail", "recommendation"] {
+        m.insert(key.into(), text(v.text_of(key)));
+    }
+    if let Some(ratings) = v.child("ratings") {
+        let list: Vec<Value> = ratings
+            .children("rating")
+            .map(|r| {
+                // A score that is not a number stays text, for the reader to refuse.
+                let score = r.text_of("score").map(|s| match s.parse::<f64>() {
+                    Ok(n) if n.is_finite() => json!(n),
+                    _ => Value::String(s),
+                });
+                json!({
+                    "score": score,
+                    "severity": r.text_of("severity"),
+                    "method": r.text_of("method"),
+                    "vector": r.text_of("vector"),
+                })
+            })
+            .collect();
+        m.insert("ratings".into(), Value::Array(list));
+    }
+    if let Some(advisories) = v.child("advisories") {
+        let list: Vec<Value> = advisories
+            .children("advisory")
+            .map(|a| json!({ "title": a.text_of("title"), "url": a.text_of("url") }))
+            .collect();
+        m.insert("advisories".into(), Value::Array(list));
+    }
     if let Some(refs) = v.child("references") {
         let list: Vec<Value> = refs
             .children("reference")

@@ -27,12 +27,25 @@ pub enum SupplierDocumentKind {
     CycloneDxVex,
 }
 
+/// How the document is written. A CycloneDX VEX may be JSON or XML; CSAF is JSON only. The
+/// problems of an XML document are located by an XPath-like path
+/// (`/bom/vulnerabilities/vulnerability[1]/affects`), those of JSON by a JSON pointer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentSyntax {
+    Json,
+    Xml,
+}
+
 /// What a valid document says.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SupplierDocument {
     pub kind: SupplierDocumentKind,
+    pub syntax: DocumentSyntax,
     /// The document's own id: the CSAF tracking id (none for CycloneDX).
     pub id: Option<String>,
+    /// The document's revision: the CSAF `/document/tracking/version`, the CycloneDX `version`
+    /// (an integer; none when the document leaves it out, which CycloneDX reads as 1).
+    pub version: Option<String>,
     /// The CSAF title (none for CycloneDX).
     pub title: Option<String>,
     /// The CSAF summary note, or the first CycloneDX vulnerability's description.
@@ -134,19 +147,50 @@ fn obj(v: Option<&Value>) -> Option<&Map<String, Value>> {
     v.and_then(Value::as_object)
 }
 
-/// Read an uploaded supplier advisory: CSAF 2.0 or CycloneDX VEX JSON, and nothing else, within
-/// `limits` (bytes, nodes and deadline).
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// Whether the first byte that is not white space (after a byte-order mark) opens an element.
+fn looks_like_xml(bytes: &[u8]) -> bool {
+    bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(bytes)
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        == Some(&b'<')
+}
+
+/// Read an uploaded supplier advisory: CSAF 2.0 (JSON), or a CycloneDX VEX in JSON or XML, plain
+/// or gzip-compressed, and nothing else, within `limits` (bytes after decompression, nodes and
+/// deadline).
 pub fn read_supplier_document(
     file: &str,
     bytes: &[u8],
     limits: &Limits,
 ) -> Result<SupplierDocument, SupplierDocumentError> {
+    if bytes.starts_with(&GZIP_MAGIC) {
+        let data = crate::limits::gunzip(file, bytes, limits).map_err(SupplierDocumentError::Unreadable)?;
+        if data.starts_with(&GZIP_MAGIC) {
+            return Err(SupplierDocumentError::Unreadable(FeedError::Format {
+                file: file.to_owned(),
+                expected: "a CSAF 2.0 document or a CycloneDX VEX",
+                reason: "gzip inside gzip is not read".to_owned(),
+            }));
+        }
+        return read_plain(file, &data, limits);
+    }
+    read_plain(file, bytes, limits)
+}
+
+fn read_plain(file: &str, bytes: &[u8], limits: &Limits) -> Result<SupplierDocument, SupplierDocumentError> {
     if bytes.len() as u64 > limits.max_bytes {
         return Err(SupplierDocumentError::Unreadable(FeedError::TooLarge {
             file: file.to_owned(),
             limit: "expanded bytes",
             reason: format!("{} bytes, more than {} allowed", bytes.len(), limits.max_bytes),
         }));
+    }
+    if looks_like_xml(bytes) {
+        return read_xml(file, bytes, limits);
     }
     let value =
         crate::json::parse_bytes_with(file, bytes, limits).map_err(SupplierDocumentError::Unreadable)?;
@@ -179,6 +223,95 @@ pub fn read_supplier_document(
         Some(d) if c.problems.is_empty() => Ok(d),
         _ => Err(SupplierDocumentError::Invalid(c.problems)),
     }
+}
+
+/// A CycloneDX VEX in XML: rewritten into the JSON shape and checked as JSON is, each problem's
+/// JSON pointer then given as the XML path it stands for.
+fn read_xml(file: &str, bytes: &[u8], limits: &Limits) -> Result<SupplierDocument, SupplierDocumentError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        SupplierDocumentError::Unreadable(FeedError::Syntax {
+            file: file.to_owned(),
+            at: format!("byte {}", e.valid_up_to()),
+            reason: "not UTF-8".to_owned(),
+        })
+    })?;
+    let value = crate::cyclonedx_xml::bom_value_with(file, text, limits)
+        .map_err(SupplierDocumentError::Unreadable)?;
+    let mut c = Checker {
+        file: file.to_owned(),
+        problems: Vec::new(),
+    };
+    let doc = cyclonedx(&mut c, file, &value);
+    limits
+        .check_deadline(file)
+        .map_err(SupplierDocumentError::Unreadable)?;
+    match doc {
+        Some(mut d) if c.problems.is_empty() => {
+            d.syntax = DocumentSyntax::Xml;
+            Ok(d)
+        }
+        _ => Err(SupplierDocumentError::Invalid(
+            c.problems
+                .into_iter()
+                .map(|mut p| {
+                    if p.path == "/specVersion" {
+                        p.reason = "the namespace must be http://cyclonedx.org/schema/bom/1.4, 1.5 or 1.6"
+                            .to_owned();
+                    }
+                    p.path = xml_path(&p.path);
+                    p
+                })
+                .collect(),
+        )),
+    }
+}
+
+/// The XML names of a JSON list: the wrapping element and the element of each item.
+fn xml_list(list: &str) -> Option<(&'static str, &'static str)> {
+    Some(match list {
+        "vulnerabilities" => ("vulnerabilities", "vulnerability"),
+        "components" => ("components", "component"),
+        "affects" => ("affects", "target"),
+        "versions" => ("versions", "version"),
+        "ratings" => ("ratings", "rating"),
+        "advisories" => ("advisories", "advisory"),
+        "references" => ("references", "reference"),
+        "response" => ("responses", "response"),
+        "dependencies" => ("dependencies", "dependency"),
+        _ => return None,
+    })
+}
+
+/// The XML path standing for a JSON pointer of the rewritten document: `/vulnerabilities/0/affects`
+/// is `/bom/vulnerabilities/vulnerability[1]/affects` (positions count from 1, as in XPath);
+/// `bomFormat` and `specVersion` are the root element and its namespace, `bom-ref` an attribute.
+pub fn xml_path(pointer: &str) -> String {
+    let mut out = String::from("/bom");
+    let mut segments = pointer.split('/').skip(1).peekable();
+    while let Some(segment) = segments.next() {
+        match (segment, xml_list(segment)) {
+            ("" | "bomFormat", _) => {}
+            ("specVersion", _) => out.push_str("/@xmlns"),
+            ("bom-ref", _) => out.push_str("/@bom-ref"),
+            ("version" | "serialNumber", _) if out == "/bom" => {
+                out.push_str("/@");
+                out.push_str(segment);
+            }
+            (_, Some((wrapper, item))) => {
+                out.push('/');
+                out.push_str(wrapper);
+                if let Some(i) = segments.peek().and_then(|i| i.parse::<usize>().ok()) {
+                    segments.next();
+                    out.push_str(&format!("/{item}[{}]", i + 1));
+                }
+            }
+            (other, None) => {
+                out.push('/');
+                out.push_str(other);
+            }
+        }
+    }
+    out
 }
 
 /// Every problem the lenient parser met refuses the document.
@@ -255,7 +388,10 @@ fn csaf(c: &mut Checker, file: &str, value: &Value) -> Option<SupplierDocument> 
             format!("'{other}' is not a CSAF status"),
         ),
     }
-    for key in ["version", "initial_release_date", "current_release_date"] {
+    let version = c
+        .required_str(tracking, "/document/tracking", "version")
+        .map(str::to_owned);
+    for key in ["initial_release_date", "current_release_date"] {
         c.required_str(tracking, "/document/tracking", key);
     }
     match tracking.and_then(|t| t.get("revision_history")) {
@@ -324,7 +460,9 @@ fn csaf(c: &mut Checker, file: &str, value: &Value) -> Option<SupplierDocument> 
         .reduce(f64::max);
     Some(SupplierDocument {
         kind: SupplierDocumentKind::Csaf,
+        syntax: DocumentSyntax::Json,
         id,
+        version,
         title,
         summary: parsed.advisory.details.clone(),
         cves,
@@ -349,6 +487,14 @@ fn cyclonedx(c: &mut Checker, file: &str, value: &Value) -> Option<SupplierDocum
             format!("'{other}': VEX is read from CycloneDX 1.4, 1.5 and 1.6"),
         ),
     }
+    let version = match root.and_then(|r| r.get("version")) {
+        None | Some(Value::Null) => None,
+        Some(Value::Number(n)) if n.as_u64().is_some_and(|n| n >= 1) => Some(n.to_string()),
+        Some(_) => {
+            c.bad("/version", "the BOM's version is a whole number from 1");
+            None
+        }
+    };
     let vulns = value.get("vulnerabilities").and_then(Value::as_array);
     if vulns.is_none_or(Vec::is_empty) {
         c.bad("/vulnerabilities", "must list at least one vulnerability");
@@ -404,7 +550,9 @@ fn cyclonedx(c: &mut Checker, file: &str, value: &Value) -> Option<SupplierDocum
     let cves = cves_of(c, &sbom.vex, &named);
     Some(SupplierDocument {
         kind: SupplierDocumentKind::CycloneDxVex,
+        syntax: DocumentSyntax::Json,
         id: None,
+        version,
         title: None,
         summary,
         cves,
@@ -442,6 +590,111 @@ mod tests {
             panic!("invalid expected")
         };
         assert_eq!(p[0].path, "");
+    }
+
+    #[test]
+    fn json_pointers_become_xml_paths() {
+        assert_eq!(
+            xml_path("/vulnerabilities/0/affects"),
+            "/bom/vulnerabilities/vulnerability[1]/affects"
+        );
+        assert_eq!(
+            xml_path("/vulnerabilities/2/affects/1/versions/0"),
+            "/bom/vulnerabilities/vulnerability[3]/affects/target[2]/versions/version[1]"
+        );
+        assert_eq!(
+            xml_path("/vulnerabilities/0/analysis/state"),
+            "/bom/vulnerabilities/vulnerability[1]/analysis/state"
+        );
+        assert_eq!(xml_path("/specVersion"), "/bom/@xmlns");
+        assert_eq!(xml_path(""), "/bom");
+        assert_eq!(xml_path("/version"), "/bom/@version");
+        assert_eq!(
+            xml_path("/components/3/bom-ref"),
+            "/bom/components/component[4]/@bom-ref"
+        );
+    }
+
+    const VEX_XML: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<bom xmlns="http://cyclonedx.org/schema/bom/1.5" version="3">
+  <components>
+    <component type="application" bom-ref="lims">
+      <name>LIMS</name>
+      <cpe>cpe:2.3:a:pathlab:lims:*:*:*:*:*:*:*:*</cpe>
+    </component>
+  </components>
+  <vulnerabilities>
+    <vulnerability>
+      <id>CVE-2026-41001</id>
+      <description>A flaw in the results interface.</description>
+      <recommendation>Upgrade to 4.3</recommendation>
+      <ratings><rating><score>9.1</score><severity>critical</severity><method>CVSSv31</method></rating></ratings>
+      <advisories><advisory><url>https://pathlab.example/sa/1</url></advisory></advisories>
+      <analysis><state>exploitable</state></analysis>
+      <affects>
+        <target><ref>lims</ref><versions><version><version>4.2</version></version></versions></target>
+      </affects>
+    </vulnerability>
+    <vulnerability>
+      <id>CVE-2026-41002</id>
+      <analysis><state>not_affected</state><justification>code_not_reachable</justification></analysis>
+      <affects><target><ref>lims</ref></target></affects>
+    </vulnerability>
+  </vulnerabilities>
+</bom>"#;
+
+    #[test]
+    fn a_cyclonedx_vex_in_xml_reads_as_its_json_would() {
+        let doc = read_supplier_document("vex.xml", VEX_XML.as_bytes(), &Limits::default()).unwrap();
+        assert_eq!(doc.kind, SupplierDocumentKind::CycloneDxVex);
+        assert_eq!(doc.syntax, DocumentSyntax::Xml);
+        assert_eq!(doc.version.as_deref(), Some("3"));
+        assert_eq!(doc.cves, ["CVE-2026-41001", "CVE-2026-41002"]);
+        assert_eq!(doc.highest_score, Some(9.1));
+        assert_eq!(doc.actions, ["Upgrade to 4.3"]);
+        assert_eq!(doc.references, ["https://pathlab.example/sa/1"]);
+        assert_eq!(doc.summary.as_deref(), Some("A flaw in the results interface."));
+        assert_eq!(doc.statements.len(), 2);
+        assert_eq!(doc.statements[1].status, ward_core::vuln::VexStatus::NotAffected);
+    }
+
+    #[test]
+    fn an_invalid_xml_vex_names_each_problem_by_its_xml_path() {
+        let bad = VEX_XML
+            .replace("<state>exploitable</state>", "<state>sort_of</state>")
+            .replace("<affects><target><ref>lims</ref></target></affects>", "");
+        let err = read_supplier_document("vex.xml", bad.as_bytes(), &Limits::default()).unwrap_err();
+        let SupplierDocumentError::Invalid(problems) = err else {
+            panic!("invalid expected, got {err:?}")
+        };
+        let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+        assert!(
+            paths.contains(&"/bom/vulnerabilities/vulnerability[2]/affects"),
+            "{problems:?}"
+        );
+        assert!(paths.iter().all(|p| p.starts_with("/bom")), "{problems:?}");
+        let unversioned = VEX_XML.replace("http://cyclonedx.org/schema/bom/1.5", "urn:other");
+        let err = read_supplier_document("vex.xml", unversioned.as_bytes(), &Limits::default()).unwrap_err();
+        let SupplierDocumentError::Invalid(problems) = err else {
+            panic!("invalid expected, got {err:?}")
+        };
+        assert_eq!(problems[0].path, "/bom/@xmlns");
+    }
+
+    #[test]
+    fn a_gzipped_document_is_bounded_after_decompression() {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(VEX_XML.as_bytes()).unwrap();
+        let packed = gz.finish().unwrap();
+        assert!(read_supplier_document("vex.xml.gz", &packed, &Limits::default()).is_ok());
+        let small = Limits::default().with_max_bytes(VEX_XML.len() as u64 - 1);
+        assert!(packed.len() < VEX_XML.len());
+        let err = read_supplier_document("vex.xml.gz", &packed, &small).unwrap_err();
+        assert!(matches!(
+            err,
+            SupplierDocumentError::Unreadable(FeedError::TooLarge { .. })
+        ));
     }
 
     #[test]

@@ -32,6 +32,8 @@
 //! * technology assessments name an organisation (and a supplier, when they do) in the backup,
 //!   their assessors, requesters and findings' recorders are users in the backup, their enums
 //!   parse, and a finding links a risk exactly when it is recorded as one;
+//! * supplier advisory revisions: severity and format parse, the advisory reads back with the
+//!   row's advisory id, and what is stated not affected, the changes and actions are JSON lists;
 //! * the audit chain verifies under this instance's key, so its head can be signed again.
 //!
 //! Backends feed each parsed row in file order ([`RestoreChecker::row`]) and call
@@ -383,6 +385,22 @@ impl RestoreChecker {
             "tech_remediation_actions" => {
                 self.org_kind(line, table, row, "org_id")?;
                 parses::<ward_core::tech_assessment::RemediationStatus>(line, table, row, "status")?;
+            }
+            "supplier_advisory_revisions" => {
+                parses::<ward_core::alert::Severity>(line, table, row, "severity")?;
+                parses::<ward_core::supplier::advisory::AdvisoryFormat>(line, table, row, "format")?;
+                let advisory = text(row, "advisory").unwrap_or_default();
+                let parsed: ward_core::vuln::Advisory = serde_json::from_str(advisory)
+                    .map_err(|_| Self::bad(line, table, "advisory is not an advisory Ward can read"))?;
+                if Some(parsed.id.as_str()) != text(row, "advisory_id") {
+                    return Err(Self::bad(line, table, "advisory carries another id than its row"));
+                }
+                for column in ["not_affected", "changes", "actions"] {
+                    let list = text(row, column).unwrap_or_default();
+                    if serde_json::from_str::<Vec<serde_json::Value>>(list).is_err() {
+                        return Err(Self::bad(line, table, format!("{column} is not a JSON list")));
+                    }
+                }
             }
             "vex_statements" if row.get("org_id").is_some_and(|v| !v.is_null()) => {
                 self.org_kind(line, table, row, "org_id")?;

@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use jiff::Timestamp;
 use jiff::civil::Date;
-use ward_core::supplier::advisory::{NamingConsent, SupplierAdvisory};
+use ward_core::supplier::advisory::{AdvisoryRevision, NamingConsent, SupplierAdvisory};
 use ward_core::{AlertId, OrgId};
 
 use crate::{AuditMeta, Scope, StoreResult};
@@ -13,8 +13,8 @@ use crate::{AuditMeta, Scope, StoreResult};
 /// against the advisory's supplier (or the consenting organisation); outside it, not found.
 #[async_trait]
 pub trait SupplierAdvisoryStore: Send + Sync {
-    /// Keep a new advisory (audited as `supplier_advisory.publish`). Its supplier must be a
-    /// supplier inside the scope; an id already kept is refused.
+    /// Keep a new advisory (audited as `supplier_advisory.publish`), with its first revision. Its
+    /// supplier must be a supplier inside the scope; an id already kept is refused.
     async fn create_supplier_advisory(
         &self,
         scope: &Scope,
@@ -40,6 +40,23 @@ pub trait SupplierAdvisoryStore: Send + Sync {
     async fn set_supplier_advisory_alert(&self, id: &str, alert: AlertId) -> StoreResult<()>;
     /// Embargoed advisories whose date is `day` or earlier (a system read for the release job).
     async fn supplier_advisories_due(&self, day: Date) -> StoreResult<Vec<SupplierAdvisory>>;
+    /// Keep a new revision of an advisory of a supplier inside the scope and make it the
+    /// advisory's current one (title, severity, format, advisory, actions, version, not affected),
+    /// in one transaction audited as `supplier_advisory.revise`. Its number must be one more than
+    /// the latest kept, else a conflict (another revision came first) and nothing is written.
+    async fn revise_supplier_advisory(
+        &self,
+        scope: &Scope,
+        revision: &AdvisoryRevision,
+        audit: &AuditMeta,
+    ) -> StoreResult<()>;
+    /// The revisions of an advisory of a supplier inside the scope, oldest first (not found
+    /// outside it).
+    async fn supplier_advisory_revisions(
+        &self,
+        scope: &Scope,
+        id: &str,
+    ) -> StoreResult<Vec<AdvisoryRevision>>;
     /// Record whether an organisation inside the scope may be named to suppliers (audited as
     /// `org.naming_consent`).
     async fn set_naming_consent(

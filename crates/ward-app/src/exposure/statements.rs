@@ -46,7 +46,7 @@ pub struct VexInput {
     pub detail: Option<String>,
 }
 
-fn check(input: &VexInput) -> Result<VexStatement, Vec<FieldProblem>> {
+pub(crate) fn check(input: &VexInput) -> Result<VexStatement, Vec<FieldProblem>> {
     let mut problems = Vec::new();
     let mut problem = |path: &str, message: String| {
         problems.push(FieldProblem {
@@ -124,25 +124,57 @@ impl App {
     /// ([`crate::products::uncovered_identifier`]); otherwise 422 naming the identifier.
     pub async fn state_vex(&self, actor: &Actor, input: &VexInput) -> AppResult<VulnCounts> {
         let scope = authorise_on(self.store(), actor, Action::StateVex, input.org, self.now()).await?;
-        let statement = check(input).map_err(AppError::Invalid)?;
-        let org = self.store().get_org(&scope, input.org).await?;
-        if org.kind == OrgKind::Supplier {
-            let confirmed = self.confirmed_products(Some(input.org)).await?;
-            if let Some((field, identifier)) =
-                crate::products::uncovered_identifier(&confirmed, &statement.product)
-            {
+        self.record_vex(
+            &scope,
+            input.org,
+            std::slice::from_ref(input),
+            &actor.audit(self.now()),
+        )
+        .await
+    }
+
+    /// [`App::state_vex`] once authorised, for several statements of one organisation `org` at
+    /// once (one audit record): each is checked, a supplier's against its confirmed products,
+    /// and they are kept together or not at all. A supplier's advisory records what it states not
+    /// affected through here when it is released (its publisher was authorised to state VEX for
+    /// the supplier when publishing).
+    pub(crate) async fn record_vex(
+        &self,
+        scope: &ward_store::Scope,
+        org: OrgId,
+        inputs: &[VexInput],
+        meta: &ward_store::AuditMeta,
+    ) -> AppResult<VulnCounts> {
+        let mut statements = Vec::with_capacity(inputs.len());
+        for input in inputs {
+            if input.org != org {
                 return Err(AppError::invalid(
-                    field,
-                    format!(
-                        "{identifier} is not an identifier of one of your organisation's confirmed products; \
-                         a supplier speaks only for its own products once the national team has confirmed them"
-                    ),
+                    "org",
+                    "every statement is the same organisation's",
                 ));
+            }
+            statements.push(check(input).map_err(AppError::Invalid)?);
+        }
+        let found = self.store().get_org(scope, org).await?;
+        if found.kind == OrgKind::Supplier {
+            let confirmed = self.confirmed_products(Some(org)).await?;
+            for statement in &statements {
+                if let Some((field, identifier)) =
+                    crate::products::uncovered_identifier(&confirmed, &statement.product)
+                {
+                    return Err(AppError::invalid(
+                        field,
+                        format!(
+                            "{identifier} is not an identifier of one of your organisation's confirmed products; \
+                             a supplier speaks only for its own products once the national team has confirmed them"
+                        ),
+                    ));
+                }
             }
         }
         let counts = self
             .store()
-            .upsert_vex(&scope, Some(input.org), &[statement], &actor.audit(self.now()))
+            .upsert_vex(scope, Some(org), &statements, meta)
             .await?;
         self.exposure_changed();
         Ok(counts)

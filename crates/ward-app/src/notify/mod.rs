@@ -387,6 +387,17 @@ impl crate::jobs::JobHandler for EmailJob {
             }
             return result;
         }
+        // A supplier advisory's arrival under embargo, or a revision of one.
+        if job.payload.get("supplier_advisory").is_some() {
+            let p: crate::supplier_advisories::AdvisoryEmail = serde_json::from_value(job.payload.clone())
+                .map_err(|e| format!("bad notify.email payload: {e}"))?;
+            let result = app.send_advisory_email(&mail, &p).await;
+            if let Err(msg) = &result {
+                let about = (DeliveryAbout::SupplierAdvisory, None, p.org);
+                dead_delivery_if_final(app, job, about, format!("user {}", p.user), msg).await;
+            }
+            return result;
+        }
         let p: EmailPayload = serde_json::from_value(job.payload.clone())
             .map_err(|e| format!("bad notify.email payload: {e}"))?;
         let result = app.send_alert_email(&mail, &p).await;

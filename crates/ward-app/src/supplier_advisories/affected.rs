@@ -146,6 +146,30 @@ pub fn product_criteria(product: &ProductRef) -> Result<Vec<CpeMatch>, String> {
     Ok(vec![cpe.stated()])
 }
 
+/// The CPE a supplier's "not affected" statement is recorded under: with the stated version, or
+/// as stated (its own version, or `*`: every version) when none is given. A range cannot be one
+/// VEX statement, so it is refused with the reason.
+pub fn not_affected_cpe(product: &ProductRef) -> Result<String, String> {
+    let Some(text) = product.cpe.as_deref() else {
+        return Err("the product has no CPE".into());
+    };
+    let cpe = Named::parse(text)?;
+    if let Some(range) = product.version_range.as_deref() {
+        return Err(format!(
+            "'{range}': say which versions are not affected one by one (a range cannot be stated not affected)"
+        ));
+    }
+    match product
+        .version
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+    {
+        Some(v) => Ok(cpe.exact(v).criteria),
+        None => Ok(cpe.stated().criteria),
+    }
+}
+
 /// The affected entries of `statements` (only those saying a product is affected count): one per
 /// statement, its criteria deduplicated. A statement whose versions cannot be used is a problem
 /// naming it.

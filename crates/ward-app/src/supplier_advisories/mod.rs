@@ -21,7 +21,12 @@
 //!   that agreed to be named (their admins' choice, [`App::set_naming_consent`]).
 
 pub mod affected;
+mod mail;
+mod not_affected;
+
+pub(crate) use mail::AdvisoryEmail;
 pub mod progress;
+pub mod revisions;
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -31,8 +36,8 @@ use ward_core::audit::AuditActor;
 use ward_core::job::{Job, JobKind};
 use ward_core::org::OrgKind;
 use ward_core::supplier::advisory::{AdvisoryFormat, AdvisoryState, SupplierAdvisory};
-use ward_core::vuln::{Advisory, AdvisorySource, ProductRef, Reference};
-use ward_feeds::supplier_document::{SupplierDocumentKind, is_cve_id};
+use ward_core::vuln::{Advisory, AdvisorySource, ProductRef, Reference, VexStatement};
+use ward_feeds::supplier_document::{DocumentSyntax, SupplierDocumentKind, is_cve_id};
 use ward_feeds::{SupplierDocument, SupplierDocumentError};
 use ward_store::{AuditMeta, Scope};
 
@@ -70,6 +75,10 @@ pub struct AdvisoryForm {
     #[serde(default)]
     #[schema(value_type = Option<String>, format = Date)]
     pub embargo_until: Option<Date>,
+    /// The advisory's version: `1` by default when first published; a revision's must come after
+    /// the current one (by default, the next whole number).
+    #[serde(default)]
+    pub version: Option<String>,
 }
 
 /// What goes with an uploaded document (query parameters on the API, fields on the page).
@@ -124,6 +133,20 @@ struct Drafted {
     advisory: Advisory,
     actions: Vec<String>,
     embargo_until: Option<Date>,
+    /// The version the submission gives (none: the form's default).
+    version: Option<String>,
+    /// Where the version is given, to name it in a refusal.
+    version_path: &'static str,
+    /// The statements that products are not affected.
+    not_affected: Vec<VexStatement>,
+}
+
+/// How a claimed release went.
+enum Release {
+    /// This call released it: the alert issued, if the advisory states anything affected.
+    Claimed(Option<Issued>),
+    /// Another replica or person had released it already.
+    AlreadyReleased,
 }
 
 fn problem(path: impl Into<String>, message: impl Into<String>) -> FieldProblem {
@@ -212,33 +235,20 @@ impl App {
             other => other,
         })?;
         let confirmed = self.confirmed_products(Some(supplier)).await?;
-        let drafted = match submission {
-            Submission::Form(form) => self.draft_from_form(&confirmed, form).await?,
-            Submission::Document { file, bytes, options } => {
-                let permit = self.heavy_permit()?;
-                let name = file.clone();
-                let doc = self
-                    .parse_off_workers(&permit, &file, move |limits| {
-                        ward_feeds::read_supplier_document(&name, bytes.as_ref(), limits).map_err(|e| match e
-                        {
-                            SupplierDocumentError::Unreadable(e) => feed_error(e),
-                            SupplierDocumentError::Invalid(problems) => AppError::Invalid(
-                                problems
-                                    .into_iter()
-                                    .map(|p| {
-                                        problem(if p.path.is_empty() { "/".into() } else { p.path }, p.reason)
-                                    })
-                                    .collect(),
-                            ),
-                        })
-                    })
-                    .await?;
-                drop(permit);
-                self.draft_from_document(&confirmed, doc, options)?
-            }
-        };
+        let drafted = self.draft(&confirmed, submission).await?;
+        if !drafted.not_affected.is_empty() {
+            // What it states not affected becomes the supplier's VEX: the publisher must be one
+            // who may state it.
+            authorise_on(self.store(), actor, Action::StateVex, supplier, now).await?;
+        }
         let id = match drafted.id.clone() {
             Some(id) => {
+                if self.store().get_supplier_advisory(&scope, &id).await.is_ok() {
+                    return Err(AppError::Conflict(format!(
+                        "id: {id} is already published: send this document as a revision of it \
+                         (POST /api/v1/supplier-advisories/{id}/revisions/upload)"
+                    )));
+                }
                 let index = self.exposure_index().await?;
                 if !index.advisories_named(&id).is_empty() {
                     return Err(AppError::Conflict(format!(
@@ -271,6 +281,8 @@ impl App {
             format: drafted.format,
             advisory,
             actions: drafted.actions,
+            version: drafted.version.unwrap_or_else(|| "1".to_owned()),
+            not_affected: drafted.not_affected,
             embargo_until: drafted.embargo_until,
             published_by: actor.audit_actor().principal,
             published_at: now,
@@ -281,22 +293,65 @@ impl App {
         self.store()
             .create_supplier_advisory(&scope, &record, &actor.audit(now))
             .await?;
-        let alert = if record.embargo_until.is_some() {
-            None
+        let (state, alert) = if record.embargo_until.is_some() {
+            // The national team is told at once, in Ward and by e-mail (through the job queue).
+            self.tell_national_of_embargo_logged(&record).await;
+            (AdvisoryState::Embargoed, None)
         } else {
-            self.release(&record, &actor.audit(now)).await?
+            match self.release(&record, &actor.audit(now)).await? {
+                Release::Claimed(alert) => (AdvisoryState::Released, alert),
+                Release::AlreadyReleased => (AdvisoryState::Released, None),
+            }
         };
         Ok(Published {
             advisory: id,
-            state: if alert.is_some() {
-                AdvisoryState::Released
-            } else {
-                AdvisoryState::Embargoed
-            },
+            state,
             embargo_until: record.embargo_until,
             cves: record.advisory.aliases.clone(),
             alert,
         })
+    }
+
+    /// Read and check a submission against the supplier's confirmed products.
+    async fn draft<B>(
+        &self,
+        confirmed: &[ward_core::supplier::Product],
+        submission: Submission<B>,
+    ) -> AppResult<Drafted>
+    where
+        B: AsRef<[u8]> + Send + 'static,
+    {
+        match submission {
+            Submission::Form(form) => self.draft_from_form(confirmed, form).await,
+            Submission::Document { file, bytes, options } => {
+                let doc = self.read_document(file, bytes).await?;
+                self.draft_from_document(confirmed, doc, options)
+            }
+        }
+    }
+
+    /// Parse an uploaded document off the async workers, within the parse limits.
+    async fn read_document<B>(&self, file: String, bytes: B) -> AppResult<SupplierDocument>
+    where
+        B: AsRef<[u8]> + Send + 'static,
+    {
+        let permit = self.heavy_permit()?;
+        let name = file.clone();
+        let doc = self
+            .parse_off_workers(&permit, &file, move |limits| {
+                ward_feeds::read_supplier_document(&name, bytes.as_ref(), limits).map_err(|e| match e {
+                    SupplierDocumentError::Unreadable(e) => feed_error(e),
+                    SupplierDocumentError::Invalid(problems) => AppError::Invalid(
+                        problems
+                            .into_iter()
+                            .map(|p| problem(if p.path.is_empty() { "/".into() } else { p.path }, p.reason))
+                            .collect(),
+                    ),
+                })
+            })
+            .await?;
+        drop(permit);
+        Ok(doc)
     }
 
     async fn draft_from_form(
@@ -388,6 +443,12 @@ impl App {
             advisory,
             actions,
             embargo_until: form.embargo_until,
+            version: form
+                .version
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty()),
+            version_path: "version",
+            not_affected: Vec::new(),
         })
     }
 
@@ -398,9 +459,10 @@ impl App {
         options: UploadOptions,
     ) -> AppResult<Drafted> {
         let mut problems = Vec::new();
-        let root = match doc.kind {
-            SupplierDocumentKind::Csaf => "/product_tree",
-            SupplierDocumentKind::CycloneDxVex => "/components",
+        let root = match (doc.kind, doc.syntax) {
+            (SupplierDocumentKind::Csaf, _) => "/product_tree",
+            (SupplierDocumentKind::CycloneDxVex, DocumentSyntax::Json) => "/components",
+            (SupplierDocumentKind::CycloneDxVex, DocumentSyntax::Xml) => "/bom/components",
         };
         // Every product named, whatever its status: the supplier speaks for its own only.
         for s in &doc.statements {
@@ -428,10 +490,16 @@ impl App {
                 Vec::new()
             }
         };
-        if problems.is_empty() && affected.is_empty() {
+        let not_affected = not_affected::from_statements(root, &doc.statements, &mut problems);
+        if problems.is_empty() && affected.is_empty() && not_affected.is_empty() {
+            let list = match doc.syntax {
+                DocumentSyntax::Json => "/vulnerabilities",
+                DocumentSyntax::Xml => "/bom/vulnerabilities",
+            };
             problems.push(problem(
-                "/vulnerabilities",
-                "no product is stated affected (known_affected, or analysis state exploitable/in_triage): nothing to tell customers",
+                list,
+                "no product is stated affected (known_affected, or analysis state exploitable/in_triage) \
+                 or not affected (known_not_affected, not_affected): nothing to tell customers",
             ));
         }
         let title = options
@@ -491,6 +559,11 @@ impl App {
                 actions.push(a.clone());
             }
         }
+        let version_path = match (doc.kind, doc.syntax) {
+            (SupplierDocumentKind::Csaf, _) => "/document/tracking/version",
+            (SupplierDocumentKind::CycloneDxVex, DocumentSyntax::Json) => "/version",
+            (SupplierDocumentKind::CycloneDxVex, DocumentSyntax::Xml) => "/bom/@version",
+        };
         Ok(Drafted {
             id: doc.id,
             title,
@@ -499,27 +572,32 @@ impl App {
             advisory,
             actions,
             embargo_until: options.embargo_until,
+            version: doc.version,
+            version_path,
+            not_affected,
         })
     }
 
-    /// Release a kept advisory, once: store it as an advisory Ward knows, wait for the exposure
-    /// index to include it and issue its alert. `None` when it was already released (by another
-    /// replica or person). A failure gives the claim back, so the release is tried again.
-    async fn release(&self, record: &SupplierAdvisory, meta: &AuditMeta) -> AppResult<Option<Issued>> {
+    /// Release a kept advisory, once: make it known ([`App::make_known`]). `AlreadyReleased` when
+    /// another replica or person released it first. A failure gives the claim back, so the
+    /// release is tried again.
+    async fn release(&self, record: &SupplierAdvisory, meta: &AuditMeta) -> AppResult<Release> {
         let now = self.now();
         if !self
             .store()
             .claim_supplier_advisory_release(&record.id, now, meta)
             .await?
         {
-            return Ok(None);
+            return Ok(Release::AlreadyReleased);
         }
-        match self.alert_from(record, meta).await {
+        match self.make_known(record, meta).await {
             Ok(issued) => {
-                self.store()
-                    .set_supplier_advisory_alert(&record.id, issued.alert)
-                    .await?;
-                Ok(Some(issued))
+                if let Some(issued) = &issued {
+                    self.store()
+                        .set_supplier_advisory_alert(&record.id, issued.alert)
+                        .await?;
+                }
+                Ok(Release::Claimed(issued))
             }
             Err(e) => {
                 if let Err(undo) = self.store().undo_supplier_advisory_release(&record.id).await {
@@ -530,11 +608,23 @@ impl App {
         }
     }
 
-    async fn alert_from(&self, record: &SupplierAdvisory, meta: &AuditMeta) -> AppResult<Issued> {
+    /// Make a released advisory (or its latest revision) known to the sector: stored as an
+    /// advisory Ward knows, what it states not affected recorded as the supplier's VEX (before
+    /// targeting, so those customers are not alerted), and, when it has no alert yet and states
+    /// some product affected, its alert issued. Later exposures extend the alert as usual.
+    async fn make_known(&self, record: &SupplierAdvisory, meta: &AuditMeta) -> AppResult<Option<Issued>> {
         self.store()
             .upsert_advisories(std::slice::from_ref(&record.advisory), meta)
             .await?;
+        self.record_not_affected(record, meta).await?;
         self.exposure_changed();
+        if record.alert.is_some() || record.advisory.affected.is_empty() {
+            return Ok(None);
+        }
+        self.alert_from(record, meta).await.map(Some)
+    }
+
+    async fn alert_from(&self, record: &SupplierAdvisory, meta: &AuditMeta) -> AppResult<Issued> {
         let org = self.store().get_org(&Scope::All, record.supplier).await?;
         let new = NewAlert {
             severity: record.severity,
@@ -580,7 +670,7 @@ impl App {
         if record.released_at.is_some() {
             return Err(AppError::Conflict(format!("{id} was already released")));
         }
-        let Some(alert) = self.release(&record, &actor.audit(now)).await? else {
+        let Release::Claimed(alert) = self.release(&record, &actor.audit(now)).await? else {
             return Err(AppError::Conflict(format!("{id} was already released")));
         };
         Ok(Published {
@@ -588,7 +678,7 @@ impl App {
             state: AdvisoryState::Released,
             embargo_until: record.embargo_until,
             cves: record.advisory.aliases,
-            alert: Some(alert),
+            alert,
         })
     }
 
@@ -603,7 +693,7 @@ impl App {
         };
         let mut released = Vec::new();
         for record in self.store().supplier_advisories_due(today(self)).await? {
-            if self.release(&record, &meta).await?.is_some() {
+            if let Release::Claimed(_) = self.release(&record, &meta).await? {
                 released.push(record.id);
             }
         }

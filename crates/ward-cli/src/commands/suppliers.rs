@@ -1,6 +1,6 @@
 //! `ward suppliers list [--json]`: the critical supplier register as the national team sees it,
 //! most critical first, for scripts (`--json`) and people. `ward suppliers advisory
-//! publish|list|release`: a supplier's advisory from a pipeline (CSAF 2.0 or CycloneDX VEX), on
+//! publish|list|release|revise`: a supplier's advisory from a pipeline (CSAF 2.0 or CycloneDX VEX), on
 //! the local database as Ward's operator, under the same rules as the web (the supplier speaks
 //! only for its confirmed products; a document that does not validate is refused, exit code 3).
 
@@ -49,6 +49,23 @@ pub(crate) enum AdvisoryCommand {
     Release {
         /// The advisory's id.
         id: String,
+    },
+    /// Publish a new revision of an advisory: a CSAF 2.0 document with the same tracking id and
+    /// a later version, or a CycloneDX VEX (JSON or XML) with a later version.
+    Revise {
+        /// The advisory's id.
+        id: String,
+        /// The revised document.
+        file: std::path::PathBuf,
+        /// critical, high, medium or low; by default from the document's highest CVSS score.
+        #[arg(long)]
+        severity: Option<ward_core::alert::Severity>,
+        /// The title, when the document has none (CycloneDX).
+        #[arg(long)]
+        title: Option<String>,
+        /// What customers must do, when the document's remediations do not say.
+        #[arg(long)]
+        action: Option<String>,
     },
 }
 
@@ -154,6 +171,43 @@ async fn advisory(
         AdvisoryCommand::Release { id } => {
             let published = app.release_supplier_advisory(op, &id).await.map_err(app_err)?;
             print(&published);
+            Ok(())
+        }
+        AdvisoryCommand::Revise {
+            id,
+            file,
+            severity,
+            title,
+            action,
+        } => {
+            let bytes = tokio::fs::read(&file)
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            let submission = Submission::Document {
+                file: file.display().to_string(),
+                bytes,
+                options: UploadOptions {
+                    severity,
+                    embargo_until: None,
+                    title,
+                    required_action: action,
+                },
+            };
+            let revised = app
+                .revise_supplier_advisory(op, &id, submission)
+                .await
+                .map_err(app_err)?;
+            if json_out {
+                println!("{}", json!(revised));
+            } else {
+                println!(
+                    "advisory {} revision {} (version {}); {} organisation(s) told what changed:",
+                    revised.advisory, revised.revision, revised.version, revised.told
+                );
+                for c in &revised.changes {
+                    println!("  - {c}");
+                }
+            }
             Ok(())
         }
         AdvisoryCommand::List => {

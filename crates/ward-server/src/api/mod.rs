@@ -477,6 +477,21 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
             "/api/v1/technology-assessments/{id}/actions/{action}",
             put(tech_assessments::set_action),
         )
+        .add(
+            M::GET,
+            "/api/v1/supplier-advisories/{id}/revisions",
+            get(supplier_advisories::revisions),
+        )
+        .add(
+            M::POST,
+            "/api/v1/supplier-advisories/{id}/revisions",
+            post(supplier_advisories::revise_form),
+        )
+        .add(
+            M::POST,
+            "/api/v1/supplier-advisories/{id}/revisions/upload",
+            post(supplier_advisories::revise_document).layer(DefaultBodyLimit::max(import_limit)),
+        )
 }
 
 /// The routes that need a credential (everything listed by [`routes`]).
@@ -540,6 +555,8 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         exercises::add_participant, exercises::taking_part,
         tech_assessments::list, tech_assessments::request, tech_assessments::get, tech_assessments::status,
         tech_assessments::add_finding, tech_assessments::add_action, tech_assessments::set_action,
+        supplier_advisories::revisions, supplier_advisories::revise_form,
+        supplier_advisories::revise_document,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),

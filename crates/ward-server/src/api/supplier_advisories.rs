@@ -10,10 +10,11 @@ use axum::extract::{Path, State};
 use jiff::civil::Date;
 use serde::Deserialize;
 use ward_app::supplier_advisories::progress::AdvisoryProgress;
+use ward_app::supplier_advisories::revisions::Revised;
 use ward_app::supplier_advisories::{AdvisoryForm, Published, Submission, UploadOptions};
 use ward_core::OrgId;
 use ward_core::alert::Severity;
-use ward_core::supplier::advisory::NamingConsent;
+use ward_core::supplier::advisory::{AdvisoryRevision, NamingConsent};
 
 use crate::auth::{ApiActor, ApiUploader, SupplierAdvisoryUpload};
 use crate::error::{ApiError, ApiJson, ApiQuery, ApiResult};
@@ -59,7 +60,9 @@ pub async fn publish_form(
     ))
 }
 
-/// Publish an advisory about your products as a CSAF 2.0 document or a CycloneDX VEX (JSON).
+/// Publish an advisory about your products as a CSAF 2.0 document or a CycloneDX VEX (JSON or
+/// XML, plain or gzip). What it states not affected (with a justification) becomes your VEX
+/// statement, closing those exposures for every customer once it is released.
 /// The caller's right to publish is checked before the body is read; the document is read
 /// strictly, off the async workers, within the expansion limit (413) and deadline (503): a
 /// document that does not validate is refused with every reason and its JSON pointer, and
@@ -172,5 +175,75 @@ pub async fn set_consent(
         s.app
             .set_naming_consent(&actor, org_id(&id)?, b.may_be_named)
             .await?,
+    ))
+}
+
+/// The revisions of an advisory, oldest first (the first publication is revision 1), each whole
+/// with what changed, in words. Not found outside what you may see.
+#[utoipa::path(get, path = "/api/v1/supplier-advisories/{id}/revisions", tag = "suppliers",
+    params(("id" = String, Path)),
+    responses((status = 200, body = Vec<AdvisoryRevision>), (status = 403, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody)))]
+pub async fn revisions(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<AdvisoryRevision>>> {
+    Ok(Json(s.app.supplier_advisory_revisions(&actor, &id).await?))
+}
+
+/// Publish a new revision of your advisory from the form's fields (`version` after the current
+/// one; by default the next whole number). Refused with the reason when the version does not
+/// advance or a product is not one of your confirmed products. Once released, the organisations
+/// its alert reached are told what changed and newly exposed ones receive the alert. Audited as
+/// `supplier_advisory.revise`.
+#[utoipa::path(post, path = "/api/v1/supplier-advisories/{id}/revisions", tag = "suppliers",
+    params(("id" = String, Path)),
+    request_body = AdvisoryForm,
+    responses((status = 200, body = Revised), (status = 403, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody, description = "reasons, each with its field")))]
+pub async fn revise_form(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(form): ApiJson<AdvisoryForm>,
+) -> ApiResult<Json<Revised>> {
+    let submission: Submission<Bytes> = Submission::Form(form);
+    Ok(Json(
+        s.app.revise_supplier_advisory(&actor, &id, submission).await?,
+    ))
+}
+
+/// Publish a new revision of your advisory as a CSAF 2.0 document (same tracking id, a later
+/// `/document/tracking/version`) or a CycloneDX VEX (JSON or XML, a later `version`), read as a
+/// first publication is. Audited as `supplier_advisory.revise`.
+#[utoipa::path(post, path = "/api/v1/supplier-advisories/{id}/revisions/upload", tag = "suppliers",
+    params(("id" = String, Path), UploadQuery),
+    request_body(content = String, content_type = "application/json"),
+    responses((status = 200, body = Revised), (status = 403, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody),
+        (status = 413, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody, description = "reasons, each with its JSON pointer or XML path"),
+        (status = 503, body = crate::error::ErrorBody, description = "busy (Retry-After) or the parse deadline passed")))]
+pub async fn revise_document(
+    State(s): State<AppState>,
+    ApiUploader(actor, _): ApiUploader<SupplierAdvisoryUpload>,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<UploadQuery>,
+    body: Bytes,
+) -> ApiResult<Json<Revised>> {
+    let submission = Submission::Document {
+        file: q.file.unwrap_or_else(|| "advisory.json".to_owned()),
+        bytes: body,
+        options: UploadOptions {
+            severity: q.severity,
+            embargo_until: q.embargo_until,
+            title: q.title,
+            required_action: q.required_action,
+        },
+    };
+    Ok(Json(
+        s.app.revise_supplier_advisory(&actor, &id, submission).await?,
     ))
 }

@@ -2,7 +2,8 @@
 //! and the CSAF / CycloneDX VEX upload) and its advisories with their progress drawn as SVG bars
 //! (counts, and names only of organisations that agreed); the national team's view of every
 //! advisory, with "Release now" for embargoed ones; an organisation admin's choice whether
-//! suppliers may name it.
+//! suppliers may name it. Each advisory shows its version, what the supplier states not affected
+//! and its revision history; its supplier publishes a revision from there.
 
 use super::charts::{Segment, progress_bar};
 use super::exposure::parse_enum;
@@ -23,7 +24,7 @@ use ward_app::authz::Action;
 use ward_app::supplier_advisories::progress::AdvisoryProgress;
 use ward_app::supplier_advisories::{AdvisoryForm, Published, Submission, UploadOptions};
 use ward_core::alert::Severity;
-use ward_core::supplier::advisory::AdvisoryState;
+use ward_core::supplier::advisory::{AdvisoryRevision, AdvisoryState};
 
 struct NamedLine {
     name: String,
@@ -49,6 +50,17 @@ struct AdvisoryLine {
     words: String,
     named: Vec<NamedLine>,
     unnamed: u64,
+    version: String,
+    /// What the supplier states not affected, in words.
+    not_affected: Vec<String>,
+    revisions: Vec<RevisionLine>,
+}
+
+struct RevisionLine {
+    number: u32,
+    version: String,
+    published: String,
+    changes: Vec<String>,
 }
 
 struct ProductChoice {
@@ -88,7 +100,7 @@ fn standing(n: &ward_app::supplier_advisories::progress::NamedCustomer) -> &'sta
     }
 }
 
-fn line(a: AdvisoryProgress) -> AdvisoryLine {
+fn line(a: AdvisoryProgress, revisions: Vec<AdvisoryRevision>) -> AdvisoryLine {
     let p = a.progress;
     let acknowledged_open = p.acknowledged.saturating_sub(p.remediated + p.not_affected);
     let segments = progress_bar(
@@ -132,6 +144,36 @@ fn line(a: AdvisoryProgress) -> AdvisoryLine {
             })
             .collect(),
         unnamed: a.unnamed,
+        version: a.advisory.version.clone(),
+        not_affected: a
+            .advisory
+            .not_affected
+            .iter()
+            .map(|s| {
+                let product = s
+                    .product
+                    .name
+                    .clone()
+                    .or_else(|| s.product.cpe.clone())
+                    .unwrap_or_default();
+                let why = s
+                    .justification
+                    .as_ref()
+                    .map(|j| format!(" ({})", j.label()))
+                    .unwrap_or_default();
+                format!("{} in {product}{why}", s.vulnerability)
+            })
+            .collect(),
+        revisions: revisions
+            .into_iter()
+            .rev()
+            .map(|r| RevisionLine {
+                number: r.number,
+                version: r.version,
+                published: ward_core::local_time::show(r.published_at),
+                changes: r.changes,
+            })
+            .collect(),
     }
 }
 
@@ -154,16 +196,16 @@ async fn page_for(
             "your role does not take part in suppliers' advisories",
         ));
     }
-    let rows = if can_read {
-        s.app
-            .supplier_advisories(&page.actor)
-            .await?
-            .into_iter()
-            .map(line)
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let mut rows = Vec::new();
+    if can_read {
+        for a in s.app.supplier_advisories(&page.actor).await? {
+            let revisions = s
+                .app
+                .supplier_advisory_revisions(&page.actor, &a.advisory.id)
+                .await?;
+            rows.push(line(a, revisions));
+        }
+    }
     let products = if can_publish {
         s.app
             .confirmed_products(Some(page.actor.org))
@@ -229,6 +271,10 @@ pub(super) async fn list(
             Some("Your advisory is kept under embargo: only the national team sees it until its date.")
         }
         Some("release") => Some("The advisory is released: its alert went to the organisations exposed."),
+        Some("revised") => Some(
+            "Your revision is published: the organisations already told have been told what changed, \
+             and any newly affected receive the alert.",
+        ),
         Some("named") => {
             Some("Suppliers may now see your organisation's name in their advisories' progress.")
         }
@@ -344,6 +390,7 @@ pub(super) async fn publish(
             required_action: f.required_action.clone(),
             severity: parse_enum("severity", &f.severity)?,
             embargo_until: optional_date("embargo_until", &f.embargo_until)?,
+            version: None,
         })
     })();
     let form = match form {
@@ -362,12 +409,14 @@ pub(super) async fn publish(
     }
 }
 
-/// `POST /supplier-advisories/upload` (multipart: `csrf` first, then the options and `file`).
-pub(super) async fn upload(
-    State(s): State<AppState>,
-    page: Signed,
+/// Read the upload form (multipart: `csrf` first, then the options and `file`): the submission,
+/// or what was wrong with the fields. The caller's right to publish is checked before the file
+/// is read: a role that may not publish never makes the server buffer it.
+async fn read_upload(
+    s: &AppState,
+    page: &Signed,
     multipart: Result<Multipart, MultipartRejection>,
-) -> PageResult {
+) -> Result<Result<Submission<Vec<u8>>, AppError>, PageError> {
     let chrome = &page.chrome;
     let mut mp = multipart.map_err(|_| {
         PageError::new(
@@ -379,8 +428,7 @@ pub(super) async fn upload(
         Some(f) if f.name() == Some("csrf") => f.text().await.map_err(|e| upload_error(chrome, &e))?,
         _ => String::new(),
     };
-    page.check_csrf(&s, &token)?;
-    // Refuse before the file is read: a role that may not publish never makes the server buffer it.
+    page.check_csrf(s, &token)?;
     if !page.may(Action::PublishSupplierAdvisories) {
         return Err(page.fail()(AppError::forbidden(
             "your role does not allow publishing suppliers' advisories",
@@ -406,12 +454,10 @@ pub(super) async fn upload(
         }
     }
     if bytes.is_empty() {
-        return refused(
-            &s,
-            &page,
-            AppError::invalid("file", "choose a CSAF 2.0 or CycloneDX VEX file"),
-        )
-        .await;
+        return Ok(Err(AppError::invalid(
+            "file",
+            "choose a CSAF 2.0 or CycloneDX VEX file",
+        )));
     }
     let options = (|| -> Result<UploadOptions, AppError> {
         Ok(UploadOptions {
@@ -425,18 +471,45 @@ pub(super) async fn upload(
             required_action: Some(action).filter(|a| !a.trim().is_empty()),
         })
     })();
-    let options = match options {
-        Ok(o) => o,
+    Ok(options.map(|options| Submission::Document { file, bytes, options }))
+}
+
+/// `POST /supplier-advisories/upload` (multipart: `csrf` first, then the options and `file`).
+pub(super) async fn upload(
+    State(s): State<AppState>,
+    page: Signed,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> PageResult {
+    let submission = match read_upload(&s, &page, multipart).await? {
+        Ok(submission) => submission,
         Err(e) => return refused(&s, &page, e).await,
     };
     let supplier = page.actor.org.to_string();
-    let submission = Submission::Document { file, bytes, options };
     match s
         .app
         .publish_supplier_advisory(&page.actor, &supplier, submission)
         .await
     {
         Ok(p) => Ok(done(&p).into_response()),
+        Err(e) => refused(&s, &page, e).await,
+    }
+}
+
+/// `POST /supplier-advisories/{id}/revisions` (multipart, as the upload): a new revision of the
+/// supplier's advisory.
+pub(super) async fn revise(
+    State(s): State<AppState>,
+    page: Signed,
+    Path(id): Path<String>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> PageResult {
+    let submission = match read_upload(&s, &page, multipart).await? {
+        Ok(submission) => submission,
+        Err(e) => return refused(&s, &page, e).await,
+    };
+    match s.app.revise_supplier_advisory(&page.actor, &id, submission).await {
+        Ok(_) => Ok(Redirect::to("/supplier-advisories?done=revised").into_response()),
+        Err(e @ AppError::NotFound(_)) => Err(page.fail()(e)),
         Err(e) => refused(&s, &page, e).await,
     }
 }

@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use ward_core::audit::digest_json;
 use ward_core::org::OrgKind;
-use ward_core::supplier::advisory::{NamingConsent, SupplierAdvisory};
+use ward_core::supplier::advisory::{AdvisoryRevision, NamingConsent, SupplierAdvisory};
 use ward_core::{AlertId, OrgId};
 
 use super::suppliers::org_kind_in;
@@ -14,7 +14,9 @@ use crate::supplier_advisories::SupplierAdvisoryStore;
 use crate::{AuditMeta, Scope, StoreError, StoreResult};
 
 const COLUMNS: &str = "id, supplier_id, title, severity, format, advisory, actions, embargo_until, \
-                       published_by, published_at, released_at, released_by, alert_id";
+                       published_by, published_at, released_at, released_by, alert_id, version, not_affected";
+const REVISION_COLUMNS: &str = "advisory_id, number, version, title, severity, format, advisory, actions, \
+                                not_affected, changes, published_by, published_at";
 const CONSENT_COLUMNS: &str = "org_id, may_be_named, changed_by, changed_at";
 
 /// The longest advisory id kept.
@@ -35,7 +37,56 @@ fn advisory_row(r: &impl RowRead) -> StoreResult<SupplierAdvisory> {
         released_at: r.opt_ts("released_at")?,
         released_by: r.opt_text("released_by")?,
         alert: r.opt_id("alert_id")?,
+        // Rows from before revisions were kept: version 1, nothing stated not affected.
+        version: r.opt_text("version")?.unwrap_or_else(|| "1".to_owned()),
+        not_affected: match r.opt_text("not_affected")? {
+            Some(t) => serde_json::from_str(&t).map_err(|_| corrupt_column("not_affected"))?,
+            None => Vec::new(),
+        },
     })
+}
+
+fn revision_row(r: &impl RowRead) -> StoreResult<AdvisoryRevision> {
+    let json = |c: &str| r.text(c);
+    Ok(AdvisoryRevision {
+        advisory_id: r.text("advisory_id")?,
+        number: r.u32("number")?,
+        version: r.text("version")?,
+        title: r.text("title")?,
+        severity: r.parsed("severity")?,
+        format: r.parsed("format")?,
+        advisory: serde_json::from_str(&json("advisory")?).map_err(|_| corrupt_column("advisory"))?,
+        actions: serde_json::from_str(&json("actions")?).map_err(|_| corrupt_column("actions"))?,
+        not_affected: serde_json::from_str(&json("not_affected")?)
+            .map_err(|_| corrupt_column("not_affected"))?,
+        changes: serde_json::from_str(&json("changes")?).map_err(|_| corrupt_column("changes"))?,
+        published_by: r.text("published_by")?,
+        published_at: r.ts("published_at")?,
+    })
+}
+
+/// Keep one revision (inside the caller's transaction).
+async fn insert_revision(tx: &mut impl Exec, v: &AdvisoryRevision) -> StoreResult<()> {
+    tx.execute(
+        Sql::new(format!(
+            "INSERT INTO supplier_advisory_revisions ({REVISION_COLUMNS}) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+        ))
+        .arg(v.advisory_id.clone())
+        .arg(i64::from(v.number))
+        .arg(v.version.clone())
+        .arg(v.title.clone())
+        .arg(v.severity.to_string())
+        .arg(v.format.as_str())
+        .arg(to_json(&v.advisory)?)
+        .arg(to_json(&v.actions)?)
+        .arg(to_json(&v.not_affected)?)
+        .arg(to_json(&v.changes)?)
+        .arg(v.published_by.clone())
+        .arg(v.published_at),
+    )
+    .await?;
+    Ok(())
 }
 
 fn consent_row(r: &impl RowRead) -> StoreResult<NamingConsent> {
@@ -106,7 +157,7 @@ impl<B: SqlBackend> SupplierAdvisoryStore for B {
         tx.execute(
             Sql::new(format!(
                 "INSERT INTO supplier_advisories ({COLUMNS}) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
             ))
             .arg(a.id.clone())
             .arg(a.supplier)
@@ -120,9 +171,12 @@ impl<B: SqlBackend> SupplierAdvisoryStore for B {
             .arg(a.published_at)
             .arg(a.released_at)
             .arg(a.released_by.clone())
-            .arg(a.alert),
+            .arg(a.alert)
+            .arg(a.version.clone())
+            .arg(to_json(&a.not_affected)?),
         )
         .await?;
+        insert_revision(&mut tx, &AdvisoryRevision::first(a)).await?;
         let event = meta
             .change("supplier_advisory.publish", "supplier_advisory", a.id.clone())
             .org(a.supplier)
@@ -226,6 +280,99 @@ impl<B: SqlBackend> SupplierAdvisoryStore for B {
         ))
         .arg(day);
         db.fetch_all(q).await?.iter().map(advisory_row).collect()
+    }
+
+    async fn revise_supplier_advisory(
+        &self,
+        scope: &Scope,
+        v: &AdvisoryRevision,
+        meta: &AuditMeta,
+    ) -> StoreResult<()> {
+        if v.advisory.id != v.advisory_id {
+            return Err(StoreError::Invalid(
+                "id: the advisory kept must carry the same id".into(),
+            ));
+        }
+        if v.title.trim().is_empty() || v.version.trim().is_empty() {
+            return Err(StoreError::Invalid("a revision has a title and a version".into()));
+        }
+        let mut tx = self.write().await?;
+        let mut q = Sql::new(format!("SELECT {COLUMNS} FROM supplier_advisories WHERE id = $1"))
+            .arg(v.advisory_id.clone());
+        tx.scope_filter(&mut q, scope, "supplier_id");
+        let Some(row) = tx.fetch_optional(q).await? else {
+            return Err(StoreError::not_found("supplier advisory", &v.advisory_id));
+        };
+        let before = advisory_row(&row)?;
+        let latest = tx
+            .fetch_one(
+                Sql::new(
+                    "SELECT COALESCE(MAX(number), 0) AS latest FROM supplier_advisory_revisions \
+                     WHERE advisory_id = $1",
+                )
+                .arg(v.advisory_id.clone()),
+            )
+            .await?
+            .i64("latest")?;
+        if i64::from(v.number) != latest + 1 {
+            return Err(StoreError::Conflict(format!(
+                "revision: {} already has revision {latest}; publish yours again on top of it",
+                v.advisory_id
+            )));
+        }
+        insert_revision(&mut tx, v).await?;
+        tx.execute(
+            Sql::new(
+                "UPDATE supplier_advisories SET title = $1, severity = $2, format = $3, advisory = $4, \
+                 actions = $5, version = $6, not_affected = $7 WHERE id = $8",
+            )
+            .arg(v.title.clone())
+            .arg(v.severity.to_string())
+            .arg(v.format.as_str())
+            .arg(to_json(&v.advisory)?)
+            .arg(to_json(&v.actions)?)
+            .arg(v.version.clone())
+            .arg(to_json(&v.not_affected)?)
+            .arg(v.advisory_id.clone()),
+        )
+        .await?;
+        let event = meta
+            .change(
+                "supplier_advisory.revise",
+                "supplier_advisory",
+                v.advisory_id.clone(),
+            )
+            .org(before.supplier)
+            .before(digest_json(&before))
+            .after(digest_json(v))
+            .detail(
+                serde_json::json!({
+                    "revision": v.number, "version": v.version, "from_version": before.version,
+                    "changes": v.changes,
+                })
+                .to_string(),
+            )
+            .build();
+        audit::append_events(&mut tx, self.keys(), vec![event]).await?;
+        tx.commit().await
+    }
+
+    async fn supplier_advisory_revisions(
+        &self,
+        scope: &Scope,
+        id: &str,
+    ) -> StoreResult<Vec<AdvisoryRevision>> {
+        let mut db = self.read().await?;
+        let mut q = Sql::new("SELECT id FROM supplier_advisories WHERE id = $1").arg(id);
+        db.scope_filter(&mut q, scope, "supplier_id");
+        if db.fetch_optional(q).await?.is_none() {
+            return Err(StoreError::not_found("supplier advisory", id));
+        }
+        let q = Sql::new(format!(
+            "SELECT {REVISION_COLUMNS} FROM supplier_advisory_revisions WHERE advisory_id = $1 ORDER BY number"
+        ))
+        .arg(id);
+        db.fetch_all(q).await?.iter().map(revision_row).collect()
     }
 
     async fn set_naming_consent(

@@ -1,7 +1,9 @@
 //! Supplier advisories and naming consent: kept only for a supplier inside the scope (another
 //! supplier's reads as not found), an id kept once, a release claimed once (the second claim
 //! writes nothing) and given back only before its alert is recorded, embargoes due by date, and
-//! consent per organisation inside the scope; every change audited.
+//! consent per organisation inside the scope; every change audited. Revisions: the first kept with
+//! the advisory, each later one numbered in turn (a stale number is a conflict and writes
+//! nothing), made the advisory's current state, read back whole and only inside the scope.
 
 use super::fixtures::{AuditCursor, Fixture, at, new_id};
 use crate::{check_eq, check_err};
@@ -10,7 +12,7 @@ use std::sync::Arc;
 use ward_core::AlertId;
 use ward_core::alert::{Alert, ClockPolicy, Severity};
 use ward_core::org::OrgKind;
-use ward_core::supplier::advisory::{AdvisoryFormat, NamingConsent, SupplierAdvisory};
+use ward_core::supplier::advisory::{AdvisoryFormat, AdvisoryRevision, NamingConsent, SupplierAdvisory};
 use ward_core::tlp::Tlp;
 use ward_store::{Scope, Store, StoreError};
 
@@ -31,6 +33,13 @@ fn advisory(
         format: AdvisoryFormat::Csaf,
         advisory: kept,
         actions: vec!["Upgrade to 4.3".into()],
+        version: "1.0.0".into(),
+        not_affected: vec![serde_json::from_value(serde_json::json!({
+            "vulnerability": "CVE-2026-40001", "status": "not_affected",
+            "product": {"cpe": "cpe:2.3:a:pathlab:lims:4.3:*:*:*:*:*:*:*"},
+            "source_status": "known_not_affected", "justification": "vulnerable_code_not_present",
+            "source": "contract"
+        }))?],
         embargo_until: embargo,
         published_by: "user:contract".into(),
         published_at: at(10),
@@ -218,6 +227,79 @@ pub async fn supplier_advisories_round_trip(store: Arc<dyn Store>) -> anyhow::Re
             ],
         )
         .await?;
+
+    // Revisions: the first was kept with the advisory; the next must be number 2.
+    let first = store.supplier_advisory_revisions(&own, &id).await?;
+    check_eq!(
+        first,
+        vec![AdvisoryRevision::first(&record)],
+        "the first revision"
+    );
+    let mut second = AdvisoryRevision::first(&record);
+    second.number = 2;
+    second.version = "1.1.0".into();
+    second.title = "LIMS flaw (fix available)".into();
+    second.actions.push("Upgrade to 4.4".into());
+    second.changes = vec!["New action: Upgrade to 4.4".into()];
+    second.published_at = at(40);
+    check_err!(
+        store
+            .revise_supplier_advisory(&Scope::Orgs(vec![other.id]), &second, &fx.meta(40))
+            .await,
+        StoreError::NotFound { .. },
+        "revising another supplier's advisory"
+    );
+    let mut stale = second.clone();
+    stale.number = 1;
+    check_err!(
+        store.revise_supplier_advisory(&own, &stale, &fx.meta(40)).await,
+        StoreError::Conflict(_),
+        "a revision number already taken"
+    );
+    let mut skipping = second.clone();
+    skipping.number = 3;
+    check_err!(
+        store
+            .revise_supplier_advisory(&own, &skipping, &fx.meta(40))
+            .await,
+        StoreError::Conflict(_),
+        "a revision number that skips one"
+    );
+    cursor
+        .expect(&store, "refused revisions write nothing", &[])
+        .await?;
+    store
+        .revise_supplier_advisory(&own, &second, &fx.meta(40))
+        .await?;
+    cursor
+        .expect(
+            &store,
+            "revise",
+            &[("supplier_advisory.revise", Some(supplier.id))],
+        )
+        .await?;
+    let current = store.get_supplier_advisory(&own, &id).await?;
+    check_eq!(current.version.as_str(), "1.1.0", "the current version");
+    check_eq!(current.title.as_str(), second.title.as_str(), "the current title");
+    check_eq!(
+        current.actions.clone(),
+        second.actions.clone(),
+        "the current actions"
+    );
+    check_eq!(current.alert, Some(alert.id), "the alert stays");
+    check_eq!(current.released_at, Some(at(22)), "the release stays");
+    check_eq!(
+        store.supplier_advisory_revisions(&own, &id).await?,
+        vec![first[0].clone(), second.clone()],
+        "both revisions, oldest first"
+    );
+    check_err!(
+        store
+            .supplier_advisory_revisions(&Scope::Orgs(vec![other.id]), &id)
+            .await,
+        StoreError::NotFound { .. },
+        "another supplier's revisions"
+    );
 
     // Consent: per organisation, inside the scope.
     let consent = |org, yes| NamingConsent {

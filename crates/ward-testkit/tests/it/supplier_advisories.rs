@@ -14,11 +14,11 @@ use ward_server::ServerSettings;
 use ward_testkit::app::{TestApp, client, on_each_backend, test_settings};
 use ward_testkit::supplier_documents::{csaf_advisory, cyclonedx_vex, lims_cpe};
 
-fn clock() -> ManualClock {
+pub(crate) fn clock() -> ManualClock {
     ManualClock::new("2026-06-01T09:00:00Z".parse().expect("fixed instant"))
 }
 
-async fn send(
+pub(crate) async fn send(
     app: &TestApp,
     s: &(String, String),
     method: &str,
@@ -37,7 +37,13 @@ async fn send(
 }
 
 /// Upload a document as raw JSON.
-async fn upload(app: &TestApp, s: &(String, String), supplier: &str, doc: &str, query: &str) -> (u16, Value) {
+pub(crate) async fn upload(
+    app: &TestApp,
+    s: &(String, String),
+    supplier: &str,
+    doc: &str,
+    query: &str,
+) -> (u16, Value) {
     let res = with_session(
         client().post(app.url(&format!(
             "/api/v1/suppliers/{supplier}/advisories/upload?file=advisory.json{query}"
@@ -55,7 +61,7 @@ async fn upload(app: &TestApp, s: &(String, String), supplier: &str, doc: &str, 
 }
 
 /// The London trust runs LIMS 4.2 (affected); the foreign trust runs 4.3 (fixed).
-async fn lims_estate(app: &TestApp) {
+pub(crate) async fn lims_estate(app: &TestApp) {
     let member = as_role(app, Role::OrgMember).await;
     let foreign = app.session_for(&app.world.foreign_admin).await;
     for (s, org, version) in [
@@ -75,7 +81,7 @@ async fn lims_estate(app: &TestApp) {
     }
 }
 
-async fn alerts_seen(app: &TestApp, s: &(String, String)) -> Vec<Value> {
+pub(crate) async fn alerts_seen(app: &TestApp, s: &(String, String)) -> Vec<Value> {
     let (status, body) = send(app, s, "GET", "/api/v1/alerts", None).await;
     assert_eq!(status, 200, "{body}");
     body.as_array().unwrap().clone()

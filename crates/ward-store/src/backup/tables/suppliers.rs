@@ -1,5 +1,5 @@
 //! Supplier certificates and their reminders, supply-chain assurance, supplier advisories (which
-//! may refer to the alert they became) and customers' consent to be named.
+//! may refer to the alert they became) with every revision, and customers' consent to be named.
 
 use super::{BackupTable, col, entry};
 use crate::backup::ColumnType::{Boolean, Date, Integer, Text, Timestamp, Uuid};
@@ -58,6 +58,8 @@ pub(super) const TABLES: &[BackupTable] = &[
             col("released_at", Timestamp),
             col("released_by", Text),
             col("alert_id", Uuid),
+            col("version", Text),
+            col("not_affected", Text),
         ],
         &["id"],
     ),
@@ -70,5 +72,24 @@ pub(super) const TABLES: &[BackupTable] = &[
             col("changed_at", Timestamp),
         ],
         &["org_id"],
+    ),
+    // Each revision whole, its JSON kept as text like the advisory's.
+    entry(
+        "supplier_advisory_revisions",
+        &[
+            col("advisory_id", Text),
+            col("number", Integer),
+            col("version", Text),
+            col("title", Text),
+            col("severity", Text),
+            col("format", Text),
+            col("advisory", Text),
+            col("actions", Text),
+            col("not_affected", Text),
+            col("changes", Text),
+            col("published_by", Text),
+            col("published_at", Timestamp),
+        ],
+        &["advisory_id", "number"],
     ),
 ];

@@ -157,4 +157,7 @@ pub(super) const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/technology-assessments/{id}/findings"),
     ("POST", "/api/v1/technology-assessments/{id}/actions"),
     ("PUT", "/api/v1/technology-assessments/{id}/actions/{action}"),
+    ("GET", "/api/v1/supplier-advisories/{id}/revisions"),
+    ("POST", "/api/v1/supplier-advisories/{id}/revisions"),
+    ("POST", "/api/v1/supplier-advisories/{id}/revisions/upload"),
 ];

@@ -1,7 +1,8 @@
 //! The walk's rules and requests for the supplier advisory pathway: suppliers publish about
 //! their own confirmed products and read their own advisories' progress; the national team
 //! reads every advisory and releases embargoed ones; an organisation's admins choose whether
-//! suppliers may name it.
+//! suppliers may name it. Revisions: a supplier revises only its own advisories; their history is
+//! read as the advisory is.
 
 use serde_json::json;
 use ward_core::role::Role;
@@ -29,6 +30,13 @@ pub(super) fn allowed(route: (&str, &str), role: Role, own: bool) -> bool {
         // The foreign target is another supplier's advisory.
         ("GET", "/api/v1/supplier-advisories/{id}") => national || (supplier && own),
         ("POST", "/api/v1/supplier-advisories/{id}/release") => national,
+        // The foreign target is another supplier's advisory (not found to this one's contact).
+        ("GET", "/api/v1/supplier-advisories/{id}/revisions") => national || (supplier && own),
+        (
+            "POST",
+            "/api/v1/supplier-advisories/{id}/revisions"
+            | "/api/v1/supplier-advisories/{id}/revisions/upload",
+        ) => supplier && own,
         // The organisation's own admins decide; nobody else, the national team included.
         ("GET" | "PUT", "/api/v1/orgs/{id}/naming-consent") => role == OrgAdmin && own,
         _ => panic!("route {route:?} has no rule in the walk"),
@@ -77,6 +85,8 @@ async fn disposable_advisory(app: &TestApp, supplier: ward_core::OrgId, n: usize
         format: AdvisoryFormat::Form,
         advisory,
         actions: vec!["Upgrade".into()],
+        version: "1".into(),
+        not_affected: vec![],
         embargo_until: Some(jiff::civil::date(2099, 1, 1)),
         published_by: "system:walk".into(),
         published_at: now,
@@ -147,6 +157,34 @@ pub(super) async fn call(
                 ),
                 None,
             )
+        }
+        ("GET" | "POST", "/api/v1/supplier-advisories/{id}/revisions")
+        | ("POST", "/api/v1/supplier-advisories/{id}/revisions/upload") => {
+            let owner = if own {
+                w.supplier
+            } else {
+                other_supplier(app).await
+            };
+            let id = disposable_advisory(app, owner, n).await;
+            let body = match route.1 {
+                _ if route.0 == "GET" => None,
+                "/api/v1/supplier-advisories/{id}/revisions" => j(
+                    json!({"title": format!("Walk revision {n}"), "product": w.product,
+                           "versions": ["4.2"], "severity": "high"}),
+                ),
+                _ => {
+                    let mut d =
+                        ward_testkit::supplier_documents::csaf_advisory(&id, "CVE-2099-7001", "4.2", "4.3");
+                    d["document"]["tracking"]["version"] = json!("2");
+                    j(d)
+                }
+            };
+            let path = if route.1.ends_with("/upload") {
+                format!("/api/v1/supplier-advisories/{id}/revisions/upload?file=walk.json")
+            } else {
+                format!("/api/v1/supplier-advisories/{id}/revisions")
+            };
+            (path, body)
         }
         ("GET", "/api/v1/orgs/{id}/naming-consent") => (format!("/api/v1/orgs/{org}/naming-consent"), None),
         ("PUT", "/api/v1/orgs/{id}/naming-consent") => (

@@ -1,0 +1,96 @@
+//! What a supplier states is *not* affected (CSAF `known_not_affected` with a flag, CycloneDX
+//! `analysis.state` `not_affected` with a justification): kept with the advisory and, once it is
+//! released, recorded as the supplier's own VEX statements through the one path every VEX
+//! statement entered in Ward takes ([`App::record_vex`]). A supplier's statement applies to its
+//! product wherever it is installed, so the matching exposures of every customer close, and the
+//! exposure pages show them as the supplier's statement.
+
+use ward_core::OrgId;
+use ward_core::vuln::{VexStatement, VexStatus};
+use ward_store::{AuditMeta, Scope};
+
+use super::affected::not_affected_cpe;
+use crate::App;
+use crate::error::{AppError, AppResult, FieldProblem};
+use crate::exposure::statements::{VexInput, check};
+use ward_core::supplier::advisory::SupplierAdvisory;
+
+/// The statement as Ward records it for `supplier`, or why it cannot be.
+fn input(supplier: OrgId, s: &VexStatement) -> Result<VexInput, String> {
+    if s.justification.is_none() {
+        return Err(format!(
+            "stated not affected by {} without a justification: give a CSAF flag (such as \
+             vulnerable_code_not_in_execute_path) or a CycloneDX analysis.justification",
+            s.vulnerability
+        ));
+    }
+    let input = VexInput {
+        org: supplier,
+        vulnerability: s.vulnerability.clone(),
+        purl: None,
+        cpe: Some(not_affected_cpe(&s.product)?),
+        status: VexStatus::NotAffected,
+        justification: s.justification.clone(),
+        detail: s.detail.as_deref().map(|d| d.chars().take(2000).collect()),
+    };
+    check(&input).map_err(|problems| {
+        problems
+            .into_iter()
+            .map(|p| format!("{}: {}", p.path, p.message))
+            .collect::<Vec<_>>()
+            .join("; ")
+    })?;
+    Ok(input)
+}
+
+/// The statements of `statements` that say a product is not affected, once each; a statement
+/// that cannot be recorded is a problem at `root` naming its product.
+pub(super) fn from_statements(
+    root: &str,
+    statements: &[VexStatement],
+    problems: &mut Vec<FieldProblem>,
+) -> Vec<VexStatement> {
+    let mut out: Vec<VexStatement> = Vec::new();
+    for s in statements.iter().filter(|s| s.status == VexStatus::NotAffected) {
+        if let Err(reason) = input(OrgId::from_uuid(uuid::Uuid::nil()), s) {
+            let named = s
+                .product
+                .name
+                .as_deref()
+                .or(s.product.id.as_deref())
+                .unwrap_or("a product");
+            problems.push(FieldProblem {
+                path: root.to_owned(),
+                message: format!("{named}: {reason}"),
+            });
+            continue;
+        }
+        if !out.contains(s) {
+            out.push(s.clone());
+        }
+    }
+    out
+}
+
+impl App {
+    /// Record what a released advisory states not affected as the supplier's VEX statements (a
+    /// newer statement on the same vulnerability and product replaces the older).
+    pub(super) async fn record_not_affected(
+        &self,
+        record: &SupplierAdvisory,
+        meta: &AuditMeta,
+    ) -> AppResult<()> {
+        if record.not_affected.is_empty() {
+            return Ok(());
+        }
+        let inputs = record
+            .not_affected
+            .iter()
+            .map(|s| input(record.supplier, s))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|reason| AppError::invalid("not_affected", reason))?;
+        self.record_vex(&Scope::All, record.supplier, &inputs, meta)
+            .await
+            .map(|_| ())
+    }
+}
