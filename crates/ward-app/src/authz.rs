@@ -133,10 +133,13 @@ pub enum Action {
     /// region and the national team, auditors. Every reader also holds each read the pack gathers
     /// (`board_pack_readers_hold_every_read_the_pack_gathers`).
     ReadBoardPack,
+    /// See the assurance roll-up: organisations by standing and outcome statuses per area (the
+    /// national team the sector, a regional lead or an auditor within their footprint).
+    ReadAssuranceRollup,
 }
 
 impl Action {
-    pub const ALL: [Action; 50] = [
+    pub const ALL: [Action; 51] = [
         Self::ReadOrgs,
         Self::ImportOrgs,
         Self::ReadInventory,
@@ -187,6 +190,7 @@ impl Action {
         Self::ReleaseSupplierAdvisories,
         Self::SetNamingConsent,
         Self::ReadBoardPack,
+        Self::ReadAssuranceRollup,
     ];
 }
 
@@ -230,6 +234,7 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
         (RegionalLead, CoordinateIncidents) => own_subtree,
         // A regional team's dry runs count what happens in its region.
         (RegionalLead, RunSimulations) => own_subtree,
+        (RegionalLead | Auditor, ReadAssuranceRollup) => own_subtree,
         (RegionalLead, _) => None,
 
         (

@@ -7,6 +7,7 @@
 
 pub mod alerts;
 pub mod assurance;
+pub mod assurance_rollup;
 pub mod backup;
 pub mod deployments;
 mod digest;
@@ -34,6 +35,7 @@ pub mod vuln;
 
 pub use alerts::{AlertFigureStore, AlertStore, DeliveryStore, EscalationStore};
 pub use assurance::{AssessmentStore, FrameworkStore, ProfileStore};
+pub use assurance_rollup::AssuranceRollupStore;
 pub use deployments::DeploymentStore;
 pub use digest::digest_json_sliced;
 pub use error::{StoreError, StoreErrorKind, StoreResult};
@@ -520,6 +522,7 @@ pub trait Store:
     + RecoveryStore
     + NoticeStore
     + SupplierAdvisoryStore
+    + AssuranceRollupStore
 {
 }
 impl<T> Store for T where
@@ -551,5 +554,6 @@ impl<T> Store for T where
         + RecoveryStore
         + NoticeStore
         + SupplierAdvisoryStore
+    + AssuranceRollupStore
 {
 }

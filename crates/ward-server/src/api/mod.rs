@@ -431,6 +431,7 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
             "/api/v1/orgs/{id}/naming-consent",
             put(supplier_advisories::set_consent),
         )
+        .add(M::GET, "/api/v1/assurance/rollup", get(assurance_rollup::rollup))
 }
 
 /// The routes that need a credential (everything listed by [`routes`]).
@@ -491,6 +492,7 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         supplier_advisories::get, supplier_advisories::release, supplier_advisories::consent,
         supplier_advisories::set_consent,
         board_pack::board_pack,
+        assurance_rollup::rollup,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),

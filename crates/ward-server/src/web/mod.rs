@@ -13,6 +13,7 @@ mod alerts;
 mod assessment_files;
 mod assurance;
 mod assurance_plan;
+mod assurance_rollup;
 mod assurance_siro;
 mod board_pack;
 pub(crate) mod charts;
@@ -226,6 +227,7 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         .route("/questionnaire/{id}/answer", post(questionnaire::answer))
         .route("/questionnaire/{id}/submit", post(questionnaire::submit))
         .route("/static/{file}", get(statics::serve))
+        .route("/assurance/rollup", get(assurance_rollup::page))
 }
 
 /// Render a template with a status, or a plain 500 if the template itself fails.

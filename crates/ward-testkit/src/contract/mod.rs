@@ -8,6 +8,7 @@
 //! [`backup_restore`] and [`vuln_backup_restore`] also need an empty second store.
 
 mod account_security;
+mod assurance_rollup;
 mod accounts;
 mod alert_escalations;
 mod alerts;
@@ -47,6 +48,7 @@ mod vuln_signals;
 
 pub use account_security::account_security_round_trip;
 pub use accounts::accounts_round_trip;
+pub use assurance_rollup::assurance_rollup_reads;
 pub use alert_escalations::escalations_and_dead_deliveries;
 pub use alerts::alerts_round_trip;
 pub use audit::{audit_chain_verifies, audit_records_every_change, chain_break, verify_chain};
@@ -137,6 +139,7 @@ macro_rules! contract_checks {
             recovery_round_trip,
             notices_round_trip,
             supplier_advisories_round_trip,
+            assurance_rollup_reads,
         }
     };
 }

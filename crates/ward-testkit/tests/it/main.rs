@@ -57,3 +57,4 @@ mod web_people;
 mod web_risks;
 mod web_simulation;
 mod web_supplier_advisories;
+mod assurance_rollup;

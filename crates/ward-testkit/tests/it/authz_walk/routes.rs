@@ -148,4 +148,5 @@ pub(super) const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/supplier-advisories/{id}/release"),
     ("GET", "/api/v1/orgs/{id}/naming-consent"),
     ("PUT", "/api/v1/orgs/{id}/naming-consent"),
+    ("GET", "/api/v1/assurance/rollup"),
 ];
