@@ -441,3 +441,54 @@ impl App {
         Ok(self.store().seed_assessments(batch, &actor.audit(self.now())).await?)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn area(code: &str, name: &str, own: bool) -> AreaFigures {
+        let mut standing = StandingCounts::empty();
+        standing.organisations = 3;
+        *standing.by_standing.entry(StandardStatus::Met).or_default() = 2;
+        standing.no_current_assessment = 1;
+        AreaFigures {
+            org: OrgId::from_uuid(uuid::Uuid::from_u128(1)),
+            code: code.into(),
+            name: name.into(),
+            kind: OrgKind::Icb,
+            own,
+            standing,
+            outcomes: vec![OutcomeCounts {
+                code: "A1.a".into(),
+                title: "=HYPERLINK(\"http://evil.example\")".into(),
+                achieved: 2,
+                partially_achieved: 0,
+                not_achieved: 0,
+                below_target: 0,
+            }],
+            risks: None,
+        }
+    }
+
+    #[test]
+    fn the_csv_has_a_line_per_area_and_the_total_and_defuses_formulas() {
+        let r = AssuranceRollup {
+            framework: "ncsc-caf".into(),
+            version: "4.0".into(),
+            as_of: jiff::civil::date(2026, 6, 1),
+            total: area("Y56", "London", false),
+            areas: vec![area("Y56", "London", true), area("QMF", "-2+3 ICB", false)],
+        };
+        let csv = rollup_csv(&r);
+        let lines: Vec<&str> = csv.split("\r\n").collect();
+        assert_eq!(
+            lines[0],
+            "area_code,area_name,organisations,not-met,not-met-with-plan,approaching,met,exceeded,no-profile,no-current-assessment"
+        );
+        assert_eq!(lines[1], "Y56,London (own),3,0,0,0,2,0,0,1");
+        assert!(lines[2].starts_with("QMF,'-2+3 ICB,3,"), "{}", lines[2]);
+        assert_eq!(lines[3], "Y56,London (total),3,0,0,0,2,0,0,1");
+        assert_eq!(lines[4], "");
+        assert!(lines.iter().any(|l| l.starts_with("Y56 (total),A1.a,\"'=HYPERLINK")), "{csv}");
+    }
+}

@@ -22,7 +22,7 @@ use crate::assurance_rollup::{
 use crate::{AuditMeta, Scope, StoreError, StoreResult};
 
 /// Assessments read per statement: bounds both the bound list and the rows held at once.
-const CHUNK: usize = 2000;
+const CHUNK: usize = 500;
 
 fn area(r: &impl RowRead) -> StoreResult<RollupArea> {
     Ok(RollupArea {
