@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod alerts;
 pub mod assessment_files;
 pub mod assurance;
+pub mod assurance_rollup;
 pub mod audit;
 pub mod board_pack;
 pub mod coordinated;
