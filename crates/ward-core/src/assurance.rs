@@ -320,7 +320,12 @@ impl AssessmentHead {
     /// Which of an organisation's assessments of one framework version is its current one: the
     /// greatest key wins (the latest year, a final one before an interim one, then the newest).
     pub fn currency(&self) -> (i32, bool, jiff::Timestamp, crate::AssessmentId) {
-        (self.year, self.kind == AssessmentKind::Final, self.created_at, self.id)
+        (
+            self.year,
+            self.kind == AssessmentKind::Final,
+            self.created_at,
+            self.id,
+        )
     }
 }
 

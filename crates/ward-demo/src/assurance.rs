@@ -121,7 +121,13 @@ mod tests {
     fn the_answers_give_the_intended_status_under_the_webcaf_rule() {
         use Level::*;
         let shapes = [
-            vec![NotAchieved, PartiallyAchieved, PartiallyAchieved, Achieved, Achieved],
+            vec![
+                NotAchieved,
+                PartiallyAchieved,
+                PartiallyAchieved,
+                Achieved,
+                Achieved,
+            ],
             vec![Achieved, Achieved],
             vec![PartiallyAchieved, Achieved],
         ];
@@ -158,6 +164,10 @@ mod tests {
                 }],
             }],
         };
-        assert_eq!(assessment(1, &f, "RJZ"), assessment(1, &f, "RJZ"), "deterministic");
+        assert_eq!(
+            assessment(1, &f, "RJZ"),
+            assessment(1, &f, "RJZ"),
+            "deterministic"
+        );
     }
 }

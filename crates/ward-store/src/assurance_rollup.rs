@@ -10,8 +10,8 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use ward_core::assurance::{AssessmentHead, Level};
 use ward_core::assurance::improvement::ImprovementAction;
+use ward_core::assurance::{AssessmentHead, Level};
 use ward_core::certificate::Certificate;
 use ward_core::org::OrgKind;
 use ward_core::{AssessmentId, OrgId};

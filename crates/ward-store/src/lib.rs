@@ -554,6 +554,6 @@ impl<T> Store for T where
         + RecoveryStore
         + NoticeStore
         + SupplierAdvisoryStore
-    + AssuranceRollupStore
+        + AssuranceRollupStore
 {
 }

@@ -187,7 +187,12 @@ fn count(
     Counted {
         statuses,
         below,
-        standing: Some(standard_status(&short, &a.actions, a.approved, has_current_ce_plus)),
+        standing: Some(standard_status(
+            &short,
+            &a.actions,
+            a.approved,
+            has_current_ce_plus,
+        )),
     }
 }
 
@@ -250,7 +255,14 @@ pub fn roll_up(
         let area = by_area.entry(m.area).or_insert_with(|| Tally::new(outcomes));
         let counted = current.get(&m.org).map(|a| {
             let profile = ProfileCategory::of(m.kind).and_then(|c| profiles.get(&c));
-            count(framework, &offsets, indicators, a, profile, ce_plus.contains(&m.org))
+            count(
+                framework,
+                &offsets,
+                indicators,
+                a,
+                profile,
+                ce_plus.contains(&m.org),
+            )
         });
         for t in [&mut total, area] {
             t.standing.organisations += 1;
@@ -275,7 +287,13 @@ pub fn roll_up(
             }
         }
     }
-    let risks_of = |org: OrgId| risks.map(|r| r.get(&org).cloned().unwrap_or_else(crate::risks::rollup::empty_counts));
+    let risks_of = |org: OrgId| {
+        risks.map(|r| {
+            r.get(&org)
+                .cloned()
+                .unwrap_or_else(crate::risks::rollup::empty_counts)
+        })
+    };
     let mut areas = Vec::new();
     if let Some(t) = by_area.remove(&facts.root.org) {
         areas.push(figures(&facts.root, true, t, framework, None));
@@ -314,7 +332,11 @@ pub fn rollup_csv(r: &AssuranceRollup) -> String {
         .chain(std::iter::once((&r.total, "total")))
         .collect();
     for (a, note) in &all {
-        let name = if note.is_empty() { a.name.clone() } else { format!("{} ({note})", a.name) };
+        let name = if note.is_empty() {
+            a.name.clone()
+        } else {
+            format!("{} ({note})", a.name)
+        };
         let mut cells = vec![a.code.clone(), name, a.standing.organisations.to_string()];
         cells.extend(a.standing.by_standing.values().map(u64::to_string));
         cells.push(a.standing.no_profile.to_string());
@@ -324,12 +346,24 @@ pub fn rollup_csv(r: &AssuranceRollup) -> String {
     out.push_str("\r\n");
     line(
         &mut out,
-        ["area_code", "outcome", "title", "achieved", "partially-achieved", "not-achieved", "below-target"]
-            .map(str::to_owned)
-            .to_vec(),
+        [
+            "area_code",
+            "outcome",
+            "title",
+            "achieved",
+            "partially-achieved",
+            "not-achieved",
+            "below-target",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
     );
     for (a, note) in &all {
-        let code = if *note == "total" { format!("{} (total)", a.code) } else { a.code.clone() };
+        let code = if *note == "total" {
+            format!("{} (total)", a.code)
+        } else {
+            a.code.clone()
+        };
         for o in &a.outcomes {
             line(
                 &mut out,
@@ -363,11 +397,12 @@ impl App {
                 };
                 let page = PageRequest { offset: 0, limit: 1 };
                 let national = self.store().list_orgs(scope, &filter, page).await?;
-                national
-                    .items
-                    .first()
-                    .map(|o| o.id)
-                    .ok_or_else(|| AppError::invalid("org", "no national body is loaded: name the organisation to roll up"))
+                national.items.first().map(|o| o.id).ok_or_else(|| {
+                    AppError::invalid(
+                        "org",
+                        "no national body is loaded: name the organisation to roll up",
+                    )
+                })
             }
         }
     }
@@ -391,7 +426,10 @@ impl App {
 
         let mut profiles = HashMap::new();
         for category in ProfileCategory::iter() {
-            let versions = self.store().profile_versions(framework_id, version, category).await?;
+            let versions = self
+                .store()
+                .profile_versions(framework_id, version, category)
+                .await?;
             if let Some(p) = versions.into_iter().rev().find(|p| p.effective_from <= today) {
                 profiles.insert(category, p);
             }
@@ -411,7 +449,11 @@ impl App {
                 let (own, up) = self.store().risk_grade_counts(&risk_scope).await?;
                 let mut by_org: HashMap<OrgId, BTreeMap<RiskGrade, u64>> = HashMap::new();
                 let rolled = |k: OrgKind| matches!(k, OrgKind::Icb | OrgKind::Region | OrgKind::NationalBody);
-                for c in own.iter().filter(|c| !rolled(c.kind)).chain(up.iter().filter(|c| rolled(c.kind))) {
+                for c in own
+                    .iter()
+                    .filter(|c| !rolled(c.kind))
+                    .chain(up.iter().filter(|c| rolled(c.kind)))
+                {
                     *by_org
                         .entry(c.org)
                         .or_insert_with(crate::risks::rollup::empty_counts)
@@ -438,7 +480,10 @@ impl App {
         if !actor.is_system() {
             return Err(AppError::forbidden("only Ward itself loads demo assessments"));
         }
-        Ok(self.store().seed_assessments(batch, &actor.audit(self.now())).await?)
+        Ok(self
+            .store()
+            .seed_assessments(batch, &actor.audit(self.now()))
+            .await?)
     }
 }
 
@@ -489,6 +534,11 @@ mod tests {
         assert!(lines[2].starts_with("QMF,'-2+3 ICB,3,"), "{}", lines[2]);
         assert_eq!(lines[3], "Y56,London (total),3,0,0,0,2,0,0,1");
         assert_eq!(lines[4], "");
-        assert!(lines.iter().any(|l| l.starts_with("Y56 (total),A1.a,\"'=HYPERLINK")), "{csv}");
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("Y56 (total),A1.a,\"'=HYPERLINK")),
+            "{csv}"
+        );
     }
 }

@@ -68,9 +68,10 @@ pub(crate) async fn seed(app: &App, file: &Path, seed: u64, year: i32) -> anyhow
     let actor = operator(app).await?;
     let bytes = std::fs::read(file)
         .map_err(|e| CliError::Rejected(format!("--assurance: cannot read {}: {e}", file.display())))?;
-    let name = file
-        .file_name()
-        .map_or_else(|| "framework.yaml".to_owned(), |n| n.to_string_lossy().into_owned());
+    let name = file.file_name().map_or_else(
+        || "framework.yaml".to_owned(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let imported = app
         .import_framework(&actor, &name, bytes, None)
         .await

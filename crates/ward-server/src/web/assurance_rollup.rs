@@ -83,8 +83,10 @@ fn some(s: &str) -> Option<String> {
 fn line(a: &AreaFigures, name: String, href: Option<String>) -> AreaLine {
     let st = &a.standing;
     let count = |s: StandardStatus| st.by_standing.get(&s).copied().unwrap_or(0);
-    let parts: Vec<(&'static str, &'static str, u64)> =
-        DRAWN.iter().map(|&(s, class)| (s.label(), class, count(s))).collect();
+    let parts: Vec<(&'static str, &'static str, u64)> = DRAWN
+        .iter()
+        .map(|&(s, class)| (s.label(), class, count(s)))
+        .collect();
     let mut words = format!("{} organisations:", st.organisations);
     for (label, _, n) in &parts {
         words.push_str(&format!(" {n} {label};"));
@@ -125,8 +127,12 @@ pub(super) async fn page(
     );
     let drills = |a: &AreaFigures| {
         use ward_core::org::OrgKind::*;
-        (!a.own && matches!(a.kind, Region | Icb | NationalBody))
-            .then(|| format!("/assurance/rollup?org={}{framework_q}", super::views::encode(&a.code)))
+        (!a.own && matches!(a.kind, Region | Icb | NationalBody)).then(|| {
+            format!(
+                "/assurance/rollup?org={}{framework_q}",
+                super::views::encode(&a.code)
+            )
+        })
     };
     let view = RollupPage {
         chrome: chrome_at(&page, Section::Assurance),
@@ -146,7 +152,11 @@ pub(super) async fn page(
             .areas
             .iter()
             .map(|a| {
-                let name = if a.own { format!("{} (its own assessment)", a.name) } else { a.name.clone() };
+                let name = if a.own {
+                    format!("{} (its own assessment)", a.name)
+                } else {
+                    a.name.clone()
+                };
                 line(a, name, drills(a))
             })
             .collect(),

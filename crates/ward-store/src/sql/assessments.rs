@@ -10,7 +10,8 @@ use super::{Exec, RowRead, Sql, SqlBackend, Tx, audit};
 use crate::assurance::{AssessmentStore, refusals};
 use crate::{AuditMeta, Scope, StoreError, StoreResult};
 
-pub(super) const HEAD_COLUMNS: &str = "id, org_id, framework, version, year, kind, status, created_at, updated_at";
+pub(super) const HEAD_COLUMNS: &str =
+    "id, org_id, framework, version, year, kind, status, created_at, updated_at";
 
 pub(super) fn head(r: &impl RowRead) -> StoreResult<AssessmentHead> {
     Ok(AssessmentHead {

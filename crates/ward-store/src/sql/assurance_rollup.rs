@@ -9,13 +9,13 @@ use ward_core::certificate::CertificateKind;
 use ward_core::org::OrgKind;
 use ward_core::{AssessmentId, OrgId};
 
+use super::Tx;
 use super::assessments::{HEAD_COLUMNS, head};
+use super::audit;
+use super::bulk::{Column, Rows};
 use super::improvement::{ACTION_COLUMNS, action_row};
 use super::suppliers::{CERT_COLUMNS, certificate_row};
 use super::{Arg, Exec, RowRead, Sql, SqlBackend};
-use super::Tx;
-use super::audit;
-use super::bulk::{Column, Rows};
 use crate::assurance_rollup::{
     AssuranceRollupStore, RolledAssessment, RollupArea, RollupFacts, RollupMember, SeededAssessment,
 };
@@ -52,8 +52,11 @@ impl<B: SqlBackend> AssuranceRollupStore for B {
         let dialect = db.dialect();
         let kind_list = || Arg::Texts(kinds.iter().map(|k| k.as_str().to_owned()).collect());
 
-        let mut q = Sql::new("SELECT id, code, name, kind, CASE WHEN closed IS NULL THEN 1 ELSE 0 END AS open_now \
-             FROM organisations WHERE id = $1",).arg(root);
+        let mut q = Sql::new(
+            "SELECT id, code, name, kind, CASE WHEN closed IS NULL THEN 1 ELSE 0 END AS open_now \
+             FROM organisations WHERE id = $1",
+        )
+        .arg(root);
         db.scope_filter(&mut q, scope, "id");
         let row = db
             .fetch_optional(q)
@@ -65,7 +68,12 @@ impl<B: SqlBackend> AssuranceRollupStore for B {
         let mut q = Sql::new("SELECT id, code, name, kind FROM organisations WHERE parent_id = $1").arg(root);
         db.scope_filter(&mut q, scope, "id");
         q.push(" ORDER BY code");
-        let areas = db.fetch_all(q).await?.iter().map(area).collect::<StoreResult<Vec<_>>>()?;
+        let areas = db
+            .fetch_all(q)
+            .await?
+            .iter()
+            .map(area)
+            .collect::<StoreResult<Vec<_>>>()?;
 
         // Each open organisation of the kinds asked for, with the child area whose path range
         // holds it (the hierarchy's materialised paths, as every subtree query reads them).
@@ -208,12 +216,21 @@ impl<B: SqlBackend> AssuranceRollupStore for B {
         let text = |s: &str| Some(s.to_owned());
         let rows = Rows::new("assessments")
             .column("id", Column::uuid(heads.iter().map(|h| uuid(h.id))))
-            .column("org_id", Column::uuid(heads.iter().map(|h| Some(*h.org.as_uuid()))))
-            .column("framework", Column::text(heads.iter().map(|h| text(&h.framework))))
+            .column(
+                "org_id",
+                Column::uuid(heads.iter().map(|h| Some(*h.org.as_uuid()))),
+            )
+            .column(
+                "framework",
+                Column::text(heads.iter().map(|h| text(&h.framework))),
+            )
             .column("version", Column::text(heads.iter().map(|h| text(&h.version))))
             .column("year", Column::i64(heads.iter().map(|h| Some(i64::from(h.year)))))
             .column("kind", Column::text(heads.iter().map(|h| text(h.kind.into()))))
-            .column("status", Column::text(heads.iter().map(|h| text(h.status.into()))))
+            .column(
+                "status",
+                Column::text(heads.iter().map(|h| text(h.status.into()))),
+            )
             .column(
                 "created_at",
                 Column::i64(heads.iter().map(|h| Some(h.created_at.as_microsecond()))),
@@ -222,18 +239,29 @@ impl<B: SqlBackend> AssuranceRollupStore for B {
                 "updated_at",
                 Column::i64(heads.iter().map(|h| Some(h.updated_at.as_microsecond()))),
             );
-        let answers = || batch.iter().flat_map(|a| a.answers.iter().map(move |x| (a.head.id, x)));
+        let answers = || {
+            batch
+                .iter()
+                .flat_map(|a| a.answers.iter().map(move |x| (a.head.id, x)))
+        };
         let answer_rows = Rows::new("assessment_answers")
             .column("assessment_id", Column::uuid(answers().map(|(id, _)| uuid(id))))
             .column("indicator", Column::text(answers().map(|(_, (i, _))| text(i))))
-            .column("value", Column::i64(answers().map(|(_, (_, v))| Some(i64::from(*v)))))
+            .column(
+                "value",
+                Column::i64(answers().map(|(_, (_, v))| Some(i64::from(*v)))),
+            )
             .column("comment", Column::text(answers().map(|_| text(""))))
             .column("evidence", Column::text(answers().map(|_| text("[]"))))
             .column(
                 "answered_at",
                 Column::i64(answers().map(|_| Some(meta.at.as_microsecond()))),
             );
-        let notes = || batch.iter().flat_map(|a| a.overrides.iter().map(move |x| (a.head.id, x)));
+        let notes = || {
+            batch
+                .iter()
+                .flat_map(|a| a.overrides.iter().map(move |x| (a.head.id, x)))
+        };
         let note_rows = Rows::new("assessment_outcomes")
             .column("assessment_id", Column::uuid(notes().map(|(id, _)| uuid(id))))
             .column("outcome", Column::text(notes().map(|(_, (o, _, _))| text(o))))
@@ -241,7 +269,10 @@ impl<B: SqlBackend> AssuranceRollupStore for B {
                 "override_status",
                 Column::text(notes().map(|(_, (_, l, _))| text((*l).into()))),
             )
-            .column("justification", Column::text(notes().map(|(_, (_, _, j))| text(j))))
+            .column(
+                "justification",
+                Column::text(notes().map(|(_, (_, _, j))| text(j))),
+            )
             .column("owner", Column::text(notes().map(|_| None::<String>)));
         let mut tx = self.write().await?;
         for h in &heads {

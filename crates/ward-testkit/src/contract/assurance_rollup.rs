@@ -40,7 +40,9 @@ pub async fn assurance_rollup_reads(store: Arc<dyn Store>) -> anyhow::Result<()>
     let practice = fx.org("GP", "Practice", OrgKind::GpPractice, Some(icb.id))?;
     fx.save_orgs(vec![closed.clone(), practice.clone()]).await?;
     let fw = format!("contract-{}", next_number());
-    store.put_framework(&framework(&fw, "1.0", 2), &fx.meta(1)).await?;
+    store
+        .put_framework(&framework(&fw, "1.0", 2), &fx.meta(1))
+        .await?;
     let index: HashMap<String, u32> = [("A1.a.A.1", 0), ("A1.a.A.2", 1), ("A1.a.NA.1", 2)]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
@@ -54,7 +56,9 @@ pub async fn assurance_rollup_reads(store: Arc<dyn Store>) -> anyhow::Result<()>
         store.create_assessment(&Scope::All, h, &fx.meta(4)).await?;
     }
     let old_answers: BTreeMap<String, Answer> = [("A1.a.NA.1".to_owned(), yes())].into();
-    store.save_answers(&Scope::All, old.id, &old_answers, &fx.meta(5)).await?;
+    store
+        .save_answers(&Scope::All, old.id, &old_answers, &fx.meta(5))
+        .await?;
     let answers: BTreeMap<String, Answer> = [
         ("A1.a.A.1".to_owned(), yes()),
         ("A1.a.A.2".to_owned(), no()),
@@ -62,7 +66,9 @@ pub async fn assurance_rollup_reads(store: Arc<dyn Store>) -> anyhow::Result<()>
         ("Z9.z.A.1".to_owned(), yes()),
     ]
     .into();
-    store.save_answers(&Scope::All, current.id, &answers, &fx.meta(6)).await?;
+    store
+        .save_answers(&Scope::All, current.id, &answers, &fx.meta(6))
+        .await?;
     let note = OutcomeNote {
         override_status: Some(Level::Achieved),
         justification: Some("seen".into()),
@@ -103,13 +109,26 @@ pub async fn assurance_rollup_reads(store: Arc<dyn Store>) -> anyhow::Result<()>
     );
     let mut members: Vec<(OrgId, OrgId)> = facts.members.iter().map(|m| (m.org, m.area)).collect();
     members.sort();
-    let mut want = vec![(icb.id, icb.id), (a.id, icb.id), (b.id, icb.id), (practice.id, icb.id)];
+    let mut want = vec![
+        (icb.id, icb.id),
+        (a.id, icb.id),
+        (b.id, icb.id),
+        (practice.id, icb.id),
+    ];
     want.sort();
     check_eq!(members, want, "open members of the kinds asked for, by area");
     check_eq!(facts.assessments.len(), 1, "one current assessment");
     let got = &facts.assessments[0];
-    check_eq!(got.id, current.id, "the latest year wins over a final of an earlier year");
-    check_eq!(got.true_indicators.clone(), vec![0], "true answers as positions, unknown left out");
+    check_eq!(
+        got.id,
+        current.id,
+        "the latest year wins over a final of an earlier year"
+    );
+    check_eq!(
+        got.true_indicators.clone(),
+        vec![0],
+        "true answers as positions, unknown left out"
+    );
     check_eq!(
         got.overrides.clone(),
         vec![("A1.a".to_owned(), Level::Achieved)],

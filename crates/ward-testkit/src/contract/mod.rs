@@ -8,10 +8,10 @@
 //! [`backup_restore`] and [`vuln_backup_restore`] also need an empty second store.
 
 mod account_security;
-mod assurance_rollup;
 mod accounts;
 mod alert_escalations;
 mod alerts;
+mod assurance_rollup;
 mod audit;
 pub mod backup;
 mod coordinated;
@@ -48,9 +48,9 @@ mod vuln_signals;
 
 pub use account_security::account_security_round_trip;
 pub use accounts::accounts_round_trip;
-pub use assurance_rollup::assurance_rollup_reads;
 pub use alert_escalations::escalations_and_dead_deliveries;
 pub use alerts::alerts_round_trip;
+pub use assurance_rollup::assurance_rollup_reads;
 pub use audit::{audit_chain_verifies, audit_records_every_change, chain_break, verify_chain};
 pub use backup::{backup_restore, restore_refuses_bad_input};
 pub use coordinated::coordinated_round_trip;

@@ -90,14 +90,20 @@ async fn assess(app: &TestApp, org: ward_core::OrgId, answers: &[(&str, bool)], 
             )
         })
         .collect();
-    app.app.answer_assessment(&system, head.id, answers).await.unwrap();
+    app.app
+        .answer_assessment(&system, head.id, answers)
+        .await
+        .unwrap();
     for (outcome, level) in overrides {
         let note = OutcomeNote {
             override_status: Some(*level),
             justification: Some("The board minutes show it.".into()),
             owner: None,
         };
-        app.app.note_outcome(&system, head.id, outcome, note).await.unwrap();
+        app.app
+            .note_outcome(&system, head.id, outcome, note)
+            .await
+            .unwrap();
     }
 }
 
@@ -122,21 +128,36 @@ async fn sector(app: &TestApp) {
     assess(
         app,
         w.trust,
-        &[("A1.a.NA.1", false), ("A1.a.PA.1", true), ("A1.a.A.1", false), ("A1.b.A.1", true)],
+        &[
+            ("A1.a.NA.1", false),
+            ("A1.a.PA.1", true),
+            ("A1.a.A.1", false),
+            ("A1.b.A.1", true),
+        ],
         &[("A1.a", Level::Achieved)],
     )
     .await;
     assess(
         app,
         w.icb,
-        &[("A1.a.NA.1", true), ("A1.a.PA.1", true), ("A1.a.A.1", false), ("A1.b.A.1", true)],
+        &[
+            ("A1.a.NA.1", true),
+            ("A1.a.PA.1", true),
+            ("A1.a.A.1", false),
+            ("A1.b.A.1", true),
+        ],
         &[],
     )
     .await;
     assess(
         app,
         w.foreign_trust,
-        &[("A1.a.NA.1", false), ("A1.a.PA.1", true), ("A1.a.A.1", true), ("A1.b.A.1", true)],
+        &[
+            ("A1.a.NA.1", false),
+            ("A1.a.PA.1", true),
+            ("A1.a.A.1", true),
+            ("A1.b.A.1", true),
+        ],
         &[],
     )
     .await;
@@ -152,7 +173,12 @@ fn area<'a>(r: &'a Value, code: &str) -> &'a Value {
 }
 
 fn outcome<'a>(a: &'a Value, code: &str) -> &'a Value {
-    a["outcomes"].as_array().unwrap().iter().find(|o| o["code"] == code).unwrap()
+    a["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["code"] == code)
+        .unwrap()
 }
 
 #[tokio::test]
@@ -175,12 +201,21 @@ async fn the_rollup_counts_standing_and_outcomes_per_area_and_in_total() {
         let a = outcome(&r["total"], "A1.a");
         // The trust's override (achieved over its derived partially achieved) counts.
         assert_eq!(
-            (&a["achieved"], &a["partially_achieved"], &a["not_achieved"], &a["below_target"]),
+            (
+                &a["achieved"],
+                &a["partially_achieved"],
+                &a["not_achieved"],
+                &a["below_target"]
+            ),
             (&json!(2), &json!(0), &json!(1), &json!(1)),
             "{backend}: {a}"
         );
         let b = outcome(&r["total"], "A1.b");
-        assert_eq!((&b["achieved"], &b["below_target"]), (&json!(3), &json!(0)), "{backend}: {b}");
+        assert_eq!(
+            (&b["achieved"], &b["below_target"]),
+            (&json!(3), &json!(0)),
+            "{backend}: {b}"
+        );
 
         let london = area(&r, "Y56");
         assert_eq!(london["standing"]["organisations"], 4, "{backend}: {london}");
@@ -191,7 +226,10 @@ async fn the_rollup_counts_standing_and_outcomes_per_area_and_in_total() {
         assert_eq!(south_west["standing"]["organisations"], 2, "{backend}");
         assert_eq!(south_west["standing"]["by_standing"]["met"], 1, "{backend}");
         assert_eq!(outcome(south_west, "A1.a")["below_target"], 0, "{backend}");
-        assert!(r["total"]["risks"].is_object(), "{backend}: the risk grades beside");
+        assert!(
+            r["total"]["risks"].is_object(),
+            "{backend}: the risk grades beside"
+        );
 
         // The areas add up to the total.
         let sum: u64 = r["areas"]
@@ -212,7 +250,10 @@ async fn the_rollup_counts_standing_and_outcomes_per_area_and_in_total() {
         .unwrap();
         assert_eq!(res.status().as_u16(), 200, "{backend}");
         assert!(
-            res.headers()["content-type"].to_str().unwrap().starts_with("text/csv"),
+            res.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/csv"),
             "{backend}"
         );
         let csv = res.text().await.unwrap();
@@ -226,8 +267,14 @@ async fn the_rollup_counts_standing_and_outcomes_per_area_and_in_total() {
             csv.contains("QMF,North East London ICB,4,1,0,0,1,0,0,2\r\n"),
             "{backend}: {csv}"
         );
-        assert!(csv.contains("Y56,London (total),4,1,0,0,1,0,0,2\r\n"), "{backend}: {csv}");
-        assert!(csv.contains("QMF,A1.a,Board direction,1,0,1,1\r\n"), "{backend}: {csv}");
+        assert!(
+            csv.contains("Y56,London (total),4,1,0,0,1,0,0,2\r\n"),
+            "{backend}: {csv}"
+        );
+        assert!(
+            csv.contains("QMF,A1.a,Board direction,1,0,1,1\r\n"),
+            "{backend}: {csv}"
+        );
 
         // Bad input names the field.
         let (status, body) = get(&app, &national, "/api/v1/assurance/rollup?format=pdf").await;
@@ -249,15 +296,26 @@ async fn a_regional_lead_sees_its_region_and_never_another() {
         assert_eq!(status, 200, "{backend}: {r}");
         assert_eq!(r["total"]["code"], "Y56", "{backend}: its own region by default");
         assert_eq!(r["total"]["standing"]["organisations"], 4, "{backend}");
-        assert_eq!(r["total"]["standing"]["by_standing"]["met"], 1, "{backend}: the other region's trust is not counted");
+        assert_eq!(
+            r["total"]["standing"]["by_standing"]["met"], 1,
+            "{backend}: the other region's trust is not counted"
+        );
         // Another region, the nation above it, another region's trust: as if they did not exist.
         for code in ["Y58", "X26", "RA7", "QUY"] {
             let (status, body) = get(&app, &regional, &format!("/api/v1/assurance/rollup?org={code}")).await;
-            assert_eq!(status, 404, "{backend}: the regional lead rolled up {code}: {body}");
+            assert_eq!(
+                status, 404,
+                "{backend}: the regional lead rolled up {code}: {body}"
+            );
             assert!(!body.contains("Harbour"), "{backend}: {body}");
         }
         // Roles without the right are refused outright.
-        for role in [Role::OrgAdmin, Role::OrgMember, Role::SupplierContact, Role::IncidentResponder] {
+        for role in [
+            Role::OrgAdmin,
+            Role::OrgMember,
+            Role::SupplierContact,
+            Role::IncidentResponder,
+        ] {
             let s = as_role(&app, role).await;
             let (status, _) = get(&app, &s, "/api/v1/assurance/rollup?org=Y56").await;
             assert_eq!(status, 403, "{backend}: {role:?}");

@@ -3,6 +3,7 @@
 
 mod alerts;
 mod api;
+mod assurance_rollup;
 mod assurance_standing;
 mod attacks_accounts;
 mod attacks_supplier;
@@ -57,4 +58,3 @@ mod web_people;
 mod web_risks;
 mod web_simulation;
 mod web_supplier_advisories;
-mod assurance_rollup;
