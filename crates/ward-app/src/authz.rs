@@ -142,10 +142,13 @@ pub enum Action {
     /// Triage, decline, assess and close technology assessments and record their findings (the
     /// national team).
     AssessTechnology,
+    /// See the assurance roll-up: organisations by standing and outcome statuses per area (the
+    /// national team the sector, a regional lead or an auditor within their footprint).
+    ReadAssuranceRollup,
 }
 
 impl Action {
-    pub const ALL: [Action; 53] = [
+    pub const ALL: [Action; 54] = [
         Self::ReadOrgs,
         Self::ImportOrgs,
         Self::ReadInventory,
@@ -199,6 +202,7 @@ impl Action {
         Self::ReadTechAssessments,
         Self::RequestTechAssessments,
         Self::AssessTechnology,
+        Self::ReadAssuranceRollup,
     ];
 }
 
@@ -245,6 +249,7 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
         // A regional team's dry runs count what happens in its region.
         (RegionalLead, RunSimulations) => own_subtree,
         (RegionalLead, ReadTechAssessments) => own_subtree,
+        (RegionalLead | Auditor, ReadAssuranceRollup) => own_subtree,
         (RegionalLead, _) => None,
 
         (

@@ -316,6 +316,19 @@ pub struct AssessmentHead {
     pub updated_at: jiff::Timestamp,
 }
 
+impl AssessmentHead {
+    /// Which of an organisation's assessments of one framework version is its current one: the
+    /// greatest key wins (the latest year, a final one before an interim one, then the newest).
+    pub fn currency(&self) -> (i32, bool, jiff::Timestamp, crate::AssessmentId) {
+        (
+            self.year,
+            self.kind == AssessmentKind::Final,
+            self.created_at,
+            self.id,
+        )
+    }
+}
+
 /// An assessment with its answers (by indicator identifier) and outcome notes (by outcome code).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Assessment {

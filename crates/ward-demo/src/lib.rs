@@ -17,6 +17,7 @@
 //! [`threats()`] gives the threat data that goes with the sector: real advisories affecting the
 //! catalogue's releases, their KEV listings, illustrative EPSS scores and end-of-life dates.
 
+pub mod assurance;
 mod catalogue;
 mod inventory;
 mod key;

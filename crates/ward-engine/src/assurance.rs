@@ -30,25 +30,26 @@ pub struct Derived {
     pub answered: usize,
 }
 
-/// Derive one outcome's status from answers keyed by indicator identifier (true, false; absent is
-/// not answered).
-pub fn derive(outcome: &Outcome, answers: &BTreeMap<String, bool>) -> Derived {
-    let answer = |id: &str| answers.get(id).copied();
-    let column_true = |level: Level| {
+/// One outcome's status and why, from which of its indicators are true (`is_true` of an
+/// indicator's position in `outcome.indicators`; false and not answered count alike): the WebCAF
+/// rule, the only place it is written. Also whether the answers contradict each other (an achieved
+/// and a not-achieved statement both true).
+pub fn status_of(outcome: &Outcome, is_true: impl Fn(usize) -> bool) -> (Level, &'static str, bool) {
+    let column = |level: Level| {
         outcome
             .indicators
             .iter()
-            .filter(|i| i.level == level)
-            .map(|i| answer(&i.id) == Some(true))
-            .collect::<Vec<_>>()
+            .enumerate()
+            .filter(move |(_, i)| i.level == level)
+            .map(|(k, _)| k)
     };
-    let any = |level: Level| column_true(level).into_iter().any(|t| t);
+    let any = |level: Level| column(level).any(&is_true);
     let all = |level: Level| {
-        let c = column_true(level);
-        !c.is_empty() && c.into_iter().all(|t| t)
+        let mut c = column(level).peekable();
+        c.peek().is_some() && c.all(&is_true)
     };
     let not_achieved = any(Level::NotAchieved);
-    let achieved_any = any(Level::Achieved);
+    let contradiction = not_achieved && any(Level::Achieved);
     let (derived, reason) = if not_achieved {
         (Level::NotAchieved, "a not-achieved statement is true")
     } else if all(Level::Achieved) {
@@ -64,6 +65,15 @@ pub fn derive(outcome: &Outcome, answers: &BTreeMap<String, bool>) -> Derived {
             "not every achieved or partially-achieved statement is true",
         )
     };
+    (derived, reason, contradiction)
+}
+
+/// Derive one outcome's status from answers keyed by indicator identifier (true, false; absent is
+/// not answered).
+pub fn derive(outcome: &Outcome, answers: &BTreeMap<String, bool>) -> Derived {
+    let answer = |id: &str| answers.get(id).copied();
+    let (derived, reason, contradiction) =
+        status_of(outcome, |k| answer(&outcome.indicators[k].id) == Some(true));
     let unanswered: Vec<String> = outcome
         .indicators
         .iter()
@@ -73,7 +83,7 @@ pub fn derive(outcome: &Outcome, answers: &BTreeMap<String, bool>) -> Derived {
     Derived {
         derived,
         reason,
-        contradiction: not_achieved && achieved_any,
+        contradiction,
         answered: outcome.indicators.len() - unanswered.len(),
         unanswered,
     }

@@ -7,6 +7,7 @@
 
 pub mod alerts;
 pub mod assurance;
+pub mod assurance_rollup;
 pub mod backup;
 pub mod deployments;
 mod digest;
@@ -35,6 +36,7 @@ pub mod vuln;
 
 pub use alerts::{AlertFigureStore, AlertStore, DeliveryStore, EscalationStore};
 pub use assurance::{AssessmentStore, FrameworkStore, ProfileStore};
+pub use assurance_rollup::AssuranceRollupStore;
 pub use deployments::DeploymentStore;
 pub use digest::digest_json_sliced;
 pub use error::{StoreError, StoreErrorKind, StoreResult};
@@ -523,6 +525,7 @@ pub trait Store:
     + NoticeStore
     + SupplierAdvisoryStore
     + TechAssessmentStore
+    + AssuranceRollupStore
 {
 }
 impl<T> Store for T where
@@ -555,5 +558,6 @@ impl<T> Store for T where
         + NoticeStore
         + SupplierAdvisoryStore
         + TechAssessmentStore
+        + AssuranceRollupStore
 {
 }

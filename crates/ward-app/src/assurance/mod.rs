@@ -12,6 +12,7 @@ pub mod files;
 pub mod improvement;
 pub mod profiles;
 pub mod questionnaire;
+pub mod rollup;
 pub mod signoff;
 
 use serde::Serialize;

@@ -136,14 +136,7 @@ impl App {
             .iter()
             .filter(|h| h.framework == profile.framework && h.version == profile.framework_version)
         {
-            let key = |x: &AssessmentHead| {
-                (
-                    x.year,
-                    x.kind == ward_core::assurance::AssessmentKind::Final,
-                    x.created_at,
-                )
-            };
-            if latest.get(&h.org).is_none_or(|cur| key(h) > key(cur)) {
+            if latest.get(&h.org).is_none_or(|cur| h.currency() > cur.currency()) {
                 latest.insert(h.org, h);
             }
         }

@@ -28,6 +28,18 @@ pub(crate) enum AssessmentsCommand {
     },
     /// Organisations whose latest assessment's claims disagree most with the facts, most first.
     Disagreements,
+    /// Give every organisation of a demo or benchmark sector without one an assessment against
+    /// a framework file (imported first), publishing starting profiles where none exist.
+    SeedDemo {
+        /// The framework file (WebCAF or CISO Assistant format).
+        #[arg(long)]
+        framework: PathBuf,
+        #[arg(long, default_value_t = 2017)]
+        seed: u64,
+        /// The assessment year (default: this year).
+        #[arg(long)]
+        year: Option<i32>,
+    },
 }
 
 pub(crate) async fn run(settings: &Settings, json_out: bool, c: AssessmentsCommand) -> anyhow::Result<()> {
@@ -64,6 +76,26 @@ pub(crate) async fn run(settings: &Settings, json_out: bool, c: AssessmentsComma
                     r.below,
                     r.outcomes.join(", "),
                     r.assessment
+                );
+            }
+            Ok(())
+        }
+        AssessmentsCommand::SeedDemo {
+            framework,
+            seed,
+            year,
+        } => {
+            let year = year.unwrap_or_else(|| i32::from(app.now().to_zoned(jiff::tz::TimeZone::UTC).year()));
+            let s = super::demo_assurance::seed(&app, &framework, seed, year).await?;
+            if json_out {
+                println!(
+                    "{}",
+                    json!({"framework": s.framework, "version": s.version, "profiles": s.profiles, "assessments": s.assessments})
+                );
+            } else {
+                println!(
+                    "{} assessments against {} {} loaded; {} starting profiles published",
+                    s.assessments, s.framework, s.version, s.profiles
                 );
             }
             Ok(())

@@ -24,6 +24,11 @@ pub(crate) struct DemoArgs {
     /// Load the data and print the logins, but do not start the server.
     #[arg(long)]
     pub no_serve: bool,
+    /// Also give every organisation an assessment against this framework file (for example
+    /// ../shared/data/frameworks/webcaf-caf-4.0.yaml), with starting profiles, for the
+    /// assurance roll-up. Off by default: the default demo stays quick.
+    #[arg(long, value_name = "FILE")]
+    pub assurance: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub serve: ServeArgs,
 }
@@ -62,6 +67,13 @@ pub(crate) async fn run(mut settings: Settings, explicit_db: bool, a: DemoArgs) 
     let risks = seed_risks(&app, member).await?;
     let trained = seed_people(&app, member, today).await?;
     let incidents = super::demo_incidents::seed_incidents(&app, &plan, member).await?;
+    let assurance = match &a.assurance {
+        Some(file) => {
+            let year = i32::from(today.year());
+            Some(super::demo_assurance::seed(&app, file, a.seed, year).await?)
+        }
+        None => None,
+    };
     eprintln!(
         "Loaded a {} demo sector: {orgs} organisations, {assets} assets in {:.1}s.",
         a.scale.as_str(),
@@ -78,6 +90,12 @@ pub(crate) async fn run(mut settings: Settings, explicit_db: bool, a: DemoArgs) 
     eprintln!(
         "Incidents: {incidents} closed incidents with start, detection, containment and recovery times (Recovery metrics)."
     );
+    if let Some(s) = assurance {
+        eprintln!(
+            "Assurance: {} assessments against {} {} ({} starting profiles published) (Assurance > Roll-up).",
+            s.assessments, s.framework, s.version, s.profiles
+        );
+    }
     print_logins(&logins, &settings, a.serve.listen.as_deref());
     if a.no_serve {
         return Ok(());

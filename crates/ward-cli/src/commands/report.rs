@@ -23,6 +23,19 @@ pub(crate) enum ReportCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// The assurance roll-up: organisations by standing against the minimum standard per child
+    /// area of an ICB, a region or the nation, and in total (with `--json`, every outcome too).
+    AssuranceRollup {
+        /// The scope organisation's ODS code (default: the national body).
+        #[arg(long)]
+        org: Option<String>,
+        /// The framework (default: ncsc-caf).
+        #[arg(long)]
+        framework: Option<String>,
+        /// Its version (default: 4.0).
+        #[arg(long)]
+        version: Option<String>,
+    },
 }
 
 /// Refuse at once a path whose folder does not exist or that names a folder.
@@ -79,5 +92,56 @@ pub(crate) async fn run(settings: &Settings, json_out: bool, c: ReportCommand) -
             }
             Ok(())
         }
+        ReportCommand::AssuranceRollup {
+            org,
+            framework,
+            version,
+        } => {
+            let app = open(settings).await?;
+            let op = operator(&app).await?;
+            let q = ward_app::assurance::rollup::RollupQuery {
+                org: org.clone(),
+                framework,
+                version,
+            };
+            let r = app.assurance_rollup(&op, &q).await.map_err(|e| match e {
+                ward_app::AppError::NotFound(_) => CliError::Rejected(format!(
+                    "--org: no organisation has the code '{}'",
+                    org.as_deref().unwrap_or_default()
+                ))
+                .into(),
+                other => app_err(other),
+            })?;
+            if json_out {
+                println!("{}", json!(r));
+            } else {
+                print!("{}", rollup_table(&r));
+            }
+            Ok(())
+        }
     }
+}
+
+/// The standing columns as a plain-text table, one line per area and the total.
+fn rollup_table(r: &ward_app::assurance::rollup::AssuranceRollup) -> String {
+    use std::fmt::Write as _;
+    let mut out = format!(
+        "Assurance roll-up of {} ({}), {} {}, as of {}\n",
+        r.total.name, r.total.code, r.framework, r.version, r.as_of
+    );
+    let _ = write!(out, "{:<10} {:<32} {:>7}", "code", "area", "orgs");
+    for s in r.total.standing.by_standing.keys() {
+        let _ = write!(out, " {:>18}", <&str>::from(*s));
+    }
+    let _ = writeln!(out, " {:>10} {:>13}", "no-profile", "no-assessment");
+    for a in r.areas.iter().chain(std::iter::once(&r.total)) {
+        let name: String = a.name.chars().take(32).collect();
+        let st = &a.standing;
+        let _ = write!(out, "{:<10} {:<32} {:>7}", a.code, name, st.organisations);
+        for n in st.by_standing.values() {
+            let _ = write!(out, " {n:>18}");
+        }
+        let _ = writeln!(out, " {:>10} {:>13}", st.no_profile, st.no_current_assessment);
+    }
+    out
 }

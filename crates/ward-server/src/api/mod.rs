@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod alerts;
 pub mod assessment_files;
 pub mod assurance;
+pub mod assurance_rollup;
 pub mod audit;
 pub mod board_pack;
 pub mod coordinated;
@@ -492,6 +493,7 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
             "/api/v1/supplier-advisories/{id}/revisions/upload",
             post(supplier_advisories::revise_document).layer(DefaultBodyLimit::max(import_limit)),
         )
+        .add(M::GET, "/api/v1/assurance/rollup", get(assurance_rollup::rollup))
 }
 
 /// The routes that need a credential (everything listed by [`routes`]).
@@ -557,6 +559,7 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         tech_assessments::add_finding, tech_assessments::add_action, tech_assessments::set_action,
         supplier_advisories::revisions, supplier_advisories::revise_form,
         supplier_advisories::revise_document,
+        assurance_rollup::rollup,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),

@@ -51,6 +51,7 @@ struct AssurancePage {
     year: i32,
     /// The person may see the national view of claims against facts.
     may_compare: bool,
+    may_rollup: bool,
     /// The board pack of the person's own organisation, when they may read it.
     board_pack: Option<String>,
 }
@@ -118,6 +119,7 @@ pub(super) async fn assurance(State(s): State<AppState>, page: Signed) -> PageRe
             .collect(),
         year: i32::from(s.app.now().to_zoned(jiff::tz::TimeZone::UTC).year()),
         may_compare: page.may(Action::ReadAssuranceOverview),
+        may_rollup: page.may(Action::ReadAssuranceRollup),
         board_pack: page
             .may(Action::ReadBoardPack)
             .then(|| format!("/orgs/{}/board-pack", page.actor.org)),

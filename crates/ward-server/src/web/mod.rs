@@ -13,6 +13,7 @@ mod alerts;
 mod assessment_files;
 mod assurance;
 mod assurance_plan;
+mod assurance_rollup;
 mod assurance_siro;
 mod board_pack;
 pub(crate) mod charts;
@@ -262,6 +263,7 @@ pub fn router(import_limit: usize) -> Router<AppState> {
             "/supplier-advisories/{id}/revisions",
             post(supplier_advisories::revise).layer(DefaultBodyLimit::max(import_limit)),
         )
+        .route("/assurance/rollup", get(assurance_rollup::page))
 }
 
 /// Render a template with a status, or a plain 500 if the template itself fails.

@@ -10,9 +10,10 @@ use super::{Exec, RowRead, Sql, SqlBackend, Tx, audit};
 use crate::assurance::{AssessmentStore, refusals};
 use crate::{AuditMeta, Scope, StoreError, StoreResult};
 
-const HEAD_COLUMNS: &str = "id, org_id, framework, version, year, kind, status, created_at, updated_at";
+pub(super) const HEAD_COLUMNS: &str =
+    "id, org_id, framework, version, year, kind, status, created_at, updated_at";
 
-fn head(r: &impl RowRead) -> StoreResult<AssessmentHead> {
+pub(super) fn head(r: &impl RowRead) -> StoreResult<AssessmentHead> {
     Ok(AssessmentHead {
         id: r.id("id")?,
         org: r.id("org_id")?,

@@ -9,10 +9,10 @@ use super::{Exec, RowRead, Sql, SqlBackend, Tx, audit};
 use crate::improvement::{ImprovementStore, refusals};
 use crate::{AuditMeta, Scope, StoreError, StoreResult};
 
-const ACTION_COLUMNS: &str =
+pub(super) const ACTION_COLUMNS: &str =
     "id, assessment_id, org_id, title, owner, due, outcomes, status, created_at, updated_at";
 
-fn action_row(r: &impl RowRead) -> StoreResult<ImprovementAction> {
+pub(super) fn action_row(r: &impl RowRead) -> StoreResult<ImprovementAction> {
     let outcomes: Vec<String> =
         serde_json::from_str(&r.text("outcomes")?).map_err(|_| super::corrupt_column("outcomes"))?;
     Ok(ImprovementAction {

@@ -18,6 +18,7 @@ mod alerts;
 mod assessments;
 pub mod assets;
 mod assurance;
+mod assurance_rollup;
 pub mod audit;
 mod backend;
 pub mod bulk;

@@ -12,11 +12,12 @@ use super::{Exec, RowRead, Sql, SqlBackend, Tx, audit};
 use crate::suppliers::{CertificateReminders, SupplierStore};
 use crate::{AuditMeta, Scope, StoreError, StoreResult};
 
-const CERT_COLUMNS: &str = "id, org_id, kind, reference, issued_on, expires_on, recorded_by, recorded_at";
+pub(super) const CERT_COLUMNS: &str =
+    "id, org_id, kind, reference, issued_on, expires_on, recorded_by, recorded_at";
 const ASSURANCE_COLUMNS: &str =
     "org_id, charter_attested_on, charter_attested_by, dspt_status, dspt_year, updated_by, updated_at";
 
-fn certificate_row(r: &impl RowRead) -> StoreResult<Certificate> {
+pub(super) fn certificate_row(r: &impl RowRead) -> StoreResult<Certificate> {
     Ok(Certificate {
         id: r.id("id")?,
         org: r.id("org_id")?,

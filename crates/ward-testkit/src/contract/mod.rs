@@ -11,6 +11,7 @@ mod account_security;
 mod accounts;
 mod alert_escalations;
 mod alerts;
+mod assurance_rollup;
 mod audit;
 pub mod backup;
 mod coordinated;
@@ -50,6 +51,7 @@ pub use account_security::account_security_round_trip;
 pub use accounts::accounts_round_trip;
 pub use alert_escalations::escalations_and_dead_deliveries;
 pub use alerts::alerts_round_trip;
+pub use assurance_rollup::assurance_rollup_reads;
 pub use audit::{audit_chain_verifies, audit_records_every_change, chain_break, verify_chain};
 pub use backup::{backup_restore, restore_refuses_bad_input};
 pub use coordinated::coordinated_round_trip;
@@ -140,6 +142,7 @@ macro_rules! contract_checks {
             notices_round_trip,
             supplier_advisories_round_trip,
             tech_assessments_round_trip,
+            assurance_rollup_reads,
         }
     };
 }

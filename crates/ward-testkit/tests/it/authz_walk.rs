@@ -12,6 +12,7 @@ use ward_testkit::app::client;
 use ward_testkit::{TestApp, spawn_app};
 
 mod exercise_participants;
+mod assurance_rollup;
 mod fixtures;
 mod notices;
 mod people;
@@ -188,6 +189,7 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
         (_, p) if supplier_advisories::is_supplier_advisory(p) => {
             supplier_advisories::allowed(route, role, own)
         }
+        (_, p) if assurance_rollup::is_assurance_rollup(p) => assurance_rollup::allowed(role, own),
         // Tasks, links, sector-wide incidents and figures: see `incident_response_allowed`.
         (_, p) if is_incident_response(p) => incident_response_allowed(route, role, own),
         // The supplier register: lists are filtered to the footprint (a supplier contact sees its
@@ -731,6 +733,7 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
         (_, p) if supplier_advisories::is_supplier_advisory(p) => {
             supplier_advisories::call(app, route, own, org, n).await
         }
+        (_, p) if assurance_rollup::is_assurance_rollup(p) => assurance_rollup::call(app, org, n).await,
         (_, p)
             if p.starts_with("/api/v1/coordinated-incidents")
                 || p.contains("/tasks")

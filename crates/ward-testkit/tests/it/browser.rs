@@ -546,6 +546,7 @@ async fn a_tour_in_headless_chromium() {
         .await
         .expect("a questionnaire");
     let questionnaire_page = format!("/questionnaire/{}", questionnaire.assessment.id);
+    let board_pack_page = format!("/orgs/{}/board-pack", t.world.trust);
     for path in [
         "/",
         icb_page.as_str(),
@@ -586,6 +587,8 @@ async fn a_tour_in_headless_chromium() {
         questionnaire_page.as_str(),
         "/suppliers",
         "/suppliers/SUP001",
+        board_pack_page.as_str(),
+        "/assurance/rollup",
     ] {
         tour.go(path).await;
         tour.c

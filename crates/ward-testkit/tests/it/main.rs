@@ -3,6 +3,7 @@
 
 mod alerts;
 mod api;
+mod assurance_rollup;
 mod assurance_standing;
 mod attacks_accounts;
 mod attacks_supplier;

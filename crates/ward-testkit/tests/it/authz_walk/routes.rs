@@ -160,4 +160,5 @@ pub(super) const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/supplier-advisories/{id}/revisions"),
     ("POST", "/api/v1/supplier-advisories/{id}/revisions"),
     ("POST", "/api/v1/supplier-advisories/{id}/revisions/upload"),
+    ("GET", "/api/v1/assurance/rollup"),
 ];
