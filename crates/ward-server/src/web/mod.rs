@@ -259,6 +259,7 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         .route(
             "/technology-assessments/{id}/actions/{action}",
             post(tech_assessments::mark),
+        )
         .route(
             "/supplier-advisories/{id}/revisions",
             post(supplier_advisories::revise).layer(DefaultBodyLimit::max(import_limit)),

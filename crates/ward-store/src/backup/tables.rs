@@ -26,9 +26,9 @@ mod assurance;
 mod foundation;
 mod people;
 mod response;
-mod tech_assessments;
 mod risks;
 mod suppliers;
+mod tech_assessments;
 mod vulnerabilities;
 
 /// The domains' lists, in backup order: a domain's tables refer only to its own earlier tables and

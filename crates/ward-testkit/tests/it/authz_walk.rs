@@ -11,8 +11,8 @@ use ward_core::role::Role;
 use ward_testkit::app::client;
 use ward_testkit::{TestApp, spawn_app};
 
-mod exercise_participants;
 mod assurance_rollup;
+mod exercise_participants;
 mod fixtures;
 mod notices;
 mod people;
