@@ -263,6 +263,8 @@ pub fn scope_for(role: Role, org: OrgId, action: Action) -> Option<Scope> {
         (OrgAdmin, ReadPeople | WritePeople) => own_subtree,
         (OrgAdmin, SetNamingConsent) => Some(Scope::Orgs(vec![org])),
         (OrgAdmin, ReadTechAssessments | RequestTechAssessments) => own_subtree,
+        // An admin may make an auditor, who reads the roll-up, so the admin reads it too (its own subtree).
+        (OrgAdmin, ReadAssuranceRollup) => own_subtree,
         (OrgAdmin, _) => None,
 
         (

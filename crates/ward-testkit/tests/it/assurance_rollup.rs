@@ -310,16 +310,17 @@ async fn a_regional_lead_sees_its_region_and_never_another() {
             assert!(!body.contains("Harbour"), "{backend}: {body}");
         }
         // Roles without the right are refused outright.
-        for role in [
-            Role::OrgAdmin,
-            Role::OrgMember,
-            Role::SupplierContact,
-            Role::IncidentResponder,
-        ] {
+        for role in [Role::OrgMember, Role::SupplierContact, Role::IncidentResponder] {
             let s = as_role(&app, role).await;
             let (status, _) = get(&app, &s, "/api/v1/assurance/rollup?org=Y56").await;
             assert_eq!(status, 403, "{backend}: {role:?}");
         }
+        // An organisation's admin (who may make auditors) rolls up its own organisation only.
+        let admin = as_role(&app, Role::OrgAdmin).await;
+        let (status, r) = get_json(&app, &admin, "/api/v1/assurance/rollup").await;
+        assert_eq!(status, 200, "{backend}: {r}");
+        let (status, _) = get(&app, &admin, "/api/v1/assurance/rollup?org=Y56").await;
+        assert_eq!(status, 404, "{backend}: an admin rolled up its region");
         // An auditor at the ICB sees the ICB's organisations only.
         let auditor = as_role(&app, Role::Auditor).await;
         let (status, r) = get_json(&app, &auditor, "/api/v1/assurance/rollup").await;

@@ -10,11 +10,12 @@ pub(super) fn is_assurance_rollup(path: &str) -> bool {
     path == "/api/v1/assurance/rollup"
 }
 
-/// The national team rolls up anything; a regional lead or an auditor only inside their
-/// footprint (another region's organisation is not found); nobody else at all.
+/// The national team rolls up anything; a regional lead, an auditor or an organisation's admin
+/// (who may make auditors) only inside their footprint (another region's organisation is not
+/// found); nobody else at all.
 pub(super) fn allowed(role: Role, own: bool) -> bool {
     use Role::*;
-    role == NationalAnalyst || (matches!(role, RegionalLead | Auditor) && own)
+    role == NationalAnalyst || (matches!(role, RegionalLead | Auditor | OrgAdmin) && own)
 }
 
 pub(super) async fn call(
