@@ -37,17 +37,11 @@ async fn one_download(dir: &Path) -> (String, String) {
             .filter_map(Result::ok)
             .map(|e| e.path())
             .collect();
-        let partial = names.iter().any(|p| {
+        let (unfinished, done): (Vec<&PathBuf>, Vec<&PathBuf>) = names.iter().partition(|p| {
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
             name.ends_with(".crdownload") || name.starts_with('.') || name.ends_with(".tmp")
         });
-        let done: Vec<&PathBuf> = names
-            .iter()
-            .filter(|p| {
-                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                !name.ends_with(".crdownload") && !name.starts_with('.') && !name.ends_with(".tmp")
-            })
-            .collect();
+        let partial = !unfinished.is_empty();
         assert!(done.len() < 2, "more than one download at once: {done:?}");
         match (partial, done.as_slice()) {
             (false, [file]) => {
