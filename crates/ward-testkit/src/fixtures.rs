@@ -430,3 +430,37 @@ async fn grant(
     store.add_grant(&g, meta).await?;
     Ok(())
 }
+
+/// A small CAF-shaped framework in the WebCAF format: outcome A1.a with all three columns
+/// (one indicator each) and A1.b with an achieved column only, enough to reach every derived
+/// status.
+pub const SMALL_CAF: &str = "objectives:
+  A:
+    title: Managing risk
+    principles:
+      A1:
+        title: Governance
+        outcomes:
+          A1.a:
+            title: Board direction
+            indicators:
+              not-achieved:
+                A1.a.1:
+                  description: Nobody on the board owns security.
+                  ncsc-index: A1.a.NA.1
+              partially-achieved:
+                A1.a.2:
+                  description: Security is discussed now and then.
+                  ncsc-index: A1.a.PA.1
+              achieved:
+                A1.a.3:
+                  description: The board owns security risk and reviews it.
+                  ncsc-index: A1.a.A.1
+          A1.b:
+            title: Roles and responsibilities
+            indicators:
+              achieved:
+                A1.b.1:
+                  description: Roles are named and people know them.
+                  ncsc-index: A1.b.A.1
+";

@@ -3,7 +3,7 @@
 //! them through the same use case as `PUT /api/v1/exercises/{id}/timings`; a refused form comes
 //! back as typed with each problem beside its field.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -14,57 +14,30 @@ use ward_app::recovery::duration_label;
 use ward_core::recovery::ExerciseTimings;
 use ward_core::{ExerciseId, OrgId};
 
+use super::sent_form::{FormFields, SentForm};
 use super::{PageError, PageResult, Signed, WebForm};
 use crate::state::AppState;
 
 /// The fields of the timings form, each with the words a person reads for it.
-const FIELDS: [(&str, &str); 4] = [
-    ("org", "Organisation"),
-    ("detected_minutes", "Detected at minute"),
-    ("contained_minutes", "Contained at minute"),
-    ("recovered_minutes", "Recovered at minute"),
-];
+#[derive(Debug, Clone)]
+pub(super) struct TimingFields;
 
-/// The timings form as typed (empty when nothing was sent), and each problem by field.
-#[derive(Debug, Default)]
-pub(super) struct TimingsForm {
-    values: HashMap<String, String>,
-    errors: BTreeMap<String, String>,
+impl FormFields for TimingFields {
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("org", "Organisation"),
+        ("detected_minutes", "Detected at minute"),
+        ("contained_minutes", "Contained at minute"),
+        ("recovered_minutes", "Recovered at minute"),
+    ];
 }
 
-impl TimingsForm {
-    pub(super) fn value(&self, field: &str) -> &str {
-        self.values.get(field).map_or("", |v| v.trim())
-    }
-    pub(super) fn error(&self, field: &str) -> Option<&str> {
-        self.errors.get(field).map(String::as_str)
-    }
-    pub(super) fn has_errors(&self) -> bool {
-        !self.errors.is_empty()
-    }
-    /// Every problem, each led by its field's words.
-    pub(super) fn all_errors(&self) -> Vec<String> {
-        self.errors
-            .iter()
-            .map(|(field, m)| match FIELDS.iter().find(|(f, _)| f == field) {
-                Some((_, label)) => format!("{label}: {m}"),
-                None => m.clone(),
-            })
-            .collect()
-    }
-    fn put(&mut self, field: &str, message: &str) {
-        self.errors
-            .entry(field.to_owned())
-            .and_modify(|e| {
-                e.push(' ');
-                e.push_str(message);
-            })
-            .or_insert_with(|| message.to_owned());
-    }
+/// The timings form as typed (empty when nothing was sent), and each problem by field.
+pub(super) type TimingsForm = SentForm<TimingFields>;
 
+impl TimingsForm {
     /// A minute of the scenario: a whole number, optional unless `required`.
     fn minute(&mut self, field: &str, required: bool) -> Result<Option<u32>, ()> {
-        let typed = self.value(field).to_owned();
+        let typed = self.value(field).trim().to_owned();
         if typed.is_empty() {
             if required {
                 self.put(field, "give the minute of the scenario, a whole number");
@@ -82,7 +55,7 @@ impl TimingsForm {
 
     /// What the form asks to record, or `None` with the problems put beside their fields.
     fn timings(&mut self) -> Option<ExerciseTimings> {
-        let org = self.value("org").parse::<OrgId>().ok();
+        let org = self.value("org").trim().parse::<OrgId>().ok();
         if org.is_none() {
             self.put("org", "choose an organisation taking part");
         }
@@ -161,14 +134,11 @@ pub(super) async fn record(
     State(st): State<AppState>,
     s: Signed,
     Path(id): Path<String>,
-    WebForm(mut f): WebForm<HashMap<String, String>>,
+    WebForm(f): WebForm<HashMap<String, String>>,
 ) -> PageResult {
-    s.check_csrf(&st, &f.remove("csrf").unwrap_or_default())?;
+    s.check_csrf(&st, f.get("csrf").map_or("", String::as_str))?;
     let id: ExerciseId = id.parse().map_err(|_| PageError::not_found(&s.chrome))?;
-    let mut form = TimingsForm {
-        values: f,
-        ..TimingsForm::default()
-    };
+    let mut form = TimingsForm::from_sent(f);
     let Some(timings) = form.timings() else {
         return super::exercises::detail(&st, &s, id, form, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
@@ -189,13 +159,12 @@ mod tests {
     use super::*;
 
     fn form(values: &[(&str, &str)]) -> TimingsForm {
-        TimingsForm {
-            values: values
+        TimingsForm::from_sent(
+            values
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
                 .collect(),
-            ..TimingsForm::default()
-        }
+        )
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! decisions, complete), its debrief and its tracked actions. A completed exercise says it is
 //! evidence for CAF D1.c. Every form posts back here with the CSRF token and redirects.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -21,6 +21,7 @@ use ward_core::exercise::{
 use ward_core::{ExerciseActionId, ExerciseId, OrgId, UserId};
 
 use super::exercise_timings::{TimingsForm, TimingsSection};
+use super::sent_form::{FormFields, SentForm};
 use super::views::{Chrome, Section};
 use super::{PageError, PageResult, Signed, WebForm, chrome_at, render};
 use crate::state::AppState;
@@ -93,12 +94,19 @@ struct ExercisesPage {
     kind_choices: Vec<Choice>,
     role_names: String,
     own_code: String,
+    /// The plan form as sent, when it was refused.
+    form: PlanForm,
 }
 
 /// `GET /exercises`: the exercises the person takes part in, then (for those whose role reads
 /// exercises) the footprint's exercises, the library and the plan form. Someone whose role reads
 /// no exercises sees only those they take part in, and is refused when there are none.
 pub(super) async fn exercises(State(s): State<AppState>, page: Signed) -> PageResult {
+    list_page(&s, &page, PlanForm::default(), StatusCode::OK).await
+}
+
+/// The exercises page with the plan form as given (empty, or refused with its problems).
+async fn list_page(s: &AppState, page: &Signed, form: PlanForm, status: StatusCode) -> PageResult {
     let fail = page.fail();
     let taking_part = s.app.exercises_taking_part(&page.actor).await.map_err(&fail)?;
     let reads = page.may(Action::ReadExercises) || taking_part.is_empty();
@@ -115,7 +123,7 @@ pub(super) async fn exercises(State(s): State<AppState>, page: Signed) -> PageRe
         (Vec::new(), Vec::new(), String::new())
     };
     let view = ExercisesPage {
-        chrome: chrome_at(&page, Section::Exercises),
+        chrome: chrome_at(page, Section::Exercises),
         title: "Exercises".into(),
         taking_part: taking_part.iter().map(ExerciseLine::from).collect(),
         reads,
@@ -148,26 +156,36 @@ pub(super) async fn exercises(State(s): State<AppState>, page: Signed) -> PageRe
             .collect::<Vec<_>>()
             .join("; "),
         own_code,
+        form,
     };
-    Ok(render(StatusCode::OK, &view))
+    Ok(render(status, &view))
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub(super) struct PlanForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    scenario: String,
-    #[serde(default)]
-    kind: String,
-    #[serde(default)]
-    orgs: String,
-    #[serde(default)]
-    planned_for: String,
-    #[serde(default)]
-    participants: String,
+/// The plan form's fields, each with the words a person reads for it.
+#[derive(Debug, Clone)]
+pub(super) struct PlanFields;
+
+impl FormFields for PlanFields {
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("title", "Title"),
+        ("scenario", "Scenario"),
+        ("kind", "How it is played"),
+        ("orgs", "Organisations taking part"),
+        ("planned_for", "Planned for"),
+        ("participants", "Participants"),
+    ];
+}
+
+/// The plan form as typed, and each problem by field.
+pub(super) type PlanForm = SentForm<PlanFields>;
+
+impl PlanForm {
+    /// Put a problem from the app beside its field (`participants[2].role` beside the
+    /// participants).
+    fn add_problem(&mut self, path: &str, message: &str) {
+        let field = path.split(['[', '.', ' ']).next().unwrap_or(path);
+        self.place(field, message);
+    }
 }
 
 /// One participant per line, `name, role`; the role by its words (`Clinical lead`) or its name.
@@ -196,50 +214,71 @@ fn participants(text: &str) -> Result<Vec<Participant>, AppError> {
     Ok(out)
 }
 
-/// `POST /exercises`: plan an exercise, facilitated by the person planning it.
+/// `POST /exercises`: plan an exercise, facilitated by the person planning it. A refused plan
+/// comes back as typed, each problem beside its field.
 pub(super) async fn plan(
     State(state): State<AppState>,
     s: Signed,
-    WebForm(f): WebForm<PlanForm>,
+    WebForm(f): WebForm<HashMap<String, String>>,
 ) -> PageResult {
-    s.check_csrf(&state, &f.csrf)?;
+    s.check_csrf(&state, f.get("csrf").map_or("", String::as_str))?;
     let fail = s.fail();
     let facilitator = s
         .actor
         .user_id()
         .ok_or_else(|| AppError::forbidden("a person plans exercises"))
         .map_err(&fail)?;
+    let mut form = PlanForm::from_sent(f);
     let mut orgs: Vec<OrgId> = Vec::new();
-    for code in f
-        .orgs
+    let codes: Vec<String> = form
+        .value("orgs")
         .split([',', ' ', '\n'])
         .map(str::trim)
         .filter(|c| !c.is_empty())
-    {
-        let org = state.app.org_by_code(&s.actor, code).await.map_err(|_| {
-            fail(AppError::invalid(
-                "orgs",
-                format!("'{code}' is not an organisation you can see"),
-            ))
-        })?;
-        orgs.push(org.id);
+        .map(str::to_owned)
+        .collect();
+    for code in codes {
+        match state.app.org_by_code(&s.actor, &code).await {
+            Ok(org) => orgs.push(org.id),
+            Err(_) => form.put("orgs", &format!("'{code}' is not an organisation you can see.")),
+        }
     }
-    let planned_for = f
-        .planned_for
-        .trim()
-        .parse()
-        .map_err(|_| fail(AppError::invalid("planned_for", "give the planned date")))?;
+    let planned_for = form.value("planned_for").trim().parse().ok();
+    if planned_for.is_none() {
+        form.put("planned_for", "give the planned date (YYYY-MM-DD).");
+    }
+    let people = match participants(form.value("participants")) {
+        Ok(people) => people,
+        Err(AppError::Invalid(problems)) => {
+            for p in problems {
+                form.put("participants", &format!("{}: {}", p.path, p.message));
+            }
+            Vec::new()
+        }
+        Err(e) => return Err(fail(e)),
+    };
+    let Some(planned_for) = planned_for.filter(|_| !form.has_errors()) else {
+        return list_page(&state, &s, form, StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
     let plan = ExercisePlan {
-        title: f.title,
-        scenario: f.scenario,
-        kind: f.kind.parse().ok(),
+        title: form.value("title").to_owned(),
+        scenario: form.value("scenario").to_owned(),
+        kind: form.value("kind").parse().ok(),
         orgs,
         facilitator,
         planned_for,
-        participants: participants(&f.participants).map_err(&fail)?,
+        participants: people,
     };
-    let v = state.app.plan_exercise(&s.actor, plan).await.map_err(&fail)?;
-    Ok(Redirect::to(&format!("/exercises/{}", v.exercise.id)).into_response())
+    match state.app.plan_exercise(&s.actor, plan).await {
+        Ok(v) => Ok(Redirect::to(&format!("/exercises/{}", v.exercise.id)).into_response()),
+        Err(AppError::Invalid(problems)) => {
+            for p in &problems {
+                form.add_problem(&p.path, &p.message);
+            }
+            list_page(&state, &s, form, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(fail(e)),
+    }
 }
 
 struct EntryLine {

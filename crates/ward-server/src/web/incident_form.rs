@@ -3,7 +3,7 @@
 //! sent, with each problem beside its field. Times are typed and shown in London wall time
 //! (`ward_core::local_time`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use strum::IntoEnumIterator;
 use ward_app::FieldProblem;
@@ -15,6 +15,7 @@ use ward_core::risk::Consequence;
 use ward_core::tlp::Tlp;
 
 use super::incident_picks::{ASSET, PICKS, SERVICE, SUPPLIER, picked};
+use super::sent_form::{FormFields, SentForm};
 
 /// A choice in a select: the value sent and the words shown.
 pub(crate) struct Choice {
@@ -22,60 +23,22 @@ pub(crate) struct Choice {
     pub label: String,
 }
 
-/// What a form holds as typed (or as stored), and each problem by field.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct TypedForm {
-    pub(super) values: HashMap<String, String>,
-    pub(super) errors: BTreeMap<String, String>,
-    /// Problems with no field on the form.
-    pub general: Vec<String>,
+/// The incident forms' fields (details, timeline, tasks, links).
+#[derive(Debug, Clone)]
+pub(crate) struct IncidentFields;
+
+impl FormFields for IncidentFields {
+    const FIELDS: &'static [(&'static str, &'static str)] = FIELDS;
 }
 
-impl TypedForm {
-    pub(crate) fn from_sent(mut values: HashMap<String, String>) -> Self {
-        values.remove("csrf");
-        Self {
-            values,
-            ..Self::default()
-        }
-    }
-    pub(crate) fn value(&self, name: &str) -> &str {
-        self.values.get(name).map_or("", String::as_str)
-    }
-    pub(crate) fn checked(&self, name: &str) -> bool {
-        !self.value(name).is_empty()
-    }
-    pub(crate) fn error(&self, name: &str) -> Option<&str> {
-        self.errors.get(name).map(String::as_str)
-    }
-    pub(crate) fn has_errors(&self) -> bool {
-        !self.errors.is_empty() || !self.general.is_empty()
-    }
-    pub(crate) fn all_errors(&self) -> Vec<String> {
-        self.errors
-            .iter()
-            .map(|(field, m)| format!("{}: {m}", field_label(field)))
-            .chain(self.general.iter().cloned())
-            .collect()
-    }
-    pub(super) fn put(&mut self, field: &str, message: &str) {
-        self.errors
-            .entry(field.to_owned())
-            .and_modify(|e| {
-                e.push(' ');
-                e.push_str(message);
-            })
-            .or_insert_with(|| message.to_owned());
-    }
+/// An incident form as typed (or as stored), and each problem by field.
+pub(crate) type TypedForm = SentForm<IncidentFields>;
 
+impl TypedForm {
     /// Put a problem from the app beside its field (`details.title` and `title` alike).
     pub(super) fn add_problem(&mut self, p: &FieldProblem) {
         let key = p.path.strip_prefix("details.").unwrap_or(&p.path);
-        if FIELDS.iter().any(|(f, _)| *f == key) {
-            self.put(key, &p.message);
-        } else {
-            self.general.push(p.message.clone());
-        }
+        self.place(key, &p.message);
     }
 }
 
@@ -107,10 +70,6 @@ const FIELDS: &[(&str, &str)] = &[
     ("assets", "Assets affected"),
     ("suppliers", "Suppliers implicated"),
 ];
-
-fn field_label(field: &str) -> &str {
-    FIELDS.iter().find(|(f, _)| *f == field).map_or(field, |(_, l)| l)
-}
 
 /// The time fields of the details form, in the order of the form.
 pub(crate) const TIME_FIELDS: [&str; 7] = [
@@ -214,10 +173,7 @@ pub(super) fn from_details(d: &IncidentDetails) -> TypedForm {
             put(k, form_value(t));
         }
     }
-    TypedForm {
-        values: v,
-        ..TypedForm::default()
-    }
+    TypedForm::from_sent(v)
 }
 
 /// An empty details form for a new incident: open, both regulatory clocks running.

@@ -41,6 +41,7 @@ mod recovery;
 mod recovery_curve;
 mod risk_form;
 mod risks;
+mod sent_form;
 mod simulation;
 mod simulation_file;
 mod statement;

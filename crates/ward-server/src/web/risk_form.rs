@@ -4,6 +4,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use ward_app::FieldProblem;
+
+use super::sent_form::{FormFields, SentForm};
 use ward_core::risk::register::{
     ConsequenceDomain, Control, RiskDetails, RiskLinks, RiskScore, is_outcome_code,
 };
@@ -23,37 +25,24 @@ pub(super) const DOMAINS: [ConsequenceDomain; 6] = [
     ConsequenceDomain::Finance,
 ];
 
-/// The edit form: what was typed (or stored), and each problem by field.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct RiskForm {
-    pub(super) values: HashMap<String, String>,
-    pub(super) errors: BTreeMap<String, String>,
-    /// Problems with no field on the form.
-    pub general: Vec<String>,
+/// The risk form's fields. Its problems are worded to stand alone, so the summary shows them
+/// without field words.
+#[derive(Debug, Clone)]
+pub(crate) struct RiskFields;
+
+impl FormFields for RiskFields {
+    const FIELDS: &'static [(&'static str, &'static str)] = &[];
 }
 
+/// The edit form: what was typed (or stored), and each problem by field.
+pub(crate) type RiskForm = SentForm<RiskFields>;
+
 impl RiskForm {
-    pub(crate) fn value(&self, name: &str) -> &str {
-        self.values.get(name).map_or("", String::as_str)
-    }
     pub(crate) fn cell(&self, stage: &str, domain: &ConsequenceDomain) -> &str {
         self.value(&format!("{stage}_{domain}"))
     }
-    pub(crate) fn error(&self, name: &str) -> Option<&str> {
-        self.errors.get(name).map(String::as_str)
-    }
     pub(crate) fn cell_error(&self, stage: &str, domain: &ConsequenceDomain) -> Option<&str> {
         self.error(&format!("{stage}_{domain}"))
-    }
-    pub(crate) fn has_errors(&self) -> bool {
-        !self.errors.is_empty() || !self.general.is_empty()
-    }
-    pub(crate) fn all_errors(&self) -> Vec<String> {
-        self.errors
-            .values()
-            .cloned()
-            .chain(self.general.iter().cloned())
-            .collect()
     }
 
     /// The form filled from stored details.
@@ -93,10 +82,7 @@ impl RiskForm {
                 put(&format!("{stage}_{domain}"), c.value().to_string());
             }
         }
-        Self {
-            values: v,
-            ..Self::default()
-        }
+        Self::from_sent(v)
     }
 
     /// Put a problem from the app (a field path such as `current.consequences.patient_safety`)
@@ -119,13 +105,7 @@ impl RiskForm {
             self.general.push(p.message.clone());
             return;
         }
-        self.errors
-            .entry(key)
-            .and_modify(|e| {
-                e.push(' ');
-                e.push_str(&p.message);
-            })
-            .or_insert_with(|| p.message.clone());
+        self.put(&key, &p.message);
     }
 }
 

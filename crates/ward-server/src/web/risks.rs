@@ -298,10 +298,7 @@ pub(crate) async fn create(
     let org = optional::<OrgId>("org", f.get("org").map(String::as_str))
         .map_err(s.fail())?
         .unwrap_or(s.actor.org);
-    let mut form = RiskForm {
-        values: f,
-        ..RiskForm::default()
-    };
+    let mut form = RiskForm::from_sent(f);
     let Some(details) = details_from_form(&mut form, RiskLinks::default()) else {
         return form_again(&state, &s, None, org, form, None).await;
     };
@@ -470,10 +467,7 @@ pub(crate) async fn update(
     let id = risk_id(&s, &id)?;
     let before = state.app.risk(&s.actor, id).await.map_err(s.fail())?;
     let org = before.risk.org;
-    let mut form = RiskForm {
-        values: f,
-        ..RiskForm::default()
-    };
+    let mut form = RiskForm::from_sent(f);
     let links = before.risk.details.links.clone();
     let Some(details) = details_from_form(&mut form, links) else {
         return form_again(&state, &s, Some(before), org, form, None).await;

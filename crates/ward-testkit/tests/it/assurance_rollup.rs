@@ -13,42 +13,11 @@ use ward_core::clock::ManualClock;
 use ward_core::role::Role;
 use ward_server::ServerSettings;
 use ward_testkit::app::{TestApp, client, on_each_backend, test_settings};
+use ward_testkit::fixtures::SMALL_CAF;
 
 fn clock() -> ManualClock {
     ManualClock::new("2026-06-01T09:00:00Z".parse().expect("fixed instant"))
 }
-
-/// A1.a in three columns, A1.b achieved only.
-const FRAMEWORK: &str = "objectives:
-  A:
-    title: Managing risk
-    principles:
-      A1:
-        title: Governance
-        outcomes:
-          A1.a:
-            title: Board direction
-            indicators:
-              not-achieved:
-                A1.a.1:
-                  description: Nobody on the board owns security.
-                  ncsc-index: A1.a.NA.1
-              partially-achieved:
-                A1.a.2:
-                  description: Security is discussed now and then.
-                  ncsc-index: A1.a.PA.1
-              achieved:
-                A1.a.3:
-                  description: The board owns security risk and reviews it.
-                  ncsc-index: A1.a.A.1
-          A1.b:
-            title: Roles and responsibilities
-            indicators:
-              achieved:
-                A1.b.1:
-                  description: Roles are named and people know them.
-                  ncsc-index: A1.b.A.1
-";
 
 async fn get(app: &TestApp, s: &(String, String), path: &str) -> (u16, String) {
     let res = with_session(client().get(app.url(path)), s).send().await.unwrap();
@@ -115,7 +84,7 @@ async fn sector(app: &TestApp) {
     let w = &app.world;
     let system = ward_app::Actor::system("test", w.national);
     app.app
-        .import_framework(&system, "caf.yaml", FRAMEWORK.into(), Some("4.0".into()))
+        .import_framework(&system, "caf.yaml", SMALL_CAF.into(), Some("4.0".into()))
         .await
         .unwrap();
     let draft: ward_app::assurance::profiles::ProfileDraft = serde_json::from_value(json!({

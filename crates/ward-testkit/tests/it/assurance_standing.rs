@@ -13,6 +13,7 @@ use ward_core::clock::ManualClock;
 use ward_core::role::Role;
 use ward_server::ServerSettings;
 use ward_testkit::app::{TestApp, client, on_each_backend, test_settings};
+use ward_testkit::fixtures::SMALL_CAF;
 
 fn clock() -> ManualClock {
     ManualClock::new("2026-06-01T09:00:00Z".parse().expect("fixed instant"))
@@ -43,38 +44,6 @@ async fn call_json(
     let (status, text) = call(app, s, method, path, body).await;
     (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
 }
-
-/// A1.a in three columns, A1.b achieved only.
-const FRAMEWORK: &str = "objectives:
-  A:
-    title: Managing risk
-    principles:
-      A1:
-        title: Governance
-        outcomes:
-          A1.a:
-            title: Board direction
-            indicators:
-              not-achieved:
-                A1.a.1:
-                  description: Nobody on the board owns security.
-                  ncsc-index: A1.a.NA.1
-              partially-achieved:
-                A1.a.2:
-                  description: Security is discussed now and then.
-                  ncsc-index: A1.a.PA.1
-              achieved:
-                A1.a.3:
-                  description: The board owns security risk and reviews it.
-                  ncsc-index: A1.a.A.1
-          A1.b:
-            title: Roles and responsibilities
-            indicators:
-              achieved:
-                A1.b.1:
-                  description: Roles are named and people know them.
-                  ncsc-index: A1.b.A.1
-";
 
 /// The three outcomes Ward holds facts for, one achieved statement each.
 const EVIDENCE_FRAMEWORK: &str = "objectives:
@@ -169,7 +138,7 @@ async fn a_plan_below_the_standard_is_approved_by_the_region_and_nobody_else() {
         let w = &app.world;
         load(
             &app,
-            FRAMEWORK,
+            SMALL_CAF,
             "4.0",
             json!({"A1.a": "achieved", "A1.b": "achieved"}),
         )
@@ -538,7 +507,7 @@ async fn the_plan_is_written_and_approved_through_the_pages() {
     let w = &app.world;
     load(
         &app,
-        FRAMEWORK,
+        SMALL_CAF,
         "4.0",
         json!({"A1.a": "achieved", "A1.b": "achieved"}),
     )
@@ -635,7 +604,7 @@ async fn a_current_cyber_essentials_plus_certificate_makes_met_exceeded() {
     for app in on_each_backend(&clock(), test_settings(), ServerSettings::default()).await {
         let backend = app.backend();
         let w = &app.world;
-        load(&app, FRAMEWORK, "4.0", json!({"A1.b": "achieved"})).await;
+        load(&app, SMALL_CAF, "4.0", json!({"A1.b": "achieved"})).await;
         let member = as_role(&app, Role::OrgMember).await;
         let national = as_role(&app, Role::NationalAnalyst).await;
         let id = start(

@@ -6,39 +6,8 @@
 use crate::web::{Visitor, hidden};
 use reqwest::StatusCode;
 use ward_core::role::Role;
+use ward_testkit::fixtures::SMALL_CAF;
 use ward_testkit::spawn_app;
-
-/// Two outcomes: A1.a with all three columns, A1.b with only an achieved column.
-const FRAMEWORK: &str = "objectives:
-  A:
-    title: Managing risk
-    principles:
-      A1:
-        title: Governance
-        outcomes:
-          A1.a:
-            title: Board direction
-            indicators:
-              not-achieved:
-                A1.a.1:
-                  description: Nobody on the board owns security.
-                  ncsc-index: A1.a.NA.1
-              partially-achieved:
-                A1.a.2:
-                  description: Security is discussed now and then.
-                  ncsc-index: A1.a.PA.1
-              achieved:
-                A1.a.3:
-                  description: The board owns security risk and reviews it.
-                  ncsc-index: A1.a.A.1
-          A1.b:
-            title: Roles and responsibilities
-            indicators:
-              achieved:
-                A1.b.1:
-                  description: Roles are named and people know them.
-                  ncsc-index: A1.b.A.1
-";
 
 /// Every `action` of a form on the page.
 fn form_actions(body: &str) -> Vec<String> {
@@ -54,7 +23,7 @@ async fn an_organisation_answers_an_assessment_in_the_browser_from_draft_to_publ
     let t = spawn_app().await;
     let system = ward_app::Actor::system("test", t.world.national);
     t.app
-        .import_framework(&system, "caf.yaml", FRAMEWORK.into(), Some("4.0".into()))
+        .import_framework(&system, "caf.yaml", SMALL_CAF.into(), Some("4.0".into()))
         .await
         .expect("framework imported");
 

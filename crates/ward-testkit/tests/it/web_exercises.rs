@@ -41,6 +41,48 @@ async fn an_exercise_is_planned_run_and_debriefed_through_the_pages() {
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("Wizard"), "{}", bad.body);
+    // The refused plan comes back as typed, each problem beside its field.
+    assert!(bad.body.contains("The exercise was not planned"), "{}", bad.body);
+    assert!(bad.body.contains("id=\"ex-participants-error\""), "{}", bad.body);
+    assert!(bad.body.contains("value=\"Drill\""), "the title is kept");
+    assert!(
+        bad.body.contains(">Ada, Wizard</textarea>"),
+        "the participants are kept"
+    );
+
+    let several = v
+        .post(
+            "/exercises",
+            &[
+                ("csrf", &csrf),
+                ("title", "Drill"),
+                ("scenario", "synnovis-2024"),
+                ("orgs", "RJZ, NOPE1"),
+                ("planned_for", "soon"),
+                ("participants", ""),
+            ],
+        )
+        .await;
+    assert_eq!(several.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for (field, words) in [
+        ("orgs", "NOPE1&#39; is not an organisation you can see"),
+        ("planned_for", "give the planned date"),
+    ] {
+        assert!(
+            several.body.contains(&format!("id=\"ex-{field}-error\"")),
+            "{field}: {}",
+            several.body
+        );
+        assert!(several.body.contains(words), "{field}: {}", several.body);
+    }
+    assert!(
+        several.body.contains("value=\"RJZ, NOPE1\""),
+        "the codes are kept as typed"
+    );
+    assert!(
+        several.body.contains("<option value=\"synnovis-2024\" selected>"),
+        "the scenario stays chosen"
+    );
 
     let planned = v
         .post(
