@@ -1,6 +1,7 @@
 //! `ward demo`: generate a realistic sector (deterministic from a seed), load it, create one login
 //! per role with a random password printed once, and serve it.
 
+use super::demo_exercises::Facilitator;
 use super::serve::{ServeArgs, init_logging, serve_app};
 use super::{app_err, open, operator};
 use crate::settings::Settings;
@@ -63,10 +64,11 @@ pub(crate) async fn run(mut settings: Settings, explicit_db: bool, a: DemoArgs) 
     let plan = Arc::new(DemoPlan::new(a.seed, a.scale, today));
     let (orgs, assets) = load(&app, Arc::clone(&plan)).await?;
     let threats = load_threats(&app).await?;
-    let (logins, member) = create_personas(&app, &plan).await?;
+    let (logins, member, facilitator) = create_personas(&app, &plan).await?;
     let risks = seed_risks(&app, member).await?;
     let trained = seed_people(&app, member, today).await?;
     let incidents = super::demo_incidents::seed_incidents(&app, &plan, member).await?;
+    let exercises = super::demo_exercises::seed_exercises(&app, facilitator, member, today).await?;
     let assurance = match &a.assurance {
         Some(file) => {
             let year = i32::from(today.year());
@@ -89,6 +91,10 @@ pub(crate) async fn run(mut settings: Settings, explicit_db: bool, a: DemoArgs) 
     );
     eprintln!(
         "Incidents: {incidents} closed incidents with start, detection, containment and recovery times (Recovery metrics)."
+    );
+    eprintln!(
+        "Exercises: {} completed today with its debrief (CAF D1.c evidence) and {} planned, facilitated by the organisation admin.",
+        exercises.completed, exercises.planned
     );
     if let Some(s) = assurance {
         eprintln!(
@@ -231,21 +237,26 @@ pub(crate) struct Login {
     pub org_name: String,
 }
 
-/// The personas' logins, and the organisation member's account and organisation (who owns the
-/// demo's risks).
+/// The personas' logins, the organisation member's account and organisation (who owns the demo's
+/// risks), and the organisation admin (who facilitates the demo's exercises).
 async fn create_personas(
     app: &App,
     plan: &DemoPlan,
-) -> anyhow::Result<(Vec<Login>, Option<(ward_core::UserId, ward_core::OrgId)>)> {
+) -> anyhow::Result<(
+    Vec<Login>,
+    Option<(ward_core::UserId, ward_core::OrgId)>,
+    Option<Facilitator>,
+)> {
     let actor = operator(app).await?;
     let mut out = Vec::new();
     let mut member = None;
+    let mut facilitator = None;
     for p in &plan.personas {
         let expires_at = p
             .role
             .requires_expiry()
             .then(|| app.now() + jiff::SignedDuration::from_hours(24 * 30));
-        let (user, password, _grant) = app
+        let (user, password, grant) = app
             .create_user(
                 &actor,
                 NewUser {
@@ -267,6 +278,13 @@ async fn create_personas(
         if p.role == ward_core::role::Role::OrgMember {
             member = Some((user.id, p.org));
         }
+        if p.role == ward_core::role::Role::OrgAdmin {
+            facilitator = Some(Facilitator {
+                user: user.id,
+                grant: grant.id,
+                org: p.org,
+            });
+        }
         out.push(Login {
             role: p.role,
             email: p.email.clone(),
@@ -274,7 +292,7 @@ async fn create_personas(
             org_name,
         });
     }
-    Ok((out, member))
+    Ok((out, member, facilitator))
 }
 
 /// Raise risks from the member's organisation's three most urgent exposures, owned by the member,
@@ -388,4 +406,13 @@ fn print_logins(logins: &[Login], settings: &Settings, listen: Option<&str>) {
     println!();
     println!("Roles marked for MFA (national, regional, org admin, responder) set up an authenticator app");
     println!("at first sign-in. Stop the demo with Ctrl-C.");
+    // Only the embedded file is named: a server URL may carry a password.
+    if settings.database_url.starts_with("sqlite://") {
+        println!();
+        println!("To manage this demo from another terminal, point the other commands at its database:");
+        println!(
+            "  ward --database-url {} users list    (or set WARD_DATABASE_URL)",
+            settings.database_url
+        );
+    }
 }

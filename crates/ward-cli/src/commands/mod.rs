@@ -7,6 +7,7 @@ pub(crate) mod audit;
 pub(crate) mod backup;
 pub(crate) mod demo;
 pub(crate) mod demo_assurance;
+pub(crate) mod demo_exercises;
 pub(crate) mod demo_incidents;
 pub(crate) mod exercises;
 pub(crate) mod feeds;

@@ -364,11 +364,17 @@ fn small_demo_loads_and_prints_one_login_per_role() {
     assert!(err.contains("People: a training record of 44 people"), "{err}");
     // And closed incidents with their times, so the recovery metrics have medians and a trend.
     assert!(err.contains("Incidents: 10 closed incidents"), "{err}");
+    // And exercises: one completed (with its times, so the metrics count it) and one planned.
+    assert!(
+        err.contains("Exercises: 1 completed today with its debrief (CAF D1.c evidence) and 1 planned"),
+        "{err}"
+    );
     let o = db.ward(&["--json", "incidents", "metrics", "--by", "supplier"]);
     assert!(o.status.success(), "{}", text(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["total"]["incidents"], 10, "{v}");
-    assert_eq!(v["total"]["recover"]["count"], 10, "{v}");
+    assert_eq!(v["total"]["exercises"], 1, "{v}");
+    assert_eq!(v["total"]["recover"]["count"], 11, "the incidents' and the exercise's: {v}");
     assert!(v["total"]["recover"]["p90_minutes"].is_u64(), "{v}");
     assert_eq!(
         v["groups"][0]["figures"]["incidents"], 3,
@@ -379,7 +385,7 @@ fn small_demo_loads_and_prints_one_login_per_role() {
     assert!(o.status.success(), "{}", text(&o));
     let csv = String::from_utf8_lossy(&o.stdout);
     assert!(csv.starts_with("row,code,name,incidents,exercises,"), "{csv}");
-    assert!(csv.contains("\ntotal,,Total,10,0,"), "{csv}");
+    assert!(csv.contains("\ntotal,,Total,10,1,"), "{csv}");
     let o = db.ward(&["incidents", "metrics", "--by", "planet"]);
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
     let o = db.ward(&["--json", "training", "rollup"]);
