@@ -116,6 +116,7 @@ pub(crate) async fn seed(app: &App, file: &Path, seed: u64, year: i32) -> anyhow
             &counted_kinds(),
             &framework.id,
             &framework.version,
+            &[],
             &HashMap::new(),
         )
         .await?;
