@@ -93,6 +93,87 @@ pub fn assessment(seed: u64, framework: &Framework, code: &str) -> DemoAnswers {
     DemoAnswers { answers, overrides }
 }
 
+/// One action of a demo improvement plan: what will be done, who owns it, how many days from the
+/// seeding day it is due, and the outcomes below target it addresses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoAction {
+    pub title: String,
+    pub owner: String,
+    pub due_in_days: i64,
+    pub outcomes: Vec<String>,
+}
+
+/// A demo improvement plan: actions that together address every outcome below target, and
+/// whether a regional role has approved it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoPlan {
+    pub actions: Vec<DemoAction>,
+    pub approved: bool,
+}
+
+/// Percent of organisations below their standard that have written an improvement plan.
+const PLANNED: u32 = 45;
+/// Percent of those plans a regional role has approved.
+const APPROVED: u32 = 50;
+/// Percent of organisations meeting their standard that hold a current Cyber Essentials Plus
+/// certificate.
+const CE_PLUS: u32 = 35;
+
+/// What an action on one CAF objective's outcomes sets out to do.
+fn objective_work(objective: &str) -> &'static str {
+    match objective {
+        "A" => "Board-approved cyber risk governance, asset register and supplier assurance",
+        "B" => "Protective controls: identity and access, data security, patching and staff training",
+        "C" => "Security monitoring and proactive detection of attacks",
+        "D" => "Tested incident response and recovery plans, with lessons learned acted on",
+        _ => "Close the remaining gaps against the minimum standard",
+    }
+}
+
+const OWNERS: [&str; 5] = [
+    "Chief Information Officer",
+    "Head of IT Security",
+    "Senior Information Risk Owner",
+    "Information Governance Lead",
+    "Director of Digital",
+];
+
+/// The improvement plan of the organisation `code` whose outcomes `below` (codes such as
+/// `B4.d`) are below target, if it has written one: one action per CAF objective with outcomes
+/// below target (so the plan addresses every one of them), some approved. Deterministic.
+pub fn improvement_plan(seed: u64, code: &str, below: &[String]) -> Option<DemoPlan> {
+    if below.is_empty() {
+        return None;
+    }
+    let mut rng = Key::new(seed, "improvement-plan").text(code).rng();
+    if rng.random_range(0..100u32) >= PLANNED {
+        return None;
+    }
+    let approved = rng.random_range(0..100u32) < APPROVED;
+    let mut by_objective: std::collections::BTreeMap<String, Vec<String>> = std::collections::BTreeMap::new();
+    for o in below {
+        let objective: String = o.chars().take(1).collect();
+        by_objective.entry(objective).or_default().push(o.clone());
+    }
+    let actions = by_objective
+        .into_iter()
+        .map(|(objective, outcomes)| DemoAction {
+            title: format!("{} ({})", objective_work(&objective), outcomes.join(", ")),
+            owner: OWNERS[rng.random_range(0..OWNERS.len())].to_owned(),
+            due_in_days: rng.random_range(60..=300),
+            outcomes,
+        })
+        .collect();
+    Some(DemoPlan { actions, approved })
+}
+
+/// When the organisation `code`, meeting its standard, was issued a current Cyber Essentials
+/// Plus certificate (days before the seeding day, within the last year), if it holds one.
+pub fn ce_plus_issued_days_ago(seed: u64, code: &str) -> Option<i64> {
+    let mut rng = Key::new(seed, "ce-plus").text(code).rng();
+    (rng.random_range(0..100u32) < CE_PLUS).then(|| rng.random_range(14..=330))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,6 +249,40 @@ mod tests {
             assessment(1, &f, "RJZ"),
             assessment(1, &f, "RJZ"),
             "deterministic"
+        );
+    }
+
+    #[test]
+    fn plans_address_every_outcome_below_target_and_shares_are_realistic() {
+        let below: Vec<String> = ["A1.a", "A2.b", "B4.d", "D1.c"].map(str::to_owned).to_vec();
+        let (mut planned, mut approved, mut certified) = (0, 0, 0);
+        for n in 0..1000 {
+            let code = format!("ORG{n}");
+            if let Some(p) = improvement_plan(3, &code, &below) {
+                planned += 1;
+                approved += usize::from(p.approved);
+                let mut addressed: Vec<String> = p.actions.iter().flat_map(|a| a.outcomes.clone()).collect();
+                addressed.sort();
+                assert_eq!(addressed, below, "every outcome below target addressed once");
+                assert_eq!(p.actions.len(), 3, "one action per objective (A, B, D)");
+                assert!(p.actions.iter().all(|a| (60..=300).contains(&a.due_in_days)));
+                assert_eq!(improvement_plan(3, &code, &below), Some(p), "deterministic");
+            }
+            if let Some(days) = ce_plus_issued_days_ago(3, &code) {
+                certified += 1;
+                assert!((14..=330).contains(&days), "current: issued within the year");
+            }
+        }
+        assert!((350..550).contains(&planned), "{planned} of 1000 planned");
+        assert!(
+            (planned / 4..planned * 3 / 4).contains(&approved),
+            "{approved} approved"
+        );
+        assert!((250..450).contains(&certified), "{certified} certified");
+        assert_eq!(
+            improvement_plan(3, "ORG1", &[]),
+            None,
+            "nothing below target, no plan"
         );
     }
 }

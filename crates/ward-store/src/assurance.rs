@@ -7,8 +7,8 @@ use jiff::Timestamp;
 use serde::Serialize;
 use ward_core::AssessmentId;
 use ward_core::assurance::{
-    Answer, Assessment, AssessmentHead, AssessmentStatus, Framework, FrameworkFormat, OutcomeNote, Profile,
-    ProfileCategory,
+    Answer, Assessment, AssessmentHead, AssessmentStatus, Framework, FrameworkFormat, Level, OutcomeNote,
+    Profile, ProfileCategory,
 };
 
 use crate::{AuditMeta, Scope, StoreResult};
@@ -56,6 +56,19 @@ pub trait FrameworkStore: Send + Sync {
     async fn get_framework(&self, id: &str, version: &str) -> StoreResult<Option<Framework>>;
 }
 
+/// Each outcome's status derived from an assessment's answers, over one framework version: the
+/// WebCAF rule (`ward_engine::assurance::status_of`), handed to the store by `ward-app` so that
+/// answers and the statuses derived from them are written in one transaction (the store keeps
+/// them, for the national roll-up, and never decides a status itself).
+pub trait OutcomeRule: Send + Sync {
+    /// The framework identifier and version the rule derives for; an assessment of another is
+    /// refused.
+    fn framework(&self) -> (&str, &str);
+    /// Every outcome's derived status, by outcome code, from the answers given (true or false by
+    /// indicator; an indicator left out is not answered).
+    fn derive(&self, answers: &BTreeMap<String, bool>) -> Vec<(String, Level)>;
+}
+
 /// Assessments. Each is owned by its organisation: every method takes the caller's scope and
 /// treats an assessment outside it as not found.
 #[async_trait]
@@ -75,11 +88,14 @@ pub trait AssessmentStore: Send + Sync {
     async fn get_assessment(&self, scope: &Scope, id: AssessmentId) -> StoreResult<Assessment>;
     /// Write answers (each replaces the indicator's earlier answer) while the assessment is a
     /// draft; refused otherwise. Identifiers are checked against the framework by the caller.
+    /// In the same transaction every outcome's status is derived again by `rule` from all the
+    /// assessment's answers and stored (`assessment_derived_statuses`).
     async fn save_answers(
         &self,
         scope: &Scope,
         id: AssessmentId,
         answers: &BTreeMap<String, Answer>,
+        rule: &dyn OutcomeRule,
         audit: &AuditMeta,
     ) -> StoreResult<()>;
     /// Write one outcome's note while the assessment is a draft or submitted; refused otherwise.

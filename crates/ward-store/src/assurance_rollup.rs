@@ -41,7 +41,13 @@ pub struct RollupMember {
 pub struct RolledAssessment {
     pub id: AssessmentId,
     pub org: OrgId,
-    /// The indicators answered true, as positions in the list the caller passed.
+    /// Each outcome's stored derived status, in the order of the outcomes the caller passed;
+    /// `None` when a status is not stored for every one of them (the assessment predates stored
+    /// statuses, was restored, or its framework version was replaced): then derive them from
+    /// `true_indicators`.
+    pub derived: Option<Vec<Level>>,
+    /// The indicators answered true, as positions in the list the caller passed; read only for
+    /// an assessment without stored statuses (empty otherwise).
     pub true_indicators: Vec<u32>,
     /// Overridden outcome statuses, by outcome code.
     pub overrides: Vec<(String, Level)>,
@@ -78,9 +84,12 @@ pub struct SeededAssessment {
 #[async_trait]
 pub trait AssuranceRollupStore: Send + Sync {
     /// The roll-up facts beneath `root` (not found unless inside `scope`) for members of `kinds`,
-    /// against `framework` `version`. `indicators` gives each indicator identifier its position;
-    /// true answers to identifiers not in it are left out. Organisations outside `scope` are
-    /// left out everywhere.
+    /// against `framework` `version`. `outcomes` lists the framework's outcome codes in order:
+    /// each assessment's stored derived statuses come in that order. `indicators` gives each
+    /// indicator identifier its position; the true answers of an assessment without stored
+    /// statuses come as positions, identifiers not in it left out. Organisations outside
+    /// `scope` are left out everywhere.
+    #[allow(clippy::too_many_arguments)]
     async fn assurance_rollup_facts(
         &self,
         scope: &Scope,
@@ -88,10 +97,29 @@ pub trait AssuranceRollupStore: Send + Sync {
         kinds: &[OrgKind],
         framework: &str,
         version: &str,
+        outcomes: &[String],
         indicators: &HashMap<String, u32>,
     ) -> StoreResult<RollupFacts>;
+    /// Store the derived statuses (every outcome's, by code) of assessments that had none, as the
+    /// roll-up derived them from their answers. In one transaction, audited as one
+    /// `assessment.derive_statuses` event; an assessment outside `scope` is not found. One that
+    /// meanwhile got its full set of statuses (answers saved since) is left as it is: the
+    /// statuses of the later answers win. Returns how many assessments were stored.
+    async fn store_derived_statuses(
+        &self,
+        scope: &Scope,
+        batch: &[(AssessmentId, Vec<(String, Level)>)],
+        audit: &AuditMeta,
+    ) -> StoreResult<u64>;
     /// Load assessments whole in one transaction, each audited as `assessment.create` (its detail
-    /// says it was seeded). Refused as a conflict, loading nothing, when an organisation already
-    /// has an assessment of the same framework version, year and kind.
-    async fn seed_assessments(&self, batch: &[SeededAssessment], audit: &AuditMeta) -> StoreResult<u64>;
+    /// says it was seeded), with every outcome's status derived by `rule` from its answers.
+    /// Refused as a conflict, loading nothing, when an organisation already has an assessment of
+    /// the same framework version, year and kind; refused as invalid when one is not of the
+    /// rule's framework version.
+    async fn seed_assessments(
+        &self,
+        batch: &[SeededAssessment],
+        rule: &dyn crate::assurance::OutcomeRule,
+        audit: &AuditMeta,
+    ) -> StoreResult<u64>;
 }

@@ -319,6 +319,11 @@ pub const REBUILT_ON_RESTORE: &[(&str, &str)] = &[
         "sessions",
         "never kept: a restore signs everyone out, so no session outlives it",
     ),
+    (
+        "assessment_derived_statuses",
+        "each outcome's status derived from the answers: left empty, derived again from the \
+         restored answers by the assurance roll-up's next read, which stores them",
+    ),
 ];
 
 mod tables;

@@ -45,13 +45,15 @@ pub struct TrainingReplaced {
 }
 
 /// One questionnaire answer as it is saved: the question, the answer, the indicator answers it
-/// gives and who answered.
-#[derive(Debug, Clone, Copy)]
+/// gives and who answered, and the rule that derives the outcomes' statuses again from the
+/// assessment's answers in the same transaction.
+#[derive(Clone, Copy)]
 pub struct SavedAnswer<'a> {
     pub question: &'a str,
     pub answer: QuestionAnswer,
     pub indicators: &'a BTreeMap<String, Answer>,
     pub by: UserId,
+    pub rule: &'a dyn crate::assurance::OutcomeRule,
 }
 
 #[async_trait]

@@ -303,7 +303,13 @@ impl App {
             return Err(AppError::Invalid(problems));
         }
         self.store()
-            .save_answers(&scope, id, &answers, &actor.audit(self.now()))
+            .save_answers(
+                &scope,
+                id,
+                &answers,
+                &super::derived::WebCafRule(&f),
+                &actor.audit(self.now()),
+            )
             .await?;
         self.assessment(actor, id).await
     }

@@ -6,6 +6,7 @@
 //! and parsed off the async workers within the upload limits and deadline.
 
 pub mod assessments;
+pub mod derived;
 pub mod evidence;
 pub mod export;
 pub mod files;

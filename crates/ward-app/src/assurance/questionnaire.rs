@@ -179,6 +179,7 @@ impl App {
                     answer,
                     indicators: &indicators,
                     by,
+                    rule: &super::derived::WebCafRule(&framework),
                 },
                 &actor.audit(now),
             )

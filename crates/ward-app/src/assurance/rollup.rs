@@ -17,7 +17,7 @@ use ward_core::assurance::{Framework, Level, Profile, ProfileCategory};
 use ward_core::org::{OdsCode, OrgKind};
 use ward_core::risk::RiskGrade;
 use ward_core::spreadsheet::csv_field;
-use ward_core::{OrgId, questionnaire};
+use ward_core::{AssessmentId, OrgId, questionnaire};
 use ward_engine::assurance::profile::shortfalls;
 use ward_engine::assurance::standing::standard_status;
 use ward_engine::assurance::status_of;
@@ -139,8 +139,65 @@ struct Counted {
     standing: Option<StandardStatus>,
 }
 
-/// Count one organisation's current assessment: the WebCAF rule per outcome (an override wins),
-/// then the shortfalls against its profile and the standing rule.
+/// Where each outcome's indicators start in the framework's list of indicators, and how many
+/// indicators there are.
+fn offsets(framework: &Framework) -> (Vec<usize>, usize) {
+    let mut offsets = Vec::new();
+    let mut indicators = 0usize;
+    for o in framework.outcomes() {
+        offsets.push(indicators);
+        indicators += o.indicators.len();
+    }
+    (offsets, indicators)
+}
+
+/// Each outcome's derived status (framework order) from the true answers as positions: the
+/// WebCAF rule, for an assessment without stored statuses.
+fn derive_from_answers(
+    framework: &Framework,
+    offsets: &[usize],
+    indicators: usize,
+    true_indicators: &[u32],
+) -> Vec<Level> {
+    let mut truth = vec![false; indicators];
+    for &i in true_indicators {
+        if let Some(t) = truth.get_mut(i as usize) {
+            *t = true;
+        }
+    }
+    framework
+        .outcomes()
+        .zip(offsets)
+        .map(|(o, &at)| status_of(o, |k| truth[at + k]).0)
+        .collect()
+}
+
+/// Derive the statuses of the assessments in `facts` that had none stored (from their true
+/// answers) and fill them in; returns them by outcome code, for the store to keep.
+pub fn derive_missing(
+    framework: &Framework,
+    facts: &mut RollupFacts,
+) -> Vec<(AssessmentId, Vec<(String, Level)>)> {
+    let (offsets, indicators) = offsets(framework);
+    let mut out = Vec::new();
+    for a in facts.assessments.iter_mut().filter(|a| a.derived.is_none()) {
+        let levels = derive_from_answers(framework, &offsets, indicators, &a.true_indicators);
+        out.push((
+            a.id,
+            framework
+                .outcomes()
+                .zip(&levels)
+                .map(|(o, l)| (o.code.clone(), *l))
+                .collect(),
+        ));
+        a.derived = Some(levels);
+    }
+    out
+}
+
+/// Count one organisation's current assessment: its derived statuses (stored with the
+/// assessment, or the WebCAF rule over its true answers where none are stored), an override
+/// winning, then the shortfalls against its profile and the standing rule.
 fn count(
     framework: &Framework,
     offsets: &[usize],
@@ -149,22 +206,15 @@ fn count(
     profile: Option<&Profile>,
     has_current_ce_plus: bool,
 ) -> Counted {
-    let mut truth = vec![false; indicators];
-    for &i in &a.true_indicators {
-        if let Some(t) = truth.get_mut(i as usize) {
-            *t = true;
-        }
-    }
+    let derived = match &a.derived {
+        Some(levels) => levels.clone(),
+        None => derive_from_answers(framework, offsets, indicators, &a.true_indicators),
+    };
     let overrides: HashMap<&str, Level> = a.overrides.iter().map(|(c, l)| (c.as_str(), *l)).collect();
     let statuses: Vec<Level> = framework
         .outcomes()
-        .zip(offsets)
-        .map(|(o, &at)| {
-            overrides
-                .get(o.code.as_str())
-                .copied()
-                .unwrap_or_else(|| status_of(o, |k| truth[at + k]).0)
-        })
+        .zip(derived)
+        .map(|(o, d)| overrides.get(o.code.as_str()).copied().unwrap_or(d))
         .collect();
     let Some(profile) = profile else {
         return Counted {
@@ -234,12 +284,7 @@ pub fn roll_up(
     today: jiff::civil::Date,
     risks: Option<&HashMap<OrgId, BTreeMap<RiskGrade, u64>>>,
 ) -> AssuranceRollup {
-    let mut offsets = Vec::new();
-    let mut indicators = 0usize;
-    for o in framework.outcomes() {
-        offsets.push(indicators);
-        indicators += o.indicators.len();
-    }
+    let (offsets, indicators) = offsets(framework);
     let outcomes = offsets.len();
     let ce_plus: HashSet<OrgId> = facts
         .ce_plus
@@ -424,25 +469,8 @@ impl App {
         let framework = self.framework_of(framework_id, version).await?;
         let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
 
-        let mut profiles = HashMap::new();
-        for category in ProfileCategory::iter() {
-            let versions = self
-                .store()
-                .profile_versions(framework_id, version, category)
-                .await?;
-            if let Some(p) = versions.into_iter().rev().find(|p| p.effective_from <= today) {
-                profiles.insert(category, p);
-            }
-        }
-        let index: HashMap<String, u32> = framework
-            .indicators()
-            .enumerate()
-            .map(|(i, (_, ind))| (ind.id.clone(), i as u32))
-            .collect();
-        let facts = self
-            .store()
-            .assurance_rollup_facts(&scope, root, &counted_kinds(), framework_id, version, &index)
-            .await?;
+        let profiles = self.profiles_in_effect(&framework, today).await?;
+        let facts = self.rollup_facts(actor, &scope, root, &framework).await?;
         // The risk grades beside the figures, for callers who may read risks (one query each).
         let risks = match authorise(actor, Action::ReadRisks, now) {
             Ok(risk_scope) => {
@@ -468,7 +496,124 @@ impl App {
     }
 }
 
+/// One counted organisation's current assessment as the roll-up counts it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountedOrg {
+    pub org: OrgId,
+    /// The child area of the scope organisation it counts in.
+    pub area: OrgId,
+    pub assessment: AssessmentId,
+    /// Its standing; none when no profile is in effect for its category.
+    pub standing: Option<StandardStatus>,
+    /// The outcomes below their profile's targets, by code, in framework order.
+    pub below: Vec<String>,
+}
+
 impl App {
+    /// The latest profile version in effect on `today` for each category, for `framework`.
+    async fn profiles_in_effect(
+        &self,
+        framework: &Framework,
+        today: jiff::civil::Date,
+    ) -> AppResult<HashMap<ProfileCategory, Profile>> {
+        let mut profiles = HashMap::new();
+        for category in ProfileCategory::iter() {
+            let versions = self
+                .store()
+                .profile_versions(&framework.id, &framework.version, category)
+                .await?;
+            if let Some(p) = versions.into_iter().rev().find(|p| p.effective_from <= today) {
+                profiles.insert(category, p);
+            }
+        }
+        Ok(profiles)
+    }
+
+    /// The roll-up facts beneath `root`, every assessment with its derived statuses: those
+    /// without stored statuses are derived from their answers here, once, and stored.
+    async fn rollup_facts(
+        &self,
+        actor: &Actor,
+        scope: &Scope,
+        root: OrgId,
+        framework: &Framework,
+    ) -> AppResult<RollupFacts> {
+        let index: HashMap<String, u32> = framework
+            .indicators()
+            .enumerate()
+            .map(|(i, (_, ind))| (ind.id.clone(), i as u32))
+            .collect();
+        let outcomes: Vec<String> = framework.outcomes().map(|o| o.code.clone()).collect();
+        let mut facts = self
+            .store()
+            .assurance_rollup_facts(
+                scope,
+                root,
+                &counted_kinds(),
+                &framework.id,
+                &framework.version,
+                &outcomes,
+                &index,
+            )
+            .await?;
+        let missing = derive_missing(framework, &mut facts);
+        self.store_missing_statuses(actor, scope, &missing).await?;
+        Ok(facts)
+    }
+
+    /// Every counted organisation beneath the caller's organisation with a current assessment of
+    /// `framework`, as the roll-up counts it today (the demo seeds improvement plans and
+    /// certificates from it). Only Ward itself asks.
+    pub async fn counted_orgs(&self, actor: &Actor, framework: &Framework) -> AppResult<Vec<CountedOrg>> {
+        if !actor.is_system() {
+            return Err(AppError::forbidden(
+                "only Ward itself reads every organisation's standing",
+            ));
+        }
+        let today = self.today();
+        let profiles = self.profiles_in_effect(framework, today).await?;
+        let facts = self
+            .rollup_facts(actor, &Scope::All, actor.org, framework)
+            .await?;
+        let (offsets, indicators) = offsets(framework);
+        let ce_plus: HashSet<OrgId> = facts
+            .ce_plus
+            .iter()
+            .filter(|c| c.is_current_on(today))
+            .map(|c| c.org)
+            .collect();
+        let current: HashMap<OrgId, &RolledAssessment> =
+            facts.assessments.iter().map(|a| (a.org, a)).collect();
+        let mut out = Vec::new();
+        for m in &facts.members {
+            let Some(a) = current.get(&m.org) else {
+                continue;
+            };
+            let profile = ProfileCategory::of(m.kind).and_then(|c| profiles.get(&c));
+            let c = count(
+                framework,
+                &offsets,
+                indicators,
+                a,
+                profile,
+                ce_plus.contains(&m.org),
+            );
+            out.push(CountedOrg {
+                org: m.org,
+                area: m.area,
+                assessment: a.id,
+                standing: c.standing,
+                below: framework
+                    .outcomes()
+                    .zip(&c.below)
+                    .filter(|(_, b)| **b)
+                    .map(|(o, _)| o.code.clone())
+                    .collect(),
+            });
+        }
+        Ok(out)
+    }
+
     /// Load whole assessments in one transaction (demo and benchmark sectors: `ward demo
     /// --assurance`); each is audited. Only Ward itself loads them: no role's scope covers the
     /// sector for writing assessments.
@@ -480,9 +625,19 @@ impl App {
         if !actor.is_system() {
             return Err(AppError::forbidden("only Ward itself loads demo assessments"));
         }
+        let Some(first) = batch.first() else {
+            return Ok(0);
+        };
+        let framework = self
+            .framework_of(&first.head.framework, &first.head.version)
+            .await?;
         Ok(self
             .store()
-            .seed_assessments(batch, &actor.audit(self.now()))
+            .seed_assessments(
+                batch,
+                &super::derived::WebCafRule(&framework),
+                &actor.audit(self.now()),
+            )
             .await?)
     }
 }

@@ -90,12 +90,13 @@ pub(crate) async fn run(settings: &Settings, json_out: bool, c: AssessmentsComma
             if json_out {
                 println!(
                     "{}",
-                    json!({"framework": s.framework, "version": s.version, "profiles": s.profiles, "assessments": s.assessments})
+                    json!({"framework": s.framework, "version": s.version, "profiles": s.profiles, "assessments": s.assessments,
+                        "plans": s.plans, "approved_plans": s.approved, "ce_plus_certificates": s.certificates})
                 );
             } else {
                 println!(
-                    "{} assessments against {} {} loaded; {} starting profiles published",
-                    s.assessments, s.framework, s.version, s.profiles
+                    "{} assessments against {} {} loaded; {} starting profiles published; {} improvement plans ({} approved); {} Cyber Essentials Plus certificates",
+                    s.assessments, s.framework, s.version, s.profiles, s.plans, s.approved, s.certificates
                 );
             }
             Ok(())

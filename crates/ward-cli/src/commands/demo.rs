@@ -98,8 +98,8 @@ pub(crate) async fn run(mut settings: Settings, explicit_db: bool, a: DemoArgs) 
     );
     if let Some(s) = assurance {
         eprintln!(
-            "Assurance: {} assessments against {} {} ({} starting profiles published) (Assurance > Roll-up).",
-            s.assessments, s.framework, s.version, s.profiles
+            "Assurance: {} assessments against {} {} ({} starting profiles published), {} improvement plans ({} approved), {} Cyber Essentials Plus certificates (Assurance > Roll-up).",
+            s.assessments, s.framework, s.version, s.profiles, s.plans, s.approved, s.certificates
         );
     }
     print_logins(&logins, &settings, a.serve.listen.as_deref());

@@ -12,10 +12,12 @@ use std::path::Path;
 use ward_app::App;
 use ward_app::assurance::profiles::ProfileDraft;
 use ward_app::assurance::rollup::counted_kinds;
+use ward_core::assurance::improvement::{ImprovementAction, PlanActionStatus, PlanApproval, StandardStatus};
 use ward_core::assurance::{
     AssessmentHead, AssessmentKind, AssessmentStatus, Framework, Level, ProfileCategory,
 };
-use ward_core::{AssessmentId, OrgId};
+use ward_core::certificate::{Certificate, CertificateKind};
+use ward_core::{AssessmentId, CertificateId, ImprovementActionId, OrgId};
 use ward_store::Scope;
 use ward_store::assurance_rollup::SeededAssessment;
 
@@ -31,6 +33,12 @@ pub(crate) struct SeededSector {
     pub version: String,
     pub profiles: usize,
     pub assessments: u64,
+    /// Improvement plans written by organisations below their standard, and how many of them
+    /// their region approved.
+    pub plans: u64,
+    pub approved: u64,
+    /// Current Cyber Essentials Plus certificates of organisations meeting their standard.
+    pub certificates: u64,
 }
 
 /// A starting minimum standard for `category`: trusts and ICBs must achieve the outcomes of
@@ -116,6 +124,7 @@ pub(crate) async fn seed(app: &App, file: &Path, seed: u64, year: i32) -> anyhow
             &counted_kinds(),
             &framework.id,
             &framework.version,
+            &[],
             &HashMap::new(),
         )
         .await?;
@@ -156,10 +165,125 @@ pub(crate) async fn seed(app: &App, file: &Path, seed: u64, year: i32) -> anyhow
             .collect();
         loaded += app.seed_assessments(&actor, &batch).await.map_err(app_err)?;
     }
+    let seeded: HashSet<OrgId> = todo.into_iter().collect();
+    let standings = seed_standings(app, &actor, &framework, seed, &seeded).await?;
     Ok(SeededSector {
         framework: framework.id,
         version: framework.version,
         profiles,
         assessments: loaded,
+        plans: standings.plans,
+        approved: standings.approved,
+        certificates: standings.certificates,
     })
+}
+
+/// What seeding plans and certificates did.
+struct SeededStandings {
+    plans: u64,
+    approved: u64,
+    certificates: u64,
+}
+
+/// The random part of an identifier made for `org` (its `n`th of a kind), distinct per
+/// organisation and `n`.
+fn seeded_bytes(org: OrgId, n: u8) -> [u8; 10] {
+    let mut out = assessment_bytes(org);
+    out[0] ^= n.wrapping_add(1);
+    out
+}
+
+/// So that every standing shows: of the organisations just assessed, some below their standard
+/// write an improvement plan addressing every outcome below target (actions, owners, due
+/// dates), some of those approved by their region; some meeting it hold a current Cyber
+/// Essentials Plus certificate (`ward_demo::assurance`). Written through the store's audited
+/// writes, one organisation at a time.
+async fn seed_standings(
+    app: &App,
+    actor: &ward_app::Actor,
+    framework: &Framework,
+    seed: u64,
+    seeded: &HashSet<OrgId>,
+) -> anyhow::Result<SeededStandings> {
+    let now = app.now();
+    let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
+    let meta = actor.audit(now);
+    let mut out = SeededStandings {
+        plans: 0,
+        approved: 0,
+        certificates: 0,
+    };
+    let counted = app.counted_orgs(actor, framework).await.map_err(app_err)?;
+    for c in counted.iter().filter(|c| seeded.contains(&c.org)) {
+        let code = c.org.to_string();
+        match c.standing {
+            Some(StandardStatus::NotMet) => {
+                let Some(plan) = ward_demo::assurance::improvement_plan(seed, &code, &c.below) else {
+                    continue;
+                };
+                for (n, a) in plan.actions.iter().enumerate() {
+                    let action = ImprovementAction {
+                        id: ImprovementActionId::new_at(now, seeded_bytes(c.org, n as u8)),
+                        assessment: c.assessment,
+                        org: c.org,
+                        title: a.title.clone(),
+                        owner: a.owner.clone(),
+                        due: today.saturating_add(jiff::Span::new().days(a.due_in_days)),
+                        outcomes: a.outcomes.clone(),
+                        status: PlanActionStatus::Open,
+                        created_at: now,
+                        updated_at: now,
+                    };
+                    app.store()
+                        .add_improvement_action(&Scope::All, &action, &meta)
+                        .await?;
+                }
+                out.plans += 1;
+                // Approved by the organisation's region (the national body for a region's own).
+                if plan.approved {
+                    let approval = PlanApproval {
+                        assessment: c.assessment,
+                        org: c.org,
+                        approver_org: if c.area == c.org { actor.org } else { c.area },
+                        approved_by: None,
+                        approved_at: now,
+                    };
+                    approval
+                        .check()
+                        .map_err(|e| CliError::Rejected(e.message.clone()))?;
+                    app.store()
+                        .approve_improvement_plan(&Scope::All, &approval, &meta)
+                        .await?;
+                    out.approved += 1;
+                }
+            }
+            Some(StandardStatus::Met) => {
+                let Some(days) = ward_demo::assurance::ce_plus_issued_days_ago(seed, &code) else {
+                    continue;
+                };
+                let issued_on = today.saturating_sub(jiff::Span::new().days(days));
+                let certificate = Certificate {
+                    id: CertificateId::new_at(now, seeded_bytes(c.org, 200)),
+                    org: c.org,
+                    kind: CertificateKind::CyberEssentialsPlus,
+                    reference: Some(format!("CEP-DEMO-{}", code.chars().take(8).collect::<String>())),
+                    issued_on,
+                    expires_on: issued_on
+                        .saturating_add(jiff::Span::new().years(1))
+                        .saturating_sub(jiff::Span::new().days(1)),
+                    recorded_by: None,
+                    recorded_at: now,
+                };
+                certificate
+                    .check()
+                    .map_err(|e| CliError::Rejected(e.message.clone()))?;
+                app.store()
+                    .add_certificate(&Scope::All, &certificate, &meta)
+                    .await?;
+                out.certificates += 1;
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
 }

@@ -104,3 +104,31 @@ fn a_board_pack_is_written_as_pdf_and_bad_requests_exit_3() {
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
     assert!(text(&o).contains("is a folder"), "{}", text(&o));
 }
+
+/// The demo with assessments shows every standing in the national roll-up: Standards Not Met,
+/// Not Met with a plan, Approaching (the plan approved by the region), Met and Exceeded (a
+/// current Cyber Essentials Plus certificate), each on some organisations.
+#[test]
+fn the_demo_assurance_rollup_shows_every_standing() {
+    let Some(framework) = ward_testkit::skip::shared_data("frameworks/webcaf-caf-4.0.yaml") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let o = ward(
+        dir.path(),
+        &["demo", "--no-serve", "--assurance", framework.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("improvement plans"), "{err}");
+    let o = ward(dir.path(), &["--json", "report", "assurance-rollup"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let by = &v["total"]["standing"]["by_standing"];
+    for standing in ["not-met", "not-met-with-plan", "approaching", "met", "exceeded"] {
+        assert!(
+            by[standing].as_u64().unwrap_or(0) > 0,
+            "no organisation {standing}: {by}"
+        );
+    }
+}

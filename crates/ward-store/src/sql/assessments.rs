@@ -4,10 +4,11 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use ward_core::AssessmentId;
-use ward_core::assurance::{Answer, Assessment, AssessmentHead, AssessmentStatus, OutcomeNote};
+use ward_core::assurance::{Answer, Assessment, AssessmentHead, AssessmentStatus, Level, OutcomeNote};
 
+use super::bulk::{Column, Rows};
 use super::{Exec, RowRead, Sql, SqlBackend, Tx, audit};
-use crate::assurance::{AssessmentStore, refusals};
+use crate::assurance::{AssessmentStore, OutcomeRule, refusals};
 use crate::{AuditMeta, Scope, StoreError, StoreResult};
 
 pub(super) const HEAD_COLUMNS: &str =
@@ -154,6 +155,63 @@ pub(super) async fn write_answers<E: Exec + ?Sized>(
     Ok(())
 }
 
+/// Derive every outcome's status again from all the assessment's answers with `rule`, and store
+/// them in place of the earlier ones. Called inside the transaction that changed the answers,
+/// after [`touch`]: on PostgreSQL that update holds the assessment's row until commit, so two
+/// saves of one assessment derive one after the other and the second reads the first's answers.
+pub(super) async fn rederive<E: Exec + ?Sized>(
+    db: &mut E,
+    h: &AssessmentHead,
+    rule: &dyn OutcomeRule,
+) -> StoreResult<()> {
+    check_rule(h, rule)?;
+    let q = Sql::new(
+        "SELECT indicator, value FROM assessment_answers WHERE assessment_id = $1 AND value IS NOT NULL",
+    )
+    .arg(h.id);
+    let mut answers = BTreeMap::new();
+    for r in db.fetch_all(q).await? {
+        answers.insert(r.text("indicator")?, r.i64("value")? != 0);
+    }
+    let statuses = rule.derive(&answers);
+    db.execute(Sql::new("DELETE FROM assessment_derived_statuses WHERE assessment_id = $1").arg(h.id))
+        .await?;
+    db.insert_rows(derived_rows(statuses.iter().map(|(o, l)| (h.id, o.as_str(), *l))))
+        .await?;
+    Ok(())
+}
+
+/// Refused unless `rule` derives for the assessment's framework version.
+pub(super) fn check_rule(h: &AssessmentHead, rule: &dyn OutcomeRule) -> StoreResult<()> {
+    let (framework, version) = rule.framework();
+    if framework != h.framework || version != h.version {
+        return Err(StoreError::Invalid(format!(
+            "framework: the statuses of a {} {} assessment cannot be derived by the rule of {framework} {version}",
+            h.framework, h.version
+        )));
+    }
+    Ok(())
+}
+
+/// Rows of `assessment_derived_statuses`.
+pub(super) fn derived_rows<'a>(
+    statuses: impl Iterator<Item = (AssessmentId, &'a str, Level)> + Clone,
+) -> Rows {
+    Rows::new("assessment_derived_statuses")
+        .column(
+            "assessment_id",
+            Column::uuid(statuses.clone().map(|(id, _, _)| Some(*id.as_uuid()))),
+        )
+        .column(
+            "outcome",
+            Column::text(statuses.clone().map(|(_, o, _)| Some(o.to_owned()))),
+        )
+        .column(
+            "derived_status",
+            Column::text(statuses.map(|(_, _, l)| Some(<&str>::from(l).to_owned()))),
+        )
+}
+
 #[async_trait]
 impl<B: SqlBackend> AssessmentStore for B {
     async fn create_assessment(
@@ -229,6 +287,7 @@ impl<B: SqlBackend> AssessmentStore for B {
         scope: &Scope,
         id: AssessmentId,
         answers: &BTreeMap<String, Answer>,
+        rule: &dyn OutcomeRule,
         meta: &AuditMeta,
     ) -> StoreResult<()> {
         let mut tx = self.write().await?;
@@ -236,8 +295,10 @@ impl<B: SqlBackend> AssessmentStore for B {
         if h.status != AssessmentStatus::Draft {
             return Err(refusals::not_editable(h.status, "answers"));
         }
-        write_answers(&mut tx, id, answers, meta.at).await?;
+        check_rule(&h, rule)?;
         touch(&mut tx, id, meta).await?;
+        write_answers(&mut tx, id, answers, meta.at).await?;
+        rederive(&mut tx, &h, rule).await?;
         let answered = answers.values().filter(|a| a.value.is_some()).count();
         let detail = serde_json::json!({ "indicators": answers.len(), "answered": answered });
         let event = meta

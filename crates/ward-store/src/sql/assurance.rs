@@ -70,6 +70,19 @@ impl<B: SqlBackend> FrameworkStore for B {
             .arg(meta.at),
         )
         .await?;
+        if put == FrameworkPut::Replaced {
+            // Statuses derived under the old content no longer hold: the roll-up derives them
+            // again from the answers on its next read.
+            tx.execute(
+                Sql::new(
+                    "DELETE FROM assessment_derived_statuses WHERE assessment_id IN \
+                     (SELECT id FROM assessments WHERE framework = $1 AND version = $2)",
+                )
+                .arg(framework.id.as_str())
+                .arg(framework.version.as_str()),
+            )
+            .await?;
+        }
         let action = match put {
             FrameworkPut::Replaced => "framework.replace",
             _ => "framework.import",

@@ -1,21 +1,23 @@
 //! The assurance roll-up's reads, once for both backends: a fixed number of set-based queries
-//! (current assessments' answers and notes are read in chunks of assessments, never one
-//! organisation at a time).
+//! (current assessments' stored derived statuses and notes are read in chunks of assessments,
+//! never one organisation at a time; true answers only for assessments without stored statuses).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use async_trait::async_trait;
+use ward_core::assurance::Level;
 use ward_core::certificate::CertificateKind;
 use ward_core::org::OrgKind;
 use ward_core::{AssessmentId, OrgId};
 
 use super::Tx;
-use super::assessments::{HEAD_COLUMNS, head};
+use super::assessments::{HEAD_COLUMNS, check_rule, derived_rows, head};
 use super::audit;
 use super::bulk::{Column, Rows};
 use super::improvement::{ACTION_COLUMNS, action_row};
 use super::suppliers::{CERT_COLUMNS, certificate_row};
 use super::{Arg, Exec, RowRead, Sql, SqlBackend};
+use crate::assurance::OutcomeRule;
 use crate::assurance_rollup::{
     AssuranceRollupStore, RolledAssessment, RollupArea, RollupFacts, RollupMember, SeededAssessment,
 };
@@ -46,6 +48,7 @@ impl<B: SqlBackend> AssuranceRollupStore for B {
         kinds: &[OrgKind],
         framework: &str,
         version: &str,
+        outcomes: &[String],
         indicators: &HashMap<String, u32>,
     ) -> StoreResult<RollupFacts> {
         let mut db = self.read().await?;
@@ -130,6 +133,7 @@ impl<B: SqlBackend> AssuranceRollupStore for B {
                     RolledAssessment {
                         id: h.id,
                         org: h.org,
+                        derived: None,
                         true_indicators: Vec::new(),
                         overrides: Vec::new(),
                         actions: Vec::new(),
@@ -139,16 +143,49 @@ impl<B: SqlBackend> AssuranceRollupStore for B {
             })
             .collect();
         let wanted: Vec<AssessmentId> = assessments.keys().copied().collect();
+        let position: HashMap<&str, usize> = outcomes
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.as_str(), i))
+            .collect();
         for chunk in wanted.chunks(CHUNK) {
-            let mut q =
-                Sql::new("SELECT assessment_id, indicator FROM assessment_answers WHERE value = 1 AND ");
+            // Stored derived statuses; an assessment holding one for every outcome uses them.
+            let mut stored: HashMap<AssessmentId, Vec<Option<Level>>> = HashMap::new();
+            let mut q = Sql::new(
+                "SELECT assessment_id, outcome, derived_status FROM assessment_derived_statuses WHERE ",
+            );
             q.in_list(dialect, "assessment_id", ids(chunk));
             for r in db.fetch_all(q).await? {
-                let Some(&at) = indicators.get(r.text("indicator")?.as_str()) else {
+                let Some(&at) = position.get(r.text("outcome")?.as_str()) else {
                     continue;
                 };
-                if let Some(a) = assessments.get_mut(&r.id("assessment_id")?) {
-                    a.true_indicators.push(at);
+                let levels = stored
+                    .entry(r.id("assessment_id")?)
+                    .or_insert_with(|| vec![None; outcomes.len()]);
+                levels[at] = Some(r.parsed("derived_status")?);
+            }
+            let mut lacking = Vec::new();
+            for id in chunk {
+                let full = stored
+                    .remove(id)
+                    .and_then(|levels| levels.into_iter().collect::<Option<Vec<Level>>>());
+                match (full, assessments.get_mut(id)) {
+                    (Some(levels), Some(a)) => a.derived = Some(levels),
+                    _ => lacking.push(*id),
+                }
+            }
+            // The rest are derived by the caller from their true answers.
+            if !lacking.is_empty() {
+                let mut q =
+                    Sql::new("SELECT assessment_id, indicator FROM assessment_answers WHERE value = 1 AND ");
+                q.in_list(dialect, "assessment_id", ids(&lacking));
+                for r in db.fetch_all(q).await? {
+                    let Some(&at) = indicators.get(r.text("indicator")?.as_str()) else {
+                        continue;
+                    };
+                    if let Some(a) = assessments.get_mut(&r.id("assessment_id")?) {
+                        a.true_indicators.push(at);
+                    }
                 }
             }
 
@@ -207,10 +244,97 @@ impl<B: SqlBackend> AssuranceRollupStore for B {
         })
     }
 
-    async fn seed_assessments(&self, batch: &[SeededAssessment], meta: &AuditMeta) -> StoreResult<u64> {
+    async fn store_derived_statuses(
+        &self,
+        scope: &Scope,
+        batch: &[(AssessmentId, Vec<(String, Level)>)],
+        meta: &AuditMeta,
+    ) -> StoreResult<u64> {
         if batch.is_empty() {
             return Ok(0);
         }
+        let mut tx = self.write().await?;
+        let dialect = tx.dialect();
+        // PostgreSQL: hold the assessments' rows, as a save of answers does first, so a save
+        // running now either finished before (its statuses are found below) or waits.
+        let lock = dialect.pick("", " FOR NO KEY UPDATE");
+        let mut stored = 0;
+        for chunk in batch.chunks(CHUNK) {
+            let wanted: Vec<AssessmentId> = chunk.iter().map(|(id, _)| *id).collect();
+            let mut q = Sql::new("SELECT id FROM assessments WHERE ");
+            q.in_list(dialect, "id", ids(&wanted));
+            tx.scope_filter(&mut q, scope, "org_id");
+            q.push(" ORDER BY id");
+            q.push(lock);
+            let found: HashSet<AssessmentId> = tx
+                .fetch_all(q)
+                .await?
+                .iter()
+                .map(|r| r.id("id"))
+                .collect::<StoreResult<_>>()?;
+            if let Some(missing) = wanted.iter().find(|id| !found.contains(*id)) {
+                return Err(StoreError::not_found("assessment", missing.to_string()));
+            }
+            let mut q =
+                Sql::new("SELECT assessment_id, COUNT(*) AS n FROM assessment_derived_statuses WHERE ");
+            q.in_list(dialect, "assessment_id", ids(&wanted));
+            q.push(" GROUP BY assessment_id");
+            let mut held: HashMap<AssessmentId, i64> = HashMap::new();
+            for r in tx.fetch_all(q).await? {
+                held.insert(r.id("assessment_id")?, r.i64("n")?);
+            }
+            let todo: Vec<&(AssessmentId, Vec<(String, Level)>)> = chunk
+                .iter()
+                .filter(|(id, statuses)| {
+                    held.get(id)
+                        .is_none_or(|n| usize::try_from(*n).ok() != Some(statuses.len()))
+                })
+                .collect();
+            let partial: Vec<AssessmentId> = todo
+                .iter()
+                .map(|(id, _)| *id)
+                .filter(|id| held.contains_key(id))
+                .collect();
+            if !partial.is_empty() {
+                let mut q = Sql::new("DELETE FROM assessment_derived_statuses WHERE ");
+                q.in_list(dialect, "assessment_id", ids(&partial));
+                tx.execute(q).await?;
+            }
+            let rows = todo
+                .iter()
+                .flat_map(|(id, statuses)| statuses.iter().map(move |(o, l)| (*id, o.as_str(), *l)));
+            tx.insert_rows(derived_rows(rows)).await?;
+            stored += todo.len() as u64;
+        }
+        if stored > 0 {
+            let detail =
+                serde_json::json!({ "assessments": stored, "reason": "derived from stored answers" });
+            let event = meta
+                .change("assessment.derive_statuses", "assessment", "*")
+                .detail(detail.to_string())
+                .build();
+            audit::append(&mut tx, self.keys(), event).await?;
+        }
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    async fn seed_assessments(
+        &self,
+        batch: &[SeededAssessment],
+        rule: &dyn OutcomeRule,
+        meta: &AuditMeta,
+    ) -> StoreResult<u64> {
+        if batch.is_empty() {
+            return Ok(0);
+        }
+        let mut derived = Vec::new();
+        for a in batch {
+            check_rule(&a.head, rule)?;
+            let answers: BTreeMap<String, bool> = a.answers.iter().cloned().collect();
+            derived.extend(rule.derive(&answers).into_iter().map(|(o, l)| (a.head.id, o, l)));
+        }
+        let status_rows = derived_rows(derived.iter().map(|(id, o, l)| (*id, o.as_str(), *l)));
         let heads: Vec<&ward_core::assurance::AssessmentHead> = batch.iter().map(|a| &a.head).collect();
         let uuid = |id: AssessmentId| Some(*id.as_uuid());
         let text = |s: &str| Some(s.to_owned());
@@ -292,6 +416,7 @@ impl<B: SqlBackend> AssuranceRollupStore for B {
         let loaded = tx.insert_rows(rows).await?;
         tx.insert_rows(answer_rows).await?;
         tx.insert_rows(note_rows).await?;
+        tx.insert_rows(status_rows).await?;
         let events = batch
             .iter()
             .map(|a| {

@@ -386,6 +386,7 @@ impl<B: SqlBackend> PeopleStore for B {
             answer,
             indicators,
             by,
+            rule,
         } = *saved;
         let mut tx = self.write().await?;
         let h = head_in_scope(&mut tx, scope, id).await?;
@@ -409,8 +410,10 @@ impl<B: SqlBackend> PeopleStore for B {
             .arg(meta.at),
         )
         .await?;
-        write_answers(&mut tx, id, indicators, meta.at).await?;
+        super::assessments::check_rule(&h, rule)?;
         touch(&mut tx, id, meta).await?;
+        write_answers(&mut tx, id, indicators, meta.at).await?;
+        super::assessments::rederive(&mut tx, &h, rule).await?;
         let event = meta
             .change("questionnaire.answer", "assessment", id.to_string())
             .org(h.org)

@@ -40,9 +40,10 @@ pub async fn assurance_rollup_reads(store: Arc<dyn Store>) -> anyhow::Result<()>
     let practice = fx.org("GP", "Practice", OrgKind::GpPractice, Some(icb.id))?;
     fx.save_orgs(vec![closed.clone(), practice.clone()]).await?;
     let fw = format!("contract-{}", next_number());
-    store
-        .put_framework(&framework(&fw, "1.0", 2), &fx.meta(1))
-        .await?;
+    let fwk = framework(&fw, "1.0", 2);
+    store.put_framework(&fwk, &fx.meta(1)).await?;
+    let rule = ward_app::assurance::derived::WebCafRule(&fwk);
+    let outcomes = ["A1.a".to_owned()];
     let index: HashMap<String, u32> = [("A1.a.A.1", 0), ("A1.a.A.2", 1), ("A1.a.NA.1", 2)]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
@@ -57,7 +58,7 @@ pub async fn assurance_rollup_reads(store: Arc<dyn Store>) -> anyhow::Result<()>
     }
     let old_answers: BTreeMap<String, Answer> = [("A1.a.NA.1".to_owned(), yes())].into();
     store
-        .save_answers(&Scope::All, old.id, &old_answers, &fx.meta(5))
+        .save_answers(&Scope::All, old.id, &old_answers, &rule, &fx.meta(5))
         .await?;
     let answers: BTreeMap<String, Answer> = [
         ("A1.a.A.1".to_owned(), yes()),
@@ -67,7 +68,7 @@ pub async fn assurance_rollup_reads(store: Arc<dyn Store>) -> anyhow::Result<()>
     ]
     .into();
     store
-        .save_answers(&Scope::All, current.id, &answers, &fx.meta(6))
+        .save_answers(&Scope::All, current.id, &answers, &rule, &fx.meta(6))
         .await?;
     let note = OutcomeNote {
         override_status: Some(Level::Achieved),
@@ -99,7 +100,7 @@ pub async fn assurance_rollup_reads(store: Arc<dyn Store>) -> anyhow::Result<()>
 
     let kinds = [OrgKind::NhsTrust, OrgKind::Icb, OrgKind::GpPractice];
     let facts = store
-        .assurance_rollup_facts(&Scope::All, region.id, &kinds, &fw, "1.0", &index)
+        .assurance_rollup_facts(&Scope::All, region.id, &kinds, &fw, "1.0", &outcomes, &index)
         .await?;
     check_eq!(facts.root.code.as_str(), region.code.as_str(), "the root");
     check_eq!(
@@ -125,9 +126,14 @@ pub async fn assurance_rollup_reads(store: Arc<dyn Store>) -> anyhow::Result<()>
         "the latest year wins over a final of an earlier year"
     );
     check_eq!(
+        got.derived.clone(),
+        Some(vec![Level::NotAchieved]),
+        "the status derived when the answers were saved"
+    );
+    check_eq!(
         got.true_indicators.clone(),
-        vec![0],
-        "true answers as positions, unknown left out"
+        Vec::<u32>::new(),
+        "answers are not read where statuses are stored"
     );
     check_eq!(
         got.overrides.clone(),
@@ -139,7 +145,7 @@ pub async fn assurance_rollup_reads(store: Arc<dyn Store>) -> anyhow::Result<()>
 
     // The ICB as root: its own row counts under itself.
     let facts = store
-        .assurance_rollup_facts(&Scope::All, icb.id, &kinds, &fw, "1.0", &index)
+        .assurance_rollup_facts(&Scope::All, icb.id, &kinds, &fw, "1.0", &outcomes, &index)
         .await?;
     check_eq!(
         facts.members.iter().any(|m| m.org == icb.id && m.area == icb.id),
@@ -150,13 +156,21 @@ pub async fn assurance_rollup_reads(store: Arc<dyn Store>) -> anyhow::Result<()>
 
     // Scope: trust B's footprint sees nothing of trust A; a root outside it is not found.
     let facts = store
-        .assurance_rollup_facts(&Scope::subtree(b.id), b.id, &kinds, &fw, "1.0", &index)
+        .assurance_rollup_facts(&Scope::subtree(b.id), b.id, &kinds, &fw, "1.0", &outcomes, &index)
         .await?;
     check_eq!(facts.assessments.len(), 0, "trust B has no assessment");
     check_eq!(facts.members.len(), 1, "trust B alone");
     check_err!(
         store
-            .assurance_rollup_facts(&Scope::subtree(b.id), national.id, &kinds, &fw, "1.0", &index)
+            .assurance_rollup_facts(
+                &Scope::subtree(b.id),
+                national.id,
+                &kinds,
+                &fw,
+                "1.0",
+                &outcomes,
+                &index
+            )
             .await,
         StoreError::NotFound { .. },
         "a root outside the scope"

@@ -153,9 +153,9 @@ pub async fn assessments_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()>
     let fx = Fixture::new(store.clone(), "AM");
     let [_, _, icb, a, b] = fx.small_tree().await?;
     let fw = format!("contract-{}", next_number());
-    store
-        .put_framework(&framework(&fw, "1.0", 2), &fx.meta(1))
-        .await?;
+    let fwk = framework(&fw, "1.0", 2);
+    store.put_framework(&fwk, &fx.meta(1)).await?;
+    let rule = ward_app::assurance::derived::WebCafRule(&fwk);
     let scope_a = Scope::subtree(a.id);
     let mut cursor = AuditCursor::at_end(&store).await?;
 
@@ -193,9 +193,13 @@ pub async fn assessments_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()>
         ("A1.a.A.2".to_owned(), answer(None)),
     ]
     .into();
-    store.save_answers(&scope_a, h.id, &answers, &fx.meta(4)).await?;
+    store
+        .save_answers(&scope_a, h.id, &answers, &rule, &fx.meta(4))
+        .await?;
     let changed: BTreeMap<String, Answer> = [("A1.a.A.2".to_owned(), answer(Some(true)))].into();
-    store.save_answers(&scope_a, h.id, &changed, &fx.meta(5)).await?;
+    store
+        .save_answers(&scope_a, h.id, &changed, &rule, &fx.meta(5))
+        .await?;
     let note = OutcomeNote {
         override_status: Some(Level::PartiallyAchieved),
         justification: Some("the board minutes are a year old".into()),
@@ -242,7 +246,9 @@ pub async fn assessments_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()>
         "read from the sibling"
     );
     check_err!(
-        store.save_answers(&scope_b, h.id, &changed, &fx.meta(7)).await,
+        store
+            .save_answers(&scope_b, h.id, &changed, &rule, &fx.meta(7))
+            .await,
         StoreError::NotFound { .. },
         "answers from the sibling"
     );
@@ -252,7 +258,9 @@ pub async fn assessments_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()>
         .move_assessment(&scope_a, h.id, Draft, Submitted, &fx.meta(8))
         .await?;
     check_err!(
-        store.save_answers(&scope_a, h.id, &changed, &fx.meta(9)).await,
+        store
+            .save_answers(&scope_a, h.id, &changed, &rule, &fx.meta(9))
+            .await,
         StoreError::Conflict(_),
         "answers once submitted"
     );

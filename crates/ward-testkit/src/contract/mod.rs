@@ -17,6 +17,7 @@ pub mod backup;
 mod coordinated;
 mod dependency_graph;
 mod deployments;
+mod derived_statuses;
 mod evidence_files;
 mod exercises;
 mod first_seen;
@@ -57,6 +58,7 @@ pub use backup::{backup_restore, restore_refuses_bad_input};
 pub use coordinated::coordinated_round_trip;
 pub use dependency_graph::dependency_snapshot_holds_the_graph;
 pub use deployments::deployments_round_trip;
+pub use derived_statuses::derived_statuses_round_trip;
 pub use evidence_files::evidence_files_round_trip;
 pub use exercises::exercises_round_trip;
 pub use first_seen::first_seen_round_trip;
@@ -143,6 +145,7 @@ macro_rules! contract_checks {
             supplier_advisories_round_trip,
             tech_assessments_round_trip,
             assurance_rollup_reads,
+            derived_statuses_round_trip,
         }
     };
 }

@@ -228,9 +228,9 @@ pub async fn questionnaire_round_trip(store: Arc<dyn Store>) -> anyhow::Result<(
     let manager = user("questionnaire-manager")?;
     store.create_user(&manager, &fx.meta(1)).await?;
     let fw = format!("contract-{}", super::fixtures::next_number());
-    store
-        .put_framework(&framework(&fw, "1.0", 2), &fx.meta(1))
-        .await?;
+    let fwk = framework(&fw, "1.0", 2);
+    store.put_framework(&fwk, &fx.meta(1)).await?;
+    let rule = ward_app::assurance::derived::WebCafRule(&fwk);
     let (scope_a, scope_b) = (Scope::subtree(a.id), Scope::subtree(b.id));
     let mut cursor = AuditCursor::at_end(&store).await?;
 
@@ -281,6 +281,7 @@ pub async fn questionnaire_round_trip(store: Arc<dyn Store>) -> anyhow::Result<(
                 answer: QuestionAnswer::Partly,
                 indicators: &BTreeMap::new(),
                 by: manager.id,
+                rule: &rule,
             },
             &fx.meta(4),
         )
@@ -294,6 +295,7 @@ pub async fn questionnaire_round_trip(store: Arc<dyn Store>) -> anyhow::Result<(
                 answer: QuestionAnswer::Yes,
                 indicators: &yes,
                 by: manager.id,
+                rule: &rule,
             },
             &fx.meta(5),
         )
@@ -317,7 +319,8 @@ pub async fn questionnaire_round_trip(store: Arc<dyn Store>) -> anyhow::Result<(
                     question: "q02",
                     answer: QuestionAnswer::No,
                     indicators: &BTreeMap::new(),
-                    by: manager.id
+                    by: manager.id,
+                    rule: &rule,
                 },
                 &fx.meta(6)
             )
@@ -334,7 +337,8 @@ pub async fn questionnaire_round_trip(store: Arc<dyn Store>) -> anyhow::Result<(
                     question: "q02",
                     answer: QuestionAnswer::No,
                     indicators: &BTreeMap::new(),
-                    by: manager.id
+                    by: manager.id,
+                    rule: &rule,
                 },
                 &fx.meta(6)
             )
@@ -360,7 +364,8 @@ pub async fn questionnaire_round_trip(store: Arc<dyn Store>) -> anyhow::Result<(
                     question: "q02",
                     answer: QuestionAnswer::No,
                     indicators: &BTreeMap::new(),
-                    by: manager.id
+                    by: manager.id,
+                    rule: &rule,
                 },
                 &fx.meta(8)
             )

@@ -299,3 +299,183 @@ async fn a_regional_lead_sees_its_region_and_never_another() {
         assert_eq!(status, 404, "{backend}: an auditor rolled up above its footprint");
     }
 }
+
+/// What the roll-up's total should be, worked out from each assessment as its own page derives
+/// it from the answers (`App::assessment`): organisations by standing, and per outcome achieved,
+/// partially achieved, not achieved and below target.
+async fn expected_from_answers(app: &TestApp) -> (Value, BTreeMap<String, [u64; 4]>) {
+    let system = ward_app::Actor::system("test", app.world.national);
+    let mut by_standing: BTreeMap<String, u64> = BTreeMap::new();
+    let mut outcomes: BTreeMap<String, [u64; 4]> = BTreeMap::new();
+    for h in app.app.assessments(&system).await.unwrap() {
+        let v = app.app.assessment(&system, h.id).await.unwrap();
+        if let Some(s) = &v.standard {
+            let key = serde_json::to_value(s.status).unwrap();
+            *by_standing.entry(key.as_str().unwrap().to_owned()).or_default() += 1;
+        }
+        for o in &v.outcomes {
+            let cell = outcomes.entry(o.code.clone()).or_default();
+            match o.status {
+                Level::Achieved => cell[0] += 1,
+                Level::PartiallyAchieved => cell[1] += 1,
+                Level::NotAchieved => cell[2] += 1,
+            }
+            let below = v
+                .standard
+                .as_ref()
+                .is_some_and(|s| s.shortfalls.iter().any(|f| f.outcome == o.code));
+            if below {
+                cell[3] += 1;
+            }
+        }
+    }
+    (serde_json::to_value(by_standing).unwrap(), outcomes)
+}
+
+/// The roll-up's total in the same shape (standings with organisations left out where zero).
+fn rolled_total(r: &Value) -> (Value, BTreeMap<String, [u64; 4]>) {
+    let t = &r["total"];
+    let by_standing: BTreeMap<String, u64> = t["standing"]["by_standing"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, n)| n.as_u64() != Some(0))
+        .map(|(k, n)| (k.clone(), n.as_u64().unwrap()))
+        .collect();
+    let outcomes = t["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            let n = |k: &str| o[k].as_u64().unwrap();
+            (
+                o["code"].as_str().unwrap().to_owned(),
+                [
+                    n("achieved"),
+                    n("partially_achieved"),
+                    n("not_achieved"),
+                    n("below_target"),
+                ],
+            )
+        })
+        .collect();
+    (serde_json::to_value(by_standing).unwrap(), outcomes)
+}
+
+/// Whether every current assessment of the nation has its statuses stored.
+async fn all_stored(app: &TestApp) -> bool {
+    let kinds = ward_app::assurance::rollup::counted_kinds();
+    let facts = app
+        .store
+        .assurance_rollup_facts(
+            &ward_store::Scope::All,
+            app.world.national,
+            &kinds,
+            "ncsc-caf",
+            "4.0",
+            &["A1.a".to_owned(), "A1.b".to_owned()],
+            &std::collections::HashMap::new(),
+        )
+        .await
+        .unwrap();
+    assert!(!facts.assessments.is_empty());
+    facts.assessments.iter().all(|a| a.derived.is_some())
+}
+
+#[tokio::test]
+async fn the_rollup_of_stored_statuses_equals_the_statuses_derived_from_answers() {
+    for app in on_each_backend(&clock(), test_settings(), ServerSettings::default()).await {
+        let backend = app.backend();
+        sector(&app).await;
+        let w = &app.world;
+        // More organisations, answered through the normal answer save.
+        assess(
+            &app,
+            w.practice,
+            &[("A1.a.PA.1", true), ("A1.a.A.1", false), ("A1.b.A.1", false)],
+            &[],
+        )
+        .await;
+        assess(
+            &app,
+            w.provider,
+            &[("A1.a.NA.1", true), ("A1.a.A.1", true), ("A1.b.A.1", true)],
+            &[("A1.b", Level::NotAchieved)],
+        )
+        .await;
+        assess(
+            &app,
+            w.foreign_icb,
+            &[
+                ("A1.a.NA.1", false),
+                ("A1.a.PA.1", true),
+                ("A1.a.A.1", true),
+                ("A1.b.A.1", false),
+            ],
+            &[],
+        )
+        .await;
+        assert!(
+            all_stored(&app).await,
+            "{backend}: every save stored its statuses"
+        );
+        let national = as_role(&app, Role::NationalAnalyst).await;
+        let (status, r) = get_json(&app, &national, "/api/v1/assurance/rollup").await;
+        assert_eq!(status, 200, "{backend}: {r}");
+        assert_eq!(r["total"]["standing"]["no_current_assessment"], 0, "{backend}");
+        let expected = expected_from_answers(&app).await;
+        assert_eq!(rolled_total(&r), expected, "{backend}");
+        let before = rolled_total(&r).1["A1.a"];
+
+        // One answer changed: the stored status, and so the roll-up, follow.
+        let system = ward_app::Actor::system("test", w.national);
+        let foreign = app
+            .app
+            .assessments(&system)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|h| h.org == w.foreign_trust)
+            .unwrap();
+        let flip: BTreeMap<String, Answer> = [(
+            "A1.a.NA.1".to_owned(),
+            Answer {
+                value: Some(true),
+                comment: String::new(),
+                evidence: vec![],
+            },
+        )]
+        .into();
+        app.app
+            .answer_assessment(&system, foreign.id, flip)
+            .await
+            .unwrap();
+        let (_, r) = get_json(&app, &national, "/api/v1/assurance/rollup").await;
+        let after = rolled_total(&r);
+        assert_eq!(after, expected_from_answers(&app).await, "{backend}");
+        assert_eq!(
+            (after.1["A1.a"][0], after.1["A1.a"][2]),
+            (before[0] - 1, before[2] + 1),
+            "{backend}: the South West trust's A1.a went from achieved to not achieved"
+        );
+
+        // The framework version replaced: statuses are forgotten, derived from the answers on
+        // the next roll-up (the same figures) and stored again.
+        let reworded = FRAMEWORK.replace("reviews it.", "reviews it each quarter.");
+        app.app
+            .import_framework(&system, "caf.yaml", reworded.into(), Some("4.0".into()))
+            .await
+            .unwrap();
+        assert!(!all_stored(&app).await, "{backend}: forgotten on replace");
+        let (status, r) = get_json(&app, &national, "/api/v1/assurance/rollup").await;
+        assert_eq!(status, 200, "{backend}: {r}");
+        assert_eq!(rolled_total(&r), after, "{backend}: derived from the answers");
+        assert!(all_stored(&app).await, "{backend}: stored by the roll-up");
+        let (_, r) = get_json(&app, &national, "/api/v1/assurance/rollup").await;
+        assert_eq!(
+            rolled_total(&r),
+            after,
+            "{backend}: read from the stored statuses"
+        );
+    }
+}

@@ -98,6 +98,7 @@ async fn disposable_questionnaire(app: &TestApp, org: ward_core::OrgId, answered
                         answer: no,
                         indicators: &indicators,
                         by,
+                        rule: &ward_app::assurance::derived::WebCafRule(&framework),
                     },
                     &meta,
                 )
