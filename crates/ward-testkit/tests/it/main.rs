@@ -64,3 +64,6 @@ mod web_people;
 mod web_risks;
 mod web_simulation;
 mod web_supplier_advisories;
+mod supplier_advisory_alerts;
+mod tech_assessment_mail;
+mod web_tech_assessments;
