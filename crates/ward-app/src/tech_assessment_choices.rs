@@ -122,7 +122,8 @@ impl App {
             match choices.products.iter().find(|p| p.id == id) {
                 None => problems.push(FieldProblem {
                     path: "product".into(),
-                    message: "choose one of the products of the suppliers your organisation depends on".into(),
+                    message: "choose one of the products of the suppliers your organisation depends on"
+                        .into(),
                 }),
                 Some(p) if input.supplier.is_some_and(|s| s != p.supplier) => problems.push(FieldProblem {
                     path: "product".into(),

@@ -24,7 +24,10 @@ impl Mailer {
     /// The pooled transport for `smtp_url` (a cheap handle to the one pool).
     pub(crate) fn transport(&self, smtp_url: &str) -> Result<Transport, String> {
         // A poisoned lock only means a panic elsewhere while it was held: the value is still whole.
-        let mut current = self.current.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut current = self
+            .current
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some((url, transport)) = current.as_ref()
             && url == smtp_url
         {
@@ -47,13 +50,7 @@ mod tests {
     async fn one_transport_per_url_rebuilt_when_the_url_changes() {
         let mailer = Mailer::default();
         mailer.transport("smtp://127.0.0.1:2525").unwrap();
-        let kept = |m: &Mailer| {
-            m.current
-                .lock()
-                .unwrap()
-                .as_ref()
-                .map(|(u, _)| u.clone())
-        };
+        let kept = |m: &Mailer| m.current.lock().unwrap().as_ref().map(|(u, _)| u.clone());
         assert_eq!(kept(&mailer).as_deref(), Some("smtp://127.0.0.1:2525"));
         mailer.transport("smtp://127.0.0.1:2526").unwrap();
         assert_eq!(kept(&mailer).as_deref(), Some("smtp://127.0.0.1:2526"));

@@ -66,7 +66,12 @@ pub(super) fn from_statements(
 /// The form's fixed version as statements: the product's CPE at that version, fixed for each
 /// CVE named, or (none named) for the advisory itself (`vulnerability` left empty until the
 /// advisory has its id: [`name_advisory`]).
-pub(super) fn from_form(product_name: &str, cpe: &str, cves: &[String], fixed_version: &str) -> Vec<VexStatement> {
+pub(super) fn from_form(
+    product_name: &str,
+    cpe: &str,
+    cves: &[String],
+    fixed_version: &str,
+) -> Vec<VexStatement> {
     let statement = |vulnerability: &str| VexStatement {
         vulnerability: vulnerability.to_owned(),
         aliases: Vec::new(),

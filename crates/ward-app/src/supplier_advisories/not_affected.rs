@@ -92,7 +92,8 @@ impl App {
             .map_err(|reason| AppError::invalid("not_affected", reason))?;
         for s in &record.fixed {
             inputs.push(
-                super::fixed::input(record.supplier, s).map_err(|reason| AppError::invalid("fixed", reason))?,
+                super::fixed::input(record.supplier, s)
+                    .map_err(|reason| AppError::invalid("fixed", reason))?,
             );
         }
         self.record_vex(&Scope::All, record.supplier, &inputs, meta)

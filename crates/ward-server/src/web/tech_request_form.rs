@@ -107,7 +107,8 @@ impl RequestState {
         if wanted_by.is_err() {
             self.put("wanted_by", "a date such as 2027-03-31");
         }
-        let (Ok(kind), Ok(supplier), Ok(product), Ok(wanted_by)) = (kind, supplier, product, wanted_by) else {
+        let (Ok(kind), Ok(supplier), Ok(product), Ok(wanted_by)) = (kind, supplier, product, wanted_by)
+        else {
             return None;
         };
         Some(TechRequestInput {

@@ -315,7 +315,11 @@ pub async fn supplier_advisories_round_trip(store: Arc<dyn Store>) -> anyhow::Re
         "the revised entry"
     );
     check_eq!(
-        revised.events.last().and_then(|e| e.text.clone()).is_some_and(|t| t.contains("New action: Upgrade to 4.4")),
+        revised
+            .events
+            .last()
+            .and_then(|e| e.text.clone())
+            .is_some_and(|t| t.contains("New action: Upgrade to 4.4")),
         true,
         "the entry says what changed"
     );
@@ -327,9 +331,7 @@ pub async fn supplier_advisories_round_trip(store: Arc<dyn Store>) -> anyhow::Re
         0,
         "an organisation the alert does not reach"
     );
-    cursor
-        .expect(&store, "nothing noted writes nothing", &[])
-        .await?;
+    cursor.expect(&store, "nothing noted writes nothing", &[]).await?;
     let current = store.get_supplier_advisory(&own, &id).await?;
     check_eq!(current.version.as_str(), "1.1.0", "the current version");
     check_eq!(current.title.as_str(), second.title.as_str(), "the current title");

@@ -86,9 +86,23 @@ async fn a_version_the_supplier_states_fixed_is_not_targeted_and_carries_the_sup
         assert_eq!(row["status"], "fixed", "{b}: {all}");
         assert_eq!(row["statement"]["origin"], "supplier", "{b}: {all}");
         assert_eq!(row["statement"]["org"], json!(app.world.supplier), "{b}: {all}");
-        let (_, open) = send(&app, &foreign, "GET", &format!("/api/v1/exposures?advisory={cve}"), None).await;
+        let (_, open) = send(
+            &app,
+            &foreign,
+            "GET",
+            &format!("/api/v1/exposures?advisory={cve}"),
+            None,
+        )
+        .await;
         assert_eq!(open["total"], 0, "{b}: nothing open: {open}");
-        let (_, view) = send(&app, &supplier, "GET", &format!("/api/v1/supplier-advisories/{id}"), None).await;
+        let (_, view) = send(
+            &app,
+            &supplier,
+            "GET",
+            &format!("/api/v1/supplier-advisories/{id}"),
+            None,
+        )
+        .await;
         assert_eq!(
             view["advisory"]["fixed"][0]["product"]["cpe"],
             json!(lims_cpe("4.2.1")),
@@ -239,18 +253,22 @@ async fn a_revision_rewrites_the_alert_reaches_the_newly_affected_and_notes_thos
             .find(|r| r["record"]["org"] == foreign_trust)
             .unwrap_or_else(|| panic!("{b}: the newly affected is targeted: {detail}"))["record"];
         assert_eq!(record["reason"], "extended", "{b}: {record}");
-        assert_eq!(record["targeted_at"], json!(clock.now().to_string()), "{b}: {record}");
-        let trust_record = &records
-            .iter()
-            .find(|r| r["record"]["org"] == trust)
-            .unwrap()["record"];
+        assert_eq!(
+            record["targeted_at"],
+            json!(clock.now().to_string()),
+            "{b}: {record}"
+        );
+        let trust_record = &records.iter().find(|r| r["record"]["org"] == trust).unwrap()["record"];
         assert_ne!(
             record["clocks"]["acknowledge_by"], trust_record["clocks"]["acknowledge_by"],
             "{b}: its own clock, from when it was targeted: {record}"
         );
         assert!(
-            alerts_seen(&app, &foreign).await.iter().any(|s| s["alert"]["id"] == json!(alert)
-                && s["alert"]["title"] == "PathLab LIMS: results interface flaw (revised scope)"),
+            alerts_seen(&app, &foreign)
+                .await
+                .iter()
+                .any(|s| s["alert"]["id"] == json!(alert)
+                    && s["alert"]["title"] == "PathLab LIMS: results interface flaw (revised scope)"),
             "{b}: the newly affected sees the revised text"
         );
         // The trust reads the revised alert and its own entry.

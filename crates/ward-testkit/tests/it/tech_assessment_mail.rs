@@ -91,7 +91,10 @@ async fn reported_findings_are_mailed_by_each_persons_preference() {
             got.lock().unwrap().is_empty(),
             "{b}: nothing is sent while the status changes"
         );
-        assert!(run_due(&app).await >= 1, "{b}: the e-mail goes through the job queue");
+        assert!(
+            run_due(&app).await >= 1,
+            "{b}: the e-mail goes through the job queue"
+        );
         let received = got.lock().unwrap().clone();
         let to = |who: &str| -> Vec<String> {
             received
@@ -130,7 +133,9 @@ async fn reported_findings_are_mailed_by_each_persons_preference() {
         // The member is still told in Ward.
         let (_, notices) = call(&app, &member, Method::GET, "/api/v1/notices", Value::Null).await;
         assert!(
-            notices.to_string().contains("Findings reported: Infusion pump XR-300"),
+            notices
+                .to_string()
+                .contains("Findings reported: Infusion pump XR-300"),
             "{b}: {notices}"
         );
     }

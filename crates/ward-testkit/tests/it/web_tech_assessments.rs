@@ -22,12 +22,16 @@ async fn the_request_form_offers_the_organisations_suppliers_and_keeps_what_was_
     let page = v.get("/technology-assessments").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(
-        page.body.contains(&format!("<option value=\"{supplier}\">Pathlab Systems (SUP001)</option>")),
+        page.body.contains(&format!(
+            "<option value=\"{supplier}\">Pathlab Systems (SUP001)</option>"
+        )),
         "the supplier the trust depends on: {}",
         page.body
     );
     assert!(
-        page.body.contains(&format!("<option value=\"{product}\">PathLab LIMS (Pathlab Systems)</option>")),
+        page.body.contains(&format!(
+            "<option value=\"{product}\">PathLab LIMS (Pathlab Systems)</option>"
+        )),
         "its product: {}",
         page.body
     );
@@ -49,11 +53,13 @@ async fn the_request_form_offers_the_organisations_suppliers_and_keeps_what_was_
     assert!(bad.body.contains("Typed description kept"), "kept");
     assert!(bad.body.contains("value=\"next spring\""), "kept");
     assert!(
-        bad.body.contains(&format!("<option value=\"{supplier}\" selected>")),
+        bad.body
+            .contains(&format!("<option value=\"{supplier}\" selected>")),
         "the supplier stays chosen"
     );
     assert!(
-        bad.body.contains("<p class=\"field-error\">a date such as 2027-03-31</p>"),
+        bad.body
+            .contains("<p class=\"field-error\">a date such as 2027-03-31</p>"),
         "{}",
         bad.body
     );
@@ -73,7 +79,8 @@ async fn the_request_form_offers_the_organisations_suppliers_and_keeps_what_was_
     let bad = v.post("/technology-assessments", &fields).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
     assert!(
-        bad.body.contains("choose one of the products of the suppliers your organisation depends on"),
+        bad.body
+            .contains("choose one of the products of the suppliers your organisation depends on"),
         "{}",
         bad.body
     );
@@ -86,7 +93,14 @@ async fn the_request_form_offers_the_organisations_suppliers_and_keeps_what_was_
     let at = ok.location.clone().unwrap();
     let id = at.trim_start_matches("/technology-assessments/");
     let member = as_role(&t, Role::OrgMember).await;
-    let (status, read) = send(&t, &member, "GET", &format!("/api/v1/technology-assessments/{id}"), None).await;
+    let (status, read) = send(
+        &t,
+        &member,
+        "GET",
+        &format!("/api/v1/technology-assessments/{id}"),
+        None,
+    )
+    .await;
     assert_eq!(status, 200, "{read}");
     assert_eq!(read["assessment"]["supplier"], json!(t.world.supplier), "{read}");
     assert_eq!(read["assessment"]["product"], json!(t.world.product), "{read}");
@@ -97,8 +111,10 @@ async fn the_request_form_offers_the_organisations_suppliers_and_keeps_what_was_
         &member,
         "POST",
         "/api/v1/technology-assessments",
-        Some(&json!({"org": t.world.trust, "technology": "Pump", "kind": "system",
-                     "description": "x", "supplier": t.world.foreign_trust})),
+        Some(
+            &json!({"org": t.world.trust, "technology": "Pump", "kind": "system",
+                     "description": "x", "supplier": t.world.foreign_trust}),
+        ),
     )
     .await;
     assert_eq!(status, 422, "{refused}");
