@@ -36,6 +36,7 @@ pub mod settings;
 pub mod simulation;
 pub mod supplier_advisories;
 pub mod suppliers;
+pub mod tech_assessment_choices;
 pub mod tech_assessments;
 pub mod throttle;
 
@@ -77,6 +78,8 @@ struct Inner {
     audit_keys: AuditKeys,
     /// Verdicts of the full bearer-token check, per token and epoch: see [`accounts::verdicts`].
     token_verdicts: accounts::verdicts::TokenVerdicts,
+    /// The pooled SMTP transport: see [`notify::smtp`].
+    mailer: notify::smtp::Mailer,
 }
 
 impl App {
@@ -107,6 +110,7 @@ impl App {
                 totp_sealer: sealed::TotpSealer::new(key),
                 audit_keys: AuditKeys::new(key),
                 token_verdicts: accounts::verdicts::TokenVerdicts::default(),
+                mailer: notify::smtp::Mailer::default(),
             }),
         })
     }
@@ -138,6 +142,10 @@ impl App {
     /// The audit chain's keys.
     pub fn audit_keys(&self) -> &AuditKeys {
         &self.inner.audit_keys
+    }
+    /// The pooled SMTP transport.
+    pub(crate) fn mailer(&self) -> &notify::smtp::Mailer {
+        &self.inner.mailer
     }
 }
 

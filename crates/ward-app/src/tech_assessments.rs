@@ -219,7 +219,26 @@ impl App {
             self.now(),
         )
         .await?;
-        let input = input.validate(self.today()).map_err(problems)?;
+        // Every problem at once: the texts and dates, and the supplier and product picked.
+        let validated = input.validate(self.today());
+        let input = match (validated, self.check_tech_request_picks(&input).await) {
+            (Ok(valid), Ok(())) => valid,
+            (validated, picks) => {
+                let mut all = match validated {
+                    Ok(_) => Vec::new(),
+                    Err(v) => match problems(v) {
+                        AppError::Invalid(p) => p,
+                        other => return Err(other),
+                    },
+                };
+                match picks {
+                    Ok(()) => {}
+                    Err(AppError::Invalid(p)) => all.extend(p),
+                    Err(other) => return Err(other),
+                }
+                return Err(AppError::Invalid(all));
+            }
+        };
         let now = self.now();
         let request = TechAssessment {
             id: TechAssessmentId::new_at(now, Self::id_bytes()?),
@@ -471,42 +490,5 @@ impl App {
             .set_remediation_status(&scope, id, action, update.status, &actor.audit(self.now()))
             .await?;
         self.tech_in(&scope, id).await
-    }
-}
-
-impl App {
-    /// Tell the requesting organisation's admins and members, in Ward, that the findings of their
-    /// request are reported (one notice each however often this runs: the key names the request).
-    /// The status change it follows is what the audit chain records.
-    async fn tell_findings_reported(&self, a: &TechAssessment, findings: usize) -> AppResult<()> {
-        use ward_core::notice::{Notice, NoticeTopic};
-        use ward_core::role::Role;
-        let now = self.now();
-        let people = self
-            .holders(a.org, &[Role::OrgAdmin, Role::OrgMember], now)
-            .await?;
-        let mut notices = Vec::with_capacity(people.len());
-        for user in people {
-            notices.push(Notice {
-                id: ward_core::NoticeId::new_at(now, Self::id_bytes()?),
-                user,
-                org: a.org,
-                topic: NoticeTopic::TechAssessment,
-                title: format!("Findings reported: {}", a.technology),
-                body: format!(
-                    "The national team reported {findings} finding(s) from its assessment of {}. \
-                     Plan the remediation in Ward.",
-                    a.technology
-                ),
-                link: format!("/technology-assessments/{}", a.id),
-                created_at: now,
-                read_at: None,
-                key: format!("tech_assessment.findings:{}", a.id),
-            });
-        }
-        if !notices.is_empty() {
-            self.store().add_notices(&notices).await?;
-        }
-        Ok(())
     }
 }

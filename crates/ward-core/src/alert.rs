@@ -440,6 +440,12 @@ pub enum EventKind {
     Closed,
     /// An overdue answer was escalated (to the organisation, its ICB or region, or nationally).
     Escalated,
+    /// The advisory the alert was raised from was revised: the alert's text now reads as the
+    /// revision does (what changed, in the entry's text).
+    Revised,
+    /// After a revision of the advisory, Ward no longer sees the organisation exposed (its record
+    /// stays, with its answers).
+    NoLongerExposed,
 }
 
 impl EventKind {
@@ -453,6 +459,8 @@ impl EventKind {
             Self::Update => "Update",
             Self::Closed => "Closed",
             Self::Escalated => "Escalated",
+            Self::Revised => "Revised",
+            Self::NoLongerExposed => "No longer exposed",
         }
     }
 }

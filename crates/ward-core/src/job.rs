@@ -196,6 +196,8 @@ pub enum DeliveryAbout {
     /// A supplier's advisory: its arrival under embargo (to the national team) or a revision (to
     /// the organisations its alert reached).
     SupplierAdvisory,
+    /// The findings of a technology assessment, reported to the organisation that asked.
+    TechAssessment,
 }
 
 impl DeliveryAbout {
@@ -210,6 +212,7 @@ impl DeliveryAbout {
             Self::CertificateReminder => "Certificate reminder",
             Self::Digest => "Daily digest",
             Self::SupplierAdvisory => "Supplier advisory",
+            Self::TechAssessment => "Technology assessment",
         }
     }
 
@@ -222,6 +225,7 @@ impl DeliveryAbout {
             (Self::CertificateReminder, _) => "certificate.reminder.dead",
             (Self::Digest, _) => "notice.digest.dead",
             (Self::SupplierAdvisory, _) => "supplier_advisory.email.dead",
+            (Self::TechAssessment, _) => "tech_assessment.email.dead",
         }
     }
 }

@@ -44,7 +44,7 @@ pub enum NoticeTopic {
     /// An incident's regulatory clock or task, or a certificate nearing expiry.
     Reminder,
     /// The national team reported the findings of a technology assessment the organisation
-    /// asked for (told in Ward and in the daily digest; no e-mail of its own yet).
+    /// asked for.
     TechAssessment,
 }
 

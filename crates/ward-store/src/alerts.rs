@@ -78,6 +78,18 @@ pub trait AlertStore: Send + Sync {
         response: &Response,
         audit: &AuditMeta,
     ) -> StoreResult<Recipient>;
+    /// Note on the timeline of alert `id` (inside `scope`) that Ward no longer sees each of `orgs`
+    /// exposed, with `text` (a `no_longer_exposed` entry each; their records stay as they are),
+    /// and one `alert.no_longer_exposed` audit record, in one transaction. Organisations the
+    /// alert does not reach are left out. Returns how many entries were added.
+    async fn note_no_longer_exposed(
+        &self,
+        scope: &Scope,
+        id: AlertId,
+        orgs: &[OrgId],
+        text: &str,
+        audit: &AuditMeta,
+    ) -> StoreResult<u64>;
 }
 
 /// Escalation of overdue answers. Ward itself takes the steps (the `alerts.escalate` job); people

@@ -401,6 +401,12 @@ impl RestoreChecker {
                         return Err(Self::bad(line, table, format!("{column} is not a JSON list")));
                     }
                 }
+                // Added later: absent or null in rows from before.
+                if let Some(list) = text(row, "fixed")
+                    && serde_json::from_str::<Vec<serde_json::Value>>(list).is_err()
+                {
+                    return Err(Self::bad(line, table, "fixed is not a JSON list"));
+                }
             }
             "vex_statements" if row.get("org_id").is_some_and(|v| !v.is_null()) => {
                 self.org_kind(line, table, row, "org_id")?;

@@ -41,8 +41,11 @@ pub trait SupplierAdvisoryStore: Send + Sync {
     /// Embargoed advisories whose date is `day` or earlier (a system read for the release job).
     async fn supplier_advisories_due(&self, day: Date) -> StoreResult<Vec<SupplierAdvisory>>;
     /// Keep a new revision of an advisory of a supplier inside the scope and make it the
-    /// advisory's current one (title, severity, format, advisory, actions, version, not affected),
-    /// in one transaction audited as `supplier_advisory.revise`. Its number must be one more than
+    /// advisory's current one (title, severity, format, advisory, actions, version, not affected,
+    /// fixed), in one transaction audited as `supplier_advisory.revise`. When an alert was raised
+    /// from it, the alert's title, summary (when the revision gives one) and required actions
+    /// become the revision's, with a `revised` timeline entry saying what changed, audited as
+    /// `alert.revise` in the same transaction. Its number must be one more than
     /// the latest kept, else a conflict (another revision came first) and nothing is written.
     async fn revise_supplier_advisory(
         &self,

@@ -7,6 +7,8 @@
 //! `alert.email.dead` audit record says so. The alert itself is stored before anything is queued.
 
 mod dead;
+pub(crate) mod smtp;
+mod tech_assessment;
 mod webhook;
 
 pub use dead::DeadDeliveryView;
@@ -16,7 +18,7 @@ pub use webhook::{WEBHOOK_ATTEMPTS, WebhookJob, WebhookTarget, signature};
 use crate::App;
 use crate::error::AppResult;
 use lettre::message::{Mailbox, header::ContentType};
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncTransport, Message};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use ward_core::alert::escalation::{Escalation, EscalationLevel};
@@ -260,7 +262,8 @@ impl App {
         self.send_mail(mail, user.email.as_str(), subject, body).await
     }
 
-    /// Send one plain-text message to one address through the configured mail server.
+    /// Send one plain-text message to one address through the configured mail server (over the
+    /// App's pooled connection: [`smtp`]).
     pub(crate) async fn send_mail(
         &self,
         mail: &MailSettings,
@@ -282,11 +285,9 @@ impl App {
             .header(ContentType::TEXT_PLAIN)
             .body(body)
             .map_err(|e| format!("the message could not be built: {e}"))?;
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&mail.smtp_url)
-            .map_err(|_| "smtp_url is not a valid SMTP address".to_owned())?
-            .timeout(Some(std::time::Duration::from_secs(30)))
-            .build();
-        transport
+        // One pooled transport per configured URL, kept by the App.
+        self.mailer()
+            .transport(&mail.smtp_url)?
             .send(message)
             .await
             .map(|_| ())
@@ -394,6 +395,17 @@ impl crate::jobs::JobHandler for EmailJob {
             let result = app.send_advisory_email(&mail, &p).await;
             if let Err(msg) = &result {
                 let about = (DeliveryAbout::SupplierAdvisory, None, p.org);
+                dead_delivery_if_final(app, job, about, format!("user {}", p.user), msg).await;
+            }
+            return result;
+        }
+        // A technology assessment's findings, reported to the organisation that asked.
+        if job.payload.get("tech_assessment").is_some() {
+            let p: tech_assessment::TechAssessmentEmail = serde_json::from_value(job.payload.clone())
+                .map_err(|e| format!("bad notify.email payload: {e}"))?;
+            let result = app.send_tech_assessment_email(&mail, &p).await;
+            if let Err(msg) = &result {
+                let about = (DeliveryAbout::TechAssessment, None, p.org);
                 dead_delivery_if_final(app, job, about, format!("user {}", p.user), msg).await;
             }
             return result;

@@ -170,6 +170,33 @@ pub fn not_affected_cpe(product: &ProductRef) -> Result<String, String> {
     }
 }
 
+/// The CPE a supplier's "fixed" statement is recorded under: the one version that contains the
+/// fix (the stated version, or the CPE's own when it names one). A range, a wildcard or no version
+/// at all would mark every version fixed, so each is refused with the reason.
+pub fn fixed_cpe(product: &ProductRef) -> Result<String, String> {
+    let Some(text) = product.cpe.as_deref() else {
+        return Err("the product has no CPE".into());
+    };
+    let cpe = Named::parse(text)?;
+    if let Some(range) = product.version_range.as_deref() {
+        return Err(format!(
+            "'{range}': name each fixed version one by one (a range cannot be stated fixed)"
+        ));
+    }
+    match product
+        .version
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+    {
+        Some(v) => Ok(cpe.exact(v).criteria),
+        None => match &cpe.cpe.version {
+            CpeValue::Value { wildcard: false, .. } => Ok(cpe.stated().criteria),
+            _ => Err("stated fixed without a version: name the version that contains the fix".into()),
+        },
+    }
+}
+
 /// The affected entries of `statements` (only those saying a product is affected count): one per
 /// statement, its criteria deduplicated. A statement whose versions cannot be used is a problem
 /// naming it.
@@ -276,6 +303,33 @@ mod tests {
         let before = affected_from_form(LIMS, &[], Some("4.3")).unwrap();
         assert_eq!(before.cpes[0].version_end_excluding.as_deref(), Some("4.3"));
         assert_eq!(affected_from_form(LIMS, &[], None).unwrap_err().path, "versions");
+    }
+
+    #[test]
+    fn a_fixed_statement_names_one_version() {
+        let product = |cpe: &str, version: Option<&str>, range: Option<&str>| ProductRef {
+            cpe: Some(cpe.into()),
+            version: version.map(str::to_owned),
+            version_range: range.map(str::to_owned),
+            ..ProductRef::default()
+        };
+        assert!(
+            fixed_cpe(&product(LIMS, Some("4.3"), None))
+                .unwrap()
+                .starts_with("cpe:2.3:a:pathlab:lims:4.3:")
+        );
+        let own = "cpe:2.3:a:pathlab:lims:4.3:*:*:*:*:*:*:*";
+        assert_eq!(fixed_cpe(&product(own, None, None)).unwrap(), own);
+        assert!(
+            fixed_cpe(&product(LIMS, None, None))
+                .unwrap_err()
+                .contains("without a version")
+        );
+        assert!(
+            fixed_cpe(&product(LIMS, None, Some("vers:generic/>=4.3")))
+                .unwrap_err()
+                .contains("one by one")
+        );
     }
 
     #[test]

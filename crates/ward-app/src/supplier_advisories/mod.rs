@@ -21,6 +21,7 @@
 //!   that agreed to be named (their admins' choice, [`App::set_naming_consent`]).
 
 pub mod affected;
+mod fixed;
 mod mail;
 mod not_affected;
 
@@ -139,6 +140,9 @@ struct Drafted {
     version_path: &'static str,
     /// The statements that products are not affected.
     not_affected: Vec<VexStatement>,
+    /// The statements that versions are fixed (a form's without a CVE name the advisory once it
+    /// has its id).
+    fixed: Vec<VexStatement>,
 }
 
 /// How a claimed release went.
@@ -236,9 +240,9 @@ impl App {
         })?;
         let confirmed = self.confirmed_products(Some(supplier)).await?;
         let drafted = self.draft(&confirmed, submission).await?;
-        if !drafted.not_affected.is_empty() {
-            // What it states not affected becomes the supplier's VEX: the publisher must be one
-            // who may state it.
+        if !drafted.not_affected.is_empty() || !drafted.fixed.is_empty() {
+            // What it states not affected or fixed becomes the supplier's VEX: the publisher must
+            // be one who may state it.
             authorise_on(self.store(), actor, Action::StateVex, supplier, now).await?;
         }
         let id = match drafted.id.clone() {
@@ -273,6 +277,8 @@ impl App {
         let mut advisory = drafted.advisory;
         advisory.id = id.clone();
         advisory.published.get_or_insert(now);
+        let mut stated_fixed = drafted.fixed;
+        fixed::name_advisory(&mut stated_fixed, &id);
         let record = SupplierAdvisory {
             id: id.clone(),
             supplier,
@@ -283,6 +289,7 @@ impl App {
             actions: drafted.actions,
             version: drafted.version.unwrap_or_else(|| "1".to_owned()),
             not_affected: drafted.not_affected,
+            fixed: stated_fixed,
             embargo_until: drafted.embargo_until,
             published_by: actor.audit_actor().principal,
             published_at: now,
@@ -414,6 +421,25 @@ impl App {
                 None
             }
         };
+        let fixed_version = form
+            .fixed_version
+            .as_deref()
+            .map(str::trim)
+            .filter(|f| !f.is_empty());
+        // The fixed version becomes the supplier's "fixed" statement for the product.
+        let stated_fixed = match (product, cpe.as_deref(), fixed_version) {
+            (Some(p), Some(cpe), Some(f)) => {
+                let stated = fixed::from_form(&p.name, cpe, &cves, f);
+                for s in &stated {
+                    if let Err(reason) = fixed::input(ward_core::OrgId::from_uuid(uuid::Uuid::nil()), s) {
+                        problems.push(problem("fixed_version", reason));
+                        break;
+                    }
+                }
+                stated
+            }
+            _ => Vec::new(),
+        };
         if !problems.is_empty() {
             return Err(AppError::Invalid(problems));
         }
@@ -449,6 +475,7 @@ impl App {
                 .filter(|v| !v.is_empty()),
             version_path: "version",
             not_affected: Vec::new(),
+            fixed: stated_fixed,
         })
     }
 
@@ -491,15 +518,17 @@ impl App {
             }
         };
         let not_affected = not_affected::from_statements(root, &doc.statements, &mut problems);
-        if problems.is_empty() && affected.is_empty() && not_affected.is_empty() {
+        let stated_fixed = fixed::from_statements(root, &doc.statements, &mut problems);
+        if problems.is_empty() && affected.is_empty() && not_affected.is_empty() && stated_fixed.is_empty() {
             let list = match doc.syntax {
                 DocumentSyntax::Json => "/vulnerabilities",
                 DocumentSyntax::Xml => "/bom/vulnerabilities",
             };
             problems.push(problem(
                 list,
-                "no product is stated affected (known_affected, or analysis state exploitable/in_triage) \
-                 or not affected (known_not_affected, not_affected): nothing to tell customers",
+                "no product is stated affected (known_affected, or analysis state exploitable/in_triage), \
+                 not affected (known_not_affected, not_affected) or fixed (fixed, resolved): nothing to \
+                 tell customers",
             ));
         }
         let title = options
@@ -575,6 +604,7 @@ impl App {
             version: doc.version,
             version_path,
             not_affected,
+            fixed: stated_fixed,
         })
     }
 
@@ -609,14 +639,14 @@ impl App {
     }
 
     /// Make a released advisory (or its latest revision) known to the sector: stored as an
-    /// advisory Ward knows, what it states not affected recorded as the supplier's VEX (before
-    /// targeting, so those customers are not alerted), and, when it has no alert yet and states
+    /// advisory Ward knows, what it states not affected or fixed recorded as the supplier's VEX
+    /// (before targeting, so those customers are not alerted), and, when it has no alert yet and states
     /// some product affected, its alert issued. Later exposures extend the alert as usual.
     async fn make_known(&self, record: &SupplierAdvisory, meta: &AuditMeta) -> AppResult<Option<Issued>> {
         self.store()
             .upsert_advisories(std::slice::from_ref(&record.advisory), meta)
             .await?;
-        self.record_not_affected(record, meta).await?;
+        self.record_supplier_vex(record, meta).await?;
         self.exposure_changed();
         if record.alert.is_some() || record.advisory.affected.is_empty() {
             return Ok(None);

@@ -16,7 +16,7 @@ use crate::exposure::statements::{VexInput, check};
 use ward_core::supplier::advisory::SupplierAdvisory;
 
 /// The statement as Ward records it for `supplier`, or why it cannot be.
-fn input(supplier: OrgId, s: &VexStatement) -> Result<VexInput, String> {
+pub(super) fn input(supplier: OrgId, s: &VexStatement) -> Result<VexInput, String> {
     if s.justification.is_none() {
         return Err(format!(
             "stated not affected by {} without a justification: give a CSAF flag (such as \
@@ -73,22 +73,29 @@ pub(super) fn from_statements(
 }
 
 impl App {
-    /// Record what a released advisory states not affected as the supplier's VEX statements (a
-    /// newer statement on the same vulnerability and product replaces the older).
-    pub(super) async fn record_not_affected(
+    /// Record what a released advisory states not affected and fixed as the supplier's VEX
+    /// statements, together (a newer statement on the same vulnerability and product replaces the
+    /// older).
+    pub(super) async fn record_supplier_vex(
         &self,
         record: &SupplierAdvisory,
         meta: &AuditMeta,
     ) -> AppResult<()> {
-        if record.not_affected.is_empty() {
+        if record.not_affected.is_empty() && record.fixed.is_empty() {
             return Ok(());
         }
-        let inputs = record
+        let mut inputs = record
             .not_affected
             .iter()
             .map(|s| input(record.supplier, s))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|reason| AppError::invalid("not_affected", reason))?;
+        for s in &record.fixed {
+            inputs.push(
+                super::fixed::input(record.supplier, s)
+                    .map_err(|reason| AppError::invalid("fixed", reason))?,
+            );
+        }
         self.record_vex(&Scope::All, record.supplier, &inputs, meta)
             .await
             .map(|_| ())

@@ -13,6 +13,14 @@
 //!   recorded as the supplier's VEX, and the alert is extended to organisations newly exposed
 //!   (they get the alert as any newly exposed organisation does). The organisations the alert had
 //!   already reached are told what changed, in words ([`describe_changes`]).
+//! - **The alert reads as the revision does**: its title, summary (when the revision gives one) and
+//!   required actions are rewritten with the revision, and its timeline says what changed, when and
+//!   by whom (a `revised` entry). Organisations it reached that Ward no longer sees exposed once the
+//!   revision is matched get a `no_longer_exposed` entry; their records stay, with their answers.
+//! - **A statement withdrawn** (not affected or fixed in the revision before, no longer stated) is
+//!   replaced by the supplier's statement on the same vulnerability and product, `affected` when
+//!   the revision states that version affected, else `under_investigation`: VEX has no
+//!   withdrawal, and the newer statement replaces the older, so those customers need to act again.
 
 use std::cmp::Ordering;
 
@@ -21,7 +29,7 @@ use ward_core::OrgId;
 use ward_core::supplier::advisory::{
     AdvisoryFormat, AdvisoryRevision, AdvisoryState, SupplierAdvisory, compare_versions,
 };
-use ward_core::vuln::{CpeMatch, VexStatement};
+use ward_core::vuln::{CpeMatch, VexStatement, VexStatus};
 
 use super::{Drafted, Submission, problem};
 use crate::App;
@@ -29,6 +37,7 @@ use crate::actor::Actor;
 use crate::alerts::Issued;
 use crate::authz::{Action, authorise, authorise_on};
 use crate::error::{AppError, AppResult, FieldProblem};
+use crate::exposure::statements::VexInput;
 
 /// What revising did.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -171,6 +180,19 @@ pub fn describe_changes(before: &SupplierAdvisory, after: &AdvisoryRevision) -> 
     {
         out.push(format!("Stated not affected: {}", statement_words(s)));
     }
+    for s in after.fixed.iter().filter(|s| !before.fixed.contains(s)) {
+        out.push(format!("Stated fixed: {}", statement_words(s)));
+    }
+    for s in before
+        .not_affected
+        .iter()
+        .filter(|s| !after.not_affected.contains(s))
+    {
+        out.push(format!("No longer stated not affected: {}", statement_words(s)));
+    }
+    for s in before.fixed.iter().filter(|s| !after.fixed.contains(s)) {
+        out.push(format!("No longer stated fixed: {}", statement_words(s)));
+    }
     for a in after.actions.iter().filter(|a| !before.actions.contains(a)) {
         out.push(format!("New action: {a}"));
     }
@@ -240,7 +262,7 @@ impl App {
         if !problems.is_empty() {
             return Err(AppError::Invalid(problems));
         }
-        if !drafted.not_affected.is_empty() {
+        if !drafted.not_affected.is_empty() || !drafted.fixed.is_empty() {
             authorise_on(self.store(), actor, Action::StateVex, record.supplier, now).await?;
         }
         let number = self
@@ -250,6 +272,8 @@ impl App {
             .last()
             .map_or(1, |r| r.number)
             + 1;
+        let mut stated_fixed = drafted.fixed;
+        super::fixed::name_advisory(&mut stated_fixed, &record.id);
         let mut advisory = drafted.advisory;
         advisory.id = record.id.clone();
         advisory.published = record.advisory.published;
@@ -264,6 +288,7 @@ impl App {
             advisory,
             actions: drafted.actions,
             not_affected: drafted.not_affected,
+            fixed: stated_fixed,
             changes: Vec::new(),
             published_by: actor.audit_actor().principal,
             published_at: now,
@@ -281,7 +306,9 @@ impl App {
         current.actions.clone_from(&revision.actions);
         current.version.clone_from(&revision.version);
         current.not_affected.clone_from(&revision.not_affected);
+        current.fixed.clone_from(&revision.fixed);
         let (told, alert) = if record.released_at.is_some() {
+            self.withdraw_statements(&record, &current, number, &meta).await?;
             self.make_revision_known(&mut current, &revision, &meta).await?
         } else {
             (0, None)
@@ -328,6 +355,12 @@ impl App {
             None if current.alert.is_some() => self.queue_alert_extension_logged().await,
             None => {}
         }
+        if let Some(alert) = current.alert
+            && !reached.is_empty()
+        {
+            self.note_no_longer_exposed(current, alert, revision.number, &reached, meta)
+                .await?;
+        }
         if let Err(e) = self
             .tell_of_revision(current, revision.number, &revision.changes, &reached)
             .await
@@ -335,6 +368,102 @@ impl App {
             tracing::warn!(advisory = %current.id, error = %e, "a revision's notices were not queued");
         }
         Ok((reached.len() as u64, issued))
+    }
+
+    /// The organisations of `reached` that Ward no longer sees exposed to the advisory once the
+    /// revision is matched get a timeline entry on its alert (their records stay).
+    async fn note_no_longer_exposed(
+        &self,
+        current: &SupplierAdvisory,
+        alert: ward_core::AlertId,
+        number: u32,
+        reached: &[OrgId],
+        meta: &ward_store::AuditMeta,
+    ) -> AppResult<u64> {
+        let index = self.exposure_index().await?;
+        let exposed = match index.resolve_advisories(std::slice::from_ref(&current.id)) {
+            Ok(resolved) => {
+                let visible = index.visible(&ward_store::Scope::All);
+                index.open_exposure_by_org(&resolved.advisories, &visible, None)
+            }
+            Err(_) => Default::default(),
+        };
+        let gone: Vec<OrgId> = reached
+            .iter()
+            .copied()
+            .filter(|o| !exposed.contains_key(o))
+            .collect();
+        if gone.is_empty() {
+            return Ok(0);
+        }
+        let text = format!(
+            "Revision {number} (version {}) of {}: Ward no longer sees this organisation exposed; \
+             its record and answers stay",
+            current.version, current.id
+        );
+        Ok(self
+            .store()
+            .note_no_longer_exposed(&ward_store::Scope::All, alert, &gone, &text, meta)
+            .await?)
+    }
+
+    /// What `before` stated not affected or fixed and `after` no longer states is replaced by the
+    /// supplier's statement on the same vulnerability and product: `affected` when the revision
+    /// states that very version affected, else `under_investigation` (see the module documentation).
+    async fn withdraw_statements(
+        &self,
+        before: &SupplierAdvisory,
+        after: &SupplierAdvisory,
+        number: u32,
+        meta: &ward_store::AuditMeta,
+    ) -> AppResult<()> {
+        let inputs = |a: &SupplierAdvisory| -> Vec<VexInput> {
+            let not_affected = a
+                .not_affected
+                .iter()
+                .filter_map(|s| super::not_affected::input(a.supplier, s).ok());
+            let fixed = a
+                .fixed
+                .iter()
+                .filter_map(|s| super::fixed::input(a.supplier, s).ok());
+            not_affected.chain(fixed).collect()
+        };
+        let still = inputs(after);
+        let mut withdrawn: Vec<VexInput> = Vec::new();
+        for mut input in inputs(before) {
+            let kept = still
+                .iter()
+                .chain(&withdrawn)
+                .any(|s| s.vulnerability == input.vulnerability && s.cpe == input.cpe);
+            if kept {
+                continue;
+            }
+            // Stated affected now, exactly: the supplier says so; else the matches decide.
+            let affected_now = after.advisory.affected.iter().flat_map(|a| &a.cpes).any(|c| {
+                Some(&c.criteria) == input.cpe.as_ref()
+                    && c.version_start_including.is_none()
+                    && c.version_start_excluding.is_none()
+                    && c.version_end_including.is_none()
+                    && c.version_end_excluding.is_none()
+            });
+            input.status = if affected_now {
+                VexStatus::Affected
+            } else {
+                VexStatus::UnderInvestigation
+            };
+            input.justification = None;
+            input.detail = Some(format!(
+                "Withdrawn by revision {number} of {}: the supplier no longer states it",
+                before.id
+            ));
+            withdrawn.push(input);
+        }
+        if withdrawn.is_empty() {
+            return Ok(());
+        }
+        self.record_vex(&ward_store::Scope::All, before.supplier, &withdrawn, meta)
+            .await
+            .map(|_| ())
     }
 
     /// The revisions of an advisory the caller may see, oldest first.

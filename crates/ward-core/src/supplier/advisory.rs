@@ -104,6 +104,13 @@ pub struct SupplierAdvisory {
     #[serde(default)]
     #[schema(value_type = Vec<Object>)]
     pub not_affected: Vec<VexStatement>,
+    /// The versions the supplier states are *fixed* (CSAF `fixed`/`first_fixed`, CycloneDX
+    /// `resolved`, the form's fixed version): recorded as the supplier's VEX statements (status
+    /// `fixed`) once the advisory is released, so customers on those versions are not told they
+    /// are affected.
+    #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
+    pub fixed: Vec<VexStatement>,
     /// Held back until this day (UTC) when set.
     #[schema(value_type = Option<String>, format = Date)]
     pub embargo_until: Option<Date>,
@@ -160,6 +167,10 @@ pub struct AdvisoryRevision {
     pub actions: Vec<String>,
     #[schema(value_type = Vec<Object>)]
     pub not_affected: Vec<VexStatement>,
+    /// What it states fixed (see [`SupplierAdvisory::fixed`]).
+    #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
+    pub fixed: Vec<VexStatement>,
     /// What changed from the revision before, in words (`First published` for the first).
     pub changes: Vec<String>,
     /// Who published this revision (`user:…`).
@@ -181,6 +192,7 @@ impl AdvisoryRevision {
             advisory: a.advisory.clone(),
             actions: a.actions.clone(),
             not_affected: a.not_affected.clone(),
+            fixed: a.fixed.clone(),
             changes: vec!["First published".to_owned()],
             published_by: a.published_by.clone(),
             published_at: a.published_at,
@@ -290,6 +302,7 @@ mod tests {
             actions: vec![],
             version: "1".into(),
             not_affected: vec![],
+            fixed: vec![],
             embargo_until: Some(jiff::civil::date(2027, 1, 10)),
             published_by: "user:x".into(),
             published_at: "2027-01-01T00:00:00Z".parse().unwrap(),

@@ -49,6 +49,7 @@ mod statics;
 mod supplier_advisories;
 mod suppliers;
 mod tech_assessments;
+mod tech_request_form;
 mod trend_chart;
 pub mod views;
 

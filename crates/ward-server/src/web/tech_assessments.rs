@@ -3,6 +3,7 @@
 //! showing the national team the triage, assessment and findings forms and whoever keeps the plan
 //! its forms. Every decision is the use case's; the page only hides what the role cannot do.
 
+use super::tech_request_form::{Pickers, RequestState};
 use super::views::{Chrome, Section};
 use super::{PageResult, Signed, WebForm, chrome_at, render};
 use crate::state::AppState;
@@ -19,7 +20,7 @@ use ward_app::tech_assessments::{
 };
 use ward_core::alert::Severity;
 use ward_core::tech_assessment::{
-    FindingKind, RemediationStatus, StatusChange, TechKind, TechPriority, TechRequestInput, TechStatus,
+    FindingKind, RemediationStatus, StatusChange, TechKind, TechPriority, TechStatus,
 };
 use ward_core::{RemediationActionId, TechAssessmentId};
 
@@ -46,18 +47,25 @@ struct ListPage {
     rows: Vec<Line>,
     may_request: bool,
     kinds: Vec<(&'static str, &'static str)>,
+    form: RequestState,
+    pickers: Pickers,
 }
 
 /// `GET /technology-assessments`.
 pub(super) async fn list(State(st): State<AppState>, page: Signed) -> PageResult {
+    list_page(&st, &page, RequestState::default(), StatusCode::OK).await
+}
+
+/// The list with the request form (as typed, with its problems, when it was refused).
+async fn list_page(st: &AppState, page: &Signed, form: RequestState, status: StatusCode) -> PageResult {
     let fail = page.fail();
     let found = st
         .app
         .tech_assessments(&page.actor, &TechAssessmentQuery::default())
         .await
         .map_err(&fail)?;
-    let view = ListPage {
-        chrome: chrome_at(&page, Section::TechAssessments),
+    let mut view = ListPage {
+        chrome: chrome_at(page, Section::TechAssessments),
         title: "Technology assessments".into(),
         rows: found
             .into_iter()
@@ -73,23 +81,18 @@ pub(super) async fn list(State(st): State<AppState>, page: Signed) -> PageResult
             .collect(),
         may_request: page.may(Action::RequestTechAssessments),
         kinds: TechKind::iter().map(|k| (k.into(), k.label())).collect(),
+        form,
+        pickers: Pickers::default(),
     };
-    Ok(render(StatusCode::OK, &view))
-}
-
-/// The request form.
-#[derive(Debug, Default, Deserialize)]
-pub(super) struct RequestForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    technology: String,
-    #[serde(default)]
-    kind: String,
-    #[serde(default)]
-    description: String,
-    #[serde(default)]
-    wanted_by: String,
+    if view.may_request {
+        // The pickers list the person's own organisation's suppliers and products; without them
+        // (a failure to list) the form still works, naming none.
+        match st.app.tech_choices(&page.actor, page.actor.org).await {
+            Ok(choices) => view.pickers = choices.into(),
+            Err(e) => tracing::warn!(error = %e, "the request form's pickers could not be listed"),
+        }
+    }
+    Ok(render(status, &view))
 }
 
 fn optional_date(field: &str, v: &str) -> Result<Option<jiff::civil::Date>, AppError> {
@@ -102,29 +105,31 @@ fn optional_date(field: &str, v: &str) -> Result<Option<jiff::civil::Date>, AppE
         .map_err(|_| AppError::invalid(field, "a date such as 2027-03-31"))
 }
 
-/// `POST /technology-assessments`: ask for an assessment for the person's own organisation.
+/// `POST /technology-assessments`: ask for an assessment for the person's own organisation. A
+/// refused request comes back as typed, each problem beside its field (422).
 pub(super) async fn request(
     State(st): State<AppState>,
     page: Signed,
-    WebForm(form): WebForm<RequestForm>,
+    WebForm(sent): WebForm<Vec<(String, String)>>,
 ) -> PageResult {
-    page.check_csrf(&st, &form.csrf)?;
-    let fail = page.fail();
-    let input = TechRequestInput {
-        org: page.actor.org,
-        technology: form.technology,
-        kind: super::exposure::parse_enum("kind", &form.kind).map_err(&fail)?,
-        supplier: None,
-        product: None,
-        description: form.description,
-        wanted_by: optional_date("wanted_by", &form.wanted_by).map_err(&fail)?,
+    let csrf = sent
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map_or("", |(_, v)| v.as_str());
+    page.check_csrf(&st, csrf)?;
+    let pairs: Vec<(&str, &str)> = sent.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let mut form = RequestState::sent(&pairs);
+    let Some(input) = form.read(page.actor.org) else {
+        return list_page(&st, &page, form, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
-    let v = st
-        .app
-        .request_tech_assessment(&page.actor, input)
-        .await
-        .map_err(&fail)?;
-    Ok(Redirect::to(&format!("/technology-assessments/{}", v.assessment.id)).into_response())
+    match st.app.request_tech_assessment(&page.actor, input).await {
+        Ok(v) => Ok(Redirect::to(&format!("/technology-assessments/{}", v.assessment.id)).into_response()),
+        Err(AppError::Invalid(problems)) => {
+            problems.iter().for_each(|p| form.add_problem(p));
+            list_page(&st, &page, form, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(page.fail()(e)),
+    }
 }
 
 struct FindingLine {

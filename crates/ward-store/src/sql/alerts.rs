@@ -517,4 +517,29 @@ impl<B: SqlBackend> AlertStore for B {
         tx.commit().await?;
         Ok(after)
     }
+
+    async fn note_no_longer_exposed(
+        &self,
+        scope: &Scope,
+        id: AlertId,
+        orgs: &[OrgId],
+        text: &str,
+        meta: &AuditMeta,
+    ) -> StoreResult<u64> {
+        let mut tx = self.write().await?;
+        let a = alert_in_scope(&mut tx, scope, id).await?;
+        let noted = super::alert_revisions::note_no_longer_exposed(&mut tx, id, orgs, text, meta).await?;
+        if noted.is_empty() {
+            return Ok(0);
+        }
+        let detail = serde_json::json!({ "organisations": noted });
+        let event = meta
+            .change("alert.no_longer_exposed", "alert", id.to_string())
+            .org(a.issuer)
+            .detail(detail.to_string())
+            .build();
+        audit::append(&mut tx, self.keys(), event).await?;
+        tx.commit().await?;
+        Ok(noted.len() as u64)
+    }
 }

@@ -14,6 +14,7 @@
 pub mod accounts;
 mod alert_escalations;
 mod alert_figures;
+mod alert_revisions;
 mod alerts;
 mod assessments;
 pub mod assets;

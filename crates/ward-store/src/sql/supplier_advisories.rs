@@ -14,9 +14,9 @@ use crate::supplier_advisories::SupplierAdvisoryStore;
 use crate::{AuditMeta, Scope, StoreError, StoreResult};
 
 const COLUMNS: &str = "id, supplier_id, title, severity, format, advisory, actions, embargo_until, \
-                       published_by, published_at, released_at, released_by, alert_id, version, not_affected";
+                       published_by, published_at, released_at, released_by, alert_id, version, not_affected, fixed";
 const REVISION_COLUMNS: &str = "advisory_id, number, version, title, severity, format, advisory, actions, \
-                                not_affected, changes, published_by, published_at";
+                                not_affected, changes, published_by, published_at, fixed";
 const CONSENT_COLUMNS: &str = "org_id, may_be_named, changed_by, changed_at";
 
 /// The longest advisory id kept.
@@ -43,7 +43,16 @@ fn advisory_row(r: &impl RowRead) -> StoreResult<SupplierAdvisory> {
             Some(t) => serde_json::from_str(&t).map_err(|_| corrupt_column("not_affected"))?,
             None => Vec::new(),
         },
+        fixed: json_list(r, "fixed")?,
     })
+}
+
+/// A JSON list kept as text in a column added later (NULL in rows from before: none).
+fn json_list<T: serde::de::DeserializeOwned>(r: &impl RowRead, column: &str) -> StoreResult<Vec<T>> {
+    match r.opt_text(column)? {
+        Some(t) => serde_json::from_str(&t).map_err(|_| corrupt_column(column)),
+        None => Ok(Vec::new()),
+    }
 }
 
 fn revision_row(r: &impl RowRead) -> StoreResult<AdvisoryRevision> {
@@ -59,6 +68,7 @@ fn revision_row(r: &impl RowRead) -> StoreResult<AdvisoryRevision> {
         actions: serde_json::from_str(&json("actions")?).map_err(|_| corrupt_column("actions"))?,
         not_affected: serde_json::from_str(&json("not_affected")?)
             .map_err(|_| corrupt_column("not_affected"))?,
+        fixed: json_list(r, "fixed")?,
         changes: serde_json::from_str(&json("changes")?).map_err(|_| corrupt_column("changes"))?,
         published_by: r.text("published_by")?,
         published_at: r.ts("published_at")?,
@@ -70,7 +80,7 @@ async fn insert_revision(tx: &mut impl Exec, v: &AdvisoryRevision) -> StoreResul
     tx.execute(
         Sql::new(format!(
             "INSERT INTO supplier_advisory_revisions ({REVISION_COLUMNS}) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
         ))
         .arg(v.advisory_id.clone())
         .arg(i64::from(v.number))
@@ -83,7 +93,8 @@ async fn insert_revision(tx: &mut impl Exec, v: &AdvisoryRevision) -> StoreResul
         .arg(to_json(&v.not_affected)?)
         .arg(to_json(&v.changes)?)
         .arg(v.published_by.clone())
-        .arg(v.published_at),
+        .arg(v.published_at)
+        .arg(to_json(&v.fixed)?),
     )
     .await?;
     Ok(())
@@ -157,7 +168,7 @@ impl<B: SqlBackend> SupplierAdvisoryStore for B {
         tx.execute(
             Sql::new(format!(
                 "INSERT INTO supplier_advisories ({COLUMNS}) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
             ))
             .arg(a.id.clone())
             .arg(a.supplier)
@@ -173,7 +184,8 @@ impl<B: SqlBackend> SupplierAdvisoryStore for B {
             .arg(a.released_by.clone())
             .arg(a.alert)
             .arg(a.version.clone())
-            .arg(to_json(&a.not_affected)?),
+            .arg(to_json(&a.not_affected)?)
+            .arg(to_json(&a.fixed)?),
         )
         .await?;
         insert_revision(&mut tx, &AdvisoryRevision::first(a)).await?;
@@ -324,7 +336,7 @@ impl<B: SqlBackend> SupplierAdvisoryStore for B {
         tx.execute(
             Sql::new(
                 "UPDATE supplier_advisories SET title = $1, severity = $2, format = $3, advisory = $4, \
-                 actions = $5, version = $6, not_affected = $7 WHERE id = $8",
+                 actions = $5, version = $6, not_affected = $7, fixed = $8 WHERE id = $9",
             )
             .arg(v.title.clone())
             .arg(v.severity.to_string())
@@ -333,6 +345,7 @@ impl<B: SqlBackend> SupplierAdvisoryStore for B {
             .arg(to_json(&v.actions)?)
             .arg(v.version.clone())
             .arg(to_json(&v.not_affected)?)
+            .arg(to_json(&v.fixed)?)
             .arg(v.advisory_id.clone()),
         )
         .await?;
@@ -353,7 +366,12 @@ impl<B: SqlBackend> SupplierAdvisoryStore for B {
                 .to_string(),
             )
             .build();
-        audit::append_events(&mut tx, self.keys(), vec![event]).await?;
+        let mut events = vec![event];
+        // The alert raised from it reads as the revision does.
+        if let Some(alert) = before.alert {
+            events.push(super::alert_revisions::revise_alert_text(&mut tx, alert, v, meta).await?);
+        }
+        audit::append_events(&mut tx, self.keys(), events).await?;
         tx.commit().await
     }
 

@@ -10,7 +10,7 @@ use crate::{check_eq, check_err};
 use jiff::civil::date;
 use std::sync::Arc;
 use ward_core::AlertId;
-use ward_core::alert::{Alert, ClockPolicy, Severity};
+use ward_core::alert::{Alert, ClockPolicy, EventKind, Severity};
 use ward_core::org::OrgKind;
 use ward_core::supplier::advisory::{AdvisoryFormat, AdvisoryRevision, NamingConsent, SupplierAdvisory};
 use ward_core::tlp::Tlp;
@@ -39,6 +39,11 @@ fn advisory(
             "product": {"cpe": "cpe:2.3:a:pathlab:lims:4.3:*:*:*:*:*:*:*"},
             "source_status": "known_not_affected", "justification": "vulnerable_code_not_present",
             "source": "contract"
+        }))?],
+        fixed: vec![serde_json::from_value(serde_json::json!({
+            "vulnerability": "CVE-2026-40001", "status": "fixed",
+            "product": {"cpe": "cpe:2.3:a:pathlab:lims:4.4:*:*:*:*:*:*:*"},
+            "source_status": "fixed", "source": "contract"
         }))?],
         embargo_until: embargo,
         published_by: "user:contract".into(),
@@ -240,6 +245,8 @@ pub async fn supplier_advisories_round_trip(store: Arc<dyn Store>) -> anyhow::Re
     second.version = "1.1.0".into();
     second.title = "LIMS flaw (fix available)".into();
     second.actions.push("Upgrade to 4.4".into());
+    second.advisory.details = Some("Fixed in 4.4 as well".into());
+    second.fixed.clear();
     second.changes = vec!["New action: Upgrade to 4.4".into()];
     second.published_at = at(40);
     check_err!(
@@ -275,9 +282,56 @@ pub async fn supplier_advisories_round_trip(store: Arc<dyn Store>) -> anyhow::Re
         .expect(
             &store,
             "revise",
-            &[("supplier_advisory.revise", Some(supplier.id))],
+            &[
+                ("supplier_advisory.revise", Some(supplier.id)),
+                ("alert.revise", Some(supplier.id)),
+            ],
         )
         .await?;
+    // The alert raised from it reads as the revision does, its timeline saying so.
+    let revised = store.get_alert(&Scope::All, alert.id).await?;
+    check_eq!(
+        (
+            revised.alert.title.as_str(),
+            revised.alert.summary.as_str(),
+            revised.alert.actions.clone()
+        ),
+        (
+            second.title.as_str(),
+            "Fixed in 4.4 as well",
+            second.actions.clone()
+        ),
+        "the alert's text"
+    );
+    check_eq!(
+        revised.alert.issued_at,
+        alert.issued_at,
+        "the alert's issue stays"
+    );
+    let last = revised.events.last().map(|e| (e.kind, e.org, e.actor.clone()));
+    check_eq!(
+        last,
+        Some((EventKind::Revised, None, "user:contract".to_owned())),
+        "the revised entry"
+    );
+    check_eq!(
+        revised
+            .events
+            .last()
+            .and_then(|e| e.text.clone())
+            .is_some_and(|t| t.contains("New action: Upgrade to 4.4")),
+        true,
+        "the entry says what changed"
+    );
+    // Organisations no longer exposed: noted only where the alert reaches them.
+    check_eq!(
+        store
+            .note_no_longer_exposed(&Scope::All, alert.id, &[a.id], "gone", &fx.meta(41))
+            .await?,
+        0,
+        "an organisation the alert does not reach"
+    );
+    cursor.expect(&store, "nothing noted writes nothing", &[]).await?;
     let current = store.get_supplier_advisory(&own, &id).await?;
     check_eq!(current.version.as_str(), "1.1.0", "the current version");
     check_eq!(current.title.as_str(), second.title.as_str(), "the current title");

@@ -1,8 +1,10 @@
 //! Alert e-mail end to end: the test starts its own SMTP receiver on the loopback (enough SMTP
-//! for one message per connection: greeting, EHLO/HELO, MAIL FROM, RCPT TO, DATA, QUIT), issues
+//! for messages one after another on a connection: greeting, EHLO/HELO, MAIL FROM, RCPT TO, DATA,
+//! RSET, NOOP, QUIT), issues
 //! an alert and runs the job queue. Each test runs on SQLite, and on PostgreSQL when
 //! `WARD_TEST_POSTGRES_URL` is set.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
@@ -24,19 +26,28 @@ pub(crate) struct Received {
 
 /// A local SMTP receiver recording every message; it runs until the test ends.
 pub(crate) async fn smtp_receiver() -> (String, Arc<Mutex<Vec<Received>>>) {
+    let (url, got, _) = counting_smtp_receiver().await;
+    (url, got)
+}
+
+/// [`smtp_receiver`], also counting the connections it accepted.
+pub(crate) async fn counting_smtp_receiver() -> (String, Arc<Mutex<Vec<Received>>>, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("smtp://{}", listener.local_addr().unwrap());
     let got = Arc::new(Mutex::new(Vec::new()));
+    let connections = Arc::new(AtomicUsize::new(0));
     let store = Arc::clone(&got);
+    let counted = Arc::clone(&connections);
     tokio::spawn(async move {
         while let Ok((socket, _)) = listener.accept().await {
+            counted.fetch_add(1, Ordering::SeqCst);
             let store = Arc::clone(&store);
             tokio::spawn(async move {
                 let _ = session(socket, store).await;
             });
         }
     });
-    (url, got)
+    (url, got, connections)
 }
 
 pub(crate) async fn session(
@@ -339,5 +350,25 @@ async fn a_targeted_organisation_with_a_webhook_gets_one_signed_post() {
         assert_eq!(body["alert"], serde_json::json!(issued.alert), "{b}");
         assert_eq!(body["link"], format!("/alerts/{}", issued.alert), "{b}");
         assert!(!String::from_utf8_lossy(&p.body).contains(secret), "{b}");
+    }
+}
+
+#[tokio::test]
+async fn mails_in_a_row_go_through_one_pooled_connection() {
+    let clock = clock();
+    let (url, got, connections) = counting_smtp_receiver().await;
+    for app in on_each_backend(&clock, with_mail(url), ServerSettings::default()).await {
+        let b = app.backend();
+        got.lock().unwrap().clear();
+        connections.store(0, Ordering::SeqCst);
+        let national = Actor::system("test", app.world.national);
+        app.app.issue_alert(&national, log4shell(&app)).await.unwrap();
+        assert_eq!(run_due(&app).await, 4, "{b}");
+        assert_eq!(got.lock().unwrap().len(), 4, "{b}: four messages");
+        assert_eq!(
+            connections.load(Ordering::SeqCst),
+            1,
+            "{b}: one connection, kept by the pool, carried them all"
+        );
     }
 }

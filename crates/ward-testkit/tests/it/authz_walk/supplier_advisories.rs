@@ -87,6 +87,7 @@ async fn disposable_advisory(app: &TestApp, supplier: ward_core::OrgId, n: usize
         actions: vec!["Upgrade".into()],
         version: "1".into(),
         not_affected: vec![],
+        fixed: vec![],
         embargo_until: Some(jiff::civil::date(2099, 1, 1)),
         published_by: "system:walk".into(),
         published_at: now,

@@ -1,0 +1,122 @@
+//! The technology assessment request form over plain HTTP: pickers of the organisation's own
+//! suppliers and products (select lists, no script); a refused request comes back with status 422,
+//! what was typed kept and each problem beside its field; a product or supplier the organisation
+//! does not depend on is refused by name on the API as on the page.
+
+use crate::api::as_role;
+use crate::supplier_advisories::{lims_estate, send};
+use crate::web::{Visitor, hidden};
+use reqwest::StatusCode;
+use serde_json::json;
+use ward_core::role::Role;
+use ward_testkit::spawn_app;
+
+#[tokio::test]
+async fn the_request_form_offers_the_organisations_suppliers_and_keeps_what_was_typed() {
+    let t = spawn_app().await;
+    lims_estate(&t).await;
+    let supplier = t.world.supplier.to_string();
+    let product = t.world.product.to_string();
+    let mut v = Visitor::new(&t);
+    v.sign_in_as(Role::OrgMember).await;
+    let page = v.get("/technology-assessments").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains(&format!(
+            "<option value=\"{supplier}\">Pathlab Systems (SUP001)</option>"
+        )),
+        "the supplier the trust depends on: {}",
+        page.body
+    );
+    assert!(
+        page.body.contains(&format!(
+            "<option value=\"{product}\">PathLab LIMS (Pathlab Systems)</option>"
+        )),
+        "its product: {}",
+        page.body
+    );
+    assert!(!page.body.contains("<script"), "no script");
+
+    // Refused: no technology, a date that does not read; the rest is kept, each problem inline.
+    let csrf = hidden(&page.body, "csrf");
+    let mut fields = vec![
+        ("csrf", csrf.as_str()),
+        ("technology", " "),
+        ("kind", "medical-device"),
+        ("supplier", supplier.as_str()),
+        ("product", product.as_str()),
+        ("description", "Typed description kept"),
+        ("wanted_by", "next spring"),
+    ];
+    let bad = v.post("/technology-assessments", &fields).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(bad.body.contains("Typed description kept"), "kept");
+    assert!(bad.body.contains("value=\"next spring\""), "kept");
+    assert!(
+        bad.body
+            .contains(&format!("<option value=\"{supplier}\" selected>")),
+        "the supplier stays chosen"
+    );
+    assert!(
+        bad.body
+            .contains("<p class=\"field-error\">a date such as 2027-03-31</p>"),
+        "{}",
+        bad.body
+    );
+    fields[6] = ("wanted_by", "2026-12-31");
+    let bad = v.post("/technology-assessments", &fields).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(
+        bad.body.contains("id=\"technology-error\""),
+        "the app's problem beside its field: {}",
+        bad.body
+    );
+
+    // A product the organisation does not depend on is refused beside the product list.
+    let stranger = uuid::Uuid::new_v4().to_string();
+    fields[1] = ("technology", "Infusion pump XR-400");
+    fields[4] = ("product", stranger.as_str());
+    let bad = v.post("/technology-assessments", &fields).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(
+        bad.body
+            .contains("choose one of the products of the suppliers your organisation depends on"),
+        "{}",
+        bad.body
+    );
+    assert!(bad.body.contains("value=\"Infusion pump XR-400\""), "kept");
+
+    // Accepted: the request names the supplier and product picked.
+    fields[4] = ("product", product.as_str());
+    let ok = v.post("/technology-assessments", &fields).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let at = ok.location.clone().unwrap();
+    let id = at.trim_start_matches("/technology-assessments/");
+    let member = as_role(&t, Role::OrgMember).await;
+    let (status, read) = send(
+        &t,
+        &member,
+        "GET",
+        &format!("/api/v1/technology-assessments/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{read}");
+    assert_eq!(read["assessment"]["supplier"], json!(t.world.supplier), "{read}");
+    assert_eq!(read["assessment"]["product"], json!(t.world.product), "{read}");
+
+    // The API takes the same rule: another trust as the supplier is refused by field.
+    let (status, refused) = send(
+        &t,
+        &member,
+        "POST",
+        "/api/v1/technology-assessments",
+        Some(
+            &json!({"org": t.world.trust, "technology": "Pump", "kind": "system",
+                     "description": "x", "supplier": t.world.foreign_trust}),
+        ),
+    )
+    .await;
+    assert_eq!(status, 422, "{refused}");
+    assert_eq!(refused["error"]["fields"][0]["path"], "supplier", "{refused}");
+}
