@@ -2,22 +2,12 @@
 //! sent, with status 422), each problem beside its field, and the pickers of the organisation's own
 //! suppliers and products (select lists from its data, no script).
 
-use std::collections::BTreeMap;
-
 use ward_app::FieldProblem;
 use ward_app::tech_assessment_choices::TechChoices;
 use ward_core::tech_assessment::{TechKind, TechRequestInput};
 use ward_core::{OrgId, ProductId};
 
-/// The fields the form has, with the words an error summary uses for each.
-const FIELDS: &[(&str, &str)] = &[
-    ("technology", "Technology"),
-    ("kind", "Kind"),
-    ("supplier", "Supplier"),
-    ("product", "Product"),
-    ("description", "What it is"),
-    ("wanted_by", "Wanted by"),
-];
+use super::sent_form::{FormFields, SentForm};
 
 /// One option of a select.
 pub(crate) struct SelectOption {
@@ -25,59 +15,37 @@ pub(crate) struct SelectOption {
     pub label: String,
 }
 
-/// The form as typed, with each problem by field.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct RequestState {
-    values: BTreeMap<String, String>,
-    errors: BTreeMap<String, String>,
-    /// Problems with no field on the form.
-    pub general: Vec<String>,
+/// The fields the form has, with the words an error summary uses for each.
+#[derive(Debug, Clone)]
+pub(crate) struct TechRequestFields;
+
+impl FormFields for TechRequestFields {
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("technology", "Technology"),
+        ("kind", "Kind"),
+        ("supplier", "Supplier"),
+        ("product", "Product"),
+        ("description", "What it is"),
+        ("wanted_by", "Wanted by"),
+    ];
 }
+
+/// The form as typed, with each problem by field.
+pub(crate) type RequestState = SentForm<TechRequestFields>;
 
 impl RequestState {
     /// The form as sent (the CSRF token left out).
     pub(crate) fn sent(values: &[(&str, &str)]) -> Self {
-        Self {
-            values: values
+        Self::from_sent(
+            values
                 .iter()
-                .filter(|(k, _)| *k != "csrf")
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
                 .collect(),
-            ..Self::default()
-        }
-    }
-    pub(crate) fn value(&self, name: &str) -> &str {
-        self.values.get(name).map_or("", String::as_str)
-    }
-    pub(crate) fn error(&self, name: &str) -> Option<&str> {
-        self.errors.get(name).map(String::as_str)
-    }
-    pub(crate) fn has_errors(&self) -> bool {
-        !self.errors.is_empty() || !self.general.is_empty()
-    }
-    pub(crate) fn all_errors(&self) -> Vec<String> {
-        FIELDS
-            .iter()
-            .filter_map(|(f, label)| self.error(f).map(|m| format!("{label}: {m}")))
-            .chain(self.general.iter().cloned())
-            .collect()
-    }
-    fn put(&mut self, field: &str, message: &str) {
-        self.errors
-            .entry(field.to_owned())
-            .and_modify(|e| {
-                e.push(' ');
-                e.push_str(message);
-            })
-            .or_insert_with(|| message.to_owned());
+        )
     }
     /// Put a problem from the app beside its field.
     pub(crate) fn add_problem(&mut self, p: &FieldProblem) {
-        if FIELDS.iter().any(|(f, _)| *f == p.path) {
-            self.put(&p.path, &p.message);
-        } else {
-            self.general.push(p.message.clone());
-        }
+        self.place(&p.path, &p.message);
     }
 
     /// The request as typed for `org`, or `None` with the problems of reading it on the form.
