@@ -18,6 +18,7 @@ mod coordinated;
 mod dependency_graph;
 mod deployments;
 mod evidence_files;
+mod exercise_participants;
 mod exercises;
 mod first_seen;
 pub mod fixtures;
@@ -58,6 +59,7 @@ pub use coordinated::coordinated_round_trip;
 pub use dependency_graph::dependency_snapshot_holds_the_graph;
 pub use deployments::deployments_round_trip;
 pub use evidence_files::evidence_files_round_trip;
+pub use exercise_participants::exercise_participant_changes;
 pub use exercises::exercises_round_trip;
 pub use first_seen::first_seen_round_trip;
 pub use fixtures::{AuditCursor, Fixture};
@@ -143,6 +145,7 @@ macro_rules! contract_checks {
             supplier_advisories_round_trip,
             tech_assessments_round_trip,
             assurance_rollup_reads,
+            exercise_participant_changes,
         }
     };
 }
