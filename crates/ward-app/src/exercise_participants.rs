@@ -4,11 +4,17 @@
 //! page and `GET /api/v1/exercises/{id}`, never the console's writes) while the exercise is
 //! planned, running or completed (the debrief), even where no role of theirs would show it; the
 //! exercises a person takes part in are listed for them.
+//!
+//! Whoever runs the exercise removes a participant or gives one another role, by the
+//! participant's number, until the exercise is completed: a debriefed record is evidence (CAF
+//! D1.c) and keeps who took part as they played. A participant reading the exercise only as a
+//! participant sees the injects released to the role they play (see
+//! [`crate::exercise_injects`]).
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use ward_core::exercise::{Exercise, ExerciseStatus, Participant};
+use ward_core::exercise::{Exercise, ExerciseRole, ExerciseStatus, Participant};
 use ward_core::{ExerciseId, OrgId, UserId};
 use ward_store::exercises::ExerciseRecord;
 use ward_store::{Scope, StoreError};
@@ -18,6 +24,21 @@ use crate::actor::Actor;
 use crate::authz::{Action, authorise};
 use crate::error::{AppError, AppResult};
 use crate::exercises::ExerciseView;
+
+/// How the caller reads an exercise: through their role's footprint (everything), or only as a
+/// participant playing a role (the injects released to that role).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ReadAs {
+    Footprint,
+    Participant(ExerciseRole),
+}
+
+/// A participant's new role.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoleChange {
+    pub role: ExerciseRole,
+}
 
 /// An account that may take part in an exercise, by name.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -32,6 +53,16 @@ fn participant_reads(status: ExerciseStatus) -> bool {
     match status {
         ExerciseStatus::Planned | ExerciseStatus::Running | ExerciseStatus::Completed => true,
     }
+}
+
+/// The role the signed-in person plays in `exercise` with their account, if any.
+pub(crate) fn playing(actor: &Actor, exercise: &Exercise) -> Option<ExerciseRole> {
+    let me = actor.user_id()?;
+    exercise
+        .participants
+        .iter()
+        .find(|p| p.account == Some(me))
+        .map(|p| p.role)
 }
 
 impl App {
@@ -117,6 +148,41 @@ impl App {
         Ok(self.exercise_views(vec![after]).await?.remove(0))
     }
 
+    /// Remove participant `number` from an exercise the caller runs (planned or running).
+    pub async fn remove_exercise_participant(
+        &self,
+        actor: &Actor,
+        id: ExerciseId,
+        number: u32,
+    ) -> AppResult<ExerciseView> {
+        let now = self.now();
+        let scope = authorise(actor, Action::WriteExercises, now)?;
+        let after = self
+            .store()
+            .remove_exercise_participant(&scope, id, number, &actor.audit(now))
+            .await
+            .map_err(crate::exercises::refused)?;
+        Ok(self.exercise_views(vec![after]).await?.remove(0))
+    }
+
+    /// Give participant `number` of an exercise the caller runs another role of its scenario.
+    pub async fn set_exercise_participant_role(
+        &self,
+        actor: &Actor,
+        id: ExerciseId,
+        number: u32,
+        role: ExerciseRole,
+    ) -> AppResult<ExerciseView> {
+        let now = self.now();
+        let scope = authorise(actor, Action::WriteExercises, now)?;
+        let after = self
+            .store()
+            .set_exercise_participant_role(&scope, id, number, role, &actor.audit(now))
+            .await
+            .map_err(crate::exercises::refused)?;
+        Ok(self.exercise_views(vec![after]).await?.remove(0))
+    }
+
     /// The exercises the signed-in person takes part in with their account and may read as a
     /// participant, latest planned first (none for a token).
     pub async fn exercises_taking_part(&self, actor: &Actor) -> AppResult<Vec<ExerciseView>> {
@@ -136,16 +202,23 @@ impl App {
     /// The record of an exercise the caller reads: through their role's footprint, or else as a
     /// participant. Anyone else gets the refusal their role gives (forbidden without the role,
     /// not found outside the footprint).
-    pub(crate) async fn readable_exercise(&self, actor: &Actor, id: ExerciseId) -> AppResult<ExerciseRecord> {
+    pub(crate) async fn readable_exercise(
+        &self,
+        actor: &Actor,
+        id: ExerciseId,
+    ) -> AppResult<(ExerciseRecord, ReadAs)> {
         let refusal = match authorise(actor, Action::ReadExercises, self.now()) {
             Ok(scope) => match self.store().exercise_record(&scope, id).await {
                 Err(e @ (StoreError::NotFound { .. } | StoreError::Forbidden { .. })) => AppError::from(e),
-                other => return Ok(other?),
+                other => return Ok((other?, ReadAs::Footprint)),
             },
             Err(e) => e,
         };
         if self.takes_part(actor, id).await? {
-            return Ok(self.store().exercise_record(&Scope::All, id).await?);
+            let record = self.store().exercise_record(&Scope::All, id).await?;
+            if let Some(role) = playing(actor, &record.exercise) {
+                return Ok((record, ReadAs::Participant(role)));
+            }
         }
         Err(refusal)
     }

@@ -81,6 +81,9 @@ pub struct ExercisePage {
     pub actions: Vec<ActionView>,
     /// Whether the caller may run it (release, record, debrief, keep actions).
     pub may_run: bool,
+    /// The role the caller plays in it with their account, when they take part (their injects:
+    /// `GET /api/v1/exercises/{id}/my-injects`).
+    pub playing: Option<ward_core::exercise::ExerciseRole>,
 }
 
 /// Which exercises to list (query parameters of the API).
@@ -219,6 +222,9 @@ impl App {
             format!("participants[{i}].account")
         })
         .await?;
+        for (number, p) in (0u32..).zip(plan.participants.iter_mut()) {
+            p.number = number;
+        }
         let exercise = Exercise {
             id: ExerciseId::new_at(now, random()?),
             title: plan.title,
@@ -281,7 +287,8 @@ impl App {
     /// footprint or as a participant (see [`crate::exercise_participants`]).
     pub async fn exercise(&self, actor: &Actor, id: ExerciseId) -> AppResult<ExercisePage> {
         let now = self.now();
-        let record = self.readable_exercise(actor, id).await?;
+        let (record, read_as) = self.readable_exercise(actor, id).await?;
+        let playing = crate::exercise_participants::playing(actor, &record.exercise);
         let may_run = match authorise(actor, Action::WriteExercises, now) {
             Ok(w) => {
                 let mut all = true;
@@ -325,6 +332,8 @@ impl App {
                 }
             })
             .collect();
+        let (scenario, injects) =
+            crate::exercise_injects::as_read(read_as, record.exercise.status, scenario, injects);
         let today = self.today();
         let actions = record
             .actions
@@ -341,6 +350,7 @@ impl App {
             injects,
             actions,
             may_run,
+            playing,
         })
     }
 

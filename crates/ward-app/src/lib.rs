@@ -12,6 +12,7 @@ mod cached;
 pub mod coordinated;
 pub mod deployments;
 pub mod error;
+pub mod exercise_injects;
 pub mod exercise_participants;
 pub mod exercises;
 pub mod exposure;

@@ -178,6 +178,29 @@ impl Scenario {
     }
 }
 
+impl Scenario {
+    /// The injects aimed at `role`, with their numbers (1-based), in time order.
+    pub fn injects_for(&self, role: ExerciseRole) -> impl Iterator<Item = (u32, &Inject)> {
+        self.injects
+            .iter()
+            .zip(1u32..)
+            .filter(move |(i, _)| i.target == role)
+            .map(|(i, n)| (n, i))
+    }
+
+    /// Check that `role` takes part in this scenario, naming `field` when it does not.
+    pub fn check_role(&self, field: &str, role: ExerciseRole) -> Result<(), ValidationError> {
+        if self.roles.contains(&role) {
+            Ok(())
+        } else {
+            Err(ValidationError::new(
+                field,
+                format!("{} takes no part in this scenario", role.label()),
+            ))
+        }
+    }
+}
+
 /// Every scenario of the library, in a fixed order.
 pub fn library() -> Vec<Scenario> {
     use strum::IntoEnumIterator;
@@ -189,6 +212,12 @@ pub fn library() -> Vec<Scenario> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Participant {
+    /// The participant's number in this exercise (from 0), given by the store when they are
+    /// added and kept when others are removed: it names them in
+    /// `/api/v1/exercises/{id}/participants/{number}`. Not sent when adding one.
+    #[serde(default, skip_deserializing)]
+    #[schema(read_only)]
+    pub number: u32,
     /// The name shown; for an account, its display name when left empty.
     #[serde(default)]
     pub name: String,
@@ -240,6 +269,7 @@ impl Participant {
             return Err(errors);
         }
         Ok(Participant {
+            number: self.number,
             name,
             role: self.role,
             account: self.account,
@@ -436,6 +466,19 @@ impl Exercise {
                 "{what} only while the exercise is running; it is {}",
                 self.status.label().to_lowercase()
             )))
+        }
+    }
+
+    /// Participants are removed or given another role only until the exercise is completed: a
+    /// debriefed record is evidence (CAF D1.c) and keeps who took part as they played.
+    pub fn check_participants_open(&self) -> Result<(), NotNow> {
+        if self.status == ExerciseStatus::Completed {
+            Err(NotNow(format!(
+                "the exercise is completed: its record is evidence for CAF {CAF_OUTCOME}, so who took \
+                 part and the roles they played are kept as they were"
+            )))
+        } else {
+            Ok(())
         }
     }
 

@@ -11,7 +11,8 @@
 use async_trait::async_trait;
 use jiff::Timestamp;
 use ward_core::exercise::{
-    Debrief, Exercise, ExerciseAction, ExerciseEntry, ExerciseStatus, Participant, ReleasedInject,
+    Debrief, Exercise, ExerciseAction, ExerciseEntry, ExerciseRole, ExerciseStatus, Participant,
+    ReleasedInject,
 };
 use ward_core::risk::register::Risk;
 use ward_core::{ExerciseActionId, ExerciseId, OrgId, UserId};
@@ -126,6 +127,33 @@ pub trait ExerciseStore: Send + Sync {
     /// Every exercise `account` takes part in as a participant, whatever the scope (the use cases
     /// decide what a participant reads), latest planned first.
     async fn exercises_taken_part(&self, account: UserId) -> StoreResult<Vec<Exercise>>;
+    /// Remove participant `number` of an exercise (audited as `exercise.participant_remove` for
+    /// each organisation): writable as for running it, refused (a conflict) once the exercise is
+    /// completed, not found when it has no such participant.
+    async fn remove_exercise_participant(
+        &self,
+        scope: &Scope,
+        id: ExerciseId,
+        number: u32,
+        audit: &AuditMeta,
+    ) -> StoreResult<Exercise>;
+    /// Give participant `number` another role (audited as `exercise.participant_role` for each
+    /// organisation), with the same refusals as removing one; the role must be the scenario's
+    /// (invalid naming `role`).
+    async fn set_exercise_participant_role(
+        &self,
+        scope: &Scope,
+        id: ExerciseId,
+        number: u32,
+        role: ExerciseRole,
+        audit: &AuditMeta,
+    ) -> StoreResult<Exercise>;
+    /// Record a participant's own response to a released inject aimed at the role they play
+    /// (audited as `exercise.participant_entry`), whatever the scope: the entry's author must take
+    /// part with an account playing `inject`'s target role, else not found (what they may not see
+    /// is not there for them); only while the exercise runs and once the inject is released,
+    /// else a conflict.
+    async fn add_participant_entry(&self, entry: &ExerciseEntry, audit: &AuditMeta) -> StoreResult<()>;
 }
 
 /// Refusals of exercise writes, worded once for both backends.
@@ -134,6 +162,10 @@ pub mod refusals {
 
     pub fn not_an_account(field: &str) -> StoreError {
         StoreError::Invalid(format!("{field}: is not a Ward account"))
+    }
+
+    pub fn no_participant(number: u32) -> StoreError {
+        StoreError::not_found("exercise participant", number.to_string())
     }
 
     pub fn not_planned() -> StoreError {

@@ -80,11 +80,13 @@ pub(crate) async fn seed_exercises(
                         name: "Blood transfusion lead".to_owned(),
                         role: ExerciseRole::ClinicalLead,
                         account: None,
+                        number: 0,
                     },
                     Participant {
                         name: "Director on call".to_owned(),
                         role: ExerciseRole::Executive,
                         account: None,
+                        number: 0,
                     },
                 ],
             },
@@ -165,6 +167,7 @@ pub(crate) async fn seed_exercises(
                     name: String::new(),
                     role: ExerciseRole::IncidentLead,
                     account: Some(user),
+                    number: 0,
                 })
                 .into_iter()
                 .collect(),

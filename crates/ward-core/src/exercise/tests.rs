@@ -18,6 +18,7 @@ fn plan() -> ExercisePlan {
         facilitator: UserId::from_uuid(uuid::Uuid::from_u128(9)),
         planned_for: jiff::civil::date(2026, 3, 4),
         participants: vec![Participant {
+            number: 0,
             name: "Ada".into(),
             role: ExerciseRole::ClinicalLead,
             account: Some(UserId::from_uuid(uuid::Uuid::from_u128(5))),
@@ -115,6 +116,7 @@ fn bad_plans_name_each_field() {
 
     let mut p = plan();
     p.participants.push(Participant {
+        number: 0,
         name: "".into(),
         role: ExerciseRole::HumanResources,
         account: None,
@@ -128,6 +130,7 @@ fn an_account_takes_part_once_and_guests_need_no_account() {
     let mut p = plan();
     let again = p.participants[0].clone();
     p.participants.push(Participant {
+        number: 0,
         name: "Grace".into(),
         role: ExerciseRole::IncidentLead,
         account: None,

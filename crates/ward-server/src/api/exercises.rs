@@ -1,9 +1,12 @@
 //! Exercises: the scenario library, planning, the facilitator console (status, injects, responses
 //! and decisions), the debrief and tracked actions; participants added to a planned exercise, and
-//! the exercises a person takes part in.
+//! the exercises a person takes part in; participants removed or given another role, and a
+//! participant's own injects and responses.
 
 use axum::Json;
 use axum::extract::{Path, State};
+use ward_app::exercise_injects::{MyInjects, ResponseInput};
+use ward_app::exercise_participants::RoleChange;
 use ward_app::exercises::{
     ActionView, EntryView, ExercisePage, ExerciseQuery, ExerciseView, InjectView, StatusChange,
 };
@@ -203,4 +206,82 @@ pub async fn taking_part(
     ApiActor(actor): ApiActor,
 ) -> ApiResult<Json<Vec<ExerciseView>>> {
     Ok(Json(s.app.exercises_taking_part(&actor).await?))
+}
+
+fn participant_number(n: &str) -> Result<u32, ApiError> {
+    n.parse().map_err(|_| {
+        ApiError::unprocessable(
+            "number",
+            "a participant is named by its number (`number` in the exercise's participants)",
+        )
+    })
+}
+
+/// Remove a participant from an exercise you run (planned or running; a completed exercise's
+/// record is evidence and keeps who took part).
+#[utoipa::path(delete, path = "/api/v1/exercises/{id}/participants/{number}", tag = "exercises",
+    params(("id" = String, Path), ("number" = u32, Path)),
+    responses((status = 200, body = ExerciseView), (status = 403, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn remove_participant(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path((id, number)): Path<(String, String)>,
+) -> ApiResult<Json<ExerciseView>> {
+    Ok(Json(
+        s.app
+            .remove_exercise_participant(&actor, exercise_id(&id)?, participant_number(&number)?)
+            .await?,
+    ))
+}
+
+/// Give a participant of an exercise you run another role of its scenario (planned or running).
+#[utoipa::path(patch, path = "/api/v1/exercises/{id}/participants/{number}", tag = "exercises",
+    params(("id" = String, Path), ("number" = u32, Path)), request_body = RoleChange,
+    responses((status = 200, body = ExerciseView), (status = 403, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
+pub async fn set_participant_role(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path((id, number)): Path<(String, String)>,
+    ApiJson(b): ApiJson<RoleChange>,
+) -> ApiResult<Json<ExerciseView>> {
+    Ok(Json(
+        s.app
+            .set_exercise_participant_role(&actor, exercise_id(&id)?, participant_number(&number)?, b.role)
+            .await?,
+    ))
+}
+
+/// The injects released to the role you play in an exercise you take part in with your account,
+/// with your responses; the expected action is shown once the exercise is completed.
+#[utoipa::path(get, path = "/api/v1/exercises/{id}/my-injects", tag = "exercises",
+    params(("id" = String, Path)),
+    responses((status = 200, body = MyInjects), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn my_injects(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<Json<MyInjects>> {
+    Ok(Json(s.app.my_injects(&actor, exercise_id(&id)?).await?))
+}
+
+/// Record your response to an inject released to the role you play, stamped now (while the
+/// exercise runs); it appears on the facilitator console.
+#[utoipa::path(post, path = "/api/v1/exercises/{id}/my-injects/{number}/responses", tag = "exercises",
+    params(("id" = String, Path), ("number" = u32, Path)), request_body = ResponseInput,
+    responses((status = 200, body = EntryView), (status = 404, body = crate::error::ErrorBody),
+        (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn respond(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path((id, number)): Path<(String, String)>,
+    ApiJson(b): ApiJson<ResponseInput>,
+) -> ApiResult<Json<EntryView>> {
+    Ok(Json(
+        s.app
+            .respond_to_inject(&actor, exercise_id(&id)?, inject_number(&number)?, b)
+            .await?,
+    ))
 }

@@ -31,7 +31,7 @@ use crate::state::AppState;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
-use axum::routing::{MethodRouter, delete, get, post, put};
+use axum::routing::{MethodRouter, delete, get, patch, post, put};
 use utoipa::OpenApi;
 
 /// A router that remembers what it serves.
@@ -494,6 +494,26 @@ pub fn routes(import_limit: usize) -> ApiRoutes {
             post(supplier_advisories::revise_document).layer(DefaultBodyLimit::max(import_limit)),
         )
         .add(M::GET, "/api/v1/assurance/rollup", get(assurance_rollup::rollup))
+        .add(
+            M::DELETE,
+            "/api/v1/exercises/{id}/participants/{number}",
+            delete(exercises::remove_participant),
+        )
+        .add(
+            M::PATCH,
+            "/api/v1/exercises/{id}/participants/{number}",
+            patch(exercises::set_participant_role),
+        )
+        .add(
+            M::GET,
+            "/api/v1/exercises/{id}/my-injects",
+            get(exercises::my_injects),
+        )
+        .add(
+            M::POST,
+            "/api/v1/exercises/{id}/my-injects/{number}/responses",
+            post(exercises::respond),
+        )
 }
 
 /// The routes that need a credential (everything listed by [`routes`]).
@@ -560,6 +580,8 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         supplier_advisories::revisions, supplier_advisories::revise_form,
         supplier_advisories::revise_document,
         assurance_rollup::rollup,
+        exercises::remove_participant, exercises::set_participant_role, exercises::my_injects,
+        exercises::respond,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []), ("session" = [])),

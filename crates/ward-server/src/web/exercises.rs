@@ -206,6 +206,7 @@ fn participants(text: &str) -> Result<Vec<Participant>, AppError> {
             ));
         };
         out.push(Participant {
+            number: 0,
             name: name.trim().to_owned(),
             role,
             account: None,
@@ -329,8 +330,10 @@ struct ExerciseDetailPage {
     scenario_summary: String,
     modelled_on: String,
     objectives: Vec<String>,
-    /// (name, role, whether they take part with an account).
-    participants: Vec<(String, &'static str, bool)>,
+    /// (number, name, role, whether they take part with an account, role value).
+    participants: Vec<(u32, String, &'static str, bool, &'static str)>,
+    /// Whether the signed-in person takes part with their account (their injects have a page).
+    playing: bool,
     /// The accounts that may be added as participants (while planned, for those who run it).
     participant_choices: Vec<PersonChoice>,
     /// The scenario's roles.
@@ -444,8 +447,17 @@ pub(super) async fn detail(
         participants: e
             .participants
             .iter()
-            .map(|x| (x.name.clone(), x.role.label(), x.account.is_some()))
+            .map(|x| {
+                (
+                    x.number,
+                    x.name.clone(),
+                    x.role.label(),
+                    x.account.is_some(),
+                    x.role.as_str(),
+                )
+            })
             .collect(),
+        playing: p.playing.is_some(),
         participant_choices,
         role_choices: p
             .scenario

@@ -20,6 +20,7 @@ pub(crate) mod charts;
 mod coordinated;
 mod deliveries;
 mod deployments;
+mod exercise_injects;
 mod exercise_participants;
 mod exercise_timings;
 mod exercises;
@@ -267,6 +268,19 @@ pub fn router(import_limit: usize) -> Router<AppState> {
             post(supplier_advisories::revise).layer(DefaultBodyLimit::max(import_limit)),
         )
         .route("/assurance/rollup", get(assurance_rollup::page))
+        .route(
+            "/exercises/{id}/participants/{number}/role",
+            post(exercise_participants::set_role),
+        )
+        .route(
+            "/exercises/{id}/participants/{number}/remove",
+            post(exercise_participants::remove),
+        )
+        .route("/exercises/{id}/my-injects", get(exercise_injects::page))
+        .route(
+            "/exercises/{id}/my-injects/{number}/responses",
+            post(exercise_injects::respond),
+        )
 }
 
 /// Render a template with a status, or a plain 500 if the template itself fails.

@@ -11,7 +11,8 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use ward_core::exercise::{
-    Debrief, Exercise, ExerciseAction, ExerciseEntry, ExerciseStatus, Participant, ReleasedInject,
+    Debrief, Exercise, ExerciseAction, ExerciseEntry, ExerciseRole, ExerciseStatus, Participant,
+    ReleasedInject,
 };
 use ward_core::risk::register::Risk;
 use ward_core::{ExerciseActionId, ExerciseId, OrgId, UserId};
@@ -85,11 +86,13 @@ async fn parts_of<E: Exec + ?Sized>(
             .0
             .push(r.id("org_id")?);
     }
-    let mut q = Sql::new("SELECT exercise_id, name, role, user_id FROM exercise_participants WHERE ");
+    let mut q =
+        Sql::new("SELECT exercise_id, position, name, role, user_id FROM exercise_participants WHERE ");
     q.in_list(db.dialect(), "exercise_id", list());
     q.push(" ORDER BY exercise_id, position");
     for r in db.fetch_all(q).await? {
         out.entry(r.id("exercise_id")?).or_default().1.push(Participant {
+            number: r.u32("position")?,
             name: r.text("name")?,
             role: r.parsed("role")?,
             account: r.opt_id("user_id")?,
@@ -157,12 +160,12 @@ async fn is_account<E: Exec + ?Sized>(db: &mut E, id: UserId) -> StoreResult<boo
         .is_some())
 }
 
-/// Write participant number `position` (from 0) of an exercise; an account that is none is
-/// invalid naming `field`.
+/// Write participant number `position` of an exercise (its `number`, whatever `p.number` says);
+/// an account that is none is invalid naming `field`.
 async fn insert_participant<E: Exec + ?Sized>(
     db: &mut E,
     exercise: ExerciseId,
-    position: usize,
+    position: u32,
     p: &Participant,
     field: &str,
 ) -> StoreResult<()> {
@@ -176,7 +179,7 @@ async fn insert_participant<E: Exec + ?Sized>(
          VALUES ($1, $2, $3, $4, $5)",
     )
     .arg(exercise)
-    .arg(i64::try_from(position).unwrap_or(i64::MAX))
+    .arg(i64::from(position))
     .arg(p.name.as_str())
     .arg(p.role.as_str())
     .arg(p.account);
@@ -294,7 +297,7 @@ impl<B: SqlBackend> ExerciseStore for B {
             )
             .await?;
         }
-        for (i, p) in e.participants.iter().enumerate() {
+        for (i, p) in (0u32..).zip(&e.participants) {
             insert_participant(&mut tx, e.id, i, p, "participants").await?;
         }
         let detail = serde_json::json!({
@@ -654,7 +657,8 @@ impl<B: SqlBackend> ExerciseStore for B {
         if exercise.status != ExerciseStatus::Planned {
             return Err(refusals::not_planned());
         }
-        insert_participant(&mut tx, id, exercise.participants.len(), participant, "account").await?;
+        let number = super::exercise_participants::next_number(&mut tx, id).await?;
+        insert_participant(&mut tx, id, number, participant, "account").await?;
         let detail = serde_json::json!({
             "name": participant.name, "role": participant.role, "account": participant.account,
         })
@@ -670,7 +674,10 @@ impl<B: SqlBackend> ExerciseStore for B {
         }
         audit::append_events(&mut tx, self.keys(), events).await?;
         tx.commit().await?;
-        exercise.participants.push(participant.clone());
+        exercise.participants.push(Participant {
+            number,
+            ..participant.clone()
+        });
         Ok(exercise)
     }
 
@@ -684,5 +691,30 @@ impl<B: SqlBackend> ExerciseStore for B {
         .arg(account);
         let rows = db.fetch_all(q).await?;
         rows_to_exercises(&mut db, rows).await
+    }
+
+    async fn remove_exercise_participant(
+        &self,
+        scope: &Scope,
+        id: ExerciseId,
+        number: u32,
+        meta: &AuditMeta,
+    ) -> StoreResult<Exercise> {
+        super::exercise_participants::remove(self, scope, id, number, meta).await
+    }
+
+    async fn set_exercise_participant_role(
+        &self,
+        scope: &Scope,
+        id: ExerciseId,
+        number: u32,
+        role: ExerciseRole,
+        meta: &AuditMeta,
+    ) -> StoreResult<Exercise> {
+        super::exercise_participants::set_role(self, scope, id, number, role, meta).await
+    }
+
+    async fn add_participant_entry(&self, entry: &ExerciseEntry, meta: &AuditMeta) -> StoreResult<()> {
+        super::exercise_participants::add_entry(self, entry, meta).await
     }
 }

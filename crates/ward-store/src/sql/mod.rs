@@ -31,6 +31,7 @@ mod error;
 mod evidence_files;
 mod exec;
 mod exec_impl;
+mod exercise_participants;
 mod exercises;
 mod first_seen;
 mod improvement;

@@ -19,7 +19,7 @@ use ward_core::{ExerciseActionId, ExerciseEntryId, ExerciseId, OrgId, RiskId, Us
 use ward_store::exercises::ExerciseFilter;
 use ward_store::{Scope, Store, StoreError};
 
-fn exercise(orgs: Vec<OrgId>, by: UserId, secs: i64) -> Exercise {
+pub(super) fn exercise(orgs: Vec<OrgId>, by: UserId, secs: i64) -> Exercise {
     let mut orgs = orgs;
     orgs.sort();
     Exercise {
@@ -32,11 +32,13 @@ fn exercise(orgs: Vec<OrgId>, by: UserId, secs: i64) -> Exercise {
         planned_for: jiff::civil::date(2026, 3, 4),
         participants: vec![
             Participant {
+                number: 0,
                 name: "Ada".into(),
                 role: ExerciseRole::ClinicalLead,
                 account: Some(by),
             },
             Participant {
+                number: 1,
                 name: "Grace".into(),
                 role: ExerciseRole::IncidentLead,
                 account: None,
@@ -196,6 +198,7 @@ pub async fn exercises_round_trip(store: Arc<dyn Store>) -> anyhow::Result<()> {
     // one, written only by a scope holding every organisation; the exercises an account takes
     // part in are found whatever the scope.
     let guest = Participant {
+        number: 0,
         name: "Visiting GP".into(),
         role: ExerciseRole::Executive,
         account: None,

@@ -19,6 +19,7 @@ mod dependency_graph;
 mod deployments;
 mod derived_statuses;
 mod evidence_files;
+mod exercise_participants;
 mod exercises;
 mod first_seen;
 pub mod fixtures;
@@ -60,6 +61,7 @@ pub use dependency_graph::dependency_snapshot_holds_the_graph;
 pub use deployments::deployments_round_trip;
 pub use derived_statuses::derived_statuses_round_trip;
 pub use evidence_files::evidence_files_round_trip;
+pub use exercise_participants::exercise_participant_changes;
 pub use exercises::exercises_round_trip;
 pub use first_seen::first_seen_round_trip;
 pub use fixtures::{AuditCursor, Fixture};
@@ -146,6 +148,7 @@ macro_rules! contract_checks {
             tech_assessments_round_trip,
             assurance_rollup_reads,
             derived_statuses_round_trip,
+            exercise_participant_changes,
         }
     };
 }

@@ -12,6 +12,7 @@ use ward_testkit::app::client;
 use ward_testkit::{TestApp, spawn_app};
 
 mod assurance_rollup;
+mod exercise_injects;
 mod exercise_participants;
 mod fixtures;
 mod notices;
@@ -202,6 +203,7 @@ fn allowed(route: (&str, &str), role: Role, target: Target) -> bool {
         ("POST", "/api/v1/certificates") | ("DELETE", "/api/v1/certificates/{id}") => {
             national || (role == OrgAdmin && own)
         }
+        (_, p) if exercise_injects::is_exercise_injects(p) => exercise_injects::allowed(route, role, own),
         _ => panic!("route {route:?} has no rule in the walk"),
     }
 }
@@ -243,6 +245,7 @@ fn every_route_is_in_the_openapi_document() {
             "POST" => item.post.is_some(),
             "PUT" => item.put.is_some(),
             "DELETE" => item.delete.is_some(),
+            "PATCH" => item.patch.is_some(),
             _ => false,
         };
         assert!(has, "{m} {p} missing from OpenAPI");
@@ -789,6 +792,9 @@ async fn build_call(app: &TestApp, route: (&str, &str), role: Role, target: Targ
                 w.foreign_admin.id
             };
             (route.1.to_owned(), j(json!({"org": write_org, "user": user})))
+        }
+        (_, p) if exercise_injects::is_exercise_injects(p) => {
+            exercise_injects::call(app, route, role, own, write_org, n).await
         }
         (_, p) => (p.to_owned(), None),
     };

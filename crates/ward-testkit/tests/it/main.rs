@@ -20,6 +20,7 @@ mod deliveries;
 mod deployments;
 mod escalation;
 mod evidence_files;
+mod exercise_injects;
 mod exercise_participants;
 mod exercises;
 mod exposure;

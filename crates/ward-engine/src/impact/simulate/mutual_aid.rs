@@ -1,15 +1,18 @@
 //! Mutual aid: patients an affected service cannot see go to the same kind of service (the same
-//! name, at the same kind of organisation) at other organisations nearby that are not affected
-//! themselves in the trial: those in the same ICB first, then those in the same region, each in
+//! name, at the same kind of organisation) at other organisations nearby that are not out
+//! themselves that day: those in the same ICB first, then those in the same region, each in
 //! the graph's order, each taking up to its spare capacity (the scenario's spare share of its
 //! daily throughput). Only the share of patients willing and able to travel goes.
 //!
-//! A helper's spare capacity is a daily rate shared by every affected service that turns to it in
-//! a trial, whether or not their outages overlap in time (a cautious simplification). Affected
-//! services turn to helpers in the graph's order.
+//! A helper's spare capacity is a budget per day: each day, the affected services that are out
+//! that day share that day's spare capacity of their neighbours, in the graph's order, and a
+//! helper that is itself out that day (for any part of it) has none to give. The trial works day
+//! by day ([`Neighbours::begin_day`] starts a day's budget).
 //!
-//! The groups of neighbours are worked out once per run; each trial only marks what it uses
-//! (by a generation number, so nothing is cleared or allocated per trial).
+//! Everything that depends only on the graph is worked out once per run and only read by the
+//! trials: the groups of neighbours, each service's organisation and its spare capacity a day.
+//! Each day only marks what it uses (by a generation number, so nothing is cleared or allocated
+//! per trial or per day).
 
 use std::collections::BTreeMap;
 
@@ -24,7 +27,8 @@ const NO_GROUP: u32 = u32::MAX;
 /// name key, and the ICB's or region's index.
 type GroupKey = (bool, Option<OrgKind>, u32, u32);
 
-/// The same kind of service nearby, and each trial's use of its spare capacity.
+/// The same kind of service nearby: worked out once per run from the graph alone, then only
+/// read by the trials (each with its own [`AidBudget`]).
 pub(crate) struct Neighbours {
     aid: MutualAid,
     /// Per service: its group in its ICB and in its region (`NO_GROUP` when it has none).
@@ -35,10 +39,17 @@ pub(crate) struct Neighbours {
     members: Vec<u32>,
     /// Per service: the service's organisation (to skip an organisation helping itself).
     org: Vec<u32>,
-    /// Per service: spare capacity left this trial, valid when `stamp` is this trial's.
+    /// Per service: its spare capacity a day (the spare share of its daily throughput).
+    spare: Vec<f64>,
+}
+
+/// One trial's use of its neighbours' spare capacity, day by day: the working memory a trial
+/// keeps (and reuses) while the [`Neighbours`] are shared.
+pub(crate) struct AidBudget {
+    /// Per service: spare capacity left today, valid when `stamp` is today's.
     left: Vec<f64>,
     stamp: Vec<u32>,
-    /// Per group: members before this one have nothing left to give this trial.
+    /// Per group: members before this one have nothing left to give today.
     cursor: Vec<u32>,
     cursor_stamp: Vec<u32>,
     generation: u32,
@@ -100,14 +111,14 @@ impl Neighbours {
             aid,
             icb: keys.iter().map(|k| group(k[0])).collect(),
             region: keys.iter().map(|k| group(k[1])).collect(),
-            cursor: vec![0; groups.len()],
-            cursor_stamp: vec![0; groups.len()],
             groups,
             members,
             org: graph.services.iter().map(org_of).collect(),
-            left: vec![0.0; n],
-            stamp: vec![0; n],
-            generation: 0,
+            spare: graph
+                .services
+                .iter()
+                .map(|s| f64::from(s.throughput) * aid.spare.get())
+                .collect(),
         }
     }
 
@@ -115,9 +126,22 @@ impl Neighbours {
     pub(crate) fn off(&self) -> bool {
         self.aid.is_none()
     }
+}
 
-    /// A new trial: every helper has its whole spare capacity again.
-    pub(crate) fn begin_trial(&mut self) {
+impl AidBudget {
+    pub(crate) fn new(neighbours: &Neighbours) -> Self {
+        let (n, groups) = (neighbours.org.len(), neighbours.groups.len());
+        Self {
+            left: vec![0.0; n],
+            stamp: vec![0; n],
+            cursor: vec![0; groups],
+            cursor_stamp: vec![0; groups],
+            generation: 0,
+        }
+    }
+
+    /// A new day (or run of days alike): every helper has its whole spare capacity again.
+    pub(crate) fn begin_day(&mut self) {
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
             self.stamp.iter_mut().for_each(|s| *s = 0);
@@ -126,28 +150,28 @@ impl Neighbours {
         }
     }
 
-    /// How many of the `lost` patients a day service `s` cannot see go elsewhere each day,
-    /// given `throughput` per service and which services are `affected` in this trial.
+    /// How many of the `lost` patients service `s` cannot see today go elsewhere today among
+    /// its `nb` neighbours, given which services are `down` today.
     pub(crate) fn absorb(
         &mut self,
+        nb: &Neighbours,
         s: usize,
         lost: f64,
-        throughput: impl Fn(usize) -> f64,
-        affected: impl Fn(usize) -> bool,
+        down: impl Fn(usize) -> bool,
     ) -> f64 {
-        if self.aid.is_none() || lost <= 0.0 {
+        if nb.aid.is_none() || lost <= 0.0 {
             return 0.0;
         }
-        let wanting = lost * self.aid.travel.get();
+        let wanting = lost * nb.aid.travel.get();
         let mut need = wanting;
-        let own = self.org.get(s).copied();
-        for group in [self.icb.get(s), self.region.get(s)] {
+        let own = nb.org.get(s).copied();
+        for group in [nb.icb.get(s), nb.region.get(s)] {
             let Some(&g) = group else { continue };
             if need <= 0.0 || g == NO_GROUP {
                 continue;
             }
             let g = g as usize;
-            let Some(&(start, end)) = self.groups.get(g) else {
+            let Some(&(start, end)) = nb.groups.get(g) else {
                 continue;
             };
             let generation = self.generation;
@@ -162,16 +186,16 @@ impl Neighbours {
             let mut at = self.cursor.get(g).copied().unwrap_or(end);
             let mut skipping = true;
             while at < end && need > 0.0 {
-                let Some(&h) = self.members.get(at as usize) else {
+                let Some(&h) = nb.members.get(at as usize) else {
                     break;
                 };
                 let h = h as usize;
                 if self.stamp.get(h) != Some(&generation) {
                     if let Some(l) = self.left.get_mut(h) {
-                        *l = if affected(h) {
+                        *l = if down(h) {
                             0.0
                         } else {
-                            throughput(h) * self.aid.spare.get()
+                            nb.spare.get(h).copied().unwrap_or(0.0)
                         };
                     }
                     if let Some(st) = self.stamp.get_mut(h) {
@@ -186,7 +210,7 @@ impl Neighbours {
                     }
                 } else {
                     skipping = false;
-                    if self.org.get(h).copied() != own {
+                    if nb.org.get(h).copied() != own {
                         let take = left.min(need);
                         need -= take;
                         if let Some(l) = self.left.get_mut(h) {

@@ -161,4 +161,8 @@ pub(super) const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/supplier-advisories/{id}/revisions"),
     ("POST", "/api/v1/supplier-advisories/{id}/revisions/upload"),
     ("GET", "/api/v1/assurance/rollup"),
+    ("DELETE", "/api/v1/exercises/{id}/participants/{number}"),
+    ("PATCH", "/api/v1/exercises/{id}/participants/{number}"),
+    ("GET", "/api/v1/exercises/{id}/my-injects"),
+    ("POST", "/api/v1/exercises/{id}/my-injects/{number}/responses"),
 ];
