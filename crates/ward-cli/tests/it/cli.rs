@@ -374,7 +374,10 @@ fn small_demo_loads_and_prints_one_login_per_role() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["total"]["incidents"], 10, "{v}");
     assert_eq!(v["total"]["exercises"], 1, "{v}");
-    assert_eq!(v["total"]["recover"]["count"], 11, "the incidents' and the exercise's: {v}");
+    assert_eq!(
+        v["total"]["recover"]["count"], 11,
+        "the incidents' and the exercise's: {v}"
+    );
     assert!(v["total"]["recover"]["p90_minutes"].is_u64(), "{v}");
     assert_eq!(
         v["groups"][0]["figures"]["incidents"], 3,

@@ -461,7 +461,7 @@ async fn the_rollup_of_stored_statuses_equals_the_statuses_derived_from_answers(
 
         // The framework version replaced: statuses are forgotten, derived from the answers on
         // the next roll-up (the same figures) and stored again.
-        let reworded = FRAMEWORK.replace("reviews it.", "reviews it each quarter.");
+        let reworded = SMALL_CAF.replace("reviews it.", "reviews it each quarter.");
         app.app
             .import_framework(&system, "caf.yaml", reworded.into(), Some("4.0".into()))
             .await
