@@ -67,19 +67,25 @@ fn shown(inject: &Inject, status: ExerciseStatus) -> Inject {
     }
 }
 
-/// The scenario and injects of an exercise page as `read_as` may see them: everything through
-/// the footprint; as a participant only the injects released to their role, the expected action
-/// blank until the exercise is completed (in the scenario's inject list as well).
+/// The scenario and injects of an exercise page as `read_as` may see them: everything for those
+/// who may run it; for an observer the injects released so far, and for a participant only those
+/// released to their role, the expected action blank until the exercise is completed (in the
+/// scenario's inject list as well).
 pub(crate) fn as_read(
     read_as: ReadAs,
     status: ExerciseStatus,
     mut scenario: Scenario,
     mut injects: Vec<InjectView>,
 ) -> (Scenario, Vec<InjectView>) {
-    let ReadAs::Participant(role) = read_as else {
-        return (scenario, injects);
-    };
-    injects.retain(|i| i.released_at.is_some() && i.inject.target == role);
+    match read_as {
+        ReadAs::Footprint => return (scenario, injects),
+        // Once completed, the whole script is the record of the exercise.
+        ReadAs::Observer if status == ExerciseStatus::Completed => return (scenario, injects),
+        ReadAs::Observer => injects.retain(|i| i.released_at.is_some()),
+        ReadAs::Participant(role) => {
+            injects.retain(|i| i.released_at.is_some() && i.inject.target == role);
+        }
+    }
     for i in &mut injects {
         i.inject = shown(&i.inject, status);
     }

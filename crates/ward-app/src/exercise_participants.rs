@@ -25,11 +25,14 @@ use crate::authz::{Action, authorise};
 use crate::error::{AppError, AppResult};
 use crate::exercises::ExerciseView;
 
-/// How the caller reads an exercise: through their role's footprint (everything), or only as a
-/// participant playing a role (the injects released to that role).
+/// How the caller reads an exercise: as one who may run it (everything), through their role's
+/// footprint without running it (the injects released so far, as players see them: a member of
+/// staff who may be asked to play does not read the script ahead), or only as a participant
+/// playing a role (the injects released to that role).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ReadAs {
     Footprint,
+    Observer,
     Participant(ExerciseRole),
 }
 

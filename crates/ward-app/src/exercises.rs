@@ -26,6 +26,7 @@ use crate::App;
 use crate::actor::Actor;
 use crate::authz::{Action, authorise, authorise_on};
 use crate::error::{AppError, AppResult, FieldProblem};
+use crate::exercise_participants::ReadAs;
 
 /// An organisation taking part, as people read it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -332,6 +333,12 @@ impl App {
                 }
             })
             .collect();
+        // Reading through the footprint without running the exercise, the script stays hidden
+        // until the debrief, as it is from those playing.
+        let read_as = match read_as {
+            ReadAs::Footprint if !may_run => ReadAs::Observer,
+            other => other,
+        };
         let (scenario, injects) =
             crate::exercise_injects::as_read(read_as, record.exercise.status, scenario, injects);
         let today = self.today();

@@ -332,3 +332,73 @@ async fn a_participant_reads_and_answers_only_the_injects_released_to_their_role
         assert_eq!(status, 409, "{backend}: a response after completion");
     }
 }
+
+/// Attack: a member of the trust's staff, who reads its exercises but does not run them (and
+/// may be asked to play), reads a running exercise: only the injects released so far, with no
+/// expected action, as the players see them; whoever runs it reads the whole script, and after
+/// the debrief so does the member.
+#[tokio::test]
+async fn staff_who_do_not_run_an_exercise_do_not_read_its_script_before_the_debrief() {
+    let synnovis = ScenarioId::Synnovis2024.scenario();
+    let text = |n: usize| synnovis.injects[n - 1].text.clone();
+    let expected = |n: usize| synnovis.injects[n - 1].expected.clone();
+    for app in on_each_backend(&clock(), test_settings(), ServerSettings::default()).await {
+        let backend = app.backend();
+        let w = &app.world;
+        let national = as_role(&app, Role::NationalAnalyst).await;
+        let member = as_role(&app, Role::OrgMember).await;
+        let (status, body) = call(
+            &app,
+            &national,
+            Method::POST,
+            "/api/v1/exercises",
+            Some(json!({
+                "title": "Staff drill", "scenario": "synnovis-2024", "orgs": [w.trust],
+                "facilitator": w.users[&Role::NationalAnalyst].id, "planned_for": "2026-06-10",
+                "participants": []
+            })),
+        )
+        .await;
+        assert_eq!(status, 200, "{backend}: {body}");
+        let page = format!("/api/v1/exercises/{}", body["exercise"]["id"].as_str().unwrap());
+        move_to(&app, &national, &page, "running").await;
+        let (status, _) = call(
+            &app,
+            &national,
+            Method::POST,
+            &format!("{page}/injects/1/release"),
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{backend}");
+
+        for path in [page.clone(), page.replace("/api/v1", "")] {
+            let (status, body) = call(&app, &member, Method::GET, &path, None).await;
+            assert_eq!(status, 200, "{backend}: {path}: {body}");
+            let all = body.to_string();
+            assert!(all.contains(&text(1)), "{backend}: {path}: the released inject");
+            assert!(!all.contains(&expected(1)), "{backend}: {path} shows expected 1");
+            for n in [2, 3, 5] {
+                assert!(!all.contains(&text(n)), "{backend}: {path} shows unreleased {n}");
+                assert!(
+                    !all.contains(&expected(n)),
+                    "{backend}: {path} shows expected {n}"
+                );
+            }
+        }
+        let (_, body) = call(&app, &national, Method::GET, &page, None).await;
+        assert_eq!(
+            body["injects"][1]["inject"]["text"],
+            text(2).as_str(),
+            "{backend}: the facilitator reads all"
+        );
+
+        move_to(&app, &national, &page, "completed").await;
+        let (_, body) = call(&app, &member, Method::GET, &page, None).await;
+        let all = body.to_string();
+        assert!(
+            all.contains(&text(2)) && all.contains(&expected(2)),
+            "{backend}: after the debrief the script is the record: {all}"
+        );
+    }
+}
