@@ -3,6 +3,7 @@
 //! record, its answer forms and the timeline.
 
 use super::exposure::{optional_enum, parse_enum, vex_justifications};
+use super::sent_form::{FormFields, SentForm};
 use super::views::{Choice, Chrome, Section};
 use super::{PageResult, Signed, WebForm, chrome_at, render};
 use crate::state::AppState;
@@ -11,6 +12,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
+use std::collections::HashMap;
 use strum::IntoEnumIterator;
 use ward_app::AppError;
 use ward_app::alerts::NewAlert;
@@ -42,14 +44,25 @@ struct AlertsPage {
     rows: Vec<AlertLine>,
     issuer: bool,
     severities: Vec<Choice>,
+    /// The issue form as sent, when it was refused.
+    form: IssueForm,
 }
 
 /// `GET /alerts`.
 pub(super) async fn alerts(State(s): State<AppState>, page: Signed) -> PageResult {
+    list_page(&s, &page, IssueForm::default(), StatusCode::OK).await
+}
+
+/// The alerts with the issue form as given (empty, or refused with its problems).
+async fn list_page(s: &AppState, page: &Signed, form: IssueForm, status: StatusCode) -> PageResult {
     let fail = page.fail();
     let list = s.app.alerts(&page.actor).await.map_err(&fail)?;
+    let chosen = match form.value("severity") {
+        "" => <&str>::from(Severity::High),
+        v => v,
+    };
     let view = AlertsPage {
-        chrome: chrome_at(&page, Section::Alerts),
+        chrome: chrome_at(page, Section::Alerts),
         title: "Cyber alerts".into(),
         issuer: page.may(Action::IssueAlerts),
         rows: list
@@ -69,50 +82,57 @@ pub(super) async fn alerts(State(s): State<AppState>, page: Signed) -> PageResul
             .map(|v| Choice {
                 value: <&str>::from(v).to_owned(),
                 label: v.label().to_owned(),
-                selected: v == Severity::High,
+                selected: <&str>::from(v) == chosen,
             })
             .collect(),
+        form,
     };
-    Ok(render(StatusCode::OK, &view))
+    Ok(render(status, &view))
 }
 
-/// The issue form.
-#[derive(Debug, Default, Deserialize)]
-pub(super) struct IssueForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    severity: String,
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    advisories: String,
-    #[serde(default)]
-    summary: String,
-    #[serde(default)]
-    actions: String,
+/// The issue form's fields, each with the words a person reads for it.
+#[derive(Debug, Clone)]
+pub(super) struct IssueFields;
+
+impl FormFields for IssueFields {
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("severity", "Severity"),
+        ("title", "Title"),
+        ("advisories", "Advisories"),
+        ("summary", "Summary"),
+        ("actions", "Required actions"),
+    ];
 }
 
-/// `POST /alerts`: issue an alert (national and regional teams).
+/// The issue form as typed, and each problem by field.
+pub(super) type IssueForm = SentForm<IssueFields>;
+
+/// `POST /alerts`: issue an alert (national and regional teams). A refused alert comes back as
+/// typed, each problem beside its field (an advisory Ward does not know is named).
 pub(super) async fn issue(
     State(s): State<AppState>,
     page: Signed,
-    WebForm(form): WebForm<IssueForm>,
+    WebForm(sent): WebForm<HashMap<String, String>>,
 ) -> PageResult {
-    page.check_csrf(&s, &form.csrf)?;
+    page.check_csrf(&s, sent.get("csrf").map_or("", String::as_str))?;
     let fail = page.fail();
+    let mut form = IssueForm::from_sent(sent);
+    let Ok(severity) = form.value("severity").parse::<Severity>() else {
+        form.put("severity", "choose a severity");
+        return list_page(&s, &page, form, StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
     let new = NewAlert {
-        severity: parse_enum("severity", &form.severity).map_err(&fail)?,
-        title: form.title,
-        summary: form.summary,
+        severity,
+        title: form.value("title").to_owned(),
+        summary: form.value("summary").to_owned(),
         advisories: form
-            .advisories
+            .value("advisories")
             .split(|c: char| c == ',' || c.is_whitespace())
             .filter(|a| !a.is_empty())
             .map(str::to_owned)
             .collect(),
         actions: form
-            .actions
+            .value("actions")
             .lines()
             .map(str::trim)
             .filter(|a| !a.is_empty())
@@ -124,8 +144,17 @@ pub(super) async fn issue(
         add_area: None,
         clocks: None,
     };
-    let issued = s.app.issue_alert(&page.actor, new).await.map_err(&fail)?;
-    Ok(Redirect::to(&format!("/alerts/{}", issued.alert)).into_response())
+    match s.app.issue_alert(&page.actor, new).await {
+        Ok(issued) => Ok(Redirect::to(&format!("/alerts/{}", issued.alert)).into_response()),
+        Err(AppError::Invalid(problems)) => {
+            for p in &problems {
+                let field = p.path.split(['[', '.']).next().unwrap_or(&p.path);
+                form.place(field, &p.message);
+            }
+            list_page(&s, &page, form, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(fail(e)),
+    }
 }
 
 struct AssetLine {

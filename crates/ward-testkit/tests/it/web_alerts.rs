@@ -18,6 +18,47 @@ async fn issue_answer_and_count_through_the_pages() {
         "the national team gets the form"
     );
     let csrf = hidden(&list.body, "csrf");
+    // An advisory Ward does not know is refused by name, beside its field, the form kept.
+    let refused = national
+        .post(
+            "/alerts",
+            &[
+                ("csrf", &csrf),
+                ("severity", "critical"),
+                ("title", "Patch now"),
+                ("advisories", "CVE-2099-0001"),
+                ("actions", "Patch"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("The alert was not issued"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("id=\"a-advisories-error\""),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused
+            .body
+            .contains("CVE-2099-0001 is not an advisory Ward knows"),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("value=\"Patch now\""), "the title is kept");
+    assert!(
+        refused.body.contains("<option value=\"critical\" selected>"),
+        "the severity stays chosen"
+    );
     let issued = national
         .post(
             "/alerts",
