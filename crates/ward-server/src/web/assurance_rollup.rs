@@ -6,8 +6,10 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
+use ward_app::AppError;
 use ward_app::assurance::rollup::{AreaFigures, RollupQuery};
 use ward_core::assurance::improvement::StandardStatus;
+use ward_core::questionnaire;
 
 use super::charts::{Segment, progress_bar};
 use super::views::{Chrome, Section};
@@ -65,6 +67,15 @@ struct RollupPage {
     csv: String,
 }
 
+/// The roll-up before its framework is loaded.
+#[derive(Template)]
+#[template(path = "assurance_rollup_empty.html")]
+struct RollupEmptyPage {
+    chrome: Option<Chrome>,
+    title: String,
+    framework: String,
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct RollupPageQuery {
     #[serde(default)]
@@ -119,7 +130,22 @@ pub(super) async fn page(
         framework: some(&q.framework),
         version: some(&q.version),
     };
-    let r = s.app.assurance_rollup(&page.actor, &query).await.map_err(&fail)?;
+    let r = match s.app.assurance_rollup(&page.actor, &query).await {
+        Ok(r) => r,
+        // The default framework is not loaded (a new deployment, the plain demo): say how to
+        // start rather than show an error.
+        Err(AppError::Invalid(problems))
+            if query.framework.is_none() && problems.iter().any(|p| p.path == "framework") =>
+        {
+            let view = RollupEmptyPage {
+                chrome: chrome_at(&page, Section::Assurance),
+                title: "Assurance roll-up".into(),
+                framework: format!("{} {}", questionnaire::FRAMEWORK, questionnaire::VERSION),
+            };
+            return Ok(render(StatusCode::OK, &view));
+        }
+        Err(e) => return Err(fail(e)),
+    };
     let framework_q = format!(
         "&framework={}&version={}",
         super::views::encode(&r.framework),

@@ -300,3 +300,20 @@ async fn an_organisation_answers_an_assessment_in_the_browser_from_draft_to_publ
         .await;
     assert_eq!(tamper.status, StatusCode::NOT_FOUND);
 }
+
+/// Before the Cyber Assessment Framework is loaded the roll-up page says how to start instead of
+/// an error; a framework that is asked for by name and not loaded is still refused.
+#[tokio::test]
+async fn the_rollup_page_before_any_framework_is_loaded_says_how_to_start() {
+    let t = spawn_app().await;
+    let mut national = Visitor::new(&t);
+    national.sign_in_as(Role::NationalAnalyst).await;
+    let page = national.get("/assurance/rollup").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Nothing to roll up yet"), "{}", page.body);
+    assert!(page.body.contains("ward frameworks import FILE"), "{}", page.body);
+    let named = national
+        .get("/assurance/rollup?framework=ncsc-caf&version=9.9")
+        .await;
+    assert_eq!(named.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", named.body);
+}
