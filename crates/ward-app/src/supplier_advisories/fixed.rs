@@ -11,7 +11,7 @@ use ward_core::vuln::{ProductRef, VexStatement, VexStatus};
 
 use super::affected::fixed_cpe;
 use crate::error::FieldProblem;
-use crate::exposure::statements::{VexInput, check};
+use crate::exposure::statements::VexInput;
 
 /// The statement as Ward records it for `supplier`, or why it cannot be.
 pub(super) fn input(supplier: OrgId, s: &VexStatement) -> Result<VexInput, String> {
@@ -24,14 +24,7 @@ pub(super) fn input(supplier: OrgId, s: &VexStatement) -> Result<VexInput, Strin
         justification: None,
         detail: s.detail.as_deref().map(|d| d.chars().take(2000).collect()),
     };
-    check(&input).map_err(|problems| {
-        problems
-            .into_iter()
-            .map(|p| format!("{}: {}", p.path, p.message))
-            .collect::<Vec<_>>()
-            .join("; ")
-    })?;
-    Ok(input)
+    super::stated::checked(input)
 }
 
 /// The statements of `statements` that say a product is fixed, once each; a statement that
@@ -41,26 +34,7 @@ pub(super) fn from_statements(
     statements: &[VexStatement],
     problems: &mut Vec<FieldProblem>,
 ) -> Vec<VexStatement> {
-    let mut out: Vec<VexStatement> = Vec::new();
-    for s in statements.iter().filter(|s| s.status == VexStatus::Fixed) {
-        if let Err(reason) = input(OrgId::from_uuid(uuid::Uuid::nil()), s) {
-            let named = s
-                .product
-                .name
-                .as_deref()
-                .or(s.product.id.as_deref())
-                .unwrap_or("a product");
-            problems.push(FieldProblem {
-                path: root.to_owned(),
-                message: format!("{named}: {reason}"),
-            });
-            continue;
-        }
-        if !out.contains(s) {
-            out.push(s.clone());
-        }
-    }
-    out
+    super::stated::of_status(root, statements, VexStatus::Fixed, input, problems)
 }
 
 /// The form's fixed version as statements: the product's CPE at that version, fixed for each

@@ -24,6 +24,7 @@ pub mod affected;
 mod fixed;
 mod mail;
 mod not_affected;
+mod stated;
 
 pub(crate) use mail::AdvisoryEmail;
 pub mod progress;

@@ -12,7 +12,7 @@ use ward_store::{AuditMeta, Scope};
 use super::affected::not_affected_cpe;
 use crate::App;
 use crate::error::{AppError, AppResult, FieldProblem};
-use crate::exposure::statements::{VexInput, check};
+use crate::exposure::statements::VexInput;
 use ward_core::supplier::advisory::SupplierAdvisory;
 
 /// The statement as Ward records it for `supplier`, or why it cannot be.
@@ -33,14 +33,7 @@ pub(super) fn input(supplier: OrgId, s: &VexStatement) -> Result<VexInput, Strin
         justification: s.justification.clone(),
         detail: s.detail.as_deref().map(|d| d.chars().take(2000).collect()),
     };
-    check(&input).map_err(|problems| {
-        problems
-            .into_iter()
-            .map(|p| format!("{}: {}", p.path, p.message))
-            .collect::<Vec<_>>()
-            .join("; ")
-    })?;
-    Ok(input)
+    super::stated::checked(input)
 }
 
 /// The statements of `statements` that say a product is not affected, once each; a statement
@@ -50,26 +43,7 @@ pub(super) fn from_statements(
     statements: &[VexStatement],
     problems: &mut Vec<FieldProblem>,
 ) -> Vec<VexStatement> {
-    let mut out: Vec<VexStatement> = Vec::new();
-    for s in statements.iter().filter(|s| s.status == VexStatus::NotAffected) {
-        if let Err(reason) = input(OrgId::from_uuid(uuid::Uuid::nil()), s) {
-            let named = s
-                .product
-                .name
-                .as_deref()
-                .or(s.product.id.as_deref())
-                .unwrap_or("a product");
-            problems.push(FieldProblem {
-                path: root.to_owned(),
-                message: format!("{named}: {reason}"),
-            });
-            continue;
-        }
-        if !out.contains(s) {
-            out.push(s.clone());
-        }
-    }
-    out
+    super::stated::of_status(root, statements, VexStatus::NotAffected, input, problems)
 }
 
 impl App {
