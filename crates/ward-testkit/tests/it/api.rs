@@ -415,3 +415,22 @@ async fn api_changes_are_audited_with_actor_and_role() {
         .unwrap();
     assert!(report.first_break.is_none());
 }
+
+/// A JSON API call with the session `s`: the status and the body (as JSON, or as a JSON string
+/// when it is not JSON).
+pub(crate) async fn call(
+    app: &ward_testkit::TestApp,
+    s: &(String, String),
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut req = with_session(client().request(method, app.url(path)), s);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    let text = res.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+}

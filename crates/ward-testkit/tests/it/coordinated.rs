@@ -5,34 +5,17 @@
 //! organisation, an auditor and a token-less stranger are refused. Each test runs on SQLite, and
 //! on PostgreSQL when `WARD_TEST_POSTGRES_URL` is set.
 
-use crate::api::{as_role, with_session};
+use crate::api::{as_role, call};
 use crate::web::Visitor;
 use reqwest::Method;
 use serde_json::{Value, json};
 use ward_core::clock::ManualClock;
 use ward_core::role::Role;
 use ward_server::ServerSettings;
-use ward_testkit::app::{TestApp, client, on_each_backend, test_settings};
+use ward_testkit::app::{TestApp, on_each_backend, test_settings};
 
 fn clock() -> ManualClock {
     ManualClock::new("2026-06-04T14:00:00Z".parse().expect("fixed instant"))
-}
-
-async fn call(
-    app: &TestApp,
-    s: &(String, String),
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = with_session(client().request(method, app.url(path)), s);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let res = req.send().await.unwrap();
-    let status = res.status().as_u16();
-    let text = res.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
 }
 
 async fn local(app: &TestApp, s: &(String, String), org: ward_core::OrgId, title: &str) -> Value {

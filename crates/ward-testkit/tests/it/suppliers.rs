@@ -3,7 +3,7 @@
 //! token), the national team keeping the register, certificates for any organisation, the
 //! current-certificate question, and reminders before expiry sent once each.
 
-use crate::api::{as_role, with_session};
+use crate::api::{as_role, call, with_session};
 use crate::notify::{run_due, smtp_receiver, with_mail};
 use jiff::Timestamp;
 use reqwest::Method;
@@ -21,23 +21,6 @@ use ward_testkit::app::{TestApp, client, on_each_backend, test_settings};
 
 fn start() -> Timestamp {
     "2026-06-04T14:00:00Z".parse().expect("fixed instant")
-}
-
-async fn call(
-    app: &TestApp,
-    s: &(String, String),
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = with_session(client().request(method, app.url(path)), s);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let res = req.send().await.unwrap();
-    let status = res.status().as_u16();
-    let text = res.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
 }
 
 /// Both trusts' first service depends on the supplier's product; a second supplier (SUP002)
