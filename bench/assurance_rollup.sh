@@ -82,6 +82,14 @@ for _ in $(seq 1 600); do
   curl -s -o /dev/null "http://127.0.0.1:$PORT/api/v1/openapi.json" && break
   sleep 0.1
 done
+# The server builds its exposure index at start; wait for it to go quiet (its CPU time still for
+# two seconds) so the requests measure the roll-up, not the index build beside it.
+cpu() { awk '{ print $14 + $15 }' "/proc/$PID/stat"; }
+LAST=-1
+for _ in $(seq 1 300); do
+  NOW=$(cpu); [ "$NOW" = "$LAST" ] && break
+  LAST=$NOW; sleep 2
+done
 echo "== GET /api/v1/assurance/rollup, $ROUNDS requests one at a time, load before $(load)"
 : >"$DIR/rollup-api.ms"
 for _ in $(seq 1 "$ROUNDS"); do

@@ -175,6 +175,20 @@ impl App {
         let mut v = view(&f, a);
         let plan = self.store().improvement_plan(scope, id).await?;
         v.plan = super::improvement::PlanView::of(plan, self.today());
+        if let Some(a) = &v.plan.approval {
+            let labels = self
+                .store()
+                .org_labels(&ward_store::Scope::All, &[a.approver_org])
+                .await?;
+            let people: Vec<_> = a.approved_by.into_iter().collect();
+            let names = self.store().people_names(&people).await?;
+            let (org_code, org_name) = labels.get(&a.approver_org).cloned().unwrap_or_default();
+            v.plan.approver = Some(super::improvement::ApproverNames {
+                org_code,
+                org_name,
+                person: a.approved_by.and_then(|p| names.get(&p).cloned()),
+            });
+        }
         v.standard = self.standing(&v).await?;
         v.siro = self.store().siro_of(scope, v.assessment.head.org).await?;
         v.signed_off = self.store().signoff_of(scope, id).await?;

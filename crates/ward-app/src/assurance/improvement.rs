@@ -27,6 +27,17 @@ pub struct PlanActionView {
 pub struct PlanView {
     pub actions: Vec<PlanActionView>,
     pub approval: Option<PlanApproval>,
+    /// Who approved the plan, by name: the organisation the approver acted for and, when a person
+    /// approved, their name.
+    pub approver: Option<ApproverNames>,
+}
+
+/// The names behind a plan approval.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ApproverNames {
+    pub org_code: String,
+    pub org_name: String,
+    pub person: Option<String>,
 }
 
 impl PlanView {
@@ -42,6 +53,7 @@ impl PlanView {
                 })
                 .collect(),
             approval: plan.approval,
+            approver: None,
         }
     }
 }

@@ -86,7 +86,7 @@ pub(crate) async fn run(settings: &Settings, json_out: bool, c: AssessmentsComma
             year,
         } => {
             let year = year.unwrap_or_else(|| i32::from(app.now().to_zoned(jiff::tz::TimeZone::UTC).year()));
-            let s = super::demo_assurance::seed(&app, &framework, seed, year).await?;
+            let s = super::demo_assurance::seed(&app, &framework, seed, year, None).await?;
             if json_out {
                 println!(
                     "{}",

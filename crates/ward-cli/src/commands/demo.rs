@@ -64,7 +64,12 @@ pub(crate) async fn run(mut settings: Settings, explicit_db: bool, a: DemoArgs) 
     let plan = Arc::new(DemoPlan::new(a.seed, a.scale, today));
     let (orgs, assets) = load(&app, Arc::clone(&plan)).await?;
     let threats = load_threats(&app).await?;
-    let (logins, member, facilitator) = create_personas(&app, &plan).await?;
+    let Personas {
+        logins,
+        member,
+        facilitator,
+        regional_lead,
+    } = create_personas(&app, &plan).await?;
     let risks = seed_risks(&app, member).await?;
     let trained = seed_people(&app, member, today).await?;
     let incidents = super::demo_incidents::seed_incidents(&app, &plan, member).await?;
@@ -72,7 +77,7 @@ pub(crate) async fn run(mut settings: Settings, explicit_db: bool, a: DemoArgs) 
     let assurance = match &a.assurance {
         Some(file) => {
             let year = i32::from(today.year());
-            Some(super::demo_assurance::seed(&app, file, a.seed, year).await?)
+            Some(super::demo_assurance::seed(&app, file, a.seed, year, regional_lead).await?)
         }
         None => None,
     };
@@ -237,20 +242,24 @@ pub(crate) struct Login {
     pub org_name: String,
 }
 
-/// The personas' logins, the organisation member's account and organisation (who owns the demo's
-/// risks), and the organisation admin (who facilitates the demo's exercises).
-async fn create_personas(
-    app: &App,
-    plan: &DemoPlan,
-) -> anyhow::Result<(
-    Vec<Login>,
-    Option<(ward_core::UserId, ward_core::OrgId)>,
-    Option<Facilitator>,
-)> {
+/// The accounts the demo made, and those it hands other parts of the demo.
+struct Personas {
+    logins: Vec<Login>,
+    /// The organisation member's account and organisation (who owns the demo's risks).
+    member: Option<(ward_core::UserId, ward_core::OrgId)>,
+    /// The organisation admin (who facilitates the demo's exercises).
+    facilitator: Option<Facilitator>,
+    /// The regional lead's account and region (who approves its region's improvement plans).
+    regional_lead: Option<(ward_core::UserId, ward_core::OrgId)>,
+}
+
+/// One account per persona.
+async fn create_personas(app: &App, plan: &DemoPlan) -> anyhow::Result<Personas> {
     let actor = operator(app).await?;
     let mut out = Vec::new();
     let mut member = None;
     let mut facilitator = None;
+    let mut regional_lead = None;
     for p in &plan.personas {
         let expires_at = p
             .role
@@ -278,6 +287,9 @@ async fn create_personas(
         if p.role == ward_core::role::Role::OrgMember {
             member = Some((user.id, p.org));
         }
+        if p.role == ward_core::role::Role::RegionalLead {
+            regional_lead = Some((user.id, p.org));
+        }
         if p.role == ward_core::role::Role::OrgAdmin {
             facilitator = Some(Facilitator {
                 user: user.id,
@@ -292,7 +304,12 @@ async fn create_personas(
             org_name,
         });
     }
-    Ok((out, member, facilitator))
+    Ok(Personas {
+        logins: out,
+        member,
+        facilitator,
+        regional_lead,
+    })
 }
 
 /// Raise risks from the member's organisation's three most urgent exposures, owned by the member,

@@ -17,7 +17,7 @@ use ward_core::assurance::{
     AssessmentHead, AssessmentKind, AssessmentStatus, Framework, Level, ProfileCategory,
 };
 use ward_core::certificate::{Certificate, CertificateKind};
-use ward_core::{AssessmentId, CertificateId, ImprovementActionId, OrgId};
+use ward_core::{AssessmentId, CertificateId, ImprovementActionId, OrgId, UserId};
 use ward_store::Scope;
 use ward_store::assurance_rollup::SeededAssessment;
 
@@ -72,7 +72,15 @@ fn assessment_bytes(org: OrgId) -> [u8; 10] {
     out
 }
 
-pub(crate) async fn seed(app: &App, file: &Path, seed: u64, year: i32) -> anyhow::Result<SeededSector> {
+/// `approver`: a regional lead's account and region; the plans approved in that region name them
+/// as the approving person (elsewhere only the approving organisation is known).
+pub(crate) async fn seed(
+    app: &App,
+    file: &Path,
+    seed: u64,
+    year: i32,
+    approver: Option<(UserId, OrgId)>,
+) -> anyhow::Result<SeededSector> {
     let actor = operator(app).await?;
     let bytes = std::fs::read(file)
         .map_err(|e| CliError::Rejected(format!("--assurance: cannot read {}: {e}", file.display())))?;
@@ -166,7 +174,7 @@ pub(crate) async fn seed(app: &App, file: &Path, seed: u64, year: i32) -> anyhow
         loaded += app.seed_assessments(&actor, &batch).await.map_err(app_err)?;
     }
     let seeded: HashSet<OrgId> = todo.into_iter().collect();
-    let standings = seed_standings(app, &actor, &framework, seed, &seeded).await?;
+    let standings = seed_standings(app, &actor, &framework, seed, &seeded, approver).await?;
     Ok(SeededSector {
         framework: framework.id,
         version: framework.version,
@@ -204,6 +212,7 @@ async fn seed_standings(
     framework: &Framework,
     seed: u64,
     seeded: &HashSet<OrgId>,
+    approver: Option<(UserId, OrgId)>,
 ) -> anyhow::Result<SeededStandings> {
     let now = app.now();
     let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
@@ -241,11 +250,14 @@ async fn seed_standings(
                 out.plans += 1;
                 // Approved by the organisation's region (the national body for a region's own).
                 if plan.approved {
+                    let approver_org = if c.area == c.org { actor.org } else { c.area };
                     let approval = PlanApproval {
                         assessment: c.assessment,
                         org: c.org,
-                        approver_org: if c.area == c.org { actor.org } else { c.area },
-                        approved_by: None,
+                        approver_org,
+                        approved_by: approver
+                            .filter(|(_, region)| *region == approver_org)
+                            .map(|(user, _)| user),
                         approved_at: now,
                     };
                     approval

@@ -67,11 +67,16 @@ impl PlanSection {
                     overdue: a.overdue,
                 })
                 .collect(),
-            approval: v
-                .plan
-                .approval
-                .as_ref()
-                .map(|a| format!("Approved on {}.", a.approved_at.strftime("%-d %b %Y"))),
+            approval: v.plan.approval.as_ref().map(|a| {
+                let by = v.plan.approver.as_ref().map_or_else(String::new, |n| {
+                    let org = format!("{} ({})", n.org_name, n.org_code);
+                    match &n.person {
+                        Some(p) => format!(" by {p} for {org}"),
+                        None => format!(" by {org}"),
+                    }
+                });
+                format!("Approved{by} on {}.", a.approved_at.strftime("%-d %b %Y"))
+            }),
             may_edit: below && page.may(Action::WriteAssessments),
             may_approve: status == Some(StandardStatus::NotMetWithPlan)
                 && page.may(Action::ApproveImprovementPlans),

@@ -176,7 +176,7 @@ pub(super) async fn rederive<E: Exec + ?Sized>(
     let statuses = rule.derive(&answers);
     db.execute(Sql::new("DELETE FROM assessment_derived_statuses WHERE assessment_id = $1").arg(h.id))
         .await?;
-    db.insert_rows(derived_rows(statuses.iter().map(|(o, l)| (h.id, o.as_str(), *l))))
+    db.insert_rows(derived_rows(std::iter::once((h.id, statuses.as_slice()))))
         .await?;
     Ok(())
 }
@@ -193,23 +193,42 @@ pub(super) fn check_rule(h: &AssessmentHead, rule: &dyn OutcomeRule) -> StoreRes
     Ok(())
 }
 
-/// Rows of `assessment_derived_statuses`.
+/// Rows of `assessment_derived_statuses`: one per assessment, every outcome's derived status in
+/// one JSON object from outcome code to status.
 pub(super) fn derived_rows<'a>(
-    statuses: impl Iterator<Item = (AssessmentId, &'a str, Level)> + Clone,
+    sets: impl Iterator<Item = (AssessmentId, &'a [(String, Level)])> + Clone,
 ) -> Rows {
     Rows::new("assessment_derived_statuses")
         .column(
             "assessment_id",
-            Column::uuid(statuses.clone().map(|(id, _, _)| Some(*id.as_uuid()))),
+            Column::uuid(sets.clone().map(|(id, _)| Some(*id.as_uuid()))),
         )
         .column(
-            "outcome",
-            Column::text(statuses.clone().map(|(_, o, _)| Some(o.to_owned()))),
+            "statuses",
+            Column::text(sets.map(|(_, statuses)| Some(encode_statuses(statuses)))),
         )
-        .column(
-            "derived_status",
-            Column::text(statuses.map(|(_, _, l)| Some(<&str>::from(l).to_owned()))),
-        )
+}
+
+/// An assessment's derived statuses as stored: `{"A1.a":"achieved",...}`.
+fn encode_statuses(statuses: &[(String, Level)]) -> String {
+    let map: serde_json::Map<String, serde_json::Value> = statuses
+        .iter()
+        .map(|(o, l)| (o.clone(), serde_json::Value::from(<&str>::from(*l))))
+        .collect();
+    serde_json::Value::Object(map).to_string()
+}
+
+/// The stored derived statuses, by outcome code. Text that does not parse gives none, and a
+/// status that does not parse is left out: the reader then lacks those outcomes and derives the
+/// assessment again from its answers (slower, never wrong).
+pub(super) fn decode_statuses(text: &str) -> Vec<(String, Level)> {
+    serde_json::from_str::<std::collections::HashMap<String, String>>(text)
+        .map(|map| {
+            map.into_iter()
+                .filter_map(|(o, l)| l.parse::<Level>().ok().map(|l| (o, l)))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 #[async_trait]

@@ -11,7 +11,7 @@ use ward_core::org::OrgKind;
 use ward_core::{AssessmentId, OrgId};
 
 use super::Tx;
-use super::assessments::{HEAD_COLUMNS, check_rule, derived_rows, head};
+use super::assessments::{HEAD_COLUMNS, check_rule, decode_statuses, derived_rows, head};
 use super::audit;
 use super::bulk::{Column, Rows};
 use super::improvement::{ACTION_COLUMNS, action_row};
@@ -149,20 +149,19 @@ impl<B: SqlBackend> AssuranceRollupStore for B {
             .map(|(i, o)| (o.as_str(), i))
             .collect();
         for chunk in wanted.chunks(CHUNK) {
-            // Stored derived statuses; an assessment holding one for every outcome uses them.
+            // Stored derived statuses, one row per assessment; one holding a status for every
+            // outcome uses them.
             let mut stored: HashMap<AssessmentId, Vec<Option<Level>>> = HashMap::new();
-            let mut q = Sql::new(
-                "SELECT assessment_id, outcome, derived_status FROM assessment_derived_statuses WHERE ",
-            );
+            let mut q = Sql::new("SELECT assessment_id, statuses FROM assessment_derived_statuses WHERE ");
             q.in_list(dialect, "assessment_id", ids(chunk));
             for r in db.fetch_all(q).await? {
-                let Some(&at) = position.get(r.text("outcome")?.as_str()) else {
-                    continue;
-                };
-                let levels = stored
-                    .entry(r.id("assessment_id")?)
-                    .or_insert_with(|| vec![None; outcomes.len()]);
-                levels[at] = Some(r.parsed("derived_status")?);
+                let mut levels = vec![None; outcomes.len()];
+                for (outcome, level) in decode_statuses(&r.text("statuses")?) {
+                    if let Some(&at) = position.get(outcome.as_str()) {
+                        levels[at] = Some(level);
+                    }
+                }
+                stored.insert(r.id("assessment_id")?, levels);
             }
             let mut lacking = Vec::new();
             for id in chunk {
@@ -275,19 +274,20 @@ impl<B: SqlBackend> AssuranceRollupStore for B {
             if let Some(missing) = wanted.iter().find(|id| !found.contains(*id)) {
                 return Err(StoreError::not_found("assessment", missing.to_string()));
             }
-            let mut q =
-                Sql::new("SELECT assessment_id, COUNT(*) AS n FROM assessment_derived_statuses WHERE ");
+            // A full set stored meanwhile (answers saved since) was derived from later answers
+            // and stays; a set lacking some of the outcomes is replaced.
+            let mut q = Sql::new("SELECT assessment_id, statuses FROM assessment_derived_statuses WHERE ");
             q.in_list(dialect, "assessment_id", ids(&wanted));
-            q.push(" GROUP BY assessment_id");
-            let mut held: HashMap<AssessmentId, i64> = HashMap::new();
+            let mut held: HashMap<AssessmentId, HashSet<String>> = HashMap::new();
             for r in tx.fetch_all(q).await? {
-                held.insert(r.id("assessment_id")?, r.i64("n")?);
+                let outcomes = decode_statuses(&r.text("statuses")?).into_iter().map(|(o, _)| o);
+                held.insert(r.id("assessment_id")?, outcomes.collect());
             }
             let todo: Vec<&(AssessmentId, Vec<(String, Level)>)> = chunk
                 .iter()
                 .filter(|(id, statuses)| {
                     held.get(id)
-                        .is_none_or(|n| usize::try_from(*n).ok() != Some(statuses.len()))
+                        .is_none_or(|have| statuses.iter().any(|(o, _)| !have.contains(o)))
                 })
                 .collect();
             let partial: Vec<AssessmentId> = todo
@@ -300,10 +300,8 @@ impl<B: SqlBackend> AssuranceRollupStore for B {
                 q.in_list(dialect, "assessment_id", ids(&partial));
                 tx.execute(q).await?;
             }
-            let rows = todo
-                .iter()
-                .flat_map(|(id, statuses)| statuses.iter().map(move |(o, l)| (*id, o.as_str(), *l)));
-            tx.insert_rows(derived_rows(rows)).await?;
+            tx.insert_rows(derived_rows(todo.iter().map(|(id, statuses)| (*id, statuses.as_slice()))))
+                .await?;
             stored += todo.len() as u64;
         }
         if stored > 0 {
@@ -332,9 +330,9 @@ impl<B: SqlBackend> AssuranceRollupStore for B {
         for a in batch {
             check_rule(&a.head, rule)?;
             let answers: BTreeMap<String, bool> = a.answers.iter().cloned().collect();
-            derived.extend(rule.derive(&answers).into_iter().map(|(o, l)| (a.head.id, o, l)));
+            derived.push((a.head.id, rule.derive(&answers)));
         }
-        let status_rows = derived_rows(derived.iter().map(|(id, o, l)| (*id, o.as_str(), *l)));
+        let status_rows = derived_rows(derived.iter().map(|(id, statuses)| (*id, statuses.as_slice())));
         let heads: Vec<&ward_core::assurance::AssessmentHead> = batch.iter().map(|a| &a.head).collect();
         let uuid = |id: AssessmentId| Some(*id.as_uuid());
         let text = |s: &str| Some(s.to_owned());

@@ -589,7 +589,11 @@ async fn the_plan_is_written_and_approved_through_the_pages() {
     assert_eq!(approved.status, StatusCode::SEE_OTHER);
     let page = r.get(approved.location.as_deref().unwrap()).await;
     assert!(page.body.contains("Approaching Standards"), "{}", page.body);
-    assert!(page.body.contains("Approved on"));
+    assert!(
+        page.body.contains("Approved by regional for London (Y56) on"),
+        "the approval names the person and the organisation they acted for: {}",
+        page.body
+    );
     let list = r.get("/assurance").await;
     assert!(
         list.body.contains("href=\"/assurance/disagreements\""),
