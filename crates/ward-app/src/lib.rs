@@ -21,6 +21,7 @@ pub mod heavy;
 pub mod impact;
 pub mod imports;
 pub mod incident_choices;
+pub mod incident_link_choices;
 pub mod incident_reminders;
 pub mod incident_tasks;
 pub mod incidents;

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use super::incident_form::{
     Choice, TypedForm, categories, details_from_form, harms, severities, statuses, timeline_from_form, tlps,
 };
+use super::incident_links::{LinkKind, LinkLine, link_choices_for, link_kinds, link_lines};
 use super::incident_picks::Picks;
 use super::views::{Chrome, Section};
 use super::{PageError, PageResult, Signed, WebForm, WebQuery, chrome_at, optional, render};
@@ -19,11 +20,11 @@ use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use ward_app::AppError;
 use ward_app::authz::Action;
+use ward_app::incident_link_choices::IncidentLinkChoices;
 use ward_app::incident_tasks::{TaskChange, TaskOwner};
 use ward_app::incidents::{IncidentPage, IncidentQuery, IncidentView, NewIncident};
-use ward_core::incident::{IncidentDetails, IncidentLinks, IncidentStatus};
+use ward_core::incident::{IncidentDetails, IncidentStatus};
 use ward_core::local_time::{parse_typed, show as when};
-use ward_core::risk::register::ExposureRef;
 use ward_core::{IncidentId, IncidentTaskId, OrgId};
 
 pub(super) struct ClockLine {
@@ -161,37 +162,13 @@ struct IncidentDetailPage {
     link_form: TypedForm,
     /// What the incident is linked to, as shown: (what, address, the form's value to remove it).
     links: Vec<LinkLine>,
+    /// What the link form offers, per kind.
+    link_kinds: Vec<LinkKind>,
     choices: Choices,
     /// The services, assets and suppliers offered on the edit form.
     picks: Picks,
     /// What the incident touched, as (what, words).
     affected: Vec<(&'static str, String)>,
-}
-
-struct LinkLine {
-    label: String,
-    href: String,
-    key: String,
-}
-
-/// The lines of the links section, and the value the remove button sends for each.
-fn link_lines(l: &IncidentLinks) -> Vec<LinkLine> {
-    let alerts = l.alerts.iter().map(|a| LinkLine {
-        label: format!("Alert {a}"),
-        href: format!("/alerts/{a}"),
-        key: format!("alert:{a}"),
-    });
-    let risks = l.risks.iter().map(|r| LinkLine {
-        label: format!("Risk {r}"),
-        href: format!("/risks/{r}"),
-        key: format!("risk:{r}"),
-    });
-    let exposures = l.exposures.iter().map(|x| LinkLine {
-        label: format!("Exposure to {} on asset {}", x.advisory, x.asset),
-        href: format!("/assets/{}", x.asset),
-        key: format!("exposure:{}", x.key()),
-    });
-    alerts.chain(exposures).chain(risks).collect()
 }
 
 struct TaskLine {
@@ -215,7 +192,14 @@ fn task_edit_form(t: &ward_app::incident_tasks::TaskView) -> TypedForm {
 }
 
 impl IncidentDetailPage {
-    fn build(s: &Signed, p: &IncidentPage, forms: Forms, owners: Vec<TaskOwner>, picks: Picks) -> Self {
+    fn build(
+        s: &Signed,
+        p: &IncidentPage,
+        forms: Forms,
+        owners: Vec<TaskOwner>,
+        picks: Picks,
+        link_choices: &IncidentLinkChoices,
+    ) -> Self {
         let Forms {
             details: form,
             entry,
@@ -263,7 +247,8 @@ impl IncidentDetailPage {
             moved,
             task_form,
             link_form,
-            links: link_lines(&p.links),
+            links: link_lines(&p.links, link_choices),
+            link_kinds: link_kinds(link_choices),
             tasks: p
                 .tasks
                 .iter()
@@ -329,7 +314,7 @@ async fn picks_for(st: &AppState, s: &Signed, org: OrgId, stored: Option<&Incide
     }
 }
 
-fn incident_id(s: &Signed, id: &str) -> Result<IncidentId, PageError> {
+pub(super) fn incident_id(s: &Signed, id: &str) -> Result<IncidentId, PageError> {
     id.parse()
         .map_err(|_| AppError::NotFound("incident".into()))
         .map_err(s.fail())
@@ -351,13 +336,14 @@ pub(super) async fn incident(
     let p = st.app.incident(&page.actor, id).await.map_err(page.fail())?;
     let owners = owners_for(&st, &page, id).await?;
     let picks = picks_for(&st, &page, p.view.incident.org, Some(&p.view.incident.details)).await;
-    let mut view = IncidentDetailPage::build(&page, &p, Forms::default(), owners, picks);
+    let link_choices = link_choices_for(&st, &page, p.view.incident.org).await;
+    let mut view = IncidentDetailPage::build(&page, &p, Forms::default(), owners, picks, &link_choices);
     view.saved = q.saved.is_some();
     Ok(render(StatusCode::OK, &view))
 }
 
 /// Put the app's problems on a refused form, or fail the page for any other error.
-fn refused(s: &Signed, form: &mut TypedForm, e: AppError) -> Result<(), PageError> {
+pub(super) fn refused(s: &Signed, form: &mut TypedForm, e: AppError) -> Result<(), PageError> {
     match e {
         AppError::Invalid(problems) => {
             problems.iter().for_each(|p| form.add_problem(p));
@@ -367,7 +353,7 @@ fn refused(s: &Signed, form: &mut TypedForm, e: AppError) -> Result<(), PageErro
     }
 }
 
-fn take_csrf(f: &mut HashMap<String, String>) -> String {
+pub(super) fn take_csrf(f: &mut HashMap<String, String>) -> String {
     f.remove("csrf").unwrap_or_default()
 }
 
@@ -384,7 +370,7 @@ struct Forms {
 }
 
 /// Which form of the incident page was refused.
-enum Refused {
+pub(super) enum Refused {
     Details(TypedForm),
     Entry(TypedForm),
     Status(TypedForm),
@@ -402,7 +388,7 @@ async fn owners_for(st: &AppState, s: &Signed, id: IncidentId) -> Result<Vec<Tas
 }
 
 /// The incident page again with a refused form as it was typed (422).
-async fn page_again(st: &AppState, s: &Signed, id: IncidentId, which: Refused) -> PageResult {
+pub(super) async fn page_again(st: &AppState, s: &Signed, id: IncidentId, which: Refused) -> PageResult {
     let p = st.app.incident(&s.actor, id).await.map_err(s.fail())?;
     let mut forms = Forms::default();
     match which {
@@ -415,11 +401,12 @@ async fn page_again(st: &AppState, s: &Signed, id: IncidentId, which: Refused) -
     }
     let owners = owners_for(st, s, id).await?;
     let picks = picks_for(st, s, p.view.incident.org, Some(&p.view.incident.details)).await;
-    let view = IncidentDetailPage::build(s, &p, forms, owners, picks);
+    let link_choices = link_choices_for(st, s, p.view.incident.org).await;
+    let view = IncidentDetailPage::build(s, &p, forms, owners, picks, &link_choices);
     Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &view))
 }
 
-fn saved(id: IncidentId, anchor: &str) -> PageResult {
+pub(super) fn saved(id: IncidentId, anchor: &str) -> PageResult {
     Ok(Redirect::to(&format!("/incidents/{id}?saved=1{anchor}")).into_response())
 }
 
@@ -641,87 +628,6 @@ pub(super) async fn change_task(
         Err(e) => {
             refused(&s, &mut form, e)?;
             page_again(&st, &s, id, Refused::TaskEdit(task, form)).await
-        }
-    }
-}
-
-/// Apply the link form to the stored links: `remove` names one (`kind:target`); otherwise `kind`
-/// (alert, risk or exposure) with `target` (the alert's or risk's id) or `advisory` and `asset`.
-fn changed_links(form: &mut TypedForm, mut links: IncidentLinks) -> Option<IncidentLinks> {
-    let remove = form.value("remove").to_owned();
-    if !remove.is_empty() {
-        links.alerts.retain(|a| format!("alert:{a}") != remove);
-        links.risks.retain(|r| format!("risk:{r}") != remove);
-        links
-            .exposures
-            .retain(|x| format!("exposure:{}", x.key()) != remove);
-        return Some(links);
-    }
-    let target = form.value("target").trim().to_owned();
-    let bad = |form: &mut TypedForm, field: &str, m: &str| {
-        form.add_problem(&ward_app::FieldProblem {
-            path: field.into(),
-            message: m.into(),
-        });
-    };
-    match form.value("kind") {
-        "alert" => match target.parse() {
-            Ok(a) => links.alerts.push(a),
-            Err(_) => {
-                bad(form, "target", "give the alert's identifier");
-                return None;
-            }
-        },
-        "risk" => match target.parse() {
-            Ok(r) => links.risks.push(r),
-            Err(_) => {
-                bad(form, "target", "give the risk's identifier");
-                return None;
-            }
-        },
-        "exposure" => {
-            let advisory = form.value("advisory").trim().to_owned();
-            match form.value("asset").trim().parse() {
-                Ok(asset) if !advisory.is_empty() => links.exposures.push(ExposureRef { advisory, asset }),
-                _ => {
-                    bad(form, "advisory", "give the advisory and the asset's identifier");
-                    return None;
-                }
-            }
-        }
-        _ => {
-            bad(form, "kind", "choose an alert, a risk or an exposure");
-            return None;
-        }
-    }
-    Some(links)
-}
-
-/// `POST /incidents/{id}/links`: link an alert, a risk or an exposure, or remove a link. One
-/// outside the incident's organisation is refused on the form as not found.
-pub(super) async fn change_links(
-    State(st): State<AppState>,
-    s: Signed,
-    Path(id): Path<String>,
-    WebForm(mut f): WebForm<HashMap<String, String>>,
-) -> PageResult {
-    s.check_csrf(&st, &take_csrf(&mut f))?;
-    let id = incident_id(&s, &id)?;
-    let before = st.app.incident(&s.actor, id).await.map_err(s.fail())?;
-    let mut form = TypedForm::from_sent(f);
-    let Some(links) = changed_links(&mut form, before.links) else {
-        return page_again(&st, &s, id, Refused::Link(form)).await;
-    };
-    match st.app.set_incident_links(&s.actor, id, links).await {
-        Ok(_) => saved(id, "#links-h"),
-        Err(AppError::NotFound(what)) if what != "incident" => {
-            form.general
-                .push(format!("No such {what} in this incident's organisation."));
-            page_again(&st, &s, id, Refused::Link(form)).await
-        }
-        Err(e) => {
-            refused(&s, &mut form, e)?;
-            page_again(&st, &s, id, Refused::Link(form)).await
         }
     }
 }

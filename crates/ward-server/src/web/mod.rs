@@ -29,6 +29,7 @@ mod impact;
 mod impact_picture;
 mod import;
 mod incident_form;
+mod incident_links;
 mod incident_picks;
 mod incidents;
 mod inventory;
@@ -159,7 +160,7 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         .route("/incidents/{id}/timeline", post(incidents::add_entry))
         .route("/incidents/{id}/tasks", post(incidents::add_task))
         .route("/incidents/{id}/tasks/{task}", post(incidents::change_task))
-        .route("/incidents/{id}/links", post(incidents::change_links))
+        .route("/incidents/{id}/links", post(incident_links::change_links))
         .route("/coordinated", get(coordinated::list).post(coordinated::create))
         .route("/coordinated/{id}", get(coordinated::situation))
         .route("/coordinated/{id}/incidents", post(coordinated::link))

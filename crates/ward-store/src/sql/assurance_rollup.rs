@@ -300,8 +300,10 @@ impl<B: SqlBackend> AssuranceRollupStore for B {
                 q.in_list(dialect, "assessment_id", ids(&partial));
                 tx.execute(q).await?;
             }
-            tx.insert_rows(derived_rows(todo.iter().map(|(id, statuses)| (*id, statuses.as_slice()))))
-                .await?;
+            tx.insert_rows(derived_rows(
+                todo.iter().map(|(id, statuses)| (*id, statuses.as_slice())),
+            ))
+            .await?;
             stored += todo.len() as u64;
         }
         if stored > 0 {

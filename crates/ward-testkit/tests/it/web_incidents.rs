@@ -295,6 +295,50 @@ async fn a_member_reports_edits_and_works_an_incident_through_the_forms() {
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
     assert!(bad.body.contains("No such asset"), "{}", bad.body);
 
+    // The pickers offer the trust's own exposures; one picked is linked and shown by its name.
+    // Another trust's exposure sent in the picker's field is refused like the typed one.
+    let page = v.get(&format!("/incidents/{id}")).await;
+    let offered = options(&page.body, "link-exposure");
+    assert!(
+        !offered.is_empty(),
+        "the trust's exposures are offered: {}",
+        page.body
+    );
+    let foreign = t.world.foreign_assets[0].to_string();
+    assert!(
+        offered.iter().all(|o| !o.contains(&foreign)),
+        "never another trust's"
+    );
+    let picked = post(
+        &mut v,
+        &format!("/incidents/{id}/links"),
+        vec![
+            ("csrf", csrf.clone()),
+            ("kind", "exposure".into()),
+            ("target", offered[0].clone()),
+        ],
+    )
+    .await;
+    assert_eq!(picked.status, StatusCode::SEE_OTHER, "{}", picked.body);
+    let page = v.get(&format!("/incidents/{id}")).await;
+    assert!(
+        page.body.contains(">Exposure: "),
+        "a linked exposure is named: {}",
+        page.body
+    );
+    let smuggled = post(
+        &mut v,
+        &format!("/incidents/{id}/links"),
+        vec![
+            ("csrf", csrf.clone()),
+            ("kind", "exposure".into()),
+            ("target", format!("CVE-2021-44228@{foreign}")),
+        ],
+    )
+    .await;
+    assert_eq!(smuggled.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(smuggled.body.contains("No such asset"), "{}", smuggled.body);
+
     // Another trust's admin cannot post to the forms; the region reads without them.
     let mut foreign = Visitor::new(&t);
     foreign.sign_in_user(&t.world.foreign_admin.clone()).await;
@@ -312,6 +356,22 @@ async fn a_member_reports_edits_and_works_an_incident_through_the_forms() {
     assert_eq!(seen.status, StatusCode::OK);
     assert!(seen.body.contains("LIMS encrypted") && !seen.body.contains("Edit the incident"));
     assert!(!v.get(&format!("/incidents/{id}")).await.body.contains("Planted"));
+}
+
+/// The values of the options of the select `id`, the empty "Choose" option left out.
+fn options(body: &str, id: &str) -> Vec<String> {
+    let Some(start) = body.find(&format!("<select id=\"{id}\"")) else {
+        return Vec::new();
+    };
+    let select = &body[start..];
+    let select = &select[..select.find("</select>").unwrap_or(select.len())];
+    select
+        .split("<option value=\"")
+        .skip(1)
+        .filter_map(|o| o.split('"').next())
+        .filter(|v| !v.is_empty())
+        .map(|v| v.replace("&#64;", "@"))
+        .collect()
 }
 
 /// Post a form whose values are owned strings.
