@@ -45,6 +45,11 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// Whether `self` is more severe than `other` (the variants run from critical down).
+    pub fn is_more_severe_than(self, other: Self) -> bool {
+        self < other
+    }
+
     /// The severity Ward gives a vulnerability when no alert sets one, for its default clocks:
     /// the CVSS base score's band as NVD names them (9 and above critical, 7 high, 4 medium, else
     /// low; medium when no score is known), and at least high when attackers are known to exploit
@@ -89,6 +94,15 @@ pub struct ClockPolicy {
 }
 
 impl ClockPolicy {
+    /// The shorter of two policies' allowances, one by one.
+    pub fn tightest(self, other: Self) -> Self {
+        Self {
+            acknowledge_hours: self.acknowledge_hours.min(other.acknowledge_hours),
+            first_update_hours: self.first_update_hours.min(other.first_update_hours),
+            remediate_days: self.remediate_days.min(other.remediate_days),
+        }
+    }
+
     /// Refuses allowances of zero or beyond a year, naming the field.
     pub fn check(&self) -> Result<(), crate::ValidationError> {
         let within = |v: u32, max: u32, field: &str| {
@@ -185,6 +199,17 @@ impl Clocks {
             acknowledge_by: add(hours(policy.acknowledge_hours)),
             first_update_by: add(hours(policy.first_update_hours)),
             remediate_by,
+        }
+    }
+
+    /// These clocks brought forward to what `policy` would have started at `from`, each one only
+    /// where that is sooner: an alert made more severe shortens the time left, never lengthens it.
+    pub fn tightened(&self, policy: &ClockPolicy, from: Timestamp, kev_due: Option<Date>) -> Self {
+        let tighter = Self::start(policy, from, kev_due);
+        Self {
+            acknowledge_by: self.acknowledge_by.min(tighter.acknowledge_by),
+            first_update_by: self.first_update_by.min(tighter.first_update_by),
+            remediate_by: self.remediate_by.min(tighter.remediate_by),
         }
     }
 }
@@ -520,6 +545,39 @@ impl Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_more_severe_policy_brings_clocks_forward_and_never_back() {
+        assert!(Severity::Critical.is_more_severe_than(Severity::High));
+        assert!(!Severity::Low.is_more_severe_than(Severity::Medium));
+        assert!(!Severity::High.is_more_severe_than(Severity::High));
+        let settings = ClockSettings::default();
+        let from: Timestamp = "2026-03-01T09:00:00Z".parse().unwrap();
+        let medium = Clocks::start(&settings.medium, from, None);
+        let raised = medium.tightened(&settings.critical, from, None);
+        assert_eq!(raised, Clocks::start(&settings.critical, from, None));
+        assert!(raised.remediate_by < medium.remediate_by);
+        // Lowering never lengthens: the medium clocks stay as they were.
+        assert_eq!(raised.tightened(&settings.low, from, None), raised);
+        // One allowance shorter, another longer: each clock keeps the sooner.
+        let mixed = ClockPolicy {
+            acknowledge_hours: 1,
+            first_update_hours: 10_000,
+            remediate_days: 300,
+        };
+        let t = medium.tightened(&mixed, from, None);
+        assert_eq!(t.acknowledge_by, from + SignedDuration::from_hours(1));
+        assert_eq!(t.first_update_by, medium.first_update_by);
+        assert_eq!(t.remediate_by, medium.remediate_by);
+        assert_eq!(
+            settings.medium.tightest(mixed),
+            ClockPolicy {
+                acknowledge_hours: 1,
+                first_update_hours: settings.medium.first_update_hours,
+                remediate_days: settings.medium.remediate_days,
+            }
+        );
+    }
 
     #[test]
     fn a_vulnerability_severity_follows_cvss_bands_and_exploitation() {

@@ -45,12 +45,16 @@ pub trait SupplierAdvisoryStore: Send + Sync {
     /// fixed), in one transaction audited as `supplier_advisory.revise`. When an alert was raised
     /// from it, the alert's title, summary (when the revision gives one) and required actions
     /// become the revision's, with a `revised` timeline entry saying what changed, audited as
-    /// `alert.revise` in the same transaction. Its number must be one more than
-    /// the latest kept, else a conflict (another revision came first) and nothing is written.
+    /// `alert.revise` in the same transaction. A revision more severe than the alert raises the
+    /// alert's severity, its allowances to the tighter of its own and `clocks`' for the new
+    /// severity, and brings the clocks of its open records forward to match (never back). Its
+    /// number must be one more than the latest kept, else a conflict (another revision came
+    /// first) and nothing is written.
     async fn revise_supplier_advisory(
         &self,
         scope: &Scope,
         revision: &AdvisoryRevision,
+        clocks: &ward_core::alert::ClockSettings,
         audit: &AuditMeta,
     ) -> StoreResult<()>;
     /// The revisions of an advisory of a supplier inside the scope, oldest first (not found

@@ -139,19 +139,18 @@ pub fn describe_changes(before: &SupplierAdvisory, after: &AdvisoryRevision) -> 
     if before.title != after.title {
         out.push(format!("Title now reads \"{}\"", after.title));
     }
-    // Severities order from critical down.
-    match after.severity.cmp(&before.severity) {
-        Ordering::Equal => {}
-        Ordering::Less => out.push(format!(
+    if after.severity.is_more_severe_than(before.severity) {
+        out.push(format!(
             "Severity raised from {} to {}",
             before.severity.label(),
             after.severity.label()
-        )),
-        _ => out.push(format!(
+        ));
+    } else if before.severity.is_more_severe_than(after.severity) {
+        out.push(format!(
             "Severity lowered from {} to {}",
             before.severity.label(),
             after.severity.label()
-        )),
+        ));
     }
     for cve in &after.advisory.aliases {
         if !before.advisory.aliases.contains(cve) {
@@ -296,7 +295,7 @@ impl App {
         revision.changes = describe_changes(&record, &revision);
         let meta = actor.audit(now);
         self.store()
-            .revise_supplier_advisory(&scope, &revision, &meta)
+            .revise_supplier_advisory(&scope, &revision, &self.settings().alert_clocks, &meta)
             .await?;
         let mut current = record.clone();
         current.title.clone_from(&revision.title);

@@ -1,10 +1,12 @@
 //! What a revision of a supplier's advisory does to the alert raised from it, once for both
 //! backends: the alert's text reads as the revision does (its title, its summary when it gives
-//! one, its required actions), with a `revised` timeline entry saying what changed; and
+//! one, its required actions), with a `revised` timeline entry saying what changed; a revision
+//! more severe than the alert raises it and brings its open records' clocks forward
+//! (`Clocks::tightened`: never back); and
 //! organisations Ward no longer sees exposed after the revision get a timeline entry of their own
 //! (their records stay, with their answers).
 
-use ward_core::alert::{AlertEvent, EventKind};
+use ward_core::alert::{AlertEvent, ClockPolicy, ClockSettings, Clocks, EventKind, Severity};
 use ward_core::audit::AuditEvent;
 use ward_core::supplier::advisory::AdvisoryRevision;
 use ward_core::{AlertId, OrgId};
@@ -32,20 +34,43 @@ pub(super) async fn revise_alert_text<E: Exec + ?Sized>(
     db: &mut E,
     id: AlertId,
     v: &AdvisoryRevision,
+    clocks: &ClockSettings,
     meta: &AuditMeta,
 ) -> StoreResult<AuditEvent> {
     let row = db
-        .fetch_optional(Sql::new("SELECT issuer_id, summary FROM alerts WHERE id = $1").arg(id))
+        .fetch_optional(
+            Sql::new(
+                "SELECT issuer_id, summary, severity, acknowledge_hours, first_update_hours, \
+                 remediate_days, kev_due FROM alerts WHERE id = $1",
+            )
+            .arg(id),
+        )
         .await?
         .ok_or_else(|| StoreError::not_found("alert", id))?;
-    let issuer: OrgId = row.id("issuer_id")?;
-    let summary = v
-        .advisory
-        .details
-        .as_deref()
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-        .map_or_else(|| row.text("summary"), |d| Ok(d.to_owned()))?;
+    let (issuer, severity, policy, kev_due, summary) = {
+        let hours = |c: &str| u32::try_from(row.i64(c)?).map_err(|_| super::corrupt_column(c));
+        let policy = ClockPolicy {
+            acknowledge_hours: hours("acknowledge_hours")?,
+            first_update_hours: hours("first_update_hours")?,
+            remediate_days: hours("remediate_days")?,
+        };
+        let summary = v
+            .advisory
+            .details
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map_or_else(|| row.text("summary"), |d| Ok(d.to_owned()))?;
+        let issuer: OrgId = row.id("issuer_id")?;
+        let severity: Severity = row.parsed("severity")?;
+        (issuer, severity, policy, row.opt_date("kev_due")?, summary)
+    };
+    drop(row);
+    let raised = v.severity.is_more_severe_than(severity).then_some(severity);
+    if raised.is_some() {
+        let policy = policy.tightest(clocks.for_severity(v.severity));
+        raise(db, id, v.severity, &policy, kev_due).await?;
+    }
     let actions = serde_json::to_string(&v.actions)
         .map_err(|e| StoreError::Backend(format!("actions cannot be written as JSON: {e}")))?;
     db.execute(
@@ -56,13 +81,20 @@ pub(super) async fn revise_alert_text<E: Exec + ?Sized>(
             .arg(id),
     )
     .await?;
-    let text = format!(
+    let mut text = format!(
         "Revision {} (version {}) of {}: {}",
         v.number,
         v.version,
         v.advisory_id,
         v.changes.join("; ")
     );
+    if let Some(before) = raised {
+        text.push_str(&format!(
+            ". The alert is now {} (was {}): open records' deadlines are brought forward to its allowances where that is sooner",
+            v.severity.label(),
+            before.label()
+        ));
+    }
     append_events(
         db,
         id,
@@ -82,10 +114,71 @@ pub(super) async fn revise_alert_text<E: Exec + ?Sized>(
         .detail(
             serde_json::json!({
                 "supplier_advisory": v.advisory_id, "revision": v.number, "version": v.version,
+                "severity_raised_from": raised,
             })
             .to_string(),
         )
         .build())
+}
+
+/// Raise alert `id` to `severity` with allowances `policy`, and bring the clocks of its open
+/// records forward to what the policy would have started when each was targeted.
+async fn raise<E: Exec + ?Sized>(
+    db: &mut E,
+    id: AlertId,
+    severity: Severity,
+    policy: &ClockPolicy,
+    kev_due: Option<jiff::civil::Date>,
+) -> StoreResult<()> {
+    db.execute(
+        Sql::new(
+            "UPDATE alerts SET severity = $1, acknowledge_hours = $2, first_update_hours = $3, \
+             remediate_days = $4 WHERE id = $5",
+        )
+        .arg(<&str>::from(severity))
+        .arg(i64::from(policy.acknowledge_hours))
+        .arg(i64::from(policy.first_update_hours))
+        .arg(i64::from(policy.remediate_days))
+        .arg(id),
+    )
+    .await?;
+    let open = db
+        .fetch_all(
+            Sql::new(
+                "SELECT org_id, targeted_at, acknowledge_by, first_update_by, remediate_by \
+                 FROM alert_recipients WHERE alert_id = $1 AND closed_at IS NULL",
+            )
+            .arg(id),
+        )
+        .await?;
+    let mut changed: Vec<(OrgId, Clocks)> = Vec::new();
+    for r in &open {
+        let now = Clocks {
+            acknowledge_by: r.ts("acknowledge_by")?,
+            first_update_by: r.ts("first_update_by")?,
+            remediate_by: r.ts("remediate_by")?,
+        };
+        let tighter = now.tightened(policy, r.ts("targeted_at")?, kev_due);
+        if tighter != now {
+            changed.push((r.id("org_id")?, tighter));
+        }
+    }
+    drop(open);
+    for (org, tighter) in changed {
+        db.execute(
+            Sql::new(
+                "UPDATE alert_recipients SET acknowledge_by = $1, first_update_by = $2, \
+                 remediate_by = $3 WHERE alert_id = $4 AND org_id = $5",
+            )
+            .arg(tighter.acknowledge_by)
+            .arg(tighter.first_update_by)
+            .arg(tighter.remediate_by)
+            .arg(id)
+            .arg(org),
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// The `no_longer_exposed` entries of those of `orgs` the alert reaches (inside the caller's

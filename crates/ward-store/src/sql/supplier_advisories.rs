@@ -298,6 +298,7 @@ impl<B: SqlBackend> SupplierAdvisoryStore for B {
         &self,
         scope: &Scope,
         v: &AdvisoryRevision,
+        clocks: &ward_core::alert::ClockSettings,
         meta: &AuditMeta,
     ) -> StoreResult<()> {
         if v.advisory.id != v.advisory_id {
@@ -369,7 +370,7 @@ impl<B: SqlBackend> SupplierAdvisoryStore for B {
         let mut events = vec![event];
         // The alert raised from it reads as the revision does.
         if let Some(alert) = before.alert {
-            events.push(super::alert_revisions::revise_alert_text(&mut tx, alert, v, meta).await?);
+            events.push(super::alert_revisions::revise_alert_text(&mut tx, alert, v, clocks, meta).await?);
         }
         audit::append_events(&mut tx, self.keys(), events).await?;
         tx.commit().await

@@ -10,7 +10,7 @@ use crate::{check_eq, check_err};
 use jiff::civil::date;
 use std::sync::Arc;
 use ward_core::AlertId;
-use ward_core::alert::{Alert, ClockPolicy, EventKind, Severity};
+use ward_core::alert::{Alert, ClockSettings, Clocks, EventKind, Recipient, Severity, TargetReason};
 use ward_core::org::OrgKind;
 use ward_core::supplier::advisory::{AdvisoryFormat, AdvisoryRevision, NamingConsent, SupplierAdvisory};
 use ward_core::tlp::Tlp;
@@ -187,9 +187,10 @@ pub async fn supplier_advisories_round_trip(store: Arc<dyn Store>) -> anyhow::Re
         true,
         "claimed again"
     );
+    // Issued as medium; the revision below says critical.
     let alert = Alert {
         id: new_id(AlertId::new_at),
-        severity: Severity::Critical,
+        severity: Severity::Medium,
         title: "LIMS flaw".into(),
         summary: String::new(),
         advisories: vec![id.clone()],
@@ -200,14 +201,13 @@ pub async fn supplier_advisories_round_trip(store: Arc<dyn Store>) -> anyhow::Re
         area: None,
         issued_by: "user:contract".into(),
         issued_at: at(22),
-        policy: ClockPolicy {
-            acknowledge_hours: 48,
-            first_update_hours: 72,
-            remediate_days: 14,
-        },
+        policy: ClockSettings::default().medium,
         kev_due: None,
     };
-    store.create_alert(&Scope::All, &alert, &[], &fx.meta(22)).await?;
+    let reached = Recipient::new(&alert, supplier.id, TargetReason::Added, vec![], at(22));
+    store
+        .create_alert(&Scope::All, &alert, std::slice::from_ref(&reached), &fx.meta(22))
+        .await?;
     store.set_supplier_advisory_alert(&id, alert.id).await?;
     store.undo_supplier_advisory_release(&id).await?;
     let released = store.get_supplier_advisory(&own, &id).await?;
@@ -251,7 +251,12 @@ pub async fn supplier_advisories_round_trip(store: Arc<dyn Store>) -> anyhow::Re
     second.published_at = at(40);
     check_err!(
         store
-            .revise_supplier_advisory(&Scope::Orgs(vec![other.id]), &second, &fx.meta(40))
+            .revise_supplier_advisory(
+                &Scope::Orgs(vec![other.id]),
+                &second,
+                &ClockSettings::default(),
+                &fx.meta(40)
+            )
             .await,
         StoreError::NotFound { .. },
         "revising another supplier's advisory"
@@ -259,7 +264,9 @@ pub async fn supplier_advisories_round_trip(store: Arc<dyn Store>) -> anyhow::Re
     let mut stale = second.clone();
     stale.number = 1;
     check_err!(
-        store.revise_supplier_advisory(&own, &stale, &fx.meta(40)).await,
+        store
+            .revise_supplier_advisory(&own, &stale, &ClockSettings::default(), &fx.meta(40))
+            .await,
         StoreError::Conflict(_),
         "a revision number already taken"
     );
@@ -267,7 +274,7 @@ pub async fn supplier_advisories_round_trip(store: Arc<dyn Store>) -> anyhow::Re
     skipping.number = 3;
     check_err!(
         store
-            .revise_supplier_advisory(&own, &skipping, &fx.meta(40))
+            .revise_supplier_advisory(&own, &skipping, &ClockSettings::default(), &fx.meta(40))
             .await,
         StoreError::Conflict(_),
         "a revision number that skips one"
@@ -276,7 +283,7 @@ pub async fn supplier_advisories_round_trip(store: Arc<dyn Store>) -> anyhow::Re
         .expect(&store, "refused revisions write nothing", &[])
         .await?;
     store
-        .revise_supplier_advisory(&own, &second, &fx.meta(40))
+        .revise_supplier_advisory(&own, &second, &ClockSettings::default(), &fx.meta(40))
         .await?;
     cursor
         .expect(
@@ -307,6 +314,23 @@ pub async fn supplier_advisories_round_trip(store: Arc<dyn Store>) -> anyhow::Re
         revised.alert.issued_at,
         alert.issued_at,
         "the alert's issue stays"
+    );
+    // A revision more severe raises the alert and brings its open record's clocks forward.
+    let critical = ClockSettings::default().critical;
+    check_eq!(
+        (revised.alert.severity, revised.alert.policy),
+        (Severity::Critical, critical),
+        "the alert raised to the revision's severity, with its tighter allowances"
+    );
+    let record = revised
+        .recipients
+        .iter()
+        .find(|r| r.org == supplier.id)
+        .map(|r| r.clocks);
+    check_eq!(
+        record,
+        Some(Clocks::start(&critical, at(22), None)),
+        "the open record's clocks brought forward"
     );
     let last = revised.events.last().map(|e| (e.kind, e.org, e.actor.clone()));
     check_eq!(
