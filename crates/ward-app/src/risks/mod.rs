@@ -4,6 +4,7 @@
 //! auditors read their footprint; grades roll up into ICBs, regions and the nation.
 
 pub mod heat;
+mod owners;
 mod raise;
 pub mod rollup;
 

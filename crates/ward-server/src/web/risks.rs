@@ -203,6 +203,18 @@ impl RiskPage {
                 },
             );
         }
+        // Everyone else who may own the organisation's risks, by name.
+        if s.may(Action::WriteRisks) {
+            for o in state.app.risk_owners(&s.actor, org).await.unwrap_or_default() {
+                let value = o.id.to_string();
+                if owners.iter().all(|x| x.value != value) {
+                    owners.push(Opt {
+                        value,
+                        label: o.display_name,
+                    });
+                }
+            }
+        }
         let title = view
             .as_ref()
             .map_or_else(|| "New risk".to_owned(), |v| v.risk.details.title.clone());

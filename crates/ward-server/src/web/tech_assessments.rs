@@ -177,9 +177,12 @@ struct DetailPage {
     may_mark: bool,
     priorities: Vec<(&'static str, &'static str)>,
     severities: Vec<&'static str>,
+    /// Who may own a risk the finding raises, as (account, name); empty when they cannot be
+    /// listed (the form then takes the account identifier).
+    risk_owners: Vec<(String, String)>,
 }
 
-fn detail_page(page: &Signed, v: TechAssessmentView) -> PageResult {
+fn detail_page(page: &Signed, v: TechAssessmentView, risk_owners: Vec<(String, String)>) -> PageResult {
     let a = &v.assessment;
     let assesses = page.may(Action::AssessTechnology);
     let plans = assesses || page.may(Action::RequestTechAssessments);
@@ -236,6 +239,7 @@ fn detail_page(page: &Signed, v: TechAssessmentView) -> PageResult {
         may_mark: plans && !a.status.is_finished(),
         priorities: TechPriority::iter().map(|p| (p.into(), p.label())).collect(),
         severities: Severity::iter().map(<&str>::from).collect(),
+        risk_owners,
     };
     Ok(render(StatusCode::OK, &view))
 }
@@ -250,7 +254,18 @@ pub(super) async fn detail(State(st): State<AppState>, page: Signed, Path(id): P
     let fail = page.fail();
     let id = parse_id(&id).map_err(&fail)?;
     let v = st.app.tech_assessment(&page.actor, id).await.map_err(&fail)?;
-    detail_page(&page, v)
+    let risk_owners = if page.may(Action::AssessTechnology) && v.assessment.status.takes_findings() {
+        st.app
+            .risk_owners(&page.actor, v.assessment.org)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .map(|o| (o.id.to_string(), o.display_name))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    detail_page(&page, v, risk_owners)
 }
 
 /// The status form: triage (the person becomes the assessor), or another move with a reason.

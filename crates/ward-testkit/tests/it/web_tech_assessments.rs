@@ -105,6 +105,55 @@ async fn the_request_form_offers_the_organisations_suppliers_and_keeps_what_was_
     assert_eq!(read["assessment"]["supplier"], json!(t.world.supplier), "{read}");
     assert_eq!(read["assessment"]["product"], json!(t.world.product), "{read}");
 
+    // The national team, assessing it, names the risk owner from the trust's people: the trust's
+    // writers by name, never another trust's admin.
+    let mut n = Visitor::new(&t);
+    n.sign_in_as(Role::NationalAnalyst).await;
+    let ncsrf = n.csrf().await;
+    for (to, priority) in [("triaged", "high"), ("in-assessment", "")] {
+        let moved = n
+            .post(
+                &format!("{at}/status"),
+                &[
+                    ("csrf", ncsrf.as_str()),
+                    ("to", to),
+                    ("priority", priority),
+                    ("reason", ""),
+                ],
+            )
+            .await;
+        assert_eq!(moved.status, StatusCode::SEE_OTHER, "{to}: {}", moved.body);
+    }
+    let page = n.get(&at).await;
+    let member_id = t.world.users[&Role::OrgMember].id.to_string();
+    assert!(
+        page.body
+            .contains(&format!("<option value=\"{member_id}\">member</option>")),
+        "the trust's member is offered as the risk owner: {}",
+        page.body
+    );
+    assert!(
+        !page.body.contains(&t.world.foreign_admin.id.to_string()),
+        "another trust's admin is not"
+    );
+    let recorded = n
+        .post(
+            &format!("{at}/findings"),
+            &[
+                ("csrf", ncsrf.as_str()),
+                ("title", "Pump reachable from guest Wi-Fi"),
+                ("severity", "high"),
+                ("description", ""),
+                ("record", "risk"),
+                ("advisory", ""),
+                ("risk_owner", member_id.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(recorded.status, StatusCode::SEE_OTHER, "{}", recorded.body);
+    let page = n.get(&at).await;
+    assert!(page.body.contains("the risk in the register"), "{}", page.body);
+
     // The API takes the same rule: another trust as the supplier is refused by field.
     let (status, refused) = send(
         &t,
