@@ -17,8 +17,8 @@
 //!    does not keep if degraded (a share per service, [`ScenarioSpec::workarounds`]); with a
 //!    staged recovery part of that capacity is back before the end;
 //! 4. sends the patients an affected service cannot see, as far as they travel, to the same kind
-//!    of service nearby that is not affected, up to its spare capacity (`mutual_aid`): those
-//!    are redirected, not postponed.
+//!    of service nearby, day by day: each day up to that day's spare capacity of the helpers
+//!    that are not out themselves that day (`mutual_aid`): those are redirected, not postponed.
 //!
 //! It counts what is postponed (only services the caller may see), when each affected service is
 //! back (the recovery curve), and over the trials reports medians and 90th percentiles.

@@ -1,15 +1,18 @@
 //! Mutual aid: patients an affected service cannot see go to the same kind of service (the same
-//! name, at the same kind of organisation) at other organisations nearby that are not affected
-//! themselves in the trial: those in the same ICB first, then those in the same region, each in
+//! name, at the same kind of organisation) at other organisations nearby that are not out
+//! themselves that day: those in the same ICB first, then those in the same region, each in
 //! the graph's order, each taking up to its spare capacity (the scenario's spare share of its
 //! daily throughput). Only the share of patients willing and able to travel goes.
 //!
-//! A helper's spare capacity is a daily rate shared by every affected service that turns to it in
-//! a trial, whether or not their outages overlap in time (a cautious simplification). Affected
-//! services turn to helpers in the graph's order.
+//! A helper's spare capacity is a budget per day: each day, the affected services that are out
+//! that day share that day's spare capacity of their neighbours, in the graph's order, and a
+//! helper that is itself out that day (for any part of it) has none to give. The trial works day
+//! by day ([`Neighbours::begin_day`] starts a day's budget).
 //!
-//! The groups of neighbours are worked out once per run; each trial only marks what it uses
-//! (by a generation number, so nothing is cleared or allocated per trial).
+//! Everything that depends only on the graph is worked out once per run and only read by the
+//! trials: the groups of neighbours, each service's organisation and its spare capacity a day.
+//! Each day only marks what it uses (by a generation number, so nothing is cleared or allocated
+//! per trial or per day).
 
 use std::collections::BTreeMap;
 
@@ -35,10 +38,12 @@ pub(crate) struct Neighbours {
     members: Vec<u32>,
     /// Per service: the service's organisation (to skip an organisation helping itself).
     org: Vec<u32>,
-    /// Per service: spare capacity left this trial, valid when `stamp` is this trial's.
+    /// Per service: its spare capacity a day (the spare share of its daily throughput).
+    spare: Vec<f64>,
+    /// Per service: spare capacity left today, valid when `stamp` is today's.
     left: Vec<f64>,
     stamp: Vec<u32>,
-    /// Per group: members before this one have nothing left to give this trial.
+    /// Per group: members before this one have nothing left to give today.
     cursor: Vec<u32>,
     cursor_stamp: Vec<u32>,
     generation: u32,
@@ -105,6 +110,11 @@ impl Neighbours {
             groups,
             members,
             org: graph.services.iter().map(org_of).collect(),
+            spare: graph
+                .services
+                .iter()
+                .map(|s| f64::from(s.throughput) * aid.spare.get())
+                .collect(),
             left: vec![0.0; n],
             stamp: vec![0; n],
             generation: 0,
@@ -116,8 +126,8 @@ impl Neighbours {
         self.aid.is_none()
     }
 
-    /// A new trial: every helper has its whole spare capacity again.
-    pub(crate) fn begin_trial(&mut self) {
+    /// A new day (or run of days alike): every helper has its whole spare capacity again.
+    pub(crate) fn begin_day(&mut self) {
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
             self.stamp.iter_mut().for_each(|s| *s = 0);
@@ -126,15 +136,9 @@ impl Neighbours {
         }
     }
 
-    /// How many of the `lost` patients a day service `s` cannot see go elsewhere each day,
-    /// given `throughput` per service and which services are `affected` in this trial.
-    pub(crate) fn absorb(
-        &mut self,
-        s: usize,
-        lost: f64,
-        throughput: impl Fn(usize) -> f64,
-        affected: impl Fn(usize) -> bool,
-    ) -> f64 {
+    /// How many of the `lost` patients service `s` cannot see today go elsewhere today, given
+    /// which services are `down` today.
+    pub(crate) fn absorb(&mut self, s: usize, lost: f64, down: impl Fn(usize) -> bool) -> f64 {
         if self.aid.is_none() || lost <= 0.0 {
             return 0.0;
         }
@@ -168,10 +172,10 @@ impl Neighbours {
                 let h = h as usize;
                 if self.stamp.get(h) != Some(&generation) {
                     if let Some(l) = self.left.get_mut(h) {
-                        *l = if affected(h) {
+                        *l = if down(h) {
                             0.0
                         } else {
-                            throughput(h) * self.aid.spare.get()
+                            self.spare.get(h).copied().unwrap_or(0.0)
                         };
                     }
                     if let Some(st) = self.stamp.get_mut(h) {

@@ -33,6 +33,9 @@ struct Class {
     seen: bool,
 }
 
+/// Less than this of a day out is taken as rounding, not as a day out (mutual aid by day).
+const DAY_ROUNDING: f64 = 1e-6;
+
 /// One lost thing in one trial.
 #[derive(Debug, Clone, Copy)]
 struct Hit {
@@ -189,9 +192,14 @@ struct Trial<'a> {
     neighbours: Neighbours,
     schedule: Schedule,
     outages: Vec<Outage>,
-    /// Per service: patients a day redirected by mutual aid this trial (set for `touched`).
+    /// Per service: patients redirected by mutual aid over this trial's outage (for `touched`).
     absorbed: Vec<f64>,
     touched: Vec<usize>,
+    /// The days on which the services out change, or a service is out for part of the day.
+    bounds: Vec<f64>,
+    /// Touched services by the day their outage starts, and those out on the day at hand.
+    starting: Vec<(f64, usize)>,
+    out_today: Vec<usize>,
     onsets: Vec<Option<f64>>,
     hits: Vec<Hit>,
     jobs: Vec<Job>,
@@ -238,6 +246,9 @@ impl<'a> Trial<'a> {
             outages: vec![NONE; graph.services.len()],
             absorbed: vec![0.0; graph.services.len()],
             touched: Vec::new(),
+            bounds: Vec::new(),
+            starting: Vec::new(),
+            out_today: Vec::new(),
             onsets: vec![None; resolved.nodes.len()],
             hits: Vec::new(),
             jobs: Vec::new(),
@@ -312,6 +323,74 @@ impl<'a> Trial<'a> {
         }
     }
 
+    /// Mutual aid day by day: each day the services out that day (in the graph's order) share
+    /// the spare capacity of their neighbours not out that day, each asking for what it loses
+    /// that day (its share of the day out). Days are taken in runs between the days on which
+    /// anything starts or ends, or is out for only part of the day: within a run every day is
+    /// alike (each service out is out all day), so one day is worked out and counted for all.
+    fn redirect_by_day(&mut self) {
+        let outages = &self.outages;
+        // The days an outage touches, from the first to the one after the last; a millionth of a
+        // day either side is rounding in the drawn durations (`exp(ln 10)` is not quite 10), not
+        // a day out.
+        let span = |o: &Outage| ((o.from + DAY_ROUNDING).floor(), (o.until - DAY_ROUNDING).ceil());
+        self.bounds.clear();
+        self.starting.clear();
+        for &s in &self.touched {
+            let Some(o) = outages.get(s) else { continue };
+            let (first, end) = span(o);
+            if first >= end {
+                continue;
+            }
+            self.bounds
+                .extend([first, (first + 1.0).min(end), (end - 1.0).max(first), end]);
+            self.starting.push((first, s));
+        }
+        self.bounds.sort_by(f64::total_cmp);
+        self.bounds.dedup();
+        self.starting
+            .sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        self.out_today.clear();
+        let mut next_start = 0;
+        for k in 1..self.bounds.len() {
+            let (Some(&day), Some(&until)) = (self.bounds.get(k - 1), self.bounds.get(k)) else {
+                continue;
+            };
+            let out_on = |h: usize| {
+                outages.get(h).is_some_and(|o| {
+                    let (first, end) = span(o);
+                    first <= day && day < end
+                })
+            };
+            self.out_today.retain(|&s| out_on(s));
+            let before = self.out_today.len();
+            while let Some(&(first, s)) = self.starting.get(next_start)
+                && first <= day
+            {
+                self.out_today.push(s);
+                next_start += 1;
+            }
+            if self.out_today.len() > before {
+                self.out_today.sort_unstable();
+            }
+            if self.out_today.is_empty() {
+                continue;
+            }
+            self.neighbours.begin_day();
+            for &s in &self.out_today {
+                let (Some(o), Some(node)) = (outages.get(s), self.graph.services.get(s)) else {
+                    continue;
+                };
+                let part = (o.until.min(day + 1.0) - o.from.max(day)).clamp(0.0, 1.0);
+                let lost = f64::from(node.throughput) * o.share * self.staged * part;
+                let moved = self.neighbours.absorb(s, lost, out_on);
+                if let Some(a) = self.absorbed.get_mut(s) {
+                    *a += moved * (until - day);
+                }
+            }
+        }
+    }
+
     fn run(&mut self, rng: &mut SplitMix64, tally: &mut Tally) {
         self.draw(rng);
         let mut longest = 0.0_f64;
@@ -349,27 +428,10 @@ impl<'a> Trial<'a> {
             }
         }
         self.hits = hits;
-        // Mutual aid, in the graph's order, while every outage is known.
-        let aid = !self.neighbours.off();
-        if aid {
+        // Mutual aid, day by day, while every outage is known.
+        if !self.neighbours.off() {
             self.touched.sort_unstable();
-            self.neighbours.begin_trial();
-        }
-        let (graph, outages) = (self.graph, &self.outages);
-        for &s in self.touched.iter().filter(|_| aid) {
-            let (Some(o), Some(node)) = (outages.get(s), graph.services.get(s)) else {
-                continue;
-            };
-            let lost = f64::from(node.throughput) * o.share;
-            let rate = self.neighbours.absorb(
-                s,
-                lost,
-                |h| graph.services.get(h).map_or(0.0, |x| f64::from(x.throughput)),
-                |h| outages.get(h).is_some_and(|o| *o != NONE),
-            );
-            if let Some(a) = self.absorbed.get_mut(s) {
-                *a = rate;
-            }
+            self.redirect_by_day();
         }
         let (mut op, mut el, mut ap, mut all, mut moved) = (0.0, 0.0, 0.0, 0.0, 0.0);
         let mut orgs: Vec<u32> = Vec::new();
@@ -390,9 +452,9 @@ impl<'a> Trial<'a> {
             }
             let days = (outage.until - outage.from) * self.staged;
             let rate = f64::from(node.throughput) * outage.share;
-            let absorbed = absorbed.min(rate);
-            moved += absorbed * days;
-            let lost = (rate - absorbed) * days;
+            let absorbed = absorbed.min(rate * days);
+            moved += absorbed;
+            let lost = rate * days - absorbed;
             all += lost;
             if class.outpatients {
                 op += lost;
