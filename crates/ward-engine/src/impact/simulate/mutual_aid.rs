@@ -27,7 +27,8 @@ const NO_GROUP: u32 = u32::MAX;
 /// name key, and the ICB's or region's index.
 type GroupKey = (bool, Option<OrgKind>, u32, u32);
 
-/// The same kind of service nearby, and each trial's use of its spare capacity.
+/// The same kind of service nearby: worked out once per run from the graph alone, then only
+/// read by the trials (each with its own [`AidBudget`]).
 pub(crate) struct Neighbours {
     aid: MutualAid,
     /// Per service: its group in its ICB and in its region (`NO_GROUP` when it has none).
@@ -40,6 +41,11 @@ pub(crate) struct Neighbours {
     org: Vec<u32>,
     /// Per service: its spare capacity a day (the spare share of its daily throughput).
     spare: Vec<f64>,
+}
+
+/// One trial's use of its neighbours' spare capacity, day by day: the working memory a trial
+/// keeps (and reuses) while the [`Neighbours`] are shared.
+pub(crate) struct AidBudget {
     /// Per service: spare capacity left today, valid when `stamp` is today's.
     left: Vec<f64>,
     stamp: Vec<u32>,
@@ -105,8 +111,6 @@ impl Neighbours {
             aid,
             icb: keys.iter().map(|k| group(k[0])).collect(),
             region: keys.iter().map(|k| group(k[1])).collect(),
-            cursor: vec![0; groups.len()],
-            cursor_stamp: vec![0; groups.len()],
             groups,
             members,
             org: graph.services.iter().map(org_of).collect(),
@@ -115,15 +119,25 @@ impl Neighbours {
                 .iter()
                 .map(|s| f64::from(s.throughput) * aid.spare.get())
                 .collect(),
-            left: vec![0.0; n],
-            stamp: vec![0; n],
-            generation: 0,
         }
     }
 
     /// Whether there is no mutual aid at all (nothing to work out).
     pub(crate) fn off(&self) -> bool {
         self.aid.is_none()
+    }
+}
+
+impl AidBudget {
+    pub(crate) fn new(neighbours: &Neighbours) -> Self {
+        let (n, groups) = (neighbours.org.len(), neighbours.groups.len());
+        Self {
+            left: vec![0.0; n],
+            stamp: vec![0; n],
+            cursor: vec![0; groups],
+            cursor_stamp: vec![0; groups],
+            generation: 0,
+        }
     }
 
     /// A new day (or run of days alike): every helper has its whole spare capacity again.
@@ -136,22 +150,28 @@ impl Neighbours {
         }
     }
 
-    /// How many of the `lost` patients service `s` cannot see today go elsewhere today, given
-    /// which services are `down` today.
-    pub(crate) fn absorb(&mut self, s: usize, lost: f64, down: impl Fn(usize) -> bool) -> f64 {
-        if self.aid.is_none() || lost <= 0.0 {
+    /// How many of the `lost` patients service `s` cannot see today go elsewhere today among
+    /// its `nb` neighbours, given which services are `down` today.
+    pub(crate) fn absorb(
+        &mut self,
+        nb: &Neighbours,
+        s: usize,
+        lost: f64,
+        down: impl Fn(usize) -> bool,
+    ) -> f64 {
+        if nb.aid.is_none() || lost <= 0.0 {
             return 0.0;
         }
-        let wanting = lost * self.aid.travel.get();
+        let wanting = lost * nb.aid.travel.get();
         let mut need = wanting;
-        let own = self.org.get(s).copied();
-        for group in [self.icb.get(s), self.region.get(s)] {
+        let own = nb.org.get(s).copied();
+        for group in [nb.icb.get(s), nb.region.get(s)] {
             let Some(&g) = group else { continue };
             if need <= 0.0 || g == NO_GROUP {
                 continue;
             }
             let g = g as usize;
-            let Some(&(start, end)) = self.groups.get(g) else {
+            let Some(&(start, end)) = nb.groups.get(g) else {
                 continue;
             };
             let generation = self.generation;
@@ -166,7 +186,7 @@ impl Neighbours {
             let mut at = self.cursor.get(g).copied().unwrap_or(end);
             let mut skipping = true;
             while at < end && need > 0.0 {
-                let Some(&h) = self.members.get(at as usize) else {
+                let Some(&h) = nb.members.get(at as usize) else {
                     break;
                 };
                 let h = h as usize;
@@ -175,7 +195,7 @@ impl Neighbours {
                         *l = if down(h) {
                             0.0
                         } else {
-                            self.spare.get(h).copied().unwrap_or(0.0)
+                            nb.spare.get(h).copied().unwrap_or(0.0)
                         };
                     }
                     if let Some(st) = self.stamp.get_mut(h) {
@@ -190,7 +210,7 @@ impl Neighbours {
                     }
                 } else {
                     skipping = false;
-                    if self.org.get(h).copied() != own {
+                    if nb.org.get(h).copied() != own {
                         let take = left.min(need);
                         need -= take;
                         if let Some(l) = self.left.get_mut(h) {

@@ -1,7 +1,5 @@
 //! The trials: what falls, for how long, and what it costs each service (see the module above).
 
-use std::collections::BTreeMap;
-
 use ward_core::org::OrgKind;
 use ward_core::service::ThroughputUnit;
 
@@ -9,7 +7,7 @@ use super::super::blast::Effect;
 use super::super::graph::ImpactGraph;
 use super::super::report::Visibility;
 use super::builtin::AGREED_MUTUAL_AID;
-use super::mutual_aid::Neighbours;
+use super::mutual_aid::{AidBudget, Neighbours};
 use super::resolve::Resolved;
 use super::teams::{Job, Schedule};
 use super::{
@@ -128,7 +126,10 @@ impl ImpactGraph {
             curve: vec![Vec::new(); CURVE_POINTS],
             ..Tally::default()
         };
-        let mut trial = Trial::new(self, &resolved, params, &classes);
+        // What depends only on the graph (and the run's parameters) is worked out once here and
+        // only read by the trials.
+        let neighbours = Neighbours::new(self, mutual_aid(params));
+        let mut trial = Trial::new(self, &resolved, params, &classes, &neighbours);
         let mut rng = SplitMix64::new(params.seed);
         let every = (params.trials / 100).max(1);
         for done in 0..params.trials {
@@ -189,7 +190,8 @@ struct Trial<'a> {
     second_pathology: bool,
     /// What is lost over an outage when capacity comes back in steps (1: all at the end).
     staged: f64,
-    neighbours: Neighbours,
+    neighbours: &'a Neighbours,
+    budget: AidBudget,
     schedule: Schedule,
     outages: Vec<Outage>,
     /// Per service: patients redirected by mutual aid over this trial's outage (for `touched`).
@@ -207,6 +209,12 @@ struct Trial<'a> {
     order: Vec<(u64, usize)>,
     priority: Vec<usize>,
     team_days: f64,
+    /// The trial's tallies' working lists, kept across trials.
+    orgs: Vec<u32>,
+    back: Vec<f64>,
+    /// (organisation, service, outpatients lost, electives lost) per NHS trust service hit.
+    per_trust: Vec<(u32, usize, f64, f64)>,
+    trusts: Vec<(u32, f64, f64)>,
 }
 
 /// The larger of each share.
@@ -217,20 +225,26 @@ fn at_least(a: MutualAid, b: MutualAid) -> MutualAid {
     }
 }
 
+/// The mutual aid a run works with: the scenario's, raised by an agreement.
+fn mutual_aid(params: &SimulationParams) -> MutualAid {
+    let spec = &params.scenario;
+    if params.mitigations.contains(&Mitigation::MutualAidAgreement) {
+        at_least(spec.mutual_aid, AGREED_MUTUAL_AID)
+    } else {
+        spec.mutual_aid
+    }
+}
+
 impl<'a> Trial<'a> {
     fn new(
         graph: &'a ImpactGraph,
         resolved: &'a Resolved,
         params: &SimulationParams,
         classes: &'a [Class],
+        neighbours: &'a Neighbours,
     ) -> Self {
         let has = |m| params.mitigations.contains(&m);
         let spec = &params.scenario;
-        let aid = if has(Mitigation::MutualAidAgreement) {
-            at_least(spec.mutual_aid, AGREED_MUTUAL_AID)
-        } else {
-            spec.mutual_aid
-        };
         Self {
             graph,
             resolved,
@@ -241,7 +255,8 @@ impl<'a> Trial<'a> {
             lag: spec.dependency_lag.get(),
             second_pathology: has(Mitigation::SecondPathologySupplier),
             staged: spec.staged_recovery.map_or(1.0, |s| s.lost_factor()),
-            neighbours: Neighbours::new(graph, aid),
+            neighbours,
+            budget: AidBudget::new(neighbours),
             schedule: Schedule::default(),
             outages: vec![NONE; graph.services.len()],
             absorbed: vec![0.0; graph.services.len()],
@@ -255,6 +270,10 @@ impl<'a> Trial<'a> {
             order: Vec::new(),
             priority: Vec::new(),
             team_days: 0.0,
+            orgs: Vec::new(),
+            back: Vec::new(),
+            per_trust: Vec::new(),
+            trusts: Vec::new(),
         }
     }
 
@@ -376,14 +395,14 @@ impl<'a> Trial<'a> {
             if self.out_today.is_empty() {
                 continue;
             }
-            self.neighbours.begin_day();
+            self.budget.begin_day();
             for &s in &self.out_today {
                 let (Some(o), Some(node)) = (outages.get(s), self.graph.services.get(s)) else {
                     continue;
                 };
                 let part = (o.until.min(day + 1.0) - o.from.max(day)).clamp(0.0, 1.0);
                 let lost = f64::from(node.throughput) * o.share * self.staged * part;
-                let moved = self.neighbours.absorb(s, lost, out_on);
+                let moved = self.budget.absorb(self.neighbours, s, lost, out_on);
                 if let Some(a) = self.absorbed.get_mut(s) {
                     *a += moved * (until - day);
                 }
@@ -434,9 +453,10 @@ impl<'a> Trial<'a> {
             self.redirect_by_day();
         }
         let (mut op, mut el, mut ap, mut all, mut moved) = (0.0, 0.0, 0.0, 0.0, 0.0);
-        let mut orgs: Vec<u32> = Vec::new();
-        let mut back: Vec<f64> = Vec::new();
-        let mut per_trust: BTreeMap<u32, (f64, f64)> = BTreeMap::new();
+        let (orgs, back, per_trust) = (&mut self.orgs, &mut self.back, &mut self.per_trust);
+        orgs.clear();
+        back.clear();
+        per_trust.clear();
         for s in self.touched.drain(..) {
             let (Some(o), Some(node), Some(class)) = (
                 self.outages.get_mut(s),
@@ -466,26 +486,37 @@ impl<'a> Trial<'a> {
                 ap += lost;
             }
             if class.trust && (class.outpatients || class.electives) {
-                let t = per_trust.entry(node.org.0).or_default();
-                if class.outpatients {
-                    t.0 += lost;
-                }
-                if class.electives {
-                    t.1 += lost;
-                }
+                per_trust.push((
+                    node.org.0,
+                    s,
+                    if class.outpatients { lost } else { 0.0 },
+                    if class.electives { lost } else { 0.0 },
+                ));
             }
             orgs.push(node.org.0);
             back.push(outage.until);
         }
         orgs.sort_unstable();
         orgs.dedup();
+        // Per trust, what its services lost, added in the graph's order.
+        per_trust.sort_unstable_by_key(|t| (t.0, t.1));
+        let trusts = &mut self.trusts;
+        trusts.clear();
+        for &(org, _, o, e) in per_trust.iter() {
+            match trusts.last_mut() {
+                Some(t) if t.0 == org => {
+                    t.1 += o;
+                    t.2 += e;
+                }
+                _ => trusts.push((org, o, e)),
+            }
+        }
         // The most affected trusts by what they lost, ties to the earlier trust.
-        let mut trusts: Vec<(u32, (f64, f64))> = per_trust.into_iter().collect();
-        trusts.sort_by(|a, b| (b.1.0 + b.1.1).total_cmp(&(a.1.0 + a.1.1)).then(a.0.cmp(&b.0)));
+        trusts.sort_by(|a, b| (b.1 + b.2).total_cmp(&(a.1 + a.2)).then(a.0.cmp(&b.0)));
         let (top_op, top_el) = trusts
             .iter()
             .take(MOST_AFFECTED_TRUSTS)
-            .fold((0.0, 0.0), |acc, (_, (o, e))| (acc.0 + o, acc.1 + e));
+            .fold((0.0, 0.0), |acc, (_, o, e)| (acc.0 + o, acc.1 + e));
         tally.trust_outpatients.push(top_op.round());
         tally.trust_electives.push(top_el.round());
         tally.outpatients.push(op.round());
@@ -499,7 +530,7 @@ impl<'a> Trial<'a> {
         if !back.is_empty() {
             back.sort_by(f64::total_cmp);
             for (k, days) in tally.curve.iter_mut().enumerate() {
-                days.push(at(&back, (k + 1) as f64 / CURVE_POINTS as f64));
+                days.push(at(back, (k + 1) as f64 / CURVE_POINTS as f64));
             }
         }
     }
