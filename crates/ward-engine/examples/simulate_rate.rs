@@ -3,7 +3,8 @@
 //! scenario for the given number of trials with a fixed seed, and prints the trials per second
 //! and a digest of the output (so two builds can be checked to give the same figures).
 //!
-//! Run: `cargo run -p ward-engine --example simulate_rate -- [trials]` (default 2000). Debug
+//! Run: `cargo run -p ward-engine --example simulate_rate -- [trials] [scale]` (default 2000
+//! trials over the `small` demo; `region` builds the region-scale demo in memory first). Debug
 //! builds are fine for comparing two versions on the same machine: compare the ratio.
 
 use std::collections::hash_map::DefaultHasher;
@@ -19,8 +20,16 @@ fn main() {
         .and_then(|a| a.parse().ok())
         .unwrap_or(2000)
         .max(1);
+    let scale = match std::env::args().nth(2).map(|a| a.parse::<ward_demo::Scale>()) {
+        None => ward_demo::Scale::Small,
+        Some(Ok(scale)) => scale,
+        Some(Err(e)) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
     let today = jiff::civil::date(2026, 12, 1);
-    let plan = ward_demo::DemoPlan::new(2017, ward_demo::Scale::Small, today);
+    let plan = ward_demo::DemoPlan::new(2017, scale, today);
     let (mut services, mut dependencies, mut assets, mut asset_services) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for i in 0..plan.orgs.len() {

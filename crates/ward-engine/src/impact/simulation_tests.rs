@@ -52,6 +52,31 @@ fn the_same_seed_gives_the_same_output_byte_for_byte() {
 }
 
 #[test]
+fn the_output_is_the_same_on_one_thread_and_on_several() {
+    // Each trial draws from its own generator (the seed and its number) and the figures are
+    // tallied in trial order, so how many threads run the trials does not show in the output.
+    let g = sector().graph().unwrap();
+    for scenario in [Scenario::Wannacry2017, Scenario::Synnovis2024] {
+        let p = params(scenario, 11, vec![Mitigation::MutualAidAgreement]);
+        let on = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| serde_json::to_string(&g.simulate(&p, 10_000).unwrap()).unwrap())
+        };
+        let one = on(1);
+        if scenario == Scenario::Wannacry2017 {
+            let v: serde_json::Value = serde_json::from_str(&one).unwrap();
+            let redirected = v["patients_redirected"]["median"].as_f64().unwrap_or(0.0);
+            assert!(redirected > 0.0, "mutual aid is part of what is compared: {one}");
+        }
+        assert_eq!(one, on(4), "{scenario:?}: 1 thread against 4");
+        assert_eq!(one, on(3), "{scenario:?}: 1 thread against 3");
+    }
+}
+
+#[test]
 fn synnovis_takes_out_the_busiest_lab_system_for_weeks_and_mitigations_help() {
     let g = sector().graph().unwrap();
     let base = g

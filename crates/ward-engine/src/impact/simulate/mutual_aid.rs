@@ -36,19 +36,33 @@ pub(crate) struct Neighbours {
     region: Vec<u32>,
     /// Per group: where its members start and end in `members`.
     groups: Vec<(u32, u32)>,
-    members: Vec<u32>,
+    members: Vec<Member>,
     /// Per service: the service's organisation (to skip an organisation helping itself).
     org: Vec<u32>,
-    /// Per service: its spare capacity a day (the spare share of its daily throughput).
-    spare: Vec<f64>,
+}
+
+/// A member of a group of neighbours, with what a search reads of it (kept in the group's list
+/// so that a search reads the list in order rather than looking each member up).
+#[derive(Debug, Clone, Copy)]
+struct Member {
+    service: u32,
+    org: u32,
+    /// Its spare capacity a day (the spare share of its daily throughput).
+    spare: f64,
+}
+
+/// A helper's spare capacity left today, valid when `stamp` is today's generation.
+#[derive(Debug, Clone, Copy, Default)]
+struct HelperToday {
+    left: f64,
+    stamp: u32,
 }
 
 /// One trial's use of its neighbours' spare capacity, day by day: the working memory a trial
 /// keeps (and reuses) while the [`Neighbours`] are shared.
 pub(crate) struct AidBudget {
-    /// Per service: spare capacity left today, valid when `stamp` is today's.
-    left: Vec<f64>,
-    stamp: Vec<u32>,
+    /// Per service: its spare capacity left today.
+    helpers: Vec<HelperToday>,
     /// Per group: members before this one have nothing left to give today.
     cursor: Vec<u32>,
     cursor_stamp: Vec<u32>,
@@ -100,10 +114,18 @@ impl Neighbours {
         let mut index: BTreeMap<GroupKey, u32> = BTreeMap::new();
         let mut groups = Vec::with_capacity(by_key.len());
         let mut members = Vec::new();
+        let member = |i: u32| {
+            let s = graph.services.get(i as usize);
+            Member {
+                service: i,
+                org: s.map_or(u32::MAX, org_of),
+                spare: s.map_or(0.0, |s| f64::from(s.throughput) * aid.spare.get()),
+            }
+        };
         for (key, list) in by_key {
             index.insert(key, groups.len() as u32);
             let start = members.len() as u32;
-            members.extend(list);
+            members.extend(list.into_iter().map(member));
             groups.push((start, members.len() as u32));
         }
         let group = |k: Option<GroupKey>| k.and_then(|k| index.get(&k).copied()).unwrap_or(NO_GROUP);
@@ -114,11 +136,6 @@ impl Neighbours {
             groups,
             members,
             org: graph.services.iter().map(org_of).collect(),
-            spare: graph
-                .services
-                .iter()
-                .map(|s| f64::from(s.throughput) * aid.spare.get())
-                .collect(),
         }
     }
 
@@ -132,8 +149,7 @@ impl AidBudget {
     pub(crate) fn new(neighbours: &Neighbours) -> Self {
         let (n, groups) = (neighbours.org.len(), neighbours.groups.len());
         Self {
-            left: vec![0.0; n],
-            stamp: vec![0; n],
+            helpers: vec![HelperToday::default(); n],
             cursor: vec![0; groups],
             cursor_stamp: vec![0; groups],
             generation: 0,
@@ -144,7 +160,7 @@ impl AidBudget {
     pub(crate) fn begin_day(&mut self) {
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
-            self.stamp.iter_mut().for_each(|s| *s = 0);
+            self.helpers.iter_mut().for_each(|h| h.stamp = 0);
             self.cursor_stamp.iter_mut().for_each(|s| *s = 0);
             self.generation = 1;
         }
@@ -186,23 +202,20 @@ impl AidBudget {
             let mut at = self.cursor.get(g).copied().unwrap_or(end);
             let mut skipping = true;
             while at < end && need > 0.0 {
-                let Some(&h) = nb.members.get(at as usize) else {
+                let Some(m) = nb.members.get(at as usize) else {
                     break;
                 };
-                let h = h as usize;
-                if self.stamp.get(h) != Some(&generation) {
-                    if let Some(l) = self.left.get_mut(h) {
-                        *l = if down(h) {
-                            0.0
-                        } else {
-                            nb.spare.get(h).copied().unwrap_or(0.0)
-                        };
+                let h = m.service as usize;
+                let left = match self.helpers.get_mut(h) {
+                    Some(today) => {
+                        if today.stamp != generation {
+                            today.left = if down(h) { 0.0 } else { m.spare };
+                            today.stamp = generation;
+                        }
+                        today.left
                     }
-                    if let Some(st) = self.stamp.get_mut(h) {
-                        *st = generation;
-                    }
-                }
-                let left = self.left.get(h).copied().unwrap_or(0.0);
+                    None => 0.0,
+                };
                 if left <= 0.0 {
                     // Nothing left for anyone: the next search starts after it.
                     if skipping && let Some(c) = self.cursor.get_mut(g) {
@@ -210,11 +223,11 @@ impl AidBudget {
                     }
                 } else {
                     skipping = false;
-                    if nb.org.get(h).copied() != own {
+                    if Some(m.org) != own {
                         let take = left.min(need);
                         need -= take;
-                        if let Some(l) = self.left.get_mut(h) {
-                            *l -= take;
+                        if let Some(today) = self.helpers.get_mut(h) {
+                            today.left -= take;
                         }
                     }
                 }

@@ -1,5 +1,8 @@
 //! The trials: what falls, for how long, and what it costs each service (see the module above).
 
+use std::sync::Mutex;
+
+use rayon::prelude::*;
 use ward_core::org::OrgKind;
 use ward_core::service::ThroughputUnit;
 
@@ -57,6 +60,38 @@ const NONE: Outage = Outage {
     share: 0.0,
 };
 
+/// One trial's figures.
+struct Figures {
+    outpatients: f64,
+    electives: f64,
+    appointments: f64,
+    lost: f64,
+    days: f64,
+    orgs: f64,
+    trust_outpatients: f64,
+    trust_electives: f64,
+    redirected: f64,
+    team_days: f64,
+    /// The day by which each curve point's share of the services seen is back (none when the
+    /// trial affected nothing seen).
+    curve: Option<[f64; CURVE_POINTS]>,
+}
+
+/// A service out on the day at hand (mutual aid by day): what the day's search needs of it, kept
+/// together so that the services out are read in order rather than looked up.
+#[derive(Debug, Clone, Copy)]
+struct OutToday {
+    service: usize,
+    from: f64,
+    until: f64,
+    /// The day after its last day out.
+    end: f64,
+    /// What it loses on a whole day out (throughput, the share lost, staged recovery).
+    daily: f64,
+    /// Patients redirected so far in this trial.
+    absorbed: f64,
+}
+
 /// Every trial's figures, kept until the quantiles are taken.
 #[derive(Default)]
 struct Tally {
@@ -72,6 +107,33 @@ struct Tally {
     team_days: Vec<f64>,
     /// Per curve point, the day of each trial that affected anything seen.
     curve: Vec<Vec<f64>>,
+}
+
+impl Tally {
+    fn add(&mut self, f: &Figures) {
+        self.outpatients.push(f.outpatients);
+        self.electives.push(f.electives);
+        self.appointments.push(f.appointments);
+        self.lost.push(f.lost);
+        self.days.push(f.days);
+        self.orgs.push(f.orgs);
+        self.trust_outpatients.push(f.trust_outpatients);
+        self.trust_electives.push(f.trust_electives);
+        self.redirected.push(f.redirected);
+        self.team_days.push(f.team_days);
+        if let Some(curve) = &f.curve {
+            for (days, day) in self.curve.iter_mut().zip(curve) {
+                days.push(*day);
+            }
+        }
+    }
+}
+
+/// The generator of trial `trial` of a run seeded `seed`: its own stream, so a trial draws the
+/// same whichever thread runs it and in whatever order.
+fn trial_rng(seed: u64, trial: u32) -> SplitMix64 {
+    let mut mixer = SplitMix64::new(seed ^ u64::from(trial).wrapping_mul(0xD1B5_4A32_D192_ED03));
+    SplitMix64::new(mixer.next_u64())
 }
 
 impl ImpactGraph {
@@ -129,16 +191,36 @@ impl ImpactGraph {
         // What depends only on the graph (and the run's parameters) is worked out once here and
         // only read by the trials.
         let neighbours = Neighbours::new(self, mutual_aid(params));
-        let mut trial = Trial::new(self, &resolved, params, &classes, &neighbours);
-        let mut rng = SplitMix64::new(params.seed);
+        // The trials run in batches of about a hundredth (progress is told between batches), each
+        // batch spread over the threads of rayon's pool; each thread works in its own `Trial`
+        // (working memory only: a trial's figures depend on its number and the seed alone), and
+        // the figures are tallied in trial order.
+        let workers: Vec<Mutex<Trial>> = (0..rayon::current_num_threads().max(1))
+            .map(|_| Mutex::new(Trial::new(self, &resolved, params, &classes, &neighbours)))
+            .collect();
         let every = (params.trials / 100).max(1);
-        for done in 0..params.trials {
-            trial.run(&mut rng, &mut tally);
-            if (done + 1) % every == 0 {
-                progress(done + 1);
+        let mut done = 0;
+        while done < params.trials {
+            let batch = every.min(params.trials - done);
+            let figures: Vec<Figures> = (done..done + batch)
+                .into_par_iter()
+                .map(|n| {
+                    let at = rayon::current_thread_index().unwrap_or(0) % workers.len();
+                    let mut rng = trial_rng(params.seed, n);
+                    match workers.get(at).map(Mutex::lock) {
+                        Some(Ok(mut trial)) => trial.run(&mut rng),
+                        // Not reached (one worker per thread, and a trial does not panic): a
+                        // fresh trial gives the same figures.
+                        _ => Trial::new(self, &resolved, params, &classes, &neighbours).run(&mut rng),
+                    }
+                })
+                .collect();
+            for f in &figures {
+                tally.add(f);
             }
+            done += batch;
+            progress(done);
         }
-        progress(params.trials);
         let mut mitigations: Vec<Mitigation> = params.mitigations.clone();
         mitigations.sort();
         mitigations.dedup();
@@ -201,7 +283,9 @@ struct Trial<'a> {
     bounds: Vec<f64>,
     /// Touched services by the day their outage starts, and those out on the day at hand.
     starting: Vec<(f64, usize)>,
-    out_today: Vec<usize>,
+    out_today: Vec<OutToday>,
+    /// Per service: whether it is in `out_today` (out on the day at hand).
+    is_out: Vec<bool>,
     onsets: Vec<Option<f64>>,
     hits: Vec<Hit>,
     jobs: Vec<Job>,
@@ -235,6 +319,16 @@ fn mutual_aid(params: &SimulationParams) -> MutualAid {
     }
 }
 
+/// A service's last day out is over: it is no longer out, and what it had redirected is kept.
+fn leave(o: &OutToday, is_out: &mut [bool], absorbed: &mut [f64]) {
+    if let Some(out) = is_out.get_mut(o.service) {
+        *out = false;
+    }
+    if let Some(a) = absorbed.get_mut(o.service) {
+        *a = o.absorbed;
+    }
+}
+
 impl<'a> Trial<'a> {
     fn new(
         graph: &'a ImpactGraph,
@@ -264,6 +358,7 @@ impl<'a> Trial<'a> {
             bounds: Vec::new(),
             starting: Vec::new(),
             out_today: Vec::new(),
+            is_out: vec![false; graph.services.len()],
             onsets: vec![None; resolved.nodes.len()],
             hits: Vec::new(),
             jobs: Vec::new(),
@@ -365,52 +460,69 @@ impl<'a> Trial<'a> {
                 .extend([first, (first + 1.0).min(end), (end - 1.0).max(first), end]);
             self.starting.push((first, s));
         }
-        self.bounds.sort_by(f64::total_cmp);
+        self.bounds.sort_unstable_by(f64::total_cmp);
         self.bounds.dedup();
         self.starting
-            .sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        self.out_today.clear();
+            .sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         let mut next_start = 0;
+        let (out_today, is_out, absorbed) = (&mut self.out_today, &mut self.is_out, &mut self.absorbed);
         for k in 1..self.bounds.len() {
             let (Some(&day), Some(&until)) = (self.bounds.get(k - 1), self.bounds.get(k)) else {
                 continue;
             };
-            let out_on = |h: usize| {
-                outages.get(h).is_some_and(|o| {
-                    let (first, end) = span(o);
-                    first <= day && day < end
-                })
-            };
-            self.out_today.retain(|&s| out_on(s));
-            let before = self.out_today.len();
+            // A service out is out until its end (each starts on a bound, so on its first day):
+            // `is_out` is then whether it is out on the day at hand, as a helper is asked.
+            out_today.retain(|o| {
+                let still = day < o.end;
+                if !still {
+                    leave(o, is_out, absorbed);
+                }
+                still
+            });
+            let before = out_today.len();
             while let Some(&(first, s)) = self.starting.get(next_start)
                 && first <= day
             {
-                self.out_today.push(s);
+                let (Some(o), Some(node)) = (outages.get(s), self.graph.services.get(s)) else {
+                    next_start += 1;
+                    continue;
+                };
+                out_today.push(OutToday {
+                    service: s,
+                    from: o.from,
+                    until: o.until,
+                    end: span(o).1,
+                    daily: f64::from(node.throughput) * o.share * self.staged,
+                    absorbed: 0.0,
+                });
+                if let Some(out) = is_out.get_mut(s) {
+                    *out = true;
+                }
                 next_start += 1;
             }
-            if self.out_today.len() > before {
-                self.out_today.sort_unstable();
+            if out_today.len() > before {
+                out_today.sort_unstable_by_key(|o| o.service);
             }
-            if self.out_today.is_empty() {
+            if out_today.is_empty() {
                 continue;
             }
             self.budget.begin_day();
-            for &s in &self.out_today {
-                let (Some(o), Some(node)) = (outages.get(s), self.graph.services.get(s)) else {
-                    continue;
-                };
+            let is_out = &*is_out;
+            let down = |h: usize| is_out.get(h).copied().unwrap_or(false);
+            for o in out_today.iter_mut() {
                 let part = (o.until.min(day + 1.0) - o.from.max(day)).clamp(0.0, 1.0);
-                let lost = f64::from(node.throughput) * o.share * self.staged * part;
-                let moved = self.budget.absorb(self.neighbours, s, lost, out_on);
-                if let Some(a) = self.absorbed.get_mut(s) {
-                    *a += moved * (until - day);
-                }
+                let moved = self
+                    .budget
+                    .absorb(self.neighbours, o.service, o.daily * part, down);
+                o.absorbed += moved * (until - day);
             }
+        }
+        for o in out_today.drain(..) {
+            leave(&o, is_out, absorbed);
         }
     }
 
-    fn run(&mut self, rng: &mut SplitMix64, tally: &mut Tally) {
+    fn run(&mut self, rng: &mut SplitMix64) -> Figures {
         self.draw(rng);
         let mut longest = 0.0_f64;
         let hits = std::mem::take(&mut self.hits);
@@ -517,21 +629,22 @@ impl<'a> Trial<'a> {
             .iter()
             .take(MOST_AFFECTED_TRUSTS)
             .fold((0.0, 0.0), |acc, (_, o, e)| (acc.0 + o, acc.1 + e));
-        tally.trust_outpatients.push(top_op.round());
-        tally.trust_electives.push(top_el.round());
-        tally.outpatients.push(op.round());
-        tally.electives.push(el.round());
-        tally.appointments.push(ap.round());
-        tally.lost.push(all.round());
-        tally.days.push(longest);
-        tally.orgs.push(orgs.len() as f64);
-        tally.redirected.push(moved.round());
-        tally.team_days.push(self.team_days);
-        if !back.is_empty() {
+        let curve = (!back.is_empty()).then(|| {
             back.sort_by(f64::total_cmp);
-            for (k, days) in tally.curve.iter_mut().enumerate() {
-                days.push(at(back, (k + 1) as f64 / CURVE_POINTS as f64));
-            }
+            std::array::from_fn(|k| at(back, (k + 1) as f64 / CURVE_POINTS as f64))
+        });
+        Figures {
+            outpatients: op.round(),
+            electives: el.round(),
+            appointments: ap.round(),
+            lost: all.round(),
+            days: longest,
+            orgs: orgs.len() as f64,
+            trust_outpatients: top_op.round(),
+            trust_electives: top_el.round(),
+            redirected: moved.round(),
+            team_days: self.team_days,
+            curve,
         }
     }
 }
