@@ -52,6 +52,31 @@ fn the_same_seed_gives_the_same_output_byte_for_byte() {
 }
 
 #[test]
+fn the_output_is_the_same_on_one_thread_and_on_several() {
+    // Each trial draws from its own generator (the seed and its number) and the figures are
+    // tallied in trial order, so how many threads run the trials does not show in the output.
+    let g = sector().graph().unwrap();
+    for scenario in [Scenario::Wannacry2017, Scenario::Synnovis2024] {
+        let p = params(scenario, 11, vec![Mitigation::MutualAidAgreement]);
+        let on = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| serde_json::to_string(&g.simulate(&p, 10_000).unwrap()).unwrap())
+        };
+        let one = on(1);
+        if scenario == Scenario::Wannacry2017 {
+            let v: serde_json::Value = serde_json::from_str(&one).unwrap();
+            let redirected = v["patients_redirected"]["median"].as_f64().unwrap_or(0.0);
+            assert!(redirected > 0.0, "mutual aid is part of what is compared: {one}");
+        }
+        assert_eq!(one, on(4), "{scenario:?}: 1 thread against 4");
+        assert_eq!(one, on(3), "{scenario:?}: 1 thread against 3");
+    }
+}
+
+#[test]
 fn synnovis_takes_out_the_busiest_lab_system_for_weeks_and_mitigations_help() {
     let g = sector().graph().unwrap();
     let base = g
@@ -329,6 +354,45 @@ fn mutual_aid_absorbs_up_to_the_spare_capacity_nearby() {
     assert_eq!(
         r.patients_redirected.median, 0.0,
         "A81001 depends on RJZ's pathology: {r:?}"
+    );
+}
+
+#[test]
+fn spare_capacity_is_a_budget_per_day_and_a_provider_down_that_day_has_none() {
+    let g = sector().graph().unwrap();
+    // RAL's pathology is out on days 0 to 9; RJZ's (same ICB) from day 10.5 to 15.5. Each helps
+    // the other on the days it is not out itself: RJZ gives its 180 a day spare to RAL for 10
+    // days; RAL gives its 100 a day to RJZ on day 10 (half a day out: 900 wanted), 11 to 14 and
+    // 15 (half again). The practices' referrals follow their pathology: A81001 gives 6 a day to
+    // A81002 for 10 days, A81002 gives 4 a day to A81001 on days 10 to 15.
+    let mut spec = ScenarioSpec::new(
+        "apart",
+        vec![
+            service_node("RAL", "Pathology", 10.0),
+            node(
+                "RJZ",
+                AttackTarget::Service {
+                    org: "RJZ".into(),
+                    name: "Pathology".into(),
+                },
+                vec![],
+                10.5,
+                5.0,
+            ),
+        ],
+    )
+    .unwrap();
+    spec.mutual_aid = MutualAid {
+        spare: Share::new(0.1).unwrap(),
+        travel: Share::ALL,
+    };
+    let r = g.simulate(&file(spec), 10_000).unwrap();
+    let (ral_from_rjz, rjz_from_ral) = (180.0 * 10.0, 100.0 * 6.0);
+    let (a81002_from_a81001, a81001_from_a81002) = (6.0 * 10.0, 4.0 * 6.0);
+    assert_eq!(
+        r.patients_redirected.median,
+        ral_from_rjz + rjz_from_ral + a81002_from_a81001 + a81001_from_a81002,
+        "{r:?}"
     );
 }
 

@@ -17,15 +17,17 @@
 //!    does not keep if degraded (a share per service, [`ScenarioSpec::workarounds`]); with a
 //!    staged recovery part of that capacity is back before the end;
 //! 4. sends the patients an affected service cannot see, as far as they travel, to the same kind
-//!    of service nearby that is not affected, up to its spare capacity (`mutual_aid`): those
-//!    are redirected, not postponed.
+//!    of service nearby, day by day: each day up to that day's spare capacity of the helpers
+//!    that are not out themselves that day (`mutual_aid`): those are redirected, not postponed.
 //!
 //! It counts what is postponed (only services the caller may see), when each affected service is
 //! back (the recovery curve), and over the trials reports medians and 90th percentiles.
 //!
-//! Deterministic: the generator is a small SplitMix64 seeded by the caller, the graph is walked
-//! in its own order and numbers are rounded before they are written, so the same seed on the
-//! same graph gives byte-identical output. Pure: no I/O, no clock.
+//! Deterministic: each trial has its own small SplitMix64, seeded from the caller's seed and the
+//! trial's number, so the trials run on rayon's threads and each draws the same whichever thread
+//! runs it; their figures are tallied in trial order, the graph is walked in its own order and
+//! numbers are rounded before they are written, so the same seed on the same graph gives
+//! byte-identical output on one thread or several. Pure: no I/O, no clock.
 
 pub mod builtin;
 mod mutual_aid;

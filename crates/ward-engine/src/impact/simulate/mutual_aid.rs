@@ -1,15 +1,18 @@
 //! Mutual aid: patients an affected service cannot see go to the same kind of service (the same
-//! name, at the same kind of organisation) at other organisations nearby that are not affected
-//! themselves in the trial: those in the same ICB first, then those in the same region, each in
+//! name, at the same kind of organisation) at other organisations nearby that are not out
+//! themselves that day: those in the same ICB first, then those in the same region, each in
 //! the graph's order, each taking up to its spare capacity (the scenario's spare share of its
 //! daily throughput). Only the share of patients willing and able to travel goes.
 //!
-//! A helper's spare capacity is a daily rate shared by every affected service that turns to it in
-//! a trial, whether or not their outages overlap in time (a cautious simplification). Affected
-//! services turn to helpers in the graph's order.
+//! A helper's spare capacity is a budget per day: each day, the affected services that are out
+//! that day share that day's spare capacity of their neighbours, in the graph's order, and a
+//! helper that is itself out that day (for any part of it) has none to give. The trial works day
+//! by day ([`Neighbours::begin_day`] starts a day's budget).
 //!
-//! The groups of neighbours are worked out once per run; each trial only marks what it uses
-//! (by a generation number, so nothing is cleared or allocated per trial).
+//! Everything that depends only on the graph is worked out once per run and only read by the
+//! trials: the groups of neighbours, each service's organisation and its spare capacity a day.
+//! Each day only marks what it uses (by a generation number, so nothing is cleared or allocated
+//! per trial or per day).
 
 use std::collections::BTreeMap;
 
@@ -24,7 +27,8 @@ const NO_GROUP: u32 = u32::MAX;
 /// name key, and the ICB's or region's index.
 type GroupKey = (bool, Option<OrgKind>, u32, u32);
 
-/// The same kind of service nearby, and each trial's use of its spare capacity.
+/// The same kind of service nearby: worked out once per run from the graph alone, then only
+/// read by the trials (each with its own [`AidBudget`]).
 pub(crate) struct Neighbours {
     aid: MutualAid,
     /// Per service: its group in its ICB and in its region (`NO_GROUP` when it has none).
@@ -32,13 +36,34 @@ pub(crate) struct Neighbours {
     region: Vec<u32>,
     /// Per group: where its members start and end in `members`.
     groups: Vec<(u32, u32)>,
-    members: Vec<u32>,
+    members: Vec<Member>,
     /// Per service: the service's organisation (to skip an organisation helping itself).
     org: Vec<u32>,
-    /// Per service: spare capacity left this trial, valid when `stamp` is this trial's.
-    left: Vec<f64>,
-    stamp: Vec<u32>,
-    /// Per group: members before this one have nothing left to give this trial.
+}
+
+/// A member of a group of neighbours, with what a search reads of it (kept in the group's list
+/// so that a search reads the list in order rather than looking each member up).
+#[derive(Debug, Clone, Copy)]
+struct Member {
+    service: u32,
+    org: u32,
+    /// Its spare capacity a day (the spare share of its daily throughput).
+    spare: f64,
+}
+
+/// A helper's spare capacity left today, valid when `stamp` is today's generation.
+#[derive(Debug, Clone, Copy, Default)]
+struct HelperToday {
+    left: f64,
+    stamp: u32,
+}
+
+/// One trial's use of its neighbours' spare capacity, day by day: the working memory a trial
+/// keeps (and reuses) while the [`Neighbours`] are shared.
+pub(crate) struct AidBudget {
+    /// Per service: its spare capacity left today.
+    helpers: Vec<HelperToday>,
+    /// Per group: members before this one have nothing left to give today.
     cursor: Vec<u32>,
     cursor_stamp: Vec<u32>,
     generation: u32,
@@ -89,10 +114,18 @@ impl Neighbours {
         let mut index: BTreeMap<GroupKey, u32> = BTreeMap::new();
         let mut groups = Vec::with_capacity(by_key.len());
         let mut members = Vec::new();
+        let member = |i: u32| {
+            let s = graph.services.get(i as usize);
+            Member {
+                service: i,
+                org: s.map_or(u32::MAX, org_of),
+                spare: s.map_or(0.0, |s| f64::from(s.throughput) * aid.spare.get()),
+            }
+        };
         for (key, list) in by_key {
             index.insert(key, groups.len() as u32);
             let start = members.len() as u32;
-            members.extend(list);
+            members.extend(list.into_iter().map(member));
             groups.push((start, members.len() as u32));
         }
         let group = |k: Option<GroupKey>| k.and_then(|k| index.get(&k).copied()).unwrap_or(NO_GROUP);
@@ -100,14 +133,9 @@ impl Neighbours {
             aid,
             icb: keys.iter().map(|k| group(k[0])).collect(),
             region: keys.iter().map(|k| group(k[1])).collect(),
-            cursor: vec![0; groups.len()],
-            cursor_stamp: vec![0; groups.len()],
             groups,
             members,
             org: graph.services.iter().map(org_of).collect(),
-            left: vec![0.0; n],
-            stamp: vec![0; n],
-            generation: 0,
         }
     }
 
@@ -115,39 +143,51 @@ impl Neighbours {
     pub(crate) fn off(&self) -> bool {
         self.aid.is_none()
     }
+}
 
-    /// A new trial: every helper has its whole spare capacity again.
-    pub(crate) fn begin_trial(&mut self) {
+impl AidBudget {
+    pub(crate) fn new(neighbours: &Neighbours) -> Self {
+        let (n, groups) = (neighbours.org.len(), neighbours.groups.len());
+        Self {
+            helpers: vec![HelperToday::default(); n],
+            cursor: vec![0; groups],
+            cursor_stamp: vec![0; groups],
+            generation: 0,
+        }
+    }
+
+    /// A new day (or run of days alike): every helper has its whole spare capacity again.
+    pub(crate) fn begin_day(&mut self) {
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
-            self.stamp.iter_mut().for_each(|s| *s = 0);
+            self.helpers.iter_mut().for_each(|h| h.stamp = 0);
             self.cursor_stamp.iter_mut().for_each(|s| *s = 0);
             self.generation = 1;
         }
     }
 
-    /// How many of the `lost` patients a day service `s` cannot see go elsewhere each day,
-    /// given `throughput` per service and which services are `affected` in this trial.
+    /// How many of the `lost` patients service `s` cannot see today go elsewhere today among
+    /// its `nb` neighbours, given which services are `down` today.
     pub(crate) fn absorb(
         &mut self,
+        nb: &Neighbours,
         s: usize,
         lost: f64,
-        throughput: impl Fn(usize) -> f64,
-        affected: impl Fn(usize) -> bool,
+        down: impl Fn(usize) -> bool,
     ) -> f64 {
-        if self.aid.is_none() || lost <= 0.0 {
+        if nb.aid.is_none() || lost <= 0.0 {
             return 0.0;
         }
-        let wanting = lost * self.aid.travel.get();
+        let wanting = lost * nb.aid.travel.get();
         let mut need = wanting;
-        let own = self.org.get(s).copied();
-        for group in [self.icb.get(s), self.region.get(s)] {
+        let own = nb.org.get(s).copied();
+        for group in [nb.icb.get(s), nb.region.get(s)] {
             let Some(&g) = group else { continue };
             if need <= 0.0 || g == NO_GROUP {
                 continue;
             }
             let g = g as usize;
-            let Some(&(start, end)) = self.groups.get(g) else {
+            let Some(&(start, end)) = nb.groups.get(g) else {
                 continue;
             };
             let generation = self.generation;
@@ -162,23 +202,20 @@ impl Neighbours {
             let mut at = self.cursor.get(g).copied().unwrap_or(end);
             let mut skipping = true;
             while at < end && need > 0.0 {
-                let Some(&h) = self.members.get(at as usize) else {
+                let Some(m) = nb.members.get(at as usize) else {
                     break;
                 };
-                let h = h as usize;
-                if self.stamp.get(h) != Some(&generation) {
-                    if let Some(l) = self.left.get_mut(h) {
-                        *l = if affected(h) {
-                            0.0
-                        } else {
-                            throughput(h) * self.aid.spare.get()
-                        };
+                let h = m.service as usize;
+                let left = match self.helpers.get_mut(h) {
+                    Some(today) => {
+                        if today.stamp != generation {
+                            today.left = if down(h) { 0.0 } else { m.spare };
+                            today.stamp = generation;
+                        }
+                        today.left
                     }
-                    if let Some(st) = self.stamp.get_mut(h) {
-                        *st = generation;
-                    }
-                }
-                let left = self.left.get(h).copied().unwrap_or(0.0);
+                    None => 0.0,
+                };
                 if left <= 0.0 {
                     // Nothing left for anyone: the next search starts after it.
                     if skipping && let Some(c) = self.cursor.get_mut(g) {
@@ -186,11 +223,11 @@ impl Neighbours {
                     }
                 } else {
                     skipping = false;
-                    if self.org.get(h).copied() != own {
+                    if Some(m.org) != own {
                         let take = left.min(need);
                         need -= take;
-                        if let Some(l) = self.left.get_mut(h) {
-                            *l -= take;
+                        if let Some(today) = self.helpers.get_mut(h) {
+                            today.left -= take;
                         }
                     }
                 }
