@@ -51,6 +51,7 @@ mod statics;
 mod supplier_advisories;
 mod suppliers;
 mod tech_assessments;
+mod tech_finding_form;
 mod tech_request_form;
 mod trend_chart;
 pub mod views;
@@ -254,7 +255,7 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         )
         .route(
             "/technology-assessments/{id}/findings",
-            post(tech_assessments::finding),
+            post(tech_finding_form::finding),
         )
         .route(
             "/technology-assessments/{id}/actions",

@@ -3,6 +3,7 @@
 //! showing the national team the triage, assessment and findings forms and whoever keeps the plan
 //! its forms. Every decision is the use case's; the page only hides what the role cannot do.
 
+use super::tech_finding_form::FindingForm;
 use super::tech_request_form::{Pickers, RequestState};
 use super::views::{Chrome, Section};
 use super::{PageResult, Signed, WebForm, chrome_at, render};
@@ -16,12 +17,10 @@ use strum::IntoEnumIterator;
 use ward_app::AppError;
 use ward_app::authz::Action;
 use ward_app::tech_assessments::{
-    NewFinding, NewRemediationAction, RemediationUpdate, TechAssessmentQuery, TechAssessmentView,
+    NewRemediationAction, RemediationUpdate, TechAssessmentQuery, TechAssessmentView,
 };
 use ward_core::alert::Severity;
-use ward_core::tech_assessment::{
-    FindingKind, RemediationStatus, StatusChange, TechKind, TechPriority, TechStatus,
-};
+use ward_core::tech_assessment::{RemediationStatus, StatusChange, TechKind, TechPriority, TechStatus};
 use ward_core::{RemediationActionId, TechAssessmentId};
 
 fn day(d: jiff::civil::Date) -> String {
@@ -180,9 +179,17 @@ struct DetailPage {
     /// Who may own a risk the finding raises, as (account, name); empty when they cannot be
     /// listed (the form then takes the account identifier).
     risk_owners: Vec<(String, String)>,
+    /// The finding form: empty, or as typed when it was refused.
+    finding: FindingForm,
 }
 
-fn detail_page(page: &Signed, v: TechAssessmentView, risk_owners: Vec<(String, String)>) -> PageResult {
+fn detail_page(
+    page: &Signed,
+    v: TechAssessmentView,
+    risk_owners: Vec<(String, String)>,
+    finding: FindingForm,
+    status: StatusCode,
+) -> PageResult {
     let a = &v.assessment;
     let assesses = page.may(Action::AssessTechnology);
     let plans = assesses || page.may(Action::RequestTechAssessments);
@@ -240,20 +247,35 @@ fn detail_page(page: &Signed, v: TechAssessmentView, risk_owners: Vec<(String, S
         priorities: TechPriority::iter().map(|p| (p.into(), p.label())).collect(),
         severities: Severity::iter().map(<&str>::from).collect(),
         risk_owners,
+        finding,
     };
-    Ok(render(StatusCode::OK, &view))
+    Ok(render(status, &view))
 }
 
-fn parse_id(s: &str) -> Result<TechAssessmentId, AppError> {
+pub(super) fn parse_id(s: &str) -> Result<TechAssessmentId, AppError> {
     s.parse()
         .map_err(|_| AppError::NotFound("technology assessment".into()))
 }
 
 /// `GET /technology-assessments/{id}`.
 pub(super) async fn detail(State(st): State<AppState>, page: Signed, Path(id): Path<String>) -> PageResult {
-    let fail = page.fail();
-    let id = parse_id(&id).map_err(&fail)?;
-    let v = st.app.tech_assessment(&page.actor, id).await.map_err(&fail)?;
+    let id = parse_id(&id).map_err(page.fail())?;
+    detail_with(&st, &page, id, FindingForm::default(), StatusCode::OK).await
+}
+
+/// The request's page with the finding form as given (refused ones as typed).
+pub(super) async fn detail_with(
+    st: &AppState,
+    page: &Signed,
+    id: TechAssessmentId,
+    finding: FindingForm,
+    status: StatusCode,
+) -> PageResult {
+    let v = st
+        .app
+        .tech_assessment(&page.actor, id)
+        .await
+        .map_err(page.fail())?;
     let risk_owners = if page.may(Action::AssessTechnology) && v.assessment.status.takes_findings() {
         st.app
             .risk_owners(&page.actor, v.assessment.org)
@@ -265,7 +287,7 @@ pub(super) async fn detail(State(st): State<AppState>, page: Signed, Path(id): P
     } else {
         Vec::new()
     };
-    detail_page(&page, v, risk_owners)
+    detail_page(page, v, risk_owners, finding, status)
 }
 
 /// The status form: triage (the person becomes the assessor), or another move with a reason.
@@ -308,59 +330,6 @@ pub(super) async fn status(
         .await
         .map_err(&fail)?;
     Ok(Redirect::to(&format!("/technology-assessments/{id}")).into_response())
-}
-
-/// The finding form.
-#[derive(Debug, Default, Deserialize)]
-pub(super) struct FindingForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    severity: String,
-    #[serde(default)]
-    description: String,
-    #[serde(default)]
-    record: String,
-    #[serde(default)]
-    advisory: String,
-    #[serde(default)]
-    risk_owner: String,
-}
-
-/// `POST /technology-assessments/{id}/findings`.
-pub(super) async fn finding(
-    State(st): State<AppState>,
-    page: Signed,
-    Path(id): Path<String>,
-    WebForm(form): WebForm<FindingForm>,
-) -> PageResult {
-    page.check_csrf(&st, &form.csrf)?;
-    let fail = page.fail();
-    let id = parse_id(&id).map_err(&fail)?;
-    let risk_owner = match form.risk_owner.trim() {
-        "" => None,
-        v => Some(
-            v.parse()
-                .map_err(|_| AppError::invalid("risk_owner", "the owner's account identifier"))
-                .map_err(&fail)?,
-        ),
-    };
-    let new = NewFinding {
-        title: form.title,
-        severity: super::exposure::parse_enum::<Severity>("severity", &form.severity).map_err(&fail)?,
-        description: form.description,
-        record: super::exposure::parse_enum::<FindingKind>("record", &form.record).map_err(&fail)?,
-        advisory: Some(form.advisory).filter(|a| !a.trim().is_empty()),
-        assets: Vec::new(),
-        risk_owner,
-    };
-    st.app
-        .record_tech_finding(&page.actor, id, new)
-        .await
-        .map_err(&fail)?;
-    Ok(Redirect::to(&format!("/technology-assessments/{id}#findings-h")).into_response())
 }
 
 /// The form adding a remediation action.

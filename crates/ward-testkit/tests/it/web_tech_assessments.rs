@@ -136,6 +136,72 @@ async fn the_request_form_offers_the_organisations_suppliers_and_keeps_what_was_
         !page.body.contains(&t.world.foreign_admin.id.to_string()),
         "another trust's admin is not"
     );
+    // Refused findings come back as typed, each problem beside its field: a risk with nobody
+    // owning it, then an advisory Ward does not know.
+    let refused = n
+        .post(
+            &format!("{at}/findings"),
+            &[
+                ("csrf", ncsrf.as_str()),
+                ("title", "Typed finding kept"),
+                ("severity", "high"),
+                ("description", "Typed description kept"),
+                ("record", "risk"),
+                ("advisory", ""),
+                ("risk_owner", ""),
+            ],
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("value=\"Typed finding kept\""),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains(">Typed description kept</textarea>"),
+        "kept"
+    );
+    assert!(
+        refused.body.contains("id=\"f-owner-error\""),
+        "beside the owner: {}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("<option value=\"risk\" selected>"),
+        "the choice kept"
+    );
+    let unknown = n
+        .post(
+            &format!("{at}/findings"),
+            &[
+                ("csrf", ncsrf.as_str()),
+                ("title", "Old firmware"),
+                ("severity", "medium"),
+                ("description", ""),
+                ("record", "exposure"),
+                ("advisory", "CVE-2099-0001"),
+                ("risk_owner", ""),
+            ],
+        )
+        .await;
+    assert_eq!(
+        unknown.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        unknown.body
+    );
+    assert!(
+        unknown.body.contains("id=\"f-advisory-error\""),
+        "beside the advisory: {}",
+        unknown.body
+    );
+    assert!(unknown.body.contains("CVE-2099-0001"), "named");
     let recorded = n
         .post(
             &format!("{at}/findings"),
