@@ -50,8 +50,8 @@ mod statement;
 mod statics;
 mod supplier_advisories;
 mod suppliers;
+mod tech_assessment_forms;
 mod tech_assessments;
-mod tech_finding_form;
 mod tech_request_form;
 mod trend_chart;
 pub mod views;
@@ -255,11 +255,11 @@ pub fn router(import_limit: usize) -> Router<AppState> {
         )
         .route(
             "/technology-assessments/{id}/findings",
-            post(tech_finding_form::finding),
+            post(tech_assessment_forms::finding),
         )
         .route(
             "/technology-assessments/{id}/actions",
-            post(tech_assessments::add_action),
+            post(tech_assessment_forms::add_action),
         )
         .route(
             "/technology-assessments/{id}/actions/{action}",

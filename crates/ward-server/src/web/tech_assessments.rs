@@ -3,7 +3,7 @@
 //! showing the national team the triage, assessment and findings forms and whoever keeps the plan
 //! its forms. Every decision is the use case's; the page only hides what the role cannot do.
 
-use super::tech_finding_form::FindingForm;
+use super::tech_assessment_forms::{ActionForm, FindingForm};
 use super::tech_request_form::{Pickers, RequestState};
 use super::views::{Chrome, Section};
 use super::{PageResult, Signed, WebForm, chrome_at, render};
@@ -16,9 +16,7 @@ use serde::Deserialize;
 use strum::IntoEnumIterator;
 use ward_app::AppError;
 use ward_app::authz::Action;
-use ward_app::tech_assessments::{
-    NewRemediationAction, RemediationUpdate, TechAssessmentQuery, TechAssessmentView,
-};
+use ward_app::tech_assessments::{RemediationUpdate, TechAssessmentQuery, TechAssessmentView};
 use ward_core::alert::Severity;
 use ward_core::tech_assessment::{RemediationStatus, StatusChange, TechKind, TechPriority, TechStatus};
 use ward_core::{RemediationActionId, TechAssessmentId};
@@ -92,16 +90,6 @@ async fn list_page(st: &AppState, page: &Signed, form: RequestState, status: Sta
         }
     }
     Ok(render(status, &view))
-}
-
-fn optional_date(field: &str, v: &str) -> Result<Option<jiff::civil::Date>, AppError> {
-    let v = v.trim();
-    if v.is_empty() {
-        return Ok(None);
-    }
-    v.parse()
-        .map(Some)
-        .map_err(|_| AppError::invalid(field, "a date such as 2027-03-31"))
 }
 
 /// `POST /technology-assessments`: ask for an assessment for the person's own organisation. A
@@ -181,13 +169,22 @@ struct DetailPage {
     risk_owners: Vec<(String, String)>,
     /// The finding form: empty, or as typed when it was refused.
     finding: FindingForm,
+    /// The remediation action form: empty, or as typed when it was refused.
+    action: ActionForm,
+}
+
+/// The page's forms that add to the request: each empty, or as typed when it was refused.
+#[derive(Default)]
+pub(super) struct Forms {
+    pub(super) finding: FindingForm,
+    pub(super) action: ActionForm,
 }
 
 fn detail_page(
     page: &Signed,
     v: TechAssessmentView,
     risk_owners: Vec<(String, String)>,
-    finding: FindingForm,
+    forms: Forms,
     status: StatusCode,
 ) -> PageResult {
     let a = &v.assessment;
@@ -247,7 +244,8 @@ fn detail_page(
         priorities: TechPriority::iter().map(|p| (p.into(), p.label())).collect(),
         severities: Severity::iter().map(<&str>::from).collect(),
         risk_owners,
-        finding,
+        finding: forms.finding,
+        action: forms.action,
     };
     Ok(render(status, &view))
 }
@@ -260,15 +258,15 @@ pub(super) fn parse_id(s: &str) -> Result<TechAssessmentId, AppError> {
 /// `GET /technology-assessments/{id}`.
 pub(super) async fn detail(State(st): State<AppState>, page: Signed, Path(id): Path<String>) -> PageResult {
     let id = parse_id(&id).map_err(page.fail())?;
-    detail_with(&st, &page, id, FindingForm::default(), StatusCode::OK).await
+    detail_with(&st, &page, id, Forms::default(), StatusCode::OK).await
 }
 
-/// The request's page with the finding form as given (refused ones as typed).
+/// The request's page with its forms as given (refused ones as typed).
 pub(super) async fn detail_with(
     st: &AppState,
     page: &Signed,
     id: TechAssessmentId,
-    finding: FindingForm,
+    forms: Forms,
     status: StatusCode,
 ) -> PageResult {
     let v = st
@@ -287,7 +285,7 @@ pub(super) async fn detail_with(
     } else {
         Vec::new()
     };
-    detail_page(page, v, risk_owners, finding, status)
+    detail_page(page, v, risk_owners, forms, status)
 }
 
 /// The status form: triage (the person becomes the assessor), or another move with a reason.
@@ -330,44 +328,6 @@ pub(super) async fn status(
         .await
         .map_err(&fail)?;
     Ok(Redirect::to(&format!("/technology-assessments/{id}")).into_response())
-}
-
-/// The form adding a remediation action.
-#[derive(Debug, Default, Deserialize)]
-pub(super) struct ActionForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    owner: String,
-    #[serde(default)]
-    due: String,
-}
-
-/// `POST /technology-assessments/{id}/actions`.
-pub(super) async fn add_action(
-    State(st): State<AppState>,
-    page: Signed,
-    Path(id): Path<String>,
-    WebForm(form): WebForm<ActionForm>,
-) -> PageResult {
-    page.check_csrf(&st, &form.csrf)?;
-    let fail = page.fail();
-    let id = parse_id(&id).map_err(&fail)?;
-    let due = optional_date("due", &form.due)
-        .and_then(|d| d.ok_or_else(|| AppError::invalid("due", "give the due date")))
-        .map_err(&fail)?;
-    let new = NewRemediationAction {
-        title: form.title,
-        owner: form.owner,
-        due,
-    };
-    st.app
-        .add_remediation_action(&page.actor, id, new)
-        .await
-        .map_err(&fail)?;
-    Ok(Redirect::to(&format!("/technology-assessments/{id}#plan-h")).into_response())
 }
 
 /// The form marking an action done or open again.

@@ -220,6 +220,46 @@ async fn the_request_form_offers_the_organisations_suppliers_and_keeps_what_was_
     let page = n.get(&at).await;
     assert!(page.body.contains("the risk in the register"), "{}", page.body);
 
+    // The remediation plan: a due date that is not a date comes back inline, the rest kept.
+    let reported = n
+        .post(
+            &format!("{at}/status"),
+            &[
+                ("csrf", ncsrf.as_str()),
+                ("to", "findings-reported"),
+                ("priority", ""),
+                ("reason", ""),
+            ],
+        )
+        .await;
+    assert_eq!(reported.status, StatusCode::SEE_OTHER, "{}", reported.body);
+    let mut action = vec![
+        ("csrf", ncsrf.as_str()),
+        ("title", "Move the pumps to their own network"),
+        ("owner", "Head of clinical engineering"),
+        ("due", "soon"),
+    ];
+    let bad = n.post(&format!("{at}/actions"), &action).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(
+        bad.body.contains("id=\"a-due-error\""),
+        "beside the date: {}",
+        bad.body
+    );
+    assert!(
+        bad.body.contains("value=\"Head of clinical engineering\""),
+        "kept"
+    );
+    action[3] = ("due", "2027-03-31");
+    let added = n.post(&format!("{at}/actions"), &action).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    assert!(
+        n.get(&at)
+            .await
+            .body
+            .contains("Move the pumps to their own network")
+    );
+
     // The API takes the same rule: another trust as the supplier is refused by field.
     let (status, refused) = send(
         &t,
