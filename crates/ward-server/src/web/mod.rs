@@ -576,6 +576,18 @@ pub(crate) fn optional<T: std::str::FromStr>(
     }
 }
 
+/// An optional date typed on a form: empty means none; anything else must be a day such as
+/// 2027-03-31 (the refusal quotes what was typed).
+pub(crate) fn optional_date(field: &str, value: &str) -> Result<Option<jiff::civil::Date>, AppError> {
+    match value.trim() {
+        "" => Ok(None),
+        v => v
+            .parse()
+            .map(Some)
+            .map_err(|_| AppError::invalid(field, format!("'{v}' is not a date such as 2027-03-31"))),
+    }
+}
+
 /// Rows per page unless the address asks for another number (at most [`MAX_ROWS`]).
 pub const DEFAULT_ROWS: u32 = 50;
 pub const MAX_ROWS: u32 = 200;

@@ -9,7 +9,7 @@ use super::charts::{Segment, progress_bar};
 use super::exposure::parse_enum;
 use super::import::upload_error;
 use super::views::{Choice, Chrome, Section};
-use super::{PageError, PageResult, Signed, WebForm, WebQuery, chrome_at, render};
+use super::{PageError, PageResult, Signed, WebForm, WebQuery, chrome_at, optional_date, render};
 use crate::error::ApiError;
 use crate::state::AppState;
 use askama::Template;
@@ -343,16 +343,6 @@ pub(super) struct PublishForm {
     severity: String,
     #[serde(default)]
     embargo_until: String,
-}
-
-fn optional_date(field: &str, v: &str) -> Result<Option<jiff::civil::Date>, AppError> {
-    let v = v.trim();
-    if v.is_empty() {
-        return Ok(None);
-    }
-    v.parse()
-        .map(Some)
-        .map_err(|_| AppError::invalid(field, "a date (YYYY-MM-DD)"))
 }
 
 fn listed(v: &str) -> Vec<String> {

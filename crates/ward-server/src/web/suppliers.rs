@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::exposure::{optional_enum, parse_enum};
 use super::views::{Bar, Choice, Chrome, Section, thousands};
-use super::{PageResult, Signed, WebForm, chrome_at, render};
+use super::{PageResult, Signed, WebForm, chrome_at, optional_date, render};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -450,16 +450,6 @@ pub(super) struct AssuranceForm {
     dspt_status: String,
     #[serde(default)]
     dspt_year: String,
-}
-
-fn optional_date(field: &str, v: &str) -> Result<Option<jiff::civil::Date>, AppError> {
-    if v.trim().is_empty() {
-        return Ok(None);
-    }
-    v.trim()
-        .parse()
-        .map(Some)
-        .map_err(|_| AppError::invalid(field, format!("'{v}' is not a date (YYYY-MM-DD)")))
 }
 
 /// `POST /suppliers/{id}/assurance`.
