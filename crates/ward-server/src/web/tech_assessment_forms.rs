@@ -116,6 +116,27 @@ impl SentForm<FindingFields> {
     }
 }
 
+/// After a write (none when the form did not read): to the page's section when it was done, else
+/// the page again (422) with the form as typed and each problem beside its field.
+async fn answered<F: FormFields>(
+    st: &AppState,
+    page: &Signed,
+    id: ward_core::TechAssessmentId,
+    mut form: SentForm<F>,
+    written: Option<Result<(), AppError>>,
+    section: &str,
+    onto: fn(SentForm<F>) -> Forms,
+) -> PageResult {
+    match written {
+        Some(Ok(())) => {
+            return Ok(Redirect::to(&format!("/technology-assessments/{id}#{section}")).into_response());
+        }
+        Some(Err(e)) => refused(page, &mut form, e)?,
+        None => {}
+    }
+    detail_with(st, page, id, onto(form), StatusCode::UNPROCESSABLE_ENTITY).await
+}
+
 /// `POST /technology-assessments/{id}/findings`.
 pub(super) async fn finding(
     State(st): State<AppState>,
@@ -126,19 +147,15 @@ pub(super) async fn finding(
     page.check_csrf(&st, sent.get("csrf").map_or("", String::as_str))?;
     let id = parse_id(&id).map_err(page.fail())?;
     let mut form = FindingForm::from_sent(sent);
-    if let Some(new) = form.read() {
-        match st.app.record_tech_finding(&page.actor, id, new).await {
-            Ok(_) => {
-                return Ok(Redirect::to(&format!("/technology-assessments/{id}#findings-h")).into_response());
-            }
-            Err(e) => refused(&page, &mut form, e)?,
-        }
-    }
-    let forms = Forms {
-        finding: form,
+    let written = match form.read() {
+        Some(new) => Some(st.app.record_tech_finding(&page.actor, id, new).await.map(drop)),
+        None => None,
+    };
+    let onto = |finding| Forms {
+        finding,
         ..Forms::default()
     };
-    detail_with(&st, &page, id, forms, StatusCode::UNPROCESSABLE_ENTITY).await
+    answered(&st, &page, id, form, written, "findings-h", onto).await
 }
 
 /// `POST /technology-assessments/{id}/actions`.
@@ -151,17 +168,18 @@ pub(super) async fn add_action(
     page.check_csrf(&st, sent.get("csrf").map_or("", String::as_str))?;
     let id = parse_id(&id).map_err(page.fail())?;
     let mut form = ActionForm::from_sent(sent);
-    if let Some(new) = form.read() {
-        match st.app.add_remediation_action(&page.actor, id, new).await {
-            Ok(_) => {
-                return Ok(Redirect::to(&format!("/technology-assessments/{id}#plan-h")).into_response());
-            }
-            Err(e) => refused(&page, &mut form, e)?,
-        }
-    }
-    let forms = Forms {
-        action: form,
+    let written = match form.read() {
+        Some(new) => Some(
+            st.app
+                .add_remediation_action(&page.actor, id, new)
+                .await
+                .map(drop),
+        ),
+        None => None,
+    };
+    let onto = |action| Forms {
+        action,
         ..Forms::default()
     };
-    detail_with(&st, &page, id, forms, StatusCode::UNPROCESSABLE_ENTITY).await
+    answered(&st, &page, id, form, written, "plan-h", onto).await
 }
