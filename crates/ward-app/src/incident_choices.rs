@@ -52,17 +52,7 @@ impl App {
                 page,
             )
             .await?;
-        let assets = self
-            .store()
-            .list_assets(
-                &scope,
-                &AssetFilter {
-                    org: Some(org),
-                    ..AssetFilter::default()
-                },
-                page,
-            )
-            .await?;
+        let (assets, assets_total) = self.own_asset_picks(&scope, org).await?;
         let suppliers = self
             .store()
             .list_orgs(
@@ -106,20 +96,38 @@ impl App {
                     label: s.name,
                 })
                 .collect(),
-            assets_total: assets.total,
-            assets: assets
-                .items
-                .into_iter()
-                .filter(|a| a.org == org)
-                .map(|a| Pick {
-                    id: a.id.to_string(),
-                    label: match a.hostname {
-                        Some(h) if h != a.name => format!("{} ({h})", a.name),
-                        _ => a.name,
-                    },
-                })
-                .collect(),
+            assets_total,
+            assets,
             suppliers: suppliers.into_iter().map(|(_, p)| p).collect(),
         })
+    }
+}
+
+impl App {
+    /// `org`'s own assets as picks, "name (hostname)" where the hostname says more, in the
+    /// store's order (at most [`MAX_CHOICES`]), and how many it has in all.
+    pub(crate) async fn own_asset_picks(&self, scope: &Scope, org: OrgId) -> AppResult<(Vec<Pick>, u64)> {
+        let page = PageRequest {
+            offset: 0,
+            limit: MAX_CHOICES,
+        };
+        let filter = AssetFilter {
+            org: Some(org),
+            ..AssetFilter::default()
+        };
+        let assets = self.store().list_assets(scope, &filter, page).await?;
+        let picks = assets
+            .items
+            .into_iter()
+            .filter(|a| a.org == org)
+            .map(|a| Pick {
+                id: a.id.to_string(),
+                label: match a.hostname {
+                    Some(h) if h != a.name => format!("{} ({h})", a.name),
+                    _ => a.name,
+                },
+            })
+            .collect();
+        Ok((picks, assets.total))
     }
 }

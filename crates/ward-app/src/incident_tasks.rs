@@ -175,14 +175,17 @@ impl App {
     pub async fn task_owners(&self, actor: &Actor, id: IncidentId) -> AppResult<Vec<TaskOwner>> {
         let scope = authorise(actor, Action::WriteIncidents, self.now())?;
         let incident = self.store().get_incident(&scope, id).await?;
-        let mut orgs = self.store().org_ancestors(incident.org).await?;
-        orgs.push(incident.org);
+        self.accounts_that_may(Action::WriteIncidents, incident.org).await
+    }
+
+    /// The accounts of `org` and of the organisations above it that may do `action` at `org`
+    /// ([`App::account_may`]), by name.
+    pub(crate) async fn accounts_that_may(&self, action: Action, org: OrgId) -> AppResult<Vec<TaskOwner>> {
+        let mut orgs = self.store().org_ancestors(org).await?;
+        orgs.push(org);
         let mut out = Vec::new();
         for u in self.store().list_users(&ward_store::Scope::Orgs(orgs)).await? {
-            if self
-                .account_may(u.id, Action::WriteIncidents, incident.org)
-                .await?
-            {
+            if self.account_may(u.id, action, org).await? {
                 out.push(TaskOwner {
                     id: u.id,
                     display_name: u.display_name,

@@ -8,13 +8,12 @@ use serde::Serialize;
 use ward_core::tech_assessment::TechRequestInput;
 use ward_core::{OrgId, ProductId};
 use ward_engine::impact::Visibility;
-use ward_store::{AssetFilter, PageRequest};
 
 use crate::App;
 use crate::actor::Actor;
 use crate::authz::{Action, authorise_on};
 use crate::error::{AppError, AppResult, FieldProblem};
-use crate::incident_choices::{MAX_CHOICES, Pick};
+use crate::incident_choices::Pick;
 
 /// One product that may be picked, with its supplier.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -32,9 +31,10 @@ pub struct TechChoices {
     pub suppliers: Vec<Pick>,
     /// Their products, by supplier then name.
     pub products: Vec<ProductPick>,
-    /// Its own assets, by name (at most [`MAX_CHOICES`]).
+    /// Its own assets, by name (at most [`MAX_CHOICES`](crate::incident_choices::MAX_CHOICES)).
     pub assets: Vec<Pick>,
-    /// How many assets it has (more than offered when over [`MAX_CHOICES`]).
+    /// How many assets it has (more than offered when over
+    /// [`MAX_CHOICES`](crate::incident_choices::MAX_CHOICES)).
     pub assets_total: u64,
 }
 
@@ -48,33 +48,7 @@ impl App {
             Err(_) => authorise_on(self.store(), actor, Action::AssessTechnology, org, now).await?,
         };
         let mut choices = self.depended_products(org).await?;
-        let assets = self
-            .store()
-            .list_assets(
-                &scope,
-                &AssetFilter {
-                    org: Some(org),
-                    ..AssetFilter::default()
-                },
-                PageRequest {
-                    offset: 0,
-                    limit: MAX_CHOICES,
-                },
-            )
-            .await?;
-        choices.assets_total = assets.total;
-        choices.assets = assets
-            .items
-            .into_iter()
-            .filter(|a| a.org == org)
-            .map(|a| Pick {
-                id: a.id.to_string(),
-                label: match a.hostname {
-                    Some(h) if h != a.name => format!("{} ({h})", a.name),
-                    _ => a.name,
-                },
-            })
-            .collect();
+        (choices.assets, choices.assets_total) = self.own_asset_picks(&scope, org).await?;
         choices.assets.sort_by(|a, b| a.label.cmp(&b.label));
         Ok(choices)
     }

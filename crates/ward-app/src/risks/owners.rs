@@ -14,17 +14,7 @@ impl App {
     /// The people who may own a risk of `org`, by name, for callers who may read its register.
     pub async fn risk_owners(&self, actor: &Actor, org: OrgId) -> AppResult<Vec<TaskOwner>> {
         authorise_on(self.store(), actor, Action::ReadRisks, org, self.now()).await?;
-        let mut orgs = self.store().org_ancestors(org).await?;
-        orgs.push(org);
-        let mut out = Vec::new();
-        for u in self.store().list_users(&ward_store::Scope::Orgs(orgs)).await? {
-            if !u.disabled && self.account_may(u.id, Action::WriteRisks, org).await? {
-                out.push(TaskOwner {
-                    id: u.id,
-                    display_name: u.display_name,
-                });
-            }
-        }
+        let mut out = self.accounts_that_may(Action::WriteRisks, org).await?;
         out.sort_by(|a, b| a.display_name.cmp(&b.display_name));
         Ok(out)
     }

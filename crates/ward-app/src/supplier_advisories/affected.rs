@@ -125,48 +125,40 @@ fn range_criteria(cpe: &Named<'_>, range: &str) -> Result<Vec<CpeMatch>, String>
     }
 }
 
-/// The criteria for one product stated affected, from its version, its range or its CPE's own
-/// version (`*`: every version).
-pub fn product_criteria(product: &ProductRef) -> Result<Vec<CpeMatch>, String> {
+/// A product's CPE (parsed), its version range and its stated version (trimmed, none when
+/// empty): what every kind of statement reads first.
+fn stated_product(product: &ProductRef) -> Result<(Named<'_>, Option<&str>, Option<&str>), String> {
     let Some(text) = product.cpe.as_deref() else {
         return Err("the product has no CPE".into());
     };
-    let cpe = Named::parse(text)?;
-    if let Some(range) = product.version_range.as_deref() {
-        return range_criteria(&cpe, range);
-    }
-    if let Some(v) = product
+    let version = product
         .version
         .as_deref()
         .map(str::trim)
-        .filter(|v| !v.is_empty())
-    {
-        return Ok(vec![cpe.exact(v)]);
+        .filter(|v| !v.is_empty());
+    Ok((Named::parse(text)?, product.version_range.as_deref(), version))
+}
+
+/// The criteria for one product stated affected, from its version, its range or its CPE's own
+/// version (`*`: every version).
+pub fn product_criteria(product: &ProductRef) -> Result<Vec<CpeMatch>, String> {
+    match stated_product(product)? {
+        (cpe, Some(range), _) => range_criteria(&cpe, range),
+        (cpe, None, Some(v)) => Ok(vec![cpe.exact(v)]),
+        (cpe, None, None) => Ok(vec![cpe.stated()]),
     }
-    Ok(vec![cpe.stated()])
 }
 
 /// The CPE a supplier's "not affected" statement is recorded under: with the stated version, or
 /// as stated (its own version, or `*`: every version) when none is given. A range cannot be one
 /// VEX statement, so it is refused with the reason.
 pub fn not_affected_cpe(product: &ProductRef) -> Result<String, String> {
-    let Some(text) = product.cpe.as_deref() else {
-        return Err("the product has no CPE".into());
-    };
-    let cpe = Named::parse(text)?;
-    if let Some(range) = product.version_range.as_deref() {
-        return Err(format!(
+    match stated_product(product)? {
+        (_, Some(range), _) => Err(format!(
             "'{range}': say which versions are not affected one by one (a range cannot be stated not affected)"
-        ));
-    }
-    match product
-        .version
-        .as_deref()
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-    {
-        Some(v) => Ok(cpe.exact(v).criteria),
-        None => Ok(cpe.stated().criteria),
+        )),
+        (cpe, None, Some(v)) => Ok(cpe.exact(v).criteria),
+        (cpe, None, None) => Ok(cpe.stated().criteria),
     }
 }
 
@@ -174,23 +166,12 @@ pub fn not_affected_cpe(product: &ProductRef) -> Result<String, String> {
 /// fix (the stated version, or the CPE's own when it names one). A range, a wildcard or no version
 /// at all would mark every version fixed, so each is refused with the reason.
 pub fn fixed_cpe(product: &ProductRef) -> Result<String, String> {
-    let Some(text) = product.cpe.as_deref() else {
-        return Err("the product has no CPE".into());
-    };
-    let cpe = Named::parse(text)?;
-    if let Some(range) = product.version_range.as_deref() {
-        return Err(format!(
+    match stated_product(product)? {
+        (_, Some(range), _) => Err(format!(
             "'{range}': name each fixed version one by one (a range cannot be stated fixed)"
-        ));
-    }
-    match product
-        .version
-        .as_deref()
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-    {
-        Some(v) => Ok(cpe.exact(v).criteria),
-        None => match &cpe.cpe.version {
+        )),
+        (cpe, None, Some(v)) => Ok(cpe.exact(v).criteria),
+        (cpe, None, None) => match &cpe.cpe.version {
             CpeValue::Value { wildcard: false, .. } => Ok(cpe.stated().criteria),
             _ => Err("stated fixed without a version: name the version that contains the fix".into()),
         },

@@ -35,9 +35,19 @@ pub(super) struct LinkKind {
     pub(super) more: Option<String>,
 }
 
-/// What the link form offers for the incident's organisation: nothing when the choices cannot be
-/// listed (the page then shows identifiers and keeps the typed form).
-pub(super) async fn link_choices_for(st: &AppState, s: &Signed, org: OrgId) -> IncidentLinkChoices {
+/// What the link form offers for the incident's organisation, also naming what is linked: read
+/// only for people who may link or when something is linked to name; nothing when the choices
+/// cannot be listed (the page then shows identifiers and keeps the typed form).
+pub(super) async fn link_choices_for(
+    st: &AppState,
+    s: &Signed,
+    org: OrgId,
+    links: &IncidentLinks,
+) -> IncidentLinkChoices {
+    let linked = !(links.alerts.is_empty() && links.risks.is_empty() && links.exposures.is_empty());
+    if !linked && !s.may(ward_app::authz::Action::WriteIncidents) {
+        return IncidentLinkChoices::default();
+    }
     st.app
         .incident_link_choices(&s.actor, org)
         .await

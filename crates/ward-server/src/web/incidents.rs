@@ -336,7 +336,7 @@ pub(super) async fn incident(
     let p = st.app.incident(&page.actor, id).await.map_err(page.fail())?;
     let owners = owners_for(&st, &page, id).await?;
     let picks = picks_for(&st, &page, p.view.incident.org, Some(&p.view.incident.details)).await;
-    let link_choices = link_choices_for(&st, &page, p.view.incident.org).await;
+    let link_choices = link_choices_for(&st, &page, p.view.incident.org, &p.links).await;
     let mut view = IncidentDetailPage::build(&page, &p, Forms::default(), owners, picks, &link_choices);
     view.saved = q.saved.is_some();
     Ok(render(StatusCode::OK, &view))
@@ -401,7 +401,7 @@ pub(super) async fn page_again(st: &AppState, s: &Signed, id: IncidentId, which:
     }
     let owners = owners_for(st, s, id).await?;
     let picks = picks_for(st, s, p.view.incident.org, Some(&p.view.incident.details)).await;
-    let link_choices = link_choices_for(st, s, p.view.incident.org).await;
+    let link_choices = link_choices_for(st, s, p.view.incident.org, &p.links).await;
     let view = IncidentDetailPage::build(s, &p, forms, owners, picks, &link_choices);
     Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &view))
 }

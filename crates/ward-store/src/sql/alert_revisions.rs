@@ -11,8 +11,8 @@ use ward_core::audit::AuditEvent;
 use ward_core::supplier::advisory::AdvisoryRevision;
 use ward_core::{AlertId, OrgId};
 
-use super::alerts::{append_events, who};
-use super::{Exec, RowRead, Sql};
+use super::alerts::{ALERT_COLUMNS, RECIPIENT_COLUMNS, alert, append_events, recipient, who};
+use super::{Exec, Sql};
 use crate::{AuditMeta, StoreError, StoreResult};
 
 /// The longest text of one timeline entry.
@@ -38,38 +38,25 @@ pub(super) async fn revise_alert_text<E: Exec + ?Sized>(
     meta: &AuditMeta,
 ) -> StoreResult<AuditEvent> {
     let row = db
-        .fetch_optional(
-            Sql::new(
-                "SELECT issuer_id, summary, severity, acknowledge_hours, first_update_hours, \
-                 remediate_days, kev_due FROM alerts WHERE id = $1",
-            )
-            .arg(id),
-        )
+        .fetch_optional(Sql::new(format!("SELECT {ALERT_COLUMNS} FROM alerts WHERE id = $1")).arg(id))
         .await?
         .ok_or_else(|| StoreError::not_found("alert", id))?;
-    let (issuer, severity, policy, kev_due, summary) = {
-        let hours = |c: &str| u32::try_from(row.i64(c)?).map_err(|_| super::corrupt_column(c));
-        let policy = ClockPolicy {
-            acknowledge_hours: hours("acknowledge_hours")?,
-            first_update_hours: hours("first_update_hours")?,
-            remediate_days: hours("remediate_days")?,
-        };
-        let summary = v
-            .advisory
-            .details
-            .as_deref()
-            .map(str::trim)
-            .filter(|d| !d.is_empty())
-            .map_or_else(|| row.text("summary"), |d| Ok(d.to_owned()))?;
-        let issuer: OrgId = row.id("issuer_id")?;
-        let severity: Severity = row.parsed("severity")?;
-        (issuer, severity, policy, row.opt_date("kev_due")?, summary)
-    };
+    let before = alert(&row)?;
     drop(row);
-    let raised = v.severity.is_more_severe_than(severity).then_some(severity);
+    let summary = v
+        .advisory
+        .details
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map_or(before.summary, str::to_owned);
+    let raised = v
+        .severity
+        .is_more_severe_than(before.severity)
+        .then_some(before.severity);
     if raised.is_some() {
-        let policy = policy.tightest(clocks.for_severity(v.severity));
-        raise(db, id, v.severity, &policy, kev_due).await?;
+        let policy = before.policy.tightest(clocks.for_severity(v.severity));
+        raise(db, id, v.severity, &policy, before.kev_due).await?;
     }
     let actions = serde_json::to_string(&v.actions)
         .map_err(|e| StoreError::Backend(format!("actions cannot be written as JSON: {e}")))?;
@@ -110,7 +97,7 @@ pub(super) async fn revise_alert_text<E: Exec + ?Sized>(
     .await?;
     Ok(meta
         .change("alert.revise", "alert", id.to_string())
-        .org(issuer)
+        .org(before.issuer)
         .detail(
             serde_json::json!({
                 "supplier_advisory": v.advisory_id, "revision": v.number, "version": v.version,
@@ -144,26 +131,22 @@ async fn raise<E: Exec + ?Sized>(
     .await?;
     let open = db
         .fetch_all(
-            Sql::new(
-                "SELECT org_id, targeted_at, acknowledge_by, first_update_by, remediate_by \
-                 FROM alert_recipients WHERE alert_id = $1 AND closed_at IS NULL",
-            )
+            Sql::new(format!(
+                "SELECT {RECIPIENT_COLUMNS} FROM alert_recipients WHERE alert_id = $1 AND closed_at IS NULL"
+            ))
             .arg(id),
         )
-        .await?;
-    let mut changed: Vec<(OrgId, Clocks)> = Vec::new();
-    for r in &open {
-        let now = Clocks {
-            acknowledge_by: r.ts("acknowledge_by")?,
-            first_update_by: r.ts("first_update_by")?,
-            remediate_by: r.ts("remediate_by")?,
-        };
-        let tighter = now.tightened(policy, r.ts("targeted_at")?, kev_due);
-        if tighter != now {
-            changed.push((r.id("org_id")?, tighter));
-        }
-    }
-    drop(open);
+        .await?
+        .iter()
+        .map(recipient)
+        .collect::<StoreResult<Vec<_>>>()?;
+    let changed: Vec<(OrgId, Clocks)> = open
+        .iter()
+        .filter_map(|r| {
+            let tighter = r.clocks.tightened(policy, r.targeted_at, kev_due);
+            (tighter != r.clocks).then_some((r.org, tighter))
+        })
+        .collect();
     for (org, tighter) in changed {
         db.execute(
             Sql::new(

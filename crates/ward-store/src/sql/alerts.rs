@@ -15,7 +15,7 @@ use super::{Exec, RowRead, Sql, SqlBackend, Tx, audit};
 use crate::alerts::{AlertDetail, AlertStore, AlertSummary, refusals};
 use crate::{AuditMeta, Scope, StoreError, StoreResult};
 
-const ALERT_COLUMNS: &str = "id, severity, title, summary, advisories, actions, reference_links, tlp, issuer_id, \
+pub(super) const ALERT_COLUMNS: &str = "id, severity, title, summary, advisories, actions, reference_links, tlp, issuer_id, \
      area_id, issued_by, issued_at, acknowledge_hours, first_update_hours, remediate_days, kev_due";
 
 pub(super) const RECIPIENT_COLUMNS: &str = "alert_id, org_id, reason, assets, targeted_at, acknowledge_by, first_update_by, \
@@ -34,7 +34,7 @@ fn hours(r: &impl RowRead, column: &str) -> StoreResult<u32> {
     u32::try_from(r.i64(column)?).map_err(|_| super::corrupt_column(column))
 }
 
-fn alert(r: &impl RowRead) -> StoreResult<Alert> {
+pub(super) fn alert(r: &impl RowRead) -> StoreResult<Alert> {
     Ok(Alert {
         id: r.id("id")?,
         severity: r.parsed("severity")?,

@@ -40,38 +40,10 @@ async fn send(app: &TestApp, s: &(String, String), method: Method, path: &str, b
     v
 }
 
-/// A1.a in three columns, A1.b achieved only; B4.d, which the facts speak for (the fixture trust
-/// has an open known-exploited exposure, so a claim of Achieved is above the facts).
-const FRAMEWORK: &str = "objectives:
-  A:
-    title: Managing risk
-    principles:
-      A1:
-        title: Governance
-        outcomes:
-          A1.a:
-            title: Board direction
-            indicators:
-              not-achieved:
-                A1.a.1:
-                  description: Nobody on the board owns security.
-                  ncsc-index: A1.a.NA.1
-              partially-achieved:
-                A1.a.2:
-                  description: Security is discussed now and then.
-                  ncsc-index: A1.a.PA.1
-              achieved:
-                A1.a.3:
-                  description: The board owns security risk and reviews it.
-                  ncsc-index: A1.a.A.1
-          A1.b:
-            title: Roles and responsibilities
-            indicators:
-              achieved:
-                A1.b.1:
-                  description: Roles are named and people know them.
-                  ncsc-index: A1.b.A.1
-  B:
+/// Objective B with B4.d, which the facts speak for (the fixture trust has an open
+/// known-exploited exposure, so a claim of Achieved is above the facts); added to
+/// `ward_testkit::fixtures::SMALL_CAF` (A1.a in three columns, A1.b achieved only).
+const OBJECTIVE_B: &str = "  B:
     title: Protecting
     principles:
       B4:
@@ -166,7 +138,12 @@ async fn the_page_the_pdf_and_the_json_show_the_same_pack_and_other_trusts_get_n
         let w = &app.world;
         let system = ward_app::Actor::system("test", w.national);
         app.app
-            .import_framework(&system, "caf.yaml", FRAMEWORK.into(), Some("4.0".into()))
+            .import_framework(
+                &system,
+                "caf.yaml",
+                format!("{}{OBJECTIVE_B}", ward_testkit::fixtures::SMALL_CAF).into_bytes(),
+                Some("4.0".into()),
+            )
             .await
             .unwrap();
         let draft: ward_app::assurance::profiles::ProfileDraft = serde_json::from_value(json!({
